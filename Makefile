@@ -1,0 +1,68 @@
+# Cairn — the two commands: `make run` and `make test`. Both start with `make setup`, which
+# installs only what is missing. Nothing is downloaded at build time: cargo-leptos finds
+# wasm-bindgen, wasm-opt (npm binaryen) and sass (npm) on PATH.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.11
+WASM_BINDGEN_VERSION := 0.2.130
+
+# Build cache outside the clone so a fresh checkout (and CI) builds warm.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/cairn-target
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+# Runtime configuration, passed through to the server (see README "Configuration").
+export DATABASE_URL ?= sqlite://data/cairn.db
+export LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
+export RUST_LOG ?= info,sqlx=warn
+export CAIRN_DEMO ?= 1
+SITE_ROOT := $(CURDIR)/target/site
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: setup run build test fmt clippy unit e2e postgres bench clean help
+
+help:
+	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
+	@echo "make test  — fmt, clippy, unit + store tests on SQLite and PostgreSQL, Playwright"
+
+setup:
+	@rustup target list --installed | grep -q '^wasm32-unknown-unknown$$' || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q '$(CARGO_LEPTOS_VERSION)' || \
+		cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version
+	@wasm-bindgen --version 2>/dev/null | grep -q '$(WASM_BINDGEN_VERSION)' || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
+		cd end2end && npm ci --no-audit --no-fund; fi
+
+build: setup
+	cargo leptos build --release
+
+run: build
+	LEPTOS_SITE_ROOT=$(SITE_ROOT) $(CARGO_TARGET_DIR)/release/server
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2; }
+	@pg_isready -h 127.0.0.1 -p 5432
+
+fmt:
+	cargo fmt --all --check
+
+clippy: setup
+	cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+# Unit, store and router tests. Store tests run every body on SQLite and on PostgreSQL.
+unit: postgres
+	CAIRN_TEST_PG=$(PG_TEST_URL) cargo test -p app -p server --features app/ssr
+
+e2e: build
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) npx playwright test
+
+test: setup fmt clippy unit e2e
+	@echo "make test: all green"
+
+clean:
+	rm -rf target/site

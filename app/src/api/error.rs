@@ -1,0 +1,86 @@
+//! The one error type of every server function. It travels to the browser as JSON, carries an
+//! HTTP status, and never contains SQL or internals (those are logged with a reference instead).
+
+use crate::domain::ValidationError;
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+/// Why a server function refused or failed; the message is fit to show to the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum ApiError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("Wrong email or password.")]
+    BadCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Invalid(ValidationError),
+    #[error("{0}")]
+    BadInput(String),
+    #[error("The {0} does not exist (or was deleted).")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Something went wrong on the server (reference {0}). Nothing was changed.")]
+    Internal(String),
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl ApiError {
+    /// The HTTP status this error is sent with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            ApiError::Unauthenticated | ApiError::BadCredentials => S::UNAUTHORIZED,
+            ApiError::Forbidden(_) => S::FORBIDDEN,
+            ApiError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
+            ApiError::BadInput(_) | ApiError::Transport(_) => S::BAD_REQUEST,
+            ApiError::NotFound(_) => S::NOT_FOUND,
+            ApiError::Conflict(_) => S::CONFLICT,
+            ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs `detail` with a fresh reference and returns the user-facing error naming it.
+    #[cfg(feature = "ssr")]
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        tracing::error!(reference = %reference, "internal error: {detail}");
+        ApiError::Internal(reference)
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError::Invalid(e)
+    }
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                ApiError::BadInput(format!("The request was malformed: {msg}"))
+            }
+            other => ApiError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as E;
+        match e {
+            E::NotFound(what) => ApiError::NotFound(what.to_string()),
+            E::Invalid(v) => ApiError::Invalid(v),
+            E::Conflict(msg) => ApiError::Conflict(msg),
+            other => ApiError::internal(other),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Reading the org tree, maps and scorecards; creating maps, objectives and links.
+
+use super::ApiError;
+use crate::domain::*;
+#[allow(unused_imports)]
+use crate::domain::Action;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// The org-unit tree the user can see, each unit with its maps.
+#[server(prefix = "/api", endpoint = "org_tree")]
+pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
+    ssr::reply(async move {
+        let (ctx, user) = ssr::require_user().await?;
+        let units = ctx.store.org_units().await?;
+        let maps = ctx.store.map_summaries().await?;
+        let parents = ctx.store.unit_parents().await?;
+        let grants = ctx.store.grants_of(user.id).await?;
+        let role_of = |u: OrgUnitId| role::effective_role(user.id, u, &parents, &grants);
+        Ok(build_tree(&units, &maps, &role_of))
+    }
+    .await)
+}
+
+/// Builds the visible forest: a unit the user has no role on is left out, its visible
+/// descendants are lifted to the nearest visible ancestor (or the top).
+pub fn build_tree(
+    units: &[OrgUnit],
+    maps: &[(OrgUnitId, MapSummary)],
+    role_of: &dyn Fn(OrgUnitId) -> Option<Role>,
+) -> Vec<OrgTreeNode> {
+    fn children_of(
+        parent: Option<OrgUnitId>,
+        units: &[OrgUnit],
+        maps: &[(OrgUnitId, MapSummary)],
+        role_of: &dyn Fn(OrgUnitId) -> Option<Role>,
+    ) -> Vec<OrgTreeNode> {
+        let mut out = Vec::new();
+        for u in units.iter().filter(|u| u.parent_id == parent) {
+            let children = children_of(Some(u.id), units, maps, role_of);
+            match role_of(u.id) {
+                Some(role) => out.push(OrgTreeNode {
+                    unit: u.clone(),
+                    role: Some(role),
+                    maps: maps.iter().filter(|(unit, _)| *unit == u.id).map(|(_, m)| m.clone()).collect(),
+                    children,
+                }),
+                None => out.extend(children),
+            }
+        }
+        out
+    }
+    children_of(None, units, maps, role_of)
+}
+
+/// Everything drawn on one map.
+#[server(prefix = "/api", endpoint = "get_map")]
+pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
+    ssr::reply(async move {
+        let (ctx, _user) = ssr::require_user().await?;
+        let map = ctx.store.map(map_id).await?;
+        ssr::require(map.org_unit_id, Action::View).await?;
+        Ok(ctx.store.map_document(map_id).await?)
+    }
+    .await)
+}
+
+/// The scorecard of one map.
+#[server(prefix = "/api", endpoint = "get_scorecard")]
+pub async fn get_scorecard(map_id: MapId) -> Result<Scorecard, ApiError> {
+    ssr::reply(async move {
+        let (ctx, _user) = ssr::require_user().await?;
+        let map = ctx.store.map(map_id).await?;
+        ssr::require(map.org_unit_id, Action::View).await?;
+        Ok(ctx.store.scorecard(map_id).await?)
+    }
+    .await)
+}
+
+/// Starts a new draft map for an org unit with the default four perspectives.
+#[server(prefix = "/api", endpoint = "create_map")]
+pub async fn create_map(
+    org_unit_id: OrgUnitId,
+    name: String,
+    period_start: String,
+    period_end: String,
+) -> Result<MapId, ApiError> {
+    ssr::reply(async move {
+        let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
+        let parse = |s: &str| s.parse::<Period>().map_err(|e| ApiError::BadInput(e.to_string()));
+        let map = StrategyMap {
+            id: MapId::new(),
+            org_unit_id,
+            name,
+            vision: String::new(),
+            mission: String::new(),
+            values: String::new(),
+            period_start: parse(&period_start)?,
+            period_end: parse(&period_end)?,
+            status: MapStatus::Draft,
+        };
+        ctx.store.create_map(&map, Some(user.id)).await?;
+        Ok(map.id)
+    }
+    .await)
+}
+
+/// Adds an objective to a map.
+#[server(prefix = "/api", endpoint = "create_objective")]
+pub async fn create_objective(
+    map_id: MapId,
+    perspective_id: PerspectiveId,
+    theme_id: Option<ThemeId>,
+    title: String,
+    x: f64,
+    y: f64,
+) -> Result<Objective, ApiError> {
+    ssr::reply(async move {
+        let (ctx, _) = ssr::require_user().await?;
+        let map = ctx.store.map(map_id).await?;
+        let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+        let objective = Objective {
+            id: ObjectiveId::new(),
+            map_id,
+            perspective_id,
+            theme_id,
+            title,
+            description: String::new(),
+            owner_id: None,
+            x,
+            y,
+        };
+        ctx.store.create_objective(&objective, Some(user.id)).await?;
+        Ok(objective)
+    }
+    .await)
+}
+
+/// Adds a cause-and-effect link between two objectives of a map.
+#[server(prefix = "/api", endpoint = "create_link")]
+pub async fn create_link(
+    map_id: MapId,
+    from_id: ObjectiveId,
+    to_id: ObjectiveId,
+    hypothesis: String,
+) -> Result<Link, ApiError> {
+    ssr::reply(async move {
+        let (ctx, _) = ssr::require_user().await?;
+        let map = ctx.store.map(map_id).await?;
+        let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+        let link = Link { id: LinkId::new(), map_id, from_id, to_id, hypothesis };
+        ctx.store.create_link(&link, Some(user.id)).await?;
+        Ok(link)
+    }
+    .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_units_are_skipped_but_their_visible_children_shown() {
+        let root = OrgUnit { id: OrgUnitId::new(), parent_id: None, name: "Root".into(), kind: OrgUnitKind::Enterprise };
+        let bu = OrgUnit { id: OrgUnitId::new(), parent_id: Some(root.id), name: "BU".into(), kind: OrgUnitKind::BusinessUnit };
+        let f = OrgUnit { id: OrgUnitId::new(), parent_id: Some(bu.id), name: "F".into(), kind: OrgUnitKind::Function };
+        let units = vec![root.clone(), bu.clone(), f.clone()];
+        let bu_id = bu.id;
+        let f_id = f.id;
+        let only_bu = move |u: OrgUnitId| (u == bu_id || u == f_id).then_some(Role::Viewer);
+        let tree = build_tree(&units, &[], &only_bu);
+        assert_eq!(tree.len(), 1);
+        assert_eq!(tree[0].unit.name, "BU");
+        assert_eq!(tree[0].children[0].unit.name, "F");
+        let none = |_u: OrgUnitId| None;
+        assert!(build_tree(&units, &[], &none).is_empty());
+    }
+}

@@ -1,0 +1,138 @@
+//! Passwords, sessions and the one authorisation helper every server function calls.
+
+use crate::api::ApiError;
+use crate::domain::role::effective_role;
+use crate::domain::{Action, OrgUnitId, Role, User};
+use crate::store::Store;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "cairn_session";
+/// How long a session lasts without signing in again.
+pub const SESSION_DAYS: i64 = 14;
+
+/// What the server functions need from the server, provided as Leptos context per request.
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub store: Store,
+    /// Whether cookies carry `Secure` (on when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))
+}
+
+/// Whether `password` matches the stored argon2 hash (a malformed hash never matches).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A fresh random secret (hex, 256 bits) for sessions, tokens and display links.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stored form of a secret: its SHA-256, so a database leak does not leak sessions.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = SESSION_DAYS * 24 * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The `Set-Cookie` value that ends a session.
+pub fn clearing_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The session token in a request's `Cookie` headers, if any.
+pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_string())
+}
+
+/// Seconds since the epoch.
+pub fn now_seconds() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The signed-in user of a request, from its session cookie.
+pub async fn user_from_headers(store: &Store, headers: &http::HeaderMap) -> Result<Option<User>, ApiError> {
+    let Some(token) = session_token(headers) else {
+        return Ok(None);
+    };
+    Ok(store.session_user(&secret_hash(&token), now_seconds()).await?)
+}
+
+/// The effective role of `user` on `unit` (inherited down the tree).
+pub async fn role_on(store: &Store, user: &User, unit: OrgUnitId) -> Result<Option<Role>, ApiError> {
+    let parents = store.unit_parents().await?;
+    let grants = store.grants_of(user.id).await?;
+    Ok(effective_role(user.id, unit, &parents, &grants))
+}
+
+/// The one authorisation check: `user` may perform `action` on `unit`, or a clear 403.
+pub async fn authorize(store: &Store, user: &User, unit: OrgUnitId, action: Action) -> Result<Role, ApiError> {
+    let role = role_on(store, user, unit).await?;
+    match role {
+        Some(r) if r.allows(action) => Ok(r),
+        _ => {
+            let unit_name = store.org_unit(unit).await.map(|u| u.name).unwrap_or_else(|_| "this unit".into());
+            Err(ApiError::Forbidden(format!(
+                "You cannot {} {unit_name}: that needs the {} role, and yours is {}.",
+                action.describe(),
+                action.required_role(),
+                role.map(|r| r.as_str()).unwrap_or("none")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_when_right() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn cookie_round_trip() {
+        let token = random_secret();
+        assert_eq!(token.len(), 64);
+        let cookie = session_cookie(&token, false);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"));
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::COOKIE, format!("other=1; {SESSION_COOKIE}={token}").parse().unwrap());
+        assert_eq!(session_token(&headers), Some(token));
+        assert_ne!(secret_hash("a"), secret_hash("b"));
+    }
+}

@@ -1,0 +1,67 @@
+//! Typed identifiers. Every entity gets its own id type so an objective id can never be passed
+//! where a measure id is expected; all are UUIDs so clients can mint ids for new entities.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id (UUID v7), so ids sort roughly by creation.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// An org unit: enterprise, business unit or function.
+    OrgUnitId,
+    /// A strategy map (one per org unit and strategy period).
+    MapId,
+    /// A perspective band on a map.
+    PerspectiveId,
+    /// A strategic theme lane on a map.
+    ThemeId,
+    /// An objective on a map.
+    ObjectiveId,
+    /// A cause-and-effect link between two objectives.
+    LinkId,
+    /// A measure (KPI) of an objective.
+    MeasureId,
+    /// An initiative that moves objectives.
+    InitiativeId,
+    /// A milestone of an initiative.
+    MilestoneId,
+    /// A user account.
+    UserId,
+    /// An alignment of a unit objective to the parent objective it supports.
+    AlignmentId,
+);

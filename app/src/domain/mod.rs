@@ -1,0 +1,16 @@
+//! The pure heart of Cairn: what a strategy map, a scorecard and a role *are*, and the rules
+//! every write must obey. No I/O, no Leptos, no sqlx — so it is shared by browser and server
+//! unchanged and tested on its own.
+
+pub mod ids;
+pub mod layout;
+pub mod model;
+pub mod period;
+pub mod role;
+pub mod validation;
+
+pub use ids::*;
+pub use model::*;
+pub use period::Period;
+pub use role::{Action, Role};
+pub use validation::ValidationError;

@@ -1,0 +1,393 @@
+//! The Balanced Scorecard vocabulary as types: org units, maps, perspectives, themes,
+//! objectives, links, measures, targets, actuals, initiatives, alignments and people.
+
+use super::ids::*;
+use super::period::Period;
+use super::role::Role;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A person who signs in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+}
+
+impl User {
+    /// Initials for avatars ("Ada Lovelace" → "AL").
+    pub fn initials(&self) -> String {
+        let letters: String = self
+            .name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .collect();
+        letters.to_uppercase()
+    }
+}
+
+/// A role a user holds on one org unit (and, by inheritance, on every unit below it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    pub user_id: UserId,
+    pub org_unit_id: OrgUnitId,
+    pub role: Role,
+}
+
+/// The level of an org unit in the cascade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgUnitKind {
+    Enterprise,
+    BusinessUnit,
+    Function,
+}
+
+/// A node of the organisation tree; each unit can own strategy maps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: OrgUnitId,
+    pub parent_id: Option<OrgUnitId>,
+    pub name: String,
+    pub kind: OrgUnitKind,
+}
+
+/// Lifecycle of a strategy map: drafted in workshops, active for the period, archived after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MapStatus {
+    Draft,
+    Active,
+    Archived,
+}
+
+/// The one-page strategy of an org unit for a strategy period, with its articulation (Phase 0).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StrategyMap {
+    pub id: MapId,
+    pub org_unit_id: OrgUnitId,
+    pub name: String,
+    pub vision: String,
+    pub mission: String,
+    pub values: String,
+    pub period_start: Period,
+    pub period_end: Period,
+    pub status: MapStatus,
+}
+
+/// A horizontal band of the map. `rank` 0 is the top band.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Perspective {
+    pub id: PerspectiveId,
+    pub map_id: MapId,
+    pub name: String,
+    pub rank: i32,
+}
+
+/// The default four perspectives, top first, as a for-profit map has them.
+pub const DEFAULT_PERSPECTIVES: [&str; 4] = [
+    "Financial",
+    "Customer",
+    "Internal Processes",
+    "Learning & Growth",
+];
+
+/// A strategic theme: a vertical lane across the perspectives. `rank` 0 is the leftmost lane.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Theme {
+    pub id: ThemeId,
+    pub map_id: MapId,
+    pub name: String,
+    /// `#rrggbb`.
+    pub colour: String,
+    pub rank: i32,
+}
+
+/// An objective: an action phrase in one perspective, optionally one theme, with one owner.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Objective {
+    pub id: ObjectiveId,
+    pub map_id: MapId,
+    pub perspective_id: PerspectiveId,
+    pub theme_id: Option<ThemeId>,
+    pub title: String,
+    pub description: String,
+    pub owner_id: Option<UserId>,
+    /// Centre of the box in map coordinates (see [`super::layout`]).
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A cause-and-effect arrow: `from` drives `to`. The hypothesis says why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub id: LinkId,
+    pub map_id: MapId,
+    pub from_id: ObjectiveId,
+    pub to_id: ObjectiveId,
+    pub hypothesis: String,
+}
+
+/// How often a measure is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Frequency {
+    Daily,
+    Weekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+/// Which direction of a measure is good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    OnTarget,
+}
+
+/// Leading measures predict; lagging measures confirm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Indicator {
+    Leading,
+    Lagging,
+}
+
+/// Where a measure's actuals come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataSource {
+    Manual,
+    Import,
+    Api,
+    Formula,
+}
+
+/// A KPI of an objective.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    pub id: MeasureId,
+    pub objective_id: ObjectiveId,
+    pub name: String,
+    pub definition: String,
+    /// Display unit: "%", "days", "€k", …
+    pub unit: String,
+    pub decimals: u8,
+    pub frequency: Frequency,
+    pub polarity: Polarity,
+    pub indicator: Indicator,
+    pub data_source: DataSource,
+    pub data_owner_id: Option<UserId>,
+    pub baseline: Option<f64>,
+    /// Relative weight in the objective's roll-up (> 0).
+    pub weight: f64,
+}
+
+/// The target of a measure for one period, with the red-flag threshold that marks it off track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub measure_id: MeasureId,
+    pub period: Period,
+    /// The goal value (scores 6.67 on the goal/red-flag scale).
+    pub goal: f64,
+    /// The red-flag value (scores 3.33); below the goal for lower-is-better measures too.
+    pub red_flag: f64,
+}
+
+/// A reported value of a measure for one period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Actual {
+    pub measure_id: MeasureId,
+    pub period: Period,
+    pub value: f64,
+    pub note: String,
+    pub entered_by: Option<UserId>,
+    /// RFC 3339 time of entry.
+    pub entered_at: String,
+    pub source: DataSource,
+}
+
+/// State of an initiative.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitiativeStatus {
+    NotStarted,
+    OnTrack,
+    AtRisk,
+    Late,
+    Done,
+}
+
+/// A funded project that moves one or more objectives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Initiative {
+    pub id: InitiativeId,
+    pub org_unit_id: OrgUnitId,
+    pub name: String,
+    pub description: String,
+    pub owner_id: Option<UserId>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub budget: f64,
+    pub spend: f64,
+    pub status: InitiativeStatus,
+    /// 0–100.
+    pub percent_complete: u8,
+    pub objective_ids: Vec<ObjectiveId>,
+}
+
+/// A dated step of an initiative.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub id: MilestoneId,
+    pub initiative_id: InitiativeId,
+    pub name: String,
+    pub due_date: NaiveDate,
+    pub done: bool,
+}
+
+/// A unit objective supports an objective on its parent unit's map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    pub id: AlignmentId,
+    pub unit_objective_id: ObjectiveId,
+    pub parent_objective_id: ObjectiveId,
+}
+
+/// Everything drawn on one map page, read in one go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapDocument {
+    pub map: StrategyMap,
+    pub org_unit: OrgUnit,
+    pub perspectives: Vec<Perspective>,
+    pub themes: Vec<Theme>,
+    pub objectives: Vec<Objective>,
+    pub links: Vec<Link>,
+    /// People who may own objectives, for display names.
+    pub people: Vec<User>,
+    /// Parent-map objectives each unit objective supports (empty on the enterprise map).
+    pub alignments: Vec<AlignmentView>,
+}
+
+impl MapDocument {
+    /// Whether the map belongs to a unit below the top, so alignment to a parent map applies.
+    pub fn map_is_unit(&self) -> bool {
+        self.org_unit.parent_id.is_some()
+    }
+}
+
+/// An alignment as shown on the unit map: the parent objective's title beside the unit one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlignmentView {
+    pub unit_objective_id: ObjectiveId,
+    pub parent_objective_id: ObjectiveId,
+    pub parent_title: String,
+}
+
+/// One line of the scorecard: a measure with its latest actual and that period's target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScorecardMeasureRow {
+    pub measure: Measure,
+    pub latest: Option<Actual>,
+    pub target: Option<Target>,
+    pub owner_name: Option<String>,
+}
+
+/// An objective of the scorecard with its measures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScorecardObjective {
+    pub objective: Objective,
+    pub owner_name: Option<String>,
+    pub measures: Vec<ScorecardMeasureRow>,
+}
+
+/// A perspective of the scorecard, top first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScorecardPerspective {
+    pub perspective: Perspective,
+    pub objectives: Vec<ScorecardObjective>,
+}
+
+/// The scorecard view of a map: perspective → objective → measure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub map: StrategyMap,
+    pub org_unit: OrgUnit,
+    pub perspectives: Vec<ScorecardPerspective>,
+}
+
+/// A map as listed on the home page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapSummary {
+    pub id: MapId,
+    pub name: String,
+    pub status: MapStatus,
+    pub period_start: Period,
+    pub period_end: Period,
+    pub objective_count: i64,
+}
+
+/// An org unit with its maps and children, for the home page tree.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgTreeNode {
+    pub unit: OrgUnit,
+    pub role: Option<Role>,
+    pub maps: Vec<MapSummary>,
+    pub children: Vec<OrgTreeNode>,
+}
+
+impl MapStatus {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapStatus::Draft => "draft",
+            MapStatus::Active => "active",
+            MapStatus::Archived => "archived",
+        }
+    }
+}
+
+/// Text names of the small enums, for storage and forms; one place so the store and UI agree.
+macro_rules! text_enum {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            /// The stored name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),* }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($s => Ok(<$t>::$v),)*
+                    other => Err(format!("unknown {} \"{}\"", stringify!($t), other)),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(OrgUnitKind { Enterprise => "enterprise", BusinessUnit => "business_unit", Function => "function" });
+text_enum!(Frequency { Daily => "daily", Weekly => "weekly", Monthly => "monthly", Quarterly => "quarterly", Yearly => "yearly" });
+text_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", OnTarget => "on_target" });
+text_enum!(Indicator { Leading => "leading", Lagging => "lagging" });
+text_enum!(DataSource { Manual => "manual", Import => "import", Api => "api", Formula => "formula" });
+text_enum!(InitiativeStatus { NotStarted => "not_started", OnTrack => "on_track", AtRisk => "at_risk", Late => "late", Done => "done" });
+
+impl std::str::FromStr for MapStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "draft" => Ok(MapStatus::Draft),
+            "active" => Ok(MapStatus::Active),
+            "archived" => Ok(MapStatus::Archived),
+            other => Err(format!("unknown map status \"{other}\"")),
+        }
+    }
+}

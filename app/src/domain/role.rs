@@ -1,0 +1,173 @@
+//! Roles per org unit and what each may do. A role granted on a unit holds on every unit below
+//! it, so the effective role is the highest role held on the unit or any ancestor.
+
+use super::ids::{OrgUnitId, UserId};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A user's role on an org unit, weakest first (the order matters: `Ord` ranks them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads maps, scorecards and dashboards.
+    Viewer,
+    /// Enters data (actuals) in addition to reading.
+    Contributor,
+    /// Edits maps, measures and initiatives.
+    Editor,
+    /// Manages members, tokens and display links.
+    Admin,
+}
+
+/// What a request wants to do; each needs a minimum role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Read anything in the unit.
+    View,
+    /// Enter actuals.
+    EnterData,
+    /// Change maps, measures, initiatives.
+    Edit,
+    /// Manage people, tokens and links.
+    Administer,
+}
+
+impl Action {
+    /// The weakest role that may perform this action.
+    pub fn required_role(self) -> Role {
+        match self {
+            Action::View => Role::Viewer,
+            Action::EnterData => Role::Contributor,
+            Action::Edit => Role::Editor,
+            Action::Administer => Role::Admin,
+        }
+    }
+
+    /// A verb phrase for error messages ("edit", "enter data in").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::View => "view",
+            Action::EnterData => "enter data in",
+            Action::Edit => "edit",
+            Action::Administer => "administer",
+        }
+    }
+}
+
+impl Role {
+    /// Every role, weakest first.
+    pub const ALL: [Role; 4] = [Role::Viewer, Role::Contributor, Role::Editor, Role::Admin];
+
+    /// Whether this role is enough for `action`.
+    pub fn allows(self, action: Action) -> bool {
+        self >= action.required_role()
+    }
+
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Contributor => "contributor",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown role \"{s}\" (expected viewer, contributor, editor or admin)"))
+    }
+}
+
+/// The effective role of `user` on `unit`: the highest role granted on the unit or any ancestor.
+///
+/// `parents` maps each unit to its parent; `grants` lists (user, unit, role) memberships.
+/// A cycle in `parents` (which validation forbids) cannot loop forever: the walk stops after
+/// visiting every unit once.
+pub fn effective_role(
+    user: UserId,
+    unit: OrgUnitId,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+    grants: &[(UserId, OrgUnitId, Role)],
+) -> Option<Role> {
+    let mut best: Option<Role> = None;
+    let mut current = Some(unit);
+    let mut steps = 0;
+    while let Some(u) = current {
+        for (_, _, role) in grants.iter().filter(|(gu, gunit, _)| *gu == user && *gunit == u) {
+            best = best.max(Some(*role));
+        }
+        steps += 1;
+        if steps > parents.len() + 1 {
+            break;
+        }
+        current = parents.get(&u).copied().flatten();
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> (OrgUnitId, OrgUnitId, OrgUnitId, HashMap<OrgUnitId, Option<OrgUnitId>>) {
+        let (root, bu, func) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
+        let parents = HashMap::from([(root, None), (bu, Some(root)), (func, Some(bu))]);
+        (root, bu, func, parents)
+    }
+
+    #[test]
+    fn roles_are_inherited_down_the_tree() {
+        let (root, bu, func, parents) = tree();
+        let user = UserId::new();
+        let grants = vec![(user, root, Role::Viewer), (user, bu, Role::Editor)];
+        assert_eq!(effective_role(user, root, &parents, &grants), Some(Role::Viewer));
+        assert_eq!(effective_role(user, bu, &parents, &grants), Some(Role::Editor));
+        assert_eq!(effective_role(user, func, &parents, &grants), Some(Role::Editor));
+    }
+
+    #[test]
+    fn no_grant_means_no_access_and_grants_do_not_flow_up() {
+        let (root, bu, _func, parents) = tree();
+        let user = UserId::new();
+        let grants = vec![(user, bu, Role::Admin), (UserId::new(), root, Role::Admin)];
+        assert_eq!(effective_role(user, root, &parents, &grants), None);
+    }
+
+    #[test]
+    fn role_matrix() {
+        use Action::*;
+        let expect = [
+            (Role::Viewer, [true, false, false, false]),
+            (Role::Contributor, [true, true, false, false]),
+            (Role::Editor, [true, true, true, false]),
+            (Role::Admin, [true, true, true, true]),
+        ];
+        for (role, allowed) in expect {
+            for (action, ok) in [View, EnterData, Edit, Administer].into_iter().zip(allowed) {
+                assert_eq!(role.allows(action), ok, "{role} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!("owner".parse::<Role>().is_err());
+    }
+}

@@ -1,0 +1,463 @@
+//! The rules every write path obeys (forms, server functions, REST, imports, the live canvas).
+//! Each is a pure function returning a typed error that names the field and what is wrong.
+
+use super::ids::*;
+use super::model::*;
+use std::collections::{HashMap, HashSet};
+
+/// Longest objective title: still readable wrapped in a map box.
+pub const MAX_TITLE: usize = 120;
+/// Longest free text (descriptions, vision, notes).
+pub const MAX_TEXT: usize = 4000;
+/// Longest short name (units, themes, perspectives, people).
+pub const MAX_NAME: usize = 200;
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+/// Why a write was refused. The message is shown to the user as it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum ValidationError {
+    #[error("{field} must not be empty")]
+    Empty { field: String },
+    #[error("{field} is too long: {len} characters, at most {max}")]
+    TooLong { field: String, len: usize, max: usize },
+    #[error("{field} must be a finite number")]
+    NotFinite { field: String },
+    #[error("{field} must be between {min} and {max}")]
+    OutOfRange { field: String, min: f64, max: f64 },
+    #[error("\"{0}\" is not an email address")]
+    BadEmail(String),
+    #[error("the password must have at least {MIN_PASSWORD} characters")]
+    PasswordTooShort,
+    #[error("\"{0}\" is not a colour; write it as #rrggbb")]
+    BadColour(String),
+    #[error("an objective cannot drive itself")]
+    SelfLink,
+    #[error("these two objectives are already linked")]
+    DuplicateLink,
+    #[error("both ends of a link must be on the same map")]
+    LinkAcrossMaps,
+    #[error("the {0} is not on this map")]
+    NotOnMap(String),
+    #[error("the strategy period ends before it starts")]
+    PeriodReversed,
+    #[error("the end date is before the start date")]
+    DatesReversed,
+    #[error("goal and red flag must differ, or the measure cannot be scored")]
+    GoalEqualsRedFlag,
+    #[error("an org unit cannot be placed under itself or one of its own units")]
+    OrgUnitCycle,
+    #[error("a unit objective can only support an objective on its parent unit's map")]
+    AlignmentNotToParent,
+    #[error("this alignment already exists")]
+    DuplicateAlignment,
+}
+
+fn field_error_empty(field: &str) -> ValidationError {
+    ValidationError::Empty { field: field.to_string() }
+}
+
+/// A required text of at most `max` characters (after trimming).
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(field_error_empty(field));
+    }
+    optional_text(field, value, max)
+}
+
+/// An optional text of at most `max` characters.
+pub fn optional_text(field: &str, value: &str, max: usize) -> Result<(), ValidationError> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(ValidationError::TooLong { field: field.to_string(), len, max });
+    }
+    Ok(())
+}
+
+/// A finite number within `min..=max`.
+pub fn number_in(field: &str, value: f64, min: f64, max: f64) -> Result<(), ValidationError> {
+    if !value.is_finite() {
+        return Err(ValidationError::NotFinite { field: field.to_string() });
+    }
+    if value < min || value > max {
+        return Err(ValidationError::OutOfRange { field: field.to_string(), min, max });
+    }
+    Ok(())
+}
+
+/// A finite number of any size.
+pub fn finite(field: &str, value: f64) -> Result<(), ValidationError> {
+    number_in(field, value, f64::MIN, f64::MAX)
+}
+
+/// A plausible email: one `@`, something before it, a dot after it, no spaces.
+pub fn email(value: &str) -> Result<(), ValidationError> {
+    let v = value.trim();
+    let ok = v.len() <= MAX_NAME
+        && !v.contains(char::is_whitespace)
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::BadEmail(value.to_string()))
+    }
+}
+
+/// A new password: long enough to resist guessing.
+pub fn password(value: &str) -> Result<(), ValidationError> {
+    if value.chars().count() < MIN_PASSWORD {
+        return Err(ValidationError::PasswordTooShort);
+    }
+    optional_text("Password", value, MAX_NAME)
+}
+
+/// A `#rrggbb` colour.
+pub fn colour(value: &str) -> Result<(), ValidationError> {
+    let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::BadColour(value.to_string()))
+    }
+}
+
+/// A user record.
+pub fn user(u: &User) -> Result<(), ValidationError> {
+    email(&u.email)?;
+    required_text("Name", &u.name, MAX_NAME)
+}
+
+/// An org unit placed in the tree given every unit's current parent: no cycles.
+pub fn org_unit(unit: &OrgUnit, parents: &HashMap<OrgUnitId, Option<OrgUnitId>>) -> Result<(), ValidationError> {
+    required_text("Unit name", &unit.name, MAX_NAME)?;
+    let mut seen = HashSet::from([unit.id]);
+    let mut current = unit.parent_id;
+    while let Some(p) = current {
+        if !seen.insert(p) {
+            return Err(ValidationError::OrgUnitCycle);
+        }
+        current = parents.get(&p).copied().flatten();
+    }
+    Ok(())
+}
+
+/// A strategy map's articulation and period.
+pub fn strategy_map(m: &StrategyMap) -> Result<(), ValidationError> {
+    required_text("Map name", &m.name, MAX_NAME)?;
+    optional_text("Vision", &m.vision, MAX_TEXT)?;
+    optional_text("Mission", &m.mission, MAX_TEXT)?;
+    optional_text("Values", &m.values, MAX_TEXT)?;
+    if m.period_end < m.period_start {
+        return Err(ValidationError::PeriodReversed);
+    }
+    Ok(())
+}
+
+/// A perspective band.
+pub fn perspective(p: &Perspective) -> Result<(), ValidationError> {
+    required_text("Perspective name", &p.name, MAX_NAME)
+}
+
+/// A theme lane.
+pub fn theme(t: &Theme) -> Result<(), ValidationError> {
+    required_text("Theme name", &t.name, MAX_NAME)?;
+    colour(&t.colour)
+}
+
+/// An objective, checked against the perspectives and themes of its map.
+pub fn objective(o: &Objective, perspectives: &[Perspective], themes: &[Theme]) -> Result<(), ValidationError> {
+    required_text("Title", &o.title, MAX_TITLE)?;
+    optional_text("Description", &o.description, MAX_TEXT)?;
+    number_in("Position x", o.x, -100_000.0, 100_000.0)?;
+    number_in("Position y", o.y, -100_000.0, 100_000.0)?;
+    if !perspectives.iter().any(|p| p.id == o.perspective_id && p.map_id == o.map_id) {
+        return Err(ValidationError::NotOnMap("perspective".into()));
+    }
+    if let Some(theme_id) = o.theme_id {
+        if !themes.iter().any(|t| t.id == theme_id && t.map_id == o.map_id) {
+            return Err(ValidationError::NotOnMap("theme".into()));
+        }
+    }
+    Ok(())
+}
+
+/// A cause-and-effect link, given the map of each end and the links already on the map.
+pub fn link(
+    l: &Link,
+    from_map: Option<MapId>,
+    to_map: Option<MapId>,
+    existing: &[Link],
+) -> Result<(), ValidationError> {
+    optional_text("Hypothesis", &l.hypothesis, MAX_TEXT)?;
+    if l.from_id == l.to_id {
+        return Err(ValidationError::SelfLink);
+    }
+    match (from_map, to_map) {
+        (Some(a), Some(b)) if a == l.map_id && b == l.map_id => {}
+        (None, _) | (_, None) => return Err(ValidationError::NotOnMap("objective".into())),
+        _ => return Err(ValidationError::LinkAcrossMaps),
+    }
+    if existing
+        .iter()
+        .any(|e| e.id != l.id && e.from_id == l.from_id && e.to_id == l.to_id)
+    {
+        return Err(ValidationError::DuplicateLink);
+    }
+    Ok(())
+}
+
+/// A measure definition.
+pub fn measure(m: &Measure) -> Result<(), ValidationError> {
+    required_text("Measure name", &m.name, MAX_NAME)?;
+    optional_text("Definition", &m.definition, MAX_TEXT)?;
+    optional_text("Unit", &m.unit, 20)?;
+    number_in("Decimals", f64::from(m.decimals), 0.0, 6.0)?;
+    number_in("Weight", m.weight, 0.0001, 1000.0)?;
+    if let Some(b) = m.baseline {
+        finite("Baseline", b)?;
+    }
+    Ok(())
+}
+
+/// A target with its red flag.
+pub fn target(t: &Target) -> Result<(), ValidationError> {
+    finite("Goal", t.goal)?;
+    finite("Red flag", t.red_flag)?;
+    if t.goal == t.red_flag {
+        return Err(ValidationError::GoalEqualsRedFlag);
+    }
+    Ok(())
+}
+
+/// An actual value.
+pub fn actual(a: &Actual) -> Result<(), ValidationError> {
+    finite("Value", a.value)?;
+    optional_text("Note", &a.note, MAX_TEXT)
+}
+
+/// An initiative.
+pub fn initiative(i: &Initiative) -> Result<(), ValidationError> {
+    required_text("Initiative name", &i.name, MAX_NAME)?;
+    optional_text("Description", &i.description, MAX_TEXT)?;
+    if i.end_date < i.start_date {
+        return Err(ValidationError::DatesReversed);
+    }
+    number_in("Budget", i.budget, 0.0, 1e12)?;
+    number_in("Spend", i.spend, 0.0, 1e12)?;
+    number_in("% complete", f64::from(i.percent_complete), 0.0, 100.0)
+}
+
+/// A milestone.
+pub fn milestone(m: &Milestone) -> Result<(), ValidationError> {
+    required_text("Milestone name", &m.name, MAX_NAME)
+}
+
+/// An alignment: the unit objective's map belongs to a unit whose parent owns the other map.
+///
+/// `unit_of_unit_objective` and `unit_of_parent_objective` are the org units owning the two maps;
+/// `parent_of_unit` is the parent of the former.
+pub fn alignment(
+    a: &Alignment,
+    unit_of_unit_objective: OrgUnitId,
+    parent_of_unit: Option<OrgUnitId>,
+    unit_of_parent_objective: OrgUnitId,
+    existing: &[Alignment],
+) -> Result<(), ValidationError> {
+    if parent_of_unit != Some(unit_of_parent_objective) || unit_of_unit_objective == unit_of_parent_objective {
+        return Err(ValidationError::AlignmentNotToParent);
+    }
+    if existing.iter().any(|e| {
+        e.id != a.id && e.unit_objective_id == a.unit_objective_id && e.parent_objective_id == a.parent_objective_id
+    }) {
+        return Err(ValidationError::DuplicateAlignment);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Period;
+
+    fn map_with_perspective() -> (StrategyMap, Perspective, Theme) {
+        let unit = OrgUnitId::new();
+        let map = StrategyMap {
+            id: MapId::new(),
+            org_unit_id: unit,
+            name: "Enterprise 2026".into(),
+            vision: String::new(),
+            mission: String::new(),
+            values: String::new(),
+            period_start: Period::new(2026, 1).unwrap(),
+            period_end: Period::new(2026, 12).unwrap(),
+            status: MapStatus::Draft,
+        };
+        let p = Perspective { id: PerspectiveId::new(), map_id: map.id, name: "Customer".into(), rank: 1 };
+        let t = Theme { id: ThemeId::new(), map_id: map.id, name: "Growth".into(), colour: "#2a9d8f".into(), rank: 0 };
+        (map, p, t)
+    }
+
+    fn objective_on(map: &StrategyMap, p: &Perspective) -> Objective {
+        Objective {
+            id: ObjectiveId::new(),
+            map_id: map.id,
+            perspective_id: p.id,
+            theme_id: None,
+            title: "Increase contract renewals".into(),
+            description: String::new(),
+            owner_id: None,
+            x: 100.0,
+            y: 100.0,
+        }
+    }
+
+    #[test]
+    fn text_rules_name_the_field() {
+        assert_eq!(required_text("Title", "  ", 10), Err(ValidationError::Empty { field: "Title".into() }));
+        let err = required_text("Title", &"x".repeat(11), 10).unwrap_err();
+        assert_eq!(err.to_string(), "Title is too long: 11 characters, at most 10");
+        assert!(required_text("Title", "ok", 10).is_ok());
+    }
+
+    #[test]
+    fn emails_and_passwords() {
+        assert!(email("ada@northwind.example").is_ok());
+        for bad in ["", "ada", "ada@", "@x.io", "a b@x.io", "ada@localhost", "a@@x.io"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert_eq!(password("short"), Err(ValidationError::PasswordTooShort));
+        assert!(password("long enough pw").is_ok());
+    }
+
+    #[test]
+    fn colours() {
+        assert!(colour("#1d3557").is_ok());
+        assert!(colour("1d3557").is_err());
+        assert!(colour("#12345g").is_err());
+    }
+
+    #[test]
+    fn objective_must_be_on_its_maps_perspective_and_theme() {
+        let (map, p, t) = map_with_perspective();
+        let mut o = objective_on(&map, &p);
+        assert!(objective(&o, std::slice::from_ref(&p), std::slice::from_ref(&t)).is_ok());
+        o.theme_id = Some(ThemeId::new());
+        assert_eq!(objective(&o, std::slice::from_ref(&p), std::slice::from_ref(&t)), Err(ValidationError::NotOnMap("theme".into())));
+        o.theme_id = Some(t.id);
+        o.perspective_id = PerspectiveId::new();
+        assert_eq!(objective(&o, &[p], &[t]), Err(ValidationError::NotOnMap("perspective".into())));
+    }
+
+    #[test]
+    fn objective_title_limits_and_positions() {
+        let (map, p, _) = map_with_perspective();
+        let mut o = objective_on(&map, &p);
+        o.title = "x".repeat(MAX_TITLE + 1);
+        assert!(matches!(objective(&o, std::slice::from_ref(&p), &[]), Err(ValidationError::TooLong { .. })));
+        o.title = "Grow revenue".into();
+        o.x = f64::NAN;
+        assert!(matches!(objective(&o, &[p], &[]), Err(ValidationError::NotFinite { .. })));
+    }
+
+    #[test]
+    fn link_rules() {
+        let (map, p, _) = map_with_perspective();
+        let a = objective_on(&map, &p);
+        let b = objective_on(&map, &p);
+        let l = Link { id: LinkId::new(), map_id: map.id, from_id: a.id, to_id: b.id, hypothesis: String::new() };
+        assert!(link(&l, Some(map.id), Some(map.id), &[]).is_ok());
+        let selfie = Link { to_id: a.id, ..l.clone() };
+        assert_eq!(link(&selfie, Some(map.id), Some(map.id), &[]), Err(ValidationError::SelfLink));
+        let other = Link { id: LinkId::new(), ..l.clone() };
+        assert_eq!(link(&other, Some(map.id), Some(map.id), &[l.clone()]), Err(ValidationError::DuplicateLink));
+        assert_eq!(link(&l, Some(map.id), Some(MapId::new()), &[]), Err(ValidationError::LinkAcrossMaps));
+        assert_eq!(link(&l, Some(map.id), None, &[]), Err(ValidationError::NotOnMap("objective".into())));
+        // The reverse direction is a different hypothesis and is allowed.
+        let reverse = Link { id: LinkId::new(), from_id: b.id, to_id: a.id, ..l.clone() };
+        assert!(link(&reverse, Some(map.id), Some(map.id), &[l]).is_ok());
+    }
+
+    #[test]
+    fn map_period_and_org_tree() {
+        let (mut map, _, _) = map_with_perspective();
+        assert!(strategy_map(&map).is_ok());
+        map.period_end = Period::new(2025, 12).unwrap();
+        assert_eq!(strategy_map(&map), Err(ValidationError::PeriodReversed));
+
+        let (a, b) = (OrgUnitId::new(), OrgUnitId::new());
+        let parents = HashMap::from([(a, None), (b, Some(a))]);
+        let moved = OrgUnit { id: a, parent_id: Some(b), name: "Root".into(), kind: OrgUnitKind::Enterprise };
+        assert_eq!(org_unit(&moved, &parents), Err(ValidationError::OrgUnitCycle));
+        let ok = OrgUnit { id: OrgUnitId::new(), parent_id: Some(b), name: "Sales".into(), kind: OrgUnitKind::Function };
+        assert!(org_unit(&ok, &parents).is_ok());
+    }
+
+    #[test]
+    fn measures_targets_actuals() {
+        let m = Measure {
+            id: MeasureId::new(),
+            objective_id: ObjectiveId::new(),
+            name: "Renewal rate".into(),
+            definition: String::new(),
+            unit: "%".into(),
+            decimals: 1,
+            frequency: Frequency::Monthly,
+            polarity: Polarity::HigherIsBetter,
+            indicator: Indicator::Lagging,
+            data_source: DataSource::Manual,
+            data_owner_id: None,
+            baseline: Some(70.0),
+            weight: 1.0,
+        };
+        assert!(measure(&m).is_ok());
+        assert!(measure(&Measure { weight: 0.0, ..m.clone() }).is_err());
+        assert!(measure(&Measure { decimals: 9, ..m.clone() }).is_err());
+        assert!(measure(&Measure { baseline: Some(f64::INFINITY), ..m.clone() }).is_err());
+        let p = Period::new(2026, 1).unwrap();
+        let t = Target { measure_id: m.id, period: p, goal: 85.0, red_flag: 75.0 };
+        assert!(target(&t).is_ok());
+        assert_eq!(target(&Target { red_flag: 85.0, ..t }), Err(ValidationError::GoalEqualsRedFlag));
+        let a = Actual {
+            measure_id: m.id,
+            period: p,
+            value: f64::NAN,
+            note: String::new(),
+            entered_by: None,
+            entered_at: String::new(),
+            source: DataSource::Manual,
+        };
+        assert!(actual(&a).is_err());
+    }
+
+    #[test]
+    fn initiatives_and_alignment() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let i = Initiative {
+            id: InitiativeId::new(),
+            org_unit_id: OrgUnitId::new(),
+            name: "Certification programme".into(),
+            description: String::new(),
+            owner_id: None,
+            start_date: d("2026-01-01"),
+            end_date: d("2026-12-31"),
+            budget: 100.0,
+            spend: 10.0,
+            status: InitiativeStatus::OnTrack,
+            percent_complete: 20,
+            objective_ids: vec![],
+        };
+        assert!(initiative(&i).is_ok());
+        assert_eq!(initiative(&Initiative { end_date: d("2025-01-01"), ..i.clone() }), Err(ValidationError::DatesReversed));
+        assert!(initiative(&Initiative { percent_complete: 101, ..i.clone() }).is_err());
+        assert!(initiative(&Initiative { spend: -1.0, ..i }).is_err());
+
+        let (root, bu, other) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
+        let a = Alignment { id: AlignmentId::new(), unit_objective_id: ObjectiveId::new(), parent_objective_id: ObjectiveId::new() };
+        assert!(alignment(&a, bu, Some(root), root, &[]).is_ok());
+        assert_eq!(alignment(&a, bu, Some(root), other, &[]), Err(ValidationError::AlignmentNotToParent));
+        let dup = Alignment { id: AlignmentId::new(), ..a.clone() };
+        assert_eq!(alignment(&dup, bu, Some(root), root, &[a]), Err(ValidationError::DuplicateAlignment));
+    }
+}

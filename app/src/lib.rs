@@ -1,0 +1,16 @@
+//! Cairn's shared crate: the domain (pure), the server functions (thin), the UI (Leptos), and —
+//! on the server only — the store and authentication. Compiled twice: with `ssr` into the
+//! server binary, with `hydrate` into the browser bundle.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod domain;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use ui::{shell, App};

@@ -1,0 +1,267 @@
+//! What is drawn on a strategy map: perspectives, themes, objectives, links, and the alignments
+//! that tie a unit's objectives to its parent's map.
+
+use super::*;
+use crate::domain::*;
+use sqlx::AnyConnection;
+
+fn perspective_from(row: &AnyRow) -> StoreResult<Perspective> {
+    Ok(Perspective { id: parsed(row, "id")?, map_id: parsed(row, "map_id")?, name: text(row, "name")?, rank: int(row, "rank")? as i32 })
+}
+
+fn theme_from(row: &AnyRow) -> StoreResult<Theme> {
+    Ok(Theme {
+        id: parsed(row, "id")?,
+        map_id: parsed(row, "map_id")?,
+        name: text(row, "name")?,
+        colour: text(row, "colour")?,
+        rank: int(row, "rank")? as i32,
+    })
+}
+
+pub(crate) fn objective_from(row: &AnyRow) -> StoreResult<Objective> {
+    Ok(Objective {
+        id: parsed(row, "id")?,
+        map_id: parsed(row, "map_id")?,
+        perspective_id: parsed(row, "perspective_id")?,
+        theme_id: opt_parsed(row, "theme_id")?,
+        title: text(row, "title")?,
+        description: text(row, "description")?,
+        owner_id: opt_parsed(row, "owner_id")?,
+        x: float(row, "x")?,
+        y: float(row, "y")?,
+    })
+}
+
+fn link_from(row: &AnyRow) -> StoreResult<Link> {
+    Ok(Link {
+        id: parsed(row, "id")?,
+        map_id: parsed(row, "map_id")?,
+        from_id: parsed(row, "from_id")?,
+        to_id: parsed(row, "to_id")?,
+        hypothesis: text(row, "hypothesis")?,
+    })
+}
+
+pub(crate) async fn insert_perspective(conn: &mut AnyConnection, p: &Perspective) -> StoreResult<()> {
+    validation::perspective(p)?;
+    sqlx::query("INSERT INTO perspectives (id, map_id, name, rank) VALUES ($1, $2, $3, $4)")
+        .bind(p.id.to_string())
+        .bind(p.map_id.to_string())
+        .bind(p.name.trim())
+        .bind(i64::from(p.rank))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The perspectives of a map, top first.
+pub async fn perspectives_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Perspective>> {
+    let rows = sqlx::query("SELECT * FROM perspectives WHERE map_id = $1 ORDER BY rank")
+        .bind(map.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(perspective_from).collect()
+}
+
+/// The themes of a map, left first.
+pub async fn themes_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Theme>> {
+    let rows = sqlx::query("SELECT * FROM themes WHERE map_id = $1 ORDER BY rank")
+        .bind(map.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(theme_from).collect()
+}
+
+/// The objectives of a map.
+pub async fn objectives_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Objective>> {
+    let rows = sqlx::query("SELECT * FROM objectives WHERE map_id = $1 ORDER BY y, x")
+        .bind(map.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(objective_from).collect()
+}
+
+/// The links of a map.
+pub async fn links_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Link>> {
+    let rows = sqlx::query("SELECT * FROM links WHERE map_id = $1 ORDER BY id")
+        .bind(map.to_string())
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(link_from).collect()
+}
+
+/// One objective, if it exists.
+pub async fn find_objective(conn: &mut AnyConnection, id: ObjectiveId) -> StoreResult<Option<Objective>> {
+    let row = sqlx::query("SELECT * FROM objectives WHERE id = $1").bind(id.to_string()).fetch_optional(conn).await?;
+    row.as_ref().map(objective_from).transpose()
+}
+
+/// Adds a theme lane.
+pub async fn create_theme(conn: &mut AnyConnection, t: &Theme, actor: Option<UserId>) -> StoreResult<()> {
+    validation::theme(t)?;
+    sqlx::query("INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)")
+        .bind(t.id.to_string())
+        .bind(t.map_id.to_string())
+        .bind(t.name.trim())
+        .bind(&t.colour)
+        .bind(i64::from(t.rank))
+        .execute(&mut *conn)
+        .await?;
+    audit(conn, actor, "create", "theme", &t.id.to_string(), &t.name).await
+}
+
+/// Adds an objective after checking it against its map's perspectives and themes.
+pub async fn create_objective(conn: &mut AnyConnection, o: &Objective, actor: Option<UserId>) -> StoreResult<()> {
+    let perspectives = perspectives_of(&mut *conn, o.map_id).await?;
+    let themes = themes_of(&mut *conn, o.map_id).await?;
+    validation::objective(o, &perspectives, &themes)?;
+    sqlx::query(
+        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(o.id.to_string())
+    .bind(o.map_id.to_string())
+    .bind(o.perspective_id.to_string())
+    .bind(o.theme_id.map(|t| t.to_string()))
+    .bind(o.title.trim())
+    .bind(&o.description)
+    .bind(o.owner_id.map(|u| u.to_string()))
+    .bind(o.x)
+    .bind(o.y)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::conflict_on_unique(e, "an objective with this id already exists"))?;
+    audit(conn, actor, "create", "objective", &o.id.to_string(), &o.title).await
+}
+
+/// Adds a cause-and-effect link after the domain's link rules.
+pub async fn create_link(conn: &mut AnyConnection, l: &Link, actor: Option<UserId>) -> StoreResult<()> {
+    let from_map = find_objective(&mut *conn, l.from_id).await?.map(|o| o.map_id);
+    let to_map = find_objective(&mut *conn, l.to_id).await?.map(|o| o.map_id);
+    let existing = links_of(&mut *conn, l.map_id).await?;
+    validation::link(l, from_map, to_map, &existing)?;
+    sqlx::query("INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)")
+        .bind(l.id.to_string())
+        .bind(l.map_id.to_string())
+        .bind(l.from_id.to_string())
+        .bind(l.to_id.to_string())
+        .bind(&l.hypothesis)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::conflict_on_unique(e, "these two objectives are already linked"))?;
+    audit(conn, actor, "create", "link", &l.id.to_string(), &format!("{} -> {}", l.from_id, l.to_id)).await
+}
+
+/// Ties a unit objective to the parent-map objective it supports.
+pub async fn create_alignment(conn: &mut AnyConnection, a: &Alignment, actor: Option<UserId>) -> StoreResult<()> {
+    let unit_of = |row: Option<AnyRow>| -> StoreResult<(OrgUnitId, Option<OrgUnitId>)> {
+        let row = row.ok_or(StoreError::NotFound("objective"))?;
+        Ok((parsed(&row, "org_unit_id")?, opt_parsed(&row, "parent_id")?))
+    };
+    let q = "SELECT m.org_unit_id, u.parent_id FROM objectives o JOIN maps m ON m.id = o.map_id \
+             JOIN org_units u ON u.id = m.org_unit_id WHERE o.id = $1";
+    let (unit, parent) = unit_of(sqlx::query(q).bind(a.unit_objective_id.to_string()).fetch_optional(&mut *conn).await?)?;
+    let (parent_unit, _) = unit_of(sqlx::query(q).bind(a.parent_objective_id.to_string()).fetch_optional(&mut *conn).await?)?;
+    let rows = sqlx::query("SELECT * FROM alignments WHERE unit_objective_id = $1")
+        .bind(a.unit_objective_id.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    let existing = rows
+        .iter()
+        .map(|r| {
+            Ok(Alignment {
+                id: parsed(r, "id")?,
+                unit_objective_id: parsed(r, "unit_objective_id")?,
+                parent_objective_id: parsed(r, "parent_objective_id")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    validation::alignment(a, unit, parent, parent_unit, &existing)?;
+    sqlx::query("INSERT INTO alignments (id, unit_objective_id, parent_objective_id) VALUES ($1, $2, $3)")
+        .bind(a.id.to_string())
+        .bind(a.unit_objective_id.to_string())
+        .bind(a.parent_objective_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    audit(conn, actor, "create", "alignment", &a.id.to_string(), "").await
+}
+
+impl Store {
+    /// Everything drawn on one map, read in one go.
+    pub async fn map_document(&self, id: MapId) -> StoreResult<MapDocument> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query("SELECT * FROM maps WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound("map"))?;
+        let map = super::org::map_from(&row)?;
+        let org_unit = self.org_unit(map.org_unit_id).await?;
+        let alignments = sqlx::query(
+            "SELECT a.unit_objective_id, a.parent_objective_id, p.title FROM alignments a \
+             JOIN objectives o ON o.id = a.unit_objective_id JOIN objectives p ON p.id = a.parent_objective_id \
+             WHERE o.map_id = $1 ORDER BY p.title",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AlignmentView {
+                unit_objective_id: parsed(r, "unit_objective_id")?,
+                parent_objective_id: parsed(r, "parent_objective_id")?,
+                parent_title: text(r, "title")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(MapDocument {
+            perspectives: perspectives_of(&mut conn, id).await?,
+            themes: themes_of(&mut conn, id).await?,
+            objectives: objectives_of(&mut conn, id).await?,
+            links: links_of(&mut conn, id).await?,
+            people: self.users().await?,
+            alignments,
+            map,
+            org_unit,
+        })
+    }
+
+    /// Adds a theme in its own transaction.
+    pub async fn create_theme(&self, t: &Theme, actor: Option<UserId>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        create_theme(&mut tx, t, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds an objective in its own transaction.
+    pub async fn create_objective(&self, o: &Objective, actor: Option<UserId>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        create_objective(&mut tx, o, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a link in its own transaction.
+    pub async fn create_link(&self, l: &Link, actor: Option<UserId>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        create_link(&mut tx, l, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds an alignment in its own transaction.
+    pub async fn create_alignment(&self, a: &Alignment, actor: Option<UserId>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        create_alignment(&mut tx, a, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One objective.
+    pub async fn objective(&self, id: ObjectiveId) -> StoreResult<Objective> {
+        let mut conn = self.pool.acquire().await?;
+        find_objective(&mut conn, id).await?.ok_or(StoreError::NotFound("objective"))
+    }
+}

@@ -1,0 +1,230 @@
+//! The one store API every write and read goes through, on SQLite (default) or PostgreSQL.
+//!
+//! Built on `sqlx::Any` with portable SQL and `$n` placeholders (both backends accept them), so
+//! each query is written once. Writes that touch several rows take a connection inside a
+//! transaction (`&mut AnyConnection`); the `Store` methods wrap them in one.
+
+mod maps;
+mod measures;
+mod org;
+mod users;
+
+pub use maps::*;
+pub use measures::*;
+pub use org::*;
+pub use users::*;
+
+use crate::domain::ValidationError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations, embedded in the binary and run at start-up.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why a store call failed. `Database` keeps the sqlx error for the log; callers show users only
+/// the other variants' messages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("stored data is unreadable in column {0}")]
+    Corrupt(&'static str),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL \"{0}\": use sqlite://path or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+impl StoreError {
+    /// A unique-constraint violation becomes a `Conflict` with `message`; other errors pass through.
+    pub fn conflict_on_unique(err: sqlx::Error, message: &str) -> StoreError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_string()),
+            _ => StoreError::Database(err),
+        }
+    }
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A pool of connections to the configured database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (creating a SQLite file and its folder when missing) and runs migrations.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url),
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The database kind.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for the few callers (tests, the op log listener) that need raw access.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction for a multi-row write.
+    pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Checks the database answers (for `/healthz`).
+    pub async fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Whether no user exists yet (first start).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The backend a database URL names.
+pub fn backend_of(url: &str) -> StoreResult<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Makes sure a SQLite file can be created: its folder exists and `mode=rwc` is set.
+fn prepare_sqlite_url(url: &str) -> String {
+    let path_and_query = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                // A failure here surfaces as a clear connect error just below.
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+    }
+    if path_and_query.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Current time, RFC 3339 with milliseconds (sorts as text on both backends).
+pub fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Appends one entry to the audit history, inside the caller's transaction.
+pub async fn audit(
+    conn: &mut AnyConnection,
+    user: Option<crate::domain::UserId>,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: &str,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(now_text())
+        .bind(user.map(|u| u.to_string()))
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(detail)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// Row readers: every column read goes through these so a bad value is a typed error, not a panic.
+
+pub(crate) fn text(row: &AnyRow, col: &'static str) -> StoreResult<String> {
+    row.try_get::<String, _>(col).map_err(StoreError::from)
+}
+
+pub(crate) fn opt_text(row: &AnyRow, col: &'static str) -> StoreResult<Option<String>> {
+    row.try_get::<Option<String>, _>(col).map_err(StoreError::from)
+}
+
+pub(crate) fn parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<T> {
+    text(row, col)?.parse().map_err(|_| StoreError::Corrupt(col))
+}
+
+pub(crate) fn opt_parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<Option<T>> {
+    match opt_text(row, col)? {
+        Some(s) => s.parse().map(Some).map_err(|_| StoreError::Corrupt(col)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn int(row: &AnyRow, col: &'static str) -> StoreResult<i64> {
+    row.try_get::<i64, _>(col).map_err(StoreError::from)
+}
+
+pub(crate) fn float(row: &AnyRow, col: &'static str) -> StoreResult<f64> {
+    row.try_get::<f64, _>(col).map_err(StoreError::from)
+}
+
+pub(crate) fn opt_float(row: &AnyRow, col: &'static str) -> StoreResult<Option<f64>> {
+    row.try_get::<Option<f64>, _>(col).map_err(StoreError::from)
+}

@@ -1,0 +1,82 @@
+//! Home: the org-unit tree with each unit's maps.
+
+use super::widgets::{ErrorPanel, TopBar};
+use crate::api::org_tree;
+use crate::domain::OrgTreeNode;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The units the user can see, as a tree, with links to each map and scorecard.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let tree = Resource::new(|| (), |_| org_tree());
+    view! {
+        <Title text="Your maps · Cairn"/>
+        <TopBar/>
+        <main class="page">
+            <h1>"Organisation"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your organisation…"</p> }>
+                {move || Suspend::new(async move {
+                    match tree.await {
+                        Ok(nodes) if nodes.is_empty() => view! {
+                            <p class="empty">"You have no role on any org unit yet. Ask an admin to add you."</p>
+                        }.into_any(),
+                        Ok(nodes) => view! {
+                            <ul class="org-tree" role="tree" aria-label="Org units">
+                                {nodes.into_iter().map(|n| view! { <UnitNode node=n/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// One unit of the tree and, recursively, its children.
+#[component]
+fn UnitNode(node: OrgTreeNode) -> impl IntoView {
+    let OrgTreeNode { unit, role, maps, children } = node;
+    let kind = match unit.kind {
+        crate::domain::OrgUnitKind::Enterprise => "Enterprise",
+        crate::domain::OrgUnitKind::BusinessUnit => "Business unit",
+        crate::domain::OrgUnitKind::Function => "Function",
+    };
+    let children_view = (!children.is_empty()).then(|| {
+        view! {
+            <ul role="group">
+                {children.into_iter().map(|c| view! { <UnitNode node=c/> }).collect_view().into_any()}
+            </ul>
+        }
+    });
+    view! {
+        <li role="treeitem" aria-expanded="true" class="org-unit">
+            <div class="unit-head">
+                <span class="unit-name">{unit.name.clone()}</span>
+                <span class="unit-kind">{kind}</span>
+                {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.as_str()}</span> })}
+            </div>
+            <ul class="map-list" aria-label=format!("Maps of {}", unit.name)>
+                {if maps.is_empty() {
+                    view! { <li class="empty">"No maps yet."</li> }.into_any()
+                } else {
+                    maps.into_iter().map(|m| {
+                        let href = format!("/maps/{}", m.id);
+                        let card = format!("/maps/{}/scorecard", m.id);
+                        view! {
+                            <li class="map-item">
+                                <A href=href>{m.name.clone()}</A>
+                                <span class=format!("status status-{}", m.status.as_str())>{m.status.as_str()}</span>
+                                <span class="meta">{format!("{} – {} · {} objectives", m.period_start.label(), m.period_end.label(), m.objective_count)}</span>
+                                <A href=card attr:class="secondary-link">"Scorecard"</A>
+                            </li>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </ul>
+            {children_view}
+        </li>
+    }
+}

@@ -1,0 +1,64 @@
+//! The pages and components. One folder per screen; shared pieces in `widgets`.
+
+pub mod home;
+pub mod map;
+pub mod scorecard;
+pub mod signin;
+pub mod widgets;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the marker tests wait for once hydration is complete.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cairn.css"/>
+        <Title text="Cairn"/>
+        <Router>
+            <Routes fallback=|| view! { <widgets::NotFound/> }>
+                <Route path=path!("/") view=home::HomePage/>
+                <Route path=path!("/signin") view=signin::SignInPage/>
+                <Route path=path!("/maps/:id") view=map::MapPage/>
+                <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sets `<body data-hydrated>` once the browser has taken over (effects never run on the server).
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+}

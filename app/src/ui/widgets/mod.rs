@@ -1,0 +1,102 @@
+//! Pieces shared by several screens: the top bar, error panels, the not-found page.
+
+use crate::api::{current_user, ApiError, SignOut};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The top bar: product name, where you are, who is signed in and a sign-out button.
+#[component]
+pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"▲"</span>
+                " Cairn"
+            </A>
+            <nav class="crumbs" aria-label="Breadcrumbs">
+                {crumbs
+                    .into_iter()
+                    .map(|(label, href)| view! { <span class="crumb-sep">"/"</span><A href=href>{label}</A> })
+                    .collect_view()}
+            </nav>
+            <div class="who">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(u)) => view! {
+                                <span class="avatar" aria-hidden="true">{u.initials()}</span>
+                                <span class="who-name">{u.name.clone()}</span>
+                                <ActionForm action=sign_out>
+                                    <button type="submit" class="link-button">"Sign out"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            _ => view! { <A href="/signin">"Sign in"</A> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
+    }
+}
+
+/// A clear message for a failed load, with a way forward for the common cases.
+#[component]
+pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+    let hint = match &error {
+        ApiError::Unauthenticated => Some(view! { <p><a href="/signin">"Sign in"</a></p> }.into_any()),
+        ApiError::Forbidden(_) | ApiError::NotFound(_) => Some(view! { <p><a href="/">"Back to your maps"</a></p> }.into_any()),
+        _ => None,
+    };
+    let title = match &error {
+        ApiError::Forbidden(_) => "Not allowed",
+        ApiError::NotFound(_) => "Not found",
+        ApiError::Unauthenticated => "Signed out",
+        _ => "Something went wrong",
+    };
+    view! {
+        <section class="error-panel" role="alert">
+            <h2>{title}</h2>
+            <p>{error.to_string()}</p>
+            {hint}
+        </section>
+    }
+}
+
+/// The page for an unknown address.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <TopBar/>
+        <main class="page">
+            <ErrorPanel error=ApiError::NotFound("page".into())/>
+        </main>
+    }
+}
+
+/// A number with the measure's decimals and unit ("87.5 %", "12 days").
+pub fn format_value(value: f64, decimals: u8, unit: &str) -> String {
+    let number = format!("{:.*}", usize::from(decimals), value);
+    match unit {
+        "" => number,
+        "%" => format!("{number} %"),
+        u if u.starts_with('€') || u.starts_with('$') => format!("{u}{number}"),
+        u => format!("{number} {u}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_values_with_units() {
+        assert_eq!(super::format_value(87.456, 1, "%"), "87.5 %");
+        assert_eq!(super::format_value(12.0, 0, "days"), "12 days");
+        assert_eq!(super::format_value(3.5, 2, ""), "3.50");
+        assert_eq!(super::format_value(120.0, 0, "€k"), "€k120");
+    }
+}

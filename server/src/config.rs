@@ -1,0 +1,139 @@
+//! Configuration from environment variables into one typed struct. A bad value stops start-up
+//! with a message naming the variable and what is wrong.
+
+use std::net::SocketAddr;
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://path` (default `sqlite://data/cairn.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`: where to listen (default 127.0.0.1:3000).
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: folder with the compiled site (default `target/site`).
+    pub site_root: String,
+    /// `RUST_LOG`: log filter (default `info,sqlx=warn`).
+    pub log_filter: String,
+    /// `CAIRN_DEMO`: load the demo company into an empty database (default on).
+    pub demo: bool,
+    /// `CAIRN_ADMIN_EMAIL`: the first admin's email.
+    pub admin_email: Option<String>,
+    /// `CAIRN_ADMIN_PASSWORD`: the first admin's password.
+    pub admin_password: Option<String>,
+    /// `CAIRN_SECURE_COOKIES`: mark cookies `Secure` (set 1 behind HTTPS; default 0).
+    pub secure_cookies: bool,
+}
+
+/// A variable that has a value Cairn cannot use.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("configuration error in {var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { var, problem: problem.into() }
+}
+
+fn flag(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some("1") | Some("true") | Some("yes") | Some("on") => Ok(true),
+        Some("0") | Some("false") | Some("no") | Some("off") => Ok(false),
+        Some(other) => Err(bad(var, format!("expected 1 or 0, got \"{other}\""))),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads variables through `get`, so tests can supply their own.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let nonempty = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let database_url = nonempty("DATABASE_URL").unwrap_or_else(|| "sqlite://data/cairn.db".into());
+        app::store::backend_of(&database_url)
+            .map_err(|_| bad("DATABASE_URL", format!("\"{database_url}\" is neither sqlite://… nor postgres://…")))?;
+        let addr_text = nonempty("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let site_addr = addr_text
+            .trim()
+            .parse()
+            .map_err(|_| bad("LEPTOS_SITE_ADDR", format!("\"{addr_text}\" is not an address like 127.0.0.1:3000")))?;
+        let log_filter = nonempty("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn".into());
+        tracing_subscriber::EnvFilter::try_new(&log_filter)
+            .map_err(|e| bad("RUST_LOG", format!("\"{log_filter}\" is not a log filter: {e}")))?;
+        let admin_email = nonempty("CAIRN_ADMIN_EMAIL");
+        if let Some(e) = &admin_email {
+            app::domain::validation::email(e).map_err(|err| bad("CAIRN_ADMIN_EMAIL", err.to_string()))?;
+        }
+        let admin_password = get("CAIRN_ADMIN_PASSWORD").filter(|v| !v.is_empty());
+        if let Some(p) = &admin_password {
+            app::domain::validation::password(p).map_err(|err| bad("CAIRN_ADMIN_PASSWORD", err.to_string()))?;
+        }
+        Ok(Config {
+            database_url,
+            site_addr,
+            site_root: nonempty("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            log_filter,
+            demo: flag("CAIRN_DEMO", get("CAIRN_DEMO"), true)?,
+            admin_email,
+            admin_password,
+            secure_cookies: flag("CAIRN_SECURE_COOKIES", get("CAIRN_SECURE_COOKIES"), false)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = read(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/cairn.db");
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(c.demo && !c.secure_cookies);
+        assert_eq!(c.admin_email, None);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("DATABASE_URL", "mysql://x"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("CAIRN_DEMO", "maybe"),
+            ("CAIRN_ADMIN_EMAIL", "not-an-email"),
+            ("CAIRN_ADMIN_PASSWORD", "short"),
+            ("RUST_LOG", "info,[[["),
+        ];
+        for (var, value) in cases {
+            let err = read(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{err}");
+            assert!(err.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn explicit_values() {
+        let c = read(&[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/test"),
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:8080"),
+            ("CAIRN_DEMO", "0"),
+            ("CAIRN_ADMIN_EMAIL", "boss@example.com"),
+            ("CAIRN_ADMIN_PASSWORD", "a long password"),
+        ])
+        .unwrap();
+        assert!(!c.demo);
+        assert_eq!(c.site_addr.port(), 8080);
+        assert_eq!(c.admin_email.as_deref(), Some("boss@example.com"));
+    }
+}

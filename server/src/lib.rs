@@ -1,0 +1,217 @@
+//! The Cairn server: configuration, wiring of the axum router around the Leptos app, first-start
+//! bootstrap (demo company or first admin), health check and request tracing.
+
+pub mod config;
+pub mod demo;
+
+use app::auth::{self, ServerContext};
+use app::store::Store;
+use app::{shell, App};
+use axum::{
+    body::Body,
+    extract::{FromRef, State},
+    http::{Request, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+    Json, Router,
+};
+use leptos::prelude::{provide_context, LeptosOptions};
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use config::{Config, ConfigError};
+
+/// Shared state of every handler.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub routes: Vec<AxumRouteListing>,
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State for a store and config (the Leptos options point at the compiled site).
+    pub fn new(store: Store, config: &Config) -> AppState {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("cairn")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.site_addr)
+            .build();
+        AppState { leptos_options, store, routes: generate_route_list(App), secure_cookies: config.secure_cookies }
+    }
+
+    fn server_context(&self) -> ServerContext {
+        ServerContext { store: self.store.clone(), secure_cookies: self.secure_cookies }
+    }
+}
+
+/// The whole HTTP application, so tests can drive it with `oneshot`.
+pub fn app(state: AppState) -> Router {
+    let routes = state.routes.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_handler(routes, get(page_handler))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let ctx = state.server_context();
+    handle_server_fns_with_context(move || provide_context(ctx.clone()), request).await
+}
+
+/// Renders a page; visitors without a session are sent to the sign-in page first.
+async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let path = request.uri().path().to_string();
+    if path != "/signin" {
+        match auth::user_from_headers(&state.store, request.headers()).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                let next = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let target = format!("/signin?next={}", urlencode(next));
+                return Redirect::to(&target).into_response();
+            }
+            Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
+        }
+    }
+    let ctx = state.server_context();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_route_with_context(
+        state.routes.clone(),
+        move || provide_context(ctx.clone()),
+        move || shell(options.clone()),
+    );
+    handler(State(state), request).await.into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// `/healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
+async fn healthz(State(store): State<Store>) -> Response {
+    match store.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
+        Err(e) => {
+            tracing::error!("health check failed: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+                .into_response()
+        }
+    }
+}
+
+/// Why start-up could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: app::store::StoreError },
+    #[error("cannot load the demo company: {0}")]
+    Demo(#[from] demo::DemoError),
+    #[error("cannot create the first admin: {0}")]
+    Admin(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+}
+
+/// Opens (creating and migrating) the configured database.
+pub async fn open_store(config: &Config) -> Result<Store, StartupError> {
+    Store::open(&config.database_url)
+        .await
+        .map_err(|source| StartupError::Database { url: redact(&config.database_url), source })
+}
+
+/// Hides a password in a database URL before it is logged.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// First start: an empty database gets the demo company, or (demo off) one org unit and the
+/// first admin, whose password is generated and logged once when none is configured.
+pub async fn bootstrap(store: &Store, config: &Config) -> Result<(), StartupError> {
+    if !store.is_empty().await.map_err(|e| StartupError::Admin(e.to_string()))? {
+        return Ok(());
+    }
+    if config.demo {
+        let email = config.admin_email.clone().unwrap_or_else(|| demo::DEMO_ADMIN_EMAIL.to_string());
+        let password = config.admin_password.clone().unwrap_or_else(|| demo::DEMO_PASSWORD.to_string());
+        let today = current_period().plus_months(-1);
+        demo::load(store, &email, &password, today).await?;
+        tracing::info!(admin = %email, "loaded the demo company Northwind Technology Services");
+        return Ok(());
+    }
+    let email = config.admin_email.clone().unwrap_or_else(|| "admin@cairn.local".to_string());
+    let (password, generated) = match &config.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (auth::random_secret()[..20].to_string(), true),
+    };
+    create_first_admin(store, &email, &password).await?;
+    if generated {
+        tracing::warn!(admin = %email, password = %password, "created the first admin with a generated password (shown once; change it)");
+    } else {
+        tracing::info!(admin = %email, "created the first admin");
+    }
+    Ok(())
+}
+
+/// This month: the demo's actuals run up to it.
+pub fn current_period() -> app::domain::Period {
+    use chrono::Datelike;
+    let now = chrono::Utc::now();
+    app::domain::Period::new(now.year(), now.month() as u8).unwrap_or_else(|| {
+        app::domain::Period::new(2026, 1).unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
+    })
+}
+
+async fn create_first_admin(store: &Store, email: &str, password: &str) -> Result<(), StartupError> {
+    use app::domain::{OrgUnit, OrgUnitId, OrgUnitKind, Role, User, UserId};
+    let admin_err = |e: &dyn std::fmt::Display| StartupError::Admin(e.to_string());
+    let hash = auth::hash_password(password).map_err(|e| admin_err(&e))?;
+    let user = User { id: UserId::new(), email: email.to_string(), name: "Administrator".into() };
+    let unit = OrgUnit { id: OrgUnitId::new(), parent_id: None, name: "Organisation".into(), kind: OrgUnitKind::Enterprise };
+    let mut tx = store.begin().await.map_err(|e| admin_err(&e))?;
+    app::store::create_user(&mut tx, &user, &hash).await.map_err(|e| admin_err(&e))?;
+    app::store::create_org_unit(&mut tx, &unit, Some(user.id)).await.map_err(|e| admin_err(&e))?;
+    app::store::grant_role(&mut tx, user.id, unit.id, Role::Admin).await.map_err(|e| admin_err(&e))?;
+    tx.commit().await.map_err(|e| admin_err(&e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("sqlite://data/cairn.db"), "sqlite://data/cairn.db");
+    }
+
+    #[test]
+    fn encodes_next_paths() {
+        assert_eq!(super::urlencode("/maps/1?x=a b"), "/maps/1%3Fx%3Da%20b");
+    }
+}

@@ -1,0 +1,44 @@
+//! `cairn` server binary: read config, open and migrate the store, bootstrap, serve.
+
+use server::{app, bootstrap, open_store, AppState, Config, StartupError};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("cairn: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), StartupError> {
+    let config = Config::from_env()?;
+    tracing_subscriber::fmt().with_env_filter(EnvFilter::new(&config.log_filter)).init();
+    let store = open_store(&config).await?;
+    bootstrap(&store, &config).await?;
+    let state = AppState::new(store, &config);
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|source| StartupError::Listen { addr: config.site_addr, source })?;
+    tracing::info!("Cairn listening on http://{}", config.site_addr);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|source| StartupError::Listen { addr: config.site_addr, source })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
