@@ -4,7 +4,9 @@ use crate::api::ApiError;
 use crate::domain::role::effective_role;
 use crate::domain::{Action, OrgUnitId, Role, User};
 use crate::store::Store;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -34,7 +36,11 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Whether `password` matches the stored argon2 hash (a malformed hash never matches).
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -80,27 +86,45 @@ pub fn now_seconds() -> i64 {
 }
 
 /// The signed-in user of a request, from its session cookie.
-pub async fn user_from_headers(store: &Store, headers: &http::HeaderMap) -> Result<Option<User>, ApiError> {
+pub async fn user_from_headers(
+    store: &Store,
+    headers: &http::HeaderMap,
+) -> Result<Option<User>, ApiError> {
     let Some(token) = session_token(headers) else {
         return Ok(None);
     };
-    Ok(store.session_user(&secret_hash(&token), now_seconds()).await?)
+    Ok(store
+        .session_user(&secret_hash(&token), now_seconds())
+        .await?)
 }
 
 /// The effective role of `user` on `unit` (inherited down the tree).
-pub async fn role_on(store: &Store, user: &User, unit: OrgUnitId) -> Result<Option<Role>, ApiError> {
+pub async fn role_on(
+    store: &Store,
+    user: &User,
+    unit: OrgUnitId,
+) -> Result<Option<Role>, ApiError> {
     let parents = store.unit_parents().await?;
     let grants = store.grants_of(user.id).await?;
     Ok(effective_role(user.id, unit, &parents, &grants))
 }
 
 /// The one authorisation check: `user` may perform `action` on `unit`, or a clear 403.
-pub async fn authorize(store: &Store, user: &User, unit: OrgUnitId, action: Action) -> Result<Role, ApiError> {
+pub async fn authorize(
+    store: &Store,
+    user: &User,
+    unit: OrgUnitId,
+    action: Action,
+) -> Result<Role, ApiError> {
     let role = role_on(store, user, unit).await?;
     match role {
         Some(r) if r.allows(action) => Ok(r),
         _ => {
-            let unit_name = store.org_unit(unit).await.map(|u| u.name).unwrap_or_else(|_| "this unit".into());
+            let unit_name = store
+                .org_unit(unit)
+                .await
+                .map(|u| u.name)
+                .unwrap_or_else(|_| "this unit".into());
             Err(ApiError::Forbidden(format!(
                 "You cannot {} {unit_name}: that needs the {} role, and yours is {}.",
                 action.describe(),
@@ -129,9 +153,18 @@ mod tests {
         let token = random_secret();
         assert_eq!(token.len(), 64);
         let cookie = session_cookie(&token, false);
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"));
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && !cookie.contains("Secure")
+        );
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::COOKIE, format!("other=1; {SESSION_COOKIE}={token}").parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            format!("other=1; {SESSION_COOKIE}={token}")
+                .parse()
+                .unwrap(),
+        );
         assert_eq!(session_token(&headers), Some(token));
         assert_ne!(secret_hash("a"), secret_hash("b"));
     }

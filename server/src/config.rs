@@ -33,7 +33,10 @@ pub struct ConfigError {
 }
 
 fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { var, problem: problem.into() }
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
 }
 
 fn flag(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
@@ -54,24 +57,37 @@ impl Config {
     /// Reads variables through `get`, so tests can supply their own.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let nonempty = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-        let database_url = nonempty("DATABASE_URL").unwrap_or_else(|| "sqlite://data/cairn.db".into());
-        app::store::backend_of(&database_url)
-            .map_err(|_| bad("DATABASE_URL", format!("\"{database_url}\" is neither sqlite://… nor postgres://…")))?;
+        let database_url =
+            nonempty("DATABASE_URL").unwrap_or_else(|| "sqlite://data/cairn.db".into());
+        app::store::backend_of(&database_url).map_err(|_| {
+            bad(
+                "DATABASE_URL",
+                format!("\"{database_url}\" is neither sqlite://… nor postgres://…"),
+            )
+        })?;
         let addr_text = nonempty("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let site_addr = addr_text
-            .trim()
-            .parse()
-            .map_err(|_| bad("LEPTOS_SITE_ADDR", format!("\"{addr_text}\" is not an address like 127.0.0.1:3000")))?;
+        let site_addr = addr_text.trim().parse().map_err(|_| {
+            bad(
+                "LEPTOS_SITE_ADDR",
+                format!("\"{addr_text}\" is not an address like 127.0.0.1:3000"),
+            )
+        })?;
         let log_filter = nonempty("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn".into());
-        tracing_subscriber::EnvFilter::try_new(&log_filter)
-            .map_err(|e| bad("RUST_LOG", format!("\"{log_filter}\" is not a log filter: {e}")))?;
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
+            bad(
+                "RUST_LOG",
+                format!("\"{log_filter}\" is not a log filter: {e}"),
+            )
+        })?;
         let admin_email = nonempty("CAIRN_ADMIN_EMAIL");
         if let Some(e) = &admin_email {
-            app::domain::validation::email(e).map_err(|err| bad("CAIRN_ADMIN_EMAIL", err.to_string()))?;
+            app::domain::validation::email(e)
+                .map_err(|err| bad("CAIRN_ADMIN_EMAIL", err.to_string()))?;
         }
         let admin_password = get("CAIRN_ADMIN_PASSWORD").filter(|v| !v.is_empty());
         if let Some(p) = &admin_password {
-            app::domain::validation::password(p).map_err(|err| bad("CAIRN_ADMIN_PASSWORD", err.to_string()))?;
+            app::domain::validation::password(p)
+                .map_err(|err| bad("CAIRN_ADMIN_PASSWORD", err.to_string()))?;
         }
         Ok(Config {
             database_url,
@@ -92,7 +108,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

@@ -16,7 +16,9 @@ use axum::{
     Json, Router,
 };
 use leptos::prelude::{provide_context, LeptosOptions};
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -40,11 +42,19 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
             .build();
-        AppState { leptos_options, store, routes: generate_route_list(App), secure_cookies: config.secure_cookies }
+        AppState {
+            leptos_options,
+            store,
+            routes: generate_route_list(App),
+            secure_cookies: config.secure_cookies,
+        }
     }
 
     fn server_context(&self) -> ServerContext {
-        ServerContext { store: self.store.clone(), secure_cookies: self.secure_cookies }
+        ServerContext {
+            store: self.store.clone(),
+            secure_cookies: self.secure_cookies,
+        }
     }
 }
 
@@ -65,9 +75,31 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let ctx = state.server_context();
-    handle_server_fns_with_context(move || provide_context(ctx.clone()), request).await
+    let response = handle_server_fns_with_context(move || provide_context(ctx.clone()), request)
+        .await
+        .into_response();
+    with_error_status(response).await
+}
+
+/// Errors raised before a server function's body runs (malformed arguments) arrive as a blanket
+/// 500; give every `ApiError` its own status (400, 401, 403, 404, 409, 422) instead.
+async fn with_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "error body unreadable").into_response()
+        }
+    };
+    if let Ok(err) = serde_json::from_slice::<app::api::ApiError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Renders a page; visitors without a session are sent to the sign-in page first.
@@ -77,7 +109,11 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         match auth::user_from_headers(&state.store, request.headers()).await {
             Ok(Some(_)) => {}
             Ok(None) => {
-                let next = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
                 let target = format!("/signin?next={}", urlencode(next));
                 return Redirect::to(&target).into_response();
             }
@@ -97,7 +133,9 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -109,7 +147,10 @@ async fn healthz(State(store): State<Store>) -> Response {
         Ok(()) => Json(serde_json::json!({"status": "ok", "database": "ok"})).into_response(),
         Err(e) => {
             tracing::error!("health check failed: {e}");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+            )
                 .into_response()
         }
     }
@@ -121,20 +162,29 @@ pub enum StartupError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("cannot open the database {url}: {source}")]
-    Database { url: String, source: app::store::StoreError },
+    Database {
+        url: String,
+        source: app::store::StoreError,
+    },
     #[error("cannot load the demo company: {0}")]
     Demo(#[from] demo::DemoError),
     #[error("cannot create the first admin: {0}")]
     Admin(String),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: std::net::SocketAddr, source: std::io::Error },
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Opens (creating and migrating) the configured database.
 pub async fn open_store(config: &Config) -> Result<Store, StartupError> {
     Store::open(&config.database_url)
         .await
-        .map_err(|source| StartupError::Database { url: redact(&config.database_url), source })
+        .map_err(|source| StartupError::Database {
+            url: redact(&config.database_url),
+            source,
+        })
 }
 
 /// Hides a password in a database URL before it is logged.
@@ -154,18 +204,31 @@ fn redact(url: &str) -> String {
 /// First start: an empty database gets the demo company, or (demo off) one org unit and the
 /// first admin, whose password is generated and logged once when none is configured.
 pub async fn bootstrap(store: &Store, config: &Config) -> Result<(), StartupError> {
-    if !store.is_empty().await.map_err(|e| StartupError::Admin(e.to_string()))? {
+    if !store
+        .is_empty()
+        .await
+        .map_err(|e| StartupError::Admin(e.to_string()))?
+    {
         return Ok(());
     }
     if config.demo {
-        let email = config.admin_email.clone().unwrap_or_else(|| demo::DEMO_ADMIN_EMAIL.to_string());
-        let password = config.admin_password.clone().unwrap_or_else(|| demo::DEMO_PASSWORD.to_string());
+        let email = config
+            .admin_email
+            .clone()
+            .unwrap_or_else(|| demo::DEMO_ADMIN_EMAIL.to_string());
+        let password = config
+            .admin_password
+            .clone()
+            .unwrap_or_else(|| demo::DEMO_PASSWORD.to_string());
         let today = current_period().plus_months(-1);
         demo::load(store, &email, &password, today).await?;
         tracing::info!(admin = %email, "loaded the demo company Northwind Technology Services");
         return Ok(());
     }
-    let email = config.admin_email.clone().unwrap_or_else(|| "admin@cairn.local".to_string());
+    let email = config
+        .admin_email
+        .clone()
+        .unwrap_or_else(|| "admin@cairn.local".to_string());
     let (password, generated) = match &config.admin_password {
         Some(p) => (p.clone(), false),
         None => (auth::random_secret()[..20].to_string(), true),
@@ -184,20 +247,40 @@ pub fn current_period() -> app::domain::Period {
     use chrono::Datelike;
     let now = chrono::Utc::now();
     app::domain::Period::new(now.year(), now.month() as u8).unwrap_or_else(|| {
-        app::domain::Period::new(2026, 1).unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
+        app::domain::Period::new(2026, 1)
+            .unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
     })
 }
 
-async fn create_first_admin(store: &Store, email: &str, password: &str) -> Result<(), StartupError> {
+async fn create_first_admin(
+    store: &Store,
+    email: &str,
+    password: &str,
+) -> Result<(), StartupError> {
     use app::domain::{OrgUnit, OrgUnitId, OrgUnitKind, Role, User, UserId};
     let admin_err = |e: &dyn std::fmt::Display| StartupError::Admin(e.to_string());
     let hash = auth::hash_password(password).map_err(|e| admin_err(&e))?;
-    let user = User { id: UserId::new(), email: email.to_string(), name: "Administrator".into() };
-    let unit = OrgUnit { id: OrgUnitId::new(), parent_id: None, name: "Organisation".into(), kind: OrgUnitKind::Enterprise };
+    let user = User {
+        id: UserId::new(),
+        email: email.to_string(),
+        name: "Administrator".into(),
+    };
+    let unit = OrgUnit {
+        id: OrgUnitId::new(),
+        parent_id: None,
+        name: "Organisation".into(),
+        kind: OrgUnitKind::Enterprise,
+    };
     let mut tx = store.begin().await.map_err(|e| admin_err(&e))?;
-    app::store::create_user(&mut tx, &user, &hash).await.map_err(|e| admin_err(&e))?;
-    app::store::create_org_unit(&mut tx, &unit, Some(user.id)).await.map_err(|e| admin_err(&e))?;
-    app::store::grant_role(&mut tx, user.id, unit.id, Role::Admin).await.map_err(|e| admin_err(&e))?;
+    app::store::create_user(&mut tx, &user, &hash)
+        .await
+        .map_err(|e| admin_err(&e))?;
+    app::store::create_org_unit(&mut tx, &unit, Some(user.id))
+        .await
+        .map_err(|e| admin_err(&e))?;
+    app::store::grant_role(&mut tx, user.id, unit.id, Role::Admin)
+        .await
+        .map_err(|e| admin_err(&e))?;
     tx.commit().await.map_err(|e| admin_err(&e))?;
     Ok(())
 }
@@ -206,8 +289,14 @@ async fn create_first_admin(store: &Store, email: &str, password: &str) -> Resul
 mod tests {
     #[test]
     fn redacts_passwords() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(super::redact("sqlite://data/cairn.db"), "sqlite://data/cairn.db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(
+            super::redact("sqlite://data/cairn.db"),
+            "sqlite://data/cairn.db"
+        );
     }
 
     #[test]

@@ -13,18 +13,26 @@ async fn main() {
 
 async fn run() -> Result<(), StartupError> {
     let config = Config::from_env()?;
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::new(&config.log_filter)).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(&config.log_filter))
+        .init();
     let store = open_store(&config).await?;
     bootstrap(&store, &config).await?;
     let state = AppState::new(store, &config);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|source| StartupError::Listen { addr: config.site_addr, source })?;
+        .map_err(|source| StartupError::Listen {
+            addr: config.site_addr,
+            source,
+        })?;
     tracing::info!("Cairn listening on http://{}", config.site_addr);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|source| StartupError::Listen { addr: config.site_addr, source })
+        .map_err(|source| StartupError::Listen {
+            addr: config.site_addr,
+            source,
+        })
 }
 
 async fn shutdown_signal() {
@@ -33,7 +41,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

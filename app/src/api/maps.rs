@@ -1,9 +1,9 @@
 //! Reading the org tree, maps and scorecards; creating maps, objectives and links.
 
 use super::ApiError;
-use crate::domain::*;
 #[allow(unused_imports)]
 use crate::domain::Action;
+use crate::domain::*;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -12,16 +12,18 @@ use super::ssr;
 /// The org-unit tree the user can see, each unit with its maps.
 #[server(prefix = "/api", endpoint = "org_tree")]
 pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
-    ssr::reply(async move {
-        let (ctx, user) = ssr::require_user().await?;
-        let units = ctx.store.org_units().await?;
-        let maps = ctx.store.map_summaries().await?;
-        let parents = ctx.store.unit_parents().await?;
-        let grants = ctx.store.grants_of(user.id).await?;
-        let role_of = |u: OrgUnitId| role::effective_role(user.id, u, &parents, &grants);
-        Ok(build_tree(&units, &maps, &role_of))
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, user) = ssr::require_user().await?;
+            let units = ctx.store.org_units().await?;
+            let maps = ctx.store.map_summaries().await?;
+            let parents = ctx.store.unit_parents().await?;
+            let grants = ctx.store.grants_of(user.id).await?;
+            let role_of = |u: OrgUnitId| role::effective_role(user.id, u, &parents, &grants);
+            Ok(build_tree(&units, &maps, &role_of))
+        }
+        .await,
+    )
 }
 
 /// Builds the visible forest: a unit the user has no role on is left out, its visible
@@ -44,7 +46,11 @@ pub fn build_tree(
                 Some(role) => out.push(OrgTreeNode {
                     unit: u.clone(),
                     role: Some(role),
-                    maps: maps.iter().filter(|(unit, _)| *unit == u.id).map(|(_, m)| m.clone()).collect(),
+                    maps: maps
+                        .iter()
+                        .filter(|(unit, _)| *unit == u.id)
+                        .map(|(_, m)| m.clone())
+                        .collect(),
                     children,
                 }),
                 None => out.extend(children),
@@ -58,25 +64,29 @@ pub fn build_tree(
 /// Everything drawn on one map.
 #[server(prefix = "/api", endpoint = "get_map")]
 pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
-    ssr::reply(async move {
-        let (ctx, _user) = ssr::require_user().await?;
-        let map = ctx.store.map(map_id).await?;
-        ssr::require(map.org_unit_id, Action::View).await?;
-        Ok(ctx.store.map_document(map_id).await?)
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, _user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            Ok(ctx.store.map_document(map_id).await?)
+        }
+        .await,
+    )
 }
 
 /// The scorecard of one map.
 #[server(prefix = "/api", endpoint = "get_scorecard")]
 pub async fn get_scorecard(map_id: MapId) -> Result<Scorecard, ApiError> {
-    ssr::reply(async move {
-        let (ctx, _user) = ssr::require_user().await?;
-        let map = ctx.store.map(map_id).await?;
-        ssr::require(map.org_unit_id, Action::View).await?;
-        Ok(ctx.store.scorecard(map_id).await?)
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, _user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            Ok(ctx.store.scorecard(map_id).await?)
+        }
+        .await,
+    )
 }
 
 /// Starts a new draft map for an org unit with the default four perspectives.
@@ -87,24 +97,29 @@ pub async fn create_map(
     period_start: String,
     period_end: String,
 ) -> Result<MapId, ApiError> {
-    ssr::reply(async move {
-        let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
-        let parse = |s: &str| s.parse::<Period>().map_err(|e| ApiError::BadInput(e.to_string()));
-        let map = StrategyMap {
-            id: MapId::new(),
-            org_unit_id,
-            name,
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: parse(&period_start)?,
-            period_end: parse(&period_end)?,
-            status: MapStatus::Draft,
-        };
-        ctx.store.create_map(&map, Some(user.id)).await?;
-        Ok(map.id)
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
+            let parse = |s: &str| {
+                s.parse::<Period>()
+                    .map_err(|e| ApiError::BadInput(e.to_string()))
+            };
+            let map = StrategyMap {
+                id: MapId::new(),
+                org_unit_id,
+                name,
+                vision: String::new(),
+                mission: String::new(),
+                values: String::new(),
+                period_start: parse(&period_start)?,
+                period_end: parse(&period_end)?,
+                status: MapStatus::Draft,
+            };
+            ctx.store.create_map(&map, Some(user.id)).await?;
+            Ok(map.id)
+        }
+        .await,
+    )
 }
 
 /// Adds an objective to a map.
@@ -117,25 +132,29 @@ pub async fn create_objective(
     x: f64,
     y: f64,
 ) -> Result<Objective, ApiError> {
-    ssr::reply(async move {
-        let (ctx, _) = ssr::require_user().await?;
-        let map = ctx.store.map(map_id).await?;
-        let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
-        let objective = Objective {
-            id: ObjectiveId::new(),
-            map_id,
-            perspective_id,
-            theme_id,
-            title,
-            description: String::new(),
-            owner_id: None,
-            x,
-            y,
-        };
-        ctx.store.create_objective(&objective, Some(user.id)).await?;
-        Ok(objective)
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+            let objective = Objective {
+                id: ObjectiveId::new(),
+                map_id,
+                perspective_id,
+                theme_id,
+                title,
+                description: String::new(),
+                owner_id: None,
+                x,
+                y,
+            };
+            ctx.store
+                .create_objective(&objective, Some(user.id))
+                .await?;
+            Ok(objective)
+        }
+        .await,
+    )
 }
 
 /// Adds a cause-and-effect link between two objectives of a map.
@@ -146,15 +165,23 @@ pub async fn create_link(
     to_id: ObjectiveId,
     hypothesis: String,
 ) -> Result<Link, ApiError> {
-    ssr::reply(async move {
-        let (ctx, _) = ssr::require_user().await?;
-        let map = ctx.store.map(map_id).await?;
-        let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
-        let link = Link { id: LinkId::new(), map_id, from_id, to_id, hypothesis };
-        ctx.store.create_link(&link, Some(user.id)).await?;
-        Ok(link)
-    }
-    .await)
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+            let link = Link {
+                id: LinkId::new(),
+                map_id,
+                from_id,
+                to_id,
+                hypothesis,
+            };
+            ctx.store.create_link(&link, Some(user.id)).await?;
+            Ok(link)
+        }
+        .await,
+    )
 }
 
 #[cfg(test)]
@@ -163,9 +190,24 @@ mod tests {
 
     #[test]
     fn invisible_units_are_skipped_but_their_visible_children_shown() {
-        let root = OrgUnit { id: OrgUnitId::new(), parent_id: None, name: "Root".into(), kind: OrgUnitKind::Enterprise };
-        let bu = OrgUnit { id: OrgUnitId::new(), parent_id: Some(root.id), name: "BU".into(), kind: OrgUnitKind::BusinessUnit };
-        let f = OrgUnit { id: OrgUnitId::new(), parent_id: Some(bu.id), name: "F".into(), kind: OrgUnitKind::Function };
+        let root = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: None,
+            name: "Root".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        let bu = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: Some(root.id),
+            name: "BU".into(),
+            kind: OrgUnitKind::BusinessUnit,
+        };
+        let f = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: Some(bu.id),
+            name: "F".into(),
+            kind: OrgUnitKind::Function,
+        };
         let units = vec![root.clone(), bu.clone(), f.clone()];
         let bu_id = bu.id;
         let f_id = f.id;

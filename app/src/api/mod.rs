@@ -32,7 +32,8 @@ pub mod ssr {
 
     /// The server context (store, settings) of this request.
     pub fn context() -> Result<ServerContext, ApiError> {
-        use_context::<ServerContext>().ok_or_else(|| ApiError::internal("ServerContext missing from Leptos context"))
+        use_context::<ServerContext>()
+            .ok_or_else(|| ApiError::internal("ServerContext missing from Leptos context"))
     }
 
     /// The signed-in user, or `Unauthenticated`.
@@ -40,12 +41,17 @@ pub mod ssr {
         let ctx = context()?;
         let parts = use_context::<http::request::Parts>()
             .ok_or_else(|| ApiError::internal("request parts missing from Leptos context"))?;
-        let user = auth::user_from_headers(&ctx.store, &parts.headers).await?.ok_or(ApiError::Unauthenticated)?;
+        let user = auth::user_from_headers(&ctx.store, &parts.headers)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         Ok((ctx, user))
     }
 
     /// The signed-in user, allowed to perform `action` on `unit`, or a 401/403.
-    pub async fn require(unit: OrgUnitId, action: Action) -> Result<(ServerContext, User, Role), ApiError> {
+    pub async fn require(
+        unit: OrgUnitId,
+        action: Action,
+    ) -> Result<(ServerContext, User, Role), ApiError> {
         let (ctx, user) = require_user().await?;
         let role = auth::authorize(&ctx.store, &user, unit, action).await?;
         Ok((ctx, user, role))

@@ -37,7 +37,12 @@ pub struct Rect {
 impl Rect {
     /// The rectangle grown by `m` on every side.
     pub fn inflate(self, m: f64) -> Rect {
-        Rect { x: self.x - m, y: self.y - m, w: self.w + 2.0 * m, h: self.h + 2.0 * m }
+        Rect {
+            x: self.x - m,
+            y: self.y - m,
+            w: self.w + 2.0 * m,
+            h: self.h + 2.0 * m,
+        }
     }
 
     /// Whether the segment a–b passes through the rectangle's interior.
@@ -46,7 +51,12 @@ impl Rect {
         let (dx, dy) = (b.x - a.x, b.y - a.y);
         let mut t0: f64 = 0.0;
         let mut t1: f64 = 1.0;
-        let checks = [(-dx, a.x - self.x), (dx, self.x + self.w - a.x), (-dy, a.y - self.y), (dy, self.y + self.h - a.y)];
+        let checks = [
+            (-dx, a.x - self.x),
+            (dx, self.x + self.w - a.x),
+            (-dy, a.y - self.y),
+            (dy, self.y + self.h - a.y),
+        ];
         for (p, q) in checks {
             if p == 0.0 {
                 if q <= 0.0 {
@@ -79,7 +89,10 @@ impl Frame {
     /// The frame for a map's perspectives and themes (at least one lane, so a map without themes
     /// still has room).
     pub fn of(perspectives: &[Perspective], themes: &[Theme]) -> Frame {
-        Frame { bands: perspectives.len().max(1), lanes: themes.len().max(1) }
+        Frame {
+            bands: perspectives.len().max(1),
+            lanes: themes.len().max(1),
+        }
     }
 
     /// Total canvas width.
@@ -94,7 +107,12 @@ impl Frame {
 
     /// The band rectangle at `rank` (0 = top).
     pub fn band(self, rank: usize) -> Rect {
-        Rect { x: 0.0, y: HEADER_HEIGHT + rank as f64 * BAND_HEIGHT, w: self.width(), h: BAND_HEIGHT }
+        Rect {
+            x: 0.0,
+            y: HEADER_HEIGHT + rank as f64 * BAND_HEIGHT,
+            w: self.width(),
+            h: BAND_HEIGHT,
+        }
     }
 
     /// The lane rectangle at `rank` (0 = left), below the header.
@@ -113,7 +131,10 @@ impl Frame {
         let lane_rect = self.lane(lane);
         let band_rect = self.band(band);
         let quarter = LANE_WIDTH / 4.0;
-        Point { x: lane_rect.x + quarter * (1.0 + 2.0 * slot.min(1) as f64), y: band_rect.y + BAND_HEIGHT / 2.0 }
+        Point {
+            x: lane_rect.x + quarter * (1.0 + 2.0 * slot.min(1) as f64),
+            y: band_rect.y + BAND_HEIGHT / 2.0,
+        }
     }
 
     /// The band index that contains `y`, clamped to the map.
@@ -131,7 +152,12 @@ impl Frame {
 
 /// The box of an objective.
 pub fn objective_box(o: &Objective) -> Rect {
-    Rect { x: o.x - BOX_WIDTH / 2.0, y: o.y - BOX_HEIGHT / 2.0, w: BOX_WIDTH, h: BOX_HEIGHT }
+    Rect {
+        x: o.x - BOX_WIDTH / 2.0,
+        y: o.y - BOX_HEIGHT / 2.0,
+        w: BOX_WIDTH,
+        h: BOX_HEIGHT,
+    }
 }
 
 /// Characters per line of a perspective name in the left gutter.
@@ -154,7 +180,8 @@ pub fn wrap_text(text: &str, width: usize, max_lines: usize) -> Vec<String> {
         } else {
             word.to_string()
         };
-        let needed = current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if !current.is_empty() && needed > width {
             lines.push(std::mem::take(&mut current));
         }
@@ -221,22 +248,58 @@ fn candidate_routes(a: Rect, b: Rect) -> Vec<ArrowRoute> {
     let p = |x: f64, y: f64| Point { x, y };
     if (acy - bcy).abs() < a.h {
         // Same band: side to side, or over the top when something sits between.
-        let (sx, ex) = if bcx > acx { (a.x + a.w, b.x) } else { (a.x, b.x + b.w) };
+        let (sx, ex) = if bcx > acx {
+            (a.x + a.w, b.x)
+        } else {
+            (a.x, b.x + b.w)
+        };
         let above = a.y.min(b.y) - 18.0;
         return vec![
-            ArrowRoute { points: vec![p(sx, acy), p(ex, bcy)] },
-            ArrowRoute { points: vec![p(acx, a.y), p(acx, above), p(bcx, above), p(bcx, b.y)] },
+            ArrowRoute {
+                points: vec![p(sx, acy), p(ex, bcy)],
+            },
+            ArrowRoute {
+                points: vec![p(acx, a.y), p(acx, above), p(bcx, above), p(bcx, b.y)],
+            },
         ];
     }
     let upward = bcy < acy;
-    let (start_y, end_y) = if upward { (a.y, b.y + b.h) } else { (a.y + a.h, b.y) };
+    let (start_y, end_y) = if upward {
+        (a.y, b.y + b.h)
+    } else {
+        (a.y + a.h, b.y)
+    };
     // Horizontal runs in the gap next to the target's band or next to the source's band.
-    let gap_near_target = if upward { b.y + b.h + (BAND_HEIGHT - BOX_HEIGHT) / 2.0 } else { b.y - (BAND_HEIGHT - BOX_HEIGHT) / 2.0 };
-    let gap_near_source = if upward { a.y - (BAND_HEIGHT - BOX_HEIGHT) / 2.0 } else { a.y + a.h + (BAND_HEIGHT - BOX_HEIGHT) / 2.0 };
+    let gap_near_target = if upward {
+        b.y + b.h + (BAND_HEIGHT - BOX_HEIGHT) / 2.0
+    } else {
+        b.y - (BAND_HEIGHT - BOX_HEIGHT) / 2.0
+    };
+    let gap_near_source = if upward {
+        a.y - (BAND_HEIGHT - BOX_HEIGHT) / 2.0
+    } else {
+        a.y + a.h + (BAND_HEIGHT - BOX_HEIGHT) / 2.0
+    };
     let mut routes = vec![
-        ArrowRoute { points: vec![p(acx, start_y), p(bcx, end_y)] },
-        ArrowRoute { points: vec![p(acx, start_y), p(acx, gap_near_target), p(bcx, gap_near_target), p(bcx, end_y)] },
-        ArrowRoute { points: vec![p(acx, start_y), p(acx, gap_near_source), p(bcx, gap_near_source), p(bcx, end_y)] },
+        ArrowRoute {
+            points: vec![p(acx, start_y), p(bcx, end_y)],
+        },
+        ArrowRoute {
+            points: vec![
+                p(acx, start_y),
+                p(acx, gap_near_target),
+                p(bcx, gap_near_target),
+                p(bcx, end_y),
+            ],
+        },
+        ArrowRoute {
+            points: vec![
+                p(acx, start_y),
+                p(acx, gap_near_source),
+                p(bcx, gap_near_source),
+                p(bcx, end_y),
+            ],
+        },
     ];
     // Side channels: run up beside the boxes, in the middle of the gap between slots.
     for side in [-1.0, 1.0] {
@@ -276,17 +339,27 @@ mod tests {
 
     #[test]
     fn wraps_titles_at_word_boundaries() {
-        assert_eq!(wrap_title("Increase contract renewals"), vec!["Increase contract", "renewals"]);
+        assert_eq!(
+            wrap_title("Increase contract renewals"),
+            vec!["Increase contract", "renewals"]
+        );
         assert_eq!(wrap_title(""), Vec::<String>::new());
         let long = wrap_title("Build a world class knowledge management capability across every single delivery team we have");
         assert_eq!(long.len(), TITLE_MAX_LINES);
         assert!(long.last().unwrap().ends_with('…'));
-        assert!(long.iter().all(|l| l.chars().count() <= TITLE_CHARS_PER_LINE));
+        assert!(long
+            .iter()
+            .all(|l| l.chars().count() <= TITLE_CHARS_PER_LINE));
     }
 
     #[test]
     fn segment_box_intersection() {
-        let r = Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 };
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        };
         let p = |x, y| Point { x, y };
         assert!(r.hit_by_segment(p(-5.0, 5.0), p(15.0, 5.0)));
         assert!(!r.hit_by_segment(p(-5.0, 15.0), p(15.0, 15.0)));

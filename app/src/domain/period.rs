@@ -103,7 +103,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_periods() {
-        for bad in ["2026", "2026-13", "2026-00", "26-01", "abcd-01", "2026-1x", ""] {
+        for bad in [
+            "2026", "2026-13", "2026-00", "26-01", "abcd-01", "2026-1x", "",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad} should be rejected");
         }
     }

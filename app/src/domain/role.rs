@@ -88,7 +88,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role \"{s}\" (expected viewer, contributor, editor or admin)"))
+            .ok_or_else(|| {
+                format!("unknown role \"{s}\" (expected viewer, contributor, editor or admin)")
+            })
     }
 }
 
@@ -107,7 +109,10 @@ pub fn effective_role(
     let mut current = Some(unit);
     let mut steps = 0;
     while let Some(u) = current {
-        for (_, _, role) in grants.iter().filter(|(gu, gunit, _)| *gu == user && *gunit == u) {
+        for (_, _, role) in grants
+            .iter()
+            .filter(|(gu, gunit, _)| *gu == user && *gunit == u)
+        {
             best = best.max(Some(*role));
         }
         steps += 1;
@@ -123,7 +128,12 @@ pub fn effective_role(
 mod tests {
     use super::*;
 
-    fn tree() -> (OrgUnitId, OrgUnitId, OrgUnitId, HashMap<OrgUnitId, Option<OrgUnitId>>) {
+    fn tree() -> (
+        OrgUnitId,
+        OrgUnitId,
+        OrgUnitId,
+        HashMap<OrgUnitId, Option<OrgUnitId>>,
+    ) {
         let (root, bu, func) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
         let parents = HashMap::from([(root, None), (bu, Some(root)), (func, Some(bu))]);
         (root, bu, func, parents)
@@ -134,9 +144,18 @@ mod tests {
         let (root, bu, func, parents) = tree();
         let user = UserId::new();
         let grants = vec![(user, root, Role::Viewer), (user, bu, Role::Editor)];
-        assert_eq!(effective_role(user, root, &parents, &grants), Some(Role::Viewer));
-        assert_eq!(effective_role(user, bu, &parents, &grants), Some(Role::Editor));
-        assert_eq!(effective_role(user, func, &parents, &grants), Some(Role::Editor));
+        assert_eq!(
+            effective_role(user, root, &parents, &grants),
+            Some(Role::Viewer)
+        );
+        assert_eq!(
+            effective_role(user, bu, &parents, &grants),
+            Some(Role::Editor)
+        );
+        assert_eq!(
+            effective_role(user, func, &parents, &grants),
+            Some(Role::Editor)
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub enum ValidationError {
     #[error("{field} must not be empty")]
     Empty { field: String },
     #[error("{field} is too long: {len} characters, at most {max}")]
-    TooLong { field: String, len: usize, max: usize },
+    TooLong {
+        field: String,
+        len: usize,
+        max: usize,
+    },
     #[error("{field} must be a finite number")]
     NotFinite { field: String },
     #[error("{field} must be between {min} and {max}")]
@@ -54,7 +58,9 @@ pub enum ValidationError {
 }
 
 fn field_error_empty(field: &str) -> ValidationError {
-    ValidationError::Empty { field: field.to_string() }
+    ValidationError::Empty {
+        field: field.to_string(),
+    }
 }
 
 /// A required text of at most `max` characters (after trimming).
@@ -69,7 +75,11 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<(), Validat
 pub fn optional_text(field: &str, value: &str, max: usize) -> Result<(), ValidationError> {
     let len = value.chars().count();
     if len > max {
-        return Err(ValidationError::TooLong { field: field.to_string(), len, max });
+        return Err(ValidationError::TooLong {
+            field: field.to_string(),
+            len,
+            max,
+        });
     }
     Ok(())
 }
@@ -77,10 +87,16 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<(), Validat
 /// A finite number within `min..=max`.
 pub fn number_in(field: &str, value: f64, min: f64, max: f64) -> Result<(), ValidationError> {
     if !value.is_finite() {
-        return Err(ValidationError::NotFinite { field: field.to_string() });
+        return Err(ValidationError::NotFinite {
+            field: field.to_string(),
+        });
     }
     if value < min || value > max {
-        return Err(ValidationError::OutOfRange { field: field.to_string(), min, max });
+        return Err(ValidationError::OutOfRange {
+            field: field.to_string(),
+            min,
+            max,
+        });
     }
     Ok(())
 }
@@ -96,7 +112,11 @@ pub fn email(value: &str) -> Result<(), ValidationError> {
     let ok = v.len() <= MAX_NAME
         && !v.contains(char::is_whitespace)
         && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
         });
     if ok {
         Ok(())
@@ -115,7 +135,9 @@ pub fn password(value: &str) -> Result<(), ValidationError> {
 
 /// A `#rrggbb` colour.
 pub fn colour(value: &str) -> Result<(), ValidationError> {
-    let ok = value.len() == 7 && value.starts_with('#') && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    let ok = value.len() == 7
+        && value.starts_with('#')
+        && value[1..].chars().all(|c| c.is_ascii_hexdigit());
     if ok {
         Ok(())
     } else {
@@ -130,7 +152,10 @@ pub fn user(u: &User) -> Result<(), ValidationError> {
 }
 
 /// An org unit placed in the tree given every unit's current parent: no cycles.
-pub fn org_unit(unit: &OrgUnit, parents: &HashMap<OrgUnitId, Option<OrgUnitId>>) -> Result<(), ValidationError> {
+pub fn org_unit(
+    unit: &OrgUnit,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+) -> Result<(), ValidationError> {
     required_text("Unit name", &unit.name, MAX_NAME)?;
     let mut seen = HashSet::from([unit.id]);
     let mut current = unit.parent_id;
@@ -167,16 +192,26 @@ pub fn theme(t: &Theme) -> Result<(), ValidationError> {
 }
 
 /// An objective, checked against the perspectives and themes of its map.
-pub fn objective(o: &Objective, perspectives: &[Perspective], themes: &[Theme]) -> Result<(), ValidationError> {
+pub fn objective(
+    o: &Objective,
+    perspectives: &[Perspective],
+    themes: &[Theme],
+) -> Result<(), ValidationError> {
     required_text("Title", &o.title, MAX_TITLE)?;
     optional_text("Description", &o.description, MAX_TEXT)?;
     number_in("Position x", o.x, -100_000.0, 100_000.0)?;
     number_in("Position y", o.y, -100_000.0, 100_000.0)?;
-    if !perspectives.iter().any(|p| p.id == o.perspective_id && p.map_id == o.map_id) {
+    if !perspectives
+        .iter()
+        .any(|p| p.id == o.perspective_id && p.map_id == o.map_id)
+    {
         return Err(ValidationError::NotOnMap("perspective".into()));
     }
     if let Some(theme_id) = o.theme_id {
-        if !themes.iter().any(|t| t.id == theme_id && t.map_id == o.map_id) {
+        if !themes
+            .iter()
+            .any(|t| t.id == theme_id && t.map_id == o.map_id)
+        {
             return Err(ValidationError::NotOnMap("theme".into()));
         }
     }
@@ -265,11 +300,15 @@ pub fn alignment(
     unit_of_parent_objective: OrgUnitId,
     existing: &[Alignment],
 ) -> Result<(), ValidationError> {
-    if parent_of_unit != Some(unit_of_parent_objective) || unit_of_unit_objective == unit_of_parent_objective {
+    if parent_of_unit != Some(unit_of_parent_objective)
+        || unit_of_unit_objective == unit_of_parent_objective
+    {
         return Err(ValidationError::AlignmentNotToParent);
     }
     if existing.iter().any(|e| {
-        e.id != a.id && e.unit_objective_id == a.unit_objective_id && e.parent_objective_id == a.parent_objective_id
+        e.id != a.id
+            && e.unit_objective_id == a.unit_objective_id
+            && e.parent_objective_id == a.parent_objective_id
     }) {
         return Err(ValidationError::DuplicateAlignment);
     }
@@ -294,8 +333,19 @@ mod tests {
             period_end: Period::new(2026, 12).unwrap(),
             status: MapStatus::Draft,
         };
-        let p = Perspective { id: PerspectiveId::new(), map_id: map.id, name: "Customer".into(), rank: 1 };
-        let t = Theme { id: ThemeId::new(), map_id: map.id, name: "Growth".into(), colour: "#2a9d8f".into(), rank: 0 };
+        let p = Perspective {
+            id: PerspectiveId::new(),
+            map_id: map.id,
+            name: "Customer".into(),
+            rank: 1,
+        };
+        let t = Theme {
+            id: ThemeId::new(),
+            map_id: map.id,
+            name: "Growth".into(),
+            colour: "#2a9d8f".into(),
+            rank: 0,
+        };
         (map, p, t)
     }
 
@@ -315,16 +365,32 @@ mod tests {
 
     #[test]
     fn text_rules_name_the_field() {
-        assert_eq!(required_text("Title", "  ", 10), Err(ValidationError::Empty { field: "Title".into() }));
+        assert_eq!(
+            required_text("Title", "  ", 10),
+            Err(ValidationError::Empty {
+                field: "Title".into()
+            })
+        );
         let err = required_text("Title", &"x".repeat(11), 10).unwrap_err();
-        assert_eq!(err.to_string(), "Title is too long: 11 characters, at most 10");
+        assert_eq!(
+            err.to_string(),
+            "Title is too long: 11 characters, at most 10"
+        );
         assert!(required_text("Title", "ok", 10).is_ok());
     }
 
     #[test]
     fn emails_and_passwords() {
         assert!(email("ada@northwind.example").is_ok());
-        for bad in ["", "ada", "ada@", "@x.io", "a b@x.io", "ada@localhost", "a@@x.io"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@x.io",
+            "a b@x.io",
+            "ada@localhost",
+            "a@@x.io",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
         assert_eq!(password("short"), Err(ValidationError::PasswordTooShort));
@@ -344,10 +410,16 @@ mod tests {
         let mut o = objective_on(&map, &p);
         assert!(objective(&o, std::slice::from_ref(&p), std::slice::from_ref(&t)).is_ok());
         o.theme_id = Some(ThemeId::new());
-        assert_eq!(objective(&o, std::slice::from_ref(&p), std::slice::from_ref(&t)), Err(ValidationError::NotOnMap("theme".into())));
+        assert_eq!(
+            objective(&o, std::slice::from_ref(&p), std::slice::from_ref(&t)),
+            Err(ValidationError::NotOnMap("theme".into()))
+        );
         o.theme_id = Some(t.id);
         o.perspective_id = PerspectiveId::new();
-        assert_eq!(objective(&o, &[p], &[t]), Err(ValidationError::NotOnMap("perspective".into())));
+        assert_eq!(
+            objective(&o, &[p], &[t]),
+            Err(ValidationError::NotOnMap("perspective".into()))
+        );
     }
 
     #[test]
@@ -355,10 +427,16 @@ mod tests {
         let (map, p, _) = map_with_perspective();
         let mut o = objective_on(&map, &p);
         o.title = "x".repeat(MAX_TITLE + 1);
-        assert!(matches!(objective(&o, std::slice::from_ref(&p), &[]), Err(ValidationError::TooLong { .. })));
+        assert!(matches!(
+            objective(&o, std::slice::from_ref(&p), &[]),
+            Err(ValidationError::TooLong { .. })
+        ));
         o.title = "Grow revenue".into();
         o.x = f64::NAN;
-        assert!(matches!(objective(&o, &[p], &[]), Err(ValidationError::NotFinite { .. })));
+        assert!(matches!(
+            objective(&o, &[p], &[]),
+            Err(ValidationError::NotFinite { .. })
+        ));
     }
 
     #[test]
@@ -366,16 +444,45 @@ mod tests {
         let (map, p, _) = map_with_perspective();
         let a = objective_on(&map, &p);
         let b = objective_on(&map, &p);
-        let l = Link { id: LinkId::new(), map_id: map.id, from_id: a.id, to_id: b.id, hypothesis: String::new() };
+        let l = Link {
+            id: LinkId::new(),
+            map_id: map.id,
+            from_id: a.id,
+            to_id: b.id,
+            hypothesis: String::new(),
+        };
         assert!(link(&l, Some(map.id), Some(map.id), &[]).is_ok());
-        let selfie = Link { to_id: a.id, ..l.clone() };
-        assert_eq!(link(&selfie, Some(map.id), Some(map.id), &[]), Err(ValidationError::SelfLink));
-        let other = Link { id: LinkId::new(), ..l.clone() };
-        assert_eq!(link(&other, Some(map.id), Some(map.id), &[l.clone()]), Err(ValidationError::DuplicateLink));
-        assert_eq!(link(&l, Some(map.id), Some(MapId::new()), &[]), Err(ValidationError::LinkAcrossMaps));
-        assert_eq!(link(&l, Some(map.id), None, &[]), Err(ValidationError::NotOnMap("objective".into())));
+        let selfie = Link {
+            to_id: a.id,
+            ..l.clone()
+        };
+        assert_eq!(
+            link(&selfie, Some(map.id), Some(map.id), &[]),
+            Err(ValidationError::SelfLink)
+        );
+        let other = Link {
+            id: LinkId::new(),
+            ..l.clone()
+        };
+        assert_eq!(
+            link(&other, Some(map.id), Some(map.id), std::slice::from_ref(&l)),
+            Err(ValidationError::DuplicateLink)
+        );
+        assert_eq!(
+            link(&l, Some(map.id), Some(MapId::new()), &[]),
+            Err(ValidationError::LinkAcrossMaps)
+        );
+        assert_eq!(
+            link(&l, Some(map.id), None, &[]),
+            Err(ValidationError::NotOnMap("objective".into()))
+        );
         // The reverse direction is a different hypothesis and is allowed.
-        let reverse = Link { id: LinkId::new(), from_id: b.id, to_id: a.id, ..l.clone() };
+        let reverse = Link {
+            id: LinkId::new(),
+            from_id: b.id,
+            to_id: a.id,
+            ..l.clone()
+        };
         assert!(link(&reverse, Some(map.id), Some(map.id), &[l]).is_ok());
     }
 
@@ -388,9 +495,22 @@ mod tests {
 
         let (a, b) = (OrgUnitId::new(), OrgUnitId::new());
         let parents = HashMap::from([(a, None), (b, Some(a))]);
-        let moved = OrgUnit { id: a, parent_id: Some(b), name: "Root".into(), kind: OrgUnitKind::Enterprise };
-        assert_eq!(org_unit(&moved, &parents), Err(ValidationError::OrgUnitCycle));
-        let ok = OrgUnit { id: OrgUnitId::new(), parent_id: Some(b), name: "Sales".into(), kind: OrgUnitKind::Function };
+        let moved = OrgUnit {
+            id: a,
+            parent_id: Some(b),
+            name: "Root".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        assert_eq!(
+            org_unit(&moved, &parents),
+            Err(ValidationError::OrgUnitCycle)
+        );
+        let ok = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: Some(b),
+            name: "Sales".into(),
+            kind: OrgUnitKind::Function,
+        };
         assert!(org_unit(&ok, &parents).is_ok());
     }
 
@@ -412,13 +532,36 @@ mod tests {
             weight: 1.0,
         };
         assert!(measure(&m).is_ok());
-        assert!(measure(&Measure { weight: 0.0, ..m.clone() }).is_err());
-        assert!(measure(&Measure { decimals: 9, ..m.clone() }).is_err());
-        assert!(measure(&Measure { baseline: Some(f64::INFINITY), ..m.clone() }).is_err());
+        assert!(measure(&Measure {
+            weight: 0.0,
+            ..m.clone()
+        })
+        .is_err());
+        assert!(measure(&Measure {
+            decimals: 9,
+            ..m.clone()
+        })
+        .is_err());
+        assert!(measure(&Measure {
+            baseline: Some(f64::INFINITY),
+            ..m.clone()
+        })
+        .is_err());
         let p = Period::new(2026, 1).unwrap();
-        let t = Target { measure_id: m.id, period: p, goal: 85.0, red_flag: 75.0 };
+        let t = Target {
+            measure_id: m.id,
+            period: p,
+            goal: 85.0,
+            red_flag: 75.0,
+        };
         assert!(target(&t).is_ok());
-        assert_eq!(target(&Target { red_flag: 85.0, ..t }), Err(ValidationError::GoalEqualsRedFlag));
+        assert_eq!(
+            target(&Target {
+                red_flag: 85.0,
+                ..t
+            }),
+            Err(ValidationError::GoalEqualsRedFlag)
+        );
         let a = Actual {
             measure_id: m.id,
             period: p,
@@ -449,15 +592,38 @@ mod tests {
             objective_ids: vec![],
         };
         assert!(initiative(&i).is_ok());
-        assert_eq!(initiative(&Initiative { end_date: d("2025-01-01"), ..i.clone() }), Err(ValidationError::DatesReversed));
-        assert!(initiative(&Initiative { percent_complete: 101, ..i.clone() }).is_err());
+        assert_eq!(
+            initiative(&Initiative {
+                end_date: d("2025-01-01"),
+                ..i.clone()
+            }),
+            Err(ValidationError::DatesReversed)
+        );
+        assert!(initiative(&Initiative {
+            percent_complete: 101,
+            ..i.clone()
+        })
+        .is_err());
         assert!(initiative(&Initiative { spend: -1.0, ..i }).is_err());
 
         let (root, bu, other) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
-        let a = Alignment { id: AlignmentId::new(), unit_objective_id: ObjectiveId::new(), parent_objective_id: ObjectiveId::new() };
+        let a = Alignment {
+            id: AlignmentId::new(),
+            unit_objective_id: ObjectiveId::new(),
+            parent_objective_id: ObjectiveId::new(),
+        };
         assert!(alignment(&a, bu, Some(root), root, &[]).is_ok());
-        assert_eq!(alignment(&a, bu, Some(root), other, &[]), Err(ValidationError::AlignmentNotToParent));
-        let dup = Alignment { id: AlignmentId::new(), ..a.clone() };
-        assert_eq!(alignment(&dup, bu, Some(root), root, &[a]), Err(ValidationError::DuplicateAlignment));
+        assert_eq!(
+            alignment(&a, bu, Some(root), other, &[]),
+            Err(ValidationError::AlignmentNotToParent)
+        );
+        let dup = Alignment {
+            id: AlignmentId::new(),
+            ..a.clone()
+        };
+        assert_eq!(
+            alignment(&dup, bu, Some(root), root, &[a]),
+            Err(ValidationError::DuplicateAlignment)
+        );
     }
 }

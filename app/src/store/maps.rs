@@ -6,7 +6,12 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 fn perspective_from(row: &AnyRow) -> StoreResult<Perspective> {
-    Ok(Perspective { id: parsed(row, "id")?, map_id: parsed(row, "map_id")?, name: text(row, "name")?, rank: int(row, "rank")? as i32 })
+    Ok(Perspective {
+        id: parsed(row, "id")?,
+        map_id: parsed(row, "map_id")?,
+        name: text(row, "name")?,
+        rank: int(row, "rank")? as i32,
+    })
 }
 
 fn theme_from(row: &AnyRow) -> StoreResult<Theme> {
@@ -43,7 +48,10 @@ fn link_from(row: &AnyRow) -> StoreResult<Link> {
     })
 }
 
-pub(crate) async fn insert_perspective(conn: &mut AnyConnection, p: &Perspective) -> StoreResult<()> {
+pub(crate) async fn insert_perspective(
+    conn: &mut AnyConnection,
+    p: &Perspective,
+) -> StoreResult<()> {
     validation::perspective(p)?;
     sqlx::query("INSERT INTO perspectives (id, map_id, name, rank) VALUES ($1, $2, $3, $4)")
         .bind(p.id.to_string())
@@ -56,7 +64,10 @@ pub(crate) async fn insert_perspective(conn: &mut AnyConnection, p: &Perspective
 }
 
 /// The perspectives of a map, top first.
-pub async fn perspectives_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Perspective>> {
+pub async fn perspectives_of(
+    conn: &mut AnyConnection,
+    map: MapId,
+) -> StoreResult<Vec<Perspective>> {
     let rows = sqlx::query("SELECT * FROM perspectives WHERE map_id = $1 ORDER BY rank")
         .bind(map.to_string())
         .fetch_all(conn)
@@ -92,13 +103,23 @@ pub async fn links_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<L
 }
 
 /// One objective, if it exists.
-pub async fn find_objective(conn: &mut AnyConnection, id: ObjectiveId) -> StoreResult<Option<Objective>> {
-    let row = sqlx::query("SELECT * FROM objectives WHERE id = $1").bind(id.to_string()).fetch_optional(conn).await?;
+pub async fn find_objective(
+    conn: &mut AnyConnection,
+    id: ObjectiveId,
+) -> StoreResult<Option<Objective>> {
+    let row = sqlx::query("SELECT * FROM objectives WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
     row.as_ref().map(objective_from).transpose()
 }
 
 /// Adds a theme lane.
-pub async fn create_theme(conn: &mut AnyConnection, t: &Theme, actor: Option<UserId>) -> StoreResult<()> {
+pub async fn create_theme(
+    conn: &mut AnyConnection,
+    t: &Theme,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     validation::theme(t)?;
     sqlx::query("INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)")
         .bind(t.id.to_string())
@@ -112,7 +133,11 @@ pub async fn create_theme(conn: &mut AnyConnection, t: &Theme, actor: Option<Use
 }
 
 /// Adds an objective after checking it against its map's perspectives and themes.
-pub async fn create_objective(conn: &mut AnyConnection, o: &Objective, actor: Option<UserId>) -> StoreResult<()> {
+pub async fn create_objective(
+    conn: &mut AnyConnection,
+    o: &Objective,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     let perspectives = perspectives_of(&mut *conn, o.map_id).await?;
     let themes = themes_of(&mut *conn, o.map_id).await?;
     validation::objective(o, &perspectives, &themes)?;
@@ -132,37 +157,75 @@ pub async fn create_objective(conn: &mut AnyConnection, o: &Objective, actor: Op
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "an objective with this id already exists"))?;
-    audit(conn, actor, "create", "objective", &o.id.to_string(), &o.title).await
+    audit(
+        conn,
+        actor,
+        "create",
+        "objective",
+        &o.id.to_string(),
+        &o.title,
+    )
+    .await
 }
 
 /// Adds a cause-and-effect link after the domain's link rules.
-pub async fn create_link(conn: &mut AnyConnection, l: &Link, actor: Option<UserId>) -> StoreResult<()> {
-    let from_map = find_objective(&mut *conn, l.from_id).await?.map(|o| o.map_id);
+pub async fn create_link(
+    conn: &mut AnyConnection,
+    l: &Link,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
+    let from_map = find_objective(&mut *conn, l.from_id)
+        .await?
+        .map(|o| o.map_id);
     let to_map = find_objective(&mut *conn, l.to_id).await?.map(|o| o.map_id);
     let existing = links_of(&mut *conn, l.map_id).await?;
     validation::link(l, from_map, to_map, &existing)?;
-    sqlx::query("INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)")
-        .bind(l.id.to_string())
-        .bind(l.map_id.to_string())
-        .bind(l.from_id.to_string())
-        .bind(l.to_id.to_string())
-        .bind(&l.hypothesis)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| StoreError::conflict_on_unique(e, "these two objectives are already linked"))?;
-    audit(conn, actor, "create", "link", &l.id.to_string(), &format!("{} -> {}", l.from_id, l.to_id)).await
+    sqlx::query(
+        "INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(l.id.to_string())
+    .bind(l.map_id.to_string())
+    .bind(l.from_id.to_string())
+    .bind(l.to_id.to_string())
+    .bind(&l.hypothesis)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::conflict_on_unique(e, "these two objectives are already linked"))?;
+    audit(
+        conn,
+        actor,
+        "create",
+        "link",
+        &l.id.to_string(),
+        &format!("{} -> {}", l.from_id, l.to_id),
+    )
+    .await
 }
 
 /// Ties a unit objective to the parent-map objective it supports.
-pub async fn create_alignment(conn: &mut AnyConnection, a: &Alignment, actor: Option<UserId>) -> StoreResult<()> {
+pub async fn create_alignment(
+    conn: &mut AnyConnection,
+    a: &Alignment,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     let unit_of = |row: Option<AnyRow>| -> StoreResult<(OrgUnitId, Option<OrgUnitId>)> {
         let row = row.ok_or(StoreError::NotFound("objective"))?;
         Ok((parsed(&row, "org_unit_id")?, opt_parsed(&row, "parent_id")?))
     };
     let q = "SELECT m.org_unit_id, u.parent_id FROM objectives o JOIN maps m ON m.id = o.map_id \
              JOIN org_units u ON u.id = m.org_unit_id WHERE o.id = $1";
-    let (unit, parent) = unit_of(sqlx::query(q).bind(a.unit_objective_id.to_string()).fetch_optional(&mut *conn).await?)?;
-    let (parent_unit, _) = unit_of(sqlx::query(q).bind(a.parent_objective_id.to_string()).fetch_optional(&mut *conn).await?)?;
+    let (unit, parent) = unit_of(
+        sqlx::query(q)
+            .bind(a.unit_objective_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )?;
+    let (parent_unit, _) = unit_of(
+        sqlx::query(q)
+            .bind(a.parent_objective_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )?;
     let rows = sqlx::query("SELECT * FROM alignments WHERE unit_objective_id = $1")
         .bind(a.unit_objective_id.to_string())
         .fetch_all(&mut *conn)
@@ -178,12 +241,14 @@ pub async fn create_alignment(conn: &mut AnyConnection, a: &Alignment, actor: Op
         })
         .collect::<StoreResult<Vec<_>>>()?;
     validation::alignment(a, unit, parent, parent_unit, &existing)?;
-    sqlx::query("INSERT INTO alignments (id, unit_objective_id, parent_objective_id) VALUES ($1, $2, $3)")
-        .bind(a.id.to_string())
-        .bind(a.unit_objective_id.to_string())
-        .bind(a.parent_objective_id.to_string())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO alignments (id, unit_objective_id, parent_objective_id) VALUES ($1, $2, $3)",
+    )
+    .bind(a.id.to_string())
+    .bind(a.unit_objective_id.to_string())
+    .bind(a.parent_objective_id.to_string())
+    .execute(&mut *conn)
+    .await?;
     audit(conn, actor, "create", "alignment", &a.id.to_string(), "").await
 }
 
@@ -262,6 +327,8 @@ impl Store {
     /// One objective.
     pub async fn objective(&self, id: ObjectiveId) -> StoreResult<Objective> {
         let mut conn = self.pool.acquire().await?;
-        find_objective(&mut conn, id).await?.ok_or(StoreError::NotFound("objective"))
+        find_objective(&mut conn, id)
+            .await?
+            .ok_or(StoreError::NotFound("objective"))
     }
 }

@@ -12,7 +12,8 @@ fn measure_from(row: &AnyRow) -> StoreResult<Measure> {
         name: text(row, "name")?,
         definition: text(row, "definition")?,
         unit: text(row, "unit")?,
-        decimals: u8::try_from(int(row, "decimals")?).map_err(|_| StoreError::Corrupt("decimals"))?,
+        decimals: u8::try_from(int(row, "decimals")?)
+            .map_err(|_| StoreError::Corrupt("decimals"))?,
         frequency: parsed(row, "frequency")?,
         polarity: parsed(row, "polarity")?,
         indicator: parsed(row, "indicator")?,
@@ -45,9 +46,16 @@ fn target_from(row: &AnyRow) -> StoreResult<Target> {
 }
 
 /// Adds a measure to an objective.
-pub async fn create_measure(conn: &mut AnyConnection, m: &Measure, actor: Option<UserId>) -> StoreResult<()> {
+pub async fn create_measure(
+    conn: &mut AnyConnection,
+    m: &Measure,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     validation::measure(m)?;
-    if super::maps::find_objective(&mut *conn, m.objective_id).await?.is_none() {
+    if super::maps::find_objective(&mut *conn, m.objective_id)
+        .await?
+        .is_none()
+    {
         return Err(StoreError::NotFound("objective"));
     }
     sqlx::query(
@@ -117,11 +125,23 @@ pub async fn record_actual(conn: &mut AnyConnection, a: &Actual) -> StoreResult<
     .bind(a.source.as_str())
     .execute(&mut *conn)
     .await?;
-    audit(conn, a.entered_by, "record", "actual", &a.measure_id.to_string(), &format!("{} = {}", a.period, a.value)).await
+    audit(
+        conn,
+        a.entered_by,
+        "record",
+        "actual",
+        &a.measure_id.to_string(),
+        &format!("{} = {}", a.period, a.value),
+    )
+    .await
 }
 
 /// Adds an initiative and ties it to its objectives.
-pub async fn create_initiative(conn: &mut AnyConnection, i: &Initiative, actor: Option<UserId>) -> StoreResult<()> {
+pub async fn create_initiative(
+    conn: &mut AnyConnection,
+    i: &Initiative,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     validation::initiative(i)?;
     sqlx::query(
         "INSERT INTO initiatives (id, org_unit_id, name, description, owner_id, start_date, end_date, budget, spend, status, percent_complete) \
@@ -144,13 +164,23 @@ pub async fn create_initiative(conn: &mut AnyConnection, i: &Initiative, actor: 
         if super::maps::find_objective(&mut *conn, *o).await?.is_none() {
             return Err(StoreError::NotFound("objective"));
         }
-        sqlx::query("INSERT INTO initiative_objectives (initiative_id, objective_id) VALUES ($1, $2)")
-            .bind(i.id.to_string())
-            .bind(o.to_string())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO initiative_objectives (initiative_id, objective_id) VALUES ($1, $2)",
+        )
+        .bind(i.id.to_string())
+        .bind(o.to_string())
+        .execute(&mut *conn)
+        .await?;
     }
-    audit(conn, actor, "create", "initiative", &i.id.to_string(), &i.name).await
+    audit(
+        conn,
+        actor,
+        "create",
+        "initiative",
+        &i.id.to_string(),
+        &i.name,
+    )
+    .await
 }
 
 /// Adds a milestone to an initiative.
@@ -222,10 +252,12 @@ impl Store {
         let mut out = Vec::new();
         for r in &rows {
             let id: InitiativeId = parsed(r, "id")?;
-            let links = sqlx::query("SELECT objective_id FROM initiative_objectives WHERE initiative_id = $1")
-                .bind(id.to_string())
-                .fetch_all(&self.pool)
-                .await?;
+            let links = sqlx::query(
+                "SELECT objective_id FROM initiative_objectives WHERE initiative_id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
             out.push(Initiative {
                 id,
                 org_unit_id: parsed(r, "org_unit_id")?,
@@ -237,8 +269,12 @@ impl Store {
                 budget: float(r, "budget")?,
                 spend: float(r, "spend")?,
                 status: parsed(r, "status")?,
-                percent_complete: u8::try_from(int(r, "percent_complete")?).map_err(|_| StoreError::Corrupt("percent_complete"))?,
-                objective_ids: links.iter().map(|l| parsed(l, "objective_id")).collect::<StoreResult<_>>()?,
+                percent_complete: u8::try_from(int(r, "percent_complete")?)
+                    .map_err(|_| StoreError::Corrupt("percent_complete"))?,
+                objective_ids: links
+                    .iter()
+                    .map(|l| parsed(l, "objective_id"))
+                    .collect::<StoreResult<_>>()?,
             });
         }
         Ok(out)
@@ -254,7 +290,10 @@ impl Store {
         .bind(id.to_string())
         .fetch_all(&self.pool)
         .await?;
-        let measures = measure_rows.iter().map(measure_from).collect::<StoreResult<Vec<_>>>()?;
+        let measures = measure_rows
+            .iter()
+            .map(measure_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         let latest_rows = sqlx::query(
             "SELECT a.* FROM actuals a JOIN measures m ON m.id = a.measure_id JOIN objectives o ON o.id = m.objective_id \
              WHERE o.map_id = $1 AND a.period = (SELECT MAX(a2.period) FROM actuals a2 WHERE a2.measure_id = a.measure_id)",
@@ -279,7 +318,10 @@ impl Store {
             let t = target_from(r)?;
             targets.entry(t.measure_id).or_default().push(t);
         }
-        let name_of = |u: Option<UserId>| u.and_then(|u| doc.people.iter().find(|p| p.id == u)).map(|p| p.name.clone());
+        let name_of = |u: Option<UserId>| {
+            u.and_then(|u| doc.people.iter().find(|p| p.id == u))
+                .map(|p| p.name.clone())
+        };
         let perspectives = doc
             .perspectives
             .iter()
@@ -303,13 +345,22 @@ impl Store {
                                     .and_then(|a| ts.iter().find(|t| t.period == a.period))
                                     .or_else(|| ts.last())
                                     .cloned();
-                                ScorecardMeasureRow { measure: m.clone(), latest, target, owner_name: name_of(m.data_owner_id) }
+                                ScorecardMeasureRow {
+                                    measure: m.clone(),
+                                    latest,
+                                    target,
+                                    owner_name: name_of(m.data_owner_id),
+                                }
                             })
                             .collect(),
                     })
                     .collect(),
             })
             .collect();
-        Ok(Scorecard { map: doc.map, org_unit: doc.org_unit, perspectives })
+        Ok(Scorecard {
+            map: doc.map,
+            org_unit: doc.org_unit,
+            perspectives,
+        })
     }
 }

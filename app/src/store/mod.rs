@@ -54,7 +54,9 @@ impl StoreError {
     /// A unique-constraint violation becomes a `Conflict` with `message`; other errors pass through.
     pub fn conflict_on_unique(err: sqlx::Error, message: &str) -> StoreError {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_string()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(message.to_string())
+            }
             _ => StoreError::Database(err),
         }
     }
@@ -86,9 +88,15 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -96,7 +104,9 @@ impl Store {
             .connect_with(options)
             .await?;
         if backend == Backend::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         MIGRATOR.run(&pool).await?;
         Ok(Store { pool, backend })
@@ -127,7 +137,9 @@ impl Store {
 
     /// Whether no user exists yet (first start).
     pub async fn is_empty(&self) -> StoreResult<bool> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get::<i64, _>("n")? == 0)
     }
 
@@ -203,11 +215,14 @@ pub(crate) fn text(row: &AnyRow, col: &'static str) -> StoreResult<String> {
 }
 
 pub(crate) fn opt_text(row: &AnyRow, col: &'static str) -> StoreResult<Option<String>> {
-    row.try_get::<Option<String>, _>(col).map_err(StoreError::from)
+    row.try_get::<Option<String>, _>(col)
+        .map_err(StoreError::from)
 }
 
 pub(crate) fn parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<T> {
-    text(row, col)?.parse().map_err(|_| StoreError::Corrupt(col))
+    text(row, col)?
+        .parse()
+        .map_err(|_| StoreError::Corrupt(col))
 }
 
 pub(crate) fn opt_parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<Option<T>> {

@@ -1,7 +1,9 @@
 //! The organisation tree and the maps each unit owns.
 
 use super::*;
-use crate::domain::{validation, MapId, MapStatus, MapSummary, OrgUnit, OrgUnitId, Period, StrategyMap};
+use crate::domain::{
+    validation, MapId, MapStatus, MapSummary, OrgUnit, OrgUnitId, Period, StrategyMap,
+};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -29,13 +31,23 @@ pub(crate) fn map_from(row: &AnyRow) -> StoreResult<StrategyMap> {
 }
 
 /// Every unit's parent, for role inheritance and cycle checks.
-pub async fn unit_parents(conn: &mut AnyConnection) -> StoreResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
-    let rows = sqlx::query("SELECT id, parent_id FROM org_units").fetch_all(conn).await?;
-    rows.iter().map(|r| Ok((parsed(r, "id")?, opt_parsed(r, "parent_id")?))).collect()
+pub async fn unit_parents(
+    conn: &mut AnyConnection,
+) -> StoreResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
+    let rows = sqlx::query("SELECT id, parent_id FROM org_units")
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((parsed(r, "id")?, opt_parsed(r, "parent_id")?)))
+        .collect()
 }
 
 /// Creates an org unit under its parent (validated: no cycles, parent exists).
-pub async fn create_org_unit(conn: &mut AnyConnection, unit: &OrgUnit, actor: Option<crate::domain::UserId>) -> StoreResult<()> {
+pub async fn create_org_unit(
+    conn: &mut AnyConnection,
+    unit: &OrgUnit,
+    actor: Option<crate::domain::UserId>,
+) -> StoreResult<()> {
     let parents = unit_parents(&mut *conn).await?;
     if let Some(p) = unit.parent_id {
         if !parents.contains_key(&p) {
@@ -43,15 +55,25 @@ pub async fn create_org_unit(conn: &mut AnyConnection, unit: &OrgUnit, actor: Op
         }
     }
     validation::org_unit(unit, &parents)?;
-    sqlx::query("INSERT INTO org_units (id, parent_id, name, kind, sort_order) VALUES ($1, $2, $3, $4, $5)")
-        .bind(unit.id.to_string())
-        .bind(unit.parent_id.map(|p| p.to_string()))
-        .bind(unit.name.trim())
-        .bind(unit.kind.as_str())
-        .bind(parents.len() as i64)
-        .execute(&mut *conn)
-        .await?;
-    audit(conn, actor, "create", "org_unit", &unit.id.to_string(), &unit.name).await
+    sqlx::query(
+        "INSERT INTO org_units (id, parent_id, name, kind, sort_order) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(unit.id.to_string())
+    .bind(unit.parent_id.map(|p| p.to_string()))
+    .bind(unit.name.trim())
+    .bind(unit.kind.as_str())
+    .bind(parents.len() as i64)
+    .execute(&mut *conn)
+    .await?;
+    audit(
+        conn,
+        actor,
+        "create",
+        "org_unit",
+        &unit.id.to_string(),
+        &unit.name,
+    )
+    .await
 }
 
 /// Creates a map with the given perspectives (top first) in the caller's transaction.
@@ -103,9 +125,11 @@ pub async fn create_map(
 impl Store {
     /// Every org unit, in creation order.
     pub async fn org_units(&self) -> StoreResult<Vec<OrgUnit>> {
-        let rows = sqlx::query("SELECT id, parent_id, name, kind FROM org_units ORDER BY sort_order, name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, parent_id, name, kind FROM org_units ORDER BY sort_order, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(unit_from).collect()
     }
 
@@ -126,7 +150,11 @@ impl Store {
     }
 
     /// Creates an org unit in its own transaction.
-    pub async fn create_org_unit(&self, unit: &OrgUnit, actor: Option<crate::domain::UserId>) -> StoreResult<()> {
+    pub async fn create_org_unit(
+        &self,
+        unit: &OrgUnit,
+        actor: Option<crate::domain::UserId>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         create_org_unit(&mut tx, unit, actor).await?;
         tx.commit().await?;
@@ -134,7 +162,11 @@ impl Store {
     }
 
     /// Creates a map with the default four perspectives, in one transaction.
-    pub async fn create_map(&self, map: &StrategyMap, actor: Option<crate::domain::UserId>) -> StoreResult<()> {
+    pub async fn create_map(
+        &self,
+        map: &StrategyMap,
+        actor: Option<crate::domain::UserId>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         create_map(&mut tx, map, &crate::domain::DEFAULT_PERSPECTIVES, actor).await?;
         tx.commit().await?;

@@ -5,7 +5,11 @@ use crate::domain::{validation, OrgUnitId, Role, User, UserId};
 use sqlx::AnyConnection;
 
 fn user_from(row: &AnyRow) -> StoreResult<User> {
-    Ok(User { id: parsed(row, "id")?, email: text(row, "email")?, name: text(row, "name")? })
+    Ok(User {
+        id: parsed(row, "id")?,
+        email: text(row, "email")?,
+        name: text(row, "name")?,
+    })
 }
 
 /// Normalises an email for storage and look-up (case-insensitive sign-in).
@@ -14,7 +18,11 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 /// Creates a user with an already-hashed password.
-pub async fn create_user(conn: &mut AnyConnection, user: &User, password_hash: &str) -> StoreResult<()> {
+pub async fn create_user(
+    conn: &mut AnyConnection,
+    user: &User,
+    password_hash: &str,
+) -> StoreResult<()> {
     validation::user(user)?;
     sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(user.id.to_string())
@@ -25,11 +33,24 @@ pub async fn create_user(conn: &mut AnyConnection, user: &User, password_hash: &
         .execute(&mut *conn)
         .await
         .map_err(|e| StoreError::conflict_on_unique(e, "a user with this email already exists"))?;
-    audit(conn, None, "create", "user", &user.id.to_string(), &normalise_email(&user.email)).await
+    audit(
+        conn,
+        None,
+        "create",
+        "user",
+        &user.id.to_string(),
+        &normalise_email(&user.email),
+    )
+    .await
 }
 
 /// Grants (or changes) a user's role on an org unit.
-pub async fn grant_role(conn: &mut AnyConnection, user: UserId, unit: OrgUnitId, role: Role) -> StoreResult<()> {
+pub async fn grant_role(
+    conn: &mut AnyConnection,
+    user: UserId,
+    unit: OrgUnitId,
+    role: Role,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND org_unit_id = $2")
         .bind(user.to_string())
         .bind(unit.to_string())
@@ -41,7 +62,15 @@ pub async fn grant_role(conn: &mut AnyConnection, user: UserId, unit: OrgUnitId,
         .bind(role.as_str())
         .execute(&mut *conn)
         .await?;
-    audit(conn, None, "grant", "membership", &format!("{user}@{unit}"), role.as_str()).await
+    audit(
+        conn,
+        None,
+        "grant",
+        "membership",
+        &format!("{user}@{unit}"),
+        role.as_str(),
+    )
+    .await
 }
 
 impl Store {
@@ -67,7 +96,8 @@ impl Store {
             .bind(normalise_email(email))
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?))).transpose()
+        row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?)))
+            .transpose()
     }
 
     /// One user.
@@ -82,12 +112,19 @@ impl Store {
 
     /// Every user, by name.
     pub async fn users(&self) -> StoreResult<Vec<User>> {
-        let rows = sqlx::query("SELECT id, email, name FROM users ORDER BY name").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, email, name FROM users ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(user_from).collect()
     }
 
     /// Stores a new session (the token itself is never stored, only its hash).
-    pub async fn create_session(&self, token_hash: &str, user: UserId, expires_at: i64) -> StoreResult<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        expires_at: i64,
+    ) -> StoreResult<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user.to_string())
@@ -113,18 +150,28 @@ impl Store {
 
     /// Ends a session (sign-out).
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Every (user, unit, role) grant of one user.
     pub async fn grants_of(&self, user: UserId) -> StoreResult<Vec<(UserId, OrgUnitId, Role)>> {
-        let rows = sqlx::query("SELECT user_id, org_unit_id, role FROM memberships WHERE user_id = $1")
-            .bind(user.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT user_id, org_unit_id, role FROM memberships WHERE user_id = $1")
+                .bind(user.to_string())
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
-            .map(|r| Ok((parsed(r, "user_id")?, parsed(r, "org_unit_id")?, parsed(r, "role")?)))
+            .map(|r| {
+                Ok((
+                    parsed(r, "user_id")?,
+                    parsed(r, "org_unit_id")?,
+                    parsed(r, "role")?,
+                ))
+            })
             .collect()
     }
 }

@@ -38,7 +38,12 @@ pub fn HomePage() -> impl IntoView {
 /// One unit of the tree and, recursively, its children.
 #[component]
 fn UnitNode(node: OrgTreeNode) -> impl IntoView {
-    let OrgTreeNode { unit, role, maps, children } = node;
+    let OrgTreeNode {
+        unit,
+        role,
+        maps,
+        children,
+    } = node;
     let kind = match unit.kind {
         crate::domain::OrgUnitKind::Enterprise => "Enterprise",
         crate::domain::OrgUnitKind::BusinessUnit => "Business unit",

@@ -3,7 +3,9 @@
 
 use super::widgets::{ErrorPanel, TopBar};
 use crate::api::{get_map, ApiError};
-use crate::domain::layout::{self, Frame, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH};
+use crate::domain::layout::{
+    self, Frame, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH,
+};
 use crate::domain::{MapDocument, MapId, ObjectiveId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,7 +51,10 @@ fn MapView(doc: MapDocument) -> impl IntoView {
     let selected = RwSignal::new(None::<ObjectiveId>);
     let doc = StoredValue::new(doc);
     let (map, unit) = doc.with_value(|d| (d.map.clone(), d.org_unit.clone()));
-    let crumbs = vec![(unit.name.clone(), "/".to_string()), (map.name.clone(), format!("/maps/{}", map.id))];
+    let crumbs = vec![
+        (unit.name.clone(), "/".to_string()),
+        (map.name.clone(), format!("/maps/{}", map.id)),
+    ];
     view! {
         <Title text=format!("{} · Cairn", map.name)/>
         <TopBar crumbs=crumbs/>
@@ -76,11 +81,18 @@ fn MapView(doc: MapDocument) -> impl IntoView {
 
 /// The SVG drawing. Each objective is a focusable button; clicking selects it.
 #[component]
-fn MapCanvas(doc: StoredValue<MapDocument>, selected: RwSignal<Option<ObjectiveId>>) -> impl IntoView {
+fn MapCanvas(
+    doc: StoredValue<MapDocument>,
+    selected: RwSignal<Option<ObjectiveId>>,
+) -> impl IntoView {
     let d = doc.get_value();
     let frame = Frame::of(&d.perspectives, &d.themes);
     let (w, h) = (frame.width(), frame.height());
-    let boxes: Vec<_> = d.objectives.iter().map(|o| (o.id, layout::objective_box(o))).collect();
+    let boxes: Vec<_> = d
+        .objectives
+        .iter()
+        .map(|o| (o.id, layout::objective_box(o)))
+        .collect();
 
     let bands = d.perspectives.iter().enumerate().map(|(i, p)| {
         let r = frame.band(i);
@@ -123,7 +135,10 @@ fn MapCanvas(doc: StoredValue<MapDocument>, selected: RwSignal<Option<ObjectiveI
     }).collect_view();
 
     let colour_of = |theme: Option<crate::domain::ThemeId>| {
-        theme.and_then(|t| d.themes.iter().find(|x| x.id == t)).map(|t| t.colour.clone()).unwrap_or_else(|| "#64748b".into())
+        theme
+            .and_then(|t| d.themes.iter().find(|x| x.id == t))
+            .map(|t| t.colour.clone())
+            .unwrap_or_else(|| "#64748b".into())
     };
     let objectives = d.objectives.iter().map(|o| {
         let r = layout::objective_box(o);
@@ -171,7 +186,10 @@ fn MapCanvas(doc: StoredValue<MapDocument>, selected: RwSignal<Option<ObjectiveI
 /// Details of the selected objective: description, owner, what it drives and what drives it,
 /// and the parent objectives it supports.
 #[component]
-fn ObjectivePanel(doc: StoredValue<MapDocument>, selected: RwSignal<Option<ObjectiveId>>) -> impl IntoView {
+fn ObjectivePanel(
+    doc: StoredValue<MapDocument>,
+    selected: RwSignal<Option<ObjectiveId>>,
+) -> impl IntoView {
     move || {
         let Some(id) = selected.get() else {
             return view! {

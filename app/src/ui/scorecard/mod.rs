@@ -36,9 +36,17 @@ fn ScorecardView(card: Scorecard) -> impl IntoView {
     let crumbs = vec![
         (card.org_unit.name.clone(), "/".to_string()),
         (card.map.name.clone(), format!("/maps/{}", card.map.id)),
-        ("Scorecard".to_string(), format!("/maps/{}/scorecard", card.map.id)),
+        (
+            "Scorecard".to_string(),
+            format!("/maps/{}/scorecard", card.map.id),
+        ),
     ];
-    let measure_count: usize = card.perspectives.iter().flat_map(|p| &p.objectives).map(|o| o.measures.len()).sum();
+    let measure_count: usize = card
+        .perspectives
+        .iter()
+        .flat_map(|p| &p.objectives)
+        .map(|o| o.measures.len())
+        .sum();
     let body = card.perspectives.into_iter().map(|p| {
         let objectives = p.objectives.into_iter().map(|o| {
             let span = o.measures.len().max(1);

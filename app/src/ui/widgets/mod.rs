@@ -45,8 +45,12 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
 #[component]
 pub fn ErrorPanel(error: ApiError) -> impl IntoView {
     let hint = match &error {
-        ApiError::Unauthenticated => Some(view! { <p><a href="/signin">"Sign in"</a></p> }.into_any()),
-        ApiError::Forbidden(_) | ApiError::NotFound(_) => Some(view! { <p><a href="/">"Back to your maps"</a></p> }.into_any()),
+        ApiError::Unauthenticated => {
+            Some(view! { <p><a href="/signin">"Sign in"</a></p> }.into_any())
+        }
+        ApiError::Forbidden(_) | ApiError::NotFound(_) => {
+            Some(view! { <p><a href="/">"Back to your maps"</a></p> }.into_any())
+        }
         _ => None,
     };
     let title = match &error {

@@ -1,0 +1,423 @@
+//! Router tests through `tower::ServiceExt::oneshot`: sign-in, page gating, health, and the role
+//! matrix of every server function (on SQLite and PostgreSQL).
+
+mod common;
+
+use app::auth;
+use app::domain::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use server::{app as build_app, demo, AppState, Config};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct World {
+    db: Arc<common::TestDb>,
+    router: Router,
+}
+
+impl World {
+    async fn new(db: Arc<common::TestDb>) -> World {
+        demo::load(
+            &db.store,
+            demo::DEMO_ADMIN_EMAIL,
+            demo::DEMO_PASSWORD,
+            "2026-10".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+        let config = Config::from_lookup(|_| None).unwrap();
+        let router = build_app(AppState::new(db.store.clone(), &config));
+        World { db, router }
+    }
+
+    /// A session cookie for a demo user (made directly, to keep tests fast).
+    async fn cookie_for(&self, email: &str) -> String {
+        let (user, _) = self
+            .db
+            .store
+            .user_with_hash(email)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {email}"));
+        let token = auth::random_secret();
+        self.db
+            .store
+            .create_session(
+                &auth::secret_hash(&token),
+                user.id,
+                auth::now_seconds() + 3600,
+            )
+            .await
+            .unwrap();
+        format!("{}={token}", auth::SESSION_COOKIE)
+    }
+
+    async fn send(&self, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).to_string())
+    }
+
+    async fn call(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, String)],
+    ) -> (StatusCode, String) {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let (status, _, body) = self.send(req.body(Body::from(body)).unwrap()).await;
+        (status, body)
+    }
+
+    async fn enterprise_map(&self) -> MapDocument {
+        let (_, summary) = self
+            .db
+            .store
+            .map_summaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(_, m)| m.name.starts_with("Northwind"))
+            .unwrap();
+        self.db.store.map_document(summary.id).await.unwrap()
+    }
+
+    async fn unit_map(&self, prefix: &str) -> MapDocument {
+        let (_, summary) = self
+            .db
+            .store
+            .map_summaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(_, m)| m.name.starts_with(prefix))
+            .unwrap();
+        self.db.store.map_document(summary.id).await.unwrap()
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+both_databases!(
+    health_and_page_gating,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let (status, _, body) = w
+            .send(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("\"ok\""));
+
+        let (status, headers, _) = w
+            .send(Request::get("/maps/abc").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/signin?next=/maps/abc");
+        assert!(headers.contains_key("x-request-id"));
+
+        let (status, _, body) = w
+            .send(Request::get("/signin").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("name=\"password\""));
+
+        let cookie = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+        let map = w.enterprise_map().await;
+        let req = Request::get(format!("/maps/{}", map.map.id))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = w.send(req).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<svg"), "the map is server-rendered");
+        assert!(body.contains(&map.objectives[0].title.replace('&', "&amp;")));
+    }
+);
+
+both_databases!(
+    sign_in_sets_a_safe_cookie_and_rejects_wrong_passwords,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let (status, body) = w
+            .call(
+                None,
+                "sign_in",
+                &[
+                    ("email", demo::DEMO_ADMIN_EMAIL.into()),
+                    ("password", "wrong password".into()),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains("BadCredentials"), "{body}");
+        let (status, body) = w
+            .call(
+                None,
+                "sign_in",
+                &[("email", "".into()), ("password", "".into())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+        let req = Request::post("/api/sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(format!(
+                "email={}&password={}",
+                urlencode("ADMIN@northwind.example"),
+                demo::DEMO_PASSWORD
+            )))
+            .unwrap();
+        let (status, headers, _) = w.send(req).await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+        let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_string();
+        assert!(
+            cookie.starts_with("cairn_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let session = cookie.split(';').next().unwrap().to_string();
+        let (status, body) = w.call(Some(&session), "current_user", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Alex Morgan"), "{body}");
+
+        let (status, _) = w.call(Some(&session), "sign_out", &[]).await;
+        assert!(status.is_success() || status.is_redirection());
+        let (_, body) = w.call(Some(&session), "current_user", &[]).await;
+        assert_eq!(body.trim(), "null", "the session ended");
+    }
+);
+
+/// Expected status of a call per role: anonymous, outsider (no role), viewer, contributor,
+/// editor, admin.
+type Row = (&'static str, [u16; 6]);
+
+both_databases!(role_matrix_of_every_server_function, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let outsider = User {
+        id: UserId::new(),
+        email: "outsider@example.com".into(),
+        name: "Out Sider".into(),
+    };
+    w.db.store.create_user(&outsider, "x").await.unwrap();
+    let cookies = [
+        None,
+        Some(w.cookie_for("outsider@example.com").await),
+        Some(w.cookie_for("viewer@northwind.example").await),
+        Some(w.cookie_for("contributor@northwind.example").await),
+        Some(w.cookie_for("editor@northwind.example").await),
+        Some(w.cookie_for(demo::DEMO_ADMIN_EMAIL).await),
+    ];
+    let map = w.enterprise_map().await;
+    let root = map.map.org_unit_id;
+    let measure_id = w.db.store.scorecard(map.map.id).await.unwrap().perspectives[0].objectives[0]
+        .measures[0]
+        .measure
+        .id;
+
+    let matrix: Vec<(Row, Vec<(&str, String)>)> = vec![
+        (("org_tree", [401, 200, 200, 200, 200, 200]), vec![]),
+        (
+            ("get_map", [401, 403, 200, 200, 200, 200]),
+            vec![("map_id", map.map.id.to_string())],
+        ),
+        (
+            ("get_scorecard", [401, 403, 200, 200, 200, 200]),
+            vec![("map_id", map.map.id.to_string())],
+        ),
+        (
+            ("record_actual", [401, 403, 403, 200, 200, 200]),
+            vec![
+                ("measure_id", measure_id.to_string()),
+                ("period", "2026-11".into()),
+                ("value", "42".into()),
+                ("note", "".into()),
+            ],
+        ),
+        (
+            ("create_objective", [401, 403, 403, 403, 200, 200]),
+            vec![
+                ("map_id", map.map.id.to_string()),
+                ("perspective_id", map.perspectives[0].id.to_string()),
+                ("title", "Open a new region".into()),
+                ("x", "300".into()),
+                ("y", "100".into()),
+            ],
+        ),
+        (
+            ("create_map", [401, 403, 403, 403, 200, 200]),
+            vec![
+                ("org_unit_id", root.to_string()),
+                ("name", "Draft 2028".into()),
+                ("period_start", "2028-01".into()),
+                ("period_end", "2028-12".into()),
+            ],
+        ),
+    ];
+    for ((endpoint, expected), form) in &matrix {
+        for (who, cookie) in cookies.iter().enumerate() {
+            let before_objectives =
+                w.db.store
+                    .map_document(map.map.id)
+                    .await
+                    .unwrap()
+                    .objectives
+                    .len();
+            let before_maps = w.db.store.map_summaries().await.unwrap().len();
+            let (status, body) = w.call(cookie.as_deref(), endpoint, form).await;
+            assert_eq!(
+                status.as_u16(),
+                expected[who],
+                "{endpoint} as role #{who}: {body}"
+            );
+            if status == StatusCode::FORBIDDEN {
+                assert!(
+                    body.contains("Forbidden") && body.contains("role"),
+                    "a clear 403 message: {body}"
+                );
+                assert_eq!(
+                    w.db.store
+                        .map_document(map.map.id)
+                        .await
+                        .unwrap()
+                        .objectives
+                        .len(),
+                    before_objectives
+                );
+                assert_eq!(w.db.store.map_summaries().await.unwrap().len(), before_maps);
+            }
+        }
+    }
+
+    // create_link: every role tries a distinct, not yet linked pair, so only the role decides.
+    let doc = w.enterprise_map().await;
+    let linked =
+        |x: ObjectiveId, y: ObjectiveId| doc.links.iter().any(|l| (l.from_id, l.to_id) == (x, y));
+    let mut pairs = doc
+        .objectives
+        .iter()
+        .flat_map(|x| doc.objectives.iter().map(move |y| (x.id, y.id)))
+        .filter(|(x, y)| x != y && !linked(*x, *y));
+    let expected = [401, 403, 403, 403, 200, 200];
+    for (who, cookie) in cookies.iter().enumerate() {
+        let (from, to) = pairs.next().unwrap();
+        let form = vec![
+            ("map_id", map.map.id.to_string()),
+            ("from_id", from.to_string()),
+            ("to_id", to.to_string()),
+            ("hypothesis", "".into()),
+        ];
+        let before = w.enterprise_map().await.links.len();
+        let (status, body) = w.call(cookie.as_deref(), "create_link", &form).await;
+        assert_eq!(
+            status.as_u16(),
+            expected[who],
+            "create_link as role #{who}: {body}"
+        );
+        let after = w.enterprise_map().await.links.len();
+        assert_eq!(after, before + usize::from(status == StatusCode::OK));
+    }
+});
+
+both_databases!(unit_leads_cannot_touch_other_units, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let consulting = w.unit_map("Consulting").await;
+    let managed = w.unit_map("Managed").await;
+    // Find the Managed Services lead: the editor of that unit.
+    let lead_cookie = {
+        let mut found = None;
+        for u in w.db.store.users().await.unwrap() {
+            let grants = w.db.store.grants_of(u.id).await.unwrap();
+            if grants
+                .iter()
+                .any(|(_, unit, role)| *unit == managed.map.org_unit_id && *role == Role::Editor)
+            {
+                found = Some(w.cookie_for(&u.email).await);
+            }
+        }
+        found.expect("the demo has a Managed Services editor")
+    };
+    let form = vec![
+        ("map_id", consulting.map.id.to_string()),
+        ("perspective_id", consulting.perspectives[0].id.to_string()),
+        ("title", "Take over consulting".into()),
+        ("x", "300".into()),
+        ("y", "100".into()),
+    ];
+    let (status, body) = w.call(Some(&lead_cookie), "create_objective", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body.contains("Consulting"),
+        "the message names the unit: {body}"
+    );
+    let own = vec![
+        ("map_id", managed.map.id.to_string()),
+        ("perspective_id", managed.perspectives[0].id.to_string()),
+        ("title", "Grow managed revenue".into()),
+        ("x", "300".into()),
+        ("y", "100".into()),
+    ];
+    let (status, body) = w.call(Some(&lead_cookie), "create_objective", &own).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Bad input gets a specific message and changes nothing.
+    let empty_title = vec![
+        ("map_id", managed.map.id.to_string()),
+        ("perspective_id", managed.perspectives[0].id.to_string()),
+        ("title", "".into()),
+        ("x", "300".into()),
+        ("y", "100".into()),
+    ];
+    let (status, body) = w
+        .call(Some(&lead_cookie), "create_objective", &empty_title)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("Empty"), "{body}");
+    let (status, body) = w
+        .call(
+            Some(&lead_cookie),
+            "create_objective",
+            &[("map_id", "not-a-uuid".into())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // A link from a unit objective to an enterprise objective is refused as a cross-map link.
+    let enterprise = w.enterprise_map().await;
+    let link = vec![
+        ("map_id", managed.map.id.to_string()),
+        ("from_id", managed.objectives[0].id.to_string()),
+        ("to_id", enterprise.objectives[0].id.to_string()),
+        ("hypothesis", "".into()),
+    ];
+    let (status, body) = w.call(Some(&lead_cookie), "create_link", &link).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("LinkAcrossMaps"), "{body}");
+});

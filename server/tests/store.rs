@@ -1,0 +1,499 @@
+//! Store tests: every body runs on SQLite and on PostgreSQL (see `common::both_databases!`).
+
+mod common;
+
+use app::domain::*;
+use app::store::{self, Store, StoreError};
+use std::sync::Arc;
+
+fn period(s: &str) -> Period {
+    s.parse().unwrap()
+}
+
+async fn user(store: &Store, email: &str) -> User {
+    let u = User {
+        id: UserId::new(),
+        email: email.into(),
+        name: "Test Person".into(),
+    };
+    store.create_user(&u, "not-a-real-hash").await.unwrap();
+    u
+}
+
+async fn unit(store: &Store, parent: Option<OrgUnitId>, name: &str) -> OrgUnit {
+    let kind = if parent.is_some() {
+        OrgUnitKind::BusinessUnit
+    } else {
+        OrgUnitKind::Enterprise
+    };
+    let u = OrgUnit {
+        id: OrgUnitId::new(),
+        parent_id: parent,
+        name: name.into(),
+        kind,
+    };
+    store.create_org_unit(&u, None).await.unwrap();
+    u
+}
+
+async fn map_on(store: &Store, unit: OrgUnitId, name: &str) -> MapDocument {
+    let m = StrategyMap {
+        id: MapId::new(),
+        org_unit_id: unit,
+        name: name.into(),
+        vision: String::new(),
+        mission: String::new(),
+        values: String::new(),
+        period_start: period("2026-01"),
+        period_end: period("2026-12"),
+        status: MapStatus::Draft,
+    };
+    store.create_map(&m, None).await.unwrap();
+    store.map_document(m.id).await.unwrap()
+}
+
+fn objective(doc: &MapDocument, rank: usize, title: &str) -> Objective {
+    Objective {
+        id: ObjectiveId::new(),
+        map_id: doc.map.id,
+        perspective_id: doc.perspectives[rank].id,
+        theme_id: None,
+        title: title.into(),
+        description: String::new(),
+        owner_id: None,
+        x: 300.0,
+        y: 100.0 + 180.0 * rank as f64,
+    }
+}
+
+async fn count(store: &Store, table: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get::<i64, _>("n")
+        .unwrap()
+}
+
+both_databases!(migrations_run_once_and_reopen_cleanly, |db: Arc<
+    common::TestDb,
+>| async move {
+    assert!(db.store.is_empty().await.unwrap());
+    db.store.ping().await.unwrap();
+    // A second instance opening the same database finds it migrated and intact.
+    let again = db.reopen().await;
+    assert!(again.is_empty().await.unwrap());
+});
+
+both_databases!(users_are_unique_by_email_ignoring_case, |db: Arc<
+    common::TestDb,
+>| async move {
+    let u = user(&db.store, "Ada@Example.com").await;
+    let (found, hash) = db
+        .store
+        .user_with_hash("  ada@example.COM ")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, u.id);
+    assert_eq!(hash, "not-a-real-hash");
+    let dup = User {
+        id: UserId::new(),
+        email: "ada@example.com".into(),
+        name: "Other".into(),
+    };
+    let err = db.store.create_user(&dup, "h").await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let bad = User {
+        id: UserId::new(),
+        email: "nope".into(),
+        name: "X".into(),
+    };
+    assert!(matches!(
+        db.store.create_user(&bad, "h").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(db.store.users().await.unwrap().len(), 1);
+});
+
+both_databases!(
+    sessions_expire_and_end,
+    |db: Arc<common::TestDb>| async move {
+        let u = user(&db.store, "s@example.com").await;
+        db.store.create_session("live", u.id, 2_000).await.unwrap();
+        db.store.create_session("old", u.id, 500).await.unwrap();
+        assert_eq!(
+            db.store
+                .session_user("live", 1_000)
+                .await
+                .unwrap()
+                .map(|x| x.id),
+            Some(u.id)
+        );
+        assert_eq!(db.store.session_user("old", 1_000).await.unwrap(), None);
+        assert_eq!(db.store.session_user("unknown", 1_000).await.unwrap(), None);
+        db.store.delete_session("live").await.unwrap();
+        assert_eq!(db.store.session_user("live", 1_000).await.unwrap(), None);
+    }
+);
+
+both_databases!(roles_are_granted_per_unit_and_inherited, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let bu = unit(&db.store, Some(root.id), "BU").await;
+    let u = user(&db.store, "r@example.com").await;
+    db.store
+        .grant_role(u.id, root.id, Role::Viewer)
+        .await
+        .unwrap();
+    db.store
+        .grant_role(u.id, root.id, Role::Editor)
+        .await
+        .unwrap(); // replaces, not duplicates
+    let grants = db.store.grants_of(u.id).await.unwrap();
+    assert_eq!(grants, vec![(u.id, root.id, Role::Editor)]);
+    let parents = db.store.unit_parents().await.unwrap();
+    assert_eq!(
+        role::effective_role(u.id, bu.id, &parents, &grants),
+        Some(Role::Editor)
+    );
+    // A unit under a missing parent is refused.
+    let orphan = OrgUnit {
+        id: OrgUnitId::new(),
+        parent_id: Some(OrgUnitId::new()),
+        name: "X".into(),
+        kind: OrgUnitKind::Function,
+    };
+    assert!(matches!(
+        db.store.create_org_unit(&orphan, None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(db.store.org_units().await.unwrap().len(), 2);
+});
+
+both_databases!(maps_start_with_four_perspectives_top_first, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let doc = map_on(&db.store, root.id, "Strategy").await;
+    let names: Vec<_> = doc.perspectives.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, DEFAULT_PERSPECTIVES);
+    let summaries = db.store.map_summaries().await.unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].0, root.id);
+    // A reversed period is refused and nothing is written.
+    let mut bad = doc.map.clone();
+    bad.id = MapId::new();
+    bad.period_end = period("2025-01");
+    assert!(matches!(
+        db.store.create_map(&bad, None).await,
+        Err(StoreError::Invalid(ValidationError::PeriodReversed))
+    ));
+    assert_eq!(count(&db.store, "maps").await, 1);
+    assert_eq!(count(&db.store, "perspectives").await, 4);
+});
+
+both_databases!(objectives_and_links_obey_the_map_rules, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let doc = map_on(&db.store, root.id, "A").await;
+    let other = map_on(&db.store, root.id, "B").await;
+    let a = objective(&doc, 2, "Reduce delivery time");
+    let b = objective(&doc, 1, "Increase client satisfaction");
+    db.store.create_objective(&a, None).await.unwrap();
+    db.store.create_objective(&b, None).await.unwrap();
+
+    // A perspective of another map is refused.
+    let mut stray = objective(&doc, 0, "Grow revenue");
+    stray.perspective_id = other.perspectives[0].id;
+    let err = db.store.create_objective(&stray, None).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid(ValidationError::NotOnMap(_))),
+        "{err:?}"
+    );
+    // An empty title is refused with the field named.
+    let empty = objective(&doc, 0, "   ");
+    assert_eq!(
+        db.store
+            .create_objective(&empty, None)
+            .await
+            .unwrap_err()
+            .to_string(),
+        "Title must not be empty"
+    );
+
+    let link = Link {
+        id: LinkId::new(),
+        map_id: doc.map.id,
+        from_id: a.id,
+        to_id: b.id,
+        hypothesis: "Faster is happier".into(),
+    };
+    db.store.create_link(&link, None).await.unwrap();
+    let dup = Link {
+        id: LinkId::new(),
+        ..link.clone()
+    };
+    assert!(matches!(
+        db.store.create_link(&dup, None).await,
+        Err(StoreError::Invalid(ValidationError::DuplicateLink))
+    ));
+    let selfie = Link {
+        id: LinkId::new(),
+        to_id: a.id,
+        ..link.clone()
+    };
+    assert!(matches!(
+        db.store.create_link(&selfie, None).await,
+        Err(StoreError::Invalid(ValidationError::SelfLink))
+    ));
+    let c = objective(&other, 0, "Grow revenue");
+    db.store.create_objective(&c, None).await.unwrap();
+    let across = Link {
+        id: LinkId::new(),
+        map_id: doc.map.id,
+        from_id: a.id,
+        to_id: c.id,
+        hypothesis: String::new(),
+    };
+    assert!(matches!(
+        db.store.create_link(&across, None).await,
+        Err(StoreError::Invalid(ValidationError::LinkAcrossMaps))
+    ));
+
+    let reread = db.store.map_document(doc.map.id).await.unwrap();
+    assert_eq!(reread.objectives.len(), 2);
+    assert_eq!(reread.links, vec![link]);
+    let stored_a = reread.objectives.iter().find(|o| o.id == a.id).unwrap();
+    assert_eq!(stored_a, &a);
+});
+
+both_databases!(actuals_upsert_and_scorecard_reads_latest, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let doc = map_on(&db.store, root.id, "A").await;
+    let o = objective(&doc, 1, "Increase renewals");
+    db.store.create_objective(&o, None).await.unwrap();
+    let m = Measure {
+        id: MeasureId::new(),
+        objective_id: o.id,
+        name: "Renewal rate".into(),
+        definition: "Renewed contracts / contracts due".into(),
+        unit: "%".into(),
+        decimals: 1,
+        frequency: Frequency::Monthly,
+        polarity: Polarity::HigherIsBetter,
+        indicator: Indicator::Lagging,
+        data_source: DataSource::Manual,
+        data_owner_id: None,
+        baseline: Some(70.0),
+        weight: 1.0,
+    };
+    db.store.create_measure(&m, None).await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    for (p, goal) in [("2026-01", 80.0), ("2026-02", 81.0), ("2026-03", 82.0)] {
+        store::set_target(
+            &mut tx,
+            &Target {
+                measure_id: m.id,
+                period: period(p),
+                goal,
+                red_flag: goal - 5.0,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let actual = |p: &str, value: f64| Actual {
+        measure_id: m.id,
+        period: period(p),
+        value,
+        note: String::new(),
+        entered_by: None,
+        entered_at: store::now_text(),
+        source: DataSource::Manual,
+    };
+    db.store
+        .record_actual(&actual("2026-01", 71.0))
+        .await
+        .unwrap();
+    db.store
+        .record_actual(&actual("2026-02", 74.0))
+        .await
+        .unwrap();
+    db.store
+        .record_actual(&actual("2026-02", 79.5))
+        .await
+        .unwrap(); // replaces February
+    assert!(matches!(
+        db.store.record_actual(&actual("2026-03", f64::NAN)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let unknown = Actual {
+        measure_id: MeasureId::new(),
+        ..actual("2026-03", 1.0)
+    };
+    assert!(matches!(
+        db.store.record_actual(&unknown).await,
+        Err(StoreError::NotFound("measure"))
+    ));
+
+    let history = db.store.actuals(m.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|a| a.value).collect::<Vec<_>>(),
+        vec![71.0, 79.5]
+    );
+    let card = db.store.scorecard(doc.map.id).await.unwrap();
+    let row = &card.perspectives[1].objectives[0].measures[0];
+    assert_eq!(
+        row.latest.as_ref().map(|a| (a.period, a.value)),
+        Some((period("2026-02"), 79.5))
+    );
+    assert_eq!(row.target.as_ref().map(|t| t.goal), Some(81.0));
+    assert_eq!(db.store.map_of_measure(m.id).await.unwrap(), doc.map.id);
+});
+
+both_databases!(a_failed_multi_row_write_leaves_nothing_behind, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let doc = map_on(&db.store, root.id, "A").await;
+    let o = objective(&doc, 3, "Build skills");
+    db.store.create_objective(&o, None).await.unwrap();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let initiative = Initiative {
+        id: InitiativeId::new(),
+        org_unit_id: root.id,
+        name: "Academy".into(),
+        description: String::new(),
+        owner_id: None,
+        start_date: d("2026-01-01"),
+        end_date: d("2026-06-30"),
+        budget: 100.0,
+        spend: 0.0,
+        status: InitiativeStatus::NotStarted,
+        percent_complete: 0,
+        // The second objective does not exist: the whole write must roll back.
+        objective_ids: vec![o.id, ObjectiveId::new()],
+    };
+    let mut tx = db.store.begin().await.unwrap();
+    let err = store::create_initiative(&mut tx, &initiative, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound("objective")));
+    drop(tx); // rolled back
+    assert_eq!(count(&db.store, "initiatives").await, 0);
+    assert_eq!(count(&db.store, "initiative_objectives").await, 0);
+
+    let ok = Initiative {
+        id: InitiativeId::new(),
+        objective_ids: vec![o.id],
+        ..initiative
+    };
+    let mut tx = db.store.begin().await.unwrap();
+    store::create_initiative(&mut tx, &ok, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let listed = db.store.initiatives_of(root.id).await.unwrap();
+    assert_eq!(listed, vec![ok]);
+});
+
+both_databases!(alignments_only_point_to_the_parent_map, |db: Arc<
+    common::TestDb,
+>| async move {
+    let root = unit(&db.store, None, "Root").await;
+    let bu = unit(&db.store, Some(root.id), "BU").await;
+    let sibling = unit(&db.store, Some(root.id), "Sibling").await;
+    let top = map_on(&db.store, root.id, "Enterprise").await;
+    let unit_map = map_on(&db.store, bu.id, "BU plan").await;
+    let sibling_map = map_on(&db.store, sibling.id, "Sibling plan").await;
+    let parent_obj = objective(&top, 1, "Increase renewals");
+    let unit_obj = objective(&unit_map, 2, "Shorten onboarding");
+    let sibling_obj = objective(&sibling_map, 2, "Something else");
+    for o in [&parent_obj, &unit_obj, &sibling_obj] {
+        db.store.create_objective(o, None).await.unwrap();
+    }
+    let a = Alignment {
+        id: AlignmentId::new(),
+        unit_objective_id: unit_obj.id,
+        parent_objective_id: parent_obj.id,
+    };
+    db.store.create_alignment(&a, None).await.unwrap();
+    let to_sibling = Alignment {
+        id: AlignmentId::new(),
+        unit_objective_id: unit_obj.id,
+        parent_objective_id: sibling_obj.id,
+    };
+    assert!(matches!(
+        db.store.create_alignment(&to_sibling, None).await,
+        Err(StoreError::Invalid(ValidationError::AlignmentNotToParent))
+    ));
+    let dup = Alignment {
+        id: AlignmentId::new(),
+        ..a.clone()
+    };
+    assert!(matches!(
+        db.store.create_alignment(&dup, None).await,
+        Err(StoreError::Invalid(ValidationError::DuplicateAlignment))
+    ));
+    let doc = db.store.map_document(unit_map.map.id).await.unwrap();
+    assert_eq!(doc.alignments.len(), 1);
+    assert_eq!(doc.alignments[0].parent_title, "Increase renewals");
+    assert!(doc.map_is_unit());
+});
+
+both_databases!(
+    every_change_is_audited,
+    |db: Arc<common::TestDb>| async move {
+        let root = unit(&db.store, None, "Root").await;
+        let doc = map_on(&db.store, root.id, "A").await;
+        let o = objective(&doc, 0, "Grow revenue");
+        db.store.create_objective(&o, None).await.unwrap();
+        use sqlx::Row;
+        let rows = sqlx::query("SELECT entity, action FROM audit_log WHERE entity_id = $1")
+            .bind(o.id.to_string())
+            .fetch_all(db.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].try_get::<String, _>("entity").unwrap(), "objective");
+        assert!(count(&db.store, "audit_log").await >= 3); // unit, map, objective
+    }
+);
+
+both_databases!(the_demo_company_loads_and_reads_back, |db: Arc<
+    common::TestDb,
+>| async move {
+    let today = period("2026-10");
+    server::demo::load(
+        &db.store,
+        server::demo::DEMO_ADMIN_EMAIL,
+        "a demo password",
+        today,
+    )
+    .await
+    .unwrap();
+    let summaries = db.store.map_summaries().await.unwrap();
+    assert_eq!(summaries.len(), 3);
+    let (_, enterprise) = summaries
+        .iter()
+        .find(|(_, m)| m.name.starts_with("Northwind"))
+        .unwrap();
+    assert!((12..=18).contains(&enterprise.objective_count));
+    let card = db.store.scorecard(enterprise.id).await.unwrap();
+    let rows: Vec<_> = card
+        .perspectives
+        .iter()
+        .flat_map(|p| &p.objectives)
+        .flat_map(|o| &o.measures)
+        .collect();
+    assert!(rows.len() >= 14);
+    assert!(rows
+        .iter()
+        .all(|r| r.latest.is_some() && r.target.is_some()));
+    assert!(!db.store.is_empty().await.unwrap());
+});
