@@ -1,9 +1,9 @@
 //! The one error type of every server function. It travels to the browser as JSON, carries an
 //! HTTP status, and never contains SQL or internals (those are logged with a reference instead).
 
+use super::TextJsonEncoding;
 use crate::domain::ValidationError;
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
-use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
 /// Why a server function refused or failed; the message is fit to show to the user.
@@ -60,7 +60,7 @@ impl From<ValidationError> for ApiError {
 }
 
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::ssr;
 
 /// The org-unit tree the user can see, each unit with its maps.
-#[server(prefix = "/api", endpoint = "org_tree")]
+#[server(prefix = "/api", endpoint = "org_tree", output = super::TextJson)]
 pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
     ssr::reply(
         async move {
@@ -62,7 +62,7 @@ pub fn build_tree(
 }
 
 /// Everything drawn on one map.
-#[server(prefix = "/api", endpoint = "get_map")]
+#[server(prefix = "/api", endpoint = "get_map", output = super::TextJson)]
 pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     ssr::reply(
         async move {
@@ -76,7 +76,7 @@ pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
 }
 
 /// The scorecard of one map.
-#[server(prefix = "/api", endpoint = "get_scorecard")]
+#[server(prefix = "/api", endpoint = "get_scorecard", output = super::TextJson)]
 pub async fn get_scorecard(map_id: MapId) -> Result<Scorecard, ApiError> {
     ssr::reply(
         async move {
@@ -90,7 +90,7 @@ pub async fn get_scorecard(map_id: MapId) -> Result<Scorecard, ApiError> {
 }
 
 /// Starts a new draft map for an org unit with the default four perspectives.
-#[server(prefix = "/api", endpoint = "create_map")]
+#[server(prefix = "/api", endpoint = "create_map", output = super::TextJson)]
 pub async fn create_map(
     org_unit_id: OrgUnitId,
     name: String,
@@ -123,7 +123,7 @@ pub async fn create_map(
 }
 
 /// Adds an objective to a map.
-#[server(prefix = "/api", endpoint = "create_objective")]
+#[server(prefix = "/api", endpoint = "create_objective", output = super::TextJson)]
 pub async fn create_objective(
     map_id: MapId,
     perspective_id: PerspectiveId,
@@ -158,7 +158,7 @@ pub async fn create_objective(
 }
 
 /// Adds a cause-and-effect link between two objectives of a map.
-#[server(prefix = "/api", endpoint = "create_link")]
+#[server(prefix = "/api", endpoint = "create_link", output = super::TextJson)]
 pub async fn create_link(
     map_id: MapId,
     from_id: ObjectiveId,

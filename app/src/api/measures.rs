@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::ssr;
 
 /// Records this period's actual of a measure (contributors and up on the measure's unit).
-#[server(prefix = "/api", endpoint = "record_actual")]
+#[server(prefix = "/api", endpoint = "record_actual", output = super::TextJson)]
 pub async fn record_actual(
     measure_id: MeasureId,
     period: String,

@@ -1,11 +1,13 @@
 //! Server functions: authorise → validate (domain) → store → return. Their bodies run only on
 //! the server; the browser gets typed stubs that call `/api/<name>`.
 
+mod codec;
 mod error;
 mod maps;
 mod measures;
 mod session;
 
+pub use codec::{TextJson, TextJsonEncoding};
 pub use error::ApiError;
 pub use maps::*;
 pub use measures::*;

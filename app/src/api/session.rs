@@ -5,7 +5,7 @@ use crate::domain::User;
 use leptos::prelude::*;
 
 /// The signed-in user, or `None` for a visitor.
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "current_user", output = super::TextJson)]
 pub async fn current_user() -> Result<Option<User>, ApiError> {
     ssr::reply(
         async move {
@@ -20,7 +20,7 @@ pub async fn current_user() -> Result<Option<User>, ApiError> {
 }
 
 /// Checks email and password, starts a session cookie and sends the browser to `next` (or home).
-#[server(prefix = "/api", endpoint = "sign_in")]
+#[server(prefix = "/api", endpoint = "sign_in", output = super::TextJson)]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -60,7 +60,7 @@ pub async fn sign_in(
 }
 
 /// Ends the session and clears the cookie.
-#[server(prefix = "/api", endpoint = "sign_out")]
+#[server(prefix = "/api", endpoint = "sign_out", output = super::TextJson)]
 pub async fn sign_out() -> Result<(), ApiError> {
     ssr::reply(
         async move {

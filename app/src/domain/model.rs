@@ -24,7 +24,9 @@ impl User {
             .filter_map(|w| w.chars().next())
             .take(2)
             .collect();
-        letters.to_uppercase()
+        // ASCII-only case mapping keeps Unicode case tables out of the browser bundle; names
+        // start with a capital anyway.
+        letters.to_ascii_uppercase()
     }
 }
 
