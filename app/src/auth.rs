@@ -17,11 +17,32 @@ pub const SESSION_COOKIE: &str = "cairn_session";
 pub const SESSION_DAYS: i64 = 14;
 
 /// What the server functions need from the server, provided as Leptos context per request.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServerContext {
     pub store: Store,
     /// Whether cookies carry `Secure` (on when served over HTTPS).
     pub secure_cookies: bool,
+    /// The one write path for map content (commits, then tells every live client).
+    pub maps: std::sync::Arc<dyn MapWriter>,
+}
+
+/// Commits a batch of ops on a map and publishes it to live clients. Implemented by the
+/// server's hub; server functions, REST and the WebSocket all write through it.
+pub trait MapWriter: Send + Sync {
+    /// Commits `ops` as one batch by `author`; a resent `op_id` is not applied twice.
+    fn mutate(
+        &self,
+        map: crate::domain::MapId,
+        author: crate::domain::UserId,
+        op_id: uuid::Uuid,
+        ops: Vec<crate::domain::ops::Op>,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<crate::domain::ops::Committed, ApiError>>
+                + Send
+                + '_,
+        >,
+    >;
 }
 
 /// Hashes a password with argon2id and a random salt.

@@ -1,8 +1,11 @@
 //! The Cairn server: configuration, wiring of the axum router around the Leptos app, first-start
 //! bootstrap (demo company or first admin), health check and request tracing.
 
+pub mod bus;
 pub mod config;
 pub mod demo;
+pub mod hub;
+pub mod ws;
 
 use app::auth::{self, ServerContext};
 use app::store::Store;
@@ -19,6 +22,7 @@ use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
+use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -31,11 +35,62 @@ pub struct AppState {
     pub store: Store,
     pub routes: Vec<AxumRouteListing>,
     pub secure_cookies: bool,
+    pub hub: Arc<hub::Hub>,
+}
+
+/// The live hub with the bus that fits the database: in-process for SQLite, LISTEN/NOTIFY for
+/// PostgreSQL (so several instances share live edits).
+pub async fn make_hub(store: &Store, config: &Config) -> Result<Arc<hub::Hub>, StartupError> {
+    let bus: Arc<dyn bus::Bus> = match store.backend() {
+        app::store::Backend::Sqlite => Arc::new(bus::InProcessBus::new()),
+        app::store::Backend::Postgres => Arc::new(
+            bus::PgBus::connect(&config.database_url)
+                .await
+                .map_err(|e| StartupError::Database {
+                    url: redact(&config.database_url),
+                    source: e.into(),
+                })?,
+        ),
+    };
+    Ok(hub::Hub::new(store.clone(), bus))
+}
+
+/// A SQLite database serves one instance: a second one on the same file is refused (live edits
+/// would not reach the first one's clients). Returns the lock to hold while serving.
+pub fn single_instance_lock(config: &Config) -> Result<Option<std::fs::File>, StartupError> {
+    let Some(path) = config.database_url.strip_prefix("sqlite:") else {
+        return Ok(None);
+    };
+    let path = path
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.instance-lock");
+    if let Some(dir) = std::path::Path::new(&lock_path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| StartupError::Admin(format!("cannot create {lock_path}: {e}")))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(_) => Err(StartupError::SecondSqliteInstance(path.to_string())),
+    }
 }
 
 impl AppState {
-    /// State for a store and config (the Leptos options point at the compiled site).
-    pub fn new(store: Store, config: &Config) -> AppState {
+    /// State for a store, config and hub (the Leptos options point at the compiled site).
+    pub fn new(store: Store, config: &Config, hub: Arc<hub::Hub>) -> AppState {
         let leptos_options = LeptosOptions::builder()
             .output_name("cairn")
             .site_root(config.site_root.as_str())
@@ -47,6 +102,7 @@ impl AppState {
             store,
             routes: generate_route_list(App),
             secure_cookies: config.secure_cookies,
+            hub,
         }
     }
 
@@ -54,6 +110,7 @@ impl AppState {
         ServerContext {
             store: self.store.clone(),
             secure_cookies: self.secure_cookies,
+            maps: self.hub.clone(),
         }
     }
 }
@@ -64,6 +121,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/ws/maps/{id}", get(ws::map_socket))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -170,6 +228,8 @@ pub enum StartupError {
     Demo(#[from] demo::DemoError),
     #[error("cannot create the first admin: {0}")]
     Admin(String),
+    #[error("another Cairn server already uses the SQLite database {0}: SQLite serves one instance (live edits would not reach the other's users); stop it, or use PostgreSQL (DATABASE_URL=postgres://…) to run several")]
+    SecondSqliteInstance(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,

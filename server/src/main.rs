@@ -1,6 +1,8 @@
 //! `cairn` server binary: read config, open and migrate the store, bootstrap, serve.
 
-use server::{app, bootstrap, open_store, AppState, Config, StartupError};
+use server::{
+    app, bootstrap, make_hub, open_store, single_instance_lock, AppState, Config, StartupError,
+};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -16,9 +18,11 @@ async fn run() -> Result<(), StartupError> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(&config.log_filter))
         .init();
+    let _instance = single_instance_lock(&config)?;
     let store = open_store(&config).await?;
     bootstrap(&store, &config).await?;
-    let state = AppState::new(store, &config);
+    let hub = make_hub(&store, &config).await?;
+    let state = AppState::new(store, &config, hub);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|source| StartupError::Listen {

@@ -29,7 +29,11 @@ impl World {
         .await
         .unwrap();
         let config = Config::from_lookup(|_| None).unwrap();
-        let router = build_app(AppState::new(db.store.clone(), &config));
+        let hub = server::hub::Hub::new(
+            db.store.clone(),
+            std::sync::Arc::new(server::bus::InProcessBus::new()),
+        );
+        let router = build_app(AppState::new(db.store.clone(), &config, hub));
         World { db, router }
     }
 

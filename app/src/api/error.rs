@@ -72,6 +72,26 @@ impl FromServerFnError for ApiError {
     }
 }
 
+impl From<crate::domain::ops::OpError> for ApiError {
+    fn from(e: crate::domain::ops::OpError) -> Self {
+        match e {
+            crate::domain::ops::OpError::Invalid(v) => ApiError::Invalid(v),
+            crate::domain::ops::OpError::Missing(what) => ApiError::NotFound(what.to_string()),
+            other => ApiError::BadInput(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::CommitError> for ApiError {
+    fn from(e: crate::store::CommitError) -> Self {
+        match e {
+            crate::store::CommitError::Rejected(op) => op.into(),
+            crate::store::CommitError::Store(s) => s.into(),
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {

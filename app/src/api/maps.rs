@@ -148,8 +148,12 @@ pub async fn create_objective(
                 x,
                 y,
             };
-            ctx.store
-                .create_objective(&objective, Some(user.id))
+            // Through the live write path, so every open map sees it at once.
+            let op = ops::Op::Create {
+                item: ops::NewEntity::Objective(objective.clone()),
+            };
+            ctx.maps
+                .mutate(map_id, user.id, uuid::Uuid::now_v7(), vec![op])
                 .await?;
             Ok(objective)
         }
@@ -170,6 +174,12 @@ pub async fn create_link(
             let (ctx, _) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
             let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+            // An end on another map is a cross-map link (the live document knows only its map).
+            for end in [from_id, to_id] {
+                if ctx.store.objective(end).await?.map_id != map_id {
+                    return Err(ValidationError::LinkAcrossMaps.into());
+                }
+            }
             let link = Link {
                 id: LinkId::new(),
                 map_id,
@@ -177,7 +187,14 @@ pub async fn create_link(
                 to_id,
                 hypothesis,
             };
-            ctx.store.create_link(&link, Some(user.id)).await?;
+            ctx.maps
+                .mutate(
+                    map_id,
+                    user.id,
+                    uuid::Uuid::now_v7(),
+                    vec![ops::Op::Link { link: link.clone() }],
+                )
+                .await?;
             Ok(link)
         }
         .await,

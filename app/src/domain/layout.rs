@@ -150,6 +150,44 @@ impl Frame {
     }
 }
 
+/// Where a new box should go in `band` near `near_x`: the closest slot centre (then any x on a
+/// 20px grid) whose box does not overlap an existing one, so new objectives never land on top
+/// of others.
+pub fn free_spot(frame: Frame, band: usize, near_x: f64, existing: &[Rect]) -> Point {
+    let y = frame.band(band).y + BAND_HEIGHT / 2.0;
+    let min_x = LABEL_WIDTH + BOX_WIDTH / 2.0 + 4.0;
+    let max_x = frame.width() - BOX_WIDTH / 2.0 - 4.0;
+    let free = |x: f64| {
+        let candidate = Rect {
+            x: x - BOX_WIDTH / 2.0,
+            y: y - BOX_HEIGHT / 2.0,
+            w: BOX_WIDTH,
+            h: BOX_HEIGHT,
+        }
+        .inflate(6.0);
+        !existing.iter().any(|r| overlaps(candidate, *r))
+    };
+    let mut candidates: Vec<f64> = (0..frame.lanes)
+        .flat_map(|l| [0, 1].map(|s| frame.slot_centre(band, l, s).x))
+        .collect();
+    let mut x = min_x;
+    while x <= max_x {
+        candidates.push(x);
+        x += 20.0;
+    }
+    candidates.sort_by(|a, b| (a - near_x).abs().total_cmp(&(b - near_x).abs()));
+    let x = candidates
+        .into_iter()
+        .find(|x| free(*x))
+        .unwrap_or(near_x.clamp(min_x, max_x));
+    Point { x, y }
+}
+
+/// Whether two rectangles overlap.
+pub fn overlaps(a: Rect, b: Rect) -> bool {
+    a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+}
+
 /// The box of an objective.
 pub fn objective_box(o: &Objective) -> Rect {
     Rect {
@@ -378,6 +416,21 @@ mod tests {
         let c = f.slot_centre(1, 2, 1);
         assert_eq!(f.band_at(c.y), 1);
         assert_eq!(f.lane_at(c.x), 2);
+    }
+
+    #[test]
+    fn new_boxes_avoid_existing_ones() {
+        let f = Frame { bands: 2, lanes: 2 };
+        let taken = f.slot_centre(0, 0, 0);
+        let existing = [objective_box(&obj(taken.x, taken.y))];
+        let p = free_spot(f, 0, taken.x, &existing);
+        assert_eq!(f.band_at(p.y), 0);
+        assert!(!overlaps(objective_box(&obj(p.x, p.y)), existing[0]));
+        assert_eq!(
+            free_spot(f, 1, taken.x, &existing).x,
+            taken.x,
+            "another band is free at that x"
+        );
     }
 
     #[test]

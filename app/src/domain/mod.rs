@@ -5,7 +5,9 @@
 pub mod ids;
 pub mod layout;
 pub mod model;
+pub mod ops;
 pub mod period;
+pub mod replica;
 pub mod role;
 pub mod validation;
 

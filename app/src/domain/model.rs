@@ -264,6 +264,8 @@ pub struct Alignment {
 /// Everything drawn on one map page, read in one go.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapDocument {
+    /// The op-log sequence this document reflects (0 for a map never edited live).
+    pub seq: i64,
     pub map: StrategyMap,
     pub org_unit: OrgUnit,
     pub perspectives: Vec<Perspective>,

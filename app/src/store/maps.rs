@@ -256,13 +256,34 @@ impl Store {
     /// Everything drawn on one map, read in one go.
     pub async fn map_document(&self, id: MapId) -> StoreResult<MapDocument> {
         let mut conn = self.pool.acquire().await?;
+        self.map_document_in(&mut conn, id).await
+    }
+
+    /// The same, read on the caller's connection (inside its transaction).
+    pub async fn map_document_in(
+        &self,
+        conn: &mut AnyConnection,
+        id: MapId,
+    ) -> StoreResult<MapDocument> {
         let row = sqlx::query("SELECT * FROM maps WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound("map"))?;
         let map = super::org::map_from(&row)?;
-        let org_unit = self.org_unit(map.org_unit_id).await?;
+        let seq = int(&row, "seq")?;
+        let unit_row = sqlx::query("SELECT id, parent_id, name, kind FROM org_units WHERE id = $1")
+            .bind(map.org_unit_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound("org unit"))?;
+        let org_unit = super::org::unit_from(&unit_row)?;
+        let people = sqlx::query("SELECT id, email, name FROM users ORDER BY name")
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(super::users::user_from)
+            .collect::<StoreResult<Vec<_>>>()?;
         let alignments = sqlx::query(
             "SELECT a.unit_objective_id, a.parent_objective_id, p.title FROM alignments a \
              JOIN objectives o ON o.id = a.unit_objective_id JOIN objectives p ON p.id = a.parent_objective_id \
@@ -281,11 +302,12 @@ impl Store {
         })
         .collect::<StoreResult<Vec<_>>>()?;
         Ok(MapDocument {
-            perspectives: perspectives_of(&mut conn, id).await?,
-            themes: themes_of(&mut conn, id).await?,
-            objectives: objectives_of(&mut conn, id).await?,
-            links: links_of(&mut conn, id).await?,
-            people: self.users().await?,
+            seq,
+            perspectives: perspectives_of(&mut *conn, id).await?,
+            themes: themes_of(&mut *conn, id).await?,
+            objectives: objectives_of(&mut *conn, id).await?,
+            links: links_of(&mut *conn, id).await?,
+            people,
             alignments,
             map,
             org_unit,

@@ -6,11 +6,13 @@
 
 mod maps;
 mod measures;
+mod oplog;
 mod org;
 mod users;
 
 pub use maps::*;
 pub use measures::*;
+pub use oplog::*;
 pub use org::*;
 pub use users::*;
 

@@ -7,7 +7,7 @@ use crate::domain::{
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
-fn unit_from(row: &AnyRow) -> StoreResult<OrgUnit> {
+pub(crate) fn unit_from(row: &AnyRow) -> StoreResult<OrgUnit> {
     Ok(OrgUnit {
         id: parsed(row, "id")?,
         parent_id: opt_parsed(row, "parent_id")?,

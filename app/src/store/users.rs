@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::{validation, OrgUnitId, Role, User, UserId};
 use sqlx::AnyConnection;
 
-fn user_from(row: &AnyRow) -> StoreResult<User> {
+pub(crate) fn user_from(row: &AnyRow) -> StoreResult<User> {
     Ok(User {
         id: parsed(row, "id")?,
         email: text(row, "email")?,

@@ -1,0 +1,682 @@
+//! The edit protocol of the live map: operations on a [`MapDocument`], how they apply (with the
+//! domain's validation deciding), their inverses (for per-user undo), and the messages browser
+//! and server exchange over the WebSocket. Shared unchanged by both sides.
+//!
+//! The server is authoritative: it applies each `Mutate` in one order (one sequence per map),
+//! fields are last-writer-wins in that order, new entities carry client-made ids, and a resent
+//! `op_id` is acknowledged again but never applied twice.
+
+use super::ids::*;
+use super::model::*;
+use super::validation::{self, ValidationError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Bumped when a message changes incompatibly; the server refuses other versions.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The largest frame the server accepts.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// What kind of entity an op addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Map,
+    Perspective,
+    Theme,
+    Objective,
+    Link,
+}
+
+impl std::fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EntityKind::Map => "map",
+            EntityKind::Perspective => "perspective",
+            EntityKind::Theme => "theme",
+            EntityKind::Objective => "objective",
+            EntityKind::Link => "link",
+        })
+    }
+}
+
+/// A settable field. Which entity kinds have which fields is checked by [`apply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Objective title.
+    Title,
+    /// Objective description.
+    Description,
+    /// Objective owner (a user id or null).
+    Owner,
+    /// Objective perspective (a perspective id).
+    Perspective,
+    /// Objective theme (a theme id or null).
+    Theme,
+    /// Objective position: `{"x": …, "y": …}`.
+    Position,
+    /// Link hypothesis.
+    Hypothesis,
+    /// Name of a map, perspective or theme.
+    Name,
+    /// Theme colour.
+    Colour,
+    /// Order of a perspective (0 = top) or theme (0 = left).
+    Rank,
+    /// Map vision.
+    Vision,
+    /// Map mission.
+    Mission,
+    /// Map values.
+    Values,
+}
+
+/// A new entity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "entity", rename_all = "snake_case")]
+pub enum NewEntity {
+    Objective(Objective),
+    Theme(Theme),
+    Perspective(Perspective),
+}
+
+/// One operation on a map document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Adds an objective, theme or perspective with a client-made id.
+    Create { item: NewEntity },
+    /// Sets one field; last writer (in server order) wins.
+    Set {
+        entity: EntityKind,
+        id: Uuid,
+        field: Field,
+        value: serde_json::Value,
+    },
+    /// Removes an objective (and its links), a theme (its objectives keep their place, without
+    /// theme) or a perspective (only when empty).
+    Delete { entity: EntityKind, id: Uuid },
+    /// Adds a cause-and-effect link.
+    Link { link: Link },
+    /// Removes a link.
+    Unlink { id: LinkId },
+}
+
+/// Why an op cannot apply. Shown to the user whose edit was rolled back.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum OpError {
+    #[error("{0}")]
+    Invalid(ValidationError),
+    #[error("the {0} no longer exists (someone may have deleted it)")]
+    Missing(EntityKind),
+    #[error("an item with this id already exists")]
+    Duplicate,
+    #[error("{entity:?} has no field {field:?}")]
+    NoSuchField { entity: EntityKind, field: Field },
+    #[error("bad value for {field:?}: {reason}")]
+    BadValue { field: Field, reason: String },
+    #[error("the op belongs to another map")]
+    WrongMap,
+    #[error("a perspective with objectives cannot be deleted; move them first")]
+    PerspectiveNotEmpty,
+    #[error("a map keeps at least one perspective")]
+    LastPerspective,
+}
+
+impl From<ValidationError> for OpError {
+    fn from(e: ValidationError) -> Self {
+        OpError::Invalid(e)
+    }
+}
+
+fn value_of<T: serde::de::DeserializeOwned>(
+    field: Field,
+    value: &serde_json::Value,
+) -> Result<T, OpError> {
+    serde_json::from_value(value.clone()).map_err(|e| OpError::BadValue {
+        field,
+        reason: e.to_string(),
+    })
+}
+
+/// A position value as sent on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Builds a `Set` op from a typed value.
+pub fn set(entity: EntityKind, id: Uuid, field: Field, value: impl Serialize) -> Op {
+    Op::Set {
+        entity,
+        id,
+        field,
+        value: serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+impl MapDocument {
+    fn objective_mut(&mut self, id: Uuid) -> Result<&mut Objective, OpError> {
+        self.objectives
+            .iter_mut()
+            .find(|o| o.id.0 == id)
+            .ok_or(OpError::Missing(EntityKind::Objective))
+    }
+}
+
+/// Applies all `ops` or none: on error the document is unchanged.
+pub fn apply_all(doc: &mut MapDocument, ops: &[Op]) -> Result<(), OpError> {
+    let mut next = doc.clone();
+    for op in ops {
+        apply(&mut next, op)?;
+    }
+    *doc = next;
+    Ok(())
+}
+
+/// Applies one op, validating the result with the domain rules. On error the document may be
+/// partly changed; use [`apply_all`] for atomicity.
+pub fn apply(doc: &mut MapDocument, op: &Op) -> Result<(), OpError> {
+    match op {
+        Op::Create { item } => create(doc, item),
+        Op::Set {
+            entity,
+            id,
+            field,
+            value,
+        } => set_field(doc, *entity, *id, *field, value),
+        Op::Delete { entity, id } => delete(doc, *entity, *id),
+        Op::Link { link } => {
+            if doc.links.iter().any(|l| l.id == link.id) {
+                return Err(OpError::Duplicate);
+            }
+            let map_of =
+                |id: ObjectiveId| doc.objectives.iter().find(|o| o.id == id).map(|o| o.map_id);
+            if link.map_id != doc.map.id {
+                return Err(OpError::WrongMap);
+            }
+            if map_of(link.from_id).is_none() || map_of(link.to_id).is_none() {
+                // Someone deleted an end meanwhile: say so rather than "not on this map".
+                return Err(OpError::Missing(EntityKind::Objective));
+            }
+            validation::link(link, map_of(link.from_id), map_of(link.to_id), &doc.links)?;
+            doc.links.push(link.clone());
+            Ok(())
+        }
+        Op::Unlink { id } => {
+            let before = doc.links.len();
+            doc.links.retain(|l| l.id != *id);
+            if doc.links.len() == before {
+                return Err(OpError::Missing(EntityKind::Link));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
+    match item {
+        NewEntity::Objective(o) => {
+            if o.map_id != doc.map.id {
+                return Err(OpError::WrongMap);
+            }
+            if doc.objectives.iter().any(|x| x.id == o.id) {
+                return Err(OpError::Duplicate);
+            }
+            validation::objective(o, &doc.perspectives, &doc.themes)?;
+            doc.objectives.push(o.clone());
+        }
+        NewEntity::Theme(t) => {
+            if t.map_id != doc.map.id {
+                return Err(OpError::WrongMap);
+            }
+            if doc.themes.iter().any(|x| x.id == t.id) {
+                return Err(OpError::Duplicate);
+            }
+            validation::theme(t)?;
+            doc.themes.push(t.clone());
+            doc.themes.sort_by_key(|t| t.rank);
+        }
+        NewEntity::Perspective(p) => {
+            if p.map_id != doc.map.id {
+                return Err(OpError::WrongMap);
+            }
+            if doc.perspectives.iter().any(|x| x.id == p.id) {
+                return Err(OpError::Duplicate);
+            }
+            validation::perspective(p)?;
+            doc.perspectives.push(p.clone());
+            doc.perspectives.sort_by_key(|p| p.rank);
+        }
+    }
+    Ok(())
+}
+
+fn set_field(
+    doc: &mut MapDocument,
+    entity: EntityKind,
+    id: Uuid,
+    field: Field,
+    value: &serde_json::Value,
+) -> Result<(), OpError> {
+    let no_field = || OpError::NoSuchField { entity, field };
+    match entity {
+        EntityKind::Objective => {
+            let perspectives = doc.perspectives.clone();
+            let themes = doc.themes.clone();
+            let o = doc.objective_mut(id)?;
+            let mut next = o.clone();
+            match field {
+                Field::Title => next.title = value_of::<String>(field, value)?.trim().to_string(),
+                Field::Description => next.description = value_of(field, value)?,
+                Field::Owner => next.owner_id = value_of(field, value)?,
+                Field::Perspective => next.perspective_id = value_of(field, value)?,
+                Field::Theme => next.theme_id = value_of(field, value)?,
+                Field::Position => {
+                    let p: Position = value_of(field, value)?;
+                    next.x = p.x;
+                    next.y = p.y;
+                }
+                _ => return Err(no_field()),
+            }
+            validation::objective(&next, &perspectives, &themes)?;
+            *o = next;
+        }
+        EntityKind::Link => {
+            let l = doc
+                .links
+                .iter_mut()
+                .find(|l| l.id.0 == id)
+                .ok_or(OpError::Missing(EntityKind::Link))?;
+            match field {
+                Field::Hypothesis => {
+                    let h: String = value_of(field, value)?;
+                    validation::optional_text("Hypothesis", &h, validation::MAX_TEXT)?;
+                    l.hypothesis = h;
+                }
+                _ => return Err(no_field()),
+            }
+        }
+        EntityKind::Theme => {
+            let t = doc
+                .themes
+                .iter_mut()
+                .find(|t| t.id.0 == id)
+                .ok_or(OpError::Missing(EntityKind::Theme))?;
+            let mut next = t.clone();
+            match field {
+                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
+                Field::Colour => next.colour = value_of(field, value)?,
+                Field::Rank => next.rank = value_of(field, value)?,
+                _ => return Err(no_field()),
+            }
+            validation::theme(&next)?;
+            *t = next;
+            doc.themes.sort_by_key(|t| t.rank);
+        }
+        EntityKind::Perspective => {
+            let p = doc
+                .perspectives
+                .iter_mut()
+                .find(|p| p.id.0 == id)
+                .ok_or(OpError::Missing(EntityKind::Perspective))?;
+            let mut next = p.clone();
+            match field {
+                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
+                Field::Rank => next.rank = value_of(field, value)?,
+                _ => return Err(no_field()),
+            }
+            validation::perspective(&next)?;
+            *p = next;
+            doc.perspectives.sort_by_key(|p| p.rank);
+        }
+        EntityKind::Map => {
+            if doc.map.id.0 != id {
+                return Err(OpError::WrongMap);
+            }
+            let mut next = doc.map.clone();
+            match field {
+                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
+                Field::Vision => next.vision = value_of(field, value)?,
+                Field::Mission => next.mission = value_of(field, value)?,
+                Field::Values => next.values = value_of(field, value)?,
+                _ => return Err(no_field()),
+            }
+            validation::strategy_map(&next)?;
+            doc.map = next;
+        }
+    }
+    Ok(())
+}
+
+fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpError> {
+    match entity {
+        EntityKind::Objective => {
+            let before = doc.objectives.len();
+            doc.objectives.retain(|o| o.id.0 != id);
+            if doc.objectives.len() == before {
+                return Err(OpError::Missing(EntityKind::Objective));
+            }
+            doc.links.retain(|l| l.from_id.0 != id && l.to_id.0 != id);
+            doc.alignments.retain(|a| a.unit_objective_id.0 != id);
+        }
+        EntityKind::Link => {
+            return apply(doc, &Op::Unlink { id: LinkId(id) });
+        }
+        EntityKind::Theme => {
+            let before = doc.themes.len();
+            doc.themes.retain(|t| t.id.0 != id);
+            if doc.themes.len() == before {
+                return Err(OpError::Missing(EntityKind::Theme));
+            }
+            for o in doc
+                .objectives
+                .iter_mut()
+                .filter(|o| o.theme_id.is_some_and(|t| t.0 == id))
+            {
+                o.theme_id = None;
+            }
+        }
+        EntityKind::Perspective => {
+            if !doc.perspectives.iter().any(|p| p.id.0 == id) {
+                return Err(OpError::Missing(EntityKind::Perspective));
+            }
+            if doc.objectives.iter().any(|o| o.perspective_id.0 == id) {
+                return Err(OpError::PerspectiveNotEmpty);
+            }
+            if doc.perspectives.len() == 1 {
+                return Err(OpError::LastPerspective);
+            }
+            doc.perspectives.retain(|p| p.id.0 != id);
+        }
+        EntityKind::Map => {
+            return Err(OpError::NoSuchField {
+                entity,
+                field: Field::Name,
+            })
+        }
+    }
+    Ok(())
+}
+
+/// The ops that undo `op`, computed against the document *before* `op` applied. Returns an
+/// empty list when `op` would not have applied.
+pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
+    match op {
+        Op::Create { item } => match item {
+            NewEntity::Objective(o) => vec![Op::Delete {
+                entity: EntityKind::Objective,
+                id: o.id.0,
+            }],
+            NewEntity::Theme(t) => vec![Op::Delete {
+                entity: EntityKind::Theme,
+                id: t.id.0,
+            }],
+            NewEntity::Perspective(p) => vec![Op::Delete {
+                entity: EntityKind::Perspective,
+                id: p.id.0,
+            }],
+        },
+        Op::Link { link } => vec![Op::Unlink { id: link.id }],
+        Op::Unlink { id } => before
+            .links
+            .iter()
+            .find(|l| l.id == *id)
+            .map(|l| vec![Op::Link { link: l.clone() }])
+            .unwrap_or_default(),
+        Op::Set {
+            entity, id, field, ..
+        } => current_value(before, *entity, *id, *field)
+            .map(|value| {
+                vec![Op::Set {
+                    entity: *entity,
+                    id: *id,
+                    field: *field,
+                    value,
+                }]
+            })
+            .unwrap_or_default(),
+        Op::Delete { entity, id } => match entity {
+            EntityKind::Objective => {
+                let Some(o) = before.objectives.iter().find(|o| o.id.0 == *id) else {
+                    return vec![];
+                };
+                let mut ops = vec![Op::Create {
+                    item: NewEntity::Objective(o.clone()),
+                }];
+                ops.extend(
+                    before
+                        .links
+                        .iter()
+                        .filter(|l| l.from_id.0 == *id || l.to_id.0 == *id)
+                        .map(|l| Op::Link { link: l.clone() }),
+                );
+                ops
+            }
+            EntityKind::Link => inverse(before, &Op::Unlink { id: LinkId(*id) }),
+            EntityKind::Theme => {
+                let Some(t) = before.themes.iter().find(|t| t.id.0 == *id) else {
+                    return vec![];
+                };
+                let mut ops = vec![Op::Create {
+                    item: NewEntity::Theme(t.clone()),
+                }];
+                ops.extend(
+                    before
+                        .objectives
+                        .iter()
+                        .filter(|o| o.theme_id == Some(t.id))
+                        .map(|o| set(EntityKind::Objective, o.id.0, Field::Theme, Some(t.id))),
+                );
+                ops
+            }
+            EntityKind::Perspective => before
+                .perspectives
+                .iter()
+                .find(|p| p.id.0 == *id)
+                .map(|p| {
+                    vec![Op::Create {
+                        item: NewEntity::Perspective(p.clone()),
+                    }]
+                })
+                .unwrap_or_default(),
+            EntityKind::Map => vec![],
+        },
+    }
+}
+
+/// The current value of a field, as it would be sent in a `Set`.
+pub fn current_value(
+    doc: &MapDocument,
+    entity: EntityKind,
+    id: Uuid,
+    field: Field,
+) -> Option<serde_json::Value> {
+    let v = |x: &dyn erased::Json| Some(x.json());
+    match entity {
+        EntityKind::Objective => {
+            let o = doc.objectives.iter().find(|o| o.id.0 == id)?;
+            match field {
+                Field::Title => v(&o.title),
+                Field::Description => v(&o.description),
+                Field::Owner => v(&o.owner_id),
+                Field::Perspective => v(&o.perspective_id),
+                Field::Theme => v(&o.theme_id),
+                Field::Position => v(&Position { x: o.x, y: o.y }),
+                _ => None,
+            }
+        }
+        EntityKind::Link => {
+            let l = doc.links.iter().find(|l| l.id.0 == id)?;
+            (field == Field::Hypothesis).then(|| serde_json::Value::String(l.hypothesis.clone()))
+        }
+        EntityKind::Theme => {
+            let t = doc.themes.iter().find(|t| t.id.0 == id)?;
+            match field {
+                Field::Name => v(&t.name),
+                Field::Colour => v(&t.colour),
+                Field::Rank => v(&t.rank),
+                _ => None,
+            }
+        }
+        EntityKind::Perspective => {
+            let p = doc.perspectives.iter().find(|p| p.id.0 == id)?;
+            match field {
+                Field::Name => v(&p.name),
+                Field::Rank => v(&p.rank),
+                _ => None,
+            }
+        }
+        EntityKind::Map => {
+            let m = &doc.map;
+            match field {
+                Field::Name => v(&m.name),
+                Field::Vision => v(&m.vision),
+                Field::Mission => v(&m.mission),
+                Field::Values => v(&m.values),
+                _ => None,
+            }
+        }
+    }
+}
+
+mod erased {
+    /// Object-safe "to JSON" so `current_value` can treat differently typed fields alike.
+    pub trait Json {
+        fn json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}
+
+/// A committed batch as the server relays it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Committed {
+    pub seq: i64,
+    pub op_id: Uuid,
+    pub author: UserId,
+    pub ops: Vec<Op>,
+}
+
+/// A viewport in map coordinates, for follow mode.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+/// What a client shares about itself; kept in memory only.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct PresenceState {
+    pub cursor: Option<Position>,
+    pub selection: Vec<ObjectiveId>,
+    pub editing: Option<ObjectiveId>,
+    pub viewport: Option<Viewport>,
+}
+
+/// One person in the room.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// One connection (a person may have several tabs).
+    pub peer_id: Uuid,
+    pub user_id: UserId,
+    pub name: String,
+    pub initials: String,
+    /// `#rrggbb`, stable per user.
+    pub colour: String,
+    pub can_edit: bool,
+    pub state: PresenceState,
+}
+
+/// How a client catches up after (re)connecting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CatchUp {
+    /// The batches after the client's `last_seq`, in order.
+    Ops { batches: Vec<Committed> },
+    /// The whole document (first connect, or too far behind).
+    Snapshot { doc: Box<MapDocument> },
+}
+
+/// Browser → server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    Hello {
+        map_id: MapId,
+        last_seq: Option<i64>,
+        protocol_version: u32,
+    },
+    Mutate {
+        op_id: Uuid,
+        ops: Vec<Op>,
+    },
+    Presence {
+        state: PresenceState,
+    },
+    /// Facilitator: ask everyone to jump to this viewport.
+    Summon {
+        viewport: Viewport,
+    },
+    Ping,
+}
+
+/// Server → browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    Welcome {
+        seq: i64,
+        catch_up: CatchUp,
+        roster: Vec<Peer>,
+        you: Uuid,
+        can_edit: bool,
+    },
+    Ack {
+        op_id: Uuid,
+        seq: i64,
+    },
+    Reject {
+        op_id: Uuid,
+        reason: String,
+    },
+    Ops {
+        batch: Committed,
+    },
+    Presence {
+        peer: Peer,
+    },
+    Left {
+        peer_id: Uuid,
+    },
+    Summon {
+        from: String,
+        viewport: Viewport,
+    },
+    /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
+    Resync,
+    Pong,
+    /// A bad frame; `fatal` means the server closes the connection.
+    Error {
+        message: String,
+        fatal: bool,
+    },
+}
+
+/// A stable, pleasant colour for a user's cursor and avatar.
+pub fn peer_colour(user: UserId) -> String {
+    const PALETTE: [&str; 10] = [
+        "#e11d48", "#2563eb", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
+        "#ea580c", "#4f46e5",
+    ];
+    let n = user.0.as_bytes().iter().fold(0usize, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(usize::from(*b))
+    });
+    PALETTE[n % PALETTE.len()].to_string()
+}

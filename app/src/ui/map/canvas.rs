@@ -1,0 +1,724 @@
+//! The editable SVG canvas of a strategy map: bands, lanes, objectives, arrows, remote cursors;
+//! select, drag, link, create, rename, delete, pan and zoom. Every change goes through
+//! `live::edit` (optimistic, then confirmed by the server).
+
+use super::state::{MapState, Selection, View};
+use crate::domain::layout::{
+    self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH,
+};
+use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op, Position, PresenceState};
+use crate::domain::{Link, LinkId, MapDocument, Objective, ObjectiveId};
+use crate::live;
+use leptos::prelude::*;
+
+/// What the pointer is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Drag {
+    Move {
+        ids: Vec<ObjectiveId>,
+        start: Point,
+        current: Point,
+    },
+    Link {
+        from: ObjectiveId,
+        current: Point,
+    },
+    Pan {
+        start_client: (f64, f64),
+        start_view: View,
+    },
+    Marquee {
+        start: Point,
+        current: Point,
+    },
+}
+
+/// Runs an edit and shows why when it could not apply.
+pub fn run_edit(state: MapState, ops: Vec<Op>) {
+    if let Err(reason) = live::edit(state, ops) {
+        state.notice.set(Some(reason));
+    }
+}
+
+/// Converts a pointer position to map coordinates (the SVG keeps its aspect ratio, centred).
+fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
+    let r = svg.get_bounding_client_rect();
+    let v = state.view.get_untracked();
+    let scale = (r.width() / v.w).min(r.height() / v.h).max(1e-6);
+    let ox = (r.width() - v.w * scale) / 2.0;
+    let oy = (r.height() - v.h * scale) / 2.0;
+    Point {
+        x: v.x + (client_x - r.left() - ox) / scale,
+        y: v.y + (client_y - r.top() - oy) / scale,
+    }
+}
+
+fn svg_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::Element> {
+    use leptos::wasm_bindgen::JsCast;
+    let target = ev
+        .current_target()?
+        .dyn_into::<leptos::web_sys::Element>()
+        .ok()?;
+    if target.tag_name().eq_ignore_ascii_case("svg") {
+        Some(target)
+    } else {
+        target.closest("svg").ok().flatten()
+    }
+}
+
+fn objective_at(doc: &MapDocument, p: Point) -> Option<ObjectiveId> {
+    doc.objectives
+        .iter()
+        .rev()
+        .find(|o| {
+            let r = layout::objective_box(o);
+            p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h
+        })
+        .map(|o| o.id)
+}
+
+/// The ops that move `ids` by `(dx, dy)`, changing perspective/theme where they land elsewhere.
+pub fn move_ops(doc: &MapDocument, ids: &[ObjectiveId], dx: f64, dy: f64) -> Vec<Op> {
+    let frame = Frame::of(&doc.perspectives, &doc.themes);
+    let mut out = Vec::new();
+    for o in doc.objectives.iter().filter(|o| ids.contains(&o.id)) {
+        let x = (o.x + dx).clamp(
+            LABEL_WIDTH + BOX_WIDTH / 2.0,
+            frame.width() - BOX_WIDTH / 2.0,
+        );
+        let y = (o.y + dy).clamp(
+            HEADER_HEIGHT + BOX_HEIGHT / 2.0,
+            frame.height() - BOX_HEIGHT / 2.0,
+        );
+        out.push(ops::set(
+            EntityKind::Objective,
+            o.id.0,
+            Field::Position,
+            Position { x, y },
+        ));
+        if let Some(p) = doc.perspectives.get(frame.band_at(y)) {
+            if p.id != o.perspective_id {
+                out.push(ops::set(
+                    EntityKind::Objective,
+                    o.id.0,
+                    Field::Perspective,
+                    p.id,
+                ));
+            }
+        }
+        if !doc.themes.is_empty() {
+            let lane = doc.themes.get(frame.lane_at(x)).map(|t| t.id);
+            if lane.is_some() && lane != o.theme_id {
+                out.push(ops::set(EntityKind::Objective, o.id.0, Field::Theme, lane));
+            }
+        }
+    }
+    out
+}
+
+/// A new objective at `p`, in the band and lane under it.
+pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
+    let frame = Frame::of(&doc.perspectives, &doc.themes);
+    let band = frame.band_at(p.y);
+    let perspective = doc.perspectives.get(band)?;
+    let boxes: Vec<Rect> = doc.objectives.iter().map(layout::objective_box).collect();
+    let p = layout::free_spot(frame, band, p.x, &boxes);
+    let theme = doc.themes.get(frame.lane_at(p.x)).map(|t| t.id);
+    Some(Objective {
+        id: ObjectiveId::new(),
+        map_id: doc.map.id,
+        perspective_id: perspective.id,
+        theme_id: theme,
+        title: "New objective".into(),
+        description: String::new(),
+        owner_id: None,
+        x: p.x,
+        y: p.y,
+    })
+}
+
+/// The ops that delete the selection (objectives with their links, or the selected link).
+pub fn delete_selection_ops(sel: &Selection) -> Vec<Op> {
+    let mut out: Vec<Op> = sel
+        .objectives
+        .iter()
+        .map(|id| Op::Delete {
+            entity: EntityKind::Objective,
+            id: id.0,
+        })
+        .collect();
+    if let Some(l) = sel.link {
+        out.push(Op::Unlink { id: l });
+    }
+    out
+}
+
+#[component]
+pub fn MapCanvas(state: MapState) -> impl IntoView {
+    let drag = RwSignal::new(None::<Drag>);
+    let frame = Memo::new(move |_| state.doc.with(|d| Frame::of(&d.perspectives, &d.themes)));
+    let view_box = move || {
+        let v = state.view.get();
+        format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)
+    };
+
+    let share_presence = move |cursor: Option<Point>| {
+        let sel = state.selection.get_untracked();
+        let presence = PresenceState {
+            cursor: cursor.map(|p| Position { x: p.x, y: p.y }),
+            selection: sel.objectives,
+            editing: state.editing.get_untracked(),
+            viewport: Some(
+                state
+                    .doc
+                    .with_untracked(|d| state.view.get_untracked().viewport(d)),
+            ),
+        };
+        live::presence(state, presence);
+    };
+
+    let on_pointer_down = move |ev: leptos::web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let Some(svg) = svg_of(&ev) else { return };
+        let p = to_map(
+            state,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            &svg,
+        );
+        let hit = state.doc.with_untracked(|d| objective_at(d, p));
+        let editable = state.can_edit.get_untracked();
+        match hit {
+            Some(id) => {
+                state.selection.update(|s| {
+                    s.link = None;
+                    if ev.shift_key() {
+                        if let Some(i) = s.objectives.iter().position(|x| *x == id) {
+                            s.objectives.remove(i);
+                        } else {
+                            s.objectives.push(id);
+                        }
+                    } else if !s.objectives.contains(&id) {
+                        s.objectives = vec![id];
+                    }
+                });
+                if editable && state.editing.get_untracked().is_none() {
+                    let ids = state.selection.get_untracked().objectives;
+                    drag.set(Some(Drag::Move {
+                        ids,
+                        start: p,
+                        current: p,
+                    }));
+                }
+            }
+            None if ev.shift_key() => drag.set(Some(Drag::Marquee {
+                start: p,
+                current: p,
+            })),
+            None => {
+                state.selection.set(Selection::default());
+                state.following.set(None);
+                let start_client = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+                drag.set(Some(Drag::Pan {
+                    start_client,
+                    start_view: state.view.get_untracked(),
+                }));
+            }
+        }
+        let _ = svg.set_pointer_capture(ev.pointer_id());
+        share_presence(Some(p));
+    };
+
+    let on_pointer_move = move |ev: leptos::web_sys::PointerEvent| {
+        let Some(svg) = svg_of(&ev) else { return };
+        let p = to_map(
+            state,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            &svg,
+        );
+        match drag.get_untracked() {
+            Some(Drag::Move { ids, start, .. }) => drag.set(Some(Drag::Move {
+                ids,
+                start,
+                current: p,
+            })),
+            Some(Drag::Link { from, .. }) => drag.set(Some(Drag::Link { from, current: p })),
+            Some(Drag::Marquee { start, .. }) => {
+                drag.set(Some(Drag::Marquee { start, current: p }))
+            }
+            Some(Drag::Pan {
+                start_client,
+                start_view,
+            }) => {
+                let r = svg.get_bounding_client_rect();
+                let scale = (r.width() / start_view.w)
+                    .min(r.height() / start_view.h)
+                    .max(1e-6);
+                let dx = (f64::from(ev.client_x()) - start_client.0) / scale;
+                let dy = (f64::from(ev.client_y()) - start_client.1) / scale;
+                state.view.set(View {
+                    x: start_view.x - dx,
+                    y: start_view.y - dy,
+                    ..start_view
+                });
+            }
+            None => {}
+        }
+        share_presence(Some(p));
+    };
+
+    let on_pointer_up = move |ev: leptos::web_sys::PointerEvent| {
+        let Some(svg) = svg_of(&ev) else { return };
+        let p = to_map(
+            state,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            &svg,
+        );
+        let _ = svg.release_pointer_capture(ev.pointer_id());
+        match drag.get_untracked() {
+            Some(Drag::Move { ids, start, .. }) => {
+                let (dx, dy) = (p.x - start.x, p.y - start.y);
+                if dx.abs() + dy.abs() > 3.0 {
+                    let ops = state.doc.with_untracked(|d| move_ops(d, &ids, dx, dy));
+                    run_edit(state, ops);
+                }
+            }
+            Some(Drag::Link { from, .. }) => {
+                let target = state.doc.with_untracked(|d| objective_at(d, p));
+                if let Some(to) = target.filter(|t| *t != from) {
+                    let map_id = state.doc.with_untracked(|d| d.map.id);
+                    let link = Link {
+                        id: LinkId::new(),
+                        map_id,
+                        from_id: from,
+                        to_id: to,
+                        hypothesis: String::new(),
+                    };
+                    let id = link.id;
+                    run_edit(state, vec![Op::Link { link }]);
+                    state.selection.set(Selection {
+                        objectives: vec![],
+                        link: Some(id),
+                    });
+                }
+            }
+            Some(Drag::Marquee { start, current }) => {
+                let (x0, x1) = (start.x.min(current.x), start.x.max(current.x));
+                let (y0, y1) = (start.y.min(current.y), start.y.max(current.y));
+                let inside = state.doc.with_untracked(|d| {
+                    d.objectives
+                        .iter()
+                        .filter(|o| o.x >= x0 && o.x <= x1 && o.y >= y0 && o.y <= y1)
+                        .map(|o| o.id)
+                        .collect()
+                });
+                state.selection.set(Selection {
+                    objectives: inside,
+                    link: None,
+                });
+            }
+            _ => {}
+        }
+        drag.set(None);
+        share_presence(Some(p));
+    };
+
+    let on_dblclick = move |ev: leptos::web_sys::MouseEvent| {
+        if !state.can_edit.get_untracked() {
+            return;
+        }
+        let Some(svg) = svg_of(&ev) else { return };
+        let p = to_map(
+            state,
+            f64::from(ev.client_x()),
+            f64::from(ev.client_y()),
+            &svg,
+        );
+        if let Some(id) = state.doc.with_untracked(|d| objective_at(d, p)) {
+            state.editing.set(Some(id));
+            return;
+        }
+        let Some(o) = state.doc.with_untracked(|d| new_objective(d, p)) else {
+            return;
+        };
+        let id = o.id;
+        if live::edit(
+            state,
+            vec![Op::Create {
+                item: NewEntity::Objective(o),
+            }],
+        )
+        .is_ok()
+        {
+            state.selection.set(Selection {
+                objectives: vec![id],
+                link: None,
+            });
+            state.editing.set(Some(id));
+        }
+    };
+
+    let on_wheel = move |ev: leptos::web_sys::WheelEvent| {
+        ev.prevent_default();
+        state.following.set(None);
+        let Some(svg) = svg_of(&ev) else { return };
+        let v = state.view.get_untracked();
+        if ev.ctrl_key() || ev.meta_key() {
+            let p = to_map(
+                state,
+                f64::from(ev.client_x()),
+                f64::from(ev.client_y()),
+                &svg,
+            );
+            let factor = if ev.delta_y() > 0.0 { 1.1 } else { 1.0 / 1.1 };
+            state.view.set(zoom_about(v, p, factor));
+        } else {
+            let r = svg.get_bounding_client_rect();
+            let scale = (r.width() / v.w).min(r.height() / v.h).max(1e-6);
+            state.view.set(View {
+                x: v.x + ev.delta_x() / scale,
+                y: v.y + ev.delta_y() / scale,
+                ..v
+            });
+        }
+    };
+
+    let link_ids = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.links.iter().map(|l| l.id).collect::<Vec<_>>())
+    });
+    let objective_ids = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.objectives.iter().map(|o| o.id).collect::<Vec<_>>())
+    });
+
+    view! {
+        <svg class="strategy-map editable" viewBox=view_box role="img"
+            aria-label=move || state.doc.with(|d| format!("Strategy map {}", d.map.name))
+            preserveAspectRatio="xMidYMid meet"
+            class:panning=move || matches!(drag.get(), Some(Drag::Pan { .. }))
+            on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up
+            on:dblclick=on_dblclick on:wheel=on_wheel
+            on:pointerleave=move |_| share_presence(None)>
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"/>
+                </marker>
+            </defs>
+            <rect x=0 y=0 width=move || frame.get().width() height=move || frame.get().height() class="canvas-bg"/>
+            <rect x=0 y=0 width=LABEL_WIDTH height=move || frame.get().height() class="label-gutter"/>
+            <Bands state=state frame=frame/>
+            <Lanes state=state frame=frame/>
+            <g class="links">
+                <For each=move || link_ids.get() key=|id| *id let:id>
+                    <LinkPath state=state id=id/>
+                </For>
+            </g>
+            <g class="objectives">
+                <For each=move || objective_ids.get() key=|id| *id let:id>
+                    <ObjectiveNode state=state id=id drag=drag/>
+                </For>
+            </g>
+            <DragFeedback state=state drag=drag/>
+            <RemoteCursors state=state/>
+        </svg>
+    }
+    .into_any()
+}
+
+/// Zooms `v` by `factor` keeping point `p` fixed.
+pub fn zoom_about(v: View, p: Point, factor: f64) -> View {
+    let w = (v.w * factor).clamp(200.0, 8000.0);
+    let f = w / v.w;
+    View {
+        x: p.x - (p.x - v.x) * f,
+        y: p.y - (p.y - v.y) * f,
+        w,
+        h: v.h * f,
+    }
+}
+
+#[component]
+fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
+    move || {
+        let f = frame.get();
+        state.doc.with(|d| {
+            d.perspectives
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let r = f.band(i);
+                    let lines = layout::wrap_text(&p.name, layout::LABEL_CHARS_PER_LINE, 3);
+                    let label_y = r.y + BAND_HEIGHT / 2.0 - 8.0 * (lines.len() as f64 - 1.0);
+                    view! {
+                        <g class="band" role="group" aria-label=format!("Perspective {}", p.name)>
+                            <rect x=r.x y=r.y width=r.w height=r.h class=if i % 2 == 0 { "band-bg even" } else { "band-bg odd" }/>
+                            <text class="band-label" x=16 y=label_y>
+                                {lines.into_iter().enumerate().map(|(j, l)| view! { <tspan x=16 dy=if j == 0 { 0.0 } else { 17.0 }>{l}</tspan> }).collect_view()}
+                            </text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
+
+#[component]
+fn Lanes(state: MapState, frame: Memo<Frame>) -> impl IntoView {
+    move || {
+        let f = frame.get();
+        state.doc.with(|d| {
+            d.themes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let r = f.lane(i);
+                    view! {
+                        <g class="lane" aria-label=format!("Theme {}", t.name)>
+                            <rect x=r.x + 4.0 y=r.y width=r.w - 8.0 height=r.h fill=t.colour.clone() class="lane-bg"/>
+                            <rect x=r.x + 4.0 y=8 width=r.w - 8.0 height=HEADER_HEIGHT - 14.0 rx=6 fill=t.colour.clone() class="lane-head"/>
+                            <text class="lane-label" x=r.x + r.w / 2.0 y=HEADER_HEIGHT / 2.0 + 6.0 text-anchor="middle">{t.name.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
+
+#[component]
+fn LinkPath(state: MapState, id: LinkId) -> impl IntoView {
+    // Recomputed when the document changes, but the DOM is touched only when this route changes.
+    let route = Memo::new(move |_| {
+        state.doc.with(|d| {
+            let l = d.links.iter().find(|l| l.id == id)?;
+            let from = d.objectives.iter().find(|o| o.id == l.from_id)?;
+            let to = d.objectives.iter().find(|o| o.id == l.to_id)?;
+            let obstacles: Vec<Rect> = d
+                .objectives
+                .iter()
+                .filter(|o| o.id != from.id && o.id != to.id)
+                .map(layout::objective_box)
+                .collect();
+            let path = layout::route_arrow(from, to, &obstacles).svg_path();
+            let title = format!("{} drives {}", from.title, to.title);
+            Some((path, title, l.hypothesis.clone(), from.id, to.id))
+        })
+    });
+    let selected = move || state.selection.with(|s| s.link == Some(id));
+    let touches_selection = move || {
+        route.with(|r| {
+            r.as_ref().is_some_and(|(_, _, _, f, t)| {
+                state
+                    .selection
+                    .with(|s| s.objectives.contains(f) || s.objectives.contains(t))
+            })
+        })
+    };
+    move || {
+        route.get().map(|(path, title, hypothesis, from, to)| {
+            let label = title.clone();
+            view! {
+                <g class="link-group">
+                    <path d=path.clone() class="link-hit" on:pointerdown=move |ev| {
+                        ev.stop_propagation();
+                        state.selection.set(Selection { objectives: vec![], link: Some(id) });
+                    }/>
+                    <path d=path class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
+                        data-from=from.to_string() data-to=to.to_string() aria-label=label>
+                        <title>{title}{(!hypothesis.is_empty()).then(|| format!(": {hypothesis}"))}</title>
+                    </path>
+                </g>
+            }
+        })
+    }
+}
+
+#[component]
+fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>) -> impl IntoView {
+    let objective = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.objectives.iter().find(|o| o.id == id).cloned())
+    });
+    let colour = Memo::new(move |_| {
+        let theme = objective.with(|o| o.as_ref().and_then(|o| o.theme_id));
+        state
+            .doc
+            .with(|d| {
+                theme
+                    .and_then(|t| d.themes.iter().find(|x| x.id == t))
+                    .map(|t| t.colour.clone())
+            })
+            .unwrap_or_else(|| "#64748b".into())
+    });
+    let offset = Memo::new(move |_| match drag.get() {
+        Some(Drag::Move {
+            ids,
+            start,
+            current,
+        }) if ids.contains(&id) => (current.x - start.x, current.y - start.y),
+        _ => (0.0, 0.0),
+    });
+    let is_selected = move || state.selection.with(|s| s.objectives.contains(&id));
+    let remote = Memo::new(move |_| {
+        state.peers.with(|peers| {
+            peers
+                .iter()
+                .find(|p| p.state.selection.contains(&id) || p.state.editing == Some(id))
+                .map(|p| {
+                    (
+                        p.colour.clone(),
+                        p.name.clone(),
+                        p.state.editing == Some(id),
+                    )
+                })
+        })
+    });
+    let editing = move || state.editing.get() == Some(id);
+    move || {
+        let o = objective.get()?;
+        let r = layout::objective_box(&o);
+        let lines = layout::wrap_title(&o.title);
+        let first_y = r.y + BOX_HEIGHT / 2.0 - 9.0 * (lines.len() as f64 - 1.0) + 5.0;
+        let title = o.title.clone();
+        let label = o.title.clone();
+        Some(view! {
+            <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
+                transform=move || { let (dx, dy) = offset.get(); format!("translate({dx:.1} {dy:.1})") }
+                role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
+                data-id=o.id.to_string()>
+                {move || remote.get().map(|(c, name, is_editing)| view! {
+                    <rect x=r.x - 5.0 y=r.y - 5.0 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
+                        stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
+                    <text x=r.x y=r.y - 9.0 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
+                })}
+                <rect x=r.x y=r.y width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
+                <rect x=r.x y=r.y width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
+                {move || if editing() {
+                    view! { <TitleEditor state=state id=id rect=r initial=title.clone()/> }.into_any()
+                } else {
+                    view! {
+                        <text class="objective-title" text-anchor="middle">
+                            {lines.iter().enumerate().map(|(j, l)| view! {
+                                <tspan x=r.x + BOX_WIDTH / 2.0 + 3.0 y=first_y + 18.0 * j as f64>{l.clone()}</tspan>
+                            }).collect_view()}
+                        </text>
+                    }.into_any()
+                }}
+                <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
+                    <circle cx=r.x + BOX_WIDTH / 2.0 cy=r.y - 2.0 r=9 class="link-handle" aria-label="Drag to link"
+                        on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
+                            ev.stop_propagation();
+                            if let Some(svg) = svg_of(&ev) {
+                                let p = to_map(state, f64::from(ev.client_x()), f64::from(ev.client_y()), &svg);
+                                let _ = svg.set_pointer_capture(ev.pointer_id());
+                                drag.set(Some(Drag::Link { from: id, current: p }));
+                            }
+                        }/>
+                </Show>
+            </g>
+        })
+    }
+}
+
+/// The inline title editor: Enter saves, Esc cancels, leaving the field saves.
+#[component]
+fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Plain shared flag: the blur that follows Enter/Escape fires after this view is disposed.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done_on_escape = done.clone();
+    let save = move |value: String| {
+        if done.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        state.editing.set(None);
+        let unchanged = state
+            .doc
+            .with_untracked(|d| d.objectives.iter().any(|o| o.id == id && o.title == value));
+        if !unchanged {
+            run_edit(
+                state,
+                vec![ops::set(EntityKind::Objective, id.0, Field::Title, value)],
+            );
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    view! {
+        <foreignObject x=rect.x + 8.0 y=rect.y + 8.0 width=rect.w - 14.0 height=rect.h - 16.0>
+            <input node_ref=input class="title-input" aria-label="Objective title" value=initial maxlength="120"
+                on:pointerdown=|ev| ev.stop_propagation()
+                on:dblclick=|ev| ev.stop_propagation()
+                on:keydown={
+                    let save = save.clone();
+                    move |ev| {
+                    ev.stop_propagation();
+                    match ev.key().as_str() {
+                        "Enter" => save(event_target_value(&ev)),
+                        "Escape" => {
+                            done_on_escape.store(true, std::sync::atomic::Ordering::SeqCst);
+                            state.editing.set(None);
+                        }
+                        _ => {}
+                    }
+                }}
+                on:blur=move |ev| save(event_target_value(&ev))/>
+        </foreignObject>
+    }
+}
+
+#[component]
+fn DragFeedback(state: MapState, drag: RwSignal<Option<Drag>>) -> impl IntoView {
+    move || {
+        match drag.get() {
+        Some(Drag::Link { from, current }) => state.doc.with(|d| {
+            d.objectives.iter().find(|o| o.id == from).map(|o| {
+                let (x, y) = (o.x, o.y - BOX_HEIGHT / 2.0);
+                view! { <path d=format!("M{x:.1} {y:.1} L{:.1} {:.1}", current.x, current.y) class="link draft" marker-end="url(#arrow)"/> }.into_any()
+            })
+        }),
+        Some(Drag::Marquee { start, current }) => Some(
+            view! {
+                <rect x=start.x.min(current.x) y=start.y.min(current.y) width=(start.x - current.x).abs()
+                    height=(start.y - current.y).abs() class="marquee"/>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    }
+    }
+}
+
+#[component]
+fn RemoteCursors(state: MapState) -> impl IntoView {
+    move || {
+        state.peers.with(|peers| {
+            peers
+                .iter()
+                .filter_map(|p| {
+                    let c = p.state.cursor?;
+                    Some(view! {
+                        <g class="remote-cursor" transform=format!("translate({:.1} {:.1})", c.x, c.y) aria-label=format!("{}'s cursor", p.name)>
+                            <path d="M0 0 L0 18 L5 13 L9 21 L12 19 L8 12 L14 12 Z" fill=p.colour.clone() stroke="#fff" stroke-width="1.2"/>
+                            <rect x=14 y=16 rx=4 width=8.0 * p.name.chars().count() as f64 + 12.0 height=20 fill=p.colour.clone()/>
+                            <text x=20 y=30 class="remote-cursor-name">{p.name.clone()}</text>
+                        </g>
+                    })
+                })
+                .collect_view()
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! The side panel: edits the selected objective (title, description, owner, theme, perspective)
+//! or arrow (hypothesis), and, with nothing selected, the map's perspectives and themes.
+
+use super::canvas::{delete_selection_ops, run_edit};
+use super::state::{MapState, Selection};
+use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
+use crate::domain::{LinkId, ObjectiveId, PerspectiveId, Theme, ThemeId, UserId};
+use leptos::prelude::*;
+
+/// The panel beside the canvas.
+#[component]
+pub fn SidePanel(state: MapState) -> impl IntoView {
+    move || {
+        let sel = state.selection.get();
+        if let Some(id) = sel.link {
+            return view! { <LinkPanel state=state id=id/> }.into_any();
+        }
+        match sel.objectives.len() {
+            0 => view! { <MapSettings state=state/> }.into_any(),
+            1 => view! { <ObjectivePanel state=state id=sel.objectives[0]/> }.into_any(),
+            n => view! {
+                <aside class="side-panel" aria-label="Selection">
+                    <h2>{format!("{n} objectives selected")}</h2>
+                    <p class="muted">"Drag to move them together, or press Delete."</p>
+                    <Show when=move || state.can_edit.get()>
+                        <button class="danger" on:click=move |_| {
+                            run_edit(state, delete_selection_ops(&state.selection.get_untracked()));
+                            state.selection.set(Selection::default());
+                        }>"Delete selected"</button>
+                    </Show>
+                </aside>
+            }
+            .into_any(),
+        }
+    }
+}
+
+fn set(
+    state: MapState,
+    entity: EntityKind,
+    id: uuid::Uuid,
+    field: Field,
+    value: impl serde::Serialize,
+) {
+    run_edit(state, vec![ops::set(entity, id, field, value)]);
+}
+
+#[component]
+fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
+    let objective = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.objectives.iter().find(|o| o.id == id).cloned())
+    });
+    let ro = move || !state.can_edit.get();
+    move || {
+        let Some(o) = objective.get() else {
+            return view! { <aside class="side-panel"></aside> }.into_any();
+        };
+        let (people, themes, perspectives, drives, driven_by, supports, is_unit) =
+            state.doc.with(|d| {
+                let title_of = |oid: ObjectiveId| {
+                    d.objectives
+                        .iter()
+                        .find(|x| x.id == oid)
+                        .map(|x| x.title.clone())
+                        .unwrap_or_default()
+                };
+                (
+                    d.people.clone(),
+                    d.themes.clone(),
+                    d.perspectives.clone(),
+                    d.links
+                        .iter()
+                        .filter(|l| l.from_id == id)
+                        .map(|l| title_of(l.to_id))
+                        .collect::<Vec<_>>(),
+                    d.links
+                        .iter()
+                        .filter(|l| l.to_id == id)
+                        .map(|l| title_of(l.from_id))
+                        .collect::<Vec<_>>(),
+                    d.alignments
+                        .iter()
+                        .filter(|a| a.unit_objective_id == id)
+                        .map(|a| a.parent_title.clone())
+                        .collect::<Vec<_>>(),
+                    d.map_is_unit(),
+                )
+            });
+        let list = |items: Vec<String>, empty: &'static str| {
+            if items.is_empty() {
+                view! { <p class="muted">{empty}</p> }.into_any()
+            } else {
+                view! { <ul>{items.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul> }.into_any()
+            }
+        };
+        let owner = o.owner_id.map(|u| u.to_string()).unwrap_or_default();
+        let theme = o.theme_id.map(|t| t.to_string()).unwrap_or_default();
+        let perspective = o.perspective_id.to_string();
+        view! {
+            <aside class="side-panel" aria-label="Objective details">
+                <h2>{o.title.clone()}</h2>
+                <label for="obj-title">"Title"</label>
+                <input id="obj-title" prop:value=o.title.clone() disabled=ro maxlength="120"
+                    on:change=move |ev| set(state, EntityKind::Objective, id.0, Field::Title, event_target_value(&ev))/>
+                <label for="obj-description">"Description"</label>
+                <textarea id="obj-description" rows="3" prop:value=o.description.clone() disabled=ro
+                    on:change=move |ev| set(state, EntityKind::Objective, id.0, Field::Description, event_target_value(&ev))></textarea>
+                <label for="obj-owner">"Owner"</label>
+                <select id="obj-owner" disabled=ro on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(state, EntityKind::Objective, id.0, Field::Owner, v.parse::<UserId>().ok());
+                }>
+                    <option value="" selected=owner.is_empty()>"No owner"</option>
+                    {people.into_iter().map(|p| { let v = p.id.to_string(); view! { <option selected=v == owner value=v>{p.name}</option> } }).collect_view()}
+                </select>
+                <label for="obj-perspective">"Perspective"</label>
+                <select id="obj-perspective" disabled=ro on:change=move |ev| {
+                    if let Ok(p) = event_target_value(&ev).parse::<PerspectiveId>() {
+                        set(state, EntityKind::Objective, id.0, Field::Perspective, p);
+                    }
+                }>
+                    {perspectives.into_iter().map(|p| { let v = p.id.to_string(); view! { <option selected=v == perspective value=v>{p.name}</option> } }).collect_view()}
+                </select>
+                <label for="obj-theme">"Theme"</label>
+                <select id="obj-theme" disabled=ro on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(state, EntityKind::Objective, id.0, Field::Theme, v.parse::<ThemeId>().ok());
+                }>
+                    <option value="" selected=theme.is_empty()>"No theme"</option>
+                    {themes.into_iter().map(|t| { let v = t.id.to_string(); view! { <option selected=v == theme value=v>{t.name}</option> } }).collect_view()}
+                </select>
+                <h3>"Drives"</h3>
+                {list(drives, "Nothing yet: this objective is a dead end.")}
+                <h3>"Driven by"</h3>
+                {list(driven_by, "Nothing drives it yet.")}
+                {is_unit.then(|| view! { <h3>"Supports"</h3> })}
+                {is_unit.then(|| list(supports, "Not aligned to the parent map yet."))}
+                <div class="panel-actions">
+                    <Show when=move || state.can_edit.get()>
+                        <button class="danger" on:click=move |_| {
+                            run_edit(state, vec![Op::Delete { entity: EntityKind::Objective, id: id.0 }]);
+                            state.selection.set(Selection::default());
+                        }>"Delete objective"</button>
+                    </Show>
+                    <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
+                </div>
+            </aside>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
+    let link = Memo::new(move |_| {
+        state.doc.with(|d| {
+            let l = d.links.iter().find(|l| l.id == id)?;
+            let title = |o: ObjectiveId| {
+                d.objectives
+                    .iter()
+                    .find(|x| x.id == o)
+                    .map(|x| x.title.clone())
+                    .unwrap_or_default()
+            };
+            Some((title(l.from_id), title(l.to_id), l.hypothesis.clone()))
+        })
+    });
+    move || {
+        let Some((from, to, hypothesis)) = link.get() else {
+            return view! { <aside class="side-panel"></aside> }.into_any();
+        };
+        view! {
+            <aside class="side-panel" aria-label="Link details">
+                <h2>"Cause and effect"</h2>
+                <p><strong>{from}</strong>" drives "<strong>{to}</strong></p>
+                <label for="link-hypothesis">"Hypothesis"</label>
+                <textarea id="link-hypothesis" rows="4" prop:value=hypothesis disabled=move || !state.can_edit.get()
+                    placeholder="Why should the first move the second?"
+                    on:change=move |ev| set(state, EntityKind::Link, id.0, Field::Hypothesis, event_target_value(&ev))></textarea>
+                <div class="panel-actions">
+                    <Show when=move || state.can_edit.get()>
+                        <button class="danger" on:click=move |_| {
+                            run_edit(state, vec![Op::Unlink { id }]);
+                            state.selection.set(Selection::default());
+                        }>"Delete link"</button>
+                    </Show>
+                    <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
+                </div>
+            </aside>
+        }
+        .into_any()
+    }
+}
+
+/// With nothing selected: rename and reorder perspectives; add, rename and recolour themes.
+#[component]
+fn MapSettings(state: MapState) -> impl IntoView {
+    let ro = move || !state.can_edit.get();
+    let swap_ranks = move |entity: EntityKind, a: (uuid::Uuid, i32), b: (uuid::Uuid, i32)| {
+        run_edit(
+            state,
+            vec![
+                ops::set(entity, a.0, Field::Rank, b.1),
+                ops::set(entity, b.0, Field::Rank, a.1),
+            ],
+        );
+    };
+    let add_theme = move |_| {
+        let theme = state.doc.with_untracked(|d| Theme {
+            id: ThemeId::new(),
+            map_id: d.map.id,
+            name: format!("Theme {}", d.themes.len() + 1),
+            colour: "#0ea5e9".into(),
+            rank: d.themes.iter().map(|t| t.rank + 1).max().unwrap_or(0),
+        });
+        run_edit(
+            state,
+            vec![Op::Create {
+                item: NewEntity::Theme(theme),
+            }],
+        );
+    };
+    move || {
+        let (perspectives, themes) = state
+            .doc
+            .with(|d| (d.perspectives.clone(), d.themes.clone()));
+        let n = perspectives.len();
+        let m = themes.len();
+        let p_ranks: Vec<_> = perspectives.iter().map(|p| (p.id.0, p.rank)).collect();
+        let t_ranks: Vec<_> = themes.iter().map(|t| (t.id.0, t.rank)).collect();
+        view! {
+            <aside class="side-panel" aria-label="Map settings">
+                <p class="hint">"Double-click a band to add an objective. Drag from an objective's top handle to link it. Shift-drag to select several."</p>
+                <h3>"Perspectives (top first)"</h3>
+                <ul class="settings-list">
+                    {perspectives.into_iter().enumerate().map(|(i, p)| {
+                        let pid = p.id.0;
+                        let (pr, up, down) = (p_ranks.clone(), i > 0, i + 1 < n);
+                        let pr2 = pr.clone();
+                        view! {
+                            <li>
+                                <input aria-label=format!("Perspective {} name", i + 1) prop:value=p.name.clone() disabled=ro
+                                    on:change=move |ev| set(state, EntityKind::Perspective, pid, Field::Name, event_target_value(&ev))/>
+                                <button aria-label="Move up" disabled=move || ro() || !up on:click=move |_| swap_ranks(EntityKind::Perspective, pr[i], pr[i - 1])>"↑"</button>
+                                <button aria-label="Move down" disabled=move || ro() || !down on:click=move |_| swap_ranks(EntityKind::Perspective, pr2[i], pr2[i + 1])>"↓"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <h3>"Themes (left first)"</h3>
+                <ul class="settings-list">
+                    {themes.into_iter().enumerate().map(|(i, t)| {
+                        let tid = t.id.0;
+                        let (tr, left, right) = (t_ranks.clone(), i > 0, i + 1 < m);
+                        let tr2 = tr.clone();
+                        view! {
+                            <li>
+                                <input type="color" aria-label=format!("Theme {} colour", t.name) prop:value=t.colour.clone() disabled=ro
+                                    on:change=move |ev| set(state, EntityKind::Theme, tid, Field::Colour, event_target_value(&ev))/>
+                                <input aria-label=format!("Theme {} name", i + 1) prop:value=t.name.clone() disabled=ro
+                                    on:change=move |ev| set(state, EntityKind::Theme, tid, Field::Name, event_target_value(&ev))/>
+                                <button aria-label="Move left" disabled=move || ro() || !left on:click=move |_| swap_ranks(EntityKind::Theme, tr[i], tr[i - 1])>"←"</button>
+                                <button aria-label="Move right" disabled=move || ro() || !right on:click=move |_| swap_ranks(EntityKind::Theme, tr2[i], tr2[i + 1])>"→"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <Show when=move || state.can_edit.get()>
+                    <button on:click=add_theme>"+ Theme"</button>
+                </Show>
+            </aside>
+        }
+        .into_any()
+    }
+}

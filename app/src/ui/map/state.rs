@@ -1,0 +1,119 @@
+//! The state of an open map page, as signals: the document being drawn (the live replica's
+//! view), the connection, the people in the room, and this user's selection and viewport.
+
+use crate::domain::layout::Frame;
+use crate::domain::ops::{Peer, Viewport};
+use crate::domain::{LinkId, MapDocument, ObjectiveId};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// How the live connection is doing, for the indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnStatus {
+    /// Not started (server render) or read-only page.
+    Idle,
+    Connecting,
+    Live,
+    /// Lost; trying again.
+    Reconnecting,
+    /// The browser is offline; edits are queued.
+    Offline,
+}
+
+/// What is selected on the canvas.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Selection {
+    pub objectives: Vec<ObjectiveId>,
+    pub link: Option<LinkId>,
+}
+
+/// The visible part of the map (SVG viewBox).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl View {
+    /// The whole map with a margin.
+    pub fn fit(doc: &MapDocument) -> View {
+        let f = Frame::of(&doc.perspectives, &doc.themes);
+        View {
+            x: -10.0,
+            y: -10.0,
+            w: f.width() + 20.0,
+            h: f.height() + 20.0,
+        }
+    }
+
+    /// As a presence viewport (top-left corner and zoom relative to fit).
+    pub fn viewport(self, doc: &MapDocument) -> Viewport {
+        Viewport {
+            x: self.x,
+            y: self.y,
+            zoom: View::fit(doc).w / self.w,
+        }
+    }
+
+    /// Back from a shared viewport.
+    pub fn from_viewport(v: Viewport, doc: &MapDocument) -> View {
+        let fit = View::fit(doc);
+        let zoom = v.zoom.clamp(0.1, 10.0);
+        View {
+            x: v.x,
+            y: v.y,
+            w: fit.w / zoom,
+            h: fit.h / zoom,
+        }
+    }
+}
+
+/// Every signal of the map page, `Copy` so closures can share it.
+#[derive(Clone, Copy)]
+pub struct MapState {
+    pub doc: RwSignal<MapDocument>,
+    pub status: RwSignal<ConnStatus>,
+    pub pending: RwSignal<usize>,
+    pub can_edit: RwSignal<bool>,
+    pub peers: RwSignal<Vec<Peer>>,
+    pub me: RwSignal<Option<Uuid>>,
+    pub selection: RwSignal<Selection>,
+    pub editing: RwSignal<Option<ObjectiveId>>,
+    pub view: RwSignal<View>,
+    /// A short message for the user (a rolled-back edit, a skipped undo…).
+    pub notice: RwSignal<Option<String>>,
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    /// The peer whose viewport this user follows.
+    pub following: RwSignal<Option<Uuid>>,
+}
+
+impl MapState {
+    /// State around a freshly loaded document.
+    pub fn new(doc: MapDocument) -> MapState {
+        let view = View::fit(&doc);
+        MapState {
+            doc: RwSignal::new(doc),
+            status: RwSignal::new(ConnStatus::Idle),
+            pending: RwSignal::new(0),
+            can_edit: RwSignal::new(false),
+            peers: RwSignal::new(Vec::new()),
+            me: RwSignal::new(None),
+            selection: RwSignal::new(Selection::default()),
+            editing: RwSignal::new(None),
+            view: RwSignal::new(view),
+            notice: RwSignal::new(None),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            following: RwSignal::new(None),
+        }
+    }
+
+    /// The single selected objective, if exactly one is.
+    pub fn selected_one(&self) -> Option<ObjectiveId> {
+        self.selection
+            .with(|s| (s.objectives.len() == 1).then(|| s.objectives[0]))
+    }
+}

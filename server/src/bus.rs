@@ -1,0 +1,136 @@
+//! How server instances tell each other that a map changed. In-process for a single instance
+//! (SQLite); PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. The payload
+//! is only `{map_id, seq}`: listeners read the op log for the ops themselves.
+
+use app::domain::ops::Committed;
+use app::domain::MapId;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use tokio::sync::broadcast;
+
+/// The channel name used on PostgreSQL.
+pub const CHANNEL: &str = "cairn_map_ops";
+
+/// A map's sequence moved to `seq`. `batch` rides along only inside one process.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MapChanged {
+    pub map_id: MapId,
+    pub seq: i64,
+    #[serde(skip)]
+    pub batch: Option<Committed>,
+}
+
+/// What a subscriber hears.
+#[derive(Clone, Debug)]
+pub enum BusMessage {
+    Changed(MapChanged),
+    /// The listener lost and regained its connection: notifications may have been missed, so
+    /// every room re-reads its op log.
+    Reconnected,
+}
+
+/// Publish/subscribe of map changes between instances.
+pub trait Bus: Send + Sync {
+    /// Announces a committed batch.
+    fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// A stream of announcements (from this and, with PostgreSQL, every other instance).
+    fn subscribe(&self) -> broadcast::Receiver<BusMessage>;
+}
+
+/// One process: a broadcast channel.
+pub struct InProcessBus {
+    tx: broadcast::Sender<BusMessage>,
+}
+
+impl InProcessBus {
+    /// A fresh bus.
+    pub fn new() -> Self {
+        InProcessBus {
+            tx: broadcast::channel(4096).0,
+        }
+    }
+}
+
+impl Default for InProcessBus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Bus for InProcessBus {
+    fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let _ = self.tx.send(BusMessage::Changed(event));
+        Box::pin(async {})
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
+        self.tx.subscribe()
+    }
+}
+
+/// Several processes on one PostgreSQL: `NOTIFY` to publish, a `LISTEN`ing connection to hear.
+pub struct PgBus {
+    pool: sqlx::PgPool,
+    local: broadcast::Sender<BusMessage>,
+}
+
+impl PgBus {
+    /// Connects and starts the listener task.
+    pub async fn connect(url: &str) -> Result<PgBus, sqlx::Error> {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect(url)
+            .await?;
+        let local = broadcast::channel(4096).0;
+        let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+        listener.listen(CHANNEL).await?;
+        let tx = local.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(note)) => match serde_json::from_str::<MapChanged>(note.payload()) {
+                        Ok(ev) => {
+                            let _ = tx.send(BusMessage::Changed(ev));
+                        }
+                        Err(e) => tracing::warn!("ignoring a malformed notification: {e}"),
+                    },
+                    // The connection dropped and was re-established: catch up from the op log.
+                    Ok(None) => {
+                        tracing::warn!(
+                            "bus listener reconnected; rooms will catch up from the op log"
+                        );
+                        let _ = tx.send(BusMessage::Reconnected);
+                    }
+                    Err(e) => {
+                        tracing::warn!("bus listener error: {e}; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(PgBus { pool, local })
+    }
+}
+
+impl Bus for PgBus {
+    fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            // This instance's own rooms hear it at once, with the batch; others via NOTIFY.
+            let _ = self.local.send(BusMessage::Changed(event.clone()));
+            let payload = serde_json::json!({"map_id": event.map_id, "seq": event.seq}).to_string();
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(payload)
+                .execute(&self.pool)
+                .await
+            {
+                tracing::error!("could not notify other instances: {e}");
+            }
+        })
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
+        self.local.subscribe()
+    }
+}

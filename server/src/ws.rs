@@ -1,0 +1,443 @@
+//! The live socket `/ws/maps/{id}`: JSON messages of the edit protocol (`app::domain::ops`).
+//!
+//! Per connection: authenticate by session cookie and check the role on the map's unit; `Hello`
+//! → `Welcome` with catch-up (ops since `last_seq` or a snapshot) and the roster; `Mutate` →
+//! commit through the hub (viewers are rejected); every committed batch of the room is relayed in
+//! sequence order (the author's own as `Ack`); presence is relayed in memory. Bad frames get an
+//! `Error` frame; oversize frames, floods and silence close the connection. Nothing committed is
+//! ever lost by a connection's failure.
+
+use crate::hub::{Hub, Room};
+use crate::AppState;
+use app::auth;
+use app::domain::ops::{
+    self, CatchUp, ClientMsg, Peer, PresenceState, ServerMsg, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
+use app::domain::{Action, MapId, Role, User};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// A connection that sends nothing (not even `Ping`) for this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+/// Sustained messages per second a connection may send.
+const RATE_PER_SEC: f64 = 60.0;
+/// Burst allowance above the sustained rate.
+const RATE_BURST: f64 = 120.0;
+/// Malformed or refused frames tolerated before the connection is closed.
+const MAX_STRIKES: u32 = 20;
+/// When a client is further behind than this, it gets a snapshot instead of ops.
+const MAX_CATCH_UP: i64 = 2000;
+
+/// `GET /ws/maps/{id}`: upgrade when the caller may view the map.
+pub async fn map_socket(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Ok(map_id) = id.parse::<MapId>() else {
+        return (StatusCode::NOT_FOUND, "no such map").into_response();
+    };
+    let user = match auth::user_from_headers(&state.store, &headers).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        Err(e) => return (e.status(), e.to_string()).into_response(),
+    };
+    let map = match state.store.map(map_id).await {
+        Ok(m) => m,
+        Err(_) => return (StatusCode::NOT_FOUND, "no such map").into_response(),
+    };
+    let role = match auth::authorize(&state.store, &user, map.org_unit_id, Action::View).await {
+        Ok(r) => r,
+        Err(e) => return (e.status(), e.to_string()).into_response(),
+    };
+    let room = match state.hub.room(map_id).await {
+        Ok(r) => r,
+        Err(e) => return (e.status(), e.to_string()).into_response(),
+    };
+    let conn = Connection::new(state.hub.clone(), state.store.clone(), room, user, role);
+    upgrade
+        .max_message_size(MAX_FRAME_BYTES * 4)
+        .max_frame_size(MAX_FRAME_BYTES * 4)
+        .on_upgrade(move |socket| conn.run(socket))
+}
+
+struct Connection {
+    hub: Arc<Hub>,
+    store: app::store::Store,
+    room: Arc<Room>,
+    user: User,
+    can_edit: bool,
+    peer_id: Uuid,
+    /// Op ids this connection submitted and has not yet seen relayed.
+    mine: HashSet<Uuid>,
+    /// Relayed batches up to this sequence were covered by the welcome.
+    welcomed_seq: Option<i64>,
+    strikes: u32,
+    tokens: f64,
+    last_refill: Instant,
+}
+
+enum Flow {
+    Continue,
+    Close,
+}
+
+impl Connection {
+    fn new(
+        hub: Arc<Hub>,
+        store: app::store::Store,
+        room: Arc<Room>,
+        user: User,
+        role: Role,
+    ) -> Connection {
+        Connection {
+            hub,
+            store,
+            room,
+            user,
+            can_edit: role.allows(Action::Edit),
+            peer_id: Uuid::new_v4(),
+            mine: HashSet::new(),
+            welcomed_seq: None,
+            strikes: 0,
+            tokens: RATE_BURST,
+            last_refill: Instant::now(),
+        }
+    }
+
+    async fn run(mut self, mut socket: WebSocket) {
+        let mut room_rx = self.room.subscribe();
+        loop {
+            tokio::select! {
+                incoming = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => {
+                    let flow = match incoming {
+                        Err(_) => {
+                            let _ = send(&mut socket, &ServerMsg::Error { message: "no message for 45 s; closing".into(), fatal: true }).await;
+                            Flow::Close
+                        }
+                        Ok(None) | Ok(Some(Err(_))) => Flow::Close,
+                        Ok(Some(Ok(msg))) => self.on_frame(&mut socket, msg).await,
+                    };
+                    if let Flow::Close = flow {
+                        break;
+                    }
+                }
+                relayed = room_rx.recv() => {
+                    let flow = match relayed {
+                        Ok(msg) => self.on_room(&mut socket, &msg).await,
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            // Too far behind: the client re-syncs with a fresh Hello.
+                            self.welcomed_seq = None;
+                            room_rx = self.room.subscribe();
+                            if send(&mut socket, &ServerMsg::Resync).await { Flow::Continue } else { Flow::Close }
+                        }
+                        Err(broadcast::error::RecvError::Closed) => Flow::Close,
+                    };
+                    if let Flow::Close = flow {
+                        break;
+                    }
+                }
+            }
+        }
+        if self.welcomed_seq.is_some()
+            || self.room.roster().iter().any(|p| p.peer_id == self.peer_id)
+        {
+            self.room.remove_peer(self.peer_id);
+        }
+        // Close politely (a bare drop resets the TCP connection and can lose queued frames),
+        // and give the client a moment to answer.
+        if socket.send(Message::Close(None)).await.is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                while let Some(Ok(_)) = socket.recv().await {}
+            })
+            .await;
+        }
+        // Stop listening before sweeping, so a room whose last client left is closed.
+        drop(room_rx);
+        self.hub.sweep();
+    }
+
+    /// Something broadcast in the room: relay it (in order), turning our own batches into acks.
+    async fn on_room(&mut self, socket: &mut WebSocket, msg: &ServerMsg) -> Flow {
+        let Some(welcomed) = self.welcomed_seq else {
+            return Flow::Continue;
+        };
+        let out = match msg {
+            ServerMsg::Ops { batch } if batch.seq <= welcomed => return Flow::Continue,
+            ServerMsg::Ops { batch } if self.mine.remove(&batch.op_id) => ServerMsg::Ack {
+                op_id: batch.op_id,
+                seq: batch.seq,
+            },
+            ServerMsg::Presence { peer } if peer.peer_id == self.peer_id => return Flow::Continue,
+            other => other.clone(),
+        };
+        if send(socket, &out).await {
+            Flow::Continue
+        } else {
+            Flow::Close
+        }
+    }
+
+    async fn on_frame(&mut self, socket: &mut WebSocket, msg: Message) -> Flow {
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Binary(_) => {
+                return self
+                    .strike(socket, "binary frames are not part of the protocol")
+                    .await
+            }
+            Message::Ping(_) | Message::Pong(_) => return Flow::Continue,
+            Message::Close(_) => return Flow::Close,
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            let message = format!(
+                "frame of {} bytes is over the {} byte limit; closing",
+                text.len(),
+                MAX_FRAME_BYTES
+            );
+            let _ = send(
+                socket,
+                &ServerMsg::Error {
+                    message,
+                    fatal: true,
+                },
+            )
+            .await;
+            return Flow::Close;
+        }
+        if !self.take_token() {
+            return self.strike(socket, "too many messages; slow down").await;
+        }
+        let parsed: ClientMsg = match serde_json::from_str(&text) {
+            Ok(m) => m,
+            Err(e) => {
+                return self
+                    .strike(socket, &format!("unreadable message: {e}"))
+                    .await
+            }
+        };
+        match parsed {
+            ClientMsg::Hello {
+                map_id,
+                last_seq,
+                protocol_version,
+            } => self.hello(socket, map_id, last_seq, protocol_version).await,
+            _ if self.welcomed_seq.is_none() => self.strike(socket, "send hello first").await,
+            ClientMsg::Mutate { op_id, ops } => self.mutate(socket, op_id, ops).await,
+            ClientMsg::Presence { state } => {
+                self.room.upsert_peer(self.peer(state));
+                Flow::Continue
+            }
+            ClientMsg::Summon { viewport } => {
+                if self.can_edit {
+                    self.room.broadcast(ServerMsg::Summon {
+                        from: self.user.name.clone(),
+                        viewport,
+                    });
+                    Flow::Continue
+                } else {
+                    self.strike(socket, "only editors can bring everyone to their view")
+                        .await
+                }
+            }
+            ClientMsg::Ping => {
+                if send(socket, &ServerMsg::Pong).await {
+                    Flow::Continue
+                } else {
+                    Flow::Close
+                }
+            }
+        }
+    }
+
+    async fn hello(
+        &mut self,
+        socket: &mut WebSocket,
+        map_id: MapId,
+        last_seq: Option<i64>,
+        version: u32,
+    ) -> Flow {
+        if version != PROTOCOL_VERSION {
+            let message = format!("protocol version {version} is not supported (this server speaks {PROTOCOL_VERSION}); reload the page");
+            let _ = send(
+                socket,
+                &ServerMsg::Error {
+                    message,
+                    fatal: true,
+                },
+            )
+            .await;
+            return Flow::Close;
+        }
+        if map_id != self.room.map_id {
+            let _ = send(
+                socket,
+                &ServerMsg::Error {
+                    message: "hello names another map than the address".into(),
+                    fatal: true,
+                },
+            )
+            .await;
+            return Flow::Close;
+        }
+        // The room stream is already subscribed; read the catch-up now and skip relayed batches
+        // it covers, so nothing is missed or sent twice.
+        let welcome = match self.catch_up(last_seq).await {
+            Ok(w) => w,
+            Err(e) => {
+                let _ = send(
+                    socket,
+                    &ServerMsg::Error {
+                        message: e.to_string(),
+                        fatal: true,
+                    },
+                )
+                .await;
+                return Flow::Close;
+            }
+        };
+        self.welcomed_seq = Some(welcome.0);
+        let me = self.peer(PresenceState::default());
+        self.room.upsert_peer(me);
+        let msg = ServerMsg::Welcome {
+            seq: welcome.0,
+            catch_up: welcome.1,
+            roster: self.room.roster(),
+            you: self.peer_id,
+            can_edit: self.can_edit,
+        };
+        if send(socket, &msg).await {
+            Flow::Continue
+        } else {
+            Flow::Close
+        }
+    }
+
+    async fn catch_up(&self, last_seq: Option<i64>) -> Result<(i64, CatchUp), app::api::ApiError> {
+        let current = self.store.map_seq(self.room.map_id).await?;
+        match last_seq {
+            Some(last) if last <= current && current - last <= MAX_CATCH_UP => {
+                let batches = self.store.batches_since(self.room.map_id, last).await?;
+                let seq = batches.last().map(|b| b.seq).unwrap_or(last);
+                Ok((seq, CatchUp::Ops { batches }))
+            }
+            _ => {
+                let doc = self.store.map_document(self.room.map_id).await?;
+                Ok((doc.seq, CatchUp::Snapshot { doc: Box::new(doc) }))
+            }
+        }
+    }
+
+    async fn mutate(&mut self, socket: &mut WebSocket, op_id: Uuid, ops: Vec<ops::Op>) -> Flow {
+        if !self.can_edit {
+            let reason =
+                "You can view this map but not edit it (your role is viewer or contributor)."
+                    .to_string();
+            return if send(socket, &ServerMsg::Reject { op_id, reason }).await {
+                Flow::Continue
+            } else {
+                Flow::Close
+            };
+        }
+        if ops.is_empty() || ops.len() > 500 {
+            let reason = "a batch holds 1 to 500 ops".to_string();
+            return if send(socket, &ServerMsg::Reject { op_id, reason }).await {
+                Flow::Continue
+            } else {
+                Flow::Close
+            };
+        }
+        self.mine.insert(op_id);
+        let reply = match self
+            .hub
+            .commit(self.room.map_id, self.user.id, op_id, ops)
+            .await
+        {
+            // Relayed in order through the room, where it becomes our Ack.
+            Ok((_, false)) => None,
+            // Committed before (a resend): ack again with the original sequence.
+            Ok((committed, true)) => {
+                self.mine.remove(&op_id);
+                Some(ServerMsg::Ack {
+                    op_id,
+                    seq: committed.seq,
+                })
+            }
+            Err(e) => {
+                self.mine.remove(&op_id);
+                let reason = match e {
+                    app::store::CommitError::Rejected(op) => op.to_string(),
+                    app::store::CommitError::Store(s) => app::api::ApiError::from(s).to_string(),
+                };
+                Some(ServerMsg::Reject { op_id, reason })
+            }
+        };
+        match reply {
+            Some(msg) if !send(socket, &msg).await => Flow::Close,
+            _ => Flow::Continue,
+        }
+    }
+
+    fn peer(&self, state: PresenceState) -> Peer {
+        Peer {
+            peer_id: self.peer_id,
+            user_id: self.user.id,
+            name: self.user.name.clone(),
+            initials: self.user.initials(),
+            colour: ops::peer_colour(self.user.id),
+            can_edit: self.can_edit,
+            state,
+        }
+    }
+
+    fn take_token(&mut self) -> bool {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.last_refill).as_secs_f64();
+        self.last_refill = now;
+        self.tokens = (self.tokens + elapsed * RATE_PER_SEC).min(RATE_BURST);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    async fn strike(&mut self, socket: &mut WebSocket, message: &str) -> Flow {
+        self.strikes += 1;
+        let fatal = self.strikes >= MAX_STRIKES;
+        let message = if fatal {
+            format!("{message} (too many bad messages; closing)")
+        } else {
+            message.to_string()
+        };
+        let sent = send(socket, &ServerMsg::Error { message, fatal }).await;
+        if fatal || !sent {
+            Flow::Close
+        } else {
+            Flow::Continue
+        }
+    }
+}
+
+/// Sends one message; `false` when the socket is gone.
+async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
+    match serde_json::to_string(msg) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(e) => {
+            tracing::error!("could not encode a server message: {e}");
+            true
+        }
+    }
+}
