@@ -38,7 +38,7 @@ setup:
 		cd end2end && npm ci --no-audit --no-fund; fi
 
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: build
 	LEPTOS_SITE_ROOT=$(SITE_ROOT) $(CARGO_TARGET_DIR)/release/server

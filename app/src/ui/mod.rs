@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, Lazy,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
-                <Route path=path!("/maps/:id") view=map::MapPage/>
+                <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
             </Routes>
         </Router>

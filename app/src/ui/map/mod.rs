@@ -14,7 +14,7 @@ use crate::live;
 use canvas::{delete_selection_ops, move_ops, new_objective, run_edit, zoom_about, MapCanvas};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{components::A, hooks::use_params_map, lazy_route, LazyRoute};
 use state::{ConnStatus, MapState, Selection, View};
 
 /// The map id in the URL, or a not-found error.
@@ -29,25 +29,39 @@ pub fn map_id_param() -> impl Fn() -> Result<MapId, ApiError> + Copy + Send + Sy
     }
 }
 
-/// `/maps/:id`.
-#[component]
-pub fn MapPage() -> impl IntoView {
-    let id = map_id_param();
-    let doc = Resource::new(id, |id| async move {
-        match id {
-            Ok(id) => get_map(id).await,
-            Err(e) => Err(e),
+/// `/maps/:id`, a lazily loaded route: the editor's code is fetched as its own wasm chunk while
+/// the map's data loads, so other pages ship a smaller bundle.
+#[derive(Clone)]
+pub struct MapRoute {
+    doc: Resource<Result<MapDocument, ApiError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for MapRoute {
+    fn data() -> Self {
+        let id = map_id_param();
+        let doc = Resource::new(id, |id| async move {
+            match id {
+                Ok(id) => get_map(id).await,
+                Err(e) => Err(e),
+            }
+        });
+        Self { doc }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let doc = this.doc;
+        view! {
+            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the map…"</p> }>
+                {move || Suspend::new(async move {
+                    match doc.await {
+                        Ok(d) => view! { <MapView doc=d/> }.into_any(),
+                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                    }
+                })}
+            </Suspense>
         }
-    });
-    view! {
-        <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the map…"</p> }>
-            {move || Suspend::new(async move {
-                match doc.await {
-                    Ok(d) => view! { <MapView doc=d/> }.into_any(),
-                    Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+        .into_any()
     }
 }
 
