@@ -122,3 +122,16 @@ test('a viewer watches live but cannot edit', async ({ browser }) => {
   await createObjective(editor, 'Shown to the viewer');
   await expect(objective(viewer, 'Shown to the viewer')).toBeVisible();
 });
+
+test('auto-layout rearranges the map for everyone and is undoable', async ({ browser }) => {
+  const a = await onMap(browser, ADMIN);
+  const b = await onMap(browser, 'editor@northwind.example');
+  const positions = async (page: Page) =>
+    page.locator('g.objective').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')}:${e.getAttribute('transform')}`).sort().join('|'));
+  const before = await positions(b);
+  await a.getByRole('button', { name: 'Auto-layout' }).click();
+  await expect.poll(() => positions(b)).not.toBe(before);
+  await expect.poll(() => positions(a)).toBe(await positions(b));
+  await a.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => positions(b)).toBe(before);
+});

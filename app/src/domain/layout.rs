@@ -448,3 +448,327 @@ mod tests {
         assert_eq!(route_arrow(&from, &to, &[]).points.len(), 2);
     }
 }
+
+/// Whether segments a–b and c–d cross (proper intersection, shared end points excluded).
+fn segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let orient =
+        |p: Point, q: Point, r: Point| (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+/// Link crossings when every link is drawn centre to centre: the quantity auto-layout reduces.
+pub fn crossing_count(
+    positions: &std::collections::HashMap<super::ids::ObjectiveId, Point>,
+    links: &[super::model::Link],
+) -> usize {
+    let segs: Vec<(Point, Point)> = links
+        .iter()
+        .filter_map(|l| Some((*positions.get(&l.from_id)?, *positions.get(&l.to_id)?)))
+        .collect();
+    let mut n = 0;
+    for i in 0..segs.len() {
+        for j in i + 1..segs.len() {
+            if segs_share_end(segs[i], segs[j]) {
+                continue;
+            }
+            if segments_cross(segs[i].0, segs[i].1, segs[j].0, segs[j].1) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn segs_share_end(a: (Point, Point), b: (Point, Point)) -> bool {
+    let same = |p: Point, q: Point| (p.x - q.x).abs() < 1e-6 && (p.y - q.y).abs() < 1e-6;
+    same(a.0, b.0) || same(a.0, b.1) || same(a.1, b.0) || same(a.1, b.1)
+}
+
+/// Arranges every objective in its perspective band and theme lane (objectives without a theme
+/// go to the lane with room nearest their neighbours), ordered within each band by the average
+/// position of the objectives they link to (barycentre sweeps down and up), which keeps link
+/// crossings few. Each band–lane cell holds up to four boxes (two rows of two) without overlap.
+pub fn auto_layout(doc: &super::model::MapDocument) -> Vec<(super::ids::ObjectiveId, Point)> {
+    use super::ids::ObjectiveId;
+    use std::collections::HashMap;
+    let frame = Frame::of(&doc.perspectives, &doc.themes);
+    let band_of: HashMap<_, usize> = doc
+        .perspectives
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
+    let lane_of_theme: HashMap<_, usize> = doc
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id, i))
+        .collect();
+    let mut neighbours: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
+    for l in &doc.links {
+        neighbours.entry(l.from_id).or_default().push(l.to_id);
+        neighbours.entry(l.to_id).or_default().push(l.from_id);
+    }
+    // Start from current x; lanes fixed by theme, unthemed assigned by current x.
+    let mut x: HashMap<ObjectiveId, f64> = doc.objectives.iter().map(|o| (o.id, o.x)).collect();
+    let lane_for = |o: &super::model::Objective, x: f64| match o
+        .theme_id
+        .and_then(|t| lane_of_theme.get(&t))
+    {
+        Some(l) => *l,
+        None => frame.lane_at(x),
+    };
+    let mut placed: HashMap<ObjectiveId, Point> = HashMap::new();
+    for _sweep in 0..4 {
+        placed.clear();
+        for band in 0..frame.bands {
+            let mut in_band: Vec<&super::model::Objective> = doc
+                .objectives
+                .iter()
+                .filter(|o| band_of.get(&o.perspective_id).copied().unwrap_or(0) == band)
+                .collect();
+            // Barycentre of linked objectives' current x (own x when unlinked).
+            let bary = |o: &super::model::Objective| {
+                let ns = neighbours.get(&o.id).map(Vec::as_slice).unwrap_or_default();
+                let xs: Vec<f64> = ns.iter().filter_map(|n| x.get(n)).copied().collect();
+                if xs.is_empty() {
+                    x.get(&o.id).copied().unwrap_or(o.x)
+                } else {
+                    xs.iter().sum::<f64>() / xs.len() as f64
+                }
+            };
+            in_band.sort_by(|a, b| bary(a).total_cmp(&bary(b)).then(a.id.cmp(&b.id)));
+            let mut cells: Vec<Vec<ObjectiveId>> = vec![Vec::new(); frame.lanes];
+            for o in &in_band {
+                let mut lane = lane_for(o, bary(o));
+                if o.theme_id.is_none() && cells[lane].len() >= 4 {
+                    // Unthemed: the nearest lane with room.
+                    if let Some(free) = (0..frame.lanes)
+                        .filter(|l| cells[*l].len() < 4)
+                        .min_by_key(|l| l.abs_diff(lane))
+                    {
+                        lane = free;
+                    }
+                }
+                cells[lane].push(o.id);
+            }
+            for (lane, ids) in cells.iter().enumerate() {
+                for (k, p) in cell_positions(frame, band, lane, ids.len())
+                    .into_iter()
+                    .enumerate()
+                {
+                    placed.insert(ids[k], p);
+                }
+            }
+        }
+        for (id, p) in &placed {
+            x.insert(*id, p.x);
+        }
+    }
+    let mut out: Vec<_> = placed.into_iter().collect();
+    out.sort_by_key(|(id, _)| *id);
+    out
+}
+
+/// Box centres for `n` boxes in one band–lane cell, left to right (two rows beyond two).
+fn cell_positions(frame: Frame, band: usize, lane: usize, n: usize) -> Vec<Point> {
+    let centre_y = frame.band(band).y + BAND_HEIGHT / 2.0;
+    match n {
+        0 => vec![],
+        1 => {
+            let a = frame.slot_centre(band, lane, 0);
+            let b = frame.slot_centre(band, lane, 1);
+            vec![Point {
+                x: (a.x + b.x) / 2.0,
+                y: centre_y,
+            }]
+        }
+        2 => vec![
+            frame.slot_centre(band, lane, 0),
+            frame.slot_centre(band, lane, 1),
+        ],
+        _ => {
+            let cols = n.div_ceil(2);
+            let lane_rect = frame.lane(lane);
+            let row_offset = (BOX_HEIGHT / 2.0 + 6.0).min(BAND_HEIGHT / 4.0);
+            (0..n)
+                .map(|k| {
+                    let (col, row) = (k / 2, k % 2);
+                    let step = LANE_WIDTH / cols as f64;
+                    let stagger = if row == 1 { row_offset } else { -row_offset };
+                    Point {
+                        x: lane_rect.x + step * (col as f64 + 0.5),
+                        y: centre_y + stagger,
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod auto_layout_tests {
+    use super::*;
+    use crate::domain::ids::*;
+    use crate::domain::model::*;
+    use crate::domain::Period;
+    use std::collections::HashMap;
+
+    fn doc_with(n_per_band: usize) -> MapDocument {
+        let map_id = MapId::new();
+        let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Perspective {
+                id: PerspectiveId::new(),
+                map_id,
+                name: n.to_string(),
+                rank: i as i32,
+            })
+            .collect();
+        let themes: Vec<Theme> = (0..2)
+            .map(|i| Theme {
+                id: ThemeId::new(),
+                map_id,
+                name: format!("T{i}"),
+                colour: "#123456".into(),
+                rank: i,
+            })
+            .collect();
+        let mut objectives = Vec::new();
+        for (b, p) in perspectives.iter().enumerate() {
+            for k in 0..n_per_band {
+                objectives.push(Objective {
+                    id: ObjectiveId::new(),
+                    map_id,
+                    perspective_id: p.id,
+                    theme_id: (k % 3 != 2).then(|| themes[k % 2].id),
+                    title: format!("O{b}{k}"),
+                    description: String::new(),
+                    owner_id: None,
+                    // Scrambled: everything piled in one corner.
+                    x: 200.0 + (k * 37 % 5) as f64,
+                    y: 60.0,
+                });
+            }
+        }
+        // Links between consecutive bands, crossing on purpose.
+        let mut links = Vec::new();
+        for b in 0..3 {
+            for k in 0..n_per_band {
+                let from = objectives[(b + 1) * n_per_band + k].id;
+                let to = objectives[b * n_per_band + (n_per_band - 1 - k)].id;
+                links.push(Link {
+                    id: LinkId::new(),
+                    map_id,
+                    from_id: from,
+                    to_id: to,
+                    hypothesis: String::new(),
+                });
+            }
+        }
+        let unit = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: None,
+            name: "U".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        MapDocument {
+            seq: 0,
+            map: StrategyMap {
+                id: map_id,
+                org_unit_id: unit.id,
+                name: "M".into(),
+                vision: String::new(),
+                mission: String::new(),
+                values: String::new(),
+                period_start: Period::new(2026, 1).unwrap(),
+                period_end: Period::new(2026, 12).unwrap(),
+                status: MapStatus::Draft,
+            },
+            org_unit: unit,
+            perspectives,
+            themes,
+            objectives,
+            links,
+            people: vec![],
+            alignments: vec![],
+        }
+    }
+
+    #[test]
+    fn every_objective_lands_in_its_band_and_lane_without_overlap() {
+        let doc = doc_with(4);
+        let frame = Frame::of(&doc.perspectives, &doc.themes);
+        let placed: HashMap<_, _> = auto_layout(&doc).into_iter().collect();
+        assert_eq!(placed.len(), doc.objectives.len());
+        for o in &doc.objectives {
+            let p = placed[&o.id];
+            let band = doc
+                .perspectives
+                .iter()
+                .position(|x| x.id == o.perspective_id)
+                .unwrap();
+            assert_eq!(frame.band_at(p.y), band, "{}", o.title);
+            if let Some(t) = o.theme_id {
+                assert_eq!(doc.themes[frame.lane_at(p.x)].id, t, "{}", o.title);
+            }
+        }
+        let boxes: Vec<Rect> = placed
+            .values()
+            .map(|p| Rect {
+                x: p.x - BOX_WIDTH / 2.0,
+                y: p.y - BOX_HEIGHT / 2.0,
+                w: BOX_WIDTH,
+                h: BOX_HEIGHT,
+            })
+            .collect();
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                assert!(!overlaps(boxes[i], boxes[j]), "boxes {i} and {j} overlap");
+            }
+        }
+    }
+
+    #[test]
+    fn layout_has_no_more_crossings_than_a_naive_order() {
+        let doc = doc_with(4);
+        let placed: HashMap<_, _> = auto_layout(&doc).into_iter().collect();
+        // Naive: keep the input order inside each cell.
+        let frame = Frame::of(&doc.perspectives, &doc.themes);
+        let mut naive = HashMap::new();
+        for (b, p) in doc.perspectives.iter().enumerate() {
+            let in_band: Vec<_> = doc
+                .objectives
+                .iter()
+                .filter(|o| o.perspective_id == p.id)
+                .collect();
+            for (k, o) in in_band.iter().enumerate() {
+                naive.insert(
+                    o.id,
+                    Point {
+                        x: LABEL_WIDTH + 100.0 + 190.0 * k as f64,
+                        y: frame.band(b).y + BAND_HEIGHT / 2.0,
+                    },
+                );
+            }
+        }
+        let after = crossing_count(&placed, &doc.links);
+        let before = crossing_count(&naive, &doc.links);
+        assert!(
+            after <= before,
+            "auto-layout {after} crossings, naive {before}"
+        );
+        // Stable: laying out a laid-out map changes nothing.
+        let mut again = doc.clone();
+        for o in &mut again.objectives {
+            let p = placed[&o.id];
+            o.x = p.x;
+            o.y = p.y;
+        }
+        let second: HashMap<_, _> = auto_layout(&again).into_iter().collect();
+        assert_eq!(crossing_count(&second, &doc.links), after);
+    }
+}

@@ -116,6 +116,26 @@ pub fn move_ops(doc: &MapDocument, ids: &[ObjectiveId], dx: f64, dy: f64) -> Vec
     out
 }
 
+/// One batch that moves every objective to its auto-layout place (only those that move).
+pub fn auto_layout_ops(doc: &MapDocument) -> Vec<Op> {
+    layout::auto_layout(doc)
+        .into_iter()
+        .filter(|(id, p)| {
+            doc.objectives
+                .iter()
+                .any(|o| o.id == *id && ((o.x - p.x).abs() > 0.5 || (o.y - p.y).abs() > 0.5))
+        })
+        .map(|(id, p)| {
+            ops::set(
+                EntityKind::Objective,
+                id.0,
+                Field::Position,
+                Position { x: p.x, y: p.y },
+            )
+        })
+        .collect()
+}
+
 /// A new objective at `p`, in the band and lane under it.
 pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
     let frame = Frame::of(&doc.perspectives, &doc.themes);
@@ -583,38 +603,56 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
         })
     });
     let editing = move || state.editing.get() == Some(id);
+    // The node redraws only when its objective changes; its position is a transform, so moves
+    // (remote ones, auto-layout) animate by CSS.
+    let origin = Memo::new(move |_| {
+        objective.with(|o| {
+            o.as_ref()
+                .map(|o| (o.x - BOX_WIDTH / 2.0, o.y - BOX_HEIGHT / 2.0))
+        })
+    });
+    let transform = move || {
+        let (x, y) = origin.get().unwrap_or_default();
+        let (dx, dy) = offset.get();
+        format!("translate({:.1} {:.1})", x + dx, y + dy)
+    };
+    let content = Memo::new(move |_| objective.with(|o| o.as_ref().map(|o| o.title.clone())));
     move || {
-        let o = objective.get()?;
-        let r = layout::objective_box(&o);
-        let lines = layout::wrap_title(&o.title);
-        let first_y = r.y + BOX_HEIGHT / 2.0 - 9.0 * (lines.len() as f64 - 1.0) + 5.0;
-        let title = o.title.clone();
-        let label = o.title.clone();
+        let title = content.get()?;
+        let lines = layout::wrap_title(&title);
+        let first_y = BOX_HEIGHT / 2.0 - 9.0 * (lines.len() as f64 - 1.0) + 5.0;
+        let local = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: BOX_WIDTH,
+            h: BOX_HEIGHT,
+        };
+        let label = title.clone();
         Some(view! {
             <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
-                transform=move || { let (dx, dy) = offset.get(); format!("translate({dx:.1} {dy:.1})") }
+                transform=transform
                 role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
-                data-id=o.id.to_string()>
+                data-id=id.to_string()>
                 {move || remote.get().map(|(c, name, is_editing)| view! {
-                    <rect x=r.x - 5.0 y=r.y - 5.0 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
+                    <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
                         stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
-                    <text x=r.x y=r.y - 9.0 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
+                    <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
                 })}
-                <rect x=r.x y=r.y width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
-                <rect x=r.x y=r.y width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
+                <rect x=0 y=0 width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
+                <rect x=0 y=0 width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
                 {move || if editing() {
-                    view! { <TitleEditor state=state id=id rect=r initial=title.clone()/> }.into_any()
+                    view! { <TitleEditor state=state id=id rect=local initial=title.clone()/> }.into_any()
                 } else {
                     view! {
                         <text class="objective-title" text-anchor="middle">
                             {lines.iter().enumerate().map(|(j, l)| view! {
-                                <tspan x=r.x + BOX_WIDTH / 2.0 + 3.0 y=first_y + 18.0 * j as f64>{l.clone()}</tspan>
+                                <tspan x=BOX_WIDTH / 2.0 + 3.0 y=first_y + 18.0 * j as f64>{l.clone()}</tspan>
                             }).collect_view()}
                         </text>
                     }.into_any()
                 }}
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
-                    <circle cx=r.x + BOX_WIDTH / 2.0 cy=r.y - 2.0 r=9 class="link-handle" aria-label="Drag to link"
+                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" aria-label="Drag to link"
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
                             ev.stop_propagation();
                             if let Some(svg) = svg_of(&ev) {

@@ -11,7 +11,9 @@ use crate::domain::layout::Point;
 use crate::domain::ops::{NewEntity, Op};
 use crate::domain::{MapDocument, MapId};
 use crate::live;
-use canvas::{delete_selection_ops, move_ops, new_objective, run_edit, zoom_about, MapCanvas};
+use canvas::{
+    auto_layout_ops, delete_selection_ops, move_ops, new_objective, run_edit, zoom_about, MapCanvas,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_params_map, lazy_route, LazyRoute};
@@ -71,6 +73,17 @@ fn MapView(doc: MapDocument) -> impl IntoView {
     let (map, unit) = (doc.map.clone(), doc.org_unit.clone());
     let state = MapState::new(doc);
     Effect::new(move |_| live::start(state));
+    // Share the viewport whenever it changes, so others can follow this view.
+    Effect::new(move |_| {
+        let view = state.view.get();
+        let presence = crate::domain::ops::PresenceState {
+            cursor: None,
+            selection: state.selection.with_untracked(|s| s.objectives.clone()),
+            editing: state.editing.get_untracked(),
+            viewport: Some(state.doc.with_untracked(|d| view.viewport(d))),
+        };
+        live::presence(state, presence);
+    });
     on_cleanup(move || live::stop(state));
     let crumbs = vec![
         (unit.name.clone(), "/".to_string()),
@@ -248,6 +261,14 @@ fn Toolbar(state: MapState) -> impl IntoView {
                 <button on:click=add title="Add an objective (or double-click a band)">"+ Objective"</button>
                 <button on:click=move |_| live::undo(state) disabled=move || !state.can_undo.get() title="Undo (Ctrl+Z)">"Undo"</button>
                 <button on:click=move |_| live::redo(state) disabled=move || !state.can_redo.get() title="Redo (Ctrl+Shift+Z)">"Redo"</button>
+                <button title="Arrange objectives in their bands and lanes with few crossings (undoable)" on:click=move |_| {
+                    let ops = state.doc.with_untracked(auto_layout_ops);
+                    if ops.is_empty() {
+                        state.notice.set(Some("The map is already laid out.".into()));
+                    } else {
+                        run_edit(state, ops);
+                    }
+                }>"Auto-layout"</button>
             </Show>
             <Show when=move || !state.can_edit.get() && state.status.get() == ConnStatus::Live>
                 <span class="readonly">"View only"</span>
