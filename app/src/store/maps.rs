@@ -63,6 +63,39 @@ pub(crate) async fn insert_perspective(
     Ok(())
 }
 
+/// Inserts an (already validated) objective row.
+pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(o.id.to_string())
+    .bind(o.map_id.to_string())
+    .bind(o.perspective_id.to_string())
+    .bind(o.theme_id.map(|t| t.to_string()))
+    .bind(o.title.trim())
+    .bind(&o.description)
+    .bind(o.owner_id.map(|u| u.to_string()))
+    .bind(o.x)
+    .bind(o.y)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts an (already validated) theme row.
+pub(crate) async fn insert_theme(conn: &mut AnyConnection, t: &Theme) -> StoreResult<()> {
+    sqlx::query("INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)")
+        .bind(t.id.to_string())
+        .bind(t.map_id.to_string())
+        .bind(t.name.trim())
+        .bind(&t.colour)
+        .bind(i64::from(t.rank))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// The perspectives of a map, top first.
 pub async fn perspectives_of(
     conn: &mut AnyConnection,
@@ -121,14 +154,7 @@ pub async fn create_theme(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     validation::theme(t)?;
-    sqlx::query("INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)")
-        .bind(t.id.to_string())
-        .bind(t.map_id.to_string())
-        .bind(t.name.trim())
-        .bind(&t.colour)
-        .bind(i64::from(t.rank))
-        .execute(&mut *conn)
-        .await?;
+    insert_theme(&mut *conn, t).await?;
     audit(conn, actor, "create", "theme", &t.id.to_string(), &t.name).await
 }
 
@@ -141,22 +167,12 @@ pub async fn create_objective(
     let perspectives = perspectives_of(&mut *conn, o.map_id).await?;
     let themes = themes_of(&mut *conn, o.map_id).await?;
     validation::objective(o, &perspectives, &themes)?;
-    sqlx::query(
-        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(o.id.to_string())
-    .bind(o.map_id.to_string())
-    .bind(o.perspective_id.to_string())
-    .bind(o.theme_id.map(|t| t.to_string()))
-    .bind(o.title.trim())
-    .bind(&o.description)
-    .bind(o.owner_id.map(|u| u.to_string()))
-    .bind(o.x)
-    .bind(o.y)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| StoreError::conflict_on_unique(e, "an objective with this id already exists"))?;
+    insert_objective(&mut *conn, o).await.map_err(|e| match e {
+        StoreError::Database(db) => {
+            StoreError::conflict_on_unique(db, "an objective with this id already exists")
+        }
+        other => other,
+    })?;
     audit(
         conn,
         actor,

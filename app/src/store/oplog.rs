@@ -173,21 +173,10 @@ async fn persist(
     match op {
         Op::Create {
             item: NewEntity::Objective(o),
-        } => insert_objective(conn, o).await?,
+        } => super::maps::insert_objective(conn, o).await?,
         Op::Create {
             item: NewEntity::Theme(t),
-        } => {
-            sqlx::query(
-                "INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(t.id.to_string())
-            .bind(t.map_id.to_string())
-            .bind(t.name.trim())
-            .bind(&t.colour)
-            .bind(i64::from(t.rank))
-            .execute(conn)
-            .await?;
-        }
+        } => super::maps::insert_theme(conn, t).await?,
         Op::Create {
             item: NewEntity::Perspective(p),
         } => super::maps::insert_perspective(conn, p).await?,
@@ -229,25 +218,6 @@ async fn persist(
             persist_set(conn, &after, *entity, *id, *field, value).await?;
         }
     }
-    Ok(())
-}
-
-async fn insert_objective(conn: &mut AnyConnection, o: &Objective) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(o.id.to_string())
-    .bind(o.map_id.to_string())
-    .bind(o.perspective_id.to_string())
-    .bind(o.theme_id.map(|t| t.to_string()))
-    .bind(o.title.trim())
-    .bind(&o.description)
-    .bind(o.owner_id.map(|u| u.to_string()))
-    .bind(o.x)
-    .bind(o.y)
-    .execute(conn)
-    .await?;
     Ok(())
 }
 

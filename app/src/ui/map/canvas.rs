@@ -157,6 +157,29 @@ pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
     })
 }
 
+/// Creates an objective near `p` (in the band under it, on a free spot), selects it and opens
+/// its title for typing.
+pub fn create_at(state: MapState, p: Point) {
+    let Some(o) = state.doc.with_untracked(|d| new_objective(d, p)) else {
+        return;
+    };
+    let id = o.id;
+    if live::edit(
+        state,
+        vec![Op::Create {
+            item: NewEntity::Objective(o),
+        }],
+    )
+    .is_ok()
+    {
+        state.selection.set(Selection {
+            objectives: vec![id],
+            link: None,
+        });
+        state.editing.set(Some(id));
+    }
+}
+
 /// The ops that delete the selection (objectives with their links, or the selected link).
 pub fn delete_selection_ops(sel: &Selection) -> Vec<Op> {
     let mut out: Vec<Op> = sel
@@ -362,24 +385,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             state.editing.set(Some(id));
             return;
         }
-        let Some(o) = state.doc.with_untracked(|d| new_objective(d, p)) else {
-            return;
-        };
-        let id = o.id;
-        if live::edit(
-            state,
-            vec![Op::Create {
-                item: NewEntity::Objective(o),
-            }],
-        )
-        .is_ok()
-        {
-            state.selection.set(Selection {
-                objectives: vec![id],
-                link: None,
-            });
-            state.editing.set(Some(id));
-        }
+        create_at(state, p);
     };
 
     let on_wheel = move |ev: leptos::web_sys::WheelEvent| {

@@ -8,11 +8,10 @@ pub mod state;
 use super::widgets::{ErrorPanel, TopBar};
 use crate::api::{get_map, ApiError};
 use crate::domain::layout::Point;
-use crate::domain::ops::{NewEntity, Op};
 use crate::domain::{MapDocument, MapId};
 use crate::live;
 use canvas::{
-    auto_layout_ops, delete_selection_ops, move_ops, new_objective, run_edit, zoom_about, MapCanvas,
+    auto_layout_ops, create_at, delete_selection_ops, move_ops, run_edit, zoom_about, MapCanvas,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -236,23 +235,7 @@ fn Toolbar(state: MapState) -> impl IntoView {
             x: v.x + v.w / 2.0,
             y: v.y + v.h / 2.0,
         };
-        if let Some(o) = state.doc.with_untracked(|d| new_objective(d, p)) {
-            let id = o.id;
-            if live::edit(
-                state,
-                vec![Op::Create {
-                    item: NewEntity::Objective(o),
-                }],
-            )
-            .is_ok()
-            {
-                state.selection.set(Selection {
-                    objectives: vec![id],
-                    link: None,
-                });
-                state.editing.set(Some(id));
-            }
-        }
+        create_at(state, p);
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Map tools">
