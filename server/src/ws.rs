@@ -24,8 +24,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-/// A connection that sends nothing (not even `Ping`) for this long is closed.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+/// The server pings every connection this often (browsers answer by themselves)…
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// …and closes one silent for this long, so a vanished client leaves the roster within seconds.
+const DEAD_AFTER: Duration = Duration::from_secs(15);
 /// Sustained messages per second a connection may send.
 const RATE_PER_SEC: f64 = 60.0;
 /// Burst allowance above the sustained rate.
@@ -115,18 +117,26 @@ impl Connection {
 
     async fn run(mut self, mut socket: WebSocket) {
         let mut room_rx = self.room.subscribe();
+        let mut probe = tokio::time::interval(PROBE_EVERY);
+        let mut last_seen = Instant::now();
         loop {
             tokio::select! {
-                incoming = tokio::time::timeout(IDLE_TIMEOUT, socket.recv()) => {
+                incoming = socket.recv() => {
+                    last_seen = Instant::now();
                     let flow = match incoming {
-                        Err(_) => {
-                            let _ = send(&mut socket, &ServerMsg::Error { message: "no message for 45 s; closing".into(), fatal: true }).await;
-                            Flow::Close
-                        }
-                        Ok(None) | Ok(Some(Err(_))) => Flow::Close,
-                        Ok(Some(Ok(msg))) => self.on_frame(&mut socket, msg).await,
+                        None | Some(Err(_)) => Flow::Close,
+                        Some(Ok(msg)) => self.on_frame(&mut socket, msg).await,
                     };
                     if let Flow::Close = flow {
+                        break;
+                    }
+                }
+                _ = probe.tick() => {
+                    if last_seen.elapsed() > DEAD_AFTER {
+                        let _ = send(&mut socket, &ServerMsg::Error { message: "no answer for 15 s; closing".into(), fatal: true }).await;
+                        break;
+                    }
+                    if socket.send(Message::Ping(Default::default())).await.is_err() {
                         break;
                     }
                 }
