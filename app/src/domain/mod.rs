@@ -9,6 +9,7 @@ pub mod ops;
 pub mod period;
 pub mod replica;
 pub mod role;
+pub mod scoring;
 pub mod validation;
 
 pub use ids::*;
