@@ -1,9 +1,16 @@
-import { Browser, expect, Page, test } from '@playwright/test';
+import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
+
+// Every test's people leave when it ends, so rosters start empty.
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+});
 
 /** A signed-in user in their own browser context, on the live enterprise map. */
 async function onMap(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  contexts.push(context);
   const page = await context.newPage();
   await signIn(page, email);
   await openEnterpriseMap(page);
@@ -134,4 +141,21 @@ test('auto-layout rearranges the map for everyone and is undoable', async ({ bro
   await expect.poll(() => positions(a)).toBe(await positions(b));
   await a.getByRole('button', { name: 'Undo' }).click();
   await expect.poll(() => positions(b)).toBe(before);
+});
+
+test('follow a colleague\'s view, and bring everyone to yours', async ({ browser }) => {
+  const a = await onMap(browser, ADMIN);
+  const b = await onMap(browser, 'editor@northwind.example');
+  const viewBox = (page: Page) => page.locator('svg.strategy-map').getAttribute('viewBox');
+  await b.getByRole('button', { name: 'Follow Alex Morgan' }).click();
+  await a.getByRole('button', { name: 'Zoom in' }).click();
+  await a.getByRole('button', { name: 'Zoom in' }).click();
+  await expect.poll(() => viewBox(b)).toBe(await viewBox(a));
+  // B stops following (clicks the canvas background) and A summons everyone.
+  await b.getByRole('button', { name: 'Follow Alex Morgan' }).click();
+  await b.getByRole('button', { name: 'Fit', exact: true }).click();
+  expect(await viewBox(b)).not.toBe(await viewBox(a));
+  await a.getByRole('button', { name: 'Bring everyone here' }).click();
+  await expect.poll(() => viewBox(b)).toBe(await viewBox(a));
+  await expect(b.getByRole('alert')).toContainText('Alex Morgan brought everyone to their view');
 });
