@@ -6,7 +6,7 @@ use app::api::ApiError;
 use app::auth::MapWriter;
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{MapDocument, MapId, UserId};
-use app::store::{CommitError, Store};
+use app::store::{CommitError, Store, StoreError};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -145,15 +145,16 @@ impl Hub {
     }
 
     /// The room of a map, opened on first use at the map's current sequence.
-    pub async fn room(&self, map_id: MapId) -> Result<Arc<Room>, ApiError> {
+    pub async fn room(&self, map_id: MapId) -> Result<Arc<Room>, StoreError> {
         if let Some(room) = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned()) {
             return Ok(room);
         }
         let seq = self.store.map_seq(map_id).await?;
+        // A panic elsewhere cannot leave this map half-updated: entries are inserted whole.
         let mut rooms = self
             .rooms
             .lock()
-            .map_err(|_| ApiError::internal("room table poisoned"))?;
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let room = rooms
             .entry(map_id)
             .or_insert_with(|| {
@@ -184,10 +185,7 @@ impl Hub {
         op_id: Uuid,
         ops: Vec<Op>,
     ) -> Result<(Committed, bool), CommitError> {
-        let room = self
-            .room(map)
-            .await
-            .map_err(|e| CommitError::Store(app::store::StoreError::Conflict(e.to_string())))?;
+        let room = self.room(map).await?;
         let mut cache = room.doc.lock().await;
         let outcome = self
             .store

@@ -62,7 +62,10 @@ pub async fn map_socket(
     };
     let room = match state.hub.room(map_id).await {
         Ok(r) => r,
-        Err(e) => return (e.status(), e.to_string()).into_response(),
+        Err(e) => {
+            let e = app::api::ApiError::from(e);
+            return (e.status(), e.to_string()).into_response();
+        }
     };
     let conn = Connection::new(state.hub.clone(), state.store.clone(), room, user, role);
     upgrade
