@@ -401,8 +401,9 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
     Ok(())
 }
 
-/// The ops that undo `op`, computed against the document *before* `op` applied. Returns an
-/// empty list when `op` would not have applied.
+/// The ops that undo `op`, computed against the document *before* `op` applied. Only meaningful
+/// for an op that did apply (the replica records inverses of applied ops only); for a target
+/// missing from `before` it returns an empty list.
 pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
     match op {
         Op::Create { item } => match item {
