@@ -30,28 +30,10 @@ async fn run() -> Result<(), StartupError> {
             source,
         })?;
     tracing::info!("Cairn listening on http://{}", config.site_addr);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+    server::serve(listener, app(state))
         .await
         .map_err(|source| StartupError::Listen {
             addr: config.site_addr,
             source,
         })
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
 }

@@ -1,0 +1,626 @@
+//! Live-map benchmark: N simulated clients in one room over loopback.
+//!
+//! For each database (SQLite temp file, then a fresh PostgreSQL database) it loads the demo
+//! company, serves it in-process on 127.0.0.1:0 and, for each client count, connects N
+//! WebSocket clients to the enterprise map. Two phases per client count:
+//!
+//! * **latency**: every client moves one objective at a fixed rate (`--rate`, default 5/s);
+//!   latency = author's send → each *other* client receiving the `Ops` for that `op_id`.
+//! * **throughput**: every client sends as fast as the server's per-connection rate limit
+//!   allows (55/s, at most 16 unacknowledged); committed edits/s = acks / measured window.
+//!
+//! Plus a "commit ceiling": `Hub::commit` called directly by 8 tasks with no sockets.
+//!
+//! `cargo bench -p server --bench live -- [--quick] [--clients 10,50,200] [--rate 5]
+//!  [--db sqlite|postgres|both]`. PostgreSQL: `CAIRN_TEST_PG` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). Everything stays on loopback and stops by itself.
+
+use app::auth;
+use app::domain::ops::{self, ClientMsg, EntityKind, Field, Position, ServerMsg, PROTOCOL_VERSION};
+use app::domain::MapId;
+use app::store::Store;
+use futures_util::{SinkExt, StreamExt};
+use server::{demo, AppState, Config};
+use sqlx::{Connection, PgConnection};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use uuid::Uuid;
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const EDITOR: &str = "editor@northwind.example";
+/// Below the server's sustained per-connection limit (60 messages/s).
+const MAX_RATE: f64 = 55.0;
+/// Unacknowledged batches a client may have in flight in the throughput phase.
+const WINDOW: u32 = 16;
+
+#[derive(Clone)]
+struct Opts {
+    clients: Vec<usize>,
+    rate: f64,
+    warm: Duration,
+    measure: Duration,
+    drain: Duration,
+    sqlite: bool,
+    postgres: bool,
+}
+
+fn parse_opts() -> Opts {
+    let mut o = Opts {
+        clients: vec![10, 50, 200],
+        rate: 5.0,
+        warm: Duration::from_millis(1000),
+        measure: Duration::from_secs(5),
+        drain: Duration::from_secs(2),
+        sqlite: true,
+        postgres: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--quick" => {
+                o.warm = Duration::from_millis(500);
+                o.measure = Duration::from_secs(2);
+                o.drain = Duration::from_secs(1);
+            }
+            "--clients" => {
+                o.clients = args
+                    .next()
+                    .expect("--clients 10,50,200")
+                    .split(',')
+                    .map(|s| s.trim().parse().expect("a client count"))
+                    .collect();
+            }
+            "--rate" => o.rate = args.next().expect("--rate N").parse().expect("a rate"),
+            "--secs" => {
+                o.measure = Duration::from_secs_f64(
+                    args.next().expect("--secs N").parse().expect("seconds"),
+                )
+            }
+            "--db" => match args.next().as_deref() {
+                Some("sqlite") => o.postgres = false,
+                Some("postgres") | Some("pg") => o.sqlite = false,
+                Some("both") => {}
+                other => panic!("--db sqlite|postgres|both, not {other:?}"),
+            },
+            // `cargo bench` passes `--bench`; ignore it and anything unknown.
+            _ => {}
+        }
+    }
+    o
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases.
+// ---------------------------------------------------------------------------------------------
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+async fn open_sqlite() -> (Store, Cleanup) {
+    let dir = std::env::temp_dir().join(format!("cairn-bench-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/bench.db", dir.display());
+    (Store::open(&url).await.unwrap(), Cleanup::Dir(dir))
+}
+
+async fn open_postgres() -> (Store, Cleanup) {
+    let admin_url = std::env::var("CAIRN_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("cairn_bench_{}", Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url}: {e}"));
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b.to_string(), format!("?{q}")),
+        None => (admin_url.clone(), String::new()),
+    };
+    let cut = base.rfind('/').unwrap();
+    let url = format!("{}/{}{}", &base[..cut], name, query);
+    (
+        Store::open(&url).await.unwrap(),
+        Cleanup::Postgres { admin_url, name },
+    )
+}
+
+async fn cleanup(c: Cleanup) {
+    match c {
+        Cleanup::Dir(dir) => {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        Cleanup::Postgres { admin_url, name } => {
+            if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await;
+            }
+        }
+    }
+}
+
+async fn cookie_for(store: &Store, email: &str) -> String {
+    let (user, _) = store.user_with_hash(email).await.unwrap().unwrap();
+    let token = auth::random_secret();
+    store
+        .create_session(
+            &auth::secret_hash(&token),
+            user.id,
+            auth::now_seconds() + 3600,
+        )
+        .await
+        .unwrap();
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients.
+// ---------------------------------------------------------------------------------------------
+
+async fn join(addr: SocketAddr, map: MapId, cookie: &str) -> Ws {
+    let mut req = format!("ws://{addr}/ws/maps/{map}")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert(http::header::COOKIE, cookie.parse().unwrap());
+    // Browsers disable Nagle on WebSockets; so do the bench clients.
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
+        .await
+        .unwrap();
+    let hello = ClientMsg::Hello {
+        map_id: map,
+        last_seq: None,
+        protocol_version: PROTOCOL_VERSION,
+    };
+    ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
+        .await
+        .unwrap();
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a welcome within 10 s")
+            .expect("the socket stays open")
+            .unwrap();
+        if let Message::Text(t) = frame {
+            if let Ok(ServerMsg::Welcome { can_edit, .. }) = serde_json::from_str(t.as_str()) {
+                assert!(can_edit, "the bench users can edit");
+                return ws;
+            }
+        }
+    }
+}
+
+/// `op_id` layout: run (8 bits) | client (16) | sequence (32) | send time in ns since the
+/// phase start (64), so a receiver computes latency without shared state.
+fn op_id(run: u8, client: usize, seq: u32, ns: u64) -> Uuid {
+    Uuid::from_u128(
+        (u128::from(run) << 112)
+            | ((client as u128 & 0xffff) << 96)
+            | (u128::from(seq) << 64)
+            | u128::from(ns),
+    )
+}
+
+fn decode(id: Uuid) -> (u8, usize, u64) {
+    let v = id.as_u128();
+    ((v >> 112) as u8, ((v >> 96) & 0xffff) as usize, v as u64)
+}
+
+#[derive(Default)]
+struct Stats {
+    /// Latencies (µs) of deliveries of edits sent inside the measured window.
+    lat_us: Vec<u32>,
+    /// Edits sent inside the measured window.
+    sent: u64,
+    /// Acks received inside the measured window.
+    acks: u64,
+    rejects: u64,
+    resyncs: u64,
+}
+
+struct Phase {
+    map: MapId,
+    run: u8,
+    start: Instant,
+    warm: Duration,
+    measure: Duration,
+    drain: Duration,
+    rate: f64,
+    windowed: bool,
+}
+
+impl Phase {
+    fn in_window(&self, t: Duration) -> bool {
+        t >= self.warm && t < self.warm + self.measure
+    }
+}
+
+async fn client(
+    mut ws: Ws,
+    me: usize,
+    n: usize,
+    objective: Uuid,
+    phase: Arc<Phase>,
+) -> (Ws, Stats) {
+    let mut st = Stats::default();
+    let period = Duration::from_secs_f64(1.0 / phase.rate);
+    // Spread the clients' ticks over one period.
+    let offset = period.mul_f64(me as f64 / n as f64);
+    let mut tick = tokio::time::interval_at((phase.start + offset).into(), period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let send_end = phase.start + phase.warm + phase.measure;
+    let end = send_end + phase.drain;
+    let mut outstanding = 0u32;
+    // After a `Resync` the client says `Hello` again and pauses until the `Welcome`.
+    let mut welcomed = true;
+    let map = phase.map;
+    let mut seq = 0u32;
+    loop {
+        tokio::select! {
+            _ = tick.tick(), if Instant::now() < send_end => {
+                if !welcomed || (phase.windowed && outstanding >= WINDOW) {
+                    continue;
+                }
+                seq += 1;
+                let t = phase.start.elapsed();
+                let pos = Position { x: f64::from(seq % 800), y: (me % 600) as f64 };
+                let msg = ClientMsg::Mutate {
+                    op_id: op_id(phase.run, me, seq, t.as_nanos() as u64),
+                    ops: vec![ops::set(EntityKind::Objective, objective, Field::Position, pos)],
+                };
+                if ws.send(Message::text(serde_json::to_string(&msg).unwrap())).await.is_err() {
+                    break;
+                }
+                outstanding += 1;
+                if phase.in_window(t) {
+                    st.sent += 1;
+                }
+            }
+            frame = ws.next() => {
+                let Some(Ok(frame)) = frame else { break };
+                let Message::Text(text) = frame else { continue };
+                let now = phase.start.elapsed();
+                match serde_json::from_str::<ServerMsg>(text.as_str()) {
+                    Ok(ServerMsg::Ops { batch }) => {
+                        let (run, author, ns) = decode(batch.op_id);
+                        if run == phase.run && author != me {
+                            let sent = Duration::from_nanos(ns);
+                            if phase.in_window(sent) {
+                                let us = now.saturating_sub(sent).as_micros();
+                                st.lat_us.push(u32::try_from(us).unwrap_or(u32::MAX));
+                            }
+                        }
+                    }
+                    Ok(ServerMsg::Ack { .. }) => {
+                        outstanding = outstanding.saturating_sub(1);
+                        if phase.in_window(now) {
+                            st.acks += 1;
+                        }
+                    }
+                    Ok(ServerMsg::Reject { .. }) => {
+                        outstanding = outstanding.saturating_sub(1);
+                        st.rejects += 1;
+                    }
+                    Ok(ServerMsg::Resync) => {
+                        st.resyncs += 1;
+                        welcomed = false;
+                        outstanding = 0;
+                        let hello = ClientMsg::Hello {
+                            map_id: map,
+                            last_seq: None,
+                            protocol_version: PROTOCOL_VERSION,
+                        };
+                        if ws.send(Message::text(serde_json::to_string(&hello).unwrap())).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok(ServerMsg::Welcome { .. }) => welcomed = true,
+                    Ok(ServerMsg::Error { message, .. }) => {
+                        eprintln!("client {me}: server error: {message}");
+                    }
+                    _ => {}
+                }
+            }
+            _ = tokio::time::sleep_until(end.into()) => break,
+        }
+    }
+    (ws, st)
+}
+
+struct Row {
+    clients: usize,
+    offered: f64,
+    committed: f64,
+    p50: f64,
+    p99: f64,
+    delivered: u64,
+    expected: u64,
+    rejects: u64,
+    resyncs: u64,
+}
+
+fn pct(sorted: &[u32], p: usize) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = (sorted.len() * p / 100).min(sorted.len() - 1);
+    f64::from(sorted[i]) / 1000.0
+}
+
+async fn run_phase(sockets: Vec<Ws>, objectives: &[Uuid], phase: Phase) -> (Vec<Ws>, Row) {
+    let n = sockets.len();
+    let phase = Arc::new(phase);
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .enumerate()
+        .map(|(i, ws)| {
+            tokio::spawn(client(
+                ws,
+                i,
+                n,
+                objectives[i % objectives.len()],
+                phase.clone(),
+            ))
+        })
+        .collect();
+    let mut sockets = Vec::with_capacity(n);
+    let mut all = Stats::default();
+    for t in tasks {
+        let (ws, st) = t.await.unwrap();
+        sockets.push(ws);
+        all.lat_us.extend(st.lat_us);
+        all.sent += st.sent;
+        all.acks += st.acks;
+        all.rejects += st.rejects;
+        all.resyncs += st.resyncs;
+    }
+    all.lat_us.sort_unstable();
+    let secs = phase.measure.as_secs_f64();
+    let row = Row {
+        clients: n,
+        offered: all.sent as f64 / secs,
+        committed: all.acks as f64 / secs,
+        p50: pct(&all.lat_us, 50),
+        p99: pct(&all.lat_us, 99),
+        delivered: all.lat_us.len() as u64,
+        expected: all.sent * (n as u64 - 1),
+        rejects: all.rejects,
+        resyncs: all.resyncs,
+    };
+    (sockets, row)
+}
+
+/// `Hub::commit` from 8 tasks for `secs`, no sockets: the commit pipeline's own ceiling.
+async fn commit_ceiling(
+    hub: &Arc<server::hub::Hub>,
+    map: MapId,
+    author: app::domain::UserId,
+    objectives: &[Uuid],
+    secs: Duration,
+) -> f64 {
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|k| {
+            let hub = hub.clone();
+            let obj = objectives[k % objectives.len()];
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                let mut i = 0u32;
+                while start.elapsed() < secs {
+                    i += 1;
+                    let op = ops::set(
+                        EntityKind::Objective,
+                        obj,
+                        Field::Position,
+                        Position {
+                            x: f64::from(i % 800),
+                            y: k as f64,
+                        },
+                    );
+                    if hub
+                        .commit(map, author, Uuid::new_v4(), vec![op])
+                        .await
+                        .is_ok()
+                    {
+                        done += 1;
+                    }
+                }
+                done
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    total as f64 / start.elapsed().as_secs_f64()
+}
+
+struct DbResult {
+    name: &'static str,
+    latency: Vec<Row>,
+    throughput: Vec<Row>,
+    ceiling: f64,
+}
+
+async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -> DbResult {
+    demo::load(
+        &store,
+        demo::DEMO_ADMIN_EMAIL,
+        demo::DEMO_PASSWORD,
+        "2026-10".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let (_, summary) = store
+        .map_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m.name.starts_with("Northwind"))
+        .expect("the demo has an enterprise map");
+    let map = summary.id;
+    let doc = store.map_document(map).await.unwrap();
+    let objectives: Vec<Uuid> = doc.objectives.iter().map(|o| o.id.0).collect();
+
+    let config = Config::from_lookup(|_| None).unwrap();
+    let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    let state = AppState::new(store.clone(), &config, hub.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::app(state);
+    // Served exactly as `main.rs` serves (TCP_NODELAY on).
+    let serve = tokio::spawn(async move {
+        let _ = server::serve(listener, router).await;
+    });
+
+    let max_n = opts.clients.iter().copied().max().unwrap_or(0);
+    let mut cookies = Vec::with_capacity(max_n);
+    for i in 0..max_n {
+        let email = if i % 2 == 0 {
+            EDITOR
+        } else {
+            demo::DEMO_ADMIN_EMAIL
+        };
+        cookies.push(cookie_for(&store, email).await);
+    }
+
+    let mut latency = Vec::new();
+    let mut throughput = Vec::new();
+    for &n in &opts.clients {
+        let mut sockets = Vec::with_capacity(n);
+        for cookie in &cookies[..n] {
+            sockets.push(join(addr, map, cookie).await);
+        }
+        for (rate, windowed) in [(opts.rate, false), (MAX_RATE, true)] {
+            *run = run.wrapping_add(1);
+            let phase = Phase {
+                map,
+                run: *run,
+                start: Instant::now() + Duration::from_millis(200),
+                warm: opts.warm,
+                measure: opts.measure,
+                drain: opts.drain,
+                rate,
+                windowed,
+            };
+            let (s, row) = run_phase(sockets, &objectives, phase).await;
+            sockets = s;
+            eprintln!(
+                "{name} n={n} rate={rate}/s: p50 {:.2} ms p99 {:.2} ms, {:.0} committed/s",
+                row.p50, row.p99, row.committed
+            );
+            if windowed {
+                throughput.push(row);
+            } else {
+                latency.push(row);
+            }
+        }
+        for mut ws in sockets {
+            let _ = ws.close(None).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let author = store.user_with_hash(EDITOR).await.unwrap().unwrap().0.id;
+    let ceiling = commit_ceiling(
+        &hub,
+        map,
+        author,
+        &objectives,
+        opts.measure.min(Duration::from_secs(3)),
+    )
+    .await;
+    eprintln!("{name} commit ceiling: {ceiling:.0}/s");
+    serve.abort();
+    DbResult {
+        name,
+        latency,
+        throughput,
+        ceiling,
+    }
+}
+
+fn print(results: &[DbResult], opts: &Opts) {
+    println!(
+        "\n### Latency phase: {} moves/s per client, {:.1} s measured\n",
+        opts.rate,
+        opts.measure.as_secs_f64()
+    );
+    println!("| DB | clients | edits sent/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in results {
+        for row in &r.latency {
+            println!(
+                "| {} | {} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
+                r.name,
+                row.clients,
+                row.offered,
+                row.p50,
+                row.p99,
+                row.delivered,
+                row.expected,
+                row.rejects,
+                row.resyncs
+            );
+        }
+    }
+    println!(
+        "\n### Throughput phase: each client up to {MAX_RATE}/s (server limit 60/s), ≤ {WINDOW} in flight\n"
+    );
+    println!("| DB | clients | edits sent/s | committed edits/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in results {
+        for row in &r.throughput {
+            println!(
+                "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
+                r.name,
+                row.clients,
+                row.offered,
+                row.committed,
+                row.p50,
+                row.p99,
+                row.delivered,
+                row.expected,
+                row.rejects,
+                row.resyncs
+            );
+        }
+    }
+    println!("\n### Commit ceiling: `Hub::commit` from 8 tasks, no sockets\n");
+    println!("| DB | committed edits/s |");
+    println!("|---|---:|");
+    for r in results {
+        println!("| {} | {:.0} |", r.name, r.ceiling);
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let opts = parse_opts();
+    let mut run = 0u8;
+    let mut results = Vec::new();
+    if opts.sqlite {
+        let (store, c) = open_sqlite().await;
+        results.push(bench_db("SQLite", store.clone(), &opts, &mut run).await);
+        drop(store);
+        cleanup(c).await;
+    }
+    if opts.postgres {
+        let (store, c) = open_postgres().await;
+        results.push(bench_db("PostgreSQL", store.clone(), &opts, &mut run).await);
+        store.close().await;
+        cleanup(c).await;
+    }
+    print(&results, &opts);
+}
