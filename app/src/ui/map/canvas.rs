@@ -44,13 +44,34 @@ pub fn run_edit(state: MapState, ops: Vec<Op>) {
 fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
     let r = svg.get_bounding_client_rect();
     let v = state.view.get_untracked();
-    let scale = (r.width() / v.w).min(r.height() / v.h).max(1e-6);
+    let scale = pixel_scale(svg, v);
     let ox = (r.width() - v.w * scale) / 2.0;
     let oy = (r.height() - v.h * scale) / 2.0;
     Point {
         x: v.x + (client_x - r.left() - ox) / scale,
         y: v.y + (client_y - r.top() - oy) / scale,
     }
+}
+
+/// The canvas an event happened on and the pointer's place on the map.
+fn event_point(
+    state: MapState,
+    ev: &leptos::web_sys::MouseEvent,
+) -> Option<(leptos::web_sys::Element, Point)> {
+    let svg = svg_of(ev)?;
+    let p = to_map(
+        state,
+        f64::from(ev.client_x()),
+        f64::from(ev.client_y()),
+        &svg,
+    );
+    Some((svg, p))
+}
+
+/// Screen pixels per map unit for `view` on `svg` (the SVG keeps its aspect ratio).
+fn pixel_scale(svg: &leptos::web_sys::Element, view: View) -> f64 {
+    let r = svg.get_bounding_client_rect();
+    (r.width() / view.w).min(r.height() / view.h).max(1e-6)
 }
 
 fn svg_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::Element> {
@@ -224,13 +245,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         if ev.button() != 0 {
             return;
         }
-        let Some(svg) = svg_of(&ev) else { return };
-        let p = to_map(
-            state,
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            &svg,
-        );
+        let Some((svg, p)) = event_point(state, &ev) else {
+            return;
+        };
         let hit = state.doc.with_untracked(|d| objective_at(d, p));
         let editable = state.can_edit.get_untracked();
         match hit {
@@ -275,13 +292,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     };
 
     let on_pointer_move = move |ev: leptos::web_sys::PointerEvent| {
-        let Some(svg) = svg_of(&ev) else { return };
-        let p = to_map(
-            state,
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            &svg,
-        );
+        let Some((svg, p)) = event_point(state, &ev) else {
+            return;
+        };
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => drag.set(Some(Drag::Move {
                 ids,
@@ -296,10 +309,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 start_client,
                 start_view,
             }) => {
-                let r = svg.get_bounding_client_rect();
-                let scale = (r.width() / start_view.w)
-                    .min(r.height() / start_view.h)
-                    .max(1e-6);
+                let scale = pixel_scale(&svg, start_view);
                 let dx = (f64::from(ev.client_x()) - start_client.0) / scale;
                 let dy = (f64::from(ev.client_y()) - start_client.1) / scale;
                 state.view.set(View {
@@ -314,13 +324,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     };
 
     let on_pointer_up = move |ev: leptos::web_sys::PointerEvent| {
-        let Some(svg) = svg_of(&ev) else { return };
-        let p = to_map(
-            state,
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            &svg,
-        );
+        let Some((svg, p)) = event_point(state, &ev) else {
+            return;
+        };
         let _ = svg.release_pointer_capture(ev.pointer_id());
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => {
@@ -374,13 +380,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         if !state.can_edit.get_untracked() {
             return;
         }
-        let Some(svg) = svg_of(&ev) else { return };
-        let p = to_map(
-            state,
-            f64::from(ev.client_x()),
-            f64::from(ev.client_y()),
-            &svg,
-        );
+        let Some((_, p)) = event_point(state, &ev) else {
+            return;
+        };
         if let Some(id) = state.doc.with_untracked(|d| objective_at(d, p)) {
             state.editing.set(Some(id));
             return;
@@ -403,8 +405,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             let factor = if ev.delta_y() > 0.0 { 1.1 } else { 1.0 / 1.1 };
             state.view.set(zoom_about(v, p, factor));
         } else {
-            let r = svg.get_bounding_client_rect();
-            let scale = (r.width() / v.w).min(r.height() / v.h).max(1e-6);
+            let scale = pixel_scale(&svg, v);
             state.view.set(View {
                 x: v.x + ev.delta_x() / scale,
                 y: v.y + ev.delta_y() / scale,
@@ -661,8 +662,7 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
                     <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" aria-label="Drag to link"
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
                             ev.stop_propagation();
-                            if let Some(svg) = svg_of(&ev) {
-                                let p = to_map(state, f64::from(ev.client_x()), f64::from(ev.client_y()), &svg);
+                            if let Some((svg, p)) = event_point(state, &ev) {
                                 let _ = svg.set_pointer_capture(ev.pointer_id());
                                 drag.set(Some(Drag::Link { from: id, current: p }));
                             }
