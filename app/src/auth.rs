@@ -24,6 +24,26 @@ pub struct ServerContext {
     pub secure_cookies: bool,
     /// The one write path for map content (commits, then tells every live client).
     pub maps: std::sync::Arc<dyn MapWriter>,
+    /// The one write path for actuals and targets (commits, then tells every live screen).
+    pub data: std::sync::Arc<dyn DataWriter>,
+}
+
+/// Commits a batch of actuals and targets and announces the maps whose scores changed.
+/// Implemented by the server's hub; the grid, target editor, imports and REST all write
+/// through it, so open maps and dashboards update without a reload.
+pub trait DataWriter: Send + Sync {
+    /// Validates and commits `batch` in one transaction by `author`.
+    fn write_data(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>>
+                + Send
+                + '_,
+        >,
+    >;
 }
 
 /// Commits a batch of ops on a map and publishes it to live clients. Implemented by the
@@ -154,6 +174,58 @@ pub async fn authorize(
             )))
         }
     }
+}
+
+/// The data-entry check for a whole batch: actuals need the contributor role on the measure's
+/// unit *or* being the measure's data owner (with any role there); targets need the editor role.
+/// Unknown measures are a 404; the first refusal is a 403 naming the measure.
+pub async fn authorize_data(
+    store: &Store,
+    user: &User,
+    batch: &crate::domain::DataBatch,
+) -> Result<(), ApiError> {
+    let ids = batch.measure_ids();
+    let scopes = store.measure_scopes(&ids).await?;
+    let parents = store.unit_parents().await?;
+    let grants = store.grants_of(user.id).await?;
+    let role = |unit| effective_role(user.id, unit, &parents, &grants);
+    let scope = |id: &crate::domain::MeasureId| {
+        scopes
+            .get(id)
+            .ok_or_else(|| ApiError::NotFound(format!("measure {id}")))
+    };
+    let actual_ids = batch
+        .actuals
+        .iter()
+        .map(|a| a.measure_id)
+        .chain(batch.clear_actuals.iter().map(|c| c.measure_id));
+    for id in actual_ids {
+        let s = scope(&id)?;
+        if !crate::domain::role::may_enter_data(
+            role(s.org_unit_id),
+            s.data_owner_id == Some(user.id),
+        ) {
+            return Err(ApiError::Forbidden(format!(
+                "You cannot enter data for “{}”: that needs the contributor role on its unit, or being its data owner.",
+                s.name
+            )));
+        }
+    }
+    let target_ids = batch
+        .targets
+        .iter()
+        .map(|t| t.measure_id)
+        .chain(batch.clear_targets.iter().map(|c| c.measure_id));
+    for id in target_ids {
+        let s = scope(&id)?;
+        if !role(s.org_unit_id).is_some_and(|r| r.allows(Action::Edit)) {
+            return Err(ApiError::Forbidden(format!(
+                "You cannot set targets of “{}”: that needs the editor role on its unit.",
+                s.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -324,6 +324,7 @@ fn start_doc() -> MapDocument {
         period_start: Period::new(2026, 1).expect("valid period"),
         period_end: Period::new(2026, 12).expect("valid period"),
         status: MapStatus::Draft,
+        health_off: Vec::new(),
     };
     let perspectives = DEFAULT_PERSPECTIVES
         .iter()
@@ -333,6 +334,7 @@ fn start_doc() -> MapDocument {
             map_id: map.id,
             name: (*name).into(),
             rank,
+            weight: 1.0,
         })
         .collect::<Vec<_>>();
     let themes = [("Growth", "#16a34a"), ("Efficiency", "#2563eb")]
@@ -360,6 +362,8 @@ fn start_doc() -> MapDocument {
             owner_id: None,
             x: 100.0 * i as f64,
             y: 50.0,
+            weight: 1.0,
+            rollup: Default::default(),
         })
         .collect();
     let links = [(2, 1), (1, 0)]
@@ -383,6 +387,7 @@ fn start_doc() -> MapDocument {
         links,
         people: vec![],
         alignments: vec![],
+        measures: Vec::new(),
     }
 }
 
@@ -470,6 +475,8 @@ impl Edit {
                     owner_id: None,
                     x: f64::from(x),
                     y: f64::from(y),
+                    weight: 1.0,
+                    rollup: Default::default(),
                 }),
             },
             Edit::Title { obj, title } => set(

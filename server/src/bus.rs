@@ -11,6 +11,14 @@ use tokio::sync::broadcast;
 
 /// The channel name used on PostgreSQL.
 pub const CHANNEL: &str = "cairn_map_ops";
+/// The channel on which instances announce that a map's scores changed (new data).
+pub const SCORES_CHANNEL: &str = "cairn_scores";
+
+/// New actuals or targets changed a map's scores; payload `{map_id}`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct ScoresChanged {
+    pub map_id: MapId,
+}
 
 /// A map's sequence moved to `seq`. `batch` rides along only inside one process.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -25,6 +33,8 @@ pub struct MapChanged {
 #[derive(Clone, Debug)]
 pub enum BusMessage {
     Changed(MapChanged),
+    /// A map's data changed: screens showing its scores re-read them.
+    Scores(ScoresChanged),
     /// The listener lost and regained its connection: notifications may have been missed, so
     /// every room re-reads its op log.
     Reconnected,
@@ -34,6 +44,9 @@ pub enum BusMessage {
 pub trait Bus: Send + Sync {
     /// Announces a committed batch.
     fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// Announces new data on a map.
+    fn publish_scores(&self, event: ScoresChanged)
+        -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// A stream of announcements (from this and, with PostgreSQL, every other instance).
     fn subscribe(&self) -> broadcast::Receiver<BusMessage>;
 }
@@ -64,6 +77,14 @@ impl Bus for InProcessBus {
         Box::pin(async {})
     }
 
+    fn publish_scores(
+        &self,
+        event: ScoresChanged,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let _ = self.tx.send(BusMessage::Scores(event));
+        Box::pin(async {})
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
         self.tx.subscribe()
     }
@@ -84,17 +105,26 @@ impl PgBus {
             .await?;
         let local = broadcast::channel(4096).0;
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
-        listener.listen(CHANNEL).await?;
+        listener.listen_all([CHANNEL, SCORES_CHANNEL]).await?;
         let tx = local.clone();
         tokio::spawn(async move {
             loop {
                 match listener.try_recv().await {
-                    Ok(Some(note)) => match serde_json::from_str::<MapChanged>(note.payload()) {
-                        Ok(ev) => {
-                            let _ = tx.send(BusMessage::Changed(ev));
+                    Ok(Some(note)) => {
+                        let message = if note.channel() == SCORES_CHANNEL {
+                            serde_json::from_str::<ScoresChanged>(note.payload())
+                                .map(BusMessage::Scores)
+                        } else {
+                            serde_json::from_str::<MapChanged>(note.payload())
+                                .map(BusMessage::Changed)
+                        };
+                        match message {
+                            Ok(m) => {
+                                let _ = tx.send(m);
+                            }
+                            Err(e) => tracing::warn!("ignoring a malformed notification: {e}"),
                         }
-                        Err(e) => tracing::warn!("ignoring a malformed notification: {e}"),
-                    },
+                    }
                     // The connection dropped and was re-established: catch up from the op log.
                     Ok(None) => {
                         tracing::warn!(
@@ -126,6 +156,27 @@ impl Bus for PgBus {
                 .await
             {
                 tracing::error!("could not notify other instances: {e}");
+            }
+        })
+    }
+
+    fn publish_scores(
+        &self,
+        event: ScoresChanged,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            // Only through NOTIFY: this instance hears its own notification like the others,
+            // and a score change carries nothing that needs ordering against ops.
+            let payload = serde_json::json!({ "map_id": event.map_id }).to_string();
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(SCORES_CHANNEL)
+                .bind(payload)
+                .execute(&self.pool)
+                .await
+            {
+                tracing::error!("could not notify other instances of new data: {e}");
+                // At least this instance's screens update.
+                let _ = self.local.send(BusMessage::Scores(event));
             }
         })
     }

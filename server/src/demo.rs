@@ -1271,6 +1271,10 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
             data_owner_id: person(spec.owner),
             baseline: Some(spec.baseline),
             weight: spec.weight,
+            scoring: Default::default(),
+            aggregation: Default::default(),
+            formula: String::new(),
+            missing_data: Default::default(),
         };
         let (t, a) = series(spec, index, &measure, today);
         targets.extend(t);
@@ -1376,6 +1380,7 @@ fn build_map(
         period_start: Period::new(2025, 1).unwrap_or(today),
         period_end: Period::new(2027, 12).unwrap_or(today),
         status: MapStatus::Active,
+        health_off: Vec::new(),
     };
     let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
         .iter()
@@ -1385,6 +1390,7 @@ fn build_map(
             map_id: map.id,
             name: (*name).into(),
             rank: rank as i32,
+            weight: 1.0,
         })
         .collect();
     let themes: Vec<Theme> = spec
@@ -1416,6 +1422,8 @@ fn build_map(
             owner_id: person(o.owner),
             x: centre.x,
             y: centre.y,
+            weight: 1.0,
+            rollup: Default::default(),
         };
         keys.insert(o.key, objective.id);
         objectives.push(objective);

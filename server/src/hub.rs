@@ -1,11 +1,11 @@
 //! Live rooms, one per open map: the cached document, the commit path for edits, the fan-out
 //! of committed batches (in sequence order) and presence to every connection in the room.
 
-use crate::bus::{Bus, BusMessage, MapChanged};
+use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::MapWriter;
+use app::auth::{DataWriter, MapWriter};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
-use app::domain::{MapDocument, MapId, UserId};
+use app::domain::{DataBatch, DataOutcome, MapDocument, MapId, UserId};
 use app::store::{CommitError, Store, StoreError};
 use std::collections::HashMap;
 use std::future::Future;
@@ -131,6 +131,12 @@ impl Hub {
                     room.relay(&self.store, Some(seq), batch).await;
                 }
             }
+            BusMessage::Scores(ScoresChanged { map_id }) => {
+                let room = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned());
+                if let Some(room) = room {
+                    room.broadcast(ServerMsg::ScoresChanged { map_id });
+                }
+            }
             BusMessage::Reconnected => {
                 let rooms: Vec<_> = self
                     .rooms
@@ -202,6 +208,24 @@ impl Hub {
             self.bus.publish(event).await;
         }
         Ok((outcome.committed, outcome.duplicate))
+    }
+}
+
+impl DataWriter for Hub {
+    fn write_data(
+        &self,
+        batch: DataBatch,
+        author: Option<UserId>,
+    ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
+        Box::pin(async move {
+            let outcome = self.store.write_data(&batch, author).await?;
+            for map_id in &outcome.maps {
+                self.bus
+                    .publish_scores(ScoresChanged { map_id: *map_id })
+                    .await;
+            }
+            Ok(outcome)
+        })
     }
 }
 

@@ -111,6 +111,7 @@ impl AppState {
             store: self.store.clone(),
             secure_cookies: self.secure_cookies,
             maps: self.hub.clone(),
+            data: self.hub.clone(),
         }
     }
 }
@@ -335,14 +336,7 @@ pub async fn bootstrap(store: &Store, config: &Config) -> Result<(), StartupErro
 }
 
 /// This month: the demo's actuals run up to it.
-pub fn current_period() -> app::domain::Period {
-    use chrono::Datelike;
-    let now = chrono::Utc::now();
-    app::domain::Period::new(now.year(), now.month() as u8).unwrap_or_else(|| {
-        app::domain::Period::new(2026, 1)
-            .unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
-    })
-}
+pub use app::store::current_period;
 
 async fn create_first_admin(
     store: &Store,

@@ -332,6 +332,8 @@ fn new_objective(doc: &MapDocument, title: &str) -> Objective {
         owner_id: None,
         x: 420.0,
         y: 180.0,
+        weight: 1.0,
+        rollup: Default::default(),
     }
 }
 

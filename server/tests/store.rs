@@ -47,6 +47,7 @@ async fn map_on(store: &Store, unit: OrgUnitId, name: &str) -> MapDocument {
         period_start: period("2026-01"),
         period_end: period("2026-12"),
         status: MapStatus::Draft,
+        health_off: Vec::new(),
     };
     store.create_map(&m, None).await.unwrap();
     store.map_document(m.id).await.unwrap()
@@ -63,6 +64,8 @@ fn objective(doc: &MapDocument, rank: usize, title: &str) -> Objective {
         owner_id: None,
         x: 300.0,
         y: 100.0 + 180.0 * rank as f64,
+        weight: 1.0,
+        rollup: Default::default(),
     }
 }
 
@@ -292,6 +295,10 @@ both_databases!(actuals_upsert_and_scorecard_reads_latest, |db: Arc<
         data_owner_id: None,
         baseline: Some(70.0),
         weight: 1.0,
+        scoring: Default::default(),
+        aggregation: Default::default(),
+        formula: String::new(),
+        missing_data: Default::default(),
     };
     db.store.create_measure(&m, None).await.unwrap();
     let mut tx = db.store.begin().await.unwrap();

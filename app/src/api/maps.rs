@@ -114,6 +114,7 @@ pub async fn create_map(
                 period_start: parse(&period_start)?,
                 period_end: parse(&period_end)?,
                 status: MapStatus::Draft,
+                health_off: Vec::new(),
             };
             ctx.store.create_map(&map, Some(user.id)).await?;
             Ok(map.id)
@@ -147,6 +148,8 @@ pub async fn create_objective(
                 owner_id: None,
                 x,
                 y,
+                weight: 1.0,
+                rollup: Default::default(),
             };
             // Through the live write path, so every open map sees it at once.
             let op = ops::Op::Create {

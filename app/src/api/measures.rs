@@ -1,15 +1,23 @@
-//! Data entry for measures.
+//! Data entry and scores: actuals and targets through the one data path, the scores of a map
+//! for any span, and the "why" behind any status.
 
 use super::ApiError;
+use crate::domain::scores::{MapScores, Subject, Why};
 #[allow(unused_imports)]
 use crate::domain::Action;
 use crate::domain::*;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::ssr;
 
-/// Records this period's actual of a measure (contributors and up on the measure's unit).
+/// The most spans of history one request may ask for (a sparkline shows 12).
+pub const MAX_HISTORY: u8 = 36;
+
+/// Records one period's actual of a measure (contributors on the measure's unit, or its data
+/// owner). Goes through the data path, so open maps and dashboards update.
 #[server(prefix = "/api", endpoint = "record_actual", output = super::TextJson)]
 pub async fn record_actual(
     measure_id: MeasureId,
@@ -17,28 +25,189 @@ pub async fn record_actual(
     value: f64,
     note: String,
 ) -> Result<(), ApiError> {
+    let period = parse_period(&period)?;
+    let batch = DataBatch {
+        actuals: vec![Actual {
+            measure_id,
+            period,
+            value,
+            note,
+            entered_by: None,
+            entered_at: String::new(),
+            source: DataSource::Manual,
+        }],
+        ..DataBatch::default()
+    };
+    save_data(batch).await.map(|_| ())
+}
+
+/// Commits actuals and targets (the grid, the target editor) in one transaction. Who entered
+/// them and when is set by the server; the source is "manual".
+#[server(prefix = "/api", endpoint = "save_data", input = Json, output = super::TextJson)]
+pub async fn save_data(batch: DataBatch) -> Result<DataOutcome, ApiError> {
     ssr::reply(
         async move {
+            let (ctx, user) = ssr::require_user().await?;
+            let batch = stamped(batch, user.id, DataSource::Manual);
+            crate::auth::authorize_data(&ctx.store, &user, &batch).await?;
+            if batch.is_empty() {
+                return Ok(DataOutcome::default());
+            }
+            ctx.data.write_data(batch, Some(user.id)).await
+        }
+        .await,
+    )
+}
+
+/// A batch with its provenance set by the server: the signed-in author, now, and `source`.
+#[cfg(feature = "ssr")]
+pub fn stamped(mut batch: DataBatch, author: UserId, source: DataSource) -> DataBatch {
+    let now = crate::store::now_text();
+    for a in &mut batch.actuals {
+        a.entered_by = Some(author);
+        a.entered_at = now.clone();
+        a.source = source;
+    }
+    batch
+}
+
+/// "month", "quarter" or "year" and a period inside it, as the period pickers send them.
+#[cfg(feature = "ssr")]
+fn parse_span(kind: &str, period: &str) -> Result<scoring::Span, ApiError> {
+    Ok(scoring::Span::of_kind(kind, parse_period(period)?))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_period(text: &str) -> Result<Period, ApiError> {
+    text.parse()
+        .map_err(|e: period::PeriodParseError| ApiError::BadInput(e.to_string()))
+}
+
+/// The scores of a map for the span of `kind` holding `period`, preceded by up to `history`
+/// earlier spans of the same kind (oldest first; the requested span is last).
+#[server(prefix = "/api", endpoint = "get_scores", output = super::TextJson)]
+pub async fn get_scores(
+    map_id: MapId,
+    kind: String,
+    period: String,
+    history: u8,
+) -> Result<Vec<MapScores>, ApiError> {
+    ssr::reply(
+        async move {
+            let span = parse_span(&kind, &period)?;
             let (ctx, _) = ssr::require_user().await?;
-            let map = ctx
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            let (_, model) = ctx
                 .store
-                .map(ctx.store.map_of_measure(measure_id).await?)
+                .score_model(map_id, crate::store::current_period())
                 .await?;
-            let (_, user, _) = ssr::require(map.org_unit_id, Action::EnterData).await?;
-            let period: Period = period
-                .parse()
-                .map_err(|e: period::PeriodParseError| ApiError::BadInput(e.to_string()))?;
-            let actual = Actual {
-                measure_id,
-                period,
-                value,
-                note,
-                entered_by: Some(user.id),
-                entered_at: crate::store::now_text(),
-                source: DataSource::Manual,
+            let back = i32::from(history.min(MAX_HISTORY));
+            let spans: Vec<scoring::Span> = (-back..=0).map(|n| span.shift(n)).collect();
+            Ok(model.history(&spans))
+        }
+        .await,
+    )
+}
+
+/// Why something has its status in a span: inputs, arithmetic, rule.
+#[server(prefix = "/api", endpoint = "explain_score", input = Json, output = super::TextJson)]
+pub async fn explain_score(
+    map_id: MapId,
+    kind: String,
+    period: String,
+    subject: Subject,
+) -> Result<Why, ApiError> {
+    ssr::reply(
+        async move {
+            let span = parse_span(&kind, &period)?;
+            let (ctx, _) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            let (_, model) = ctx
+                .store
+                .score_model(map_id, crate::store::current_period())
+                .await?;
+            model
+                .explain(span, subject)
+                .ok_or_else(|| ApiError::NotFound("item".into()))
+        }
+        .await,
+    )
+}
+
+/// A measure in the data-entry grid, with what the signed-in user may do to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GridMeasure {
+    pub measure: Measure,
+    pub objective_title: String,
+    /// The user may enter its actuals (contributor on the unit, or its data owner).
+    pub may_enter: bool,
+}
+
+/// Everything the data-entry grid and the target editor show for a span of months.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataGrid {
+    pub map: StrategyMap,
+    pub org_unit: OrgUnit,
+    pub from: Period,
+    pub to: Period,
+    pub measures: Vec<GridMeasure>,
+    pub actuals: Vec<Actual>,
+    pub targets: Vec<Target>,
+    /// The user may set targets (editor on the unit).
+    pub may_set_targets: bool,
+    /// The server's current month, so the grid can open on it.
+    pub today: Period,
+}
+
+/// The longest span the grid shows at once.
+pub const MAX_GRID_MONTHS: i32 = 60;
+
+/// The measures, actuals and targets of a map for the months `from`..=`to`.
+#[server(prefix = "/api", endpoint = "get_data_grid", output = super::TextJson)]
+pub async fn get_data_grid(map_id: MapId, from: String, to: String) -> Result<DataGrid, ApiError> {
+    ssr::reply(
+        async move {
+            let (from, to) = (parse_period(&from)?, parse_period(&to)?);
+            let months = from.months_until(to);
+            if !(0..MAX_GRID_MONTHS).contains(&months) {
+                return Err(ApiError::BadInput(format!(
+                    "Choose a span of 1 to {MAX_GRID_MONTHS} months, starting before it ends."
+                )));
+            }
+            let (ctx, user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            let (_, _, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let doc = ctx.store.map_document(map_id).await?;
+            let title_of = |o: ObjectiveId| {
+                doc.objectives
+                    .iter()
+                    .find(|x| x.id == o)
+                    .map(|x| x.title.clone())
+                    .unwrap_or_default()
             };
-            ctx.store.record_actual(&actual).await?;
-            Ok(())
+            let measures = doc
+                .measures
+                .iter()
+                .map(|m| GridMeasure {
+                    measure: m.clone(),
+                    objective_title: title_of(m.objective_id),
+                    may_enter: m.data_source != DataSource::Formula
+                        && role::may_enter_data(Some(role), m.data_owner_id == Some(user.id)),
+                })
+                .collect();
+            Ok(DataGrid {
+                actuals: ctx.store.actuals_between(map_id, from, to).await?,
+                targets: ctx.store.targets_between(map_id, from, to).await?,
+                may_set_targets: role.allows(Action::Edit),
+                today: crate::store::current_period(),
+                map: doc.map.clone(),
+                org_unit: doc.org_unit.clone(),
+                from,
+                to,
+                measures,
+            })
         }
         .await,
     )

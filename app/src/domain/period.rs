@@ -20,7 +20,16 @@ pub struct PeriodParseError(pub String);
 impl Period {
     /// A period from year and month (1–12); `None` for a month outside 1–12 or a year outside 1900–2999.
     pub fn new(year: i32, month: u8) -> Option<Self> {
-        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Self { year, month })
+        Self::new_const(year, month)
+    }
+
+    /// [`Period::new`], usable in constants.
+    pub const fn new_const(year: i32, month: u8) -> Option<Self> {
+        if month >= 1 && month <= 12 && year >= 1900 && year <= 2999 {
+            Some(Self { year, month })
+        } else {
+            None
+        }
     }
 
     /// The year.

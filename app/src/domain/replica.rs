@@ -295,6 +295,9 @@ fn describe(op: &Op) -> String {
         } => {
             format!("restore perspective \u{201c}{}\u{201d}", p.name)
         }
+        Op::Create {
+            item: NewEntity::Measure(m),
+        } => format!("restore measure \u{201c}{}\u{201d}", m.name),
         // ASCII-only case mapping keeps Unicode case tables out of the browser bundle.
         Op::Set { entity, field, .. } => {
             format!(
@@ -337,6 +340,7 @@ mod tests {
             period_start: Period::new(2026, 1).unwrap(),
             period_end: Period::new(2026, 12).unwrap(),
             status: MapStatus::Draft,
+            health_off: Vec::new(),
         };
         let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
             .iter()
@@ -346,6 +350,7 @@ mod tests {
                 map_id: map.id,
                 name: (*name).into(),
                 rank,
+                weight: 1.0,
             })
             .collect();
         let themes: Vec<Theme> = ["Growth", "Efficiency"]
@@ -372,6 +377,7 @@ mod tests {
                 links: vec![],
                 people: vec![],
                 alignments: vec![],
+                measures: Vec::new(),
             },
         }
     }
@@ -387,6 +393,8 @@ mod tests {
             owner_id: None,
             x: 10.0,
             y: 20.0,
+            weight: 1.0,
+            rollup: Default::default(),
         }
     }
 

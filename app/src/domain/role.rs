@@ -124,6 +124,15 @@ pub fn effective_role(
     best
 }
 
+/// Whether someone may enter actuals for a measure: contributors (and up) on its unit may, and
+/// so may its data owner with any role there — the person who owns a number reports it.
+pub fn may_enter_data(role_on_unit: Option<Role>, is_data_owner: bool) -> bool {
+    match role_on_unit {
+        Some(r) => r.allows(Action::EnterData) || is_data_owner,
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +197,14 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("owner".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn data_owners_and_contributors_may_enter_data() {
+        assert!(may_enter_data(Some(Role::Contributor), false));
+        assert!(may_enter_data(Some(Role::Admin), false));
+        assert!(!may_enter_data(Some(Role::Viewer), false));
+        assert!(may_enter_data(Some(Role::Viewer), true));
+        assert!(!may_enter_data(None, true));
     }
 }

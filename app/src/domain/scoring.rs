@@ -297,6 +297,72 @@ pub enum Span {
 }
 
 impl Span {
+    /// The span of the given kind that holds `p` ("month", "quarter" or "year"; anything else is
+    /// the month), so a period picker can switch kind and keep its place.
+    pub fn of_kind(kind: &str, p: Period) -> Span {
+        match kind {
+            "quarter" => {
+                let (year, quarter) = quarter_of(p);
+                Span::Quarter { year, quarter }
+            }
+            "year" => Span::Year { year: p.year() },
+            _ => Span::Month { period: p },
+        }
+    }
+
+    /// The kind's name, as [`Span::of_kind`] reads it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Span::Month { .. } => "month",
+            Span::Quarter { .. } => "quarter",
+            Span::Year { .. } => "year",
+        }
+    }
+
+    /// The first and last month of the span.
+    pub fn bounds(self) -> (Period, Period) {
+        let first = match self {
+            Span::Month { period } => period,
+            Span::Quarter { year, quarter } => {
+                Period::new(year, quarter.clamp(1, 4) * 3 - 2).unwrap_or(FALLBACK_PERIOD)
+            }
+            Span::Year { year } => Period::new(year, 1).unwrap_or(FALLBACK_PERIOD),
+        };
+        let months = match self {
+            Span::Month { .. } => 0,
+            Span::Quarter { .. } => 2,
+            Span::Year { .. } => 11,
+        };
+        (first, first.plus_months(months))
+    }
+
+    /// The span `n` spans later (earlier for negative `n`), of the same kind: the sparkline's
+    /// previous periods and the picker's arrows.
+    pub fn shift(self, n: i32) -> Span {
+        match self {
+            Span::Month { period } => Span::Month {
+                period: period.plus_months(n),
+            },
+            Span::Quarter { year, quarter } => {
+                let index = year * 4 + i32::from(quarter.clamp(1, 4)) - 1 + n;
+                Span::Quarter {
+                    year: index.div_euclid(4),
+                    quarter: (index.rem_euclid(4) + 1) as u8,
+                }
+            }
+            Span::Year { year } => Span::Year { year: year + n },
+        }
+    }
+
+    /// A short label: "Mar 2026", "Q1 2026", "2026".
+    pub fn label(self) -> String {
+        match self {
+            Span::Month { period } => period.label(),
+            Span::Quarter { year, quarter } => format!("Q{quarter} {year}"),
+            Span::Year { year } => year.to_string(),
+        }
+    }
+
     /// Whether a month falls in the span, to pick the actuals a quarter or year view aggregates.
     pub fn contains(self, p: Period) -> bool {
         match self {
@@ -306,6 +372,12 @@ impl Span {
         }
     }
 }
+
+/// A valid period for spans whose own year is outside what [`Period`] accepts.
+const FALLBACK_PERIOD: Period = match Period::new_const(2000, 1) {
+    Some(p) => p,
+    None => unreachable!(),
+};
 
 /// Aggregates only the values inside `span`, so callers can pass a measure's whole history.
 pub fn aggregate_in(values: &[(Period, f64)], span: Span, how: Aggregation) -> Option<f64> {

@@ -55,6 +55,14 @@ pub enum ValidationError {
     AlignmentNotToParent,
     #[error("this alignment already exists")]
     DuplicateAlignment,
+    #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
+    DuplicateMeasureName(String),
+    #[error("formula: {0}")]
+    BadFormula(String),
+    #[error("custom scoring: {0}")]
+    BadBands(String),
+    #[error("\"{0}\" is a formula measure: its values are computed, not entered")]
+    ComputedMeasure(String),
 }
 
 fn field_error_empty(field: &str) -> ValidationError {
@@ -180,9 +188,13 @@ pub fn strategy_map(m: &StrategyMap) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Range of every roll-up weight: positive, and small enough that sums stay exact.
+const WEIGHT_RANGE: (f64, f64) = (0.0001, 1000.0);
+
 /// A perspective band.
 pub fn perspective(p: &Perspective) -> Result<(), ValidationError> {
-    required_text("Perspective name", &p.name, MAX_NAME)
+    required_text("Perspective name", &p.name, MAX_NAME)?;
+    number_in("Weight", p.weight, WEIGHT_RANGE.0, WEIGHT_RANGE.1)
 }
 
 /// A theme lane.
@@ -201,6 +213,7 @@ pub fn objective(
     optional_text("Description", &o.description, MAX_TEXT)?;
     number_in("Position x", o.x, -100_000.0, 100_000.0)?;
     number_in("Position y", o.y, -100_000.0, 100_000.0)?;
+    number_in("Weight", o.weight, WEIGHT_RANGE.0, WEIGHT_RANGE.1)?;
     if !perspectives
         .iter()
         .any(|p| p.id == o.perspective_id && p.map_id == o.map_id)
@@ -249,9 +262,54 @@ pub fn measure(m: &Measure) -> Result<(), ValidationError> {
     optional_text("Definition", &m.definition, MAX_TEXT)?;
     optional_text("Unit", &m.unit, 20)?;
     number_in("Decimals", f64::from(m.decimals), 0.0, 6.0)?;
-    number_in("Weight", m.weight, 0.0001, 1000.0)?;
+    number_in("Weight", m.weight, WEIGHT_RANGE.0, WEIGHT_RANGE.1)?;
     if let Some(b) = m.baseline {
         finite("Baseline", b)?;
+    }
+    if let super::scoring::ScoringType::Custom { bands } = &m.scoring {
+        bands_ok(bands)?;
+    }
+    match m.data_source {
+        DataSource::Formula => formula_text(&m.formula),
+        _ if !m.formula.trim().is_empty() => Err(ValidationError::BadFormula(
+            "only a measure whose data source is \"formula\" has a formula".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A formula's text: present and readable (references are checked against the map by `ops`).
+pub fn formula_text(text: &str) -> Result<(), ValidationError> {
+    if text.trim().is_empty() {
+        return Err(ValidationError::BadFormula(
+            "write an expression, e.g. [Gross profit] / [Revenue] * 100".into(),
+        ));
+    }
+    optional_text("Formula", text, MAX_TEXT)
+}
+
+/// Custom scoring bands: at least one, each named, coloured and scored 0–10, no two from the
+/// same value (the band an actual falls in must be unambiguous).
+pub fn bands_ok(bands: &[super::scoring::Band]) -> Result<(), ValidationError> {
+    let bad = |m: String| Err(ValidationError::BadBands(m));
+    if bands.is_empty() {
+        return bad("add at least one band".into());
+    }
+    for b in bands {
+        required_text("Band name", &b.name, MAX_NAME)?;
+        colour(&b.colour)?;
+        finite("Band start", b.from)?;
+        if !(0.0..=10.0).contains(&b.score) {
+            return bad(format!(
+                "the score of \"{}\" must be between 0 and 10",
+                b.name
+            ));
+        }
+    }
+    let mut froms: Vec<f64> = bands.iter().map(|b| b.from).collect();
+    froms.sort_by(f64::total_cmp);
+    if froms.windows(2).any(|w| w[0] == w[1]) {
+        return bad("two bands start at the same value".into());
     }
     Ok(())
 }
@@ -332,12 +390,14 @@ mod tests {
             period_start: Period::new(2026, 1).unwrap(),
             period_end: Period::new(2026, 12).unwrap(),
             status: MapStatus::Draft,
+            health_off: Vec::new(),
         };
         let p = Perspective {
             id: PerspectiveId::new(),
             map_id: map.id,
             name: "Customer".into(),
             rank: 1,
+            weight: 1.0,
         };
         let t = Theme {
             id: ThemeId::new(),
@@ -360,6 +420,8 @@ mod tests {
             owner_id: None,
             x: 100.0,
             y: 100.0,
+            weight: 1.0,
+            rollup: Default::default(),
         }
     }
 
@@ -530,8 +592,39 @@ mod tests {
             data_owner_id: None,
             baseline: Some(70.0),
             weight: 1.0,
+            scoring: Default::default(),
+            aggregation: Default::default(),
+            formula: String::new(),
+            missing_data: Default::default(),
         };
         assert!(measure(&m).is_ok());
+        assert!(matches!(
+            measure(&Measure {
+                data_source: DataSource::Formula,
+                ..m.clone()
+            }),
+            Err(ValidationError::BadFormula(_))
+        ));
+        assert!(measure(&Measure {
+            data_source: DataSource::Formula,
+            formula: "[A] / [B]".into(),
+            ..m.clone()
+        })
+        .is_ok());
+        let band = |from: f64, score: f64| crate::domain::scoring::Band {
+            name: "Band".into(),
+            colour: "#15803d".into(),
+            from,
+            score,
+        };
+        let custom = |bands| Measure {
+            scoring: crate::domain::scoring::ScoringType::Custom { bands },
+            ..m.clone()
+        };
+        assert!(measure(&custom(vec![band(0.0, 2.0), band(10.0, 8.0)])).is_ok());
+        assert!(measure(&custom(vec![])).is_err());
+        assert!(measure(&custom(vec![band(0.0, 2.0), band(0.0, 8.0)])).is_err());
+        assert!(measure(&custom(vec![band(0.0, 11.0)])).is_err());
         assert!(measure(&Measure {
             weight: 0.0,
             ..m.clone()

@@ -429,6 +429,7 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
                 .notice
                 .set(Some(format!("{from} brought everyone to their view")));
         }
+        ServerMsg::ScoresChanged { .. } => state.scores_rev.update(|r| *r += 1),
         ServerMsg::Resync => request_snapshot(driver),
         ServerMsg::Pong => {}
         ServerMsg::Error { message, fatal } => {

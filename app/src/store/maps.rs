@@ -11,6 +11,7 @@ fn perspective_from(row: &AnyRow) -> StoreResult<Perspective> {
         map_id: parsed(row, "map_id")?,
         name: text(row, "name")?,
         rank: int(row, "rank")? as i32,
+        weight: float(row, "weight")?,
     })
 }
 
@@ -35,6 +36,8 @@ pub(crate) fn objective_from(row: &AnyRow) -> StoreResult<Objective> {
         owner_id: opt_parsed(row, "owner_id")?,
         x: float(row, "x")?,
         y: float(row, "y")?,
+        weight: float(row, "weight")?,
+        rollup: parsed(row, "rollup")?,
     })
 }
 
@@ -53,21 +56,24 @@ pub(crate) async fn insert_perspective(
     p: &Perspective,
 ) -> StoreResult<()> {
     validation::perspective(p)?;
-    sqlx::query("INSERT INTO perspectives (id, map_id, name, rank) VALUES ($1, $2, $3, $4)")
-        .bind(p.id.to_string())
-        .bind(p.map_id.to_string())
-        .bind(p.name.trim())
-        .bind(i64::from(p.rank))
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO perspectives (id, map_id, name, rank, weight) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(p.id.to_string())
+    .bind(p.map_id.to_string())
+    .bind(p.name.trim())
+    .bind(i64::from(p.rank))
+    .bind(p.weight)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Inserts an (already validated) objective row.
 pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y, weight, rollup) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(o.id.to_string())
     .bind(o.map_id.to_string())
@@ -78,6 +84,8 @@ pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) ->
     .bind(o.owner_id.map(|u| u.to_string()))
     .bind(o.x)
     .bind(o.y)
+    .bind(o.weight)
+    .bind(o.rollup.as_str())
     .execute(conn)
     .await?;
     Ok(())
@@ -323,6 +331,7 @@ impl Store {
             themes: themes_of(&mut *conn, id).await?,
             objectives: objectives_of(&mut *conn, id).await?,
             links: links_of(&mut *conn, id).await?,
+            measures: super::measures::measures_of(&mut *conn, id).await?,
             people,
             alignments,
             map,

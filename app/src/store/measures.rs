@@ -1,6 +1,7 @@
 //! Measures, their targets and actuals, initiatives with milestones, and the scorecard read.
 
 use super::*;
+use crate::domain::scores::{Reading, ScoreData, ScoreModel};
 use crate::domain::*;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -21,7 +22,87 @@ fn measure_from(row: &AnyRow) -> StoreResult<Measure> {
         data_owner_id: opt_parsed(row, "data_owner_id")?,
         baseline: opt_float(row, "baseline")?,
         weight: float(row, "weight")?,
+        scoring: serde_json::from_str(&text(row, "scoring")?)
+            .map_err(|_| StoreError::Corrupt("scoring"))?,
+        aggregation: parsed(row, "aggregation")?,
+        formula: text(row, "formula")?,
+        missing_data: parsed(row, "missing_data")?,
     })
+}
+
+/// The measures of a map's objectives, in display order.
+pub async fn measures_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Measure>> {
+    let rows = sqlx::query(
+        "SELECT m.* FROM measures m JOIN objectives o ON o.id = m.objective_id WHERE o.map_id = $1 \
+         ORDER BY m.sort_order, m.name",
+    )
+    .bind(map.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(measure_from).collect()
+}
+
+/// The scoring type as stored (JSON text).
+fn scoring_text(m: &Measure) -> StoreResult<String> {
+    serde_json::to_string(&m.scoring).map_err(|_| StoreError::Corrupt("scoring"))
+}
+
+/// Inserts an (already validated) measure row, after the objective's other measures.
+pub(crate) async fn insert_measure(conn: &mut AnyConnection, m: &Measure) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO measures (id, objective_id, name, definition, unit, decimals, frequency, polarity, indicator, \
+         data_source, data_owner_id, baseline, weight, scoring, aggregation, formula, missing_data, sort_order) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         (SELECT COUNT(*) FROM measures WHERE objective_id = $2))",
+    )
+    .bind(m.id.to_string())
+    .bind(m.objective_id.to_string())
+    .bind(m.name.trim())
+    .bind(&m.definition)
+    .bind(&m.unit)
+    .bind(i64::from(m.decimals))
+    .bind(m.frequency.as_str())
+    .bind(m.polarity.as_str())
+    .bind(m.indicator.as_str())
+    .bind(m.data_source.as_str())
+    .bind(m.data_owner_id.map(|u| u.to_string()))
+    .bind(m.baseline)
+    .bind(m.weight)
+    .bind(scoring_text(m)?)
+    .bind(m.aggregation.as_str())
+    .bind(&m.formula)
+    .bind(m.missing_data.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes every field of an (already validated) measure over its row.
+pub(crate) async fn update_measure(conn: &mut AnyConnection, m: &Measure) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE measures SET name = $2, definition = $3, unit = $4, decimals = $5, frequency = $6, polarity = $7, \
+         indicator = $8, data_source = $9, data_owner_id = $10, baseline = $11, weight = $12, scoring = $13, \
+         aggregation = $14, formula = $15, missing_data = $16 WHERE id = $1",
+    )
+    .bind(m.id.to_string())
+    .bind(m.name.trim())
+    .bind(&m.definition)
+    .bind(&m.unit)
+    .bind(i64::from(m.decimals))
+    .bind(m.frequency.as_str())
+    .bind(m.polarity.as_str())
+    .bind(m.indicator.as_str())
+    .bind(m.data_source.as_str())
+    .bind(m.data_owner_id.map(|u| u.to_string()))
+    .bind(m.baseline)
+    .bind(m.weight)
+    .bind(scoring_text(m)?)
+    .bind(m.aggregation.as_str())
+    .bind(&m.formula)
+    .bind(m.missing_data.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 fn actual_from(row: &AnyRow) -> StoreResult<Actual> {
@@ -58,25 +139,7 @@ pub async fn create_measure(
     {
         return Err(StoreError::NotFound("objective"));
     }
-    sqlx::query(
-        "INSERT INTO measures (id, objective_id, name, definition, unit, decimals, frequency, polarity, indicator, \
-         data_source, data_owner_id, baseline, weight) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(m.id.to_string())
-    .bind(m.objective_id.to_string())
-    .bind(m.name.trim())
-    .bind(&m.definition)
-    .bind(&m.unit)
-    .bind(i64::from(m.decimals))
-    .bind(m.frequency.as_str())
-    .bind(m.polarity.as_str())
-    .bind(m.indicator.as_str())
-    .bind(m.data_source.as_str())
-    .bind(m.data_owner_id.map(|u| u.to_string()))
-    .bind(m.baseline)
-    .bind(m.weight)
-    .execute(&mut *conn)
-    .await?;
+    insert_measure(&mut *conn, m).await?;
     audit(conn, actor, "create", "measure", &m.id.to_string(), &m.name).await
 }
 
@@ -134,6 +197,243 @@ pub async fn record_actual(conn: &mut AnyConnection, a: &Actual) -> StoreResult<
         &format!("{} = {}", a.period, a.value),
     )
     .await
+}
+
+/// Rows per multi-row statement when writing data (7 parameters a row stays far below the
+/// parameter limits of both databases).
+const DATA_CHUNK: usize = 200;
+
+/// Where a measure lives and who looks after it: what the data path checks before writing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasureScope {
+    pub name: String,
+    pub map_id: MapId,
+    pub org_unit_id: OrgUnitId,
+    pub data_owner_id: Option<UserId>,
+    /// A formula measure: its values are computed, never entered.
+    pub computed: bool,
+}
+
+/// The scope of each measure in `ids` (unknown ids are simply absent).
+pub async fn measure_scopes(
+    conn: &mut AnyConnection,
+    ids: &[MeasureId],
+) -> StoreResult<HashMap<MeasureId, MeasureScope>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(DATA_CHUNK) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT m.id, m.name, m.data_source, m.data_owner_id, o.map_id, p.org_unit_id FROM measures m \
+             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(id.to_string());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let source: DataSource = parsed(&r, "data_source")?;
+            out.insert(
+                parsed(&r, "id")?,
+                MeasureScope {
+                    name: text(&r, "name")?,
+                    map_id: parsed(&r, "map_id")?,
+                    org_unit_id: parsed(&r, "org_unit_id")?,
+                    data_owner_id: opt_parsed(&r, "data_owner_id")?,
+                    computed: source == DataSource::Formula,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Commits a data batch in the caller's transaction: every row validated first (nothing is
+/// written when one is bad), then actuals and targets upserted by measure and period, clears
+/// deleted, and one audit row per measure touched. Returns what changed and on which maps.
+pub async fn write_data(
+    conn: &mut AnyConnection,
+    batch: &DataBatch,
+    actor: Option<UserId>,
+) -> StoreResult<DataOutcome> {
+    let ids = batch.measure_ids();
+    let homes = measure_scopes(&mut *conn, &ids).await?;
+    let home = |id: &MeasureId| homes.get(id).ok_or(StoreError::NotFound("measure"));
+    for a in &batch.actuals {
+        validation::actual(a)?;
+        let h = home(&a.measure_id)?;
+        if h.computed {
+            return Err(ValidationError::ComputedMeasure(h.name.clone()).into());
+        }
+    }
+    for t in &batch.targets {
+        validation::target(t)?;
+        home(&t.measure_id)?;
+    }
+    for c in batch.clear_actuals.iter().chain(&batch.clear_targets) {
+        home(&c.measure_id)?;
+    }
+    upsert_actuals(&mut *conn, &batch.actuals).await?;
+    upsert_targets(&mut *conn, &batch.targets).await?;
+    for (table, cells) in [
+        ("actuals", &batch.clear_actuals),
+        ("targets", &batch.clear_targets),
+    ] {
+        for c in cells {
+            // `table` is one of the two names above, never input.
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE measure_id = $1 AND period = $2"
+            ))
+            .bind(c.measure_id.to_string())
+            .bind(c.period.to_string())
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for id in &ids {
+        let detail = audit_detail(batch, *id);
+        audit(
+            &mut *conn,
+            actor,
+            "data",
+            "measure",
+            &id.to_string(),
+            &detail,
+        )
+        .await?;
+    }
+    let mut maps: Vec<MapId> = ids
+        .iter()
+        .filter_map(|id| homes.get(id))
+        .map(|h| h.map_id)
+        .collect();
+    maps.sort();
+    maps.dedup();
+    Ok(DataOutcome {
+        maps,
+        actuals_written: batch.actuals.len(),
+        targets_written: batch.targets.len(),
+        cleared: batch.clear_actuals.len() + batch.clear_targets.len(),
+    })
+}
+
+/// A short account of what a batch did to one measure, for the audit history.
+fn audit_detail(batch: &DataBatch, id: MeasureId) -> String {
+    const SHOWN: usize = 12;
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(
+        batch
+            .actuals
+            .iter()
+            .filter(|a| a.measure_id == id)
+            .map(|a| format!("actual {} = {}", a.period, a.value)),
+    );
+    parts.extend(
+        batch
+            .targets
+            .iter()
+            .filter(|t| t.measure_id == id)
+            .map(|t| format!("target {} = {} (red flag {})", t.period, t.goal, t.red_flag)),
+    );
+    parts.extend(
+        batch
+            .clear_actuals
+            .iter()
+            .filter(|c| c.measure_id == id)
+            .map(|c| format!("actual {} cleared", c.period)),
+    );
+    parts.extend(
+        batch
+            .clear_targets
+            .iter()
+            .filter(|c| c.measure_id == id)
+            .map(|c| format!("target {} cleared", c.period)),
+    );
+    let more = parts.len().saturating_sub(SHOWN);
+    parts.truncate(SHOWN);
+    if more > 0 {
+        parts.push(format!("… and {more} more"));
+    }
+    parts.join("; ")
+}
+
+/// The rows with the last one of each (measure, period) kept: a batch naming a cell twice
+/// means its later value (and one statement must not touch a row twice on PostgreSQL).
+fn last_per_cell<T: Clone>(rows: &[T], cell: impl Fn(&T) -> MeasurePeriod) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<T> = rows
+        .iter()
+        .rev()
+        .filter(|r| seen.insert(cell(r)))
+        .cloned()
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Inserts or replaces actuals, many rows per statement.
+async fn upsert_actuals(conn: &mut AnyConnection, rows: &[Actual]) -> StoreResult<()> {
+    let rows = last_per_cell(rows, |a| MeasurePeriod {
+        measure_id: a.measure_id,
+        period: a.period,
+    });
+    for chunk in rows.chunks(DATA_CHUNK) {
+        let sql = format!(
+            "INSERT INTO actuals (measure_id, period, value, note, entered_by, entered_at, source) VALUES {} \
+             ON CONFLICT (measure_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, \
+             entered_by = excluded.entered_by, entered_at = excluded.entered_at, source = excluded.source",
+            value_tuples(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = q
+                .bind(a.measure_id.to_string())
+                .bind(a.period.to_string())
+                .bind(a.value)
+                .bind(a.note.clone())
+                .bind(a.entered_by.map(|u| u.to_string()))
+                .bind(a.entered_at.clone())
+                .bind(a.source.as_str());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Inserts or replaces targets, many rows per statement.
+async fn upsert_targets(conn: &mut AnyConnection, rows: &[Target]) -> StoreResult<()> {
+    let rows = last_per_cell(rows, |t| MeasurePeriod {
+        measure_id: t.measure_id,
+        period: t.period,
+    });
+    for chunk in rows.chunks(DATA_CHUNK) {
+        let sql = format!(
+            "INSERT INTO targets (measure_id, period, goal, red_flag) VALUES {} \
+             ON CONFLICT (measure_id, period) DO UPDATE SET goal = excluded.goal, red_flag = excluded.red_flag",
+            value_tuples(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(&sql);
+        for t in chunk {
+            q = q
+                .bind(t.measure_id.to_string())
+                .bind(t.period.to_string())
+                .bind(t.goal)
+                .bind(t.red_flag);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `($1, $2, …), ($k, …)` for `rows` rows of `width` parameters.
+fn value_tuples(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cols: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Adds an initiative and ties it to its objectives.
@@ -204,6 +504,110 @@ impl Store {
         create_measure(&mut tx, m, actor).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Commits a data batch in its own transaction (see [`write_data`]).
+    pub async fn write_data(
+        &self,
+        batch: &DataBatch,
+        actor: Option<UserId>,
+    ) -> StoreResult<DataOutcome> {
+        let mut tx = self.begin().await?;
+        let outcome = write_data(&mut tx, batch, actor).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The scope of each measure in `ids` (see [`measure_scopes`]).
+    pub async fn measure_scopes(
+        &self,
+        ids: &[MeasureId],
+    ) -> StoreResult<HashMap<MeasureId, MeasureScope>> {
+        let mut conn = self.pool.acquire().await?;
+        measure_scopes(&mut conn, ids).await
+    }
+
+    /// Every target and reading of a map's measures: what its scores are computed from.
+    pub async fn score_data(&self, map: MapId) -> StoreResult<ScoreData> {
+        let targets = sqlx::query(
+            "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id JOIN objectives o ON o.id = m.objective_id \
+             WHERE o.map_id = $1",
+        )
+        .bind(map.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(target_from)
+        .collect::<StoreResult<Vec<_>>>()?;
+        let readings = sqlx::query(
+            "SELECT a.measure_id, a.period, a.value FROM actuals a JOIN measures m ON m.id = a.measure_id \
+             JOIN objectives o ON o.id = m.objective_id WHERE o.map_id = $1",
+        )
+        .bind(map.to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Reading {
+                measure_id: parsed(r, "measure_id")?,
+                period: parsed(r, "period")?,
+                value: float(r, "value")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(ScoreData { targets, readings })
+    }
+
+    /// A map's document and its score model as of `today`: everything a scorecard, a coloured
+    /// map or a "why" view needs, read in one go.
+    pub async fn score_model(
+        &self,
+        map: MapId,
+        today: Period,
+    ) -> StoreResult<(MapDocument, ScoreModel)> {
+        let doc = self.map_document(map).await?;
+        let data = self.score_data(map).await?;
+        let model = ScoreModel::new(&doc, &data, today);
+        Ok((doc, model))
+    }
+
+    /// The actuals of some measures over a span of months, with notes and provenance (the
+    /// data-entry grid).
+    pub async fn actuals_between(
+        &self,
+        map: MapId,
+        from: Period,
+        to: Period,
+    ) -> StoreResult<Vec<Actual>> {
+        let rows = sqlx::query(
+            "SELECT a.* FROM actuals a JOIN measures m ON m.id = a.measure_id JOIN objectives o ON o.id = m.objective_id \
+             WHERE o.map_id = $1 AND a.period >= $2 AND a.period <= $3 ORDER BY a.period",
+        )
+        .bind(map.to_string())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(actual_from).collect()
+    }
+
+    /// The targets of a map's measures over a span of months (the target editor).
+    pub async fn targets_between(
+        &self,
+        map: MapId,
+        from: Period,
+        to: Period,
+    ) -> StoreResult<Vec<Target>> {
+        let rows = sqlx::query(
+            "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id JOIN objectives o ON o.id = m.objective_id \
+             WHERE o.map_id = $1 AND t.period >= $2 AND t.period <= $3 ORDER BY t.period",
+        )
+        .bind(map.to_string())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(target_from).collect()
     }
 
     /// Records one actual in its own transaction.

@@ -188,6 +188,15 @@ pub fn now_text() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The current month by the server's clock: what "latest" and "stale" are measured against.
+pub fn current_period() -> crate::domain::Period {
+    use chrono::Datelike;
+    let now = chrono::Utc::now();
+    crate::domain::Period::new(now.year(), now.month() as u8)
+        .or_else(|| crate::domain::Period::new(2026, 1))
+        .unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
+}
+
 /// Appends one entry to the audit history, inside the caller's transaction.
 pub async fn audit(
     conn: &mut AnyConnection,

@@ -180,6 +180,9 @@ async fn persist(
         Op::Create {
             item: NewEntity::Perspective(p),
         } => super::maps::insert_perspective(conn, p).await?,
+        Op::Create {
+            item: NewEntity::Measure(m),
+        } => super::measures::insert_measure(conn, m).await?,
         Op::Link { link } => {
             sqlx::query("INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)")
                 .bind(link.id.to_string())
@@ -197,6 +200,7 @@ async fn persist(
                 EntityKind::Link => "links",
                 EntityKind::Theme => "themes",
                 EntityKind::Perspective => "perspectives",
+                EntityKind::Measure => "measures",
                 EntityKind::Map => {
                     return Err(OpError::NoSuchField {
                         entity: *entity,
@@ -208,14 +212,11 @@ async fn persist(
             delete_row(conn, table, *id).await?;
         }
         Op::Set {
-            entity,
-            id,
-            field,
-            value,
+            entity, id, field, ..
         } => {
             let mut after = state.clone();
             ops::apply(&mut after, op)?;
-            persist_set(conn, &after, *entity, *id, *field, value).await?;
+            persist_set(conn, state, &after, *entity, *id, *field).await?;
         }
     }
     Ok(())
@@ -233,11 +234,11 @@ async fn delete_row(conn: &mut AnyConnection, table: &str, id: uuid::Uuid) -> St
 /// Writes the new value of one field, read back from the document after the op.
 async fn persist_set(
     conn: &mut AnyConnection,
+    before: &MapDocument,
     after: &MapDocument,
     entity: EntityKind,
     id: uuid::Uuid,
     field: Field,
-    _value: &serde_json::Value,
 ) -> Result<(), CommitError> {
     let missing = || CommitError::Rejected(OpError::Missing(entity));
     let id_text = id.to_string();
@@ -263,6 +264,11 @@ async fn persist_set(
                 }
                 Field::Theme => sqlx::query("UPDATE objectives SET theme_id = $1 WHERE id = $2")
                     .bind(o.theme_id.map(|t| t.to_string())),
+                Field::Weight => {
+                    sqlx::query("UPDATE objectives SET weight = $1 WHERE id = $2").bind(o.weight)
+                }
+                Field::RollUp => sqlx::query("UPDATE objectives SET rollup = $1 WHERE id = $2")
+                    .bind(o.rollup.as_str()),
                 Field::Position => {
                     let Position { x, y } = Position { x: o.x, y: o.y };
                     sqlx::query("UPDATE objectives SET x = $1, y = $2 WHERE id = $3")
@@ -309,23 +315,35 @@ async fn persist_set(
                 .iter()
                 .find(|p| p.id.0 == id)
                 .ok_or_else(missing)?;
-            sqlx::query("UPDATE perspectives SET name = $1, rank = $2 WHERE id = $3")
+            sqlx::query("UPDATE perspectives SET name = $1, rank = $2, weight = $3 WHERE id = $4")
                 .bind(p.name.clone())
                 .bind(i64::from(p.rank))
+                .bind(p.weight)
                 .bind(id_text)
                 .execute(conn)
                 .await?;
         }
         EntityKind::Map => {
             let m = &after.map;
-            sqlx::query("UPDATE maps SET name = $1, vision = $2, mission = $3, map_values = $4 WHERE id = $5")
+            let health_off = serde_json::to_string(&m.health_off)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?;
+            sqlx::query("UPDATE maps SET name = $1, vision = $2, mission = $3, map_values = $4, health_off = $5 WHERE id = $6")
                 .bind(m.name.clone())
                 .bind(m.vision.clone())
                 .bind(m.mission.clone())
                 .bind(m.values.clone())
+                .bind(health_off)
                 .bind(id_text)
                 .execute(conn)
                 .await?;
+        }
+        EntityKind::Measure => {
+            // A rename rewrites other measures' formulas too: write every measure that changed.
+            for m in &after.measures {
+                if !before.measures.contains(m) {
+                    super::measures::update_measure(&mut *conn, m).await?;
+                }
+            }
         }
     }
     Ok(())

@@ -27,6 +27,8 @@ pub(crate) fn map_from(row: &AnyRow) -> StoreResult<StrategyMap> {
         period_start: parsed::<Period>(row, "period_start")?,
         period_end: parsed::<Period>(row, "period_end")?,
         status: parsed::<MapStatus>(row, "status")?,
+        health_off: serde_json::from_str(&text(row, "health_off")?)
+            .map_err(|_| StoreError::Corrupt("health_off"))?,
     })
 }
 
@@ -114,6 +116,7 @@ pub async fn create_map(
             map_id: map.id,
             name: name.to_string(),
             rank: rank as i32,
+            weight: 1.0,
         };
         super::maps::insert_perspective(&mut *conn, &p).await?;
         perspectives.push(p);

@@ -175,6 +175,8 @@ pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
         owner_id: None,
         x: p.x,
         y: p.y,
+        weight: 1.0,
+        rollup: Default::default(),
     })
 }
 

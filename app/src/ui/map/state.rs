@@ -88,6 +88,8 @@ pub struct MapState {
     pub can_redo: RwSignal<bool>,
     /// The peer whose viewport this user follows.
     pub following: RwSignal<Option<Uuid>>,
+    /// Bumped whenever the server says new data changed this map's scores.
+    pub scores_rev: RwSignal<u64>,
 }
 
 impl MapState {
@@ -108,6 +110,7 @@ impl MapState {
             can_undo: RwSignal::new(false),
             can_redo: RwSignal::new(false),
             following: RwSignal::new(None),
+            scores_rev: RwSignal::new(0),
         }
     }
 

@@ -1,0 +1,1248 @@
+//! The scores of a whole map: every measure, objective, perspective, theme and the map itself,
+//! for any month, quarter or year — computed from the map's structure (weights, roll-up rules,
+//! scoring types, formulas) and its data (targets and actuals).
+//!
+//! [`ScoreModel`] lays a map's data out as one dense monthly series per measure, evaluates
+//! formula measures month by month in dependency order, and then answers any span cheaply. The
+//! same model explains every colour ([`ScoreModel::explain`]) with the numbers it used, so the
+//! "why" view can never disagree with the scorecard.
+//!
+//! Rules (written out in the README):
+//! - a span's **actual** is its months' actuals combined by the measure's aggregation (sum,
+//!   average or last value); its **target** is the same combination of the targets of the months
+//!   that have an actual (of all its months when none has), so a quarter in progress is judged
+//!   against the months reported so far;
+//! - a measure's **score** comes from its scoring type ([`scoring::score`]);
+//! - an **objective** is the weighted average of its measures with data (weights renormalised
+//!   among them) or, when chosen, its worst measure; a **perspective** and a **theme** are the
+//!   weighted average of their objectives; the **map** is the weighted average of its
+//!   perspectives. Anything without data is left out, never counted as 0.
+
+use super::formula::{self, Formula, MissingData};
+use super::ids::*;
+use super::model::*;
+use super::period::Period;
+use super::scoring::{self, Aggregation, RollUp, Score, ScoringType, Span, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One reported value, without the note and provenance a score does not need.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub measure_id: MeasureId,
+    pub period: Period,
+    pub value: f64,
+}
+
+/// The numbers behind a map's scores: the targets and readings of its measures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScoreData {
+    pub targets: Vec<Target>,
+    pub readings: Vec<Reading>,
+}
+
+/// A measure's figures and score for one span.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeasureScore {
+    pub measure_id: MeasureId,
+    /// The span's actual (aggregated), or `None` without data.
+    pub actual: Option<f64>,
+    /// The span's goal and red flag (aggregated like the actual).
+    pub goal: Option<f64>,
+    pub red_flag: Option<f64>,
+    pub score: Score,
+    /// The latest month with a value, over the whole history.
+    pub latest: Option<Period>,
+    /// The measure's data is overdue (see [`is_stale`]).
+    pub stale: bool,
+    /// Why a formula measure cannot be computed at all (bad formula, unknown input, cycle).
+    pub error: Option<String>,
+}
+
+/// Every score of a map for one span.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapScores {
+    pub span: Span,
+    /// In the map document's measure order.
+    pub measures: Vec<MeasureScore>,
+    pub objectives: Vec<(ObjectiveId, Score)>,
+    pub perspectives: Vec<(PerspectiveId, Score)>,
+    pub themes: Vec<(ThemeId, Score)>,
+    pub map: Score,
+}
+
+impl MapScores {
+    /// A measure's figures.
+    pub fn measure(&self, id: MeasureId) -> Option<&MeasureScore> {
+        self.measures.iter().find(|m| m.measure_id == id)
+    }
+
+    /// An objective's score ("no data" when unknown).
+    pub fn objective(&self, id: ObjectiveId) -> Score {
+        find_score(&self.objectives, id)
+    }
+
+    /// A perspective's score.
+    pub fn perspective(&self, id: PerspectiveId) -> Score {
+        find_score(&self.perspectives, id)
+    }
+
+    /// A theme's score.
+    pub fn theme(&self, id: ThemeId) -> Score {
+        find_score(&self.themes, id)
+    }
+}
+
+fn find_score<K: PartialEq>(list: &[(K, Score)], id: K) -> Score {
+    list.iter()
+        .find(|(k, _)| *k == id)
+        .map_or(Score::NO_DATA, |(_, s)| *s)
+}
+
+/// What a "why" view explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Subject {
+    Map,
+    Perspective(PerspectiveId),
+    Theme(ThemeId),
+    Objective(ObjectiveId),
+    Measure(MeasureId),
+}
+
+/// One input of a roll-up in a "why" view: a child's score, its weight and its share.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WhyChild {
+    pub name: String,
+    pub score: Score,
+    pub weight: f64,
+    /// The child's share of the result after renormalising among children with data, or
+    /// `None` when it was left out.
+    pub share: Option<f64>,
+}
+
+/// Enough to check a colour by hand: the inputs, the arithmetic and the rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Why {
+    pub subject: Subject,
+    pub title: String,
+    pub span: Span,
+    pub score: Score,
+    /// The arithmetic, one step a line.
+    pub lines: Vec<String>,
+    /// The children of a roll-up (empty for a measure).
+    pub children: Vec<WhyChild>,
+}
+
+/// Months between two reports of a measure (the finest grain is the month).
+pub fn interval_months(f: Frequency) -> i32 {
+    match f {
+        Frequency::Daily | Frequency::Weekly | Frequency::Monthly => 1,
+        Frequency::Quarterly => 3,
+        Frequency::Yearly => 12,
+    }
+}
+
+/// Whether a measure's data is overdue in `today`'s month: the value of the period after its
+/// latest one was due by the end of the month after that period. A monthly measure last
+/// reported for September is fine through November and stale from December 1st.
+pub fn is_stale(frequency: Frequency, latest: Option<Period>, today: Period) -> bool {
+    match latest {
+        Some(p) => p.plus_months(interval_months(frequency) + 1) < today,
+        None => false,
+    }
+}
+
+/// Missing in a dense series.
+const NONE: f64 = f64::NAN;
+
+/// A formula measure ready to evaluate: the parsed formula and where each input lives.
+#[derive(Clone, Debug)]
+struct Compiled {
+    formula: Formula,
+    inputs: Vec<(String, usize)>,
+    missing: MissingData,
+}
+
+/// One measure's place in the model.
+#[derive(Clone, Debug)]
+struct MeasureSlot {
+    id: MeasureId,
+    name: String,
+    objective: Option<usize>,
+    weight: f64,
+    scoring: ScoringType,
+    aggregation: Aggregation,
+    frequency: Frequency,
+    formula: Option<Compiled>,
+    formula_text: String,
+    /// Why the formula cannot be evaluated at all.
+    error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+struct ObjectiveSlot {
+    id: ObjectiveId,
+    title: String,
+    perspective: Option<usize>,
+    theme: Option<usize>,
+    weight: f64,
+    rollup: RollUp,
+}
+
+/// A map's structure and data, laid out for fast scoring of any span.
+#[derive(Clone, Debug)]
+pub struct ScoreModel {
+    first: Period,
+    months: usize,
+    today: Period,
+    measures: Vec<MeasureSlot>,
+    objectives: Vec<ObjectiveSlot>,
+    perspectives: Vec<(PerspectiveId, String, f64)>,
+    themes: Vec<(ThemeId, String)>,
+    /// Per measure, per month: actuals (computed for formula measures), goals, red flags.
+    actual: Vec<Vec<f64>>,
+    goal: Vec<Vec<f64>>,
+    red: Vec<Vec<f64>>,
+    /// Formula measures in an order where inputs come first.
+    formula_order: Vec<usize>,
+    /// Months where a formula hit an evaluation error, with the reason.
+    month_errors: HashMap<(usize, usize), String>,
+}
+
+impl ScoreModel {
+    /// Lays out `doc`'s measures with `data`. `today` decides staleness and widens the range so
+    /// the current month can always be asked for.
+    pub fn new(doc: &MapDocument, data: &ScoreData, today: Period) -> ScoreModel {
+        let (first, last) = data_range(doc, data, today);
+        let months = (first.months_until(last) + 1).max(1) as usize;
+        let perspectives: Vec<_> = doc
+            .perspectives
+            .iter()
+            .map(|p| (p.id, p.name.clone(), p.weight))
+            .collect();
+        let themes: Vec<_> = doc.themes.iter().map(|t| (t.id, t.name.clone())).collect();
+        let objectives: Vec<ObjectiveSlot> = doc
+            .objectives
+            .iter()
+            .map(|o| ObjectiveSlot {
+                id: o.id,
+                title: o.title.clone(),
+                perspective: perspectives.iter().position(|p| p.0 == o.perspective_id),
+                theme: o
+                    .theme_id
+                    .and_then(|t| themes.iter().position(|x| x.0 == t)),
+                weight: o.weight,
+                rollup: o.rollup,
+            })
+            .collect();
+        let index: HashMap<MeasureId, usize> = doc
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id, i))
+            .collect();
+        let mut measures: Vec<MeasureSlot> = doc
+            .measures
+            .iter()
+            .map(|m| MeasureSlot {
+                id: m.id,
+                name: m.name.clone(),
+                objective: objectives.iter().position(|o| o.id == m.objective_id),
+                weight: m.weight,
+                scoring: m.scoring.clone(),
+                aggregation: m.aggregation,
+                frequency: m.frequency,
+                formula: None,
+                formula_text: m.formula.clone(),
+                error: None,
+            })
+            .collect();
+        let formula_order = compile_formulas(doc, &mut measures);
+        let n = measures.len();
+        let mut actual = vec![vec![NONE; months]; n];
+        let mut goal = vec![vec![NONE; months]; n];
+        let mut red = vec![vec![NONE; months]; n];
+        let month_of = |p: Period| {
+            let i = first.months_until(p);
+            (i >= 0 && (i as usize) < months).then_some(i as usize)
+        };
+        for r in &data.readings {
+            if let (Some(&m), Some(t)) = (index.get(&r.measure_id), month_of(r.period)) {
+                if measures[m].formula.is_none() && measures[m].error.is_none() {
+                    actual[m][t] = r.value;
+                }
+            }
+        }
+        for tg in &data.targets {
+            if let (Some(&m), Some(t)) = (index.get(&tg.measure_id), month_of(tg.period)) {
+                goal[m][t] = tg.goal;
+                red[m][t] = tg.red_flag;
+            }
+        }
+        let mut model = ScoreModel {
+            first,
+            months,
+            today,
+            measures,
+            objectives,
+            perspectives,
+            themes,
+            actual,
+            goal,
+            red,
+            formula_order,
+            month_errors: HashMap::new(),
+        };
+        for t in 0..months {
+            model.evaluate_formulas_at(t);
+        }
+        model
+    }
+
+    /// The first and last month the model covers.
+    pub fn range(&self) -> (Period, Period) {
+        (self.first, self.first.plus_months(self.months as i32 - 1))
+    }
+
+    /// Sets (or with `None` clears) one actual and recomputes the formulas of that month: the
+    /// incremental path after a single new value. Returns false when the measure is unknown,
+    /// computed, or the month lies outside the model (rebuild the model then).
+    pub fn set_actual(&mut self, measure: MeasureId, period: Period, value: Option<f64>) -> bool {
+        let Some(m) = self.measures.iter().position(|s| s.id == measure) else {
+            return false;
+        };
+        let Some(t) = self.month_index(period) else {
+            return false;
+        };
+        if self.measures[m].formula.is_some() || self.measures[m].error.is_some() {
+            return false;
+        }
+        self.actual[m][t] = value.unwrap_or(NONE);
+        self.evaluate_formulas_at(t);
+        true
+    }
+
+    fn month_index(&self, p: Period) -> Option<usize> {
+        let i = self.first.months_until(p);
+        (i >= 0 && (i as usize) < self.months).then_some(i as usize)
+    }
+
+    /// The month indices of `span` inside the model (empty when it lies outside).
+    fn span_months(&self, span: Span) -> std::ops::Range<usize> {
+        let (a, b) = span.bounds();
+        let lo = self.first.months_until(a).max(0) as usize;
+        let hi = (self.first.months_until(b) + 1).clamp(0, self.months as i32) as usize;
+        lo.min(hi)..hi
+    }
+
+    fn evaluate_formulas_at(&mut self, t: usize) {
+        for &m in &self.formula_order {
+            self.month_errors.remove(&(m, t));
+            let Some(c) = &self.measures[m].formula else {
+                continue;
+            };
+            let actual = &self.actual;
+            let lookup = |name: &str| {
+                c.inputs
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, i)| actual[*i][t])
+                    .filter(|v| v.is_finite())
+            };
+            let result = c.formula.eval(&lookup, c.missing);
+            let value = match result {
+                Ok(v) => v.unwrap_or(NONE),
+                Err(e) => {
+                    self.month_errors.insert((m, t), e.to_string());
+                    NONE
+                }
+            };
+            self.actual[m][t] = value;
+        }
+    }
+
+    /// Every score of the map for `span`.
+    pub fn span(&self, span: Span) -> MapScores {
+        let range = self.span_months(span);
+        let measures: Vec<MeasureScore> = (0..self.measures.len())
+            .map(|m| self.measure_score(m, range.clone(), span))
+            .collect();
+        let objective_scores: Vec<Score> = (0..self.objectives.len())
+            .map(|o| {
+                let children = self.measure_children(o, &measures);
+                scoring::roll_up(&children, self.objectives[o].rollup)
+            })
+            .collect();
+        let perspective_scores: Vec<Score> = (0..self.perspectives.len())
+            .map(|p| {
+                scoring::roll_up(
+                    &self.objective_children(&objective_scores, |o| o.perspective == Some(p)),
+                    RollUp::WeightedAverage,
+                )
+            })
+            .collect();
+        let theme_scores: Vec<Score> = (0..self.themes.len())
+            .map(|t| {
+                scoring::roll_up(
+                    &self.objective_children(&objective_scores, |o| o.theme == Some(t)),
+                    RollUp::WeightedAverage,
+                )
+            })
+            .collect();
+        let map_children: Vec<(Score, f64)> = self
+            .perspectives
+            .iter()
+            .zip(&perspective_scores)
+            .map(|(p, s)| (*s, p.2))
+            .collect();
+        MapScores {
+            span,
+            map: scoring::roll_up(&map_children, RollUp::WeightedAverage),
+            measures,
+            objectives: self
+                .objectives
+                .iter()
+                .zip(objective_scores)
+                .map(|(o, s)| (o.id, s))
+                .collect(),
+            perspectives: self
+                .perspectives
+                .iter()
+                .zip(perspective_scores)
+                .map(|(p, s)| (p.0, s))
+                .collect(),
+            themes: self
+                .themes
+                .iter()
+                .zip(theme_scores)
+                .map(|(t, s)| (t.0, s))
+                .collect(),
+        }
+    }
+
+    /// The scores of several spans (a sparkline's history), oldest first as given.
+    pub fn history(&self, spans: &[Span]) -> Vec<MapScores> {
+        spans.iter().map(|s| self.span(*s)).collect()
+    }
+
+    /// The measures of objective `o` as roll-up children (score, weight).
+    fn measure_children(&self, o: usize, measures: &[MeasureScore]) -> Vec<(Score, f64)> {
+        self.measures
+            .iter()
+            .zip(measures)
+            .filter(|(slot, _)| slot.objective == Some(o))
+            .map(|(slot, s)| (s.score, slot.weight))
+            .collect()
+    }
+
+    /// The objectives picked by `which` as roll-up children.
+    fn objective_children(
+        &self,
+        scores: &[Score],
+        which: impl Fn(&ObjectiveSlot) -> bool,
+    ) -> Vec<(Score, f64)> {
+        self.objectives
+            .iter()
+            .zip(scores)
+            .filter(|(o, _)| which(o))
+            .map(|(o, s)| (*s, o.weight))
+            .collect()
+    }
+
+    /// The months of `range` with an actual for measure `m`.
+    fn months_with_actual(&self, m: usize, range: std::ops::Range<usize>) -> Vec<usize> {
+        range.filter(|&t| self.actual[m][t].is_finite()).collect()
+    }
+
+    fn measure_score(&self, m: usize, range: std::ops::Range<usize>, span: Span) -> MeasureScore {
+        let slot = &self.measures[m];
+        let with_actual = self.months_with_actual(m, range.clone());
+        let how = slot.aggregation;
+        let actual = combine(&self.actual[m], &with_actual, how);
+        let target_months: Vec<usize> = if with_actual.is_empty() {
+            range.collect()
+        } else {
+            with_actual
+        };
+        let both: Vec<usize> = target_months
+            .into_iter()
+            .filter(|&t| self.goal[m][t].is_finite() && self.red[m][t].is_finite())
+            .collect();
+        let goal = combine(&self.goal[m], &both, how);
+        let red_flag = combine(&self.red[m], &both, how);
+        let target = match (goal, red_flag) {
+            (Some(g), Some(r)) => Some(Target {
+                measure_id: slot.id,
+                period: span.bounds().1,
+                goal: g,
+                red_flag: r,
+            }),
+            _ => None,
+        };
+        let latest = (0..self.months)
+            .rev()
+            .find(|&t| self.actual[m][t].is_finite())
+            .map(|t| self.first.plus_months(t as i32));
+        let computed = slot.formula.is_some() || slot.error.is_some();
+        MeasureScore {
+            measure_id: slot.id,
+            actual,
+            goal,
+            red_flag,
+            score: scoring::score(&slot.scoring, actual, target.as_ref()),
+            latest,
+            stale: !computed && is_stale(slot.frequency, latest, self.today),
+            error: slot.error.clone(),
+        }
+    }
+
+    /// Explains one score of `span`: its inputs, the arithmetic and the rule.
+    pub fn explain(&self, span: Span, subject: Subject) -> Option<Why> {
+        let scores = self.span(span);
+        match subject {
+            Subject::Measure(id) => {
+                let m = self.measures.iter().position(|s| s.id == id)?;
+                Some(self.explain_measure(m, span, &scores))
+            }
+            Subject::Objective(id) => {
+                let o = self.objectives.iter().position(|s| s.id == id)?;
+                let slot = &self.objectives[o];
+                let children: Vec<(String, Score, f64)> = self
+                    .measures
+                    .iter()
+                    .zip(&scores.measures)
+                    .filter(|(s, _)| s.objective == Some(o))
+                    .map(|(s, ms)| (s.name.clone(), ms.score, s.weight))
+                    .collect();
+                Some(rollup_why(
+                    subject,
+                    format!("Objective “{}”", slot.title),
+                    span,
+                    scores.objective(id),
+                    slot.rollup,
+                    "measures",
+                    children,
+                ))
+            }
+            Subject::Perspective(id) => {
+                let p = self.perspectives.iter().position(|x| x.0 == id)?;
+                let children = self.objective_whys(&scores, |o| o.perspective == Some(p));
+                Some(rollup_why(
+                    subject,
+                    format!("Perspective “{}”", self.perspectives[p].1),
+                    span,
+                    scores.perspective(id),
+                    RollUp::WeightedAverage,
+                    "objectives",
+                    children,
+                ))
+            }
+            Subject::Theme(id) => {
+                let t = self.themes.iter().position(|x| x.0 == id)?;
+                let children = self.objective_whys(&scores, |o| o.theme == Some(t));
+                Some(rollup_why(
+                    subject,
+                    format!("Theme “{}”", self.themes[t].1),
+                    span,
+                    scores.theme(id),
+                    RollUp::WeightedAverage,
+                    "objectives",
+                    children,
+                ))
+            }
+            Subject::Map => {
+                let children = self
+                    .perspectives
+                    .iter()
+                    .map(|p| (p.1.clone(), scores.perspective(p.0), p.2))
+                    .collect();
+                Some(rollup_why(
+                    subject,
+                    "The whole map".into(),
+                    span,
+                    scores.map,
+                    RollUp::WeightedAverage,
+                    "perspectives",
+                    children,
+                ))
+            }
+        }
+    }
+
+    fn objective_whys(
+        &self,
+        scores: &MapScores,
+        which: impl Fn(&ObjectiveSlot) -> bool,
+    ) -> Vec<(String, Score, f64)> {
+        self.objectives
+            .iter()
+            .filter(|o| which(o))
+            .map(|o| (o.title.clone(), scores.objective(o.id), o.weight))
+            .collect()
+    }
+
+    fn explain_measure(&self, m: usize, span: Span, scores: &MapScores) -> Why {
+        let slot = &self.measures[m];
+        let ms = &scores.measures[m];
+        let range = self.span_months(span);
+        let label = |t: usize| self.first.plus_months(t as i32).label();
+        let mut lines = Vec::new();
+        let how = match slot.aggregation {
+            Aggregation::Sum => "the sum of its months",
+            Aggregation::Average => "the average of its months",
+            Aggregation::Last => "its latest month",
+        };
+        if range.len() > 1 {
+            lines.push(format!("{}: the actual is {how}.", span.label()));
+        }
+        if let Some(e) = &slot.error {
+            lines.push(format!(
+                "Formula “{}” cannot be computed: {e}",
+                slot.formula_text
+            ));
+        } else if let Some(c) = &slot.formula {
+            lines.push(format!("Formula: {}", slot.formula_text));
+            lines.push(format!("Missing data: {}", missing_rule(c.missing)));
+            for t in range.clone() {
+                let inputs: Vec<String> = c
+                    .inputs
+                    .iter()
+                    .map(|(name, i)| {
+                        let v = self.actual[*i][t];
+                        if v.is_finite() {
+                            format!("[{name}] = {v}")
+                        } else {
+                            format!("[{name}] = no data")
+                        }
+                    })
+                    .collect();
+                let result = match self.month_errors.get(&(m, t)) {
+                    Some(e) => format!("no value ({e})"),
+                    None if self.actual[m][t].is_finite() => format!("{}", self.actual[m][t]),
+                    None => "no value".into(),
+                };
+                lines.push(format!("{}: {} → {result}", label(t), inputs.join(", ")));
+            }
+        } else if range.len() > 1 {
+            let values: Vec<String> = range
+                .clone()
+                .filter(|&t| self.actual[m][t].is_finite())
+                .map(|t| format!("{} {}", label(t), self.actual[m][t]))
+                .collect();
+            if !values.is_empty() {
+                lines.push(format!("Reported: {}", values.join(", ")));
+            }
+        }
+        if range.len() > 1 {
+            if let (Some(g), Some(r)) = (ms.goal, ms.red_flag) {
+                lines.push(format!(
+                    "Target over the months with an actual (combined the same way): goal {g}, red flag {r}"
+                ));
+            }
+        }
+        let target = match (ms.goal, ms.red_flag) {
+            (Some(goal), Some(red_flag)) => Some(Target {
+                measure_id: slot.id,
+                period: span.bounds().1,
+                goal,
+                red_flag,
+            }),
+            _ => None,
+        };
+        lines.extend(scoring::explain(&slot.scoring, ms.actual, target.as_ref()));
+        match ms.latest {
+            Some(p) if ms.stale => lines.push(format!(
+                "Stale: the latest value is for {}, and a {} measure's next value is overdue.",
+                p.label(),
+                slot.frequency.as_str()
+            )),
+            Some(p) => lines.push(format!("Latest value: {}.", p.label())),
+            None if slot.formula.is_none() => lines.push("Never reported.".into()),
+            None => {}
+        }
+        Why {
+            subject: Subject::Measure(slot.id),
+            title: format!("Measure “{}”", slot.name),
+            span,
+            score: ms.score,
+            lines,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// A roll-up's "why": each child's score and weight, its renormalised share, and the sum.
+fn rollup_why(
+    subject: Subject,
+    title: String,
+    span: Span,
+    score: Score,
+    how: RollUp,
+    noun: &str,
+    children: Vec<(String, Score, f64)>,
+) -> Why {
+    let counted_weight: f64 = children
+        .iter()
+        .filter(|(_, s, w)| s.value.is_some() && *w > 0.0)
+        .map(|(_, _, w)| *w)
+        .sum();
+    let worst = children
+        .iter()
+        .filter_map(|(_, s, _)| s.value)
+        .min_by(f64::total_cmp);
+    let kids: Vec<WhyChild> = children
+        .into_iter()
+        .map(|(name, s, w)| {
+            let share = match (how, s.value) {
+                (RollUp::WeightedAverage, Some(_)) if counted_weight > 0.0 => {
+                    Some(w / counted_weight)
+                }
+                (RollUp::WorstChild, Some(v)) if Some(v) == worst => Some(1.0),
+                _ => None,
+            };
+            WhyChild {
+                name,
+                score: s,
+                weight: w,
+                share,
+            }
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let left_out: Vec<&str> = kids
+        .iter()
+        .filter(|k| k.score.value.is_none())
+        .map(|k| k.name.as_str())
+        .collect();
+    match how {
+        RollUp::WeightedAverage => {
+            let terms: Vec<String> = kids
+                .iter()
+                .filter_map(|k| k.score.value.map(|v| format!("{v:.2} × {}", k.weight)))
+                .collect();
+            if terms.is_empty() {
+                lines.push(format!("None of its {noun} has data for {}.", span.label()));
+            } else {
+                lines.push(format!(
+                    "Weighted average of its {noun} with data (weights renormalised among them):"
+                ));
+                lines.push(format!(
+                    "({}) / {} = {}",
+                    terms.join(" + "),
+                    counted_weight,
+                    score.value.map_or("—".into(), |v| format!("{v:.2}"))
+                ));
+            }
+        }
+        RollUp::WorstChild => match worst {
+            Some(w) => lines.push(format!(
+                "Worst child: the lowest score of its {noun} = {w:.2}"
+            )),
+            None => lines.push(format!("None of its {noun} has data for {}.", span.label())),
+        },
+    }
+    if !left_out.is_empty() {
+        lines.push(format!(
+            "Left out for lack of data (not counted as 0): {}",
+            left_out.join(", ")
+        ));
+    }
+    lines.push(status_rule(score));
+    Why {
+        subject,
+        title,
+        span,
+        score,
+        lines,
+        children: kids,
+    }
+}
+
+/// The closing line naming the status rule.
+fn status_rule(s: Score) -> String {
+    match (s.value, s.status) {
+        (Some(v), Status::Red) => format!("{v:.2} is below 3.33 → Red"),
+        (Some(v), Status::Amber) => format!("{v:.2} is from 3.33 and below 6.67 → Amber"),
+        (Some(v), _) => format!("{v:.2} is 6.67 or more → Green"),
+        (None, _) => "No score → No data (grey)".into(),
+    }
+}
+
+/// The missing-data rule in words, for the "why" view and the editor.
+pub fn missing_rule(m: MissingData) -> &'static str {
+    match m {
+        MissingData::Blank => "blank — any missing input leaves the month without a value",
+        MissingData::Zero => "treat as 0 — a missing input counts as 0",
+        MissingData::Ignore => "ignore — a missing input is left out of the operation it is in",
+    }
+}
+
+/// Combines the values at `months` of a series: sum, average or the latest.
+fn combine(series: &[f64], months: &[usize], how: Aggregation) -> Option<f64> {
+    let mut values = months.iter().map(|&t| series[t]).filter(|v| v.is_finite());
+    match how {
+        Aggregation::Sum => {
+            let (sum, n) = values.fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+            (n > 0).then_some(sum)
+        }
+        Aggregation::Average => {
+            let (sum, n) = values.fold((0.0, 0), |(s, n), v| (s + v, n + 1));
+            (n > 0).then(|| sum / f64::from(n))
+        }
+        Aggregation::Last => values.next_back(),
+    }
+}
+
+/// The months the model must cover: the map's strategy period, all data and today.
+fn data_range(doc: &MapDocument, data: &ScoreData, today: Period) -> (Period, Period) {
+    let periods = data
+        .readings
+        .iter()
+        .map(|r| r.period)
+        .chain(data.targets.iter().map(|t| t.period))
+        .chain([doc.map.period_start, doc.map.period_end, today]);
+    let (mut first, mut last) = (today, today);
+    for p in periods {
+        first = first.min(p);
+        last = last.max(p);
+    }
+    (first, last)
+}
+
+/// Parses every formula measure, resolves its inputs by name among the map's measures, and
+/// returns the evaluation order (inputs first). Measures whose formula is unreadable, reads
+/// an unknown measure or sits on a cycle get an error and no values.
+fn compile_formulas(doc: &MapDocument, measures: &mut [MeasureSlot]) -> Vec<usize> {
+    let by_name: HashMap<&str, usize> = doc
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect();
+    let mut graph = Vec::new();
+    for (i, m) in doc.measures.iter().enumerate() {
+        if m.data_source != DataSource::Formula {
+            continue;
+        }
+        let parsed = match Formula::parse(&m.formula) {
+            Ok(f) => f,
+            Err(e) => {
+                measures[i].error = Some(e.to_string());
+                continue;
+            }
+        };
+        let refs = parsed.references();
+        if let Some(unknown) = refs.iter().find(|r| !by_name.contains_key(r.as_str())) {
+            measures[i].error = Some(format!("no measure on this map is called [{unknown}]"));
+            continue;
+        }
+        measures[i].formula = Some(Compiled {
+            inputs: refs
+                .iter()
+                .filter_map(|r| by_name.get(r.as_str()).map(|&j| (r.clone(), j)))
+                .collect(),
+            formula: parsed,
+            missing: m.missing_data,
+        });
+        graph.push((m.name.clone(), refs));
+    }
+    match formula::evaluation_order(&graph) {
+        Ok(order) => order
+            .iter()
+            .filter_map(|name| by_name.get(name.as_str()).copied())
+            .filter(|&i| measures[i].formula.is_some())
+            .collect(),
+        Err(cycle) => {
+            // Everything on the cycle is unusable; the rest is ordered again without it.
+            for name in &cycle {
+                if let Some(&i) = by_name.get(name.as_str()) {
+                    measures[i].formula = None;
+                    measures[i].error =
+                        Some(format!("the formulas form a cycle: {}", cycle.join(" → ")));
+                }
+            }
+            let rest: Vec<(String, Vec<String>)> = graph
+                .into_iter()
+                .filter(|(n, _)| !cycle.contains(n))
+                .collect();
+            let order = formula::evaluation_order(&rest).unwrap_or_default();
+            order
+                .iter()
+                .filter_map(|name| by_name.get(name.as_str()).copied())
+                .filter(|&i| measures[i].formula.is_some())
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::formula::MissingData;
+    use crate::domain::scoring::Band;
+
+    fn p(y: i32, m: u8) -> Period {
+        Period::new(y, m).unwrap()
+    }
+
+    /// A map with two perspectives, one theme, objectives A (top) and B (bottom, in the
+    /// theme), and measures as given by `measures(objective_a, objective_b)`.
+    fn doc(measures: impl Fn(ObjectiveId, ObjectiveId) -> Vec<Measure>) -> MapDocument {
+        let map_id = MapId::new();
+        let unit = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: None,
+            name: "U".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        let top = Perspective {
+            id: PerspectiveId::new(),
+            map_id,
+            name: "Financial".into(),
+            rank: 0,
+            weight: 1.0,
+        };
+        let bottom = Perspective {
+            id: PerspectiveId::new(),
+            map_id,
+            name: "Learning".into(),
+            rank: 1,
+            weight: 3.0,
+        };
+        let theme = Theme {
+            id: ThemeId::new(),
+            map_id,
+            name: "Growth".into(),
+            colour: "#2563eb".into(),
+            rank: 0,
+        };
+        let objective =
+            |perspective: PerspectiveId, theme_id: Option<ThemeId>, title: &str| Objective {
+                id: ObjectiveId::new(),
+                map_id,
+                perspective_id: perspective,
+                theme_id,
+                title: title.into(),
+                description: String::new(),
+                owner_id: None,
+                x: 0.0,
+                y: 0.0,
+                weight: 1.0,
+                rollup: RollUp::WeightedAverage,
+            };
+        let a = objective(top.id, None, "Grow revenue");
+        let b = objective(bottom.id, Some(theme.id), "Build skills");
+        MapDocument {
+            seq: 0,
+            map: StrategyMap {
+                id: map_id,
+                org_unit_id: unit.id,
+                name: "M".into(),
+                vision: String::new(),
+                mission: String::new(),
+                values: String::new(),
+                period_start: p(2026, 1),
+                period_end: p(2026, 12),
+                status: MapStatus::Active,
+                health_off: Vec::new(),
+            },
+            org_unit: unit,
+            perspectives: vec![top, bottom],
+            themes: vec![theme],
+            measures: measures(a.id, b.id),
+            objectives: vec![a, b],
+            links: vec![],
+            people: vec![],
+            alignments: vec![],
+        }
+    }
+
+    fn measure(objective: ObjectiveId, name: &str) -> Measure {
+        Measure {
+            id: MeasureId::new(),
+            objective_id: objective,
+            name: name.into(),
+            definition: String::new(),
+            unit: String::new(),
+            decimals: 1,
+            frequency: Frequency::Monthly,
+            polarity: Polarity::HigherIsBetter,
+            indicator: Indicator::Lagging,
+            data_source: DataSource::Manual,
+            data_owner_id: None,
+            baseline: None,
+            weight: 1.0,
+            scoring: ScoringType::GoalRedFlag,
+            aggregation: Aggregation::Last,
+            formula: String::new(),
+            missing_data: MissingData::Blank,
+        }
+    }
+
+    fn reading(m: &Measure, period: Period, value: f64) -> Reading {
+        Reading {
+            measure_id: m.id,
+            period,
+            value,
+        }
+    }
+
+    fn target(m: &Measure, period: Period, goal: f64, red_flag: f64) -> Target {
+        Target {
+            measure_id: m.id,
+            period,
+            goal,
+            red_flag,
+        }
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    const MARCH: Span = Span::Month {
+        period: match Period::new_const(2026, 3) {
+            Some(p) => p,
+            None => unreachable!(),
+        },
+    };
+
+    #[test]
+    fn a_month_scores_each_measure_and_rolls_up_with_weights() {
+        let d = doc(|a, b| {
+            let mut heavy = measure(a, "Revenue");
+            heavy.weight = 3.0;
+            vec![heavy, measure(a, "Margin"), measure(b, "Training hours")]
+        });
+        let [rev, margin, hours] = [&d.measures[0], &d.measures[1], &d.measures[2]];
+        let data = ScoreData {
+            targets: vec![
+                target(rev, p(2026, 3), 100.0, 80.0),
+                target(margin, p(2026, 3), 20.0, 10.0),
+                target(hours, p(2026, 3), 40.0, 20.0),
+            ],
+            readings: vec![
+                reading(rev, p(2026, 3), 100.0),   // goal: 6.67
+                reading(margin, p(2026, 3), 10.0), // red flag: 3.33
+                reading(hours, p(2026, 3), 50.0),  // 3.33 + 30/20 × 3.34 = 8.34
+            ],
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
+        assert!(close(s.measure(rev.id).unwrap().score.value, 6.67));
+        assert!(close(s.measure(margin.id).unwrap().score.value, 3.33));
+        assert!(close(s.measure(hours.id).unwrap().score.value, 8.34));
+        // Objective A: (6.67 × 3 + 3.33 × 1) / 4 = 5.835 → amber.
+        let a = s.objective(d.objectives[0].id);
+        assert!(close(a.value, 5.835));
+        assert_eq!(a.status, Status::Amber);
+        // Perspectives are their objectives; the map weighs Learning 3 : Financial 1:
+        // (5.835 × 1 + 8.34 × 3) / 4 = 7.71375.
+        assert!(close(s.perspective(d.perspectives[0].id).value, 5.835));
+        assert!(close(s.map.value, 7.71375));
+        // The theme holds only objective B.
+        assert!(close(s.theme(d.themes[0].id).value, 8.34));
+    }
+
+    #[test]
+    fn missing_data_is_left_out_not_counted_as_zero() {
+        let d = doc(|a, b| {
+            vec![
+                measure(a, "Revenue"),
+                measure(a, "Margin"),
+                measure(b, "Hours"),
+            ]
+        });
+        let [rev, margin] = [&d.measures[0], &d.measures[1]];
+        let data = ScoreData {
+            targets: vec![
+                target(rev, p(2026, 3), 100.0, 80.0),
+                target(margin, p(2026, 3), 20.0, 10.0),
+            ],
+            readings: vec![reading(rev, p(2026, 3), 90.0)],
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
+        assert_eq!(s.measure(margin.id).unwrap().score, Score::NO_DATA);
+        // Objective A is Revenue alone: 3.33 + 10/20 × 3.34 = 5.00.
+        assert!(close(s.objective(d.objectives[0].id).value, 5.0));
+        // Objective B has no data at all, so its perspective is grey and the map is A's.
+        assert_eq!(s.objective(d.objectives[1].id), Score::NO_DATA);
+        assert_eq!(s.perspective(d.perspectives[1].id).status, Status::NoData);
+        assert!(close(s.map.value, 5.0));
+    }
+
+    #[test]
+    fn worst_child_takes_the_lowest_measure() {
+        let mut d = doc(|a, _| vec![measure(a, "Revenue"), measure(a, "Margin")]);
+        d.objectives[0].rollup = RollUp::WorstChild;
+        let [rev, margin] = [&d.measures[0], &d.measures[1]];
+        let data = ScoreData {
+            targets: vec![
+                target(rev, p(2026, 3), 100.0, 80.0),
+                target(margin, p(2026, 3), 20.0, 10.0),
+            ],
+            readings: vec![
+                reading(rev, p(2026, 3), 120.0),
+                reading(margin, p(2026, 3), 5.0),
+            ],
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
+        // Margin: 3.33 + (5 − 10)/10 × 3.34 = 1.66 → the objective is red.
+        let a = s.objective(d.objectives[0].id);
+        assert!(close(a.value, 1.66));
+        assert_eq!(a.status, Status::Red);
+    }
+
+    #[test]
+    fn quarters_aggregate_actuals_and_the_targets_of_reported_months() {
+        let d = doc(|a, b| {
+            let mut sales = measure(a, "Sales");
+            sales.aggregation = Aggregation::Sum;
+            let mut nps = measure(a, "NPS");
+            nps.aggregation = Aggregation::Average;
+            vec![sales, nps, measure(b, "Headcount")]
+        });
+        let [sales, nps, heads] = [&d.measures[0], &d.measures[1], &d.measures[2]];
+        let mut data = ScoreData::default();
+        for (m, v) in [(1, 10.0), (2, 20.0)] {
+            data.readings.push(reading(sales, p(2026, m), v));
+            data.readings.push(reading(nps, p(2026, m), v));
+            data.readings.push(reading(heads, p(2026, m), v));
+        }
+        for m in 1..=3 {
+            data.targets.push(target(sales, p(2026, m), 20.0, 10.0));
+            data.targets.push(target(nps, p(2026, m), 20.0, 10.0));
+            data.targets.push(target(heads, p(2026, m), 20.0, 10.0));
+        }
+        let q1 = Span::Quarter {
+            year: 2026,
+            quarter: 1,
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 3)).span(q1);
+        let sales_q = s.measure(sales.id).unwrap();
+        // Sum of Jan + Feb = 30 against the sum of *their* targets: goal 40, red flag 20.
+        assert!(close(sales_q.actual, 30.0));
+        assert!(close(sales_q.goal, 40.0));
+        assert!(close(sales_q.red_flag, 20.0));
+        assert!(close(sales_q.score.value, 3.33 + 10.0 / 20.0 * 3.34));
+        assert!(close(s.measure(nps.id).unwrap().actual, 15.0));
+        // Last value: February's 20 against February's goal 20 → 6.67.
+        assert!(close(s.measure(heads.id).unwrap().actual, 20.0));
+        assert!(close(s.measure(heads.id).unwrap().score.value, 6.67));
+        // A year with no data at all is grey, with the year's target still shown.
+        let y = ScoreModel::new(&d, &data, p(2026, 3)).span(Span::Year { year: 2027 });
+        assert_eq!(y.measure(sales.id).unwrap().score, Score::NO_DATA);
+    }
+
+    #[test]
+    fn custom_bands_and_yes_no_score_per_measure() {
+        let d = doc(|a, b| {
+            let mut rating = measure(a, "Rating");
+            rating.scoring = ScoringType::Custom {
+                bands: vec![
+                    Band {
+                        name: "Poor".into(),
+                        colour: "#b91c1c".into(),
+                        from: 0.0,
+                        score: 1.0,
+                    },
+                    Band {
+                        name: "Good".into(),
+                        colour: "#15803d".into(),
+                        from: 4.0,
+                        score: 9.0,
+                    },
+                ],
+            };
+            let mut audit = measure(b, "Audit passed");
+            audit.scoring = ScoringType::YesNo;
+            vec![rating, audit]
+        });
+        let data = ScoreData {
+            targets: vec![],
+            readings: vec![
+                reading(&d.measures[0], p(2026, 3), 4.5),
+                reading(&d.measures[1], p(2026, 3), 1.0),
+            ],
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
+        assert!(close(s.measures[0].score.value, 9.0));
+        assert!(close(s.measures[1].score.value, 10.0));
+    }
+
+    #[test]
+    fn staleness_follows_the_frequency_with_a_month_of_grace() {
+        assert!(!is_stale(Frequency::Monthly, Some(p(2026, 9)), p(2026, 11)));
+        assert!(is_stale(Frequency::Monthly, Some(p(2026, 9)), p(2026, 12)));
+        assert!(!is_stale(
+            Frequency::Quarterly,
+            Some(p(2026, 9)),
+            p(2027, 1)
+        ));
+        assert!(is_stale(Frequency::Quarterly, Some(p(2026, 9)), p(2027, 2)));
+        assert!(!is_stale(Frequency::Yearly, Some(p(2025, 12)), p(2027, 1)));
+        assert!(is_stale(Frequency::Yearly, Some(p(2025, 12)), p(2027, 2)));
+        assert!(!is_stale(Frequency::Monthly, None, p(2026, 12)));
+    }
+
+    #[test]
+    fn a_new_actual_updates_the_model_incrementally() {
+        let d = doc(|a, _| vec![measure(a, "Revenue")]);
+        let m = &d.measures[0];
+        let data = ScoreData {
+            targets: vec![target(m, p(2026, 3), 100.0, 80.0)],
+            readings: vec![],
+        };
+        let mut model = ScoreModel::new(&d, &data, p(2026, 4));
+        assert_eq!(model.span(MARCH).map, Score::NO_DATA);
+        assert!(model.set_actual(m.id, p(2026, 3), Some(100.0)));
+        assert!(close(model.span(MARCH).map.value, 6.67));
+        assert!(model.set_actual(m.id, p(2026, 3), None));
+        assert_eq!(model.span(MARCH).map, Score::NO_DATA);
+        assert!(!model.set_actual(MeasureId::new(), p(2026, 3), Some(1.0)));
+        assert!(!model.set_actual(m.id, p(1990, 3), Some(1.0)));
+    }
+
+    #[test]
+    fn the_why_of_an_objective_shows_shares_and_what_was_left_out() {
+        let d = doc(|a, _| {
+            let mut rev = measure(a, "Revenue");
+            rev.weight = 2.0;
+            vec![rev, measure(a, "Margin"), measure(a, "Churn")]
+        });
+        let [rev, margin] = [&d.measures[0], &d.measures[1]];
+        let data = ScoreData {
+            targets: vec![
+                target(rev, p(2026, 3), 100.0, 80.0),
+                target(margin, p(2026, 3), 20.0, 10.0),
+            ],
+            readings: vec![
+                reading(rev, p(2026, 3), 100.0),
+                reading(margin, p(2026, 3), 10.0),
+            ],
+        };
+        let model = ScoreModel::new(&d, &data, p(2026, 4));
+        let why = model
+            .explain(MARCH, Subject::Objective(d.objectives[0].id))
+            .unwrap();
+        // (6.67 × 2 + 3.33 × 1) / 3 = 5.5567
+        assert!(close(why.score.value, (6.67 * 2.0 + 3.33) / 3.0));
+        assert_eq!(why.children.len(), 3);
+        assert!(close(why.children[0].share, 2.0 / 3.0));
+        assert_eq!(why.children[2].share, None);
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("(6.67 × 2 + 3.33 × 1) / 3")));
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("Left out") && l.contains("Churn")));
+        let why = model.explain(MARCH, Subject::Measure(rev.id)).unwrap();
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("Goal: 100, red flag: 80")));
+        assert!(why.lines.iter().any(|l| l.contains("Green")));
+    }
+}
