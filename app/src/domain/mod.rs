@@ -2,6 +2,7 @@
 //! every write must obey. No I/O, no Leptos, no sqlx — so it is shared by browser and server
 //! unchanged and tested on its own.
 
+pub mod formula;
 pub mod ids;
 pub mod layout;
 pub mod model;
