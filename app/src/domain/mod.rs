@@ -3,6 +3,7 @@
 //! unchanged and tested on its own.
 
 pub mod formula;
+pub mod health;
 pub mod ids;
 pub mod layout;
 pub mod model;

@@ -6,6 +6,7 @@
 //! fields are last-writer-wins in that order, new entities carry client-made ids, and a resent
 //! `op_id` is acknowledged again but never applied twice.
 
+use super::formula::{self, Formula};
 use super::ids::*;
 use super::model::*;
 use super::validation::{self, ValidationError};
@@ -314,7 +315,44 @@ fn check_measure(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
     {
         return Err(ValidationError::DuplicateMeasureName(m.name.clone()).into());
     }
+    if m.data_source == DataSource::Formula {
+        check_formula(doc, m)?;
+    }
     Ok(())
+}
+
+/// A formula that parses, reads only measures of the map, and closes no dependency cycle.
+fn check_formula(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
+    let bad = |msg: String| OpError::Invalid(ValidationError::BadFormula(msg));
+    let parsed = Formula::parse(&m.formula).map_err(|e| bad(e.to_string()))?;
+    let references = parsed.references();
+    let known =
+        |name: &str| name == m.name || doc.measures.iter().any(|x| x.id != m.id && x.name == name);
+    if let Some(unknown) = references.iter().find(|r| !known(r)) {
+        return Err(bad(format!("no measure on this map is called [{unknown}]")));
+    }
+    let mut graph: Vec<(String, Vec<String>)> = doc
+        .measures
+        .iter()
+        .filter(|x| x.id != m.id && x.data_source == DataSource::Formula)
+        .filter_map(|x| {
+            Formula::parse(&x.formula)
+                .ok()
+                .map(|f| (x.name.clone(), f.references()))
+        })
+        .collect();
+    graph.push((m.name.clone(), references));
+    match formula::find_cycle(&graph) {
+        Some(cycle) => Err(bad(format!(
+            "the formulas would form a cycle: {}",
+            cycle
+                .iter()
+                .map(|n| format!("[{n}]"))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn set_field(
@@ -468,7 +506,17 @@ fn set_measure_field(
 
 /// Rewrites formula references from `old` to `new` across the map.
 fn rename_references(doc: &mut MapDocument, old: &str, new: &str) {
-    let _ = (doc, old, new);
+    for m in doc
+        .measures
+        .iter_mut()
+        .filter(|m| m.data_source == DataSource::Formula)
+    {
+        if let Ok(f) = Formula::parse(&m.formula) {
+            if f.references().iter().any(|r| r == old) {
+                m.formula = f.rename(old, new).to_text();
+            }
+        }
+    }
 }
 
 fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpError> {

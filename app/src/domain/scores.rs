@@ -847,31 +847,26 @@ fn compile_formulas(doc: &MapDocument, measures: &mut [MeasureSlot]) -> Vec<usiz
         });
         graph.push((m.name.clone(), refs));
     }
-    match formula::evaluation_order(&graph) {
-        Ok(order) => order
-            .iter()
-            .filter_map(|name| by_name.get(name.as_str()).copied())
-            .filter(|&i| measures[i].formula.is_some())
-            .collect(),
-        Err(cycle) => {
-            // Everything on the cycle is unusable; the rest is ordered again without it.
-            for name in &cycle {
-                if let Some(&i) = by_name.get(name.as_str()) {
-                    measures[i].formula = None;
-                    measures[i].error =
-                        Some(format!("the formulas form a cycle: {}", cycle.join(" → ")));
-                }
+    // Every cycle makes its members unusable; the rest is ordered again without them.
+    loop {
+        match formula::evaluation_order(&graph) {
+            Ok(order) => {
+                return order
+                    .iter()
+                    .filter_map(|name| by_name.get(name.as_str()).copied())
+                    .filter(|&i| measures[i].formula.is_some())
+                    .collect()
             }
-            let rest: Vec<(String, Vec<String>)> = graph
-                .into_iter()
-                .filter(|(n, _)| !cycle.contains(n))
-                .collect();
-            let order = formula::evaluation_order(&rest).unwrap_or_default();
-            order
-                .iter()
-                .filter_map(|name| by_name.get(name.as_str()).copied())
-                .filter(|&i| measures[i].formula.is_some())
-                .collect()
+            Err(cycle) => {
+                for name in &cycle {
+                    if let Some(&i) = by_name.get(name.as_str()) {
+                        measures[i].formula = None;
+                        measures[i].error =
+                            Some(format!("the formulas form a cycle: {}", cycle.join(" → ")));
+                    }
+                }
+                graph.retain(|(n, _)| !cycle.contains(n));
+            }
         }
     }
 }
@@ -1244,5 +1239,98 @@ mod tests {
             .iter()
             .any(|l| l.contains("Goal: 100, red flag: 80")));
         assert!(why.lines.iter().any(|l| l.contains("Green")));
+    }
+
+    #[test]
+    fn formula_measures_compute_per_month_then_aggregate() {
+        let d = doc(|a, _| {
+            let mut profit = measure(a, "Gross profit");
+            profit.aggregation = Aggregation::Sum;
+            let mut revenue = measure(a, "Revenue");
+            revenue.aggregation = Aggregation::Sum;
+            let mut margin = measure(a, "Margin %");
+            margin.data_source = DataSource::Formula;
+            margin.formula = "[Gross profit] / [Revenue] * 100".into();
+            margin.aggregation = Aggregation::Average;
+            vec![profit, revenue, margin]
+        });
+        let [profit, revenue, margin] = [&d.measures[0], &d.measures[1], &d.measures[2]];
+        let data = ScoreData {
+            targets: vec![
+                target(margin, p(2026, 1), 30.0, 20.0),
+                target(margin, p(2026, 2), 30.0, 20.0),
+            ],
+            readings: vec![
+                reading(profit, p(2026, 1), 25.0),
+                reading(revenue, p(2026, 1), 100.0),
+                reading(profit, p(2026, 2), 35.0),
+                reading(revenue, p(2026, 2), 100.0),
+                // March: revenue 0 → division by zero, no value for the month.
+                reading(profit, p(2026, 3), 5.0),
+                reading(revenue, p(2026, 3), 0.0),
+                // A reading entered for a formula measure is ignored: it is computed.
+                reading(margin, p(2026, 1), 99.0),
+            ],
+        };
+        let model = ScoreModel::new(&d, &data, p(2026, 4));
+        let jan = model.span(Span::Month { period: p(2026, 1) });
+        assert!(close(jan.measure(margin.id).unwrap().actual, 25.0));
+        // Q1: average of January's 25 % and February's 35 % (March has no value) = 30 % = goal.
+        let q1 = model.span(Span::Quarter {
+            year: 2026,
+            quarter: 1,
+        });
+        let m = q1.measure(margin.id).unwrap();
+        assert!(close(m.actual, 30.0));
+        assert!(close(m.score.value, 6.67));
+        assert!(!m.stale, "formula measures are never stale");
+        let why = model
+            .explain(
+                Span::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                Subject::Measure(margin.id),
+            )
+            .unwrap();
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("Jan 2026: [Gross profit] = 25, [Revenue] = 100 → 25")));
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("Mar 2026") && l.contains("division by zero")));
+    }
+
+    #[test]
+    fn bad_formulas_and_cycles_are_reported_not_computed() {
+        let d = doc(|a, _| {
+            let formula = |name: &str, text: &str| {
+                let mut m = measure(a, name);
+                m.data_source = DataSource::Formula;
+                m.formula = text.into();
+                m
+            };
+            vec![
+                measure(a, "Revenue"),
+                formula("Loop A", "[Loop B] + 1"),
+                formula("Loop B", "[Loop A] + 1"),
+                formula("Typo", "[Revnue] * 2"),
+                formula("Broken", "[Revenue] *"),
+                formula("Double", "[Revenue] * 2"),
+            ]
+        });
+        let data = ScoreData {
+            targets: vec![],
+            readings: vec![reading(&d.measures[0], p(2026, 3), 10.0)],
+        };
+        let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
+        assert!(s.measures[1].error.as_deref().unwrap().contains("cycle"));
+        assert!(s.measures[2].error.as_deref().unwrap().contains("cycle"));
+        assert!(s.measures[3].error.as_deref().unwrap().contains("[Revnue]"));
+        assert!(s.measures[4].error.is_some());
+        assert!(close(s.measures[5].actual, 20.0));
+        assert_eq!(s.measures[5].error, None);
     }
 }
