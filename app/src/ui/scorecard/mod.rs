@@ -144,19 +144,19 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
             </div>
             <div class="filters" role="group" aria-label="Filters">
                 <label>"Theme "
-                    <select on:change=move |ev| filters.update(|f| f.theme = event_target_value(&ev))>
+                    <select aria-label="Filter by theme" on:change=move |ev| filters.update(|f| f.theme = event_target_value(&ev))>
                         <option value="">"All themes"</option>
                         {themes.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>"Owner "
-                    <select on:change=move |ev| filters.update(|f| f.owner = event_target_value(&ev))>
+                    <select aria-label="Filter by owner" on:change=move |ev| filters.update(|f| f.owner = event_target_value(&ev))>
                         <option value="">"Everyone"</option>
                         {people.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>"Status "
-                    <select on:change=move |ev| filters.update(|f| f.status = event_target_value(&ev))>
+                    <select aria-label="Filter by status" on:change=move |ev| filters.update(|f| f.status = event_target_value(&ev))>
                         <option value="">"Any status"</option>
                         <option value="red">"Red"</option>
                         <option value="amber">"Amber"</option>
