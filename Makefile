@@ -68,6 +68,7 @@ test: setup fmt clippy unit e2e
 # WebSocket relay as the floor. BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
 BENCH_ARGS ?=
 bench: setup postgres
+	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
