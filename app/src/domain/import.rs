@@ -1126,7 +1126,7 @@ pub fn check_mapping(table: &Table, mapping: &Mapping) -> Result<(), MappingErro
             }
             for (c, role) in mapping.columns.iter().enumerate() {
                 if *role == ColumnRole::Value
-                    && !cell_period(&table.header[c]).is_some_and(|p| p.is_ok())
+                    && cell_period(&table.header[c]).is_none_or(|p| p.is_err())
                 {
                     return Err(MappingError::NotAMonth(table.column_name(c)));
                 }
