@@ -219,7 +219,13 @@ pub async fn problems_csv(
                 .map_or(session.file_name.as_str(), |(s, _)| s);
             let safe: String = stem
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             (
                 [

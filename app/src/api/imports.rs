@@ -134,10 +134,17 @@ pub enum CommitStatus {
     /// Not committed yet.
     Ready,
     /// Writing: `done` of `total` values in the one transaction.
-    Running { done: usize, total: usize },
-    Done { summary: ImportSummary },
+    Running {
+        done: usize,
+        total: usize,
+    },
+    Done {
+        summary: ImportSummary,
+    },
     /// Nothing was written.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 /// Changes the mapping (or sheet, layout, number format) and runs the dry run again.
@@ -247,7 +254,13 @@ mod session {
         map_id: MapId,
     ) -> Result<(String, Vec<CatalogueMeasure>), ApiError> {
         let doc = ctx.store.map_document(map_id).await?;
-        let role = crate::auth::authorize(&ctx.store, user, doc.org_unit.id, crate::domain::Action::View).await?;
+        let role = crate::auth::authorize(
+            &ctx.store,
+            user,
+            doc.org_unit.id,
+            crate::domain::Action::View,
+        )
+        .await?;
         let title = |o: ObjectiveId| {
             doc.objectives
                 .iter()
@@ -280,7 +293,8 @@ mod session {
     ) -> Result<DryRun, ApiError> {
         let (_, catalogue) = catalogue(ctx, user, map_id).await?;
         let name = file_name.clone();
-        let (read, bytes) = blocking(move || (files::read_file(&bytes, &name, None), bytes)).await?;
+        let (read, bytes) =
+            blocking(move || (files::read_file(&bytes, &name, None), bytes)).await?;
         let read = read.map_err(bad_file)?;
         let mapping = import::guess_mapping(&read.table, &catalogue, None);
         let session = ImportSession {
@@ -289,7 +303,11 @@ mod session {
             map_id,
             file_name,
             kind: read.kind,
-            workbook: if read.kind == FileKind::Workbook { bytes } else { Vec::new() },
+            workbook: if read.kind == FileKind::Workbook {
+                bytes
+            } else {
+                Vec::new()
+            },
             sheets: read.sheets,
             state: Mutex::new(State {
                 sheet: read.sheet,
@@ -436,7 +454,12 @@ mod session {
                 last_period: plan.entries.iter().map(|e| e.period).max(),
                 ambiguous_numbers: plan.ambiguous_numbers,
                 ambiguous_example: plan.ambiguous_example.clone(),
-                problems: plan.problems.iter().take(PROBLEM_PAGE).map(ProblemView::from).collect(),
+                problems: plan
+                    .problems
+                    .iter()
+                    .take(PROBLEM_PAGE)
+                    .map(ProblemView::from)
+                    .collect(),
                 may_enter_any,
             })
         }
@@ -468,7 +491,9 @@ mod session {
                 file_kind,
                 sheets: self.sheets.clone(),
                 sheet,
-                header: (0..table.header.len()).map(|c| table.column_name(c)).collect(),
+                header: (0..table.header.len())
+                    .map(|c| table.column_name(c))
+                    .collect(),
                 sample: table
                     .rows
                     .iter()
@@ -525,7 +550,9 @@ mod session {
             mode: CommitMode,
         ) -> Result<CommitStatus, ApiError> {
             if self.is_busy() {
-                return Err(ApiError::Conflict("The import is already being committed.".into()));
+                return Err(ApiError::Conflict(
+                    "The import is already being committed.".into(),
+                ));
             }
             let (_, catalogue) = catalogue(&ctx, &user, self.map_id).await?;
             let (table, mapping) = {
@@ -541,7 +568,9 @@ mod session {
             {
                 let mut s = self.state.lock().map_err(|_| poisoned())?;
                 if matches!(s.status, CommitStatus::Running { .. }) {
-                    return Err(ApiError::Conflict("The import is already being committed.".into()));
+                    return Err(ApiError::Conflict(
+                        "The import is already being committed.".into(),
+                    ));
                 }
                 s.status = running.clone();
                 s.plan = Some(Arc::new(plan.clone()));
@@ -570,7 +599,9 @@ mod session {
             )));
         }
         if plan.entries.is_empty() {
-            return Err(ApiError::BadInput("There are no valid values to import.".into()));
+            return Err(ApiError::BadInput(
+                "There are no valid values to import.".into(),
+            ));
         }
         Ok(())
     }

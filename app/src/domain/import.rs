@@ -900,7 +900,13 @@ impl<'a> Matcher<'a> {
             .iter()
             .map(|m| {
                 let name = fold(&m.name);
-                let mut score = strsim::normalized_damerau_levenshtein(&key, &name);
+                // "Revenue growth (year on year)" is also compared without its parenthesis.
+                let short = match name.split_once(" (") {
+                    Some((head, _)) => head.to_string(),
+                    None => name.clone(),
+                };
+                let mut score = strsim::normalized_damerau_levenshtein(&key, &name)
+                    .max(strsim::normalized_damerau_levenshtein(&key, &short));
                 if key.len() >= 4 && name.contains(&key) {
                     score = score.max(0.7);
                 }
@@ -1409,6 +1415,7 @@ mod tests {
             measure("Client satisfaction"),
             formula,
             locked,
+            measure("Net Promoter Score (NPS)"),
         ]
     }
 
@@ -1823,6 +1830,21 @@ mod tests {
         assert_eq!(plan.entries[0].value, 1234.0);
         assert_eq!(plan.ambiguous_numbers, 1);
         assert_eq!(plan.ambiguous_example.as_deref(), Some("1,234"));
+    }
+
+    #[test]
+    fn near_names_get_a_suggestion() {
+        let cat = catalogue();
+        let m = Matcher::new(&cat);
+        assert_eq!(
+            m.suggest("Net promoter scor"),
+            Some("Net Promoter Score (NPS)".into())
+        );
+        assert_eq!(
+            m.suggest("client satisfation"),
+            Some("Client satisfaction".into())
+        );
+        assert_eq!(m.suggest("Totally different"), None);
     }
 
     #[test]
