@@ -180,7 +180,7 @@ impl World {
                 out.push((a.measure_id, a.period, a.value, a.note, a.source));
             }
         }
-        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out.sort_by_key(|a| (a.0, a.1));
         out
     }
 }
