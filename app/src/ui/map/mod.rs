@@ -101,7 +101,10 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                     </p>
                     {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>"Vision: "</strong>{map.vision.clone()}</p> })}
                 </div>
-                <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
+                <div class="head-actions">
+                    <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
+                    <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
+                </div>
             </div>
             <Toolbar state=state/>
             <Notice state=state/>

@@ -85,7 +85,10 @@ fn ScorecardView(card: Scorecard) -> impl IntoView {
                     <h1>{format!("Scorecard: {}", card.map.name)}</h1>
                     <p class="meta">{format!("{} · {} measures", card.org_unit.name, measure_count)}</p>
                 </div>
-                <A href=format!("/maps/{}", card.map.id) attr:class="button">"Strategy map"</A>
+                <div class="head-actions">
+                    <A href=format!("/maps/{}/import", card.map.id) attr:class="button secondary">"Import data"</A>
+                    <A href=format!("/maps/{}", card.map.id) attr:class="button">"Strategy map"</A>
+                </div>
             </div>
             <table class="scorecard" aria-label="Scorecard">
                 <thead>
