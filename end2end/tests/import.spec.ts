@@ -70,7 +70,7 @@ test('a wide sheet with decimal commas is detected, and the mapping can be chang
   await expect(page.getByRole('radio', { name: 'One row per measure, months across' })).toBeChecked();
   await expect(page.getByLabel('Number format')).toHaveValue('comma');
   await expect(page.getByText(/3 values ready for 2 measures, Jan 2030 – Feb 2030/)).toBeVisible();
-  await expect(page.getByText(/1 empty cells skipped/)).toBeVisible();
+  await expect(page.getByText(/1 empty cell skipped/)).toBeVisible();
 
   // Choosing the decimal point makes "12,5" a bad number, with a hint about the other format.
   await page.getByLabel('Number format').focus();

@@ -114,7 +114,11 @@ fn rows_for(doc: &MapDocument, rows: usize) -> Vec<(String, Period, f64)> {
         .map(|i| {
             let m = &doc.measures[i % doc.measures.len()];
             let month = (i / doc.measures.len()) as i32;
-            (m.name.clone(), start.plus_months(month), (i % 997) as f64 / 10.0)
+            (
+                m.name.clone(),
+                start.plus_months(month),
+                (i % 997) as f64 / 10.0,
+            )
         })
         .collect()
 }
@@ -159,11 +163,19 @@ struct Row {
 async fn send(router: &Router, req: Request<Body>) -> (StatusCode, Vec<u8>) {
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
-    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+    (
+        status,
+        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+    )
 }
 
 /// Uploads and commits through the router; returns (upload + dry run, commit) times.
-async fn end_to_end(router: &Router, cookie: &str, doc: &MapDocument, csv: &[u8]) -> (Duration, Duration) {
+async fn end_to_end(
+    router: &Router,
+    cookie: &str,
+    doc: &MapDocument,
+    csv: &[u8],
+) -> (Duration, Duration) {
     let t = Instant::now();
     let req = Request::post(format!("/imports/upload?map={}&name=bench.csv", doc.map.id))
         .header(header::COOKIE, cookie)
@@ -204,9 +216,14 @@ async fn end_to_end(router: &Router, cookie: &str, doc: &MapDocument, csv: &[u8]
 }
 
 async fn bench_db(db: &'static str, store: Store, rows: usize) -> Row {
-    demo::load(&store, demo::DEMO_ADMIN_EMAIL, demo::DEMO_PASSWORD, "2026-10".parse().unwrap())
-        .await
-        .unwrap();
+    demo::load(
+        &store,
+        demo::DEMO_ADMIN_EMAIL,
+        demo::DEMO_PASSWORD,
+        "2026-10".parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let (_, summary) = store
         .map_summaries()
         .await
@@ -222,10 +239,18 @@ async fn bench_db(db: &'static str, store: Store, rows: usize) -> Row {
     let config = Config::from_lookup(|_| None).unwrap();
     let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
     let router = server::app(AppState::new(store.clone(), &config, hub));
-    let (user, _) = store.user_with_hash(demo::DEMO_ADMIN_EMAIL).await.unwrap().unwrap();
+    let (user, _) = store
+        .user_with_hash(demo::DEMO_ADMIN_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
     let token = auth::random_secret();
     store
-        .create_session(&auth::secret_hash(&token), user.id, auth::now_seconds() + 3600)
+        .create_session(
+            &auth::secret_hash(&token),
+            user.id,
+            auth::now_seconds() + 3600,
+        )
         .await
         .unwrap();
     let cookie = format!("{}={token}", auth::SESSION_COOKIE);

@@ -162,7 +162,7 @@ impl ColumnRole {
             (ColumnRole::Measure, _) => "Measure",
             (ColumnRole::Period, _) => "Period",
             (ColumnRole::Value, Layout::Long) => "Value",
-            (ColumnRole::Value, Layout::Wide) => "Values of the month in the header",
+            (ColumnRole::Value, Layout::Wide) => "Values (month in header)",
             (ColumnRole::Note, _) => "Note",
         }
     }
@@ -1342,8 +1342,11 @@ fn without_duplicates(
     }
     let mut entries = Vec::with_capacity(candidates.len());
     for (i, k) in candidates.iter().enumerate() {
-        let group = &cells[&(k.measure, k.period)];
-        if group.len() == 1 {
+        let group = cells
+            .get(&(k.measure, k.period))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if group.len() <= 1 {
             entries.push(entry_of(k, catalogue));
             continue;
         }

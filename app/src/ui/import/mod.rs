@@ -290,8 +290,12 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                 _ => String::new(),
             };
             let summary = format!(
-                "{} rows checked: {} values ready for {} measures{span} · {} rows with problems · {} empty cells skipped",
-                run.rows, run.valid, run.measures, run.bad_rows, run.skipped_empty
+                "{} checked: {} ready for {}{span} · {} with problems · {} skipped",
+                count(run.rows, "row"),
+                count(run.valid, "value"),
+                count(run.measures, "measure"),
+                count(run.bad_rows, "row"),
+                count(run.skipped_empty, "empty cell"),
             );
             let ambiguous = (run.ambiguous_numbers > 0).then(|| {
                 view! {
@@ -453,7 +457,7 @@ fn Summary(summary: ImportSummary, map_id: MapId) -> impl IntoView {
         .collect_view();
     view! {
         <div class="import-done" role="status">
-            <p><strong>{format!("Imported {} values for {} measures.", summary.written, summary.measures)}</strong>{left_out}</p>
+            <p><strong>{format!("Imported {} for {}.", count(summary.written, "value"), count(summary.measures, "measure"))}</strong>{left_out}</p>
             <ul class="import-links">{maps}</ul>
             <p><A href=format!("/maps/{map_id}/scorecard") attr:class="button">"Open the scorecard"</A></p>
         </div>
@@ -479,6 +483,15 @@ fn poll(page: Page, id: ImportId) {
         },
         std::time::Duration::from_millis(250),
     );
+}
+
+/// "1 value", "3 values".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn role_key(role: ColumnRole) -> &'static str {
