@@ -709,8 +709,28 @@ both_databases!(sessions_are_bounded_per_user_and_by_memory, |db: Arc<
         router: server::app(state),
     };
     let (status, body) = tight
-        .upload(Some(&admin), doc.map.id, "a.csv", file.into_bytes())
+        .upload(Some(&admin), doc.map.id, "a.csv", file.clone().into_bytes())
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(tight.state.imports.is_empty());
+
+    // An idle session expires.
+    let mut state = w.state.clone();
+    state.imports = Arc::new(server::imports::ImportStore::with_limits(
+        Duration::ZERO,
+        1 << 30,
+    ));
+    let hasty = World {
+        db: w.db.clone(),
+        state: state.clone(),
+        router: server::app(state),
+    };
+    let run = hasty
+        .upload_ok(&admin, doc.map.id, "a.csv", file.into_bytes())
+        .await;
+    let (status, body) = hasty
+        .call(&admin, "import_check", check(run.preview.id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.to_string().contains("expires"), "{body}");
 });
