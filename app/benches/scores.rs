@@ -89,7 +89,7 @@ fn unit_map(seed: usize) -> (MapDocument, ScoreData) {
                 decimals: 1,
                 frequency: Frequency::Monthly,
                 polarity: Polarity::HigherIsBetter,
-                indicator: if k % 3 == 0 {
+                indicator: if k.is_multiple_of(3) {
                     Indicator::Leading
                 } else {
                     Indicator::Lagging

@@ -26,7 +26,30 @@ pub struct ServerContext {
     pub maps: std::sync::Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).
     pub data: std::sync::Arc<dyn DataWriter>,
+    /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
+    pub imports: std::sync::Arc<dyn ImportSessions>,
 }
+
+/// Keeps uploaded import files between the upload, the dry runs and the commit. Implemented by
+/// the server (expiry and a memory budget); sessions are found only by their owner.
+pub trait ImportSessions: Send + Sync {
+    /// Keeps `session`, making room by dropping expired or older idle ones; refuses when the
+    /// memory budget is still exceeded.
+    fn keep(
+        &self,
+        session: crate::api::ImportSession,
+    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+
+    /// The session `id` of `owner` (not found when expired or someone else's).
+    fn find(
+        &self,
+        id: crate::domain::ImportId,
+        owner: crate::domain::UserId,
+    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+}
+
+/// Reports how many rows a running commit has written so far.
+pub type Progress = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
 
 /// Commits a batch of actuals and targets and announces the maps whose scores changed.
 /// Implemented by the server's hub; the grid, target editor, imports and REST all write
@@ -44,6 +67,24 @@ pub trait DataWriter: Send + Sync {
                 + '_,
         >,
     >;
+
+    /// [`DataWriter::write_data`], telling `progress` the actuals written so far while the one
+    /// transaction runs (imports show a progress bar).
+    fn write_data_reporting(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+        progress: Progress,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>>
+                + Send
+                + '_,
+        >,
+    > {
+        let _ = progress;
+        self.write_data(batch, author)
+    }
 }
 
 /// Commits a batch of ops on a map and publishes it to live clients. Implemented by the

@@ -3,7 +3,7 @@
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::{DataWriter, MapWriter};
+use app::auth::{DataWriter, MapWriter, Progress};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, DataOutcome, MapDocument, MapId, UserId};
 use app::store::{CommitError, Store, StoreError};
@@ -217,8 +217,20 @@ impl DataWriter for Hub {
         batch: DataBatch,
         author: Option<UserId>,
     ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
+        self.write_data_reporting(batch, author, Arc::new(|_| {}))
+    }
+
+    fn write_data_reporting(
+        &self,
+        batch: DataBatch,
+        author: Option<UserId>,
+        progress: Progress,
+    ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
         Box::pin(async move {
-            let outcome = self.store.write_data(&batch, author).await?;
+            let outcome = self
+                .store
+                .write_data_reporting(&batch, author, &*progress)
+                .await?;
             for map_id in &outcome.maps {
                 self.bus
                     .publish_scores(ScoresChanged { map_id: *map_id })

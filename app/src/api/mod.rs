@@ -3,12 +3,14 @@
 
 mod codec;
 mod error;
+mod imports;
 mod maps;
 mod measures;
 mod session;
 
 pub use codec::{TextJson, TextJsonEncoding};
 pub use error::ApiError;
+pub use imports::*;
 pub use maps::*;
 pub use measures::*;
 pub use session::*;

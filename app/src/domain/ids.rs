@@ -64,4 +64,6 @@ id_type!(
     UserId,
     /// An alignment of a unit objective to the parent objective it supports.
     AlignmentId,
+    /// An uploaded file being imported (a short-lived server session).
+    ImportId,
 );

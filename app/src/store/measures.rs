@@ -256,6 +256,17 @@ pub async fn write_data(
     batch: &DataBatch,
     actor: Option<UserId>,
 ) -> StoreResult<DataOutcome> {
+    write_data_reporting(conn, batch, actor, &|_| {}).await
+}
+
+/// [`write_data`], telling `progress` how many actuals are written so far after each statement
+/// (a large import shows a progress bar while its one transaction runs).
+pub async fn write_data_reporting(
+    conn: &mut AnyConnection,
+    batch: &DataBatch,
+    actor: Option<UserId>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<DataOutcome> {
     let ids = batch.measure_ids();
     let homes = measure_scopes(&mut *conn, &ids).await?;
     let home = |id: &MeasureId| homes.get(id).ok_or(StoreError::NotFound("measure"));
@@ -273,7 +284,7 @@ pub async fn write_data(
     for c in batch.clear_actuals.iter().chain(&batch.clear_targets) {
         home(&c.measure_id)?;
     }
-    upsert_actuals(&mut *conn, &batch.actuals).await?;
+    upsert_actuals(&mut *conn, &batch.actuals, progress).await?;
     upsert_targets(&mut *conn, &batch.targets).await?;
     for (table, cells) in [
         ("actuals", &batch.clear_actuals),
@@ -371,12 +382,17 @@ fn last_per_cell<T: Clone>(rows: &[T], cell: impl Fn(&T) -> MeasurePeriod) -> Ve
     out
 }
 
-/// Inserts or replaces actuals, many rows per statement.
-async fn upsert_actuals(conn: &mut AnyConnection, rows: &[Actual]) -> StoreResult<()> {
+/// Inserts or replaces actuals, many rows per statement, reporting the rows written so far.
+async fn upsert_actuals(
+    conn: &mut AnyConnection,
+    rows: &[Actual],
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<()> {
     let rows = last_per_cell(rows, |a| MeasurePeriod {
         measure_id: a.measure_id,
         period: a.period,
     });
+    let mut written = 0;
     for chunk in rows.chunks(DATA_CHUNK) {
         let sql = format!(
             "INSERT INTO actuals (measure_id, period, value, note, entered_by, entered_at, source) VALUES {} \
@@ -396,6 +412,8 @@ async fn upsert_actuals(conn: &mut AnyConnection, rows: &[Actual]) -> StoreResul
                 .bind(a.source.as_str());
         }
         q.execute(&mut *conn).await?;
+        written += chunk.len();
+        progress(written);
     }
     Ok(())
 }
@@ -512,8 +530,18 @@ impl Store {
         batch: &DataBatch,
         actor: Option<UserId>,
     ) -> StoreResult<DataOutcome> {
+        self.write_data_reporting(batch, actor, &|_| {}).await
+    }
+
+    /// [`Store::write_data`] with progress (see [`write_data_reporting`]).
+    pub async fn write_data_reporting(
+        &self,
+        batch: &DataBatch,
+        actor: Option<UserId>,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<DataOutcome> {
         let mut tx = self.begin().await?;
-        let outcome = write_data(&mut tx, batch, actor).await?;
+        let outcome = write_data_reporting(&mut tx, batch, actor, progress).await?;
         tx.commit().await?;
         Ok(outcome)
     }

@@ -1,6 +1,7 @@
 //! The pages and components. One folder per screen; shared pieces in `widgets`.
 
 pub mod home;
+pub mod import;
 pub mod map;
 pub mod scorecard;
 pub mod signin;
@@ -48,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
+                <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
             </Routes>
         </Router>
     }
