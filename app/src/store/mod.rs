@@ -210,6 +210,51 @@ pub async fn audit(
     Ok(())
 }
 
+/// One audit entry for [`audit_many`].
+pub struct AuditEntry {
+    pub user: Option<crate::domain::UserId>,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub detail: String,
+}
+
+/// Appends several audit entries in one statement, inside the caller's transaction (a commit
+/// group writes one per batch).
+pub async fn audit_many(
+    conn: &mut AnyConnection,
+    entries: &[AuditEntry],
+    at: &str,
+) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..entries.len())
+        .map(|r| {
+            let b = r * 7;
+            let marks: Vec<String> = (b + 1..=b + 7).map(|i| format!("${i}")).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for e in entries {
+        q = q
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(at.to_string())
+            .bind(e.user.map(|u| u.to_string()))
+            .bind(e.action)
+            .bind(e.entity)
+            .bind(e.entity_id.clone())
+            .bind(e.detail.clone());
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
 // Row readers: every column read goes through these so a bad value is a typed error, not a panic.
 
 pub(crate) fn text(row: &AnyRow, col: &'static str) -> StoreResult<String> {
