@@ -69,12 +69,49 @@ impl Store {
         batches: Vec<Submission>,
         cached: Option<MapDocument>,
     ) -> Result<GroupOutcome, StoreError> {
-        let known = self.committed_among(&batches).await?;
+        let cached = match cached {
+            Some(d) => d,
+            None => self.map_document(map).await?,
+        };
+        // Resends are rare, so the first attempt does not look for committed op_ids: the op
+        // log's unique op_id catches one among the accepted batches (the transaction is then
+        // rolled back), and a group with a refused batch looks before writing anything (a
+        // resend of an applied batch may no longer apply). Then the group is folded again,
+        // knowing which op_ids were committed before.
+        let mut known = None;
+        loop {
+            match self.attempt(map, &batches, &cached, known.as_ref()).await {
+                Ok(Some(folded)) => {
+                    let known = known.unwrap_or_default();
+                    return Ok(finish(batches, folded, &known));
+                }
+                Ok(None) => {}
+                Err(StoreError::Database(sqlx::Error::Database(e)))
+                    if known.is_none() && e.is_unique_violation() => {}
+                Err(e) => return Err(e),
+            }
+            if known.is_some() {
+                return Err(StoreError::Conflict(
+                    "the commit group did not settle".into(),
+                ));
+            }
+            known = Some(self.committed_among(&batches).await?);
+        }
+    }
+
+    /// One try at a group. `None` when a batch was refused and `known` was not looked up yet.
+    async fn attempt(
+        &self,
+        map: MapId,
+        batches: &[Submission],
+        cached: &MapDocument,
+        known: Option<&HashMap<Uuid, Known>>,
+    ) -> Result<Option<Folded>, StoreError> {
         let mut results: Vec<Option<Result<CommitOutcome, CommitError>>> =
             batches.iter().map(|_| None).collect();
         let mut ours = HashMap::new();
         for (i, b) in batches.iter().enumerate() {
-            match known.get(&b.op_id) {
+            match known.and_then(|k| k.get(&b.op_id)) {
                 Some(k) if k.map == map => {
                     ours.insert(b.op_id, k.outcome.committed.seq);
                 }
@@ -91,25 +128,29 @@ impl Store {
         let pending: Vec<usize> = (0..batches.len())
             .filter(|i| results[*i].is_none())
             .collect();
-
-        let mut doc = match cached {
-            Some(d) => d,
-            None => self.map_document(map).await?,
+        let unsure = |verdicts: &[ops::Verdict]| {
+            known.is_none()
+                && verdicts
+                    .iter()
+                    .any(|v| matches!(v, ops::Verdict::Rejected(_)))
         };
-        let mut base = doc.clone();
-        let mut verdicts = fold(&mut doc, &batches, &pending, &ours);
+
+        let mut base = cached.clone();
+        let mut doc = cached.clone();
+        let mut verdicts = fold(&mut doc, batches, &pending, &ours);
+        if unsure(&verdicts) {
+            return Ok(None);
+        }
         let accepted = doc.seq - base.seq;
         // Nothing to write: the verdicts stand when the document was current.
         if accepted == 0 && self.map_seq(map).await? == base.seq {
-            return Ok(finish(
-                batches,
+            return Ok(Some(Folded {
                 results,
-                &pending,
+                pending,
                 verdicts,
-                &known,
                 doc,
-                Vec::new(),
-            ));
+                texts: Vec::new(),
+            }));
         }
         let mut tx = self.begin().await?;
         // Optimistic path: one statement locks the map row and moves its sequence, provided
@@ -126,7 +167,10 @@ impl Store {
             .is_some();
         if !current {
             (base, verdicts) =
-                refold(self, &mut tx, map, &batches, &pending, &ours, &mut doc).await?;
+                refold(self, &mut tx, map, batches, &pending, &ours, &mut doc).await?;
+            if unsure(&verdicts) {
+                return Ok(None);
+            }
         }
         let committed: Vec<(usize, i64)> = pending
             .iter()
@@ -137,16 +181,13 @@ impl Store {
             })
             .collect();
         if committed.is_empty() {
-            drop(tx);
-            return Ok(finish(
-                batches,
+            return Ok(Some(Folded {
                 results,
-                &pending,
+                pending,
                 verdicts,
-                &known,
                 doc,
-                Vec::new(),
-            ));
+                texts: Vec::new(),
+            }));
         }
         let texts: Vec<Arc<str>> = committed
             .iter()
@@ -154,7 +195,7 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let at = now_text();
-        insert_log_rows(&mut tx, map, &batches, &committed, &texts, &at).await?;
+        insert_log_rows(&mut tx, map, batches, &committed, &texts, &at).await?;
         persist_group(
             &mut tx,
             base,
@@ -173,9 +214,13 @@ impl Store {
             .collect();
         audit_many(&mut tx, &entries, &at).await?;
         tx.commit().await?;
-        Ok(finish(
-            batches, results, &pending, verdicts, &known, doc, texts,
-        ))
+        Ok(Some(Folded {
+            results,
+            pending,
+            verdicts,
+            doc,
+            texts,
+        }))
     }
 
     /// The already committed batches among `batches`' op_ids, in one query.
@@ -315,16 +360,26 @@ async fn refold(
     Ok((base, verdicts))
 }
 
-/// Turns the verdicts into one result per submission (in submission order).
-fn finish(
-    batches: Vec<Submission>,
-    mut results: Vec<Option<Result<CommitOutcome, CommitError>>>,
-    pending: &[usize],
+/// A folded group: what was decided before folding (`results`), the submissions folded
+/// (`pending`) and their verdicts, the document after the group and the op-log JSON of each
+/// accepted batch.
+struct Folded {
+    results: Vec<Option<Result<CommitOutcome, CommitError>>>,
+    pending: Vec<usize>,
     verdicts: Vec<ops::Verdict>,
-    known: &HashMap<Uuid, Known>,
     doc: MapDocument,
     texts: Vec<Arc<str>>,
-) -> GroupOutcome {
+}
+
+/// Turns the verdicts into one result per submission (in submission order).
+fn finish(batches: Vec<Submission>, folded: Folded, known: &HashMap<Uuid, Known>) -> GroupOutcome {
+    let Folded {
+        mut results,
+        pending,
+        verdicts,
+        doc,
+        texts,
+    } = folded;
     let mut batches: Vec<Option<Submission>> = batches.into_iter().map(Some).collect();
     let mut texts = texts.into_iter();
     let mut in_group: HashMap<Uuid, CommitOutcome> = HashMap::new();
