@@ -40,17 +40,48 @@ pub fn run_edit(state: MapState, ops: Vec<Op>) {
     }
 }
 
-/// Converts a pointer position to map coordinates (the SVG keeps its aspect ratio, centred).
-fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
-    let r = svg.get_bounding_client_rect();
-    let v = state.view.get_untracked();
-    let scale = pixel_scale(svg, v);
-    let ox = (r.width() - v.w * scale) / 2.0;
-    let oy = (r.height() - v.h * scale) / 2.0;
-    Point {
-        x: v.x + (client_x - r.left() - ox) / scale,
-        y: v.y + (client_y - r.top() - oy) / scale,
+/// Where the canvas sits on screen (its client rectangle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Screen {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+impl Screen {
+    /// Reads the rectangle (this forces a layout when the DOM changed since the last one, so a
+    /// drag reads it once, at its start).
+    fn of(svg: &leptos::web_sys::Element) -> Screen {
+        let r = svg.get_bounding_client_rect();
+        Screen {
+            left: r.left(),
+            top: r.top(),
+            width: r.width(),
+            height: r.height(),
+        }
     }
+
+    /// Screen pixels per map unit for `view` (the SVG keeps its aspect ratio).
+    fn scale(self, view: View) -> f64 {
+        (self.width / view.w).min(self.height / view.h).max(1e-6)
+    }
+
+    /// A pointer position in map coordinates (the SVG keeps its aspect ratio, centred).
+    fn to_map(self, view: View, client_x: f64, client_y: f64) -> Point {
+        let scale = self.scale(view);
+        let ox = (self.width - view.w * scale) / 2.0;
+        let oy = (self.height - view.h * scale) / 2.0;
+        Point {
+            x: view.x + (client_x - self.left - ox) / scale,
+            y: view.y + (client_y - self.top - oy) / scale,
+        }
+    }
+}
+
+/// Converts a pointer position to map coordinates.
+fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
+    Screen::of(svg).to_map(state.view.get_untracked(), client_x, client_y)
 }
 
 /// The canvas an event happened on and the pointer's place on the map.
@@ -68,10 +99,9 @@ fn event_point(
     Some((svg, p))
 }
 
-/// Screen pixels per map unit for `view` on `svg` (the SVG keeps its aspect ratio).
+/// Screen pixels per map unit for `view` on `svg`.
 fn pixel_scale(svg: &leptos::web_sys::Element, view: View) -> f64 {
-    let r = svg.get_bounding_client_rect();
-    (r.width() / view.w).min(r.height() / view.h).max(1e-6)
+    Screen::of(svg).scale(view)
 }
 
 fn svg_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::Element> {
@@ -271,6 +301,8 @@ fn space_belongs_to_target(ev: &leptos::web_sys::KeyboardEvent) -> bool {
 pub fn MapCanvas(state: MapState) -> impl IntoView {
     let drag = RwSignal::new(None::<Drag>);
     let moving = Moving::of(drag);
+    // The canvas's screen rectangle while a drag is in progress.
+    let drag_screen = StoredValue::new(None::<Screen>);
     // Space held: a drag pans, wherever it starts (as in drawing tools).
     let space = RwSignal::new(false);
     let keydown = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -320,6 +352,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         let Some((svg, p)) = event_point(state, &ev) else {
             return;
         };
+        drag_screen.set_value(Some(Screen::of(&svg)));
         let start_client = (f64::from(ev.client_x()), f64::from(ev.client_y()));
         let start_pan = move || {
             state.following.set(None);
@@ -373,9 +406,22 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     };
 
     let on_pointer_move = move |ev: leptos::web_sys::PointerEvent| {
-        let Some((svg, p)) = event_point(state, &ev) else {
-            return;
+        // During a drag the canvas does not move on screen: use the rectangle read when it
+        // started, so a move never forces a layout of the whole map.
+        let dragging = drag.with_untracked(Option::is_some);
+        let screen = match drag_screen.get_value() {
+            Some(s) if dragging => s,
+            _ => {
+                let Some(svg) = svg_of(&ev) else { return };
+                let s = Screen::of(&svg);
+                if dragging {
+                    drag_screen.set_value(Some(s));
+                }
+                s
+            }
         };
+        let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        let p = screen.to_map(state.view.get_untracked(), cx, cy);
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => drag.set(Some(Drag::Move {
                 ids,
@@ -390,9 +436,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 start_client,
                 start_view,
             }) => {
-                let scale = pixel_scale(&svg, start_view);
-                let dx = (f64::from(ev.client_x()) - start_client.0) / scale;
-                let dy = (f64::from(ev.client_y()) - start_client.1) / scale;
+                let scale = screen.scale(start_view);
+                let dx = (cx - start_client.0) / scale;
+                let dy = (cy - start_client.1) / scale;
                 state.view.set(View {
                     x: start_view.x - dx,
                     y: start_view.y - dy,
@@ -409,6 +455,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             return;
         };
         let _ = svg.release_pointer_capture(ev.pointer_id());
+        drag_screen.set_value(None);
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => {
                 let (dx, dy) = (p.x - start.x, p.y - start.y);
@@ -629,13 +676,17 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
         let dragged = moving.ids.get_untracked();
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
-            let placed = |o: &Objective| match offset {
-                Some((dx, dy)) if dragged.contains(&o.id) => Objective {
+            let shift = |o: &Objective| match offset {
+                Some(delta) if dragged.contains(&o.id) => delta,
+                _ => (0.0, 0.0),
+            };
+            let placed = |o: &Objective| {
+                let (dx, dy) = shift(o);
+                Objective {
                     x: o.x + dx,
                     y: o.y + dy,
                     ..o.clone()
-                },
-                _ => o.clone(),
+                }
             };
             let from = placed(d.objectives.iter().find(|o| o.id == l.from_id)?);
             let to = placed(d.objectives.iter().find(|o| o.id == l.to_id)?);
@@ -643,7 +694,15 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                 .objectives
                 .iter()
                 .filter(|o| o.id != from.id && o.id != to.id)
-                .map(|o| layout::objective_box(&placed(o)))
+                .map(|o| {
+                    let (dx, dy) = shift(o);
+                    let r = layout::objective_box(o);
+                    Rect {
+                        x: r.x + dx,
+                        y: r.y + dy,
+                        ..r
+                    }
+                })
                 .collect();
             Some(layout::route_arrow(&from, &to, &obstacles).svg_path())
         })
