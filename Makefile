@@ -65,14 +65,17 @@ test: setup fmt clippy unit e2e
 	@echo "make test: all green"
 
 # Live-map benchmark: Cairn on SQLite and PostgreSQL, Hocuspocus as the reference, a bare
-# WebSocket relay as the floor; then the import benchmark (100,000 rows). BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
+# WebSocket relay as the floor; the import benchmark (100,000 rows); the scoring benchmark; then
+# canvas smoothness while dragging (release build, Chromium).
+# BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
 BENCH_ARGS ?=
-bench: setup postgres
+bench: setup postgres build
 	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench import
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
 
 clean:
 	rm -rf target/site

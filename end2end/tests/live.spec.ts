@@ -1,5 +1,6 @@
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
+import { createBigMap } from '../bench/bigmap.cjs';
 
 // Every test's people leave when it ends, so rosters start empty.
 const contexts: BrowserContext[] = [];
@@ -158,4 +159,135 @@ test('follow a colleague\'s view, and bring everyone to yours', async ({ browser
   await a.getByRole('button', { name: 'Bring everyone here' }).click();
   await expect.poll(() => viewBox(b)).toBe(await viewBox(a));
   await expect(b.getByRole('alert')).toContainText('Alex Morgan brought everyone to their view');
+});
+
+test('holding Space, a drag pans the map, also when it starts on an objective', async ({ browser }) => {
+  const a = await onMap(browser, ADMIN);
+  const canvas = a.locator('svg.strategy-map');
+  const node = objective(a, 'Grow revenue by 25 %');
+  const cursor = () => node.evaluate((el) => getComputedStyle(el).cursor);
+  const view = async () => (await canvas.getAttribute('viewBox'))!.split(' ').map(Number);
+  const placed = await node.getAttribute('transform');
+  const before = await view();
+  expect(await cursor()).toBe('pointer');
+
+  await a.keyboard.down('Space');
+  await expect(canvas).toHaveClass(/space-pan/);
+  expect(await cursor()).toBe('grab');
+  const box = (await node.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await a.mouse.move(x, y);
+  await a.mouse.down();
+  await a.mouse.move(x - 60, y - 20, { steps: 4 });
+  await a.mouse.move(x - 120, y - 40, { steps: 4 });
+  await expect(canvas).toHaveClass(/panning/);
+  expect(await cursor()).toBe('grabbing');
+  await a.mouse.up();
+  await a.keyboard.up('Space');
+  await expect(canvas).not.toHaveClass(/space-pan|panning/);
+  expect(await cursor()).toBe('pointer');
+
+  // The view moved with the pointer (dragging left and up shows what is right and below)…
+  const after = await view();
+  expect(after[0]).toBeGreaterThan(before[0] + 10);
+  expect(after[1]).toBeGreaterThan(before[1] + 2);
+  expect(after.slice(2)).toEqual(before.slice(2));
+  // …the objective it started on neither moved nor got selected.
+  expect(await node.getAttribute('transform')).toBe(placed);
+  await expect(node).toHaveAttribute('aria-pressed', 'false');
+
+  // Without Space the same gesture moves the objective, as before.
+  const b2 = (await node.boundingBox())!;
+  await a.mouse.move(b2.x + b2.width / 2, b2.y + b2.height / 2);
+  await a.mouse.down();
+  await a.mouse.move(b2.x + b2.width / 2 - 30, b2.y + b2.height / 2, { steps: 4 });
+  await a.mouse.up();
+  await expect.poll(() => node.getAttribute('transform')).not.toBe(placed);
+  expect((await view())[0]).toBe(after[0]);
+  await a.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => node.getAttribute('transform')).toBe(placed);
+});
+
+test('on a 200-objective, 400-link map a drag redraws only the dragged objective and its own arrows', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await signIn(page, ADMIN);
+  const big = await createBigMap(page, { name: 'Big map (canvas test)', objectives: 200, links: 400 });
+  await page.goto(`/maps/${big.mapId}`);
+  await expect(page.getByTestId('connection')).toHaveText(/^Live/);
+  const svg = page.locator('svg.strategy-map');
+  await expect(svg.locator('g.objective')).toHaveCount(200);
+  await expect(svg.locator('path.link')).toHaveCount(400);
+
+  // An objective in the middle, and its own arrows.
+  const id: string = big.objectiveIds[57];
+  const storedX = async (oid: string): Promise<number> => {
+    const r = await page.request.post('/api/get_map', { form: { map_id: big.mapId } });
+    const doc = await r.json();
+    return doc.objectives.find((o: { id: string }) => o.id === oid).x;
+  };
+  const startX = await storedX(id);
+  const own = new Set<string>(
+    (big.links as [string, string][]).filter(([f, t]) => f === id || t === id).map(([f, t]) => `${f}>${t}`),
+  );
+  expect(own.size).toBeGreaterThanOrEqual(3);
+  const node = svg.locator(`g.objective[data-id="${id}"]`);
+  const box = (await node.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 6, y + 4);
+  await expect(node).toHaveClass(/dragging/);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+  // Watch the whole SVG while the pointer moves on.
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__changes = [];
+    w.__observer = new MutationObserver((records) => {
+      for (const r of records) {
+        const el = (r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement) as Element;
+        const objective = el.closest('g.objective');
+        const group = el.closest('g.link-group');
+        const link = group?.querySelector('path.link');
+        const owner = objective
+          ? `objective ${objective.getAttribute('data-id')}`
+          : link
+            ? `link ${link.getAttribute('data-from')}>${link.getAttribute('data-to')}`
+            : `other ${el.tagName}.${el.getAttribute('class') ?? ''}`;
+        w.__changes.push({ owner, what: r.type === 'attributes' ? r.attributeName : r.type });
+      }
+    });
+    w.__observer.observe(document.querySelector('svg.strategy-map'), {
+      subtree: true,
+      attributes: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  for (const [dx, dy] of [[20, 10], [45, 22], [70, 30]]) {
+    await page.mouse.move(x + dx, y + dy);
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const changes: { owner: string; what: string }[] = await page.evaluate(() => {
+    const w = window as any;
+    w.__observer.disconnect();
+    return w.__changes;
+  });
+
+  const allowed = new Set([`objective ${id}`, ...[...own].map((l) => `link ${l}`)]);
+  const strays = changes.filter((c) => !allowed.has(c.owner));
+  expect(strays, 'nothing but the dragged objective and its arrows changed').toEqual([]);
+  // The dragged objective moved (its transform), and every one of its arrows followed (their
+  // paths' d), changing nothing but those attributes.
+  expect(changes.filter((c) => c.owner === `objective ${id}`).map((c) => c.what)).toContain('transform');
+  const followed = new Set(changes.filter((c) => c.owner.startsWith('link ')).map((c) => c.owner));
+  expect(followed.size).toBe(own.size);
+  expect(new Set(changes.map((c) => c.what))).toEqual(new Set(['transform', 'd']));
+
+  // Dropping commits the move.
+  await page.mouse.up();
+  await expect(node).not.toHaveClass(/dragging/);
+  await expect.poll(() => storedX(id)).toBeGreaterThan(startX + 50);
 });

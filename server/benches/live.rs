@@ -9,10 +9,11 @@
 //! * **throughput**: every client sends as fast as the server's per-connection rate limit
 //!   allows (55/s, at most 16 unacknowledged); committed edits/s = acks / measured window.
 //!
-//! Plus a "commit ceiling": `Hub::commit` called directly by 8 tasks with no sockets.
+//! Plus the commit path alone: `Hub::commit` called directly (no sockets) by 8 and by 64
+//! concurrent writers, each with one batch in flight; with the hub's average group size.
 //!
 //! `cargo bench -p server --bench live -- [--quick] [--clients 10,50,200] [--rate 5]
-//!  [--db sqlite|postgres|both]`. PostgreSQL: `CAIRN_TEST_PG` (default
+//!  [--db sqlite|postgres|both] [--latency-only]`. PostgreSQL: `CAIRN_TEST_PG` (default
 //! `postgres://postgres@127.0.0.1:5432/test`). Everything stays on loopback and stops by itself.
 
 use app::auth;
@@ -48,6 +49,8 @@ struct Opts {
     drain: Duration,
     sqlite: bool,
     postgres: bool,
+    /// Skip the throughput phase (`--latency-only`, for quick iterations).
+    latency_only: bool,
 }
 
 fn parse_opts() -> Opts {
@@ -59,6 +62,7 @@ fn parse_opts() -> Opts {
         drain: Duration::from_secs(2),
         sqlite: true,
         postgres: true,
+        latency_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -76,6 +80,7 @@ fn parse_opts() -> Opts {
                     .map(|s| s.trim().parse().expect("a client count"))
                     .collect();
             }
+            "--latency-only" => o.latency_only = true,
             "--rate" => o.rate = args.next().expect("--rate N").parse().expect("a rate"),
             "--secs" => {
                 o.measure = Duration::from_secs_f64(
@@ -174,8 +179,11 @@ async fn join(addr: SocketAddr, map: MapId, cookie: &str) -> Ws {
         .unwrap();
     req.headers_mut()
         .insert(http::header::COOKIE, cookie.parse().unwrap());
-    // Browsers disable Nagle on WebSockets; so do the bench clients.
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
+    // Browsers disable Nagle on WebSockets; so do the bench clients. A small read buffer: the
+    // library zero-fills all of it before every read (as the server, see `ws.rs`).
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(8 * 1024);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
         .await
         .unwrap();
     let hello = ClientMsg::Hello {
@@ -215,6 +223,21 @@ fn op_id(run: u8, client: usize, seq: u32, ns: u64) -> Uuid {
 fn decode(id: Uuid) -> (u8, usize, u64) {
     let v = id.as_u128();
     ((v >> 112) as u8, ((v >> 96) & 0xffff) as usize, v as u64)
+}
+
+/// What a bench client reads of a server message; everything else is skipped unparsed (the
+/// clients share the server's 2 cores, so they read no more than they need).
+#[derive(serde::Deserialize)]
+struct Incoming {
+    #[serde(rename = "type")]
+    kind: String,
+    batch: Option<BatchHead>,
+    message: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct BatchHead {
+    op_id: Uuid,
 }
 
 #[derive(Default)]
@@ -291,8 +314,10 @@ async fn client(
                 let Some(Ok(frame)) = frame else { break };
                 let Message::Text(text) = frame else { continue };
                 let now = phase.start.elapsed();
-                match serde_json::from_str::<ServerMsg>(text.as_str()) {
-                    Ok(ServerMsg::Ops { batch }) => {
+                let Ok(msg) = serde_json::from_str::<Incoming>(text.as_str()) else { continue };
+                match msg.kind.as_str() {
+                    "ops" => {
+                        let Some(batch) = msg.batch else { continue };
                         let (run, author, ns) = decode(batch.op_id);
                         if run == phase.run && author != me {
                             let sent = Duration::from_nanos(ns);
@@ -302,17 +327,17 @@ async fn client(
                             }
                         }
                     }
-                    Ok(ServerMsg::Ack { .. }) => {
+                    "ack" => {
                         outstanding = outstanding.saturating_sub(1);
                         if phase.in_window(now) {
                             st.acks += 1;
                         }
                     }
-                    Ok(ServerMsg::Reject { .. }) => {
+                    "reject" => {
                         outstanding = outstanding.saturating_sub(1);
                         st.rejects += 1;
                     }
-                    Ok(ServerMsg::Resync) => {
+                    "resync" => {
                         st.resyncs += 1;
                         welcomed = false;
                         outstanding = 0;
@@ -325,9 +350,9 @@ async fn client(
                             break;
                         }
                     }
-                    Ok(ServerMsg::Welcome { .. }) => welcomed = true,
-                    Ok(ServerMsg::Error { message, .. }) => {
-                        eprintln!("client {me}: server error: {message}");
+                    "welcome" => welcomed = true,
+                    "error" => {
+                        eprintln!("client {me}: server error: {}", msg.message.unwrap_or_default());
                     }
                     _ => {}
                 }
@@ -401,21 +426,34 @@ async fn run_phase(sockets: Vec<Ws>, objectives: &[Uuid], phase: Phase) -> (Vec<
     (sockets, row)
 }
 
-/// `Hub::commit` from 8 tasks for `secs`, no sockets: the commit pipeline's own ceiling.
+/// What the commit path alone did with a number of concurrent writers.
+struct CommitRow {
+    writers: usize,
+    per_sec: f64,
+    per_group: f64,
+    /// Time one `Hub::commit` call took (queue + transaction + relay), ms.
+    p50: f64,
+    p99: f64,
+}
+
+/// `Hub::commit` from `writers` tasks for `secs`, no sockets: the commit pipeline's own
+/// ceiling, its average group size (batches per transaction) and the time per call.
 async fn commit_ceiling(
     hub: &Arc<server::hub::Hub>,
     map: MapId,
     author: app::domain::UserId,
     objectives: &[Uuid],
+    writers: usize,
     secs: Duration,
-) -> f64 {
+) -> CommitRow {
+    let before = hub.stats();
     let start = Instant::now();
-    let tasks: Vec<_> = (0..8)
+    let tasks: Vec<_> = (0..writers)
         .map(|k| {
             let hub = hub.clone();
             let obj = objectives[k % objectives.len()];
             tokio::spawn(async move {
-                let mut done = 0u64;
+                let mut done = Vec::new();
                 let mut i = 0u32;
                 while start.elapsed() < secs {
                     i += 1;
@@ -428,30 +466,40 @@ async fn commit_ceiling(
                             y: k as f64,
                         },
                     );
+                    let t = Instant::now();
                     if hub
                         .commit(map, author, Uuid::new_v4(), vec![op])
                         .await
                         .is_ok()
                     {
-                        done += 1;
+                        done.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
                     }
                 }
                 done
             })
         })
         .collect();
-    let mut total = 0;
+    let mut times = Vec::new();
     for t in tasks {
-        total += t.await.unwrap();
+        times.extend(t.await.unwrap());
     }
-    total as f64 / start.elapsed().as_secs_f64()
+    times.sort_unstable();
+    let after = hub.stats();
+    let groups = (after.groups - before.groups).max(1);
+    CommitRow {
+        writers,
+        per_sec: times.len() as f64 / start.elapsed().as_secs_f64(),
+        per_group: (after.batches - before.batches) as f64 / groups as f64,
+        p50: pct(&times, 50),
+        p99: pct(&times, 99),
+    }
 }
 
 struct DbResult {
     name: &'static str,
     latency: Vec<Row>,
     throughput: Vec<Row>,
-    ceiling: f64,
+    ceiling: Vec<CommitRow>,
 }
 
 async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -> DbResult {
@@ -503,7 +551,12 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
         for cookie in &cookies[..n] {
             sockets.push(join(addr, map, cookie).await);
         }
-        for (rate, windowed) in [(opts.rate, false), (MAX_RATE, true)] {
+        let phases: &[(f64, bool)] = if opts.latency_only {
+            &[(opts.rate, false)]
+        } else {
+            &[(opts.rate, false), (MAX_RATE, true)]
+        };
+        for &(rate, windowed) in phases {
             *run = run.wrapping_add(1);
             let phase = Phase {
                 map,
@@ -533,15 +586,23 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let author = store.user_with_hash(EDITOR).await.unwrap().unwrap().0.id;
-    let ceiling = commit_ceiling(
-        &hub,
-        map,
-        author,
-        &objectives,
-        opts.measure.min(Duration::from_secs(3)),
-    )
-    .await;
-    eprintln!("{name} commit ceiling: {ceiling:.0}/s");
+    let mut ceiling = Vec::new();
+    for writers in [1, 8, 64] {
+        let row = commit_ceiling(
+            &hub,
+            map,
+            author,
+            &objectives,
+            writers,
+            opts.measure.min(Duration::from_secs(3)),
+        )
+        .await;
+        eprintln!(
+            "{name} commit path, {writers} writers: {:.0}/s, {:.1} per group, p50 {:.2} ms p99 {:.2} ms",
+            row.per_sec, row.per_group, row.p50, row.p99
+        );
+        ceiling.push(row);
+    }
     serve.abort();
     DbResult {
         name,
@@ -597,11 +658,16 @@ fn print(results: &[DbResult], opts: &Opts) {
             );
         }
     }
-    println!("\n### Commit ceiling: `Hub::commit` from 8 tasks, no sockets\n");
-    println!("| DB | committed edits/s |");
-    println!("|---|---:|");
+    println!("\n### Commit path alone: `Hub::commit` from concurrent writers, no sockets\n");
+    println!("| DB | writers | committed edits/s | batches per transaction | commit p50 ms | commit p99 ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
     for r in results {
-        println!("| {} | {:.0} |", r.name, r.ceiling);
+        for c in &r.ceiling {
+            println!(
+                "| {} | {} | {:.0} | {:.1} | {:.2} | {:.2} |",
+                r.name, c.writers, c.per_sec, c.per_group, c.p50, c.p99
+            );
+        }
     }
 }
 

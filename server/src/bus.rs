@@ -2,7 +2,6 @@
 //! (SQLite); PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. The payload
 //! is only `{map_id, seq}`: listeners read the op log for the ops themselves.
 
-use app::domain::ops::Committed;
 use app::domain::MapId;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -20,13 +19,12 @@ pub struct ScoresChanged {
     pub map_id: MapId,
 }
 
-/// A map's sequence moved to `seq`. `batch` rides along only inside one process.
+/// A map's sequence moved to `seq` (published once per commit group, with its last sequence;
+/// listeners relay everything after what they relayed last from the op log).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MapChanged {
     pub map_id: MapId,
     pub seq: i64,
-    #[serde(skip)]
-    pub batch: Option<Committed>,
 }
 
 /// What a subscriber hears.
@@ -42,7 +40,7 @@ pub enum BusMessage {
 
 /// Publish/subscribe of map changes between instances.
 pub trait Bus: Send + Sync {
-    /// Announces a committed batch.
+    /// Announces committed batches (up to `event.seq`).
     fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// Announces new data on a map.
     fn publish_scores(&self, event: ScoresChanged)
@@ -146,9 +144,16 @@ impl PgBus {
 impl Bus for PgBus {
     fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
-            // This instance's own rooms hear it at once, with the batch; others via NOTIFY.
+            // This instance's own rooms hear it at once (its committer relayed already); other
+            // instances via NOTIFY.
             let _ = self.local.send(BusMessage::Changed(event.clone()));
-            let payload = serde_json::json!({"map_id": event.map_id, "seq": event.seq}).to_string();
+            let payload = match serde_json::to_string(&event) {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!("could not encode a notification: {e}");
+                    return;
+                }
+            };
             if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(CHANNEL)
                 .bind(payload)

@@ -1,43 +1,118 @@
-//! Live rooms, one per open map: the cached document, the commit path for edits, the fan-out
-//! of committed batches (in sequence order) and presence to every connection in the room.
+//! Live rooms, one per open map: the commit path for edits (group commit), the fan-out of
+//! committed batches (in sequence order) and presence to every connection in the room.
+//!
+//! **Group commit.** Every room has one committer task. Writers (`Hub::commit`: the socket,
+//! server functions through [`MapWriter`]) queue their batch and wait; the committer takes
+//! everything queued (up to [`MAX_GROUP`]) and commits it in one transaction
+//! ([`Store::commit_group`]): each batch still gets its own sequence and op-log row, a refused
+//! batch is refused alone, a resent `op_id` is answered with its original sequence. Only after
+//! the group's commit are its batches relayed (in order) and their writers answered. While one
+//! group commits the next one queues, so the group size follows the load by itself and a lone
+//! edit never waits for company.
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
 use app::auth::{DataWriter, MapWriter, Progress};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, DataOutcome, MapDocument, MapId, UserId};
-use app::store::{CommitError, Store, StoreError};
+use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
+use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use tokio::sync::broadcast;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use uuid::Uuid;
 
 /// Messages buffered per connection before it counts as lagging (and is told to resync).
 const ROOM_BUFFER: usize = 2048;
+/// Batches that may wait for a room's committer before writers are held back.
+const QUEUE_DEPTH: usize = 4096;
 
 /// All rooms of this instance.
 pub struct Hub {
     store: Store,
     bus: Arc<dyn Bus>,
     rooms: Mutex<HashMap<MapId, Arc<Room>>>,
+    stats: Arc<CommitCounters>,
+}
+
+/// How many commit groups and batches this hub's committers handled (for the benchmark's
+/// group-size figure and for tests that check batches really share a transaction).
+#[derive(Default)]
+struct CommitCounters {
+    groups: AtomicU64,
+    batches: AtomicU64,
+}
+
+/// A snapshot of [`Hub::stats`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Transactions attempted for groups (a group retried batch by batch counts once).
+    pub groups: u64,
+    /// Batches handed to those groups.
+    pub batches: u64,
+}
+
+/// A message for every connection of a room, encoded to JSON once for all of them.
+pub struct Outgoing {
+    /// The message, for the connections' decisions (skip, or turn into an `Ack`).
+    pub msg: ServerMsg,
+    /// Its JSON text, shared by every connection that sends it as it is.
+    pub text: Utf8Bytes,
+}
+
+impl Outgoing {
+    /// Encodes `msg` once.
+    pub fn new(msg: ServerMsg) -> Option<Outgoing> {
+        match serde_json::to_string(&msg) {
+            Ok(text) => Some(Outgoing {
+                msg,
+                text: Utf8Bytes::from(text),
+            }),
+            Err(e) => {
+                tracing::error!("could not encode a server message: {e}");
+                None
+            }
+        }
+    }
+
+    /// The `Ops` message of a committed batch, built around the op-log JSON of its ops (so
+    /// the ops are encoded once, for the log and every connection).
+    pub fn committed(outcome: &CommitOutcome) -> Outgoing {
+        let c = &outcome.committed;
+        let text = format!(
+            r#"{{"type":"ops","batch":{{"seq":{},"op_id":"{}","author":"{}","ops":{}}}}}"#,
+            c.seq, c.op_id, c.author, outcome.ops_json
+        );
+        Outgoing {
+            msg: ServerMsg::Ops { batch: c.clone() },
+            text: Utf8Bytes::from(text),
+        }
+    }
+}
+
+/// One batch waiting for the room's committer, and where its answer goes.
+struct Queued {
+    submission: Submission,
+    reply: oneshot::Sender<Result<CommitOutcome, CommitError>>,
 }
 
 /// One map's live state on this instance.
 pub struct Room {
     pub map_id: MapId,
-    /// The document as of the last commit here; the lock also serialises this instance's writers.
-    doc: tokio::sync::Mutex<Option<MapDocument>>,
     /// The last sequence relayed to connections.
     relayed: tokio::sync::Mutex<i64>,
-    tx: broadcast::Sender<Arc<ServerMsg>>,
+    tx: broadcast::Sender<Arc<Outgoing>>,
     peers: Mutex<HashMap<Uuid, Peer>>,
+    /// To the room's committer task (which ends when the room is dropped).
+    queue: mpsc::Sender<Queued>,
 }
 
 impl Room {
     /// Receives everything broadcast in the room from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<ServerMsg>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Outgoing>> {
         self.tx.subscribe()
     }
 
@@ -54,7 +129,7 @@ impl Room {
         if let Ok(mut peers) = self.peers.lock() {
             peers.insert(peer.peer_id, peer.clone());
         }
-        let _ = self.tx.send(Arc::new(ServerMsg::Presence { peer }));
+        self.broadcast(ServerMsg::Presence { peer });
     }
 
     /// Removes a peer and tells the room.
@@ -62,37 +137,56 @@ impl Room {
         if let Ok(mut peers) = self.peers.lock() {
             peers.remove(&peer_id);
         }
-        let _ = self.tx.send(Arc::new(ServerMsg::Left { peer_id }));
+        self.broadcast(ServerMsg::Left { peer_id });
     }
 
     /// Sends a message to every connection in the room.
     pub fn broadcast(&self, msg: ServerMsg) {
-        let _ = self.tx.send(Arc::new(msg));
+        if let Some(out) = Outgoing::new(msg) {
+            let _ = self.tx.send(Arc::new(out));
+        }
     }
 
-    /// Relays batches up to `seq` in order: the given batch when it is the next one, otherwise
-    /// whatever the op log holds after the last relayed sequence.
-    async fn relay(&self, store: &Store, seq: Option<i64>, batch: Option<Committed>) {
+    /// Relays what this instance just committed: the batches themselves when they follow the
+    /// last relayed sequence, otherwise (another instance committed in between) the op log.
+    async fn relay_committed(&self, store: &Store, batches: &[CommitOutcome]) {
+        let Some(last) = batches.last().map(|b| b.committed.seq) else {
+            return;
+        };
+        let mut relayed = self.relayed.lock().await;
+        if last <= *relayed {
+            return;
+        }
+        if batches[0].committed.seq == *relayed + 1 {
+            for b in batches {
+                let _ = self.tx.send(Arc::new(Outgoing::committed(b)));
+            }
+            *relayed = last;
+        } else {
+            self.relay_log(store, &mut relayed).await;
+        }
+    }
+
+    /// Relays batches up to `seq` (all there are when `None`) from the op log, in order.
+    async fn relay(&self, store: &Store, seq: Option<i64>) {
         let mut relayed = self.relayed.lock().await;
         if seq.is_some_and(|s| s <= *relayed) {
             return;
         }
-        match batch {
-            Some(b) if b.seq == *relayed + 1 => {
-                *relayed = b.seq;
-                let _ = self.tx.send(Arc::new(ServerMsg::Ops { batch: b }));
+        self.relay_log(store, &mut relayed).await;
+    }
+
+    async fn relay_log(&self, store: &Store, relayed: &mut i64) {
+        match store.batches_since(self.map_id, *relayed).await {
+            Ok(batches) => {
+                for b in batches {
+                    *relayed = b.seq;
+                    self.broadcast(ServerMsg::Ops { batch: b });
+                }
             }
-            _ => match store.batches_since(self.map_id, *relayed).await {
-                Ok(batches) => {
-                    for b in batches {
-                        *relayed = b.seq;
-                        let _ = self.tx.send(Arc::new(ServerMsg::Ops { batch: b }));
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(map = %self.map_id, "could not read the op log to relay: {e}")
-                }
-            },
+            Err(e) => {
+                tracing::error!(map = %self.map_id, "could not read the op log to relay: {e}")
+            }
         }
     }
 }
@@ -104,6 +198,7 @@ impl Hub {
             store,
             bus,
             rooms: Mutex::new(HashMap::new()),
+            stats: Arc::default(),
         });
         let listener = Arc::downgrade(&hub);
         let mut rx = hub.bus.subscribe();
@@ -125,10 +220,10 @@ impl Hub {
 
     async fn on_bus(&self, msg: BusMessage) {
         match msg {
-            BusMessage::Changed(MapChanged { map_id, seq, batch }) => {
+            BusMessage::Changed(MapChanged { map_id, seq }) => {
                 let room = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned());
                 if let Some(room) = room {
-                    room.relay(&self.store, Some(seq), batch).await;
+                    room.relay(&self.store, Some(seq)).await;
                 }
             }
             BusMessage::Scores(ScoresChanged { map_id }) => {
@@ -144,13 +239,14 @@ impl Hub {
                     .map(|r| r.values().cloned().collect())
                     .unwrap_or_default();
                 for room in rooms {
-                    room.relay(&self.store, None, None).await;
+                    room.relay(&self.store, None).await;
                 }
             }
         }
     }
 
-    /// The room of a map, opened on first use at the map's current sequence.
+    /// The room of a map, opened on first use at the map's current sequence (with its
+    /// committer task).
     pub async fn room(&self, map_id: MapId) -> Result<Arc<Room>, StoreError> {
         if let Some(room) = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned()) {
             return Ok(room);
@@ -164,16 +260,35 @@ impl Hub {
         let room = rooms
             .entry(map_id)
             .or_insert_with(|| {
-                Arc::new(Room {
+                let (queue, rx) = mpsc::channel(QUEUE_DEPTH);
+                let room = Arc::new(Room {
                     map_id,
-                    doc: tokio::sync::Mutex::new(None),
                     relayed: tokio::sync::Mutex::new(seq),
                     tx: broadcast::channel(ROOM_BUFFER).0,
                     peers: Mutex::new(HashMap::new()),
-                })
+                    queue,
+                });
+                let committer = Committer {
+                    store: self.store.clone(),
+                    bus: self.bus.clone(),
+                    room: Arc::downgrade(&room),
+                    map_id,
+                    doc: None,
+                    stats: self.stats.clone(),
+                };
+                tokio::spawn(committer.run(rx));
+                room
             })
             .clone();
         Ok(room)
+    }
+
+    /// Commit groups and batches so far.
+    pub fn stats(&self) -> CommitStats {
+        CommitStats {
+            groups: self.stats.groups.load(Ordering::Relaxed),
+            batches: self.stats.batches.load(Ordering::Relaxed),
+        }
     }
 
     /// Closes rooms nobody is connected to (their cache is re-read when reopened).
@@ -183,7 +298,9 @@ impl Hub {
         }
     }
 
-    /// Commits a batch and announces it. The one write path for map content.
+    /// Commits a batch through the room's committer and returns once its group has committed
+    /// and been relayed: the batch as committed, and whether it was a resend of an already
+    /// committed `op_id`. The one write path for map content.
     pub async fn commit(
         &self,
         map: MapId,
@@ -192,22 +309,119 @@ impl Hub {
         ops: Vec<Op>,
     ) -> Result<(Committed, bool), CommitError> {
         let room = self.room(map).await?;
-        let mut cache = room.doc.lock().await;
-        let outcome = self
-            .store
-            .commit_batch(map, op_id, author, ops, cache.take())
-            .await?;
-        *cache = Some(outcome.doc);
-        drop(cache);
-        if !outcome.duplicate {
+        let (reply, answer) = oneshot::channel();
+        let queued = Queued {
+            submission: Submission { op_id, author, ops },
+            reply,
+        };
+        room.queue
+            .send(queued)
+            .await
+            .map_err(|_| StoreError::Conflict("the map's committer stopped; try again".into()))?;
+        // Keep the room (and so its committer) alive until the answer is in.
+        let outcome = answer
+            .await
+            .map_err(|_| StoreError::Conflict("the map's committer stopped; try again".into()))?;
+        drop(room);
+        outcome.map(|o| (o.committed, o.duplicate))
+    }
+}
+
+/// A room's committer: drains the queue group by group and keeps the document as of its last
+/// commit (so a commit needs no read of the map).
+struct Committer {
+    store: Store,
+    bus: Arc<dyn Bus>,
+    room: Weak<Room>,
+    map_id: MapId,
+    doc: Option<MapDocument>,
+    stats: Arc<CommitCounters>,
+}
+
+impl Committer {
+    async fn run(mut self, mut rx: mpsc::Receiver<Queued>) {
+        let mut group = Vec::with_capacity(MAX_GROUP);
+        while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
+            self.commit(std::mem::take(&mut group)).await;
+        }
+    }
+
+    async fn commit(&mut self, group: Vec<Queued>) {
+        let (submissions, replies): (Vec<_>, Vec<_>) =
+            group.into_iter().map(|q| (q.submission, q.reply)).unzip();
+        self.stats.groups.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .batches
+            .fetch_add(submissions.len() as u64, Ordering::Relaxed);
+        let results = self.commit_group(submissions).await;
+        let fresh: Vec<CommitOutcome> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok().filter(|o| !o.duplicate).cloned())
+            .collect();
+        // Relay first, then answer: a writer's own batch is already in its room stream when
+        // it hears back, so its Ack comes in sequence order with everything else.
+        if let Some(room) = self.room.upgrade() {
+            room.relay_committed(&self.store, &fresh).await;
+        }
+        for (reply, result) in replies.into_iter().zip(results) {
+            let _ = reply.send(result);
+        }
+        if let Some(last) = fresh.last() {
             let event = MapChanged {
-                map_id: map,
-                seq: outcome.committed.seq,
-                batch: Some(outcome.committed.clone()),
+                map_id: self.map_id,
+                seq: last.committed.seq,
             };
             self.bus.publish(event).await;
         }
-        Ok((outcome.committed, outcome.duplicate))
+    }
+
+    /// One transaction for the group; if it fails as a whole (say, the unique op_id caught a
+    /// resend committed by another instance meanwhile), each batch is retried alone so a
+    /// failure is reported only for the batch it belongs to.
+    async fn commit_group(
+        &mut self,
+        submissions: Vec<Submission>,
+    ) -> Vec<Result<CommitOutcome, CommitError>> {
+        let n = submissions.len();
+        let retry = if n > 1 {
+            submissions.clone()
+        } else {
+            Vec::new()
+        };
+        match self
+            .store
+            .commit_group(self.map_id, submissions, self.doc.take())
+            .await
+        {
+            Ok(outcome) => {
+                self.doc = Some(outcome.doc);
+                return outcome.results;
+            }
+            Err(e) if n == 1 => return vec![Err(e.into())],
+            Err(e) => {
+                tracing::warn!(map = %self.map_id, "a group of {n} failed ({e}); committing each alone")
+            }
+        }
+        let mut results = Vec::with_capacity(n);
+        for s in retry {
+            match self
+                .store
+                .commit_group(self.map_id, vec![s], self.doc.take())
+                .await
+            {
+                Ok(mut outcome) => {
+                    self.doc = Some(outcome.doc);
+                    results.push(
+                        outcome
+                            .results
+                            .pop()
+                            .unwrap_or_else(|| Err(StoreError::NotFound("edit").into())),
+                    );
+                }
+                Err(e) => results.push(Err(e.into())),
+            }
+        }
+        results
     }
 }
 
@@ -255,5 +469,40 @@ impl MapWriter for Hub {
                 .map(|(c, _)| c)
                 .map_err(ApiError::from)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::ops::{set, EntityKind, Field, Position};
+
+    #[test]
+    fn a_committed_frame_reads_back_as_the_batch() {
+        let ops = vec![set(
+            EntityKind::Objective,
+            Uuid::new_v4(),
+            Field::Position,
+            Position { x: 1.5, y: -2.0 },
+        )];
+        let outcome = CommitOutcome {
+            committed: Committed {
+                seq: 42,
+                op_id: Uuid::new_v4(),
+                author: UserId::new(),
+                ops: ops.clone(),
+            },
+            duplicate: false,
+            ops_json: Arc::from(serde_json::to_string(&ops).unwrap()),
+        };
+        let out = Outgoing::committed(&outcome);
+        let read: ServerMsg = serde_json::from_str(out.text.as_str()).unwrap();
+        assert_eq!(read, out.msg);
+        assert_eq!(
+            read,
+            ServerMsg::Ops {
+                batch: outcome.committed
+            }
+        );
     }
 }

@@ -1172,3 +1172,545 @@ both_databases!(
         srv.stop();
     }
 );
+
+// ---------------------------------------------------------------------------------------------
+// Group commit.
+// ---------------------------------------------------------------------------------------------
+
+/// Reads until `done` says so (presence skipped), returning everything read.
+async fn read_until(ws: &mut Ws, mut done: impl FnMut(&[ServerMsg]) -> bool) -> Vec<ServerMsg> {
+    let mut got = Vec::new();
+    while !done(&got) {
+        got.push(recv(ws).await);
+    }
+    got
+}
+
+/// The answer (Ack or Reject) to `op_id`, skipping relayed batches of others.
+async fn answer_to(ws: &mut Ws, op_id: Uuid) -> ServerMsg {
+    loop {
+        match recv(ws).await {
+            ServerMsg::Ops { batch } if batch.op_id != op_id => continue,
+            m @ ServerMsg::Ack { op_id: id, .. } | m @ ServerMsg::Reject { op_id: id, .. }
+                if id == op_id =>
+            {
+                return m
+            }
+            other => panic!("expected the answer to {op_id}, got {other:?}"),
+        }
+    }
+}
+
+fn position(doc: &MapDocument, id: ObjectiveId) -> (f64, f64) {
+    let o = doc.objectives.iter().find(|o| o.id == id).unwrap();
+    (o.x, o.y)
+}
+
+async fn edit_audit_rows(store: &Store, map: MapId) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'edit' AND entity_id = $1")
+        .bind(map.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get::<i64, _>("n")
+        .unwrap()
+}
+
+both_databases!(concurrent_clients_get_one_dense_order, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let map = doc.map.id;
+    let before = doc.seq;
+    let audit_before = edit_audit_rows(&db.store, map).await;
+    const CLIENTS: usize = 8;
+    const EACH: usize = 12;
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let cookie = cookie_for(&db.store, if c % 2 == 0 { EDITOR } else { ADMIN }).await;
+        clients.push(srv.join(map, &cookie, None).await.0);
+    }
+    let groups_before = srv.state.hub.stats();
+
+    // Every client fires its batches without waiting: moves (several clients move the same
+    // objectives) and some creates.
+    let mut mine: Vec<Vec<(Uuid, Vec<Op>)>> = Vec::new();
+    for (c, ws) in clients.iter_mut().enumerate() {
+        let mut sent = Vec::new();
+        for k in 0..EACH {
+            let ops = if k % 4 == 3 {
+                vec![create(&new_objective(&doc, &format!("Made by {c} #{k}")))]
+            } else {
+                let target = doc.objectives[(c + k) % 4].id;
+                vec![app::domain::ops::set(
+                    EntityKind::Objective,
+                    target.0,
+                    Field::Position,
+                    app::domain::ops::Position {
+                        x: (c * 100 + k) as f64,
+                        y: k as f64,
+                    },
+                )]
+            };
+            let op_id = Uuid::new_v4();
+            send(
+                &mut *ws,
+                &ClientMsg::Mutate {
+                    op_id,
+                    ops: ops.clone(),
+                },
+            )
+            .await;
+            sent.push((op_id, ops));
+        }
+        mine.push(sent);
+    }
+
+    // Each client sees every batch exactly once — its own as acks, the others' as ops — in
+    // strictly increasing sequence order, with no gap.
+    let total = CLIENTS * EACH;
+    let mut by_op: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
+    for (c, ws) in clients.iter_mut().enumerate() {
+        let got = read_until(ws, |got| got.len() == total).await;
+        let mut seqs = Vec::new();
+        for msg in &got {
+            let (op_id, seq, own) = match msg {
+                ServerMsg::Ack { op_id, seq } => (*op_id, *seq, true),
+                ServerMsg::Ops { batch } => (batch.op_id, batch.seq, false),
+                other => panic!("client {c}: expected Ack or Ops, got {other:?}"),
+            };
+            assert_eq!(
+                own,
+                mine[c].iter().any(|(id, _)| *id == op_id),
+                "client {c}: its own batches come as acks, others' as ops"
+            );
+            if let Some(prev) = by_op.insert(op_id, seq) {
+                assert_eq!(prev, seq, "every client sees the same sequence for a batch");
+            }
+            seqs.push(seq);
+        }
+        let expected: Vec<i64> = (before + 1..=before + total as i64).collect();
+        assert_eq!(seqs, expected, "client {c}: in order, dense, each once");
+    }
+    assert_eq!(by_op.len(), total);
+
+    // The op log holds each batch once at its sequence; the tables and the audit agree.
+    let log = db.store.batches_since(map, before).await.unwrap();
+    assert_eq!(log.len(), total);
+    for b in &log {
+        assert_eq!(by_op.get(&b.op_id), Some(&b.seq));
+        let sent = mine
+            .iter()
+            .flatten()
+            .find(|(id, _)| *id == b.op_id)
+            .unwrap();
+        assert_eq!(b.ops, sent.1);
+    }
+    let stored = db.store.map_document(map).await.unwrap();
+    assert_eq!(stored.seq, before + total as i64);
+    let mut replayed = doc.clone();
+    for b in &log {
+        app::domain::ops::apply_all(&mut replayed, &b.ops).unwrap();
+    }
+    for o in &replayed.objectives {
+        assert_eq!(
+            position(&stored, o.id),
+            (o.x, o.y),
+            "the last move in sequence order wins in the tables"
+        );
+    }
+    assert_eq!(stored.objectives.len(), replayed.objectives.len());
+    assert_eq!(
+        edit_audit_rows(&db.store, map).await - audit_before,
+        total as i64,
+        "one audit row per batch"
+    );
+    let stats = srv.state.hub.stats();
+    assert_eq!(stats.batches - groups_before.batches, total as u64);
+    srv.stop();
+});
+
+/// Holds the map's write lock (its row in `maps`) until dropped or committed, so the room's
+/// committer blocks on its current group and everything sent meanwhile queues for the next.
+async fn hold_map_lock(store: &Store, map: MapId) -> sqlx::Transaction<'static, sqlx::Any> {
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("UPDATE maps SET seq = seq WHERE id = $1")
+        .bind(map.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
+}
+
+both_databases!(a_group_skips_a_rejected_batch_and_a_duplicate, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let map = doc.map.id;
+    let s = doc.seq;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+    let (mut x, _) = srv.join(map, &editor, None).await;
+    let (mut a, _) = srv.join(map, &editor, None).await;
+    let (mut b, _) = srv.join(map, &admin, None).await;
+    let (mut c, _) = srv.join(map, &editor, None).await;
+    let (mut d, _) = srv.join(map, &admin, None).await;
+    let (mut watcher, _) = srv.join(map, &admin, None).await;
+    let target = doc.objectives[0].id;
+
+    // x's batch starts a group that waits for the lock; the next four queue behind it.
+    let lock = hold_map_lock(&db.store, map).await;
+    let first = Uuid::new_v4();
+    let nudge = app::domain::ops::set(
+        EntityKind::Objective,
+        target.0,
+        Field::Position,
+        app::domain::ops::Position { x: 5.0, y: 6.0 },
+    );
+    send(
+        &mut x,
+        &ClientMsg::Mutate {
+            op_id: first,
+            ops: vec![nudge],
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stats_before = srv.state.hub.stats();
+
+    let o1 = new_objective(&doc, "First in the group");
+    let o2 = new_objective(&doc, "Last in the group");
+    let good = Uuid::new_v4();
+    let bad = Uuid::new_v4();
+    let later = Uuid::new_v4();
+    send(
+        &mut a,
+        &ClientMsg::Mutate {
+            op_id: good,
+            ops: vec![create(&o1)],
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let blank = app::domain::ops::set(EntityKind::Objective, o1.id.0, Field::Title, " ");
+    send(
+        &mut b,
+        &ClientMsg::Mutate {
+            op_id: bad,
+            ops: vec![blank],
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The same op_id again from another connection (a resend after a reconnect, say).
+    send(
+        &mut c,
+        &ClientMsg::Mutate {
+            op_id: good,
+            ops: vec![create(&o1)],
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Depends on the first batch of the group (links to its objective).
+    let link = Link {
+        id: LinkId::new(),
+        map_id: map,
+        from_id: o1.id,
+        to_id: o2.id,
+        hypothesis: "Because".into(),
+    };
+    send(
+        &mut d,
+        &ClientMsg::Mutate {
+            op_id: later,
+            ops: vec![create(&o2), Op::Link { link: link.clone() }],
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    lock.commit().await.unwrap();
+
+    assert_eq!(expect_ack(&mut x, first).await, s + 1);
+    assert_eq!(
+        answer_to(&mut a, good).await,
+        ServerMsg::Ack {
+            op_id: good,
+            seq: s + 2
+        }
+    );
+    match answer_to(&mut b, bad).await {
+        ServerMsg::Reject { reason, .. } => {
+            assert!(
+                reason.contains("Title"),
+                "the reject names its reason: {reason}"
+            )
+        }
+        other => panic!("expected a reject, got {other:?}"),
+    }
+    assert_eq!(
+        answer_to(&mut c, good).await,
+        ServerMsg::Ack {
+            op_id: good,
+            seq: s + 2
+        },
+        "the duplicate is acked with the original sequence"
+    );
+    assert_eq!(
+        answer_to(&mut d, later).await,
+        ServerMsg::Ack {
+            op_id: later,
+            seq: s + 3
+        }
+    );
+
+    // Everyone else hears each committed batch once, in order, and nothing of the rest.
+    let seen: Vec<(i64, Uuid)> = [
+        expect_ops(&mut watcher).await,
+        expect_ops(&mut watcher).await,
+        expect_ops(&mut watcher).await,
+    ]
+    .iter()
+    .map(|b| (b.seq, b.op_id))
+    .collect();
+    assert_eq!(seen, vec![(s + 1, first), (s + 2, good), (s + 3, later)]);
+    expect_silence(&mut watcher, Duration::from_millis(300)).await;
+
+    // The four queued batches were one group (one transaction).
+    let stats = srv.state.hub.stats();
+    assert_eq!(
+        (
+            stats.groups - stats_before.groups,
+            stats.batches - stats_before.batches
+        ),
+        (1, 4),
+        "one group of four"
+    );
+    assert_eq!(db.store.map_seq(map).await.unwrap(), s + 3);
+    let stored = db.store.map_document(map).await.unwrap();
+    assert_eq!(count_objectives(&stored, o1.id), 1, "applied once");
+    assert_eq!(
+        stored
+            .objectives
+            .iter()
+            .find(|o| o.id == o1.id)
+            .unwrap()
+            .title,
+        "First in the group",
+        "the rejected batch changed nothing"
+    );
+    assert!(stored.links.iter().any(|l| l.id == link.id));
+    assert_eq!(db.store.batches_since(map, s).await.unwrap().len(), 3);
+    srv.stop();
+});
+
+both_databases!(
+    store_commit_group_outcomes,
+    |db: Arc<common::TestDb>| async move {
+        use app::store::{CommitError, Submission};
+        load_demo(&db.store).await;
+        let doc = enterprise_map(&db.store).await;
+        let map = doc.map.id;
+        let author = user_id(&db.store, EDITOR).await;
+        let s = doc.seq;
+        let sub = |op_id: Uuid, ops: Vec<Op>| Submission { op_id, author, ops };
+
+        // One batch committed before the group, resent inside it.
+        let early = Uuid::new_v4();
+        let o0 = new_objective(&doc, "Committed earlier");
+        let out = db
+            .store
+            .commit_group(map, vec![sub(early, vec![create(&o0)])], Some(doc.clone()))
+            .await
+            .unwrap();
+        assert_eq!(out.results[0].as_ref().unwrap().committed.seq, s + 1);
+        let stale = doc.clone();
+
+        let o1 = new_objective(&doc, "New in the group");
+        let a = Uuid::new_v4();
+        let bad = Uuid::new_v4();
+        let c = Uuid::new_v4();
+        let move_o0 = app::domain::ops::set(
+            EntityKind::Objective,
+            o0.id.0,
+            Field::Position,
+            app::domain::ops::Position { x: 1.0, y: 2.0 },
+        );
+        let group = vec![
+            sub(a, vec![create(&o1)]),
+            sub(bad, vec![create(&o1)]),
+            sub(early, vec![create(&o0)]),
+            sub(a, vec![create(&o1)]),
+            sub(c, vec![move_o0]),
+        ];
+        // The cache given is stale (it predates `early`): the store notices and re-reads.
+        let out = db
+            .store
+            .commit_group(map, group, Some(stale))
+            .await
+            .unwrap();
+        let r = &out.results;
+        let ok = |i: usize| r[i].as_ref().unwrap();
+        assert_eq!((ok(0).committed.seq, ok(0).duplicate), (s + 2, false));
+        assert!(
+            matches!(
+                &r[1],
+                Err(CommitError::Rejected(app::domain::ops::OpError::Duplicate))
+            ),
+            "the same objective twice is refused alone: {:?}",
+            r[1]
+        );
+        assert_eq!((ok(2).committed.seq, ok(2).duplicate), (s + 1, true));
+        assert_eq!(ok(2).committed.ops, vec![create(&o0)]);
+        assert_eq!((ok(3).committed.seq, ok(3).duplicate), (s + 2, true));
+        assert_eq!(
+            (ok(4).committed.seq, ok(4).duplicate),
+            (s + 3, false),
+            "a batch on what was committed just before the stale cache applies"
+        );
+        for i in [0, 2, 3, 4] {
+            let text: Vec<Op> = serde_json::from_str(&ok(i).ops_json).unwrap();
+            assert_eq!(text, ok(i).committed.ops, "the op-log JSON is the batch");
+        }
+        assert_eq!(out.doc.seq, s + 3);
+        let stored = db.store.map_document(map).await.unwrap();
+        assert_eq!(stored.seq, s + 3);
+        let sorted = |d: &MapDocument| {
+            let mut o = d.objectives.clone();
+            o.sort_by_key(|o| o.id);
+            o
+        };
+        assert_eq!(
+            sorted(&stored),
+            sorted(&out.doc),
+            "the returned document is the stored one"
+        );
+        assert_eq!(position(&stored, o0.id), (1.0, 2.0));
+        let log = db.store.batches_since(map, s).await.unwrap();
+        assert_eq!(
+            log.iter().map(|b| (b.seq, b.op_id)).collect::<Vec<_>>(),
+            vec![(s + 1, early), (s + 2, a), (s + 3, c)]
+        );
+
+        // A group of nothing but rejects and resends writes nothing.
+        let out = db
+            .store
+            .commit_group(
+                map,
+                vec![sub(Uuid::new_v4(), vec![create(&o1)]), sub(c, vec![])],
+                Some(out.doc),
+            )
+            .await
+            .unwrap();
+        assert!(out.results[0].is_err());
+        assert!(out.results[1].as_ref().unwrap().duplicate);
+        assert_eq!(db.store.map_seq(map).await.unwrap(), s + 3);
+    }
+);
+
+both_databases!(restart_under_load_loses_nothing, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let doc = enterprise_map(&db.store).await;
+    let map = doc.map.id;
+    let start = doc.seq;
+    let srv = Server::in_process(db.store.clone()).await;
+    const CLIENTS: usize = 4;
+    const EACH: usize = 30;
+    let mut sent: Vec<Vec<(Uuid, Objective)>> = Vec::new();
+    let mut acked: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
+    let mut cookies = Vec::new();
+    let mut sockets = Vec::new();
+    for c in 0..CLIENTS {
+        let cookie = cookie_for(&db.store, if c % 2 == 0 { EDITOR } else { ADMIN }).await;
+        sockets.push(srv.join(map, &cookie, None).await.0);
+        cookies.push(cookie);
+    }
+    // Everyone fires all its batches; each reads only the first third of its acks and then
+    // drops its connection, with batches still queued or committing.
+    for (c, ws) in sockets.iter_mut().enumerate() {
+        let mut mine = Vec::new();
+        for k in 0..EACH {
+            let o = new_objective(&doc, &format!("Client {c} edit {k}"));
+            let op_id = Uuid::new_v4();
+            send(
+                &mut *ws,
+                &ClientMsg::Mutate {
+                    op_id,
+                    ops: vec![create(&o)],
+                },
+            )
+            .await;
+            mine.push((op_id, o));
+        }
+        sent.push(mine);
+    }
+    for ws in sockets.iter_mut() {
+        let mut n = 0;
+        while n < EACH / 3 {
+            if let ServerMsg::Ack { op_id, seq } = recv(ws).await {
+                acked.insert(op_id, seq);
+                n += 1;
+            }
+        }
+    }
+    drop(sockets);
+    let Server { task, state, .. } = srv;
+    task.abort();
+    let _ = task.await;
+    drop(state);
+    db.store.close().await;
+
+    // After the restart every acknowledged batch is there at its sequence…
+    let store = db.reopen().await;
+    let srv = Server::in_process(store.clone()).await;
+    let log = store.batches_since(map, start).await.unwrap();
+    let seqs: Vec<i64> = log.iter().map(|b| b.seq).collect();
+    assert_eq!(
+        seqs,
+        (start + 1..=start + log.len() as i64).collect::<Vec<_>>(),
+        "dense"
+    );
+    for (op_id, seq) in &acked {
+        assert!(
+            log.iter().any(|b| b.op_id == *op_id && b.seq == *seq),
+            "acked {op_id} at {seq} survived"
+        );
+    }
+    // …and every client resends all it has not seen acked (as the browser does): each is
+    // acked, those committed before the restart with their original sequence.
+    for (c, mine) in sent.iter().enumerate() {
+        let (mut ws, _) = srv.join(map, &cookies[c], Some(start)).await;
+        for (op_id, o) in mine.iter().filter(|(id, _)| !acked.contains_key(id)) {
+            let seq = commit(&mut ws, *op_id, vec![create(o)]).await;
+            if let Some(b) = log.iter().find(|b| b.op_id == *op_id) {
+                assert_eq!(
+                    seq, b.seq,
+                    "a batch committed before the restart keeps its sequence"
+                );
+            }
+        }
+    }
+    let stored = store.map_document(map).await.unwrap();
+    for (_, o) in sent.iter().flatten() {
+        assert_eq!(
+            count_objectives(&stored, o.id),
+            1,
+            "{} exists once",
+            o.title
+        );
+    }
+    assert_eq!(stored.seq, start + (CLIENTS * EACH) as i64);
+    assert_eq!(
+        store.batches_since(map, start).await.unwrap().len(),
+        CLIENTS * EACH,
+        "each batch is in the op log once"
+    );
+    srv.stop();
+});

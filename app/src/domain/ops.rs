@@ -577,6 +577,48 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
     Ok(())
 }
 
+/// What became of one batch of a commit group (see [`fold_group`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// Applied; committed at this sequence.
+    Accepted(i64),
+    /// Its `op_id` was committed before (earlier, or earlier in the same group): acknowledged
+    /// again with that original sequence, applied no second time.
+    Duplicate(i64),
+    /// The domain refused it; none of its ops applied, and the rest of the group is unaffected.
+    Rejected(OpError),
+}
+
+/// Folds a group of queued batches into `doc` in queue order, exactly as if each had been
+/// committed on its own: a batch whose `op_id` is in `known` (committed before) or appeared
+/// earlier in the group is a duplicate; every other batch applies all or nothing against the
+/// running document. Accepted batches take consecutive sequences after `doc.seq`, and
+/// `doc.seq` ends at the last of them. This is the group-commit rule the server's committer
+/// follows, kept pure so it can be property-tested against one-by-one commits.
+pub fn fold_group<'a>(
+    doc: &mut MapDocument,
+    batches: impl IntoIterator<Item = (Uuid, &'a [Op])>,
+    known: &std::collections::HashMap<Uuid, i64>,
+) -> Vec<Verdict> {
+    let mut in_group: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
+    batches
+        .into_iter()
+        .map(|(op_id, ops)| {
+            if let Some(&seq) = known.get(&op_id).or_else(|| in_group.get(&op_id)) {
+                return Verdict::Duplicate(seq);
+            }
+            match apply_all(doc, ops) {
+                Ok(()) => {
+                    doc.seq += 1;
+                    in_group.insert(op_id, doc.seq);
+                    Verdict::Accepted(doc.seq)
+                }
+                Err(e) => Verdict::Rejected(e),
+            }
+        })
+        .collect()
+}
+
 /// The ops that undo `op`, computed against the document *before* `op` applied. Only meaningful
 /// for an op that did apply (the replica records inverses of applied ops only); for a target
 /// missing from `before` it returns an empty list.

@@ -99,6 +99,15 @@ impl Store {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
+                        // Checkpoints run in the background (`checkpoint_in_background`), not
+                        // inside whichever commit happens to fill the WAL: that commit used to
+                        // pay for copying the WAL back and syncing the file.
+                        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA journal_size_limit = 67108864")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -111,6 +120,9 @@ impl Store {
                 .await?;
         }
         MIGRATOR.run(&pool).await?;
+        if backend == Backend::Sqlite {
+            checkpoint_in_background(pool.clone());
+        }
         Ok(Store { pool, backend })
     }
 
@@ -149,6 +161,34 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// How often the SQLite WAL is checkpointed (copied back into the database file).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoints the SQLite WAL every [`CHECKPOINT_EVERY`] on a pool connection (passive: it
+/// never blocks readers or the writer), until the pool is closed. Commits then only append to
+/// the WAL and never wait for a checkpoint.
+fn checkpoint_in_background(pool: AnyPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                if pool.is_closed() {
+                    return;
+                }
+                tracing::warn!("WAL checkpoint failed (will retry): {e}");
+            }
+        }
+    });
 }
 
 /// The backend a database URL names.
@@ -216,6 +256,51 @@ pub async fn audit(
         .bind(detail)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// One audit entry for [`audit_many`].
+pub struct AuditEntry {
+    pub user: Option<crate::domain::UserId>,
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub detail: String,
+}
+
+/// Appends several audit entries in one statement, inside the caller's transaction (a commit
+/// group writes one per batch).
+pub async fn audit_many(
+    conn: &mut AnyConnection,
+    entries: &[AuditEntry],
+    at: &str,
+) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..entries.len())
+        .map(|r| {
+            let b = r * 7;
+            let marks: Vec<String> = (b + 1..=b + 7).map(|i| format!("${i}")).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES {}",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for e in entries {
+        q = q
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(at.to_string())
+            .bind(e.user.map(|u| u.to_string()))
+            .bind(e.action)
+            .bind(e.entity)
+            .bind(e.entity_id.clone())
+            .bind(e.detail.clone());
+    }
+    q.execute(conn).await?;
     Ok(())
 }
 

@@ -1,11 +1,15 @@
-//! The one write path for map content: a batch of ops is validated by the domain, then in one
-//! transaction the map's sequence is bumped, the batch appended to the op log and applied to the
-//! relational tables. Canvas, server functions and REST all come through here.
+//! The one write path for map content: batches of ops are validated by the domain, then — a
+//! group of queued batches at a time, in one transaction — the map's sequence is moved, each
+//! accepted batch appended to the op log with its own sequence and applied to the relational
+//! tables. Canvas, server functions and REST all come through here (via the hub's committer).
 
 use super::*;
 use crate::domain::ops::{self, Committed, EntityKind, Field, NewEntity, Op, OpError, Position};
 use crate::domain::*;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
 
 /// Why a batch was not committed.
 #[derive(Debug, thiserror::Error)]
@@ -23,93 +27,230 @@ impl From<sqlx::Error> for CommitError {
     }
 }
 
-/// A committed batch and the document after it.
+/// One batch handed to [`Store::commit_group`].
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub op_id: uuid::Uuid,
+    pub author: UserId,
+    pub ops: Vec<Op>,
+}
+
+/// A committed batch (new, or the original of a resent `op_id`).
 #[derive(Debug, Clone)]
 pub struct CommitOutcome {
     pub committed: Committed,
-    pub doc: MapDocument,
     /// The op_id had been committed before: nothing was applied again.
     pub duplicate: bool,
+    /// `committed.ops` as the JSON the op log holds, so relaying it needs no second encoding.
+    pub ops_json: std::sync::Arc<str>,
 }
 
+/// What a commit group did: one result per submission, in order, and the document after it.
+#[derive(Debug)]
+pub struct GroupOutcome {
+    pub results: Vec<Result<CommitOutcome, CommitError>>,
+    pub doc: MapDocument,
+}
+
+/// Most batches one transaction takes; more wait for the next group.
+pub const MAX_GROUP: usize = 128;
+
 impl Store {
-    /// Commits `ops` as one batch on `map`. `cached` is the caller's copy of the document (the
-    /// live room keeps one); it is used when it is current and re-read otherwise.
-    pub async fn commit_batch(
+    /// Commits a group of batches on `map` in **one transaction**, in order: each gets its own
+    /// sequence and op-log row as if committed alone ([`ops::fold_group`]); a batch the domain
+    /// refuses is skipped and reported without affecting the others; a resent `op_id` (from
+    /// before, or twice in the group) is answered with its original sequence and not applied
+    /// again. `cached` is the caller's copy of the document (the live room keeps one): used when
+    /// it is current, re-read under the map's row lock otherwise. An `Err` means the whole group
+    /// failed to commit and nothing of it was written.
+    pub async fn commit_group(
         &self,
         map: MapId,
-        op_id: uuid::Uuid,
-        author: UserId,
-        ops: Vec<Op>,
+        batches: Vec<Submission>,
         cached: Option<MapDocument>,
-    ) -> Result<CommitOutcome, CommitError> {
-        if let Some(seq) = self.seq_of_op(op_id).await? {
-            let committed = self.batch_at(map, seq).await?;
-            let doc = match cached {
-                Some(d) if d.seq >= seq => d,
-                _ => self.map_document(map).await?,
-            };
-            return Ok(CommitOutcome {
-                committed,
+    ) -> Result<GroupOutcome, StoreError> {
+        let cached = match cached {
+            Some(d) => d,
+            None => self.map_document(map).await?,
+        };
+        // Resends are rare, so the first attempt does not look for committed op_ids: the op
+        // log's unique op_id catches one among the accepted batches (the transaction is then
+        // rolled back), and a group with a refused batch looks before writing anything (a
+        // resend of an applied batch may no longer apply). Then the group is folded again,
+        // knowing which op_ids were committed before.
+        let mut known = None;
+        loop {
+            match self.attempt(map, &batches, &cached, known.as_ref()).await {
+                Ok(Some(folded)) => {
+                    let known = known.unwrap_or_default();
+                    return Ok(finish(batches, folded, &known));
+                }
+                Ok(None) => {}
+                Err(StoreError::Database(sqlx::Error::Database(e)))
+                    if known.is_none() && e.is_unique_violation() => {}
+                Err(e) => return Err(e),
+            }
+            if known.is_some() {
+                return Err(StoreError::Conflict(
+                    "the commit group did not settle".into(),
+                ));
+            }
+            known = Some(self.committed_among(&batches).await?);
+        }
+    }
+
+    /// One try at a group. `None` when a batch was refused and `known` was not looked up yet.
+    async fn attempt(
+        &self,
+        map: MapId,
+        batches: &[Submission],
+        cached: &MapDocument,
+        known: Option<&HashMap<Uuid, Known>>,
+    ) -> Result<Option<Folded>, StoreError> {
+        let mut results: Vec<Option<Result<CommitOutcome, CommitError>>> =
+            batches.iter().map(|_| None).collect();
+        let mut ours = HashMap::new();
+        for (i, b) in batches.iter().enumerate() {
+            match known.and_then(|k| k.get(&b.op_id)) {
+                Some(k) if k.map == map => {
+                    ours.insert(b.op_id, k.outcome.committed.seq);
+                }
+                // A known op_id of another map is not ours to acknowledge.
+                Some(_) => {
+                    results[i] = Some(Err(StoreError::Conflict(
+                        "this edit id was already used on another map".into(),
+                    )
+                    .into()))
+                }
+                None => {}
+            }
+        }
+        let pending: Vec<usize> = (0..batches.len())
+            .filter(|i| results[*i].is_none())
+            .collect();
+        let unsure = |verdicts: &[ops::Verdict]| {
+            known.is_none()
+                && verdicts
+                    .iter()
+                    .any(|v| matches!(v, ops::Verdict::Rejected(_)))
+        };
+
+        let mut base = cached.clone();
+        let mut doc = cached.clone();
+        let mut verdicts = fold(&mut doc, batches, &pending, &ours);
+        if unsure(&verdicts) {
+            return Ok(None);
+        }
+        let accepted = doc.seq - base.seq;
+        // Nothing to write: the verdicts stand when the document was current.
+        if accepted == 0 && self.map_seq(map).await? == base.seq {
+            return Ok(Some(Folded {
+                results,
+                pending,
+                verdicts,
                 doc,
-                duplicate: true,
-            });
+                texts: Vec::new(),
+            }));
         }
         let mut tx = self.begin().await?;
-        // Taking the row lock first serialises writers of this map (both backends).
-        let row = sqlx::query("UPDATE maps SET seq = seq + 1 WHERE id = $1 RETURNING seq")
+        // Optimistic path: one statement locks the map row and moves its sequence, provided
+        // nobody committed since the cached document.
+        let current = accepted > 0
+            && sqlx::query(
+                "UPDATE maps SET seq = seq + $1 WHERE id = $2 AND seq = $3 RETURNING seq",
+            )
+            .bind(accepted)
             .bind(map.to_string())
+            .bind(base.seq)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or(StoreError::NotFound("map"))?;
-        let seq = int(&row, "seq")?;
-        let mut doc = match cached {
-            Some(d) if d.seq == seq - 1 => d,
-            _ => {
-                let mut d = self.map_document_in(&mut tx, map).await?;
-                d.seq = seq - 1;
-                d
+            .is_some();
+        if !current {
+            (base, verdicts) =
+                refold(self, &mut tx, map, batches, &pending, &ours, &mut doc).await?;
+            if unsure(&verdicts) {
+                return Ok(None);
             }
-        };
-        let before = doc.clone();
-        ops::apply_all(&mut doc, &ops)?;
-        doc.seq = seq;
-        let text = serde_json::to_string(&ops).map_err(|e| StoreError::Conflict(e.to_string()))?;
-        sqlx::query("INSERT INTO map_ops (map_id, seq, op_id, author, ops, at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(map.to_string())
-            .bind(seq)
-            .bind(op_id.to_string())
-            .bind(author.to_string())
-            .bind(&text)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::conflict_on_unique(e, "this edit was already committed"))?;
-        let mut state = before;
-        for op in &ops {
-            persist(&mut tx, &state, op).await?;
-            ops::apply(&mut state, op)?;
         }
-        audit(
+        let committed: Vec<(usize, i64)> = pending
+            .iter()
+            .zip(&verdicts)
+            .filter_map(|(&i, v)| match v {
+                ops::Verdict::Accepted(seq) => Some((i, *seq)),
+                _ => None,
+            })
+            .collect();
+        if committed.is_empty() {
+            return Ok(Some(Folded {
+                results,
+                pending,
+                verdicts,
+                doc,
+                texts: Vec::new(),
+            }));
+        }
+        let texts: Vec<Arc<str>> = committed
+            .iter()
+            .map(|(i, _)| serde_json::to_string(&batches[*i].ops).map(Arc::from))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let at = now_text();
+        insert_log_rows(&mut tx, map, batches, &committed, &texts, &at).await?;
+        persist_group(
             &mut tx,
-            Some(author),
-            "edit",
-            "map",
-            &map.to_string(),
-            &format!("seq {seq}: {} op(s)", ops.len()),
+            base,
+            committed.iter().flat_map(|(i, _)| &batches[*i].ops),
         )
         .await?;
+        let entries: Vec<AuditEntry> = committed
+            .iter()
+            .map(|(i, seq)| AuditEntry {
+                user: Some(batches[*i].author),
+                action: "edit",
+                entity: "map",
+                entity_id: map.to_string(),
+                detail: format!("seq {seq}: {} op(s)", batches[*i].ops.len()),
+            })
+            .collect();
+        audit_many(&mut tx, &entries, &at).await?;
         tx.commit().await?;
-        Ok(CommitOutcome {
-            committed: Committed {
-                seq,
-                op_id,
-                author,
-                ops,
-            },
+        Ok(Some(Folded {
+            results,
+            pending,
+            verdicts,
             doc,
-            duplicate: false,
-        })
+            texts,
+        }))
+    }
+
+    /// The already committed batches among `batches`' op_ids, in one query.
+    async fn committed_among(&self, batches: &[Submission]) -> StoreResult<HashMap<Uuid, Known>> {
+        let mut found = HashMap::new();
+        if batches.is_empty() {
+            return Ok(found);
+        }
+        let marks: Vec<String> = (1..=batches.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT map_id, seq, op_id, author, ops FROM map_ops WHERE op_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for b in batches {
+            q = q.bind(b.op_id.to_string());
+        }
+        for row in q.fetch_all(&self.pool).await? {
+            let committed = committed_from(&row)?;
+            let known = Known {
+                map: parsed(&row, "map_id")?,
+                outcome: CommitOutcome {
+                    committed,
+                    duplicate: true,
+                    ops_json: Arc::from(text(&row, "ops")?),
+                },
+            };
+            found.insert(known.outcome.committed.op_id, known);
+        }
+        Ok(found)
     }
 
     /// The sequence an op_id was committed at, if it was.
@@ -164,12 +305,224 @@ fn committed_from(row: &AnyRow) -> StoreResult<Committed> {
     })
 }
 
-/// Writes one (already validated) op to the tables. `state` is the document just before it.
-async fn persist(
+/// A batch found in the op log: its map and the outcome to answer a resend with.
+struct Known {
+    map: MapId,
+    outcome: CommitOutcome,
+}
+
+/// [`ops::fold_group`] over the `pending` submissions.
+fn fold(
+    doc: &mut MapDocument,
+    batches: &[Submission],
+    pending: &[usize],
+    known: &HashMap<Uuid, i64>,
+) -> Vec<ops::Verdict> {
+    ops::fold_group(
+        doc,
+        pending
+            .iter()
+            .map(|&i| (batches[i].op_id, batches[i].ops.as_slice())),
+        known,
+    )
+}
+
+/// The stale-cache path: lock the map row, read the document inside the transaction and fold
+/// again, moving the sequence when anything was accepted. Returns the document before the
+/// group and the verdicts; `doc` becomes the document after it.
+async fn refold(
+    store: &Store,
+    tx: &mut AnyConnection,
+    map: MapId,
+    batches: &[Submission],
+    pending: &[usize],
+    known: &HashMap<Uuid, i64>,
+    doc: &mut MapDocument,
+) -> StoreResult<(MapDocument, Vec<ops::Verdict>)> {
+    // Taking the row lock first serialises writers of this map (both backends).
+    let row = sqlx::query("UPDATE maps SET seq = seq WHERE id = $1 RETURNING seq")
+        .bind(map.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("map"))?;
+    let mut fresh = store.map_document_in(&mut *tx, map).await?;
+    fresh.seq = int(&row, "seq")?;
+    let base = fresh.clone();
+    let verdicts = fold(&mut fresh, batches, pending, known);
+    if fresh.seq != base.seq {
+        sqlx::query("UPDATE maps SET seq = $1 WHERE id = $2")
+            .bind(fresh.seq)
+            .bind(map.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    *doc = fresh;
+    Ok((base, verdicts))
+}
+
+/// A folded group: what was decided before folding (`results`), the submissions folded
+/// (`pending`) and their verdicts, the document after the group and the op-log JSON of each
+/// accepted batch.
+struct Folded {
+    results: Vec<Option<Result<CommitOutcome, CommitError>>>,
+    pending: Vec<usize>,
+    verdicts: Vec<ops::Verdict>,
+    doc: MapDocument,
+    texts: Vec<Arc<str>>,
+}
+
+/// Turns the verdicts into one result per submission (in submission order).
+fn finish(batches: Vec<Submission>, folded: Folded, known: &HashMap<Uuid, Known>) -> GroupOutcome {
+    let Folded {
+        mut results,
+        pending,
+        verdicts,
+        doc,
+        texts,
+    } = folded;
+    let mut batches: Vec<Option<Submission>> = batches.into_iter().map(Some).collect();
+    let mut texts = texts.into_iter();
+    let mut in_group: HashMap<Uuid, CommitOutcome> = HashMap::new();
+    for (&i, verdict) in pending.iter().zip(verdicts) {
+        let Some(b) = batches[i].take() else { continue };
+        results[i] = Some(match verdict {
+            ops::Verdict::Accepted(seq) => match texts.next() {
+                Some(ops_json) => {
+                    let outcome = CommitOutcome {
+                        committed: Committed {
+                            seq,
+                            op_id: b.op_id,
+                            author: b.author,
+                            ops: b.ops,
+                        },
+                        duplicate: false,
+                        ops_json,
+                    };
+                    in_group.insert(b.op_id, outcome.clone());
+                    Ok(outcome)
+                }
+                None => Err(StoreError::NotFound("edit").into()),
+            },
+            ops::Verdict::Duplicate(_) => match in_group.get(&b.op_id) {
+                Some(first) => Ok(CommitOutcome {
+                    duplicate: true,
+                    ..first.clone()
+                }),
+                None => known
+                    .get(&b.op_id)
+                    .map(|k| k.outcome.clone())
+                    .ok_or_else(|| StoreError::NotFound("edit").into()),
+            },
+            ops::Verdict::Rejected(e) => Err(CommitError::Rejected(e)),
+        });
+    }
+    GroupOutcome {
+        results: results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(StoreError::NotFound("edit").into())))
+            .collect(),
+        doc,
+    }
+}
+
+/// Appends the accepted batches to the op log in one statement.
+async fn insert_log_rows(
     conn: &mut AnyConnection,
-    state: &MapDocument,
-    op: &Op,
-) -> Result<(), CommitError> {
+    map: MapId,
+    batches: &[Submission],
+    committed: &[(usize, i64)],
+    texts: &[Arc<str>],
+    at: &str,
+) -> StoreResult<()> {
+    let rows: Vec<String> = (0..committed.len())
+        .map(|r| {
+            let b = r * 6;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO map_ops (map_id, seq, op_id, author, ops, at) VALUES {}",
+        rows.join(", ")
+    );
+    let map = map.to_string();
+    let mut q = sqlx::query(&sql);
+    for ((i, seq), text) in committed.iter().zip(texts) {
+        q = q
+            .bind(map.clone())
+            .bind(*seq)
+            .bind(batches[*i].op_id.to_string())
+            .bind(batches[*i].author.to_string())
+            .bind(text.to_string())
+            .bind(at.to_string());
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
+/// Writes the accepted ops of a group to the tables, in order, starting from `state` (the
+/// document before the group). A `Set` that a later op of the group overwrites is skipped
+/// (see [`superseded`]), so a burst of drags on one objective costs one row update.
+async fn persist_group<'a>(
+    conn: &mut AnyConnection,
+    mut state: MapDocument,
+    ops: impl Iterator<Item = &'a Op>,
+) -> StoreResult<()> {
+    let ops: Vec<&Op> = ops.collect();
+    let skip = superseded(&ops);
+    for (op, skip) in ops.into_iter().zip(skip) {
+        // A measure edit can rewrite other measures' formulas (a rename): keep the state before
+        // it to find every measure that changed.
+        let before = matches!(
+            op,
+            Op::Set {
+                entity: EntityKind::Measure,
+                ..
+            }
+        )
+        .then(|| state.clone());
+        ops::apply(&mut state, op).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        if !skip {
+            match before {
+                Some(before) => persist_measures(conn, &before, &state).await?,
+                None => persist(conn, &state, op).await?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// For each op, whether writing it can be skipped: a `Set` of a field that references no other
+/// row, followed later in the same sequence by a `Set` of the same field of the same entity
+/// (whose write stores the then current value). Fields that reference rows (owner,
+/// perspective, theme) are always written, so foreign keys see every step.
+fn superseded(ops: &[&Op]) -> Vec<bool> {
+    let mut later = std::collections::HashSet::new();
+    let mut skip = vec![false; ops.len()];
+    for (i, op) in ops.iter().enumerate().rev() {
+        if let Op::Set {
+            entity, id, field, ..
+        } = op
+        {
+            let references_rows = matches!(field, Field::Owner | Field::Perspective | Field::Theme);
+            // Measure edits write whole rows, and a rename also rewrites other measures.
+            if !references_rows && *entity != EntityKind::Measure {
+                skip[i] = !later.insert((*entity, *id, *field));
+            }
+        }
+    }
+    skip
+}
+
+/// Writes one (already validated) op to the tables. `after` is the document just after it.
+async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> StoreResult<()> {
     match op {
         Op::Create {
             item: NewEntity::Objective(o),
@@ -202,21 +555,31 @@ async fn persist(
                 EntityKind::Perspective => "perspectives",
                 EntityKind::Measure => "measures",
                 EntityKind::Map => {
-                    return Err(OpError::NoSuchField {
+                    let e = OpError::NoSuchField {
                         entity: *entity,
                         field: Field::Name,
-                    }
-                    .into())
+                    };
+                    return Err(StoreError::Conflict(e.to_string()));
                 }
             };
             delete_row(conn, table, *id).await?;
         }
         Op::Set {
             entity, id, field, ..
-        } => {
-            let mut after = state.clone();
-            ops::apply(&mut after, op)?;
-            persist_set(conn, state, &after, *entity, *id, *field).await?;
+        } => persist_set(conn, after, *entity, *id, *field).await?,
+    }
+    Ok(())
+}
+
+/// Writes every measure that differs between `before` and `after` (whole rows).
+async fn persist_measures(
+    conn: &mut AnyConnection,
+    before: &MapDocument,
+    after: &MapDocument,
+) -> StoreResult<()> {
+    for m in &after.measures {
+        if !before.measures.contains(m) {
+            super::measures::update_measure(&mut *conn, m).await?;
         }
     }
     Ok(())
@@ -234,13 +597,12 @@ async fn delete_row(conn: &mut AnyConnection, table: &str, id: uuid::Uuid) -> St
 /// Writes the new value of one field, read back from the document after the op.
 async fn persist_set(
     conn: &mut AnyConnection,
-    before: &MapDocument,
     after: &MapDocument,
     entity: EntityKind,
     id: uuid::Uuid,
     field: Field,
-) -> Result<(), CommitError> {
-    let missing = || CommitError::Rejected(OpError::Missing(entity));
+) -> StoreResult<()> {
+    let missing = || StoreError::Conflict(OpError::Missing(entity).to_string());
     let id_text = id.to_string();
     match entity {
         EntityKind::Objective => {
@@ -279,7 +641,10 @@ async fn persist_set(
                         .await?;
                     return Ok(());
                 }
-                _ => return Err(OpError::NoSuchField { entity, field }.into()),
+                _ => {
+                    let e = OpError::NoSuchField { entity, field };
+                    return Err(StoreError::Conflict(e.to_string()));
+                }
             };
             q.bind(id_text).execute(conn).await?;
         }
@@ -338,13 +703,53 @@ async fn persist_set(
                 .await?;
         }
         EntityKind::Measure => {
-            // A rename rewrites other measures' formulas too: write every measure that changed.
-            for m in &after.measures {
-                if !before.measures.contains(m) {
-                    super::measures::update_measure(&mut *conn, m).await?;
-                }
-            }
+            let m = after
+                .measures
+                .iter()
+                .find(|m| m.id.0 == id)
+                .ok_or_else(missing)?;
+            super::measures::update_measure(conn, m).await?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ops::set;
+
+    #[test]
+    fn only_overwritten_plain_fields_are_skipped() {
+        let a = Uuid::from_u128(1);
+        let b = Uuid::from_u128(2);
+        let p = PerspectiveId(Uuid::from_u128(3));
+        let pos = |id, x: f64| {
+            set(
+                EntityKind::Objective,
+                id,
+                Field::Position,
+                Position { x, y: 0.0 },
+            )
+        };
+        let ops = [
+            pos(a, 1.0),
+            pos(b, 1.0),
+            set(EntityKind::Objective, a, Field::Perspective, p),
+            pos(a, 2.0),
+            set(EntityKind::Objective, a, Field::Perspective, p),
+            set(EntityKind::Objective, a, Field::Title, "x"),
+            Op::Delete {
+                entity: EntityKind::Objective,
+                id: b,
+            },
+        ];
+        let refs: Vec<&Op> = ops.iter().collect();
+        assert_eq!(
+            superseded(&refs),
+            // a's first move is overwritten by its second; b's move is its last; perspective
+            // changes (a foreign key) are always written.
+            vec![true, false, false, false, false, false, false]
+        );
+    }
 }

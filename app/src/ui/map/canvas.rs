@@ -40,17 +40,48 @@ pub fn run_edit(state: MapState, ops: Vec<Op>) {
     }
 }
 
-/// Converts a pointer position to map coordinates (the SVG keeps its aspect ratio, centred).
-fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
-    let r = svg.get_bounding_client_rect();
-    let v = state.view.get_untracked();
-    let scale = pixel_scale(svg, v);
-    let ox = (r.width() - v.w * scale) / 2.0;
-    let oy = (r.height() - v.h * scale) / 2.0;
-    Point {
-        x: v.x + (client_x - r.left() - ox) / scale,
-        y: v.y + (client_y - r.top() - oy) / scale,
+/// Where the canvas sits on screen (its client rectangle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Screen {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+impl Screen {
+    /// Reads the rectangle (this forces a layout when the DOM changed since the last one, so a
+    /// drag reads it once, at its start).
+    fn of(svg: &leptos::web_sys::Element) -> Screen {
+        let r = svg.get_bounding_client_rect();
+        Screen {
+            left: r.left(),
+            top: r.top(),
+            width: r.width(),
+            height: r.height(),
+        }
     }
+
+    /// Screen pixels per map unit for `view` (the SVG keeps its aspect ratio).
+    fn scale(self, view: View) -> f64 {
+        (self.width / view.w).min(self.height / view.h).max(1e-6)
+    }
+
+    /// A pointer position in map coordinates (the SVG keeps its aspect ratio, centred).
+    fn to_map(self, view: View, client_x: f64, client_y: f64) -> Point {
+        let scale = self.scale(view);
+        let ox = (self.width - view.w * scale) / 2.0;
+        let oy = (self.height - view.h * scale) / 2.0;
+        Point {
+            x: view.x + (client_x - self.left - ox) / scale,
+            y: view.y + (client_y - self.top - oy) / scale,
+        }
+    }
+}
+
+/// Converts a pointer position to map coordinates.
+fn to_map(state: MapState, client_x: f64, client_y: f64, svg: &leptos::web_sys::Element) -> Point {
+    Screen::of(svg).to_map(state.view.get_untracked(), client_x, client_y)
 }
 
 /// The canvas an event happened on and the pointer's place on the map.
@@ -68,10 +99,9 @@ fn event_point(
     Some((svg, p))
 }
 
-/// Screen pixels per map unit for `view` on `svg` (the SVG keeps its aspect ratio).
+/// Screen pixels per map unit for `view` on `svg`.
 fn pixel_scale(svg: &leptos::web_sys::Element, view: View) -> f64 {
-    let r = svg.get_bounding_client_rect();
-    (r.width() / view.w).min(r.height() / view.h).max(1e-6)
+    Screen::of(svg).scale(view)
 }
 
 fn svg_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::Element> {
@@ -220,9 +250,83 @@ pub fn delete_selection_ops(sel: &Selection) -> Vec<Op> {
     out
 }
 
+/// What the nodes and arrows of the canvas read of a drag in progress: which objectives are
+/// being moved (changes when a drag starts or ends) and by how much (changes on every pointer
+/// move). Only the moving objectives and their own arrows read the offset, so a pointer move
+/// redraws them and nothing else.
+#[derive(Clone, Copy)]
+struct Moving {
+    ids: Memo<Vec<ObjectiveId>>,
+    offset: Memo<(f64, f64)>,
+}
+
+impl Moving {
+    fn of(drag: RwSignal<Option<Drag>>) -> Moving {
+        Moving {
+            ids: Memo::new(move |_| {
+                drag.with(|d| match d {
+                    Some(Drag::Move { ids, .. }) => ids.clone(),
+                    _ => Vec::new(),
+                })
+            }),
+            offset: Memo::new(move |_| {
+                drag.with(|d| match d {
+                    Some(Drag::Move { start, current, .. }) => {
+                        (current.x - start.x, current.y - start.y)
+                    }
+                    _ => (0.0, 0.0),
+                })
+            }),
+        }
+    }
+
+    /// Whether `id` is among the moving objectives (a memo, so it changes only at drag start/end).
+    fn includes(self, id: ObjectiveId) -> Memo<bool> {
+        let ids = self.ids;
+        Memo::new(move |_| ids.with(|ids| ids.contains(&id)))
+    }
+}
+
+/// Whether a key event comes from a place where Space means something else (typing, buttons).
+fn space_belongs_to_target(ev: &leptos::web_sys::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_ascii_lowercase().as_str(),
+                "input" | "textarea" | "select" | "button" | "a"
+            ) || el.closest("[contenteditable]").ok().flatten().is_some()
+        })
+}
+
 #[component]
 pub fn MapCanvas(state: MapState) -> impl IntoView {
     let drag = RwSignal::new(None::<Drag>);
+    let moving = Moving::of(drag);
+    // The canvas's screen rectangle while a drag is in progress.
+    let drag_screen = StoredValue::new(None::<Screen>);
+    // Space held: a drag pans, wherever it starts (as in drawing tools).
+    let space = RwSignal::new(false);
+    let keydown = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == " " && !space_belongs_to_target(&ev) {
+            ev.prevent_default();
+            if !ev.repeat() {
+                space.set(true);
+            }
+        }
+    });
+    let keyup = window_event_listener(leptos::ev::keyup, move |ev| {
+        if ev.key() == " " {
+            space.set(false);
+        }
+    });
+    let blur = window_event_listener(leptos::ev::blur, move |_| space.set(false));
+    on_cleanup(move || {
+        keydown.remove();
+        keyup.remove();
+        blur.remove();
+    });
     let frame = Memo::new(move |_| state.doc.with(|d| Frame::of(&d.perspectives, &d.themes)));
     let view_box = move || {
         let v = state.view.get();
@@ -251,6 +355,21 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         let Some((svg, p)) = event_point(state, &ev) else {
             return;
         };
+        drag_screen.set_value(Some(Screen::of(&svg)));
+        let start_client = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        let start_pan = move || {
+            state.following.set(None);
+            drag.set(Some(Drag::Pan {
+                start_client,
+                start_view: state.view.get_untracked(),
+            }));
+        };
+        if space.get_untracked() {
+            // Space-drag pans, also over an objective; the selection stays as it is.
+            start_pan();
+            let _ = svg.set_pointer_capture(ev.pointer_id());
+            return;
+        }
         let hit = state.doc.with_untracked(|d| objective_at(d, p));
         let editable = state.can_edit.get_untracked();
         match hit {
@@ -282,12 +401,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             })),
             None => {
                 state.selection.set(Selection::default());
-                state.following.set(None);
-                let start_client = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-                drag.set(Some(Drag::Pan {
-                    start_client,
-                    start_view: state.view.get_untracked(),
-                }));
+                start_pan();
             }
         }
         let _ = svg.set_pointer_capture(ev.pointer_id());
@@ -295,9 +409,22 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     };
 
     let on_pointer_move = move |ev: leptos::web_sys::PointerEvent| {
-        let Some((svg, p)) = event_point(state, &ev) else {
-            return;
+        // During a drag the canvas does not move on screen: use the rectangle read when it
+        // started, so a move never forces a layout of the whole map.
+        let dragging = drag.with_untracked(Option::is_some);
+        let screen = match drag_screen.get_value() {
+            Some(s) if dragging => s,
+            _ => {
+                let Some(svg) = svg_of(&ev) else { return };
+                let s = Screen::of(&svg);
+                if dragging {
+                    drag_screen.set_value(Some(s));
+                }
+                s
+            }
         };
+        let (cx, cy) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        let p = screen.to_map(state.view.get_untracked(), cx, cy);
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => drag.set(Some(Drag::Move {
                 ids,
@@ -312,9 +439,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 start_client,
                 start_view,
             }) => {
-                let scale = pixel_scale(&svg, start_view);
-                let dx = (f64::from(ev.client_x()) - start_client.0) / scale;
-                let dy = (f64::from(ev.client_y()) - start_client.1) / scale;
+                let scale = screen.scale(start_view);
+                let dx = (cx - start_client.0) / scale;
+                let dy = (cy - start_client.1) / scale;
                 state.view.set(View {
                     x: start_view.x - dx,
                     y: start_view.y - dy,
@@ -331,6 +458,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             return;
         };
         let _ = svg.release_pointer_capture(ev.pointer_id());
+        drag_screen.set_value(None);
         match drag.get_untracked() {
             Some(Drag::Move { ids, start, .. }) => {
                 let (dx, dy) = (p.x - start.x, p.y - start.y);
@@ -434,7 +562,8 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         <svg class="strategy-map editable" viewBox=view_box role="img"
             aria-label=move || state.doc.with(|d| format!("Strategy map {}", d.map.name))
             preserveAspectRatio="xMidYMid meet"
-            class:panning=move || matches!(drag.get(), Some(Drag::Pan { .. }))
+            class:panning=move || drag.with(|d| matches!(d, Some(Drag::Pan { .. })))
+            class:space-pan=move || space.get()
             on:pointerdown=on_pointer_down on:pointermove=on_pointer_move on:pointerup=on_pointer_up
             on:dblclick=on_dblclick on:wheel=on_wheel
             on:pointerleave=move |_| share_presence(None)>
@@ -449,12 +578,12 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             <Lanes state=state frame=frame/>
             <g class="links">
                 <For each=move || link_ids.get() key=|id| *id let:id>
-                    <LinkPath state=state id=id/>
+                    <LinkPath state=state id=id moving=moving space=space/>
                 </For>
             </g>
             <g class="objectives">
                 <For each=move || objective_ids.get() key=|id| *id let:id>
-                    <ObjectiveNode state=state id=id drag=drag/>
+                    <ObjectiveNode state=state id=id drag=drag moving=moving space=space/>
                 </For>
             </g>
             <DragFeedback state=state drag=drag/>
@@ -538,44 +667,99 @@ fn Lanes(state: MapState, frame: Memo<Frame>) -> impl IntoView {
 }
 
 #[component]
-fn LinkPath(state: MapState, id: LinkId) -> impl IntoView {
-    // Recomputed when the document changes, but the DOM is touched only when this route changes.
-    let route = Memo::new(move |_| {
+fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) -> impl IntoView {
+    let ends = Memo::new(move |_| {
+        state.doc.with(|d| {
+            d.links
+                .iter()
+                .find(|l| l.id == id)
+                .map(|l| (l.from_id, l.to_id))
+        })
+    });
+    // Whether an end of this arrow is being dragged (changes only when a drag starts or ends):
+    // only then does the route follow the pointer.
+    let follows = Memo::new(move |_| {
+        ends.get()
+            .is_some_and(|(f, t)| moving.ids.with(|ids| ids.contains(&f) || ids.contains(&t)))
+    });
+    // Recomputed when the document changes (or, for a dragged end, the pointer moves), but the
+    // DOM is touched only when this route changes.
+    let path = Memo::new(move |_| {
+        let offset = if follows.get() {
+            Some(moving.offset.get())
+        } else {
+            None
+        };
+        let dragged = moving.ids.get_untracked();
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
-            let from = d.objectives.iter().find(|o| o.id == l.from_id)?;
-            let to = d.objectives.iter().find(|o| o.id == l.to_id)?;
+            let shift = |o: &Objective| match offset {
+                Some(delta) if dragged.contains(&o.id) => delta,
+                _ => (0.0, 0.0),
+            };
+            let placed = |o: &Objective| {
+                let (dx, dy) = shift(o);
+                Objective {
+                    x: o.x + dx,
+                    y: o.y + dy,
+                    ..o.clone()
+                }
+            };
+            let from = placed(d.objectives.iter().find(|o| o.id == l.from_id)?);
+            let to = placed(d.objectives.iter().find(|o| o.id == l.to_id)?);
             let obstacles: Vec<Rect> = d
                 .objectives
                 .iter()
                 .filter(|o| o.id != from.id && o.id != to.id)
-                .map(layout::objective_box)
+                .map(|o| {
+                    let (dx, dy) = shift(o);
+                    let r = layout::objective_box(o);
+                    Rect {
+                        x: r.x + dx,
+                        y: r.y + dy,
+                        ..r
+                    }
+                })
                 .collect();
-            let path = layout::route_arrow(from, to, &obstacles).svg_path();
-            let title = format!("{} drives {}", from.title, to.title);
-            Some((path, title, l.hypothesis.clone(), from.id, to.id))
+            Some(layout::route_arrow(&from, &to, &obstacles).svg_path())
+        })
+    });
+    let meta = Memo::new(move |_| {
+        state.doc.with(|d| {
+            let l = d.links.iter().find(|l| l.id == id)?;
+            let title_of = |oid: ObjectiveId| {
+                d.objectives
+                    .iter()
+                    .find(|o| o.id == oid)
+                    .map(|o| o.title.clone())
+            };
+            let title = format!("{} drives {}", title_of(l.from_id)?, title_of(l.to_id)?);
+            Some((title, l.hypothesis.clone(), l.from_id, l.to_id))
         })
     });
     let selected = move || state.selection.with(|s| s.link == Some(id));
     let touches_selection = move || {
-        route.with(|r| {
-            r.as_ref().is_some_and(|(_, _, _, f, t)| {
-                state
-                    .selection
-                    .with(|s| s.objectives.contains(f) || s.objectives.contains(t))
-            })
+        ends.get().is_some_and(|(f, t)| {
+            state
+                .selection
+                .with(|s| s.objectives.contains(&f) || s.objectives.contains(&t))
         })
     };
+    let d = move || path.get().unwrap_or_default();
     move || {
-        route.get().map(|(path, title, hypothesis, from, to)| {
+        meta.get().map(|(title, hypothesis, from, to)| {
             let label = title.clone();
             view! {
                 <g class="link-group">
-                    <path d=path.clone() class="link-hit" on:pointerdown=move |ev| {
+                    <path d=d class="link-hit" on:pointerdown=move |ev| {
+                        // Space-drag pans from here too (the canvas handles it).
+                        if space.get_untracked() {
+                            return;
+                        }
                         ev.stop_propagation();
                         state.selection.set(Selection { objectives: vec![], link: Some(id), measure: None });
                     }/>
-                    <path d=path class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
+                    <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
                         data-from=from.to_string() data-to=to.to_string() aria-label=label>
                         <title>{title}{(!hypothesis.is_empty()).then(|| format!(": {hypothesis}"))}</title>
                     </path>
@@ -586,7 +770,13 @@ fn LinkPath(state: MapState, id: LinkId) -> impl IntoView {
 }
 
 #[component]
-fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>) -> impl IntoView {
+fn ObjectiveNode(
+    state: MapState,
+    id: ObjectiveId,
+    drag: RwSignal<Option<Drag>>,
+    moving: Moving,
+    space: RwSignal<bool>,
+) -> impl IntoView {
     let objective = Memo::new(move |_| {
         state
             .doc
@@ -603,13 +793,14 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
             })
             .unwrap_or_else(|| "#64748b".into())
     });
-    let offset = Memo::new(move |_| match drag.get() {
-        Some(Drag::Move {
-            ids,
-            start,
-            current,
-        }) if ids.contains(&id) => (current.x - start.x, current.y - start.y),
-        _ => (0.0, 0.0),
+    // Only a moving objective reads the pointer's offset.
+    let is_moving = moving.includes(id);
+    let offset = Memo::new(move |_| {
+        if is_moving.get() {
+            moving.offset.get()
+        } else {
+            (0.0, 0.0)
+        }
     });
     let is_selected = move || state.selection.with(|s| s.objectives.contains(&id));
     let remote = Memo::new(move |_| {
@@ -694,6 +885,9 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
                     <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" aria-label="Drag to link"
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
+                            if space.get_untracked() {
+                                return;
+                            }
                             ev.stop_propagation();
                             if let Some((svg, p)) = event_point(state, &ev) {
                                 let _ = svg.set_pointer_capture(ev.pointer_id());
