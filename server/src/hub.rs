@@ -3,9 +3,9 @@
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::{DataWriter, MapWriter};
+use app::auth::{DataFuture, DataWriter, MapWriter};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
-use app::domain::{DataBatch, DataOutcome, MapDocument, MapId, UserId};
+use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, Store, StoreError};
 use std::collections::HashMap;
 use std::future::Future;
@@ -212,13 +212,14 @@ impl Hub {
 }
 
 impl DataWriter for Hub {
-    fn write_data(
+    fn write_data_via(
         &self,
         batch: DataBatch,
         author: Option<UserId>,
-    ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
+        via: String,
+    ) -> DataFuture<'_> {
         Box::pin(async move {
-            let outcome = self.store.write_data(&batch, author).await?;
+            let outcome = self.store.write_data_via(&batch, author, &via).await?;
             for map_id in &outcome.maps {
                 self.bus
                     .publish_scores(ScoresChanged { map_id: *map_id })

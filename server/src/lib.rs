@@ -5,6 +5,7 @@ pub mod bus;
 pub mod config;
 pub mod demo;
 pub mod hub;
+pub mod rest;
 pub mod ws;
 
 use app::auth::{self, ServerContext};
@@ -121,6 +122,7 @@ pub fn app(state: AppState) -> Router {
     let routes = state.routes.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(rest::routes())
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .route("/ws/maps/{id}", get(ws::map_socket))
         .leptos_routes_with_handler(routes, get(page_handler))

@@ -5,13 +5,16 @@ mod codec;
 mod error;
 mod maps;
 mod measures;
+pub mod rest_types;
 mod session;
+mod tokens;
 
 pub use codec::{TextJson, TextJsonEncoding};
 pub use error::ApiError;
 pub use maps::*;
 pub use measures::*;
 pub use session::*;
+pub use tokens::*;
 
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]
