@@ -31,11 +31,7 @@ pub struct ServerContext {
 
 /// The future a [`DataWriter`] returns.
 pub type DataFuture<'a> = std::pin::Pin<
-    Box<
-        dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>>
-            + Send
-            + 'a,
-    >,
+    Box<dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>> + Send + 'a>,
 >;
 
 /// Commits a batch of actuals and targets and announces the maps whose scores changed.

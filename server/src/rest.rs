@@ -108,11 +108,7 @@ pub fn openapi_text() -> &'static str {
 }
 
 async fn openapi_json() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        openapi_text(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], openapi_text()).into_response()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,8 +177,8 @@ impl From<TokenRefusal> for RestError {
 
 impl IntoResponse for RestError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.code.status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.0)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
@@ -342,7 +338,10 @@ async fn map_scores(
     let map = state.store.map(map_id).await?;
     caller.may_read(map.org_unit_id, "map")?;
     let (doc, model) = state.store.score_model(map_id, today).await?;
-    Ok(Json(scores_info(&doc, &model.span(Span::of_kind(kind, period)))))
+    Ok(Json(scores_info(
+        &doc,
+        &model.span(Span::of_kind(kind, period)),
+    )))
 }
 
 /// The REST view of a map's scores, with names beside the ids.
@@ -627,10 +626,7 @@ async fn post_actuals(
         ..DataBatch::default()
     };
     let batch = stamp(batch, None, DataSource::Api);
-    let via = format!(
-        "API token “{}” ({})",
-        caller.token.name, caller.token.id
-    );
+    let via = format!("API token “{}” ({})", caller.token.name, caller.token.id);
     let outcome = state.hub.write_data_via(batch, None, via).await?;
     Ok(Json(batch_result(&rows, &before, outcome.maps)))
 }
@@ -790,9 +786,10 @@ fn row_of(value: &Value) -> Result<ActualIn, (Option<String>, String)> {
         .map_err(|e: app::domain::period::PeriodParseError| bad("period", e.to_string()))?;
     let value = match row.get("value") {
         None | Some(Value::Null) => return Err(bad("value", "value is missing".into())),
-        Some(Value::Number(n)) => n.as_f64().filter(|v| v.is_finite()).ok_or_else(|| {
-            bad("value", "value must be a finite number".into())
-        })?,
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| bad("value", "value must be a finite number".into()))?,
         Some(_) => {
             return Err(bad(
                 "value",
@@ -854,7 +851,10 @@ async fn check_measures(
     if !missing.is_empty() {
         return Err(RestError::new(
             ErrorCode::NotFound,
-            format!("{} row(s) name a measure that does not exist; nothing was saved.", missing.len()),
+            format!(
+                "{} row(s) name a measure that does not exist; nothing was saved.",
+                missing.len()
+            ),
         )
         .with_details(missing));
     }
@@ -883,8 +883,12 @@ async fn check_measures(
         .enumerate()
         .filter_map(|(i, r)| {
             let s = scoped(r)?;
-            s.computed
-                .then(|| detail(i, ValidationError::ComputedMeasure(s.name.clone()).to_string()))
+            s.computed.then(|| {
+                detail(
+                    i,
+                    ValidationError::ComputedMeasure(s.name.clone()).to_string(),
+                )
+            })
         })
         .collect();
     if !computed.is_empty() {

@@ -555,14 +555,17 @@ impl Store {
     /// Every measure with where it sits (objective, map, org unit), optionally only those of
     /// one map: the REST API's measure listing.
     pub async fn placed_measures(&self, map: Option<MapId>) -> StoreResult<Vec<PlacedMeasure>> {
-        let sql = "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
+        let sql =
+            "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
                    JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id";
         let rows = match map {
             Some(map) => {
-                sqlx::query(&format!("{sql} WHERE o.map_id = $1 ORDER BY p.name, m.sort_order, m.name"))
-                    .bind(map.to_string())
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "{sql} WHERE o.map_id = $1 ORDER BY p.name, m.sort_order, m.name"
+                ))
+                .bind(map.to_string())
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
                 sqlx::query(&format!("{sql} ORDER BY p.name, m.sort_order, m.name"))

@@ -78,14 +78,13 @@ pub async fn revoke_api_token(
     id: ApiTokenId,
     actor: Option<UserId>,
 ) -> StoreResult<bool> {
-    let done = sqlx::query(
-        "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-    )
-    .bind(id.to_string())
-    .bind(now_text())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id.to_string())
+            .bind(now_text())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
     if done == 0 {
         return Ok(false);
     }

@@ -83,10 +83,7 @@ fn type_of(schema: &Value) -> String {
     let named: Vec<String> = types
         .iter()
         .map(|t| match t.as_str() {
-            "array" => format!(
-                "{}[]",
-                schema.get("items").map(type_of).unwrap_or_default()
-            ),
+            "array" => format!("{}[]", schema.get("items").map(type_of).unwrap_or_default()),
             "string" if schema.get("format").is_some() => {
                 format!("string ({})", esc(str_of(schema, "format")))
             }
@@ -204,6 +201,8 @@ pub fn render(doc: &Value, base: &str) -> String {
             }
         }
     }
+    // Reads first, in path order; writes after them.
+    operations.sort_by(|a, b| (a.0 != "get", &a.1).cmp(&(b.0 != "get", &b.1)));
     let mut nav = String::new();
     let mut body = String::new();
     for (method, path, op) in &operations {
@@ -226,8 +225,14 @@ pub fn render(doc: &Value, base: &str) -> String {
         );
         schemas.push_str(&schema_section(name, schema));
     }
-    let title = esc(doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API"));
-    let version = esc(doc.pointer("/info/version").and_then(Value::as_str).unwrap_or(""));
+    let title = esc(doc
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("API"));
+    let version = esc(doc
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or(""));
     let description = prose(
         doc.pointer("/info/description")
             .and_then(Value::as_str)
@@ -416,10 +421,10 @@ fn curl(method: &str, path: &str, op: &Value, base: &str, body: Option<&Value>) 
         " \"{base}{url}\" \\\n  -H \"Authorization: Bearer $CAIRN_TOKEN\""
     );
     if let Some(body) = body {
-        let compact = serde_json::to_string(body).unwrap_or_default();
         let _ = write!(
             cmd,
-            " \\\n  -H \"Content-Type: application/json\" \\\n  -d '{compact}'"
+            " \\\n  -H \"Content-Type: application/json\" \\\n  -d '{}'",
+            pretty(body).replace('\'', "'\\''")
         );
     }
     cmd
@@ -491,7 +496,7 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .side-title { color: var(--muted); margin:.2rem 0 1rem; }
 .side h2 { font-size:.75rem; text-transform:uppercase; letter-spacing:.06em; color:var(--muted); margin:1.2rem 0 .4rem; }
 .side ul { list-style:none; margin:0; padding:0; }
-.side li a { display:block; padding:.28rem .4rem; border-radius:6px; text-decoration:none; color:var(--ink); }
+.side li a { display:flex; align-items:center; gap:.4rem; padding:.28rem .4rem; border-radius:6px; text-decoration:none; color:var(--ink); font-family: ui-monospace, Menlo, Consolas, monospace; font-size:.8rem; white-space:nowrap; }
 .side li a:hover, .side li a:focus { background:#e2e8f0; }
 .side ul.schemas a { font-family: ui-monospace, Menlo, Consolas, monospace; font-size:.85rem; }
 main { padding: 2rem 3rem 4rem; max-width: 1100px; }
@@ -532,7 +537,10 @@ mod tests {
 
     #[test]
     fn escapes_and_renders_code_spans() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
         assert_eq!(prose("use `GET` <now>"), "use <code>GET</code> &lt;now&gt;");
     }
 
@@ -546,7 +554,11 @@ mod tests {
             }}
         }))
         .unwrap();
-        let ex = example(&serde_json::json!({"$ref": "#/components/schemas/Row"}), &components, 0);
+        let ex = example(
+            &serde_json::json!({"$ref": "#/components/schemas/Row"}),
+            &components,
+            0,
+        );
         assert_eq!(
             ex,
             serde_json::json!({"period": "2026-03", "value": 0.0, "tags": ["text"]})
@@ -557,11 +569,21 @@ mod tests {
     fn the_page_lists_every_operation_and_schema() {
         let doc: Value = serde_json::from_str(crate::rest::openapi_text()).unwrap();
         let html = render(&doc, "http://127.0.0.1:3000");
-        for path in ["/api/v1/maps", "/api/v1/actuals", "/api/v1/maps/{id}/scores"] {
-            assert!(html.contains(&format!("<code class=\"path\">{}</code>", esc(path))), "{path}");
+        for path in [
+            "/api/v1/maps",
+            "/api/v1/actuals",
+            "/api/v1/maps/{id}/scores",
+        ] {
+            assert!(
+                html.contains(&format!("<code class=\"path\">{}</code>", esc(path))),
+                "{path}"
+            );
         }
         assert!(html.contains("id=\"schema-ErrorBody\""));
-        assert!(html.contains("curl -X POST \"http://127.0.0.1:3000/api/v1/actuals\""));
-        assert!(!html.contains("<script"), "no scripts, nothing loaded from elsewhere");
+        assert!(html.contains("curl -X POST &quot;http://127.0.0.1:3000/api/v1/actuals&quot;"));
+        assert!(
+            !html.contains("<script"),
+            "no scripts, nothing loaded from elsewhere"
+        );
     }
 }
