@@ -487,7 +487,7 @@ fn schema_section(name: &str, schema: &Value) -> String {
 const CSS: &str = r#"
 :root { --ink:#1e293b; --muted:#64748b; --line:#e2e8f0; --bg:#f8fafc; --accent:#0f766e; --code:#0f172a; }
 * { box-sizing: border-box; }
-body { margin:0; font:16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#fff; display:grid; grid-template-columns: 280px 1fr; }
+body { margin:0; font:16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#fff; display:grid; grid-template-columns: 310px 1fr; }
 a { color: var(--accent); }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; background: #f1f5f9; padding: .05em .3em; border-radius: 4px; }
 .side { position: sticky; top:0; height:100vh; overflow:auto; background: var(--bg); border-right:1px solid var(--line); padding: 1.2rem 1rem; font-size:.92rem; }
