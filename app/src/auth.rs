@@ -406,6 +406,80 @@ mod tests {
         assert!(!verify_password("anything", "not a hash"));
     }
 
+    fn headers(authorization: &str) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::AUTHORIZATION, authorization.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn bearer_secrets_are_read_strictly() {
+        let secret = new_token_secret();
+        assert!(secret.starts_with(TOKEN_PREFIX) && secret.len() == TOKEN_PREFIX.len() + 64);
+        assert_eq!(
+            bearer_secret(&headers(&format!("Bearer {secret}"))),
+            Ok(secret.as_str())
+        );
+        assert_eq!(bearer_secret(&headers("bearer  abc ")), Ok("abc"));
+        assert_eq!(
+            bearer_secret(&http::HeaderMap::new()),
+            Err(TokenRefusal::Missing)
+        );
+        for bad in ["Basic abc", "Bearer", "Bearer ", "Bearer a b", "abc"] {
+            assert_eq!(
+                bearer_secret(&headers(bad)),
+                Err(TokenRefusal::Malformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_act_as_viewers_or_contributors_on_their_subtree() {
+        use crate::domain::MapId;
+        use crate::store::MeasureScope;
+        let (root, unit, other) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
+        let parents = HashMap::from([(root, None), (unit, Some(root)), (other, Some(root))]);
+        let token = |can_write| Access {
+            actor: Actor::Token {
+                id: ApiTokenId::new(),
+                name: "ERP".into(),
+            },
+            parents: parents.clone(),
+            grants: vec![(
+                unit,
+                if can_write {
+                    Role::Contributor
+                } else {
+                    Role::Viewer
+                },
+            )],
+        };
+        let scope = |org_unit_id| MeasureScope {
+            name: "Revenue".into(),
+            map_id: MapId::new(),
+            org_unit_id,
+            data_owner_id: None,
+            computed: false,
+        };
+        let writer = token(true);
+        assert!(writer.allows(unit, Action::EnterData) && !writer.allows(unit, Action::Edit));
+        assert!(!writer.allows(root, Action::View) && !writer.allows(other, Action::View));
+        assert_eq!(writer.actual_refusal(&scope(unit)), None);
+        assert!(writer
+            .actual_refusal(&scope(other))
+            .is_some_and(|m| m.contains("outside the scope")));
+        assert!(
+            writer.target_refusal(&scope(unit)).is_some(),
+            "tokens never set targets"
+        );
+        let reader = token(false);
+        assert!(reader.allows(unit, Action::View));
+        assert!(reader
+            .actual_refusal(&scope(unit))
+            .is_some_and(|m| m.contains("read-only")));
+    }
+
     #[test]
     fn cookie_round_trip() {
         let token = random_secret();

@@ -188,6 +188,18 @@ mod tests {
     }
 
     #[test]
+    fn inherited_roles_take_the_highest_grant_above() {
+        let (root, bu, func, parents) = tree();
+        let grants = vec![(root, Role::Viewer), (bu, Role::Contributor)];
+        assert_eq!(
+            inherited_role(func, &parents, &grants),
+            Some(Role::Contributor)
+        );
+        assert_eq!(inherited_role(root, &parents, &grants), Some(Role::Viewer));
+        assert_eq!(inherited_role(root, &parents, &[(bu, Role::Admin)]), None);
+    }
+
+    #[test]
     fn role_matrix() {
         use Action::*;
         let expect = [
