@@ -20,6 +20,8 @@ use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use utoipa::OpenApi;
 
 /// The largest request body accepted (a full batch of 1,000 rows is far below it).
@@ -57,6 +59,49 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1", get(|| async { Redirect::to("/api/v1/docs") }))
         .route("/api/v1/", get(|| async { Redirect::to("/api/v1/docs") }))
         .route("/api/v1/{*rest}", any(unknown_endpoint))
+        .layer(axum::Extension(Arc::new(RateLimiter::new(
+            RATE_BURST,
+            RATE_PER_SECOND,
+        ))))
+}
+
+/// A token bucket per API token: `burst` requests at once, refilled at `per_second`. Kept in
+/// memory per instance (enough to stop a runaway job from crowding out people).
+pub struct RateLimiter {
+    burst: f64,
+    per_second: f64,
+    buckets: Mutex<HashMap<ApiTokenId, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `burst` requests at once and `per_second` sustained.
+    pub fn new(burst: u32, per_second: u32) -> RateLimiter {
+        RateLimiter {
+            burst: f64::from(burst),
+            per_second: f64::from(per_second.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one request from `token`'s bucket at `now`; `Err(seconds)` to wait when empty.
+    pub fn take(&self, token: ApiTokenId, now: Instant) -> Result<(), u64> {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (level, at) = buckets.entry(token).or_insert((self.burst, now));
+        let refilled = (*level
+            + now.saturating_duration_since(*at).as_secs_f64() * self.per_second)
+            .min(self.burst);
+        *at = now;
+        if refilled >= 1.0 {
+            *level = refilled - 1.0;
+            Ok(())
+        } else {
+            *level = refilled;
+            Err(((1.0 - refilled) / self.per_second).ceil().max(1.0) as u64)
+        }
+    }
 }
 
 /// The OpenAPI 3 document of the REST API v1.
@@ -68,7 +113,7 @@ pub fn routes() -> Router<AppState> {
         description = "Read measures and scores and post actuals from other systems. Authenticate with an API token \
             created by an admin on Cairn's API tokens page: `Authorization: Bearer cairn_…`. A token is scoped to \
             org units (each with every unit below it) and is read-only or read+write. Every error is JSON \
-            `{code, message, details}`."
+            `{code, message, details}`. Each token may send 20 requests a second, in bursts of up to 120."
     ),
     paths(list_maps, map_scores, list_measures, get_measure, measure_actuals, post_actuals),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
@@ -114,18 +159,28 @@ async fn openapi_json() -> Response {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/// An error answer of the REST API: its body, sent with the status of its code.
+/// An error answer of the REST API: its body, sent with the status of its code (and, when
+/// rate-limited, the seconds to wait).
 #[derive(Debug)]
-pub struct RestError(pub ErrorBody);
+pub struct RestError(pub ErrorBody, Option<u64>);
 
 impl RestError {
+    /// The same error telling the client to retry after `seconds`.
+    fn retry_after(mut self, seconds: u64) -> RestError {
+        self.1 = Some(seconds);
+        self
+    }
+
     /// An error with a message and no details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> RestError {
-        RestError(ErrorBody {
-            code,
-            message: message.into(),
-            details: Vec::new(),
-        })
+        RestError(
+            ErrorBody {
+                code,
+                message: message.into(),
+                details: Vec::new(),
+            },
+            None,
+        )
     }
 
     /// The same error with details.
@@ -179,7 +234,11 @@ impl IntoResponse for RestError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = self.1;
         let mut response = (status, Json(self.0)).into_response();
+        if let Some(seconds) = retry.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -221,6 +280,18 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, RestError> {
         let token = auth::token_from_headers(&state.store, &parts.headers).await??;
+        if let Some(limiter) = parts.extensions.get::<Arc<RateLimiter>>() {
+            limiter.take(token.id, Instant::now()).map_err(|wait| {
+                RestError::new(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "Too many requests with the API token “{}”: at most {RATE_PER_SECOND} a second (bursts of {RATE_BURST}). Retry in {wait} s.",
+                        token.name
+                    ),
+                )
+                .retry_after(wait)
+            })?;
+        }
         let access = Access::of_token(&state.store, &token).await?;
         Ok(Caller { token, access })
     }
@@ -276,6 +347,7 @@ fn period_param(field: &str, value: Option<&str>) -> Result<Option<Period>, Rest
     responses(
         (status = 200, description = "The maps of the units in scope.", body = MapList),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
     )
 )]
 async fn list_maps(State(state): State<AppState>, caller: Caller) -> RestResult<MapList> {
@@ -314,6 +386,7 @@ async fn list_maps(State(state): State<AppState>, caller: Caller) -> RestResult<
         (status = 200, description = "The scores for the span.", body = MapScoresInfo),
         (status = 400, description = "Malformed id, kind or period.", body = ErrorBody),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
         (status = 403, description = "The map is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such map.", body = ErrorBody),
     )
@@ -436,6 +509,7 @@ fn scores_info(doc: &MapDocument, scores: &app::domain::scores::MapScores) -> Ma
         (status = 200, description = "The measures.", body = MeasureList),
         (status = 400, description = "A malformed map_id or unit_id.", body = ErrorBody),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
         (status = 403, description = "The map or unit asked for is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such map or unit.", body = ErrorBody),
     )
@@ -496,6 +570,7 @@ fn measure_info(caller: &Caller, p: app::store::PlacedMeasure) -> MeasureInfo {
         (status = 200, description = "The measure.", body = MeasureInfo),
         (status = 400, description = "A malformed id.", body = ErrorBody),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
         (status = 403, description = "The measure is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such measure.", body = ErrorBody),
     )
@@ -519,6 +594,7 @@ async fn get_measure(
         (status = 200, description = "The actuals.", body = ActualList),
         (status = 400, description = "A malformed id, from or to (or from after to).", body = ErrorBody),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
         (status = 403, description = "The measure is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such measure.", body = ErrorBody),
     )
@@ -582,6 +658,7 @@ async fn measure_actuals(
         (status = 200, description = "Written: what each row did.", body = BatchResult),
         (status = 400, description = "The body is not JSON, or not an object with an `actuals` array.", body = ErrorBody),
         (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
         (status = 403, description = "A read-only token, or rows for measures outside the token's scope (listed in details).", body = ErrorBody),
         (status = 404, description = "Rows for measures that do not exist (listed in details).", body = ErrorBody),
         (status = 413, description = "The body is larger than 1 MiB.", body = ErrorBody),
@@ -902,4 +979,31 @@ async fn check_measures(
         .with_details(computed));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_rate_limiter_allows_bursts_then_the_sustained_rate() {
+        let limiter = RateLimiter::new(3, 2);
+        let (a, b) = (ApiTokenId::new(), ApiTokenId::new());
+        let t0 = Instant::now();
+        assert!((0..3).all(|_| limiter.take(a, t0).is_ok()));
+        assert_eq!(limiter.take(a, t0), Err(1), "the burst is spent");
+        assert!(limiter.take(b, t0).is_ok(), "each token has its own bucket");
+        assert!(
+            limiter.take(a, t0 + Duration::from_millis(500)).is_ok(),
+            "2 a second refill"
+        );
+        assert!(limiter.take(a, t0 + Duration::from_millis(600)).is_err());
+        let later = t0 + Duration::from_secs(60);
+        assert!(
+            (0..3).all(|_| limiter.take(a, later).is_ok()),
+            "refills up to the burst"
+        );
+        assert!(limiter.take(a, later).is_err(), "and no further");
+    }
 }

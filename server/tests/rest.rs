@@ -974,3 +974,37 @@ both_databases!(
         assert_eq!(actions.iter().filter(|a| *a == "revoke").count(), 1);
     }
 );
+
+both_databases!(a_token_that_floods_is_slowed_down_alone, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let root = w.map("Northwind").await.map.org_unit_id;
+    let busy = w.token("runaway job", vec![root], false).await;
+    let calm = w.token("calm job", vec![root], false).await;
+    let mut limited = None;
+    for _ in 0..(RATE_BURST * 3) {
+        let req = Request::get("/api/v1/maps")
+            .header(header::AUTHORIZATION, format!("Bearer {busy}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, body) = w.send(req).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some((headers, body));
+            break;
+        }
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (headers, body) = limited.expect("a flood is slowed down");
+    assert_eq!(code(&body), "rate_limited");
+    assert!(
+        headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let (status, _) = w.get(Some(&calm), "/api/v1/maps").await;
+    assert_eq!(status, StatusCode::OK, "other tokens are not affected");
+});

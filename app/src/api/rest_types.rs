@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 /// The most rows one `POST /api/v1/actuals` may carry.
 pub const MAX_BATCH_ROWS: usize = 1000;
+/// Requests one token may send at once before it is slowed down (per server instance).
+pub const RATE_BURST: u32 = 120;
+/// Requests per second one token may keep sending (per server instance).
+pub const RATE_PER_SECOND: u32 = 20;
 
 /// Every error of the REST API: a stable code to branch on, a sentence for people, and details
 /// (bad rows with their index, bad fields, bad parameters).
@@ -50,6 +54,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// 422: well-formed, but some rows break the rules (see `details`).
     ValidationFailed,
+    /// 429: too many requests with this token; retry after the `Retry-After` seconds.
+    RateLimited,
     /// 500: the server failed; the message carries a reference for the logs.
     Internal,
 }
@@ -66,6 +72,7 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::ValidationFailed => 422,
+            ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         }
     }

@@ -278,6 +278,7 @@ pub fn render(doc: &Value, base: &str) -> String {
           <tr><td>404</td><td><code>not_found</code></td><td>No such map, measure or endpoint.</td></tr>
           <tr><td>413</td><td><code>payload_too_large</code></td><td>A body over 1 MiB.</td></tr>
           <tr><td>422</td><td><code>validation_failed</code></td><td>Rows that break the rules: bad period, missing or non-finite value, formula measure, the same measure and period twice, more than 1,000 rows.</td></tr>
+          <tr><td>429</td><td><code>rate_limited</code></td><td>More than 20 requests a second with one token (bursts of 120 allowed); wait the <code>Retry-After</code> seconds.</td></tr>
         </tbody>
       </table>
     </section>
