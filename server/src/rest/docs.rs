@@ -225,6 +225,7 @@ pub fn render(doc: &Value, base: &str) -> String {
         );
         schemas.push_str(&schema_section(name, schema));
     }
+    let base_html = esc(base);
     let title = esc(doc
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -262,7 +263,7 @@ pub fn render(doc: &Value, base: &str) -> String {
     <h1>{title} <span class="version">v{version}</span></h1>
     <p class="lead">{description}</p>
     <div class="cards">
-      <section class="card"><h2>Base URL</h2><p><code>{base}/api/v1</code></p></section>
+      <section class="card"><h2>Base URL</h2><p><code>{base_html}/api/v1</code></p></section>
       <section class="card"><h2>Authentication</h2><p>Every request carries <code>Authorization: Bearer &lt;token&gt;</code>. Admins create tokens on the <a href="/admin/tokens">API tokens</a> page; the secret is shown once.</p></section>
       <section class="card"><h2>Machine-readable</h2><p>The OpenAPI 3 document: <a href="/api/v1/openapi.json"><code>/api/v1/openapi.json</code></a></p></section>
     </div>
