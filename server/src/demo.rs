@@ -2070,21 +2070,27 @@ mod tests {
             .iter()
             .all(|o| doc.perspectives.iter().any(|p| p.id == o.perspective_id)));
 
-        let card = store.scorecard(enterprise).await.unwrap();
-        let rows: Vec<_> = card
-            .perspectives
-            .iter()
-            .flat_map(|p| &p.objectives)
-            .flat_map(|o| &o.measures)
-            .collect();
-        assert!(rows.len() >= 18);
-        assert!(rows
-            .iter()
-            .all(|r| r.latest.is_some() && r.target.is_some()));
-        assert!(rows
-            .iter()
-            .filter(|r| r.measure.frequency == Frequency::Monthly)
-            .all(|r| r.latest.as_ref().unwrap().period == today()));
+        let (doc, model) = store.score_model(enterprise, today()).await.unwrap();
+        let now = model.span(app::domain::scoring::Span::Month { period: today() });
+        assert!(now.measures.len() >= 18);
+        // Every measure has a target this month; every monthly one has this month's actual.
+        assert!(now.measures.iter().all(|m| m.goal.is_some()));
+        for m in &doc.measures {
+            let s = now.measure(m.id).unwrap();
+            if m.frequency == Frequency::Monthly {
+                assert_eq!(s.latest, Some(today()), "{}", m.name);
+                assert!(!s.stale, "{} is stale", m.name);
+            }
+        }
+        // The review has something to talk about: a mix of green, amber and red.
+        use app::domain::scoring::Status;
+        for status in [Status::Green, Status::Amber, Status::Red] {
+            assert!(
+                now.measures.iter().any(|m| m.score.status == status),
+                "no {status:?} measure"
+            );
+        }
+        assert!(now.map.value.is_some());
 
         let units = store.org_units().await.unwrap();
         let unit_map = summaries

@@ -241,10 +241,7 @@ both_databases!(role_matrix_of_every_server_function, |db: Arc<
     ];
     let map = w.enterprise_map().await;
     let root = map.map.org_unit_id;
-    let measure_id = w.db.store.scorecard(map.map.id).await.unwrap().perspectives[0].objectives[0]
-        .measures[0]
-        .measure
-        .id;
+    let measure_id = map.measures[0].id;
 
     let matrix: Vec<(Row, Vec<(&str, String)>)> = vec![
         (("org_tree", [401, 200, 200, 200, 200, 200]), vec![]),

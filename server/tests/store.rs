@@ -355,13 +355,20 @@ both_databases!(actuals_upsert_and_scorecard_reads_latest, |db: Arc<
         history.iter().map(|a| a.value).collect::<Vec<_>>(),
         vec![71.0, 79.5]
     );
-    let card = db.store.scorecard(doc.map.id).await.unwrap();
-    let row = &card.perspectives[1].objectives[0].measures[0];
-    assert_eq!(
-        row.latest.as_ref().map(|a| (a.period, a.value)),
-        Some((period("2026-02"), 79.5))
-    );
-    assert_eq!(row.target.as_ref().map(|t| t.goal), Some(81.0));
+    let (_, model) = db
+        .store
+        .score_model(doc.map.id, period("2026-03"))
+        .await
+        .unwrap();
+    let feb = model.span(app::domain::scoring::Span::Month {
+        period: period("2026-02"),
+    });
+    let row = feb.measure(m.id).unwrap();
+    assert_eq!(row.actual, Some(79.5));
+    assert_eq!(row.goal, Some(81.0));
+    assert_eq!(row.latest, Some(period("2026-02")));
+    // 3.33 + (79.5 − 76) / (81 − 76) × 3.34 = 5.668 → amber.
+    assert!((row.score.value.unwrap() - 5.668).abs() < 1e-9);
     assert_eq!(db.store.map_of_measure(m.id).await.unwrap(), doc.map.id);
 });
 
@@ -491,17 +498,17 @@ both_databases!(the_demo_company_loads_and_reads_back, |db: Arc<
         .find(|(_, m)| m.name.starts_with("Northwind"))
         .unwrap();
     assert!((12..=18).contains(&enterprise.objective_count));
-    let card = db.store.scorecard(enterprise.id).await.unwrap();
-    let rows: Vec<_> = card
-        .perspectives
+    let (doc, model) = db.store.score_model(enterprise.id, today).await.unwrap();
+    let now = model.span(app::domain::scoring::Span::Month { period: today });
+    assert!(now.measures.len() >= 14);
+    for m in doc
+        .measures
         .iter()
-        .flat_map(|p| &p.objectives)
-        .flat_map(|o| &o.measures)
-        .collect();
-    assert!(rows.len() >= 14);
-    assert!(rows
-        .iter()
-        .all(|r| r.latest.is_some() && r.target.is_some()));
+        .filter(|m| m.frequency == Frequency::Monthly)
+    {
+        let s = now.measure(m.id).unwrap();
+        assert!(s.latest.is_some() && s.goal.is_some(), "{}", m.name);
+    }
     assert!(!db.store.is_empty().await.unwrap());
 });
 

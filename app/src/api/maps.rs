@@ -75,18 +75,50 @@ pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     )
 }
 
-/// The scorecard of one map.
+/// The scorecard of one map for the span of `kind` ("month", "quarter", "year") holding
+/// `period` — by default the latest month with data — with the 11 spans before it for trends.
 #[server(prefix = "/api", endpoint = "get_scorecard", output = super::TextJson)]
-pub async fn get_scorecard(map_id: MapId) -> Result<Scorecard, ApiError> {
+pub async fn get_scorecard(
+    map_id: MapId,
+    kind: Option<String>,
+    period: Option<String>,
+) -> Result<ScorecardData, ApiError> {
     ssr::reply(
         async move {
             let (ctx, _user) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
             ssr::require(map.org_unit_id, Action::View).await?;
-            Ok(ctx.store.scorecard(map_id).await?)
+            let today = crate::store::current_period();
+            let doc = ctx.store.map_document(map_id).await?;
+            let data = ctx.store.score_data(map_id).await?;
+            let period = match period.filter(|p| !p.trim().is_empty()) {
+                Some(p) => p
+                    .parse::<Period>()
+                    .map_err(|e| ApiError::BadInput(e.to_string()))?,
+                None => latest_reported(&data, today),
+            };
+            let span = scoring::Span::of_kind(kind.as_deref().unwrap_or("month"), period);
+            let model = scores::ScoreModel::new(&doc, &data, today);
+            let spans: Vec<scoring::Span> = (-11..=0).map(|n| span.shift(n)).collect();
+            Ok(ScorecardData {
+                history: model.history(&spans),
+                doc,
+                span,
+            })
         }
         .await,
     )
+}
+
+/// The latest month with a reading up to `today` (or `today` when nothing was reported): where
+/// a scorecard opens.
+pub fn latest_reported(data: &scores::ScoreData, today: Period) -> Period {
+    data.readings
+        .iter()
+        .map(|r| r.period)
+        .filter(|p| *p <= today)
+        .max()
+        .unwrap_or(today)
 }
 
 /// Starts a new draft map for an org unit with the default four perspectives.

@@ -2,7 +2,7 @@
 //! for any span, and the "why" behind any status.
 
 use super::ApiError;
-use crate::domain::scores::{MapScores, Subject, Why};
+use crate::domain::scores::{MapScores, ScoreData, Subject, Why};
 #[allow(unused_imports)]
 use crate::domain::Action;
 use crate::domain::*;
@@ -113,6 +113,23 @@ pub async fn get_scores(
             let back = i32::from(history.min(MAX_HISTORY));
             let spans: Vec<scoring::Span> = (-back..=0).map(|n| span.shift(n)).collect();
             Ok(model.history(&spans))
+        }
+        .await,
+    )
+}
+
+/// The targets and readings of a map and the server's current month: the map page computes its
+/// statuses from them with the same pure code the server uses, so weights and formulas edited
+/// in a workshop recolour the map at once.
+#[server(prefix = "/api", endpoint = "get_score_data", output = super::TextJson)]
+pub async fn get_score_data(map_id: MapId) -> Result<(ScoreData, Period), ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            let data = ctx.store.score_data(map_id).await?;
+            Ok((data, crate::store::current_period()))
         }
         .await,
     )

@@ -467,7 +467,7 @@ fn leading_lagging(map: &View) -> Vec<(Item, String)> {
             ),
         ));
     }
-    for p in &map.perspectives {
+    for (band, p) in map.perspectives.iter().enumerate() {
         let kinds: Vec<Indicator> = map
             .in_perspective(p)
             .flat_map(|o| map.measures(o).iter().map(|m| m.indicator))
@@ -477,7 +477,8 @@ fn leading_lagging(map: &View) -> Vec<(Item, String)> {
         }
         let message = if kinds.iter().all(|k| *k == Indicator::Leading) {
             "only leading measures; add a lagging one that confirms the result"
-        } else if kinds.iter().all(|k| *k == Indicator::Lagging) {
+        } else if band > 0 && kinds.iter().all(|k| *k == Indicator::Lagging) {
+            // The top perspective states outcomes: lagging measures there are the method's norm.
             "only lagging measures; add a leading one that predicts them"
         } else {
             continue;
@@ -529,8 +530,8 @@ const VERBS: &[&str] = &[
     "limit", "listen", "localise", "localize", "lower", "maintain", "make", "manage", "master",
     "maximise", "maximize", "measure", "meet", "migrate", "minimise", "minimize", "mitigate",
     "mobilise", "mobilize", "modernise", "modernize", "monetise", "monetize", "monitor", "motivate",
-    "move", "negotiate", "nurture", "obtain", "offer", "open", "operate", "optimise", "optimize",
-    "orchestrate", "outperform", "outsource", "overhaul", "own", "partner", "penetrate", "perform",
+    "move", "negotiate", "nurture", "obtain", "offer", "onboard", "open", "operate", "optimise", "optimize",
+    "orchestrate", "outperform", "outsource", "overhaul", "own", "package", "partner", "penetrate", "perform",
     "personalise", "personalize", "pilot", "plan", "position", "prepare", "preserve", "prevent",
     "prioritise", "prioritize", "produce", "professionalise", "professionalize", "promote",
     "protect", "provide", "pursue", "raise", "re-engineer", "reach", "realise", "realize",
@@ -1006,17 +1007,30 @@ mod tests {
     fn leading_and_lagging_balance() {
         let mut m = healthy();
         assert_eq!(m.of(Rule::LeadingLagging), vec![]);
-        // Financial measures all lagging.
+        // Financial measures all lagging: the norm for the top perspective's outcomes.
         for o in m.band(0) {
             let oid = m.objectives[o].id;
             for x in m.measures.iter_mut().filter(|x| x.objective_id == oid) {
                 x.indicator = Indicator::Lagging;
             }
         }
-        assert_eq!(
-            m.messages(Rule::LeadingLagging),
-            ["“Financial” has only lagging measures; add a leading one that predicts them."]
+        assert_eq!(m.of(Rule::LeadingLagging), vec![]);
+        // Internal processes all lagging: nothing predicts them.
+        for o in m.band(2) {
+            let oid = m.objectives[o].id;
+            for x in m.measures.iter_mut().filter(|x| x.objective_id == oid) {
+                x.indicator = Indicator::Lagging;
+            }
+        }
+        let expected = format!(
+            "{} has only lagging measures; add a leading one that predicts them.",
+            quoted(&m.perspectives[2].name)
         );
+        assert!(m.messages(Rule::LeadingLagging).contains(&expected));
+        assert!(m
+            .of(Rule::LeadingLagging)
+            .iter()
+            .all(|f| f.item != Item::Perspective(m.perspectives[0].id)));
         // Customer measures all leading.
         for o in m.band(1) {
             let oid = m.objectives[o].id;
@@ -1025,7 +1039,10 @@ mod tests {
             }
         }
         assert_eq!(
-            m.of(Rule::LeadingLagging)[1],
+            m.of(Rule::LeadingLagging)
+                .into_iter()
+                .find(|f| f.item == Item::Perspective(m.perspectives[1].id))
+                .unwrap(),
             Finding {
                 rule: Rule::LeadingLagging,
                 item: Item::Perspective(m.perspectives[1].id),

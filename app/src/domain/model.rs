@@ -415,36 +415,20 @@ pub struct AlignmentView {
     pub parent_title: String,
 }
 
-/// One line of the scorecard: a measure with its latest actual and that period's target.
+/// The scorecard of a map for one span: the map (with its measures and people) and the scores of
+/// that span preceded by earlier spans of the same kind, for trends (the last entry is `span`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScorecardMeasureRow {
-    pub measure: Measure,
-    pub latest: Option<Actual>,
-    pub target: Option<Target>,
-    pub owner_name: Option<String>,
+pub struct ScorecardData {
+    pub doc: MapDocument,
+    pub span: super::scoring::Span,
+    pub history: Vec<super::scores::MapScores>,
 }
 
-/// An objective of the scorecard with its measures.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScorecardObjective {
-    pub objective: Objective,
-    pub owner_name: Option<String>,
-    pub measures: Vec<ScorecardMeasureRow>,
-}
-
-/// A perspective of the scorecard, top first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScorecardPerspective {
-    pub perspective: Perspective,
-    pub objectives: Vec<ScorecardObjective>,
-}
-
-/// The scorecard view of a map: perspective → objective → measure.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Scorecard {
-    pub map: StrategyMap,
-    pub org_unit: OrgUnit,
-    pub perspectives: Vec<ScorecardPerspective>,
+impl ScorecardData {
+    /// The scores of the chosen span.
+    pub fn current(&self) -> Option<&super::scores::MapScores> {
+        self.history.last()
+    }
 }
 
 /// A map as listed on the home page.

@@ -314,7 +314,7 @@ fn describe(op: &Op) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ops::{set, EntityKind, Field, Position};
+    use crate::domain::ops::{apply, apply_all, set, EntityKind, Field, OpError, Position};
     use crate::domain::*;
 
     struct Fixture {
@@ -870,5 +870,124 @@ mod tests {
         }
         assert_eq!(undone, UNDO_LIMIT);
         assert_eq!(title_of(r.view(), a.id), Some("T4"));
+    }
+
+    fn measure(o: &Objective, name: &str) -> Measure {
+        Measure {
+            id: MeasureId::new(),
+            objective_id: o.id,
+            name: name.into(),
+            definition: String::new(),
+            unit: "%".into(),
+            decimals: 1,
+            frequency: Frequency::Monthly,
+            polarity: Polarity::HigherIsBetter,
+            indicator: Indicator::Lagging,
+            data_source: DataSource::Manual,
+            data_owner_id: None,
+            baseline: None,
+            weight: 1.0,
+            scoring: Default::default(),
+            aggregation: Default::default(),
+            formula: String::new(),
+            missing_data: Default::default(),
+        }
+    }
+
+    fn formula(o: &Objective, name: &str, text: &str) -> Measure {
+        Measure {
+            data_source: DataSource::Formula,
+            formula: text.into(),
+            ..measure(o, name)
+        }
+    }
+
+    fn create_measure(m: &Measure) -> Op {
+        Op::Create {
+            item: NewEntity::Measure(m.clone()),
+        }
+    }
+
+    #[test]
+    fn measures_live_on_the_map_with_unique_names_and_sound_formulas() {
+        let f = fixture();
+        let a = objective(&f, "A");
+        let mut doc = f.doc.clone();
+        apply(&mut doc, &create(&a)).unwrap();
+        let profit = measure(&a, "Gross profit");
+        let revenue = measure(&a, "Revenue");
+        apply_all(
+            &mut doc,
+            &[create_measure(&profit), create_measure(&revenue)],
+        )
+        .unwrap();
+        // Names are unique on a map (formulas refer to them), whatever the case.
+        assert!(matches!(
+            apply(&mut doc, &create_measure(&measure(&a, "revenue"))),
+            Err(OpError::Invalid(ValidationError::DuplicateMeasureName(_)))
+        ));
+        // A formula must parse and read measures of the map.
+        for bad in ["[Gross profit] /", "[Revnue] * 2"] {
+            assert!(matches!(
+                apply(&mut doc, &create_measure(&formula(&a, "Margin", bad))),
+                Err(OpError::Invalid(ValidationError::BadFormula(_)))
+            ));
+        }
+        let margin = formula(&a, "Margin", "[Gross profit] / [Revenue] * 100");
+        apply(&mut doc, &create_measure(&margin)).unwrap();
+        // A formula may not close a cycle.
+        let cycle = set(
+            EntityKind::Measure,
+            profit.id.0,
+            Field::DataSource,
+            DataSource::Formula,
+        );
+        let cycle_formula = set(
+            EntityKind::Measure,
+            profit.id.0,
+            Field::Formula,
+            "[Margin] * 2",
+        );
+        let err = apply_all(&mut doc, &[cycle_formula, cycle]).unwrap_err();
+        assert!(err.to_string().contains("cycle"), "{err}");
+        // Renaming a measure rewrites the formulas that read it.
+        apply(
+            &mut doc,
+            &set(
+                EntityKind::Measure,
+                revenue.id.0,
+                Field::Name,
+                "Net revenue",
+            ),
+        )
+        .unwrap();
+        let m = doc.measures.iter().find(|m| m.id == margin.id).unwrap();
+        assert_eq!(m.formula, "[Gross profit] / [Net revenue] * 100");
+    }
+
+    #[test]
+    fn deleting_an_objective_takes_its_measures_and_undo_brings_them_back() {
+        let f = fixture();
+        let a = objective(&f, "A");
+        let mut r = with_objectives(&f, std::slice::from_ref(&a));
+        let m = measure(&a, "Renewal rate");
+        r.local(vec![create_measure(&m)]).unwrap();
+        let delete = Op::Delete {
+            entity: EntityKind::Objective,
+            id: a.id.0,
+        };
+        r.local(vec![delete]).unwrap();
+        assert!(r.view().measures.is_empty());
+        r.undo().unwrap();
+        assert_eq!(r.view().measures, vec![m.clone()]);
+        // Measure fields are last-writer-wins fields like any other, and undoable.
+        r.local(vec![set(EntityKind::Measure, m.id.0, Field::Weight, 3.0)])
+            .unwrap();
+        assert_eq!(r.view().measures[0].weight, 3.0);
+        r.undo().unwrap();
+        assert_eq!(r.view().measures[0].weight, 1.0);
+        assert!(r
+            .local(vec![set(EntityKind::Measure, m.id.0, Field::Weight, 0.0)])
+            .is_err());
     }
 }

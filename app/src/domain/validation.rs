@@ -63,6 +63,8 @@ pub enum ValidationError {
     BadBands(String),
     #[error("\"{0}\" is a formula measure: its values are computed, not entered")]
     ComputedMeasure(String),
+    #[error("\"{0}\" is not a health-check rule")]
+    UnknownHealthRule(String),
 }
 
 fn field_error_empty(field: &str) -> ValidationError {
@@ -185,6 +187,13 @@ pub fn strategy_map(m: &StrategyMap) -> Result<(), ValidationError> {
     if m.period_end < m.period_start {
         return Err(ValidationError::PeriodReversed);
     }
+    if let Some(bad) = m
+        .health_off
+        .iter()
+        .find(|r| r.parse::<super::health::Rule>().is_err())
+    {
+        return Err(ValidationError::UnknownHealthRule(bad.clone()));
+    }
     Ok(())
 }
 
@@ -269,12 +278,10 @@ pub fn measure(m: &Measure) -> Result<(), ValidationError> {
     if let super::scoring::ScoringType::Custom { bands } = &m.scoring {
         bands_ok(bands)?;
     }
+    // Another source keeps the formula text unused, so switching back restores it.
     match m.data_source {
         DataSource::Formula => formula_text(&m.formula),
-        _ if !m.formula.trim().is_empty() => Err(ValidationError::BadFormula(
-            "only a measure whose data source is \"formula\" has a formula".into(),
-        )),
-        _ => Ok(()),
+        _ => optional_text("Formula", &m.formula, MAX_TEXT),
     }
 }
 

@@ -198,6 +198,7 @@ pub fn create_at(state: MapState, p: Point) {
         state.selection.set(Selection {
             objectives: vec![id],
             link: None,
+            measure: None,
         });
         state.editing.set(Some(id));
     }
@@ -354,6 +355,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                     state.selection.set(Selection {
                         objectives: vec![],
                         link: Some(id),
+                        measure: None,
                     });
                 }
             }
@@ -370,6 +372,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 state.selection.set(Selection {
                     objectives: inside,
                     link: None,
+                    measure: None,
                 });
             }
             _ => {}
@@ -485,12 +488,24 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
                     let r = f.band(i);
                     let lines = layout::wrap_text(&p.name, layout::LABEL_CHARS_PER_LINE, 3);
                     let label_y = r.y + BAND_HEIGHT / 2.0 - 8.0 * (lines.len() as f64 - 1.0);
+                    let pid = p.id;
+                    let score_y = label_y + 17.0 * lines.len() as f64 + 6.0;
+                    let score = state.show_status.get().then(|| state.scores.with(|s| s.as_ref().map(|s| s.perspective(pid)))).flatten();
                     view! {
                         <g class="band" role="group" aria-label=format!("Perspective {}", p.name)>
                             <rect x=r.x y=r.y width=r.w height=r.h class=if i % 2 == 0 { "band-bg even" } else { "band-bg odd" }/>
                             <text class="band-label" x=16 y=label_y>
                                 {lines.into_iter().enumerate().map(|(j, l)| view! { <tspan x=16 dy=if j == 0 { 0.0 } else { 17.0 }>{l}</tspan> }).collect_view()}
                             </text>
+                            {score.map(|sc| view! {
+                                <g class="band-score" role="button" tabindex="0" data-status=sc.status.as_str()
+                                    aria-label=format!("Perspective {} score: {}, {}. Why?", p.name, sc.status.label(), sc.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}")))
+                                    on:pointerdown=|ev| ev.stop_propagation()
+                                    on:click=move |_| state.why.set(Some(crate::domain::scores::Subject::Perspective(pid)))>
+                                    <rect x=16 y=score_y - 14.0 width=58 height=22 rx=11 fill=sc.status.colour()/>
+                                    <text x=45 y=score_y + 1.5 text-anchor="middle">{sc.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}"))}</text>
+                                </g>
+                            })}
                         </g>
                     }
                 })
@@ -558,7 +573,7 @@ fn LinkPath(state: MapState, id: LinkId) -> impl IntoView {
                 <g class="link-group">
                     <path d=path.clone() class="link-hit" on:pointerdown=move |ev| {
                         ev.stop_propagation();
-                        state.selection.set(Selection { objectives: vec![], link: Some(id) });
+                        state.selection.set(Selection { objectives: vec![], link: Some(id), measure: None });
                     }/>
                     <path d=path class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
                         data-from=from.to_string() data-to=to.to_string() aria-label=label>
@@ -612,6 +627,12 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
         })
     });
     let editing = move || state.editing.get() == Some(id);
+    let status = Memo::new(move |_| {
+        if !state.show_status.get() {
+            return None;
+        }
+        state.scores.with(|s| s.as_ref().map(|s| s.objective(id)))
+    });
     // The node redraws only when its objective changes; its position is a transform, so moves
     // (remote ones, auto-layout) animate by CSS.
     let origin = Memo::new(move |_| {
@@ -641,7 +662,7 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
             <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
                 transform=transform
                 role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
-                data-id=id.to_string()>
+                data-id=id.to_string() data-status=move || status.get().map(|s| s.status.as_str())>
                 {move || remote.get().map(|(c, name, is_editing)| view! {
                     <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
                         stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
@@ -649,6 +670,16 @@ fn ObjectiveNode(state: MapState, id: ObjectiveId, drag: RwSignal<Option<Drag>>)
                 })}
                 <rect x=0 y=0 width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
                 <rect x=0 y=0 width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
+                {move || status.get().map(|s| {
+                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+                    view! {
+                        <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0)>
+                            <title>{format!("{} · score {}", s.status.label(), s.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}")))}</title>
+                            <circle cx=0 cy=0 r=14 fill=s.status.colour()/>
+                            <text x=0 y=4.5 text-anchor="middle">{text}</text>
+                        </g>
+                    }
+                })}
                 {move || if editing() {
                     view! { <TitleEditor state=state id=id rect=local initial=title.clone()/> }.into_any()
                 } else {

@@ -2,12 +2,17 @@
 //! zoom, people in the room) and the side panel for the selection.
 
 pub mod canvas;
+pub mod health;
+pub mod measures;
 pub mod panel;
 pub mod state;
 
+use super::widgets::status::{SpanPicker, StatusChip, WhyView};
 use super::widgets::{ErrorPanel, TopBar};
 use crate::api::{get_map, ApiError};
 use crate::domain::layout::Point;
+use crate::domain::scores::Subject;
+use crate::domain::scoring::Span;
 use crate::domain::{MapDocument, MapId};
 use crate::live;
 use canvas::{
@@ -84,6 +89,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
         live::presence(state, presence);
     });
     on_cleanup(move || live::stop(state));
+    load_score_data(state);
     let crumbs = vec![
         (unit.name.clone(), "/".to_string()),
         (map.name.clone(), format!("/maps/{}", map.id)),
@@ -101,7 +107,22 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                     </p>
                     {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>"Vision: "</strong>{map.vision.clone()}</p> })}
                 </div>
-                <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
+                <div class="map-head-actions">
+                    <div class="map-score">
+                        <SpanPicker span=state.span/>
+                        {move || state.scores.get().map(|s| view! {
+                            <StatusChip score=s.map label="Map score" on_why=Callback::new(move |_| state.why.set(Some(Subject::Map)))/>
+                        })}
+                        <label class="toggle">
+                            <input type="checkbox" prop:checked=move || state.show_status.get()
+                                on:change=move |ev| state.show_status.set(event_target_checked(&ev))/>
+                            "Status colours"
+                        </label>
+                    </div>
+                    <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
+                    </nav>
+                </div>
             </div>
             <Toolbar state=state/>
             <Notice state=state/>
@@ -112,9 +133,45 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                 </div>
                 <panel::SidePanel state=state/>
             </div>
+            <WhyDialog state=state/>
         </main>
     }
     .into_any()
+}
+
+/// Loads the map's targets and readings now and again whenever the server says new data
+/// arrived; the first load also picks the period to show (the latest month with data).
+fn load_score_data(state: MapState) {
+    Effect::new(move |_| {
+        let _rev = state.scores_rev.get();
+        let map_id = state.doc.with_untracked(|d| d.map.id);
+        leptos::task::spawn_local(async move {
+            match crate::api::get_score_data(map_id).await {
+                Ok((data, today)) => {
+                    if state.span.get_untracked().is_none() {
+                        let period = crate::api::latest_reported(&data, today);
+                        state.span.set(Some(Span::Month { period }));
+                    }
+                    state.score_data.set(Some((data, today)));
+                }
+                Err(e) => state
+                    .notice
+                    .set(Some(format!("Could not load the scores: {e}"))),
+            }
+        });
+    });
+}
+
+/// The open "why" view, recomputed live as the map or its data changes.
+#[component]
+fn WhyDialog(state: MapState) -> impl IntoView {
+    move || {
+        let subject = state.why.get()?;
+        let span = state.span.get()?;
+        state.scores.track();
+        let why = state.model()?.explain(span, subject)?;
+        Some(view! { <WhyView why=why on_close=Callback::new(move |_| state.why.set(None))/> })
+    }
 }
 
 /// Keyboard on the canvas: Delete, arrows (nudge), Tab (cycle), Ctrl+Z / Ctrl+Shift+Z, Escape.
@@ -183,6 +240,7 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
                 state.selection.set(Selection {
                     objectives: vec![id],
                     link: None,
+                    measure: None,
                 });
             }
         }

@@ -2,16 +2,54 @@
 //! or arrow (hypothesis), and, with nothing selected, the map's perspectives and themes.
 
 use super::canvas::{delete_selection_ops, run_edit};
-use super::state::{MapState, Selection};
+use super::health::{findings, HealthPanel};
+use super::measures::{MeasureEditor, MeasureList};
+use super::state::{MapState, PanelTab, Selection};
 use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
+use crate::domain::scores::Subject;
+use crate::domain::scoring::RollUp;
 use crate::domain::{LinkId, ObjectiveId, PerspectiveId, Theme, ThemeId, UserId};
+use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
 
-/// The panel beside the canvas.
+/// The column beside the canvas: the details of the selection, or the map health check.
 #[component]
 pub fn SidePanel(state: MapState) -> impl IntoView {
+    let findings = findings(state);
+    let tab = move |t: PanelTab, label: &'static str| {
+        view! {
+            <button type="button" role="tab" aria-selected=move || (state.tab.get() == t).to_string()
+                class:active=move || state.tab.get() == t on:click=move |_| state.tab.set(t)>
+                {move || if t == PanelTab::Health { format!("{label} ({})", findings.with(Vec::len)) } else { label.to_string() }}
+            </button>
+        }
+    };
+    view! {
+        <div class="side-column">
+            <div class="panel-tabs" role="tablist" aria-label="Side panel">
+                {tab(PanelTab::Details, "Details")}
+                {tab(PanelTab::Health, "Health")}
+            </div>
+            {move || match state.tab.get() {
+                PanelTab::Details => view! { <SelectionPanel state=state/> }.into_any(),
+                PanelTab::Health => view! {
+                    <aside class="side-panel" aria-label="Map health check">
+                        <HealthPanel state=state findings=findings/>
+                    </aside>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The details of whatever is selected.
+#[component]
+fn SelectionPanel(state: MapState) -> impl IntoView {
     move || {
         let sel = state.selection.get();
+        if let (Some(m), 1) = (sel.measure, sel.objectives.len()) {
+            return view! { <MeasureEditor state=state id=m/> }.into_any();
+        }
         if let Some(id) = sel.link {
             return view! { <LinkPanel state=state id=id/> }.into_any();
         }
@@ -137,6 +175,33 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                 {list(driven_by, "Nothing drives it yet.")}
                 {is_unit.then(|| view! { <h3>"Supports"</h3> })}
                 {is_unit.then(|| list(supports, "Not aligned to the parent map yet."))}
+                <MeasureList state=state objective=id/>
+                <h3>"Score"</h3>
+                <p class="objective-score">
+                    {move || state.scores.with(|s| s.as_ref().map(|s| s.objective(id))).map(|sc| view! {
+                        <StatusChip score=sc label="Objective status" on_why=Callback::new(move |_| state.why.set(Some(Subject::Objective(id))))/>
+                    })}
+                </p>
+                <div class="field-row">
+                    <div>
+                        <label for="obj-weight">"Weight"</label>
+                        <input id="obj-weight" type="number" min="0.0001" step="any" prop:value=o.weight.to_string() disabled=ro
+                            on:change=move |ev| { match event_target_value(&ev).trim().parse::<f64>() {
+                                Ok(w) => set(state, EntityKind::Objective, id.0, Field::Weight, w),
+                                Err(_) => state.notice.set(Some("The weight must be a number above 0.".into())),
+                            } }/>
+                    </div>
+                    <div>
+                        <label for="obj-rollup">"Roll-up"</label>
+                        <select id="obj-rollup" disabled=ro on:change=move |ev| {
+                            let r = if event_target_value(&ev) == "worst_child" { RollUp::WorstChild } else { RollUp::WeightedAverage };
+                            set(state, EntityKind::Objective, id.0, Field::RollUp, r);
+                        }>
+                            <option value="weighted_average" selected=o.rollup == RollUp::WeightedAverage>"Weighted average"</option>
+                            <option value="worst_child" selected=o.rollup == RollUp::WorstChild>"Worst measure"</option>
+                        </select>
+                    </div>
+                </div>
                 <div class="panel-actions">
                     <Show when=move || state.can_edit.get()>
                         <button class="danger" on:click=move |_| {

@@ -3,7 +3,9 @@
 
 use crate::domain::layout::Frame;
 use crate::domain::ops::{Peer, Viewport};
-use crate::domain::{LinkId, MapDocument, ObjectiveId};
+use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
+use crate::domain::scoring::Span;
+use crate::domain::{LinkId, MapDocument, MeasureId, ObjectiveId, Period};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -25,6 +27,16 @@ pub enum ConnStatus {
 pub struct Selection {
     pub objectives: Vec<ObjectiveId>,
     pub link: Option<LinkId>,
+    /// A measure of the selected objective open in the side panel's editor.
+    pub measure: Option<MeasureId>,
+}
+
+/// Which page of the side panel shows when nothing is being edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PanelTab {
+    #[default]
+    Details,
+    Health,
 }
 
 /// The visible part of the map (SVG viewBox).
@@ -90,14 +102,37 @@ pub struct MapState {
     pub following: RwSignal<Option<Uuid>>,
     /// Bumped whenever the server says new data changed this map's scores.
     pub scores_rev: RwSignal<u64>,
+    /// The map's targets and readings and the server's current month, once loaded.
+    pub score_data: RwSignal<Option<(ScoreData, Period)>>,
+    /// The month, quarter or year the statuses are shown for.
+    pub span: RwSignal<Option<Span>>,
+    /// Whether objectives are coloured by status.
+    pub show_status: RwSignal<bool>,
+    /// Every score for `span`, recomputed in the browser whenever the map or its data changes
+    /// (the same pure code the server uses).
+    pub scores: Memo<Option<MapScores>>,
+    /// The status whose "why" is open.
+    pub why: RwSignal<Option<Subject>>,
+    /// The side panel's page.
+    pub tab: RwSignal<PanelTab>,
 }
 
 impl MapState {
     /// State around a freshly loaded document.
     pub fn new(doc: MapDocument) -> MapState {
         let view = View::fit(&doc);
+        let doc = RwSignal::new(doc);
+        let score_data: RwSignal<Option<(ScoreData, Period)>> = RwSignal::new(None);
+        let span: RwSignal<Option<Span>> = RwSignal::new(None);
+        let scores = Memo::new(move |_| {
+            let span = span.get()?;
+            score_data.with(|data| {
+                let (data, today) = data.as_ref()?;
+                Some(doc.with(|d| ScoreModel::new(d, data, *today).span(span)))
+            })
+        });
         MapState {
-            doc: RwSignal::new(doc),
+            doc,
             status: RwSignal::new(ConnStatus::Idle),
             pending: RwSignal::new(0),
             can_edit: RwSignal::new(false),
@@ -111,7 +146,21 @@ impl MapState {
             can_redo: RwSignal::new(false),
             following: RwSignal::new(None),
             scores_rev: RwSignal::new(0),
+            score_data,
+            span,
+            show_status: RwSignal::new(true),
+            scores,
+            why: RwSignal::new(None),
+            tab: RwSignal::new(PanelTab::Details),
         }
+    }
+
+    /// The score model of the current document and data, for "why" views (built on demand).
+    pub fn model(&self) -> Option<ScoreModel> {
+        self.score_data.with(|data| {
+            data.as_ref()
+                .map(|(data, today)| self.doc.with(|d| ScoreModel::new(d, data, *today)))
+        })
     }
 
     /// The single selected objective, if exactly one is.

@@ -1,128 +1,340 @@
-//! The scorecard page: a table grouped perspective → objective → measure with the latest
-//! actual, its target and unit.
+//! The scorecard page: perspective → objective → measure with the chosen period's actuals,
+//! targets, scores and statuses, trends over the last 12 periods, stale-data flags, filters by
+//! theme, owner and status, and a "why" behind every status.
 
 use super::map::map_id_param;
+use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
 use super::widgets::{format_value, ErrorPanel, TopBar};
-use crate::api::get_scorecard;
-use crate::domain::{Polarity, Scorecard, ScorecardMeasureRow};
+use crate::api::{explain_score, get_scorecard};
+use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
+use crate::domain::scoring::Score;
+use crate::domain::{Measure, MeasureId, Objective, ObjectiveId, Polarity, ScorecardData, UserId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// `/maps/:id/scorecard`.
+/// `/maps/:id/scorecard?kind=quarter&period=2026-03`.
 #[component]
 pub fn ScorecardPage() -> impl IntoView {
     let id = map_id_param();
-    let card = Resource::new(id, |id| async move {
-        match id {
-            Ok(id) => get_scorecard(id).await,
-            Err(e) => Err(e),
-        }
-    });
+    let query = use_query_map();
+    let card = Resource::new(
+        move || {
+            let q = query.read();
+            (id(), q.get("kind"), q.get("period"))
+        },
+        |(id, kind, period)| async move {
+            match id {
+                Ok(id) => get_scorecard(id, kind, period).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
     view! {
-        <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the scorecard…"</p> }>
+        <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the scorecard…"</p> }>
             {move || Suspend::new(async move {
                 match card.await {
-                    Ok(c) => view! { <ScorecardView card=c/> }.into_any(),
+                    Ok(c) => view! { <ScorecardScreen card=c/> }.into_any(),
                     Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// What the filters keep.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Filters {
+    theme: String,
+    owner: String,
+    status: String,
+}
+
+impl Filters {
+    fn keeps_objective(&self, o: &Objective) -> bool {
+        self.theme.is_empty() || o.theme_id.is_some_and(|t| t.to_string() == self.theme)
+    }
+
+    fn keeps_measure(&self, o: &Objective, m: &Measure, s: Option<&MeasureScore>) -> bool {
+        let owner_ok = self.owner.is_empty()
+            || [o.owner_id, m.data_owner_id]
+                .iter()
+                .flatten()
+                .any(|u| u.to_string() == self.owner);
+        let status_ok = match self.status.as_str() {
+            "" => true,
+            "stale" => s.is_some_and(|s| s.stale),
+            wanted => s.is_some_and(|s| s.score.status.as_str() == wanted),
+        };
+        owner_ok && status_ok
     }
 }
 
 #[component]
-fn ScorecardView(card: Scorecard) -> impl IntoView {
+fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
+    let map = card.doc.map.clone();
+    let unit = card.doc.org_unit.clone();
+    let map_id = map.id;
     let crumbs = vec![
-        (card.org_unit.name.clone(), "/".to_string()),
-        (card.map.name.clone(), format!("/maps/{}", card.map.id)),
+        (unit.name.clone(), "/".to_string()),
+        (map.name.clone(), format!("/maps/{}", map.id)),
         (
             "Scorecard".to_string(),
-            format!("/maps/{}/scorecard", card.map.id),
+            format!("/maps/{}/scorecard", map.id),
         ),
     ];
-    let measure_count: usize = card
-        .perspectives
-        .iter()
-        .flat_map(|p| &p.objectives)
-        .map(|o| o.measures.len())
-        .sum();
-    let body = card.perspectives.into_iter().map(|p| {
-        let objectives = p.objectives.into_iter().map(|o| {
-            let span = o.measures.len().max(1);
-            let owner = o.owner_name.clone().unwrap_or_else(|| "—".into());
-            let title = o.objective.title.clone();
-            let mut rows = o.measures.into_iter();
-            let first = rows.next();
-            let rest = rows.map(|m| view! { <tr class="measure-row">{measure_cells(m)}</tr> }).collect_view();
-            view! {
-                <tr class="objective-row measure-row">
-                    <th scope="row" rowspan=span class="objective-cell">
-                        <span class="objective-title">{title}</span>
-                        <span class="owner">{owner}</span>
-                    </th>
-                    {match first {
-                        Some(m) => measure_cells(m).into_any(),
-                        None => view! { <td colspan="6" class="muted">"No measure yet"</td> }.into_any(),
-                    }}
-                </tr>
-                {rest}
+    let span = RwSignal::new(Some(card.span));
+    let navigate = use_navigate();
+    let loaded = card.span;
+    Effect::new(move |_| {
+        if let Some(s) = span.get() {
+            if s != loaded {
+                let (first, last) = s.bounds();
+                let period = if s.kind() == "month" { first } else { last };
+                navigate(
+                    &format!("/maps/{map_id}/scorecard?kind={}&period={period}", s.kind()),
+                    Default::default(),
+                );
             }
-        }).collect_view();
-        view! {
-            <tbody>
-                <tr class="perspective-row"><th colspan="7" scope="rowgroup">{p.perspective.name.clone()}</th></tr>
-                {objectives}
-            </tbody>
         }
-    }).collect_view();
+    });
+    let filters = RwSignal::new(Filters::default());
+    let why: RwSignal<Option<Result<Why, String>>> = RwSignal::new(None);
+    let open_why = Callback::new(move |subject: Subject| {
+        let s = loaded;
+        let (first, last) = s.bounds();
+        let period = if s.kind() == "month" { first } else { last };
+        leptos::task::spawn_local(async move {
+            let result =
+                explain_score(map_id, s.kind().to_string(), period.to_string(), subject).await;
+            why.set(Some(result.map_err(|e| e.to_string())));
+        });
+    });
+    let card = StoredValue::new(card);
+    let measure_count = card.with_value(|c| c.doc.measures.len());
+    let map_score = card.with_value(|c| c.current().map(|s| s.map).unwrap_or(Score::NO_DATA));
+    let stale_count = card.with_value(|c| {
+        c.current()
+            .map(|s| s.measures.iter().filter(|m| m.stale).count())
+            .unwrap_or(0)
+    });
+    let (themes, people) = card.with_value(|c| (c.doc.themes.clone(), c.doc.people.clone()));
     view! {
-        <Title text=format!("Scorecard · {} · Cairn", card.map.name)/>
+        <Title text=format!("Scorecard · {} · Cairn", map.name)/>
         <TopBar crumbs=crumbs/>
         <main class="page scorecard-page">
             <div class="map-head">
                 <div>
-                    <h1>{format!("Scorecard: {}", card.map.name)}</h1>
-                    <p class="meta">{format!("{} · {} measures", card.org_unit.name, measure_count)}</p>
+                    <h1>{format!("Scorecard: {}", map.name)}</h1>
+                    <p class="meta">
+                        {format!("{} · {} measures", unit.name, measure_count)}
+                        {(stale_count > 0).then(|| view! { " · " <span class="stale-flag">{format!("{stale_count} stale")}</span> })}
+                    </p>
                 </div>
-                <A href=format!("/maps/{}", card.map.id) attr:class="button">"Strategy map"</A>
+                <div class="map-head-actions">
+                    <div class="map-score">
+                        <SpanPicker span=span/>
+                        <StatusChip score=map_score label="Map score" on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
+                    </div>
+                    <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
+                    </nav>
+                </div>
+            </div>
+            <div class="filters" role="group" aria-label="Filters">
+                <label>"Theme "
+                    <select aria-label="Filter by theme" on:change=move |ev| filters.update(|f| f.theme = event_target_value(&ev))>
+                        <option value="">"All themes"</option>
+                        {themes.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Owner "
+                    <select aria-label="Filter by owner" on:change=move |ev| filters.update(|f| f.owner = event_target_value(&ev))>
+                        <option value="">"Everyone"</option>
+                        {people.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Status "
+                    <select aria-label="Filter by status" on:change=move |ev| filters.update(|f| f.status = event_target_value(&ev))>
+                        <option value="">"Any status"</option>
+                        <option value="red">"Red"</option>
+                        <option value="amber">"Amber"</option>
+                        <option value="green">"Green"</option>
+                        <option value="no_data">"No data"</option>
+                        <option value="stale">"Stale"</option>
+                    </select>
+                </label>
             </div>
             <table class="scorecard" aria-label="Scorecard">
                 <thead>
                     <tr>
                         <th scope="col">"Objective"</th>
                         <th scope="col">"Measure"</th>
-                        <th scope="col">"Period"</th>
                         <th scope="col" class="num">"Actual"</th>
                         <th scope="col" class="num">"Target"</th>
                         <th scope="col" class="num">"Red flag"</th>
+                        <th scope="col">"Score"</th>
+                        <th scope="col">"Trend"</th>
                         <th scope="col">"Data owner"</th>
                     </tr>
                 </thead>
-                {body}
+                {move || {
+                    let f = filters.get();
+                    card.with_value(|c| table_body(c, &f, open_why))
+                }}
             </table>
         </main>
+        {move || why.get().map(|w| match w {
+            Ok(w) => view! { <WhyView why=w on_close=Callback::new(move |_| why.set(None))/> }.into_any(),
+            Err(e) => view! {
+                <div class="notice" role="alert"><span>{format!("Could not explain this status: {e}")}</span>
+                    <button class="link-button" on:click=move |_| why.set(None)>"Dismiss"</button></div>
+            }.into_any(),
+        })}
     }
     .into_any()
 }
 
-fn measure_cells(row: ScorecardMeasureRow) -> impl IntoView {
-    let m = &row.measure;
+/// The rows of every perspective the filters leave something in.
+fn table_body(card: &ScorecardData, f: &Filters, open_why: Callback<Subject>) -> AnyView {
+    let Some(now) = card.current() else {
+        return view! { <tbody><tr><td colspan="8">"No scores."</td></tr></tbody> }.into_any();
+    };
+    let doc = &card.doc;
+    let name_of = |u: Option<UserId>| {
+        u.and_then(|u| doc.people.iter().find(|p| p.id == u))
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut out = Vec::new();
+    for p in &doc.perspectives {
+        let mut rows = Vec::new();
+        for o in doc
+            .objectives
+            .iter()
+            .filter(|o| o.perspective_id == p.id && f.keeps_objective(o))
+        {
+            let measures: Vec<&Measure> = doc
+                .measures
+                .iter()
+                .filter(|m| m.objective_id == o.id && f.keeps_measure(o, m, now.measure(m.id)))
+                .collect();
+            let filtering = !f.owner.is_empty() || !f.status.is_empty();
+            if measures.is_empty() && filtering {
+                continue;
+            }
+            rows.push(objective_rows(card, now, o, &measures, &name_of, open_why));
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        let pid = p.id;
+        let pscore = now.perspective(pid);
+        out.push(view! {
+            <tbody>
+                <tr class="perspective-row">
+                    <th colspan="5" scope="rowgroup">{p.name.clone()}</th>
+                    <td colspan="3" class="perspective-score">
+                        <StatusChip score=pscore label=format!("{} perspective", p.name)
+                            on_why=Callback::new(move |_| open_why.run(Subject::Perspective(pid)))/>
+                    </td>
+                </tr>
+                {rows}
+            </tbody>
+        }.into_any());
+    }
+    if out.is_empty() {
+        return view! { <tbody><tr><td colspan="8" class="muted">"Nothing matches these filters."</td></tr></tbody> }.into_any();
+    }
+    out.collect_view().into_any()
+}
+
+/// The rows of one objective: its first measure beside it, then its other measures.
+fn objective_rows(
+    card: &ScorecardData,
+    now: &MapScores,
+    o: &Objective,
+    measures: &[&Measure],
+    name_of: &dyn Fn(Option<UserId>) -> String,
+    open_why: Callback<Subject>,
+) -> AnyView {
+    let oid: ObjectiveId = o.id;
+    let span = measures.len().max(1);
+    let score = now.objective(oid);
+    let trend: Vec<Score> = card.history.iter().map(|h| h.objective(oid)).collect();
+    let mut cells = measures
+        .iter()
+        .map(|m| measure_cells(card, now, m, name_of(m.data_owner_id), open_why));
+    let first = cells.next();
+    let rest: Vec<AnyView> = cells
+        .map(|c| view! { <tr class="measure-row">{c}</tr> }.into_any())
+        .collect();
+    view! {
+        <tr class="objective-row measure-row">
+            <th scope="row" rowspan=span class="objective-cell">
+                <span class="objective-title">{o.title.clone()}</span>
+                <span class="owner">{name_of(o.owner_id)}</span>
+                <span class="objective-status">
+                    <StatusChip score=score label=format!("{} status", o.title)
+                        on_why=Callback::new(move |_| open_why.run(Subject::Objective(oid)))/>
+                    <Sparkline values=trend.iter().map(|s| s.value).collect() last=score.status label=format!("Trend of {}", o.title)/>
+                </span>
+            </th>
+            {match first {
+                Some(c) => c,
+                None => view! { <td colspan="7" class="muted">"No measure yet"</td> }.into_any(),
+            }}
+        </tr>
+        {rest}
+    }
+    .into_any()
+}
+
+fn measure_cells(
+    card: &ScorecardData,
+    now: &MapScores,
+    m: &Measure,
+    owner: String,
+    open_why: Callback<Subject>,
+) -> AnyView {
+    let id: MeasureId = m.id;
     let fmt = |v: f64| format_value(v, m.decimals, &m.unit);
+    let figures = now.measure(id).cloned();
     let direction = match m.polarity {
         Polarity::HigherIsBetter => "↑ higher is better",
         Polarity::LowerIsBetter => "↓ lower is better",
         Polarity::OnTarget => "◎ on target",
     };
+    let score = figures.as_ref().map_or(Score::NO_DATA, |f| f.score);
+    let trend: Vec<Option<f64>> = card
+        .history
+        .iter()
+        .map(|h| h.measure(id).and_then(|f| f.actual))
+        .collect();
+    let stale = figures.as_ref().is_some_and(|f| f.stale);
+    let latest = figures.as_ref().and_then(|f| f.latest);
+    let error = figures.as_ref().and_then(|f| f.error.clone());
     view! {
         <td class="measure-cell">
             <span class="measure-name">{m.name.clone()}</span>
             <span class="polarity">{direction}</span>
+            {stale.then(|| view! {
+                <span class="stale-flag" title="The next value is overdue">
+                    {format!("Stale · last {}", latest.map(|p| p.label()).unwrap_or_else(|| "never".into()))}
+                </span>
+            })}
+            {error.map(|e| view! { <span class="form-error small">{e}</span> })}
         </td>
-        <td class="period">{row.latest.as_ref().map(|a| a.period.label()).unwrap_or_else(|| "—".into())}</td>
-        <td class="num actual">{row.latest.as_ref().map(|a| fmt(a.value)).unwrap_or_else(|| "no data".into())}</td>
-        <td class="num">{row.target.as_ref().map(|t| fmt(t.goal)).unwrap_or_else(|| "—".into())}</td>
-        <td class="num">{row.target.as_ref().map(|t| fmt(t.red_flag)).unwrap_or_else(|| "—".into())}</td>
-        <td>{row.owner_name.clone().unwrap_or_else(|| "—".into())}</td>
+        <td class="num actual">{figures.as_ref().and_then(|f| f.actual).map(fmt).unwrap_or_else(|| "no data".into())}</td>
+        <td class="num">{figures.as_ref().and_then(|f| f.goal).map(fmt).unwrap_or_else(|| "—".into())}</td>
+        <td class="num">{figures.as_ref().and_then(|f| f.red_flag).map(fmt).unwrap_or_else(|| "—".into())}</td>
+        <td class="score-cell" data-status=score.status.as_str()>
+            <StatusChip score=score label=format!("{} status", m.name)
+                on_why=Callback::new(move |_| open_why.run(Subject::Measure(id)))/>
+        </td>
+        <td><Sparkline values=trend last=score.status label=format!("Trend of {}", m.name)/></td>
+        <td>{owner}</td>
     }
+    .into_any()
 }

@@ -1,5 +1,7 @@
 //! Pieces shared by several screens: the top bar, error panels, the not-found page.
 
+pub mod status;
+
 use crate::api::{current_user, ApiError, SignOut};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,0 +1,137 @@
+//! The map health check beside the canvas: the method's rules of thumb run live on the map as
+//! the team edits. Each finding selects its item; each rule can be switched off for the map
+//! (a live edit, so everyone's panel follows).
+
+use super::canvas::run_edit;
+use super::state::{MapState, Selection};
+use crate::domain::health::{self, Finding, HealthInput, Item, Rule};
+use crate::domain::ops::{self, EntityKind, Field};
+use crate::domain::MeasureId;
+use leptos::prelude::*;
+use std::collections::HashSet;
+
+/// The rules switched off on this map.
+fn disabled(state: MapState) -> Vec<Rule> {
+    state.doc.with(|d| {
+        d.map
+            .health_off
+            .iter()
+            .filter_map(|r| r.parse::<Rule>().ok())
+            .collect()
+    })
+}
+
+/// Every finding of the enabled rules, recomputed whenever the map or its targets change.
+pub fn findings(state: MapState) -> Memo<Vec<Finding>> {
+    Memo::new(move |_| {
+        let with_target: HashSet<MeasureId> = state.score_data.with(|d| {
+            d.as_ref()
+                .map(|(data, _)| data.targets.iter().map(|t| t.measure_id).collect())
+                .unwrap_or_default()
+        });
+        let off = disabled(state);
+        state.doc.with(|d| {
+            health::check(
+                &HealthInput {
+                    perspectives: &d.perspectives,
+                    objectives: &d.objectives,
+                    links: &d.links,
+                    measures: &d.measures,
+                    measures_with_target: &with_target,
+                },
+                &off,
+            )
+        })
+    })
+}
+
+/// Selects what a finding is about on the canvas or in the side panel.
+fn reveal(state: MapState, item: Item) {
+    match item {
+        Item::Objective(id) => state.selection.set(Selection {
+            objectives: vec![id],
+            link: None,
+            measure: None,
+        }),
+        Item::Measure(id) => {
+            let objective = state.doc.with_untracked(|d| {
+                d.measures
+                    .iter()
+                    .find(|m| m.id == id)
+                    .map(|m| m.objective_id)
+            });
+            if let Some(o) = objective {
+                state.selection.set(Selection {
+                    objectives: vec![o],
+                    link: None,
+                    measure: Some(id),
+                });
+            }
+        }
+        Item::Perspective(_) | Item::Map => state.selection.set(Selection::default()),
+    }
+}
+
+/// Switches a rule on or off for the map.
+fn toggle(state: MapState, rule: Rule, on: bool) {
+    let (map_id, mut off) = state
+        .doc
+        .with_untracked(|d| (d.map.id, d.map.health_off.clone()));
+    off.retain(|r| r != rule.as_str());
+    if !on {
+        off.push(rule.as_str().to_string());
+        off.sort();
+    }
+    run_edit(
+        state,
+        vec![ops::set(EntityKind::Map, map_id.0, Field::HealthOff, off)],
+    );
+}
+
+/// The health panel.
+#[component]
+pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let ro = move || !state.can_edit.get();
+    view! {
+        <section class="health" aria-label="Map health">
+            {move || {
+                let list = findings.get();
+                if list.is_empty() {
+                    return view! { <p class="health-ok">"✓ The map follows every enabled rule."</p> }.into_any();
+                }
+                view! {
+                    <ul class="findings">
+                        {list.into_iter().map(|f| {
+                            let item = f.item;
+                            view! {
+                                <li>
+                                    <button type="button" class="finding" title=f.rule.advice() on:click=move |_| reveal(state, item)>
+                                        <span class="finding-rule">{f.rule.title()}</span>
+                                        <span class="finding-message">{f.message.clone()}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <details class="health-rules">
+                <summary>"Rules"</summary>
+                <ul>
+                    {Rule::ALL.into_iter().map(|rule| {
+                        let on = move || !disabled(state).contains(&rule);
+                        view! {
+                            <li>
+                                <label title=rule.advice()>
+                                    <input type="checkbox" prop:checked=on disabled=ro
+                                        on:change=move |ev| toggle(state, rule, event_target_checked(&ev))/>
+                                    {rule.title()}
+                                </label>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+        </section>
+    }
+}
