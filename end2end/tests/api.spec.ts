@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, signIn } from './helpers';
+import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 test('an admin creates an API token, a program posts actuals with it, and a revoked token gets 401', async ({
   page,
@@ -98,4 +98,38 @@ test('people without an admin role see no token page link and are refused on it'
   await expect(page.getByRole('link', { name: 'API tokens' })).toHaveCount(0);
   await page.goto('/admin/tokens');
   await expect(page.getByRole('alert')).toContainText('admin role');
+});
+
+test('actuals posted through the REST API recolour an open map without a reload', async ({ page, request }) => {
+  await signIn(page, ADMIN);
+  await openEnterpriseMap(page);
+  await expect(page.getByTestId('connection')).toHaveText(/^Live/);
+  const renewals = page.getByRole('button', { name: 'Grow contract renewals to 85 %', exact: true });
+  await expect(renewals).toHaveAttribute('data-status', /^(red|amber|green)$/);
+
+  // A read+write token for the company, made through the same server function the page uses.
+  const mapId = page.url().split('/maps/')[1].split(/[/?]/)[0];
+  const doc = await (await page.request.post('/api/get_map', { form: { map_id: mapId } })).json();
+  const created = await page.request.post('/api/create_api_token', {
+    data: { name: 'e2e live feed', unit_ids: [doc.org_unit.id], can_write: true },
+  });
+  expect(created.status()).toBe(200);
+  const auth = { Authorization: `Bearer ${(await created.json()).secret}` };
+
+  const measure = doc.measures.find((m: { name: string }) => m.name === 'Contract renewal rate');
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const [mon, year] = (await page.locator('.span-picker .span-label').first().textContent())!.trim().split(' ');
+  const period = `${year}-${String(months.indexOf(mon) + 1).padStart(2, '0')}`;
+  for (const [value, status] of [[10, 'red'], [99, 'green']] as const) {
+    const posted = await request.post('/api/v1/actuals', {
+      headers: auth,
+      data: { actuals: [{ measure_id: measure.id, period, value }] },
+    });
+    expect(posted.status()).toBe(200);
+    await expect(renewals).toHaveAttribute('data-status', status);
+    const scores = await (
+      await request.get(`/api/v1/maps/${mapId}/scores?kind=month&period=${period}`, { headers: auth })
+    ).json();
+    expect(scores.measures.find((m: { id: string }) => m.id === measure.id).status).toBe(status);
+  }
 });
