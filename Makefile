@@ -65,10 +65,12 @@ test: setup fmt clippy unit e2e
 	@echo "make test: all green"
 
 # Live-map benchmark: Cairn on SQLite and PostgreSQL, Hocuspocus as the reference, a bare
-# WebSocket relay as the floor. BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
+# WebSocket relay as the floor; then the import benchmark (100,000 rows). BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
 BENCH_ARGS ?=
 bench: setup postgres
+	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
+	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench import
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
 

@@ -27,12 +27,35 @@ pub struct ServerContext {
     pub maps: std::sync::Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).
     pub data: std::sync::Arc<dyn DataWriter>,
+    /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
+    pub imports: std::sync::Arc<dyn ImportSessions>,
 }
 
 /// The future a [`DataWriter`] returns.
 pub type DataFuture<'a> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>> + Send + 'a>,
 >;
+
+/// Keeps uploaded import files between the upload, the dry runs and the commit. Implemented by
+/// the server (expiry and a memory budget); sessions are found only by their owner.
+pub trait ImportSessions: Send + Sync {
+    /// Keeps `session`, making room by dropping expired or older idle ones; refuses when the
+    /// memory budget is still exceeded.
+    fn keep(
+        &self,
+        session: crate::api::ImportSession,
+    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+
+    /// The session `id` of `owner` (not found when expired or someone else's).
+    fn find(
+        &self,
+        id: crate::domain::ImportId,
+        owner: crate::domain::UserId,
+    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+}
+
+/// Reports how many rows a running commit has written so far.
+pub type Progress = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
 
 /// Commits a batch of actuals and targets and announces the maps whose scores changed.
 /// Implemented by the server's hub; the grid, target editor, imports and REST all write
@@ -44,7 +67,18 @@ pub trait DataWriter: Send + Sync {
         batch: crate::domain::DataBatch,
         author: Option<crate::domain::UserId>,
     ) -> DataFuture<'_> {
-        self.write_data_via(batch, author, String::new())
+        self.write_data_as(batch, author, String::new(), std::sync::Arc::new(|_| {}))
+    }
+
+    /// [`DataWriter::write_data`], telling `progress` the actuals written so far while the one
+    /// transaction runs (imports show a progress bar).
+    fn write_data_reporting(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+        progress: Progress,
+    ) -> DataFuture<'_> {
+        self.write_data_as(batch, author, String::new(), progress)
     }
 
     /// [`DataWriter::write_data`] for writers that are not a signed-in person (an API token):
@@ -54,6 +88,18 @@ pub trait DataWriter: Send + Sync {
         batch: crate::domain::DataBatch,
         author: Option<crate::domain::UserId>,
         via: String,
+    ) -> DataFuture<'_> {
+        self.write_data_as(batch, author, via, std::sync::Arc::new(|_| {}))
+    }
+
+    /// The one implementation behind the others: commits `batch` by `author` (or, when `via`
+    /// is not empty, by what it names), reporting progress.
+    fn write_data_as(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+        via: String,
+        progress: Progress,
     ) -> DataFuture<'_>;
 }
 

@@ -3,7 +3,7 @@
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::{DataFuture, DataWriter, MapWriter};
+use app::auth::{DataFuture, DataWriter, MapWriter, Progress};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, Store, StoreError};
@@ -212,14 +212,18 @@ impl Hub {
 }
 
 impl DataWriter for Hub {
-    fn write_data_via(
+    fn write_data_as(
         &self,
         batch: DataBatch,
         author: Option<UserId>,
         via: String,
+        progress: Progress,
     ) -> DataFuture<'_> {
         Box::pin(async move {
-            let outcome = self.store.write_data_via(&batch, author, &via).await?;
+            let outcome = self
+                .store
+                .write_data_as(&batch, author, &via, &*progress)
+                .await?;
             for map_id in &outcome.maps {
                 self.bus
                     .publish_scores(ScoresChanged { map_id: *map_id })

@@ -5,6 +5,7 @@ pub mod bus;
 pub mod config;
 pub mod demo;
 pub mod hub;
+pub mod imports;
 pub mod rest;
 pub mod ws;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     pub routes: Vec<AxumRouteListing>,
     pub secure_cookies: bool,
     pub hub: Arc<hub::Hub>,
+    /// Uploaded files being imported.
+    pub imports: Arc<imports::ImportStore>,
 }
 
 /// The live hub with the bus that fits the database: in-process for SQLite, LISTEN/NOTIFY for
@@ -104,15 +107,18 @@ impl AppState {
             routes: generate_route_list(App),
             secure_cookies: config.secure_cookies,
             hub,
+            imports: Arc::new(imports::ImportStore::new()),
         }
     }
 
-    fn server_context(&self) -> ServerContext {
+    /// What server functions (and the import routes) get as context.
+    pub fn server_context(&self) -> ServerContext {
         ServerContext {
             store: self.store.clone(),
             secure_cookies: self.secure_cookies,
             maps: self.hub.clone(),
             data: self.hub.clone(),
+            imports: self.imports.clone(),
         }
     }
 }
@@ -125,6 +131,8 @@ pub fn app(state: AppState) -> Router {
         .merge(rest::routes())
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .route("/ws/maps/{id}", get(ws::map_socket))
+        .route("/imports/upload", axum::routing::post(imports::upload))
+        .route("/imports/{id}/problems.csv", get(imports::problems_csv))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -3,6 +3,7 @@
 
 mod codec;
 mod error;
+mod imports;
 mod maps;
 mod measures;
 pub mod rest_types;
@@ -11,6 +12,7 @@ mod tokens;
 
 pub use codec::{TextJson, TextJsonEncoding};
 pub use error::ApiError;
+pub use imports::*;
 pub use maps::*;
 pub use measures::*;
 pub use session::*;

@@ -77,6 +77,8 @@ id_type!(
     AlignmentId,
     /// An API token (REST API v1).
     ApiTokenId,
+    /// An uploaded file being imported (a short-lived server session).
+    ImportId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.

@@ -5,6 +5,7 @@
 pub mod formula;
 pub mod health;
 pub mod ids;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod ops;

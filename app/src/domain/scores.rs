@@ -204,6 +204,8 @@ pub struct ScoreModel {
     actual: Vec<Vec<f64>>,
     goal: Vec<Vec<f64>>,
     red: Vec<Vec<f64>>,
+    /// Per measure, the last month with a value.
+    latest: Vec<Option<usize>>,
     /// Formula measures in an order where inputs come first.
     formula_order: Vec<usize>,
     /// Months where a formula hit an evaluation error, with the reason.
@@ -267,15 +269,25 @@ impl ScoreModel {
             let i = first.months_until(p);
             (i >= 0 && (i as usize) < months).then_some(i as usize)
         };
+        // Rows usually come grouped by measure: remember the last lookup.
+        let mut last: Option<(MeasureId, usize)> = None;
+        let mut slot_of = |id: MeasureId| match last {
+            Some((l, m)) if l == id => Some(m),
+            _ => {
+                let m = index.get(&id).copied()?;
+                last = Some((id, m));
+                Some(m)
+            }
+        };
         for r in &data.readings {
-            if let (Some(&m), Some(t)) = (index.get(&r.measure_id), month_of(r.period)) {
+            if let (Some(m), Some(t)) = (slot_of(r.measure_id), month_of(r.period)) {
                 if measures[m].formula.is_none() && measures[m].error.is_none() {
                     actual[m][t] = r.value;
                 }
             }
         }
         for tg in &data.targets {
-            if let (Some(&m), Some(t)) = (index.get(&tg.measure_id), month_of(tg.period)) {
+            if let (Some(m), Some(t)) = (slot_of(tg.measure_id), month_of(tg.period)) {
                 goal[m][t] = tg.goal;
                 red[m][t] = tg.red_flag;
             }
@@ -292,12 +304,20 @@ impl ScoreModel {
             goal,
             red,
             formula_order,
+            latest: Vec::new(),
             month_errors: HashMap::new(),
         };
         for t in 0..months {
             model.evaluate_formulas_at(t);
         }
+        model.latest = (0..model.measures.len())
+            .map(|m| model.last_month_with_value(m))
+            .collect();
         model
+    }
+
+    fn last_month_with_value(&self, m: usize) -> Option<usize> {
+        self.actual[m].iter().rposition(|v| v.is_finite())
     }
 
     /// The first and last month the model covers.
@@ -320,6 +340,10 @@ impl ScoreModel {
         }
         self.actual[m][t] = value.unwrap_or(NONE);
         self.evaluate_formulas_at(t);
+        for &f in &self.formula_order {
+            self.latest[f] = self.last_month_with_value(f);
+        }
+        self.latest[m] = self.last_month_with_value(m);
         true
     }
 
@@ -370,35 +394,46 @@ impl ScoreModel {
             .collect();
         let objective_scores: Vec<Score> = (0..self.objectives.len())
             .map(|o| {
-                let children = self.measure_children(o, &measures);
-                scoring::roll_up(&children, self.objectives[o].rollup)
+                let children = self
+                    .measures
+                    .iter()
+                    .zip(&measures)
+                    .filter(|(slot, _)| slot.objective == Some(o))
+                    .map(|(slot, s)| (s.score, slot.weight));
+                scoring::roll_up_iter(children, self.objectives[o].rollup)
             })
             .collect();
-        let perspective_scores: Vec<Score> = (0..self.perspectives.len())
-            .map(|p| {
-                scoring::roll_up(
-                    &self.objective_children(&objective_scores, |o| o.perspective == Some(p)),
-                    RollUp::WeightedAverage,
-                )
-            })
-            .collect();
-        let theme_scores: Vec<Score> = (0..self.themes.len())
-            .map(|t| {
-                scoring::roll_up(
-                    &self.objective_children(&objective_scores, |o| o.theme == Some(t)),
-                    RollUp::WeightedAverage,
-                )
-            })
-            .collect();
-        let map_children: Vec<(Score, f64)> = self
+        let of_objectives = |which: &dyn Fn(&ObjectiveSlot) -> bool| {
+            let children = self
+                .objectives
+                .iter()
+                .zip(&objective_scores)
+                .filter(|(o, _)| which(o))
+                .map(|(o, s)| (*s, o.weight));
+            scoring::roll_up_iter(children, RollUp::WeightedAverage)
+        };
+        let perspectives: Vec<(PerspectiveId, Score)> = self
             .perspectives
             .iter()
-            .zip(&perspective_scores)
-            .map(|(p, s)| (*s, p.2))
+            .enumerate()
+            .map(|(p, (id, _, _))| (*id, of_objectives(&|o| o.perspective == Some(p))))
             .collect();
+        let themes: Vec<(ThemeId, Score)> = self
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(t, (id, _))| (*id, of_objectives(&|o| o.theme == Some(t))))
+            .collect();
+        let map = scoring::roll_up_iter(
+            self.perspectives
+                .iter()
+                .zip(&perspectives)
+                .map(|(p, (_, s))| (*s, p.2)),
+            RollUp::WeightedAverage,
+        );
         MapScores {
             span,
-            map: scoring::roll_up(&map_children, RollUp::WeightedAverage),
+            map,
             measures,
             objectives: self
                 .objectives
@@ -406,18 +441,8 @@ impl ScoreModel {
                 .zip(objective_scores)
                 .map(|(o, s)| (o.id, s))
                 .collect(),
-            perspectives: self
-                .perspectives
-                .iter()
-                .zip(perspective_scores)
-                .map(|(p, s)| (p.0, s))
-                .collect(),
-            themes: self
-                .themes
-                .iter()
-                .zip(theme_scores)
-                .map(|(t, s)| (t.0, s))
-                .collect(),
+            perspectives,
+            themes,
         }
     }
 
@@ -426,51 +451,35 @@ impl ScoreModel {
         spans.iter().map(|s| self.span(*s)).collect()
     }
 
-    /// The measures of objective `o` as roll-up children (score, weight).
-    fn measure_children(&self, o: usize, measures: &[MeasureScore]) -> Vec<(Score, f64)> {
-        self.measures
-            .iter()
-            .zip(measures)
-            .filter(|(slot, _)| slot.objective == Some(o))
-            .map(|(slot, s)| (s.score, slot.weight))
-            .collect()
-    }
-
-    /// The objectives picked by `which` as roll-up children.
-    fn objective_children(
-        &self,
-        scores: &[Score],
-        which: impl Fn(&ObjectiveSlot) -> bool,
-    ) -> Vec<(Score, f64)> {
-        self.objectives
-            .iter()
-            .zip(scores)
-            .filter(|(o, _)| which(o))
-            .map(|(o, s)| (*s, o.weight))
-            .collect()
-    }
-
-    /// The months of `range` with an actual for measure `m`.
-    fn months_with_actual(&self, m: usize, range: std::ops::Range<usize>) -> Vec<usize> {
-        range.filter(|&t| self.actual[m][t].is_finite()).collect()
-    }
-
     fn measure_score(&self, m: usize, range: std::ops::Range<usize>, span: Span) -> MeasureScore {
         let slot = &self.measures[m];
-        let with_actual = self.months_with_actual(m, range.clone());
         let how = slot.aggregation;
-        let actual = combine(&self.actual[m], &with_actual, how);
-        let target_months: Vec<usize> = if with_actual.is_empty() {
-            range.collect()
+        // One pass: the actuals, the targets of the months with an actual, and (in case there is
+        // none) the targets of every month.
+        let (mut actual, mut goal_reported, mut red_reported) =
+            (Combine::new(how), Combine::new(how), Combine::new(how));
+        let (mut goal_all, mut red_all) = (Combine::new(how), Combine::new(how));
+        for t in range {
+            let (a, g, r) = (self.actual[m][t], self.goal[m][t], self.red[m][t]);
+            let has_target = g.is_finite() && r.is_finite();
+            if a.is_finite() {
+                actual.add(a);
+                if has_target {
+                    goal_reported.add(g);
+                    red_reported.add(r);
+                }
+            }
+            if has_target {
+                goal_all.add(g);
+                red_all.add(r);
+            }
+        }
+        let actual = actual.value();
+        let (goal, red_flag) = if actual.is_some() {
+            (goal_reported.value(), red_reported.value())
         } else {
-            with_actual
+            (goal_all.value(), red_all.value())
         };
-        let both: Vec<usize> = target_months
-            .into_iter()
-            .filter(|&t| self.goal[m][t].is_finite() && self.red[m][t].is_finite())
-            .collect();
-        let goal = combine(&self.goal[m], &both, how);
-        let red_flag = combine(&self.red[m], &both, how);
         let target = match (goal, red_flag) {
             (Some(g), Some(r)) => Some(Target {
                 measure_id: slot.id,
@@ -480,10 +489,7 @@ impl ScoreModel {
             }),
             _ => None,
         };
-        let latest = (0..self.months)
-            .rev()
-            .find(|&t| self.actual[m][t].is_finite())
-            .map(|t| self.first.plus_months(t as i32));
+        let latest = self.latest[m].map(|t| self.first.plus_months(t as i32));
         let computed = slot.formula.is_some() || slot.error.is_some();
         MeasureScore {
             measure_id: slot.id,
@@ -778,19 +784,39 @@ pub fn missing_rule(m: MissingData) -> &'static str {
     }
 }
 
-/// Combines the values at `months` of a series: sum, average or the latest.
-fn combine(series: &[f64], months: &[usize], how: Aggregation) -> Option<f64> {
-    let mut values = months.iter().map(|&t| series[t]).filter(|v| v.is_finite());
-    match how {
-        Aggregation::Sum => {
-            let (sum, n) = values.fold((0.0, 0), |(s, n), v| (s + v, n + 1));
-            (n > 0).then_some(sum)
+/// Sums, averages or keeps the latest of the values added, without allocating.
+struct Combine {
+    how: Aggregation,
+    sum: f64,
+    n: u32,
+    last: f64,
+}
+
+impl Combine {
+    fn new(how: Aggregation) -> Combine {
+        Combine {
+            how,
+            sum: 0.0,
+            n: 0,
+            last: NONE,
         }
-        Aggregation::Average => {
-            let (sum, n) = values.fold((0.0, 0), |(s, n), v| (s + v, n + 1));
-            (n > 0).then(|| sum / f64::from(n))
+    }
+
+    fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.n += 1;
+        self.last = v;
+    }
+
+    fn value(&self) -> Option<f64> {
+        if self.n == 0 {
+            return None;
         }
-        Aggregation::Last => values.next_back(),
+        Some(match self.how {
+            Aggregation::Sum => self.sum,
+            Aggregation::Average => self.sum / f64::from(self.n),
+            Aggregation::Last => self.last,
+        })
     }
 }
 

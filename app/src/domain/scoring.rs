@@ -231,8 +231,13 @@ pub enum RollUp {
 /// and children with a zero, negative or non-finite weight are left out; with none left the
 /// result is "no data".
 pub fn roll_up(children: &[(Score, f64)], how: RollUp) -> Score {
-    let counted = children.iter().filter_map(|(s, w)| match s.value {
-        Some(v) if v.is_finite() && w.is_finite() && *w > 0.0 => Some((v, *w)),
+    roll_up_iter(children.iter().copied(), how)
+}
+
+/// [`roll_up`] over any iterator of (score, weight), so callers need not collect children.
+pub fn roll_up_iter(children: impl Iterator<Item = (Score, f64)>, how: RollUp) -> Score {
+    let counted = children.filter_map(|(s, w)| match s.value {
+        Some(v) if v.is_finite() && w.is_finite() && w > 0.0 => Some((v, w)),
         _ => None,
     });
     match how {

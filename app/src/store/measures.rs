@@ -265,16 +265,28 @@ pub async fn write_data(
     batch: &DataBatch,
     actor: Option<UserId>,
 ) -> StoreResult<DataOutcome> {
-    write_data_via(conn, batch, actor, "").await
+    write_data_as(conn, batch, actor, "", &|_| {}).await
 }
 
-/// [`write_data`] with `via` ("API token “ERP feed” (id …)") leading each audit row's detail,
-/// for writers that are not a signed-in person.
-pub async fn write_data_via(
+/// [`write_data`], telling `progress` how many actuals are written so far after each statement
+/// (a large import shows a progress bar while its one transaction runs).
+pub async fn write_data_reporting(
+    conn: &mut AnyConnection,
+    batch: &DataBatch,
+    actor: Option<UserId>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<DataOutcome> {
+    write_data_as(conn, batch, actor, "", progress).await
+}
+
+/// [`write_data`] with `via` ("API token “ERP feed” (id …)") leading each audit row's detail
+/// for writers that are not a signed-in person, and with progress.
+pub async fn write_data_as(
     conn: &mut AnyConnection,
     batch: &DataBatch,
     actor: Option<UserId>,
     via: &str,
+    progress: &(dyn Fn(usize) + Send + Sync),
 ) -> StoreResult<DataOutcome> {
     let ids = batch.measure_ids();
     let homes = measure_scopes(&mut *conn, &ids).await?;
@@ -293,7 +305,7 @@ pub async fn write_data_via(
     for c in batch.clear_actuals.iter().chain(&batch.clear_targets) {
         home(&c.measure_id)?;
     }
-    upsert_actuals(&mut *conn, &batch.actuals).await?;
+    upsert_actuals(&mut *conn, &batch.actuals, progress).await?;
     upsert_targets(&mut *conn, &batch.targets).await?;
     for (table, cells) in [
         ("actuals", &batch.clear_actuals),
@@ -394,12 +406,17 @@ fn last_per_cell<T: Clone>(rows: &[T], cell: impl Fn(&T) -> MeasurePeriod) -> Ve
     out
 }
 
-/// Inserts or replaces actuals, many rows per statement.
-async fn upsert_actuals(conn: &mut AnyConnection, rows: &[Actual]) -> StoreResult<()> {
+/// Inserts or replaces actuals, many rows per statement, reporting the rows written so far.
+async fn upsert_actuals(
+    conn: &mut AnyConnection,
+    rows: &[Actual],
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<()> {
     let rows = last_per_cell(rows, |a| MeasurePeriod {
         measure_id: a.measure_id,
         period: a.period,
     });
+    let mut written = 0;
     for chunk in rows.chunks(DATA_CHUNK) {
         let sql = format!(
             "INSERT INTO actuals (measure_id, period, value, note, entered_by, entered_at, source) VALUES {} \
@@ -419,6 +436,8 @@ async fn upsert_actuals(conn: &mut AnyConnection, rows: &[Actual]) -> StoreResul
                 .bind(a.source.as_str());
         }
         q.execute(&mut *conn).await?;
+        written += chunk.len();
+        progress(written);
     }
     Ok(())
 }
@@ -535,19 +554,30 @@ impl Store {
         batch: &DataBatch,
         actor: Option<UserId>,
     ) -> StoreResult<DataOutcome> {
-        self.write_data_via(batch, actor, "").await
+        self.write_data_as(batch, actor, "", &|_| {}).await
     }
 
-    /// Commits a data batch in its own transaction, noting `via` in the audit history (see
-    /// [`write_data_via`]).
-    pub async fn write_data_via(
+    /// [`Store::write_data`] with progress (see [`write_data_reporting`]).
+    pub async fn write_data_reporting(
+        &self,
+        batch: &DataBatch,
+        actor: Option<UserId>,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<DataOutcome> {
+        self.write_data_as(batch, actor, "", progress).await
+    }
+
+    /// Commits a data batch in its own transaction, noting `via` in the audit history, with
+    /// progress (see [`write_data_as`]).
+    pub async fn write_data_as(
         &self,
         batch: &DataBatch,
         actor: Option<UserId>,
         via: &str,
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<DataOutcome> {
         let mut tx = self.begin().await?;
-        let outcome = write_data_via(&mut tx, batch, actor, via).await?;
+        let outcome = write_data_as(&mut tx, batch, actor, via, progress).await?;
         tx.commit().await?;
         Ok(outcome)
     }

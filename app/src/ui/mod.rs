@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod home;
+pub mod import;
 pub mod map;
 pub mod scorecard;
 pub mod signin;
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
+                <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
             </Routes>
         </Router>
     }

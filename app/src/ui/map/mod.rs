@@ -120,6 +120,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                         </label>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
                     </nav>
                 </div>

@@ -138,6 +138,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                         <StatusChip score=map_score label="Map score" on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
                     </nav>
                 </div>
