@@ -1,8 +1,8 @@
 //! Passwords, sessions and the one authorisation helper every server function calls.
 
 use crate::api::ApiError;
-use crate::domain::role::effective_role;
-use crate::domain::{Action, OrgUnitId, Role, User};
+use crate::domain::role::{effective_role, inherited_role};
+use crate::domain::{Action, ApiToken, ApiTokenId, OrgUnitId, Role, User, UserId};
 use crate::store::Store;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -10,6 +10,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "cairn_session";
@@ -29,6 +30,11 @@ pub struct ServerContext {
     /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
     pub imports: std::sync::Arc<dyn ImportSessions>,
 }
+
+/// The future a [`DataWriter`] returns.
+pub type DataFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>> + Send + 'a>,
+>;
 
 /// Keeps uploaded import files between the upload, the dry runs and the commit. Implemented by
 /// the server (expiry and a memory budget); sessions are found only by their owner.
@@ -60,13 +66,9 @@ pub trait DataWriter: Send + Sync {
         &self,
         batch: crate::domain::DataBatch,
         author: Option<crate::domain::UserId>,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>>
-                + Send
-                + '_,
-        >,
-    >;
+    ) -> DataFuture<'_> {
+        self.write_data_as(batch, author, String::new(), std::sync::Arc::new(|_| {}))
+    }
 
     /// [`DataWriter::write_data`], telling `progress` the actuals written so far while the one
     /// transaction runs (imports show a progress bar).
@@ -75,16 +77,30 @@ pub trait DataWriter: Send + Sync {
         batch: crate::domain::DataBatch,
         author: Option<crate::domain::UserId>,
         progress: Progress,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>>
-                + Send
-                + '_,
-        >,
-    > {
-        let _ = progress;
-        self.write_data(batch, author)
+    ) -> DataFuture<'_> {
+        self.write_data_as(batch, author, String::new(), progress)
     }
+
+    /// [`DataWriter::write_data`] for writers that are not a signed-in person (an API token):
+    /// `via` names them in the audit history.
+    fn write_data_via(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+        via: String,
+    ) -> DataFuture<'_> {
+        self.write_data_as(batch, author, via, std::sync::Arc::new(|_| {}))
+    }
+
+    /// The one implementation behind the others: commits `batch` by `author` (or, when `via`
+    /// is not empty, by what it names), reporting progress.
+    fn write_data_as(
+        &self,
+        batch: crate::domain::DataBatch,
+        author: Option<crate::domain::UserId>,
+        via: String,
+        progress: Progress,
+    ) -> DataFuture<'_>;
 }
 
 /// Commits a batch of ops on a map and publishes it to live clients. Implemented by the
@@ -225,11 +241,18 @@ pub async fn authorize_data(
     user: &User,
     batch: &crate::domain::DataBatch,
 ) -> Result<(), ApiError> {
+    let access = Access::of_user(store, user).await?;
+    authorize_data_for(store, &access, batch).await
+}
+
+/// [`authorize_data`] for any actor: a person or an API token.
+pub async fn authorize_data_for(
+    store: &Store,
+    access: &Access,
+    batch: &crate::domain::DataBatch,
+) -> Result<(), ApiError> {
     let ids = batch.measure_ids();
     let scopes = store.measure_scopes(&ids).await?;
-    let parents = store.unit_parents().await?;
-    let grants = store.grants_of(user.id).await?;
-    let role = |unit| effective_role(user.id, unit, &parents, &grants);
     let scope = |id: &crate::domain::MeasureId| {
         scopes
             .get(id)
@@ -241,15 +264,8 @@ pub async fn authorize_data(
         .map(|a| a.measure_id)
         .chain(batch.clear_actuals.iter().map(|c| c.measure_id));
     for id in actual_ids {
-        let s = scope(&id)?;
-        if !crate::domain::role::may_enter_data(
-            role(s.org_unit_id),
-            s.data_owner_id == Some(user.id),
-        ) {
-            return Err(ApiError::Forbidden(format!(
-                "You cannot enter data for “{}”: that needs the contributor role on its unit, or being its data owner.",
-                s.name
-            )));
+        if let Some(refusal) = access.actual_refusal(scope(&id)?) {
+            return Err(ApiError::Forbidden(refusal));
         }
     }
     let target_ids = batch
@@ -258,15 +274,169 @@ pub async fn authorize_data(
         .map(|t| t.measure_id)
         .chain(batch.clear_targets.iter().map(|c| c.measure_id));
     for id in target_ids {
-        let s = scope(&id)?;
-        if !role(s.org_unit_id).is_some_and(|r| r.allows(Action::Edit)) {
-            return Err(ApiError::Forbidden(format!(
-                "You cannot set targets of “{}”: that needs the editor role on its unit.",
-                s.name
-            )));
+        if let Some(refusal) = access.target_refusal(scope(&id)?) {
+            return Err(ApiError::Forbidden(refusal));
         }
     }
     Ok(())
+}
+
+/// Who acts on a request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Actor {
+    /// A signed-in person.
+    User(UserId),
+    /// A program holding an API token (the name is for messages).
+    Token { id: ApiTokenId, name: String },
+}
+
+/// What an actor may do on each org unit, read once per request. A person's roles come from
+/// their memberships; an API token acts as a contributor (read+write) or a viewer (read-only) on
+/// the units of its scope and everything below them. The same inheritance rule serves both.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub actor: Actor,
+    parents: HashMap<OrgUnitId, Option<OrgUnitId>>,
+    grants: Vec<(OrgUnitId, Role)>,
+}
+
+impl Access {
+    /// A person's access, from their memberships.
+    pub async fn of_user(store: &Store, user: &User) -> Result<Access, ApiError> {
+        let grants = store
+            .grants_of(user.id)
+            .await?
+            .into_iter()
+            .map(|(_, unit, role)| (unit, role))
+            .collect();
+        Ok(Access {
+            actor: Actor::User(user.id),
+            parents: store.unit_parents().await?,
+            grants,
+        })
+    }
+
+    /// A token's access, from its scopes.
+    pub async fn of_token(store: &Store, token: &ApiToken) -> Result<Access, ApiError> {
+        Ok(Access {
+            actor: Actor::Token {
+                id: token.id,
+                name: token.name.clone(),
+            },
+            parents: store.unit_parents().await?,
+            grants: token.units.iter().map(|u| (*u, token.role())).collect(),
+        })
+    }
+
+    /// The effective role on `unit` (inherited down the tree), if any.
+    pub fn role(&self, unit: OrgUnitId) -> Option<Role> {
+        inherited_role(unit, &self.parents, &self.grants)
+    }
+
+    /// Whether `action` is allowed on `unit`.
+    pub fn allows(&self, unit: OrgUnitId, action: Action) -> bool {
+        self.role(unit).is_some_and(|r| r.allows(action))
+    }
+
+    /// Why the actor may not enter actuals of a measure, or `None` when it may.
+    pub fn actual_refusal(&self, scope: &crate::store::MeasureScope) -> Option<String> {
+        let role = self.role(scope.org_unit_id);
+        match &self.actor {
+            Actor::User(user) => {
+                let owner = scope.data_owner_id == Some(*user);
+                (!crate::domain::role::may_enter_data(role, owner)).then(|| format!(
+                    "You cannot enter data for “{}”: that needs the contributor role on its unit, or being its data owner.",
+                    scope.name
+                ))
+            }
+            Actor::Token { name, .. } => match role {
+                None => Some(format!(
+                    "“{}” is outside the scope of the API token “{name}”.",
+                    scope.name
+                )),
+                Some(r) if !r.allows(Action::EnterData) => Some(format!(
+                    "The API token “{name}” is read-only: it cannot enter data for “{}”.",
+                    scope.name
+                )),
+                Some(_) => None,
+            },
+        }
+    }
+
+    /// Why the actor may not set targets of a measure, or `None` when it may (editors only;
+    /// never a token).
+    pub fn target_refusal(&self, scope: &crate::store::MeasureScope) -> Option<String> {
+        match &self.actor {
+            Actor::User(_) if self.allows(scope.org_unit_id, Action::Edit) => None,
+            Actor::User(_) => Some(format!(
+                "You cannot set targets of “{}”: that needs the editor role on its unit.",
+                scope.name
+            )),
+            Actor::Token { name, .. } => Some(format!(
+                "The API token “{name}” cannot set targets of “{}”.",
+                scope.name
+            )),
+        }
+    }
+}
+
+/// The prefix of every API token secret, so people and secret scanners recognise one.
+pub const TOKEN_PREFIX: &str = "cairn_";
+
+/// A fresh API token secret: the prefix and 256 random bits in hex.
+pub fn new_token_secret() -> String {
+    format!("{TOKEN_PREFIX}{}", random_secret())
+}
+
+/// Why a request carries no usable API token (each is a 401 with its own message).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenRefusal {
+    #[error("Send an API token: Authorization: Bearer <token>.")]
+    Missing,
+    #[error("The Authorization header must read \"Bearer <token>\".")]
+    Malformed,
+    #[error("This API token is not known (check for a typo, or ask an admin for a new one).")]
+    Unknown,
+    #[error("This API token was revoked on {0}; ask an admin for a new one.")]
+    Revoked(String),
+}
+
+/// The bearer secret of a request's `Authorization` header.
+pub fn bearer_secret(headers: &http::HeaderMap) -> Result<&str, TokenRefusal> {
+    let value = headers
+        .get(http::header::AUTHORIZATION)
+        .ok_or(TokenRefusal::Missing)?
+        .to_str()
+        .map_err(|_| TokenRefusal::Malformed)?;
+    let (scheme, secret) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(TokenRefusal::Malformed)?;
+    let secret = secret.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || secret.is_empty() || secret.contains(' ') {
+        return Err(TokenRefusal::Malformed);
+    }
+    Ok(secret)
+}
+
+/// The live API token of a request (its last use recorded), or why there is none. The outer
+/// error is a store failure; the inner one a refusal to answer with 401.
+pub async fn token_from_headers(
+    store: &Store,
+    headers: &http::HeaderMap,
+) -> Result<Result<ApiToken, TokenRefusal>, ApiError> {
+    let secret = match bearer_secret(headers) {
+        Ok(s) => s,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some(token) = store.api_token_by_hash(&secret_hash(secret)).await? else {
+        return Ok(Err(TokenRefusal::Unknown));
+    };
+    if let Some(at) = &token.revoked_at {
+        return Ok(Err(TokenRefusal::Revoked(at.chars().take(10).collect())));
+    }
+    store.touch_api_token(token.id).await?;
+    Ok(Ok(token))
 }
 
 #[cfg(test)]
@@ -280,6 +450,80 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a hash"));
+    }
+
+    fn headers(authorization: &str) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::AUTHORIZATION, authorization.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn bearer_secrets_are_read_strictly() {
+        let secret = new_token_secret();
+        assert!(secret.starts_with(TOKEN_PREFIX) && secret.len() == TOKEN_PREFIX.len() + 64);
+        assert_eq!(
+            bearer_secret(&headers(&format!("Bearer {secret}"))),
+            Ok(secret.as_str())
+        );
+        assert_eq!(bearer_secret(&headers("bearer  abc ")), Ok("abc"));
+        assert_eq!(
+            bearer_secret(&http::HeaderMap::new()),
+            Err(TokenRefusal::Missing)
+        );
+        for bad in ["Basic abc", "Bearer", "Bearer ", "Bearer a b", "abc"] {
+            assert_eq!(
+                bearer_secret(&headers(bad)),
+                Err(TokenRefusal::Malformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_act_as_viewers_or_contributors_on_their_subtree() {
+        use crate::domain::MapId;
+        use crate::store::MeasureScope;
+        let (root, unit, other) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
+        let parents = HashMap::from([(root, None), (unit, Some(root)), (other, Some(root))]);
+        let token = |can_write| Access {
+            actor: Actor::Token {
+                id: ApiTokenId::new(),
+                name: "ERP".into(),
+            },
+            parents: parents.clone(),
+            grants: vec![(
+                unit,
+                if can_write {
+                    Role::Contributor
+                } else {
+                    Role::Viewer
+                },
+            )],
+        };
+        let scope = |org_unit_id| MeasureScope {
+            name: "Revenue".into(),
+            map_id: MapId::new(),
+            org_unit_id,
+            data_owner_id: None,
+            computed: false,
+        };
+        let writer = token(true);
+        assert!(writer.allows(unit, Action::EnterData) && !writer.allows(unit, Action::Edit));
+        assert!(!writer.allows(root, Action::View) && !writer.allows(other, Action::View));
+        assert_eq!(writer.actual_refusal(&scope(unit)), None);
+        assert!(writer
+            .actual_refusal(&scope(other))
+            .is_some_and(|m| m.contains("outside the scope")));
+        assert!(
+            writer.target_refusal(&scope(unit)).is_some(),
+            "tokens never set targets"
+        );
+        let reader = token(false);
+        assert!(reader.allows(unit, Action::View));
+        assert!(reader
+            .actual_refusal(&scope(unit))
+            .is_some_and(|m| m.contains("read-only")));
     }
 
     #[test]

@@ -12,9 +12,9 @@
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::{DataWriter, MapWriter, Progress};
+use app::auth::{DataFuture, DataWriter, MapWriter, Progress};
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
-use app::domain::{DataBatch, DataOutcome, MapDocument, MapId, UserId};
+use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
 use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
@@ -426,24 +426,17 @@ impl Committer {
 }
 
 impl DataWriter for Hub {
-    fn write_data(
+    fn write_data_as(
         &self,
         batch: DataBatch,
         author: Option<UserId>,
-    ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
-        self.write_data_reporting(batch, author, Arc::new(|_| {}))
-    }
-
-    fn write_data_reporting(
-        &self,
-        batch: DataBatch,
-        author: Option<UserId>,
+        via: String,
         progress: Progress,
-    ) -> Pin<Box<dyn Future<Output = Result<DataOutcome, ApiError>> + Send + '_>> {
+    ) -> DataFuture<'_> {
         Box::pin(async move {
             let outcome = self
                 .store
-                .write_data_reporting(&batch, author, &*progress)
+                .write_data_as(&batch, author, &via, &*progress)
                 .await?;
             for map_id in &outcome.maps {
                 self.bus

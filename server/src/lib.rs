@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod hub;
 pub mod imports;
+pub mod rest;
 pub mod ws;
 
 use app::auth::{self, ServerContext};
@@ -127,6 +128,7 @@ pub fn app(state: AppState) -> Router {
     let routes = state.routes.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(rest::routes())
         .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .route("/ws/maps/{id}", get(ws::map_socket))
         .route("/imports/upload", axum::routing::post(imports::upload))

@@ -511,3 +511,72 @@ both_databases!(the_demo_company_loads_and_reads_back, |db: Arc<
     }
     assert!(!db.store.is_empty().await.unwrap());
 });
+
+both_databases!(
+    api_tokens_store_a_hash_scopes_last_use_and_revocation,
+    |db: Arc<common::TestDb>| async move {
+        let s = &db.store;
+        let admin = user(s, "token.admin@example.com").await;
+        let root = unit(s, None, "Root").await;
+        let child = unit(s, Some(root.id), "Child").await;
+        let token = ApiToken {
+            id: ApiTokenId::new(),
+            name: " ERP feed ".into(),
+            units: vec![child.id, root.id, child.id],
+            can_write: true,
+            created_by: Some(admin.id),
+            created_at: store::now_text(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        s.create_api_token(&token, "hash-1", Some(admin.id))
+            .await
+            .unwrap();
+        let stored = s.api_token_by_hash("hash-1").await.unwrap().unwrap();
+        assert_eq!(stored.name, "ERP feed");
+        let mut expected = vec![root.id, child.id];
+        expected.sort();
+        let mut units = stored.units.clone();
+        units.sort();
+        assert_eq!(units, expected, "scopes stored once each");
+        assert!(stored.can_write && stored.last_used_at.is_none() && stored.revoked_at.is_none());
+        assert!(s.api_token_by_hash("hash-2").await.unwrap().is_none());
+        // The same hash twice is a conflict, and the failed insert leaves nothing behind.
+        let twin = ApiToken {
+            id: ApiTokenId::new(),
+            ..token.clone()
+        };
+        assert!(matches!(
+            s.create_api_token(&twin, "hash-1", None).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(s.api_tokens().await.unwrap().len(), 1);
+        // Invalid tokens are refused.
+        let nameless = ApiToken {
+            id: ApiTokenId::new(),
+            name: "".into(),
+            ..token.clone()
+        };
+        assert!(matches!(
+            s.create_api_token(&nameless, "hash-3", None).await,
+            Err(StoreError::Invalid(_))
+        ));
+        // Last use is recorded, then not rewritten within the minute.
+        s.touch_api_token(token.id).await.unwrap();
+        let first = s.api_token(token.id).await.unwrap().last_used_at.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        s.touch_api_token(token.id).await.unwrap();
+        assert_eq!(
+            s.api_token(token.id).await.unwrap().last_used_at.unwrap(),
+            first
+        );
+        // Revoked once; a second revoke changes nothing.
+        assert!(s.revoke_api_token(token.id, Some(admin.id)).await.unwrap());
+        assert!(!s.revoke_api_token(token.id, Some(admin.id)).await.unwrap());
+        assert!(s.api_token(token.id).await.unwrap().revoked_at.is_some());
+        assert!(matches!(
+            s.api_token(ApiTokenId::new()).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+);

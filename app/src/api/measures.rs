@@ -61,10 +61,17 @@ pub async fn save_data(batch: DataBatch) -> Result<DataOutcome, ApiError> {
 
 /// A batch with its provenance set by the server: the signed-in author, now, and `source`.
 #[cfg(feature = "ssr")]
-pub fn stamped(mut batch: DataBatch, author: UserId, source: DataSource) -> DataBatch {
+pub fn stamped(batch: DataBatch, author: UserId, source: DataSource) -> DataBatch {
+    stamp(batch, Some(author), source)
+}
+
+/// A batch with its provenance set by the server: `author` (none for an API token), now, and
+/// `source` — whatever the client sent in those fields.
+#[cfg(feature = "ssr")]
+pub fn stamp(mut batch: DataBatch, author: Option<UserId>, source: DataSource) -> DataBatch {
     let now = crate::store::now_text();
     for a in &mut batch.actuals {
-        a.entered_by = Some(author);
+        a.entered_by = author;
         a.entered_at = now.clone();
         a.source = source;
     }
@@ -73,12 +80,13 @@ pub fn stamped(mut batch: DataBatch, author: UserId, source: DataSource) -> Data
 
 /// "month", "quarter" or "year" and a period inside it, as the period pickers send them.
 #[cfg(feature = "ssr")]
-fn parse_span(kind: &str, period: &str) -> Result<scoring::Span, ApiError> {
+pub fn parse_span(kind: &str, period: &str) -> Result<scoring::Span, ApiError> {
     Ok(scoring::Span::of_kind(kind, parse_period(period)?))
 }
 
+/// A `YYYY-MM` period from a request, or a 400 that says how to write it.
 #[cfg(feature = "ssr")]
-fn parse_period(text: &str) -> Result<Period, ApiError> {
+pub fn parse_period(text: &str) -> Result<Period, ApiError> {
     text.parse()
         .map_err(|e: period::PeriodParseError| ApiError::BadInput(e.to_string()))
 }

@@ -6,7 +6,9 @@ mod error;
 mod imports;
 mod maps;
 mod measures;
+pub mod rest_types;
 mod session;
+mod tokens;
 
 pub use codec::{TextJson, TextJsonEncoding};
 pub use error::ApiError;
@@ -14,6 +16,7 @@ pub use imports::*;
 pub use maps::*;
 pub use measures::*;
 pub use session::*;
+pub use tokens::*;
 
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]

@@ -38,6 +38,17 @@ macro_rules! id_type {
                 Uuid::parse_str(s).map(Self)
             }
         }
+
+        /// In the REST API's OpenAPI document an id is a UUID string.
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                uuid_schema(stringify!($name))
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
     )*};
 }
 
@@ -64,6 +75,21 @@ id_type!(
     UserId,
     /// An alignment of a unit objective to the parent objective it supports.
     AlignmentId,
+    /// An API token (REST API v1).
+    ApiTokenId,
     /// An uploaded file being imported (a short-lived server session).
     ImportId,
 );
+
+/// The OpenAPI schema of an id type: a UUID string, described by the type's name.
+#[cfg(feature = "ssr")]
+fn uuid_schema(name: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let what = name.trim_end_matches("Id");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .description(Some(format!("Id of a {what} (UUID).")))
+        .examples([serde_json::json!("0193a5c4-7f1e-7b2a-9c3d-1e2f3a4b5c6d")])
+        .into()
+}

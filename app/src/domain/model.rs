@@ -59,6 +59,7 @@ pub struct OrgUnit {
 }
 
 /// Lifecycle of a strategy map: drafted in workshops, active for the period, archived after.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MapStatus {
@@ -152,6 +153,7 @@ pub struct Link {
 }
 
 /// How often a measure is reported.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
@@ -163,6 +165,7 @@ pub enum Frequency {
 }
 
 /// Which direction of a measure is good.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
@@ -172,6 +175,7 @@ pub enum Polarity {
 }
 
 /// Leading measures predict; lagging measures confirm.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Indicator {
@@ -180,6 +184,7 @@ pub enum Indicator {
 }
 
 /// Where a measure's actuals come from.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DataSource {
@@ -297,6 +302,35 @@ pub struct DataOutcome {
     pub actuals_written: usize,
     pub targets_written: usize,
     pub cleared: usize,
+}
+
+/// A key for programs to read measures and post actuals through the REST API v1. Created by an
+/// admin, shown once, stored only as a hash; scoped to org units (each with everything below
+/// it); read-only or read+write; revocable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub name: String,
+    /// The units it may read (and, when `can_write`, enter actuals in), each with its subtree.
+    pub units: Vec<OrgUnitId>,
+    /// Read+write (it acts as a contributor) or read-only (as a viewer).
+    pub can_write: bool,
+    pub created_by: Option<UserId>,
+    /// RFC 3339 times.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl ApiToken {
+    /// The role the token acts with on the units of its scope.
+    pub fn role(&self) -> Role {
+        if self.can_write {
+            Role::Contributor
+        } else {
+            Role::Viewer
+        }
+    }
 }
 
 /// State of an initiative.

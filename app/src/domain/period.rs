@@ -98,6 +98,23 @@ impl From<Period> for String {
     }
 }
 
+/// In the REST API's OpenAPI document a period is a `YYYY-MM` string.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^\d{4}-\d{2}$"))
+            .description(Some("A reporting month, YYYY-MM."))
+            .examples([serde_json::json!("2026-03")])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for Period {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

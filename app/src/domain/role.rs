@@ -105,14 +105,26 @@ pub fn effective_role(
     parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
     grants: &[(UserId, OrgUnitId, Role)],
 ) -> Option<Role> {
+    let own: Vec<(OrgUnitId, Role)> = grants
+        .iter()
+        .filter(|(gu, _, _)| *gu == user)
+        .map(|(_, unit, role)| (*unit, *role))
+        .collect();
+    inherited_role(unit, parents, &own)
+}
+
+/// The highest role among `grants` (unit, role) held on `unit` or any ancestor: the rule for
+/// people (their memberships) and for API tokens (their scopes) alike.
+pub fn inherited_role(
+    unit: OrgUnitId,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+    grants: &[(OrgUnitId, Role)],
+) -> Option<Role> {
     let mut best: Option<Role> = None;
     let mut current = Some(unit);
     let mut steps = 0;
     while let Some(u) = current {
-        for (_, _, role) in grants
-            .iter()
-            .filter(|(gu, gunit, _)| *gu == user && *gunit == u)
-        {
+        for (_, role) in grants.iter().filter(|(gunit, _)| *gunit == u) {
             best = best.max(Some(*role));
         }
         steps += 1;
@@ -173,6 +185,18 @@ mod tests {
         let user = UserId::new();
         let grants = vec![(user, bu, Role::Admin), (UserId::new(), root, Role::Admin)];
         assert_eq!(effective_role(user, root, &parents, &grants), None);
+    }
+
+    #[test]
+    fn inherited_roles_take_the_highest_grant_above() {
+        let (root, bu, func, parents) = tree();
+        let grants = vec![(root, Role::Viewer), (bu, Role::Contributor)];
+        assert_eq!(
+            inherited_role(func, &parents, &grants),
+            Some(Role::Contributor)
+        );
+        assert_eq!(inherited_role(root, &parents, &grants), Some(Role::Viewer));
+        assert_eq!(inherited_role(root, &parents, &[(bu, Role::Admin)]), None);
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub struct Band {
 }
 
 /// The traffic light shown for a score; `NoData` is grey and distinct from a score of 0.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

@@ -337,6 +337,15 @@ pub fn actual(a: &Actual) -> Result<(), ValidationError> {
     optional_text("Note", &a.note, MAX_TEXT)
 }
 
+/// An API token: a name and at least one org unit in its scope.
+pub fn api_token(t: &ApiToken) -> Result<(), ValidationError> {
+    required_text("Token name", &t.name, MAX_NAME)?;
+    if t.units.is_empty() {
+        return Err(field_error_empty("Scope (org units)"));
+    }
+    Ok(())
+}
+
 /// An initiative.
 pub fn initiative(i: &Initiative) -> Result<(), ValidationError> {
     required_text("Initiative name", &i.name, MAX_NAME)?;

@@ -214,6 +214,15 @@ pub struct MeasureScope {
     pub computed: bool,
 }
 
+/// A measure with the objective, map and org unit it belongs to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedMeasure {
+    pub measure: Measure,
+    pub map_id: MapId,
+    pub org_unit_id: OrgUnitId,
+    pub objective_title: String,
+}
+
 /// The scope of each measure in `ids` (unknown ids are simply absent).
 pub async fn measure_scopes(
     conn: &mut AnyConnection,
@@ -256,7 +265,7 @@ pub async fn write_data(
     batch: &DataBatch,
     actor: Option<UserId>,
 ) -> StoreResult<DataOutcome> {
-    write_data_reporting(conn, batch, actor, &|_| {}).await
+    write_data_as(conn, batch, actor, "", &|_| {}).await
 }
 
 /// [`write_data`], telling `progress` how many actuals are written so far after each statement
@@ -265,6 +274,18 @@ pub async fn write_data_reporting(
     conn: &mut AnyConnection,
     batch: &DataBatch,
     actor: Option<UserId>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<DataOutcome> {
+    write_data_as(conn, batch, actor, "", progress).await
+}
+
+/// [`write_data`] with `via` ("API token “ERP feed” (id …)") leading each audit row's detail
+/// for writers that are not a signed-in person, and with progress.
+pub async fn write_data_as(
+    conn: &mut AnyConnection,
+    batch: &DataBatch,
+    actor: Option<UserId>,
+    via: &str,
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> StoreResult<DataOutcome> {
     let ids = batch.measure_ids();
@@ -302,7 +323,10 @@ pub async fn write_data_reporting(
         }
     }
     for id in &ids {
-        let detail = audit_detail(batch, *id);
+        let detail = match via {
+            "" => audit_detail(batch, *id),
+            via => format!("{via}: {}", audit_detail(batch, *id)),
+        };
         audit(
             &mut *conn,
             actor,
@@ -530,7 +554,7 @@ impl Store {
         batch: &DataBatch,
         actor: Option<UserId>,
     ) -> StoreResult<DataOutcome> {
-        self.write_data_reporting(batch, actor, &|_| {}).await
+        self.write_data_as(batch, actor, "", &|_| {}).await
     }
 
     /// [`Store::write_data`] with progress (see [`write_data_reporting`]).
@@ -540,10 +564,107 @@ impl Store {
         actor: Option<UserId>,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<DataOutcome> {
+        self.write_data_as(batch, actor, "", progress).await
+    }
+
+    /// Commits a data batch in its own transaction, noting `via` in the audit history, with
+    /// progress (see [`write_data_as`]).
+    pub async fn write_data_as(
+        &self,
+        batch: &DataBatch,
+        actor: Option<UserId>,
+        via: &str,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<DataOutcome> {
         let mut tx = self.begin().await?;
-        let outcome = write_data_reporting(&mut tx, batch, actor, progress).await?;
+        let outcome = write_data_as(&mut tx, batch, actor, via, progress).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Every measure with where it sits (objective, map, org unit), optionally only those of
+    /// one map: the REST API's measure listing.
+    pub async fn placed_measures(&self, map: Option<MapId>) -> StoreResult<Vec<PlacedMeasure>> {
+        let sql =
+            "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
+                   JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id";
+        let rows = match map {
+            Some(map) => {
+                sqlx::query(&format!(
+                    "{sql} WHERE o.map_id = $1 ORDER BY p.name, m.sort_order, m.name"
+                ))
+                .bind(map.to_string())
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(&format!("{sql} ORDER BY p.name, m.sort_order, m.name"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(PlacedMeasure {
+                    measure: measure_from(r)?,
+                    map_id: parsed(r, "map_id")?,
+                    org_unit_id: parsed(r, "org_unit_id")?,
+                    objective_title: text(r, "objective_title")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One measure with where it sits.
+    pub async fn placed_measure(&self, id: MeasureId) -> StoreResult<PlacedMeasure> {
+        let row = sqlx::query(
+            "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
+             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("measure"))?;
+        Ok(PlacedMeasure {
+            measure: measure_from(&row)?,
+            map_id: parsed(&row, "map_id")?,
+            org_unit_id: parsed(&row, "org_unit_id")?,
+            objective_title: text(&row, "objective_title")?,
+        })
+    }
+
+    /// The stored actuals of the given cells (absent cells have none yet).
+    pub async fn actuals_at(
+        &self,
+        cells: &[MeasurePeriod],
+    ) -> StoreResult<HashMap<MeasurePeriod, Actual>> {
+        let wanted: std::collections::HashSet<&MeasurePeriod> = cells.iter().collect();
+        let mut ids: Vec<MeasureId> = cells.iter().map(|c| c.measure_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(DATA_CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT * FROM actuals WHERE measure_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let a = actual_from(&r)?;
+                let cell = MeasurePeriod {
+                    measure_id: a.measure_id,
+                    period: a.period,
+                };
+                if wanted.contains(&cell) {
+                    out.insert(cell, a);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The scope of each measure in `ids` (see [`measure_scopes`]).

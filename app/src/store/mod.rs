@@ -8,12 +8,14 @@ mod maps;
 mod measures;
 mod oplog;
 mod org;
+mod tokens;
 mod users;
 
 pub use maps::*;
 pub use measures::*;
 pub use oplog::*;
 pub use org::*;
+pub use tokens::*;
 pub use users::*;
 
 use crate::domain::ValidationError;

@@ -22,17 +22,31 @@ pub fn HomePage() -> impl IntoView {
                         Ok(nodes) if nodes.is_empty() => view! {
                             <p class="empty">"You have no role on any org unit yet. Ask an admin to add you."</p>
                         }.into_any(),
-                        Ok(nodes) => view! {
-                            <ul class="org-tree" role="tree" aria-label="Org units">
-                                {nodes.into_iter().map(|n| view! { <UnitNode node=n/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(nodes) => {
+                            let admin = nodes.iter().any(administers);
+                            view! {
+                                {admin.then(|| view! {
+                                    <nav class="admin-links" aria-label="Administration">
+                                        <A href="/admin/tokens">"API tokens"</A>
+                                        <span class="meta">" — keys for programs that read measures and post actuals"</span>
+                                    </nav>
+                                })}
+                                <ul class="org-tree" role="tree" aria-label="Org units">
+                                    {nodes.into_iter().map(|n| view! { <UnitNode node=n/> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Suspense>
         </main>
     }
+}
+
+/// Whether the user is an admin somewhere in this part of the tree (admins manage API tokens).
+fn administers(node: &OrgTreeNode) -> bool {
+    node.role == Some(crate::domain::Role::Admin) || node.children.iter().any(administers)
 }
 
 /// One unit of the tree and, recursively, its children.

@@ -1,5 +1,6 @@
 //! The pages and components. One folder per screen; shared pieces in `widgets`.
 
+pub mod admin;
 pub mod home;
 pub mod import;
 pub mod map;
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
+                <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
             </Routes>
         </Router>

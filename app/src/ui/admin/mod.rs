@@ -1,0 +1,3 @@
+//! Administration screens (admins of an org unit): API tokens so far.
+
+pub mod tokens;
