@@ -113,12 +113,7 @@ pub async fn get_scorecard(
 /// The latest month with a reading up to `today` (or `today` when nothing was reported): where
 /// a scorecard opens.
 pub fn latest_reported(data: &scores::ScoreData, today: Period) -> Period {
-    data.readings
-        .iter()
-        .map(|r| r.period)
-        .filter(|p| *p <= today)
-        .max()
-        .unwrap_or(today)
+    scores::latest_reported(data, today)
 }
 
 /// Starts a new draft map for an org unit with the default four perspectives.

@@ -64,4 +64,10 @@ id_type!(
     UserId,
     /// An alignment of a unit objective to the parent objective it supports.
     AlignmentId,
+    /// A dashboard: widgets on a grid, composed for an org unit.
+    DashboardId,
+    /// A widget on a dashboard (its place in the layout JSON).
+    WidgetId,
+    /// A display link: a secret address that shows dashboards on a meeting-room screen.
+    DisplayLinkId,
 );
