@@ -26,6 +26,18 @@ pub struct ServerContext {
     pub maps: std::sync::Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).
     pub data: std::sync::Arc<dyn DataWriter>,
+    /// Tells display screens (on every instance) that a link was revoked or a dashboard changed.
+    pub displays: std::sync::Arc<dyn DisplayNotifier>,
+}
+
+/// Announces display events on the bus. Implemented by the server's hub, so a revoke reaches
+/// screens connected to any instance.
+pub trait DisplayNotifier: Send + Sync {
+    /// Publishes `event` to every instance's display sockets.
+    fn notify_displays(
+        &self,
+        event: crate::domain::display::DisplayEvent,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
 }
 
 /// Commits a batch of actuals and targets and announces the maps whose scores changed.

@@ -2,12 +2,14 @@
 //! the server; the browser gets typed stubs that call `/api/<name>`.
 
 mod codec;
+mod dashboards;
 mod error;
 mod maps;
 mod measures;
 mod session;
 
 pub use codec::{TextJson, TextJsonEncoding};
+pub use dashboards::*;
 pub use error::ApiError;
 pub use maps::*;
 pub use measures::*;

@@ -8,7 +8,7 @@
 //! then stops reconnecting. The client only ever sends `ping`.
 
 use super::dashboard::Board;
-use super::ids::{DisplayLinkId, MapId};
+use super::ids::{DashboardId, DisplayLinkId, MapId};
 use super::model::{MapDocument, MeasurePeriod, Target};
 use super::scores::{Reading, ScoreData};
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,16 @@ impl GoneReason {
             GoneReason::Unknown => "This display link does not exist. Check the address, or ask an admin for a new link.",
         }
     }
+}
+
+/// What display screens must hear about besides data: a link revoked (its screens show "link
+/// revoked" and close) or a dashboard saved or deleted (its screens reload the board). Travels
+/// between server instances on the bus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DisplayEvent {
+    Revoked { link_id: DisplayLinkId },
+    DashboardChanged { dashboard_id: DashboardId },
 }
 
 /// Server → display.

@@ -4,12 +4,14 @@
 //! each query is written once. Writes that touch several rows take a connection inside a
 //! transaction (`&mut AnyConnection`); the `Store` methods wrap them in one.
 
+mod dashboards;
 mod maps;
 mod measures;
 mod oplog;
 mod org;
 mod users;
 
+pub use dashboards::*;
 pub use maps::*;
 pub use measures::*;
 pub use oplog::*;
