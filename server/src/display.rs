@@ -42,7 +42,10 @@ const MAX_FRAME: usize = 4096;
 #[derive(Debug)]
 enum Update {
     /// An encoded `DisplayMsg` about one map.
-    Map { map_id: MapId, json: Utf8Bytes },
+    Map {
+        map_id: MapId,
+        json: Utf8Bytes,
+    },
     Event(DisplayEvent),
 }
 
@@ -361,8 +364,7 @@ async fn run(state: AppState, token: String, mut socket: WebSocket) {
     let mut screen = greet(&displays, &state.store, &token, &mut socket).await;
     let mut probe = tokio::time::interval(PROBE_EVERY);
     let mut last_seen = Instant::now();
-    loop {
-        let Some(current) = screen.as_ref() else { break };
+    while let Some(current) = screen.as_ref() {
         let mut again = false;
         tokio::select! {
             incoming = socket.recv() => {

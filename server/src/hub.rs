@@ -243,7 +243,10 @@ impl DataWriter for Hub {
 }
 
 impl DisplayNotifier for Hub {
-    fn notify_displays(&self, event: DisplayEvent) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn notify_displays(
+        &self,
+        event: DisplayEvent,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.bus.publish_display(event)
     }
 }

@@ -496,6 +496,8 @@ both_databases!(a_revoked_link_is_told_and_closed, |db: Arc<
 
 /// Expected status per role: anonymous, outsider, viewer, contributor, editor, admin.
 type Row = [u16; 6];
+/// A server function, its expected statuses and its form.
+type Case = (&'static str, Row, Vec<(&'static str, String)>);
 
 both_databases!(role_matrix_of_dashboards_and_display_links, |db: Arc<
     common::TestDb,
@@ -520,7 +522,7 @@ both_databases!(role_matrix_of_dashboards_and_display_links, |db: Arc<
     let d = make_dashboard(&db.store, &doc).await;
     let unit = d.org_unit_id.to_string();
 
-    let form_rows: Vec<(&str, Row, Vec<(&str, String)>)> = vec![
+    let form_rows: Vec<Case> = vec![
         (
             "unit_dashboards",
             [401, 403, 200, 200, 200, 200],

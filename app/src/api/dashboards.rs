@@ -2,10 +2,10 @@
 //! the unit create, list and revoke them; a screen opens one with its secret and no sign-in).
 
 use super::ApiError;
-#[allow(unused_imports)]
-use crate::domain::Action;
 use crate::domain::dashboard::{Board, Dashboard, DisplayLink, SpanKind, Widget};
 use crate::domain::display::DisplayView;
+#[allow(unused_imports)]
+use crate::domain::Action;
 use crate::domain::*;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -134,7 +134,10 @@ pub async fn unit_dashboards(org_unit_id: OrgUnitId) -> Result<UnitDashboardsPag
 
 /// Starts an empty dashboard for a unit (editors).
 #[server(prefix = "/api", endpoint = "create_dashboard", output = super::TextJson)]
-pub async fn create_dashboard(org_unit_id: OrgUnitId, name: String) -> Result<DashboardId, ApiError> {
+pub async fn create_dashboard(
+    org_unit_id: OrgUnitId,
+    name: String,
+) -> Result<DashboardId, ApiError> {
     ssr::reply(
         async move {
             let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
@@ -246,7 +249,11 @@ pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError
             let (ctx, _) = ssr::require_user().await?;
             let stored = ctx.store.dashboard(draft.id).await?;
             let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
-            let mut maps: Vec<MapId> = draft.widgets.iter().filter_map(|w| w.kind.map_id()).collect();
+            let mut maps: Vec<MapId> = draft
+                .widgets
+                .iter()
+                .filter_map(|w| w.kind.map_id())
+                .collect();
             maps.sort();
             maps.dedup();
             for m in maps {
@@ -279,7 +286,9 @@ pub async fn delete_dashboard(dashboard_id: DashboardId) -> Result<(), ApiError>
             let (ctx, _) = ssr::require_user().await?;
             let stored = ctx.store.dashboard(dashboard_id).await?;
             let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
-            ctx.store.delete_dashboard(dashboard_id, Some(user.id)).await?;
+            ctx.store
+                .delete_dashboard(dashboard_id, Some(user.id))
+                .await?;
             ctx.displays
                 .notify_displays(display::DisplayEvent::DashboardChanged { dashboard_id })
                 .await;
@@ -341,7 +350,10 @@ pub async fn revoke_display_link(link_id: DisplayLinkId) -> Result<DisplayLink, 
             let (ctx, _) = ssr::require_user().await?;
             let link = ctx.store.display_link(link_id).await?;
             let (_, user, _) = ssr::require(link.org_unit_id, Action::Administer).await?;
-            let revoked = ctx.store.revoke_display_link(link_id, Some(user.id)).await?;
+            let revoked = ctx
+                .store
+                .revoke_display_link(link_id, Some(user.id))
+                .await?;
             ctx.displays
                 .notify_displays(display::DisplayEvent::Revoked { link_id })
                 .await;

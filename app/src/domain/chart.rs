@@ -234,7 +234,7 @@ pub fn layout(
     let x_labels = columns
         .iter()
         .enumerate()
-        .filter(|(i, _)| (months.len() - 1 - i) % step == 0)
+        .filter(|(i, _)| (months.len() - 1 - i).is_multiple_of(step))
         .map(|(_, c)| (c.x, short_label(c.period)))
         .collect();
     ChartGeometry {

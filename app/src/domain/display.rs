@@ -222,10 +222,8 @@ mod tests {
     }
 
     fn sorted(mut d: ScoreData) -> ScoreData {
-        d.readings
-            .sort_by(|a, b| (a.measure_id, a.period).cmp(&(b.measure_id, b.period)));
-        d.targets
-            .sort_by(|a, b| (a.measure_id, a.period).cmp(&(b.measure_id, b.period)));
+        d.readings.sort_by_key(|a| (a.measure_id, a.period));
+        d.targets.sort_by_key(|a| (a.measure_id, a.period));
         d
     }
 

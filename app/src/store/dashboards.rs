@@ -89,7 +89,15 @@ pub async fn create_dashboard(
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "a dashboard with this id already exists"))?;
-    audit(conn, actor, "create", "dashboard", &d.id.to_string(), &d.name).await
+    audit(
+        conn,
+        actor,
+        "create",
+        "dashboard",
+        &d.id.to_string(),
+        &d.name,
+    )
+    .await
 }
 
 /// Saves a dashboard's name, span and layout over its row (its unit never changes).
@@ -117,7 +125,15 @@ pub async fn update_dashboard(
         return Err(StoreError::NotFound("dashboard"));
     }
     let detail = format!("{} ({} widgets)", d.name.trim(), d.widgets.len());
-    audit(conn, actor, "update", "dashboard", &d.id.to_string(), &detail).await
+    audit(
+        conn,
+        actor,
+        "update",
+        "dashboard",
+        &d.id.to_string(),
+        &detail,
+    )
+    .await
 }
 
 /// Deletes a dashboard (display links drop it from their rotation).
@@ -270,7 +286,11 @@ impl Store {
     }
 
     /// Deletes a dashboard in its own transaction.
-    pub async fn delete_dashboard(&self, id: DashboardId, actor: Option<UserId>) -> StoreResult<()> {
+    pub async fn delete_dashboard(
+        &self,
+        id: DashboardId,
+        actor: Option<UserId>,
+    ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         delete_dashboard(&mut tx, id, actor).await?;
         tx.commit().await?;
@@ -309,11 +329,13 @@ impl Store {
     /// One display link.
     pub async fn display_link(&self, id: DisplayLinkId) -> StoreResult<DisplayLink> {
         let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!("SELECT {LINK_COLUMNS} FROM display_links WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound("display link"))?;
+        let row = sqlx::query(&format!(
+            "SELECT {LINK_COLUMNS} FROM display_links WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound("display link"))?;
         link_from(&mut conn, &row).await
     }
 
@@ -350,7 +372,15 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("display link"));
         }
-        audit(&mut tx, actor, "revoke", "display_link", &id.to_string(), "").await?;
+        audit(
+            &mut tx,
+            actor,
+            "revoke",
+            "display_link",
+            &id.to_string(),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         self.display_link(id).await
     }
@@ -366,7 +396,10 @@ impl Store {
     }
 
     /// The initiatives of a unit with their owners' names and milestones summed up.
-    pub async fn initiative_summaries(&self, unit: OrgUnitId) -> StoreResult<Vec<InitiativeSummary>> {
+    pub async fn initiative_summaries(
+        &self,
+        unit: OrgUnitId,
+    ) -> StoreResult<Vec<InitiativeSummary>> {
         let initiatives = self.initiatives_of(unit).await?;
         let mut out = Vec::new();
         for i in initiatives {

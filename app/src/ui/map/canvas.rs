@@ -518,22 +518,9 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
 fn Lanes(state: MapState, frame: Memo<Frame>) -> impl IntoView {
     move || {
         let f = frame.get();
-        state.doc.with(|d| {
-            d.themes
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let r = f.lane(i);
-                    view! {
-                        <g class="lane" aria-label=format!("Theme {}", t.name)>
-                            <rect x=r.x + 4.0 y=r.y width=r.w - 8.0 height=r.h fill=t.colour.clone() class="lane-bg"/>
-                            <rect x=r.x + 4.0 y=8 width=r.w - 8.0 height=HEADER_HEIGHT - 14.0 rx=6 fill=t.colour.clone() class="lane-head"/>
-                            <text class="lane-label" x=r.x + r.w / 2.0 y=HEADER_HEIGHT / 2.0 + 6.0 text-anchor="middle">{t.name.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        state
+            .doc
+            .with(|d| crate::ui::widgets::statusmap::lanes(d, f))
     }
 }
 
@@ -545,13 +532,7 @@ fn LinkPath(state: MapState, id: LinkId) -> impl IntoView {
             let l = d.links.iter().find(|l| l.id == id)?;
             let from = d.objectives.iter().find(|o| o.id == l.from_id)?;
             let to = d.objectives.iter().find(|o| o.id == l.to_id)?;
-            let obstacles: Vec<Rect> = d
-                .objectives
-                .iter()
-                .filter(|o| o.id != from.id && o.id != to.id)
-                .map(layout::objective_box)
-                .collect();
-            let path = layout::route_arrow(from, to, &obstacles).svg_path();
+            let path = layout::link_route(d, l)?.svg_path();
             let title = format!("{} drives {}", from.title, to.title);
             Some((path, title, l.hypothesis.clone(), from.id, to.id))
         })
