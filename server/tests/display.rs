@@ -748,3 +748,29 @@ async fn two_instances_reach_each_others_screens() {
         s.stop();
     }
 }
+
+both_databases!(concurrent_data_writes_all_commit, |db: Arc<
+    common::TestDb,
+>| async move {
+    // Screens are fed by many writers at once (imports, REST, the grid): none may fail.
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let measure = doc.measures[2].id;
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let hub = srv.state.hub.clone();
+        tasks.push(tokio::spawn(async move {
+            use app::auth::DataWriter;
+            for i in 0..15 {
+                hub.write_data(actual(measure, "2026-09", f64::from(t * 100 + i)), None)
+                    .await
+                    .unwrap_or_else(|e| panic!("writer {t}, write {i}: {e}"));
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    srv.stop();
+});

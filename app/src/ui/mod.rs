@@ -50,7 +50,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
-                <Route path=path!("/units/:id/dashboards") view=dashboard::UnitDashboardsRoute/>
+                <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()}/>
                 <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()}/>
                 <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()}/>
                 <Route path=path!("/display/:token") view={Lazy::<display::DisplayRoute>::new()}/>

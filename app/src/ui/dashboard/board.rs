@@ -49,12 +49,15 @@ fn live_of(lives: &[MapLive], id: MapId) -> Option<&MapLive> {
     lives.iter().find(|l| l.map_id == id)
 }
 
-/// The widgets of dashboard number `index` of `board`, for `span`.
+/// The widgets of dashboard number `index` of `board`, for `span`. `fill` is the width over
+/// height of the area the grid fills when it fits all its rows on one screen (the display);
+/// without it rows have a fixed height (the dashboard page).
 #[component]
 pub fn DashboardGrid(
     board: RwSignal<Board>,
     #[prop(into)] index: Signal<usize>,
     #[prop(into)] span: Signal<Span>,
+    #[prop(optional)] fill: Option<f64>,
 ) -> impl IntoView {
     let lives: Lives = Memo::new_with_compare(
         move |_| {
@@ -91,10 +94,23 @@ pub fn DashboardGrid(
         }
         view! {
             <div class="dashboard-grid" style=format!("--rows: {rows}")>
-                {widgets.into_iter().map(|w| view! { <WidgetCell board=board lives=lives span=span unit=unit widget=w/> }).collect_view()}
+                {widgets.into_iter().map(|w| {
+                    let aspect = widget_aspect(&w, rows, fill);
+                    view! { <WidgetCell board=board lives=lives span=span unit=unit widget=w aspect=aspect/> }
+                }).collect_view()}
             </div>
         }
         .into_any()
+    }
+}
+
+/// Width over height of a widget's box: from its columns and rows and the grid's shape (a page
+/// column of about 1160 px with 68 px rows, or a screen area of aspect `fill` fitting `rows`).
+fn widget_aspect(w: &Widget, rows: u16, fill: Option<f64>) -> f64 {
+    let shape = f64::from(w.w) / f64::from(w.h.max(1));
+    match fill {
+        Some(area) => shape * f64::from(rows.max(1)) / 12.0 * area,
+        None => shape * (1160.0 / 12.0) / 68.0,
     }
 }
 
@@ -116,11 +132,12 @@ fn WidgetCell(
     span: Signal<Span>,
     unit: OrgUnitId,
     widget: Widget,
+    aspect: f64,
 ) -> impl IntoView {
     let area = grid_area(&widget);
     let body = match widget.kind {
         WidgetKind::Kpi { map_id, measure_id } => view! { <KpiTile board=board lives=lives map_id=map_id measure_id=measure_id/> }.into_any(),
-        WidgetKind::Chart { map_id, measure_id } => view! { <ChartWidget board=board lives=lives span=span map_id=map_id measure_id=measure_id/> }.into_any(),
+        WidgetKind::Chart { map_id, measure_id } => view! { <ChartWidget board=board lives=lives span=span map_id=map_id measure_id=measure_id aspect=aspect/> }.into_any(),
         WidgetKind::StatusMap { map_id } => view! { <StatusMapWidget board=board lives=lives map_id=map_id/> }.into_any(),
         WidgetKind::Scorecard { map_id } => view! { <ScorecardWidget board=board lives=lives map_id=map_id/> }.into_any(),
         WidgetKind::Initiatives => view! { <InitiativesWidget board=board unit=unit/> }.into_any(),
@@ -221,7 +238,10 @@ fn ChartWidget(
     span: Signal<Span>,
     map_id: MapId,
     measure_id: MeasureId,
+    aspect: f64,
 ) -> impl IntoView {
+    // The title and legend take about a fifth of the box.
+    let aspect = aspect * 1.25;
     let input = Memo::new(move |_| {
         let measure = board.with(|b| {
             b.map(map_id)
@@ -236,7 +256,7 @@ fn ChartWidget(
         Some(n) => view! {
             <section class="widget chart-widget" aria-label=format!("Chart of {n}")>
                 <h3 class="widget-title">{n.clone()}</h3>
-                <MeasureChart input=input/>
+                <MeasureChart input=input aspect=aspect/>
             </section>
         }
         .into_any(),
@@ -272,8 +292,11 @@ enum CardRow {
         name: String,
         score: Score,
     },
+    Objective {
+        title: String,
+        score: Score,
+    },
     Measure {
-        objective: Option<(String, Score)>,
         name: String,
         actual: String,
         target: String,
@@ -298,6 +321,7 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
         let Some((name, rows)) = rows.get() else {
             return missing("map");
         };
+        let count = rows.len() + 2;
         let body = rows
             .into_iter()
             .map(|r| match r {
@@ -306,29 +330,28 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
                         <td><StatusChip score=score label=format!("{name} perspective")/></td></tr>
                 }
                 .into_any(),
-                CardRow::Measure { objective, name, actual, target, score, stale, trend } => view! {
-                    <tr data-status=score.status.as_str()>
-                        <td class="objective-cell">{objective.map(|(t, s)| view! {
-                            <span class="objective-title">{t.clone()}</span>
-                            <StatusChip score=s label=format!("{t} status")/>
-                        })}</td>
-                        <td>{name.clone()}{stale.then(|| view! { <span class="stale-flag">"stale"</span> })}</td>
+                CardRow::Objective { title, score } => view! {
+                    <tr class="objective-row"><th colspan="4" scope="row">{title.clone()}</th>
+                        <td><StatusChip score=score label=format!("{title} status")/></td></tr>
+                }
+                .into_any(),
+                CardRow::Measure { name, actual, target, score, stale, trend } => view! {
+                    <tr class="measure-row" data-status=score.status.as_str()>
+                        <td class="measure-name">{name.clone()}{stale.then(|| view! { <span class="stale-flag">"stale"</span> })}</td>
                         <td class="num">{actual}</td>
                         <td class="num">{target}</td>
-                        <td class="score-cell">
-                            <StatusChip score=score label=format!("{name} status")/>
-                            <Sparkline values=trend last=score.status label=format!("Trend of {name}")/>
-                        </td>
+                        <td><Sparkline values=trend last=score.status label=format!("Trend of {name}")/></td>
+                        <td><StatusChip score=score label=format!("{name} status")/></td>
                     </tr>
                 }
                 .into_any(),
             })
             .collect_view();
         view! {
-            <section class="widget scorecard-widget" aria-label=format!("Scorecard {name}")>
+            <section class="widget scorecard-widget" aria-label=format!("Scorecard {name}") style=format!("--card-rows: {count}")>
                 <h3 class="widget-title">{format!("Scorecard: {name}")}</h3>
                 <table class="compact-scorecard">
-                    <thead><tr><th scope="col">"Objective"</th><th scope="col">"Measure"</th><th scope="col" class="num">"Actual"</th><th scope="col" class="num">"Target"</th><th scope="col">"Status"</th></tr></thead>
+                    <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Actual"</th><th scope="col" class="num">"Target"</th><th scope="col">"Trend"</th><th scope="col">"Score"</th></tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </section>
@@ -337,8 +360,7 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
     }
 }
 
-/// The scorecard as rows: each perspective, then its objectives' measures (the objective named
-/// on its first measure's row).
+/// The scorecard as rows: each perspective, its objectives, their measures.
 fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
     let mut out = Vec::new();
     for p in &doc.perspectives {
@@ -347,12 +369,14 @@ fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
             score: live.now.perspective(p.id),
         });
         for o in doc.objectives.iter().filter(|o| o.perspective_id == p.id) {
-            let mut first = Some((o.title.clone(), live.now.objective(o.id)));
+            out.push(CardRow::Objective {
+                title: o.title.clone(),
+                score: live.now.objective(o.id),
+            });
             for m in doc.measures.iter().filter(|m| m.objective_id == o.id) {
                 let f = live.now.measure(m.id);
                 let fmt = |v: f64| format_value(v, m.decimals, &m.unit);
                 out.push(CardRow::Measure {
-                    objective: first.take(),
                     name: m.name.clone(),
                     actual: f
                         .and_then(|f| f.actual)
@@ -384,13 +408,14 @@ fn InitiativesWidget(board: RwSignal<Board>, unit: OrgUnitId) -> impl IntoView {
         })
     });
     move || {
-        let rows = list
-            .get()
+        let items = list.get();
+        let count = items.len() + 1;
+        let rows = items
             .into_iter()
             .map(|s| view! { <InitiativeRow summary=s/> })
             .collect_view();
         view! {
-            <section class="widget initiatives-widget" aria-label="Initiatives">
+            <section class="widget initiatives-widget" aria-label="Initiatives" style=format!("--card-rows: {count}")>
                 <h3 class="widget-title">"Initiatives"</h3>
                 <table class="initiatives">
                     <thead><tr><th scope="col">"Initiative"</th><th scope="col">"Status"</th><th scope="col">"Complete"</th><th scope="col">"Spend / budget"</th><th scope="col">"Next milestone"</th></tr></thead>

@@ -7,7 +7,7 @@
 use super::board::grid_area;
 use super::id_param;
 use crate::api::{
-    dashboard_editor, delete_dashboard, save_dashboard, ApiError, CatalogueMap, DashboardDraft,
+    dashboard_editor, delete_dashboard, save_dashboard, CatalogueMap, DashboardDraft,
     DashboardEditorData,
 };
 use crate::domain::dashboard::{
@@ -21,15 +21,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// The editor route and its data.
+/// The editor route; its data loads inside the lazily loaded view.
 #[derive(Clone)]
-pub struct EditorRoute {
-    data: Resource<Result<DashboardEditorData, ApiError>>,
-}
+pub struct EditorRoute;
 
 #[lazy_route]
 impl LazyRoute for EditorRoute {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let id = id_param::<DashboardId>("dashboard");
         let data = Resource::new(id, |id| async move {
             match id {
@@ -37,11 +39,6 @@ impl LazyRoute for EditorRoute {
                 Err(e) => Err(e),
             }
         });
-        Self { data }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let data = this.data;
         view! {
             <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the editor…"</p> }>
                 {move || Suspend::new(async move {

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::{lazy_route, LazyRoute};
 
 /// The id in the URL, or a not-found error naming `what`.
 pub fn id_param<T: std::str::FromStr + Clone + Send + Sync + 'static>(
@@ -30,29 +31,39 @@ pub fn id_param<T: std::str::FromStr + Clone + Send + Sync + 'static>(
 }
 
 /// `/units/:id/dashboards`: the unit's dashboards, a form to start one (editors), and the
-/// unit's display links (admins).
-#[component]
-pub fn UnitDashboardsRoute() -> impl IntoView {
-    let id = id_param::<OrgUnitId>("org unit");
-    let version = RwSignal::new(0u32);
-    let page = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Ok(id) => unit_dashboards(id).await,
-                Err(e) => Err(e),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboards…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <UnitDashboards page=p version=version/> }.into_any(),
-                    Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+/// unit's display links (admins). Lazily loaded.
+#[derive(Clone)]
+pub struct UnitDashboardsRoute;
+
+#[lazy_route]
+impl LazyRoute for UnitDashboardsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let id = id_param::<OrgUnitId>("org unit");
+        let version = RwSignal::new(0u32);
+        let page = Resource::new(
+            move || (id(), version.get()),
+            |(id, _)| async move {
+                match id {
+                    Ok(id) => unit_dashboards(id).await,
+                    Err(e) => Err(e),
                 }
-            })}
-        </Transition>
+            },
+        );
+        view! {
+            <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboards…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! { <UnitDashboards page=p version=version/> }.into_any(),
+                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                    }
+                })}
+            </Transition>
+        }
+        .into_any()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::board::DashboardGrid;
 use super::id_param;
-use crate::api::{get_dashboard, ApiError, DashboardPage};
+use crate::api::{get_dashboard, DashboardPage};
 use crate::domain::DashboardId;
 use crate::ui::widgets::status::SpanPicker;
 use crate::ui::widgets::{ErrorPanel, TopBar};
@@ -11,15 +11,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, lazy_route, LazyRoute};
 
-/// The dashboard route and its data.
+/// The dashboard route; its data loads inside the lazily loaded view (so its decoding ships in
+/// the dashboard's chunk).
 #[derive(Clone)]
-pub struct DashboardRoute {
-    page: Resource<Result<DashboardPage, ApiError>>,
-}
+pub struct DashboardRoute;
 
 #[lazy_route]
 impl LazyRoute for DashboardRoute {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let id = id_param::<DashboardId>("dashboard");
         let page = Resource::new(id, |id| async move {
             match id {
@@ -27,11 +30,6 @@ impl LazyRoute for DashboardRoute {
                 Err(e) => Err(e),
             }
         });
-        Self { page }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let page = this.page;
         view! {
             <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboard…"</p> }>
                 {move || Suspend::new(async move {

@@ -13,24 +13,21 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::{hooks::use_params_map, lazy_route, LazyRoute};
 
-/// The display route: its view, loaded by its secret.
+/// The display route. Its data is loaded inside the lazily loaded view, so the decoding of what a
+/// display shows ships in the display's chunk, not in every page's bundle.
 #[derive(Clone)]
-pub struct DisplayRoute {
-    token: Signal<String>,
-    view: Resource<Result<DisplayView, ApiError>>,
-}
+pub struct DisplayRoute;
 
 #[lazy_route]
 impl LazyRoute for DisplayRoute {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let params = use_params_map();
         let token = Signal::derive(move || params.read().get("token").unwrap_or_default());
         let view = Resource::new(move || token.get(), open_display);
-        Self { token, view }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let (view, token) = (this.view, this.token);
         view! {
             <Suspense fallback=|| view! { <div class="display-root"><p class="display-wait">"Loading the display…"</p></div> }>
                 {move || Suspend::new(async move {
@@ -162,7 +159,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
                 })
             }}
             <main class="display-main">
-                <DashboardGrid board=state.board index=current span=span/>
+                <DashboardGrid board=state.board index=current span=span fill=16.0 / 8.6/>
             </main>
             {move || state.gone.get().map(|m| view! {
                 <div class="display-gone overlay" role="alert">

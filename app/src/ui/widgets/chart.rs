@@ -37,16 +37,18 @@ impl ChartInput {
     }
 }
 
-/// A measure's chart. `compact` draws it smaller (the map's side panel).
+/// A measure's chart. `compact` draws it smaller (the map's side panel); `aspect` (width over
+/// height) shapes it to the box it fills, so a wide dashboard tile gets a wide chart.
 #[component]
 pub fn MeasureChart(
     #[prop(into)] input: Signal<Option<ChartInput>>,
     #[prop(optional)] compact: bool,
+    #[prop(optional)] aspect: Option<f64>,
 ) -> impl IntoView {
-    let (w, h) = if compact {
-        (320.0, 150.0)
-    } else {
-        (480.0, 210.0)
+    let (w, h) = match (compact, aspect) {
+        (true, _) => (320.0, 150.0),
+        (false, Some(a)) if a.is_finite() && a > 0.0 => (480.0, (480.0 / a).clamp(110.0, 360.0)),
+        _ => (480.0, 210.0),
     };
     let geometry = Memo::new(move |_| {
         input.with(|i| {
