@@ -53,16 +53,16 @@ test('an editor defines a measure, a formula is checked as it is typed, and heal
   // A new objective whose title is not an action: the health check says so and selects it.
   await page.getByRole('button', { name: '+ Objective' }).click();
   const input = page.getByLabel('Objective title');
-  await input.fill('Partner ecosystem quality');
+  await input.fill('Ecosystem quality');
   await input.press('Enter');
-  await expect(objective(page, 'Partner ecosystem quality')).toBeVisible();
+  await expect(objective(page, 'Ecosystem quality')).toBeVisible();
   await page.getByRole('tab', { name: /Health/ }).click();
   const health = page.getByRole('complementary', { name: 'Map health check' });
-  const finding = health.getByRole('button', { name: /“Partner ecosystem quality” does not start with a verb/ });
+  const finding = health.getByRole('button', { name: /“Ecosystem quality” does not start with a verb/ });
   await expect(finding).toBeVisible();
-  await expect(health.getByRole('button', { name: /“Partner ecosystem quality” has no measure/ })).toBeVisible();
+  await expect(health.getByRole('button', { name: /“Ecosystem quality” has no measure/ })).toBeVisible();
   await finding.click();
-  await expect(objective(page, 'Partner ecosystem quality')).toHaveAttribute('aria-pressed', 'true');
+  await expect(objective(page, 'Ecosystem quality')).toHaveAttribute('aria-pressed', 'true');
   // Switching a rule off removes its findings for everyone on the map.
   await health.getByText('Rules').click();
   await health.getByRole('checkbox', { name: 'Objectives start with a verb' }).uncheck();
@@ -98,7 +98,7 @@ test('an editor defines a measure, a formula is checked as it is typed, and heal
   // Everything was saved live: after a reload the measure is there, computed from its formula.
   await page.reload();
   await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  await objective(page, 'Partner ecosystem quality').click();
+  await objective(page, 'Ecosystem quality').click();
   const reloaded = page.getByRole('complementary', { name: 'Objective details' });
   await reloaded.getByRole('button', { name: 'Edit measure Partner-sourced revenue share' }).click();
   await expect(editor.getByLabel('Formula')).toHaveValue('[Recurring revenue share] / 2');
@@ -109,7 +109,7 @@ test('an editor defines a measure, a formula is checked as it is typed, and heal
   // Clean up so other tests see the demo map as it was.
   await editor.getByRole('button', { name: '← Objective' }).click();
   await page.getByRole('complementary', { name: 'Objective details' }).getByRole('button', { name: 'Delete objective' }).click();
-  await expect(objective(page, 'Partner ecosystem quality')).toHaveCount(0);
+  await expect(objective(page, 'Ecosystem quality')).toHaveCount(0);
 });
 
 test('the scorecard switches period, filters by status and explains a measure', async ({ page }) => {
