@@ -21,6 +21,8 @@ pub struct DisplayState {
     pub updated: RwSignal<Option<f64>>,
     /// Pushes applied since the page opened (shown to tests and benchmarks as a data attribute).
     pub pushes: RwSignal<u64>,
+    /// Data cells (actuals and targets) those pushes set or removed.
+    pub cells: RwSignal<u64>,
 }
 
 impl DisplayState {
@@ -33,6 +35,7 @@ impl DisplayState {
             gone: RwSignal::new(None),
             updated: RwSignal::new(None),
             pushes: RwSignal::new(0),
+            cells: RwSignal::new(0),
         }
     }
 }
@@ -109,6 +112,7 @@ mod imp {
                 touched(state);
             }
             DisplayMsg::Data { map_id, delta } => {
+                state.cells.update(|n| *n += delta.cells() as u64);
                 state.board.update(|b| {
                     if let Some(m) = b.maps.iter_mut().find(|m| m.doc.map.id == map_id) {
                         delta.apply(&mut m.data);

@@ -136,7 +136,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
     let title = move || state.info.with(|i| format!("{} · Cairn display", i.name));
     view! {
         <Title text=title/>
-        <div class="display-root" data-pushes=move || state.pushes.get().to_string()
+        <div class="display-root" data-pushes=move || state.pushes.get().to_string() data-cells=move || state.cells.get().to_string()
             data-conn=move || format!("{:?}", state.status.get()).to_lowercase()>
             <header class="display-corner">
                 <span class="display-unit">{move || state.board.with(|b| b.unit.name.clone())}</span>
