@@ -21,7 +21,7 @@ export CAIRN_DEMO ?= 1
 SITE_ROOT := $(CURDIR)/target/site
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run build test fmt clippy unit e2e postgres bench clean help
+.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display clean help
 
 help:
 	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
@@ -69,13 +69,18 @@ test: setup fmt clippy unit e2e
 # canvas smoothness while dragging (release build, Chromium).
 # BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
 BENCH_ARGS ?=
-bench: setup postgres build
+bench: setup postgres build bench-display
 	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench import
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
+
+# Display latency: new actual -> display DOM updated, p50/p99 over 200 updates, in Chromium
+# against the release build (its own server on port 3190 with a fresh demo database).
+bench-display: build
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/display.mjs
 
 clean:
 	rm -rf target/site

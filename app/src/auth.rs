@@ -29,6 +29,18 @@ pub struct ServerContext {
     pub data: std::sync::Arc<dyn DataWriter>,
     /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
     pub imports: std::sync::Arc<dyn ImportSessions>,
+    /// Tells display screens (on every instance) that a link was revoked or a dashboard changed.
+    pub displays: std::sync::Arc<dyn DisplayNotifier>,
+}
+
+/// Announces display events on the bus. Implemented by the server's hub, so a revoke reaches
+/// screens connected to any instance.
+pub trait DisplayNotifier: Send + Sync {
+    /// Publishes `event` to every instance's display sockets.
+    fn notify_displays(
+        &self,
+        event: crate::domain::display::DisplayEvent,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
 }
 
 /// The future a [`DataWriter`] returns.

@@ -129,9 +129,9 @@ test('the scorecard switches period, filters by status and explains a measure', 
   await page.getByLabel('Filter by status').selectOption('red');
   const scores = table.locator('td.score-cell');
   await expect(scores.first()).toBeVisible();
-  const statuses = await scores.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-status')));
-  expect(statuses.length).toBeGreaterThan(0);
-  expect(new Set(statuses)).toEqual(new Set(['red']));
+  // The table re-renders after the filter changes: wait until only red rows are left.
+  const statuses = () => scores.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-status')));
+  await expect.poll(async () => [...new Set(await statuses())]).toEqual(['red']);
 
   // Why of a measure: the arithmetic with actual, goal and red flag.
   await scores.first().getByRole('button').click();

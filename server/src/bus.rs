@@ -2,6 +2,7 @@
 //! (SQLite); PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. The payload
 //! is only `{map_id, seq}`: listeners read the op log for the ops themselves.
 
+use app::domain::display::DisplayEvent;
 use app::domain::MapId;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -12,6 +13,8 @@ use tokio::sync::broadcast;
 pub const CHANNEL: &str = "cairn_map_ops";
 /// The channel on which instances announce that a map's scores changed (new data).
 pub const SCORES_CHANNEL: &str = "cairn_scores";
+/// The channel of display events: a display link revoked, a dashboard changed.
+pub const DISPLAY_CHANNEL: &str = "cairn_display";
 
 /// New actuals or targets changed a map's scores; payload `{map_id}`.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
@@ -33,6 +36,8 @@ pub enum BusMessage {
     Changed(MapChanged),
     /// A map's data changed: screens showing its scores re-read them.
     Scores(ScoresChanged),
+    /// A display link was revoked or a dashboard changed: the screens concerned react.
+    Display(DisplayEvent),
     /// The listener lost and regained its connection: notifications may have been missed, so
     /// every room re-reads its op log.
     Reconnected,
@@ -44,6 +49,9 @@ pub trait Bus: Send + Sync {
     fn publish(&self, event: MapChanged) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// Announces new data on a map.
     fn publish_scores(&self, event: ScoresChanged)
+        -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// Announces a display event (revoked link, changed dashboard).
+    fn publish_display(&self, event: DisplayEvent)
         -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// A stream of announcements (from this and, with PostgreSQL, every other instance).
     fn subscribe(&self) -> broadcast::Receiver<BusMessage>;
@@ -83,6 +91,14 @@ impl Bus for InProcessBus {
         Box::pin(async {})
     }
 
+    fn publish_display(
+        &self,
+        event: DisplayEvent,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let _ = self.tx.send(BusMessage::Display(event));
+        Box::pin(async {})
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
         self.tx.subscribe()
     }
@@ -103,7 +119,9 @@ impl PgBus {
             .await?;
         let local = broadcast::channel(4096).0;
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
-        listener.listen_all([CHANNEL, SCORES_CHANNEL]).await?;
+        listener
+            .listen_all([CHANNEL, SCORES_CHANNEL, DISPLAY_CHANNEL])
+            .await?;
         let tx = local.clone();
         tokio::spawn(async move {
             loop {
@@ -112,6 +130,9 @@ impl PgBus {
                         let message = if note.channel() == SCORES_CHANNEL {
                             serde_json::from_str::<ScoresChanged>(note.payload())
                                 .map(BusMessage::Scores)
+                        } else if note.channel() == DISPLAY_CHANNEL {
+                            serde_json::from_str::<DisplayEvent>(note.payload())
+                                .map(BusMessage::Display)
                         } else {
                             serde_json::from_str::<MapChanged>(note.payload())
                                 .map(BusMessage::Changed)
@@ -182,6 +203,29 @@ impl Bus for PgBus {
                 tracing::error!("could not notify other instances of new data: {e}");
                 // At least this instance's screens update.
                 let _ = self.local.send(BusMessage::Scores(event));
+            }
+        })
+    }
+
+    fn publish_display(
+        &self,
+        event: DisplayEvent,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            // Like scores: every instance, this one included, hears it through NOTIFY.
+            let sent = match serde_json::to_string(&event) {
+                Ok(payload) => sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(DISPLAY_CHANNEL)
+                    .bind(payload)
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = sent {
+                tracing::error!("could not notify other instances of a display event: {e}");
+                let _ = self.local.send(BusMessage::Display(event));
             }
         })
     }

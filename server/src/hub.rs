@@ -12,7 +12,8 @@
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
 use app::api::ApiError;
-use app::auth::{DataFuture, DataWriter, MapWriter, Progress};
+use app::auth::{DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
+use app::domain::display::DisplayEvent;
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
@@ -36,6 +37,8 @@ pub struct Hub {
     bus: Arc<dyn Bus>,
     rooms: Mutex<HashMap<MapId, Arc<Room>>>,
     stats: Arc<CommitCounters>,
+    /// The meeting-room screens' feeds, fed from the same bus.
+    displays: Arc<crate::display::Displays>,
 }
 
 /// How many commit groups and batches this hub's committers handled (for the benchmark's
@@ -195,6 +198,7 @@ impl Hub {
     /// A hub that relays what `bus` announces.
     pub fn new(store: Store, bus: Arc<dyn Bus>) -> Arc<Hub> {
         let hub = Arc::new(Hub {
+            displays: crate::display::Displays::new(store.clone()),
             store,
             bus,
             rooms: Mutex::new(HashMap::new()),
@@ -218,21 +222,30 @@ impl Hub {
         hub
     }
 
+    /// The display feeds of this instance.
+    pub fn displays(&self) -> &Arc<crate::display::Displays> {
+        &self.displays
+    }
+
     async fn on_bus(&self, msg: BusMessage) {
         match msg {
             BusMessage::Changed(MapChanged { map_id, seq }) => {
+                self.displays.map_changed(map_id);
                 let room = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned());
                 if let Some(room) = room {
                     room.relay(&self.store, Some(seq)).await;
                 }
             }
             BusMessage::Scores(ScoresChanged { map_id }) => {
+                self.displays.scores_changed(map_id);
                 let room = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned());
                 if let Some(room) = room {
                     room.broadcast(ServerMsg::ScoresChanged { map_id });
                 }
             }
+            BusMessage::Display(event) => self.displays.event(event),
             BusMessage::Reconnected => {
+                self.displays.refresh_all();
                 let rooms: Vec<_> = self
                     .rooms
                     .lock()
@@ -445,6 +458,15 @@ impl DataWriter for Hub {
             }
             Ok(outcome)
         })
+    }
+}
+
+impl DisplayNotifier for Hub {
+    fn notify_displays(
+        &self,
+        event: DisplayEvent,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_display(event)
     }
 }
 

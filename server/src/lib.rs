@@ -4,6 +4,7 @@
 pub mod bus;
 pub mod config;
 pub mod demo;
+pub mod display;
 pub mod hub;
 pub mod imports;
 pub mod rest;
@@ -119,6 +120,7 @@ impl AppState {
             maps: self.hub.clone(),
             data: self.hub.clone(),
             imports: self.imports.clone(),
+            displays: self.hub.clone(),
         }
     }
 }
@@ -133,6 +135,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/maps/{id}", get(ws::map_socket))
         .route("/imports/upload", axum::routing::post(imports::upload))
         .route("/imports/{id}/problems.csv", get(imports::problems_csv))
+        .route("/ws/display/{token}", get(display::display_socket))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -171,10 +174,16 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Renders a page; visitors without a session are sent to the sign-in page first.
+/// Renders a page; visitors without a session are sent to the sign-in page first. A display link
+/// (`/display/{secret}`) needs no session: its secret is the key, and its page answers 404 for an
+/// unknown secret and 410 for a revoked link.
 async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
     let path = request.uri().path().to_string();
-    if path != "/signin" {
+    let display_status = match path.strip_prefix("/display/") {
+        Some(token) => Some(display_status(&state.store, token).await),
+        None => None,
+    };
+    if path != "/signin" && display_status.is_none() {
         match auth::user_from_headers(&state.store, request.headers()).await {
             Ok(Some(_)) => {}
             Ok(None) => {
@@ -196,7 +205,33 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         move || provide_context(ctx.clone()),
         move || shell(options.clone()),
     );
-    handler(State(state), request).await.into_response()
+    let mut response = handler(State(state), request).await.into_response();
+    if let Some(status) = display_status {
+        *response.status_mut() = status;
+        // A secret in the address must not leak to other sites through the Referer header.
+        response.headers_mut().insert(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("no-referrer"),
+        );
+    }
+    response
+}
+
+/// The status of a display page: 200 for a live link, 404 for an unknown secret, 410 for a
+/// revoked link (the page itself says which in words).
+async fn display_status(store: &Store, token: &str) -> StatusCode {
+    match store
+        .display_link_by_hash(&auth::secret_hash(token.trim_end_matches('/')))
+        .await
+    {
+        Ok(Some(link)) if link.revoked_at.is_some() => StatusCode::GONE,
+        Ok(Some(_)) => StatusCode::OK,
+        Ok(None) => StatusCode::NOT_FOUND,
+        Err(e) => {
+            tracing::error!("could not look up a display link: {e}");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
 }
 
 fn urlencode(s: &str) -> String {

@@ -210,7 +210,7 @@ impl From<ApiError> for RestError {
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::Invalid(_) => ErrorCode::ValidationFailed,
             ApiError::BadInput(_) | ApiError::Transport(_) => ErrorCode::BadRequest,
-            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::NotFound(_) | ApiError::Gone(_) => ErrorCode::NotFound,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Internal(_) => ErrorCode::Internal,
         };

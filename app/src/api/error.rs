@@ -23,6 +23,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// Something that existed and was withdrawn for good (a revoked display link).
+    #[error("{0}")]
+    Gone(String),
     #[error("Something went wrong on the server (reference {0}). Nothing was changed.")]
     Internal(String),
     #[error("Could not reach the server: {0}")]
@@ -40,6 +43,7 @@ impl ApiError {
             ApiError::BadInput(_) | ApiError::Transport(_) => S::BAD_REQUEST,
             ApiError::NotFound(_) => S::NOT_FOUND,
             ApiError::Conflict(_) => S::CONFLICT,
+            ApiError::Gone(_) => S::GONE,
             ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
     }

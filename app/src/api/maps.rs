@@ -75,6 +75,29 @@ pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     )
 }
 
+/// The initiatives moving objectives of a map (from the map's unit), with owners and their next
+/// milestone: the objective detail lists those of the selected objective.
+#[server(prefix = "/api", endpoint = "map_initiatives", output = super::TextJson)]
+pub async fn map_initiatives(map_id: MapId) -> Result<Vec<InitiativeSummary>, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::View).await?;
+            let doc = ctx.store.map_document(map_id).await?;
+            let on_map = |o: &ObjectiveId| doc.objectives.iter().any(|x| x.id == *o);
+            Ok(ctx
+                .store
+                .initiative_summaries(map.org_unit_id)
+                .await?
+                .into_iter()
+                .filter(|s| s.initiative.objective_ids.iter().any(on_map))
+                .collect())
+        }
+        .await,
+    )
+}
+
 /// The scorecard of one map for the span of `kind` ("month", "quarter", "year") holding
 /// `period` — by default the latest month with data — with the 11 spans before it for trends.
 #[server(prefix = "/api", endpoint = "get_scorecard", output = super::TextJson)]
@@ -113,12 +136,7 @@ pub async fn get_scorecard(
 /// The latest month with a reading up to `today` (or `today` when nothing was reported): where
 /// a scorecard opens.
 pub fn latest_reported(data: &scores::ScoreData, today: Period) -> Period {
-    data.readings
-        .iter()
-        .map(|r| r.period)
-        .filter(|p| *p <= today)
-        .max()
-        .unwrap_or(today)
+    scores::latest_reported(data, today)
 }
 
 /// Starts a new draft map for an org unit with the default four perspectives.

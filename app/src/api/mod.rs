@@ -2,6 +2,7 @@
 //! the server; the browser gets typed stubs that call `/api/<name>`.
 
 mod codec;
+mod dashboards;
 mod error;
 mod imports;
 mod maps;
@@ -11,6 +12,7 @@ mod session;
 mod tokens;
 
 pub use codec::{TextJson, TextJsonEncoding};
+pub use dashboards::*;
 pub use error::ApiError;
 pub use imports::*;
 pub use maps::*;

@@ -79,6 +79,12 @@ id_type!(
     ApiTokenId,
     /// An uploaded file being imported (a short-lived server session).
     ImportId,
+    /// A dashboard: widgets on a grid, composed for an org unit.
+    DashboardId,
+    /// A widget on a dashboard (its place in the layout JSON).
+    WidgetId,
+    /// A display link: a secret address that shows dashboards on a meeting-room screen.
+    DisplayLinkId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.

@@ -266,6 +266,23 @@ impl ArrowRoute {
     }
 }
 
+/// The route of a link on its map, around every other box: what the editable canvas and the
+/// read-only status map both draw. `None` when an end is missing.
+pub fn link_route(
+    doc: &super::model::MapDocument,
+    link: &super::model::Link,
+) -> Option<ArrowRoute> {
+    let from = doc.objectives.iter().find(|o| o.id == link.from_id)?;
+    let to = doc.objectives.iter().find(|o| o.id == link.to_id)?;
+    let obstacles: Vec<Rect> = doc
+        .objectives
+        .iter()
+        .filter(|o| o.id != from.id && o.id != to.id)
+        .map(objective_box)
+        .collect();
+    Some(route_arrow(from, to, &obstacles))
+}
+
 /// Routes an arrow from `from` to `to`, avoiding `obstacles` (the other boxes) when it can:
 /// first a straight line between facing edges, then elbow routes through the gap between bands
 /// or beside the boxes. Falls back to the straight line when nothing is clear.

@@ -2,6 +2,9 @@
 //! every write must obey. No I/O, no Leptos, no sqlx — so it is shared by browser and server
 //! unchanged and tested on its own.
 
+pub mod chart;
+pub mod dashboard;
+pub mod display;
 pub mod formula;
 pub mod health;
 pub mod ids;

@@ -372,6 +372,46 @@ pub struct Milestone {
     pub done: bool,
 }
 
+/// An initiative as dashboards and the objective detail show it: with its owner's name, its
+/// milestones done and due, and the next one not done yet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativeSummary {
+    pub initiative: Initiative,
+    pub owner: Option<String>,
+    pub milestones_done: usize,
+    pub milestones_total: usize,
+    /// The earliest milestone not done yet.
+    pub next_milestone: Option<Milestone>,
+}
+
+impl InitiativeSummary {
+    /// Builds the summary from an initiative and its milestones (any order).
+    pub fn new(initiative: Initiative, owner: Option<String>, milestones: &[Milestone]) -> Self {
+        let next_milestone = milestones
+            .iter()
+            .filter(|m| !m.done)
+            .min_by_key(|m| m.due_date)
+            .cloned();
+        InitiativeSummary {
+            initiative,
+            owner,
+            milestones_done: milestones.iter().filter(|m| m.done).count(),
+            milestones_total: milestones.len(),
+            next_milestone,
+        }
+    }
+
+    /// Spend as a share of budget (0 when there is no budget).
+    pub fn spend_share(&self) -> f64 {
+        let i = &self.initiative;
+        if i.budget > 0.0 {
+            i.spend / i.budget
+        } else {
+            0.0
+        }
+    }
+}
+
 /// A unit objective supports an objective on its parent unit's map.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alignment {

@@ -59,6 +59,16 @@ pub struct MeasureScore {
     pub error: Option<String>,
 }
 
+/// One month of a measure as a chart draws it: its actual (computed for a formula measure),
+/// goal and red flag, each `None` when missing.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthFigures {
+    pub period: Period,
+    pub actual: Option<f64>,
+    pub goal: Option<f64>,
+    pub red_flag: Option<f64>,
+}
+
 /// Every score of a map for one span.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapScores {
@@ -132,6 +142,17 @@ pub struct Why {
     pub lines: Vec<String>,
     /// The children of a roll-up (empty for a measure).
     pub children: Vec<WhyChild>,
+}
+
+/// The latest month with a reading up to `today` (or `today` when nothing was reported): where
+/// a scorecard, a dashboard and a display open.
+pub fn latest_reported(data: &ScoreData, today: Period) -> Period {
+    data.readings
+        .iter()
+        .map(|r| r.period)
+        .filter(|p| *p <= today)
+        .max()
+        .unwrap_or(today)
 }
 
 /// Months between two reports of a measure (the finest grain is the month).
@@ -501,6 +522,34 @@ impl ScoreModel {
             stale: !computed && is_stale(slot.frequency, latest, self.today),
             error: slot.error.clone(),
         }
+    }
+
+    /// A measure's months `from..=to` (oldest first) for its chart; months outside the model
+    /// are empty. `None` when the measure is not on the map.
+    pub fn series(
+        &self,
+        measure: MeasureId,
+        from: Period,
+        to: Period,
+    ) -> Option<Vec<MonthFigures>> {
+        let m = self.measures.iter().position(|s| s.id == measure)?;
+        let at = |series: &[Vec<f64>], t: Option<usize>| {
+            t.map(|t| series[m][t]).filter(|v| v.is_finite())
+        };
+        Some(
+            (0..=from.months_until(to).max(0))
+                .map(|i| {
+                    let period = from.plus_months(i);
+                    let t = self.month_index(period);
+                    MonthFigures {
+                        period,
+                        actual: at(&self.actual, t),
+                        goal: at(&self.goal, t),
+                        red_flag: at(&self.red, t),
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// Explains one score of `span`: its inputs, the arithmetic and the rule.
@@ -1063,6 +1112,48 @@ mod tests {
         assert!(close(s.map.value, 7.71375));
         // The theme holds only objective B.
         assert!(close(s.theme(d.themes[0].id).value, 8.34));
+    }
+
+    #[test]
+    fn series_gives_each_month_with_formula_values_computed() {
+        let d = doc(|a, _| {
+            let mut double = measure(a, "Double");
+            double.data_source = DataSource::Formula;
+            double.formula = "[Revenue] * 2".into();
+            vec![measure(a, "Revenue"), double]
+        });
+        let (rev, double) = (&d.measures[0], &d.measures[1]);
+        let data = ScoreData {
+            targets: vec![target(rev, p(2026, 2), 100.0, 80.0)],
+            readings: vec![
+                reading(rev, p(2026, 1), 90.0),
+                reading(rev, p(2026, 3), 95.0),
+            ],
+        };
+        let model = ScoreModel::new(&d, &data, p(2026, 4));
+        let s = model.series(rev.id, p(2025, 12), p(2026, 3)).unwrap();
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].period, p(2025, 12));
+        assert_eq!(
+            (s[0].actual, s[1].actual, s[2].actual, s[3].actual),
+            (None, Some(90.0), None, Some(95.0))
+        );
+        assert_eq!((s[2].goal, s[2].red_flag), (Some(100.0), Some(80.0)));
+        let f = model.series(double.id, p(2026, 1), p(2026, 3)).unwrap();
+        assert_eq!(
+            f[0].actual,
+            Some(180.0),
+            "formula measures chart their computed values"
+        );
+        assert!(model
+            .series(MeasureId::new(), p(2026, 1), p(2026, 3))
+            .is_none());
+        // Far outside the model's months everything is empty.
+        assert!(model
+            .series(rev.id, p(2040, 1), p(2040, 2))
+            .unwrap()
+            .iter()
+            .all(|m| m.actual.is_none()));
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub enum ValidationError {
     ComputedMeasure(String),
     #[error("\"{0}\" is not a health-check rule")]
     UnknownHealthRule(String),
+    #[error("dashboard layout: {0}")]
+    BadLayout(String),
+    #[error("display link: {0}")]
+    BadDisplayLink(String),
 }
 
 fn field_error_empty(field: &str) -> ValidationError {

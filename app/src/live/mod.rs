@@ -1,4 +1,4 @@
-//! The browser side of the live map: one WebSocket per open map, the replica (optimistic local
+//! The browser side of the live map and the meeting-room display: one WebSocket per open map, the replica (optimistic local
 //! edits, pending until acked, rebased on others' edits), reconnect with backoff and heartbeat,
 //! catch-up from the last sequence, and presence. On the server these calls do nothing.
 
@@ -6,7 +6,23 @@ use crate::domain::ops::{Op, PresenceState, Viewport};
 use crate::ui::map::state::MapState;
 
 #[cfg(feature = "hydrate")]
+mod conn;
+pub mod display;
+#[cfg(feature = "hydrate")]
 mod socket;
+
+/// How a live connection is doing, for the indicators of the map and the display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnStatus {
+    /// Not started (server render) or read-only page.
+    Idle,
+    Connecting,
+    Live,
+    /// Lost; trying again.
+    Reconnecting,
+    /// The browser is offline; edits are queued.
+    Offline,
+}
 
 /// Starts the live connection of a map page.
 pub fn start(state: MapState) {

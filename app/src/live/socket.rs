@@ -1,5 +1,7 @@
-//! The hydrate-only implementation: web-sys WebSocket, timers, and the replica.
+//! The hydrate-only implementation of the live map: the replica on top of the shared
+//! reconnecting connection (`conn.rs`).
 
+use super::conn::{socket_url, Conn, Hooks};
 use crate::domain::ops::{
     CatchUp, ClientMsg, Op, PresenceState, ServerMsg, Viewport, PROTOCOL_VERSION,
 };
@@ -10,31 +12,18 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-/// Heartbeat interval; the server closes after 45 s of silence.
-const PING_MS: i32 = 15_000;
-/// Without any message from the server for this long, the connection counts as dead.
-const DEAD_MS: f64 = 35_000.0;
 /// Presence is sent at most this often.
 const PRESENCE_MS: f64 = 60.0;
-const MAX_BACKOFF_MS: i32 = 10_000;
 
 struct Driver {
     map_id: MapId,
     state: MapState,
     replica: Replica,
-    ws: Option<WebSocket>,
+    conn: Option<Conn>,
     welcomed: bool,
-    backoff_ms: i32,
-    last_heard: f64,
     last_presence: f64,
     queued_presence: Option<PresenceState>,
-    stopped: bool,
-    timer: Option<i32>,
-    handlers: Vec<Box<dyn std::any::Any>>,
 }
 
 thread_local! {
@@ -57,228 +46,78 @@ pub fn start(state: MapState) {
         map_id,
         state,
         replica: Replica::new(doc),
-        ws: None,
+        conn: None,
         welcomed: false,
-        backoff_ms: 500,
-        last_heard: now(),
         last_presence: 0.0,
         queued_presence: None,
-        stopped: false,
-        timer: None,
-        handlers: Vec::new(),
     }));
     DRIVERS.with(|d| d.borrow_mut().insert(map_id, driver.clone()));
-    connect(&driver);
-    heartbeat(&driver);
-    for event in ["online", "offline"] {
-        let weak = Rc::downgrade(&driver);
-        let cb = Closure::<dyn FnMut()>::new(move || {
-            if let Some(d) = weak.upgrade() {
-                on_network_change(&d);
+    let (w1, w2, w3, w4) = (
+        Rc::downgrade(&driver),
+        Rc::downgrade(&driver),
+        Rc::downgrade(&driver),
+        Rc::downgrade(&driver),
+    );
+    let conn = Conn::start(Hooks {
+        url: Box::new(move || socket_url(&format!("/ws/maps/{map_id}"))),
+        on_open: Box::new(move || {
+            if let Some(d) = w1.upgrade() {
+                let last = d.borrow().replica.confirmed_seq();
+                let hello = ClientMsg::Hello {
+                    map_id,
+                    last_seq: Some(last),
+                    protocol_version: PROTOCOL_VERSION,
+                };
+                send(&d, &hello);
             }
-        });
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
-        }
-        driver.borrow_mut().handlers.push(Box::new(cb));
-    }
+        }),
+        on_text: Box::new(move |text| {
+            let Some(d) = w2.upgrade() else { return };
+            match serde_json::from_str::<ServerMsg>(&text) {
+                Ok(msg) => on_message(&d, msg),
+                Err(e) => leptos::logging::warn!("unreadable server message: {e}"),
+            }
+        }),
+        on_status: Box::new(move |status| {
+            let Some(d) = w3.upgrade() else { return };
+            if status != ConnStatus::Live {
+                d.borrow_mut().welcomed = false;
+            }
+            let s = d.borrow().state.status;
+            let shown = match status {
+                ConnStatus::Connecting if s.get_untracked() != ConnStatus::Idle => {
+                    ConnStatus::Reconnecting
+                }
+                other => other,
+            };
+            s.set(shown);
+        }),
+        ping: Box::new(move || {
+            let d = w4.upgrade()?;
+            let welcomed = d.borrow().welcomed;
+            welcomed
+                .then(|| serde_json::to_string(&ClientMsg::Ping).ok())
+                .flatten()
+        }),
+    });
+    driver.borrow_mut().conn = Some(conn);
 }
 
 pub fn stop(state: MapState) {
     let Some(d) = driver(state) else { return };
-    let mut d = d.borrow_mut();
-    d.stopped = true;
-    if let Some(t) = d.timer.take() {
-        if let Some(w) = web_sys::window() {
-            w.clear_interval_with_handle(t);
-        }
+    let conn = d.borrow_mut().conn.take();
+    if let Some(c) = conn {
+        c.stop();
     }
-    if let Some(ws) = d.ws.take() {
-        let _ = ws.close();
-    }
-    let id = d.map_id;
-    drop(d);
+    let id = d.borrow().map_id;
     DRIVERS.with(|m| m.borrow_mut().remove(&id));
 }
 
-fn ws_url(map_id: MapId) -> Option<String> {
-    let loc = web_sys::window()?.location();
-    let scheme = if loc.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!("{scheme}://{}/ws/maps/{map_id}", loc.host().ok()?))
-}
-
-fn connect(driver: &Rc<RefCell<Driver>>) {
-    let (map_id, state) = {
-        let d = driver.borrow();
-        if d.stopped {
-            return;
-        }
-        (d.map_id, d.state)
-    };
-    let online = web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true);
-    if !online {
-        state.status.set(ConnStatus::Offline);
-        return;
-    }
-    let Some(url) = ws_url(map_id) else { return };
-    let Ok(ws) = WebSocket::new(&url) else {
-        schedule_reconnect(driver);
-        return;
-    };
-    state
-        .status
-        .set(if state.status.get_untracked() == ConnStatus::Idle {
-            ConnStatus::Connecting
-        } else {
-            ConnStatus::Reconnecting
-        });
-
-    let weak = Rc::downgrade(driver);
-    let on_open = Closure::<dyn FnMut()>::new(move || {
-        if let Some(d) = weak.upgrade() {
-            let last = d.borrow().replica.confirmed_seq();
-            let hello = ClientMsg::Hello {
-                map_id,
-                last_seq: Some(last),
-                protocol_version: PROTOCOL_VERSION,
-            };
-            send(&d, &hello);
-        }
-    });
-    let weak = Rc::downgrade(driver);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let Some(d) = weak.upgrade() else { return };
-        let Some(text) = ev.data().as_string() else {
-            return;
-        };
-        d.borrow_mut().last_heard = now();
-        match serde_json::from_str::<ServerMsg>(&text) {
-            Ok(msg) => on_message(&d, msg),
-            Err(e) => leptos::logging::warn!("unreadable server message: {e}"),
-        }
-    });
-    let weak = Rc::downgrade(driver);
-    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_ev: CloseEvent| {
-        if let Some(d) = weak.upgrade() {
-            {
-                let mut dm = d.borrow_mut();
-                dm.ws = None;
-                dm.welcomed = false;
-            }
-            schedule_reconnect(&d);
-        }
-    });
-    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let mut d = driver.borrow_mut();
-    d.handlers.push(Box::new(on_open));
-    d.handlers.push(Box::new(on_message));
-    d.handlers.push(Box::new(on_close));
-    d.last_heard = now();
-    d.ws = Some(ws);
-}
-
-fn schedule_reconnect(driver: &Rc<RefCell<Driver>>) {
-    let (state, delay) = {
-        let mut d = driver.borrow_mut();
-        if d.stopped {
-            return;
-        }
-        let delay = d.backoff_ms;
-        d.backoff_ms = (d.backoff_ms * 2).min(MAX_BACKOFF_MS);
-        (d.state, delay)
-    };
-    let online = web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true);
-    state.status.set(if online {
-        ConnStatus::Reconnecting
-    } else {
-        ConnStatus::Offline
-    });
-    let weak = Rc::downgrade(driver);
-    set_timeout(
-        move || {
-            if let Some(d) = weak.upgrade() {
-                if d.borrow().ws.is_none() {
-                    connect(&d);
-                }
-            }
-        },
-        std::time::Duration::from_millis(delay as u64),
-    );
-}
-
-fn on_network_change(driver: &Rc<RefCell<Driver>>) {
-    let online = web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true);
-    let (state, has_ws) = {
-        let d = driver.borrow();
-        (d.state, d.ws.is_some())
-    };
-    if online {
-        driver.borrow_mut().backoff_ms = 250;
-        if !has_ws {
-            connect(driver);
-        }
-    } else {
-        state.status.set(ConnStatus::Offline);
-        // The socket may linger half-open; close it so edits queue visibly.
-        let ws = driver.borrow_mut().ws.take();
-        if let Some(ws) = ws {
-            let _ = ws.close();
-        }
-    }
-}
-
-fn heartbeat(driver: &Rc<RefCell<Driver>>) {
-    let weak = Rc::downgrade(driver);
-    let cb = Closure::<dyn FnMut()>::new(move || {
-        let Some(d) = weak.upgrade() else { return };
-        let dead = {
-            let dm = d.borrow();
-            dm.ws.is_some() && now() - dm.last_heard > DEAD_MS
-        };
-        if dead {
-            let ws = d.borrow_mut().ws.take();
-            if let Some(ws) = ws {
-                let _ = ws.close();
-            }
-            schedule_reconnect(&d);
-        } else if d.borrow().welcomed {
-            send(&d, &ClientMsg::Ping);
-        }
-    });
-    if let Some(w) = web_sys::window() {
-        if let Ok(handle) = w.set_interval_with_callback_and_timeout_and_arguments_0(
-            cb.as_ref().unchecked_ref(),
-            PING_MS,
-        ) {
-            driver.borrow_mut().timer = Some(handle);
-        }
-    }
-    driver.borrow_mut().handlers.push(Box::new(cb));
-}
-
 fn send(driver: &Rc<RefCell<Driver>>, msg: &ClientMsg) -> bool {
-    let d = driver.borrow();
-    let Some(ws) = d.ws.as_ref() else {
-        return false;
-    };
-    if ws.ready_state() != WebSocket::OPEN {
-        return false;
-    }
-    match serde_json::to_string(msg) {
-        Ok(text) => ws.send_with_str(&text).is_ok(),
-        Err(_) => false,
+    let conn = driver.borrow().conn.clone();
+    match (conn, serde_json::to_string(msg)) {
+        (Some(c), Ok(text)) => c.send(&text),
+        _ => false,
     }
 }
 
@@ -326,10 +165,12 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
             can_edit,
             ..
         } => {
+            if let Some(c) = driver.borrow().conn.clone() {
+                c.confirmed();
+            }
             let resync = {
                 let mut d = driver.borrow_mut();
                 d.welcomed = true;
-                d.backoff_ms = 500;
                 match catch_up {
                     CatchUp::Snapshot { doc } => {
                         d.replica.on_snapshot(*doc);

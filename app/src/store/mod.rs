@@ -4,6 +4,7 @@
 //! each query is written once. Writes that touch several rows take a connection inside a
 //! transaction (`&mut AnyConnection`); the `Store` methods wrap them in one.
 
+mod dashboards;
 mod maps;
 mod measures;
 mod oplog;
@@ -11,6 +12,7 @@ mod org;
 mod tokens;
 mod users;
 
+pub use dashboards::*;
 pub use maps::*;
 pub use measures::*;
 pub use oplog::*;
@@ -138,9 +140,15 @@ impl Store {
         &self.pool
     }
 
-    /// Starts a transaction for a multi-row write.
+    /// Starts a transaction for a multi-row write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails at
+    /// once with "database is locked" when another writer got in between (the busy timeout does
+    /// not cover that upgrade), whereas an immediate one waits its turn.
     pub async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Checks the database answers (for `/healthz`).

@@ -76,6 +76,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                 <span class="unit-name">{unit.name.clone()}</span>
                 <span class="unit-kind">{kind}</span>
                 {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.as_str()}</span> })}
+                <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=format!("Dashboards of {}", unit.name)>"Dashboards"</A>
             </div>
             <ul class="map-list" aria-label=format!("Maps of {}", unit.name)>
                 {if maps.is_empty() {

@@ -1,6 +1,8 @@
 //! The pages and components. One folder per screen; shared pieces in `widgets`.
 
 pub mod admin;
+pub mod dashboard;
+pub mod display;
 pub mod home;
 pub mod import;
 pub mod map;
@@ -52,6 +54,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
+                <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()}/>
+                <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()}/>
+                <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()}/>
+                <Route path=path!("/display/:token") view={Lazy::<display::DisplayRoute>::new()}/>
             </Routes>
         </Router>
     }

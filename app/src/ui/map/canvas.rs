@@ -647,22 +647,9 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
 fn Lanes(state: MapState, frame: Memo<Frame>) -> impl IntoView {
     move || {
         let f = frame.get();
-        state.doc.with(|d| {
-            d.themes
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let r = f.lane(i);
-                    view! {
-                        <g class="lane" aria-label=format!("Theme {}", t.name)>
-                            <rect x=r.x + 4.0 y=r.y width=r.w - 8.0 height=r.h fill=t.colour.clone() class="lane-bg"/>
-                            <rect x=r.x + 4.0 y=8 width=r.w - 8.0 height=HEADER_HEIGHT - 14.0 rx=6 fill=t.colour.clone() class="lane-head"/>
-                            <text class="lane-label" x=r.x + r.w / 2.0 y=HEADER_HEIGHT / 2.0 + 6.0 text-anchor="middle">{t.name.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        state
+            .doc
+            .with(|d| crate::ui::widgets::statusmap::lanes(d, f))
     }
 }
 

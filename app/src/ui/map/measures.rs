@@ -11,6 +11,7 @@ use crate::domain::scoring::{Aggregation, Band, ScoringType};
 use crate::domain::{
     DataSource, Frequency, Indicator, Measure, MeasureId, ObjectiveId, Polarity, UserId,
 };
+use crate::ui::widgets::chart::{ChartInput, MeasureChart};
 use crate::ui::widgets::format_value;
 use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
@@ -106,6 +107,7 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
                                     <StatusChip score=f.score label=format!("{} status", m.name)
                                         on_why=Callback::new(move |_| state.why.set(Some(Subject::Measure(id))))/>
                                 })}
+                                <MeasureChart input=chart_of(state, id) compact=true/>
                             </li>
                         }
                     }).collect_view()}
@@ -116,6 +118,19 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
             <button type="button" on:click=add>"+ Measure"</button>
         </Show>
     }
+}
+
+/// A measure's chart on the map page: twelve months up to the chosen span, on to December.
+fn chart_of(state: MapState, id: MeasureId) -> Memo<Option<ChartInput>> {
+    Memo::new(move |_| {
+        let last = state.span.get()?.bounds().1;
+        let measure = state
+            .doc
+            .with(|d| d.measures.iter().find(|m| m.id == id).cloned())?;
+        state
+            .model
+            .with(|m| ChartInput::of(m.as_ref()?, &measure, last))
+    })
 }
 
 /// The editor of one measure's definition.

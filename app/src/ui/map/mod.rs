@@ -90,6 +90,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
     });
     on_cleanup(move || live::stop(state));
     load_score_data(state);
+    load_initiatives(state);
     let crumbs = vec![
         (unit.name.clone(), "/".to_string()),
         (map.name.clone(), format!("/maps/{}", map.id)),
@@ -122,6 +123,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                     <nav class="map-links" aria-label="Map pages">
                         <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
+                        <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">"Dashboards"</A>
                     </nav>
                 </div>
             </div>
@@ -163,6 +165,21 @@ fn load_score_data(state: MapState) {
     });
 }
 
+/// Loads the initiatives moving this map's objectives, for the objective detail.
+fn load_initiatives(state: MapState) {
+    Effect::new(move |_| {
+        let map_id = state.doc.with_untracked(|d| d.map.id);
+        leptos::task::spawn_local(async move {
+            match crate::api::map_initiatives(map_id).await {
+                Ok(list) => state.initiatives.set(list),
+                Err(e) => state
+                    .notice
+                    .set(Some(format!("Could not load the initiatives: {e}"))),
+            }
+        });
+    });
+}
+
 /// The open "why" view, recomputed live as the map or its data changes.
 #[component]
 fn WhyDialog(state: MapState) -> impl IntoView {
@@ -170,7 +187,7 @@ fn WhyDialog(state: MapState) -> impl IntoView {
         let subject = state.why.get()?;
         let span = state.span.get()?;
         state.scores.track();
-        let why = state.model()?.explain(span, subject)?;
+        let why = state.model.get()?.explain(span, subject)?;
         Some(view! { <WhyView why=why on_close=Callback::new(move |_| state.why.set(None))/> })
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
 use crate::domain::{LinkId, ObjectiveId, PerspectiveId, Theme, ThemeId, UserId};
+use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
 
@@ -176,6 +177,7 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                 {is_unit.then(|| view! { <h3>"Supports"</h3> })}
                 {is_unit.then(|| list(supports, "Not aligned to the parent map yet."))}
                 <MeasureList state=state objective=id/>
+                <ObjectiveInitiatives state=state id=id/>
                 <h3>"Score"</h3>
                 <p class="objective-score">
                     {move || state.scores.with(|s| s.as_ref().map(|s| s.objective(id))).map(|sc| view! {
@@ -214,6 +216,34 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
             </aside>
         }
         .into_any()
+    }
+}
+
+/// The initiatives moving an objective: status, % complete, spend against budget, next milestone.
+#[component]
+fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
+    let list = Memo::new(move |_| {
+        state.initiatives.with(|all| {
+            all.iter()
+                .filter(|s| s.initiative.objective_ids.contains(&id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <h3>"Initiatives"</h3>
+        {move || {
+            let items = list.get();
+            if items.is_empty() {
+                return view! { <p class="muted">"No initiative moves this objective yet."</p> }.into_any();
+            }
+            view! {
+                <table class="initiatives compact" aria-label="Initiatives moving this objective">
+                    <tbody>{items.into_iter().map(|s| view! { <InitiativeRow summary=s/> }).collect_view()}</tbody>
+                </table>
+            }
+            .into_any()
+        }}
     }
 }
 

@@ -5,22 +5,12 @@ use crate::domain::layout::Frame;
 use crate::domain::ops::{Peer, Viewport};
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
-use crate::domain::{LinkId, MapDocument, MeasureId, ObjectiveId, Period};
+use crate::domain::{InitiativeSummary, LinkId, MapDocument, MeasureId, ObjectiveId, Period};
 use leptos::prelude::*;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// How the live connection is doing, for the indicator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConnStatus {
-    /// Not started (server render) or read-only page.
-    Idle,
-    Connecting,
-    Live,
-    /// Lost; trying again.
-    Reconnecting,
-    /// The browser is offline; edits are queued.
-    Offline,
-}
+pub use crate::live::ConnStatus;
 
 /// What is selected on the canvas.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -108,9 +98,13 @@ pub struct MapState {
     pub span: RwSignal<Option<Span>>,
     /// Whether objectives are coloured by status.
     pub show_status: RwSignal<bool>,
-    /// Every score for `span`, recomputed in the browser whenever the map or its data changes
-    /// (the same pure code the server uses).
+    /// The score model of the current document and data (the same pure code the server uses),
+    /// rebuilt whenever either changes; charts and "why" views read it.
+    pub model: Memo<Option<Arc<ScoreModel>>>,
+    /// Every score for `span`, recomputed whenever the model or the span changes.
     pub scores: Memo<Option<MapScores>>,
+    /// The initiatives moving this map's objectives (loaded once with the page).
+    pub initiatives: RwSignal<Vec<InitiativeSummary>>,
     /// The status whose "why" is open.
     pub why: RwSignal<Option<Subject>>,
     /// The side panel's page.
@@ -124,12 +118,18 @@ impl MapState {
         let doc = RwSignal::new(doc);
         let score_data: RwSignal<Option<(ScoreData, Period)>> = RwSignal::new(None);
         let span: RwSignal<Option<Span>> = RwSignal::new(None);
+        let model = Memo::new_with_compare(
+            move |_| {
+                score_data.with(|data| {
+                    let (data, today) = data.as_ref()?;
+                    Some(Arc::new(doc.with(|d| ScoreModel::new(d, data, *today))))
+                })
+            },
+            |_, _| true,
+        );
         let scores = Memo::new(move |_| {
             let span = span.get()?;
-            score_data.with(|data| {
-                let (data, today) = data.as_ref()?;
-                Some(doc.with(|d| ScoreModel::new(d, data, *today).span(span)))
-            })
+            model.with(|m| m.as_ref().map(|m| m.span(span)))
         });
         MapState {
             doc,
@@ -149,18 +149,12 @@ impl MapState {
             score_data,
             span,
             show_status: RwSignal::new(true),
+            model,
             scores,
+            initiatives: RwSignal::new(Vec::new()),
             why: RwSignal::new(None),
             tab: RwSignal::new(PanelTab::Details),
         }
-    }
-
-    /// The score model of the current document and data, for "why" views (built on demand).
-    pub fn model(&self) -> Option<ScoreModel> {
-        self.score_data.with(|data| {
-            data.as_ref()
-                .map(|(data, today)| self.doc.with(|d| ScoreModel::new(d, data, *today)))
-        })
     }
 
     /// The single selected objective, if exactly one is.

@@ -1,6 +1,9 @@
 //! Pieces shared by several screens: the top bar, error panels, the not-found page.
 
+pub mod chart;
+pub mod initiatives;
 pub mod status;
+pub mod statusmap;
 
 use crate::api::{current_user, ApiError, SignOut};
 use leptos::prelude::*;

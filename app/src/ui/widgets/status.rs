@@ -127,39 +127,7 @@ pub fn Sparkline(
     const W: f64 = 96.0;
     const H: f64 = 24.0;
     let known: Vec<f64> = values.iter().flatten().copied().collect();
-    let (lo, hi) = known
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(*v), hi.max(*v))
-        });
-    let n = values.len().max(2) as f64 - 1.0;
-    let y = move |v: f64| {
-        if hi > lo {
-            H - 3.0 - (v - lo) / (hi - lo) * (H - 6.0)
-        } else {
-            H / 2.0
-        }
-    };
-    let mut segments: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for (i, v) in values.iter().enumerate() {
-        match v {
-            Some(v) => {
-                let cmd = if current.is_empty() { 'M' } else { 'L' };
-                current.push_str(&format!("{cmd}{:.1} {:.1} ", i as f64 / n * W, y(*v)));
-            }
-            None if !current.is_empty() => segments.push(std::mem::take(&mut current)),
-            None => {}
-        }
-    }
-    if !current.is_empty() {
-        segments.push(current);
-    }
-    let dot = values
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(i, v)| v.map(|v| (i as f64 / n * W, y(v))));
+    let (segments, dot) = crate::domain::chart::sparkline(&values, W, H);
     let description = if known.is_empty() {
         format!("{label}: no data")
     } else {

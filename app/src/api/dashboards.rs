@@ -1,0 +1,419 @@
+//! Dashboards (viewers view, editors of the unit compose and save) and display links (admins of
+//! the unit create, list and revoke them; a screen opens one with its secret and no sign-in).
+
+use super::ApiError;
+use crate::domain::dashboard::{Board, Dashboard, DisplayLink, SpanKind, Widget};
+use crate::domain::display::DisplayView;
+#[allow(unused_imports)]
+use crate::domain::Action;
+use crate::domain::*;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// A dashboard as its unit's list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardSummary {
+    pub id: DashboardId,
+    pub name: String,
+    pub widgets: usize,
+    pub updated_at: String,
+}
+
+/// A display link as the admin list shows it, with its dashboards' names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisplayLinkRow {
+    pub link: DisplayLink,
+    pub dashboard_names: Vec<String>,
+}
+
+/// A unit's dashboards page: its dashboards, what the user may do, and (for admins) its display
+/// links.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitDashboardsPage {
+    pub unit: OrgUnit,
+    pub dashboards: Vec<DashboardSummary>,
+    pub may_edit: bool,
+    pub may_administer: bool,
+    /// Empty unless the user is an admin of the unit.
+    pub links: Vec<DisplayLinkRow>,
+}
+
+/// A dashboard page: the board of that one dashboard and whether the user may edit it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardPage {
+    pub board: Board,
+    pub may_edit: bool,
+}
+
+/// A map the editor's palette offers, with its measures (id, name, objective title).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueMap {
+    pub id: MapId,
+    pub name: String,
+    pub unit_name: String,
+    pub measures: Vec<(MeasureId, String, String)>,
+}
+
+/// What the dashboard editor needs: the dashboard and what its widgets may show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardEditorData {
+    pub dashboard: Dashboard,
+    pub unit: OrgUnit,
+    pub may_edit: bool,
+    pub catalogue: Vec<CatalogueMap>,
+}
+
+/// The fields of a dashboard an editor saves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardDraft {
+    pub id: DashboardId,
+    pub name: String,
+    pub span_kind: SpanKind,
+    pub widgets: Vec<Widget>,
+}
+
+/// A display link just created, with its secret — shown once, never stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewDisplayLink {
+    pub link: DisplayLink,
+    /// The path to open on the screen: `/display/{secret}`.
+    pub path: String,
+}
+
+/// The dashboards of a unit, and its display links for its admins.
+#[server(prefix = "/api", endpoint = "unit_dashboards", output = super::TextJson)]
+pub async fn unit_dashboards(org_unit_id: OrgUnitId) -> Result<UnitDashboardsPage, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _, role) = ssr::require(org_unit_id, Action::View).await?;
+            let unit = ctx.store.org_unit(org_unit_id).await?;
+            let dashboards = ctx.store.dashboards_of(org_unit_id).await?;
+            let may_administer = role.allows(Action::Administer);
+            let links = if may_administer {
+                let name_of = |id: &DashboardId| {
+                    dashboards
+                        .iter()
+                        .find(|d| d.id == *id)
+                        .map_or_else(|| "(deleted)".to_string(), |d| d.name.clone())
+                };
+                ctx.store
+                    .display_links_of(org_unit_id)
+                    .await?
+                    .into_iter()
+                    .map(|link| DisplayLinkRow {
+                        dashboard_names: link.dashboard_ids.iter().map(name_of).collect(),
+                        link,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok(UnitDashboardsPage {
+                unit,
+                dashboards: dashboards
+                    .iter()
+                    .map(|d| DashboardSummary {
+                        id: d.id,
+                        name: d.name.clone(),
+                        widgets: d.widgets.len(),
+                        updated_at: d.updated_at.clone(),
+                    })
+                    .collect(),
+                may_edit: role.allows(Action::Edit),
+                may_administer,
+                links,
+            })
+        }
+        .await,
+    )
+}
+
+/// Starts an empty dashboard for a unit (editors).
+#[server(prefix = "/api", endpoint = "create_dashboard", output = super::TextJson)]
+pub async fn create_dashboard(
+    org_unit_id: OrgUnitId,
+    name: String,
+) -> Result<DashboardId, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
+            let now = crate::store::now_text();
+            let d = Dashboard {
+                id: DashboardId::new(),
+                org_unit_id,
+                name,
+                span_kind: SpanKind::Month,
+                widgets: Vec::new(),
+                created_by: Some(user.id),
+                created_at: now.clone(),
+                updated_by: Some(user.id),
+                updated_at: now,
+            };
+            ctx.store.create_dashboard(&d, Some(user.id)).await?;
+            Ok(d.id)
+        }
+        .await,
+    )
+}
+
+/// A dashboard with everything its widgets show, in one call.
+#[server(prefix = "/api", endpoint = "get_dashboard", output = super::TextJson)]
+pub async fn get_dashboard(dashboard_id: DashboardId) -> Result<DashboardPage, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let d = ctx.store.dashboard(dashboard_id).await?;
+            let (_, _, role) = ssr::require(d.org_unit_id, Action::View).await?;
+            let unit = ctx.store.org_unit(d.org_unit_id).await?;
+            let board = ctx.store.board(unit, vec![d]).await?;
+            Ok(DashboardPage {
+                board,
+                may_edit: role.allows(Action::Edit),
+            })
+        }
+        .await,
+    )
+}
+
+/// The dashboard and the maps (of its unit and the units above it the user may view) whose
+/// measures its widgets may show.
+#[server(prefix = "/api", endpoint = "dashboard_editor", output = super::TextJson)]
+pub async fn dashboard_editor(dashboard_id: DashboardId) -> Result<DashboardEditorData, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, user) = ssr::require_user().await?;
+            let dashboard = ctx.store.dashboard(dashboard_id).await?;
+            let (_, _, role) = ssr::require(dashboard.org_unit_id, Action::View).await?;
+            let unit = ctx.store.org_unit(dashboard.org_unit_id).await?;
+            let parents = ctx.store.unit_parents().await?;
+            let grants = ctx.store.grants_of(user.id).await?;
+            let mut chain = vec![unit.id];
+            while let Some(Some(p)) = chain.last().and_then(|u| parents.get(u)) {
+                if chain.contains(p) {
+                    break;
+                }
+                chain.push(*p);
+            }
+            let units = ctx.store.org_units().await?;
+            let mut catalogue = Vec::new();
+            for (owner, summary) in ctx.store.map_summaries().await? {
+                let visible = role::effective_role(user.id, owner, &parents, &grants)
+                    .is_some_and(|r| r.allows(Action::View));
+                if !chain.contains(&owner) || !visible {
+                    continue;
+                }
+                let doc = ctx.store.map_document(summary.id).await?;
+                let title = |o: ObjectiveId| {
+                    doc.objectives
+                        .iter()
+                        .find(|x| x.id == o)
+                        .map(|x| x.title.clone())
+                        .unwrap_or_default()
+                };
+                catalogue.push(CatalogueMap {
+                    id: summary.id,
+                    name: summary.name,
+                    unit_name: units
+                        .iter()
+                        .find(|u| u.id == owner)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default(),
+                    measures: doc
+                        .measures
+                        .iter()
+                        .map(|m| (m.id, m.name.clone(), title(m.objective_id)))
+                        .collect(),
+                });
+            }
+            Ok(DashboardEditorData {
+                dashboard,
+                unit,
+                may_edit: role.allows(Action::Edit),
+                catalogue,
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves a dashboard's name, span and layout (editors of its unit, who may view every map its
+/// widgets show). Screens showing it reload.
+#[server(prefix = "/api", endpoint = "save_dashboard", input = Json, output = super::TextJson)]
+pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let stored = ctx.store.dashboard(draft.id).await?;
+            let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
+            let mut maps: Vec<MapId> = draft
+                .widgets
+                .iter()
+                .filter_map(|w| w.kind.map_id())
+                .collect();
+            maps.sort();
+            maps.dedup();
+            for m in maps {
+                let map = ctx.store.map(m).await?;
+                ssr::require(map.org_unit_id, Action::View).await?;
+            }
+            let next = Dashboard {
+                name: draft.name,
+                span_kind: draft.span_kind,
+                widgets: draft.widgets,
+                ..stored
+            };
+            let saved = ctx.store.update_dashboard(&next, Some(user.id)).await?;
+            ctx.displays
+                .notify_displays(display::DisplayEvent::DashboardChanged {
+                    dashboard_id: saved.id,
+                })
+                .await;
+            Ok(saved)
+        }
+        .await,
+    )
+}
+
+/// Deletes a dashboard (editors of its unit); display links drop it.
+#[server(prefix = "/api", endpoint = "delete_dashboard", output = super::TextJson)]
+pub async fn delete_dashboard(dashboard_id: DashboardId) -> Result<(), ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let stored = ctx.store.dashboard(dashboard_id).await?;
+            let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
+            ctx.store
+                .delete_dashboard(dashboard_id, Some(user.id))
+                .await?;
+            ctx.displays
+                .notify_displays(display::DisplayEvent::DashboardChanged { dashboard_id })
+                .await;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Creates a display link for dashboards of a unit (its admins). The secret is returned once.
+#[server(prefix = "/api", endpoint = "create_display_link", input = Json, output = super::TextJson)]
+pub async fn create_display_link(
+    org_unit_id: OrgUnitId,
+    name: String,
+    dashboard_ids: Vec<DashboardId>,
+    rotate_seconds: u32,
+) -> Result<NewDisplayLink, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, user, _) = ssr::require(org_unit_id, Action::Administer).await?;
+            for id in &dashboard_ids {
+                if ctx.store.dashboard(*id).await?.org_unit_id != org_unit_id {
+                    return Err(ValidationError::BadDisplayLink(
+                        "a display link shows dashboards of its own unit".into(),
+                    )
+                    .into());
+                }
+            }
+            let link = DisplayLink {
+                id: DisplayLinkId::new(),
+                org_unit_id,
+                name,
+                dashboard_ids,
+                rotate_seconds,
+                created_by: Some(user.id),
+                created_at: crate::store::now_text(),
+                revoked_at: None,
+                last_seen_at: None,
+            };
+            let secret = crate::auth::random_secret();
+            ctx.store
+                .create_display_link(&link, &crate::auth::secret_hash(&secret), Some(user.id))
+                .await?;
+            let link = ctx.store.display_link(link.id).await?;
+            Ok(NewDisplayLink {
+                link,
+                path: format!("/display/{secret}"),
+            })
+        }
+        .await,
+    )
+}
+
+/// Revokes a display link (admins of its unit): every screen showing it says so at once.
+#[server(prefix = "/api", endpoint = "revoke_display_link", output = super::TextJson)]
+pub async fn revoke_display_link(link_id: DisplayLinkId) -> Result<DisplayLink, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let link = ctx.store.display_link(link_id).await?;
+            let (_, user, _) = ssr::require(link.org_unit_id, Action::Administer).await?;
+            let revoked = ctx
+                .store
+                .revoke_display_link(link_id, Some(user.id))
+                .await?;
+            ctx.displays
+                .notify_displays(display::DisplayEvent::Revoked { link_id })
+                .await;
+            Ok(revoked)
+        }
+        .await,
+    )
+}
+
+/// What a display link shows, for its secret (no sign-in): 404 when no link has it, 410 when
+/// it was revoked.
+#[server(prefix = "/api", endpoint = "open_display", output = super::TextJson)]
+pub async fn open_display(token: String) -> Result<DisplayView, ApiError> {
+    ssr::reply(
+        async move {
+            let ctx = ssr::context()?;
+            load_display(&ctx.store, &token).await
+        }
+        .await,
+    )
+}
+
+/// The view of the display link with secret `token`, or why there is none (`NotFound` for an
+/// unknown secret, `Gone` for a revoked link). Records that a screen opened it. People's emails
+/// are left out: a display is public to whoever stands in the room.
+#[cfg(feature = "ssr")]
+pub async fn load_display(
+    store: &crate::store::Store,
+    token: &str,
+) -> Result<DisplayView, ApiError> {
+    use crate::domain::display::{DisplayInfo, GoneReason};
+    let link = store
+        .display_link_by_hash(&crate::auth::secret_hash(token.trim()))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("display link".into()))?;
+    if link.revoked_at.is_some() {
+        return Err(ApiError::Gone(GoneReason::Revoked.message().into()));
+    }
+    store.touch_display_link(link.id).await?;
+    let unit = store.org_unit(link.org_unit_id).await?;
+    let mut dashboards = Vec::new();
+    for id in &link.dashboard_ids {
+        match store.dashboard(*id).await {
+            Ok(d) => dashboards.push(d),
+            Err(crate::store::StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut board = store.board(unit, dashboards).await?;
+    for m in &mut board.maps {
+        for p in &mut m.doc.people {
+            p.email.clear();
+        }
+    }
+    Ok(DisplayView {
+        info: DisplayInfo {
+            link_id: link.id,
+            name: link.name,
+            rotate_seconds: link.rotate_seconds,
+        },
+        board,
+    })
+}

@@ -1,0 +1,152 @@
+//! The meeting-room display's live connection: a read-only subscription at
+//! `/ws/display/{secret}` on the shared reconnecting socket. Every message updates the same
+//! signals in place (the board, the connection state, the time of the last update), so a screen
+//! that runs for days holds one board and nothing that grows. On the server these calls do
+//! nothing.
+
+use super::ConnStatus;
+use crate::domain::dashboard::Board;
+use crate::domain::display::DisplayInfo;
+use leptos::prelude::*;
+
+/// The display page's signals, `Copy` so closures can share them.
+#[derive(Clone, Copy)]
+pub struct DisplayState {
+    pub info: RwSignal<DisplayInfo>,
+    pub board: RwSignal<Board>,
+    pub status: RwSignal<ConnStatus>,
+    /// Why the link shows nothing any more (revoked), once the server says so.
+    pub gone: RwSignal<Option<String>>,
+    /// When data last arrived (milliseconds since the epoch), for "last updated".
+    pub updated: RwSignal<Option<f64>>,
+    /// Pushes applied since the page opened (shown to tests and benchmarks as a data attribute).
+    pub pushes: RwSignal<u64>,
+    /// Data cells (actuals and targets) those pushes set or removed.
+    pub cells: RwSignal<u64>,
+}
+
+impl DisplayState {
+    /// Signals around the view the page was rendered with.
+    pub fn new(view: crate::domain::display::DisplayView) -> DisplayState {
+        DisplayState {
+            info: RwSignal::new(view.info),
+            board: RwSignal::new(view.board),
+            status: RwSignal::new(ConnStatus::Idle),
+            gone: RwSignal::new(None),
+            updated: RwSignal::new(None),
+            pushes: RwSignal::new(0),
+            cells: RwSignal::new(0),
+        }
+    }
+}
+
+/// Connects the display to the server (in the browser).
+pub fn start(token: String, state: DisplayState) {
+    #[cfg(feature = "hydrate")]
+    imp::start(token, state);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (token, state);
+}
+
+/// Disconnects it (the page is left).
+pub fn stop() {
+    #[cfg(feature = "hydrate")]
+    imp::stop();
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::super::conn::{socket_url, Conn, Hooks};
+    use super::*;
+    use crate::domain::display::{DisplayClientMsg, DisplayMsg};
+    use std::cell::RefCell;
+
+    thread_local! {
+        static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
+    }
+
+    pub fn start(token: String, state: DisplayState) {
+        stop();
+        expose_memory();
+        let conn = Conn::start(Hooks {
+            url: Box::new(move || socket_url(&format!("/ws/display/{token}"))),
+            on_open: Box::new(|| {}),
+            on_text: Box::new(
+                move |text| match serde_json::from_str::<DisplayMsg>(&text) {
+                    Ok(msg) => on_message(state, msg),
+                    Err(e) => leptos::logging::warn!("unreadable display message: {e}"),
+                },
+            ),
+            on_status: Box::new(move |s| {
+                if state.gone.get_untracked().is_none() {
+                    state.status.set(s);
+                }
+            }),
+            ping: Box::new(|| serde_json::to_string(&DisplayClientMsg::Ping).ok()),
+        });
+        CONN.with(|c| *c.borrow_mut() = Some(conn));
+    }
+
+    pub fn stop() {
+        if let Some(c) = CONN.with(|c| c.borrow_mut().take()) {
+            c.stop();
+        }
+    }
+
+    fn confirmed() {
+        CONN.with(|c| {
+            if let Some(c) = c.borrow().as_ref() {
+                c.confirmed();
+            }
+        });
+    }
+
+    fn on_message(state: DisplayState, msg: DisplayMsg) {
+        match msg {
+            DisplayMsg::Welcome { view } => {
+                confirmed();
+                let view = *view;
+                state.info.set(view.info);
+                state.board.set(view.board);
+                state.status.set(ConnStatus::Live);
+                touched(state);
+            }
+            DisplayMsg::Data { map_id, delta } => {
+                state.cells.update(|n| *n += delta.cells() as u64);
+                state.board.update(|b| {
+                    if let Some(m) = b.maps.iter_mut().find(|m| m.doc.map.id == map_id) {
+                        delta.apply(&mut m.data);
+                    }
+                });
+                touched(state);
+            }
+            DisplayMsg::Map { doc } => {
+                let doc = *doc;
+                state.board.update(|b| {
+                    if let Some(m) = b.maps.iter_mut().find(|m| m.doc.map.id == doc.map.id) {
+                        m.doc = doc;
+                    }
+                });
+                touched(state);
+            }
+            DisplayMsg::Gone { message, .. } => {
+                state.gone.set(Some(message));
+                state.status.set(ConnStatus::Idle);
+                stop();
+            }
+            DisplayMsg::Pong => {}
+        }
+    }
+
+    fn touched(state: DisplayState) {
+        state.updated.set(Some(js_sys::Date::now()));
+        state.pushes.update(|n| *n += 1);
+    }
+
+    /// Lets the soak test read the wasm memory's size (`window.cairnWasmMemory.buffer`).
+    fn expose_memory() {
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&w, &"cairnWasmMemory".into(), &wasm_bindgen::memory());
+        }
+    }
+}

@@ -1,0 +1,467 @@
+//! `/dashboards/:id/edit`: compose a dashboard. Add a widget from the palette (choosing its map
+//! and measure), select one to move or resize it on the 12-column grid — with buttons or the
+//! keyboard (arrows move, Shift+arrows resize, Delete removes) — rename, choose the period, save.
+//! Leaving with unsaved changes asks first. Viewers get a clear "view only" page; the server
+//! refuses their saves anyway. Lazily loaded.
+
+use super::board::grid_area;
+use super::id_param;
+use crate::api::{
+    dashboard_editor, delete_dashboard, save_dashboard, CatalogueMap, DashboardDraft,
+    DashboardEditorData,
+};
+use crate::domain::dashboard::{
+    move_widget, resize_widget, SpanKind, Widget, WidgetKind, MAX_WIDGETS,
+};
+use crate::domain::{DashboardId, MapId, MeasureId, WidgetId};
+use crate::ui::widgets::{ErrorPanel, TopBar};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// The editor route; its data loads inside the lazily loaded view.
+#[derive(Clone)]
+pub struct EditorRoute;
+
+#[lazy_route]
+impl LazyRoute for EditorRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let id = id_param::<DashboardId>("dashboard");
+        let data = Resource::new(id, |id| async move {
+            match id {
+                Ok(id) => dashboard_editor(id).await,
+                Err(e) => Err(e),
+            }
+        });
+        view! {
+            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the editor…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) if d.may_edit => view! { <DashboardEditor data=d/> }.into_any(),
+                        Ok(d) => view! { <ViewOnly data=d/> }.into_any(),
+                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+/// For someone who may view the dashboard but not edit it.
+#[component]
+fn ViewOnly(data: DashboardEditorData) -> impl IntoView {
+    let d = data.dashboard;
+    view! {
+        <Title text=format!("{} · Cairn", d.name)/>
+        <TopBar/>
+        <main class="page">
+            <section class="error-panel" role="alert">
+                <h2>"View only"</h2>
+                <p>{format!("You can view “{}” but not edit it: that needs the editor role on {}.", d.name, data.unit.name)}</p>
+                <p><A href=format!("/dashboards/{}", d.id)>"Back to the dashboard"</A></p>
+            </section>
+        </main>
+    }
+}
+
+/// The name a widget goes by in the editor.
+fn widget_label(kind: &WidgetKind, catalogue: &[CatalogueMap]) -> String {
+    let map_name = |id: MapId| {
+        catalogue
+            .iter()
+            .find(|m| m.id == id)
+            .map_or_else(|| "a map you cannot see".to_string(), |m| m.name.clone())
+    };
+    let measure_name = |map: MapId, id: MeasureId| {
+        catalogue
+            .iter()
+            .find(|m| m.id == map)
+            .and_then(|m| m.measures.iter().find(|x| x.0 == id))
+            .map_or_else(|| "a deleted measure".to_string(), |x| x.1.clone())
+    };
+    match kind {
+        WidgetKind::StatusMap { map_id } | WidgetKind::Scorecard { map_id } => {
+            format!("{} · {}", kind.label(), map_name(*map_id))
+        }
+        WidgetKind::Kpi { map_id, measure_id } | WidgetKind::Chart { map_id, measure_id } => {
+            format!("{} · {}", kind.label(), measure_name(*map_id, *measure_id))
+        }
+        WidgetKind::Initiatives => kind.label().to_string(),
+    }
+}
+
+/// Where a widget is, in words.
+fn place(w: &Widget) -> String {
+    format!(
+        "columns {}–{}, rows {}–{}",
+        w.x + 1,
+        w.x + w.w,
+        w.y + 1,
+        w.y + u16::from(w.h)
+    )
+}
+
+#[component]
+fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
+    let d = data.dashboard.clone();
+    let initial = DashboardDraft {
+        id: d.id,
+        name: d.name.clone(),
+        span_kind: d.span_kind,
+        widgets: d.widgets.clone(),
+    };
+    let draft = RwSignal::new(initial.clone());
+    let saved = RwSignal::new(initial);
+    let dirty = Memo::new(move |_| draft.with(|a| saved.with(|b| a != b)));
+    let selected = RwSignal::new(None::<WidgetId>);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let announce = RwSignal::new(String::new());
+    let catalogue = StoredValue::new(data.catalogue.clone());
+    warn_before_leaving(dirty);
+
+    let edit = move |f: &dyn Fn(&mut Vec<Widget>)| {
+        draft.update(|d| f(&mut d.widgets));
+        if let Some(id) = selected.get_untracked() {
+            let text = draft.with_untracked(|d| {
+                d.widgets
+                    .iter()
+                    .find(|w| w.id == id)
+                    .map(|w| format!("Now at {}.", place(w)))
+            });
+            announce.set(text.unwrap_or_else(|| "Removed.".into()));
+        }
+    };
+    let move_by = move |dx: i32, dy: i32| {
+        if let Some(id) = selected.get_untracked() {
+            edit(&|ws| move_widget(ws, id, dx, dy));
+        }
+    };
+    let resize_by = move |dw: i32, dh: i32| {
+        if let Some(id) = selected.get_untracked() {
+            edit(&|ws| resize_widget(ws, id, dw, dh));
+        }
+    };
+    let remove = move || {
+        if let Some(id) = selected.get_untracked() {
+            edit(&|ws| ws.retain(|w| w.id != id));
+            selected.set(None);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let shift = ev.shift_key();
+        let handled = match ev.key().as_str() {
+            "ArrowLeft" if shift => {
+                resize_by(-1, 0);
+                true
+            }
+            "ArrowRight" if shift => {
+                resize_by(1, 0);
+                true
+            }
+            "ArrowUp" if shift => {
+                resize_by(0, -1);
+                true
+            }
+            "ArrowDown" if shift => {
+                resize_by(0, 1);
+                true
+            }
+            "ArrowLeft" => {
+                move_by(-1, 0);
+                true
+            }
+            "ArrowRight" => {
+                move_by(1, 0);
+                true
+            }
+            "ArrowUp" => {
+                move_by(0, -1);
+                true
+            }
+            "ArrowDown" => {
+                move_by(0, 1);
+                true
+            }
+            "Delete" | "Backspace" => {
+                remove();
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    };
+    let save = move || {
+        let next = draft.get_untracked();
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            match save_dashboard(next).await {
+                Ok(stored) => {
+                    let clean = DashboardDraft {
+                        id: stored.id,
+                        name: stored.name,
+                        span_kind: stored.span_kind,
+                        widgets: stored.widgets,
+                    };
+                    draft.set(clean.clone());
+                    saved.set(clean);
+                    message.set(Some((false, "Saved.".into())));
+                }
+                Err(e) => message.set(Some((true, e.to_string()))),
+            }
+        });
+    };
+    let crumbs = vec![
+        (data.unit.name.clone(), "/".to_string()),
+        (
+            "Dashboards".to_string(),
+            format!("/units/{}/dashboards", data.unit.id),
+        ),
+        (d.name.clone(), format!("/dashboards/{}", d.id)),
+    ];
+    let view_href = format!("/dashboards/{}", d.id);
+    let navigate = use_navigate();
+    let unit_id = data.unit.id;
+    let delete = move |_| {
+        if !confirm("Delete this dashboard? Display links showing it drop it.") {
+            return;
+        }
+        let navigate = navigate.clone();
+        let id = draft.with_untracked(|d| d.id);
+        leptos::task::spawn_local(async move {
+            match delete_dashboard(id).await {
+                Ok(()) => {
+                    saved.set(draft.get_untracked());
+                    navigate(&format!("/units/{unit_id}/dashboards"), Default::default());
+                }
+                Err(e) => message.set(Some((true, e.to_string()))),
+            }
+        });
+    };
+    view! {
+        <Title text=format!("Edit {} · Cairn", d.name)/>
+        <TopBar crumbs=crumbs/>
+        <main class="page editor-page">
+            <div class="map-head">
+                <div>
+                    <h1>"Edit dashboard"</h1>
+                    <p class="meta" role="status">{move || if dirty.get() { "Unsaved changes" } else { "All changes saved" }}</p>
+                </div>
+                <div class="map-head-actions">
+                    <button type="button" class="primary" disabled=move || !dirty.get() on:click=move |_| save()>"Save"</button>
+                    <a class="button secondary" href=view_href on:click=move |ev| {
+                        if dirty.get_untracked() && !confirm("Leave without saving your changes?") {
+                            ev.prevent_default();
+                        }
+                    }>"View dashboard"</a>
+                    <button type="button" class="danger" on:click=delete>"Delete dashboard"</button>
+                </div>
+            </div>
+            {move || message.get().map(|(bad, text)| view! {
+                <p class=if bad { "form-error" } else { "notice-ok" } role=if bad { "alert" } else { "status" }>{text}</p>
+            })}
+            <div class="editor-settings">
+                <label>"Name "
+                    <input maxlength="80" prop:value=move || draft.with(|d| d.name.clone())
+                        on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev))/>
+                </label>
+                <label>"Period "
+                    <select prop:value=move || draft.with(|d| d.span_kind.as_str())
+                        on:change=move |ev| {
+                            if let Ok(k) = event_target_value(&ev).parse::<SpanKind>() {
+                                draft.update(|d| d.span_kind = k);
+                            }
+                        }>
+                        <option value="month">"Latest month"</option>
+                        <option value="quarter">"Latest quarter"</option>
+                        <option value="year">"Latest year"</option>
+                    </select>
+                </label>
+            </div>
+            <div class="editor-body">
+                <Palette draft=draft selected=selected catalogue=catalogue message=message/>
+                <div class="editor-grid dashboard-grid" role="list" aria-label="Layout"
+                    style=move || format!("--rows: {}", draft.with(|d| d.widgets.iter().map(|w| w.y + u16::from(w.h)).max().unwrap_or(0) + 3))>
+                    {move || draft.with(|d| d.widgets.clone()).into_iter().map(|w| {
+                        let id = w.id;
+                        let label = catalogue.with_value(|c| widget_label(&w.kind, c));
+                        let name = format!("{label} ({})", place(&w));
+                        view! {
+                            <div role="listitem" class="widget-cell editor-widget" class:selected=move || selected.get() == Some(id) style=grid_area(&w)>
+                                <button type="button" class="widget-handle" aria-label=name aria-pressed=move || (selected.get() == Some(id)).to_string()
+                                    on:click=move |_| selected.set(Some(id)) on:focus=move |_| selected.set(Some(id)) on:keydown=on_key>
+                                    <span class="widget-kind">{label}</span>
+                                    <span class="widget-place muted">{place(&w)}</span>
+                                </button>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+                <aside class="widget-tools" aria-label="Selected widget">
+                    <h2>"Selected widget"</h2>
+                    {move || {
+                        let sel = selected.get().and_then(|id| draft.with(|d| d.widgets.iter().find(|w| w.id == id).cloned()));
+                        match sel {
+                            None => view! { <p class="muted">"Select a widget to move, resize or remove it. With a widget focused: arrows move it, Shift+arrows resize it, Delete removes it."</p> }.into_any(),
+                            Some(w) => view! {
+                                <p>{catalogue.with_value(|c| widget_label(&w.kind, c))}</p>
+                                <p class="muted">{place(&w)}</p>
+                                <div class="tool-grid" role="group" aria-label="Move">
+                                    <button type="button" on:click=move |_| move_by(-1, 0)>"Move left"</button>
+                                    <button type="button" on:click=move |_| move_by(1, 0)>"Move right"</button>
+                                    <button type="button" on:click=move |_| move_by(0, -1)>"Move up"</button>
+                                    <button type="button" on:click=move |_| move_by(0, 1)>"Move down"</button>
+                                </div>
+                                <div class="tool-grid" role="group" aria-label="Resize">
+                                    <button type="button" on:click=move |_| resize_by(-1, 0)>"Narrower"</button>
+                                    <button type="button" on:click=move |_| resize_by(1, 0)>"Wider"</button>
+                                    <button type="button" on:click=move |_| resize_by(0, -1)>"Shorter"</button>
+                                    <button type="button" on:click=move |_| resize_by(0, 1)>"Taller"</button>
+                                </div>
+                                <button type="button" class="danger" on:click=move |_| remove()>"Remove widget"</button>
+                            }.into_any(),
+                        }
+                    }}
+                    <p class="visually-hidden" aria-live="polite">{move || announce.get()}</p>
+                </aside>
+            </div>
+        </main>
+    }
+}
+
+/// Asks the browser for a confirmation. On the server (never reached) it says yes.
+fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(question).unwrap_or(true)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}
+
+/// Closing or reloading the tab with unsaved changes asks first.
+fn warn_before_leaving(dirty: Memo<bool>) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if dirty.get_untracked() {
+                ev.prevent_default();
+                ev.set_return_value("You have unsaved changes.");
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = dirty;
+}
+
+/// The palette: a widget kind, its map and measure, and "Add widget".
+#[component]
+fn Palette(
+    draft: RwSignal<DashboardDraft>,
+    selected: RwSignal<Option<WidgetId>>,
+    catalogue: StoredValue<Vec<CatalogueMap>>,
+    message: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView {
+    let kind = RwSignal::new("kpi".to_string());
+    let first_map = catalogue.with_value(|c| c.first().map(|m| m.id));
+    let map = RwSignal::new(first_map);
+    let measure = RwSignal::new(None::<MeasureId>);
+    let measures = Memo::new(move |_| {
+        let m = map.get();
+        catalogue.with_value(|c| {
+            c.iter()
+                .find(|x| Some(x.id) == m)
+                .map(|x| x.measures.clone())
+                .unwrap_or_default()
+        })
+    });
+    // Keep a valid measure chosen as the map changes.
+    Effect::new(move |_| {
+        let list = measures.get();
+        if !measure
+            .get_untracked()
+            .is_some_and(|m| list.iter().any(|x| x.0 == m))
+        {
+            measure.set(list.first().map(|x| x.0));
+        }
+    });
+    let needs_map = move || kind.get() != "initiatives";
+    let needs_measure = move || matches!(kind.get().as_str(), "kpi" | "chart");
+    let add = move |_| {
+        let chosen = match (
+            kind.get_untracked().as_str(),
+            map.get_untracked(),
+            measure.get_untracked(),
+        ) {
+            ("status_map", Some(map_id), _) => Some(WidgetKind::StatusMap { map_id }),
+            ("scorecard", Some(map_id), _) => Some(WidgetKind::Scorecard { map_id }),
+            ("kpi", Some(map_id), Some(measure_id)) => Some(WidgetKind::Kpi { map_id, measure_id }),
+            ("chart", Some(map_id), Some(measure_id)) => {
+                Some(WidgetKind::Chart { map_id, measure_id })
+            }
+            ("initiatives", _, _) => Some(WidgetKind::Initiatives),
+            _ => None,
+        };
+        let Some(k) = chosen else {
+            message.set(Some((
+                true,
+                "Choose a map and a measure for this widget.".into(),
+            )));
+            return;
+        };
+        if draft.with_untracked(|d| d.widgets.len()) >= MAX_WIDGETS {
+            message.set(Some((
+                true,
+                format!("A dashboard holds at most {MAX_WIDGETS} widgets."),
+            )));
+            return;
+        }
+        let w = draft.with_untracked(|d| Widget::new_placed(k, &d.widgets));
+        selected.set(Some(w.id));
+        draft.update(|d| d.widgets.push(w));
+    };
+    view! {
+        <aside class="palette" aria-label="Add a widget">
+            <h2>"Add a widget"</h2>
+            <label for="palette-kind">"Widget"</label>
+            <select id="palette-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="kpi">"KPI tile"</option>
+                <option value="chart">"Measure chart"</option>
+                <option value="status_map">"Status map"</option>
+                <option value="scorecard">"Scorecard"</option>
+                <option value="initiatives">"Initiatives"</option>
+            </select>
+            <Show when=needs_map>
+                <label for="palette-map">"Map"</label>
+                <select id="palette-map" prop:value=move || map.get().map(|m| m.to_string()).unwrap_or_default()
+                    on:change=move |ev| map.set(event_target_value(&ev).parse().ok())>
+                    {catalogue.with_value(|c| c.iter().map(|m| view! {
+                        <option value=m.id.to_string()>{format!("{} ({})", m.name, m.unit_name)}</option>
+                    }).collect_view())}
+                </select>
+            </Show>
+            <Show when=needs_measure>
+                <label for="palette-measure">"Measure"</label>
+                <select id="palette-measure" prop:value=move || measure.get().map(|m| m.to_string()).unwrap_or_default()
+                    on:change=move |ev| measure.set(event_target_value(&ev).parse().ok())>
+                    {move || measures.get().into_iter().map(|(id, name, objective)| view! {
+                        <option value=id.to_string() title=objective>{name}</option>
+                    }).collect_view()}
+                </select>
+            </Show>
+            <button type="button" class="primary" on:click=add>"Add widget"</button>
+        </aside>
+    }
+}

@@ -1,0 +1,83 @@
+//! `/dashboards/:id`: one dashboard with a period picker, loaded in one call. Lazily loaded: the
+//! widgets' code (shared with the display) is its own chunk.
+
+use super::board::DashboardGrid;
+use super::id_param;
+use crate::api::{get_dashboard, DashboardPage};
+use crate::domain::DashboardId;
+use crate::ui::widgets::status::SpanPicker;
+use crate::ui::widgets::{ErrorPanel, TopBar};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, lazy_route, LazyRoute};
+
+/// The dashboard route; its data loads inside the lazily loaded view (so its decoding ships in
+/// the dashboard's chunk).
+#[derive(Clone)]
+pub struct DashboardRoute;
+
+#[lazy_route]
+impl LazyRoute for DashboardRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let id = id_param::<DashboardId>("dashboard");
+        let page = Resource::new(id, |id| async move {
+            match id {
+                Ok(id) => get_dashboard(id).await,
+                Err(e) => Err(e),
+            }
+        });
+        view! {
+            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboard…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! { <DashboardScreen page=p/> }.into_any(),
+                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn DashboardScreen(page: DashboardPage) -> impl IntoView {
+    let Some(d) = page.board.dashboards.first().cloned() else {
+        return view! { <TopBar/><main class="page"><p class="empty">"This dashboard no longer exists."</p></main> }.into_any();
+    };
+    let unit = page.board.unit.clone();
+    let first = d.span_kind.span_of(page.board.latest_period());
+    let board = RwSignal::new(page.board);
+    let span = RwSignal::new(Some(first));
+    let chosen = Signal::derive(move || span.get().unwrap_or(first));
+    let crumbs = vec![
+        (unit.name.clone(), "/".to_string()),
+        (
+            "Dashboards".to_string(),
+            format!("/units/{}/dashboards", unit.id),
+        ),
+        (d.name.clone(), format!("/dashboards/{}", d.id)),
+    ];
+    view! {
+        <Title text=format!("{} · Cairn", d.name)/>
+        <TopBar crumbs=crumbs/>
+        <main class="page dashboard-page">
+            <div class="map-head">
+                <div>
+                    <h1>{d.name.clone()}</h1>
+                    <p class="meta">{format!("{} · {} widgets", unit.name, d.widgets.len())}</p>
+                </div>
+                <div class="map-head-actions">
+                    <SpanPicker span=span/>
+                    {page.may_edit.then(|| view! { <A href=format!("/dashboards/{}/edit", d.id) attr:class="button">"Edit dashboard"</A> })}
+                </div>
+            </div>
+            <DashboardGrid board=board index=0usize span=chosen/>
+        </main>
+    }
+    .into_any()
+}

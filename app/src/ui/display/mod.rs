@@ -1,0 +1,194 @@
+//! `/display/{secret}`: the meeting-room screen. Full screen, dark, large type scaled to the
+//! viewport; the unit, the period and the last update in the corner; rotation through the link's
+//! dashboards with a progress bar; live over a read-only socket, reconnecting by itself; "link
+//! revoked" the moment an admin revokes it. An unknown secret gets a 404 page, a revoked one a 410
+//! page — never a blank screen. Lazily loaded: other pages do not carry its code.
+
+use crate::api::{open_display, ApiError};
+use crate::domain::display::{DisplayView, GoneReason};
+use crate::live::display::DisplayState;
+use crate::live::{self, ConnStatus};
+use crate::ui::dashboard::board::DashboardGrid;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::{hooks::use_params_map, lazy_route, LazyRoute};
+
+/// The display route. Its data is loaded inside the lazily loaded view, so the decoding of what a
+/// display shows ships in the display's chunk, not in every page's bundle.
+#[derive(Clone)]
+pub struct DisplayRoute;
+
+#[lazy_route]
+impl LazyRoute for DisplayRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let params = use_params_map();
+        let token = Signal::derive(move || params.read().get("token").unwrap_or_default());
+        let view = Resource::new(move || token.get(), open_display);
+        view! {
+            <Suspense fallback=|| view! { <div class="display-root"><p class="display-wait">"Loading the display…"</p></div> }>
+                {move || Suspend::new(async move {
+                    match view.await {
+                        Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
+                        Err(ApiError::Gone(m)) => view! { <DisplayGone title="Link revoked" message=m/> }.into_any(),
+                        Err(ApiError::NotFound(_)) => view! {
+                            <DisplayGone title="Unknown display link" message=GoneReason::Unknown.message().to_string()/>
+                        }.into_any(),
+                        Err(e) => view! {
+                            // The server may be restarting: try again shortly, never stay blank.
+                            <Meta http_equiv="refresh" content="15"/>
+                            <DisplayGone title="Cannot reach Cairn" message=format!("{e} Retrying in 15 seconds.")/>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+/// A full-screen message instead of a dashboard.
+#[component]
+fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} · Cairn display")/>
+        <div class="display-root">
+            <div class="display-gone" role="alert">
+                <h1>{title}</h1>
+                <p>{message}</p>
+            </div>
+        </div>
+    }
+}
+
+/// The clock time of a moment (milliseconds since the epoch), in the screen's time zone.
+fn clock(ms: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&ms.into());
+        format!(
+            "{:02}:{:02}:{:02}",
+            d.get_hours(),
+            d.get_minutes(),
+            d.get_seconds()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ms;
+        String::new()
+    }
+}
+
+#[component]
+fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
+    let state = DisplayState::new(view);
+    let page = RwSignal::new(0usize);
+    Effect::new(move |_| live::display::start(token.clone(), state));
+    on_cleanup(live::display::stop);
+    rotate(state, page);
+    let count = move || state.board.with(|b| b.dashboards.len());
+    let current = Signal::derive(move || {
+        let n = count();
+        if n == 0 {
+            0
+        } else {
+            page.get() % n
+        }
+    });
+    let span = Signal::derive(move || {
+        state.board.with(|b| {
+            let kind = b
+                .dashboards
+                .get(current.get())
+                .map(|d| d.span_kind)
+                .unwrap_or_default();
+            kind.span_of(b.latest_period())
+        })
+    });
+    let board_name = move || {
+        state.board.with(|b| {
+            b.dashboards
+                .get(current.get())
+                .map(|d| d.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    let status = move || match state.status.get() {
+        ConnStatus::Live => "● Live".to_string(),
+        ConnStatus::Reconnecting => "Reconnecting…".to_string(),
+        ConnStatus::Offline => "Offline".to_string(),
+        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
+    };
+    let conn_class = move || match state.status.get() {
+        ConnStatus::Live => "display-conn live",
+        _ => "display-conn down",
+    };
+    let updated = move || {
+        state.updated.get().map_or_else(
+            || "Updated —".to_string(),
+            |t| format!("Updated {}", clock(t)),
+        )
+    };
+    let title = move || state.info.with(|i| format!("{} · Cairn display", i.name));
+    view! {
+        <Title text=title/>
+        <div class="display-root" data-pushes=move || state.pushes.get().to_string() data-cells=move || state.cells.get().to_string()
+            data-conn=move || format!("{:?}", state.status.get()).to_lowercase()>
+            <header class="display-corner">
+                <span class="display-unit">{move || state.board.with(|b| b.unit.name.clone())}</span>
+                <span class="display-period" data-testid="display-period">{move || span.get().label()}</span>
+                <span class="display-board">
+                    {board_name}
+                    {move || (count() > 1).then(|| format!(" · {} / {}", current.get() + 1, count()))}
+                </span>
+                <span class="display-updated" data-testid="last-updated">{updated}</span>
+                <span class=conn_class role="status" data-testid="display-connection">{status}</span>
+            </header>
+            {move || {
+                let n = count();
+                let p = page.get();
+                let secs = state.info.with(|i| i.rotate_seconds);
+                (n > 1).then(|| view! {
+                    <div class="rotation-progress" aria-hidden="true">
+                        <div class="rotation-bar" data-page=p.to_string() style=format!("animation-duration: {secs}s")></div>
+                    </div>
+                })
+            }}
+            <main class="display-main">
+                <DashboardGrid board=state.board index=current span=span fill=16.0 / 8.6/>
+            </main>
+            {move || state.gone.get().map(|m| view! {
+                <div class="display-gone overlay" role="alert">
+                    <h1>"Link revoked"</h1>
+                    <p>{m}</p>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// Moves to the next dashboard every `rotate_seconds` when the link shows several.
+fn rotate(state: DisplayState, page: RwSignal<usize>) {
+    Effect::new(move |_| {
+        let secs = state.info.with(|i| i.rotate_seconds).max(1);
+        let handle = set_interval_with_handle(
+            move || {
+                let several = state.board.with_untracked(|b| b.dashboards.len() > 1);
+                if several && state.gone.get_untracked().is_none() {
+                    page.update(|p| *p = p.wrapping_add(1));
+                }
+            },
+            std::time::Duration::from_secs(u64::from(secs)),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    });
+}

@@ -1,0 +1,444 @@
+//! Meeting-room displays: the read-only socket `/ws/display/{token}` and the per-map feeds that
+//! turn bus announcements into small pushes.
+//!
+//! A feed exists while some screen watches its map. It keeps the map's last data; when the bus
+//! says the data (or the map) changed, it reads the map once, diffs, and broadcasts one message
+//! to every screen of every link showing that map — already encoded, so a hundred screens cost
+//! one read and one encoding. Announcements that arrive while a read is running are folded into
+//! the next read (a burst of imports costs a few reads, not thousands); each message sets cells to
+//! their latest values, so nothing is lost by folding.
+//!
+//! Order on connect: subscribe to the broadcast, start watching the maps (a new feed reads its
+//! first data now), then read the board for the welcome. Every change after the feed's first
+//! read reaches the screen as a delta; every change before it is in the welcome.
+
+use crate::AppState;
+use app::domain::dashboard::board_map_ids;
+use app::domain::display::{
+    DataDelta, DisplayClientMsg, DisplayEvent, DisplayMsg, DisplayView, GoneReason,
+};
+use app::domain::scores::ScoreData;
+use app::domain::{DisplayLinkId, MapId};
+use app::store::{Store, StoreError};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, Notify};
+
+/// Messages buffered per screen before it counts as lagging (and gets a fresh welcome).
+const BUFFER: usize = 1024;
+/// The server pings every screen this often…
+const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// …and closes one silent for this long (its screen reconnects by itself).
+const DEAD_AFTER: Duration = Duration::from_secs(20);
+/// The largest frame a screen may send (it only sends pings).
+const MAX_FRAME: usize = 4096;
+
+/// One thing every display socket hears; each keeps what concerns its maps and link.
+#[derive(Debug)]
+enum Update {
+    /// An encoded `DisplayMsg` about one map.
+    Map {
+        map_id: MapId,
+        json: Utf8Bytes,
+    },
+    Event(DisplayEvent),
+}
+
+/// The feeds of this instance and the broadcast every display socket listens to.
+pub struct Displays {
+    store: Store,
+    tx: broadcast::Sender<Arc<Update>>,
+    feeds: Mutex<HashMap<MapId, Arc<Feed>>>,
+}
+
+/// One watched map: its last data, and what the next read must fetch.
+struct Feed {
+    map_id: MapId,
+    watchers: Mutex<usize>,
+    data: tokio::sync::Mutex<ScoreData>,
+    want_doc: AtomicBool,
+    closed: AtomicBool,
+    wake: Notify,
+}
+
+/// Watching some maps; dropping it stops watching (the last watcher closes the feed).
+pub struct Watch {
+    displays: Weak<Displays>,
+    maps: Vec<MapId>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(d) = self.displays.upgrade() {
+            d.unwatch(&self.maps);
+        }
+    }
+}
+
+impl Displays {
+    /// No feeds yet.
+    pub fn new(store: Store) -> Arc<Displays> {
+        Arc::new(Displays {
+            store,
+            tx: broadcast::channel(BUFFER).0,
+            feeds: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Update>> {
+        self.tx.subscribe()
+    }
+
+    fn feed(&self, map: MapId) -> Option<Arc<Feed>> {
+        self.feeds.lock().ok().and_then(|f| f.get(&map).cloned())
+    }
+
+    /// New data on a map: its screens get the changed cells.
+    pub fn scores_changed(&self, map: MapId) {
+        if let Some(f) = self.feed(map) {
+            f.wake.notify_one();
+        }
+    }
+
+    /// A map was edited: its screens get the new document (and any data it brings back).
+    pub fn map_changed(&self, map: MapId) {
+        if let Some(f) = self.feed(map) {
+            f.want_doc.store(true, Ordering::SeqCst);
+            f.wake.notify_one();
+        }
+    }
+
+    /// Announcements may have been missed (the bus reconnected): every feed re-reads.
+    pub fn refresh_all(&self) {
+        let feeds: Vec<Arc<Feed>> = self
+            .feeds
+            .lock()
+            .map(|f| f.values().cloned().collect())
+            .unwrap_or_default();
+        for f in feeds {
+            f.want_doc.store(true, Ordering::SeqCst);
+            f.wake.notify_one();
+        }
+    }
+
+    /// A link was revoked or a dashboard changed: the screens concerned react.
+    pub fn event(&self, event: DisplayEvent) {
+        let _ = self.tx.send(Arc::new(Update::Event(event)));
+    }
+
+    /// Starts watching `maps`; a map not watched before gets a feed whose first data is read
+    /// before this returns.
+    async fn watch(self: &Arc<Self>, maps: &[MapId]) -> Result<Watch, StoreError> {
+        let mut watch = Watch {
+            displays: Arc::downgrade(self),
+            maps: Vec::new(),
+        };
+        for &map in maps {
+            let existing = self.feeds.lock().ok().and_then(|mut feeds| {
+                let f = feeds.get_mut(&map)?.clone();
+                if let Ok(mut n) = f.watchers.lock() {
+                    *n += 1;
+                }
+                Some(f)
+            });
+            if existing.is_none() {
+                let data = self.store.score_data(map).await?;
+                let feed = Arc::new(Feed {
+                    map_id: map,
+                    watchers: Mutex::new(1),
+                    data: tokio::sync::Mutex::new(data),
+                    want_doc: AtomicBool::new(false),
+                    closed: AtomicBool::new(false),
+                    wake: Notify::new(),
+                });
+                let mut start = false;
+                if let Ok(mut feeds) = self.feeds.lock() {
+                    match feeds.get(&map) {
+                        // Another screen opened the feed meanwhile: join it.
+                        Some(f) => {
+                            if let Ok(mut n) = f.watchers.lock() {
+                                *n += 1;
+                            }
+                        }
+                        None => {
+                            feeds.insert(map, feed.clone());
+                            start = true;
+                        }
+                    }
+                }
+                if start {
+                    tokio::spawn(run_feed(Arc::downgrade(self), feed));
+                }
+            }
+            watch.maps.push(map);
+        }
+        Ok(watch)
+    }
+
+    fn unwatch(&self, maps: &[MapId]) {
+        let Ok(mut feeds) = self.feeds.lock() else {
+            return;
+        };
+        for map in maps {
+            let Some(f) = feeds.get(map).cloned() else {
+                continue;
+            };
+            let left = f
+                .watchers
+                .lock()
+                .map(|mut n| {
+                    *n = n.saturating_sub(1);
+                    *n
+                })
+                .unwrap_or(0);
+            if left == 0 {
+                feeds.remove(map);
+                f.closed.store(true, Ordering::SeqCst);
+                f.wake.notify_one();
+            }
+        }
+    }
+
+    /// Maps with a feed now (for tests: closed screens leave nothing behind).
+    pub fn watched(&self) -> usize {
+        self.feeds.lock().map(|f| f.len()).unwrap_or(0)
+    }
+
+    fn broadcast(&self, map_id: MapId, msg: &DisplayMsg) {
+        match serde_json::to_string(msg) {
+            Ok(json) => {
+                let _ = self.tx.send(Arc::new(Update::Map {
+                    map_id,
+                    json: Utf8Bytes::from(json),
+                }));
+            }
+            Err(e) => tracing::error!("could not encode a display message: {e}"),
+        }
+    }
+}
+
+/// A feed's loop: on each wake-up read what changed and broadcast it; ends when closed.
+async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
+    loop {
+        feed.wake.notified().await;
+        if feed.closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(d) = displays.upgrade() else { return };
+        let map = feed.map_id;
+        if feed.want_doc.swap(false, Ordering::SeqCst) {
+            match d.store.map_document(map).await {
+                Ok(doc) => {
+                    let mut doc = doc;
+                    for p in &mut doc.people {
+                        p.email.clear();
+                    }
+                    d.broadcast(map, &DisplayMsg::Map { doc: Box::new(doc) });
+                }
+                Err(StoreError::NotFound(_)) => {}
+                Err(e) => tracing::error!(%map, "display feed could not read the map: {e}"),
+            }
+        }
+        match d.store.score_data(map).await {
+            Ok(new) => {
+                let mut last = feed.data.lock().await;
+                let delta = DataDelta::between(&last, &new);
+                *last = new;
+                drop(last);
+                if !delta.is_empty() {
+                    d.broadcast(map, &DisplayMsg::Data { map_id: map, delta });
+                }
+            }
+            Err(e) => tracing::error!(%map, "display feed could not read the data: {e}"),
+        }
+    }
+}
+
+/// `GET /ws/display/{token}`: a screen's read-only subscription. Always upgrades, so the screen
+/// can be told in words that its link is unknown or revoked (a browser cannot read the status of
+/// a refused upgrade).
+pub async fn display_socket(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
+        .on_upgrade(move |socket| run(state, token, socket))
+}
+
+/// Why a welcome could not be made.
+enum Refused {
+    Gone(GoneReason),
+    Failed(String),
+}
+
+/// Watches the link's maps, then reads what it shows.
+async fn welcome(
+    displays: &Arc<Displays>,
+    store: &Store,
+    token: &str,
+) -> Result<(DisplayView, Watch), Refused> {
+    let link = store
+        .display_link_by_hash(&app::auth::secret_hash(token.trim()))
+        .await
+        .map_err(|e| Refused::Failed(e.to_string()))?
+        .ok_or(Refused::Gone(GoneReason::Unknown))?;
+    if link.revoked_at.is_some() {
+        return Err(Refused::Gone(GoneReason::Revoked));
+    }
+    let mut dashboards = Vec::new();
+    for id in &link.dashboard_ids {
+        if let Ok(d) = store.dashboard(*id).await {
+            dashboards.push(d);
+        }
+    }
+    let watch = displays
+        .watch(&board_map_ids(&dashboards))
+        .await
+        .map_err(|e| Refused::Failed(e.to_string()))?;
+    match app::api::load_display(store, token).await {
+        Ok(view) => Ok((view, watch)),
+        Err(app::api::ApiError::NotFound(_)) => Err(Refused::Gone(GoneReason::Unknown)),
+        Err(app::api::ApiError::Gone(_)) => Err(Refused::Gone(GoneReason::Revoked)),
+        Err(e) => Err(Refused::Failed(e.to_string())),
+    }
+}
+
+/// What one screen's connection knows about itself.
+struct Screen {
+    link: DisplayLinkId,
+    maps: Vec<MapId>,
+    dashboards: Vec<app::domain::DashboardId>,
+    _watch: Watch,
+}
+
+async fn greet(
+    displays: &Arc<Displays>,
+    store: &Store,
+    token: &str,
+    socket: &mut WebSocket,
+) -> Option<Screen> {
+    match welcome(displays, store, token).await {
+        Ok((view, watch)) => {
+            let screen = Screen {
+                link: view.info.link_id,
+                maps: view.board.maps.iter().map(|m| m.doc.map.id).collect(),
+                dashboards: view.board.dashboards.iter().map(|d| d.id).collect(),
+                _watch: watch,
+            };
+            let sent = send(
+                socket,
+                &DisplayMsg::Welcome {
+                    view: Box::new(view),
+                },
+            )
+            .await;
+            sent.then_some(screen)
+        }
+        Err(Refused::Gone(reason)) => {
+            let msg = DisplayMsg::Gone {
+                reason,
+                message: reason.message().into(),
+            };
+            let _ = send(socket, &msg).await;
+            None
+        }
+        Err(Refused::Failed(e)) => {
+            // The screen retries with backoff; the cause is in the log.
+            tracing::error!("a display could not be welcomed: {e}");
+            None
+        }
+    }
+}
+
+async fn run(state: AppState, token: String, mut socket: WebSocket) {
+    let displays = state.hub.displays().clone();
+    let mut rx = displays.subscribe();
+    let mut screen = greet(&displays, &state.store, &token, &mut socket).await;
+    let mut probe = tokio::time::interval(PROBE_EVERY);
+    let mut last_seen = Instant::now();
+    while let Some(current) = screen.as_ref() {
+        let mut again = false;
+        tokio::select! {
+            incoming = socket.recv() => {
+                last_seen = Instant::now();
+                match incoming {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                    Some(Ok(Message::Text(t))) => {
+                        if matches!(serde_json::from_str::<DisplayClientMsg>(t.as_str()), Ok(DisplayClientMsg::Ping))
+                            && !send(&mut socket, &DisplayMsg::Pong).await
+                        {
+                            break;
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                }
+            }
+            _ = probe.tick() => {
+                if last_seen.elapsed() > DEAD_AFTER
+                    || socket.send(Message::Ping(Default::default())).await.is_err()
+                {
+                    break;
+                }
+            }
+            update = rx.recv() => {
+                again = match update {
+                    Ok(u) => match &*u {
+                        Update::Map { map_id, json } if current.maps.contains(map_id) => {
+                            if socket.send(Message::Text(json.clone())).await.is_err() {
+                                break;
+                            }
+                            false
+                        }
+                        Update::Map { .. } => false,
+                        Update::Event(DisplayEvent::Revoked { link_id }) if *link_id == current.link => {
+                            let reason = GoneReason::Revoked;
+                            let _ = send(&mut socket, &DisplayMsg::Gone { reason, message: reason.message().into() }).await;
+                            break;
+                        }
+                        Update::Event(DisplayEvent::DashboardChanged { dashboard_id }) => {
+                            current.dashboards.contains(dashboard_id)
+                        }
+                        Update::Event(_) => false,
+                    },
+                    // Too far behind: start over with a fresh welcome.
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+            }
+        }
+        if again {
+            rx = displays.subscribe();
+            // The old watch is dropped after the new one holds the feeds.
+            screen = greet(&displays, &state.store, &token, &mut socket).await;
+        }
+    }
+    drop(screen);
+    if socket.send(Message::Close(None)).await.is_ok() {
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Some(Ok(_)) = socket.recv().await {}
+        })
+        .await;
+    }
+}
+
+/// Sends one message; `false` when the socket is gone.
+async fn send(socket: &mut WebSocket, msg: &DisplayMsg) -> bool {
+    match serde_json::to_string(msg) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(e) => {
+            tracing::error!("could not encode a display message: {e}");
+            true
+        }
+    }
+}

@@ -1,0 +1,776 @@
+//! Dashboards and meeting-room displays against a real server (on SQLite and PostgreSQL): the
+//! role matrix of the dashboard and display-link server functions, display pages outside the
+//! sign-in gate with 404/410, the read-only display socket receiving new data and map edits,
+//! revoked links told and closed (also across two instances on PostgreSQL), feeds closed when
+//! the last screen leaves.
+
+mod common;
+
+use app::auth;
+use app::domain::dashboard::{Dashboard, SpanKind, Widget, WidgetKind};
+use app::domain::display::{DisplayMsg, GoneReason};
+use app::domain::ops::{EntityKind, Field};
+use app::domain::*;
+use app::store::Store;
+use axum::body::Body;
+use futures_util::{SinkExt, StreamExt};
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use server::{demo, AppState, Config};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tower::ServiceExt;
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+const ADMIN: &str = demo::DEMO_ADMIN_EMAIL;
+const WAIT: Duration = Duration::from_secs(5);
+
+struct Server {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+    state: AppState,
+}
+
+impl Server {
+    async fn start(store: Store, hub: Arc<server::hub::Hub>) -> Server {
+        let config = Config::from_lookup(|_| None).unwrap();
+        let state = AppState::new(store, &config, hub);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = server::app(state.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Server { addr, task, state }
+    }
+
+    async fn in_process(store: Store) -> Server {
+        let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
+        Server::start(store, hub).await
+    }
+
+    /// One request through the router (no network).
+    async fn send(&self, req: Request<Body>) -> (StatusCode, String) {
+        let res = server::app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).to_string())
+    }
+
+    /// Calls a server function with a form body.
+    async fn call(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, String)],
+    ) -> (StatusCode, String) {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Calls a server function with a JSON body.
+    async fn call_json(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, String) {
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    async fn display(&self, token: &str) -> Ws {
+        let (ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/ws/display/{token}", self.addr))
+                .await
+                .expect("the display socket upgrades");
+        ws
+    }
+
+    fn stop(self) {
+        self.task.abort();
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+async fn load_demo(store: &Store) {
+    demo::load(
+        store,
+        demo::DEMO_ADMIN_EMAIL,
+        demo::DEMO_PASSWORD,
+        "2026-10".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn cookie_for(store: &Store, email: &str) -> String {
+    let (user, _) = store.user_with_hash(email).await.unwrap().unwrap();
+    let token = auth::random_secret();
+    store
+        .create_session(
+            &auth::secret_hash(&token),
+            user.id,
+            auth::now_seconds() + 3600,
+        )
+        .await
+        .unwrap();
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
+async fn enterprise_map(store: &Store) -> MapDocument {
+    let (_, summary) = store
+        .map_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m.name.starts_with("Northwind"))
+        .unwrap();
+    store.map_document(summary.id).await.unwrap()
+}
+
+/// A dashboard of the enterprise unit with a KPI tile, the status map and the initiatives.
+async fn make_dashboard(store: &Store, doc: &MapDocument) -> Dashboard {
+    let map_id = doc.map.id;
+    let measure_id = doc.measures[0].id;
+    let mut widgets = Vec::new();
+    for kind in [
+        WidgetKind::Kpi { map_id, measure_id },
+        WidgetKind::StatusMap { map_id },
+        WidgetKind::Initiatives,
+    ] {
+        let w = Widget::new_placed(kind, &widgets);
+        widgets.push(w);
+    }
+    let d = Dashboard {
+        id: DashboardId::new(),
+        org_unit_id: doc.map.org_unit_id,
+        name: "Board room".into(),
+        span_kind: SpanKind::Month,
+        widgets,
+        created_by: None,
+        created_at: String::new(),
+        updated_by: None,
+        updated_at: String::new(),
+    };
+    store.create_dashboard(&d, None).await.unwrap();
+    d
+}
+
+/// Creates a display link through the server function (as the admin); returns its id and secret.
+async fn make_link(srv: &Server, admin: &str, d: &Dashboard) -> (DisplayLinkId, String) {
+    let (status, body) = srv
+        .call_json(
+            Some(admin),
+            "create_display_link",
+            serde_json::json!({"org_unit_id": d.org_unit_id, "name": "Lobby screen", "dashboard_ids": [d.id], "rotate_seconds": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let path = created["path"].as_str().unwrap().to_string();
+    let token = path.strip_prefix("/display/").unwrap().to_string();
+    assert_eq!(token.len(), 64, "a 256-bit secret");
+    let id: DisplayLinkId = serde_json::from_value(created["link"]["id"].clone()).unwrap();
+    (id, token)
+}
+
+/// The next message from a display socket within 5 s.
+async fn next(ws: &mut Ws) -> DisplayMsg {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("no display message within 5 s")
+            .expect("the socket closed")
+            .expect("the socket failed");
+        match frame {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Close(c) => panic!("closed: {c:?}"),
+            _ => continue,
+        }
+    }
+}
+
+async fn expect_closed(ws: &mut Ws) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("not closed within 5 s")
+        {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+            Some(Ok(Message::Text(t))) => panic!("expected the socket to close, got {t}"),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+async fn welcome(ws: &mut Ws) -> app::domain::display::DisplayView {
+    match next(ws).await {
+        DisplayMsg::Welcome { view } => *view,
+        other => panic!("expected a welcome, got {other:?}"),
+    }
+}
+
+fn actual(m: MeasureId, period: &str, value: f64) -> DataBatch {
+    DataBatch {
+        actuals: vec![Actual {
+            measure_id: m,
+            period: period.parse().unwrap(),
+            value,
+            note: String::new(),
+            entered_by: None,
+            entered_at: app::store::now_text(),
+            source: DataSource::Api,
+        }],
+        ..DataBatch::default()
+    }
+}
+
+both_databases!(
+    display_pages_need_no_sign_in_and_say_404_or_410,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let srv = Server::in_process(db.store.clone()).await;
+        let doc = enterprise_map(&db.store).await;
+        let d = make_dashboard(&db.store, &doc).await;
+        let admin = cookie_for(&db.store, ADMIN).await;
+        let (link, token) = make_link(&srv, &admin, &d).await;
+        let stored = db.store.display_link(link).await.unwrap();
+        assert_eq!(stored.dashboard_ids, vec![d.id]);
+        assert!(
+            db.store
+                .display_link_by_hash(&token)
+                .await
+                .unwrap()
+                .is_none(),
+            "only the hash is stored"
+        );
+
+        let page = |path: String| Request::get(path).body(Body::empty()).unwrap();
+        let (status, body) = srv.send(page(format!("/display/{token}"))).await;
+        assert_eq!(status, StatusCode::OK, "no sign-in needed");
+        assert!(
+            body.contains("Board room") && body.contains("Northwind"),
+            "server-rendered: {}",
+            &body[..body.len().min(400)]
+        );
+        assert!(
+            db.store
+                .display_link(link)
+                .await
+                .unwrap()
+                .last_seen_at
+                .is_some(),
+            "the visit is recorded"
+        );
+
+        let (status, body) = srv.send(page(format!("/display/{}", "0".repeat(64)))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(
+            body.contains("does not exist"),
+            "a clear page, never a blank one"
+        );
+
+        // Only the unit's admins revoke.
+        let editor = cookie_for(&db.store, "editor@northwind.example").await;
+        let (status, _) = srv
+            .call(
+                Some(&editor),
+                "revoke_display_link",
+                &[("link_id", link.to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = srv
+            .call(
+                Some(&admin),
+                "revoke_display_link",
+                &[("link_id", link.to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = srv.send(page(format!("/display/{token}"))).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(body.contains("revoked"), "says the link was revoked");
+        let (status, body) = srv
+            .call(None, "open_display", &[("token", token.clone())])
+            .await;
+        assert_eq!(status, StatusCode::GONE, "{body}");
+        let audit: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'display_link'")
+                .fetch_one(db.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(audit, 2, "created and revoked are both in the history");
+        srv.stop();
+    }
+);
+
+both_databases!(
+    the_display_socket_pushes_new_data_and_map_edits,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let srv = Server::in_process(db.store.clone()).await;
+        let doc = enterprise_map(&db.store).await;
+        let d = make_dashboard(&db.store, &doc).await;
+        let admin = cookie_for(&db.store, ADMIN).await;
+        let (_, token) = make_link(&srv, &admin, &d).await;
+
+        let mut ws = srv.display(&token).await;
+        let view = welcome(&mut ws).await;
+        assert_eq!(view.board.dashboards[0].id, d.id);
+        assert_eq!(view.board.maps.len(), 1);
+        assert!(
+            view.board.maps[0]
+                .doc
+                .people
+                .iter()
+                .all(|p| p.email.is_empty()),
+            "no emails on a public screen"
+        );
+        assert!(!view.board.initiatives.is_empty());
+
+        // New data through the one data path reaches the screen as the changed cell.
+        let measure = doc.measures[0].id;
+        use app::auth::DataWriter;
+        srv.state
+            .hub
+            .write_data(actual(measure, "2026-09", 12345.0), None)
+            .await
+            .unwrap();
+        match next(&mut ws).await {
+            DisplayMsg::Data { map_id, delta } => {
+                assert_eq!(map_id, doc.map.id);
+                assert_eq!(delta.readings.len(), 1);
+                assert_eq!(
+                    (delta.readings[0].measure_id, delta.readings[0].value),
+                    (measure, 12345.0)
+                );
+            }
+            other => panic!("expected data, got {other:?}"),
+        }
+
+        // A map edit reaches it as the new document.
+        let o = &doc.objectives[0];
+        let rename = app::domain::ops::set(
+            EntityKind::Objective,
+            o.id.0,
+            Field::Title,
+            "Renamed for the wall",
+        );
+        let editor = db
+            .store
+            .user_with_hash("editor@northwind.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id;
+        srv.state
+            .hub
+            .commit(doc.map.id, editor, uuid::Uuid::new_v4(), vec![rename])
+            .await
+            .unwrap();
+        match next(&mut ws).await {
+            DisplayMsg::Map { doc: new } => {
+                assert!(new
+                    .objectives
+                    .iter()
+                    .any(|x| x.id == o.id && x.title == "Renamed for the wall"));
+            }
+            other => panic!("expected the map, got {other:?}"),
+        }
+
+        // Pings are answered.
+        ws.send(Message::text(r#"{"type":"ping"}"#)).await.unwrap();
+        assert_eq!(next(&mut ws).await, DisplayMsg::Pong);
+
+        // A saved dashboard sends the screen a fresh board.
+        let mut draft = db.store.dashboard(d.id).await.unwrap();
+        draft.name = "Board room (new)".into();
+        let body = serde_json::json!({"draft": {"id": draft.id, "name": draft.name, "span_kind": "quarter", "widgets": draft.widgets}});
+        let (status, text) = srv.call_json(Some(&admin), "save_dashboard", body).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let view = welcome(&mut ws).await;
+        assert_eq!(view.board.dashboards[0].name, "Board room (new)");
+        assert_eq!(view.board.dashboards[0].span_kind, SpanKind::Quarter);
+
+        // When the screen leaves, its feed closes.
+        assert_eq!(srv.state.hub.displays().watched(), 1);
+        ws.close(None).await.unwrap();
+        drop(ws);
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while srv.state.hub.displays().watched() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the feed was not closed"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        srv.stop();
+    }
+);
+
+both_databases!(a_revoked_link_is_told_and_closed, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+    let (link, token) = make_link(&srv, &admin, &d).await;
+    let mut ws = srv.display(&token).await;
+    welcome(&mut ws).await;
+    let (status, _) = srv
+        .call(
+            Some(&admin),
+            "revoke_display_link",
+            &[("link_id", link.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    match next(&mut ws).await {
+        DisplayMsg::Gone { reason, message } => {
+            assert_eq!(reason, GoneReason::Revoked);
+            assert!(message.contains("revoked"));
+        }
+        other => panic!("expected gone, got {other:?}"),
+    }
+    expect_closed(&mut ws).await;
+
+    // Reconnecting is told again, and so is an unknown secret.
+    let mut again = srv.display(&token).await;
+    assert!(matches!(
+        next(&mut again).await,
+        DisplayMsg::Gone {
+            reason: GoneReason::Revoked,
+            ..
+        }
+    ));
+    expect_closed(&mut again).await;
+    let mut unknown = srv.display(&"ab".repeat(32)).await;
+    assert!(matches!(
+        next(&mut unknown).await,
+        DisplayMsg::Gone {
+            reason: GoneReason::Unknown,
+            ..
+        }
+    ));
+    srv.stop();
+});
+
+/// Expected status per role: anonymous, outsider, viewer, contributor, editor, admin.
+type Row = [u16; 6];
+/// A server function, its expected statuses and its form.
+type Case = (&'static str, Row, Vec<(&'static str, String)>);
+
+both_databases!(role_matrix_of_dashboards_and_display_links, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let outsider = User {
+        id: UserId::new(),
+        email: "outsider@example.com".into(),
+        name: "Out Sider".into(),
+    };
+    db.store.create_user(&outsider, "x").await.unwrap();
+    let cookies = [
+        None,
+        Some(cookie_for(&db.store, "outsider@example.com").await),
+        Some(cookie_for(&db.store, "viewer@northwind.example").await),
+        Some(cookie_for(&db.store, "contributor@northwind.example").await),
+        Some(cookie_for(&db.store, "editor@northwind.example").await),
+        Some(cookie_for(&db.store, ADMIN).await),
+    ];
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let unit = d.org_unit_id.to_string();
+
+    let form_rows: Vec<Case> = vec![
+        (
+            "unit_dashboards",
+            [401, 403, 200, 200, 200, 200],
+            vec![("org_unit_id", unit.clone())],
+        ),
+        (
+            "get_dashboard",
+            [401, 403, 200, 200, 200, 200],
+            vec![("dashboard_id", d.id.to_string())],
+        ),
+        (
+            "dashboard_editor",
+            [401, 403, 200, 200, 200, 200],
+            vec![("dashboard_id", d.id.to_string())],
+        ),
+        (
+            "create_dashboard",
+            [401, 403, 403, 403, 200, 200],
+            vec![("org_unit_id", unit.clone()), ("name", "Ops".into())],
+        ),
+    ];
+    for (endpoint, expected, form) in &form_rows {
+        for (who, cookie) in cookies.iter().enumerate() {
+            let (status, body) = srv.call(cookie.as_deref(), endpoint, form).await;
+            assert_eq!(
+                status.as_u16(),
+                expected[who],
+                "{endpoint} as role #{who}: {body}"
+            );
+        }
+    }
+
+    // Saving: only editors and admins; a refused save changes nothing.
+    let save = |name: &str| serde_json::json!({"draft": {"id": d.id, "name": name, "span_kind": "month", "widgets": d.widgets}});
+    for (who, cookie) in cookies.iter().enumerate() {
+        let name = format!("Saved by #{who}");
+        let (status, body) = srv
+            .call_json(cookie.as_deref(), "save_dashboard", save(&name))
+            .await;
+        let expected = [401, 403, 403, 403, 200, 200][who];
+        assert_eq!(
+            status.as_u16(),
+            expected,
+            "save_dashboard as role #{who}: {body}"
+        );
+        let stored = db.store.dashboard(d.id).await.unwrap();
+        assert_eq!(
+            stored.name == name,
+            status == StatusCode::OK,
+            "a refused save changed nothing"
+        );
+        if status == StatusCode::FORBIDDEN {
+            assert!(
+                body.contains("Forbidden") && body.contains("role"),
+                "{body}"
+            );
+        }
+    }
+    // A bad layout is refused with a specific message.
+    let mut overlapping = d.widgets.clone();
+    overlapping[1].x = overlapping[0].x;
+    overlapping[1].y = overlapping[0].y;
+    let (status, body) = srv
+        .call_json(cookies[4].as_deref(), "save_dashboard", serde_json::json!({"draft": {"id": d.id, "name": "x", "span_kind": "month", "widgets": overlapping}}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("overlaps"), "{body}");
+
+    // Display links: admins only.
+    for (who, cookie) in cookies.iter().enumerate() {
+        let (status, body) = srv
+            .call_json(
+                cookie.as_deref(),
+                "create_display_link",
+                serde_json::json!({"org_unit_id": d.org_unit_id, "name": "Lobby", "dashboard_ids": [d.id], "rotate_seconds": 20}),
+            )
+            .await;
+        assert_eq!(
+            status.as_u16(),
+            [401, 403, 403, 403, 403, 200][who],
+            "create_display_link as #{who}: {body}"
+        );
+    }
+    let links = db.store.display_links_of(d.org_unit_id).await.unwrap();
+    assert_eq!(links.len(), 1, "only the admin's link exists");
+    let (status, body) = srv
+        .call(
+            cookies[4].as_deref(),
+            "unit_dashboards",
+            &[("org_unit_id", unit.clone())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(r#""links":[]"#),
+        "editors do not see display links: {body}"
+    );
+    let (_, body) = srv
+        .call(
+            cookies[5].as_deref(),
+            "unit_dashboards",
+            &[("org_unit_id", unit.clone())],
+        )
+        .await;
+    assert!(body.contains("Lobby"), "{body}");
+
+    // Deleting: editors; the link drops the dashboard.
+    let (status, _) = srv
+        .call(
+            cookies[2].as_deref(),
+            "delete_dashboard",
+            &[("dashboard_id", d.id.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = srv
+        .call(
+            cookies[4].as_deref(),
+            "delete_dashboard",
+            &[("dashboard_id", d.id.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(db
+        .store
+        .display_link(links[0].id)
+        .await
+        .unwrap()
+        .dashboard_ids
+        .is_empty());
+    srv.stop();
+});
+
+both_databases!(
+    the_map_page_lists_initiatives_of_its_objectives,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let srv = Server::in_process(db.store.clone()).await;
+        let doc = enterprise_map(&db.store).await;
+        let viewer = cookie_for(&db.store, "viewer@northwind.example").await;
+        let (status, body) = srv
+            .call(
+                Some(&viewer),
+                "map_initiatives",
+                &[("map_id", doc.map.id.to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let list: Vec<InitiativeSummary> = serde_json::from_str(&body).unwrap();
+        assert_eq!(list.len(), 3);
+        let drive = list
+            .iter()
+            .find(|s| s.initiative.name == "Key Account Renewal Drive")
+            .unwrap();
+        assert_eq!((drive.milestones_done, drive.milestones_total), (2, 3));
+        assert!(drive
+            .next_milestone
+            .as_ref()
+            .unwrap()
+            .name
+            .starts_with("Renewal risk review"));
+        assert!(drive.owner.is_some());
+        let (status, _) = srv
+            .call(
+                None,
+                "map_initiatives",
+                &[("map_id", doc.map.id.to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        srv.stop();
+    }
+);
+
+/// Two instances on one PostgreSQL: data written and a link revoked on one reach a screen on
+/// the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_reach_each_others_screens() {
+    let db = common::TestDb::postgres().await;
+    load_demo(&db.store).await;
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let store = db.reopen().await;
+        let bus = server::bus::PgBus::connect(&db.url).await.unwrap();
+        let hub = server::hub::Hub::new(store.clone(), Arc::new(bus));
+        servers.push(Server::start(store, hub).await);
+    }
+    let (link, token) = make_link(&servers[0], &admin, &d).await;
+    let mut ws = servers[1].display(&token).await;
+    welcome(&mut ws).await;
+
+    use app::auth::DataWriter;
+    servers[0]
+        .state
+        .hub
+        .write_data(actual(doc.measures[1].id, "2026-09", 777.0), None)
+        .await
+        .unwrap();
+    match next(&mut ws).await {
+        DisplayMsg::Data { delta, .. } => assert_eq!(delta.readings[0].value, 777.0),
+        other => panic!("expected data, got {other:?}"),
+    }
+    let (status, _) = servers[0]
+        .call(
+            Some(&admin),
+            "revoke_display_link",
+            &[("link_id", link.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(matches!(
+        next(&mut ws).await,
+        DisplayMsg::Gone {
+            reason: GoneReason::Revoked,
+            ..
+        }
+    ));
+    expect_closed(&mut ws).await;
+    for s in servers {
+        s.stop();
+    }
+}
+
+both_databases!(concurrent_data_writes_all_commit, |db: Arc<
+    common::TestDb,
+>| async move {
+    // Screens are fed by many writers at once (imports, REST, the grid): none may fail.
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let measure = doc.measures[2].id;
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let hub = srv.state.hub.clone();
+        tasks.push(tokio::spawn(async move {
+            use app::auth::DataWriter;
+            for i in 0..15 {
+                hub.write_data(actual(measure, "2026-09", f64::from(t * 100 + i)), None)
+                    .await
+                    .unwrap_or_else(|e| panic!("writer {t}, write {i}: {e}"));
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    srv.stop();
+});
