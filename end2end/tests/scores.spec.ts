@@ -140,3 +140,23 @@ test('the scorecard switches period, filters by status and explains a measure', 
   await expect(why.getByText(/Goal: .*, red flag: /)).toBeVisible();
   await expect(why.getByText(/→ Red/)).toBeVisible();
 });
+
+test('the scorecard opens a measure for editing and adds a measure to an objective', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await openEnterpriseMap(page);
+  await page.getByRole('link', { name: 'Scorecard' }).click();
+  await page.getByRole('link', { name: 'Edit measure Contract renewal rate' }).click();
+  const editor = page.getByRole('complementary', { name: 'Measure details' });
+  await expect(editor.getByLabel('Name', { exact: true })).toHaveValue('Contract renewal rate');
+
+  await page.goBack();
+  await page.getByRole('link', { name: 'Add a measure to Grow contract renewals to 85 %' }).click();
+  await expect(editor.getByLabel('Name', { exact: true })).toHaveValue(/^New measure \d+$/);
+  // The address now names the new measure: a reload opens it instead of adding another.
+  await expect(page).toHaveURL(/\?measure=/);
+  await editor.getByLabel('Name', { exact: true }).fill('Renewal pipeline coverage');
+  await editor.getByLabel('Name', { exact: true }).press('Tab');
+  await page.reload();
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(editor.getByLabel('Name', { exact: true })).toHaveValue('Renewal pipeline coverage');
+});

@@ -422,3 +422,221 @@ both_databases!(unit_leads_cannot_touch_other_units, |db: Arc<
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.contains("LinkAcrossMaps"), "{body}");
 });
+
+/// Posts a server function whose input is JSON (`input = Json`).
+async fn call_json(
+    w: &World,
+    cookie: &str,
+    endpoint: &str,
+    body: serde_json::Value,
+) -> (StatusCode, String) {
+    let req = Request::post(format!("/api/{endpoint}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (status, _, body) = w.send(req).await;
+    (status, body)
+}
+
+fn actual_json(measure: MeasureId, period: &str, value: f64) -> serde_json::Value {
+    serde_json::json!({
+        "measure_id": measure, "period": period, "value": value, "note": "",
+        "entered_by": null, "entered_at": "", "source": "manual"
+    })
+}
+
+both_databases!(data_grid_rights_and_one_transaction_per_save, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let map = w.enterprise_map().await;
+    let (from, to): (Period, Period) = ("2026-01".parse().unwrap(), "2026-12".parse().unwrap());
+    let tomas =
+        w.db.store
+            .user_with_hash("tomas.alvarez@northwind.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+    let cookie = w.cookie_for("tomas.alvarez@northwind.example").await;
+
+    // The grid says which measures a viewer who owns some of them may enter.
+    let (status, body) = w
+        .call(
+            Some(&cookie),
+            "get_data_grid",
+            &[("map_id", map.map.id.to_string()), ("year", "2026".into())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let grid: app::api::DataGrid = serde_json::from_str(&body).unwrap();
+    assert_eq!(grid.year, 2026);
+    assert!(!grid.may_set_targets, "a viewer sets no targets");
+    assert_eq!(grid.measures.len(), map.measures.len());
+    for m in &grid.measures {
+        let owns = m.measure.data_owner_id == Some(tomas.id);
+        assert_eq!(m.owned_by_me, owns, "{}", m.measure.name);
+        assert_eq!(
+            m.may_enter,
+            owns && m.measure.data_source != DataSource::Formula,
+            "{}",
+            m.measure.name
+        );
+    }
+    let own = grid
+        .measures
+        .iter()
+        .find(|m| m.may_enter)
+        .expect("Tomás owns an enterprise measure")
+        .measure
+        .id;
+    let other = grid
+        .measures
+        .iter()
+        .find(|m| !m.owned_by_me)
+        .unwrap()
+        .measure
+        .id;
+    assert!(grid
+        .actuals
+        .iter()
+        .all(|a| a.period >= from && a.period <= to));
+    let actuals_now = || async {
+        w.db.store
+            .actuals_between(map.map.id, from, to)
+            .await
+            .unwrap()
+    };
+    let before = actuals_now().await;
+
+    // One forbidden cell refuses the whole save: nothing is half-written.
+    let (status, body) = call_json(
+        &w,
+        &cookie,
+        "save_data",
+        serde_json::json!({ "batch": {
+            "actuals": [actual_json(own, "2026-11", 7.0), actual_json(other, "2026-11", 99.0)]
+        }}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.contains("data owner"), "the refusal says why: {body}");
+    assert_eq!(actuals_now().await, before);
+
+    // A target is an editor's: refused.
+    let (status, body) = call_json(
+        &w,
+        &cookie,
+        "save_data",
+        serde_json::json!({ "batch": {
+            "targets": [{ "measure_id": own, "period": "2026-11", "goal": 10.0, "red_flag": 5.0 }]
+        }}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Their own measure: saved with who and when set by the server, whatever the client sent.
+    let mut forged = actual_json(own, "2026-11", 7.0);
+    forged["entered_by"] = serde_json::json!(UserId::new());
+    forged["source"] = serde_json::json!("api");
+    let (status, body) = call_json(
+        &w,
+        &cookie,
+        "save_data",
+        serde_json::json!({ "batch": { "actuals": [forged] }}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let out: DataOutcome = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (out.actuals_written, out.maps.clone()),
+        (1, vec![map.map.id])
+    );
+    let saved = actuals_now().await;
+    let a = saved
+        .iter()
+        .find(|a| a.measure_id == own && a.period.to_string() == "2026-11")
+        .unwrap();
+    assert_eq!(
+        (a.value, a.entered_by, a.source),
+        (7.0, Some(tomas.id), DataSource::Manual)
+    );
+
+    // An editor fills a year of targets with the bulk helper and clears an actual, in one save.
+    let editor = w.cookie_for("editor@northwind.example").await;
+    let months = app::domain::targets::reporting_months(2027, Frequency::Monthly);
+    let filled = app::domain::targets::fill(
+        own,
+        &months,
+        app::domain::targets::TargetFill::Ramp {
+            start: 20.0,
+            goal: 32.0,
+            red_flag: 28.0,
+        },
+    )
+    .unwrap();
+    let (status, body) = call_json(
+        &w,
+        &editor,
+        "save_data",
+        serde_json::json!({ "batch": {
+            "targets": filled,
+            "clear_actuals": [{ "measure_id": own, "period": "2026-11" }]
+        }}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let out: DataOutcome = serde_json::from_str(&body).unwrap();
+    assert_eq!((out.targets_written, out.cleared), (12, 1));
+    let year: Vec<Target> =
+        w.db.store
+            .targets_between(map.map.id, months[0], months[11])
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.measure_id == own)
+            .collect();
+    assert_eq!(year.len(), 12);
+    assert_eq!((year[0].goal, year[0].red_flag), (21.0, 17.0));
+    assert_eq!((year[11].goal, year[11].red_flag), (32.0, 28.0));
+    assert!(!actuals_now()
+        .await
+        .iter()
+        .any(|a| a.measure_id == own && a.period.to_string() == "2026-11"));
+
+    // A bad target in a batch of good ones: 422, and none of the batch is written.
+    let (status, body) = call_json(
+        &w,
+        &editor,
+        "save_data",
+        serde_json::json!({ "batch": {
+            "actuals": [actual_json(other, "2026-11", 55.0)],
+            "targets": [{ "measure_id": own, "period": "2027-01", "goal": 9.0, "red_flag": 9.0 }]
+        }}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(!actuals_now()
+        .await
+        .iter()
+        .any(|a| a.measure_id == other && a.period.to_string() == "2026-11"));
+    let jan: Vec<Target> =
+        w.db.store
+            .targets_between(map.map.id, months[0], months[0])
+            .await
+            .unwrap();
+    assert!(jan.iter().any(|t| t.measure_id == own && t.goal == 21.0));
+
+    // An unreadable year is a clear 400.
+    let (status, body) = w
+        .call(
+            Some(&editor),
+            "get_data_grid",
+            &[("map_id", map.map.id.to_string()), ("year", "12345".into())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("Choose a year"), "{body}");
+});

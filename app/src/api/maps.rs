@@ -110,7 +110,7 @@ pub async fn get_scorecard(
         async move {
             let (ctx, _user) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
+            let (_, _, role) = ssr::require(map.org_unit_id, Action::View).await?;
             let today = crate::store::current_period();
             let doc = ctx.store.map_document(map_id).await?;
             let data = ctx.store.score_data(map_id).await?;
@@ -127,6 +127,7 @@ pub async fn get_scorecard(
                 history: model.history(&spans),
                 doc,
                 span,
+                can_edit: role.allows(Action::Edit),
             })
         }
         .await,

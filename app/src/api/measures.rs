@@ -166,74 +166,108 @@ pub async fn explain_score(
 pub struct GridMeasure {
     pub measure: Measure,
     pub objective_title: String,
-    /// The user may enter its actuals (contributor on the unit, or its data owner).
+    pub perspective_name: String,
+    /// The data owner's name, if the measure has one.
+    pub owner_name: Option<String>,
+    /// The signed-in user is its data owner.
+    pub owned_by_me: bool,
+    /// The user may enter its actuals (contributor on the unit, or its data owner; never for a
+    /// formula, which the app computes).
     pub may_enter: bool,
 }
 
-/// Everything the data-entry grid and the target editor show for a span of months.
+/// Everything the data-entry grid and the target editor show for one calendar year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataGrid {
     pub map: StrategyMap,
     pub org_unit: OrgUnit,
-    pub from: Period,
-    pub to: Period,
+    pub year: i32,
+    /// In the map's display order: by perspective (top first), then objective.
     pub measures: Vec<GridMeasure>,
     pub actuals: Vec<Actual>,
     pub targets: Vec<Target>,
     /// The user may set targets (editor on the unit).
     pub may_set_targets: bool,
-    /// The server's current month, so the grid can open on it.
+    /// The server's current month, so the grid can mark it and open on its year.
     pub today: Period,
 }
 
-/// The longest span the grid shows at once.
-pub const MAX_GRID_MONTHS: i32 = 60;
+/// The earliest and latest years the grid opens (a typo in the address stays harmless).
+pub const GRID_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
-/// The measures, actuals and targets of a map for the months `from`..=`to`.
+/// The measures, actuals and targets of a map for the twelve months of `year` (the server's
+/// current year when none is given).
 #[server(prefix = "/api", endpoint = "get_data_grid", output = super::TextJson)]
-pub async fn get_data_grid(map_id: MapId, from: String, to: String) -> Result<DataGrid, ApiError> {
+pub async fn get_data_grid(map_id: MapId, year: Option<i32>) -> Result<DataGrid, ApiError> {
     ssr::reply(
         async move {
-            let (from, to) = (parse_period(&from)?, parse_period(&to)?);
-            let months = from.months_until(to);
-            if !(0..MAX_GRID_MONTHS).contains(&months) {
+            let today = crate::store::current_period();
+            let year = year.unwrap_or(today.year());
+            if !GRID_YEARS.contains(&year) {
                 return Err(ApiError::BadInput(format!(
-                    "Choose a span of 1 to {MAX_GRID_MONTHS} months, starting before it ends."
+                    "Choose a year from {} to {}.",
+                    GRID_YEARS.start(),
+                    GRID_YEARS.end()
                 )));
             }
             let (ctx, user) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
             let (_, _, role) = ssr::require(map.org_unit_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;
-            let title_of = |o: ObjectiveId| {
-                doc.objectives
-                    .iter()
-                    .find(|x| x.id == o)
-                    .map(|x| x.title.clone())
-                    .unwrap_or_default()
-            };
-            let measures = doc
-                .measures
-                .iter()
-                .map(|m| GridMeasure {
-                    measure: m.clone(),
-                    objective_title: title_of(m.objective_id),
-                    may_enter: m.data_source != DataSource::Formula
-                        && role::may_enter_data(Some(role), m.data_owner_id == Some(user.id)),
-                })
-                .collect();
+            let (from, to) = scoring::Span::Year { year }.bounds();
             Ok(DataGrid {
                 actuals: ctx.store.actuals_between(map_id, from, to).await?,
                 targets: ctx.store.targets_between(map_id, from, to).await?,
                 may_set_targets: role.allows(Action::Edit),
-                today: crate::store::current_period(),
-                map: doc.map.clone(),
-                org_unit: doc.org_unit.clone(),
-                from,
-                to,
-                measures,
+                today,
+                measures: grid_measures(&doc, user.id, role),
+                map: doc.map,
+                org_unit: doc.org_unit,
+                year,
             })
         }
         .await,
     )
+}
+
+/// The map's measures in display order (perspective from the top, then objective down the
+/// band), each with what `user` holding `role` on the unit may do.
+#[cfg(feature = "ssr")]
+fn grid_measures(doc: &MapDocument, user: UserId, role: Role) -> Vec<GridMeasure> {
+    let perspective_rank = |id: PerspectiveId| {
+        doc.perspectives
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| (p.rank, p.name.clone()))
+    };
+    let mut rows: Vec<((i32, f64, f64), GridMeasure)> = doc
+        .measures
+        .iter()
+        .filter_map(|m| {
+            let o = doc.objectives.iter().find(|o| o.id == m.objective_id)?;
+            let (rank, perspective_name) = perspective_rank(o.perspective_id)?;
+            let mine = m.data_owner_id == Some(user);
+            let owner_name = m
+                .data_owner_id
+                .and_then(|id| doc.people.iter().find(|p| p.id == id))
+                .map(|p| p.name.clone());
+            let row = GridMeasure {
+                measure: m.clone(),
+                objective_title: o.title.clone(),
+                perspective_name,
+                owner_name,
+                owned_by_me: mine,
+                may_enter: m.data_source != DataSource::Formula
+                    && role::may_enter_data(Some(role), mine),
+            };
+            Some(((rank, o.y, o.x), row))
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.0 .0
+            .cmp(&b.0 .0)
+            .then(a.0 .1.total_cmp(&b.0 .1))
+            .then(a.0 .2.total_cmp(&b.0 .2))
+    });
+    rows.into_iter().map(|(_, r)| r).collect()
 }

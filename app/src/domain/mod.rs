@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod dashboard;
 pub mod display;
+pub mod entry;
 pub mod formula;
 pub mod health;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod replica;
 pub mod role;
 pub mod scores;
 pub mod scoring;
+pub mod targets;
 pub mod validation;
 
 pub use ids::*;

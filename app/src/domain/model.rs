@@ -462,6 +462,9 @@ pub struct ScorecardData {
     pub doc: MapDocument,
     pub span: super::scoring::Span,
     pub history: Vec<super::scores::MapScores>,
+    /// The viewer may edit the map (and so define measures from the scorecard).
+    #[serde(default)]
+    pub can_edit: bool,
 }
 
 impl ScorecardData {

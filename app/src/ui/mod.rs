@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod dashboard;
+pub mod data;
 pub mod display;
 pub mod home;
 pub mod import;
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
                 <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
+                <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()}/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()}/>
                 <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()}/>

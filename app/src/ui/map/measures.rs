@@ -65,15 +65,7 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
         })
     });
     let add = move |_| {
-        let m = new_measure(state, objective);
-        let id = m.id;
-        run_edit(
-            state,
-            vec![Op::Create {
-                item: NewEntity::Measure(m),
-            }],
-        );
-        state.selection.update(|s| s.measure = Some(id));
+        add_measure(state, objective);
     };
     view! {
         <h3>"Measures"</h3>
@@ -118,6 +110,23 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
             <button type="button" on:click=add>"+ Measure"</button>
         </Show>
     }
+}
+
+/// Creates a measure on an objective (a live edit like any other) and opens it in the editor.
+pub fn add_measure(state: MapState, objective: ObjectiveId) -> MeasureId {
+    let m = new_measure(state, objective);
+    let id = m.id;
+    run_edit(
+        state,
+        vec![Op::Create {
+            item: NewEntity::Measure(m),
+        }],
+    );
+    state.selection.update(|s| {
+        s.objectives = vec![objective];
+        s.measure = Some(id);
+    });
+    id
 }
 
 /// A measure's chart on the map page: twelve months up to the chosen span, on to December.

@@ -20,8 +20,62 @@ use canvas::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map, lazy_route, LazyRoute};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+    lazy_route, LazyRoute,
+};
 use state::{ConnStatus, MapState, Selection, View};
+
+/// Opens what the address asks for, as the scorecard links it: `?measure=…` selects a measure
+/// in the editor, `?objective=…` selects an objective, and `&add=measure` adds a measure to it
+/// once the live connection says the user may edit (then the address names the new measure, so
+/// a reload does not add another).
+fn open_deep_link(state: MapState) {
+    let query = use_query_map().get_untracked();
+    let doc = state.doc.get_untracked();
+    let measure = query
+        .get("measure")
+        .and_then(|m| m.parse::<crate::domain::MeasureId>().ok())
+        .and_then(|id| doc.measures.iter().find(|m| m.id == id));
+    let objective = query
+        .get("objective")
+        .and_then(|o| o.parse::<crate::domain::ObjectiveId>().ok())
+        .filter(|id| doc.objectives.iter().any(|o| o.id == *id));
+    if let Some(m) = measure {
+        state.selection.set(Selection {
+            objectives: vec![m.objective_id],
+            link: None,
+            measure: Some(m.id),
+        });
+    } else if let Some(o) = objective {
+        state.selection.set(Selection {
+            objectives: vec![o],
+            ..Selection::default()
+        });
+        if query.get("add").as_deref() == Some("measure") {
+            let map_id = doc.map.id;
+            let pending = StoredValue::new(true);
+            Effect::new(move |_| {
+                if state.can_edit.get() && pending.get_value() {
+                    pending.set_value(false);
+                    let id = measures::add_measure(state, o);
+                    replace_address(&format!("/maps/{map_id}?measure={id}"));
+                }
+            });
+        }
+    }
+}
+
+/// Rewrites the address bar without navigating (the router is not told: nothing reloads).
+fn replace_address(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
 
 /// The map id in the URL, or a not-found error.
 pub fn map_id_param() -> impl Fn() -> Result<MapId, ApiError> + Copy + Send + Sync + 'static {
@@ -91,6 +145,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
     on_cleanup(move || live::stop(state));
     load_score_data(state);
     load_initiatives(state);
+    open_deep_link(state);
     let crumbs = vec![
         (unit.name.clone(), "/".to_string()),
         (map.name.clone(), format!("/maps/{}", map.id)),
@@ -121,6 +176,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                         </label>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}/data", map.id) attr:class="button secondary">"Enter data"</A>
                         <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">"Dashboards"</A>

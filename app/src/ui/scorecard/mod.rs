@@ -138,6 +138,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                         <StatusChip score=map_score label="Map score" on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
+                        <A href=format!("/maps/{}/data", map.id) attr:class="button secondary">"Enter data"</A>
                         <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
                     </nav>
@@ -276,6 +277,10 @@ fn objective_rows(
             <th scope="row" rowspan=span class="objective-cell">
                 <span class="objective-title">{o.title.clone()}</span>
                 <span class="owner">{name_of(o.owner_id)}</span>
+                {card.can_edit.then(|| view! {
+                    <A href=format!("/maps/{}?objective={oid}&add=measure", card.doc.map.id)
+                        attr:class="small add-measure" attr:aria-label=format!("Add a measure to {}", o.title)>"+ Measure"</A>
+                })}
                 <span class="objective-status">
                     <StatusChip score=score label=format!("{} status", o.title)
                         on_why=Callback::new(move |_| open_why.run(Subject::Objective(oid)))/>
@@ -319,6 +324,10 @@ fn measure_cells(
     view! {
         <td class="measure-cell">
             <span class="measure-name">{m.name.clone()}</span>
+            {card.can_edit.then(|| view! {
+                <A href=format!("/maps/{}?measure={id}", card.doc.map.id)
+                    attr:class="small edit-measure" attr:aria-label=format!("Edit measure {}", m.name)>"Edit"</A>
+            })}
             <span class="polarity">{direction}</span>
             {stale.then(|| view! {
                 <span class="stale-flag" title="The next value is overdue">

@@ -1,0 +1,935 @@
+//! The grid itself: rows of measures (one row per measure for actuals, a goal row and a red-flag
+//! row per measure for targets), a column per month, the edited text of each changed cell, the
+//! live check of that text, paste, keyboard moves, the bulk target helper and the save.
+
+use crate::api::{save_data, DataGrid, GridMeasure};
+use crate::domain::entry::{self, CellError, TargetPart};
+use crate::domain::import::NumberFormat;
+use crate::domain::scores::interval_months;
+use crate::domain::targets::{self, TargetFill};
+use crate::domain::{DataBatch, MeasureId, MeasurePeriod, Period};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which half of the page is showing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Actuals,
+    Targets,
+}
+
+/// What one grid row holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RowKind {
+    Actual,
+    Target(TargetPart),
+}
+
+/// A visible row: which measure (index into the grid's measures), what it holds, and whether its
+/// cells take typing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Row {
+    measure: usize,
+    kind: RowKind,
+    editable: bool,
+}
+
+/// The key of one cell's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CellKey {
+    Actual(MeasurePeriod),
+    Target(MeasurePeriod, TargetPart),
+}
+
+/// The outcome of checking every edited cell: the batch a save would send (when nothing is
+/// wrong), how many values it changes, and each bad cell with its reason.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Check {
+    batch: Option<DataBatch>,
+    changes: usize,
+    errors: Vec<(Tab, MeasurePeriod, String)>,
+}
+
+/// The signals of the grid. Saved values are fixed for the life of the grid (a save reloads it).
+#[derive(Clone, Copy)]
+struct State {
+    data: StoredValue<DataGrid>,
+    months: StoredValue<Vec<Period>>,
+    saved_actuals: StoredValue<HashMap<MeasurePeriod, f64>>,
+    saved_targets: StoredValue<HashMap<MeasurePeriod, (f64, f64)>>,
+    tab: RwSignal<Tab>,
+    format: RwSignal<NumberFormat>,
+    only_mine: RwSignal<bool>,
+    actual_edits: RwSignal<BTreeMap<MeasurePeriod, String>>,
+    target_edits: RwSignal<BTreeMap<(MeasurePeriod, TargetPart), String>>,
+    check: Memo<Check>,
+    rows: Memo<Vec<Row>>,
+    /// The measure whose bulk target helper is open.
+    fill_open: RwSignal<Option<MeasureId>>,
+    saving: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+    version: RwSignal<u32>,
+}
+
+impl State {
+    fn new(grid: DataGrid, version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> State {
+        let months: Vec<Period> = (1..=12u8)
+            .filter_map(|m| Period::new(grid.year, m))
+            .collect();
+        let saved_actuals = grid
+            .actuals
+            .iter()
+            .map(|a| (mp(a.measure_id, a.period), a.value))
+            .collect();
+        let saved_targets = grid
+            .targets
+            .iter()
+            .map(|t| (mp(t.measure_id, t.period), (t.goal, t.red_flag)))
+            .collect();
+        let may_set_targets = grid.may_set_targets;
+        let measures = grid.measures.clone();
+        let tab = RwSignal::new(Tab::Actuals);
+        let only_mine = RwSignal::new(false);
+        let format = RwSignal::new(NumberFormat::Point);
+        let actual_edits = RwSignal::new(BTreeMap::new());
+        let target_edits = RwSignal::new(BTreeMap::new());
+        let saved_actuals = StoredValue::new(saved_actuals);
+        let saved_targets = StoredValue::new(saved_targets);
+        let check = Memo::new(move |_| {
+            let f = format.get();
+            actual_edits.with(|a| {
+                target_edits.with(|t| {
+                    saved_actuals.with_value(|sa| {
+                        saved_targets.with_value(|st| check_edits(a, t, sa, st, f))
+                    })
+                })
+            })
+        });
+        let rows = Memo::new(move |_| {
+            visible_rows(&measures, tab.get(), only_mine.get(), may_set_targets)
+        });
+        State {
+            data: StoredValue::new(grid),
+            months: StoredValue::new(months),
+            saved_actuals,
+            saved_targets,
+            tab,
+            format,
+            only_mine,
+            actual_edits,
+            target_edits,
+            check,
+            rows,
+            fill_open: RwSignal::new(None),
+            saving: RwSignal::new(false),
+            error: RwSignal::new(None),
+            notice,
+            version,
+        }
+    }
+
+    fn measure(&self, index: usize) -> GridMeasure {
+        self.data.with_value(|d| d.measures[index].clone())
+    }
+
+    /// The text a cell shows: what was typed, else the saved value.
+    fn text(&self, key: CellKey) -> String {
+        match key {
+            CellKey::Actual(c) => self
+                .actual_edits
+                .with(|e| e.get(&c).cloned())
+                .unwrap_or_else(|| self.saved_text(key)),
+            CellKey::Target(c, part) => self
+                .target_edits
+                .with(|e| e.get(&(c, part)).cloned())
+                .unwrap_or_else(|| self.saved_text(key)),
+        }
+    }
+
+    /// The saved value of a cell, written as the grid writes numbers.
+    fn saved_text(&self, key: CellKey) -> String {
+        let decimals = |id: MeasureId| {
+            self.data.with_value(|d| {
+                d.measures
+                    .iter()
+                    .find(|m| m.measure.id == id)
+                    .map(|m| m.measure.decimals)
+                    .unwrap_or(2)
+            })
+        };
+        let value = match key {
+            CellKey::Actual(c) => self.saved_actuals.with_value(|s| s.get(&c).copied()),
+            CellKey::Target(c, part) => self.saved_targets.with_value(|s| {
+                s.get(&c).map(|(g, r)| match part {
+                    TargetPart::Goal => *g,
+                    TargetPart::RedFlag => *r,
+                })
+            }),
+        };
+        let id = match key {
+            CellKey::Actual(c) | CellKey::Target(c, _) => c.measure_id,
+        };
+        value
+            .map(|v| entry::cell_text(v, decimals(id)))
+            .unwrap_or_default()
+    }
+
+    /// Whether the typed text differs from the saved value.
+    fn is_dirty(&self, key: CellKey) -> bool {
+        let typed = match key {
+            CellKey::Actual(c) => self.actual_edits.with(|e| e.get(&c).cloned()),
+            CellKey::Target(c, part) => self.target_edits.with(|e| e.get(&(c, part)).cloned()),
+        };
+        typed.is_some_and(|t| t.trim() != self.saved_text(key))
+    }
+
+    fn set_text(&self, key: CellKey, text: String) {
+        self.notice.set(None);
+        match key {
+            CellKey::Actual(c) => self.actual_edits.update(|e| {
+                e.insert(c, text);
+            }),
+            CellKey::Target(c, part) => self.target_edits.update(|e| {
+                e.insert((c, part), text);
+            }),
+        }
+    }
+
+    /// Why a cell cannot be saved, if it cannot.
+    fn cell_error(&self, key: CellKey) -> Option<String> {
+        let (tab, cell) = match key {
+            CellKey::Actual(c) => (Tab::Actuals, c),
+            CellKey::Target(c, _) => (Tab::Targets, c),
+        };
+        self.check.with(|c| {
+            c.errors
+                .iter()
+                .find(|(t, m, _)| *t == tab && *m == cell)
+                .map(|(_, _, e)| e.clone())
+        })
+    }
+
+    /// The key of the cell at a visible row and column.
+    fn key_at(&self, row: Row, column: usize) -> Option<CellKey> {
+        let period = self.months.with_value(|m| m.get(column).copied())?;
+        let id = self.data.with_value(|d| d.measures[row.measure].measure.id);
+        let cell = mp(id, period);
+        Some(match row.kind {
+            RowKind::Actual => CellKey::Actual(cell),
+            RowKind::Target(part) => CellKey::Target(cell, part),
+        })
+    }
+
+    /// Spreads a block copied from a spreadsheet from the cell at (`row`, `column`); rows that
+    /// do not take typing are skipped, cells beyond the grid are counted.
+    fn paste(&self, row: usize, column: usize, text: &str) {
+        let rows = self.rows.get_untracked();
+        let block = entry::parse_block(text);
+        let (placed, dropped) = entry::place_block(&block, (row, column), rows.len(), 12);
+        let mut written = 0;
+        let mut skipped = 0;
+        for (r, c, text) in placed {
+            match self.key_at(rows[r], c) {
+                Some(key) if rows[r].editable => {
+                    self.set_text(key, text);
+                    written += 1;
+                }
+                _ => skipped += 1,
+            }
+        }
+        let mut message = format!("Pasted {written} cells");
+        if dropped > 0 {
+            message.push_str(&format!("; {dropped} beyond the grid were left out"));
+        }
+        if skipped > 0 {
+            message.push_str(&format!("; {skipped} in rows you cannot edit were skipped"));
+        }
+        message.push_str(". Check them, then save.");
+        self.notice.set(Some(message));
+    }
+
+    /// Fills the targets of one measure for the year's reporting months (not saved yet: the
+    /// user sees them in the grid and saves).
+    fn fill(&self, index: usize, how: TargetFill) -> Result<usize, String> {
+        let m = self.measure(index).measure;
+        let year = self.data.with_value(|d| d.year);
+        let months = targets::reporting_months(year, m.frequency);
+        let filled = targets::fill(m.id, &months, how).map_err(|e| e.to_string())?;
+        self.target_edits.update(|e| {
+            for t in &filled {
+                let cell = mp(t.measure_id, t.period);
+                e.insert(
+                    (cell, TargetPart::Goal),
+                    entry::cell_text(t.goal, m.decimals),
+                );
+                e.insert(
+                    (cell, TargetPart::RedFlag),
+                    entry::cell_text(t.red_flag, m.decimals),
+                );
+            }
+        });
+        self.notice.set(Some(format!(
+            "Filled {} months of “{}”. Check them, then save.",
+            filled.len(),
+            m.name
+        )));
+        Ok(filled.len())
+    }
+
+    fn discard(&self) {
+        self.actual_edits.set(BTreeMap::new());
+        self.target_edits.set(BTreeMap::new());
+        self.error.set(None);
+        self.notice
+            .set(Some("Your unsaved changes were discarded.".into()));
+    }
+
+    /// Commits every change of both tabs in one transaction, then reloads the grid.
+    fn save(self) {
+        if self.saving.get_untracked() {
+            return;
+        }
+        let check = self.check.get_untracked();
+        let Some(batch) = check.batch else {
+            self.error.set(Some(format!(
+                "{} cells need fixing before anything is saved.",
+                check.errors.len()
+            )));
+            return;
+        };
+        if batch.is_empty() {
+            self.notice.set(Some("Nothing to save.".into()));
+            return;
+        }
+        self.saving.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match save_data(batch).await {
+                Ok(out) => {
+                    self.notice.set(Some(saved_message(
+                        out.actuals_written,
+                        out.targets_written,
+                        out.cleared,
+                    )));
+                    self.version.update(|v| *v += 1);
+                }
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.saving.set(false);
+        });
+    }
+}
+
+fn mp(measure_id: MeasureId, period: Period) -> MeasurePeriod {
+    MeasurePeriod { measure_id, period }
+}
+
+/// "Saved 3 actuals and 12 targets; cleared 1."
+fn saved_message(actuals: usize, targets: usize, cleared: usize) -> String {
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if actuals > 0 {
+        parts.push(plural(actuals, "actual"));
+    }
+    if targets > 0 {
+        parts.push(plural(targets, "target"));
+    }
+    let mut m = match parts.is_empty() {
+        true => "Saved".to_string(),
+        false => format!("Saved {}", parts.join(" and ")),
+    };
+    if cleared > 0 {
+        m.push_str(&format!("; cleared {cleared}"));
+    }
+    m.push('.');
+    m
+}
+
+/// Checks both tabs' edits together: one batch for one transaction.
+fn check_edits(
+    actual_edits: &BTreeMap<MeasurePeriod, String>,
+    target_edits: &BTreeMap<(MeasurePeriod, TargetPart), String>,
+    saved_actuals: &HashMap<MeasurePeriod, f64>,
+    saved_targets: &HashMap<MeasurePeriod, (f64, f64)>,
+    format: NumberFormat,
+) -> Check {
+    let a = entry::actuals_batch(actual_edits, saved_actuals, format);
+    let t = entry::targets_batch(target_edits, saved_targets, format);
+    let words = |tab: Tab, errors: Vec<(MeasurePeriod, CellError)>| {
+        errors
+            .into_iter()
+            .map(move |(c, e)| (tab, c, e.to_string()))
+            .collect::<Vec<_>>()
+    };
+    match (a, t) {
+        (Ok(a), Ok(t)) => {
+            let batch = entry::join(a, t);
+            Check {
+                changes: batch.actuals.len()
+                    + batch.clear_actuals.len()
+                    + batch.targets.len()
+                    + batch.clear_targets.len(),
+                batch: Some(batch),
+                errors: Vec::new(),
+            }
+        }
+        (a, t) => {
+            let mut errors = Vec::new();
+            if let Err(e) = a {
+                errors.extend(words(Tab::Actuals, e));
+            }
+            if let Err(e) = t {
+                errors.extend(words(Tab::Targets, e));
+            }
+            Check {
+                batch: None,
+                changes: 0,
+                errors,
+            }
+        }
+    }
+}
+
+/// The rows a tab shows: every measure (or only those the user may enter), one row each for
+/// actuals, a goal and a red-flag row each for targets.
+fn visible_rows(
+    measures: &[GridMeasure],
+    tab: Tab,
+    only_mine: bool,
+    may_set_targets: bool,
+) -> Vec<Row> {
+    measures
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !only_mine || m.may_enter || (tab == Tab::Targets && may_set_targets))
+        .flat_map(|(i, m)| match tab {
+            Tab::Actuals => vec![Row {
+                measure: i,
+                kind: RowKind::Actual,
+                editable: m.may_enter,
+            }],
+            Tab::Targets => [TargetPart::Goal, TargetPart::RedFlag]
+                .into_iter()
+                .map(|part| Row {
+                    measure: i,
+                    kind: RowKind::Target(part),
+                    editable: may_set_targets,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The grid with its toolbar, error list and tabs.
+#[component]
+pub fn Grid(
+    grid: DataGrid,
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let today = grid.today;
+    let year = grid.year;
+    let s = State::new(grid, version, notice);
+    let months = s.months.get_value();
+    let warn_before_leaving = move || s.check.with(|c| c.changes > 0 || !c.errors.is_empty());
+    leave_guard(warn_before_leaving);
+    let on_page_key = move |ev: leptos::ev::KeyboardEvent| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+            ev.prevent_default();
+            s.save();
+        }
+    };
+    let tab_button = move |tab: Tab, label: &'static str| {
+        view! {
+            <button type="button" role="tab" class="tab" id=format!("tab-{}", label.to_lowercase())
+                aria-selected=move || (s.tab.get() == tab).to_string()
+                on:click=move |_| { s.tab.set(tab); s.fill_open.set(None); }>
+                {label}
+            </button>
+        }
+    };
+    let head = months
+        .iter()
+        .map(|p| {
+            let now = *p == today;
+            view! {
+                <th scope="col" class:today=now title=if now { "This month" } else { "" }>{p.label()}</th>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="data-grid-wrap" on:keydown=on_page_key>
+            <div class="data-toolbar" role="toolbar" aria-label="Data entry">
+                <div class="tabs" role="tablist" aria-label="What to enter">
+                    {tab_button(Tab::Actuals, "Actuals")}
+                    {tab_button(Tab::Targets, "Targets")}
+                </div>
+                <label class="toggle">
+                    <input type="checkbox" prop:checked=move || s.only_mine.get()
+                        on:change=move |ev| s.only_mine.set(event_target_checked(&ev))/>
+                    "Only what I can edit"
+                </label>
+                <label class="field-inline">"Numbers "
+                    <select aria-label="Number format" on:change=move |ev| s.format.set(
+                        if event_target_value(&ev) == "comma" { NumberFormat::Comma } else { NumberFormat::Point })>
+                        <option value="point">{NumberFormat::Point.example()}</option>
+                        <option value="comma">{NumberFormat::Comma.example()}</option>
+                    </select>
+                </label>
+                <span class="spacer"></span>
+                <span class="save-state" aria-live="polite" data-testid="save-state">
+                    {move || s.check.with(|c| match (c.errors.len(), c.changes) {
+                        (0, 0) => "No unsaved changes".to_string(),
+                        (0, 1) => "1 unsaved change".to_string(),
+                        (0, n) => format!("{n} unsaved changes"),
+                        (1, _) => "1 cell needs fixing".to_string(),
+                        (e, _) => format!("{e} cells need fixing"),
+                    })}
+                </span>
+                <button type="button" class="button secondary" on:click=move |_| s.discard()
+                    prop:disabled=move || s.actual_edits.with(BTreeMap::is_empty) && s.target_edits.with(BTreeMap::is_empty)>
+                    "Discard"
+                </button>
+                <button type="button" class="primary" title="Save (Ctrl+S)" on:click=move |_| s.save()
+                    prop:disabled=move || s.saving.get() || s.check.with(|c| c.batch.is_none() || c.changes == 0)>
+                    {move || if s.saving.get() { "Saving…" } else { "Save" }}
+                </button>
+            </div>
+            {move || s.notice.get().map(|n| view! { <p class="notice-line" role="status">{n}</p> })}
+            {move || s.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <ErrorList s=s/>
+            <p class="hint">
+                "Arrow keys move between cells, Enter moves down, Esc undoes the cell. Paste a block copied from a spreadsheet into any cell. "
+                "An empty cell clears its value when you save."
+                {(year == today.year()).then_some(" This month's column is highlighted.")}
+            </p>
+            <div class="data-scroll">
+                <table class="data-grid" aria-label=move || match s.tab.get() { Tab::Actuals => "Actuals", Tab::Targets => "Targets" }>
+                    <thead>
+                        <tr>
+                            <th scope="col" class="measure-col">"Measure"</th>
+                            {move || (s.tab.get() == Tab::Targets).then(|| view! { <th scope="col" class="part-col">""</th> })}
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let rows = s.rows.get();
+                            if rows.is_empty() {
+                                return view! { <tr><td colspan="14" class="empty">"No measures to show."</td></tr> }.into_any();
+                            }
+                            rows.iter()
+                                .enumerate()
+                                .map(|(r, row)| view! { <GridRow s=s r=r row=*row first=first_of_objective(s, &rows, r)/> })
+                                .collect_view()
+                                .into_any()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// The objective's title when this row starts a new objective (a group heading row).
+fn first_of_objective(s: State, rows: &[Row], r: usize) -> Option<(String, String)> {
+    let title_of = |i: usize| {
+        s.data
+            .with_value(|d| d.measures[rows[i].measure].objective_title.clone())
+    };
+    let title = title_of(r);
+    let starts = r == 0 || title_of(r - 1) != title;
+    starts.then(|| {
+        let perspective = s
+            .data
+            .with_value(|d| d.measures[rows[r].measure].perspective_name.clone());
+        (title, perspective)
+    })
+}
+
+/// Every cell that cannot be saved, each a button that takes you to it.
+#[component]
+fn ErrorList(s: State) -> impl IntoView {
+    move || {
+        let errors = s.check.with(|c| c.errors.clone());
+        (!errors.is_empty()).then(|| {
+            let items = errors
+                .into_iter()
+                .take(20)
+                .map(|(tab, cell, reason)| {
+                    let name = s.data.with_value(|d| {
+                        d.measures
+                            .iter()
+                            .find(|m| m.measure.id == cell.measure_id)
+                            .map(|m| m.measure.name.clone())
+                            .unwrap_or_default()
+                    });
+                    let where_ = match tab {
+                        Tab::Actuals => "actual",
+                        Tab::Targets => "target",
+                    };
+                    view! {
+                        <li>
+                            <button type="button" class="link-button" on:click=move |_| {
+                                s.tab.set(tab);
+                                focus_cell_of(s, cell);
+                            }>{format!("{name}, {} {where_}", cell.period.label())}</button>
+                            {format!(": {reason}")}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="cell-errors" role="alert" aria-label="Cells to fix">
+                    <strong>"Fix these cells before saving:"</strong>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// One grid row: the measure's name (on its first row), the row's kind, twelve cells and, under
+/// the red-flag row, the open bulk helper.
+#[component]
+fn GridRow(s: State, r: usize, row: Row, first: Option<(String, String)>) -> impl IntoView {
+    let gm = s.measure(row.measure);
+    let m = gm.measure.clone();
+    let measure_id = m.id;
+    let step = interval_months(m.frequency);
+    let heading = first.map(|(title, perspective)| {
+        view! {
+            <tr class="objective-row">
+                <th colspan="14" scope="colgroup">
+                    <span class="perspective-tag">{perspective}</span>" "{title}
+                </th>
+            </tr>
+        }
+    });
+    let is_first_of_measure = !matches!(row.kind, RowKind::Target(TargetPart::RedFlag));
+    let lock_reason = (!row.editable).then(|| match row.kind {
+        _ if m.data_source == crate::domain::DataSource::Formula && row.kind == RowKind::Actual => {
+            "Calculated from its formula".to_string()
+        }
+        RowKind::Actual => {
+            "Only contributors on this unit or the measure's data owner enter its data".to_string()
+        }
+        RowKind::Target(_) => "Targets are set by editors of this unit".to_string(),
+    });
+    let name_cell = is_first_of_measure.then(|| {
+        let rowspan = if matches!(row.kind, RowKind::Actual) { 1 } else { 2 };
+        let owner = gm.owner_name.clone().unwrap_or_else(|| "no owner".into());
+        let fill_button = (matches!(row.kind, RowKind::Target(TargetPart::Goal)) && row.editable).then(|| {
+            view! {
+                <button type="button" class="link-button fill-button"
+                    aria-label=format!("Fill targets of {}", m.name)
+                    on:click=move |_| s.fill_open.update(|o| *o = if *o == Some(measure_id) { None } else { Some(measure_id) })>
+                    "Fill…"
+                </button>
+            }
+        });
+        view! {
+            <th scope="row" rowspan=rowspan class="measure-col">
+                <span class="measure-name">{m.name.clone()}</span>
+                <span class="measure-facts">
+                    {if m.unit.is_empty() { String::new() } else { format!("{} · ", m.unit) }}
+                    {format!("{:?}", m.frequency).to_lowercase()}" · "{owner}
+                    {gm.owned_by_me.then(|| view! { " " <span class="badge mine">"yours"</span> })}
+                    {lock_reason.clone().map(|why| view! { " " <span class="badge locked" title=why.clone() aria-label=why>"🔒 read-only"</span> })}
+                </span>
+                {fill_button}
+            </th>
+        }
+    });
+    let part_cell = match row.kind {
+        RowKind::Actual => None,
+        RowKind::Target(TargetPart::Goal) => Some(view! { <td class="part-col">"Goal"</td> }),
+        RowKind::Target(TargetPart::RedFlag) => {
+            Some(view! { <td class="part-col">"Red flag"</td> })
+        }
+    };
+    let cells = (0..12usize)
+        .filter_map(|c| {
+            let key = s.key_at(row, c)?;
+            let month = i32::from(c as u8 + 1);
+            let off_cycle = month % step != 0;
+            Some(view! { <Cell s=s r=r c=c cell_key=key editable=row.editable off_cycle=off_cycle name=m.name.clone() lock=lock_reason.clone()/> })
+        })
+        .collect_view();
+    let helper = (matches!(row.kind, RowKind::Target(TargetPart::RedFlag))).then(|| {
+        let gm = gm.clone();
+        move || {
+            (s.fill_open.get() == Some(measure_id))
+                .then(|| view! { <FillHelper s=s index=row.measure gm=gm.clone()/> })
+        }
+    });
+    view! {
+        {heading}
+        <tr class="grid-row" class:locked=!row.editable class=("target-goal", matches!(row.kind, RowKind::Target(TargetPart::Goal)))>
+            {name_cell}
+            {part_cell}
+            {cells}
+        </tr>
+        {helper}
+    }
+}
+
+/// One input cell: its text, whether it changed, whether it reads, paste and keyboard moves.
+#[component]
+fn Cell(
+    s: State,
+    r: usize,
+    c: usize,
+    cell_key: CellKey,
+    editable: bool,
+    off_cycle: bool,
+    name: String,
+    lock: Option<String>,
+) -> impl IntoView {
+    let key = cell_key;
+    let period = match key {
+        CellKey::Actual(cell) | CellKey::Target(cell, _) => cell.period,
+    };
+    let what = match key {
+        CellKey::Actual(_) => "",
+        CellKey::Target(_, TargetPart::Goal) => " goal",
+        CellKey::Target(_, TargetPart::RedFlag) => " red flag",
+    };
+    let label = format!("{name}{what}, {}", period.label());
+    let text = Memo::new(move |_| s.text(key));
+    let dirty = Memo::new(move |_| s.is_dirty(key));
+    let error = Memo::new(move |_| s.cell_error(key));
+    let title = move || error.get().or_else(|| lock.clone()).unwrap_or_default();
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let Some(text) = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+        else {
+            return;
+        };
+        let block = entry::is_block(&text);
+        if block || !editable {
+            ev.prevent_default();
+        }
+        if block {
+            s.paste(r, c, &text);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let rows = s.rows.with_untracked(Vec::len);
+        let at_start = caret_at(&ev, false);
+        let at_end = caret_at(&ev, true);
+        let target = match ev.key().as_str() {
+            "ArrowUp" => Some((r.checked_sub(1), Some(c))),
+            "ArrowDown" => Some((Some(r + 1).filter(|x| *x < rows), Some(c))),
+            "Enter" if ev.shift_key() => Some((r.checked_sub(1), Some(c))),
+            "Enter" => Some((Some(r + 1).filter(|x| *x < rows), Some(c))),
+            "ArrowLeft" if at_start => Some((Some(r), c.checked_sub(1))),
+            "ArrowRight" if at_end => Some((Some(r), Some(c + 1).filter(|x| *x < 12))),
+            "Escape" => {
+                ev.prevent_default();
+                match key {
+                    CellKey::Actual(cell) => s.actual_edits.update(|e| {
+                        e.remove(&cell);
+                    }),
+                    CellKey::Target(cell, part) => s.target_edits.update(|e| {
+                        e.remove(&(cell, part));
+                    }),
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some((nr, nc)) = target {
+            ev.prevent_default();
+            if let (Some(nr), Some(nc)) = (nr, nc) {
+                focus_cell(nr, nc);
+            }
+        }
+    };
+    view! {
+        <td class="cell" class:dirty=dirty class:invalid=move || error.with(Option::is_some) class=("off-cycle", off_cycle)>
+            <input id=format!("cell-{r}-{c}") class="cell-input" type="text" inputmode="decimal" autocomplete="off"
+                aria-label=label readonly=!editable aria-readonly=(!editable).to_string()
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                title=title
+                prop:value=text
+                on:input=move |ev| if editable { s.set_text(key, event_target_value(&ev)) }
+                on:paste=on_paste
+                on:keydown=on_key
+                on:focus=move |ev| select_all(&ev)/>
+        </td>
+    }
+}
+
+/// The bulk target helper of one measure: the same targets every reporting month of the year, or
+/// a straight line from the baseline to the year-end goal.
+#[component]
+fn FillHelper(s: State, index: usize, gm: GridMeasure) -> impl IntoView {
+    let m = gm.measure;
+    let year = s.data.with_value(|d| d.year);
+    let months = targets::reporting_months(year, m.frequency).len();
+    let ramp = RwSignal::new(false);
+    let start = RwSignal::new(
+        m.baseline
+            .map(|b| entry::cell_text(b, m.decimals))
+            .unwrap_or_default(),
+    );
+    let goal = RwSignal::new(String::new());
+    let red = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let lower_better = m.polarity == crate::domain::Polarity::LowerIsBetter;
+    let apply = move |_| {
+        let f = s.format.get_untracked();
+        let read = |label: &str, sig: RwSignal<String>| -> Result<f64, String> {
+            match entry::read_cell(&sig.get_untracked(), f) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => Err(format!("Enter the {label}.")),
+                Err(e) => Err(format!("The {label} {e}.")),
+            }
+        };
+        let how = (|| -> Result<TargetFill, String> {
+            let goal = read("goal", goal)?;
+            let red_flag = read("red flag", red)?;
+            Ok(match ramp.get_untracked() {
+                true => TargetFill::Ramp {
+                    start: read("start", start)?,
+                    goal,
+                    red_flag,
+                },
+                false => TargetFill::Same { goal, red_flag },
+            })
+        })();
+        match how.and_then(|how| s.fill(index, how)) {
+            Ok(_) => {
+                problem.set(None);
+                s.fill_open.set(None);
+            }
+            Err(e) => problem.set(Some(e)),
+        }
+    };
+    view! {
+        <tr class="fill-row">
+            <td colspan="14">
+                <form class="fill-helper" aria-label=format!("Fill targets of {}", m.name) on:submit=move |ev| { ev.prevent_default(); apply(()); }>
+                    <fieldset>
+                        <legend>{format!("Fill {months} reporting months of {year}")}</legend>
+                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || !ramp.get() on:change=move |_| ramp.set(false)/>"Same every month"</label>
+                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || ramp.get() on:change=move |_| ramp.set(true)/>"Linear ramp from the baseline"</label>
+                    </fieldset>
+                    {move || ramp.get().then(|| view! {
+                        <label class="field-inline">"Start (baseline) "
+                            <input type="text" inputmode="decimal" aria-label="Start" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
+                        </label>
+                    })}
+                    <label class="field-inline">{move || if ramp.get() { "Year-end goal " } else { "Goal " }}
+                        <input type="text" inputmode="decimal" aria-label="Goal" prop:value=move || goal.get() on:input=move |ev| goal.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="field-inline">{move || if ramp.get() { "Year-end red flag " } else { "Red flag " }}
+                        <input type="text" inputmode="decimal" aria-label="Red flag" prop:value=move || red.get() on:input=move |ev| red.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit" class="primary">{format!("Fill {months} months")}</button>
+                    <button type="button" class="button secondary" on:click=move |_| s.fill_open.set(None)>"Cancel"</button>
+                    <p class="hint">
+                        {if lower_better { "Lower is better: put the red flag above the goal." } else { "Higher is better: put the red flag below the goal." }}
+                        " A ramp keeps the red flag at the same distance from the goal every month."
+                    </p>
+                    {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+                </form>
+            </td>
+        </tr>
+    }
+}
+
+/// Whether the caret of the input behind a key event sits at its start (or end) with nothing
+/// selected, so arrow keys leave the cell instead of moving inside its text.
+fn caret_at(ev: &leptos::ev::KeyboardEvent, end: bool) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return true;
+        };
+        let len = input.value().encode_utf16().count() as u32;
+        let (start, stop) = (
+            input.selection_start().ok().flatten().unwrap_or(0),
+            input.selection_end().ok().flatten().unwrap_or(0),
+        );
+        if start == 0 && stop == len {
+            return true; // the whole text is selected, as after moving into a cell
+        }
+        start == stop && if end { stop == len } else { start == 0 }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, end);
+        true
+    }
+}
+
+/// Moves the focus to a visible cell and selects its text, as a spreadsheet does.
+fn focus_cell(row: usize, column: usize) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = document()
+            .get_element_by_id(&format!("cell-{row}-{column}"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            let _ = input.focus();
+            input.select();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (row, column);
+}
+
+/// Focuses the cell of a measure and month in the current tab (from the error list).
+fn focus_cell_of(s: State, cell: MeasurePeriod) {
+    let rows = s.rows.get_untracked();
+    let column = s
+        .months
+        .with_value(|m| m.iter().position(|p| *p == cell.period));
+    let row = rows
+        .iter()
+        .position(|r| s.data.with_value(|d| d.measures[r.measure].measure.id) == cell.measure_id);
+    if let (Some(r), Some(c)) = (row, column) {
+        request_animation_frame(move || focus_cell(r, c));
+    }
+}
+
+fn select_all(ev: &leptos::ev::FocusEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            input.select();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+/// Asks before the tab is closed or reloaded while edits are unsaved.
+fn leave_guard(unsaved: impl Fn() -> bool + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if unsaved() {
+                ev.prevent_default();
+                ev.set_return_value("You have unsaved data.");
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = unsaved;
+}
