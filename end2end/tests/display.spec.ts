@@ -198,6 +198,32 @@ test('an editor composes a dashboard and an admin makes a display link that upda
   await expect(screen.getByRole('heading', { name: 'Unknown display link' })).toBeVisible();
 });
 
+test('a signed-in dashboard page updates itself when data arrives', async ({ browser }) => {
+  const admin = await newPage(browser, 1500, 950);
+  await signIn(admin, ADMIN);
+  const ent = await enterprise(admin.request);
+  const renewal = ent.measures.find((m) => m.name === 'Contract renewal rate')!;
+  const id = await createDashboard(admin.request, ent.unitId, 'Live page e2e', [
+    widget({ type: 'kpi', map_id: ent.mapId, measure_id: renewal.id }, 0, 0, 4, 3),
+  ]);
+
+  // A viewer watches it in the app (signed in, no display link).
+  const viewer = await newPage(browser, 1400, 900);
+  await signIn(viewer, 'viewer@northwind.example', `/dashboards/${id}`);
+  await expect(viewer.getByTestId('dashboard-connection')).toHaveText(/^● Live/);
+  const period = periodOf((await viewer.locator('.span-picker .span-label').first().textContent())!);
+  const before = await storedActual(admin.request, ent.mapId, renewal.id, period);
+  let navigations = 0;
+  viewer.on('framenavigated', () => navigations++);
+
+  await postActual(admin.request, renewal.id, period, 11.5);
+  await expect(kpi(viewer, 'Contract renewal rate').getByTestId('kpi-value')).toHaveText(formatted(renewal, 11.5), { timeout: 2000 });
+  await expect(kpi(viewer, 'Contract renewal rate')).toHaveAttribute('data-status', 'red', { timeout: 2000 });
+  await expect(viewer.getByTestId('dashboard-connection')).toHaveText(/updated \d\d:\d\d:\d\d/);
+  expect(navigations).toBe(0);
+  if (before !== undefined) await postActual(admin.request, renewal.id, period, before);
+});
+
 test('a viewer sees dashboards but cannot edit one', async ({ browser }) => {
   const admin = await newPage(browser);
   await signIn(admin, ADMIN);

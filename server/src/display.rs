@@ -13,16 +13,17 @@
 //! read reaches the screen as a delta; every change before it is in the welcome.
 
 use crate::AppState;
+use app::api::ApiError;
 use app::domain::dashboard::board_map_ids;
 use app::domain::display::{
-    DataDelta, DisplayClientMsg, DisplayEvent, DisplayMsg, DisplayView, GoneReason,
+    DataDelta, DisplayClientMsg, DisplayEvent, DisplayInfo, DisplayMsg, DisplayView, GoneReason,
 };
 use app::domain::scores::ScoreData;
-use app::domain::{DisplayLinkId, MapId};
+use app::domain::{Action, DashboardId, DisplayLinkId, MapId};
 use app::store::{Store, StoreError};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -270,7 +271,47 @@ pub async fn display_socket(
     upgrade
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
-        .on_upgrade(move |socket| run(state, token, socket))
+        .on_upgrade(move |socket| run(state, Source::Link(token), socket))
+}
+
+/// `GET /ws/dashboards/{id}`: the live subscription of a signed-in dashboard page — the same
+/// feeds and messages as a display link's, for one dashboard the user may view. Refused before
+/// the upgrade (401, 403, 404) when the session or the role is missing.
+pub async fn dashboard_socket(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    match may_watch(&state.store, &id, &headers).await {
+        Ok(id) => upgrade
+            .max_message_size(MAX_FRAME)
+            .max_frame_size(MAX_FRAME)
+            .on_upgrade(move |socket| run(state, Source::Dashboard(id), socket)),
+        Err(e) => (e.status(), e.to_string()).into_response(),
+    }
+}
+
+/// The dashboard a request may watch: signed in, with a role on the dashboard's unit.
+async fn may_watch(
+    store: &Store,
+    id: &str,
+    headers: &axum::http::HeaderMap,
+) -> Result<DashboardId, ApiError> {
+    let id: DashboardId = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("dashboard".into()))?;
+    let user = app::auth::user_from_headers(store, headers)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let dashboard = store.dashboard(id).await?;
+    let access = app::auth::Access::of_user(store, &user).await?;
+    match access.allows(dashboard.org_unit_id, Action::View) {
+        true => Ok(id),
+        false => Err(ApiError::Forbidden(
+            "You need a role on this dashboard's unit to watch it.".into(),
+        )),
+    }
 }
 
 /// Why a welcome could not be made.
@@ -283,8 +324,12 @@ enum Refused {
 async fn welcome(
     displays: &Arc<Displays>,
     store: &Store,
-    token: &str,
+    source: &Source,
 ) -> Result<(DisplayView, Watch), Refused> {
+    let token = match source {
+        Source::Link(token) => token,
+        Source::Dashboard(id) => return welcome_dashboard(displays, store, *id).await,
+    };
     let link = store
         .display_link_by_hash(&app::auth::secret_hash(token.trim()))
         .await
@@ -311,9 +356,46 @@ async fn welcome(
     }
 }
 
+/// Watches one dashboard's maps, then reads its board (for a signed-in page: people keep their
+/// emails, as everywhere else in the app).
+async fn welcome_dashboard(
+    displays: &Arc<Displays>,
+    store: &Store,
+    id: DashboardId,
+) -> Result<(DisplayView, Watch), Refused> {
+    let failed = |e: StoreError| Refused::Failed(e.to_string());
+    let dashboard = match store.dashboard(id).await {
+        Ok(d) => d,
+        Err(StoreError::NotFound(_)) => return Err(Refused::Gone(GoneReason::Deleted)),
+        Err(e) => return Err(failed(e)),
+    };
+    let watch = displays
+        .watch(&board_map_ids(std::slice::from_ref(&dashboard)))
+        .await
+        .map_err(failed)?;
+    let unit = store
+        .org_unit(dashboard.org_unit_id)
+        .await
+        .map_err(failed)?;
+    let info = DisplayInfo {
+        link_id: None,
+        name: dashboard.name.clone(),
+        rotate_seconds: 0,
+    };
+    let board = store.board(unit, vec![dashboard]).await.map_err(failed)?;
+    Ok((DisplayView { info, board }, watch))
+}
+
+/// What a live subscription shows: a display link's dashboards, or one dashboard for a
+/// signed-in page.
+enum Source {
+    Link(String),
+    Dashboard(DashboardId),
+}
+
 /// What one screen's connection knows about itself.
 struct Screen {
-    link: DisplayLinkId,
+    link: Option<DisplayLinkId>,
     maps: Vec<MapId>,
     dashboards: Vec<app::domain::DashboardId>,
     _watch: Watch,
@@ -322,10 +404,10 @@ struct Screen {
 async fn greet(
     displays: &Arc<Displays>,
     store: &Store,
-    token: &str,
+    source: &Source,
     socket: &mut WebSocket,
 ) -> Option<Screen> {
-    match welcome(displays, store, token).await {
+    match welcome(displays, store, source).await {
         Ok((view, watch)) => {
             let screen = Screen {
                 link: view.info.link_id,
@@ -358,10 +440,10 @@ async fn greet(
     }
 }
 
-async fn run(state: AppState, token: String, mut socket: WebSocket) {
+async fn run(state: AppState, source: Source, mut socket: WebSocket) {
     let displays = state.hub.displays().clone();
     let mut rx = displays.subscribe();
-    let mut screen = greet(&displays, &state.store, &token, &mut socket).await;
+    let mut screen = greet(&displays, &state.store, &source, &mut socket).await;
     let mut probe = tokio::time::interval(PROBE_EVERY);
     let mut last_seen = Instant::now();
     while let Some(current) = screen.as_ref() {
@@ -398,7 +480,7 @@ async fn run(state: AppState, token: String, mut socket: WebSocket) {
                             false
                         }
                         Update::Map { .. } => false,
-                        Update::Event(DisplayEvent::Revoked { link_id }) if *link_id == current.link => {
+                        Update::Event(DisplayEvent::Revoked { link_id }) if Some(*link_id) == current.link => {
                             let reason = GoneReason::Revoked;
                             let _ = send(&mut socket, &DisplayMsg::Gone { reason, message: reason.message().into() }).await;
                             break;
@@ -417,7 +499,7 @@ async fn run(state: AppState, token: String, mut socket: WebSocket) {
         if again {
             rx = displays.subscribe();
             // The old watch is dropped after the new one holds the feeds.
-            screen = greet(&displays, &state.store, &token, &mut socket).await;
+            screen = greet(&displays, &state.store, &source, &mut socket).await;
         }
     }
     drop(screen);

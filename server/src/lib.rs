@@ -136,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .route("/imports/upload", axum::routing::post(imports::upload))
         .route("/imports/{id}/problems.csv", get(imports::problems_csv))
         .route("/ws/display/{token}", get(display::display_socket))
+        .route("/ws/dashboards/{id}", get(display::dashboard_socket))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -774,3 +774,102 @@ both_databases!(concurrent_data_writes_all_commit, |db: Arc<
     }
     srv.stop();
 });
+
+/// Opens a dashboard page's live socket with a session cookie; the refusal's status otherwise.
+async fn dashboard_socket(srv: &Server, id: &str, cookie: Option<&str>) -> Result<Ws, u16> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{}/ws/dashboards/{id}", srv.addr)
+        .into_client_request()
+        .unwrap();
+    if let Some(c) = cookie {
+        req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, _)) => Ok(ws),
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+        Err(e) => panic!("unexpected socket error: {e}"),
+    }
+}
+
+both_databases!(a_signed_in_dashboard_page_is_live, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let outsider = User {
+        id: UserId::new(),
+        email: "stranger@example.com".into(),
+        name: "Stran Ger".into(),
+    };
+    db.store.create_user(&outsider, "x").await.unwrap();
+
+    // Refused before the upgrade: no session, no role on the unit, an unknown dashboard.
+    let id = d.id.to_string();
+    assert_eq!(dashboard_socket(&srv, &id, None).await.err(), Some(401));
+    let stranger = cookie_for(&db.store, "stranger@example.com").await;
+    assert_eq!(
+        dashboard_socket(&srv, &id, Some(&stranger)).await.err(),
+        Some(403)
+    );
+    let viewer = cookie_for(&db.store, "viewer@northwind.example").await;
+    let unknown = DashboardId::new().to_string();
+    assert_eq!(
+        dashboard_socket(&srv, &unknown, Some(&viewer)).await.err(),
+        Some(404)
+    );
+    assert_eq!(
+        dashboard_socket(&srv, "not-an-id", Some(&viewer))
+            .await
+            .err(),
+        Some(404)
+    );
+
+    // A viewer's page is welcomed with its dashboard (people keep their emails: signed in).
+    let mut ws = dashboard_socket(&srv, &id, Some(&viewer)).await.unwrap();
+    let view = welcome(&mut ws).await;
+    assert_eq!(view.info.link_id, None);
+    assert_eq!(view.board.dashboards.len(), 1);
+    assert_eq!(view.board.dashboards[0].id, d.id);
+    assert!(view.board.maps[0]
+        .doc
+        .people
+        .iter()
+        .any(|p| !p.email.is_empty()));
+
+    // New data reaches it as the changed cell, like a display.
+    let measure = doc.measures[0].id;
+    use app::auth::DataWriter;
+    srv.state
+        .hub
+        .write_data(actual(measure, "2026-09", 4321.0), None)
+        .await
+        .unwrap();
+    match next(&mut ws).await {
+        DisplayMsg::Data { map_id, delta } => {
+            assert_eq!(map_id, doc.map.id);
+            assert_eq!(delta.readings[0].value, 4321.0);
+        }
+        other => panic!("expected data, got {other:?}"),
+    }
+
+    // The dashboard deleted by an editor: the page is told so.
+    let admin = cookie_for(&db.store, ADMIN).await;
+    let (status, body) = srv
+        .call(
+            Some(&admin),
+            "delete_dashboard",
+            &[("dashboard_id", id.clone())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    match next(&mut ws).await {
+        DisplayMsg::Gone { reason, message } => {
+            assert_eq!(reason, GoneReason::Deleted);
+            assert!(message.contains("deleted"), "{message}");
+        }
+        other => panic!("expected gone, got {other:?}"),
+    }
+    srv.stop();
+});

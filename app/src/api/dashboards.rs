@@ -410,7 +410,7 @@ pub async fn load_display(
     }
     Ok(DisplayView {
         info: DisplayInfo {
-            link_id: link.id,
+            link_id: Some(link.id),
             name: link.name,
             rotate_seconds: link.rotate_seconds,
         },

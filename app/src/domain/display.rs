@@ -14,10 +14,12 @@ use super::scores::{Reading, ScoreData};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
-/// The display link's own settings, as the screen needs them.
+/// The display link's own settings, as the screen needs them. A signed-in dashboard page uses
+/// the same live subscription without a link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisplayInfo {
-    pub link_id: DisplayLinkId,
+    /// The link the screen opened; `None` on a signed-in dashboard page.
+    pub link_id: Option<DisplayLinkId>,
     pub name: String,
     /// Seconds per dashboard when it rotates through several.
     pub rotate_seconds: u32,
@@ -38,6 +40,8 @@ pub enum GoneReason {
     Revoked,
     /// No link has this secret (HTTP 404).
     Unknown,
+    /// The dashboard a signed-in page watches was deleted.
+    Deleted,
 }
 
 impl GoneReason {
@@ -46,6 +50,7 @@ impl GoneReason {
         match self {
             GoneReason::Revoked => "This display link was revoked. Ask an admin for a new one.",
             GoneReason::Unknown => "This display link does not exist. Check the address, or ask an admin for a new link.",
+            GoneReason::Deleted => "This dashboard was deleted.",
         }
     }
 }

@@ -42,10 +42,19 @@ impl DisplayState {
 
 /// Connects the display to the server (in the browser).
 pub fn start(token: String, state: DisplayState) {
+    start_at(format!("/ws/display/{token}"), state);
+}
+
+/// Connects a signed-in dashboard page to the same live feed (`/ws/dashboards/{id}`).
+pub fn start_dashboard(id: crate::domain::DashboardId, state: DisplayState) {
+    start_at(format!("/ws/dashboards/{id}"), state);
+}
+
+fn start_at(path: String, state: DisplayState) {
     #[cfg(feature = "hydrate")]
-    imp::start(token, state);
+    imp::start(path, state);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (token, state);
+    let _ = (path, state);
 }
 
 /// Disconnects it (the page is left).
@@ -65,11 +74,11 @@ mod imp {
         static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
     }
 
-    pub fn start(token: String, state: DisplayState) {
+    pub fn start(path: String, state: DisplayState) {
         stop();
         expose_memory();
         let conn = Conn::start(Hooks {
-            url: Box::new(move || socket_url(&format!("/ws/display/{token}"))),
+            url: Box::new(move || socket_url(&path)),
             on_open: Box::new(|| {}),
             on_text: Box::new(
                 move |text| match serde_json::from_str::<DisplayMsg>(&text) {

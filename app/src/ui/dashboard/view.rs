@@ -1,10 +1,14 @@
-//! `/dashboards/:id`: one dashboard with a period picker, loaded in one call. Lazily loaded: the
-//! widgets' code (shared with the display) is its own chunk.
+//! `/dashboards/:id`: one dashboard with a period picker, loaded in one call and then live: it
+//! holds the same read-only subscription as a meeting-room display (`/ws/dashboards/{id}`), so new
+//! data, imports and map edits show at once without a reload. Lazily loaded: the widgets' code
+//! (shared with the display) is its own chunk.
 
 use super::board::DashboardGrid;
 use super::id_param;
 use crate::api::{get_dashboard, DashboardPage};
+use crate::domain::display::{DisplayInfo, DisplayView};
 use crate::domain::DashboardId;
+use crate::live::{self, display::DisplayState, ConnStatus};
 use crate::ui::widgets::status::SpanPicker;
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
@@ -51,7 +55,18 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
     };
     let unit = page.board.unit.clone();
     let first = d.span_kind.span_of(page.board.latest_period());
-    let board = RwSignal::new(page.board);
+    let state = DisplayState::new(DisplayView {
+        info: DisplayInfo {
+            link_id: None,
+            name: d.name.clone(),
+            rotate_seconds: 0,
+        },
+        board: page.board,
+    });
+    let dashboard_id = d.id;
+    Effect::new(move |_| live::display::start_dashboard(dashboard_id, state));
+    on_cleanup(live::display::stop);
+    let board = state.board;
     let span = RwSignal::new(Some(first));
     let chosen = Signal::derive(move || span.get().unwrap_or(first));
     let crumbs = vec![
@@ -69,15 +84,40 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
             <div class="map-head">
                 <div>
                     <h1>{d.name.clone()}</h1>
-                    <p class="meta">{format!("{} · {} widgets", unit.name, d.widgets.len())}</p>
+                    <p class="meta">
+                        {format!("{} · {} widgets · ", unit.name, d.widgets.len())}
+                        <LiveBadge state=state/>
+                    </p>
                 </div>
                 <div class="map-head-actions">
                     <SpanPicker span=span/>
                     {page.may_edit.then(|| view! { <A href=format!("/dashboards/{}/edit", d.id) attr:class="button">"Edit dashboard"</A> })}
                 </div>
             </div>
-            <DashboardGrid board=board index=0usize span=chosen/>
+            {move || state.gone.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="dashboard-live" data-pushes=move || state.pushes.get().to_string()>
+                <DashboardGrid board=board index=0usize span=chosen/>
+            </div>
         </main>
     }
     .into_any()
+}
+
+/// Whether the page is live, and when data last arrived.
+#[component]
+fn LiveBadge(state: DisplayState) -> impl IntoView {
+    let text = move || match state.status.get() {
+        ConnStatus::Live => match state.updated.get() {
+            Some(ms) => format!("● Live · updated {}", crate::ui::display::clock(ms)),
+            None => "● Live".to_string(),
+        },
+        ConnStatus::Reconnecting => "Reconnecting…".to_string(),
+        ConnStatus::Offline => "Offline".to_string(),
+        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
+    };
+    view! {
+        <span class="conn" class:conn-live=move || state.status.get() == ConnStatus::Live
+            class:conn-reconnecting=move || state.status.get() != ConnStatus::Live
+            data-testid="dashboard-connection">{text}</span>
+    }
 }

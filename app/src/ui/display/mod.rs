@@ -65,7 +65,7 @@ fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
 }
 
 /// The clock time of a moment (milliseconds since the epoch), in the screen's time zone.
-fn clock(ms: f64) -> String {
+pub fn clock(ms: f64) -> String {
     #[cfg(feature = "hydrate")]
     {
         let d = js_sys::Date::new(&ms.into());
