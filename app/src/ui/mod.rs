@@ -52,7 +52,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=home::HomePage/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
-                <Route path=path!("/maps/:id/scorecard") view=scorecard::ScorecardPage/>
+                <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()}/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()}/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>

@@ -186,14 +186,32 @@ impl State {
     }
 
     fn set_text(&self, key: CellKey, text: String) {
+        self.set_texts(vec![(key, text)]);
+    }
+
+    /// Sets many cells in one update (a paste re-checks the grid once, not once per cell).
+    fn set_texts(&self, cells: Vec<(CellKey, String)>) {
         self.notice.set(None);
-        match key {
-            CellKey::Actual(c) => self.actual_edits.update(|e| {
-                e.insert(c, text);
-            }),
-            CellKey::Target(c, part) => self.target_edits.update(|e| {
-                e.insert((c, part), text);
-            }),
+        let (actuals, targets): (Vec<_>, Vec<_>) = cells
+            .into_iter()
+            .partition(|(k, _)| matches!(k, CellKey::Actual(_)));
+        if !actuals.is_empty() {
+            self.actual_edits.update(|e| {
+                for (key, text) in actuals {
+                    if let CellKey::Actual(c) = key {
+                        e.insert(c, text);
+                    }
+                }
+            });
+        }
+        if !targets.is_empty() {
+            self.target_edits.update(|e| {
+                for (key, text) in targets {
+                    if let CellKey::Target(c, part) = key {
+                        e.insert((c, part), text);
+                    }
+                }
+            });
         }
     }
 
@@ -228,17 +246,16 @@ impl State {
         let rows = self.rows.get_untracked();
         let block = entry::parse_block(text);
         let (placed, dropped) = entry::place_block(&block, (row, column), rows.len(), 12);
-        let mut written = 0;
+        let mut cells = Vec::new();
         let mut skipped = 0;
         for (r, c, text) in placed {
             match self.key_at(rows[r], c) {
-                Some(key) if rows[r].editable => {
-                    self.set_text(key, text);
-                    written += 1;
-                }
+                Some(key) if rows[r].editable => cells.push((key, text)),
                 _ => skipped += 1,
             }
         }
+        let written = cells.len();
+        self.set_texts(cells);
         let mut message = format!("Pasted {written} cells");
         if dropped > 0 {
             message.push_str(&format!("; {dropped} beyond the grid were left out"));

@@ -13,33 +13,48 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::{lazy_route, LazyRoute};
 
-/// `/maps/:id/scorecard?kind=quarter&period=2026-03`.
-#[component]
-pub fn ScorecardPage() -> impl IntoView {
-    let id = map_id_param();
-    let query = use_query_map();
-    let card = Resource::new(
-        move || {
-            let q = query.read();
-            (id(), q.get("kind"), q.get("period"))
-        },
-        |(id, kind, period)| async move {
-            match id {
-                Ok(id) => get_scorecard(id, kind, period).await,
-                Err(e) => Err(e),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the scorecard…"</p> }>
-            {move || Suspend::new(async move {
-                match card.await {
-                    Ok(c) => view! { <ScorecardScreen card=c/> }.into_any(),
-                    Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+/// `/maps/:id/scorecard?kind=quarter&period=2026-03`, a lazily loaded route: its code is a
+/// separate wasm chunk, fetched while the scorecard's data loads.
+#[derive(Clone)]
+pub struct ScorecardRoute {
+    card: Resource<Result<ScorecardData, crate::api::ApiError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for ScorecardRoute {
+    fn data() -> Self {
+        let id = map_id_param();
+        let query = use_query_map();
+        let card = Resource::new(
+            move || {
+                let q = query.read();
+                (id(), q.get("kind"), q.get("period"))
+            },
+            |(id, kind, period)| async move {
+                match id {
+                    Ok(id) => get_scorecard(id, kind, period).await,
+                    Err(e) => Err(e),
                 }
-            })}
-        </Transition>
+            },
+        );
+        Self { card }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let card = this.card;
+        view! {
+            <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the scorecard…"</p> }>
+                {move || Suspend::new(async move {
+                    match card.await {
+                        Ok(c) => view! { <ScorecardScreen card=c/> }.into_any(),
+                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                    }
+                })}
+            </Transition>
+        }
+        .into_any()
     }
 }
 
