@@ -101,6 +101,15 @@ test('keyboard moves, a pasted block, Esc and Discard', async ({ page }) => {
   await expect(page.locator('#cell-1-10')).toHaveValue('5');
   await expect(page.locator('td.dirty')).toHaveCount(4);
 
+  // Leaving for another year with unsaved cells asks first; staying keeps them.
+  const asked: string[] = [];
+  page.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+  await page.getByRole('link', { name: 'Next year' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('unsaved changes');
+  await expect(page).toHaveURL(new RegExp(`year=${year - 1}$`));
+  await expect(page.locator('td.dirty')).toHaveCount(4);
+
   // Esc puts one cell back; Discard puts back the rest.
   await page.locator('#cell-1-10').focus();
   await page.keyboard.press('Escape');

@@ -445,12 +445,14 @@ pub fn Grid(
     grid: DataGrid,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    unsaved: RwSignal<bool>,
 ) -> impl IntoView {
     let today = grid.today;
     let year = grid.year;
     let s = State::new(grid, version, notice);
     let months = s.months.get_value();
     let warn_before_leaving = move || s.check.with(|c| c.changes > 0 || !c.errors.is_empty());
+    Effect::new(move |_| unsaved.set(warn_before_leaving()));
     leave_guard(warn_before_leaving);
     let on_page_key = move |ev: leptos::ev::KeyboardEvent| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {

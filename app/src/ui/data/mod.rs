@@ -23,6 +23,8 @@ pub struct DataRoute {
     version: RwSignal<u32>,
     /// The outcome of the last save, shown above the reloaded grid.
     notice: RwSignal<Option<String>>,
+    /// The grid holds changes not saved yet (links away ask first).
+    unsaved: RwSignal<bool>,
 }
 
 #[lazy_route]
@@ -47,6 +49,7 @@ impl LazyRoute for DataRoute {
             grid,
             version,
             notice: RwSignal::new(None),
+            unsaved: RwSignal::new(false),
         }
     }
 
@@ -55,12 +58,13 @@ impl LazyRoute for DataRoute {
             grid,
             version,
             notice,
+            unsaved,
         } = this;
         view! {
             <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the data…"</p> }>
                 {move || Suspend::new(async move {
                     match grid.await {
-                        Ok(g) => view! { <DataPage grid=g version=version notice=notice/> }.into_any(),
+                        Ok(g) => view! { <DataPage grid=g version=version notice=notice unsaved=unsaved/> }.into_any(),
                         Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
                     }
                 })}
@@ -76,6 +80,7 @@ fn DataPage(
     grid: DataGrid,
     version: RwSignal<u32>,
     notice: RwSignal<Option<String>>,
+    unsaved: RwSignal<bool>,
 ) -> impl IntoView {
     let map = grid.map.clone();
     let unit = grid.org_unit.clone();
@@ -101,18 +106,39 @@ fn DataPage(
                 </div>
                 <div class="map-head-actions">
                     <nav class="year-nav" aria-label="Year">
-                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label="Previous year">{format!("◀ {}", year - 1)}</A>
+                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label="Previous year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("◀ {}", year - 1)}</A>
                         <strong class="year-now" aria-live="polite">{year.to_string()}</strong>
-                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label="Next year">{format!("{} ▶", year + 1)}</A>
+                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label="Next year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
                     </nav>
-                    <nav class="map-links" aria-label="Map pages">
+                    <nav class="map-links" aria-label="Map pages" on:click=move |ev| keep_unsaved(unsaved, ev)>
                         <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
                         <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
                     </nav>
                 </div>
             </div>
-            <grid::Grid grid=grid version=version notice=notice/>
+            <grid::Grid grid=grid version=version notice=notice unsaved=unsaved/>
         </main>
     }
+}
+
+/// Stops a link away from the page when the grid has unsaved changes and the user, asked,
+/// wants to keep them (the router does not follow a click whose default was prevented).
+fn keep_unsaved(unsaved: RwSignal<bool>, ev: leptos::ev::MouseEvent) {
+    if !unsaved.get_untracked() {
+        return;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let leave = window()
+            .confirm_with_message(
+                "You have unsaved changes in the grid. Leave without saving them?",
+            )
+            .unwrap_or(true);
+        if !leave {
+            ev.prevent_default();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
