@@ -29,12 +29,23 @@ pub fn read_cell(text: &str, format: NumberFormat) -> Result<Option<f64>, Number
 /// Why a grid cell cannot be saved, in words for the cell's tooltip and the error list.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum CellError {
-    #[error("“{text}” {reason}")]
+    #[error("“{text}” {}", cell_reason(.reason))]
     Number { text: String, reason: NumberError },
     #[error("enter both a goal and a red flag, or clear both")]
     HalfTarget,
     #[error("{0}")]
     Invalid(#[from] ValidationError),
+}
+
+/// Why a number did not read, in the grid's words (the import's talk of files does not fit).
+fn cell_reason(e: &NumberError) -> String {
+    match e {
+        NumberError::OtherFormat(_) => {
+            "reads as a number only with the other decimal mark: switch “Numbers” above the grid"
+                .into()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Which half of a target cell.
@@ -310,6 +321,10 @@ mod tests {
             vec!["2027-02", "2027-03"]
         );
         assert_eq!(errors[0].1.to_string(), "“twelve” is not a number");
+        assert_eq!(
+            errors[1].1.to_string(),
+            "“1,23” reads as a number only with the other decimal mark: switch “Numbers” above the grid"
+        );
     }
 
     #[test]
