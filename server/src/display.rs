@@ -1,5 +1,6 @@
-//! Meeting-room displays: the read-only socket `/ws/display/{token}` and the per-map feeds that
-//! turn bus announcements into small pushes.
+//! Meeting-room displays and live dashboard pages: the read-only sockets `/ws/display/{token}`
+//! (no session: the link's secret is the key) and `/ws/dashboards/{id}` (a signed-in page), and
+//! the per-map feeds that turn bus announcements into small pushes for both.
 //!
 //! A feed exists while some screen watches its map. It keeps the map's last data; when the bus
 //! says the data (or the map) changed, it reads the map once, diffs, and broadcasts one message
