@@ -169,6 +169,13 @@ test('a data owner without the contributor role enters only the measures they ow
   await openEnterpriseMap(page);
   const { label, year } = await mapMonth(page);
   const { context, page: tomas } = await asUser(browser, 'tomas.alvarez@northwind.example');
+
+  // Home lists the measures whose data they report, each with a way to the grid.
+  const mine = tomas.getByRole('list', { name: 'Measures you report' });
+  await expect(mine.getByRole('listitem')).toHaveCount(5);
+  await expect(mine.getByRole('listitem').filter({ hasText: 'New clients won' })).toContainText(/last \w{3} \d{4}|never reported/);
+  await expect(tomas.getByRole('link', { name: 'Enter data for New clients won' })).toHaveAttribute('href', /\/maps\/[^/]+\/data$/);
+
   await openData(tomas, page, year);
 
   await expect(tomas.getByText(/you may enter 3 of them/)).toBeVisible();

@@ -640,3 +640,80 @@ both_databases!(data_grid_rights_and_one_transaction_per_save, |db: Arc<
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("Choose a year"), "{body}");
 });
+
+both_databases!(owners_see_their_measures_and_what_is_overdue, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let email = "tomas.alvarez@northwind.example";
+    let tomas = w.db.store.user_with_hash(email).await.unwrap().unwrap().0;
+    let cookie = w.cookie_for(email).await;
+    let today = app::store::current_period();
+    let fetch = || async {
+        let (status, body) = w.call(Some(&cookie), "my_measures", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        serde_json::from_str::<Vec<OwnedMeasure>>(&body).unwrap()
+    };
+    let mine = fetch().await;
+    // Every measure of every map whose data Tomás owns, formula measures left out.
+    let mut expected = Vec::new();
+    for (_, summary) in w.db.store.map_summaries().await.unwrap() {
+        let doc = w.db.store.map_document(summary.id).await.unwrap();
+        for m in doc.measures {
+            if m.data_owner_id == Some(tomas.id) && m.data_source != DataSource::Formula {
+                expected.push(m.id);
+            }
+        }
+    }
+    let mut got: Vec<MeasureId> = mine.iter().map(|m| m.measure_id).collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    assert!(got.len() >= 2);
+
+    // One monthly measure reported this month (fresh); another with nothing for three months
+    // (overdue: its next value was due by the end of last month).
+    let monthly: Vec<&OwnedMeasure> = mine
+        .iter()
+        .filter(|m| m.frequency == Frequency::Monthly)
+        .collect();
+    let (fresh, late) = (monthly[0].measure_id, monthly[1].measure_id);
+    let mut batch = DataBatch::default();
+    batch.actuals.push(Actual {
+        measure_id: fresh,
+        period: today,
+        value: 3.0,
+        note: String::new(),
+        entered_by: None,
+        entered_at: String::new(),
+        source: DataSource::Manual,
+    });
+    for back in 0..3 {
+        batch.clear_actuals.push(MeasurePeriod {
+            measure_id: late,
+            period: today.plus_months(-back),
+        });
+    }
+    let (status, body) = call_json(
+        &w,
+        &cookie,
+        "save_data",
+        serde_json::json!({ "batch": batch }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mine = fetch().await;
+    let of = |id: MeasureId| mine.iter().find(|m| m.measure_id == id).unwrap();
+    assert_eq!((of(fresh).latest, of(fresh).stale), (Some(today), false));
+    let latest = of(late).latest.expect("the demo has two years of actuals");
+    assert!(latest <= today.plus_months(-3), "{latest}");
+    assert!(of(late).stale, "{:?}", of(late));
+    assert!(mine[0].stale, "overdue measures come first");
+
+    // Someone who owns no measure gets an empty list; a visitor a 401.
+    let viewer = w.cookie_for("viewer@northwind.example").await;
+    let (status, body) = w.call(Some(&viewer), "my_measures", &[]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "[]"));
+    let (status, _) = w.call(None, "my_measures", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+});

@@ -161,6 +161,24 @@ pub async fn explain_score(
     )
 }
 
+/// The measures whose data the signed-in user owns, overdue ones first (the home page's
+/// "Your measures").
+#[server(prefix = "/api", endpoint = "my_measures", output = super::TextJson)]
+pub async fn my_measures() -> Result<Vec<OwnedMeasure>, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, user) = ssr::require_user().await?;
+            let mut list = ctx
+                .store
+                .owned_measures(user.id, crate::store::current_period())
+                .await?;
+            list.sort_by_key(|m| !m.stale);
+            Ok(list)
+        }
+        .await,
+    )
+}
+
 /// A measure in the data-entry grid, with what the signed-in user may do to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GridMeasure {

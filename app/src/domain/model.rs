@@ -250,6 +250,21 @@ pub struct Actual {
     pub source: DataSource,
 }
 
+/// A measure whose data someone owns, with where its data stands: what their home page lists
+/// so an owner sees what is overdue without opening every scorecard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnedMeasure {
+    pub measure_id: MeasureId,
+    pub name: String,
+    pub frequency: Frequency,
+    pub map_id: MapId,
+    pub map_name: String,
+    /// The latest month with an actual, up to the current month.
+    pub latest: Option<Period>,
+    /// The next value is overdue by the measure's frequency (the scorecard's stale rule).
+    pub stale: bool,
+}
+
 /// One cell of a measure's history: the measure and the month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MeasurePeriod {

@@ -720,6 +720,37 @@ impl Store {
         Ok((doc, model))
     }
 
+    /// The entered (not formula) measures of maps that are not archived whose data `owner`
+    /// owns, each with its latest actual up to `today` and whether that is overdue.
+    pub async fn owned_measures(
+        &self,
+        owner: UserId,
+        today: Period,
+    ) -> StoreResult<Vec<OwnedMeasure>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.name, m.frequency, o.map_id, p.name AS map_name,              (SELECT MAX(a.period) FROM actuals a WHERE a.measure_id = m.id AND a.period <= $2) AS latest              FROM measures m JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id              WHERE m.data_owner_id = $1 AND m.data_source <> 'formula' AND p.status <> 'archived'              ORDER BY p.name, m.name",
+        )
+        .bind(owner.to_string())
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let frequency: Frequency = parsed(r, "frequency")?;
+                let latest: Option<Period> = opt_parsed(r, "latest")?;
+                Ok(OwnedMeasure {
+                    measure_id: parsed(r, "id")?,
+                    name: text(r, "name")?,
+                    frequency,
+                    map_id: parsed(r, "map_id")?,
+                    map_name: text(r, "map_name")?,
+                    latest,
+                    stale: crate::domain::scores::is_stale(frequency, latest, today),
+                })
+            })
+            .collect()
+    }
+
     /// The actuals of some measures over a span of months, with notes and provenance (the
     /// data-entry grid).
     pub async fn actuals_between(

@@ -1,7 +1,8 @@
-//! Home: the org-unit tree with each unit's maps.
+//! Home: the measures whose data you own (overdue ones first), and the org-unit tree with each
+//! unit's maps.
 
 use super::widgets::{ErrorPanel, TopBar};
-use crate::api::org_tree;
+use crate::api::{my_measures, org_tree};
 use crate::domain::OrgTreeNode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Your maps · Cairn"/>
         <TopBar/>
         <main class="page">
+            <MyMeasures/>
             <h1>"Organisation"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading your organisation…"</p> }>
                 {move || Suspend::new(async move {
@@ -41,6 +43,50 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// The measures whose data the user owns, with the latest month reported and an "overdue" flag
+/// when the next value is late by the measure's frequency; each links to the data-entry grid.
+/// Nothing is shown to someone who owns no measure.
+#[component]
+fn MyMeasures() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_measures());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let mine = list.await.unwrap_or_default();
+                (!mine.is_empty()).then(|| {
+                    let overdue = mine.iter().filter(|m| m.stale).count();
+                    let summary = match overdue {
+                        0 => format!("You report the data of {} measures; all are up to date.", mine.len()),
+                        1 => format!("You report the data of {} measures; 1 is overdue.", mine.len()),
+                        n => format!("You report the data of {} measures; {n} are overdue.", mine.len()),
+                    };
+                    view! {
+                        <section class="my-measures" aria-labelledby="my-measures-title">
+                            <h2 id="my-measures-title">"Your measures"</h2>
+                            <p class="meta">{summary}</p>
+                            <ul aria-label="Measures you report">
+                                {mine.into_iter().map(|m| {
+                                    let last = m.latest.map_or_else(|| "never reported".to_string(), |p| format!("last {}", p.label()));
+                                    view! {
+                                        <li class:overdue=m.stale>
+                                            <span class="measure-name">{m.name.clone()}</span>
+                                            <span class="meta">{format!(" · {} · {last}", m.map_name)}</span>
+                                            {m.stale.then(|| view! { " " <span class="stale-flag">"Overdue"</span> })}
+                                            " "
+                                            <A href=format!("/maps/{}/data", m.map_id) attr:class="secondary-link"
+                                                attr:aria-label=format!("Enter data for {}", m.name)>"Enter data"</A>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }
 
