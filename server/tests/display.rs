@@ -245,6 +245,29 @@ async fn welcome(ws: &mut Ws) -> app::domain::display::DisplayView {
     }
 }
 
+/// Writes one actual of the map's first measure through the data path and checks the socket
+/// hears it as that one changed cell.
+async fn expect_pushed(srv: &Server, ws: &mut Ws, doc: &MapDocument, value: f64) {
+    use app::auth::DataWriter;
+    let measure = doc.measures[0].id;
+    srv.state
+        .hub
+        .write_data(actual(measure, "2026-09", value), None)
+        .await
+        .unwrap();
+    match next(ws).await {
+        DisplayMsg::Data { map_id, delta } => {
+            assert_eq!(map_id, doc.map.id);
+            assert_eq!(delta.readings.len(), 1);
+            assert_eq!(
+                (delta.readings[0].measure_id, delta.readings[0].value),
+                (measure, value)
+            );
+        }
+        other => panic!("expected data, got {other:?}"),
+    }
+}
+
 fn actual(m: MeasureId, period: &str, value: f64) -> DataBatch {
     DataBatch {
         actuals: vec![Actual {
@@ -365,24 +388,7 @@ both_databases!(
         assert!(!view.board.initiatives.is_empty());
 
         // New data through the one data path reaches the screen as the changed cell.
-        let measure = doc.measures[0].id;
-        use app::auth::DataWriter;
-        srv.state
-            .hub
-            .write_data(actual(measure, "2026-09", 12345.0), None)
-            .await
-            .unwrap();
-        match next(&mut ws).await {
-            DisplayMsg::Data { map_id, delta } => {
-                assert_eq!(map_id, doc.map.id);
-                assert_eq!(delta.readings.len(), 1);
-                assert_eq!(
-                    (delta.readings[0].measure_id, delta.readings[0].value),
-                    (measure, 12345.0)
-                );
-            }
-            other => panic!("expected data, got {other:?}"),
-        }
+        expect_pushed(&srv, &mut ws, &doc, 12345.0).await;
 
         // A map edit reaches it as the new document.
         let o = &doc.objectives[0];
@@ -839,20 +845,7 @@ both_databases!(a_signed_in_dashboard_page_is_live, |db: Arc<
         .any(|p| !p.email.is_empty()));
 
     // New data reaches it as the changed cell, like a display.
-    let measure = doc.measures[0].id;
-    use app::auth::DataWriter;
-    srv.state
-        .hub
-        .write_data(actual(measure, "2026-09", 4321.0), None)
-        .await
-        .unwrap();
-    match next(&mut ws).await {
-        DisplayMsg::Data { map_id, delta } => {
-            assert_eq!(map_id, doc.map.id);
-            assert_eq!(delta.readings[0].value, 4321.0);
-        }
-        other => panic!("expected data, got {other:?}"),
-    }
+    expect_pushed(&srv, &mut ws, &doc, 4321.0).await;
 
     // The dashboard deleted by an editor: the page is told so.
     let admin = cookie_for(&db.store, ADMIN).await;
