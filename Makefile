@@ -69,13 +69,15 @@ test: setup fmt clippy unit e2e
 # canvas smoothness while dragging (release build, Chromium).
 # BENCH_ARGS e.g. "--quick" or "--clients 10,50 --secs 5".
 BENCH_ARGS ?=
+# The browser benchmarks run first: `cargo bench` rebuilds target/release/server without
+# cargo-leptos's settings, and that binary cannot serve the site (`make build` makes it again).
 bench: setup postgres build bench-display
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
 	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench import
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
-	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
 
 # Display latency: new actual -> display DOM updated, p50/p99 over 200 updates, in Chromium
 # against the release build (its own server on port 3190 with a fresh demo database).
