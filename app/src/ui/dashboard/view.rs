@@ -106,14 +106,15 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
 /// Whether the page is live, and when data last arrived.
 #[component]
 fn LiveBadge(state: DisplayState) -> impl IntoView {
-    let text = move || match state.status.get() {
-        ConnStatus::Live => match state.updated.get() {
-            Some(ms) => format!("● Live · updated {}", crate::ui::display::clock(ms)),
-            None => "● Live".to_string(),
-        },
-        ConnStatus::Reconnecting => "Reconnecting…".to_string(),
-        ConnStatus::Offline => "Offline".to_string(),
-        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
+    let text = move || {
+        let status = state.status.get();
+        let label = crate::ui::display::conn_label(status);
+        match (status, state.updated.get()) {
+            (ConnStatus::Live, Some(ms)) => {
+                format!("{label} · updated {}", crate::ui::display::clock(ms))
+            }
+            _ => label.to_string(),
+        }
     };
     view! {
         <span class="conn" class:conn-live=move || state.status.get() == ConnStatus::Live

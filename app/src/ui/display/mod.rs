@@ -64,6 +64,16 @@ fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
     }
 }
 
+/// How a live screen names its connection (the display and the dashboard page alike).
+pub fn conn_label(status: ConnStatus) -> &'static str {
+    match status {
+        ConnStatus::Live => "● Live",
+        ConnStatus::Reconnecting => "Reconnecting…",
+        ConnStatus::Offline => "Offline",
+        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…",
+    }
+}
+
 /// The clock time of a moment (milliseconds since the epoch), in the screen's time zone.
 pub fn clock(ms: f64) -> String {
     #[cfg(feature = "hydrate")]
@@ -117,12 +127,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let status = move || match state.status.get() {
-        ConnStatus::Live => "● Live".to_string(),
-        ConnStatus::Reconnecting => "Reconnecting…".to_string(),
-        ConnStatus::Offline => "Offline".to_string(),
-        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
-    };
+    let status = move || conn_label(state.status.get());
     let conn_class = move || match state.status.get() {
         ConnStatus::Live => "display-conn live",
         _ => "display-conn down",
