@@ -6,7 +6,8 @@
 
 mod common;
 
-use app::auth;
+use common::{cookie_for, enterprise_map, load_demo, urlencode};
+
 use app::domain::dashboard::{Dashboard, SpanKind, Widget, WidgetKind};
 use app::domain::display::{DisplayMsg, GoneReason};
 use app::domain::ops::{EntityKind, Field};
@@ -112,53 +113,6 @@ impl Server {
     fn stop(self) {
         self.task.abort();
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-async fn load_demo(store: &Store) {
-    demo::load(
-        store,
-        demo::DEMO_ADMIN_EMAIL,
-        demo::DEMO_PASSWORD,
-        "2026-10".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-}
-
-async fn cookie_for(store: &Store, email: &str) -> String {
-    let (user, _) = store.user_with_hash(email).await.unwrap().unwrap();
-    let token = auth::random_secret();
-    store
-        .create_session(
-            &auth::secret_hash(&token),
-            user.id,
-            auth::now_seconds() + 3600,
-        )
-        .await
-        .unwrap();
-    format!("{}={token}", auth::SESSION_COOKIE)
-}
-
-async fn enterprise_map(store: &Store) -> MapDocument {
-    let (_, summary) = store
-        .map_summaries()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.name.starts_with("Northwind"))
-        .unwrap();
-    store.map_document(summary.id).await.unwrap()
 }
 
 /// A dashboard of the enterprise unit with a KPI tile, the status map and the initiatives.

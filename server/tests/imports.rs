@@ -47,18 +47,7 @@ impl World {
     }
 
     async fn cookie_for(&self, email: &str) -> String {
-        let (user, _) = self.db.store.user_with_hash(email).await.unwrap().unwrap();
-        let token = auth::random_secret();
-        self.db
-            .store
-            .create_session(
-                &auth::secret_hash(&token),
-                user.id,
-                auth::now_seconds() + 3600,
-            )
-            .await
-            .unwrap();
-        format!("{}={token}", auth::SESSION_COOKIE)
+        common::cookie_for(&self.db.store, email).await
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {

@@ -5,7 +5,8 @@
 
 mod common;
 
-use app::auth;
+use common::{cookie_for, enterprise_map, load_demo};
+
 use app::domain::ops::{
     CatchUp, ClientMsg, Committed, EntityKind, Field, NewEntity, Op, Peer, ServerMsg,
     MAX_FRAME_BYTES, PROTOCOL_VERSION,
@@ -103,50 +104,8 @@ async fn connect(
 // The demo company and sessions.
 // ---------------------------------------------------------------------------------------------
 
-async fn load_demo(store: &Store) {
-    demo::load(
-        store,
-        demo::DEMO_ADMIN_EMAIL,
-        demo::DEMO_PASSWORD,
-        "2026-10".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-}
-
-/// A session cookie for a user (made directly, to keep tests fast).
-async fn cookie_for(store: &Store, email: &str) -> String {
-    let (user, _) = store
-        .user_with_hash(email)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no user {email}"));
-    let token = auth::random_secret();
-    store
-        .create_session(
-            &auth::secret_hash(&token),
-            user.id,
-            auth::now_seconds() + 3600,
-        )
-        .await
-        .unwrap();
-    format!("{}={token}", auth::SESSION_COOKIE)
-}
-
 async fn user_id(store: &Store, email: &str) -> UserId {
     store.user_with_hash(email).await.unwrap().unwrap().0.id
-}
-
-/// The enterprise map ("Northwind …").
-async fn enterprise_map(store: &Store) -> MapDocument {
-    let (_, summary) = store
-        .map_summaries()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.name.starts_with("Northwind"))
-        .expect("the demo has an enterprise map");
-    store.map_document(summary.id).await.unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------

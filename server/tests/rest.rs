@@ -108,18 +108,7 @@ impl World {
 
     /// A session cookie for a user (made directly, to keep tests fast).
     async fn cookie_for(&self, email: &str) -> String {
-        let (user, _) = self.db.store.user_with_hash(email).await.unwrap().unwrap();
-        let token = auth::random_secret();
-        self.db
-            .store
-            .create_session(
-                &auth::secret_hash(&token),
-                user.id,
-                auth::now_seconds() + 3600,
-            )
-            .await
-            .unwrap();
-        format!("{}={token}", auth::SESSION_COOKIE)
+        common::cookie_for(&self.db.store, email).await
     }
 
     /// Calls a server function with a JSON body (create_api_token) or a form (the others).

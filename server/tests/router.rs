@@ -3,7 +3,8 @@
 
 mod common;
 
-use app::auth;
+use common::urlencode;
+
 use app::domain::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -39,24 +40,7 @@ impl World {
 
     /// A session cookie for a demo user (made directly, to keep tests fast).
     async fn cookie_for(&self, email: &str) -> String {
-        let (user, _) = self
-            .db
-            .store
-            .user_with_hash(email)
-            .await
-            .unwrap()
-            .unwrap_or_else(|| panic!("no user {email}"));
-        let token = auth::random_secret();
-        self.db
-            .store
-            .create_session(
-                &auth::secret_hash(&token),
-                user.id,
-                auth::now_seconds() + 3600,
-            )
-            .await
-            .unwrap();
-        format!("{}={token}", auth::SESSION_COOKIE)
+        common::cookie_for(&self.db.store, email).await
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -113,17 +97,6 @@ impl World {
             .unwrap();
         self.db.store.map_document(summary.id).await.unwrap()
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 both_databases!(

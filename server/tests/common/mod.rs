@@ -129,3 +129,59 @@ macro_rules! both_databases {
         }
     };
 }
+
+/// Loads the demo company as of October 2026.
+pub async fn load_demo(store: &Store) {
+    server::demo::load(
+        store,
+        server::demo::DEMO_ADMIN_EMAIL,
+        server::demo::DEMO_PASSWORD,
+        "2026-10".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+/// A session cookie for a user (made directly, to keep tests fast).
+pub async fn cookie_for(store: &Store, email: &str) -> String {
+    use app::auth;
+    let (user, _) = store
+        .user_with_hash(email)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {email}"));
+    let token = auth::random_secret();
+    store
+        .create_session(
+            &auth::secret_hash(&token),
+            user.id,
+            auth::now_seconds() + 3600,
+        )
+        .await
+        .unwrap();
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
+/// The demo's enterprise map ("Northwind …").
+pub async fn enterprise_map(store: &Store) -> app::domain::MapDocument {
+    let (_, summary) = store
+        .map_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m.name.starts_with("Northwind"))
+        .expect("the demo has an enterprise map");
+    store.map_document(summary.id).await.unwrap()
+}
+
+/// A form value, percent-encoded.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
