@@ -1673,3 +1673,117 @@ both_databases!(restart_under_load_loses_nothing, |db: Arc<
     );
     srv.stop();
 });
+
+/// A measure of `objective` with a client-made id.
+fn new_measure(objective: ObjectiveId, name: &str) -> Measure {
+    Measure {
+        id: MeasureId::new(),
+        objective_id: objective,
+        name: name.into(),
+        definition: String::new(),
+        unit: "%".into(),
+        decimals: 0,
+        frequency: Frequency::Monthly,
+        polarity: Polarity::HigherIsBetter,
+        indicator: Indicator::Lagging,
+        data_source: DataSource::Manual,
+        data_owner_id: None,
+        baseline: None,
+        weight: 1.0,
+        scoring: Default::default(),
+        aggregation: Default::default(),
+        formula: String::new(),
+        missing_data: Default::default(),
+    }
+}
+
+both_databases!(
+    an_id_of_another_map_is_refused_even_after_its_item_is_gone,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let srv = Server::in_process(db.store.clone()).await;
+        let admin = cookie_for(&db.store, ADMIN).await;
+        let top = enterprise_map(&db.store).await;
+        let (_, unit_summary) = db
+            .store
+            .map_summaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(_, m)| m.name.starts_with("Managed"))
+            .unwrap();
+        let (mut ent, _) = srv.join(top.map.id, &admin, None).await;
+        let (mut unit, welcome) = srv.join(unit_summary.id, &admin, None).await;
+        let unit_doc = snapshot_of(&welcome).clone();
+
+        // A measure with history on the enterprise map, then deleted: its actuals stay (undo
+        // brings the measure back with them).
+        let m = new_measure(top.objectives[0].id, "Renewal rate (id test)");
+        let create_m = Op::Create {
+            item: NewEntity::Measure(m.clone()),
+        };
+        commit(&mut ent, Uuid::new_v4(), vec![create_m.clone()]).await;
+        let delete_m = Op::Delete {
+            entity: EntityKind::Measure,
+            id: m.id.0,
+        };
+        commit(&mut ent, Uuid::new_v4(), vec![delete_m.clone()]).await;
+
+        // Re-creating that id on the unit map, or taking ids the enterprise map uses now, is
+        // refused with a specific reason, and the unit map does not change.
+        let unit_seq = db.store.map_seq(unit_doc.map.id).await.unwrap();
+        let stolen_measure = Measure {
+            objective_id: unit_doc.objectives[0].id,
+            ..m.clone()
+        };
+        let stolen_objective = Objective {
+            id: top.objectives[1].id,
+            ..new_objective(&unit_doc, "Borrowed id")
+        };
+        let stolen_link = Link {
+            id: top.links[0].id,
+            map_id: unit_doc.map.id,
+            from_id: unit_doc.objectives[0].id,
+            to_id: unit_doc.objectives[1].id,
+            hypothesis: String::new(),
+        };
+        let stolen_perspective = Perspective {
+            id: top.perspectives[0].id,
+            map_id: unit_doc.map.id,
+            name: "Borrowed".into(),
+            rank: 9,
+            weight: 1.0,
+        };
+        for ops in [
+            vec![Op::Create {
+                item: NewEntity::Measure(stolen_measure),
+            }],
+            vec![create(&stolen_objective)],
+            vec![Op::Link { link: stolen_link }],
+            vec![Op::Create {
+                item: NewEntity::Perspective(stolen_perspective),
+            }],
+        ] {
+            let op_id = Uuid::new_v4();
+            send(&mut unit, &ClientMsg::Mutate { op_id, ops }).await;
+            let reason = expect_reject(&mut unit, op_id).await;
+            assert!(
+                reason.contains("already used on another map"),
+                "a specific reason: {reason}"
+            );
+        }
+        assert_eq!(db.store.map_seq(unit_doc.map.id).await.unwrap(), unit_seq);
+        let after = db.store.map_document(unit_doc.map.id).await.unwrap();
+        assert!(after.measures.iter().all(|x| x.id != m.id));
+        assert!(after
+            .objectives
+            .iter()
+            .all(|x| x.id != top.objectives[1].id));
+
+        // On its own map the id is still good: undoing the delete re-creates the measure.
+        commit(&mut ent, Uuid::new_v4(), vec![create_m]).await;
+        let back = db.store.map_document(top.map.id).await.unwrap();
+        assert!(back.measures.iter().any(|x| x.id == m.id));
+        srv.stop();
+    }
+);

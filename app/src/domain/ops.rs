@@ -149,6 +149,10 @@ pub enum OpError {
     Missing(EntityKind),
     #[error("an item with this id already exists")]
     Duplicate,
+    /// The id of a new item is (or was) used on another map. Ids are never shared between
+    /// maps, because history kept by id (a measure's targets and actuals) would follow them.
+    #[error("this {0}'s id is already used on another map; create it again to get a new id")]
+    IdTaken(EntityKind),
     #[error("{entity:?} has no field {field:?}")]
     NoSuchField { entity: EntityKind, field: Field },
     #[error("bad value for {field:?}: {reason}")]

@@ -64,9 +64,9 @@ pub(crate) async fn insert_perspective(
     .bind(p.name.trim())
     .bind(i64::from(p.rank))
     .bind(p.weight)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::entity_ids::claim(conn, p.id.0, p.map_id).await
 }
 
 /// Inserts an (already validated) objective row.
@@ -86,9 +86,9 @@ pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) ->
     .bind(o.y)
     .bind(o.weight)
     .bind(o.rollup.as_str())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::entity_ids::claim(conn, o.id.0, o.map_id).await
 }
 
 /// Inserts an (already validated) theme row.
@@ -99,9 +99,9 @@ pub(crate) async fn insert_theme(conn: &mut AnyConnection, t: &Theme) -> StoreRe
         .bind(t.name.trim())
         .bind(&t.colour)
         .bind(i64::from(t.rank))
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    super::entity_ids::claim(conn, t.id.0, t.map_id).await
 }
 
 /// The perspectives of a map, top first.
@@ -215,6 +215,7 @@ pub async fn create_link(
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "these two objectives are already linked"))?;
+    super::entity_ids::claim(&mut *conn, l.id.0, l.map_id).await?;
     audit(
         conn,
         actor,

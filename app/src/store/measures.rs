@@ -72,9 +72,13 @@ pub(crate) async fn insert_measure(conn: &mut AnyConnection, m: &Measure) -> Sto
     .bind(m.aggregation.as_str())
     .bind(&m.formula)
     .bind(m.missing_data.as_str())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    let map = sqlx::query("SELECT map_id FROM objectives WHERE id = $1")
+        .bind(m.objective_id.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    super::entity_ids::claim(conn, m.id.0, parsed(&map, "map_id")?).await
 }
 
 /// Writes every field of an (already validated) measure over its row.

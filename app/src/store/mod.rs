@@ -5,6 +5,7 @@
 //! transaction (`&mut AnyConnection`); the `Store` methods wrap them in one.
 
 mod dashboards;
+mod entity_ids;
 mod maps;
 mod measures;
 mod oplog;

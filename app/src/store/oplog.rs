@@ -125,6 +125,7 @@ impl Store {
                 None => {}
             }
         }
+        refuse_foreign_ids(self, map, batches, &ours, &mut results).await?;
         let pending: Vec<usize> = (0..batches.len())
             .filter(|i| results[*i].is_none())
             .collect();
@@ -309,6 +310,39 @@ fn committed_from(row: &AnyRow) -> StoreResult<Committed> {
 struct Known {
     map: MapId,
     outcome: CommitOutcome,
+}
+
+/// Refuses (before folding) every batch not decided yet that creates an item with an id that
+/// is or was used on another map: the domain cannot know those ids, the registry does.
+async fn refuse_foreign_ids(
+    store: &Store,
+    map: MapId,
+    batches: &[Submission],
+    ours: &HashMap<Uuid, i64>,
+    results: &mut [Option<Result<CommitOutcome, CommitError>>],
+) -> StoreResult<()> {
+    let undecided = |i: &usize| results[*i].is_none() && !ours.contains_key(&batches[*i].op_id);
+    let open: Vec<usize> = (0..batches.len()).filter(undecided).collect();
+    let foreign = super::entity_ids::foreign_ids(
+        store,
+        map,
+        open.iter().flat_map(|&i| batches[i].ops.iter()),
+    )
+    .await?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    for i in open {
+        let taken = batches[i]
+            .ops
+            .iter()
+            .filter_map(super::entity_ids::created_id)
+            .find(|(id, _)| foreign.contains_key(id));
+        if let Some((_, kind)) = taken {
+            results[i] = Some(Err(CommitError::Rejected(OpError::IdTaken(kind))));
+        }
+    }
+    Ok(())
 }
 
 /// [`ops::fold_group`] over the `pending` submissions.
@@ -543,8 +577,9 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
                 .bind(link.from_id.to_string())
                 .bind(link.to_id.to_string())
                 .bind(&link.hypothesis)
-                .execute(conn)
+                .execute(&mut *conn)
                 .await?;
+            super::entity_ids::claim(conn, link.id.0, link.map_id).await?;
         }
         Op::Unlink { id } => delete_row(conn, "links", id.0).await?,
         Op::Delete { entity, id } => {
