@@ -1,0 +1,102 @@
+//! The REST API's one error answer: JSON `{code, message, details}` with the status of its code,
+//! and how the app's errors (`ApiError`, store errors, refused tokens) become one.
+
+use app::api::rest_types::*;
+use app::api::ApiError;
+use app::auth::TokenRefusal;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// An error answer of the REST API: its body, sent with the status of its code (and, when
+/// rate-limited, the seconds to wait).
+#[derive(Debug)]
+pub struct RestError(pub ErrorBody, Option<u64>);
+
+impl RestError {
+    /// The same error telling the client to retry after `seconds`.
+    pub(super) fn retry_after(mut self, seconds: u64) -> RestError {
+        self.1 = Some(seconds);
+        self
+    }
+
+    /// An error with a message and no details.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> RestError {
+        RestError(
+            ErrorBody {
+                code,
+                message: message.into(),
+                details: Vec::new(),
+            },
+            None,
+        )
+    }
+
+    /// The same error with details.
+    pub fn with_details(mut self, details: Vec<ErrorDetail>) -> RestError {
+        self.0.details = details;
+        self
+    }
+
+    pub(super) fn bad_parameter(field: &str, message: impl Into<String>) -> RestError {
+        let message = message.into();
+        RestError::new(
+            ErrorCode::BadRequest,
+            format!("The query parameter {field} is malformed."),
+        )
+        .with_details(vec![ErrorDetail {
+            index: None,
+            field: Some(field.into()),
+            message,
+        }])
+    }
+}
+
+impl From<ApiError> for RestError {
+    fn from(e: ApiError) -> RestError {
+        let code = match &e {
+            ApiError::Unauthenticated | ApiError::BadCredentials => ErrorCode::Unauthorized,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::Invalid(_) => ErrorCode::ValidationFailed,
+            ApiError::BadInput(_) | ApiError::Transport(_) => ErrorCode::BadRequest,
+            ApiError::NotFound(_) | ApiError::Gone(_) => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        };
+        RestError::new(code, e.to_string())
+    }
+}
+
+impl From<app::store::StoreError> for RestError {
+    fn from(e: app::store::StoreError) -> RestError {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<TokenRefusal> for RestError {
+    fn from(e: TokenRefusal) -> RestError {
+        RestError::new(ErrorCode::Unauthorized, e.to_string())
+    }
+}
+
+impl IntoResponse for RestError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = self.1;
+        let mut response = (status, Json(self.0)).into_response();
+        if let Some(seconds) = retry.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"cairn\""),
+            );
+        }
+        response
+    }
+}
+
+/// Result of a REST handler.
+pub type RestResult<T> = Result<Json<T>, RestError>;

@@ -1,0 +1,144 @@
+//! The public REST API v1 for programs (an ERP job, a BI tool): list maps and measures, read and
+//! batch-upsert actuals, read scores. Authenticated by API tokens (`Authorization: Bearer …`)
+//! scoped to org units; every error is JSON `{code, message, details}`. Writes go through the
+//! hub's one data path, so scores are recomputed and open maps and dashboards redraw. The OpenAPI
+//! document is generated from these handlers and the shared types in `app::api::rest_types`.
+
+mod actuals;
+mod caller;
+pub mod docs;
+mod error;
+mod maps;
+mod measures;
+mod params;
+mod scores;
+
+pub use caller::{Caller, RateLimiter};
+pub use error::{RestError, RestResult};
+
+use crate::AppState;
+use app::api::rest_types::*;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use std::sync::Arc;
+use utoipa::OpenApi;
+
+/// The largest request body accepted (a full batch of 1,000 rows is far below it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The routes of the REST API v1, docs included. Static `/api/v1/…` routes take precedence over
+/// the server functions' `/api/{*fn_name}`; anything else under `/api/v1/` is a JSON 404.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/maps",
+            get(maps::list_maps).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/maps/{id}/scores",
+            get(scores::map_scores).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/measures",
+            get(measures::list_measures).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/measures/{id}",
+            get(measures::get_measure).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/measures/{id}/actuals",
+            get(actuals::measure_actuals).fallback(method_not_allowed),
+        )
+        .route(
+            "/api/v1/actuals",
+            post(actuals::post_actuals)
+                .fallback(method_not_allowed)
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/docs", get(docs::page))
+        .route("/api/v1", get(|| async { Redirect::to("/api/v1/docs") }))
+        .route("/api/v1/", get(|| async { Redirect::to("/api/v1/docs") }))
+        .route("/api/v1/{*rest}", any(unknown_endpoint))
+        .layer(axum::Extension(Arc::new(RateLimiter::new(
+            RATE_BURST,
+            RATE_PER_SECOND,
+        ))))
+}
+
+/// The OpenAPI 3 document of the REST API v1.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Cairn REST API",
+        version = "1",
+        description = "Read measures and scores and post actuals from other systems. Authenticate with an API token \
+            created by an admin on Cairn's API tokens page: `Authorization: Bearer cairn_…`. A token is scoped to \
+            org units (each with every unit below it) and is read-only or read+write. Every error is JSON \
+            `{code, message, details}`. Each token may send 20 requests a second, in bursts of up to 120."
+    ),
+    paths(
+        maps::list_maps,
+        scores::map_scores,
+        measures::list_measures,
+        measures::get_measure,
+        actuals::measure_actuals,
+        actuals::post_actuals
+    ),
+    components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "maps", description = "Strategy maps and their scores."),
+        (name = "measures", description = "Measures (KPIs) and their actuals."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the bearer-token security scheme.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("cairn_<64 hex digits>")
+            .description(Some(
+                "An API token from Cairn's API tokens page (shown once when created).",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The OpenAPI document as JSON, generated once.
+pub fn openapi_text() -> &'static str {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".into()))
+}
+
+async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_text()).into_response()
+}
+
+async fn unknown_endpoint() -> RestError {
+    RestError::new(
+        ErrorCode::NotFound,
+        "There is no such endpoint; see /api/v1/docs.",
+    )
+}
+
+async fn method_not_allowed() -> RestError {
+    RestError::new(
+        ErrorCode::MethodNotAllowed,
+        "This endpoint does not take this method; see /api/v1/docs.",
+    )
+}
