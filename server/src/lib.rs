@@ -188,12 +188,8 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         match auth::user_from_headers(&state.store, request.headers()).await {
             Ok(Some(_)) => {}
             Ok(None) => {
-                let next = request
-                    .uri()
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
-                let target = format!("/signin?next={}", urlencode(next));
+                let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
+                let target = format!("/signin?next={}", urlencode(&next));
                 return Redirect::to(&target).into_response();
             }
             Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),

@@ -690,3 +690,57 @@ both_databases!(owners_see_their_measures_and_what_is_overdue, |db: Arc<
     let (status, _) = w.call(None, "my_measures", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 });
+
+both_databases!(sign_in_follows_only_local_next_paths, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    // `next` exactly as a crafted link would carry it (already form-encoded).
+    let cases = [
+        ("%2Fmaps%2F1%3Fyear%3D2026", "/maps/1?year=2026"),
+        ("/%09/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https://evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/%0D%0ASet-Cookie:%20x=1", "/"),
+        ("/%0A/evil.example", "/"),
+        ("/%C3%BCbersicht", "/%C3%BCbersicht"),
+    ];
+    for (next, expected) in cases {
+        for accept in ["application/json", "text/html"] {
+            let req = Request::post("/api/sign_in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, accept)
+                .body(Body::from(format!(
+                    "email={}&password={}&next={next}",
+                    urlencode(demo::DEMO_ADMIN_EMAIL),
+                    urlencode(demo::DEMO_PASSWORD)
+                )))
+                .unwrap();
+            let (status, headers, body) = w.send(req).await;
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{next} ({accept}): {status} {body}"
+            );
+            assert_eq!(
+                headers[header::LOCATION],
+                expected,
+                "next={next} ({accept})"
+            );
+        }
+    }
+    // The page gate passes on only what sign-in would follow.
+    let (status, headers, _) = w
+        .send(
+            Request::get("/maps/abc?year=2026")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headers[header::LOCATION],
+        "/signin?next=/maps/abc%3Fyear%3D2026"
+    );
+});

@@ -82,12 +82,47 @@ pub async fn sign_out() -> Result<(), ApiError> {
     )
 }
 
-/// Only same-site paths may be a redirect target (no open redirects).
+/// The longest `next` path followed after signing in; longer ones send the browser home.
+pub const MAX_NEXT_LEN: usize = 2048;
+
+/// Where the browser goes after signing in: `next` when it is a path on this site, home (`/`)
+/// otherwise, so a crafted sign-in link cannot send anyone to another site (no open redirect).
+/// The result is plain ASCII, safe for a `Location` header.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    next.and_then(local_path).unwrap_or_else(|| "/".to_string())
+}
+
+/// `candidate` as a path on this site, or `None`. Browsers read `//host`, `/\host` and, since
+/// they drop tabs and line breaks from addresses, `/<tab>/host` as another site, and treat any
+/// `scheme:` as one; so the path must start with one `/` followed by neither `/` nor `\`, and
+/// hold no whitespace, control character or backslash anywhere. Non-ASCII characters are
+/// percent-encoded (the browser reads them back as they were).
+fn local_path(candidate: &str) -> Option<String> {
+    if candidate.len() > MAX_NEXT_LEN {
+        return None;
     }
+    let mut chars = candidate.chars();
+    if chars.next() != Some('/') || matches!(chars.next(), Some('/') | Some('\\')) {
+        return None;
+    }
+    if candidate
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return None;
+    }
+    let mut path = String::with_capacity(candidate.len());
+    for c in candidate.chars() {
+        if c.is_ascii() {
+            path.push(c);
+        } else {
+            let mut utf8 = [0u8; 4];
+            for b in c.encode_utf8(&mut utf8).bytes() {
+                path.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    Some(path)
 }
 
 #[cfg(feature = "ssr")]
@@ -95,11 +130,61 @@ use super::ssr;
 
 #[cfg(test)]
 mod tests {
+    use super::safe_next;
+
     #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(super::safe_next(Some("/maps/1")), "/maps/1");
-        assert_eq!(super::safe_next(Some("//evil.example")), "/");
-        assert_eq!(super::safe_next(Some("https://evil.example")), "/");
-        assert_eq!(super::safe_next(None), "/");
+    fn local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/maps/1")), "/maps/1");
+        assert_eq!(
+            safe_next(Some("/maps/1?year=2026#top")),
+            "/maps/1?year=2026#top"
+        );
+        assert_eq!(safe_next(Some("/")), "/");
+        // Still encoded: the browser does not decode these into a host.
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
+        assert_eq!(safe_next(Some("/%2F/evil.example")), "/%2F/evil.example");
+    }
+
+    #[test]
+    fn other_sites_and_schemes_send_home() {
+        for bad in [
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/maps/1\r\nSet-Cookie: x=1",
+            "/maps\\..\\x",
+            "https://evil.example",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,hi",
+            " /maps/1",
+            "/maps/1 x",
+            "/\u{0}x",
+            "/\u{7f}x",
+            "/\u{85}x",
+            "/\u{2028}x",
+            "maps/1",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+        let long = format!("/{}", "a".repeat(super::MAX_NEXT_LEN));
+        assert_eq!(safe_next(Some(&long)), "/");
+    }
+
+    #[test]
+    fn non_ascii_is_percent_encoded() {
+        assert_eq!(safe_next(Some("/maps/é")), "/maps/%C3%A9");
+        let out = safe_next(Some("/übersicht?q=ü"));
+        assert!(
+            out.is_ascii() && http::HeaderValue::from_str(&out).is_ok(),
+            "{out}"
+        );
     }
 }

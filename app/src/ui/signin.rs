@@ -10,7 +10,8 @@ use leptos_router::hooks::use_query_map;
 pub fn SignInPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_else(|| "/".to_string());
+    // Only a path on this site is passed on (the server checks it again).
+    let next = move || crate::api::safe_next(query.read().get("next").as_deref());
     let error = move || {
         sign_in
             .value()
