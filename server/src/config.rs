@@ -2,6 +2,12 @@
 //! with a message naming the variable and what is wrong.
 
 use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Default for [`Config::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default for [`Config::body_timeout`].
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the server reads from its environment.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +28,12 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// `CAIRN_SECURE_COOKIES`: mark cookies `Secure` (set 1 behind HTTPS; default 0).
     pub secure_cookies: bool,
+    /// `CAIRN_HEADER_TIMEOUT`: seconds a client may take to send a request's headers (also how
+    /// long an idle keep-alive connection stays open); slower ones are disconnected (default 15).
+    pub header_timeout: Duration,
+    /// `CAIRN_BODY_TIMEOUT`: seconds a request body may stall between two pieces before the
+    /// request is answered 408 (default 30). A steady upload of any length is never cut.
+    pub body_timeout: Duration,
 }
 
 /// A variable that has a value Cairn cannot use.
@@ -36,6 +48,24 @@ fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError {
         var,
         problem: problem.into(),
+    }
+}
+
+/// A number of seconds (decimals allowed), above zero and at most an hour.
+fn seconds(
+    var: &'static str,
+    value: Option<String>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let Some(text) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(bad(
+            var,
+            format!("expected a number of seconds between 0 and 3600, got \"{text}\""),
+        )),
     }
 }
 
@@ -98,6 +128,16 @@ impl Config {
             admin_email,
             admin_password,
             secure_cookies: flag("CAIRN_SECURE_COOKIES", get("CAIRN_SECURE_COOKIES"), false)?,
+            header_timeout: seconds(
+                "CAIRN_HEADER_TIMEOUT",
+                get("CAIRN_HEADER_TIMEOUT"),
+                DEFAULT_HEADER_TIMEOUT,
+            )?,
+            body_timeout: seconds(
+                "CAIRN_BODY_TIMEOUT",
+                get("CAIRN_BODY_TIMEOUT"),
+                DEFAULT_BODY_TIMEOUT,
+            )?,
         })
     }
 }
@@ -122,6 +162,8 @@ mod tests {
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
         assert!(c.demo && !c.secure_cookies);
         assert_eq!(c.admin_email, None);
+        assert_eq!(c.header_timeout, DEFAULT_HEADER_TIMEOUT);
+        assert_eq!(c.body_timeout, DEFAULT_BODY_TIMEOUT);
     }
 
     #[test]
@@ -133,6 +175,11 @@ mod tests {
             ("CAIRN_ADMIN_EMAIL", "not-an-email"),
             ("CAIRN_ADMIN_PASSWORD", "short"),
             ("RUST_LOG", "info,[[["),
+            ("CAIRN_HEADER_TIMEOUT", "0"),
+            ("CAIRN_HEADER_TIMEOUT", "soon"),
+            ("CAIRN_BODY_TIMEOUT", "-1"),
+            ("CAIRN_BODY_TIMEOUT", "7200"),
+            ("CAIRN_BODY_TIMEOUT", "NaN"),
         ];
         for (var, value) in cases {
             let err = read(&[(var, value)]).unwrap_err();
@@ -149,8 +196,12 @@ mod tests {
             ("CAIRN_DEMO", "0"),
             ("CAIRN_ADMIN_EMAIL", "boss@example.com"),
             ("CAIRN_ADMIN_PASSWORD", "a long password"),
+            ("CAIRN_HEADER_TIMEOUT", "0.5"),
+            ("CAIRN_BODY_TIMEOUT", "2"),
         ])
         .unwrap();
+        assert_eq!(c.header_timeout, Duration::from_millis(500));
+        assert_eq!(c.body_timeout, Duration::from_secs(2));
         assert!(!c.demo);
         assert_eq!(c.site_addr.port(), 8080);
         assert_eq!(c.admin_email.as_deref(), Some("boss@example.com"));

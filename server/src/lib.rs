@@ -38,6 +38,9 @@ pub struct AppState {
     pub store: Store,
     pub routes: Vec<AxumRouteListing>,
     pub secure_cookies: bool,
+    /// How long a request body may stall before the request is answered 408.
+    #[from_ref(skip)]
+    pub body_timeout: std::time::Duration,
     pub hub: Arc<hub::Hub>,
     /// Uploaded files being imported.
     pub imports: Arc<imports::ImportStore>,
@@ -107,6 +110,7 @@ impl AppState {
             store,
             routes: generate_route_list(App),
             secure_cookies: config.secure_cookies,
+            body_timeout: config.body_timeout,
             hub,
             imports: Arc::new(imports::ImportStore::new()),
         }
@@ -128,6 +132,7 @@ impl AppState {
 /// The whole HTTP application, so tests can drive it with `oneshot`.
 pub fn app(state: AppState) -> Router {
     let routes = state.routes.clone();
+    let body_timeout = state.body_timeout;
     Router::new()
         .route("/healthz", get(healthz))
         .merge(rest::routes())
@@ -139,6 +144,9 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/dashboards/{id}", get(display::dashboard_socket))
         .leptos_routes_with_handler(routes, get(page_handler))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            slow_body_guard(body_timeout, request, next)
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -257,18 +265,116 @@ async fn healthz(State(store): State<Store>) -> Response {
     }
 }
 
-/// Serves the app on `listener` with `TCP_NODELAY`: live edits are small frames, and Nagle's
-/// algorithm would hold each one back for up to ~40 ms waiting for the peer's delayed ACK.
+/// Answers 408 when the request's body stalls for longer than `timeout` between two pieces
+/// (whatever the handler made of the cut-off body). A steady upload is never cut, and requests
+/// without a body (WebSocket upgrades among them) are not affected.
+async fn slow_body_guard(
+    timeout: std::time::Duration,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    use http_body_util::BodyExt;
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stalled.clone();
+    let request = request.map(|body| {
+        Body::new(
+            tower_http::timeout::TimeoutBody::new(timeout, body).map_err(move |e| {
+                if e.is::<tower_http::timeout::TimeoutError>() {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                e
+            }),
+        )
+    });
+    let response = next.run(request).await;
+    if stalled.load(std::sync::atomic::Ordering::SeqCst) {
+        tracing::info!("a request body stalled for {timeout:?}; answered 408");
+        return (
+            StatusCode::REQUEST_TIMEOUT,
+            "The request body arrived too slowly.",
+        )
+            .into_response();
+    }
+    response
+}
+
+/// Serves the app on `listener` with the default header timeout; see [`serve_with`].
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
+    serve_with(listener, router, config::DEFAULT_HEADER_TIMEOUT).await
+}
+
+/// Serves the app on `listener` until Ctrl+C or SIGTERM (then lets open requests finish).
+/// A client that takes longer than `header_timeout` to send a request's headers (a slow-headers
+/// attack, or a keep-alive connection left idle) is disconnected; upgraded WebSockets are not
+/// affected. Every connection gets `TCP_NODELAY`: live edits are small frames, and Nagle's
+/// algorithm would hold each one back for up to ~40 ms waiting for the peer's delayed ACK.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    header_timeout: std::time::Duration,
+) -> std::io::Result<()> {
+    // Each connection task holds a receiver: `stop` tells them to finish, and its closing tells
+    // this loop that they all have.
+    let (stop, connections) = tokio::sync::watch::channel(false);
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let tcp = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!("could not set TCP_NODELAY: {e}");
         }
-    });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let mut stopping = connections.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let conn = builder
+                .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
+                .with_upgrades();
+            tokio::pin!(conn);
+            tokio::select! {
+                result = conn.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!("connection ended: {e}");
+                    }
+                }
+                _ = stopping.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(stopping);
+        });
+    }
+    drop(connections);
+    let _ = stop.send(true);
+    stop.closed().await;
+    Ok(())
+}
+
+/// After a failed `accept`: a connection that failed on its own is skipped; anything else (say,
+/// out of file descriptors) is logged and retried after a pause rather than spinning.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+    ) {
+        return;
+    }
+    tracing::error!("accept failed: {e}; retrying in a second");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
 /// Resolves on Ctrl+C or SIGTERM.

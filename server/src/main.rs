@@ -30,7 +30,7 @@ async fn run() -> Result<(), StartupError> {
             source,
         })?;
     tracing::info!("Cairn listening on http://{}", config.site_addr);
-    server::serve(listener, app(state))
+    server::serve_with(listener, app(state), config.header_timeout)
         .await
         .map_err(|source| StartupError::Listen {
             addr: config.site_addr,

@@ -1787,3 +1787,60 @@ both_databases!(
         srv.stop();
     }
 );
+
+both_databases!(slow_headers_are_cut_but_sockets_stay, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let map = enterprise_map(&db.store).await.map.id;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    let config =
+        Config::from_lookup(|k| (k == "CAIRN_HEADER_TIMEOUT").then(|| "1".into())).unwrap();
+    let hub = server::hub::Hub::new(db.store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    let state = AppState::new(db.store.clone(), &config, hub);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(server::serve_with(
+        listener,
+        server::app(state),
+        config.header_timeout,
+    ));
+
+    // A live socket opened first outlasts the header timeout.
+    let mut ws = connect(addr, map, Some(&editor)).await.unwrap();
+    hello(&mut ws, map, None).await;
+
+    // Half a request line, then nothing: the server hangs up.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut slow = TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /healthz HT").await.unwrap();
+    let mut buf = [0u8; 512];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), slow.read(&mut buf)).await {
+            Err(_) => panic!("the server kept a stalled request open"),
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(_)) => continue,
+        }
+    }
+
+    // The socket is still live, long after the header timeout.
+    send(&mut ws, &ClientMsg::Ping).await;
+    assert_eq!(recv(&mut ws).await, ServerMsg::Pong);
+    // And a prompt client is served.
+    let mut quick = TcpStream::connect(addr).await.unwrap();
+    quick
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(WAIT, quick.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    task.abort();
+});

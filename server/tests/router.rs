@@ -744,3 +744,58 @@ both_databases!(sign_in_follows_only_local_next_paths, |db: Arc<
         "/signin?next=/maps/abc%3Fyear%3D2026"
     );
 });
+
+both_databases!(a_stalled_request_body_gets_408, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db.clone()).await;
+    let cookie = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+    let map = w.enterprise_map().await.map.id;
+    let config =
+        Config::from_lookup(|k| (k == "CAIRN_BODY_TIMEOUT").then(|| "0.5".into())).unwrap();
+    let hub = server::hub::Hub::new(db.store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    let router = build_app(AppState::new(db.store.clone(), &config, hub));
+    // A body that sends its first piece and then stalls.
+    let stalled = |first: &'static str| {
+        use futures_util::StreamExt;
+        let piece = futures_util::stream::once(async move {
+            Ok::<_, std::io::Error>(axum::body::Bytes::from_static(first.as_bytes()))
+        });
+        Body::from_stream(piece.chain(futures_util::stream::pending()))
+    };
+    let requests = [
+        Request::post("/api/sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, "100")
+            .body(stalled("email=admin%40north"))
+            .unwrap(),
+        Request::post(format!("/imports/upload?map={map}&name=data.csv"))
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_LENGTH, "1000")
+            .body(stalled("measure,period,value\n"))
+            .unwrap(),
+    ];
+    for req in requests {
+        let path = req.uri().to_string();
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{path}: a stalled body was waited for"))
+        .unwrap();
+        assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT, "{path}");
+    }
+    // A body that arrives whole is served as usual.
+    let (status, _) = w
+        .call(
+            None,
+            "sign_in",
+            &[
+                ("email", demo::DEMO_ADMIN_EMAIL.into()),
+                ("password", demo::DEMO_PASSWORD.into()),
+            ],
+        )
+        .await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+});
