@@ -2,7 +2,7 @@
 //! `POST /api/v1/actuals` writes a batch of them, all or nothing, through the hub's data path.
 
 use super::params::{id_of, period_param, query};
-use super::{Caller, RestError, RestResult, MAX_BODY_BYTES};
+use super::{Caller, RestError, RestResult, TokenRefusals, MAX_BODY_BYTES};
 use crate::AppState;
 use app::api::rest_types::*;
 use app::api::stamp;
@@ -22,8 +22,7 @@ use std::collections::HashMap;
     responses(
         (status = 200, description = "The actuals.", body = ActualList),
         (status = 400, description = "A malformed id, from or to (or from after to).", body = ErrorBody),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
         (status = 403, description = "The measure is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such measure.", body = ErrorBody),
     )
@@ -83,8 +82,7 @@ pub async fn measure_actuals(
     responses(
         (status = 200, description = "Written: what each row did.", body = BatchResult),
         (status = 400, description = "The body is not JSON, or not an object with an `actuals` array.", body = ErrorBody),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
         (status = 403, description = "A read-only token, or rows for measures outside the token's scope (listed in details).", body = ErrorBody),
         (status = 404, description = "Rows for measures that do not exist (listed in details).", body = ErrorBody),
         (status = 413, description = "The body is larger than 1 MiB.", body = ErrorBody),

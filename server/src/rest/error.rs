@@ -98,5 +98,23 @@ impl IntoResponse for RestError {
     }
 }
 
+/// The refusals of every endpoint, documented once: no valid token (401) and too many requests
+/// with it (429), both answered by the [`super::Caller`] extractor.
+#[derive(utoipa::IntoResponses)]
+pub enum TokenRefusals {
+    /// See the description.
+    #[response(
+        status = 401,
+        description = "Missing, malformed, unknown or revoked token."
+    )]
+    Unauthorized(ErrorBody),
+    /// See the description.
+    #[response(
+        status = 429,
+        description = "Too many requests with this token (see `Retry-After`)."
+    )]
+    RateLimited(ErrorBody),
+}
+
 /// Result of a REST handler.
 pub type RestResult<T> = Result<Json<T>, RestError>;

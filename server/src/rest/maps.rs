@@ -1,6 +1,6 @@
 //! `/api/v1/maps`: the strategy maps in the token's scope.
 
-use super::{Caller, RestResult};
+use super::{Caller, RestResult, TokenRefusals};
 use crate::AppState;
 use app::api::rest_types::*;
 use app::domain::*;
@@ -13,8 +13,7 @@ use std::collections::HashMap;
     get, path = "/api/v1/maps", tag = "maps",
     responses(
         (status = 200, description = "The maps of the units in scope.", body = MapList),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
     )
 )]
 pub async fn list_maps(State(state): State<AppState>, caller: Caller) -> RestResult<MapList> {

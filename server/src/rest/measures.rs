@@ -1,7 +1,7 @@
 //! `/api/v1/measures`: the measures (KPIs) in the token's scope, one by one or as a list.
 
 use super::params::{id_of, query};
-use super::{Caller, RestResult};
+use super::{Caller, RestResult, TokenRefusals};
 use crate::AppState;
 use app::api::rest_types::*;
 use app::domain::*;
@@ -16,8 +16,7 @@ use axum::Json;
     responses(
         (status = 200, description = "The measures.", body = MeasureList),
         (status = 400, description = "A malformed map_id or unit_id.", body = ErrorBody),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
         (status = 403, description = "The map or unit asked for is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such map or unit.", body = ErrorBody),
     )
@@ -77,8 +76,7 @@ fn measure_info(caller: &Caller, p: app::store::PlacedMeasure) -> MeasureInfo {
     responses(
         (status = 200, description = "The measure.", body = MeasureInfo),
         (status = 400, description = "A malformed id.", body = ErrorBody),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
         (status = 403, description = "The measure is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such measure.", body = ErrorBody),
     )

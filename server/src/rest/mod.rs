@@ -14,14 +14,14 @@ mod params;
 mod scores;
 
 pub use caller::{Caller, RateLimiter};
-pub use error::{RestError, RestResult};
+pub use error::{RestError, RestResult, TokenRefusals};
 
 use crate::AppState;
 use app::api::rest_types::*;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -33,31 +33,17 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// the server functions' `/api/{*fn_name}`; anything else under `/api/v1/` is a JSON 404.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/api/v1/maps",
-            get(maps::list_maps).fallback(method_not_allowed),
-        )
-        .route(
-            "/api/v1/maps/{id}/scores",
-            get(scores::map_scores).fallback(method_not_allowed),
-        )
-        .route(
-            "/api/v1/measures",
-            get(measures::list_measures).fallback(method_not_allowed),
-        )
-        .route(
-            "/api/v1/measures/{id}",
-            get(measures::get_measure).fallback(method_not_allowed),
-        )
+        .route("/api/v1/maps", only(get(maps::list_maps)))
+        .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
+        .route("/api/v1/measures", only(get(measures::list_measures)))
+        .route("/api/v1/measures/{id}", only(get(measures::get_measure)))
         .route(
             "/api/v1/measures/{id}/actuals",
-            get(actuals::measure_actuals).fallback(method_not_allowed),
+            only(get(actuals::measure_actuals)),
         )
         .route(
             "/api/v1/actuals",
-            post(actuals::post_actuals)
-                .fallback(method_not_allowed)
-                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+            only(post(actuals::post_actuals)).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs::page))
@@ -68,6 +54,11 @@ pub fn routes() -> Router<AppState> {
             RATE_BURST,
             RATE_PER_SECOND,
         ))))
+}
+
+/// A route answering its one method, and a JSON 405 to any other.
+fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    method.fallback(method_not_allowed)
 }
 
 /// The OpenAPI 3 document of the REST API v1.

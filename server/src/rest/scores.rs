@@ -1,7 +1,7 @@
 //! `/api/v1/maps/{id}/scores`: every score of a map for a month, quarter or year.
 
 use super::params::{id_of, period_param, query};
-use super::{Caller, RestError, RestResult};
+use super::{Caller, RestError, RestResult, TokenRefusals};
 use crate::AppState;
 use app::api::rest_types::*;
 use app::domain::scoring::Span;
@@ -18,8 +18,7 @@ use axum::Json;
     responses(
         (status = 200, description = "The scores for the span.", body = MapScoresInfo),
         (status = 400, description = "Malformed id, kind or period.", body = ErrorBody),
-        (status = 401, description = "Missing, malformed, unknown or revoked token.", body = ErrorBody),
-        (status = 429, description = "Too many requests with this token (see `Retry-After`).", body = ErrorBody),
+        TokenRefusals,
         (status = 403, description = "The map is outside the token's scope.", body = ErrorBody),
         (status = 404, description = "No such map.", body = ErrorBody),
     )
@@ -56,28 +55,12 @@ fn scores_info(doc: &MapDocument, scores: &app::domain::scores::MapScores) -> Ma
     let perspectives = doc
         .perspectives
         .iter()
-        .map(|p| {
-            let s = scores.perspective(p.id);
-            GroupScore {
-                id: p.id.0,
-                name: p.name.clone(),
-                score: s.value,
-                status: s.status,
-            }
-        })
+        .map(|p| group_score(p.id.0, &p.name, scores.perspective(p.id)))
         .collect();
     let themes = doc
         .themes
         .iter()
-        .map(|t| {
-            let s = scores.theme(t.id);
-            GroupScore {
-                id: t.id.0,
-                name: t.name.clone(),
-                score: s.value,
-                status: s.status,
-            }
-        })
+        .map(|t| group_score(t.id.0, &t.name, scores.theme(t.id)))
         .collect();
     let objectives = doc
         .objectives
@@ -128,5 +111,15 @@ fn scores_info(doc: &MapDocument, scores: &app::domain::scores::MapScores) -> Ma
         themes,
         objectives,
         measures,
+    }
+}
+
+/// A perspective's or theme's score with its name.
+fn group_score(id: uuid::Uuid, name: &str, s: app::domain::scoring::Score) -> GroupScore {
+    GroupScore {
+        id,
+        name: name.to_string(),
+        score: s.value,
+        status: s.status,
     }
 }
