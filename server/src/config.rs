@@ -34,6 +34,10 @@ pub struct Config {
     /// `CAIRN_BODY_TIMEOUT`: seconds a request body may stall between two pieces before the
     /// request is answered 408 (default 30). A steady upload of any length is never cut.
     pub body_timeout: Duration,
+    /// `CAIRN_PUBLIC_URL`: the address people open Cairn at (say `https://cairn.example.com`),
+    /// kept as its origin. Live sockets accept pages of this origin as well as of the request's
+    /// own `Host`; set it when a proxy in front rewrites the `Host` header.
+    pub public_origin: Option<String>,
 }
 
 /// A variable that has a value Cairn cannot use.
@@ -67,6 +71,23 @@ fn seconds(
             format!("expected a number of seconds between 0 and 3600, got \"{text}\""),
         )),
     }
+}
+
+/// The origin (`scheme://host[:port]`, lower case, no default port) of an `http(s)://` URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let valid = |c: char| c.is_ascii_alphanumeric() || "-._:[]".contains(c);
+    if authority.is_empty() || !authority.chars().all(valid) || authority.starts_with(':') {
+        return None;
+    }
+    let default_port = if scheme == "http" { ":80" } else { ":443" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+    Some(format!("{scheme}://{authority}"))
 }
 
 fn flag(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
@@ -138,6 +159,15 @@ impl Config {
                 get("CAIRN_BODY_TIMEOUT"),
                 DEFAULT_BODY_TIMEOUT,
             )?,
+            public_origin: match nonempty("CAIRN_PUBLIC_URL") {
+                None => None,
+                Some(url) => Some(origin_of(&url).ok_or_else(|| {
+                    bad(
+                        "CAIRN_PUBLIC_URL",
+                        format!("\"{url}\" is not an address like https://cairn.example.com"),
+                    )
+                })?),
+            },
         })
     }
 }
@@ -180,12 +210,34 @@ mod tests {
             ("CAIRN_BODY_TIMEOUT", "-1"),
             ("CAIRN_BODY_TIMEOUT", "7200"),
             ("CAIRN_BODY_TIMEOUT", "NaN"),
+            ("CAIRN_PUBLIC_URL", "cairn.example.com"),
+            ("CAIRN_PUBLIC_URL", "ftp://cairn.example.com"),
+            ("CAIRN_PUBLIC_URL", "https://"),
+            ("CAIRN_PUBLIC_URL", "https://evil.example@cairn.example.com"),
         ];
         for (var, value) in cases {
             let err = read(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{err}");
             assert!(err.to_string().contains(var));
         }
+    }
+
+    #[test]
+    fn origins_drop_path_case_and_default_port() {
+        assert_eq!(
+            origin_of("http://localhost:3000/maps").as_deref(),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            origin_of("http://example.com:80").as_deref(),
+            Some("http://example.com")
+        );
+        assert_eq!(
+            origin_of("https://[::1]:8443").as_deref(),
+            Some("https://[::1]:8443")
+        );
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+        assert_eq!(origin_of("null"), None);
     }
 
     #[test]
@@ -202,8 +254,14 @@ mod tests {
         .unwrap();
         assert_eq!(c.header_timeout, Duration::from_millis(500));
         assert_eq!(c.body_timeout, Duration::from_secs(2));
+        assert_eq!(c.public_origin, None);
         assert!(!c.demo);
         assert_eq!(c.site_addr.port(), 8080);
         assert_eq!(c.admin_email.as_deref(), Some("boss@example.com"));
+        let c = read(&[("CAIRN_PUBLIC_URL", "HTTPS://Cairn.Example.com:443/app/")]).unwrap();
+        assert_eq!(
+            c.public_origin.as_deref(),
+            Some("https://cairn.example.com")
+        );
     }
 }

@@ -261,14 +261,18 @@ async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
     }
 }
 
-/// `GET /ws/display/{token}`: a screen's read-only subscription. Always upgrades, so the screen
-/// can be told in words that its link is unknown or revoked (a browser cannot read the status of
-/// a refused upgrade).
+/// `GET /ws/display/{token}`: a screen's read-only subscription. Upgrades whatever the link, so
+/// the screen can be told in words that its link is unknown or revoked (a browser cannot read the
+/// status of a refused upgrade); only a page of another site is refused (403).
 pub async fn display_socket(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !crate::ws::same_origin(&headers, state.public_origin.as_deref()) {
+        return crate::ws::foreign_origin();
+    }
     upgrade
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
@@ -277,13 +281,17 @@ pub async fn display_socket(
 
 /// `GET /ws/dashboards/{id}`: the live subscription of a signed-in dashboard page — the same
 /// feeds and messages as a display link's, for one dashboard the user may view. Refused before
-/// the upgrade (401, 403, 404) when the session or the role is missing.
+/// the upgrade (401, 403, 404) when the session or the role is missing, or (403) when another
+/// site's page asks.
 pub async fn dashboard_socket(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !crate::ws::same_origin(&headers, state.public_origin.as_deref()) {
+        return crate::ws::foreign_origin();
+    }
     match may_watch(&state.store, &id, &headers).await {
         Ok(id) => upgrade
             .max_message_size(MAX_FRAME)

@@ -41,6 +41,9 @@ pub struct AppState {
     /// How long a request body may stall before the request is answered 408.
     #[from_ref(skip)]
     pub body_timeout: std::time::Duration,
+    /// The configured public origin (`CAIRN_PUBLIC_URL`): pages of it may open live sockets.
+    #[from_ref(skip)]
+    pub public_origin: Option<Arc<str>>,
     pub hub: Arc<hub::Hub>,
     /// Uploaded files being imported.
     pub imports: Arc<imports::ImportStore>,
@@ -111,6 +114,7 @@ impl AppState {
             routes: generate_route_list(App),
             secure_cookies: config.secure_cookies,
             body_timeout: config.body_timeout,
+            public_origin: config.public_origin.as_deref().map(Arc::from),
             hub,
             imports: Arc::new(imports::ImportStore::new()),
         }

@@ -43,6 +43,39 @@ const RELAY_BURST: usize = 64;
 /// When a client is further behind than this, it gets a snapshot instead of ops.
 const MAX_CATCH_UP: i64 = 2000;
 
+/// Whether a WebSocket upgrade may go ahead: a browser names the page's origin, which must be
+/// this site's own — the request's `Host`, or the configured public origin — so another site's
+/// page cannot open a socket with the visitor's cookie (cross-site WebSocket hijacking). A
+/// request without `Origin` comes from a program, not a page of another site, and may go on.
+pub fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
+        return true;
+    };
+    let Some(origin) = origin.to_str().ok().and_then(crate::config::origin_of) else {
+        return false;
+    };
+    if public_origin == Some(origin.as_str()) {
+        return true;
+    }
+    let Some(host) = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
+        return false;
+    };
+    let scheme = origin.split("://").next().unwrap_or_default();
+    crate::config::origin_of(&format!("{scheme}://{host}")).as_deref() == Some(origin.as_str())
+}
+
+/// The refusal of an upgrade from another site's page.
+pub fn foreign_origin() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "live connections are accepted only from this site's own pages",
+    )
+        .into_response()
+}
+
 /// `GET /ws/maps/{id}`: upgrade when the caller may view the map.
 pub async fn map_socket(
     State(state): State<AppState>,
@@ -50,6 +83,9 @@ pub async fn map_socket(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !same_origin(&headers, state.public_origin.as_deref()) {
+        return foreign_origin();
+    }
     let Ok(map_id) = id.parse::<MapId>() else {
         return (StatusCode::NOT_FOUND, "no such map").into_response();
     };
@@ -500,5 +536,77 @@ async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
             tracing::error!("could not encode a server message: {e}");
             true
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+    use axum::http::HeaderMap;
+
+    fn headers(origin: Option<&str>, host: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(o) = origin {
+            h.insert("origin", o.parse().unwrap());
+        }
+        if let Some(host) = host {
+            h.insert("host", host.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn own_pages_and_programs_may_connect() {
+        let host = Some("127.0.0.1:3000");
+        assert!(same_origin(
+            &headers(Some("http://127.0.0.1:3000"), host),
+            None
+        ));
+        assert!(same_origin(
+            &headers(Some("https://127.0.0.1:3000"), host),
+            None
+        ));
+        assert!(same_origin(
+            &headers(Some("HTTP://Cairn.Example"), Some("cairn.example")),
+            None
+        ));
+        assert!(same_origin(
+            &headers(Some("https://cairn.example"), Some("cairn.example:443")),
+            None
+        ));
+        assert!(
+            same_origin(&headers(None, host), None),
+            "no Origin: not a browser page"
+        );
+        let public = Some("https://cairn.example.com");
+        assert!(same_origin(
+            &headers(Some("https://cairn.example.com"), host),
+            public
+        ));
+    }
+
+    #[test]
+    fn other_sites_may_not() {
+        let host = Some("127.0.0.1:3000");
+        for origin in [
+            "http://evil.example",
+            "http://127.0.0.1:3001",
+            "http://127.0.0.1",
+            "http://127.0.0.1:3000.evil.example",
+            "null",
+            "file://",
+            "chrome-extension://abc",
+        ] {
+            assert!(!same_origin(&headers(Some(origin), host), None), "{origin}");
+        }
+        assert!(
+            !same_origin(&headers(Some("http://127.0.0.1:3000"), None), None),
+            "no Host"
+        );
+        let public = Some("https://cairn.example.com");
+        assert!(!same_origin(
+            &headers(Some("https://evil.example"), host),
+            public
+        ));
     }
 }

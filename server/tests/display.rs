@@ -820,3 +820,40 @@ both_databases!(a_signed_in_dashboard_page_is_live, |db: Arc<
     }
     srv.stop();
 });
+
+both_databases!(display_sockets_refuse_other_sites_pages, |db: Arc<
+    common::TestDb,
+>| async move {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+    let (_, secret) = make_link(&srv, &admin, &d).await;
+    let own = format!("http://{}", srv.addr);
+    for path in [
+        format!("/ws/display/{secret}"),
+        format!("/ws/dashboards/{}", d.id),
+    ] {
+        for (origin, expected) in [(own.as_str(), 101), ("http://evil.example", 403)] {
+            let mut req = format!("ws://{}{path}", srv.addr)
+                .into_client_request()
+                .unwrap();
+            req.headers_mut()
+                .insert(header::COOKIE, admin.parse().unwrap());
+            req.headers_mut()
+                .insert(header::ORIGIN, origin.parse().unwrap());
+            let status = match tokio_tungstenite::connect_async(req).await {
+                Ok((mut ws, _)) => {
+                    welcome(&mut ws).await;
+                    101
+                }
+                Err(tokio_tungstenite::tungstenite::Error::Http(res)) => res.status().as_u16(),
+                Err(e) => panic!("unexpected socket error: {e}"),
+            };
+            assert_eq!(status, expected, "{path} from {origin}");
+        }
+    }
+    srv.stop();
+});

@@ -1844,3 +1844,63 @@ both_databases!(slow_headers_are_cut_but_sockets_stay, |db: Arc<
     );
     task.abort();
 });
+
+/// The status of an upgrade of the map socket sent with `origin`, or 101 when it went ahead.
+async fn upgrade_status(addr: SocketAddr, map: MapId, cookie: &str, origin: &str) -> u16 {
+    let mut req = format!("ws://{addr}/ws/maps/{map}")
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert(header::COOKIE, cookie.parse().unwrap());
+    req.headers_mut()
+        .insert(header::ORIGIN, origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(req).await {
+        Ok(_) => 101,
+        Err(tungstenite::Error::Http(res)) => res.status().as_u16(),
+        Err(e) => panic!("unexpected socket error: {e}"),
+    }
+}
+
+both_databases!(only_the_sites_own_pages_open_sockets, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let map = enterprise_map(&db.store).await.map.id;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    let own = format!("http://{}", srv.addr);
+    assert_eq!(upgrade_status(srv.addr, map, &editor, &own).await, 101);
+    for foreign in [
+        "http://evil.example",
+        "https://evil.example",
+        &format!("http://{}.evil.example", srv.addr),
+        "null",
+    ] {
+        assert_eq!(
+            upgrade_status(srv.addr, map, &editor, foreign).await,
+            403,
+            "{foreign}"
+        );
+    }
+    // Programs send no Origin at all, and are let in (with a session).
+    srv.join(map, &editor, None).await;
+
+    // Behind a proxy: the configured public address is the site's own as well.
+    let config = Config::from_lookup(|k| {
+        (k == "CAIRN_PUBLIC_URL").then(|| "https://cairn.example.com/".into())
+    })
+    .unwrap();
+    let hub = server::hub::Hub::new(db.store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    let state = AppState::new(db.store.clone(), &config, hub);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(server::serve(listener, server::app(state)));
+    let public = "https://cairn.example.com";
+    assert_eq!(upgrade_status(addr, map, &editor, public).await, 101);
+    assert_eq!(
+        upgrade_status(addr, map, &editor, "https://cairn.example.org").await,
+        403
+    );
+    task.abort();
+    srv.stop();
+});

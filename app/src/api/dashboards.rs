@@ -89,8 +89,10 @@ pub struct NewDisplayLink {
 pub async fn unit_dashboards(org_unit_id: OrgUnitId) -> Result<UnitDashboardsPage, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _, role) = ssr::require(org_unit_id, Action::View).await?;
+            // An unknown unit is a 404 (its page says so), not a refusal.
+            let (ctx, _) = ssr::require_user().await?;
             let unit = ctx.store.org_unit(org_unit_id).await?;
+            let (_, _, role) = ssr::require(org_unit_id, Action::View).await?;
             let dashboards = ctx.store.dashboards_of(org_unit_id).await?;
             let may_administer = role.allows(Action::Administer);
             let links = if may_administer {

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -48,17 +48,19 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/cairn.css"/>
         <Title text="Cairn"/>
         <Router>
+            // Pages of one item (a map, a dashboard) render fully before they are sent, so an
+            // unknown or forbidden id answers 404 or 403, not a 200 whose body says so.
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
-                <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()}/>
-                <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()}/>
+                <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
-                <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()}/>
-                <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()}/>
-                <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()}/>
-                <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()}/>
-                <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()}/>
+                <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/display/:token") view={Lazy::<display::DisplayRoute>::new()}/>
             </Routes>
         </Router>

@@ -14,7 +14,7 @@ use crate::domain::dashboard::{
     move_widget, resize_widget, SpanKind, Widget, WidgetKind, MAX_WIDGETS,
 };
 use crate::domain::{DashboardId, MapId, MeasureId, WidgetId};
-use crate::ui::widgets::{ErrorPanel, TopBar};
+use crate::ui::widgets::{ErrorPage, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -45,7 +45,7 @@ impl LazyRoute for EditorRoute {
                     match data.await {
                         Ok(d) if d.may_edit => view! { <DashboardEditor data=d/> }.into_any(),
                         Ok(d) => view! { <ViewOnly data=d/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -7,7 +7,7 @@ pub mod editor;
 pub mod links;
 pub mod view;
 
-use super::widgets::{ErrorPanel, TopBar};
+use super::widgets::{ErrorPage, TopBar};
 use crate::api::{create_dashboard, unit_dashboards, ApiError, UnitDashboardsPage};
 use crate::domain::OrgUnitId;
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ impl LazyRoute for UnitDashboardsRoute {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <UnitDashboards page=p version=version/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -10,7 +10,7 @@ use crate::domain::display::{DisplayInfo, DisplayView};
 use crate::domain::DashboardId;
 use crate::live::{self, display::DisplayState, ConnStatus};
 use crate::ui::widgets::status::SpanPicker;
-use crate::ui::widgets::{ErrorPanel, TopBar};
+use crate::ui::widgets::{ErrorPage, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, lazy_route, LazyRoute};
@@ -39,7 +39,7 @@ impl LazyRoute for DashboardRoute {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) => view! { <DashboardScreen page=p/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

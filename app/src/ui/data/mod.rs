@@ -9,7 +9,7 @@
 mod grid;
 
 use super::map::map_id_param;
-use super::widgets::{ErrorPanel, TopBar};
+use super::widgets::{ErrorPage, TopBar};
 use crate::api::{get_data_grid, ApiError, DataGrid};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,7 +65,7 @@ impl LazyRoute for DataRoute {
                 {move || Suspend::new(async move {
                     match grid.await {
                         Ok(g) => view! { <DataPage grid=g version=version notice=notice unsaved=unsaved/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -4,7 +4,7 @@
 //! A lazily loaded route: its code is a separate wasm chunk.
 
 use super::map::map_id_param;
-use super::widgets::{ErrorPanel, TopBar};
+use super::widgets::{ErrorPage, TopBar};
 use crate::api::{
     get_map, import_check, import_commit, import_problems, import_status, ApiError, CommitMode,
     CommitStatus, DryRun, ImportSummary, MappingChange, ProblemView,
@@ -42,7 +42,7 @@ impl LazyRoute for ImportRoute {
                 {move || Suspend::new(async move {
                     match doc.await {
                         Ok(d) => view! { <ImportPage map_id=d.map.id map_name=d.map.name.clone() unit=d.org_unit.name.clone()/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

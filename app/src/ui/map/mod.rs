@@ -8,7 +8,7 @@ pub mod panel;
 pub mod state;
 
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
-use super::widgets::{ErrorPanel, TopBar};
+use super::widgets::{ErrorPage, TopBar};
 use crate::api::{get_map, ApiError};
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
@@ -116,7 +116,7 @@ impl LazyRoute for MapRoute {
                 {move || Suspend::new(async move {
                     match doc.await {
                         Ok(d) => view! { <MapView doc=d/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

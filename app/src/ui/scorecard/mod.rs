@@ -4,7 +4,7 @@
 
 use super::map::map_id_param;
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
-use super::widgets::{format_value, ErrorPanel, TopBar};
+use super::widgets::{format_value, ErrorPage, TopBar};
 use crate::api::{explain_score, get_scorecard};
 use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
 use crate::domain::scoring::Score;
@@ -49,7 +49,7 @@ impl LazyRoute for ScorecardRoute {
                 {move || Suspend::new(async move {
                     match card.await {
                         Ok(c) => view! { <ScorecardScreen card=c/> }.into_any(),
-                        Err(e) => view! { <TopBar/><main class="page"><ErrorPanel error=e/></main> }.into_any(),
+                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
             </Transition>

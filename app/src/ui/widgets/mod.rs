@@ -73,17 +73,42 @@ pub fn ErrorPanel(error: ApiError) -> impl IntoView {
     }
 }
 
-/// The page for an unknown address.
-#[component]
-pub fn NotFound() -> impl IntoView {
+/// Answers the page being rendered on the server with `status` (404 for an unknown map, 403…),
+/// so a failed page is not sent as a success. Does nothing in the browser.
+fn set_page_status(status: http::StatusCode) {
     #[cfg(feature = "ssr")]
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(http::StatusCode::NOT_FOUND);
+        resp.set_status(status);
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// A whole page for a failed load (unknown id, no role, signed out…): the top bar and the error,
+/// answered with the error's HTTP status.
+#[component]
+pub fn ErrorPage(error: ApiError) -> impl IntoView {
+    set_page_status(error.status());
     view! {
         <TopBar/>
         <main class="page">
-            <ErrorPanel error=ApiError::NotFound("page".into())/>
+            <ErrorPanel error=error/>
+        </main>
+    }
+}
+
+/// The page for an unknown address, answered with 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_page_status(http::StatusCode::NOT_FOUND);
+    view! {
+        <TopBar/>
+        <main class="page">
+            <section class="error-panel" role="alert">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address. It may have been mistyped, or what was here was deleted."</p>
+                <p><A href="/">"Back to your maps"</A></p>
+            </section>
         </main>
     }
 }
