@@ -297,7 +297,7 @@ pub async fn dashboard_socket(
             .max_message_size(MAX_FRAME)
             .max_frame_size(MAX_FRAME)
             .on_upgrade(move |socket| run(state, Source::Dashboard(id), socket)),
-        Err(e) => (e.status(), e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -57,6 +57,15 @@ impl ApiError {
     }
 }
 
+/// Raw axum handlers (uploads, sockets, downloads) answer an error the way server functions do:
+/// the variant's HTTP status and the error as JSON, which the browser decodes as an `ApiError`.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for ApiError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), axum::Json(self)).into_response()
+    }
+}
+
 impl From<ValidationError> for ApiError {
     fn from(e: ValidationError) -> Self {
         ApiError::Invalid(e)
@@ -105,6 +114,37 @@ impl From<crate::store::StoreError> for ApiError {
             E::Invalid(v) => ApiError::Invalid(v),
             E::Conflict(msg) => ApiError::Conflict(msg),
             other => ApiError::internal(other),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use axum::response::IntoResponse;
+
+    #[tokio::test]
+    async fn an_error_answers_with_its_status_and_itself_as_json() {
+        let errors = [
+            ApiError::Unauthenticated,
+            ApiError::Forbidden("You need a role on this unit.".into()),
+            ApiError::Invalid(ValidationError::ComputedMeasure("Revenue".into())),
+            ApiError::NotFound("dashboard".into()),
+            ApiError::Gone("This link was revoked.".into()),
+            ApiError::Internal("0badc0de".into()),
+        ];
+        for error in errors {
+            let response = error.clone().into_response();
+            assert_eq!(response.status(), error.status(), "{error:?}");
+            assert_eq!(
+                response.headers()[http::header::CONTENT_TYPE],
+                "application/json"
+            );
+            let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+                .await
+                .unwrap();
+            let decoded: ApiError = serde_json::from_slice(&body).unwrap();
+            assert_eq!(decoded, error);
         }
     }
 }
