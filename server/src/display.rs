@@ -235,13 +235,7 @@ async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
         let map = feed.map_id;
         if feed.want_doc.swap(false, Ordering::SeqCst) {
             match d.store.map_document(map).await {
-                Ok(doc) => {
-                    let mut doc = doc;
-                    for p in &mut doc.people {
-                        p.email.clear();
-                    }
-                    d.broadcast(map, &DisplayMsg::Map { doc: Box::new(doc) });
-                }
+                Ok(doc) => d.broadcast(map, &DisplayMsg::Map { doc: Box::new(doc) }),
                 Err(StoreError::NotFound(_)) => {}
                 Err(e) => tracing::error!(%map, "display feed could not read the map: {e}"),
             }
@@ -365,8 +359,8 @@ async fn welcome(
     }
 }
 
-/// Watches one dashboard's maps, then reads its board (for a signed-in page: people keep their
-/// emails, as everywhere else in the app).
+/// Watches one dashboard's maps, then reads its board (maps name their people, as everywhere
+/// else in the app).
 async fn welcome_dashboard(
     displays: &Arc<Displays>,
     store: &Store,

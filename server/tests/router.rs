@@ -227,6 +227,10 @@ both_databases!(role_matrix_of_every_server_function, |db: Arc<
             vec![("map_id", map.map.id.to_string())],
         ),
         (
+            ("owner_candidates", [401, 403, 403, 403, 200, 200]),
+            vec![("map_id", map.map.id.to_string())],
+        ),
+        (
             ("record_actual", [401, 403, 403, 200, 200, 200]),
             vec![
                 ("measure_id", measure_id.to_string()),
@@ -861,4 +865,107 @@ both_databases!(unknown_addresses_answer_404_with_the_apps_page, |db: Arc<
         let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
     }
+});
+
+/// The raw JSON of a server function's answer, checked for anything that looks like an email.
+fn assert_no_email(what: &str, body: &str) {
+    assert!(
+        !body.contains("email") && !body.contains("@northwind"),
+        "{what} carries an email: {body}"
+    );
+}
+
+both_databases!(map_documents_name_only_the_maps_people, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let viewer = w.cookie_for("viewer@northwind.example").await;
+    let robin = w
+        .db
+        .store
+        .user_with_hash("viewer@northwind.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let map = w.enterprise_map().await;
+    let form = [("map_id", map.map.id.to_string())];
+    let (status, body) = w.call(Some(&viewer), "get_map", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_email("a viewer's map document", &body);
+    let doc: MapDocument = serde_json::from_str(&body).unwrap();
+    let mut sent: Vec<UserId> = doc.people.iter().map(|p| p.id).collect();
+    sent.sort();
+    let named = doc.named_people();
+    assert!(named.len() >= 2, "the demo map names its owners");
+    assert_eq!(sent, named, "exactly the people the map names");
+    assert!(
+        !sent.contains(&robin.id),
+        "the viewer, named nowhere on the map, is not sent"
+    );
+    let everyone = w.db.store.users().await.unwrap();
+    assert!(everyone.len() > sent.len(), "not the whole directory");
+    for p in &doc.people {
+        let user = everyone.iter().find(|u| u.id == p.id).unwrap();
+        assert_eq!(p.name, user.name);
+    }
+
+    // The scorecard carries the same document.
+    let (status, body) = w.call(Some(&viewer), "get_scorecard", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_email("a viewer's scorecard", &body);
+    let card: ScorecardData = serde_json::from_str(&body).unwrap();
+    assert_eq!(card.doc.people, doc.people);
+});
+
+both_databases!(owner_candidates_are_the_people_with_a_role_on_the_unit, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let consulting = w.unit_map("Consulting").await;
+    let managed = w.unit_map("Managed").await;
+    let enterprise = w.enterprise_map().await;
+    // Someone with a role on Managed Services only.
+    let only_managed = User {
+        id: UserId::new(),
+        email: "only.managed@example.com".into(),
+        name: "Only Managed".into(),
+    };
+    w.db.store.create_user(&only_managed, "x").await.unwrap();
+    w.db.store
+        .grant_role(only_managed.id, managed.org_unit.id, Role::Viewer)
+        .await
+        .unwrap();
+    let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+    let candidates = |map: MapId| {
+        let admin = admin.clone();
+        let w = &w;
+        async move {
+            let (status, body) = w
+                .call(
+                    Some(&admin),
+                    "owner_candidates",
+                    &[("map_id", map.to_string())],
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_no_email("the owner candidates", &body);
+            serde_json::from_str::<Vec<Person>>(&body).unwrap()
+        }
+    };
+    let names = |people: &[Person]| people.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let on_managed = names(&candidates(managed.map.id).await);
+    let on_consulting = names(&candidates(consulting.map.id).await);
+    let on_enterprise = names(&candidates(enterprise.map.id).await);
+    // A role held on the unit counts, and so does one inherited from the enterprise above it.
+    assert!(on_managed.contains(&"Only Managed".to_string()), "{on_managed:?}");
+    assert!(on_managed.contains(&"Hannah Weber".to_string()), "{on_managed:?}");
+    assert!(on_managed.contains(&"Priya Raman".to_string()), "inherited: {on_managed:?}");
+    // A role on a sibling or a unit below does not.
+    assert!(!on_consulting.contains(&"Only Managed".to_string()), "{on_consulting:?}");
+    assert!(on_consulting.contains(&"Tomás Alvarez".to_string()), "{on_consulting:?}");
+    assert!(!on_enterprise.contains(&"Only Managed".to_string()), "{on_enterprise:?}");
+    let mut sorted = on_managed.clone();
+    sorted.sort();
+    assert_eq!(on_managed, sorted, "by name");
 });

@@ -98,6 +98,21 @@ pub async fn map_initiatives(map_id: MapId) -> Result<Vec<InitiativeSummary>, Ap
     )
 }
 
+/// Who may be picked as an objective owner or a measure's data owner on a map: everyone with a
+/// role on the map's unit (held there or above), names only. Only those who may edit the map ask.
+#[server(prefix = "/api", endpoint = "owner_candidates", output = super::TextJson)]
+pub async fn owner_candidates(map_id: MapId) -> Result<Vec<Person>, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::Edit).await?;
+            Ok(ctx.store.people_with_role_on(map.org_unit_id).await?)
+        }
+        .await,
+    )
+}
+
 /// The scorecard of one map for the span of `kind` ("month", "quarter", "year") holding
 /// `period` — by default the latest month with data — with the 11 spans before it for trends.
 #[server(prefix = "/api", endpoint = "get_scorecard", output = super::TextJson)]

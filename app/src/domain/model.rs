@@ -32,6 +32,32 @@ impl User {
     }
 }
 
+/// Someone as other people see them: a name, never an email. Map documents, pickers and boards
+/// carry these, so a viewer learns only the names of the people the page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: UserId,
+    pub name: String,
+}
+
+impl Person {
+    /// Adds those of `more` that `known` lacks (same id), keeping `known` in name order; says
+    /// whether anything was added. A page learns names from several answers.
+    pub fn merge(known: &mut Vec<Person>, more: &[Person]) -> bool {
+        let before = known.len();
+        for p in more {
+            if !known.iter().any(|k| k.id == p.id) {
+                known.push(p.clone());
+            }
+        }
+        if known.len() == before {
+            return false;
+        }
+        known.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        true
+    }
+}
+
 /// A role a user holds on one org unit (and, by inheritance, on every unit below it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
@@ -449,8 +475,9 @@ pub struct MapDocument {
     /// The measures of the map's objectives, in display order.
     #[serde(default)]
     pub measures: Vec<Measure>,
-    /// People who may own objectives, for display names.
-    pub people: Vec<User>,
+    /// The people the map names (objective owners, measure data owners), by name: only their
+    /// names, so a viewer does not receive the user directory.
+    pub people: Vec<Person>,
     /// Parent-map objectives each unit objective supports (empty on the enterprise map).
     pub alignments: Vec<AlignmentView>,
 }
@@ -459,6 +486,28 @@ impl MapDocument {
     /// Whether the map belongs to a unit below the top, so alignment to a parent map applies.
     pub fn map_is_unit(&self) -> bool {
         self.org_unit.parent_id.is_some()
+    }
+
+    /// Everyone the map names (objective owners and measure data owners), each once, in id
+    /// order: the people whose names the document carries.
+    pub fn named_people(&self) -> Vec<UserId> {
+        let mut ids: Vec<UserId> = self
+            .objectives
+            .iter()
+            .filter_map(|o| o.owner_id)
+            .chain(self.measures.iter().filter_map(|m| m.data_owner_id))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// The name of someone the map names, if the document knows it.
+    pub fn person_name(&self, id: UserId) -> Option<&str> {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.as_str())
     }
 }
 
@@ -559,5 +608,91 @@ impl std::str::FromStr for MapStatus {
             "archived" => Ok(MapStatus::Archived),
             other => Err(format!("unknown map status \"{other}\"")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(name: &str) -> Person {
+        Person {
+            id: UserId::new(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn merging_people_adds_only_the_new_ones_in_name_order() {
+        let (ada, bo, cy) = (person("Ada"), person("Bo"), person("Cy"));
+        let mut known = vec![bo.clone()];
+        assert!(Person::merge(
+            &mut known,
+            &[cy.clone(), ada.clone(), bo.clone()]
+        ));
+        assert_eq!(known, vec![ada.clone(), bo.clone(), cy.clone()]);
+        assert!(!Person::merge(&mut known, &[ada, cy]), "nothing new");
+        assert_eq!(known.len(), 3);
+    }
+
+    #[test]
+    fn a_map_names_its_objective_owners_once() {
+        let unit = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: None,
+            name: "Root".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        let map = StrategyMap {
+            id: MapId::new(),
+            org_unit_id: unit.id,
+            name: "Map".into(),
+            vision: String::new(),
+            mission: String::new(),
+            values: String::new(),
+            period_start: Period::new(2026, 1).unwrap(),
+            period_end: Period::new(2026, 12).unwrap(),
+            status: MapStatus::Draft,
+            health_off: Vec::new(),
+        };
+        let (ada, bo) = (UserId::new(), UserId::new());
+        let objective = |owner: Option<UserId>| Objective {
+            id: ObjectiveId::new(),
+            map_id: map.id,
+            perspective_id: PerspectiveId::new(),
+            theme_id: None,
+            title: "Grow".into(),
+            description: String::new(),
+            owner_id: owner,
+            x: 0.0,
+            y: 0.0,
+            weight: 1.0,
+            rollup: Default::default(),
+        };
+        let doc = MapDocument {
+            seq: 0,
+            objectives: vec![
+                objective(Some(bo)),
+                objective(None),
+                objective(Some(ada)),
+                objective(Some(bo)),
+            ],
+            map,
+            org_unit: unit,
+            perspectives: vec![],
+            themes: vec![],
+            links: vec![],
+            measures: vec![],
+            people: vec![Person {
+                id: ada,
+                name: "Ada".into(),
+            }],
+            alignments: vec![],
+        };
+        let mut expected = vec![ada, bo];
+        expected.sort();
+        assert_eq!(doc.named_people(), expected);
+        assert_eq!(doc.person_name(ada), Some("Ada"));
+        assert_eq!(doc.person_name(bo), None);
     }
 }

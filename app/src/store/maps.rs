@@ -277,6 +277,25 @@ pub async fn create_alignment(
     audit(conn, actor, "create", "alignment", &a.id.to_string(), "").await
 }
 
+/// The people a map names (its objectives' owners and its measures' data owners), names only:
+/// a map document carries no one else, and no email.
+async fn named_people(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Person>> {
+    sqlx::query(
+        "SELECT id, name FROM users WHERE id IN ( \
+           SELECT owner_id FROM objectives WHERE map_id = $1 \
+           UNION SELECT m.data_owner_id FROM measures m JOIN objectives o ON o.id = m.objective_id \
+           WHERE o.map_id = $2) \
+         ORDER BY name, id",
+    )
+    .bind(map.to_string())
+    .bind(map.to_string())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(super::users::person_from)
+    .collect()
+}
+
 impl Store {
     /// Everything drawn on one map, read in one go.
     pub async fn map_document(&self, id: MapId) -> StoreResult<MapDocument> {
@@ -303,12 +322,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("org unit"))?;
         let org_unit = super::org::unit_from(&unit_row)?;
-        let people = sqlx::query("SELECT id, email, name FROM users ORDER BY name")
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(super::users::user_from)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let people = named_people(&mut *conn, id).await?;
         let alignments = sqlx::query(
             "SELECT a.unit_objective_id, a.parent_objective_id, p.title FROM alignments a \
              JOIN objectives o ON o.id = a.unit_objective_id JOIN objectives p ON p.id = a.parent_objective_id \

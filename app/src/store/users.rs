@@ -1,13 +1,21 @@
 //! People: accounts, sessions and memberships (roles per org unit).
 
 use super::*;
-use crate::domain::{validation, OrgUnitId, Role, User, UserId};
+use crate::domain::{validation, OrgUnitId, Person, Role, User, UserId};
 use sqlx::AnyConnection;
 
 pub(crate) fn user_from(row: &AnyRow) -> StoreResult<User> {
     Ok(User {
         id: parsed(row, "id")?,
         email: text(row, "email")?,
+        name: text(row, "name")?,
+    })
+}
+
+/// Someone by name only (what other people may see of them).
+pub(crate) fn person_from(row: &AnyRow) -> StoreResult<Person> {
+    Ok(Person {
+        id: parsed(row, "id")?,
         name: text(row, "name")?,
     })
 }
@@ -173,5 +181,21 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// Everyone with a role on `unit`, held there or inherited from a unit above it, by name:
+    /// who may be picked as an owner on that unit's maps.
+    pub async fn people_with_role_on(&self, unit: OrgUnitId) -> StoreResult<Vec<Person>> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE above(id, parent_id) AS ( \
+               SELECT id, parent_id FROM org_units WHERE id = $1 \
+               UNION SELECT o.id, o.parent_id FROM org_units o JOIN above a ON o.id = a.parent_id) \
+             SELECT DISTINCT u.id, u.name FROM users u JOIN memberships m ON m.user_id = u.id \
+             WHERE m.org_unit_id IN (SELECT id FROM above) ORDER BY u.name, u.id",
+        )
+        .bind(unit.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(person_from).collect()
     }
 }

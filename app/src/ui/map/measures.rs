@@ -162,7 +162,7 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
             }
             .into_any();
         };
-        let people = state.doc.with(|d| d.people.clone());
+        let people = state.people.get();
         let owner = m.data_owner_id.map(|u| u.to_string()).unwrap_or_default();
         let map_id = state.doc.with(|d| d.map.id);
         let status = move || {

@@ -9,11 +9,11 @@ pub mod state;
 
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
 use super::widgets::{ErrorPage, TopBar};
-use crate::api::{get_map, ApiError};
+use crate::api::{get_map, owner_candidates, ApiError};
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
 use crate::domain::scoring::Span;
-use crate::domain::{MapDocument, MapId};
+use crate::domain::{MapDocument, MapId, Person};
 use crate::live;
 use canvas::{
     auto_layout_ops, create_at, delete_selection_ops, move_ops, run_edit, zoom_about, MapCanvas,
@@ -145,6 +145,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
     on_cleanup(move || live::stop(state));
     load_score_data(state);
     load_initiatives(state);
+    learn_names(state);
     open_deep_link(state);
     let crumbs = vec![
         (unit.name.clone(), "/".to_string()),
@@ -216,6 +217,55 @@ fn load_score_data(state: MapState) {
                 Err(e) => state
                     .notice
                     .set(Some(format!("Could not load the scores: {e}"))),
+            }
+        });
+    });
+}
+
+/// Keeps `state.people` knowing every name the pickers need: those the document names (also
+/// someone named by a live edit after the page loaded: their name is read again), and, once the
+/// live connection says the user may edit, everyone who may be picked as an owner.
+fn learn_names(state: MapState) {
+    let map_id = state.doc.with_untracked(|d| d.map.id);
+    let asked: StoredValue<Vec<crate::domain::UserId>> = StoredValue::new(Vec::new());
+    Effect::new(move |_| {
+        let (people, named) = state.doc.with(|d| (d.people.clone(), d.named_people()));
+        state
+            .people
+            .maybe_update(|known| Person::merge(known, &people));
+        let unknown: Vec<_> = state.people.with_untracked(|known| {
+            named
+                .into_iter()
+                .filter(|id| !known.iter().any(|p| p.id == *id))
+                .filter(|id| asked.with_value(|a| !a.contains(id)))
+                .collect()
+        });
+        if unknown.is_empty() {
+            return;
+        }
+        asked.update_value(|a| a.extend(unknown));
+        leptos::task::spawn_local(async move {
+            if let Ok(doc) = get_map(map_id).await {
+                state
+                    .people
+                    .maybe_update(|known| Person::merge(known, &doc.people));
+            }
+        });
+    });
+    let loaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !state.can_edit.get() || loaded.get_value() {
+            return;
+        }
+        loaded.set_value(true);
+        leptos::task::spawn_local(async move {
+            match owner_candidates(map_id).await {
+                Ok(candidates) => state
+                    .people
+                    .maybe_update(|known| Person::merge(known, &candidates)),
+                Err(e) => state
+                    .notice
+                    .set(Some(format!("Could not load who may own objectives: {e}"))),
             }
         });
     });

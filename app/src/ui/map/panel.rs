@@ -96,7 +96,8 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
         let Some(o) = objective.get() else {
             return view! { <aside class="side-panel"></aside> }.into_any();
         };
-        let (people, themes, perspectives, drives, driven_by, supports, is_unit) =
+        let people = state.people.get();
+        let (themes, perspectives, drives, driven_by, supports, is_unit) =
             state.doc.with(|d| {
                 let title_of = |oid: ObjectiveId| {
                     d.objectives
@@ -106,7 +107,6 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                         .unwrap_or_default()
                 };
                 (
-                    d.people.clone(),
                     d.themes.clone(),
                     d.perspectives.clone(),
                     d.links

@@ -5,7 +5,9 @@ use crate::domain::layout::Frame;
 use crate::domain::ops::{Peer, Viewport};
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
-use crate::domain::{InitiativeSummary, LinkId, MapDocument, MeasureId, ObjectiveId, Period};
+use crate::domain::{
+    InitiativeSummary, LinkId, MapDocument, MeasureId, ObjectiveId, Period, Person,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -109,11 +111,15 @@ pub struct MapState {
     pub why: RwSignal<Option<Subject>>,
     /// The side panel's page.
     pub tab: RwSignal<PanelTab>,
+    /// Everyone whose name the page knows, by name: the people the map names and, for those who
+    /// may edit, who may be picked as an owner. The owner pickers list them.
+    pub people: RwSignal<Vec<Person>>,
 }
 
 impl MapState {
     /// State around a freshly loaded document.
     pub fn new(doc: MapDocument) -> MapState {
+        let people = doc.people.clone();
         let view = View::fit(&doc);
         let doc = RwSignal::new(doc);
         let score_data: RwSignal<Option<(ScoreData, Period)>> = RwSignal::new(None);
@@ -154,6 +160,7 @@ impl MapState {
             initiatives: RwSignal::new(Vec::new()),
             why: RwSignal::new(None),
             tab: RwSignal::new(PanelTab::Details),
+            people: RwSignal::new(people),
         }
     }
 
