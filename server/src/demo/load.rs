@@ -1,0 +1,201 @@
+//! Loading the demo company into an empty database, in one transaction.
+
+use super::data::company;
+use app::domain::{Objective, Period, PerspectiveId, UserId};
+use std::collections::HashMap;
+
+/// Why the demo company could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The database refused a write.
+    #[error(transparent)]
+    Store(#[from] app::store::StoreError),
+    /// The demo password could not be hashed.
+    #[error("{0}")]
+    Auth(String),
+}
+
+/// Loads the demo company into an empty database in one transaction, hashing `password` once for
+/// every demo user. Returns the admin's user id.
+pub async fn load(
+    store: &app::store::Store,
+    admin_email: &str,
+    password: &str,
+    today: Period,
+) -> Result<UserId, DemoError> {
+    use app::store as s;
+    let demo = company(admin_email, today);
+    let admin = demo
+        .users
+        .first()
+        .map(|(u, _)| u.id)
+        .ok_or_else(|| DemoError::Auth("the demo has no admin".into()))?;
+    let actor = Some(admin);
+    let hash = app::auth::hash_password(password).map_err(|e| DemoError::Auth(e.to_string()))?;
+
+    let mut tx = store.begin().await?;
+    for (user, _) in &demo.users {
+        s::create_user(&mut tx, user, &hash).await?;
+    }
+    for unit in &demo.units {
+        s::create_org_unit(&mut tx, unit, actor).await?;
+    }
+    for (user, grants) in &demo.users {
+        for (unit, role) in grants {
+            s::grant_role(&mut tx, user.id, *unit, *role).await?;
+        }
+    }
+    for dm in &demo.maps {
+        let names: Vec<&str> = dm.perspectives.iter().map(|p| p.name.as_str()).collect();
+        let stored = s::create_map(&mut tx, &dm.map, &names, actor).await?;
+        // The store mints perspective ids; map the planned ones to them by rank.
+        let remap: HashMap<PerspectiveId, PerspectiveId> = dm
+            .perspectives
+            .iter()
+            .zip(&stored)
+            .map(|(planned, stored)| (planned.id, stored.id))
+            .collect();
+        for theme in &dm.themes {
+            s::create_theme(&mut tx, theme, actor).await?;
+        }
+        for o in &dm.objectives {
+            let perspective_id = remap
+                .get(&o.perspective_id)
+                .copied()
+                .unwrap_or(o.perspective_id);
+            s::create_objective(
+                &mut tx,
+                &Objective {
+                    perspective_id,
+                    ..o.clone()
+                },
+                actor,
+            )
+            .await?;
+        }
+        for link in &dm.links {
+            s::create_link(&mut tx, link, actor).await?;
+        }
+    }
+    for m in &demo.measures {
+        s::create_measure(&mut tx, m, actor).await?;
+    }
+    for t in &demo.targets {
+        s::set_target(&mut tx, t).await?;
+    }
+    for a in &demo.actuals {
+        s::record_actual(&mut tx, a).await?;
+    }
+    for i in &demo.initiatives {
+        s::create_initiative(&mut tx, i, actor).await?;
+    }
+    for m in &demo.milestones {
+        s::create_milestone(&mut tx, m).await?;
+    }
+    for a in &demo.alignments {
+        s::create_alignment(&mut tx, a, actor).await?;
+    }
+    tx.commit().await.map_err(app::store::StoreError::from)?;
+    Ok(admin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoCompany, DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
+    use app::domain::Frequency;
+
+    fn today() -> Period {
+        Period::new(2026, 3).unwrap()
+    }
+
+    fn demo() -> DemoCompany {
+        company(DEMO_ADMIN_EMAIL, today())
+    }
+
+    #[tokio::test]
+    async fn loads_into_a_fresh_sqlite_database() {
+        let path =
+            std::env::temp_dir().join(format!("cairn-demo-test-{}.db", uuid::Uuid::now_v7()));
+        let store = app::store::Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        assert!(store.is_empty().await.unwrap());
+        let admin = load(&store, DEMO_ADMIN_EMAIL, DEMO_PASSWORD, today())
+            .await
+            .unwrap();
+        assert!(!store.is_empty().await.unwrap());
+
+        let (user, hash) = store
+            .user_with_hash(DEMO_ADMIN_EMAIL)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(user.id, admin);
+        assert!(app::auth::verify_password(DEMO_PASSWORD, &hash));
+        let (_, hash) = store
+            .user_with_hash("viewer@northwind.example")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(app::auth::verify_password(DEMO_PASSWORD, &hash));
+
+        let planned = demo();
+        let summaries = store.map_summaries().await.unwrap();
+        assert_eq!(summaries.len(), 3);
+        let enterprise = summaries
+            .iter()
+            .find(|(_, m)| m.name == "Northwind Strategy 2025–2027")
+            .unwrap()
+            .1
+            .id;
+        let doc = store.map_document(enterprise).await.unwrap();
+        assert_eq!(doc.objectives.len(), planned.maps[0].objectives.len());
+        assert_eq!(doc.links.len(), planned.maps[0].links.len());
+        assert_eq!(doc.themes.len(), 3);
+        assert_eq!(doc.perspectives.len(), 4);
+        assert!(doc
+            .objectives
+            .iter()
+            .all(|o| doc.perspectives.iter().any(|p| p.id == o.perspective_id)));
+
+        let (doc, model) = store.score_model(enterprise, today()).await.unwrap();
+        let now = model.span(app::domain::scoring::Span::Month { period: today() });
+        assert!(now.measures.len() >= 18);
+        // Every measure has a target this month; every monthly one has this month's actual.
+        assert!(now.measures.iter().all(|m| m.goal.is_some()));
+        for m in &doc.measures {
+            let s = now.measure(m.id).unwrap();
+            if m.frequency == Frequency::Monthly {
+                assert_eq!(s.latest, Some(today()), "{}", m.name);
+                assert!(!s.stale, "{} is stale", m.name);
+            }
+        }
+        // The review has something to talk about: a mix of green, amber and red.
+        use app::domain::scoring::Status;
+        for status in [Status::Green, Status::Amber, Status::Red] {
+            assert!(
+                now.measures.iter().any(|m| m.score.status == status),
+                "no {status:?} measure"
+            );
+        }
+        assert!(now.map.value.is_some());
+
+        let units = store.org_units().await.unwrap();
+        let unit_map = summaries
+            .iter()
+            .find(|(_, m)| m.name == "Managed Services Plan 2025–2027")
+            .unwrap()
+            .1
+            .id;
+        let unit_doc = store.map_document(unit_map).await.unwrap();
+        assert_eq!(unit_doc.alignments.len(), unit_doc.objectives.len());
+        assert!(unit_doc.map_is_unit());
+        assert_eq!(store.initiatives_of(units[0].id).await.unwrap().len(), 3);
+
+        store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+}
