@@ -189,7 +189,10 @@ pub async fn upload(
     let ctx = state.server_context();
     match start_import(&ctx, &user, map, name, bytes).await {
         Ok(check) => Json(check).into_response(),
-        Err(e) => error_response(e),
+        Err(refusal) => {
+            let (status, e) = refusal.into_parts();
+            (status, Json(e)).into_response()
+        }
     }
 }
 

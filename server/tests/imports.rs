@@ -249,7 +249,7 @@ both_databases!(malformed_files_are_clear_errors, |db: Arc<
     let (status, body) = w
         .upload(Some(&admin), map, "many.csv", many.into_bytes())
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
         error_text(&body).contains("more than 200000 rows"),
         "{body}"
@@ -723,3 +723,103 @@ both_databases!(sessions_are_bounded_per_user_and_by_memory, |db: Arc<
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.to_string().contains("expires"), "{body}");
 });
+
+/// A zip of `parts`, deflated (crafted workbooks).
+fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A real workbook (written by rust_xlsxwriter) whose sheet XML part is replaced by `sheet`.
+fn workbook_with_sheet(sheet: Vec<u8>) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().write_string(0, 0, "Measure").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            bytes = sheet.clone();
+        }
+        parts.push((name, bytes));
+    }
+    let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    zip_of(&parts)
+}
+
+fn sheet_xml(rows: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>{rows}</sheetData></worksheet>"#
+    )
+    .into_bytes()
+}
+
+both_databases!(
+    workbook_bombs_and_long_cells_are_refused_and_the_server_still_answers,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let admin = w.cookie_for(ADMIN).await;
+        let doc = w.map_named("Northwind").await;
+        let map = doc.map.id;
+
+        // A sheet that unpacks from kilobytes to tens of megabytes (a zip bomb).
+        let bomb = workbook_with_sheet(sheet_xml(&" ".repeat(40 * 1024 * 1024)));
+        assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+        // A sheet claiming the whole grid, with one far-right cell per row (each row would be
+        // 1,000 cells wide in memory).
+        let rows: String = (1..=2_100)
+            .map(|r| format!(r#"<row r="{r}"><c r="ALK{r}"><v>1</v></c></row>"#))
+            .collect();
+        let wide = workbook_with_sheet(sheet_xml(&rows));
+        // One long shared string in every cell.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let long = "z".repeat(30_000);
+        for r in 0..4_600u32 {
+            sheet.write_string(r, 0, &long).unwrap();
+        }
+        let repeated = book.save_to_buffer().unwrap();
+        // A CSV whose one cell is a megabyte long.
+        let long_cell = format!(
+            "Measure,Period,Value\n{},2031-01,1\n",
+            "Revenue ".repeat(128 * 1024)
+        )
+        .into_bytes();
+        let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+            ("bomb.xlsx", bomb, "zip bomb"),
+            ("wide.xlsx", wide, "more than 2000000 cells"),
+            ("repeated.xlsx", repeated, "more than 128 MB of text"),
+            ("long.csv", long_cell, "more than 32767 characters"),
+        ];
+        for (name, bytes, says) in cases {
+            let (status, body) = w.upload(Some(&admin), map, name, bytes).await;
+            assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{name}: {body}");
+            assert!(error_text(&body).contains(says), "{name}: {body}");
+            assert!(w.state.imports.is_empty(), "{name}: nothing kept");
+        }
+        // An Excel 97 file is refused with the way out.
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.extend([0u8; 1024]);
+        let (status, body) = w.upload(Some(&admin), map, "old.xls", ole).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(error_text(&body).contains("save it as .xlsx"), "{body}");
+
+        // The server still answers, and a good file still imports.
+        let file = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
+        let run = w
+            .upload_ok(&admin, map, "good.csv", file.into_bytes())
+            .await;
+        assert_eq!(run.valid, 1);
+    }
+);

@@ -238,6 +238,45 @@ mod session {
         ApiError::BadInput(e.to_string())
     }
 
+    /// Why an upload was refused: the file itself, with its own status (413 past a limit, 400
+    /// when malformed), or anything else.
+    #[derive(Debug)]
+    pub enum UploadRefusal {
+        File(files::FileError),
+        Api(ApiError),
+    }
+
+    impl From<ApiError> for UploadRefusal {
+        fn from(e: ApiError) -> Self {
+            UploadRefusal::Api(e)
+        }
+    }
+
+    impl UploadRefusal {
+        /// The status and the error the upload route answers with.
+        pub fn into_parts(self) -> (http::StatusCode, ApiError) {
+            match self {
+                UploadRefusal::File(e) => (e.status(), bad_file(e)),
+                UploadRefusal::Api(e) => (e.status(), e),
+            }
+        }
+    }
+
+    /// Reads a file off the async workers, within [`files::MAX_READ_TIME`]: the deadline is
+    /// checked while reading, so a file that takes too long stops its own thread.
+    async fn read_blocking(
+        bytes: Vec<u8>,
+        name: String,
+        sheet: Option<String>,
+    ) -> Result<(Result<ReadFile, files::FileError>, Vec<u8>), ApiError> {
+        let budget = files::Budget::starting_now();
+        blocking(move || {
+            let read = files::read_file_within(&bytes, &name, sheet.as_deref(), budget);
+            (read, bytes)
+        })
+        .await
+    }
+
     /// Runs CPU-heavy work (parsing, planning) off the async workers.
     async fn blocking<T: Send + 'static>(
         work: impl FnOnce() -> T + Send + 'static,
@@ -290,12 +329,10 @@ mod session {
         map_id: MapId,
         file_name: String,
         bytes: Vec<u8>,
-    ) -> Result<DryRun, ApiError> {
+    ) -> Result<DryRun, UploadRefusal> {
         let (_, catalogue) = catalogue(ctx, user, map_id).await?;
-        let name = file_name.clone();
-        let (read, bytes) =
-            blocking(move || (files::read_file(&bytes, &name, None), bytes)).await?;
-        let read = read.map_err(bad_file)?;
+        let (read, bytes) = read_blocking(bytes, file_name.clone(), None).await?;
+        let read = read.map_err(UploadRefusal::File)?;
         let mapping = import::guess_mapping(&read.table, &catalogue, None);
         let session = ImportSession {
             id: ImportId::new(),
@@ -318,7 +355,7 @@ mod session {
             }),
         };
         let session = ctx.imports.keep(session)?;
-        session.check(ctx, user).await
+        Ok(session.check(ctx, user).await?)
     }
 
     impl ImportSession {
@@ -369,12 +406,10 @@ mod session {
                 if self.kind != FileKind::Workbook {
                     return Err(ApiError::BadInput("A CSV file has no sheets.".into()));
                 }
-                let bytes = self.workbook.clone();
-                let name = self.file_name.clone();
-                let read: ReadFile =
-                    blocking(move || files::read_file(&bytes, &name, Some(&sheet)))
-                        .await?
-                        .map_err(bad_file)?;
+                let (read, _) =
+                    read_blocking(self.workbook.clone(), self.file_name.clone(), Some(sheet))
+                        .await?;
+                let read = read.map_err(bad_file)?;
                 let mapping = import::guess_mapping(&read.table, &catalogue, None);
                 let mut s = self.state.lock().map_err(|_| poisoned())?;
                 s.sheet = read.sheet;

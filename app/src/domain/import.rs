@@ -35,6 +35,14 @@ use std::collections::HashMap;
 pub const MAX_ROWS: usize = 200_000;
 /// Most columns one file may hold (a wide sheet of 80 years of months fits).
 pub const MAX_COLUMNS: usize = 1_000;
+/// Most cells one file may hold: every cell of every row up to its last filled one, so a sheet
+/// with one far-right cell per row counts its whole width (ten columns of 200,000 rows fit).
+pub const MAX_CELLS: usize = 2_000_000;
+/// The longest cell, in characters (Excel's own limit).
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Most text all cells together may hold: a workbook can repeat one long shared string in
+/// every cell, which would otherwise multiply in memory.
+pub const MAX_TEXT_BYTES: usize = 128 * 1024 * 1024;
 
 /// One cell as read from the file: CSV gives text; workbooks also give numbers and dates.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -905,17 +913,32 @@ impl<'a> Matcher<'a> {
                     Some((head, _)) => head.to_string(),
                     None => name.clone(),
                 };
-                let mut score = strsim::normalized_damerau_levenshtein(&key, &name)
-                    .max(strsim::normalized_damerau_levenshtein(&key, &short));
+                let mut score = similarity(&key, &name).max(similarity(&key, &short));
                 if key.len() >= 4 && name.contains(&key) {
                     score = score.max(0.7);
                 }
                 (score, &m.name)
             })
-            .filter(|(score, _)| *score >= 0.6)
+            .filter(|(score, _)| *score >= SUGGESTION_FLOOR)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, name)| name.clone())
     }
+}
+
+/// How similar a text must be to a measure's name to be suggested as a typo of it.
+const SUGGESTION_FLOOR: f64 = 0.6;
+
+/// The Damerau–Levenshtein similarity of two names (1 = equal), or 0 when their lengths alone
+/// keep it under [`SUGGESTION_FLOOR`]: the distance is at least the difference of the lengths,
+/// and computing it costs the product of the lengths, so a megabyte-long cell would cost
+/// seconds per measure for a suggestion it can never get.
+fn similarity(a: &str, b: &str) -> f64 {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (shorter, longer) = (la.min(lb) as f64, la.max(lb) as f64);
+    if shorter < SUGGESTION_FLOOR * longer {
+        return 0.0;
+    }
+    strsim::normalized_damerau_levenshtein(a, b)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1210,6 +1233,9 @@ pub fn plan(
             continue;
         }
         let mut row_problems = Vec::new();
+        // This row's candidates are the ones pushed from here on: dropping them is a truncate,
+        // not a scan of every earlier row's.
+        let row_start = candidates.len();
         let measure_cell = row.cell(measure_col);
         let measure_raw = measure_cell.display();
         let measure = if measure_cell.is_empty() {
@@ -1293,13 +1319,13 @@ pub fn plan(
         }
         if !row_problems.is_empty() {
             // A row with any problem writes nothing: its other cells may be misread too.
-            candidates.retain(|k| k.line != row.line);
+            candidates.truncate(row_start);
             out.problems.extend(row_problems);
             continue;
         }
-        if let Some(k) = candidates.last().filter(|k| k.line == row.line) {
+        if let Some(k) = candidates[row_start..].last() {
             if let Err(e) = super::validation::actual(&entry_of(k, catalogue).actual()) {
-                candidates.retain(|k| k.line != row.line);
+                candidates.truncate(row_start);
                 out.problems.push(problem(
                     note_col,
                     note.clone(),
@@ -1848,6 +1874,35 @@ mod tests {
             Some("Client satisfaction".into())
         );
         assert_eq!(m.suggest("Totally different"), None);
+        // A cell far longer than any name gets no suggestion (and costs no distance matrix).
+        assert_eq!(m.suggest(&"Net Promoter Score ".repeat(5_000)), None);
+    }
+
+    #[test]
+    fn rows_with_problems_among_many_leave_the_good_rows_whole() {
+        // Every other row is bad: each bad row drops only its own candidates.
+        let rows: Vec<Vec<String>> = (0..2_000u32)
+            .map(|i| {
+                let name = if i % 2 == 0 {
+                    "Revenue growth"
+                } else {
+                    "Revenu growt"
+                };
+                let period = format!("{}-{:02}", 2000 + i / 12, i % 12 + 1);
+                vec![name.to_string(), period, i.to_string()]
+            })
+            .collect();
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let mut all: Vec<&[&str]> = vec![&["Measure", "Period", "Value"]];
+        all.extend(refs.iter().map(Vec::as_slice));
+        let t = table(&all);
+        let cat = catalogue();
+        let plan = plan(&t, &guess_mapping(&t, &cat, None), &cat).unwrap();
+        assert_eq!((plan.entries.len(), plan.bad_rows), (1_000, 1_000));
+        assert!(plan.entries.iter().all(|e| e.line % 2 == 0));
     }
 
     #[test]
@@ -1890,6 +1945,14 @@ mod tests {
             prop_assert_eq!(parse_period(&period.label()), Ok(period));
             prop_assert_eq!(parse_period(&format!("{m:02}/{y}")), Ok(period));
             prop_assert_eq!(parse_period(&format!("{y}-{m:02}-28")), Ok(period));
+        }
+
+        #[test]
+        fn similarity_is_skipped_only_where_it_cannot_reach_the_floor(
+            a in "[a-e ]{0,12}", b in "[a-e ]{0,30}"
+        ) {
+            let full = strsim::normalized_damerau_levenshtein(&a, &b);
+            prop_assert_eq!(similarity(&a, &b) >= SUGGESTION_FLOOR, full >= SUGGESTION_FLOOR);
         }
 
         #[test]

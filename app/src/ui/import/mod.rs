@@ -154,11 +154,11 @@ fn FileStep(page: Page) -> impl IntoView {
         <section class="import-step" aria-labelledby="step-file">
             <h2 id="step-file">"1. Choose a file"</h2>
             <p class="hint">
-                "CSV, XLSX, XLS or ODS, up to 20 MB and 200,000 rows. Either one row per value "
+                "CSV, XLSX or ODS, up to 20 MB and 200,000 rows. Either one row per value "
                 "(Measure, Period, Value, optional Note) or one row per measure with months across."
             </p>
             <label class="file-label" for="import-file">"File (CSV or Excel)"</label>
-            <input id="import-file" type="file" accept=".csv,.txt,.tsv,.xlsx,.xlsm,.xlsb,.xls,.ods"
+            <input id="import-file" type="file" accept=".csv,.txt,.tsv,.xlsx,.xlsm,.xlsb,.ods"
                 on:change=on_change prop:disabled=move || page.uploading.get().is_some()/>
             {move || page.uploading.get().map(|p| {
                 let percent = (p * 100.0).round() as u32;
