@@ -4,7 +4,7 @@
 //! three per user, and all of them within a memory budget.
 
 use crate::AppState;
-use app::api::{start_import, ApiError, ImportSession};
+use app::api::{may_upload, start_import, ApiError, ImportSession};
 use app::auth::{self, ImportSessions};
 use app::domain::{ImportId, MapId, UserId};
 use app::files::MAX_FILE_BYTES;
@@ -177,6 +177,10 @@ pub async fn upload(
     let Ok(map) = query.map.parse::<MapId>() else {
         return error_response(ApiError::NotFound("map".into()));
     };
+    let ctx = state.server_context();
+    if let Err(e) = may_upload(&ctx, &user, map).await {
+        return error_response(e);
+    }
     let bytes = match axum::body::to_bytes(body, MAX_FILE_BYTES).await {
         Ok(b) => b.to_vec(),
         Err(_) => return too_large(),
@@ -186,7 +190,6 @@ pub async fn upload(
     } else {
         query.name.trim().chars().take(200).collect()
     };
-    let ctx = state.server_context();
     match start_import(&ctx, &user, map, name, bytes).await {
         Ok(check) => Json(check).into_response(),
         Err(refusal) => {

@@ -465,20 +465,48 @@ both_databases!(permissions_are_checked_per_row, |db: Arc<
         .unwrap();
     let cookie = w.cookie_for(&user.email).await;
 
+    // Only viewing the enterprise map, they may not even upload to it.
     let enterprise = w.map_named("Northwind").await;
     let file = format!(
         "Measure,Period,Value\n{},2031-01,1\n",
         enterprise.measures[0].name
     );
+    let (status, body) = w
+        .upload(Some(&cookie), enterprise.map.id, "e.csv", file.into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(error_text(&body).contains("contributor role"), "{body}");
+
+    // A viewer of the enterprise map who owns some of its measures' data may upload: only the
+    // rows of those measures are accepted.
+    let (tomas, _) = db
+        .store
+        .user_with_hash("tomas.alvarez@northwind.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let owned = enterprise
+        .measures
+        .iter()
+        .find(|m| m.data_owner_id == Some(tomas.id) && m.data_source != DataSource::Formula)
+        .unwrap();
+    let other = enterprise
+        .measures
+        .iter()
+        .find(|m| m.data_owner_id != Some(tomas.id) && m.data_source != DataSource::Formula)
+        .unwrap();
+    let file = format!(
+        "Measure,Period,Value\n{},2031-01,1\n{},2031-01,2\n",
+        owned.name, other.name
+    );
+    let owner_cookie = w.cookie_for(&tomas.email).await;
     let run = w
-        .upload_ok(&cookie, enterprise.map.id, "e.csv", file.into_bytes())
+        .upload_ok(&owner_cookie, enterprise.map.id, "e.csv", file.into_bytes())
         .await;
-    assert!(!run.may_enter_any);
+    assert!(run.may_enter_any);
+    assert_eq!((run.valid, run.bad_rows), (1, 1));
     assert_eq!(run.problems[0].kind, "not allowed");
-    let (status, _) = w
-        .commit(&cookie, run.preview.id, CommitMode::ValidOnly)
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(run.problems[0].raw, other.name);
 
     let consulting = w.map_named("Consulting").await;
     let file = format!(
@@ -823,3 +851,53 @@ both_databases!(
         assert_eq!(run.valid, 1);
     }
 );
+
+both_databases!(only_those_who_may_enter_data_may_upload, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db.clone()).await;
+    let outsider = User {
+        id: UserId::new(),
+        email: "outsider@example.com".into(),
+        name: "Out Sider".into(),
+    };
+    db.store.create_user(&outsider, "x").await.unwrap();
+    let doc = w.map_named("Northwind").await;
+    let good = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
+    // The role decides before the file is read: a viewer's bomb is a 403, not a 413.
+    let bomb = workbook_with_sheet(sheet_xml(&" ".repeat(8 * 1024 * 1024)));
+    let people: [(Option<&str>, u16); 7] = [
+        (None, 401),
+        (Some("outsider@example.com"), 403),
+        (Some("viewer@northwind.example"), 403),
+        (Some("contributor@northwind.example"), 200),
+        (Some("editor@northwind.example"), 200),
+        (Some(ADMIN), 200),
+        // A viewer of the enterprise map who owns the data of some of its measures.
+        (Some("tomas.alvarez@northwind.example"), 200),
+    ];
+    for (who, expected) in people {
+        let cookie = match who {
+            Some(email) => Some(w.cookie_for(email).await),
+            None => None,
+        };
+        let (status, body) = w
+            .upload(
+                cookie.as_deref(),
+                doc.map.id,
+                "a.csv",
+                good.clone().into_bytes(),
+            )
+            .await;
+        assert_eq!(status.as_u16(), expected, "{who:?}: {body}");
+        if expected == 403 {
+            assert!(error_text(&body).contains(" role"), "{body}");
+            let (status, _) = w
+                .upload(cookie.as_deref(), doc.map.id, "bomb.xlsx", bomb.clone())
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who:?}");
+        }
+    }
+    // One session was kept per permitted person, none for the others.
+    assert_eq!(w.state.imports.len(), 4);
+});

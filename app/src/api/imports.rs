@@ -286,7 +286,9 @@ mod session {
             .map_err(|e| ApiError::internal(format!("import worker failed: {e}")))
     }
 
-    /// The measures of a map the user can see, with what they may do to each.
+    /// The measures of a map the user may import into, with what they may do to each. Only
+    /// someone who may enter data there gets it (see [`refuse_import`]); everyone else gets a
+    /// 403, so the file of a viewer is never parsed.
     pub async fn catalogue(
         ctx: &ServerContext,
         user: &User,
@@ -300,6 +302,7 @@ mod session {
             crate::domain::Action::View,
         )
         .await?;
+        refuse_import(&doc, user, role)?;
         let title = |o: ObjectiveId| {
             doc.objectives
                 .iter()
@@ -319,6 +322,31 @@ mod session {
             })
             .collect();
         Ok((doc.map.name.clone(), measures))
+    }
+
+    /// Imports are for whoever may enter data on the map: the contributor role (or higher) on
+    /// its unit, or being the data owner of one of its measures (the data-entry rule).
+    fn refuse_import(doc: &MapDocument, user: &User, role: Role) -> Result<(), ApiError> {
+        let owns_data = doc
+            .measures
+            .iter()
+            .any(|m| m.data_owner_id == Some(user.id));
+        if role::may_enter_data(Some(role), owns_data) {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(format!(
+            "You cannot import data into “{}”: that needs the contributor role on {} (yours is {role}), or being the data owner of one of its measures.",
+            doc.map.name, doc.org_unit.name
+        )))
+    }
+
+    /// Refuses an upload before its body is read when the user may not import into the map.
+    pub async fn may_upload(
+        ctx: &ServerContext,
+        user: &User,
+        map_id: MapId,
+    ) -> Result<(), ApiError> {
+        catalogue(ctx, user, map_id).await.map(|_| ())
     }
 
     /// Reads an upload into a new session for `user` on `map_id` and runs the first dry run.
