@@ -73,6 +73,8 @@ pub enum FileError {
     TooMuchText,
     #[error("Reading the file took longer than {} seconds; split it into smaller files.", MAX_READ_TIME.as_secs())]
     TooSlow,
+    #[error("A quoted cell that starts on line {line} is never closed (a closing \" is missing), so every row after it would be read into that one cell. Close the quote and upload the file again.")]
+    UnclosedQuote { line: u64 },
     #[error("The CSV cannot be read at line {line}: {message}")]
     Csv { line: u64, message: String },
 }
@@ -291,7 +293,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<ReadFile, FileError> {
 }
 
 /// Reads CSV text: BOM stripped, encoding checked, delimiter sniffed (or taken from Excel's
-/// `sep=;` first line), ragged rows kept as they are (the plan
+/// `sep=;` first line), a quote left open refused, ragged rows kept as they are (the plan
 /// reports them).
 pub fn read_csv_within(bytes: &[u8], budget: Budget) -> Result<ReadFile, FileError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -318,6 +320,11 @@ pub fn read_csv_within(bytes: &[u8], budget: Budget) -> Result<ReadFile, FileErr
         return Err(FileError::Empty);
     }
     let delimiter = forced.unwrap_or_else(|| sniff_delimiter(text));
+    if let Some(line) = unclosed_quote(text, delimiter) {
+        return Err(FileError::UnclosedQuote {
+            line: line + skipped_lines,
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -375,6 +382,38 @@ pub fn read_csv_within(bytes: &[u8], budget: Budget) -> Result<ReadFile, FileErr
         sheets: Vec::new(),
         sheet: None,
     })
+}
+
+/// The line (1-based, in `text`) where a quoted field opens that never closes, read the way
+/// the `csv` reader reads quotes: a quote opens a field only at its start, `""` inside is a
+/// quote, and text after the closing quote carries on unquoted. The reader itself would take
+/// every later row into that one field without a word.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<u64> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut at, mut line, mut opened) = (At::FieldStart, 1u64, 1u64);
+    for b in text.bytes() {
+        at = match (at, b) {
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (At::FieldStart, b'"') => {
+                opened = line;
+                At::Quoted
+            }
+            (_, b) if b == delimiter || b == b'\n' || b == b'\r' => At::FieldStart,
+            _ => At::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (at == At::Quoted).then_some(opened)
 }
 
 /// The delimiter that splits the first lines most consistently into the most fields.
@@ -863,6 +902,31 @@ mod tests {
         assert_eq!(read.table.header.len(), 3);
         assert_eq!(read.table.rows[0].cells.len(), 4);
         assert_eq!(read.table.rows[1].cells.len(), 2);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_its_line() {
+        let file = "Measure,Period,Value,Note\nA,2026-01,1,ok\nB,2026-02,2,\"never closed\nC,2026-03,3,\nD,2026-04,4,\n";
+        assert_eq!(
+            read_csv(file.as_bytes()),
+            Err(FileError::UnclosedQuote { line: 3 })
+        );
+        // Counted as the spreadsheet counts, after Excel's `sep=` line too.
+        let file = "sep=;\nMeasure;Period;Value\n\"A;2026-01;1\nB;2026-02;2\n";
+        assert_eq!(
+            read_csv(file.as_bytes()),
+            Err(FileError::UnclosedQuote { line: 3 })
+        );
+        // Quotes that close are fine: notes over several lines, doubled quotes, quotes inside
+        // an unquoted cell.
+        let file = "Measure,Period,Value,Note\nA,2026-01,1,\"two\nlines, \"\"quoted\"\"\"\nB,2026-02,2,5\" screen\n";
+        let read = read_csv(file.as_bytes()).unwrap();
+        assert_eq!(read.table.rows.len(), 2);
+        assert_eq!(
+            read.table.rows[0].cells[3],
+            Cell::Text("two\nlines, \"quoted\"".into())
+        );
+        assert_eq!(read.table.rows[1].line, 4);
     }
 
     #[test]

@@ -901,3 +901,26 @@ both_databases!(only_those_who_may_enter_data_may_upload, |db: Arc<
     // One session was kept per permitted person, none for the others.
     assert_eq!(w.state.imports.len(), 4);
 });
+
+both_databases!(an_unclosed_quote_is_reported_at_its_line, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let admin = w.cookie_for(ADMIN).await;
+    let doc = w.map_named("Northwind").await;
+    let (a, b) = (&doc.measures[0].name, &doc.measures[1].name);
+    let file = format!(
+        "Measure,Period,Value,Note\n{a},2031-01,1,fine\n{b},2031-01,2,\"not closed\n{a},2031-02,3,\n{b},2031-02,4,\n"
+    );
+    let before = w.actuals_of(&doc).await;
+    let (status, body) = w
+        .upload(Some(&admin), doc.map.id, "quote.csv", file.into_bytes())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        error_text(&body).contains("starts on line 3 is never closed"),
+        "{body}"
+    );
+    assert!(w.state.imports.is_empty());
+    assert_eq!(w.actuals_of(&doc).await, before);
+});
