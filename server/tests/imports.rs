@@ -902,6 +902,59 @@ both_databases!(only_those_who_may_enter_data_may_upload, |db: Arc<
     assert_eq!(w.state.imports.len(), 4);
 });
 
+both_databases!(the_problems_csv_neutralises_formula_cells, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let admin = w.cookie_for(ADMIN).await;
+    let doc = w.map_named("Northwind").await;
+    let a = &doc.measures[0].name;
+    let file = format!(
+        "Measure,Period,Value\n\
+         \"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",2031-01,1\n\
+         {a},2031-02,@SUM(A1:A9)\n\
+         {a},-5,1\n\
+         {a},2031-03,\"+cmd|' /C calc'!A0\"\n"
+    );
+    let run = w
+        .upload_ok(&admin, doc.map.id, "formulas.csv", file.into_bytes())
+        .await;
+    assert_eq!(run.problem_count, 4, "{:?}", run.problems);
+    let req = Request::get(format!("/imports/{}/problems.csv", run.preview.id))
+        .header(header::COOKIE, &admin)
+        .body(Body::empty())
+        .unwrap();
+    let (status, csv) = w.send(req).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_slice());
+    let values: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[2].to_string())
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            "'=HYPERLINK(\"http://evil.example\",\"x\")",
+            "'@SUM(A1:A9)",
+            // A negative number is no formula: it stays a number.
+            "-5",
+            "'+cmd|' /C calc'!A0",
+        ]
+    );
+    // No cell of the download starts a formula.
+    let text = String::from_utf8(csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                "{cell:?}"
+            );
+        }
+    }
+});
+
 both_databases!(an_unclosed_quote_is_reported_at_its_line, |db: Arc<
     common::TestDb,
 >| async move {

@@ -204,6 +204,7 @@ pub async fn import_status(id: ImportId) -> Result<CommitStatus, ApiError> {
 mod session {
     use super::*;
     use crate::auth::ServerContext;
+    use crate::domain::csv_safe::neutralise;
     use crate::domain::import::{self, CatalogueMeasure, ImportPlan, Table};
     use crate::files::{self, FileKind, ReadFile};
     use std::sync::{Arc, Mutex};
@@ -582,7 +583,8 @@ mod session {
             .unwrap_or_default()
         }
 
-        /// Every problem of the last dry run as CSV (row, column, value, problem, reason).
+        /// Every problem of the last dry run as CSV (row, column, value, problem, reason). Text
+        /// from the file is neutralised, so no uploaded cell reaches a spreadsheet as a formula.
         pub fn problems_csv(&self) -> Result<String, ApiError> {
             let plan = self.state.lock().map_err(|_| poisoned())?.plan.clone();
             let mut out = csv::Writer::from_writer(Vec::new());
@@ -590,12 +592,13 @@ mod session {
             out.write_record(["Row", "Column", "Value", "Problem", "Reason"])
                 .map_err(fail)?;
             for p in plan.iter().flat_map(|p| p.problems.iter()) {
+                let message = p.message();
                 out.write_record([
-                    p.line.to_string(),
-                    p.column_name.clone(),
-                    p.raw.clone(),
-                    p.reason.label().to_string(),
-                    p.message(),
+                    p.line.to_string().as_str(),
+                    &neutralise(&p.column_name),
+                    &neutralise(&p.raw),
+                    p.reason.label(),
+                    &neutralise(&message),
                 ])
                 .map_err(fail)?;
             }
