@@ -361,7 +361,9 @@ fn start_doc() -> MapDocument {
             description: String::new(),
             owner_id: None,
             x: 100.0 * i as f64,
-            y: 50.0,
+            // In the middle of its perspective's band: positions and perspectives agree.
+            y: app::domain::layout::HEADER_HEIGHT
+                + app::domain::layout::BAND_HEIGHT * (i as f64 + 0.5),
             weight: 1.0,
             rollup: Default::default(),
         })

@@ -580,3 +580,152 @@ both_databases!(
         ));
     }
 );
+
+/// A database beside `db`'s, migrated only up to `version` (as an older Cairn left it), where a
+/// test seeds old rows before the newer migrations run on them. Returns its URL and a pool;
+/// [`drop_older_database`] removes it.
+async fn older_database(db: &common::TestDb, version: i64) -> (String, sqlx::AnyPool) {
+    let url = match db.store.backend() {
+        store::Backend::Sqlite => db.url.replace("test.db", "older.db") + "?mode=rwc",
+        store::Backend::Postgres => {
+            let name = format!("cairn_older_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(db.store.pool())
+                .await
+                .unwrap();
+            let cut = db.url.rfind('/').unwrap();
+            format!("{}/{name}", &db.url[..cut])
+        }
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut older = sqlx::migrate::Migrator::DEFAULT;
+    older.migrations = store::MIGRATOR
+        .iter()
+        .filter(|m| m.version <= version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    older.run(&pool).await.unwrap();
+    (url, pool)
+}
+
+async fn drop_older_database(db: &common::TestDb, url: &str) {
+    if db.store.backend() == store::Backend::Postgres {
+        let name = url.rsplit('/').next().unwrap();
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(db.store.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// Runs `sql` with text binds on `pool`.
+async fn exec(pool: &sqlx::AnyPool, sql: &str, binds: &[&str]) {
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = q.bind(b.to_string());
+    }
+    q.execute(pool).await.unwrap();
+}
+
+both_databases!(
+    migrations_bring_rows_of_older_versions_in_line,
+    |db: Arc<common::TestDb>| async move {
+        use sqlx::Row;
+        let (url, pool) = older_database(&db, 5).await;
+        let (unit, map) = (OrgUnitId::new().to_string(), MapId::new().to_string());
+        let (objective, measure) = (ObjectiveId::new(), MeasureId::new().to_string());
+        let (logged, unlogged) = (MeasureId::new().to_string(), MeasureId::new().to_string());
+        exec(
+            &pool,
+            "INSERT INTO org_units (id, name, kind) VALUES ($1, 'Root', 'enterprise')",
+            &[&unit],
+        )
+        .await;
+        exec(
+            &pool,
+            "INSERT INTO maps (id, org_unit_id, name, vision, mission, map_values, period_start, period_end, status, created_at) \
+             VALUES ($1, $2, 'Old map', '', '', '', '2026-01', '2026-12', 'draft', '2026-01-01T00:00:00Z')",
+            &[&map, &unit],
+        )
+        .await;
+        let perspectives: Vec<String> = (0..4).map(|_| PerspectiveId::new().to_string()).collect();
+        for (rank, p) in perspectives.iter().enumerate() {
+            exec(
+                &pool,
+                &format!("INSERT INTO perspectives (id, map_id, name, rank) VALUES ($1, $2, 'P{rank}', {rank})"),
+                &[p, &map],
+            )
+            .await;
+        }
+        // A Customer (second band) objective stored in the fourth band.
+        exec(
+            &pool,
+            "INSERT INTO objectives (id, map_id, perspective_id, title, description, x, y) \
+             VALUES ($1, $2, $3, 'Misplaced', '', 300, 674)",
+            &[&objective.to_string(), &map, &perspectives[1]],
+        )
+        .await;
+        exec(
+            &pool,
+            "INSERT INTO measures (id, objective_id, name, definition, unit, decimals, frequency, polarity, indicator, data_source, weight) \
+             VALUES ($1, $2, 'Kept', '', '%', 0, 'monthly', 'higher_is_better', 'lagging', 'manual', 1)",
+            &[&measure, &objective.to_string()],
+        )
+        .await;
+        // Two deleted measures whose actuals remain: one named by the map's op log, one not.
+        for gone in [&logged, &unlogged] {
+            exec(
+                &pool,
+                "INSERT INTO actuals (measure_id, period, value, note, entered_at, source) \
+                 VALUES ($1, '2026-03', 1, '', '2026-04-01T00:00:00Z', 'manual')",
+                &[gone],
+            )
+            .await;
+        }
+        let ops = format!(r#"[{{"op":"delete","entity":"measure","id":"{logged}"}}]"#);
+        exec(
+            &pool,
+            "INSERT INTO map_ops (map_id, seq, op_id, author, ops, at) VALUES ($1, 1, $2, 'someone', $3, '2026-04-01T00:00:00Z')",
+            &[&map, &uuid::Uuid::new_v4().to_string(), &ops],
+        )
+        .await;
+        pool.close().await;
+
+        // The newer migrations run when the store opens.
+        let upgraded = Store::open(&url).await.unwrap();
+        let placed = upgraded.objective(objective).await.unwrap();
+        let band = app::domain::layout::Frame { bands: 4, lanes: 1 }.band(1);
+        assert!(
+            placed.y - 38.0 >= band.y && placed.y + 38.0 <= band.y + band.h,
+            "the box is back in its band: {}",
+            placed.y
+        );
+        let owner = |id: String| {
+            let pool = upgraded.pool().clone();
+            async move {
+                sqlx::query("SELECT map_id FROM map_entity_ids WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&pool)
+                    .await
+                    .unwrap()
+                    .map(|r| r.try_get::<Option<String>, _>("map_id").unwrap())
+            }
+        };
+        for id in [
+            objective.to_string(),
+            measure.clone(),
+            perspectives[2].clone(),
+            logged.clone(),
+        ] {
+            assert_eq!(
+                owner(id.clone()).await,
+                Some(Some(map.clone())),
+                "{id} is the map's"
+            );
+        }
+        assert_eq!(owner(unlogged).await, Some(None), "used, map unknown");
+        upgraded.close().await;
+        drop_older_database(&db, &url).await;
+    }
+);

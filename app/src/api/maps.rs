@@ -189,7 +189,8 @@ pub async fn create_map(
     )
 }
 
-/// Adds an objective to a map.
+/// Adds an objective to a map, drawn in its perspective's band (a position in another band
+/// is moved into it).
 #[server(prefix = "/api", endpoint = "create_objective", output = super::TextJson)]
 pub async fn create_objective(
     map_id: MapId,
@@ -224,7 +225,8 @@ pub async fn create_objective(
             ctx.maps
                 .mutate(map_id, user.id, uuid::Uuid::now_v7(), vec![op])
                 .await?;
-            Ok(objective)
+            // As committed: the domain puts the box in its perspective's band.
+            Ok(ctx.store.objective(objective.id).await?)
         }
         .await,
     )

@@ -1,6 +1,7 @@
 //! Map geometry shared by the SSR render, the browser canvas and tests: where bands, lanes and
 //! boxes sit, how titles wrap, and how an arrow is routed so it does not run through other boxes.
 
+use super::ids::PerspectiveId;
 use super::model::{Objective, Perspective, Theme};
 
 /// Width of the left gutter that carries perspective names.
@@ -181,6 +182,34 @@ pub fn free_spot(frame: Frame, band: usize, near_x: f64, existing: &[Rect]) -> P
         .find(|x| free(*x))
         .unwrap_or(near_x.clamp(min_x, max_x));
     Point { x, y }
+}
+
+/// The band (0 = top) a perspective is drawn in: its place among the map's perspectives,
+/// which are kept top first.
+pub fn band_of(perspectives: &[Perspective], id: PerspectiveId) -> Option<usize> {
+    perspectives.iter().position(|p| p.id == id)
+}
+
+/// The nearest y to `y` at which a box centre keeps the whole box inside band `band`.
+pub fn y_in_band(y: f64, band: usize) -> f64 {
+    let top = HEADER_HEIGHT + band as f64 * BAND_HEIGHT + BOX_HEIGHT / 2.0;
+    let bottom = top + BAND_HEIGHT - BOX_HEIGHT;
+    if y.is_nan() {
+        top
+    } else {
+        y.clamp(top, bottom)
+    }
+}
+
+/// `o` with its box moved (vertically, as little as possible) into its perspective's band, so
+/// that where it is drawn and which perspective it belongs to never disagree. Unchanged when its
+/// perspective is not among `perspectives` (validation refuses that).
+pub fn placed_in_band(o: &Objective, perspectives: &[Perspective]) -> Objective {
+    let mut placed = o.clone();
+    if let Some(band) = band_of(perspectives, o.perspective_id) {
+        placed.y = y_in_band(o.y, band);
+    }
+    placed
 }
 
 /// Whether two rectangles overlap.
@@ -435,6 +464,50 @@ mod tests {
         let c = f.slot_centre(1, 2, 1);
         assert_eq!(f.band_at(c.y), 1);
         assert_eq!(f.lane_at(c.x), 2);
+    }
+
+    #[test]
+    fn a_box_is_placed_wholly_inside_its_band() {
+        let band = |b: usize| Frame { bands: 4, lanes: 1 }.band(b);
+        for b in 0..4 {
+            let r = band(b);
+            for y in [-1e9, 0.0, r.y, r.y + 90.0, r.y + r.h, 1e9, f64::NAN] {
+                let placed = y_in_band(y, b);
+                assert!(
+                    placed - BOX_HEIGHT / 2.0 >= r.y && placed + BOX_HEIGHT / 2.0 <= r.y + r.h,
+                    "{y} in band {b} became {placed}"
+                );
+            }
+            // A box already inside stays where it is.
+            assert_eq!(y_in_band(r.y + 90.0, b), r.y + 90.0);
+        }
+    }
+
+    #[test]
+    fn an_objective_is_moved_into_its_perspectives_band() {
+        let map = MapId::new();
+        let perspectives: Vec<Perspective> = ["Financial", "Customer", "Learning"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Perspective {
+                id: PerspectiveId::new(),
+                map_id: map,
+                name: (*name).into(),
+                rank: i as i32,
+                weight: 1.0,
+            })
+            .collect();
+        let frame = Frame::of(&perspectives, &[]);
+        // A Customer objective drawn in the Learning band.
+        let mut o = obj(400.0, frame.band(2).y + 90.0);
+        o.perspective_id = perspectives[1].id;
+        let placed = placed_in_band(&o, &perspectives);
+        assert_eq!(frame.band_at(placed.y), 1);
+        assert_eq!(placed.x, o.x);
+        assert_eq!(band_of(&perspectives, perspectives[2].id), Some(2));
+        // An unknown perspective is left to validation.
+        o.perspective_id = PerspectiveId::new();
+        assert_eq!(placed_in_band(&o, &perspectives), o);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use super::formula::{self, Formula};
 use super::ids::*;
+use super::layout;
 use super::model::*;
 use super::validation::{self, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -267,7 +268,8 @@ fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
                 return Err(OpError::Duplicate);
             }
             validation::objective(o, &doc.perspectives, &doc.themes)?;
-            doc.objectives.push(o.clone());
+            doc.objectives
+                .push(layout::placed_in_band(o, &doc.perspectives));
         }
         NewEntity::Theme(t) => {
             if t.map_id != doc.map.id {
@@ -288,8 +290,10 @@ fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
                 return Err(OpError::Duplicate);
             }
             validation::perspective(p)?;
+            let bands = band_order(doc);
             doc.perspectives.push(p.clone());
             doc.perspectives.sort_by_key(|p| p.rank);
+            follow_bands(doc, &bands);
         }
         NewEntity::Measure(m) => {
             if !doc.objectives.iter().any(|o| o.id == m.objective_id) {
@@ -305,6 +309,52 @@ fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
         }
     }
     Ok(())
+}
+
+/// The perspective whose band holds `y` (the nearest band when `y` is above or below them all):
+/// a box dropped there belongs to it.
+fn perspective_under(perspectives: &[Perspective], y: f64) -> Option<PerspectiveId> {
+    let frame = layout::Frame {
+        bands: perspectives.len().max(1),
+        lanes: 1,
+    };
+    perspectives.get(frame.band_at(y)).map(|p| p.id)
+}
+
+/// `y` moved by as many bands as an objective moves from perspective `from` to `to` (kept when
+/// either is unknown; validation refuses an unknown perspective).
+fn moved_to_band(
+    y: f64,
+    from: PerspectiveId,
+    to: PerspectiveId,
+    perspectives: &[Perspective],
+) -> f64 {
+    match (
+        layout::band_of(perspectives, from),
+        layout::band_of(perspectives, to),
+    ) {
+        (Some(from), Some(to)) => y + (to as f64 - from as f64) * layout::BAND_HEIGHT,
+        _ => y,
+    }
+}
+
+/// The perspectives top first, as the bands are drawn now.
+fn band_order(doc: &MapDocument) -> Vec<PerspectiveId> {
+    doc.perspectives.iter().map(|p| p.id).collect()
+}
+
+/// After the bands were reordered, added or removed (`before` is their order until then), every
+/// box moves with its perspective's band, so a position and a perspective never disagree.
+fn follow_bands(doc: &mut MapDocument, before: &[PerspectiveId]) {
+    for o in doc.objectives.iter_mut() {
+        let from = before.iter().position(|p| *p == o.perspective_id);
+        let to = layout::band_of(&doc.perspectives, o.perspective_id);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from != to {
+                o.y = layout::y_in_band(o.y + (to as f64 - from as f64) * layout::BAND_HEIGHT, to);
+            }
+        }
+    }
 }
 
 /// A measure checked against the rest of its map: its own rules, a name no other measure of
@@ -377,18 +427,28 @@ fn set_field(
                 Field::Title => next.title = value_of::<String>(field, value)?.trim().to_string(),
                 Field::Description => next.description = value_of(field, value)?,
                 Field::Owner => next.owner_id = value_of(field, value)?,
-                Field::Perspective => next.perspective_id = value_of(field, value)?,
+                Field::Perspective => {
+                    next.perspective_id = value_of(field, value)?;
+                    next.y =
+                        moved_to_band(next.y, o.perspective_id, next.perspective_id, &perspectives);
+                }
                 Field::Theme => next.theme_id = value_of(field, value)?,
                 Field::Position => {
                     let p: Position = value_of(field, value)?;
                     next.x = p.x;
                     next.y = p.y;
+                    if let Some(under) = perspective_under(&perspectives, p.y) {
+                        next.perspective_id = under;
+                    }
                 }
                 Field::Weight => next.weight = value_of(field, value)?,
                 Field::RollUp => next.rollup = value_of(field, value)?,
                 _ => return Err(no_field()),
             }
             validation::objective(&next, &perspectives, &themes)?;
+            if matches!(field, Field::Perspective | Field::Position) {
+                next = layout::placed_in_band(&next, &perspectives);
+            }
             *o = next;
         }
         EntityKind::Link => {
@@ -438,7 +498,9 @@ fn set_field(
             }
             validation::perspective(&next)?;
             *p = next;
+            let bands = band_order(doc);
             doc.perspectives.sort_by_key(|p| p.rank);
+            follow_bands(doc, &bands);
         }
         EntityKind::Map => {
             if doc.map.id.0 != id {
@@ -569,7 +631,9 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
             if doc.perspectives.len() == 1 {
                 return Err(OpError::LastPerspective);
             }
+            let bands = band_order(doc);
             doc.perspectives.retain(|p| p.id.0 != id);
+            follow_bands(doc, &bands);
         }
         EntityKind::Map => {
             return Err(OpError::NoSuchField {
@@ -655,16 +719,29 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
             .unwrap_or_default(),
         Op::Set {
             entity, id, field, ..
-        } => current_value(before, *entity, *id, *field)
-            .map(|value| {
-                vec![Op::Set {
+        } => {
+            let mut ops: Vec<Op> = current_value(before, *entity, *id, *field)
+                .map(|value| Op::Set {
                     entity: *entity,
                     id: *id,
                     field: *field,
                     value,
-                }]
-            })
-            .unwrap_or_default(),
+                })
+                .into_iter()
+                .collect();
+            // A perspective change moves the box into the new band: put it back exactly.
+            if (*entity, *field) == (EntityKind::Objective, Field::Perspective) {
+                ops.extend(
+                    current_value(before, *entity, *id, Field::Position).map(|value| Op::Set {
+                        entity: *entity,
+                        id: *id,
+                        field: Field::Position,
+                        value,
+                    }),
+                );
+            }
+            ops
+        }
         Op::Delete { entity, id } => match entity {
             EntityKind::Objective => {
                 let Some(o) = before.objectives.iter().find(|o| o.id.0 == *id) else {
@@ -851,6 +928,55 @@ pub struct PresenceState {
     pub viewport: Option<Viewport>,
 }
 
+/// The most objectives a shared selection may name: a box may select a whole map, but never
+/// more than one batch could move.
+pub const MAX_PRESENCE_SELECTION: usize = 500;
+/// How far from the map's origin a shared cursor or viewport may point (map units).
+pub const MAX_PRESENCE_COORD: f64 = 1.0e6;
+/// The largest shared zoom factor (relative to the whole map).
+pub const MAX_PRESENCE_ZOOM: f64 = 1000.0;
+
+impl Viewport {
+    /// A viewport worth relaying: finite, within reach of the map, with a positive zoom.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validation::number_in(
+            "viewport x",
+            self.x,
+            -MAX_PRESENCE_COORD,
+            MAX_PRESENCE_COORD,
+        )?;
+        validation::number_in(
+            "viewport y",
+            self.y,
+            -MAX_PRESENCE_COORD,
+            MAX_PRESENCE_COORD,
+        )?;
+        validation::number_in("zoom", self.zoom, f64::MIN_POSITIVE, MAX_PRESENCE_ZOOM)
+    }
+}
+
+impl PresenceState {
+    /// Checked before the server keeps or relays it: a bounded selection and sane numbers, so
+    /// a client cannot make every peer (and the server) hold large or absurd presences.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.selection.len() > MAX_PRESENCE_SELECTION {
+            return Err(ValidationError::OutOfRange {
+                field: "selected objectives".into(),
+                min: 0.0,
+                max: MAX_PRESENCE_SELECTION as f64,
+            });
+        }
+        if let Some(c) = self.cursor {
+            validation::number_in("cursor x", c.x, -MAX_PRESENCE_COORD, MAX_PRESENCE_COORD)?;
+            validation::number_in("cursor y", c.y, -MAX_PRESENCE_COORD, MAX_PRESENCE_COORD)?;
+        }
+        match &self.viewport {
+            Some(v) => v.validate(),
+            None => Ok(()),
+        }
+    }
+}
+
 /// One person in the room.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Peer {
@@ -954,4 +1080,290 @@ pub fn peer_colour(user: UserId) -> String {
         acc.wrapping_mul(31).wrapping_add(usize::from(*b))
     });
     PALETTE[n % PALETTE.len()].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::layout::{Frame, BAND_HEIGHT, BOX_HEIGHT, HEADER_HEIGHT};
+    use crate::domain::Period;
+
+    /// A map with the four default perspectives (top first) and one Customer objective in the
+    /// middle of its band.
+    fn doc() -> MapDocument {
+        let unit = OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id: None,
+            name: "Acme".into(),
+            kind: OrgUnitKind::Enterprise,
+        };
+        let map = StrategyMap {
+            id: MapId::new(),
+            org_unit_id: unit.id,
+            name: "Acme 2026".into(),
+            vision: String::new(),
+            mission: String::new(),
+            values: String::new(),
+            period_start: Period::new(2026, 1).unwrap(),
+            period_end: Period::new(2026, 12).unwrap(),
+            status: MapStatus::Draft,
+            health_off: Vec::new(),
+        };
+        let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
+            .iter()
+            .zip(0..)
+            .map(|(name, rank)| Perspective {
+                id: PerspectiveId::new(),
+                map_id: map.id,
+                name: (*name).into(),
+                rank,
+                weight: 1.0,
+            })
+            .collect();
+        let customer = Objective {
+            id: ObjectiveId::new(),
+            map_id: map.id,
+            perspective_id: perspectives[1].id,
+            theme_id: None,
+            title: "Delight customers".into(),
+            description: String::new(),
+            owner_id: None,
+            x: 400.0,
+            y: middle(1),
+            weight: 1.0,
+            rollup: Default::default(),
+        };
+        MapDocument {
+            seq: 0,
+            map,
+            org_unit: unit,
+            perspectives,
+            themes: vec![],
+            objectives: vec![customer],
+            links: vec![],
+            measures: vec![],
+            people: vec![],
+            alignments: vec![],
+        }
+    }
+
+    fn middle(band: usize) -> f64 {
+        HEADER_HEIGHT + BAND_HEIGHT * (band as f64 + 0.5)
+    }
+
+    /// The band each objective is drawn in equals its perspective's band.
+    fn agree(doc: &MapDocument) -> bool {
+        let frame = Frame::of(&doc.perspectives, &doc.themes);
+        doc.objectives.iter().all(|o| {
+            let band = layout::band_of(&doc.perspectives, o.perspective_id);
+            let inside = frame.band(band.unwrap_or(0));
+            band == Some(frame.band_at(o.y))
+                && o.y - BOX_HEIGHT / 2.0 >= inside.y
+                && o.y + BOX_HEIGHT / 2.0 <= inside.y + inside.h
+        })
+    }
+
+    fn position(id: ObjectiveId, x: f64, y: f64) -> Op {
+        set(
+            EntityKind::Objective,
+            id.0,
+            Field::Position,
+            Position { x, y },
+        )
+    }
+
+    #[test]
+    fn a_new_objective_drawn_in_another_band_is_placed_in_its_own() {
+        let mut d = doc();
+        let mut o = d.objectives[0].clone();
+        o.id = ObjectiveId::new();
+        o.y = middle(3); // a Customer objective in the Learning & Growth band
+        apply(
+            &mut d,
+            &Op::Create {
+                item: NewEntity::Objective(o.clone()),
+            },
+        )
+        .unwrap();
+        let placed = d.objectives.iter().find(|x| x.id == o.id).unwrap();
+        assert_eq!(placed.perspective_id, d.perspectives[1].id);
+        assert_eq!(placed.x, o.x);
+        assert!(agree(&d));
+    }
+
+    #[test]
+    fn a_move_into_another_band_takes_the_objective_to_that_perspective() {
+        let mut d = doc();
+        let id = d.objectives[0].id;
+        apply(&mut d, &position(id, 500.0, middle(3) + 10.0)).unwrap();
+        let o = &d.objectives[0];
+        assert_eq!(o.perspective_id, d.perspectives[3].id);
+        assert_eq!(
+            (o.x, o.y),
+            (500.0, middle(3) + 10.0),
+            "dropped where the user let go"
+        );
+        // Above every band, or with the box sticking out of it: the nearest band, wholly inside.
+        apply(&mut d, &position(id, 500.0, -50.0)).unwrap();
+        assert_eq!(d.objectives[0].perspective_id, d.perspectives[0].id);
+        apply(
+            &mut d,
+            &position(id, 500.0, HEADER_HEIGHT + 2.0 * BAND_HEIGHT + 1.0),
+        )
+        .unwrap();
+        assert_eq!(d.objectives[0].perspective_id, d.perspectives[2].id);
+        assert!(agree(&d));
+    }
+
+    #[test]
+    fn the_canvas_drop_into_another_band_lands_where_dropped() {
+        // The canvas sends the position and the new perspective together.
+        let mut d = doc();
+        let id = d.objectives[0].id;
+        let learning = d.perspectives[3].id;
+        let drop = [
+            position(id, 520.0, middle(3) - 20.0),
+            set(EntityKind::Objective, id.0, Field::Perspective, learning),
+        ];
+        apply_all(&mut d, &drop).unwrap();
+        let o = &d.objectives[0];
+        assert_eq!(
+            (o.perspective_id, o.x, o.y),
+            (learning, 520.0, middle(3) - 20.0)
+        );
+    }
+
+    #[test]
+    fn a_perspective_change_moves_the_box_and_undo_puts_it_back() {
+        let mut d = doc();
+        let before = d.clone();
+        let id = d.objectives[0].id;
+        let op = set(
+            EntityKind::Objective,
+            id.0,
+            Field::Perspective,
+            d.perspectives[0].id,
+        );
+        let undo = inverse(&d, &op);
+        apply(&mut d, &op).unwrap();
+        assert_eq!(d.objectives[0].y, middle(0), "same place in the new band");
+        assert!(agree(&d));
+        apply_all(&mut d, &undo).unwrap();
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn boxes_move_with_their_band_when_bands_change() {
+        let mut d = doc();
+        let (financial, customer) = (d.perspectives[0].id, d.perspectives[1].id);
+        // Swap Financial and Customer.
+        apply_all(
+            &mut d,
+            &[
+                set(EntityKind::Perspective, financial.0, Field::Rank, 1),
+                set(EntityKind::Perspective, customer.0, Field::Rank, 0),
+            ],
+        )
+        .unwrap();
+        assert_eq!(d.perspectives[0].id, customer);
+        assert_eq!(d.objectives[0].y, middle(0));
+        assert!(agree(&d));
+        // A new band on top pushes every box down one band; deleting it brings them back.
+        let top = Perspective {
+            id: PerspectiveId::new(),
+            map_id: d.map.id,
+            name: "Mission".into(),
+            rank: -1,
+            weight: 1.0,
+        };
+        apply(
+            &mut d,
+            &Op::Create {
+                item: NewEntity::Perspective(top.clone()),
+            },
+        )
+        .unwrap();
+        assert_eq!(d.objectives[0].y, middle(1));
+        assert!(agree(&d));
+        apply(
+            &mut d,
+            &Op::Delete {
+                entity: EntityKind::Perspective,
+                id: top.id.0,
+            },
+        )
+        .unwrap();
+        assert_eq!(d.objectives[0].y, middle(0));
+        assert!(agree(&d));
+    }
+}
+
+#[cfg(test)]
+mod presence_tests {
+    use super::*;
+
+    fn viewport(x: f64, y: f64, zoom: f64) -> Viewport {
+        Viewport { x, y, zoom }
+    }
+
+    #[test]
+    fn an_ordinary_presence_is_valid() {
+        let state = PresenceState {
+            cursor: Some(Position { x: 420.0, y: -35.5 }),
+            selection: (0..MAX_PRESENCE_SELECTION)
+                .map(|_| ObjectiveId::new())
+                .collect(),
+            editing: Some(ObjectiveId::new()),
+            viewport: Some(viewport(-10.0, -10.0, 1.5)),
+        };
+        assert_eq!(state.validate(), Ok(()));
+        assert_eq!(PresenceState::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_long_selection_is_refused() {
+        let state = PresenceState {
+            selection: (0..=MAX_PRESENCE_SELECTION)
+                .map(|_| ObjectiveId::new())
+                .collect(),
+            ..PresenceState::default()
+        };
+        let err = state.validate().unwrap_err();
+        assert!(err.to_string().contains("selected objectives"), "{err}");
+    }
+
+    #[test]
+    fn absurd_numbers_are_refused() {
+        for (cursor, view) in [
+            (
+                Some(Position {
+                    x: f64::NAN,
+                    y: 0.0,
+                }),
+                None,
+            ),
+            (
+                Some(Position {
+                    x: 0.0,
+                    y: f64::INFINITY,
+                }),
+                None,
+            ),
+            (Some(Position { x: 2.0e6, y: 0.0 }), None),
+            (None, Some(viewport(0.0, 0.0, 0.0))),
+            (None, Some(viewport(0.0, 0.0, -1.0))),
+            (None, Some(viewport(0.0, 0.0, 1.0e9))),
+            (None, Some(viewport(-1.0e7, 0.0, 1.0))),
+            (None, Some(viewport(0.0, f64::NAN, 1.0))),
+        ] {
+            let state = PresenceState {
+                cursor,
+                viewport: view,
+                ..PresenceState::default()
+            };
+            assert!(state.validate().is_err(), "{state:?}");
+        }
+        assert!(viewport(0.0, 0.0, 0.0).validate().is_err());
+        assert_eq!(viewport(5.0, 6.0, 1.5).validate(), Ok(()));
+    }
 }

@@ -392,7 +392,8 @@ mod tests {
             description: String::new(),
             owner_id: None,
             x: 10.0,
-            y: 20.0,
+            // Inside the first band, where a box of the first perspective is drawn.
+            y: 120.0,
             weight: 1.0,
             rollup: Default::default(),
         }
@@ -543,7 +544,7 @@ mod tests {
             EntityKind::Objective,
             o.id.0,
             Field::Position,
-            Position { x: 99.0, y: 42.0 },
+            Position { x: 99.0, y: 142.0 },
         );
         assert_eq!(
             r.on_remote(&committed(2, vec![moved])),
@@ -552,7 +553,7 @@ mod tests {
         let shown = r.view().objectives.iter().find(|x| x.id == o.id).unwrap();
         assert_eq!(
             (shown.title.as_str(), shown.x, shown.y),
-            ("Mine", 99.0, 42.0)
+            ("Mine", 99.0, 142.0)
         );
     }
 

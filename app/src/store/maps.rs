@@ -166,7 +166,8 @@ pub async fn create_theme(
     audit(conn, actor, "create", "theme", &t.id.to_string(), &t.name).await
 }
 
-/// Adds an objective after checking it against its map's perspectives and themes.
+/// Adds an objective after checking it against its map's perspectives and themes, its box in
+/// its perspective's band.
 pub async fn create_objective(
     conn: &mut AnyConnection,
     o: &Objective,
@@ -175,6 +176,7 @@ pub async fn create_objective(
     let perspectives = perspectives_of(&mut *conn, o.map_id).await?;
     let themes = themes_of(&mut *conn, o.map_id).await?;
     validation::objective(o, &perspectives, &themes)?;
+    let o = &layout::placed_in_band(o, &perspectives);
     insert_objective(&mut *conn, o).await.map_err(|e| match e {
         StoreError::Database(db) => {
             StoreError::conflict_on_unique(db, "an objective with this id already exists")

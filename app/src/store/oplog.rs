@@ -4,7 +4,7 @@
 //! tables. Canvas, server functions and REST all come through here (via the hub's committer).
 
 use super::*;
-use crate::domain::ops::{self, Committed, EntityKind, Field, NewEntity, Op, OpError, Position};
+use crate::domain::ops::{self, Committed, EntityKind, Field, NewEntity, Op, OpError};
 use crate::domain::*;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -522,14 +522,122 @@ async fn persist_group<'a>(
             }
         )
         .then(|| state.clone());
+        let placed = placements_touched(&state, op);
         ops::apply(&mut state, op).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        if let Some(moved) = moved_objective(op) {
+            // A move that changed the perspective is written even when a later move of the
+            // same objective follows: foreign keys see every step.
+            let band_changed = placed.iter().flatten().any(|(id, before)| {
+                placement_of(&state, *id)
+                    .is_some_and(|now| now.perspective_id != before.perspective_id)
+            });
+            if !skip || band_changed {
+                write_placement(conn, &state, moved).await?;
+            }
+            continue;
+        }
         if !skip {
             match before {
                 Some(before) => persist_measures(conn, &before, &state).await?,
                 None => persist(conn, &state, op).await?,
             }
         }
+        for (id, before) in placed.iter().flatten() {
+            if placement_of(&state, *id).is_some_and(|now| now != *before) {
+                write_placement(conn, &state, *id).await?;
+            }
+        }
     }
+    Ok(())
+}
+
+/// Where an objective is drawn and in which perspective's band: what a move, a perspective
+/// change or a change of the bands alters together (see `ops::apply`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Placement {
+    x: f64,
+    y: f64,
+    perspective_id: PerspectiveId,
+}
+
+fn placement_of(doc: &MapDocument, id: ObjectiveId) -> Option<Placement> {
+    doc.objectives
+        .iter()
+        .find(|o| o.id == id)
+        .map(|o| Placement {
+            x: o.x,
+            y: o.y,
+            perspective_id: o.perspective_id,
+        })
+}
+
+/// The objective whose placement a `Set` of its position or perspective changes.
+fn moved_objective(op: &Op) -> Option<ObjectiveId> {
+    match op {
+        Op::Set {
+            entity: EntityKind::Objective,
+            id,
+            field: Field::Position | Field::Perspective,
+            ..
+        } => Some(ObjectiveId(*id)),
+        _ => None,
+    }
+}
+
+/// The placements `op` may change, as they are before it: the objective it moves, or every
+/// objective when it adds, removes or reorders bands (perspectives). `None` for other ops.
+fn placements_touched(state: &MapDocument, op: &Op) -> Option<Vec<(ObjectiveId, Placement)>> {
+    let all = || {
+        state
+            .objectives
+            .iter()
+            .filter_map(|o| placement_of(state, o.id).map(|p| (o.id, p)))
+            .collect()
+    };
+    match op {
+        Op::Set { .. } if moved_objective(op).is_some() => {
+            let id = moved_objective(op)?;
+            Some(
+                placement_of(state, id)
+                    .map(|p| (id, p))
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        Op::Create {
+            item: NewEntity::Perspective(_),
+        }
+        | Op::Delete {
+            entity: EntityKind::Perspective,
+            ..
+        }
+        | Op::Set {
+            entity: EntityKind::Perspective,
+            field: Field::Rank,
+            ..
+        } => Some(all()),
+        _ => None,
+    }
+}
+
+/// Writes where an objective is drawn and its perspective, read from the document after the op.
+async fn write_placement(
+    conn: &mut AnyConnection,
+    after: &MapDocument,
+    id: ObjectiveId,
+) -> StoreResult<()> {
+    let o = after
+        .objectives
+        .iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| StoreError::Conflict(OpError::Missing(EntityKind::Objective).to_string()))?;
+    sqlx::query("UPDATE objectives SET x = $1, y = $2, perspective_id = $3 WHERE id = $4")
+        .bind(o.x)
+        .bind(o.y)
+        .bind(o.perspective_id.to_string())
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -560,7 +668,11 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
     match op {
         Op::Create {
             item: NewEntity::Objective(o),
-        } => super::maps::insert_objective(conn, o).await?,
+        } => {
+            // As the domain placed it (in its perspective's band), not as sent.
+            let placed = after.objectives.iter().find(|x| x.id == o.id).unwrap_or(o);
+            super::maps::insert_objective(conn, placed).await?
+        }
         Op::Create {
             item: NewEntity::Theme(t),
         } => super::maps::insert_theme(conn, t).await?,
@@ -655,10 +767,6 @@ async fn persist_set(
                 }
                 Field::Owner => sqlx::query("UPDATE objectives SET owner_id = $1 WHERE id = $2")
                     .bind(o.owner_id.map(|u| u.to_string())),
-                Field::Perspective => {
-                    sqlx::query("UPDATE objectives SET perspective_id = $1 WHERE id = $2")
-                        .bind(o.perspective_id.to_string())
-                }
                 Field::Theme => sqlx::query("UPDATE objectives SET theme_id = $1 WHERE id = $2")
                     .bind(o.theme_id.map(|t| t.to_string())),
                 Field::Weight => {
@@ -666,15 +774,8 @@ async fn persist_set(
                 }
                 Field::RollUp => sqlx::query("UPDATE objectives SET rollup = $1 WHERE id = $2")
                     .bind(o.rollup.as_str()),
-                Field::Position => {
-                    let Position { x, y } = Position { x: o.x, y: o.y };
-                    sqlx::query("UPDATE objectives SET x = $1, y = $2 WHERE id = $3")
-                        .bind(x)
-                        .bind(y)
-                        .bind(id_text)
-                        .execute(conn)
-                        .await?;
-                    return Ok(());
+                Field::Position | Field::Perspective => {
+                    return write_placement(conn, after, o.id).await;
                 }
                 _ => {
                     let e = OpError::NoSuchField { entity, field };
@@ -752,7 +853,7 @@ async fn persist_set(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ops::set;
+    use crate::domain::ops::{set, Position};
 
     #[test]
     fn only_overwritten_plain_fields_are_skipped() {
