@@ -1,7 +1,7 @@
 //! Loading the demo company into an empty database, in one transaction.
 
 use super::data::company;
-use app::domain::{Objective, Period, PerspectiveId, UserId};
+use app::domain::{DataBatch, Objective, Period, PerspectiveId, UserId};
 use std::collections::HashMap;
 
 /// Why the demo company could not be loaded.
@@ -14,6 +14,9 @@ pub enum DemoError {
     #[error("{0}")]
     Auth(String),
 }
+
+/// Who wrote the demo's data, as its audit history says.
+const DEMO_DATA_VIA: &str = "The demo company loader";
 
 /// Loads the demo company into an empty database in one transaction, hashing `password` once for
 /// every demo user. Returns the admin's user id.
@@ -80,12 +83,14 @@ pub async fn load(
     for m in &demo.measures {
         s::create_measure(&mut tx, m, actor).await?;
     }
-    for t in &demo.targets {
-        s::set_target(&mut tx, t).await?;
-    }
-    for a in &demo.actuals {
-        s::record_actual(&mut tx, a).await?;
-    }
+    // Targets and actuals take the data path's one insert (validated, many rows a statement,
+    // one audit row per measure), written by the loader rather than by a person.
+    let data = DataBatch {
+        actuals: demo.actuals,
+        targets: demo.targets,
+        ..DataBatch::default()
+    };
+    s::write_data_as(&mut tx, &data, None, DEMO_DATA_VIA, &|_| {}).await?;
     for i in &demo.initiatives {
         s::create_initiative(&mut tx, i, actor).await?;
     }
@@ -192,6 +197,31 @@ mod tests {
         assert_eq!(unit_doc.alignments.len(), unit_doc.objectives.len());
         assert!(unit_doc.map_is_unit());
         assert_eq!(store.initiatives_of(units[0].id).await.unwrap().len(), 3);
+
+        // Every planned target and actual is stored, written by the data path: one audit row per
+        // measure naming the loader and no person, none per cell.
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(store.pool());
+        let planned_len = |n: usize| i64::try_from(n).unwrap();
+        assert_eq!(
+            count("SELECT COUNT(*) FROM actuals").await.unwrap(),
+            planned_len(planned.actuals.len())
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM targets").await.unwrap(),
+            planned_len(planned.targets.len())
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM audit_log WHERE action = 'data' AND user_id IS NULL")
+                .await
+                .unwrap(),
+            planned_len(planned.measures.len())
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM audit_log WHERE entity = 'actual'")
+                .await
+                .unwrap(),
+            0
+        );
 
         store.close().await;
         for suffix in ["", "-wal", "-shm"] {
