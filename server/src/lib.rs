@@ -137,6 +137,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let routes = state.routes.clone();
     let body_timeout = state.body_timeout;
+    let not_found_ctx = state.server_context();
     Router::new()
         .route("/healthz", get(healthz))
         .merge(rest::routes())
@@ -147,7 +148,12 @@ pub fn app(state: AppState) -> Router {
         .route("/ws/display/{token}", get(display::display_socket))
         .route("/ws/dashboards/{id}", get(display::dashboard_socket))
         .leptos_routes_with_handler(routes, get(page_handler))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Static files; any other unknown address gets the app's "Page not found" with a 404,
+        // rendered with the server context so the page and its signed-in header can load.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(not_found_ctx.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn(move |request, next| {
             slow_body_guard(body_timeout, request, next)
         }))
