@@ -145,10 +145,6 @@ pub struct UploadQuery {
     name: String,
 }
 
-fn error_response(e: ApiError) -> Response {
-    (e.status(), Json(e)).into_response()
-}
-
 fn too_large() -> Response {
     let e = ApiError::BadInput(app::files::FileError::TooLarge.to_string());
     (StatusCode::PAYLOAD_TOO_LARGE, Json(e)).into_response()
@@ -171,15 +167,15 @@ pub async fn upload(
     }
     let user = match auth::user_from_headers(&state.store, &headers).await {
         Ok(Some(u)) => u,
-        Ok(None) => return error_response(ApiError::Unauthenticated),
-        Err(e) => return error_response(e),
+        Ok(None) => return ApiError::Unauthenticated.into_response(),
+        Err(e) => return e.into_response(),
     };
     let Ok(map) = query.map.parse::<MapId>() else {
-        return error_response(ApiError::NotFound("map".into()));
+        return ApiError::NotFound("map".into()).into_response();
     };
     let ctx = state.server_context();
     if let Err(e) = may_upload(&ctx, &user, map).await {
-        return error_response(e);
+        return e.into_response();
     }
     let bytes = match axum::body::to_bytes(body, MAX_FILE_BYTES).await {
         Ok(b) => b.to_vec(),
@@ -207,15 +203,15 @@ pub async fn problems_csv(
 ) -> Response {
     let user = match auth::user_from_headers(&state.store, &headers).await {
         Ok(Some(u)) => u,
-        Ok(None) => return error_response(ApiError::Unauthenticated),
-        Err(e) => return error_response(e),
+        Ok(None) => return ApiError::Unauthenticated.into_response(),
+        Err(e) => return e.into_response(),
     };
     let Ok(id) = id.parse::<ImportId>() else {
-        return error_response(ApiError::NotFound("import".into()));
+        return ApiError::NotFound("import".into()).into_response();
     };
     let session = match state.imports.find(id, user.id) {
         Ok(s) => s,
-        Err(e) => return error_response(e),
+        Err(e) => return e.into_response(),
     };
     match session.problems_csv() {
         Ok(text) => {
@@ -245,6 +241,6 @@ pub async fn problems_csv(
             )
                 .into_response()
         }
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
