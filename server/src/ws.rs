@@ -42,6 +42,9 @@ const READ_BUFFER: usize = 8 * 1024;
 const RELAY_BURST: usize = 64;
 /// When a client is further behind than this, it gets a snapshot instead of ops.
 const MAX_CATCH_UP: i64 = 2000;
+/// A connection's presence is relayed at most this often (20 a second); what arrives in
+/// between is held, and only the latest is relayed when the time comes.
+const PRESENCE_EVERY: Duration = Duration::from_millis(50);
 
 /// Whether a WebSocket upgrade may go ahead: a browser names the page's origin, which must be
 /// this site's own — the request's `Host`, or the configured public origin — so another site's
@@ -131,6 +134,10 @@ struct Connection {
     strikes: u32,
     tokens: f64,
     last_refill: Instant,
+    /// When this connection's presence was last relayed.
+    presence_sent: Option<Instant>,
+    /// The latest presence not yet relayed (older ones are dropped, never queued).
+    presence_held: Option<PresenceState>,
 }
 
 enum Flow {
@@ -158,7 +165,36 @@ impl Connection {
             strikes: 0,
             tokens: RATE_BURST,
             last_refill: Instant::now(),
+            presence_sent: None,
+            presence_held: None,
         }
+    }
+
+    /// When the held presence may be relayed.
+    fn presence_due(&self) -> tokio::time::Instant {
+        let at = self
+            .presence_sent
+            .map_or_else(Instant::now, |sent| sent + PRESENCE_EVERY);
+        tokio::time::Instant::from_std(at)
+    }
+
+    /// Takes a client's presence: relayed now when the last one went out long enough ago,
+    /// otherwise held (replacing any held before) until it is due.
+    fn offer_presence(&mut self, state: PresenceState) {
+        let due = self
+            .presence_sent
+            .is_none_or(|sent| sent.elapsed() >= PRESENCE_EVERY);
+        if due {
+            self.relay_presence(state);
+        } else {
+            self.presence_held = Some(state);
+        }
+    }
+
+    fn relay_presence(&mut self, state: PresenceState) {
+        self.presence_sent = Some(Instant::now());
+        self.presence_held = None;
+        self.room.upsert_peer(self.peer(state));
     }
 
     async fn run(mut self, mut socket: WebSocket) {
@@ -175,6 +211,11 @@ impl Connection {
                     };
                     if let Flow::Close = flow {
                         break;
+                    }
+                }
+                _ = tokio::time::sleep_until(self.presence_due()), if self.presence_held.is_some() => {
+                    if let Some(state) = self.presence_held.take() {
+                        self.relay_presence(state);
                     }
                 }
                 _ = probe.tick() => {
@@ -315,12 +356,17 @@ impl Connection {
             } => self.hello(socket, map_id, last_seq, protocol_version).await,
             _ if self.welcomed_seq.is_none() => self.strike(socket, "send hello first").await,
             ClientMsg::Mutate { op_id, ops } => self.mutate(socket, op_id, ops).await,
-            ClientMsg::Presence { state } => {
-                self.room.upsert_peer(self.peer(state));
-                Flow::Continue
-            }
+            ClientMsg::Presence { state } => match state.validate() {
+                Ok(()) => {
+                    self.offer_presence(state);
+                    Flow::Continue
+                }
+                Err(e) => self.strike(socket, &format!("presence refused: {e}")).await,
+            },
             ClientMsg::Summon { viewport } => {
-                if self.can_edit {
+                if let Err(e) = viewport.validate() {
+                    self.strike(socket, &format!("summon refused: {e}")).await
+                } else if self.can_edit {
                     self.room.broadcast(ServerMsg::Summon {
                         from: self.user.name.clone(),
                         viewport,

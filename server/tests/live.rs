@@ -2003,3 +2003,87 @@ both_databases!(
         srv.stop();
     }
 );
+
+both_databases!(presence_is_bounded_and_coalesced, |db: Arc<
+    common::TestDb,
+>| async move {
+    use app::domain::ops::{Position, PresenceState, MAX_PRESENCE_SELECTION};
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let map = enterprise_map(&db.store).await.map.id;
+    let viewer = cookie_for(&db.store, VIEWER).await;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    let (mut flooder, me) = srv.join(map, &viewer, None).await;
+    let (mut watcher, _) = srv.join(map, &editor, None).await;
+    let at = |x: f64| PresenceState {
+        cursor: Some(app::domain::ops::Position { x, y: 0.0 }),
+        ..PresenceState::default()
+    };
+
+    // A selection over the limit is refused (not fatal) and never reaches the room.
+    let huge = PresenceState {
+        cursor: Some(Position { x: -1.0, y: 0.0 }),
+        selection: (0..=MAX_PRESENCE_SELECTION)
+            .map(|_| ObjectiveId::new())
+            .collect(),
+        ..PresenceState::default()
+    };
+    send(&mut flooder, &ClientMsg::Presence { state: huge }).await;
+    let (message, fatal) = expect_error(&mut flooder).await;
+    assert!(
+        !fatal && message.contains("selected objectives"),
+        "{message}"
+    );
+    // So is a cursor beyond the map.
+    send(
+        &mut flooder,
+        &ClientMsg::Presence {
+            state: at(f64::MAX),
+        },
+    )
+    .await;
+    let (message, fatal) = expect_error(&mut flooder).await;
+    assert!(!fatal && message.contains("cursor"), "{message}");
+
+    // A burst of 100 cursor moves: the room hears a few, the last one among them.
+    for i in 0..100 {
+        send(
+            &mut flooder,
+            &ClientMsg::Presence {
+                state: at(i as f64),
+            },
+        )
+        .await;
+    }
+    let mut heard = Vec::new();
+    loop {
+        match recv_with(&mut watcher, true).await {
+            ServerMsg::Presence { peer } if peer.peer_id == me.you => {
+                let x = peer.state.cursor.map(|c| c.x);
+                assert_ne!(x, Some(-1.0), "a refused presence was relayed");
+                assert!(
+                    peer.state.cursor.is_none_or(|c| c.x.abs() < 1.0e6),
+                    "a refused presence was relayed"
+                );
+                heard.push(x);
+                if x == Some(99.0) {
+                    break;
+                }
+            }
+            ServerMsg::Presence { .. } | ServerMsg::Left { .. } => {}
+            other => panic!("expected presence, got {other:?}"),
+        }
+    }
+    assert!(
+        heard.len() < 50,
+        "100 moves sent at once were relayed {} times",
+        heard.len()
+    );
+    // The flooder is still connected and in the roster with its latest cursor.
+    send(&mut flooder, &ClientMsg::Ping).await;
+    assert_eq!(recv(&mut flooder).await, ServerMsg::Pong);
+    let (_, late) = srv.join(map, &editor, None).await;
+    let mine = late.roster.iter().find(|p| p.peer_id == me.you).unwrap();
+    assert_eq!(mine.state.cursor, Some(Position { x: 99.0, y: 0.0 }));
+    srv.stop();
+});
