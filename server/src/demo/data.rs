@@ -1535,17 +1535,19 @@ fn collapse_spaces(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use app::domain::layout::{objective_box, route_arrow};
     use app::domain::validation;
     use std::collections::HashSet;
 
-    fn today() -> Period {
+    /// The month the demo's tests take as "today".
+    pub(in crate::demo) fn today() -> Period {
         Period::new(2026, 3).unwrap()
     }
 
-    fn demo() -> DemoCompany {
+    /// The company as planned for [`today`].
+    pub(in crate::demo) fn demo() -> DemoCompany {
         company(DEMO_ADMIN_EMAIL, today())
     }
 

@@ -107,16 +107,9 @@ pub async fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{DemoCompany, DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
+    use crate::demo::data::tests::{demo, today};
+    use crate::demo::{DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
     use app::domain::Frequency;
-
-    fn today() -> Period {
-        Period::new(2026, 3).unwrap()
-    }
-
-    fn demo() -> DemoCompany {
-        company(DEMO_ADMIN_EMAIL, today())
-    }
 
     #[tokio::test]
     async fn loads_into_a_fresh_sqlite_database() {
@@ -148,12 +141,11 @@ mod tests {
         let planned = demo();
         let summaries = store.map_summaries().await.unwrap();
         assert_eq!(summaries.len(), 3);
-        let enterprise = summaries
-            .iter()
-            .find(|(_, m)| m.name == "Northwind Strategy 2025–2027")
-            .unwrap()
-            .1
-            .id;
+        let map_named = |name: &str| {
+            let (_, map) = summaries.iter().find(|(_, m)| m.name == name).unwrap();
+            map.id
+        };
+        let enterprise = map_named("Northwind Strategy 2025–2027");
         let doc = store.map_document(enterprise).await.unwrap();
         assert_eq!(doc.objectives.len(), planned.maps[0].objectives.len());
         assert_eq!(doc.links.len(), planned.maps[0].links.len());
@@ -187,12 +179,7 @@ mod tests {
         assert!(now.map.value.is_some());
 
         let units = store.org_units().await.unwrap();
-        let unit_map = summaries
-            .iter()
-            .find(|(_, m)| m.name == "Managed Services Plan 2025–2027")
-            .unwrap()
-            .1
-            .id;
+        let unit_map = map_named("Managed Services Plan 2025–2027");
         let unit_doc = store.map_document(unit_map).await.unwrap();
         assert_eq!(unit_doc.alignments.len(), unit_doc.objectives.len());
         assert!(unit_doc.map_is_unit());
