@@ -13,6 +13,8 @@
 //! first data now), then read the board for the welcome. Every change after the feed's first
 //! read reaches the screen as a delta; every change before it is in the welcome.
 
+use crate::fanout::{Cut, Fanout, Outbox, OutboxLimits};
+use crate::ws::bounded;
 use crate::AppState;
 use app::api::ApiError;
 use app::domain::dashboard::board_map_ids;
@@ -29,10 +31,14 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::{broadcast, Notify};
+use tokio::sync::Notify;
 
-/// Messages buffered per screen before it counts as lagging (and gets a fresh welcome).
-const BUFFER: usize = 1024;
+/// What one screen may have waiting to be sent before it is cut off (it reconnects and gets a
+/// fresh welcome).
+pub const SCREEN_OUTBOX: OutboxLimits = OutboxLimits {
+    messages: 1024,
+    bytes: 8 * 1024 * 1024,
+};
 /// The server pings every screen this often…
 const PROBE_EVERY: Duration = Duration::from_secs(5);
 /// …and closes one silent for this long (its screen reconnects by itself).
@@ -51,10 +57,10 @@ enum Update {
     Event(DisplayEvent),
 }
 
-/// The feeds of this instance and the broadcast every display socket listens to.
+/// The feeds of this instance and the fan-out every display socket listens to.
 pub struct Displays {
     store: Store,
-    tx: broadcast::Sender<Arc<Update>>,
+    fanout: Fanout<Arc<Update>>,
     feeds: Mutex<HashMap<MapId, Arc<Feed>>>,
 }
 
@@ -87,13 +93,13 @@ impl Displays {
     pub fn new(store: Store) -> Arc<Displays> {
         Arc::new(Displays {
             store,
-            tx: broadcast::channel(BUFFER).0,
+            fanout: Fanout::new(SCREEN_OUTBOX),
             feeds: Mutex::new(HashMap::new()),
         })
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<Arc<Update>> {
-        self.tx.subscribe()
+    fn subscribe(&self) -> Outbox<Arc<Update>> {
+        self.fanout.subscribe()
     }
 
     fn feed(&self, map: MapId) -> Option<Arc<Feed>> {
@@ -130,7 +136,8 @@ impl Displays {
 
     /// A link was revoked or a dashboard changed: the screens concerned react.
     pub fn event(&self, event: DisplayEvent) {
-        let _ = self.tx.send(Arc::new(Update::Event(event)));
+        // An event is a few ids: count it as a small message.
+        self.fanout.send(Arc::new(Update::Event(event)), 64);
     }
 
     /// Starts watching `maps`; a map not watched before gets a feed whose first data is read
@@ -214,10 +221,12 @@ impl Displays {
     fn broadcast(&self, map_id: MapId, msg: &DisplayMsg) {
         match serde_json::to_string(msg) {
             Ok(json) => {
-                let _ = self.tx.send(Arc::new(Update::Map {
+                let bytes = json.len();
+                let update = Update::Map {
                     map_id,
                     json: Utf8Bytes::from(json),
-                }));
+                };
+                self.fanout.send(Arc::new(update), bytes);
             }
             Err(e) => tracing::error!("could not encode a display message: {e}"),
         }
@@ -468,7 +477,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
             }
             _ = probe.tick() => {
                 if last_seen.elapsed() > DEAD_AFTER
-                    || socket.send(Message::Ping(Default::default())).await.is_err()
+                    || !bounded(socket.send(Message::Ping(Default::default()))).await
                 {
                     break;
                 }
@@ -477,7 +486,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                 again = match update {
                     Ok(u) => match &*u {
                         Update::Map { map_id, json } if current.maps.contains(map_id) => {
-                            if socket.send(Message::Text(json.clone())).await.is_err() {
+                            if !bounded(socket.send(Message::Text(json.clone()))).await {
                                 break;
                             }
                             false
@@ -493,9 +502,9 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                         }
                         Update::Event(_) => false,
                     },
-                    // Too far behind: start over with a fresh welcome.
-                    Err(broadcast::error::RecvError::Lagged(_)) => true,
-                    Err(broadcast::error::RecvError::Closed) => break,
+                    // Too far behind: its outbox was cut off. The screen reconnects and gets a
+                    // fresh welcome.
+                    Err(Cut::Overflow) | Err(Cut::Closed) => break,
                 };
             }
         }
@@ -506,7 +515,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
         }
     }
     drop(screen);
-    if socket.send(Message::Close(None)).await.is_ok() {
+    if bounded(socket.send(Message::Close(None))).await {
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
             while let Some(Ok(_)) = socket.recv().await {}
         })
@@ -517,10 +526,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
 /// Sends one message; `false` when the socket is gone.
 async fn send(socket: &mut WebSocket, msg: &DisplayMsg) -> bool {
     match serde_json::to_string(msg) {
-        Ok(text) => socket
-            .send(Message::Text(Utf8Bytes::from(text)))
-            .await
-            .is_ok(),
+        Ok(text) => bounded(socket.send(Message::Text(Utf8Bytes::from(text)))).await,
         Err(e) => {
             tracing::error!("could not encode a display message: {e}");
             true

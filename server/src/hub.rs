@@ -11,6 +11,7 @@
 //! edit never waits for company.
 
 use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
+use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
 use app::auth::{DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
 use app::domain::display::DisplayEvent;
@@ -26,8 +27,12 @@ use std::sync::{Arc, Mutex, Weak};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use uuid::Uuid;
 
-/// Messages buffered per connection before it counts as lagging (and is told to resync).
-const ROOM_BUFFER: usize = 2048;
+/// What one connection of a room may have waiting to be sent before it is cut off (it then
+/// reconnects and catches up from its last sequence).
+pub const ROOM_OUTBOX: OutboxLimits = OutboxLimits {
+    messages: 2048,
+    bytes: 4 * 1024 * 1024,
+};
 /// Batches that may wait for a room's committer before writers are held back.
 const QUEUE_DEPTH: usize = 4096;
 
@@ -107,16 +112,27 @@ pub struct Room {
     pub map_id: MapId,
     /// The last sequence relayed to connections.
     relayed: tokio::sync::Mutex<i64>,
-    tx: broadcast::Sender<Arc<Outgoing>>,
+    fanout: Fanout<Arc<Outgoing>>,
     peers: Mutex<HashMap<Uuid, Peer>>,
     /// To the room's committer task (which ends when the room is dropped).
     queue: mpsc::Sender<Queued>,
 }
 
 impl Room {
-    /// Receives everything broadcast in the room from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Outgoing>> {
-        self.tx.subscribe()
+    /// A bounded outbox of everything broadcast in the room from now on.
+    pub fn subscribe(&self) -> Outbox<Arc<Outgoing>> {
+        self.fanout.subscribe()
+    }
+
+    /// Connections whose outbox is open (one that fell behind is cut off and no longer counts).
+    pub fn listeners(&self) -> usize {
+        self.fanout.receivers()
+    }
+
+    /// Queues one encoded message for every connection.
+    fn send(&self, out: Outgoing) {
+        let bytes = out.text.len();
+        self.fanout.send(Arc::new(out), bytes);
     }
 
     /// Everyone here now.
@@ -146,7 +162,7 @@ impl Room {
     /// Sends a message to every connection in the room.
     pub fn broadcast(&self, msg: ServerMsg) {
         if let Some(out) = Outgoing::new(msg) {
-            let _ = self.tx.send(Arc::new(out));
+            self.send(out);
         }
     }
 
@@ -162,7 +178,7 @@ impl Room {
         }
         if batches[0].committed.seq == *relayed + 1 {
             for b in batches {
-                let _ = self.tx.send(Arc::new(Outgoing::committed(b)));
+                self.send(Outgoing::committed(b));
             }
             *relayed = last;
         } else {
@@ -277,7 +293,7 @@ impl Hub {
                 let room = Arc::new(Room {
                     map_id,
                     relayed: tokio::sync::Mutex::new(seq),
-                    tx: broadcast::channel(ROOM_BUFFER).0,
+                    fanout: Fanout::new(ROOM_OUTBOX),
                     peers: Mutex::new(HashMap::new()),
                     queue,
                 });
@@ -307,7 +323,7 @@ impl Hub {
     /// Closes rooms nobody is connected to (their cache is re-read when reopened).
     pub fn sweep(&self) {
         if let Ok(mut rooms) = self.rooms.lock() {
-            rooms.retain(|_, room| room.tx.receiver_count() > 0);
+            rooms.retain(|_, room| room.fanout.receivers() > 0);
         }
     }
 

@@ -5,6 +5,7 @@ pub mod bus;
 pub mod config;
 pub mod demo;
 pub mod display;
+pub mod fanout;
 pub mod hub;
 pub mod imports;
 pub mod rest;

@@ -7,6 +7,7 @@
 //! `Error` frame; oversize frames, floods and silence close the connection. Nothing committed is
 //! ever lost by a connection's failure.
 
+use crate::fanout::Cut;
 use crate::hub::{Hub, Outgoing, Room};
 use crate::AppState;
 use app::auth;
@@ -22,7 +23,6 @@ use futures_util::SinkExt;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// The server pings every connection this often (browsers answer by themselves)…
@@ -38,6 +38,12 @@ const MAX_STRIKES: u32 = 20;
 /// Bytes read from a socket at a time. The WebSocket library zero-fills this much before every
 /// read (128 KiB by default), which for small edit frames cost more than everything else.
 const READ_BUFFER: usize = 8 * 1024;
+/// A write to a socket that takes longer than this (the client stopped reading) ends the
+/// connection, so a stalled client holds no task or memory for long.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// What a connection that fell too far behind is told before it is closed.
+pub const FELL_BEHIND: &str =
+    "This connection fell too far behind the map; reconnecting to catch up.";
 /// Relayed messages written to a socket before it is flushed.
 const RELAY_BURST: usize = 64;
 /// When a client is further behind than this, it gets a snapshot instead of ops.
@@ -223,7 +229,7 @@ impl Connection {
                         let _ = send(&mut socket, &ServerMsg::Error { message: "no answer for 15 s; closing".into(), fatal: true }).await;
                         break;
                     }
-                    if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    if !bounded(socket.send(Message::Ping(Default::default()))).await {
                         break;
                     }
                 }
@@ -236,30 +242,25 @@ impl Connection {
                     while let Some(relayed) = next.take() {
                         flow = match relayed {
                             Ok(out) => self.on_room(&mut socket, &out).await,
-                            Err(broadcast::error::RecvError::Lagged(_)) => {
-                                // Too far behind: the client re-syncs with a fresh Hello.
-                                self.welcomed_seq = None;
-                                room_rx = self.room.subscribe();
-                                feed(&mut socket, ServerMsg::Resync).await
+                            Err(Cut::Overflow) => {
+                                // Too far behind: its outbox was cut off. The client reconnects
+                                // and catches up from its last sequence.
+                                let message = FELL_BEHIND.to_string();
+                                let _ = send(&mut socket, &ServerMsg::Error { message, fatal: true }).await;
+                                Flow::Close
                             }
-                            Err(broadcast::error::RecvError::Closed) => Flow::Close,
+                            Err(Cut::Closed) => Flow::Close,
                         };
                         if let Flow::Close = flow {
                             break;
                         }
                         budget -= 1;
                         if budget > 0 {
-                            next = match room_rx.try_recv() {
-                                Ok(out) => Some(Ok(out)),
-                                Err(broadcast::error::TryRecvError::Lagged(n)) => {
-                                    Some(Err(broadcast::error::RecvError::Lagged(n)))
-                                }
-                                Err(_) => None,
-                            };
+                            next = room_rx.try_recv();
                         }
                     }
                     if let Flow::Continue = flow {
-                        if socket.flush().await.is_err() {
+                        if !bounded(socket.flush()).await {
                             flow = Flow::Close;
                         }
                     }
@@ -276,7 +277,7 @@ impl Connection {
         }
         // Close politely (a bare drop resets the TCP connection and can lose queued frames),
         // and give the client a moment to answer.
-        if socket.send(Message::Close(None)).await.is_ok() {
+        if bounded(socket.send(Message::Close(None))).await {
             let _ = tokio::time::timeout(Duration::from_secs(1), async {
                 while let Some(Ok(_)) = socket.recv().await {}
             })
@@ -303,9 +304,9 @@ impl Connection {
                 feed(socket, ack).await
             }
             ServerMsg::Presence { peer } if peer.peer_id == self.peer_id => Flow::Continue,
-            _ => match socket.feed(Message::Text(out.text.clone())).await {
-                Ok(()) => Flow::Continue,
-                Err(_) => Flow::Close,
+            _ => match bounded(socket.feed(Message::Text(out.text.clone()))).await {
+                true => Flow::Continue,
+                false => Flow::Close,
             },
         }
     }
@@ -557,12 +558,18 @@ impl Connection {
     }
 }
 
+/// Runs one write to a socket for at most [`WRITE_TIMEOUT`]; `false` when it failed or the
+/// client stopped reading.
+pub async fn bounded(write: impl std::future::Future<Output = Result<(), axum::Error>>) -> bool {
+    matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(())))
+}
+
 /// Queues one message on the socket without flushing it.
 async fn feed(socket: &mut WebSocket, msg: ServerMsg) -> Flow {
     match serde_json::to_string(&msg) {
-        Ok(text) => match socket.feed(Message::Text(Utf8Bytes::from(text))).await {
-            Ok(()) => Flow::Continue,
-            Err(_) => Flow::Close,
+        Ok(text) => match bounded(socket.feed(Message::Text(Utf8Bytes::from(text)))).await {
+            true => Flow::Continue,
+            false => Flow::Close,
         },
         Err(e) => {
             tracing::error!("could not encode a server message: {e}");
@@ -574,10 +581,7 @@ async fn feed(socket: &mut WebSocket, msg: ServerMsg) -> Flow {
 /// Sends one message; `false` when the socket is gone.
 async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
     match serde_json::to_string(msg) {
-        Ok(text) => socket
-            .send(Message::Text(Utf8Bytes::from(text)))
-            .await
-            .is_ok(),
+        Ok(text) => bounded(socket.send(Message::Text(Utf8Bytes::from(text)))).await,
         Err(e) => {
             tracing::error!("could not encode a server message: {e}");
             true

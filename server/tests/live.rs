@@ -2087,3 +2087,99 @@ both_databases!(presence_is_bounded_and_coalesced, |db: Arc<
     assert_eq!(mine.state.cursor, Some(Position { x: 99.0, y: 0.0 }));
     srv.stop();
 });
+
+both_databases!(a_client_that_stops_reading_is_dropped, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let map = doc.map.id;
+    let viewer = cookie_for(&db.store, VIEWER).await;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+
+    // A client with a small receive buffer that says hello and then never reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(srv.addr).await.unwrap();
+    let mut req = format!("ws://{}/ws/maps/{map}", srv.addr)
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert(header::COOKIE, viewer.parse().unwrap());
+    let (mut stalled, _) = tokio_tungstenite::client_async(req, MaybeTlsStream::Plain(stream))
+        .await
+        .unwrap();
+    hello(&mut stalled, map, None).await;
+
+    let (mut watcher, _) = srv.join(map, &admin, None).await;
+    let (mut writer, _) = srv.join(map, &editor, None).await;
+    let room = srv.state.hub.room(map).await.unwrap();
+    assert_eq!(room.listeners(), 3);
+
+    // Edits of about 40 kB each until the server gives up on the stalled client; the
+    // watcher hears every one of them, in order.
+    let text = "x".repeat(3900);
+    let mut sent = 0;
+    while room.listeners() == 3 {
+        assert!(sent < 2000, "a client that never reads was never dropped");
+        if sent >= 100 {
+            // Stay under the per-connection message rate (60 a second after a burst).
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let ops = doc
+            .objectives
+            .iter()
+            .take(10)
+            .map(|o| {
+                app::domain::ops::set(
+                    EntityKind::Objective,
+                    o.id.0,
+                    Field::Description,
+                    format!("{sent} {text}"),
+                )
+            })
+            .collect();
+        let op_id = Uuid::new_v4();
+        let seq = commit(&mut writer, op_id, ops).await;
+        let seen = expect_ops(&mut watcher).await;
+        assert_eq!((seen.op_id, seen.seq), (op_id, seq));
+        sent += 1;
+    }
+    assert_eq!(room.listeners(), 2, "only the stalled client was dropped");
+
+    // When it reads at last, it finds edits it was sent, then the reason, then the end
+    // (never an invitation to resync on the same connection).
+    let mut told = false;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), stalled.next())
+            .await
+            .expect("the stalled client's connection was not ended")
+        {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+            Some(Ok(Message::Text(t))) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMsg::Error { message, fatal } => {
+                    assert!(
+                        fatal && message.contains("fell too far behind"),
+                        "{message}"
+                    );
+                    told = true;
+                }
+                ServerMsg::Ops { .. } | ServerMsg::Presence { .. } | ServerMsg::Left { .. } => {}
+                other => panic!("unexpected {other:?}"),
+            },
+            Some(Ok(_)) => {}
+        }
+    }
+    assert!(told, "the client was told why");
+
+    // Everyone else carries on, and the dropped client catches up by reconnecting.
+    let o = new_objective(&doc, "After the slow reader left");
+    let op_id = Uuid::new_v4();
+    let seq = commit(&mut writer, op_id, vec![create(&o)]).await;
+    assert_eq!(expect_ops(&mut watcher).await.seq, seq);
+    let (_, back) = srv.join(map, &viewer, Some(seq - 1)).await;
+    assert_eq!(back.seq, seq);
+    srv.stop();
+});
