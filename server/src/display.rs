@@ -360,10 +360,10 @@ async fn welcome(
         .watch(&board_map_ids(&dashboards))
         .await
         .map_err(|e| Refused::Failed(e.to_string()))?;
-    match app::api::load_display(store, token).await {
-        Ok(view) => Ok((view, watch)),
-        Err(app::api::ApiError::NotFound(_)) => Err(Refused::Gone(GoneReason::Unknown)),
-        Err(app::api::ApiError::Gone(_)) => Err(Refused::Gone(GoneReason::Revoked)),
+    // The link is checked against its creator's rights each time it is served.
+    match app::api::link_view(store, token).await {
+        Ok(app::api::LinkView::Shown(view)) => Ok((*view, watch)),
+        Ok(app::api::LinkView::Gone(reason)) => Err(Refused::Gone(reason)),
         Err(e) => Err(Refused::Failed(e.to_string())),
     }
 }

@@ -234,15 +234,14 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
 }
 
 /// The status of a display page: 200 for a live link, 404 for an unknown secret, 410 for a
-/// revoked link (the page itself says which in words).
+/// revoked or withdrawn link (the page itself says which in words).
 async fn display_status(store: &Store, token: &str) -> StatusCode {
-    match store
-        .display_link_by_hash(&auth::secret_hash(token.trim_end_matches('/')))
-        .await
-    {
-        Ok(Some(link)) if link.revoked_at.is_some() => StatusCode::GONE,
-        Ok(Some(_)) => StatusCode::OK,
-        Ok(None) => StatusCode::NOT_FOUND,
+    use app::domain::display::GoneReason;
+    match app::api::link_refusal(store, token.trim_end_matches('/')).await {
+        Ok(None) => StatusCode::OK,
+        Ok(Some(GoneReason::Unknown)) => StatusCode::NOT_FOUND,
+        // Revoked, or withdrawn because its creator no longer administers its unit.
+        Ok(Some(_)) => StatusCode::GONE,
         Err(e) => {
             tracing::error!("could not look up a display link: {e}");
             StatusCode::SERVICE_UNAVAILABLE

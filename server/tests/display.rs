@@ -853,3 +853,203 @@ both_databases!(display_sockets_refuse_other_sites_pages, |db: Arc<
     }
     srv.stop();
 });
+
+/// The first map of the unit named `unit`.
+async fn map_of_unit(store: &Store, unit: &str) -> MapDocument {
+    let units = store.org_units().await.unwrap();
+    let id = units.iter().find(|u| u.name == unit).unwrap().id;
+    let (_, summary) = store
+        .map_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(u, _)| *u == id)
+        .unwrap_or_else(|| panic!("{unit} has a map"));
+    store.map_document(summary.id).await.unwrap()
+}
+
+/// Status-map widgets of `maps`, one below the other.
+fn status_maps(maps: &[&MapDocument]) -> Vec<Widget> {
+    let mut widgets = Vec::new();
+    for doc in maps {
+        let w = Widget::new_placed(WidgetKind::StatusMap { map_id: doc.map.id }, &widgets);
+        widgets.push(w);
+    }
+    widgets
+}
+
+/// A dashboard of `unit` written straight to the store, past the server function's checks (as
+/// one saved before them, or pointed elsewhere behind the API's back).
+async fn stored_dashboard(store: &Store, unit: OrgUnitId, maps: &[&MapDocument]) -> Dashboard {
+    let d = Dashboard {
+        id: DashboardId::new(),
+        org_unit_id: unit,
+        name: "Unit review".into(),
+        span_kind: SpanKind::Month,
+        widgets: status_maps(maps),
+        created_by: None,
+        created_at: String::new(),
+        updated_by: None,
+        updated_at: String::new(),
+    };
+    store.create_dashboard(&d, None).await.unwrap();
+    d
+}
+
+/// Whether a response body shows a map: its document on the board (a unit map's alignments may
+/// name the objectives above it, so titles do not tell), or its name anywhere.
+fn shows_map(body: &str, doc: &MapDocument) -> bool {
+    let id = serde_json::Value::String(doc.map.id.to_string());
+    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let maps = json["board"]["maps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    maps.iter().any(|m| m["doc"]["map"]["id"] == id) || body.contains(&doc.map.name)
+}
+
+both_databases!(a_dashboard_may_not_show_a_sibling_units_map, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let consulting = map_of_unit(&db.store, "Consulting").await;
+    let managed = map_of_unit(&db.store, "Managed Services").await;
+    let enterprise = enterprise_map(&db.store).await;
+    let unit = consulting.map.org_unit_id;
+    let d = stored_dashboard(&db.store, unit, &[&consulting]).await;
+    // Tomás edits Consulting and views the whole company, Managed Services included.
+    let tomas = cookie_for(&db.store, "tomas.alvarez@northwind.example").await;
+    let save = |widgets: Vec<Widget>| serde_json::json!({"draft": {"id": d.id, "name": "Unit review", "span_kind": "month", "widgets": widgets}});
+
+    let sibling_kpi = {
+        let mut widgets = status_maps(&[&consulting]);
+        let kind = WidgetKind::Kpi {
+            map_id: managed.map.id,
+            measure_id: managed.measures[0].id,
+        };
+        widgets.push(Widget::new_placed(kind, &widgets));
+        widgets
+    };
+    for widgets in [status_maps(&[&consulting, &managed]), sibling_kpi] {
+        let (status, body) = srv
+            .call_json(Some(&tomas), "save_dashboard", save(widgets))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("Managed Services"), "names the unit: {body}");
+        assert_eq!(
+            db.store.dashboard(d.id).await.unwrap().widgets,
+            d.widgets,
+            "nothing saved"
+        );
+    }
+    // The company's map, above Consulting, may be shown.
+    let (status, body) = srv
+        .call_json(
+            Some(&tomas),
+            "save_dashboard",
+            save(status_maps(&[&consulting, &enterprise])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A dashboard pointed at the sibling's map behind the API's back shows nothing of it.
+    let legacy = stored_dashboard(&db.store, unit, &[&consulting, &managed]).await;
+    let (status, body) = srv
+        .call(
+            Some(&tomas),
+            "get_dashboard",
+            &[("dashboard_id", legacy.id.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(shows_map(&body, &consulting));
+    assert!(!shows_map(&body, &managed), "the sibling's map is left out");
+    srv.stop();
+});
+
+both_databases!(
+    a_display_link_shows_only_what_its_creator_may_show,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let srv = Server::in_process(db.store.clone()).await;
+        let consulting = map_of_unit(&db.store, "Consulting").await;
+        let managed = map_of_unit(&db.store, "Managed Services").await;
+        let enterprise = enterprise_map(&db.store).await;
+        let unit = consulting.map.org_unit_id;
+        // The lead administers Consulting and has no role above it.
+        let lead = User {
+            id: UserId::new(),
+            email: "lead@consulting.example".into(),
+            name: "Consulting Lead".into(),
+        };
+        db.store.create_user(&lead, "x").await.unwrap();
+        db.store
+            .grant_role(lead.id, unit, Role::Admin)
+            .await
+            .unwrap();
+        let lead_cookie = cookie_for(&db.store, &lead.email).await;
+        // Widgets on Consulting's map, the company's (which an editor viewing it may add) and the
+        // sibling's (pointed there behind the API's back).
+        let d = stored_dashboard(&db.store, unit, &[&consulting, &enterprise, &managed]).await;
+        let (_, token) = make_link(&srv, &lead_cookie, &d).await;
+        let admin = cookie_for(&db.store, ADMIN).await;
+        let (_, admin_token) = make_link(&srv, &admin, &d).await;
+
+        let board_maps = |view: &app::domain::display::DisplayView| -> Vec<MapId> {
+            view.board.maps.iter().map(|m| m.doc.map.id).collect()
+        };
+        // The lead's link shows Consulting's map only: the lead may not view the company's map, and
+        // no dashboard of Consulting shows a sibling's.
+        let (status, body) = srv
+            .call(None, "open_display", &[("token", token.clone())])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(shows_map(&body, &consulting));
+        assert!(
+            !shows_map(&body, &enterprise),
+            "beyond the creator's rights"
+        );
+        assert!(!shows_map(&body, &managed), "a sibling unit's map");
+        let mut ws = srv.display(&token).await;
+        assert_eq!(board_maps(&welcome(&mut ws).await), vec![consulting.map.id]);
+        // The company's admin's link on the same dashboard also shows the company's map.
+        let mut admin_ws = srv.display(&admin_token).await;
+        assert_eq!(
+            board_maps(&welcome(&mut admin_ws).await),
+            vec![consulting.map.id, enterprise.map.id]
+        );
+
+        // The lead is no longer an admin of Consulting: their link is withdrawn everywhere it is
+        // served, and shows nothing.
+        db.store
+            .grant_role(lead.id, unit, Role::Viewer)
+            .await
+            .unwrap();
+        let (status, body) = srv
+            .call(None, "open_display", &[("token", token.clone())])
+            .await;
+        assert_eq!(status, StatusCode::GONE, "{body}");
+        assert!(body.contains("no longer works"), "{body}");
+        assert!(!shows_map(&body, &consulting));
+        let page = Request::get(format!("/display/{token}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, body) = srv.send(page).await;
+        assert_eq!(status, StatusCode::GONE);
+        assert!(body.contains("no longer works"), "says why");
+        assert!(!shows_map(&body, &consulting));
+        let mut ws = srv.display(&token).await;
+        match next(&mut ws).await {
+            DisplayMsg::Gone { reason, .. } => assert_eq!(reason, GoneReason::Withdrawn),
+            other => panic!("expected gone, got {other:?}"),
+        }
+        expect_closed(&mut ws).await;
+        // The admin's link still shows.
+        let (status, _) = srv
+            .call(None, "open_display", &[("token", admin_token.clone())])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        srv.stop();
+    }
+);

@@ -193,13 +193,7 @@ pub async fn dashboard_editor(dashboard_id: DashboardId) -> Result<DashboardEdit
             let unit = ctx.store.org_unit(dashboard.org_unit_id).await?;
             let parents = ctx.store.unit_parents().await?;
             let grants = ctx.store.grants_of(user.id).await?;
-            let mut chain = vec![unit.id];
-            while let Some(Some(p)) = chain.last().and_then(|u| parents.get(u)) {
-                if chain.contains(p) {
-                    break;
-                }
-                chain.push(*p);
-            }
+            let chain = crate::domain::dashboard::source_units(unit.id, &parents);
             let units = ctx.store.org_units().await?;
             let mut catalogue = Vec::new();
             for (owner, summary) in ctx.store.map_summaries().await? {
@@ -242,8 +236,9 @@ pub async fn dashboard_editor(dashboard_id: DashboardId) -> Result<DashboardEdit
     )
 }
 
-/// Saves a dashboard's name, span and layout (editors of its unit, who may view every map its
-/// widgets show). Screens showing it reload.
+/// Saves a dashboard's name, span and layout (editors of its unit). Every widget's map must be
+/// one the dashboard may show (its unit's or a unit's above it) and one the author may view;
+/// the store checks each measure is on its widget's map. Screens showing it reload.
 #[server(prefix = "/api", endpoint = "save_dashboard", input = Json, output = super::TextJson)]
 pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError> {
     ssr::reply(
@@ -251,17 +246,7 @@ pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError
             let (ctx, _) = ssr::require_user().await?;
             let stored = ctx.store.dashboard(draft.id).await?;
             let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
-            let mut maps: Vec<MapId> = draft
-                .widgets
-                .iter()
-                .filter_map(|w| w.kind.map_id())
-                .collect();
-            maps.sort();
-            maps.dedup();
-            for m in maps {
-                let map = ctx.store.map(m).await?;
-                ssr::require(map.org_unit_id, Action::View).await?;
-            }
+            refuse_foreign_sources(&ctx.store, &user, stored.org_unit_id, &draft.widgets).await?;
             let next = Dashboard {
                 name: draft.name,
                 span_kind: draft.span_kind,
@@ -278,6 +263,42 @@ pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError
         }
         .await,
     )
+}
+
+/// Refuses widgets whose map a dashboard of `unit` may not show: a map of a unit outside
+/// [`crate::domain::dashboard::source_units`] (a sibling's, or one below), or one `user` may
+/// not view. The 403 names the map's unit; nothing is saved.
+#[cfg(feature = "ssr")]
+async fn refuse_foreign_sources(
+    store: &crate::store::Store,
+    user: &User,
+    unit: OrgUnitId,
+    widgets: &[Widget],
+) -> Result<(), ApiError> {
+    let parents = store.unit_parents().await?;
+    let sources = crate::domain::dashboard::source_units(unit, &parents);
+    let access = crate::auth::Access::of_user(store, user).await?;
+    let mut maps: Vec<MapId> = widgets.iter().filter_map(|w| w.kind.map_id()).collect();
+    maps.sort();
+    maps.dedup();
+    for m in maps {
+        let map_unit = store.map(m).await?.org_unit_id;
+        if sources.contains(&map_unit) && access.allows(map_unit, Action::View) {
+            continue;
+        }
+        let name = |id: OrgUnitId| async move {
+            store
+                .org_unit(id)
+                .await
+                .map_or_else(|_| "another unit".to_string(), |u| u.name)
+        };
+        return Err(ApiError::Forbidden(format!(
+            "A dashboard of {} may show maps of its own unit and the units above it that you may view (your role decides), not a map of {}.",
+            name(unit).await,
+            name(map_unit).await
+        )));
+    }
+    Ok(())
 }
 
 /// Deletes a dashboard (editors of its unit); display links drop it.
@@ -379,38 +400,114 @@ pub async fn open_display(token: String) -> Result<DisplayView, ApiError> {
 }
 
 /// The view of the display link with secret `token`, or why there is none (`NotFound` for an
-/// unknown secret, `Gone` for a revoked link). Records that a screen opened it. Maps carry
-/// people by name only, so nothing private reaches whoever stands in the room.
+/// unknown secret, `Gone` for a revoked or withdrawn link). See [`link_view`].
 #[cfg(feature = "ssr")]
 pub async fn load_display(
     store: &crate::store::Store,
     token: &str,
 ) -> Result<DisplayView, ApiError> {
-    use crate::domain::display::{DisplayInfo, GoneReason};
-    let link = store
-        .display_link_by_hash(&crate::auth::secret_hash(token.trim()))
-        .await?
-        .ok_or_else(|| ApiError::NotFound("display link".into()))?;
-    if link.revoked_at.is_some() {
-        return Err(ApiError::Gone(GoneReason::Revoked.message().into()));
+    use crate::domain::display::GoneReason;
+    match link_view(store, token).await? {
+        LinkView::Shown(view) => Ok(*view),
+        LinkView::Gone(GoneReason::Unknown) => Err(ApiError::NotFound("display link".into())),
+        LinkView::Gone(reason) => Err(ApiError::Gone(reason.message().into())),
     }
+}
+
+/// What a display link's secret opens: its view, or why it shows nothing.
+#[cfg(feature = "ssr")]
+#[derive(Debug)]
+pub enum LinkView {
+    Shown(Box<DisplayView>),
+    Gone(crate::domain::display::GoneReason),
+}
+
+/// The view of the display link with secret `token`, checked against its creator's rights now
+/// (a link shows what its creator may show, no more): a creator who no longer administers the
+/// link's unit withdraws it, and a map the creator may not view is left out of the board (its
+/// widgets show nothing of it). Records that a screen opened it. Maps carry people by name
+/// only, so nothing private reaches whoever stands in the room.
+#[cfg(feature = "ssr")]
+pub async fn link_view(store: &crate::store::Store, token: &str) -> Result<LinkView, ApiError> {
+    use crate::domain::display::DisplayInfo;
+    let (link, access) = match usable_link(store, token).await? {
+        Ok(usable) => usable,
+        Err(reason) => return Ok(LinkView::Gone(reason)),
+    };
     store.touch_display_link(link.id).await?;
     let unit = store.org_unit(link.org_unit_id).await?;
     let mut dashboards = Vec::new();
     for id in &link.dashboard_ids {
         match store.dashboard(*id).await {
-            Ok(d) => dashboards.push(d),
-            Err(crate::store::StoreError::NotFound(_)) => {}
+            Ok(d) if d.org_unit_id == link.org_unit_id => dashboards.push(d),
+            Ok(_) | Err(crate::store::StoreError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
     }
-    let board = store.board(unit, dashboards).await?;
-    Ok(DisplayView {
+    let mut board = store.board(unit, dashboards).await?;
+    board
+        .maps
+        .retain(|m| access.allows(m.doc.org_unit.id, Action::View));
+    Ok(LinkView::Shown(Box::new(DisplayView {
         info: DisplayInfo {
             link_id: Some(link.id),
             name: link.name,
             rotate_seconds: link.rotate_seconds,
         },
         board,
+    })))
+}
+
+/// Why the display link with secret `token` shows nothing now (unknown, revoked, withdrawn), or
+/// `None` when it shows its dashboards: the status of its page, without reading its board.
+#[cfg(feature = "ssr")]
+pub async fn link_refusal(
+    store: &crate::store::Store,
+    token: &str,
+) -> Result<Option<crate::domain::display::GoneReason>, ApiError> {
+    Ok(usable_link(store, token).await?.err())
+}
+
+/// The link with secret `token` and its creator's rights, or why it shows nothing.
+#[cfg(feature = "ssr")]
+async fn usable_link(
+    store: &crate::store::Store,
+    token: &str,
+) -> Result<Result<(DisplayLink, crate::auth::Access), crate::domain::display::GoneReason>, ApiError>
+{
+    use crate::domain::display::GoneReason;
+    let Some(link) = store
+        .display_link_by_hash(&crate::auth::secret_hash(token.trim()))
+        .await?
+    else {
+        return Ok(Err(GoneReason::Unknown));
+    };
+    if link.revoked_at.is_some() {
+        return Ok(Err(GoneReason::Revoked));
+    }
+    Ok(match creator_access(store, &link).await? {
+        Some(access) => Ok((link, access)),
+        None => Err(GoneReason::Withdrawn),
     })
+}
+
+/// The rights of a link's creator, while they still administer the link's unit (`None` when
+/// they do not, or their account is gone).
+#[cfg(feature = "ssr")]
+async fn creator_access(
+    store: &crate::store::Store,
+    link: &DisplayLink,
+) -> Result<Option<crate::auth::Access>, ApiError> {
+    let Some(creator) = link.created_by else {
+        return Ok(None);
+    };
+    let creator = match store.user(creator).await {
+        Ok(u) => u,
+        Err(crate::store::StoreError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let access = crate::auth::Access::of_user(store, &creator).await?;
+    Ok(access
+        .allows(link.org_unit_id, Action::Administer)
+        .then_some(access))
 }

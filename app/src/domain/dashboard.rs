@@ -11,6 +11,7 @@ use super::scores::{latest_reported, ScoreData};
 use super::scoring::Span;
 use super::validation::{required_text, ValidationError};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Columns of the dashboard grid.
 pub const GRID_COLUMNS: u8 = 12;
@@ -412,6 +413,37 @@ impl Board {
     }
 }
 
+/// The units whose maps a dashboard of `unit` may show: the unit itself and the units above
+/// it (the strategy it serves), never a sibling's or one below. The walk stops at a cycle.
+pub fn source_units(
+    unit: OrgUnitId,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+) -> Vec<OrgUnitId> {
+    let mut chain = vec![unit];
+    while let Some(Some(parent)) = chain.last().and_then(|u| parents.get(u)) {
+        if chain.contains(parent) {
+            break;
+        }
+        chain.push(*parent);
+    }
+    chain
+}
+
+/// Whether a board of `dashboards` may show map `map`, which belongs to `map_unit`: a dashboard
+/// with a widget on it belongs to that unit or to a unit below it. A board leaves any other map
+/// out, so a widget pointed at a sibling unit's map shows nothing of it.
+pub fn may_show_map(
+    dashboards: &[Dashboard],
+    map: MapId,
+    map_unit: OrgUnitId,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+) -> bool {
+    dashboards
+        .iter()
+        .filter(|d| d.map_ids().contains(&map))
+        .any(|d| source_units(d.org_unit_id, parents).contains(&map_unit))
+}
+
 /// Every map the dashboards read, each once.
 pub fn board_map_ids(dashboards: &[Dashboard]) -> Vec<MapId> {
     let mut out: Vec<MapId> = Vec::new();
@@ -624,5 +656,48 @@ mod tests {
         )]);
         assert_eq!(d1.map_ids(), vec![m1]);
         assert_eq!(board_map_ids(&[d1, d2]), vec![m1, m2]);
+    }
+
+    #[test]
+    fn a_dashboard_shows_maps_of_its_unit_and_the_units_above_only() {
+        // Company → Services → {Consulting, Managed Services}; Consulting → Team.
+        let [company, services, consulting, managed, team] = [(); 5].map(|_| OrgUnitId::new());
+        let parents: HashMap<OrgUnitId, Option<OrgUnitId>> = [
+            (company, None),
+            (services, Some(company)),
+            (consulting, Some(services)),
+            (managed, Some(services)),
+            (team, Some(consulting)),
+        ]
+        .into();
+        assert_eq!(
+            source_units(consulting, &parents),
+            vec![consulting, services, company]
+        );
+        let map = MapId::new();
+        let mut d = dashboard(vec![widget(
+            WidgetKind::StatusMap { map_id: map },
+            0,
+            0,
+            8,
+            6,
+        )]);
+        d.org_unit_id = consulting;
+        let boards = [d];
+        for (unit, shown) in [
+            (consulting, true),
+            (services, true),
+            (company, true),
+            (managed, false),
+            (team, false),
+        ] {
+            assert_eq!(may_show_map(&boards, map, unit, &parents), shown);
+        }
+        // A map no widget reads is never shown.
+        assert!(!may_show_map(&boards, MapId::new(), consulting, &parents));
+        // A cycle in the tree (which validation forbids) ends the walk.
+        let looped: HashMap<OrgUnitId, Option<OrgUnitId>> =
+            [(company, Some(services)), (services, Some(company))].into();
+        assert_eq!(source_units(company, &looped), vec![company, services]);
     }
 }

@@ -42,6 +42,9 @@ pub enum GoneReason {
     Unknown,
     /// The dashboard a signed-in page watches was deleted.
     Deleted,
+    /// The admin who made the link no longer administers its unit (or left), so the link
+    /// shows nothing more (HTTP 410).
+    Withdrawn,
 }
 
 impl GoneReason {
@@ -51,6 +54,7 @@ impl GoneReason {
             GoneReason::Revoked => "This display link was revoked. Ask an admin for a new one.",
             GoneReason::Unknown => "This display link does not exist. Check the address, or ask an admin for a new link.",
             GoneReason::Deleted => "This dashboard was deleted.",
+            GoneReason::Withdrawn => "This display link no longer works: whoever made it no longer administers this unit. Ask an admin for a new link.",
         }
     }
 }

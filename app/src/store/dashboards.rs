@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::domain::dashboard::{
-    board_map_ids, validate_dashboard, validate_display_link, Board, BoardMap, Dashboard,
-    DisplayLink,
+    board_map_ids, may_show_map, validate_dashboard, validate_display_link, Board, BoardMap,
+    Dashboard, DisplayLink,
 };
 use crate::domain::*;
 use sqlx::AnyConnection;
@@ -426,16 +426,20 @@ impl Store {
     }
 
     /// Everything `dashboards` show, for `unit`'s corner: each map their widgets read (once;
-    /// a deleted map is skipped), the initiatives of their units, and today's month.
+    /// a deleted map, or one of a unit the dashboard may not show, is left out), the
+    /// initiatives of their units, and today's month.
     pub async fn board(&self, unit: OrgUnit, dashboards: Vec<Dashboard>) -> StoreResult<Board> {
+        let parents = self.unit_parents().await?;
         let mut maps = Vec::new();
         for id in board_map_ids(&dashboards) {
             match self.map_document(id).await {
-                Ok(doc) => maps.push(BoardMap {
-                    data: self.score_data(id).await?,
-                    doc,
-                }),
-                Err(StoreError::NotFound(_)) => {}
+                Ok(doc) if may_show_map(&dashboards, id, doc.org_unit.id, &parents) => {
+                    maps.push(BoardMap {
+                        data: self.score_data(id).await?,
+                        doc,
+                    })
+                }
+                Ok(_) | Err(StoreError::NotFound(_)) => {}
                 Err(e) => return Err(e),
             }
         }
