@@ -338,69 +338,63 @@ async fn check_measures(
     ids.sort();
     ids.dedup();
     let scopes = state.store.measure_scopes(&ids).await?;
-    let detail = |index: usize, message: String| ErrorDetail {
-        index: Some(index),
-        field: Some("measure_id".into()),
-        message,
-    };
-    let missing: Vec<ErrorDetail> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !scopes.contains_key(&r.measure_id))
-        .map(|(i, r)| detail(i, format!("there is no measure {}", r.measure_id)))
-        .collect();
-    if !missing.is_empty() {
-        return Err(RestError::new(
-            ErrorCode::NotFound,
+    let scope = |r: &ActualIn| scopes.get(&r.measure_id);
+    refuse_rows(
+        rows,
+        ErrorCode::NotFound,
+        |n| format!("{n} row(s) name a measure that does not exist; nothing was saved."),
+        |r| {
+            scope(r)
+                .is_none()
+                .then(|| format!("there is no measure {}", r.measure_id))
+        },
+    )?;
+    refuse_rows(
+        rows,
+        ErrorCode::Forbidden,
+        |n| {
             format!(
-                "{} row(s) name a measure that does not exist; nothing was saved.",
-                missing.len()
-            ),
-        )
-        .with_details(missing));
-    }
-    let scoped = |r: &ActualIn| scopes.get(&r.measure_id);
-    let refused: Vec<ErrorDetail> = rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let refusal = caller.access.actual_refusal(scoped(r)?)?;
-            Some(detail(i, refusal))
-        })
-        .collect();
-    if !refused.is_empty() {
-        return Err(RestError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "{} row(s) are outside the scope of the API token “{}”; nothing was saved.",
-                refused.len(),
+                "{n} row(s) are outside the scope of the API token “{}”; nothing was saved.",
                 caller.token.name
-            ),
-        )
-        .with_details(refused));
-    }
-    let computed: Vec<ErrorDetail> = rows
+            )
+        },
+        |r| caller.access.actual_refusal(scope(r)?),
+    )?;
+    refuse_rows(
+        rows,
+        ErrorCode::ValidationFailed,
+        |n| {
+            format!("{n} row(s) are for formula measures, whose values are computed; nothing was saved.")
+        },
+        |r| {
+            let s = scope(r)?;
+            s.computed
+                .then(|| ValidationError::ComputedMeasure(s.name.clone()).to_string())
+        },
+    )
+}
+
+/// The rows `refusal` finds fault with, each listed with its index, as one error with `code`
+/// and the `summary` of their count; `Ok` when it finds none.
+fn refuse_rows(
+    rows: &[ActualIn],
+    code: ErrorCode,
+    summary: impl Fn(usize) -> String,
+    refusal: impl Fn(&ActualIn) -> Option<String>,
+) -> Result<(), RestError> {
+    let details: Vec<ErrorDetail> = rows
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| {
-            let s = scoped(r)?;
-            s.computed.then(|| {
-                detail(
-                    i,
-                    ValidationError::ComputedMeasure(s.name.clone()).to_string(),
-                )
+        .filter_map(|(index, r)| {
+            Some(ErrorDetail {
+                index: Some(index),
+                field: Some("measure_id".into()),
+                message: refusal(r)?,
             })
         })
         .collect();
-    if !computed.is_empty() {
-        return Err(RestError::new(
-            ErrorCode::ValidationFailed,
-            format!(
-                "{} row(s) are for formula measures, whose values are computed; nothing was saved.",
-                computed.len()
-            ),
-        )
-        .with_details(computed));
+    if details.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    Err(RestError::new(code, summary(details.len())).with_details(details))
 }
