@@ -31,6 +31,19 @@ pub struct ServerContext {
     pub imports: std::sync::Arc<dyn ImportSessions>,
     /// Tells display screens (on every instance) that a link was revoked or a dashboard changed.
     pub displays: std::sync::Arc<dyn DisplayNotifier>,
+    /// Tells open sockets (on every instance) that someone signed out or had a role changed.
+    pub access: std::sync::Arc<dyn AccessNotifier>,
+}
+
+/// Announces on the bus that someone's access changed. Implemented by the server's hub: that
+/// person's open sockets, on any instance, check their session and role again and close when
+/// they no longer hold.
+pub trait AccessNotifier: Send + Sync {
+    /// Publishes that `user` signed out or had a role granted, changed or revoked.
+    fn access_changed(
+        &self,
+        user: UserId,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
 }
 
 /// Announces display events on the bus. Implemented by the server's hub, so a revoke reaches

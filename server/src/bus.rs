@@ -1,9 +1,10 @@
-//! How server instances tell each other that a map changed. In-process for a single instance
-//! (SQLite); PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. The payload
-//! is only `{map_id, seq}`: listeners read the op log for the ops themselves.
+//! How server instances tell each other that a map changed, a map's data changed, a display
+//! event happened or someone's access changed. In-process for a single instance (SQLite);
+//! PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. Payloads are small
+//! (`{map_id, seq}`, `{user_id}`): listeners read the database for the rest.
 
 use app::domain::display::DisplayEvent;
-use app::domain::MapId;
+use app::domain::{MapId, UserId};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +16,15 @@ pub const CHANNEL: &str = "cairn_map_ops";
 pub const SCORES_CHANNEL: &str = "cairn_scores";
 /// The channel of display events: a display link revoked, a dashboard changed.
 pub const DISPLAY_CHANNEL: &str = "cairn_display";
+/// The channel on which instances announce that someone's access changed (signed out, a role
+/// changed or revoked): that person's open sockets check their session and role again.
+pub const ACCESS_CHANNEL: &str = "cairn_access";
+
+/// Someone signed out or had a role changed; payload `{user_id}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessChanged {
+    pub user_id: UserId,
+}
 
 /// New actuals or targets changed a map's scores; payload `{map_id}`.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
@@ -38,6 +48,8 @@ pub enum BusMessage {
     Scores(ScoresChanged),
     /// A display link was revoked or a dashboard changed: the screens concerned react.
     Display(DisplayEvent),
+    /// Someone's access changed: their sockets check their session and role again.
+    Access(AccessChanged),
     /// The listener lost and regained its connection: notifications may have been missed, so
     /// every room re-reads its op log.
     Reconnected,
@@ -52,6 +64,9 @@ pub trait Bus: Send + Sync {
         -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// Announces a display event (revoked link, changed dashboard).
     fn publish_display(&self, event: DisplayEvent)
+        -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    /// Announces that someone's access changed (sign-out, role change).
+    fn publish_access(&self, event: AccessChanged)
         -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// A stream of announcements (from this and, with PostgreSQL, every other instance).
     fn subscribe(&self) -> broadcast::Receiver<BusMessage>;
@@ -99,6 +114,14 @@ impl Bus for InProcessBus {
         Box::pin(async {})
     }
 
+    fn publish_access(
+        &self,
+        event: AccessChanged,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let _ = self.tx.send(BusMessage::Access(event));
+        Box::pin(async {})
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<BusMessage> {
         self.tx.subscribe()
     }
@@ -120,7 +143,7 @@ impl PgBus {
         let local = broadcast::channel(4096).0;
         let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
         listener
-            .listen_all([CHANNEL, SCORES_CHANNEL, DISPLAY_CHANNEL])
+            .listen_all([CHANNEL, SCORES_CHANNEL, DISPLAY_CHANNEL, ACCESS_CHANNEL])
             .await?;
         let tx = local.clone();
         tokio::spawn(async move {
@@ -133,6 +156,9 @@ impl PgBus {
                         } else if note.channel() == DISPLAY_CHANNEL {
                             serde_json::from_str::<DisplayEvent>(note.payload())
                                 .map(BusMessage::Display)
+                        } else if note.channel() == ACCESS_CHANNEL {
+                            serde_json::from_str::<AccessChanged>(note.payload())
+                                .map(BusMessage::Access)
                         } else {
                             serde_json::from_str::<MapChanged>(note.payload())
                                 .map(BusMessage::Changed)
@@ -226,6 +252,30 @@ impl Bus for PgBus {
             if let Err(e) = sent {
                 tracing::error!("could not notify other instances of a display event: {e}");
                 let _ = self.local.send(BusMessage::Display(event));
+            }
+        })
+    }
+
+    fn publish_access(
+        &self,
+        event: AccessChanged,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async move {
+            // Like scores: every instance, this one included, hears it through NOTIFY.
+            let sent = match serde_json::to_string(&event) {
+                Ok(payload) => sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(ACCESS_CHANNEL)
+                    .bind(payload)
+                    .execute(&self.pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = sent {
+                // Other instances still notice within seconds (their sockets re-check).
+                tracing::error!("could not notify other instances of an access change: {e}");
+                let _ = self.local.send(BusMessage::Access(event));
             }
         })
     }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 /// Default for [`Config::header_timeout`].
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default for [`Config::socket_recheck`].
+pub const DEFAULT_SOCKET_RECHECK: Duration = Duration::from_secs(5);
 /// Default for [`Config::body_timeout`].
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,6 +40,10 @@ pub struct Config {
     /// kept as its origin. Live sockets accept pages of this origin as well as of the request's
     /// own `Host`; set it when a proxy in front rewrites the `Host` header.
     pub public_origin: Option<String>,
+    /// `CAIRN_SOCKET_RECHECK`: seconds between two checks of an open socket's session and role
+    /// (default 5), which catch an expired session or a role changed behind the app's back;
+    /// sign-outs and role changes made through the app close sockets at once in any case.
+    pub socket_recheck: Duration,
 }
 
 /// A variable that has a value Cairn cannot use.
@@ -159,6 +165,11 @@ impl Config {
                 get("CAIRN_BODY_TIMEOUT"),
                 DEFAULT_BODY_TIMEOUT,
             )?,
+            socket_recheck: seconds(
+                "CAIRN_SOCKET_RECHECK",
+                get("CAIRN_SOCKET_RECHECK"),
+                DEFAULT_SOCKET_RECHECK,
+            )?,
             public_origin: match nonempty("CAIRN_PUBLIC_URL") {
                 None => None,
                 Some(url) => Some(origin_of(&url).ok_or_else(|| {
@@ -194,6 +205,7 @@ mod tests {
         assert_eq!(c.admin_email, None);
         assert_eq!(c.header_timeout, DEFAULT_HEADER_TIMEOUT);
         assert_eq!(c.body_timeout, DEFAULT_BODY_TIMEOUT);
+        assert_eq!(c.socket_recheck, DEFAULT_SOCKET_RECHECK);
     }
 
     #[test]
@@ -210,6 +222,7 @@ mod tests {
             ("CAIRN_BODY_TIMEOUT", "-1"),
             ("CAIRN_BODY_TIMEOUT", "7200"),
             ("CAIRN_BODY_TIMEOUT", "NaN"),
+            ("CAIRN_SOCKET_RECHECK", "0"),
             ("CAIRN_PUBLIC_URL", "cairn.example.com"),
             ("CAIRN_PUBLIC_URL", "ftp://cairn.example.com"),
             ("CAIRN_PUBLIC_URL", "https://"),

@@ -13,6 +13,7 @@
 //! first data now), then read the board for the welcome. Every change after the feed's first
 //! read reaches the screen as a delta; every change before it is in the welcome.
 
+use crate::access::{AccessEnded, AccessSignal, SessionGrant};
 use crate::fanout::{Cut, Fanout, Outbox, OutboxLimits};
 use crate::ws::bounded;
 use crate::AppState;
@@ -296,20 +297,21 @@ pub async fn dashboard_socket(
         return crate::ws::foreign_origin();
     }
     match may_watch(&state.store, &id, &headers).await {
-        Ok(id) => upgrade
+        Ok((id, grant)) => upgrade
             .max_message_size(MAX_FRAME)
             .max_frame_size(MAX_FRAME)
-            .on_upgrade(move |socket| run(state, Source::Dashboard(id), socket)),
+            .on_upgrade(move |socket| run(state, Source::Dashboard(id, grant), socket)),
         Err(e) => e.into_response(),
     }
 }
 
-/// The dashboard a request may watch: signed in, with a role on the dashboard's unit.
+/// The dashboard a request may watch (signed in, with a role on the dashboard's unit), and the
+/// session and role to check again while it watches.
 async fn may_watch(
     store: &Store,
     id: &str,
     headers: &axum::http::HeaderMap,
-) -> Result<DashboardId, ApiError> {
+) -> Result<(DashboardId, SessionGrant), ApiError> {
     let id: DashboardId = id
         .parse()
         .map_err(|_| ApiError::NotFound("dashboard".into()))?;
@@ -318,12 +320,15 @@ async fn may_watch(
         .ok_or(ApiError::Unauthenticated)?;
     let dashboard = store.dashboard(id).await?;
     let access = app::auth::Access::of_user(store, &user).await?;
-    match access.allows(dashboard.org_unit_id, Action::View) {
-        true => Ok(id),
-        false => Err(ApiError::Forbidden(
-            "You need a role on this dashboard's unit to watch it.".into(),
-        )),
-    }
+    let role = access
+        .role(dashboard.org_unit_id)
+        .filter(|r| r.allows(Action::View))
+        .ok_or_else(|| {
+            ApiError::Forbidden("You need a role on this dashboard's unit to watch it.".into())
+        })?;
+    let grant = SessionGrant::new(headers, user, dashboard.org_unit_id, role, false)
+        .ok_or(ApiError::Unauthenticated)?;
+    Ok((id, grant))
 }
 
 /// Why a welcome could not be made.
@@ -340,7 +345,7 @@ async fn welcome(
 ) -> Result<(DisplayView, Watch), Refused> {
     let token = match source {
         Source::Link(token) => token,
-        Source::Dashboard(id) => return welcome_dashboard(displays, store, *id).await,
+        Source::Dashboard(id, _) => return welcome_dashboard(displays, store, *id).await,
     };
     let link = store
         .display_link_by_hash(&app::auth::secret_hash(token.trim()))
@@ -402,7 +407,62 @@ async fn welcome_dashboard(
 /// signed-in page.
 enum Source {
     Link(String),
-    Dashboard(DashboardId),
+    /// With the session and role it was opened with.
+    Dashboard(DashboardId, SessionGrant),
+}
+
+/// Why a screen may no longer show what it shows.
+enum Ended {
+    /// The dashboard page's session or role ended.
+    Access(AccessEnded),
+    /// The display link was revoked or withdrawn, or is gone.
+    Gone(GoneReason),
+}
+
+impl Source {
+    /// Whether `signal` asks this screen to check again: a dashboard page for its person; a
+    /// display link for anyone (its creator's rights may have changed).
+    fn concerns(&self, signal: AccessSignal) -> bool {
+        match self {
+            Source::Dashboard(_, grant) => grant.concerns(signal),
+            Source::Link(_) => true,
+        }
+    }
+
+    /// Checks again that the screen may go on: a dashboard page's session and role, a link's
+    /// standing (not revoked, its creator still administering its unit). A database that does
+    /// not answer is not a reason to stop.
+    async fn still_allowed(&self, store: &Store) -> Result<(), Ended> {
+        match self {
+            Source::Dashboard(_, grant) => grant.recheck(store).await.map_err(Ended::Access),
+            Source::Link(token) => match app::api::link_refusal(store, token).await {
+                Ok(Some(reason)) => Err(Ended::Gone(reason)),
+                Ok(None) => Ok(()),
+                Err(e) => {
+                    tracing::warn!("could not check a display link: {e}");
+                    Ok(())
+                }
+            },
+        }
+    }
+}
+
+/// Checks the screen's standing again; when it ended, tells the screen (a link's screen in
+/// words, a page by the close frame) and returns the close frame to end with.
+async fn recheck(
+    source: &Source,
+    store: &Store,
+    socket: &mut WebSocket,
+) -> Option<Option<axum::extract::ws::CloseFrame>> {
+    match source.still_allowed(store).await {
+        Ok(()) => None,
+        Err(Ended::Gone(reason)) => {
+            let message = reason.message().into();
+            let _ = send(socket, &DisplayMsg::Gone { reason, message }).await;
+            Some(None)
+        }
+        Err(Ended::Access(ended)) => Some(Some(crate::access::close_frame(ended))),
+    }
 }
 
 /// What one screen's connection knows about itself.
@@ -455,9 +515,12 @@ async fn greet(
 async fn run(state: AppState, source: Source, mut socket: WebSocket) {
     let displays = state.hub.displays().clone();
     let mut rx = displays.subscribe();
+    let mut access_rx = state.hub.access_changes();
     let mut screen = greet(&displays, &state.store, &source, &mut socket).await;
     let mut probe = tokio::time::interval(PROBE_EVERY);
+    let mut checks = crate::access::recheck_timer(state.socket_recheck);
     let mut last_seen = Instant::now();
+    let mut close = None;
     while let Some(current) = screen.as_ref() {
         let mut again = false;
         tokio::select! {
@@ -479,6 +542,25 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                 if last_seen.elapsed() > DEAD_AFTER
                     || !bounded(socket.send(Message::Ping(Default::default()))).await
                 {
+                    break;
+                }
+            }
+            signal = access_rx.recv() => {
+                let concerned = match signal {
+                    Ok(signal) => source.concerns(signal),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                };
+                if concerned {
+                    if let Some(frame) = recheck(&source, &state.store, &mut socket).await {
+                        close = frame;
+                        break;
+                    }
+                }
+            }
+            _ = checks.tick() => {
+                if let Some(frame) = recheck(&source, &state.store, &mut socket).await {
+                    close = frame;
                     break;
                 }
             }
@@ -515,7 +597,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
         }
     }
     drop(screen);
-    if bounded(socket.send(Message::Close(None))).await {
+    if bounded(socket.send(Message::Close(close))).await {
         let _ = tokio::time::timeout(Duration::from_secs(1), async {
             while let Some(Ok(_)) = socket.recv().await {}
         })

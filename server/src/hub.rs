@@ -10,10 +10,11 @@
 //! group commits the next one queues, so the group size follows the load by itself and a lone
 //! edit never waits for company.
 
-use crate::bus::{Bus, BusMessage, MapChanged, ScoresChanged};
+use crate::access::AccessSignal;
+use crate::bus::{AccessChanged, Bus, BusMessage, MapChanged, ScoresChanged};
 use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
-use app::auth::{DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
+use app::auth::{AccessNotifier, DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
 use app::domain::display::DisplayEvent;
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
@@ -44,6 +45,8 @@ pub struct Hub {
     stats: Arc<CommitCounters>,
     /// The meeting-room screens' feeds, fed from the same bus.
     displays: Arc<crate::display::Displays>,
+    /// Whose sockets must check their session and role again (from the bus).
+    access: broadcast::Sender<AccessSignal>,
 }
 
 /// How many commit groups and batches this hub's committers handled (for the benchmark's
@@ -219,6 +222,7 @@ impl Hub {
             bus,
             rooms: Mutex::new(HashMap::new()),
             stats: Arc::default(),
+            access: broadcast::channel(256).0,
         });
         let listener = Arc::downgrade(&hub);
         let mut rx = hub.bus.subscribe();
@@ -243,6 +247,12 @@ impl Hub {
         &self.displays
     }
 
+    /// Announcements of whose sockets must check their access again (a socket that misses
+    /// some by lagging checks at once).
+    pub fn access_changes(&self) -> broadcast::Receiver<AccessSignal> {
+        self.access.subscribe()
+    }
+
     async fn on_bus(&self, msg: BusMessage) {
         match msg {
             BusMessage::Changed(MapChanged { map_id, seq }) => {
@@ -260,7 +270,11 @@ impl Hub {
                 }
             }
             BusMessage::Display(event) => self.displays.event(event),
+            BusMessage::Access(AccessChanged { user_id }) => {
+                let _ = self.access.send(AccessSignal::User(user_id));
+            }
             BusMessage::Reconnected => {
+                let _ = self.access.send(AccessSignal::Everyone);
                 self.displays.refresh_all();
                 let rooms: Vec<_> = self
                     .rooms
@@ -483,6 +497,12 @@ impl DisplayNotifier for Hub {
         event: DisplayEvent,
     ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.bus.publish_display(event)
+    }
+}
+
+impl AccessNotifier for Hub {
+    fn access_changed(&self, user: UserId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_access(AccessChanged { user_id: user })
     }
 }
 

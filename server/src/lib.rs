@@ -1,6 +1,7 @@
 //! The Cairn server: configuration, wiring of the axum router around the Leptos app, first-start
 //! bootstrap (demo company or first admin), health check and request tracing.
 
+pub mod access;
 pub mod bus;
 pub mod config;
 pub mod demo;
@@ -42,6 +43,9 @@ pub struct AppState {
     /// How long a request body may stall before the request is answered 408.
     #[from_ref(skip)]
     pub body_timeout: std::time::Duration,
+    /// How often an open socket checks its session and role again (`CAIRN_SOCKET_RECHECK`).
+    #[from_ref(skip)]
+    pub socket_recheck: std::time::Duration,
     /// The configured public origin (`CAIRN_PUBLIC_URL`): pages of it may open live sockets.
     #[from_ref(skip)]
     pub public_origin: Option<Arc<str>>,
@@ -116,6 +120,7 @@ impl AppState {
             secure_cookies: config.secure_cookies,
             body_timeout: config.body_timeout,
             public_origin: config.public_origin.as_deref().map(Arc::from),
+            socket_recheck: config.socket_recheck,
             hub,
             imports: Arc::new(imports::ImportStore::new()),
         }
@@ -130,6 +135,7 @@ impl AppState {
             data: self.hub.clone(),
             imports: self.imports.clone(),
             displays: self.hub.clone(),
+            access: self.hub.clone(),
         }
     }
 }

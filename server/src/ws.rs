@@ -7,6 +7,7 @@
 //! `Error` frame; oversize frames, floods and silence close the connection. Nothing committed is
 //! ever lost by a connection's failure.
 
+use crate::access::{AccessEnded, SessionGrant};
 use crate::fanout::Cut;
 use crate::hub::{Hub, Outgoing, Room};
 use crate::AppState;
@@ -23,6 +24,7 @@ use futures_util::SinkExt;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// The server pings every connection this often (browsers answer by themselves)…
@@ -118,7 +120,11 @@ pub async fn map_socket(
             return (e.status(), e.to_string()).into_response();
         }
     };
-    let conn = Connection::new(state.hub.clone(), state.store.clone(), room, user, role);
+    let Some(grant) = SessionGrant::new(&headers, user, map.org_unit_id, role, true) else {
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    };
+    let mut conn = Connection::new(state.hub.clone(), state.store.clone(), room, grant, role);
+    conn.recheck_every = state.socket_recheck;
     upgrade
         .max_message_size(MAX_FRAME_BYTES * 4)
         .max_frame_size(MAX_FRAME_BYTES * 4)
@@ -131,6 +137,12 @@ struct Connection {
     store: app::store::Store,
     room: Arc<Room>,
     user: User,
+    /// The session and role this socket was opened with, checked again while it is open.
+    grant: SessionGrant,
+    /// Why the socket is closing, when its session or role ended.
+    ended: Option<AccessEnded>,
+    /// How often the session and role are checked when nothing was announced.
+    recheck_every: Duration,
     can_edit: bool,
     peer_id: Uuid,
     /// Op ids this connection submitted and has not yet seen relayed.
@@ -156,14 +168,17 @@ impl Connection {
         hub: Arc<Hub>,
         store: app::store::Store,
         room: Arc<Room>,
-        user: User,
+        grant: SessionGrant,
         role: Role,
     ) -> Connection {
         Connection {
             hub,
             store,
             room,
-            user,
+            user: grant.user().clone(),
+            grant,
+            ended: None,
+            recheck_every: crate::config::DEFAULT_SOCKET_RECHECK,
             can_edit: role.allows(Action::Edit),
             peer_id: Uuid::new_v4(),
             mine: HashSet::new(),
@@ -205,7 +220,9 @@ impl Connection {
 
     async fn run(mut self, mut socket: WebSocket) {
         let mut room_rx = self.room.subscribe();
+        let mut access_rx = self.hub.access_changes();
         let mut probe = tokio::time::interval(PROBE_EVERY);
+        let mut recheck = crate::access::recheck_timer(self.recheck_every);
         let mut last_seen = Instant::now();
         loop {
             tokio::select! {
@@ -222,6 +239,21 @@ impl Connection {
                 _ = tokio::time::sleep_until(self.presence_due()), if self.presence_held.is_some() => {
                     if let Some(state) = self.presence_held.take() {
                         self.relay_presence(state);
+                    }
+                }
+                signal = access_rx.recv() => {
+                    let concerned = match signal {
+                        Ok(signal) => self.grant.concerns(signal),
+                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => break,
+                    };
+                    if concerned && self.access_ended(&mut socket).await {
+                        break;
+                    }
+                }
+                _ = recheck.tick() => {
+                    if self.access_ended(&mut socket).await {
+                        break;
                     }
                 }
                 _ = probe.tick() => {
@@ -277,7 +309,8 @@ impl Connection {
         }
         // Close politely (a bare drop resets the TCP connection and can lose queued frames),
         // and give the client a moment to answer.
-        if bounded(socket.send(Message::Close(None))).await {
+        let close = self.ended.map(crate::access::close_frame);
+        if bounded(socket.send(Message::Close(close))).await {
             let _ = tokio::time::timeout(Duration::from_secs(1), async {
                 while let Some(Ok(_)) = socket.recv().await {}
             })
@@ -286,6 +319,25 @@ impl Connection {
         // Stop listening before sweeping, so a room whose last client left is closed.
         drop(room_rx);
         self.hub.sweep();
+    }
+
+    /// Checks the session and role again; when they no longer hold, tells the client why and
+    /// returns `true` (the socket closes).
+    async fn access_ended(&mut self, socket: &mut WebSocket) -> bool {
+        let Err(ended) = self.grant.recheck(&self.store).await else {
+            return false;
+        };
+        let message = ended.message().to_string();
+        let _ = send(
+            socket,
+            &ServerMsg::Error {
+                message,
+                fatal: true,
+            },
+        )
+        .await;
+        self.ended = Some(ended);
+        true
     }
 
     /// Something broadcast in the room: queue it for the client (in order, unflushed), turning

@@ -1053,3 +1053,69 @@ both_databases!(
         srv.stop();
     }
 );
+
+both_databases!(screens_close_when_their_access_ends, |db: Arc<
+    common::TestDb,
+>| async move {
+    load_demo(&db.store).await;
+    let doc = enterprise_map(&db.store).await;
+    let d = make_dashboard(&db.store, &doc).await;
+    let admin = cookie_for(&db.store, ADMIN).await;
+    // Sockets check their access every second when nothing was announced.
+    let config =
+        Config::from_lookup(|k| (k == "CAIRN_SOCKET_RECHECK").then(|| "1".into())).unwrap();
+    let hub = server::hub::Hub::new(db.store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    let state = AppState::new(db.store.clone(), &config, hub);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::app(state.clone());
+    let task = tokio::spawn(async move {
+        let _ = server::serve(listener, router).await;
+    });
+    let srv = Server { addr, task, state };
+
+    // A dashboard page whose session is signed out closes, saying why in its close frame.
+    let page_cookie = cookie_for(&db.store, ADMIN).await;
+    let mut page = dashboard_socket(&srv, &d.id.to_string(), Some(&page_cookie))
+        .await
+        .unwrap();
+    welcome(&mut page).await;
+    let (status, _) = srv.call(Some(&page_cookie), "sign_out", &[]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let frame = loop {
+        match tokio::time::timeout(Duration::from_secs(20), page.next())
+            .await
+            .expect("the signed-out page's socket stayed open")
+        {
+            Some(Ok(Message::Close(frame))) => break frame,
+            None | Some(Err(_)) => panic!("the socket ended without saying why"),
+            Some(Ok(_)) => {}
+        }
+    };
+    let frame = frame.expect("a close frame with a reason");
+    assert_eq!(u16::from(frame.code), 1008);
+    assert!(frame.reason.contains("session has ended"), "{frame:?}");
+
+    // A display link revoked behind the app's back (no announcement) is told and closed.
+    let (link, secret) = make_link(&srv, &admin, &d).await;
+    let mut screen = srv.display(&secret).await;
+    welcome(&mut screen).await;
+    let mut tx = db.store.begin().await.unwrap();
+    sqlx::query("UPDATE display_links SET revoked_at = $2 WHERE id = $1")
+        .bind(link.to_string())
+        .bind("2026-01-01T00:00:00Z")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let gone = loop {
+        match tokio::time::timeout(Duration::from_secs(20), next(&mut screen)).await {
+            Ok(DisplayMsg::Gone { reason, .. }) => break reason,
+            Ok(_) => continue,
+            Err(_) => panic!("the revoked link's screen was not told within 20 s"),
+        }
+    };
+    assert_eq!(gone, GoneReason::Revoked);
+    expect_closed(&mut screen).await;
+    srv.stop();
+});

@@ -2183,3 +2183,175 @@ both_databases!(a_client_that_stops_reading_is_dropped, |db: Arc<
     assert_eq!(back.seq, seq);
     srv.stop();
 });
+
+/// Waits (up to 20 s: a change made behind the app's back is noticed by the sockets' periodic
+/// check) for the server to end a socket with a fatal error; returns its message.
+async fn expect_ended(ws: &mut Ws) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut told = None;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("the server did not end the socket within 20 s")
+        {
+            None | Some(Err(_)) => break,
+            Some(Ok(Message::Close(frame))) => {
+                let frame = frame.expect("the close frame says why");
+                assert_eq!(u16::from(frame.code), 1008, "{frame:?}");
+                break;
+            }
+            Some(Ok(Message::Text(t))) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMsg::Error {
+                    message,
+                    fatal: true,
+                } => told = Some(message),
+                ServerMsg::Presence { .. } | ServerMsg::Left { .. } => {}
+                other => panic!("expected the socket to end, got {other:?}"),
+            },
+            Some(Ok(_)) => {}
+        }
+    }
+    told.expect("the client was told why")
+}
+
+/// Serves `store` with `hub` and the given environment (`CAIRN_…` variables) on a fresh port.
+async fn start_configured(
+    store: Store,
+    hub: Arc<server::hub::Hub>,
+    vars: &[(&str, &str)],
+) -> Server {
+    let config = Config::from_lookup(|k| {
+        vars.iter()
+            .find(|(name, _)| *name == k)
+            .map(|(_, v)| v.to_string())
+    })
+    .unwrap();
+    let state = AppState::new(store, &config, hub);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = server::app(state.clone());
+    let task = tokio::spawn(async move {
+        let _ = server::serve(listener, router).await;
+    });
+    Server { addr, task, state }
+}
+
+/// Serves `store` with an in-process hub whose sockets check their session and role every
+/// `recheck` seconds when nothing was announced.
+async fn with_recheck(store: Store, recheck: &str) -> Server {
+    let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
+    start_configured(store, hub, &[("CAIRN_SOCKET_RECHECK", recheck)]).await
+}
+
+/// Signs out through the real server function.
+async fn sign_out(srv: &Server, cookie: &str) {
+    let req = Request::post("/api/sign_out")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = server::app(srv.state.clone()).oneshot(req).await.unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+}
+
+both_databases!(
+    sockets_close_when_access_ends,
+    |db: Arc<common::TestDb>| async move {
+        load_demo(&db.store).await;
+        let doc = enterprise_map(&db.store).await;
+        let map = doc.map.id;
+        let unit = doc.map.org_unit_id;
+
+        // Signing out ends that session's socket, and no other session's. The periodic check
+        // is set to an hour here: what closes the socket is the sign-out's announcement.
+        let srv = with_recheck(db.store.clone(), "3600").await;
+        let signed_out = cookie_for(&db.store, EDITOR).await;
+        let other_tab = cookie_for(&db.store, EDITOR).await;
+        let (mut a, _) = srv.join(map, &signed_out, None).await;
+        let (mut b, _) = srv.join(map, &other_tab, None).await;
+        sign_out(&srv, &signed_out).await;
+        let message = expect_ended(&mut a).await;
+        assert!(message.contains("session has ended"), "{message}");
+        send(&mut b, &ClientMsg::Ping).await;
+        assert_eq!(
+            recv(&mut b).await,
+            ServerMsg::Pong,
+            "the other session stays"
+        );
+        drop(b);
+        srv.stop();
+
+        // Changes the app does not announce (a membership deleted in the database, an
+        // expiring session) are caught by the periodic check.
+        let srv = with_recheck(db.store.clone(), "1").await;
+        let viewer = cookie_for(&db.store, VIEWER).await;
+        let (mut v, _) = srv.join(map, &viewer, None).await;
+        let (mut b, _) = srv.join(map, &other_tab, None).await;
+        let mut tx = db.store.begin().await.unwrap();
+        sqlx::query("DELETE FROM memberships WHERE user_id = $1")
+            .bind(user_id(&db.store, VIEWER).await.to_string())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let message = expect_ended(&mut v).await;
+        assert!(message.contains("no longer have a role"), "{message}");
+        assert!(
+            srv.connect(map, Some(&viewer)).await.is_err(),
+            "and cannot come back"
+        );
+
+        // An editor made a viewer: the socket closes, and the client comes back read-only.
+        db.store
+            .grant_role(user_id(&db.store, EDITOR).await, unit, Role::Viewer)
+            .await
+            .unwrap();
+        let message = expect_ended(&mut b).await;
+        assert!(message.contains("role here changed"), "{message}");
+        let (_, back) = srv.join(map, &other_tab, None).await;
+        assert!(!back.can_edit);
+
+        // A session that expires ends its socket.
+        let token = app::auth::random_secret();
+        db.store
+            .create_session(
+                &app::auth::secret_hash(&token),
+                user_id(&db.store, ADMIN).await,
+                app::auth::now_seconds() + 2,
+            )
+            .await
+            .unwrap();
+        let short = format!("{}={token}", app::auth::SESSION_COOKIE);
+        let (mut s, _) = srv.join(map, &short, None).await;
+        let message = expect_ended(&mut s).await;
+        assert!(message.contains("session has ended"), "{message}");
+        srv.stop();
+    }
+);
+
+async fn signing_out_reaches_every_instance() {
+    let db = common::TestDb::postgres().await;
+    load_demo(&db.store).await;
+    let map = enterprise_map(&db.store).await.map.id;
+    let editor = cookie_for(&db.store, EDITOR).await;
+    // No periodic check within the test's time: only the announcement can close the socket.
+    let mut servers = Vec::new();
+    for _ in 0..2 {
+        let store = db.reopen().await;
+        let bus = server::bus::PgBus::connect(&db.url).await.unwrap();
+        let hub = server::hub::Hub::new(store.clone(), Arc::new(bus));
+        servers.push(start_configured(store, hub, &[("CAIRN_SOCKET_RECHECK", "3600")]).await);
+    }
+    let (mut ws, _) = servers[1].join(map, &editor, None).await;
+    sign_out(&servers[0], &editor).await;
+    let message = expect_ended(&mut ws).await;
+    assert!(message.contains("session has ended"), "{message}");
+    for s in servers {
+        s.stop();
+    }
+}

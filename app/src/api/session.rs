@@ -59,7 +59,8 @@ pub async fn sign_in(
     )
 }
 
-/// Ends the session and clears the cookie.
+/// Ends the session and clears the cookie; the session's open sockets (on every instance) are
+/// told and closed.
 #[server(prefix = "/api", endpoint = "sign_out", output = super::TextJson)]
 pub async fn sign_out() -> Result<(), ApiError> {
     ssr::reply(
@@ -68,7 +69,12 @@ pub async fn sign_out() -> Result<(), ApiError> {
             let ctx = ssr::context()?;
             if let Some(parts) = use_context::<http::request::Parts>() {
                 if let Some(token) = auth::session_token(&parts.headers) {
-                    ctx.store.delete_session(&auth::secret_hash(&token)).await?;
+                    let hash = auth::secret_hash(&token);
+                    let user = ctx.store.session_user(&hash, auth::now_seconds()).await?;
+                    ctx.store.delete_session(&hash).await?;
+                    if let Some(user) = user {
+                        ctx.access.access_changed(user.id).await;
+                    }
                 }
             }
             let response = expect_context::<leptos_axum::ResponseOptions>();
