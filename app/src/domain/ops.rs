@@ -977,55 +977,6 @@ impl PresenceState {
     }
 }
 
-/// The most objectives a shared selection may name: a box may select a whole map, but never
-/// more than one batch could move.
-pub const MAX_PRESENCE_SELECTION: usize = 500;
-/// How far from the map's origin a shared cursor or viewport may point (map units).
-pub const MAX_PRESENCE_COORD: f64 = 1.0e6;
-/// The largest shared zoom factor (relative to the whole map).
-pub const MAX_PRESENCE_ZOOM: f64 = 1000.0;
-
-impl Viewport {
-    /// A viewport worth relaying: finite, within reach of the map, with a positive zoom.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        validation::number_in(
-            "viewport x",
-            self.x,
-            -MAX_PRESENCE_COORD,
-            MAX_PRESENCE_COORD,
-        )?;
-        validation::number_in(
-            "viewport y",
-            self.y,
-            -MAX_PRESENCE_COORD,
-            MAX_PRESENCE_COORD,
-        )?;
-        validation::number_in("zoom", self.zoom, f64::MIN_POSITIVE, MAX_PRESENCE_ZOOM)
-    }
-}
-
-impl PresenceState {
-    /// Checked before the server keeps or relays it: a bounded selection and sane numbers, so
-    /// a client cannot make every peer (and the server) hold large or absurd presences.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.selection.len() > MAX_PRESENCE_SELECTION {
-            return Err(ValidationError::OutOfRange {
-                field: "selected objectives".into(),
-                min: 0.0,
-                max: MAX_PRESENCE_SELECTION as f64,
-            });
-        }
-        if let Some(c) = self.cursor {
-            validation::number_in("cursor x", c.x, -MAX_PRESENCE_COORD, MAX_PRESENCE_COORD)?;
-            validation::number_in("cursor y", c.y, -MAX_PRESENCE_COORD, MAX_PRESENCE_COORD)?;
-        }
-        match &self.viewport {
-            Some(v) => v.validate(),
-            None => Ok(()),
-        }
-    }
-}
-
 /// One person in the room.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Peer {
@@ -1344,76 +1295,6 @@ mod tests {
         .unwrap();
         assert_eq!(d.objectives[0].y, middle(0));
         assert!(agree(&d));
-    }
-}
-
-#[cfg(test)]
-mod presence_tests {
-    use super::*;
-
-    fn viewport(x: f64, y: f64, zoom: f64) -> Viewport {
-        Viewport { x, y, zoom }
-    }
-
-    #[test]
-    fn an_ordinary_presence_is_valid() {
-        let state = PresenceState {
-            cursor: Some(Position { x: 420.0, y: -35.5 }),
-            selection: (0..MAX_PRESENCE_SELECTION)
-                .map(|_| ObjectiveId::new())
-                .collect(),
-            editing: Some(ObjectiveId::new()),
-            viewport: Some(viewport(-10.0, -10.0, 1.5)),
-        };
-        assert_eq!(state.validate(), Ok(()));
-        assert_eq!(PresenceState::default().validate(), Ok(()));
-    }
-
-    #[test]
-    fn a_long_selection_is_refused() {
-        let state = PresenceState {
-            selection: (0..=MAX_PRESENCE_SELECTION)
-                .map(|_| ObjectiveId::new())
-                .collect(),
-            ..PresenceState::default()
-        };
-        let err = state.validate().unwrap_err();
-        assert!(err.to_string().contains("selected objectives"), "{err}");
-    }
-
-    #[test]
-    fn absurd_numbers_are_refused() {
-        for (cursor, view) in [
-            (
-                Some(Position {
-                    x: f64::NAN,
-                    y: 0.0,
-                }),
-                None,
-            ),
-            (
-                Some(Position {
-                    x: 0.0,
-                    y: f64::INFINITY,
-                }),
-                None,
-            ),
-            (Some(Position { x: 2.0e6, y: 0.0 }), None),
-            (None, Some(viewport(0.0, 0.0, 0.0))),
-            (None, Some(viewport(0.0, 0.0, -1.0))),
-            (None, Some(viewport(0.0, 0.0, 1.0e9))),
-            (None, Some(viewport(-1.0e7, 0.0, 1.0))),
-            (None, Some(viewport(0.0, f64::NAN, 1.0))),
-        ] {
-            let state = PresenceState {
-                cursor,
-                viewport: view,
-                ..PresenceState::default()
-            };
-            assert!(state.validate().is_err(), "{state:?}");
-        }
-        assert!(viewport(0.0, 0.0, 0.0).validate().is_err());
-        assert_eq!(viewport(5.0, 6.0, 1.5).validate(), Ok(()));
     }
 }
 
