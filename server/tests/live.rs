@@ -2334,6 +2334,9 @@ both_databases!(
     }
 );
 
+/// Signing out on one instance ends the session's socket on another (PostgreSQL
+/// LISTEN/NOTIFY).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_reaches_every_instance() {
     let db = common::TestDb::postgres().await;
     load_demo(&db.store).await;
