@@ -916,6 +916,12 @@ both_databases!(map_documents_name_only_the_maps_people, |db: Arc<
     assert_no_email("a viewer's scorecard", &body);
     let card: ScorecardData = serde_json::from_str(&body).unwrap();
     assert_eq!(card.doc.people, doc.people);
+
+    // Every page's header names the signed-in user, without their email.
+    let (status, body) = w.call(Some(&viewer), "current_user", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Robin Vale"), "{body}");
+    assert_no_email("the signed-in user", &body);
 });
 
 both_databases!(owner_candidates_are_the_people_with_a_role_on_the_unit, |db: Arc<

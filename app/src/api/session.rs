@@ -1,16 +1,17 @@
 //! Signing in and out, and who is signed in.
 
 use super::ApiError;
-use crate::domain::User;
+use crate::domain::Person;
 use leptos::prelude::*;
 
-/// The signed-in user, or `None` for a visitor.
+/// The signed-in user (by name: every page carries it, and no page shows the email), or `None`
+/// for a visitor.
 #[server(prefix = "/api", endpoint = "current_user", output = super::TextJson)]
-pub async fn current_user() -> Result<Option<User>, ApiError> {
+pub async fn current_user() -> Result<Option<Person>, ApiError> {
     ssr::reply(
         async move {
             match ssr::require_user().await {
-                Ok((_, user)) => Ok(Some(user)),
+                Ok((_, user)) => Ok(Some(user.person())),
                 Err(ApiError::Unauthenticated) => Ok(None),
                 Err(e) => Err(e),
             }

@@ -20,16 +20,28 @@ pub struct User {
 impl User {
     /// Initials for avatars ("Ada Lovelace" → "AL").
     pub fn initials(&self) -> String {
-        let letters: String = self
-            .name
-            .split_whitespace()
-            .filter_map(|w| w.chars().next())
-            .take(2)
-            .collect();
-        // ASCII-only case mapping keeps Unicode case tables out of the browser bundle; names
-        // start with a capital anyway.
-        letters.to_ascii_uppercase()
+        initials(&self.name)
     }
+
+    /// This user as pages show them: the name, without the email.
+    pub fn person(&self) -> Person {
+        Person {
+            id: self.id,
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// Initials for avatars ("Ada Lovelace" → "AL").
+fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    // ASCII-only case mapping keeps Unicode case tables out of the browser bundle; names start
+    // with a capital anyway.
+    letters.to_ascii_uppercase()
 }
 
 /// Someone as other people see them: a name, never an email. Map documents, pickers and boards
@@ -41,6 +53,11 @@ pub struct Person {
 }
 
 impl Person {
+    /// Initials for avatars ("Ada Lovelace" → "AL").
+    pub fn initials(&self) -> String {
+        initials(&self.name)
+    }
+
     /// Adds those of `more` that `known` lacks (same id), keeping `known` in name order; says
     /// whether anything was added. A page learns names from several answers.
     pub fn merge(known: &mut Vec<Person>, more: &[Person]) -> bool {
