@@ -1,11 +1,14 @@
 //! The live socket `/ws/maps/{id}`: JSON messages of the edit protocol (`app::domain::ops`).
 //!
-//! Per connection: authenticate by session cookie and check the role on the map's unit; `Hello`
-//! → `Welcome` with catch-up (ops since `last_seq` or a snapshot) and the roster; `Mutate` →
-//! commit through the hub (viewers are rejected); every committed batch of the room is relayed in
-//! sequence order (the author's own as `Ack`); presence is relayed in memory. Bad frames get an
-//! `Error` frame; oversize frames, floods and silence close the connection. Nothing committed is
-//! ever lost by a connection's failure.
+//! Per connection: refuse another site's page (`Origin`), authenticate by session cookie and
+//! check the role on the map's unit; `Hello` → `Welcome` with catch-up (ops since `last_seq` or a
+//! snapshot) and the roster; `Mutate` → commit through the hub (viewers are rejected); every
+//! committed batch of the room is relayed in sequence order (the author's own as `Ack`) through
+//! the connection's bounded outbox; presence is checked, coalesced (latest wins, at most 20 a
+//! second) and relayed in memory. Bad frames get an `Error` frame; oversize frames, floods,
+//! silence, a client too slow to read, and the end of the session or role (sign-out, expiry, a
+//! role changed: see [`crate::access`]) close the connection. Nothing committed is ever lost by a
+//! connection's failure.
 
 use crate::access::{AccessEnded, SessionGrant};
 use crate::fanout::Cut;
