@@ -227,6 +227,10 @@ both_databases!(role_matrix_of_every_server_function, |db: Arc<
             vec![("map_id", map.map.id.to_string())],
         ),
         (
+            ("my_rights", [401, 403, 200, 200, 200, 200]),
+            vec![("map_id", map.map.id.to_string())],
+        ),
+        (
             ("owner_candidates", [401, 403, 403, 403, 200, 200]),
             vec![("map_id", map.map.id.to_string())],
         ),
@@ -974,4 +978,43 @@ both_databases!(owner_candidates_are_the_people_with_a_role_on_the_unit, |db: Ar
     let mut sorted = on_managed.clone();
     sorted.sort();
     assert_eq!(on_managed, sorted, "by name");
+});
+
+both_databases!(map_rights_follow_role_and_data_ownership, |db: Arc<
+    common::TestDb,
+>| async move {
+    let w = World::new(db).await;
+    let map = w.enterprise_map().await;
+    let tomas =
+        w.db.store
+            .user_with_hash("tomas.alvarez@northwind.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+    assert!(
+        map.measures
+            .iter()
+            .any(|m| m.data_owner_id == Some(tomas.id)),
+        "Tomás, a viewer of the enterprise, reports some of its measures"
+    );
+    let form = [("map_id", map.map.id.to_string())];
+    for (email, edit, enter_data) in [
+        ("viewer@northwind.example", false, false),
+        ("tomas.alvarez@northwind.example", false, true),
+        ("contributor@northwind.example", false, true),
+        ("editor@northwind.example", true, true),
+    ] {
+        let cookie = w.cookie_for(email).await;
+        let (status, body) = w.call(Some(&cookie), "my_rights", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let rights: MapRights = serde_json::from_str(&body).unwrap();
+        assert_eq!(rights, MapRights { edit, enter_data }, "{email}");
+        let (_, body) = w.call(Some(&cookie), "get_scorecard", &form).await;
+        let card: ScorecardData = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            card.rights, rights,
+            "the scorecard says the same for {email}"
+        );
+    }
 });

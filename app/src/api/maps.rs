@@ -98,6 +98,32 @@ pub async fn map_initiatives(map_id: MapId) -> Result<Vec<InitiativeSummary>, Ap
     )
 }
 
+/// What the signed-in user may do on a map (edit it, enter or import its data), so its pages
+/// offer only what the server will allow.
+#[server(prefix = "/api", endpoint = "my_rights", output = super::TextJson)]
+pub async fn my_rights(map_id: MapId) -> Result<MapRights, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _user) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            let (_, user, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let doc = ctx.store.map_document(map_id).await?;
+            Ok(rights_on(&doc, &user, role))
+        }
+        .await,
+    )
+}
+
+/// The rights of `user`, holding `role` on the map's unit, on the map of `doc`.
+#[cfg(feature = "ssr")]
+fn rights_on(doc: &MapDocument, user: &User, role: Role) -> MapRights {
+    let owns_data = doc
+        .measures
+        .iter()
+        .any(|m| m.data_owner_id == Some(user.id));
+    MapRights::of(Some(role), owns_data)
+}
+
 /// Who may be picked as an objective owner or a measure's data owner on a map: everyone with a
 /// role on the map's unit (held there or above), names only. Only those who may edit the map ask.
 #[server(prefix = "/api", endpoint = "owner_candidates", output = super::TextJson)]
@@ -125,7 +151,7 @@ pub async fn get_scorecard(
         async move {
             let (ctx, _user) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
-            let (_, _, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let (_, user, role) = ssr::require(map.org_unit_id, Action::View).await?;
             let today = crate::store::current_period();
             let doc = ctx.store.map_document(map_id).await?;
             let data = ctx.store.score_data(map_id).await?;
@@ -140,9 +166,9 @@ pub async fn get_scorecard(
             let spans: Vec<scoring::Span> = (-11..=0).map(|n| span.shift(n)).collect();
             Ok(ScorecardData {
                 history: model.history(&spans),
+                rights: rights_on(&doc, &user, role),
                 doc,
                 span,
-                can_edit: role.allows(Action::Edit),
             })
         }
         .await,

@@ -25,5 +25,5 @@ pub mod validation;
 pub use ids::*;
 pub use model::*;
 pub use period::Period;
-pub use role::{Action, Role};
+pub use role::{Action, MapRights, Role};
 pub use validation::ValidationError;

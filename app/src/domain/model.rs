@@ -543,9 +543,10 @@ pub struct ScorecardData {
     pub doc: MapDocument,
     pub span: super::scoring::Span,
     pub history: Vec<super::scores::MapScores>,
-    /// The viewer may edit the map (and so define measures from the scorecard).
+    /// What the viewer may do on the map: edit it (and so define measures from the scorecard),
+    /// enter or import its data.
     #[serde(default)]
-    pub can_edit: bool,
+    pub rights: super::role::MapRights,
 }
 
 impl ScorecardData {

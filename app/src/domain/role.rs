@@ -145,6 +145,25 @@ pub fn may_enter_data(role_on_unit: Option<Role>, is_data_owner: bool) -> bool {
     }
 }
 
+/// What someone may do on one map, so its pages offer only what the server allows: edit the
+/// map, and enter (or import) data for at least one of its measures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapRights {
+    pub edit: bool,
+    pub enter_data: bool,
+}
+
+impl MapRights {
+    /// The rights of a role on the map's unit, for someone who does or does not report the data
+    /// of one of its measures (a data owner enters that measure's data with any role).
+    pub fn of(role_on_unit: Option<Role>, owns_measure_data: bool) -> MapRights {
+        MapRights {
+            edit: role_on_unit.is_some_and(|r| r.allows(Action::Edit)),
+            enter_data: may_enter_data(role_on_unit, owns_measure_data),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +177,34 @@ mod tests {
         let (root, bu, func) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
         let parents = HashMap::from([(root, None), (bu, Some(root)), (func, Some(bu))]);
         (root, bu, func, parents)
+    }
+
+    #[test]
+    fn map_rights_follow_the_role_and_data_ownership() {
+        let rights = |role, owns| MapRights::of(role, owns);
+        assert_eq!(rights(None, true), MapRights::default());
+        assert_eq!(rights(Some(Role::Viewer), false), MapRights::default());
+        assert_eq!(
+            rights(Some(Role::Viewer), true),
+            MapRights {
+                edit: false,
+                enter_data: true
+            }
+        );
+        assert_eq!(
+            rights(Some(Role::Contributor), false),
+            MapRights {
+                edit: false,
+                enter_data: true
+            }
+        );
+        assert_eq!(
+            rights(Some(Role::Editor), false),
+            MapRights {
+                edit: true,
+                enter_data: true
+            }
+        );
     }
 
     #[test]

@@ -98,9 +98,9 @@ fn DataPage(
         <main class="page data-page">
             <div class="map-head">
                 <div>
-                    <h1>{format!("Enter data: {}", map.name)}</h1>
+                    <h1>{if enterable > 0 { format!("Enter data: {}", map.name) } else { format!("Data: {}", map.name) }}</h1>
                     <p class="meta">
-                        {format!("{} · {} measures · you may enter {} of them", unit.name, grid.measures.len(), enterable)}
+                        {format!("{} · {} measures · {}", unit.name, grid.measures.len(), entry_scope(enterable))}
                         {(!grid.may_set_targets).then_some(" · targets are set by the unit's editors")}
                     </p>
                 </div>
@@ -111,7 +111,7 @@ fn DataPage(
                         <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label="Next year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
                     </nav>
                     <nav class="map-links" aria-label="Map pages" on:click=move |ev| keep_unsaved(unsaved, ev)>
-                        <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
+                        {(enterable > 0).then(|| view! { <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A> })}
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
                         <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
                     </nav>
@@ -119,6 +119,14 @@ fn DataPage(
             </div>
             <grid::Grid grid=grid version=version notice=notice unsaved=unsaved/>
         </main>
+    }
+}
+
+/// How much of the grid the user may fill in, in words.
+fn entry_scope(enterable: usize) -> String {
+    match enterable {
+        0 => "view only".to_string(),
+        n => format!("you may enter {n} of them"),
     }
 }
 

@@ -72,7 +72,8 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
         {move || {
             let list = measures.get();
             if list.is_empty() {
-                return view! { <p class="muted">"No measure yet: how will you know this objective is achieved?"</p> }.into_any();
+                let text = if state.can_edit.get() { "No measure yet: how will you know this objective is achieved?" } else { "No measure yet." };
+                return view! { <p class="muted">{text}</p> }.into_any();
             }
             view! {
                 <ul class="measure-list">
@@ -86,7 +87,10 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
                         view! {
                             <li>
                                 <button type="button" class="measure-item" on:click=move |_| state.selection.update(|s| s.measure = Some(id))
-                                    aria-label=format!("Edit measure {}", m.name)>
+                                    aria-label={
+                                        let name = m.name.clone();
+                                        move || if state.can_edit.get() { format!("Edit measure {name}") } else { format!("View measure {name}") }
+                                    }>
                                     <span class="measure-name">{m.name.clone()}</span>
                                     <span class="measure-figures">{move || figures().map(|f| {
                                         let actual = f.actual.map(fmt.clone()).unwrap_or_else(|| "no data".into());
@@ -183,7 +187,9 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
                         {f.stale.then(|| view! { <span class="stale-flag">"Stale: new data is overdue"</span> })}
                     </p>
                 })}
-                <a class="small" href=format!("/maps/{map_id}/data")>"Enter actuals and targets →"</a>
+                <Show when=move || state.rights.get().enter_data>
+                    <a class="small" href=format!("/maps/{map_id}/data")>"Enter data →"</a>
+                </Show>
                 <label for="m-name">"Name"</label>
                 <input id="m-name" prop:value=m.name.clone() disabled=ro maxlength="200"
                     on:change=move |ev| set(state, id, Field::Name, event_target_value(&ev))/>

@@ -8,12 +8,12 @@ pub mod panel;
 pub mod state;
 
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
-use super::widgets::{ErrorPage, TopBar};
-use crate::api::{get_map, owner_candidates, ApiError};
+use super::widgets::{DataLinks, ErrorPage, TopBar};
+use crate::api::{get_map, my_rights, owner_candidates, ApiError};
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
 use crate::domain::scoring::Span;
-use crate::domain::{MapDocument, MapId, Person};
+use crate::domain::{MapDocument, MapId, MapRights, Person};
 use crate::live;
 use canvas::{
     auto_layout_ops, create_at, delete_selection_ops, move_ops, run_edit, zoom_about, MapCanvas,
@@ -94,6 +94,7 @@ pub fn map_id_param() -> impl Fn() -> Result<MapId, ApiError> + Copy + Send + Sy
 #[derive(Clone)]
 pub struct MapRoute {
     doc: Resource<Result<MapDocument, ApiError>>,
+    rights: Resource<MapRights>,
 }
 
 #[lazy_route]
@@ -106,16 +107,23 @@ impl LazyRoute for MapRoute {
                 Err(e) => Err(e),
             }
         });
-        Self { doc }
+        // What this user may do decides which links show (none by default, if it fails).
+        let rights = Resource::new(id, |id| async move {
+            match id {
+                Ok(id) => my_rights(id).await.unwrap_or_default(),
+                Err(_) => MapRights::default(),
+            }
+        });
+        Self { doc, rights }
     }
 
     fn view(this: Self) -> AnyView {
-        let doc = this.doc;
+        let (doc, rights) = (this.doc, this.rights);
         view! {
             <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the map…"</p> }>
                 {move || Suspend::new(async move {
                     match doc.await {
-                        Ok(d) => view! { <MapView doc=d/> }.into_any(),
+                        Ok(d) => view! { <MapView doc=d rights=rights.await/> }.into_any(),
                         Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}
@@ -127,9 +135,10 @@ impl LazyRoute for MapRoute {
 
 /// Header, toolbar, canvas and side panel of one map.
 #[component]
-fn MapView(doc: MapDocument) -> impl IntoView {
+fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
     let (map, unit) = (doc.map.clone(), doc.org_unit.clone());
     let state = MapState::new(doc);
+    state.rights.set(rights);
     Effect::new(move |_| live::start(state));
     // Share the viewport whenever it changes, so others can follow this view.
     Effect::new(move |_| {
@@ -177,8 +186,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
                         </label>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
-                        <A href=format!("/maps/{}/data", map.id) attr:class="button secondary">"Enter data"</A>
-                        <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
+                        <DataLinks map=map.id rights=state.rights/>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">"Dashboards"</A>
                     </nav>
@@ -187,7 +195,7 @@ fn MapView(doc: MapDocument) -> impl IntoView {
             <Toolbar state=state/>
             <Notice state=state/>
             <div class="map-body">
-                <div class="canvas-wrap" tabindex="0" aria-label="Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes"
+                <div class="canvas-wrap" tabindex="0" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
                     on:keydown=move |ev| on_key(state, ev)>
                     <MapCanvas state=state/>
                 </div>

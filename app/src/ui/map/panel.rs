@@ -60,8 +60,8 @@ fn SelectionPanel(state: MapState) -> impl IntoView {
             n => view! {
                 <aside class="side-panel" aria-label="Selection">
                     <h2>{format!("{n} objectives selected")}</h2>
-                    <p class="muted">"Drag to move them together, or press Delete."</p>
                     <Show when=move || state.can_edit.get()>
+                        <p class="muted">"Drag to move them together, or press Delete."</p>
                         <button class="danger" on:click=move |_| {
                             run_edit(state, delete_selection_ops(&state.selection.get_untracked()));
                             state.selection.set(Selection::default());
@@ -272,7 +272,7 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
                 <p><strong>{from}</strong>" drives "<strong>{to}</strong></p>
                 <label for="link-hypothesis">"Hypothesis"</label>
                 <textarea id="link-hypothesis" rows="4" prop:value=hypothesis disabled=move || !state.can_edit.get()
-                    placeholder="Why should the first move the second?"
+                    placeholder=move || state.can_edit.get().then_some("Why should the first move the second?")
                     on:change=move |ev| set(state, EntityKind::Link, id.0, Field::Hypothesis, event_target_value(&ev))></textarea>
                 <div class="panel-actions">
                     <Show when=move || state.can_edit.get()>
@@ -327,7 +327,9 @@ fn MapSettings(state: MapState) -> impl IntoView {
         let t_ranks: Vec<_> = themes.iter().map(|t| (t.id.0, t.rank)).collect();
         view! {
             <aside class="side-panel" aria-label="Map settings">
-                <p class="hint">"Double-click a band to add an objective. Drag from an objective's top handle to link it. Shift-drag to select several."</p>
+                <Show when=move || state.can_edit.get()>
+                    <p class="hint">"Double-click a band to add an objective. Drag from an objective's top handle to link it. Shift-drag to select several."</p>
+                </Show>
                 <h3>"Perspectives (top first)"</h3>
                 <ul class="settings-list">
                     {perspectives.into_iter().enumerate().map(|(i, p)| {

@@ -6,7 +6,7 @@ use crate::domain::ops::{Peer, Viewport};
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
 use crate::domain::{
-    InitiativeSummary, LinkId, MapDocument, MeasureId, ObjectiveId, Period, Person,
+    InitiativeSummary, LinkId, MapDocument, MapRights, MeasureId, ObjectiveId, Period, Person,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -114,6 +114,9 @@ pub struct MapState {
     /// Everyone whose name the page knows, by name: the people the map names and, for those who
     /// may edit, who may be picked as an owner. The owner pickers list them.
     pub people: RwSignal<Vec<Person>>,
+    /// What this user may do on the map by their role (edit it, enter its data), as the page
+    /// loaded it: decides which links and hints show.
+    pub rights: RwSignal<MapRights>,
 }
 
 impl MapState {
@@ -161,6 +164,7 @@ impl MapState {
             why: RwSignal::new(None),
             tab: RwSignal::new(PanelTab::Details),
             people: RwSignal::new(people),
+            rights: RwSignal::new(MapRights::default()),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use super::map::map_id_param;
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
-use super::widgets::{format_value, ErrorPage, TopBar};
+use super::widgets::{format_value, DataLinks, ErrorPage, TopBar};
 use crate::api::{explain_score, get_scorecard};
 use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
 use crate::domain::scoring::Score;
@@ -135,6 +135,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
             .unwrap_or(0)
     });
     let (themes, people) = card.with_value(|c| (c.doc.themes.clone(), c.doc.people.clone()));
+    let rights = card.with_value(|c| c.rights);
     view! {
         <Title text=format!("Scorecard · {} · Cairn", map.name)/>
         <TopBar crumbs=crumbs/>
@@ -153,8 +154,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                         <StatusChip score=map_score label="Map score" on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
                     </div>
                     <nav class="map-links" aria-label="Map pages">
-                        <A href=format!("/maps/{}/data", map.id) attr:class="button secondary">"Enter data"</A>
-                        <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A>
+                        <DataLinks map=map.id rights=rights/>
                         <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
                     </nav>
                 </div>
@@ -292,7 +292,7 @@ fn objective_rows(
             <th scope="row" rowspan=span class="objective-cell">
                 <span class="objective-title">{o.title.clone()}</span>
                 <span class="owner">{name_of(o.owner_id)}</span>
-                {card.can_edit.then(|| view! {
+                {card.rights.edit.then(|| view! {
                     <A href=format!("/maps/{}?objective={oid}&add=measure", card.doc.map.id)
                         attr:class="small add-measure" attr:aria-label=format!("Add a measure to {}", o.title)>"+ Measure"</A>
                 })}
@@ -339,7 +339,7 @@ fn measure_cells(
     view! {
         <td class="measure-cell">
             <span class="measure-name">{m.name.clone()}</span>
-            {card.can_edit.then(|| view! {
+            {card.rights.edit.then(|| view! {
                 <A href=format!("/maps/{}?measure={id}", card.doc.map.id)
                     attr:class="small edit-measure" attr:aria-label=format!("Edit measure {}", m.name)>"Edit"</A>
             })}

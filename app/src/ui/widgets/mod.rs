@@ -6,6 +6,7 @@ pub mod status;
 pub mod statusmap;
 
 use crate::api::{current_user, ApiError, SignOut};
+use crate::domain::{MapId, MapRights};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -110,6 +111,20 @@ pub fn NotFound() -> impl IntoView {
                 <p><A href="/">"Back to your maps"</A></p>
             </section>
         </main>
+    }
+}
+
+/// The "Enter data" and "Import data" links of a map, shown only to those who may enter its
+/// data (contributors and up on its unit, and whoever reports one of its measures).
+#[component]
+pub fn DataLinks(map: MapId, #[prop(into)] rights: Signal<MapRights>) -> impl IntoView {
+    move || {
+        rights.get().enter_data.then(|| {
+            view! {
+                <A href=format!("/maps/{map}/data") attr:class="button secondary">"Enter data"</A>
+                <A href=format!("/maps/{map}/import") attr:class="button secondary">"Import data"</A>
+            }
+        })
     }
 }
 
