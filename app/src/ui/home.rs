@@ -1,7 +1,7 @@
 //! Home: the measures whose data you own (overdue ones first), and the org-unit tree with each
 //! unit's maps.
 
-use super::widgets::{ErrorPanel, TopBar};
+use super::widgets::{plural, ErrorPanel, TopBar};
 use crate::api::{my_measures, org_tree};
 use crate::domain::OrgTreeNode;
 use leptos::prelude::*;
@@ -58,10 +58,12 @@ fn MyMeasures() -> impl IntoView {
                 let mine = list.await.unwrap_or_default();
                 (!mine.is_empty()).then(|| {
                     let overdue = mine.iter().filter(|m| m.stale).count();
-                    let summary = match overdue {
-                        0 => format!("You report the data of {} measures; all are up to date.", mine.len()),
-                        1 => format!("You report the data of {} measures; 1 is overdue.", mine.len()),
-                        n => format!("You report the data of {} measures; {n} are overdue.", mine.len()),
+                    let reported = plural(mine.len(), "measure");
+                    let summary = match (overdue, mine.len()) {
+                        (0, 1) => format!("You report the data of {reported}; it is up to date."),
+                        (0, _) => format!("You report the data of {reported}; all are up to date."),
+                        (1, _) => format!("You report the data of {reported}; 1 is overdue."),
+                        (n, _) => format!("You report the data of {reported}; {n} are overdue."),
                     };
                     view! {
                         <section class="my-measures" aria-labelledby="my-measures-title">
@@ -135,7 +137,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                             <li class="map-item">
                                 <A href=href>{m.name.clone()}</A>
                                 <span class=format!("status status-{}", m.status.as_str())>{m.status.as_str()}</span>
-                                <span class="meta">{format!("{} – {} · {} objectives", m.period_start.label(), m.period_end.label(), m.objective_count)}</span>
+                                <span class="meta">{format!("{} – {} · {}", m.period_start.label(), m.period_end.label(), plural(usize::try_from(m.objective_count).unwrap_or(0), "objective"))}</span>
                                 <A href=card attr:class="secondary-link">"Scorecard"</A>
                             </li>
                         }

@@ -7,7 +7,7 @@ pub mod editor;
 pub mod links;
 pub mod view;
 
-use super::widgets::{ErrorPage, TopBar};
+use super::widgets::{plural, ErrorPage, TopBar};
 use crate::api::{create_dashboard, unit_dashboards, ApiError, UnitDashboardsPage};
 use crate::domain::OrgUnitId;
 use leptos::prelude::*;
@@ -86,7 +86,7 @@ fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl Into
                 {page.dashboards.clone().into_iter().map(|d| {
                     let name = d.name.clone();
                     let edit_label = format!("Edit {}", d.name);
-                    let count = format!("{} widget{}", d.widgets, if d.widgets == 1 { "" } else { "s" });
+                    let count = plural(d.widgets, "widget");
                     let edit_href = format!("/dashboards/{}/edit", d.id);
                     view! {
                         <li>

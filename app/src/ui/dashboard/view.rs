@@ -10,7 +10,7 @@ use crate::domain::display::{DisplayInfo, DisplayView};
 use crate::domain::DashboardId;
 use crate::live::{self, display::DisplayState, ConnStatus};
 use crate::ui::widgets::status::SpanPicker;
-use crate::ui::widgets::{ErrorPage, TopBar};
+use crate::ui::widgets::{plural, ErrorPage, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, lazy_route, LazyRoute};
@@ -85,7 +85,7 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
                 <div>
                     <h1>{d.name.clone()}</h1>
                     <p class="meta">
-                        {format!("{} · {} widgets · ", unit.name, d.widgets.len())}
+                        {format!("{} · {} · ", unit.name, plural(d.widgets.len(), "widget"))}
                         <LiveBadge state=state/>
                     </p>
                 </div>

@@ -8,6 +8,7 @@ use crate::domain::import::NumberFormat;
 use crate::domain::scores::interval_months;
 use crate::domain::targets::{self, TargetFill};
 use crate::domain::{DataBatch, MeasureId, MeasurePeriod, Period};
+use crate::ui::widgets::plural;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{BTreeMap, HashMap};
@@ -256,7 +257,7 @@ impl State {
         }
         let written = cells.len();
         self.set_texts(cells);
-        let mut message = format!("Pasted {written} cells");
+        let mut message = format!("Pasted {}", plural(written, "cell"));
         if dropped > 0 {
             message.push_str(&format!("; {dropped} beyond the grid were left out"));
         }
@@ -288,8 +289,8 @@ impl State {
             }
         });
         self.notice.set(Some(format!(
-            "Filled {} months of “{}”. Check them, then save.",
-            filled.len(),
+            "Filled {} of “{}”. Check them, then save.",
+            plural(filled.len(), "month"),
             m.name
         )));
         Ok(filled.len())
@@ -311,8 +312,8 @@ impl State {
         let check = self.check.get_untracked();
         let Some(batch) = check.batch else {
             self.error.set(Some(format!(
-                "{} cells need fixing before anything is saved.",
-                check.errors.len()
+                "{} before anything is saved.",
+                needs_fixing(check.errors.len())
             )));
             return;
         };
@@ -343,9 +344,14 @@ fn mp(measure_id: MeasureId, period: Period) -> MeasurePeriod {
     MeasurePeriod { measure_id, period }
 }
 
+/// "1 cell needs fixing", "3 cells need fixing".
+fn needs_fixing(n: usize) -> String {
+    let verb = if n == 1 { "needs" } else { "need" };
+    format!("{} {verb} fixing", plural(n, "cell"))
+}
+
 /// "Saved 3 actuals and 12 targets; cleared 1."
 fn saved_message(actuals: usize, targets: usize, cleared: usize) -> String {
-    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let mut parts = Vec::new();
     if actuals > 0 {
         parts.push(plural(actuals, "actual"));
@@ -503,8 +509,7 @@ pub fn Grid(
                         (0, 0) => "No unsaved changes".to_string(),
                         (0, 1) => "1 unsaved change".to_string(),
                         (0, n) => format!("{n} unsaved changes"),
-                        (1, _) => "1 cell needs fixing".to_string(),
-                        (e, _) => format!("{e} cells need fixing"),
+                        (e, _) => needs_fixing(e),
                     })}
                 </span>
                 <button type="button" class="button secondary" on:click=move |_| s.discard()
@@ -849,7 +854,7 @@ fn FillHelper(s: State, index: usize, gm: GridMeasure) -> impl IntoView {
                     <label class="field-inline">{move || if ramp.get() { "Year-end red flag " } else { "Red flag " }}
                         <input type="text" inputmode="decimal" aria-label="Red flag" prop:value=move || red.get() on:input=move |ev| red.set(event_target_value(&ev))/>
                     </label>
-                    <button type="submit" class="primary">{format!("Fill {months} months")}</button>
+                    <button type="submit" class="primary">{format!("Fill {}", plural(months, "month"))}</button>
                     <button type="button" class="button secondary" on:click=move |_| s.fill_open.set(None)>"Cancel"</button>
                     <p class="hint">
                         {if lower_better { "Lower is better: put the red flag above the goal." } else { "Higher is better: put the red flag below the goal." }}

@@ -9,7 +9,7 @@
 mod grid;
 
 use super::map::map_id_param;
-use super::widgets::{ErrorPage, TopBar};
+use super::widgets::{plural, ErrorPage, TopBar};
 use crate::api::{get_data_grid, ApiError, DataGrid};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -100,7 +100,7 @@ fn DataPage(
                 <div>
                     <h1>{if enterable > 0 { format!("Enter data: {}", map.name) } else { format!("Data: {}", map.name) }}</h1>
                     <p class="meta">
-                        {format!("{} · {} measures · {}", unit.name, grid.measures.len(), entry_scope(enterable))}
+                        {format!("{} · {} · {}", unit.name, plural(grid.measures.len(), "measure"), entry_scope(enterable))}
                         {(!grid.may_set_targets).then_some(" · targets are set by the unit's editors")}
                     </p>
                 </div>

@@ -4,7 +4,7 @@
 //! A lazily loaded route: its code is a separate wasm chunk.
 
 use super::map::map_id_param;
-use super::widgets::{ErrorPage, TopBar};
+use super::widgets::{plural, ErrorPage, TopBar};
 use crate::api::{
     get_map, import_check, import_commit, import_problems, import_status, ApiError, CommitMode,
     CommitStatus, DryRun, ImportSummary, MappingChange, ProblemView,
@@ -272,7 +272,7 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            {(preview.total_rows > shown).then(|| view! { <p class="hint">{format!("The first {shown} of {} rows.", preview.total_rows)}</p> })}
+            {(preview.total_rows > shown).then(|| view! { <p class="hint">{format!("The first {shown} of {}.", plural(preview.total_rows, "row"))}</p> })}
         </section>
     }
 }
@@ -291,19 +291,21 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
             };
             let summary = format!(
                 "{} checked: {} ready for {}{span} · {} with problems · {} skipped",
-                count(run.rows, "row"),
-                count(run.valid, "value"),
-                count(run.measures, "measure"),
-                count(run.bad_rows, "row"),
-                count(run.skipped_empty, "empty cell"),
+                plural(run.rows, "row"),
+                plural(run.valid, "value"),
+                plural(run.measures, "measure"),
+                plural(run.bad_rows, "row"),
+                plural(run.skipped_empty, "empty cell"),
             );
             let ambiguous = (run.ambiguous_numbers > 0).then(|| {
                 view! {
                     <p class="notice-line">
                         {format!(
-                            "{} values such as “{}” read differently with the other number format; they are read as {}. Change the number format if that is wrong.",
-                            run.ambiguous_numbers,
+                            "{} such as “{}” {} differently with the other number format; {} read as {}. Change the number format if that is wrong.",
+                            plural(run.ambiguous_numbers, "value"),
                             run.ambiguous_example.clone().unwrap_or_default(),
+                            if run.ambiguous_numbers == 1 { "reads" } else { "read" },
+                            if run.ambiguous_numbers == 1 { "it is" } else { "they are" },
                             run.preview.mapping.numbers.example()
                         )}
                     </p>
@@ -431,7 +433,7 @@ fn CommitStep(page: Page, run: DryRun) -> impl IntoView {
                     Some(view! {
                         <div class="progress-line">
                             <progress aria-label="Import progress" max="100" value=percent.to_string()></progress>
-                            <span>{format!("Writing {done} of {total} values…")}</span>
+                            <span>{format!("Writing {done} of {}…", plural(total, "value"))}</span>
                         </div>
                     }.into_any())
                 }
@@ -457,7 +459,7 @@ fn Summary(summary: ImportSummary, map_id: MapId) -> impl IntoView {
         .collect_view();
     view! {
         <div class="import-done" role="status">
-            <p><strong>{format!("Imported {} for {}.", count(summary.written, "value"), count(summary.measures, "measure"))}</strong>{left_out}</p>
+            <p><strong>{format!("Imported {} for {}.", plural(summary.written, "value"), plural(summary.measures, "measure"))}</strong>{left_out}</p>
             <ul class="import-links">{maps}</ul>
             <p><A href=format!("/maps/{map_id}/scorecard") attr:class="button">"Open the scorecard"</A></p>
         </div>
@@ -486,14 +488,6 @@ fn poll(page: Page, id: ImportId) {
 }
 
 /// "1 value", "3 values".
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn role_key(role: ColumnRole) -> &'static str {
     match role {
         ColumnRole::Ignore => "ignore",

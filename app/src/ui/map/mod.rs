@@ -8,7 +8,7 @@ pub mod panel;
 pub mod state;
 
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
-use super::widgets::{DataLinks, ErrorPage, TopBar};
+use super::widgets::{plural, DataLinks, ErrorPage, TopBar};
 use crate::api::{get_map, my_rights, owner_candidates, ApiError};
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
@@ -396,14 +396,10 @@ fn Toolbar(state: MapState) -> impl IntoView {
             ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
             ConnStatus::Live if pending > 0 => format!("Live · saving {pending}"),
             ConnStatus::Live => "Live".to_string(),
-            ConnStatus::Reconnecting => format!(
-                "Reconnecting… {pending} pending edit{}",
-                if pending == 1 { "" } else { "s" }
-            ),
-            ConnStatus::Offline => format!(
-                "Offline · {pending} pending edit{}",
-                if pending == 1 { "" } else { "s" }
-            ),
+            ConnStatus::Reconnecting => {
+                format!("Reconnecting… {}", plural(pending, "pending edit"))
+            }
+            ConnStatus::Offline => format!("Offline · {}", plural(pending, "pending edit")),
         }
     };
     let status_class = move || match state.status.get() {

@@ -4,7 +4,7 @@
 
 use super::map::map_id_param;
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
-use super::widgets::{format_value, DataLinks, ErrorPage, TopBar};
+use super::widgets::{format_value, plural, DataLinks, ErrorPage, TopBar};
 use crate::api::{explain_score, get_scorecard};
 use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
 use crate::domain::scoring::Score;
@@ -144,7 +144,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                 <div>
                     <h1>{format!("Scorecard: {}", map.name)}</h1>
                     <p class="meta">
-                        {format!("{} · {} measures", unit.name, measure_count)}
+                        {format!("{} · {}", unit.name, plural(measure_count, "measure"))}
                         {(stale_count > 0).then(|| view! { " · " <span class="stale-flag">{format!("{stale_count} stale")}</span> })}
                     </p>
                 </div>

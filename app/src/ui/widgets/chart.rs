@@ -179,9 +179,9 @@ fn summary(g: &ChartGeometry, input: &ChartInput) -> String {
         .map(|v| format!("; trend to period end {}", input.fmt(v)))
         .unwrap_or_default();
     format!(
-        "Chart of {}: {reported} of {} months reported{trend}",
+        "Chart of {}: {reported} of {} reported{trend}",
         input.name,
-        g.columns.len()
+        super::plural(g.columns.len(), "month")
     )
 }
 

@@ -128,6 +128,15 @@ pub fn DataLinks(map: MapId, #[prop(into)] rights: Signal<MapRights>) -> impl In
     }
 }
 
+/// "1 measure", "3 measures": a count with its noun, for nouns whose plural adds an "s".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// A number with the measure's decimals and unit ("87.5 %", "12 days").
 pub fn format_value(value: f64, decimals: u8, unit: &str) -> String {
     let number = format!("{:.*}", usize::from(decimals), value);
@@ -141,6 +150,13 @@ pub fn format_value(value: f64, decimals: u8, unit: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_take_the_plural_except_for_one() {
+        assert_eq!(super::plural(1, "measure"), "1 measure");
+        assert_eq!(super::plural(0, "measure"), "0 measures");
+        assert_eq!(super::plural(12, "objective"), "12 objectives");
+    }
+
     #[test]
     fn formats_values_with_units() {
         assert_eq!(super::format_value(87.456, 1, "%"), "87.5 %");
