@@ -737,6 +737,8 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
         meta.get().map(|(title, hypothesis, from, to)| {
             let label = title.clone();
             view! {
+                // The wide transparent stroke under the arrow takes every click on or near the
+                // line (the drawn line itself lets the pointer through to it).
                 <g class="link-group">
                     <path d=d class="link-hit" on:pointerdown=move |ev| {
                         // Space-drag pans from here too (the canvas handles it).
@@ -745,11 +747,11 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                         }
                         ev.stop_propagation();
                         state.selection.set(Selection { objectives: vec![], link: Some(id), measure: None });
-                    }/>
-                    <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
-                        data-from=from.to_string() data-to=to.to_string() aria-label=label>
+                    }>
                         <title>{title}{(!hypothesis.is_empty()).then(|| format!(": {hypothesis}"))}</title>
                     </path>
+                    <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
+                        data-from=from.to_string() data-to=to.to_string() aria-label=label/>
                 </g>
             }
         })

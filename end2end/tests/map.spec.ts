@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, openEnterpriseMap, signIn } from './helpers';
+
+// The strategy map canvas: an arrow is selected by a click anywhere on its line, not only on a
+// few pixels beside it.
+
+test('a click on the line of an arrow, or just beside it, selects that link', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await openEnterpriseMap(page);
+  await expect(page.getByTestId('connection')).toHaveText(/^Live/);
+
+  // Screen points on the middle of each arrow, and a few pixels across it; keep an arrow whose
+  // middle nothing else covers (no objective box, no other arrow).
+  const target = await page.evaluate(() => {
+    for (const group of Array.from(document.querySelectorAll('svg.strategy-map g.link-group'))) {
+      const line = group.querySelector('path.link') as SVGPathElement;
+      const ctm = line.getScreenCTM();
+      if (!ctm) continue;
+      const length = line.getTotalLength();
+      const at = (d: number) => {
+        const p = line.getPointAtLength(d);
+        return { x: p.x * ctm.a + p.y * ctm.c + ctm.e, y: p.x * ctm.b + p.y * ctm.d + ctm.f };
+      };
+      const mid = at(length / 2);
+      const next = at(length / 2 + 1);
+      // A unit step across the line, on screen.
+      const [dx, dy] = [next.x - mid.x, next.y - mid.y];
+      const norm = Math.hypot(dx, dy) || 1;
+      const across = { x: -dy / norm, y: dx / norm };
+      const points = [0, 3, -3].map((k) => ({ x: mid.x + across.x * k, y: mid.y + across.y * k }));
+      const own = points.every((p) => document.elementFromPoint(p.x, p.y)?.closest('g.link-group') === group);
+      if (own) {
+        return { from: line.getAttribute('data-from')!, to: line.getAttribute('data-to')!, points };
+      }
+    }
+    return null;
+  });
+  expect(target, 'an arrow with a clear middle').not.toBeNull();
+
+  const panel = page.getByRole('complementary', { name: 'Link details' });
+  for (const p of target!.points) {
+    await page.mouse.click(p.x, p.y);
+    await expect(panel).toBeVisible();
+    await expect(panel.getByRole('heading', { name: 'Cause and effect' })).toBeVisible();
+    await expect(page.locator(`path.link.selected[data-from="${target!.from}"][data-to="${target!.to}"]`)).toHaveCount(1);
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await expect(panel).toHaveCount(0);
+  }
+});
