@@ -324,6 +324,50 @@ test('the display recovers from a server restart and shows current data', async 
   }
 });
 
+/** What in each display tile reaches outside its box (nothing, when every tile fits). */
+async function overflowingTiles(screen: Page): Promise<string[]> {
+  return screen.evaluate(() =>
+    Array.from(document.querySelectorAll('.display-main section.widget')).flatMap((tile) => {
+      const name = tile.getAttribute('aria-label') ?? tile.className;
+      const out: string[] = [];
+      if (tile.scrollHeight > tile.clientHeight + 1 || tile.scrollWidth > tile.clientWidth + 1) {
+        out.push(`${name}: content ${tile.scrollWidth}×${tile.scrollHeight} in ${tile.clientWidth}×${tile.clientHeight}`);
+      }
+      const box = tile.getBoundingClientRect();
+      for (const el of Array.from(tile.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+          out.push(`${name}: ${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} reaches outside`);
+        }
+      }
+      return out;
+    }),
+  );
+}
+
+test('display tiles fit their content at 1920×1080 and at 1280×720', async ({ browser }) => {
+  const admin = await newPage(browser);
+  await signIn(admin, ADMIN);
+  const ent = await enterprise(admin.request);
+  const shown = ent.measures[0];
+  const dashboard = await createDashboard(admin.request, ent.unitId, 'Fit e2e', [
+    widget({ type: 'kpi', map_id: ent.mapId, measure_id: shown.id }, 0, 0, 3, 3),
+    widget({ type: 'chart', map_id: ent.mapId, measure_id: shown.id }, 3, 0, 5, 3),
+    widget({ type: 'initiatives' }, 8, 0, 4, 3),
+    widget({ type: 'status_map', map_id: ent.mapId }, 0, 3, 7, 6),
+    widget({ type: 'scorecard', map_id: ent.mapId }, 7, 3, 5, 6),
+  ]);
+  const link = await createLink(admin.request, ent.unitId, 'Fit screen', [dashboard]);
+  for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+    const screen = await newPage(browser, width, height);
+    await screen.goto(link.path);
+    await expect(screen.locator('.display-root')).toHaveAttribute('data-conn', 'live');
+    await expect(screen.locator('.display-main section.widget')).toHaveCount(5);
+    await expect.poll(() => overflowingTiles(screen), { message: `tiles at ${width}×${height}` }).toEqual([]);
+  }
+});
+
 test('soak: 10,000 updates pushed to an open display keep its memory flat', async ({ browser }) => {
   // 10,000 actuals: 1,000 transactions of ten cells each (ten measures of the month shown, each set
   // to a new value every time), so the suite stays quick on two cores. The display applies every

@@ -8,6 +8,7 @@ use crate::domain::scores::{MapScores, ScoreModel};
 use crate::domain::scoring::{Score, Span};
 use crate::domain::{MapDocument, MapId, MeasureId, OrgUnitId, Polarity};
 use crate::ui::widgets::chart::{ChartInput, MeasureChart};
+use crate::ui::widgets::fit::keep_fitted;
 use crate::ui::widgets::format_value;
 use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::{Sparkline, StatusChip};
@@ -142,7 +143,15 @@ fn WidgetCell(
         WidgetKind::Scorecard { map_id } => view! { <ScorecardWidget board=board lives=lives map_id=map_id/> }.into_any(),
         WidgetKind::Initiatives => view! { <InitiativesWidget board=board unit=unit/> }.into_any(),
     };
-    view! { <div class="widget-cell" style=area>{body}</div> }
+    // Whatever the tile shows is scaled down until it fits the cell, as the board, the span
+    // or the screen changes.
+    let wrapper = NodeRef::<leptos::html::Div>::new();
+    keep_fitted(wrapper, move || {
+        board.track();
+        lives.track();
+        span.track();
+    });
+    view! { <div class="widget-cell" style=area><div class="widget-fit" node_ref=wrapper>{body}</div></div> }
 }
 
 /// A gone map or measure, said plainly instead of an empty box.

@@ -1,6 +1,7 @@
 //! Pieces shared by several screens: the top bar, error panels, the not-found page.
 
 pub mod chart;
+pub mod fit;
 pub mod initiatives;
 pub mod status;
 pub mod statusmap;
