@@ -1,7 +1,23 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN, signIn } from './helpers';
 
-// Pages as a user meets them: counts read "1 widget", not "1 widgets".
+// Pages as a user meets them: an unknown address gets the app's own "Page not found" page (with
+// the signed-in header), and counts read "1 widget", not "1 widgets".
+
+test('an unknown address shows the app’s "Page not found" page with the signed-in header', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const response = await page.goto('/no/such/page');
+  expect(response!.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByText('Alex Morgan')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to your maps' }).click();
+  await expect(page.getByRole('tree', { name: 'Org units' })).toBeVisible();
+
+  const missing = await page.goto('/maps/00000000-0000-7000-8000-000000000000');
+  expect(missing!.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+});
 
 test('counts of one are singular', async ({ page }) => {
   await signIn(page, ADMIN);

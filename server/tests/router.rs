@@ -808,68 +808,69 @@ both_databases!(a_stalled_request_body_gets_408, |db: Arc<
     assert!(status.is_success() || status.is_redirection(), "{status}");
 });
 
-both_databases!(unknown_addresses_answer_404_with_the_apps_page, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
-    let get = |path: String, cookie: Option<String>| {
-        let w = &w;
-        async move {
-            let mut req = Request::get(path);
-            if let Some(c) = cookie {
-                req = req.header(header::COOKIE, c);
+both_databases!(
+    unknown_addresses_answer_404_with_the_apps_page,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+        let get = |path: String, cookie: Option<String>| {
+            let w = &w;
+            async move {
+                let mut req = Request::get(path);
+                if let Some(c) = cookie {
+                    req = req.header(header::COOKIE, c);
+                }
+                w.send(req.body(Body::empty()).unwrap()).await
             }
-            w.send(req.body(Body::empty()).unwrap()).await
-        }
-    };
-    // Any unknown address: the app's own page with a 404, the signed-in header kept.
-    let (status, _, body) = get("/no/such/page".into(), Some(admin.clone())).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    assert!(body.contains("Page not found"), "{body}");
-    assert!(body.contains("Alex Morgan"), "the signed-in header: {body}");
-    assert!(body.contains("Sign out"), "{body}");
-    // Signed out too (no 500).
-    let (status, _, body) = get("/no/such/page".into(), None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    assert!(body.contains("Page not found"), "{body}");
+        };
+        // Any unknown address: the app's own page with a 404, the signed-in header kept.
+        let (status, _, body) = get("/no/such/page".into(), Some(admin.clone())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(body.contains("Page not found"), "{body}");
+        assert!(body.contains("Alex Morgan"), "the signed-in header: {body}");
+        assert!(body.contains("Sign out"), "{body}");
+        // Signed out too (no 500).
+        let (status, _, body) = get("/no/such/page".into(), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(body.contains("Page not found"), "{body}");
 
-    // A page of an item that does not exist answers 404, not 200.
-    let missing = uuid::Uuid::now_v7();
-    for path in [
-        format!("/maps/{missing}"),
-        format!("/maps/{missing}/scorecard"),
-        format!("/maps/{missing}/data"),
-        format!("/maps/{missing}/import"),
-        format!("/dashboards/{missing}"),
-        format!("/dashboards/{missing}/edit"),
-        format!("/units/{missing}/dashboards"),
-        "/maps/not-an-id".to_string(),
-    ] {
-        let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
-        assert!(body.contains("Alex Morgan"), "{path} keeps the header");
+        // A page of an item that does not exist answers 404, not 200.
+        let missing = uuid::Uuid::now_v7();
+        for path in [
+            format!("/maps/{missing}"),
+            format!("/maps/{missing}/scorecard"),
+            format!("/maps/{missing}/data"),
+            format!("/maps/{missing}/import"),
+            format!("/dashboards/{missing}"),
+            format!("/dashboards/{missing}/edit"),
+            format!("/units/{missing}/dashboards"),
+            "/maps/not-an-id".to_string(),
+        ] {
+            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+            assert!(body.contains("Alex Morgan"), "{path} keeps the header");
+        }
+        // Someone without a role on the map gets 403; a known map still answers 200.
+        let outsider = User {
+            id: UserId::new(),
+            email: "outsider@example.com".into(),
+            name: "Out Sider".into(),
+        };
+        w.db.store.create_user(&outsider, "x").await.unwrap();
+        let outsider = w.cookie_for("outsider@example.com").await;
+        let map = w.enterprise_map().await;
+        let (status, _, _) = get(format!("/maps/{}", map.map.id), Some(outsider)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        for path in [
+            format!("/maps/{}", map.map.id),
+            format!("/maps/{}/scorecard", map.map.id),
+            format!("/maps/{}/data", map.map.id),
+        ] {
+            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        }
     }
-    // Someone without a role on the map gets 403; a known map still answers 200.
-    let outsider = User {
-        id: UserId::new(),
-        email: "outsider@example.com".into(),
-        name: "Out Sider".into(),
-    };
-    w.db.store.create_user(&outsider, "x").await.unwrap();
-    let outsider = w.cookie_for("outsider@example.com").await;
-    let map = w.enterprise_map().await;
-    let (status, _, _) = get(format!("/maps/{}", map.map.id), Some(outsider)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    for path in [
-        format!("/maps/{}", map.map.id),
-        format!("/maps/{}/scorecard", map.map.id),
-        format!("/maps/{}/data", map.map.id),
-    ] {
-        let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
-        assert_eq!(status, StatusCode::OK, "{path}: {body}");
-    }
-});
+);
 
 /// The raw JSON of a server function's answer, checked for anything that looks like an email.
 fn assert_no_email(what: &str, body: &str) {
@@ -884,14 +885,13 @@ both_databases!(map_documents_name_only_the_maps_people, |db: Arc<
 >| async move {
     let w = World::new(db).await;
     let viewer = w.cookie_for("viewer@northwind.example").await;
-    let robin = w
-        .db
-        .store
-        .user_with_hash("viewer@northwind.example")
-        .await
-        .unwrap()
-        .unwrap()
-        .0;
+    let robin =
+        w.db.store
+            .user_with_hash("viewer@northwind.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
     let map = w.enterprise_map().await;
     let form = [("map_id", map.map.id.to_string())];
     let (status, body) = w.call(Some(&viewer), "get_map", &form).await;
@@ -928,57 +928,76 @@ both_databases!(map_documents_name_only_the_maps_people, |db: Arc<
     assert_no_email("the signed-in user", &body);
 });
 
-both_databases!(owner_candidates_are_the_people_with_a_role_on_the_unit, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let consulting = w.unit_map("Consulting").await;
-    let managed = w.unit_map("Managed").await;
-    let enterprise = w.enterprise_map().await;
-    // Someone with a role on Managed Services only.
-    let only_managed = User {
-        id: UserId::new(),
-        email: "only.managed@example.com".into(),
-        name: "Only Managed".into(),
-    };
-    w.db.store.create_user(&only_managed, "x").await.unwrap();
-    w.db.store
-        .grant_role(only_managed.id, managed.org_unit.id, Role::Viewer)
-        .await
-        .unwrap();
-    let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
-    let candidates = |map: MapId| {
-        let admin = admin.clone();
-        let w = &w;
-        async move {
-            let (status, body) = w
-                .call(
-                    Some(&admin),
-                    "owner_candidates",
-                    &[("map_id", map.to_string())],
-                )
-                .await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            assert_no_email("the owner candidates", &body);
-            serde_json::from_str::<Vec<Person>>(&body).unwrap()
-        }
-    };
-    let names = |people: &[Person]| people.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-    let on_managed = names(&candidates(managed.map.id).await);
-    let on_consulting = names(&candidates(consulting.map.id).await);
-    let on_enterprise = names(&candidates(enterprise.map.id).await);
-    // A role held on the unit counts, and so does one inherited from the enterprise above it.
-    assert!(on_managed.contains(&"Only Managed".to_string()), "{on_managed:?}");
-    assert!(on_managed.contains(&"Hannah Weber".to_string()), "{on_managed:?}");
-    assert!(on_managed.contains(&"Priya Raman".to_string()), "inherited: {on_managed:?}");
-    // A role on a sibling or a unit below does not.
-    assert!(!on_consulting.contains(&"Only Managed".to_string()), "{on_consulting:?}");
-    assert!(on_consulting.contains(&"Tomás Alvarez".to_string()), "{on_consulting:?}");
-    assert!(!on_enterprise.contains(&"Only Managed".to_string()), "{on_enterprise:?}");
-    let mut sorted = on_managed.clone();
-    sorted.sort();
-    assert_eq!(on_managed, sorted, "by name");
-});
+both_databases!(
+    owner_candidates_are_the_people_with_a_role_on_the_unit,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let consulting = w.unit_map("Consulting").await;
+        let managed = w.unit_map("Managed").await;
+        let enterprise = w.enterprise_map().await;
+        // Someone with a role on Managed Services only.
+        let only_managed = User {
+            id: UserId::new(),
+            email: "only.managed@example.com".into(),
+            name: "Only Managed".into(),
+        };
+        w.db.store.create_user(&only_managed, "x").await.unwrap();
+        w.db.store
+            .grant_role(only_managed.id, managed.org_unit.id, Role::Viewer)
+            .await
+            .unwrap();
+        let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+        let candidates = |map: MapId| {
+            let admin = admin.clone();
+            let w = &w;
+            async move {
+                let (status, body) = w
+                    .call(
+                        Some(&admin),
+                        "owner_candidates",
+                        &[("map_id", map.to_string())],
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                assert_no_email("the owner candidates", &body);
+                serde_json::from_str::<Vec<Person>>(&body).unwrap()
+            }
+        };
+        let names = |people: &[Person]| people.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        let on_managed = names(&candidates(managed.map.id).await);
+        let on_consulting = names(&candidates(consulting.map.id).await);
+        let on_enterprise = names(&candidates(enterprise.map.id).await);
+        // A role held on the unit counts, and so does one inherited from the enterprise above it.
+        assert!(
+            on_managed.contains(&"Only Managed".to_string()),
+            "{on_managed:?}"
+        );
+        assert!(
+            on_managed.contains(&"Hannah Weber".to_string()),
+            "{on_managed:?}"
+        );
+        assert!(
+            on_managed.contains(&"Priya Raman".to_string()),
+            "inherited: {on_managed:?}"
+        );
+        // A role on a sibling or a unit below does not.
+        assert!(
+            !on_consulting.contains(&"Only Managed".to_string()),
+            "{on_consulting:?}"
+        );
+        assert!(
+            on_consulting.contains(&"Tomás Alvarez".to_string()),
+            "{on_consulting:?}"
+        );
+        assert!(
+            !on_enterprise.contains(&"Only Managed".to_string()),
+            "{on_enterprise:?}"
+        );
+        let mut sorted = on_managed.clone();
+        sorted.sort();
+        assert_eq!(on_managed, sorted, "by name");
+    }
+);
 
 both_databases!(map_rights_follow_role_and_data_ownership, |db: Arc<
     common::TestDb,

@@ -97,36 +97,35 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
             return view! { <aside class="side-panel"></aside> }.into_any();
         };
         let people = state.people.get();
-        let (themes, perspectives, drives, driven_by, supports, is_unit) =
-            state.doc.with(|d| {
-                let title_of = |oid: ObjectiveId| {
-                    d.objectives
-                        .iter()
-                        .find(|x| x.id == oid)
-                        .map(|x| x.title.clone())
-                        .unwrap_or_default()
-                };
-                (
-                    d.themes.clone(),
-                    d.perspectives.clone(),
-                    d.links
-                        .iter()
-                        .filter(|l| l.from_id == id)
-                        .map(|l| title_of(l.to_id))
-                        .collect::<Vec<_>>(),
-                    d.links
-                        .iter()
-                        .filter(|l| l.to_id == id)
-                        .map(|l| title_of(l.from_id))
-                        .collect::<Vec<_>>(),
-                    d.alignments
-                        .iter()
-                        .filter(|a| a.unit_objective_id == id)
-                        .map(|a| a.parent_title.clone())
-                        .collect::<Vec<_>>(),
-                    d.map_is_unit(),
-                )
-            });
+        let (themes, perspectives, drives, driven_by, supports, is_unit) = state.doc.with(|d| {
+            let title_of = |oid: ObjectiveId| {
+                d.objectives
+                    .iter()
+                    .find(|x| x.id == oid)
+                    .map(|x| x.title.clone())
+                    .unwrap_or_default()
+            };
+            (
+                d.themes.clone(),
+                d.perspectives.clone(),
+                d.links
+                    .iter()
+                    .filter(|l| l.from_id == id)
+                    .map(|l| title_of(l.to_id))
+                    .collect::<Vec<_>>(),
+                d.links
+                    .iter()
+                    .filter(|l| l.to_id == id)
+                    .map(|l| title_of(l.from_id))
+                    .collect::<Vec<_>>(),
+                d.alignments
+                    .iter()
+                    .filter(|a| a.unit_objective_id == id)
+                    .map(|a| a.parent_title.clone())
+                    .collect::<Vec<_>>(),
+                d.map_is_unit(),
+            )
+        });
         let list = |items: Vec<String>, empty: &'static str| {
             if items.is_empty() {
                 view! { <p class="muted">{empty}</p> }.into_any()
