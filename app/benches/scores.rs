@@ -163,6 +163,7 @@ fn unit_map(seed: usize) -> (MapDocument, ScoreData) {
         measures,
         people: Vec::new(),
         alignments: Vec::new(),
+        deleted_alignments: Vec::new(),
     };
     (doc, data)
 }

@@ -389,6 +389,7 @@ fn start_doc() -> MapDocument {
         links,
         people: vec![],
         alignments: vec![],
+        deleted_alignments: Vec::new(),
         measures: Vec::new(),
     }
 }

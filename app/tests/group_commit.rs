@@ -52,6 +52,7 @@ fn start_doc() -> MapDocument {
         links: vec![],
         people: vec![],
         alignments: vec![],
+        deleted_alignments: Vec::new(),
         measures: Vec::new(),
     }
 }

@@ -80,6 +80,7 @@ test('two leaders create, rename, move, link and delete — each sees the other'
   // Delete (B, Delete key) → gone for A, with its link.
   await objective(b, 'Open offices in the Nordics').click();
   await b.keyboard.press('Delete');
+  await b.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(objective(a, 'Open offices in the Nordics')).toHaveCount(0);
   await expect(a.locator(`path.link[data-from="${id}"]`)).toHaveCount(0);
 
@@ -88,6 +89,40 @@ test('two leaders create, rename, move, link and delete — each sees the other'
   await a.reload();
   await expect(a.getByTestId('connection')).toHaveText(/^Live/);
   await expect(a.locator('g.objective')).toHaveCount(count);
+});
+
+test('a delete says what goes with it, asks first, and undo brings it all back', async ({ browser }) => {
+  const a = await onMap(browser, ADMIN);
+  const b = await onMap(browser, 'editor@northwind.example');
+  const title = 'Increase client satisfaction to 90 %';
+  const question = a.getByRole('dialog', { name: `Delete “${title}”?` });
+
+  // Delete key: the question names what goes; Escape keeps everything.
+  await objective(a, title).click();
+  await a.keyboard.press('Delete');
+  await expect(question).toBeVisible();
+  await expect(question).toContainText(/Also removes \d+ alignments? from Managed Services\./);
+  await expect(question).toContainText(/Also removes \d+ links? on this map\./);
+  await expect(question.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await a.keyboard.press('Escape');
+  await expect(question).toHaveCount(0);
+  await expect(objective(b, title)).toBeVisible();
+
+  // The panel's button asks too; confirming deletes it for everyone.
+  await objective(a, title).click();
+  await a.getByRole('complementary', { name: 'Objective details' }).getByRole('button', { name: 'Delete objective' }).click();
+  await question.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(question).toHaveCount(0);
+  await expect(objective(b, title)).toHaveCount(0);
+
+  // Undo brings it back with what it took: asking again names the same alignments.
+  await a.getByRole('button', { name: 'Undo' }).click();
+  await expect(objective(b, title)).toBeVisible();
+  await objective(a, title).click();
+  await a.keyboard.press('Delete');
+  await expect(question).toContainText(/Also removes \d+ alignments? from Managed Services\./);
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(objective(a, title)).toBeVisible();
 });
 
 test('undo reverts only my own edit, for everyone', async ({ browser }) => {

@@ -109,6 +109,7 @@ test('an editor defines a measure, a formula is checked as it is typed, and heal
   // Clean up so other tests see the demo map as it was.
   await editor.getByRole('button', { name: '← Objective' }).click();
   await page.getByRole('complementary', { name: 'Objective details' }).getByRole('button', { name: 'Delete objective' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(objective(page, 'Ecosystem quality')).toHaveCount(0);
 });
 

@@ -326,6 +326,27 @@ both_databases!(role_matrix_of_every_server_function, |db: Arc<
         let after = w.enterprise_map().await.links.len();
         assert_eq!(after, before + usize::from(status == StatusCode::OK));
     }
+    // delete_impact (JSON input): only those who may edit the map learn what a delete takes.
+    let impact = serde_json::json!({
+        "map_id": map.map.id,
+        "objective_ids": [map.objectives[0].id],
+    });
+    for (who, cookie) in cookies.iter().enumerate() {
+        let mut req = Request::post("/api/delete_impact")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let (status, _, body) = w
+            .send(req.body(Body::from(impact.to_string())).unwrap())
+            .await;
+        assert_eq!(
+            status.as_u16(),
+            [401, 403, 403, 403, 200, 200][who],
+            "delete_impact as role #{who}: {body}"
+        );
+    }
 });
 
 both_databases!(unit_leads_cannot_touch_other_units, |db: Arc<
@@ -1036,4 +1057,71 @@ both_databases!(map_rights_follow_role_and_data_ownership, |db: Arc<
             "the scorecard says the same for {email}"
         );
     }
+});
+
+both_databases!(a_delete_says_what_it_takes_with_it, |db: Arc<
+    common::TestDb,
+>| async move {
+    use app::domain::impact::DeleteImpact;
+    let w = World::new(db).await;
+    let editor = w.cookie_for("editor@northwind.example").await;
+    let top = w.enterprise_map().await;
+    let managed = w.unit_map("Managed").await;
+    // An enterprise objective that Managed Services objectives support.
+    let parent = managed.alignments[0].parent_objective_id;
+    let supported_by = managed
+        .alignments
+        .iter()
+        .filter(|a| a.parent_objective_id == parent)
+        .count();
+    let (status, body) = call_json(
+        &w,
+        &editor,
+        "delete_impact",
+        serde_json::json!({ "map_id": top.map.id, "objective_ids": [parent] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let impact: DeleteImpact = serde_json::from_str(&body).unwrap();
+    let title = &top
+        .objectives
+        .iter()
+        .find(|o| o.id == parent)
+        .unwrap()
+        .title;
+    assert_eq!(impact.objectives, vec![title.clone()]);
+    let links = top
+        .links
+        .iter()
+        .filter(|l| l.from_id == parent || l.to_id == parent)
+        .count();
+    assert_eq!(impact.links, links);
+    let expected = app::domain::impact::count(supported_by, "alignment", "alignments");
+    assert!(
+        impact
+            .lines()
+            .contains(&format!("Also removes {expected} from Managed Services.")),
+        "{:?}",
+        impact.lines()
+    );
+    // Asking changes nothing.
+    assert_eq!(w.enterprise_map().await.objectives, top.objectives);
+
+    // Every objective must be on the map; at least one is named.
+    let (status, body) = call_json(
+        &w,
+        &editor,
+        "delete_impact",
+        serde_json::json!({ "map_id": top.map.id, "objective_ids": [managed.objectives[0].id] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = call_json(
+        &w,
+        &editor,
+        "delete_impact",
+        serde_json::json!({ "map_id": top.map.id, "objective_ids": [] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 });

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::domain::replica;
 use app::domain::*;
 use app::store::{self, Store, StoreError};
 use std::sync::Arc;
@@ -727,5 +728,278 @@ both_databases!(
         assert_eq!(owner(unlogged).await, Some(None), "used, map unknown");
         upgraded.close().await;
         drop_older_database(&db, &url).await;
+    }
+);
+
+/// The rows an objective's delete may take with it and its undo must bring back, as text, in a
+/// stable order (a table per line group).
+async fn dependent_rows(store: &Store) -> Vec<String> {
+    use sqlx::Row;
+    let queries = [
+        "SELECT 'io' AS t, initiative_id || ' ' || objective_id AS r FROM initiative_objectives",
+        "SELECT 'al' AS t, id || ' ' || unit_objective_id || ' ' || parent_objective_id AS r FROM alignments",
+        "SELECT 'me' AS t, id || ' ' || objective_id || ' ' || name || ' ' || CAST(sort_order AS TEXT) AS r FROM measures",
+        "SELECT 'li' AS t, id || ' ' || from_id || ' ' || to_id || ' ' || hypothesis AS r FROM links",
+        "SELECT 'ob' AS t, id || ' ' || perspective_id || ' ' || title || ' ' || CAST(x AS TEXT) || ' ' || CAST(y AS TEXT) AS r FROM objectives",
+        "SELECT 'tb' AS t, objective_id || ' ' || row_key AS r FROM objective_tombstones",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        for row in sqlx::query(q).fetch_all(store.pool()).await.unwrap() {
+            let t: String = row.try_get("t").unwrap();
+            let r: String = row.try_get("r").unwrap();
+            out.push(format!("{t} {r}"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Commits the replica's next batch (an edit, undo or redo) as `author` and confirms it.
+async fn commit_local(
+    store: &Store,
+    replica: &mut replica::Replica,
+    author: UserId,
+    batch: replica::PendingBatch,
+) -> MapDocument {
+    let map = replica.view().map.id;
+    let out = store
+        .commit_group(
+            map,
+            vec![store::Submission {
+                op_id: batch.op_id,
+                author,
+                ops: batch.ops.clone(),
+            }],
+            None,
+        )
+        .await
+        .unwrap();
+    let committed = out.results[0].as_ref().unwrap().committed.clone();
+    replica.on_ack(committed.op_id, committed.seq);
+    out.doc
+}
+
+/// The map document as a reload shows it, up to the order of its lists (and its sequence).
+fn sorted(doc: &MapDocument) -> MapDocument {
+    let mut d = doc.clone();
+    d.objectives.sort_by_key(|o| o.id);
+    d.links.sort_by_key(|l| l.id);
+    d.measures.sort_by_key(|m| m.id);
+    let by_ids = |a: &AlignmentView| (a.unit_objective_id, a.parent_objective_id);
+    d.alignments.sort_by_key(by_ids);
+    d.deleted_alignments.sort_by_key(by_ids);
+    d.people.clear();
+    d.seq = 0;
+    d
+}
+
+both_databases!(
+    deleting_an_objective_and_undoing_it_restores_every_dependent_row,
+    |db: Arc<common::TestDb>| async move {
+        use app::domain::ops::{EntityKind, Op};
+        use sqlx::Row;
+        common::load_demo(&db.store).await;
+        let s = &db.store;
+        let top = common::enterprise_map(s).await;
+        let author = s.users().await.unwrap()[0].id;
+        // An enterprise objective that an initiative moves and a unit objective supports.
+        let row = sqlx::query(
+            "SELECT o.id FROM objectives o WHERE o.map_id = $1 \
+             AND EXISTS (SELECT 1 FROM initiative_objectives i WHERE i.objective_id = o.id) \
+             AND EXISTS (SELECT 1 FROM alignments a WHERE a.parent_objective_id = o.id) \
+             ORDER BY o.id",
+        )
+        .bind(top.map.id.to_string())
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+        let e: ObjectiveId = row.try_get::<String, _>("id").unwrap().parse().unwrap();
+        let aligned =
+            sqlx::query("SELECT unit_objective_id FROM alignments WHERE parent_objective_id = $1")
+                .bind(e.to_string())
+                .fetch_all(s.pool())
+                .await
+                .unwrap();
+        let unit_objective: ObjectiveId = aligned[0]
+            .try_get::<String, _>("unit_objective_id")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let unit_map = s.objective(unit_objective).await.unwrap().map_id;
+        let before = dependent_rows(s).await;
+        let unit_before = sorted(&s.map_document(unit_map).await.unwrap());
+        assert!(unit_before
+            .alignments
+            .iter()
+            .any(|a| a.parent_objective_id == e));
+
+        let mut r = replica::Replica::new(top.clone());
+        let delete = Op::Delete {
+            entity: EntityKind::Objective,
+            id: e.0,
+        };
+        let batch = r.local(vec![delete]).unwrap();
+        commit_local(s, &mut r, author, batch).await;
+        let gone = dependent_rows(s).await;
+        for io in before
+            .iter()
+            .filter(|l| l.starts_with("io ") && l.ends_with(&e.to_string()))
+        {
+            assert!(!gone.contains(io), "the initiative link went with it: {io}");
+        }
+        let unit_after = s.map_document(unit_map).await.unwrap();
+        assert!(unit_after
+            .alignments
+            .iter()
+            .all(|a| a.parent_objective_id != e));
+
+        for round in 0..2 {
+            let undo = r.undo().unwrap();
+            assert!(undo.skipped.is_empty(), "{:?}", undo.skipped);
+            let doc = commit_local(s, &mut r, author, undo.batch.unwrap()).await;
+            assert_eq!(dependent_rows(s).await, before, "round {round}: all back");
+            assert_eq!(
+                sorted(&s.map_document(unit_map).await.unwrap()),
+                unit_before,
+                "round {round}: the unit map shows its alignment again"
+            );
+            // The committed document (the live room's cache) is what a reload reads.
+            assert_eq!(
+                sorted(&doc),
+                sorted(&s.map_document(top.map.id).await.unwrap())
+            );
+            if round == 0 {
+                let redo = r.redo().unwrap();
+                commit_local(s, &mut r, author, redo.batch.unwrap()).await;
+                assert_eq!(dependent_rows(s).await.len(), gone.len(), "removed again");
+                assert!(s
+                    .map_document(unit_map)
+                    .await
+                    .unwrap()
+                    .alignments
+                    .iter()
+                    .all(|a| a.parent_objective_id != e));
+            }
+        }
+
+        // The unit side: deleting the unit objective keeps its alignment aside in the map
+        // document too, and undo brings it back, live as on reload.
+        let unit_doc = s.map_document(unit_map).await.unwrap();
+        let mut r = replica::Replica::new(unit_doc.clone());
+        let delete = Op::Delete {
+            entity: EntityKind::Objective,
+            id: unit_objective.0,
+        };
+        let batch = r.local(vec![delete]).unwrap();
+        let doc = commit_local(s, &mut r, author, batch).await;
+        let reloaded = s.map_document(unit_map).await.unwrap();
+        assert!(reloaded
+            .deleted_alignments
+            .iter()
+            .any(|a| a.unit_objective_id == unit_objective && a.parent_objective_id == e));
+        assert_eq!(sorted(&doc), sorted(&reloaded));
+        assert_eq!(sorted(r.view()), sorted(&reloaded));
+        let undo = r.undo().unwrap();
+        let doc = commit_local(s, &mut r, author, undo.batch.unwrap()).await;
+        assert_eq!(dependent_rows(s).await, before);
+        assert_eq!(sorted(&doc), unit_before);
+        assert_eq!(sorted(r.view()), unit_before);
+    }
+);
+
+/// Every foreign key of the schema: (table, column, referenced table).
+async fn foreign_keys(store: &Store) -> Vec<(String, String, String)> {
+    use sqlx::Row;
+    let sql = match store.backend() {
+        store::Backend::Sqlite => {
+            "SELECT m.name AS t, f.\"from\" AS c, f.\"table\" AS r \
+             FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+        }
+        store::Backend::Postgres => {
+            "SELECT CAST(k.table_name AS TEXT) AS t, CAST(k.column_name AS TEXT) AS c, \
+                    CAST(u.table_name AS TEXT) AS r \
+             FROM information_schema.table_constraints tc \
+             JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name \
+             JOIN information_schema.constraint_column_usage u ON u.constraint_name = tc.constraint_name \
+             WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()"
+        }
+    };
+    sqlx::query(sql)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let get = |c: &str| r.try_get::<String, _>(c).unwrap().to_lowercase();
+            (get("t"), get("c"), get("r"))
+        })
+        .collect()
+}
+
+/// The columns of a table, in any order.
+async fn columns_of(store: &Store, table: &str) -> Vec<String> {
+    use sqlx::Row;
+    let sql = match store.backend() {
+        store::Backend::Sqlite => "SELECT name AS c FROM pragma_table_info($1)",
+        store::Backend::Postgres => {
+            "SELECT CAST(column_name AS TEXT) AS c FROM information_schema.columns \
+             WHERE table_name = $1 AND table_schema = current_schema()"
+        }
+    };
+    let mut cols: Vec<String> = sqlx::query(sql)
+        .bind(table)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String, _>("c").unwrap())
+        .collect();
+    cols.sort();
+    cols
+}
+
+both_databases!(
+    every_row_an_objective_takes_with_it_is_kept_for_undo,
+    |db: Arc<common::TestDb>| async move {
+        use app::store::tombstones::{Return, DEPENDENTS};
+        let fks = foreign_keys(&db.store).await;
+        assert!(
+            fks.iter()
+                .any(|(t, c, r)| (t.as_str(), c.as_str(), r.as_str())
+                    == ("alignments", "parent_objective_id", "objectives")),
+            "the schema's foreign keys were read: {fks:?}"
+        );
+        // A table that references objectives (or measures, which go with them) goes with a
+        // deleted objective: either the undo ops carry its rows whole (links), or it is in the
+        // tombstone registry.
+        for (table, column, _) in fks
+            .iter()
+            .filter(|(_, _, r)| r == "objectives" || r == "measures")
+        {
+            let listed = DEPENDENTS
+                .iter()
+                .any(|d| d.table == table && d.objectives.contains(&column.as_str()));
+            assert!(
+                table == "links" || table == "measures" || listed,
+                "{table}.{column} references objectives or measures: add it to store::tombstones::DEPENDENTS"
+            );
+        }
+        // A row that comes back whole is captured whole.
+        for d in DEPENDENTS.iter().filter(|d| d.comes_back == Return::Row) {
+            let mut captured: Vec<String> = d
+                .key
+                .iter()
+                .chain(d.columns)
+                .map(|c| c.name().to_string())
+                .collect();
+            captured.sort();
+            assert_eq!(
+                captured,
+                columns_of(&db.store, d.table).await,
+                "{}",
+                d.table
+            );
+        }
     }
 );

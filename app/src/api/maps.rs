@@ -258,6 +258,34 @@ pub async fn create_objective(
     )
 }
 
+/// Most objectives one `delete_impact` question may name.
+pub const MAX_DELETE_IMPACT: usize = 500;
+
+/// What deleting objectives of a map would take with them (their links, their measures and
+/// whether those have data, the initiatives linked to them, their alignments with other units'
+/// maps), so the map can ask before it deletes. Only those who may edit the map ask; every
+/// objective must be on the map.
+#[server(prefix = "/api", endpoint = "delete_impact", input = leptos::server_fn::codec::Json, output = super::TextJson)]
+pub async fn delete_impact(
+    map_id: MapId,
+    objective_ids: Vec<ObjectiveId>,
+) -> Result<impact::DeleteImpact, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, _) = ssr::require_user().await?;
+            let map = ctx.store.map(map_id).await?;
+            ssr::require(map.org_unit_id, Action::Edit).await?;
+            if objective_ids.is_empty() || objective_ids.len() > MAX_DELETE_IMPACT {
+                return Err(ApiError::BadInput(format!(
+                    "Name between 1 and {MAX_DELETE_IMPACT} objectives."
+                )));
+            }
+            Ok(ctx.store.delete_impact(map_id, &objective_ids).await?)
+        }
+        .await,
+    )
+}
+
 /// Adds a cause-and-effect link between two objectives of a map.
 #[server(prefix = "/api", endpoint = "create_link", output = super::TextJson)]
 pub async fn create_link(

@@ -791,6 +791,7 @@ mod auto_layout_tests {
             links,
             people: vec![],
             alignments: vec![],
+            deleted_alignments: Vec::new(),
             measures: Vec::new(),
         }
     }

@@ -10,6 +10,7 @@ pub mod entry;
 pub mod formula;
 pub mod health;
 pub mod ids;
+pub mod impact;
 pub mod import;
 pub mod layout;
 pub mod model;

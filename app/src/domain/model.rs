@@ -497,6 +497,11 @@ pub struct MapDocument {
     pub people: Vec<Person>,
     /// Parent-map objectives each unit objective supports (empty on the enterprise map).
     pub alignments: Vec<AlignmentView>,
+    /// The alignments of this map's deleted objectives: re-creating an objective with its id
+    /// (undo) brings them back, on every replica alike (the store keeps the rows themselves with
+    /// the deleted objective, see `store::tombstones`).
+    #[serde(default)]
+    pub deleted_alignments: Vec<AlignmentView>,
 }
 
 impl MapDocument {
@@ -706,6 +711,7 @@ mod tests {
                 name: "Ada".into(),
             }],
             alignments: vec![],
+            deleted_alignments: Vec::new(),
         };
         let mut expected = vec![ada, bo];
         expected.sort();

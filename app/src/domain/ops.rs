@@ -270,6 +270,12 @@ fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
             validation::objective(o, &doc.perspectives, &doc.themes)?;
             doc.objectives
                 .push(layout::placed_in_band(o, &doc.perspectives));
+            // Created again with its id (undo): its alignments come back with it.
+            let (back, still) = std::mem::take(&mut doc.deleted_alignments)
+                .into_iter()
+                .partition(|a| a.unit_objective_id == o.id);
+            doc.deleted_alignments = still;
+            doc.alignments.extend::<Vec<_>>(back);
         }
         NewEntity::Theme(t) => {
             if t.map_id != doc.map.id {
@@ -594,7 +600,12 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
                 return Err(OpError::Missing(EntityKind::Objective));
             }
             doc.links.retain(|l| l.from_id.0 != id && l.to_id.0 != id);
-            doc.alignments.retain(|a| a.unit_objective_id.0 != id);
+            // Kept aside, for undo to bring back with the objective.
+            let (gone, kept) = std::mem::take(&mut doc.alignments)
+                .into_iter()
+                .partition(|a| a.unit_objective_id.0 == id);
+            doc.alignments = kept;
+            doc.deleted_alignments.extend::<Vec<_>>(gone);
             doc.measures.retain(|m| m.objective_id.0 != id);
         }
         EntityKind::Measure => {
@@ -1144,6 +1155,7 @@ mod tests {
             measures: vec![],
             people: vec![],
             alignments: vec![],
+            deleted_alignments: Vec::new(),
         }
     }
 

@@ -377,6 +377,7 @@ mod tests {
                 links: vec![],
                 people: vec![],
                 alignments: vec![],
+                deleted_alignments: Vec::new(),
                 measures: Vec::new(),
             },
         }

@@ -1025,6 +1025,7 @@ mod tests {
             links: vec![],
             people: vec![],
             alignments: vec![],
+            deleted_alignments: Vec::new(),
         }
     }
 

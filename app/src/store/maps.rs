@@ -298,7 +298,143 @@ async fn named_people(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<P
     .collect()
 }
 
+/// `$first, $first+1, …` for `n` values bound in a row.
+fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows of `sql` (which has one `IN ({ids})` list) with `ids` bound.
+async fn with_ids(
+    conn: &mut AnyConnection,
+    sql: &str,
+    ids: &[ObjectiveId],
+) -> StoreResult<Vec<AnyRow>> {
+    let sql = sql.replace("{ids}", &marks(1, ids.len()));
+    let mut q = sqlx::query(&sql);
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    Ok(q.fetch_all(conn).await?)
+}
+
+/// The other units' names of the alignments deleting `ids` removes, one per alignment: `other`
+/// is the alignment column naming the objective on the other map, `own` the one naming ours.
+async fn aligned_units(
+    conn: &mut AnyConnection,
+    ids: &[ObjectiveId],
+    own: &str,
+    other: &str,
+) -> StoreResult<Vec<String>> {
+    // `own` and `other` are one of two fixed column names below, never input.
+    let sql = format!(
+        "SELECT u.name FROM alignments a JOIN objectives o ON o.id = a.{other} \
+         JOIN maps m ON m.id = o.map_id JOIN org_units u ON u.id = m.org_unit_id \
+         WHERE a.{own} IN ({{ids}})"
+    );
+    with_ids(conn, &sql, ids)
+        .await?
+        .iter()
+        .map(|r| text(r, "name"))
+        .collect()
+}
+
+/// What deleting objectives `ids` of map `map` would take with them (see `domain::impact`).
+/// An id that is not an objective of the map is `NotFound`.
+pub async fn delete_impact(
+    conn: &mut AnyConnection,
+    map: MapId,
+    ids: &[ObjectiveId],
+) -> StoreResult<impact::DeleteImpact> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let found = with_ids(
+        conn,
+        "SELECT id, title, map_id FROM objectives WHERE id IN ({ids}) ORDER BY title",
+        &ids,
+    )
+    .await?;
+    if ids.is_empty()
+        || found.len() != ids.len()
+        || found
+            .iter()
+            .any(|r| parsed::<MapId>(r, "map_id").ok() != Some(map))
+    {
+        return Err(StoreError::NotFound("objective"));
+    }
+    let objectives = found
+        .iter()
+        .map(|r| text(r, "title"))
+        .collect::<StoreResult<_>>()?;
+    let n = ids.len();
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM links WHERE from_id IN ({}) OR to_id IN ({})",
+        marks(1, n),
+        marks(n + 1, n)
+    );
+    let mut q = sqlx::query(&sql);
+    for id in ids.iter().chain(&ids) {
+        q = q.bind(id.to_string());
+    }
+    let links = usize::try_from(int(&q.fetch_one(&mut *conn).await?, "n")?).unwrap_or(0);
+    let measures = with_ids(
+        conn,
+        "SELECT m.name, CAST(CASE WHEN EXISTS (SELECT 1 FROM actuals a WHERE a.measure_id = m.id) \
+         OR EXISTS (SELECT 1 FROM targets t WHERE t.measure_id = m.id) THEN 1 ELSE 0 END AS BIGINT) AS has_data \
+         FROM measures m WHERE m.objective_id IN ({ids}) ORDER BY m.sort_order, m.name",
+        &ids,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(impact::MeasureImpact {
+            name: text(r, "name")?,
+            has_data: int(r, "has_data")? != 0,
+        })
+    })
+    .collect::<StoreResult<_>>()?;
+    let initiatives = with_ids(
+        conn,
+        "SELECT DISTINCT i.name FROM initiatives i JOIN initiative_objectives io ON io.initiative_id = i.id \
+         WHERE io.objective_id IN ({ids}) ORDER BY i.name",
+        &ids,
+    )
+    .await?
+    .iter()
+    .map(|r| text(r, "name"))
+    .collect::<StoreResult<_>>()?;
+    let mut units = aligned_units(conn, &ids, "parent_objective_id", "unit_objective_id").await?;
+    units.extend(aligned_units(conn, &ids, "unit_objective_id", "parent_objective_id").await?);
+    let mut by_unit = std::collections::BTreeMap::<String, usize>::new();
+    for u in units {
+        *by_unit.entry(u).or_default() += 1;
+    }
+    Ok(impact::DeleteImpact {
+        objectives,
+        links,
+        measures,
+        initiatives,
+        alignments: by_unit
+            .into_iter()
+            .map(|(unit, count)| impact::AlignmentImpact { unit, count })
+            .collect(),
+    })
+}
+
 impl Store {
+    /// What deleting objectives `ids` of `map` would take with them, read in one go.
+    pub async fn delete_impact(
+        &self,
+        map: MapId,
+        ids: &[ObjectiveId],
+    ) -> StoreResult<impact::DeleteImpact> {
+        let mut conn = self.pool.acquire().await?;
+        delete_impact(&mut conn, map, ids).await
+    }
+
     /// Everything drawn on one map, read in one go.
     pub async fn map_document(&self, id: MapId) -> StoreResult<MapDocument> {
         let mut conn = self.pool.acquire().await?;
@@ -328,7 +464,7 @@ impl Store {
         let alignments = sqlx::query(
             "SELECT a.unit_objective_id, a.parent_objective_id, p.title FROM alignments a \
              JOIN objectives o ON o.id = a.unit_objective_id JOIN objectives p ON p.id = a.parent_objective_id \
-             WHERE o.map_id = $1 ORDER BY p.title",
+             WHERE o.map_id = $1 ORDER BY p.title, a.unit_objective_id, a.parent_objective_id",
         )
         .bind(id.to_string())
         .fetch_all(&mut *conn)
@@ -351,6 +487,7 @@ impl Store {
             measures: super::measures::measures_of(&mut *conn, id).await?,
             people,
             alignments,
+            deleted_alignments: super::tombstones::deleted_alignments(&mut *conn, id).await?,
             map,
             org_unit,
         })

@@ -11,6 +11,7 @@ mod measures;
 mod oplog;
 mod org;
 mod tokens;
+pub mod tombstones;
 mod users;
 
 pub use dashboards::*;

@@ -671,7 +671,9 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
         } => {
             // As the domain placed it (in its perspective's band), not as sent.
             let placed = after.objectives.iter().find(|x| x.id == o.id).unwrap_or(o);
-            super::maps::insert_objective(conn, placed).await?
+            super::maps::insert_objective(&mut *conn, placed).await?;
+            // Created again with its id (undo): what its delete took with it comes back.
+            super::tombstones::restore(conn, o.id).await?;
         }
         Op::Create {
             item: NewEntity::Theme(t),
@@ -681,7 +683,11 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
         } => super::maps::insert_perspective(conn, p).await?,
         Op::Create {
             item: NewEntity::Measure(m),
-        } => super::measures::insert_measure(conn, m).await?,
+        } => {
+            super::measures::insert_measure(&mut *conn, m).await?;
+            let key = m.id.to_string();
+            super::tombstones::restore_columns(conn, m.objective_id, "measures", &key).await?;
+        }
         Op::Link { link } => {
             sqlx::query("INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)")
                 .bind(link.id.to_string())
@@ -709,6 +715,13 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
                     return Err(StoreError::Conflict(e.to_string()));
                 }
             };
+            // What the undo's ops will not carry is kept until they come back.
+            match entity {
+                EntityKind::Objective => {
+                    super::tombstones::capture(&mut *conn, ObjectiveId(*id)).await?
+                }
+                _ => super::tombstones::capture_own(&mut *conn, table, *id).await?,
+            }
             delete_row(conn, table, *id).await?;
         }
         Op::Set {

@@ -2,6 +2,7 @@
 //! zoom, people in the room) and the side panel for the selection.
 
 pub mod canvas;
+pub mod confirm;
 pub mod health;
 pub mod measures;
 pub mod panel;
@@ -202,6 +203,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                 <panel::SidePanel state=state/>
             </div>
             <WhyDialog state=state/>
+            <confirm::DeleteDialog state=state/>
         </main>
     }
     .into_any()
@@ -328,8 +330,7 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
             let ops = delete_selection_ops(&state.selection.get_untracked());
             if !ops.is_empty() {
                 ev.prevent_default();
-                run_edit(state, ops);
-                state.selection.set(Selection::default());
+                confirm::ask_delete(state, ops);
             }
         }
         "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" if editable => {

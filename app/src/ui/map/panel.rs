@@ -63,8 +63,7 @@ fn SelectionPanel(state: MapState) -> impl IntoView {
                     <Show when=move || state.can_edit.get()>
                         <p class="muted">"Drag to move them together, or press Delete."</p>
                         <button class="danger" on:click=move |_| {
-                            run_edit(state, delete_selection_ops(&state.selection.get_untracked()));
-                            state.selection.set(Selection::default());
+                            super::confirm::ask_delete(state, delete_selection_ops(&state.selection.get_untracked()));
                         }>"Delete selected"</button>
                     </Show>
                 </aside>
@@ -206,8 +205,7 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                 <div class="panel-actions">
                     <Show when=move || state.can_edit.get()>
                         <button class="danger" on:click=move |_| {
-                            run_edit(state, vec![Op::Delete { entity: EntityKind::Objective, id: id.0 }]);
-                            state.selection.set(Selection::default());
+                            super::confirm::ask_delete(state, vec![Op::Delete { entity: EntityKind::Objective, id: id.0 }]);
                         }>"Delete objective"</button>
                     </Show>
                     <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>

@@ -117,6 +117,8 @@ pub struct MapState {
     /// What this user may do on the map by their role (edit it, enter its data), as the page
     /// loaded it: decides which links and hints show.
     pub rights: RwSignal<MapRights>,
+    /// A delete waiting for the user to confirm it (see `confirm`).
+    pub delete_request: RwSignal<Option<super::confirm::PendingDelete>>,
 }
 
 impl MapState {
@@ -165,6 +167,7 @@ impl MapState {
             tab: RwSignal::new(PanelTab::Details),
             people: RwSignal::new(people),
             rights: RwSignal::new(MapRights::default()),
+            delete_request: RwSignal::new(None),
         }
     }
 
