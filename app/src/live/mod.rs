@@ -2,8 +2,11 @@
 //! edits, pending until acked, rebased on others' edits), reconnect with backoff and heartbeat,
 //! catch-up from the last sequence, and presence. On the server these calls do nothing.
 
-use crate::domain::ops::{Op, PresenceState, Viewport};
-use crate::ui::map::state::MapState;
+use crate::domain::layout::Frame;
+use crate::domain::ops::{Op, Peer, PresenceState, Viewport};
+use crate::domain::MapDocument;
+use leptos::prelude::*;
+use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
 mod conn;
@@ -24,8 +27,75 @@ pub enum ConnStatus {
     Offline,
 }
 
+/// The visible part of the map (SVG viewBox).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl View {
+    /// The whole map with a margin.
+    pub fn fit(doc: &MapDocument) -> View {
+        let f = Frame::of(&doc.perspectives, &doc.themes);
+        View {
+            x: -10.0,
+            y: -10.0,
+            w: f.width() + 20.0,
+            h: f.height() + 20.0,
+        }
+    }
+
+    /// As a presence viewport (top-left corner and zoom relative to fit).
+    pub fn viewport(self, doc: &MapDocument) -> Viewport {
+        Viewport {
+            x: self.x,
+            y: self.y,
+            zoom: View::fit(doc).w / self.w,
+        }
+    }
+
+    /// Back from a shared viewport.
+    pub fn from_viewport(v: Viewport, doc: &MapDocument) -> View {
+        let fit = View::fit(doc);
+        let zoom = v.zoom.clamp(0.1, 10.0);
+        View {
+            x: v.x,
+            y: v.y,
+            w: fit.w / zoom,
+            h: fit.h / zoom,
+        }
+    }
+}
+
+/// The signals of a map page that the live connection drives: the document (the replica's
+/// view), the connection, the people in the room and the followed viewport. The page holds them
+/// (inside its own state) and hands them over; `live` never sees the page's other state.
+#[derive(Clone, Copy)]
+pub struct LiveMap {
+    pub doc: RwSignal<MapDocument>,
+    pub status: RwSignal<ConnStatus>,
+    pub pending: RwSignal<usize>,
+    pub can_edit: RwSignal<bool>,
+    pub peers: RwSignal<Vec<Peer>>,
+    pub me: RwSignal<Option<Uuid>>,
+    /// Set when following someone or when summoned.
+    pub view: RwSignal<View>,
+    /// A short message for the user (a rolled-back edit, a skipped undo…).
+    pub notice: RwSignal<Option<String>>,
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    /// The peer whose viewport this user follows.
+    pub following: RwSignal<Option<Uuid>>,
+    /// Bumped whenever the server says new data changed this map's scores.
+    pub scores_rev: RwSignal<u64>,
+}
+
 /// Starts the live connection of a map page.
-pub fn start(state: MapState) {
+pub fn start(state: impl Into<LiveMap>) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::start(state);
     #[cfg(not(feature = "hydrate"))]
@@ -33,7 +103,8 @@ pub fn start(state: MapState) {
 }
 
 /// Stops it (the page is left).
-pub fn stop(state: MapState) {
+pub fn stop(state: impl Into<LiveMap>) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::stop(state);
     #[cfg(not(feature = "hydrate"))]
@@ -41,7 +112,8 @@ pub fn stop(state: MapState) {
 }
 
 /// Applies a local edit optimistically and sends it. Returns the reason when it cannot apply.
-pub fn edit(state: MapState, ops: Vec<Op>) -> Result<(), String> {
+pub fn edit(state: impl Into<LiveMap>, ops: Vec<Op>) -> Result<(), String> {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     return socket::edit(state, ops);
     #[cfg(not(feature = "hydrate"))]
@@ -52,7 +124,8 @@ pub fn edit(state: MapState, ops: Vec<Op>) -> Result<(), String> {
 }
 
 /// Undoes this user's last edit.
-pub fn undo(state: MapState) {
+pub fn undo(state: impl Into<LiveMap>) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::undo(state, true);
     #[cfg(not(feature = "hydrate"))]
@@ -60,7 +133,8 @@ pub fn undo(state: MapState) {
 }
 
 /// Redoes this user's last undone edit.
-pub fn redo(state: MapState) {
+pub fn redo(state: impl Into<LiveMap>) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::undo(state, false);
     #[cfg(not(feature = "hydrate"))]
@@ -68,7 +142,8 @@ pub fn redo(state: MapState) {
 }
 
 /// Shares cursor, selection and viewport (throttled).
-pub fn presence(state: MapState, presence: PresenceState) {
+pub fn presence(state: impl Into<LiveMap>, presence: PresenceState) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::presence(state, presence);
     #[cfg(not(feature = "hydrate"))]
@@ -76,7 +151,8 @@ pub fn presence(state: MapState, presence: PresenceState) {
 }
 
 /// Facilitator: brings everyone to this viewport.
-pub fn summon(state: MapState, viewport: Viewport) {
+pub fn summon(state: impl Into<LiveMap>, viewport: Viewport) {
+    let state = state.into();
     #[cfg(feature = "hydrate")]
     socket::summon(state, viewport);
     #[cfg(not(feature = "hydrate"))]

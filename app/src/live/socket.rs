@@ -2,12 +2,12 @@
 //! reconnecting connection (`conn.rs`).
 
 use super::conn::{socket_url, Conn, Hooks};
+use super::{ConnStatus, LiveMap, View};
 use crate::domain::ops::{
     CatchUp, ClientMsg, Op, PresenceState, ServerMsg, Viewport, PROTOCOL_VERSION,
 };
 use crate::domain::replica::{PendingBatch, RemoteOutcome, Replica};
 use crate::domain::MapId;
-use crate::ui::map::state::{ConnStatus, MapState, View};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ const PRESENCE_MS: f64 = 60.0;
 
 struct Driver {
     map_id: MapId,
-    state: MapState,
+    state: LiveMap,
     replica: Replica,
     conn: Option<Conn>,
     welcomed: bool,
@@ -34,12 +34,12 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn driver(state: MapState) -> Option<Rc<RefCell<Driver>>> {
+fn driver(state: LiveMap) -> Option<Rc<RefCell<Driver>>> {
     let id = state.doc.with_untracked(|d| d.map.id);
     DRIVERS.with(|d| d.borrow().get(&id).cloned())
 }
 
-pub fn start(state: MapState) {
+pub fn start(state: LiveMap) {
     let doc = state.doc.get_untracked();
     let map_id = doc.map.id;
     let driver = Rc::new(RefCell::new(Driver {
@@ -103,7 +103,7 @@ pub fn start(state: MapState) {
     driver.borrow_mut().conn = Some(conn);
 }
 
-pub fn stop(state: MapState) {
+pub fn stop(state: LiveMap) {
     let Some(d) = driver(state) else { return };
     let conn = d.borrow_mut().conn.take();
     if let Some(c) = conn {
@@ -141,18 +141,6 @@ fn publish(driver: &Rc<RefCell<Driver>>) {
     s.pending.set(d.replica.pending().len());
     s.can_undo.set(d.replica.can_undo());
     s.can_redo.set(d.replica.can_redo());
-    // Drop selections of things that no longer exist.
-    let ids: Vec<_> = d.replica.view().objectives.iter().map(|o| o.id).collect();
-    let links: Vec<_> = d.replica.view().links.iter().map(|l| l.id).collect();
-    let sel = s.selection.get_untracked();
-    if sel.objectives.iter().any(|o| !ids.contains(o))
-        || sel.link.is_some_and(|l| !links.contains(&l))
-    {
-        s.selection.update(|sel| {
-            sel.objectives.retain(|o| ids.contains(o));
-            sel.link = sel.link.filter(|l| links.contains(l));
-        });
-    }
 }
 
 fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
@@ -295,7 +283,7 @@ fn request_snapshot(driver: &Rc<RefCell<Driver>>) {
     );
 }
 
-pub fn edit(state: MapState, ops: Vec<Op>) -> Result<(), String> {
+pub fn edit(state: LiveMap, ops: Vec<Op>) -> Result<(), String> {
     let Some(d) = driver(state) else {
         return Err("the map is not connected".into());
     };
@@ -312,7 +300,7 @@ pub fn edit(state: MapState, ops: Vec<Op>) -> Result<(), String> {
     Ok(())
 }
 
-pub fn undo(state: MapState, undo: bool) {
+pub fn undo(state: LiveMap, undo: bool) {
     let Some(d) = driver(state) else { return };
     let outcome = {
         let mut dm = d.borrow_mut();
@@ -334,7 +322,7 @@ pub fn undo(state: MapState, undo: bool) {
     publish(&d);
 }
 
-pub fn presence(state: MapState, presence: PresenceState) {
+pub fn presence(state: LiveMap, presence: PresenceState) {
     let Some(d) = driver(state) else { return };
     let t = now();
     let due = t - d.borrow().last_presence >= PRESENCE_MS;
@@ -364,7 +352,7 @@ pub fn presence(state: MapState, presence: PresenceState) {
     }
 }
 
-pub fn summon(state: MapState, viewport: Viewport) {
+pub fn summon(state: LiveMap, viewport: Viewport) {
     if let Some(d) = driver(state) {
         send(&d, &ClientMsg::Summon { viewport });
     }

@@ -1,8 +1,7 @@
 //! The state of an open map page, as signals: the document being drawn (the live replica's
 //! view), the connection, the people in the room, and this user's selection and viewport.
 
-use crate::domain::layout::Frame;
-use crate::domain::ops::{Peer, Viewport};
+use crate::domain::ops::Peer;
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
 use crate::domain::{
@@ -12,7 +11,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub use crate::live::ConnStatus;
+pub use crate::live::{ConnStatus, LiveMap, View};
 
 /// What is selected on the canvas.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -29,49 +28,6 @@ pub enum PanelTab {
     #[default]
     Details,
     Health,
-}
-
-/// The visible part of the map (SVG viewBox).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-}
-
-impl View {
-    /// The whole map with a margin.
-    pub fn fit(doc: &MapDocument) -> View {
-        let f = Frame::of(&doc.perspectives, &doc.themes);
-        View {
-            x: -10.0,
-            y: -10.0,
-            w: f.width() + 20.0,
-            h: f.height() + 20.0,
-        }
-    }
-
-    /// As a presence viewport (top-left corner and zoom relative to fit).
-    pub fn viewport(self, doc: &MapDocument) -> Viewport {
-        Viewport {
-            x: self.x,
-            y: self.y,
-            zoom: View::fit(doc).w / self.w,
-        }
-    }
-
-    /// Back from a shared viewport.
-    pub fn from_viewport(v: Viewport, doc: &MapDocument) -> View {
-        let fit = View::fit(doc);
-        let zoom = v.zoom.clamp(0.1, 10.0);
-        View {
-            x: v.x,
-            y: v.y,
-            w: fit.w / zoom,
-            h: fit.h / zoom,
-        }
-    }
 }
 
 /// Every signal of the map page, `Copy` so closures can share it.
@@ -142,6 +98,8 @@ impl MapState {
             let span = span.get()?;
             model.with(|m| m.as_ref().map(|m| m.span(span)))
         });
+        let selection = RwSignal::new(Selection::default());
+        prune_selection(doc, selection);
         MapState {
             doc,
             status: RwSignal::new(ConnStatus::Idle),
@@ -149,7 +107,7 @@ impl MapState {
             can_edit: RwSignal::new(false),
             peers: RwSignal::new(Vec::new()),
             me: RwSignal::new(None),
-            selection: RwSignal::new(Selection::default()),
+            selection,
             editing: RwSignal::new(None),
             view: RwSignal::new(view),
             notice: RwSignal::new(None),
@@ -175,5 +133,48 @@ impl MapState {
     pub fn selected_one(&self) -> Option<ObjectiveId> {
         self.selection
             .with(|s| (s.objectives.len() == 1).then(|| s.objectives[0]))
+    }
+}
+
+/// Drops selected objectives and links that no longer exist (someone deleted them, or an undo
+/// did) whenever the document changes.
+fn prune_selection(doc: RwSignal<MapDocument>, selection: RwSignal<Selection>) {
+    Effect::new(move |_| {
+        let (ids, links): (Vec<ObjectiveId>, Vec<LinkId>) = doc.with(|d| {
+            (
+                d.objectives.iter().map(|o| o.id).collect(),
+                d.links.iter().map(|l| l.id).collect(),
+            )
+        });
+        let stale = selection.with_untracked(|sel| {
+            sel.objectives.iter().any(|o| !ids.contains(o))
+                || sel.link.is_some_and(|l| !links.contains(&l))
+        });
+        if stale {
+            selection.update(|sel| {
+                sel.objectives.retain(|o| ids.contains(o));
+                sel.link = sel.link.filter(|l| links.contains(l));
+            });
+        }
+    });
+}
+
+/// The live connection drives only the signals it owns; the page hands them over.
+impl From<MapState> for LiveMap {
+    fn from(s: MapState) -> LiveMap {
+        LiveMap {
+            doc: s.doc,
+            status: s.status,
+            pending: s.pending,
+            can_edit: s.can_edit,
+            peers: s.peers,
+            me: s.me,
+            view: s.view,
+            notice: s.notice,
+            can_undo: s.can_undo,
+            can_redo: s.can_redo,
+            following: s.following,
+            scores_rev: s.scores_rev,
+        }
     }
 }
