@@ -1917,92 +1917,98 @@ fn boxes_in_their_bands(doc: &MapDocument) -> bool {
     })
 }
 
-both_databases!(
-    positions_and_perspectives_never_disagree,
-    |db: Arc<common::TestDb>| async move {
-        use app::domain::layout::{Frame, BAND_HEIGHT, HEADER_HEIGHT};
-        load_demo(&db.store).await;
-        let srv = Server::in_process(db.store.clone()).await;
-        let doc = enterprise_map(&db.store).await;
-        let map = doc.map.id;
-        let frame = Frame::of(&doc.perspectives, &doc.themes);
-        let middle = |band: usize| HEADER_HEIGHT + BAND_HEIGHT * (band as f64 + 0.5);
-        let editor = cookie_for(&db.store, EDITOR).await;
-        assert!(boxes_in_their_bands(&doc), "the demo draws every box in its band");
+both_databases!(positions_and_perspectives_never_disagree, |db: Arc<
+    common::TestDb,
+>| async move {
+    use app::domain::layout::{Frame, BAND_HEIGHT, HEADER_HEIGHT};
+    load_demo(&db.store).await;
+    let srv = Server::in_process(db.store.clone()).await;
+    let doc = enterprise_map(&db.store).await;
+    let map = doc.map.id;
+    let frame = Frame::of(&doc.perspectives, &doc.themes);
+    let middle = |band: usize| HEADER_HEIGHT + BAND_HEIGHT * (band as f64 + 0.5);
+    let editor = cookie_for(&db.store, EDITOR).await;
+    assert!(
+        boxes_in_their_bands(&doc),
+        "the demo draws every box in its band"
+    );
 
-        // A Customer objective sent with a position in the Learning & Growth band.
-        let (customer, learning) = (doc.perspectives[1].id, doc.perspectives[3].id);
-        let form = format!(
-            "map_id={map}&perspective_id={customer}&title=Misplaced&x=300&y={}",
-            middle(3)
-        );
-        let req = Request::post("/api/create_objective")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .header(header::COOKIE, &editor)
-            .body(Body::from(form))
-            .unwrap();
-        let res = server::app(srv.state.clone()).oneshot(req).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let body = http_body_util::BodyExt::collect(res.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
-        let answered: Objective = serde_json::from_slice(&body).unwrap();
-        assert_eq!(answered.perspective_id, customer);
-        assert_eq!(frame.band_at(answered.y), 1, "the answer shows it in its band");
-        let stored = db.store.objective(answered.id).await.unwrap();
-        assert_eq!(stored, answered);
+    // A Customer objective sent with a position in the Learning & Growth band.
+    let (customer, learning) = (doc.perspectives[1].id, doc.perspectives[3].id);
+    let form = format!(
+        "map_id={map}&perspective_id={customer}&title=Misplaced&x=300&y={}",
+        middle(3)
+    );
+    let req = Request::post("/api/create_objective")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, &editor)
+        .body(Body::from(form))
+        .unwrap();
+    let res = server::app(srv.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let answered: Objective = serde_json::from_slice(&body).unwrap();
+    assert_eq!(answered.perspective_id, customer);
+    assert_eq!(
+        frame.band_at(answered.y),
+        1,
+        "the answer shows it in its band"
+    );
+    let stored = db.store.objective(answered.id).await.unwrap();
+    assert_eq!(stored, answered);
 
-        // Live: a move into another band takes the objective to that perspective (the canvas
-        // drop), a perspective change moves the box into the new band.
-        let (mut ws, _) = srv.join(map, &editor, None).await;
-        let to_learning = app::domain::ops::set(
-            EntityKind::Objective,
-            stored.id.0,
-            Field::Position,
-            app::domain::ops::Position {
-                x: 320.0,
-                y: middle(3),
-            },
-        );
-        commit(&mut ws, Uuid::new_v4(), vec![to_learning]).await;
-        let moved = db.store.objective(stored.id).await.unwrap();
-        assert_eq!((moved.perspective_id, moved.y), (learning, middle(3)));
-        let to_financial = app::domain::ops::set(
-            EntityKind::Objective,
-            stored.id.0,
-            Field::Perspective,
-            doc.perspectives[0].id,
-        );
-        commit(&mut ws, Uuid::new_v4(), vec![to_financial]).await;
-        let moved = db.store.objective(stored.id).await.unwrap();
-        assert_eq!(
-            (moved.perspective_id, moved.y),
-            (doc.perspectives[0].id, middle(0))
-        );
-        // Reordering the bands moves every box with its band, in the tables too.
-        let swap = vec![
-            app::domain::ops::set(
-                EntityKind::Perspective,
-                doc.perspectives[0].id.0,
-                Field::Rank,
-                doc.perspectives[1].rank,
-            ),
-            app::domain::ops::set(
-                EntityKind::Perspective,
-                doc.perspectives[1].id.0,
-                Field::Rank,
-                doc.perspectives[0].rank,
-            ),
-        ];
-        commit(&mut ws, Uuid::new_v4(), swap).await;
-        let reloaded = db.store.map_document(map).await.unwrap();
-        assert_eq!(reloaded.perspectives[0].id, customer);
-        assert!(boxes_in_their_bands(&reloaded));
-        srv.stop();
-    }
-);
+    // Live: a move into another band takes the objective to that perspective (the canvas
+    // drop), a perspective change moves the box into the new band.
+    let (mut ws, _) = srv.join(map, &editor, None).await;
+    let to_learning = app::domain::ops::set(
+        EntityKind::Objective,
+        stored.id.0,
+        Field::Position,
+        app::domain::ops::Position {
+            x: 320.0,
+            y: middle(3),
+        },
+    );
+    commit(&mut ws, Uuid::new_v4(), vec![to_learning]).await;
+    let moved = db.store.objective(stored.id).await.unwrap();
+    assert_eq!((moved.perspective_id, moved.y), (learning, middle(3)));
+    let to_financial = app::domain::ops::set(
+        EntityKind::Objective,
+        stored.id.0,
+        Field::Perspective,
+        doc.perspectives[0].id,
+    );
+    commit(&mut ws, Uuid::new_v4(), vec![to_financial]).await;
+    let moved = db.store.objective(stored.id).await.unwrap();
+    assert_eq!(
+        (moved.perspective_id, moved.y),
+        (doc.perspectives[0].id, middle(0))
+    );
+    // Reordering the bands moves every box with its band, in the tables too.
+    let swap = vec![
+        app::domain::ops::set(
+            EntityKind::Perspective,
+            doc.perspectives[0].id.0,
+            Field::Rank,
+            doc.perspectives[1].rank,
+        ),
+        app::domain::ops::set(
+            EntityKind::Perspective,
+            doc.perspectives[1].id.0,
+            Field::Rank,
+            doc.perspectives[0].rank,
+        ),
+    ];
+    commit(&mut ws, Uuid::new_v4(), swap).await;
+    let reloaded = db.store.map_document(map).await.unwrap();
+    assert_eq!(reloaded.perspectives[0].id, customer);
+    assert!(boxes_in_their_bands(&reloaded));
+    srv.stop();
+});
 
 both_databases!(presence_is_bounded_and_coalesced, |db: Arc<
     common::TestDb,

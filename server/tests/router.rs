@@ -326,6 +326,7 @@ both_databases!(role_matrix_of_every_server_function, |db: Arc<
         let after = w.enterprise_map().await.links.len();
         assert_eq!(after, before + usize::from(status == StatusCode::OK));
     }
+
     // delete_impact (JSON input): only those who may edit the map learn what a delete takes.
     let impact = serde_json::json!({
         "map_id": map.map.id,
@@ -829,70 +830,6 @@ both_databases!(a_stalled_request_body_gets_408, |db: Arc<
     assert!(status.is_success() || status.is_redirection(), "{status}");
 });
 
-both_databases!(
-    unknown_addresses_answer_404_with_the_apps_page,
-    |db: Arc<common::TestDb>| async move {
-        let w = World::new(db).await;
-        let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
-        let get = |path: String, cookie: Option<String>| {
-            let w = &w;
-            async move {
-                let mut req = Request::get(path);
-                if let Some(c) = cookie {
-                    req = req.header(header::COOKIE, c);
-                }
-                w.send(req.body(Body::empty()).unwrap()).await
-            }
-        };
-        // Any unknown address: the app's own page with a 404, the signed-in header kept.
-        let (status, _, body) = get("/no/such/page".into(), Some(admin.clone())).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-        assert!(body.contains("Page not found"), "{body}");
-        assert!(body.contains("Alex Morgan"), "the signed-in header: {body}");
-        assert!(body.contains("Sign out"), "{body}");
-        // Signed out too (no 500).
-        let (status, _, body) = get("/no/such/page".into(), None).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-        assert!(body.contains("Page not found"), "{body}");
-
-        // A page of an item that does not exist answers 404, not 200.
-        let missing = uuid::Uuid::now_v7();
-        for path in [
-            format!("/maps/{missing}"),
-            format!("/maps/{missing}/scorecard"),
-            format!("/maps/{missing}/data"),
-            format!("/maps/{missing}/import"),
-            format!("/dashboards/{missing}"),
-            format!("/dashboards/{missing}/edit"),
-            format!("/units/{missing}/dashboards"),
-            "/maps/not-an-id".to_string(),
-        ] {
-            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
-            assert!(body.contains("Alex Morgan"), "{path} keeps the header");
-        }
-        // Someone without a role on the map gets 403; a known map still answers 200.
-        let outsider = User {
-            id: UserId::new(),
-            email: "outsider@example.com".into(),
-            name: "Out Sider".into(),
-        };
-        w.db.store.create_user(&outsider, "x").await.unwrap();
-        let outsider = w.cookie_for("outsider@example.com").await;
-        let map = w.enterprise_map().await;
-        let (status, _, _) = get(format!("/maps/{}", map.map.id), Some(outsider)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        for path in [
-            format!("/maps/{}", map.map.id),
-            format!("/maps/{}/scorecard", map.map.id),
-            format!("/maps/{}/data", map.map.id),
-        ] {
-            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
-            assert_eq!(status, StatusCode::OK, "{path}: {body}");
-        }
-    }
-);
-
 /// The raw JSON of a server function's answer, checked for anything that looks like an email.
 fn assert_no_email(what: &str, body: &str) {
     assert!(
@@ -1058,6 +995,70 @@ both_databases!(map_rights_follow_role_and_data_ownership, |db: Arc<
         );
     }
 });
+
+both_databases!(
+    unknown_addresses_answer_404_with_the_apps_page,
+    |db: Arc<common::TestDb>| async move {
+        let w = World::new(db).await;
+        let admin = w.cookie_for(demo::DEMO_ADMIN_EMAIL).await;
+        let get = |path: String, cookie: Option<String>| {
+            let w = &w;
+            async move {
+                let mut req = Request::get(path);
+                if let Some(c) = cookie {
+                    req = req.header(header::COOKIE, c);
+                }
+                w.send(req.body(Body::empty()).unwrap()).await
+            }
+        };
+        // Any unknown address: the app's own page with a 404, the signed-in header kept.
+        let (status, _, body) = get("/no/such/page".into(), Some(admin.clone())).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(body.contains("Page not found"), "{body}");
+        assert!(body.contains("Alex Morgan"), "the signed-in header: {body}");
+        assert!(body.contains("Sign out"), "{body}");
+        // Signed out too (no 500).
+        let (status, _, body) = get("/no/such/page".into(), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(body.contains("Page not found"), "{body}");
+
+        // A page of an item that does not exist answers 404, not 200.
+        let missing = uuid::Uuid::now_v7();
+        for path in [
+            format!("/maps/{missing}"),
+            format!("/maps/{missing}/scorecard"),
+            format!("/maps/{missing}/data"),
+            format!("/maps/{missing}/import"),
+            format!("/dashboards/{missing}"),
+            format!("/dashboards/{missing}/edit"),
+            format!("/units/{missing}/dashboards"),
+            "/maps/not-an-id".to_string(),
+        ] {
+            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+            assert!(body.contains("Alex Morgan"), "{path} keeps the header");
+        }
+        // Someone without a role on the map gets 403; a known map still answers 200.
+        let outsider = User {
+            id: UserId::new(),
+            email: "outsider@example.com".into(),
+            name: "Out Sider".into(),
+        };
+        w.db.store.create_user(&outsider, "x").await.unwrap();
+        let outsider = w.cookie_for("outsider@example.com").await;
+        let map = w.enterprise_map().await;
+        let (status, _, _) = get(format!("/maps/{}", map.map.id), Some(outsider)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        for path in [
+            format!("/maps/{}", map.map.id),
+            format!("/maps/{}/scorecard", map.map.id),
+            format!("/maps/{}/data", map.map.id),
+        ] {
+            let (status, _, body) = get(path.clone(), Some(admin.clone())).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        }
+    }
+);
 
 both_databases!(a_delete_says_what_it_takes_with_it, |db: Arc<
     common::TestDb,
