@@ -415,6 +415,169 @@ fn check_formula(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
     }
 }
 
+/// Where the store keeps a field of an entity's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// One column holding the field's JSON value as it is: strings, ids and enum names as
+    /// text, null as NULL, integers and numbers as such.
+    Plain(&'static str),
+    /// One text column holding the JSON text of the value (a list).
+    JsonText(&'static str),
+    /// An objective's placement: `x`, `y` and `perspective_id`, written together.
+    Placement,
+    /// The whole row is written again (a measure: a rename also rewrites other measures).
+    Row,
+}
+
+/// One settable field of an entity of type `E`: where it is stored, how it is read (as it would
+/// be sent in a `Set`) and how a `Set` writes it (before the entity's validation).
+pub struct FieldDef<E: 'static> {
+    pub field: Field,
+    pub column: Column,
+    pub get: fn(&E) -> serde_json::Value,
+    pub set: fn(&mut E, Field, &serde_json::Value) -> Result<(), OpError>,
+}
+
+fn json<T: Serialize>(x: &T) -> serde_json::Value {
+    serde_json::to_value(x).unwrap_or(serde_json::Value::Null)
+}
+
+/// A field read and written as it is.
+macro_rules! plain {
+    ($field:ident, $column:expr, $member:ident) => {
+        FieldDef {
+            field: Field::$field,
+            column: $column,
+            get: |e| json(&e.$member),
+            set: |e, f, v| {
+                e.$member = value_of(f, v)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+/// A text field stored trimmed.
+macro_rules! trimmed {
+    ($field:ident, $column:expr, $member:ident) => {
+        FieldDef {
+            field: Field::$field,
+            column: $column,
+            get: |e| json(&e.$member),
+            set: |e, f, v| {
+                e.$member = value_of::<String>(f, v)?.trim().to_string();
+                Ok(())
+            },
+        }
+    };
+}
+
+/// The fields of an objective. The one table of them: `apply`, `current_value` and the store
+/// all read it, so a field missing here is refused everywhere.
+pub const OBJECTIVE_FIELDS: &[FieldDef<Objective>] = &[
+    trimmed!(Title, Column::Plain("title"), title),
+    plain!(Description, Column::Plain("description"), description),
+    plain!(Owner, Column::Plain("owner_id"), owner_id),
+    plain!(Perspective, Column::Placement, perspective_id),
+    plain!(Theme, Column::Plain("theme_id"), theme_id),
+    FieldDef {
+        field: Field::Position,
+        column: Column::Placement,
+        get: |o| json(&Position { x: o.x, y: o.y }),
+        set: |o, f, v| {
+            let p: Position = value_of(f, v)?;
+            o.x = p.x;
+            o.y = p.y;
+            Ok(())
+        },
+    },
+    plain!(Weight, Column::Plain("weight"), weight),
+    plain!(RollUp, Column::Plain("rollup"), rollup),
+];
+
+/// The fields of a link.
+pub const LINK_FIELDS: &[FieldDef<Link>] =
+    &[plain!(Hypothesis, Column::Plain("hypothesis"), hypothesis)];
+
+/// The fields of a theme.
+pub const THEME_FIELDS: &[FieldDef<Theme>] = &[
+    trimmed!(Name, Column::Plain("name"), name),
+    plain!(Colour, Column::Plain("colour"), colour),
+    plain!(Rank, Column::Plain("rank"), rank),
+];
+
+/// The fields of a perspective.
+pub const PERSPECTIVE_FIELDS: &[FieldDef<Perspective>] = &[
+    trimmed!(Name, Column::Plain("name"), name),
+    plain!(Rank, Column::Plain("rank"), rank),
+    plain!(Weight, Column::Plain("weight"), weight),
+];
+
+/// The fields of a map.
+pub const MAP_FIELDS: &[FieldDef<StrategyMap>] = &[
+    trimmed!(Name, Column::Plain("name"), name),
+    plain!(Vision, Column::Plain("vision"), vision),
+    plain!(Mission, Column::Plain("mission"), mission),
+    plain!(Values, Column::Plain("map_values"), values),
+    plain!(HealthOff, Column::JsonText("health_off"), health_off),
+];
+
+/// The fields of a measure (stored by rewriting the row).
+pub const MEASURE_FIELDS: &[FieldDef<Measure>] = &[
+    trimmed!(Name, Column::Row, name),
+    plain!(Definition, Column::Row, definition),
+    trimmed!(Unit, Column::Row, unit),
+    plain!(Decimals, Column::Row, decimals),
+    plain!(Frequency, Column::Row, frequency),
+    plain!(Polarity, Column::Row, polarity),
+    plain!(Indicator, Column::Row, indicator),
+    plain!(DataSource, Column::Row, data_source),
+    plain!(DataOwner, Column::Row, data_owner_id),
+    plain!(Baseline, Column::Row, baseline),
+    plain!(Weight, Column::Row, weight),
+    plain!(Scoring, Column::Row, scoring),
+    plain!(Aggregation, Column::Row, aggregation),
+    plain!(Formula, Column::Row, formula),
+    plain!(MissingData, Column::Row, missing_data),
+];
+
+fn def<E>(table: &'static [FieldDef<E>], field: Field) -> Option<&'static FieldDef<E>> {
+    table.iter().find(|d| d.field == field)
+}
+
+/// Every entity kind, in a fixed order.
+pub const ENTITY_KINDS: [EntityKind; 6] = [
+    EntityKind::Map,
+    EntityKind::Perspective,
+    EntityKind::Theme,
+    EntityKind::Objective,
+    EntityKind::Link,
+    EntityKind::Measure,
+];
+
+/// The settable fields of an entity kind and where each is stored, from its table.
+pub fn fields_of(entity: EntityKind) -> Vec<(Field, Column)> {
+    fn pairs<E>(table: &[FieldDef<E>]) -> Vec<(Field, Column)> {
+        table.iter().map(|d| (d.field, d.column)).collect()
+    }
+    match entity {
+        EntityKind::Objective => pairs(OBJECTIVE_FIELDS),
+        EntityKind::Link => pairs(LINK_FIELDS),
+        EntityKind::Theme => pairs(THEME_FIELDS),
+        EntityKind::Perspective => pairs(PERSPECTIVE_FIELDS),
+        EntityKind::Map => pairs(MAP_FIELDS),
+        EntityKind::Measure => pairs(MEASURE_FIELDS),
+    }
+}
+
+/// Where the store keeps `field` of `entity`; `None` when the entity has no such field.
+pub fn column_of(entity: EntityKind, field: Field) -> Option<Column> {
+    fields_of(entity)
+        .into_iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, c)| c)
+}
+
 fn set_field(
     doc: &mut MapDocument,
     entity: EntityKind,
@@ -428,28 +591,20 @@ fn set_field(
             let perspectives = doc.perspectives.clone();
             let themes = doc.themes.clone();
             let o = doc.objective_mut(id)?;
+            let d = def(OBJECTIVE_FIELDS, field).ok_or_else(no_field)?;
             let mut next = o.clone();
+            (d.set)(&mut next, field, value)?;
             match field {
-                Field::Title => next.title = value_of::<String>(field, value)?.trim().to_string(),
-                Field::Description => next.description = value_of(field, value)?,
-                Field::Owner => next.owner_id = value_of(field, value)?,
                 Field::Perspective => {
-                    next.perspective_id = value_of(field, value)?;
                     next.y =
                         moved_to_band(next.y, o.perspective_id, next.perspective_id, &perspectives);
                 }
-                Field::Theme => next.theme_id = value_of(field, value)?,
                 Field::Position => {
-                    let p: Position = value_of(field, value)?;
-                    next.x = p.x;
-                    next.y = p.y;
-                    if let Some(under) = perspective_under(&perspectives, p.y) {
+                    if let Some(under) = perspective_under(&perspectives, next.y) {
                         next.perspective_id = under;
                     }
                 }
-                Field::Weight => next.weight = value_of(field, value)?,
-                Field::RollUp => next.rollup = value_of(field, value)?,
-                _ => return Err(no_field()),
+                _ => {}
             }
             validation::objective(&next, &perspectives, &themes)?;
             if matches!(field, Field::Perspective | Field::Position) {
@@ -463,14 +618,11 @@ fn set_field(
                 .iter_mut()
                 .find(|l| l.id.0 == id)
                 .ok_or(OpError::Missing(EntityKind::Link))?;
-            match field {
-                Field::Hypothesis => {
-                    let h: String = value_of(field, value)?;
-                    validation::optional_text("Hypothesis", &h, validation::MAX_TEXT)?;
-                    l.hypothesis = h;
-                }
-                _ => return Err(no_field()),
-            }
+            let d = def(LINK_FIELDS, field).ok_or_else(no_field)?;
+            let mut next = l.clone();
+            (d.set)(&mut next, field, value)?;
+            validation::optional_text("Hypothesis", &next.hypothesis, validation::MAX_TEXT)?;
+            *l = next;
         }
         EntityKind::Theme => {
             let t = doc
@@ -478,13 +630,9 @@ fn set_field(
                 .iter_mut()
                 .find(|t| t.id.0 == id)
                 .ok_or(OpError::Missing(EntityKind::Theme))?;
+            let d = def(THEME_FIELDS, field).ok_or_else(no_field)?;
             let mut next = t.clone();
-            match field {
-                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
-                Field::Colour => next.colour = value_of(field, value)?,
-                Field::Rank => next.rank = value_of(field, value)?,
-                _ => return Err(no_field()),
-            }
+            (d.set)(&mut next, field, value)?;
             validation::theme(&next)?;
             *t = next;
             doc.themes.sort_by_key(|t| t.rank);
@@ -495,13 +643,9 @@ fn set_field(
                 .iter_mut()
                 .find(|p| p.id.0 == id)
                 .ok_or(OpError::Missing(EntityKind::Perspective))?;
+            let d = def(PERSPECTIVE_FIELDS, field).ok_or_else(no_field)?;
             let mut next = p.clone();
-            match field {
-                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
-                Field::Rank => next.rank = value_of(field, value)?,
-                Field::Weight => next.weight = value_of(field, value)?,
-                _ => return Err(no_field()),
-            }
+            (d.set)(&mut next, field, value)?;
             validation::perspective(&next)?;
             *p = next;
             let bands = band_order(doc);
@@ -512,15 +656,9 @@ fn set_field(
             if doc.map.id.0 != id {
                 return Err(OpError::WrongMap);
             }
+            let d = def(MAP_FIELDS, field).ok_or_else(no_field)?;
             let mut next = doc.map.clone();
-            match field {
-                Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
-                Field::Vision => next.vision = value_of(field, value)?,
-                Field::Mission => next.mission = value_of(field, value)?,
-                Field::Values => next.values = value_of(field, value)?,
-                Field::HealthOff => next.health_off = value_of(field, value)?,
-                _ => return Err(no_field()),
-            }
+            (d.set)(&mut next, field, value)?;
             validation::strategy_map(&next)?;
             doc.map = next;
         }
@@ -542,30 +680,12 @@ fn set_measure_field(
         .iter()
         .position(|m| m.id.0 == id)
         .ok_or(OpError::Missing(EntityKind::Measure))?;
+    let d = def(MEASURE_FIELDS, field).ok_or(OpError::NoSuchField {
+        entity: EntityKind::Measure,
+        field,
+    })?;
     let mut next = doc.measures[index].clone();
-    match field {
-        Field::Name => next.name = value_of::<String>(field, value)?.trim().to_string(),
-        Field::Definition => next.definition = value_of(field, value)?,
-        Field::Unit => next.unit = value_of::<String>(field, value)?.trim().to_string(),
-        Field::Decimals => next.decimals = value_of(field, value)?,
-        Field::Frequency => next.frequency = value_of(field, value)?,
-        Field::Polarity => next.polarity = value_of(field, value)?,
-        Field::Indicator => next.indicator = value_of(field, value)?,
-        Field::DataSource => next.data_source = value_of(field, value)?,
-        Field::DataOwner => next.data_owner_id = value_of(field, value)?,
-        Field::Baseline => next.baseline = value_of(field, value)?,
-        Field::Weight => next.weight = value_of(field, value)?,
-        Field::Scoring => next.scoring = value_of(field, value)?,
-        Field::Aggregation => next.aggregation = value_of(field, value)?,
-        Field::Formula => next.formula = value_of(field, value)?,
-        Field::MissingData => next.missing_data = value_of(field, value)?,
-        _ => {
-            return Err(OpError::NoSuchField {
-                entity: EntityKind::Measure,
-                field,
-            })
-        }
-    }
+    (d.set)(&mut next, field, value)?;
     check_measure(doc, &next)?;
     let renamed = (next.name != doc.measures[index].name)
         .then(|| (doc.measures[index].name.clone(), next.name.clone()));
@@ -828,87 +948,30 @@ pub fn current_value(
     id: Uuid,
     field: Field,
 ) -> Option<serde_json::Value> {
-    let v = |x: &dyn erased::Json| Some(x.json());
+    fn read<E>(table: &'static [FieldDef<E>], e: &E, field: Field) -> Option<serde_json::Value> {
+        def(table, field).map(|d| (d.get)(e))
+    }
     match entity {
         EntityKind::Objective => {
             let o = doc.objectives.iter().find(|o| o.id.0 == id)?;
-            match field {
-                Field::Title => v(&o.title),
-                Field::Description => v(&o.description),
-                Field::Owner => v(&o.owner_id),
-                Field::Perspective => v(&o.perspective_id),
-                Field::Theme => v(&o.theme_id),
-                Field::Position => v(&Position { x: o.x, y: o.y }),
-                Field::Weight => v(&o.weight),
-                Field::RollUp => v(&o.rollup),
-                _ => None,
-            }
+            read(OBJECTIVE_FIELDS, o, field)
         }
         EntityKind::Link => {
             let l = doc.links.iter().find(|l| l.id.0 == id)?;
-            (field == Field::Hypothesis).then(|| serde_json::Value::String(l.hypothesis.clone()))
+            read(LINK_FIELDS, l, field)
         }
         EntityKind::Theme => {
             let t = doc.themes.iter().find(|t| t.id.0 == id)?;
-            match field {
-                Field::Name => v(&t.name),
-                Field::Colour => v(&t.colour),
-                Field::Rank => v(&t.rank),
-                _ => None,
-            }
+            read(THEME_FIELDS, t, field)
         }
         EntityKind::Perspective => {
             let p = doc.perspectives.iter().find(|p| p.id.0 == id)?;
-            match field {
-                Field::Name => v(&p.name),
-                Field::Rank => v(&p.rank),
-                Field::Weight => v(&p.weight),
-                _ => None,
-            }
+            read(PERSPECTIVE_FIELDS, p, field)
         }
-        EntityKind::Map => {
-            let m = &doc.map;
-            match field {
-                Field::Name => v(&m.name),
-                Field::Vision => v(&m.vision),
-                Field::Mission => v(&m.mission),
-                Field::Values => v(&m.values),
-                Field::HealthOff => v(&m.health_off),
-                _ => None,
-            }
-        }
+        EntityKind::Map => read(MAP_FIELDS, &doc.map, field),
         EntityKind::Measure => {
             let m = doc.measures.iter().find(|m| m.id.0 == id)?;
-            match field {
-                Field::Name => v(&m.name),
-                Field::Definition => v(&m.definition),
-                Field::Unit => v(&m.unit),
-                Field::Decimals => v(&m.decimals),
-                Field::Frequency => v(&m.frequency),
-                Field::Polarity => v(&m.polarity),
-                Field::Indicator => v(&m.indicator),
-                Field::DataSource => v(&m.data_source),
-                Field::DataOwner => v(&m.data_owner_id),
-                Field::Baseline => v(&m.baseline),
-                Field::Weight => v(&m.weight),
-                Field::Scoring => v(&m.scoring),
-                Field::Aggregation => v(&m.aggregation),
-                Field::Formula => v(&m.formula),
-                Field::MissingData => v(&m.missing_data),
-                _ => None,
-            }
-        }
-    }
-}
-
-mod erased {
-    /// Object-safe "to JSON" so `current_value` can treat differently typed fields alike.
-    pub trait Json {
-        fn json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+            read(MEASURE_FIELDS, m, field)
         }
     }
 }

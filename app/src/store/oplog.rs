@@ -754,7 +754,9 @@ async fn delete_row(conn: &mut AnyConnection, table: &str, id: uuid::Uuid) -> St
     Ok(())
 }
 
-/// Writes the new value of one field, read back from the document after the op.
+/// Writes the new value of one field, read back from the document after the op. Which fields
+/// exist and where each is kept comes from the entity's field table in `ops`
+/// ([`ops::column_of`]), the same one `ops::apply` uses.
 async fn persist_set(
     conn: &mut AnyConnection,
     after: &MapDocument,
@@ -762,105 +764,59 @@ async fn persist_set(
     id: uuid::Uuid,
     field: Field,
 ) -> StoreResult<()> {
-    let missing = || StoreError::Conflict(OpError::Missing(entity).to_string());
-    let id_text = id.to_string();
-    match entity {
-        EntityKind::Objective => {
-            let o = after
-                .objectives
-                .iter()
-                .find(|o| o.id.0 == id)
-                .ok_or_else(missing)?;
-            let q = match field {
-                Field::Title => sqlx::query("UPDATE objectives SET title = $1 WHERE id = $2")
-                    .bind(o.title.clone()),
-                Field::Description => {
-                    sqlx::query("UPDATE objectives SET description = $1 WHERE id = $2")
-                        .bind(o.description.clone())
+    let column = ops::column_of(entity, field)
+        .ok_or_else(|| StoreError::Conflict(OpError::NoSuchField { entity, field }.to_string()))?;
+    let value = ops::current_value(after, entity, id, field)
+        .ok_or_else(|| StoreError::Conflict(OpError::Missing(entity).to_string()))?;
+    let (name, value) = match column {
+        ops::Column::Placement => return write_placement(conn, after, ObjectiveId(id)).await,
+        ops::Column::Row => {
+            return match entity {
+                EntityKind::Measure => {
+                    let m = after
+                        .measures
+                        .iter()
+                        .find(|m| m.id.0 == id)
+                        .ok_or_else(|| {
+                            StoreError::Conflict(OpError::Missing(entity).to_string())
+                        })?;
+                    super::measures::update_measure(conn, m).await
                 }
-                Field::Owner => sqlx::query("UPDATE objectives SET owner_id = $1 WHERE id = $2")
-                    .bind(o.owner_id.map(|u| u.to_string())),
-                Field::Theme => sqlx::query("UPDATE objectives SET theme_id = $1 WHERE id = $2")
-                    .bind(o.theme_id.map(|t| t.to_string())),
-                Field::Weight => {
-                    sqlx::query("UPDATE objectives SET weight = $1 WHERE id = $2").bind(o.weight)
-                }
-                Field::RollUp => sqlx::query("UPDATE objectives SET rollup = $1 WHERE id = $2")
-                    .bind(o.rollup.as_str()),
-                Field::Position | Field::Perspective => {
-                    return write_placement(conn, after, o.id).await;
-                }
-                _ => {
-                    let e = OpError::NoSuchField { entity, field };
-                    return Err(StoreError::Conflict(e.to_string()));
-                }
+                _ => Err(StoreError::Conflict(format!(
+                    "no whole-row write for a {entity}"
+                ))),
             };
-            q.bind(id_text).execute(conn).await?;
         }
-        EntityKind::Link => {
-            let l = after
-                .links
-                .iter()
-                .find(|l| l.id.0 == id)
-                .ok_or_else(missing)?;
-            sqlx::query("UPDATE links SET hypothesis = $1 WHERE id = $2")
-                .bind(l.hypothesis.clone())
-                .bind(id_text)
-                .execute(conn)
-                .await?;
-        }
-        EntityKind::Theme => {
-            let t = after
-                .themes
-                .iter()
-                .find(|t| t.id.0 == id)
-                .ok_or_else(missing)?;
-            sqlx::query("UPDATE themes SET name = $1, colour = $2, rank = $3 WHERE id = $4")
-                .bind(t.name.clone())
-                .bind(t.colour.clone())
-                .bind(i64::from(t.rank))
-                .bind(id_text)
-                .execute(conn)
-                .await?;
-        }
-        EntityKind::Perspective => {
-            let p = after
-                .perspectives
-                .iter()
-                .find(|p| p.id.0 == id)
-                .ok_or_else(missing)?;
-            sqlx::query("UPDATE perspectives SET name = $1, rank = $2, weight = $3 WHERE id = $4")
-                .bind(p.name.clone())
-                .bind(i64::from(p.rank))
-                .bind(p.weight)
-                .bind(id_text)
-                .execute(conn)
-                .await?;
-        }
-        EntityKind::Map => {
-            let m = &after.map;
-            let health_off = serde_json::to_string(&m.health_off)
-                .map_err(|e| StoreError::Conflict(e.to_string()))?;
-            sqlx::query("UPDATE maps SET name = $1, vision = $2, mission = $3, map_values = $4, health_off = $5 WHERE id = $6")
-                .bind(m.name.clone())
-                .bind(m.vision.clone())
-                .bind(m.mission.clone())
-                .bind(m.values.clone())
-                .bind(health_off)
-                .bind(id_text)
-                .execute(conn)
-                .await?;
-        }
-        EntityKind::Measure => {
-            let m = after
-                .measures
-                .iter()
-                .find(|m| m.id.0 == id)
-                .ok_or_else(missing)?;
-            super::measures::update_measure(conn, m).await?;
-        }
-    }
+        ops::Column::Plain(name) => (name, value),
+        ops::Column::JsonText(name) => (name, serde_json::Value::String(value.to_string())),
+    };
+    // Table and column names come from fixed tables, never from user input.
+    let sql = format!("UPDATE {} SET {name} = $1 WHERE id = $2", table_of(entity));
+    let q = sqlx::query(&sql);
+    let q = match value {
+        serde_json::Value::Null => q.bind(None::<String>),
+        serde_json::Value::Bool(b) => q.bind(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => q.bind(i),
+            None => q.bind(n.as_f64()),
+        },
+        serde_json::Value::String(s) => q.bind(s),
+        other => q.bind(other.to_string()),
+    };
+    q.bind(id.to_string()).execute(conn).await?;
     Ok(())
+}
+
+/// The table holding the rows of an entity kind (exhaustive, so a new kind must say).
+fn table_of(entity: EntityKind) -> &'static str {
+    match entity {
+        EntityKind::Objective => "objectives",
+        EntityKind::Link => "links",
+        EntityKind::Theme => "themes",
+        EntityKind::Perspective => "perspectives",
+        EntityKind::Map => "maps",
+        EntityKind::Measure => "measures",
+    }
 }
 
 #[cfg(test)]
