@@ -134,6 +134,18 @@ pub struct PgBus {
 }
 
 impl PgBus {
+    /// Sends `event` as JSON on a NOTIFY channel, to every instance listening (this one too).
+    async fn notify(&self, channel: &str, event: &impl Serialize) -> Result<(), String> {
+        let payload = serde_json::to_string(event).map_err(|e| e.to_string())?;
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// Connects and starts the listener task.
     pub async fn connect(url: &str) -> Result<PgBus, sqlx::Error> {
         let pool = sqlx::postgres::PgPoolOptions::new()
@@ -239,17 +251,7 @@ impl Bus for PgBus {
     ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
             // Like scores: every instance, this one included, hears it through NOTIFY.
-            let sent = match serde_json::to_string(&event) {
-                Ok(payload) => sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(DISPLAY_CHANNEL)
-                    .bind(payload)
-                    .execute(&self.pool)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            if let Err(e) = sent {
+            if let Err(e) = self.notify(DISPLAY_CHANNEL, &event).await {
                 tracing::error!("could not notify other instances of a display event: {e}");
                 let _ = self.local.send(BusMessage::Display(event));
             }
@@ -262,17 +264,7 @@ impl Bus for PgBus {
     ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
             // Like scores: every instance, this one included, hears it through NOTIFY.
-            let sent = match serde_json::to_string(&event) {
-                Ok(payload) => sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(ACCESS_CHANNEL)
-                    .bind(payload)
-                    .execute(&self.pool)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            if let Err(e) = sent {
+            if let Err(e) = self.notify(ACCESS_CHANNEL, &event).await {
                 // Other instances still notice within seconds (their sockets re-check).
                 tracing::error!("could not notify other instances of an access change: {e}");
                 let _ = self.local.send(BusMessage::Access(event));
