@@ -14,7 +14,7 @@ use crate::access::AccessSignal;
 use crate::bus::{AccessChanged, Bus, BusMessage, MapChanged, ScoresChanged};
 use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
-use app::auth::{AccessNotifier, DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
+use app::context::{AccessNotifier, DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
 use app::domain::display::DisplayEvent;
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};

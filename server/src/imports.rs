@@ -5,7 +5,8 @@
 
 use crate::AppState;
 use app::api::{may_upload, start_import, ApiError, ImportSession};
-use app::auth::{self, ImportSessions};
+use app::auth;
+use app::context::ImportSessions;
 use app::domain::{ImportId, MapId, UserId};
 use app::files::MAX_FILE_BYTES;
 use axum::body::Body;

@@ -12,7 +12,8 @@ pub mod imports;
 pub mod rest;
 pub mod ws;
 
-use app::auth::{self, ServerContext};
+use app::auth;
+use app::context::ServerContext;
 use app::store::Store;
 use app::{shell, App};
 use axum::{

@@ -202,7 +202,7 @@ async fn welcome(ws: &mut Ws) -> app::domain::display::DisplayView {
 /// Writes one actual of the map's first measure through the data path and checks the socket
 /// hears it as that one changed cell.
 async fn expect_pushed(srv: &Server, ws: &mut Ws, doc: &MapDocument, value: f64) {
-    use app::auth::DataWriter;
+    use app::context::DataWriter;
     let measure = doc.measures[0].id;
     srv.state
         .hub
@@ -677,7 +677,7 @@ async fn two_instances_reach_each_others_screens() {
     let mut ws = servers[1].display(&token).await;
     welcome(&mut ws).await;
 
-    use app::auth::DataWriter;
+    use app::context::DataWriter;
     servers[0]
         .state
         .hub
@@ -721,7 +721,7 @@ both_databases!(concurrent_data_writes_all_commit, |db: Arc<
     for t in 0..8 {
         let hub = srv.state.hub.clone();
         tasks.push(tokio::spawn(async move {
-            use app::auth::DataWriter;
+            use app::context::DataWriter;
             for i in 0..15 {
                 hub.write_data(actual(measure, "2026-09", f64::from(t * 100 + i)), None)
                     .await

@@ -203,7 +203,7 @@ pub async fn import_status(id: ImportId) -> Result<CommitStatus, ApiError> {
 #[cfg(feature = "ssr")]
 mod session {
     use super::*;
-    use crate::auth::ServerContext;
+    use crate::context::ServerContext;
     use crate::domain::csv_safe::neutralise;
     use crate::domain::import::{self, CatalogueMeasure, ImportPlan, Table};
     use crate::files::{self, FileKind, ReadFile};
@@ -689,7 +689,7 @@ mod session {
         crate::auth::authorize_data(&ctx.store, user, &batch).await?;
         let total = batch.actuals.len();
         let reporter = session.clone();
-        let progress: crate::auth::Progress = Arc::new(move |done| {
+        let progress: crate::context::Progress = Arc::new(move |done| {
             reporter.set_status(CommitStatus::Running { done, total });
         });
         let outcome = ctx

@@ -24,7 +24,8 @@ pub use tokens::*;
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::ApiError;
-    use crate::auth::{self, ServerContext};
+    use crate::auth;
+    use crate::context::ServerContext;
     use crate::domain::{Action, OrgUnitId, Role, User};
     use leptos::prelude::use_context;
 

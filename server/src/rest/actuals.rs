@@ -6,7 +6,7 @@ use super::{Caller, RestError, RestResult, TokenRefusals, MAX_BODY_BYTES};
 use crate::AppState;
 use app::api::rest_types::*;
 use app::api::stamp;
-use app::auth::DataWriter;
+use app::context::DataWriter;
 use app::domain::*;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
