@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::ssr;
+#[cfg(any(feature = "ssr", test))]
+use crate::domain::org::build_tree;
 
 /// The org-unit tree the user can see, each unit with its maps.
 #[server(prefix = "/api", endpoint = "org_tree", output = super::TextJson)]
@@ -17,48 +19,11 @@ pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
             let (ctx, user) = ssr::require_user().await?;
             let units = ctx.store.org_units().await?;
             let maps = ctx.store.map_summaries().await?;
-            let parents = ctx.store.unit_parents().await?;
-            let grants = ctx.store.grants_of(user.id).await?;
-            let role_of = |u: OrgUnitId| role::effective_role(user.id, u, &parents, &grants);
-            Ok(build_tree(&units, &maps, &role_of))
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            Ok(build_tree(&units, &maps, &|u| access.role(u)))
         }
         .await,
     )
-}
-
-/// Builds the visible forest: a unit the user has no role on is left out, its visible
-/// descendants are lifted to the nearest visible ancestor (or the top).
-pub fn build_tree(
-    units: &[OrgUnit],
-    maps: &[(OrgUnitId, MapSummary)],
-    role_of: &dyn Fn(OrgUnitId) -> Option<Role>,
-) -> Vec<OrgTreeNode> {
-    fn children_of(
-        parent: Option<OrgUnitId>,
-        units: &[OrgUnit],
-        maps: &[(OrgUnitId, MapSummary)],
-        role_of: &dyn Fn(OrgUnitId) -> Option<Role>,
-    ) -> Vec<OrgTreeNode> {
-        let mut out = Vec::new();
-        for u in units.iter().filter(|u| u.parent_id == parent) {
-            let children = children_of(Some(u.id), units, maps, role_of);
-            match role_of(u.id) {
-                Some(role) => out.push(OrgTreeNode {
-                    unit: u.clone(),
-                    role: Some(role),
-                    maps: maps
-                        .iter()
-                        .filter(|(unit, _)| *unit == u.id)
-                        .map(|(_, m)| m.clone())
-                        .collect(),
-                    children,
-                }),
-                None => out.extend(children),
-            }
-        }
-        out
-    }
-    children_of(None, units, maps, role_of)
 }
 
 /// Everything drawn on one map.

@@ -154,26 +154,14 @@ mod server {
 
     /// The units `access` administers, in tree order with their depth.
     pub fn administered(units: &[OrgUnit], access: &Access) -> Vec<ScopeChoice> {
-        fn walk(
-            parent: Option<OrgUnitId>,
-            depth: usize,
-            units: &[OrgUnit],
-            access: &Access,
-            out: &mut Vec<ScopeChoice>,
-        ) {
-            for u in units.iter().filter(|u| u.parent_id == parent) {
-                if access.allows(u.id, Action::Administer) {
-                    out.push(ScopeChoice {
-                        unit: u.clone(),
-                        depth,
-                    });
-                }
-                walk(Some(u.id), depth + 1, units, access, out);
-            }
-        }
-        let mut out = Vec::new();
-        walk(None, 0, units, access, &mut out);
-        out
+        org::tree_order(units)
+            .into_iter()
+            .filter(|(u, _)| access.allows(u.id, Action::Administer))
+            .map(|(u, depth)| ScopeChoice {
+                unit: u.clone(),
+                depth,
+            })
+            .collect()
     }
 
     /// Whether `access` may manage (see, revoke) a token: admin of every unit of its scope.

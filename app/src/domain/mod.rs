@@ -15,6 +15,7 @@ pub mod import;
 pub mod layout;
 pub mod model;
 pub mod ops;
+pub mod org;
 pub mod period;
 pub mod replica;
 pub mod role;

@@ -120,20 +120,12 @@ pub fn inherited_role(
     parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
     grants: &[(OrgUnitId, Role)],
 ) -> Option<Role> {
-    let mut best: Option<Role> = None;
-    let mut current = Some(unit);
-    let mut steps = 0;
-    while let Some(u) = current {
-        for (_, role) in grants.iter().filter(|(gunit, _)| *gunit == u) {
-            best = best.max(Some(*role));
-        }
-        steps += 1;
-        if steps > parents.len() + 1 {
-            break;
-        }
-        current = parents.get(&u).copied().flatten();
-    }
-    best
+    let chain = super::org::ancestry(unit, parents);
+    grants
+        .iter()
+        .filter(|(granted_on, _)| chain.contains(granted_on))
+        .map(|(_, role)| *role)
+        .max()
 }
 
 /// Whether someone may enter actuals for a measure: contributors (and up) on its unit may, and
