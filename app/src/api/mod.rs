@@ -27,7 +27,7 @@ pub mod ssr {
     use crate::auth;
     use crate::context::ServerContext;
     use crate::domain::{Action, OrgUnitId, Role, User};
-    use leptos::prelude::use_context;
+    use leptos::prelude::{provide_context, use_context};
 
     /// Sends an error with its HTTP status (403, 404, 422…) instead of a blanket 500; also sets
     /// the status of a page whose data failed to load during server rendering.
@@ -46,15 +46,35 @@ pub mod ssr {
             .ok_or_else(|| ApiError::internal("ServerContext missing from Leptos context"))
     }
 
-    /// The signed-in user, or `Unauthenticated`.
+    /// The signed-in user, or `Unauthenticated`. The session is read once per request: later
+    /// calls (a server function that loads an item, then checks rights on its unit) reuse it.
     pub async fn require_user() -> Result<(ServerContext, User), ApiError> {
         let ctx = context()?;
-        let parts = use_context::<http::request::Parts>()
-            .ok_or_else(|| ApiError::internal("request parts missing from Leptos context"))?;
-        let user = auth::user_from_headers(&ctx.store, &parts.headers)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let user = signed_in(|| async {
+            let parts = use_context::<http::request::Parts>()
+                .ok_or_else(|| ApiError::internal("request parts missing from Leptos context"))?;
+            auth::user_from_headers(&ctx.store, &parts.headers).await
+        })
+        .await?;
         Ok((ctx, user))
+    }
+
+    /// The user a request signed in as, kept in the request's Leptos context once looked up.
+    #[derive(Clone)]
+    struct SignedIn(User);
+
+    /// The request's signed-in user: from the context when already looked up, else from
+    /// `lookup` (kept for the rest of the request). A visitor is `Unauthenticated`, each time.
+    async fn signed_in<F>(lookup: impl FnOnce() -> F) -> Result<User, ApiError>
+    where
+        F: std::future::Future<Output = Result<Option<User>, ApiError>>,
+    {
+        if let Some(SignedIn(user)) = use_context::<SignedIn>() {
+            return Ok(user);
+        }
+        let user = lookup().await?.ok_or(ApiError::Unauthenticated)?;
+        provide_context(SignedIn(user.clone()));
+        Ok(user)
     }
 
     /// The signed-in user, allowed to perform `action` on `unit`, or a 401/403.
@@ -65,5 +85,67 @@ pub mod ssr {
         let (ctx, user) = require_user().await?;
         let role = auth::authorize(&ctx.store, &user, unit, action).await?;
         Ok((ctx, user, role))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use leptos::prelude::Owner;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        /// Runs `check` with a fresh request owner current, as a server function runs.
+        fn in_request(check: impl std::future::Future<Output = ()>) {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            Owner::new().with(|| runtime.block_on(check));
+        }
+
+        #[test]
+        fn the_session_is_read_once_per_request() {
+            let user = User {
+                id: crate::domain::UserId::new(),
+                email: "ada@example.com".into(),
+                name: "Ada".into(),
+            };
+            let lookups = AtomicUsize::new(0);
+            in_request(async {
+                for _ in 0..3 {
+                    let found = signed_in(|| async {
+                        lookups.fetch_add(1, Ordering::SeqCst);
+                        Ok(Some(user.clone()))
+                    })
+                    .await;
+                    assert_eq!(found.unwrap(), user);
+                }
+            });
+            assert_eq!(lookups.load(Ordering::SeqCst), 1);
+            // The next request reads it again.
+            in_request(async {
+                signed_in(|| async {
+                    lookups.fetch_add(1, Ordering::SeqCst);
+                    Ok(Some(user.clone()))
+                })
+                .await
+                .unwrap();
+            });
+            assert_eq!(lookups.load(Ordering::SeqCst), 2);
+        }
+
+        #[test]
+        fn a_visitor_is_refused_every_time() {
+            let lookups = AtomicUsize::new(0);
+            in_request(async {
+                for _ in 0..2 {
+                    let found = signed_in(|| async {
+                        lookups.fetch_add(1, Ordering::SeqCst);
+                        Ok(None)
+                    })
+                    .await;
+                    assert!(matches!(found, Err(ApiError::Unauthenticated)));
+                }
+            });
+            assert_eq!(lookups.load(Ordering::SeqCst), 2);
+        }
     }
 }
