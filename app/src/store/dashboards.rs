@@ -1,10 +1,8 @@
-//! Dashboards, display links and the board (everything a dashboard page or a display shows,
-//! read in one go).
+//! Dashboards and the board (everything a dashboard page or a display shows, read in one go).
 
 use super::*;
 use crate::domain::dashboard::{
-    board_map_ids, may_show_map, validate_dashboard, validate_display_link, Board, BoardMap,
-    Dashboard, DisplayLink,
+    board_map_ids, may_show_map, validate_dashboard, Board, BoardMap, Dashboard,
 };
 use crate::domain::*;
 use sqlx::AnyConnection;
@@ -89,15 +87,7 @@ pub async fn create_dashboard(
     .execute(&mut *conn)
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "a dashboard with this id already exists"))?;
-    audit(
-        conn,
-        actor,
-        "create",
-        "dashboard",
-        &d.id.to_string(),
-        &d.name,
-    )
-    .await
+    audit(conn, actor, "create", "dashboard", d.id, &d.name).await
 }
 
 /// Saves a dashboard's name, span and layout over its row (its unit never changes).
@@ -125,15 +115,7 @@ pub async fn update_dashboard(
         return Err(StoreError::NotFound("dashboard"));
     }
     let detail = format!("{} ({} widgets)", d.name.trim(), d.widgets.len());
-    audit(
-        conn,
-        actor,
-        "update",
-        "dashboard",
-        &d.id.to_string(),
-        &detail,
-    )
-    .await
+    audit(conn, actor, "update", "dashboard", d.id, &detail).await
 }
 
 /// Deletes a dashboard (display links drop it from their rotation).
@@ -153,96 +135,7 @@ pub async fn delete_dashboard(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("dashboard"));
     }
-    audit(conn, actor, "delete", "dashboard", &id.to_string(), "").await
-}
-
-/// Adds a display link: its settings and the hash of its secret, with an audit row. Every
-/// dashboard must exist.
-pub async fn create_display_link(
-    conn: &mut AnyConnection,
-    link: &DisplayLink,
-    token_hash: &str,
-    actor: Option<UserId>,
-) -> StoreResult<()> {
-    validate_display_link(link)?;
-    sqlx::query(
-        "INSERT INTO display_links (id, org_unit_id, name, token_hash, rotate_seconds, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(link.id.to_string())
-    .bind(link.org_unit_id.to_string())
-    .bind(link.name.trim())
-    .bind(token_hash)
-    .bind(i64::from(link.rotate_seconds))
-    .bind(actor.map(|u| u.to_string()))
-    .bind(now_text())
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| StoreError::conflict_on_unique(e, "this display link already exists"))?;
-    for (position, d) in link.dashboard_ids.iter().enumerate() {
-        let known = sqlx::query("SELECT id FROM dashboards WHERE id = $1")
-            .bind(d.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if known.is_none() {
-            return Err(StoreError::NotFound("dashboard"));
-        }
-        sqlx::query(
-            "INSERT INTO display_link_dashboards (link_id, dashboard_id, position) VALUES ($1, $2, $3)",
-        )
-        .bind(link.id.to_string())
-        .bind(d.to_string())
-        .bind(position as i64)
-        .execute(&mut *conn)
-        .await?;
-    }
-    audit(
-        conn,
-        actor,
-        "create",
-        "display_link",
-        &link.id.to_string(),
-        &link.name,
-    )
-    .await
-}
-
-async fn link_from(conn: &mut AnyConnection, row: &AnyRow) -> StoreResult<DisplayLink> {
-    let id: DisplayLinkId = parsed(row, "id")?;
-    let dashboards = sqlx::query(
-        "SELECT dashboard_id FROM display_link_dashboards WHERE link_id = $1 ORDER BY position",
-    )
-    .bind(id.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(DisplayLink {
-        id,
-        org_unit_id: parsed(row, "org_unit_id")?,
-        name: text(row, "name")?,
-        dashboard_ids: dashboards
-            .iter()
-            .map(|r| parsed(r, "dashboard_id"))
-            .collect::<StoreResult<_>>()?,
-        rotate_seconds: u32::try_from(int(row, "rotate_seconds")?)
-            .map_err(|_| StoreError::Corrupt("rotate_seconds"))?,
-        created_by: opt_parsed(row, "created_by")?,
-        created_at: text(row, "created_at")?,
-        revoked_at: opt_text(row, "revoked_at")?,
-        last_seen_at: opt_text(row, "last_seen_at")?,
-    })
-}
-
-const LINK_COLUMNS: &str =
-    "id, org_unit_id, name, rotate_seconds, created_by, created_at, revoked_at, last_seen_at";
-
-fn milestone_from(row: &AnyRow) -> StoreResult<Milestone> {
-    Ok(Milestone {
-        id: parsed(row, "id")?,
-        initiative_id: parsed(row, "initiative_id")?,
-        name: text(row, "name")?,
-        due_date: parsed(row, "due_date")?,
-        done: int(row, "done")? != 0,
-    })
+    audit(conn, actor, "delete", "dashboard", id, "").await
 }
 
 impl Store {
@@ -267,10 +160,8 @@ impl Store {
 
     /// Adds a dashboard in its own transaction.
     pub async fn create_dashboard(&self, d: &Dashboard, actor: Option<UserId>) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        create_dashboard(&mut tx, d, actor).await?;
-        tx.commit().await?;
-        Ok(())
+        self.write(async |tx| create_dashboard(tx, d, actor).await)
+            .await
     }
 
     /// Saves a dashboard in its own transaction and returns it as stored.
@@ -279,9 +170,8 @@ impl Store {
         d: &Dashboard,
         actor: Option<UserId>,
     ) -> StoreResult<Dashboard> {
-        let mut tx = self.begin().await?;
-        update_dashboard(&mut tx, d, actor).await?;
-        tx.commit().await?;
+        self.write(async |tx| update_dashboard(tx, d, actor).await)
+            .await?;
         self.dashboard(d.id).await
     }
 
@@ -291,138 +181,8 @@ impl Store {
         id: DashboardId,
         actor: Option<UserId>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        delete_dashboard(&mut tx, id, actor).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Adds a display link in its own transaction.
-    pub async fn create_display_link(
-        &self,
-        link: &DisplayLink,
-        token_hash: &str,
-        actor: Option<UserId>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        create_display_link(&mut tx, link, token_hash, actor).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The display links of an org unit, newest first (revoked ones too).
-    pub async fn display_links_of(&self, unit: OrgUnitId) -> StoreResult<Vec<DisplayLink>> {
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE org_unit_id = $1 ORDER BY created_at DESC, id"
-        ))
-        .bind(unit.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            out.push(link_from(&mut conn, r).await?);
-        }
-        Ok(out)
-    }
-
-    /// One display link.
-    pub async fn display_link(&self, id: DisplayLinkId) -> StoreResult<DisplayLink> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound("display link"))?;
-        link_from(&mut conn, &row).await
-    }
-
-    /// The display link whose secret hashes to `token_hash` (revoked or not).
-    pub async fn display_link_by_hash(&self, token_hash: &str) -> StoreResult<Option<DisplayLink>> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE token_hash = $1"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
-        match row {
-            Some(r) => Ok(Some(link_from(&mut conn, &r).await?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Revokes a display link (kept, with the time), with an audit row; revoking twice keeps
-    /// the first time. Returns the link as stored.
-    pub async fn revoke_display_link(
-        &self,
-        id: DisplayLinkId,
-        actor: Option<UserId>,
-    ) -> StoreResult<DisplayLink> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query(
-            "UPDATE display_links SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .bind(now_text())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("display link"));
-        }
-        audit(
-            &mut tx,
-            actor,
-            "revoke",
-            "display_link",
-            &id.to_string(),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        self.display_link(id).await
-    }
-
-    /// Records that a screen opened the link now.
-    pub async fn touch_display_link(&self, id: DisplayLinkId) -> StoreResult<()> {
-        sqlx::query("UPDATE display_links SET last_seen_at = $2 WHERE id = $1")
-            .bind(id.to_string())
-            .bind(now_text())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The initiatives of a unit with their owners' names and milestones summed up.
-    pub async fn initiative_summaries(
-        &self,
-        unit: OrgUnitId,
-    ) -> StoreResult<Vec<InitiativeSummary>> {
-        let initiatives = self.initiatives_of(unit).await?;
-        let mut out = Vec::new();
-        for i in initiatives {
-            let milestones = sqlx::query(
-                "SELECT * FROM milestones WHERE initiative_id = $1 ORDER BY due_date, name",
-            )
-            .bind(i.id.to_string())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(milestone_from)
-            .collect::<StoreResult<Vec<_>>>()?;
-            let owner = match i.owner_id {
-                Some(u) => match self.user(u).await {
-                    Ok(user) => Some(user.name),
-                    Err(StoreError::NotFound(_)) => None,
-                    Err(e) => return Err(e),
-                },
-                None => None,
-            };
-            out.push(InitiativeSummary::new(i, owner, &milestones));
-        }
-        Ok(out)
+        self.write(async |tx| delete_dashboard(tx, id, actor).await)
+            .await
     }
 
     /// Everything `dashboards` show, for `unit`'s corner: each map their widgets read (once;

@@ -2,24 +2,49 @@
 //!
 //! Built on `sqlx::Any` with portable SQL and `$n` placeholders (both backends accept them), so
 //! each query is written once. Writes that touch several rows take a connection inside a
-//! transaction (`&mut AnyConnection`); the `Store` methods wrap them in one.
+//! transaction (`&mut AnyConnection`); the `Store` methods run them in one with
+//! [`Store::write`]. Each file holds the tables it is named after, and each table has one
+//! insert.
 
+mod alignments;
+mod api_tokens;
+mod audit;
 mod dashboards;
+mod data;
+mod display_links;
 mod entity_ids;
+mod initiatives;
+mod links;
 mod maps;
 mod measures;
+mod memberships;
+mod objectives;
 mod oplog;
-mod org;
-mod tokens;
+mod perspectives;
+mod rows;
+mod sessions;
+mod themes;
 pub mod tombstones;
+mod units;
 mod users;
 
+pub use alignments::*;
+pub use api_tokens::*;
+pub use audit::*;
 pub use dashboards::*;
+pub use data::*;
+pub use display_links::*;
+pub use initiatives::*;
+pub use links::*;
 pub use maps::*;
 pub use measures::*;
+pub use memberships::*;
+pub use objectives::*;
 pub use oplog::*;
-pub use org::*;
-pub use tokens::*;
+pub use perspectives::*;
+pub(crate) use rows::*;
+pub use themes::*;
+pub use units::*;
 pub use users::*;
 
 use crate::domain::ValidationError;
@@ -66,6 +91,15 @@ impl StoreError {
                 StoreError::Conflict(message.to_string())
             }
             _ => StoreError::Database(err),
+        }
+    }
+
+    /// [`StoreError::conflict_on_unique`] for an error already in the store's terms (an insert
+    /// helper's): a unique-constraint violation becomes a `Conflict` with `message`.
+    pub fn unique_as_conflict(self, message: &str) -> StoreError {
+        match self {
+            StoreError::Database(err) => StoreError::conflict_on_unique(err, message),
+            other => other,
         }
     }
 }
@@ -151,6 +185,19 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// Runs `work` in one transaction (see [`Store::begin`]) and commits it when `work`
+    /// succeeds; on an error nothing of it is written. The one wrapper behind every store write
+    /// that takes its own transaction.
+    pub async fn write<T>(
+        &self,
+        work: impl AsyncFnOnce(&mut AnyConnection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut tx = self.begin().await?;
+        let out = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Checks the database answers (for `/healthz`).
@@ -247,107 +294,4 @@ pub fn current_period() -> crate::domain::Period {
     crate::domain::Period::new(now.year(), now.month() as u8)
         .or_else(|| crate::domain::Period::new(2026, 1))
         .unwrap_or_else(|| unreachable!("2026-01 is a valid period"))
-}
-
-/// Appends one entry to the audit history, inside the caller's transaction.
-pub async fn audit(
-    conn: &mut AnyConnection,
-    user: Option<crate::domain::UserId>,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-    detail: &str,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(now_text())
-        .bind(user.map(|u| u.to_string()))
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(detail)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// One audit entry for [`audit_many`].
-pub struct AuditEntry {
-    pub user: Option<crate::domain::UserId>,
-    pub action: &'static str,
-    pub entity: &'static str,
-    pub entity_id: String,
-    pub detail: String,
-}
-
-/// Appends several audit entries in one statement, inside the caller's transaction (a commit
-/// group writes one per batch).
-pub async fn audit_many(
-    conn: &mut AnyConnection,
-    entries: &[AuditEntry],
-    at: &str,
-) -> StoreResult<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<String> = (0..entries.len())
-        .map(|r| {
-            let b = r * 7;
-            let marks: Vec<String> = (b + 1..=b + 7).map(|i| format!("${i}")).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES {}",
-        rows.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for e in entries {
-        q = q
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(at.to_string())
-            .bind(e.user.map(|u| u.to_string()))
-            .bind(e.action)
-            .bind(e.entity)
-            .bind(e.entity_id.clone())
-            .bind(e.detail.clone());
-    }
-    q.execute(conn).await?;
-    Ok(())
-}
-
-// Row readers: every column read goes through these so a bad value is a typed error, not a panic.
-
-pub(crate) fn text(row: &AnyRow, col: &'static str) -> StoreResult<String> {
-    row.try_get::<String, _>(col).map_err(StoreError::from)
-}
-
-pub(crate) fn opt_text(row: &AnyRow, col: &'static str) -> StoreResult<Option<String>> {
-    row.try_get::<Option<String>, _>(col)
-        .map_err(StoreError::from)
-}
-
-pub(crate) fn parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<T> {
-    text(row, col)?
-        .parse()
-        .map_err(|_| StoreError::Corrupt(col))
-}
-
-pub(crate) fn opt_parsed<T: FromStr>(row: &AnyRow, col: &'static str) -> StoreResult<Option<T>> {
-    match opt_text(row, col)? {
-        Some(s) => s.parse().map(Some).map_err(|_| StoreError::Corrupt(col)),
-        None => Ok(None),
-    }
-}
-
-pub(crate) fn int(row: &AnyRow, col: &'static str) -> StoreResult<i64> {
-    row.try_get::<i64, _>(col).map_err(StoreError::from)
-}
-
-pub(crate) fn float(row: &AnyRow, col: &'static str) -> StoreResult<f64> {
-    row.try_get::<f64, _>(col).map_err(StoreError::from)
-}
-
-pub(crate) fn opt_float(row: &AnyRow, col: &'static str) -> StoreResult<Option<f64>> {
-    row.try_get::<Option<f64>, _>(col).map_err(StoreError::from)
 }

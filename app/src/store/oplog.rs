@@ -671,34 +671,24 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
         } => {
             // As the domain placed it (in its perspective's band), not as sent.
             let placed = after.objectives.iter().find(|x| x.id == o.id).unwrap_or(o);
-            super::maps::insert_objective(&mut *conn, placed).await?;
+            insert_objective(&mut *conn, placed).await?;
             // Created again with its id (undo): what its delete took with it comes back.
             super::tombstones::restore(conn, o.id).await?;
         }
         Op::Create {
             item: NewEntity::Theme(t),
-        } => super::maps::insert_theme(conn, t).await?,
+        } => insert_theme(conn, t).await?,
         Op::Create {
             item: NewEntity::Perspective(p),
-        } => super::maps::insert_perspective(conn, p).await?,
+        } => insert_perspective(conn, p).await?,
         Op::Create {
             item: NewEntity::Measure(m),
         } => {
-            super::measures::insert_measure(&mut *conn, m).await?;
+            insert_measure(&mut *conn, m).await?;
             let key = m.id.to_string();
             super::tombstones::restore_columns(conn, m.objective_id, "measures", &key).await?;
         }
-        Op::Link { link } => {
-            sqlx::query("INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)")
-                .bind(link.id.to_string())
-                .bind(link.map_id.to_string())
-                .bind(link.from_id.to_string())
-                .bind(link.to_id.to_string())
-                .bind(&link.hypothesis)
-                .execute(&mut *conn)
-                .await?;
-            super::entity_ids::claim(conn, link.id.0, link.map_id).await?;
-        }
+        Op::Link { link } => insert_link(conn, link).await?,
         Op::Unlink { id } => delete_row(conn, "links", id.0).await?,
         Op::Delete { entity, id } => {
             let table = match entity {
@@ -739,7 +729,7 @@ async fn persist_measures(
 ) -> StoreResult<()> {
     for m in &after.measures {
         if !before.measures.contains(m) {
-            super::measures::update_measure(&mut *conn, m).await?;
+            update_measure(&mut *conn, m).await?;
         }
     }
     Ok(())
@@ -780,7 +770,7 @@ async fn persist_set(
                         .ok_or_else(|| {
                             StoreError::Conflict(OpError::Missing(entity).to_string())
                         })?;
-                    super::measures::update_measure(conn, m).await
+                    update_measure(conn, m).await
                 }
                 _ => Err(StoreError::Conflict(format!(
                     "no whole-row write for a {entity}"

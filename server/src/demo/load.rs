@@ -1,7 +1,9 @@
 //! Loading the demo company into an empty database, in one transaction.
 
-use super::data::company;
+use super::data::{company, DemoCompany, DemoMap};
 use app::domain::{DataBatch, Objective, Period, PerspectiveId, UserId};
+use app::store::{self as s, StoreResult};
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// Why the demo company could not be loaded.
@@ -26,7 +28,6 @@ pub async fn load(
     password: &str,
     today: Period,
 ) -> Result<UserId, DemoError> {
-    use app::store as s;
     let demo = company(admin_email, today);
     let admin = demo
         .users
@@ -36,52 +37,36 @@ pub async fn load(
     let actor = Some(admin);
     let hash = app::auth::hash_password(password).map_err(|e| DemoError::Auth(e.to_string()))?;
 
-    let mut tx = store.begin().await?;
+    store
+        .write(async |tx| write_company(tx, demo, &hash, actor).await)
+        .await?;
+    Ok(admin)
+}
+
+/// Writes the demo company in the caller's transaction, through the store's inserts: each
+/// person with `hash` as their password hash, every row by `actor`.
+async fn write_company(
+    tx: &mut AnyConnection,
+    demo: DemoCompany,
+    hash: &str,
+    actor: Option<UserId>,
+) -> StoreResult<()> {
     for (user, _) in &demo.users {
-        s::create_user(&mut tx, user, &hash).await?;
+        s::create_user(tx, user, hash).await?;
     }
     for unit in &demo.units {
-        s::create_org_unit(&mut tx, unit, actor).await?;
+        s::create_org_unit(tx, unit, actor).await?;
     }
     for (user, grants) in &demo.users {
         for (unit, role) in grants {
-            s::grant_role(&mut tx, user.id, *unit, *role).await?;
+            s::grant_role(tx, user.id, *unit, *role).await?;
         }
     }
     for dm in &demo.maps {
-        let names: Vec<&str> = dm.perspectives.iter().map(|p| p.name.as_str()).collect();
-        let stored = s::create_map(&mut tx, &dm.map, &names, actor).await?;
-        // The store mints perspective ids; map the planned ones to them by rank.
-        let remap: HashMap<PerspectiveId, PerspectiveId> = dm
-            .perspectives
-            .iter()
-            .zip(&stored)
-            .map(|(planned, stored)| (planned.id, stored.id))
-            .collect();
-        for theme in &dm.themes {
-            s::create_theme(&mut tx, theme, actor).await?;
-        }
-        for o in &dm.objectives {
-            let perspective_id = remap
-                .get(&o.perspective_id)
-                .copied()
-                .unwrap_or(o.perspective_id);
-            s::create_objective(
-                &mut tx,
-                &Objective {
-                    perspective_id,
-                    ..o.clone()
-                },
-                actor,
-            )
-            .await?;
-        }
-        for link in &dm.links {
-            s::create_link(&mut tx, link, actor).await?;
-        }
+        write_map(tx, dm, actor).await?;
     }
     for m in &demo.measures {
-        s::create_measure(&mut tx, m, actor).await?;
+        s::create_measure(tx, m, actor).await?;
     }
     // Targets and actuals take the data path's one insert (validated, many rows a statement,
     // one audit row per measure), written by the loader rather than by a person.
@@ -90,18 +75,48 @@ pub async fn load(
         targets: demo.targets,
         ..DataBatch::default()
     };
-    s::write_data_as(&mut tx, &data, None, DEMO_DATA_VIA, &|_| {}).await?;
+    s::write_data_as(tx, &data, None, DEMO_DATA_VIA, &|_| {}).await?;
     for i in &demo.initiatives {
-        s::create_initiative(&mut tx, i, actor).await?;
+        s::create_initiative(tx, i, actor).await?;
     }
     for m in &demo.milestones {
-        s::create_milestone(&mut tx, m).await?;
+        s::create_milestone(tx, m).await?;
     }
     for a in &demo.alignments {
-        s::create_alignment(&mut tx, a, actor).await?;
+        s::create_alignment(tx, a, actor).await?;
     }
-    tx.commit().await.map_err(app::store::StoreError::from)?;
-    Ok(admin)
+    Ok(())
+}
+
+/// Writes one demo map with its perspectives, themes, objectives and links.
+async fn write_map(tx: &mut AnyConnection, dm: &DemoMap, actor: Option<UserId>) -> StoreResult<()> {
+    let names: Vec<&str> = dm.perspectives.iter().map(|p| p.name.as_str()).collect();
+    let stored = s::create_map(tx, &dm.map, &names, actor).await?;
+    // The store mints perspective ids; map the planned ones to them by rank.
+    let remap: HashMap<PerspectiveId, PerspectiveId> = dm
+        .perspectives
+        .iter()
+        .zip(&stored)
+        .map(|(planned, stored)| (planned.id, stored.id))
+        .collect();
+    for theme in &dm.themes {
+        s::create_theme(tx, theme, actor).await?;
+    }
+    for o in &dm.objectives {
+        let perspective_id = remap
+            .get(&o.perspective_id)
+            .copied()
+            .unwrap_or(o.perspective_id);
+        let placed = Objective {
+            perspective_id,
+            ..o.clone()
+        };
+        s::create_objective(tx, &placed, actor).await?;
+    }
+    for link in &dm.links {
+        s::create_link(tx, link, actor).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

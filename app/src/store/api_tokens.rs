@@ -60,15 +60,7 @@ pub async fn create_api_token(
         "read-only"
     };
     let detail = format!("{} ({access}; {} unit(s))", token.name.trim(), units.len());
-    audit(
-        conn,
-        actor,
-        "create",
-        "api_token",
-        &token.id.to_string(),
-        &detail,
-    )
-    .await
+    audit(conn, actor, "create", "api_token", token.id, &detail).await
 }
 
 /// Marks a token revoked (from now on every request with it gets a 401), with an audit row.
@@ -88,7 +80,7 @@ pub async fn revoke_api_token(
     if done == 0 {
         return Ok(false);
     }
-    audit(conn, actor, "revoke", "api_token", &id.to_string(), "").await?;
+    audit(conn, actor, "revoke", "api_token", id, "").await?;
     Ok(true)
 }
 
@@ -127,10 +119,8 @@ impl Store {
         token_hash: &str,
         actor: Option<UserId>,
     ) -> StoreResult<()> {
-        let mut tx = self.begin().await?;
-        create_api_token(&mut tx, token, token_hash, actor).await?;
-        tx.commit().await?;
-        Ok(())
+        self.write(async |tx| create_api_token(tx, token, token_hash, actor).await)
+            .await
     }
 
     /// Revokes a token in its own transaction (see [`revoke_api_token`]).
@@ -139,10 +129,8 @@ impl Store {
         id: ApiTokenId,
         actor: Option<UserId>,
     ) -> StoreResult<bool> {
-        let mut tx = self.begin().await?;
-        let changed = revoke_api_token(&mut tx, id, actor).await?;
-        tx.commit().await?;
-        Ok(changed)
+        self.write(async |tx| revoke_api_token(tx, id, actor).await)
+            .await
     }
 
     /// Every token, newest first, revoked ones included (the admin page lists them).

@@ -1,0 +1,91 @@
+//! The organisation tree: org units and their parents.
+
+use super::*;
+use crate::domain::{validation, OrgUnit, OrgUnitId};
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+pub(crate) fn unit_from(row: &AnyRow) -> StoreResult<OrgUnit> {
+    Ok(OrgUnit {
+        id: parsed(row, "id")?,
+        parent_id: opt_parsed(row, "parent_id")?,
+        name: text(row, "name")?,
+        kind: parsed(row, "kind")?,
+    })
+}
+
+/// Every unit's parent, for role inheritance and cycle checks.
+pub async fn unit_parents(
+    conn: &mut AnyConnection,
+) -> StoreResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
+    let rows = sqlx::query("SELECT id, parent_id FROM org_units")
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((parsed(r, "id")?, opt_parsed(r, "parent_id")?)))
+        .collect()
+}
+
+/// Creates an org unit under its parent (validated: no cycles, parent exists).
+pub async fn create_org_unit(
+    conn: &mut AnyConnection,
+    unit: &OrgUnit,
+    actor: Option<crate::domain::UserId>,
+) -> StoreResult<()> {
+    let parents = unit_parents(&mut *conn).await?;
+    if let Some(p) = unit.parent_id {
+        if !parents.contains_key(&p) {
+            return Err(StoreError::NotFound("parent unit"));
+        }
+    }
+    validation::org_unit(unit, &parents)?;
+    sqlx::query(
+        "INSERT INTO org_units (id, parent_id, name, kind, sort_order) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(unit.id.to_string())
+    .bind(unit.parent_id.map(|p| p.to_string()))
+    .bind(unit.name.trim())
+    .bind(unit.kind.as_str())
+    .bind(parents.len() as i64)
+    .execute(&mut *conn)
+    .await?;
+    audit(conn, actor, "create", "org_unit", unit.id, &unit.name).await
+}
+
+impl Store {
+    /// Every org unit, in creation order.
+    pub async fn org_units(&self) -> StoreResult<Vec<OrgUnit>> {
+        let rows = sqlx::query(
+            "SELECT id, parent_id, name, kind FROM org_units ORDER BY sort_order, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(unit_from).collect()
+    }
+
+    /// One org unit.
+    pub async fn org_unit(&self, id: OrgUnitId) -> StoreResult<OrgUnit> {
+        let row = sqlx::query("SELECT id, parent_id, name, kind FROM org_units WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("org unit"))?;
+        unit_from(&row)
+    }
+
+    /// Every unit's parent.
+    pub async fn unit_parents(&self) -> StoreResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
+        let mut conn = self.pool.acquire().await?;
+        unit_parents(&mut conn).await
+    }
+
+    /// Creates an org unit in its own transaction.
+    pub async fn create_org_unit(
+        &self,
+        unit: &OrgUnit,
+        actor: Option<crate::domain::UserId>,
+    ) -> StoreResult<()> {
+        self.write(async |tx| create_org_unit(tx, unit, actor).await)
+            .await
+    }
+}
