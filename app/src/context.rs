@@ -2,9 +2,17 @@
 //! settings, and the ports through which they write and announce), provided as Leptos context
 //! per request. The traits are implemented by the server's hub and import sessions.
 
-use crate::api::ApiError;
-use crate::domain::UserId;
+use crate::api::{ApiError, ImportSession};
+use crate::domain::display::DisplayEvent;
+use crate::domain::ops::{Committed, Op};
+use crate::domain::{DataBatch, DataOutcome, ImportId, MapId, UserId};
 use crate::store::Store;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A boxed future a port returns (the ports are object-safe traits).
+pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What the server functions need from the server, provided as Leptos context per request.
 #[derive(Clone)]
@@ -13,15 +21,15 @@ pub struct ServerContext {
     /// Whether cookies carry `Secure` (on when served over HTTPS).
     pub secure_cookies: bool,
     /// The one write path for map content (commits, then tells every live client).
-    pub maps: std::sync::Arc<dyn MapWriter>,
+    pub maps: Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).
-    pub data: std::sync::Arc<dyn DataWriter>,
+    pub data: Arc<dyn DataWriter>,
     /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
-    pub imports: std::sync::Arc<dyn ImportSessions>,
+    pub imports: Arc<dyn ImportSessions>,
     /// Tells display screens (on every instance) that a link was revoked or a dashboard changed.
-    pub displays: std::sync::Arc<dyn DisplayNotifier>,
+    pub displays: Arc<dyn DisplayNotifier>,
     /// Tells open sockets (on every instance) that someone signed out or had a role changed.
-    pub access: std::sync::Arc<dyn AccessNotifier>,
+    pub access: Arc<dyn AccessNotifier>,
 }
 
 /// Announces on the bus that someone's access changed. Implemented by the server's hub: that
@@ -29,67 +37,48 @@ pub struct ServerContext {
 /// they no longer hold.
 pub trait AccessNotifier: Send + Sync {
     /// Publishes that `user` signed out or had a role granted, changed or revoked.
-    fn access_changed(
-        &self,
-        user: UserId,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
+    fn access_changed(&self, user: UserId) -> PortFuture<'_, ()>;
 }
 
 /// Announces display events on the bus. Implemented by the server's hub, so a revoke reaches
 /// screens connected to any instance.
 pub trait DisplayNotifier: Send + Sync {
     /// Publishes `event` to every instance's display sockets.
-    fn notify_displays(
-        &self,
-        event: crate::domain::display::DisplayEvent,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
+    fn notify_displays(&self, event: DisplayEvent) -> PortFuture<'_, ()>;
 }
 
 /// The future a [`DataWriter`] returns.
-pub type DataFuture<'a> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<crate::domain::DataOutcome, ApiError>> + Send + 'a>,
->;
+pub type DataFuture<'a> = PortFuture<'a, Result<DataOutcome, ApiError>>;
 
 /// Keeps uploaded import files between the upload, the dry runs and the commit. Implemented by
 /// the server (expiry and a memory budget); sessions are found only by their owner.
 pub trait ImportSessions: Send + Sync {
     /// Keeps `session`, making room by dropping expired or older idle ones; refuses when the
     /// memory budget is still exceeded.
-    fn keep(
-        &self,
-        session: crate::api::ImportSession,
-    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+    fn keep(&self, session: ImportSession) -> Result<Arc<ImportSession>, ApiError>;
 
     /// The session `id` of `owner` (not found when expired or someone else's).
-    fn find(
-        &self,
-        id: crate::domain::ImportId,
-        owner: crate::domain::UserId,
-    ) -> Result<std::sync::Arc<crate::api::ImportSession>, ApiError>;
+    fn find(&self, id: ImportId, owner: UserId) -> Result<Arc<ImportSession>, ApiError>;
 }
 
 /// Reports how many rows a running commit has written so far.
-pub type Progress = std::sync::Arc<dyn Fn(usize) + Send + Sync>;
+pub type Progress = Arc<dyn Fn(usize) + Send + Sync>;
 
 /// Commits a batch of actuals and targets and announces the maps whose scores changed.
 /// Implemented by the server's hub; the grid, target editor, imports and REST all write
 /// through it, so open maps and dashboards update without a reload.
 pub trait DataWriter: Send + Sync {
     /// Validates and commits `batch` in one transaction by `author`.
-    fn write_data(
-        &self,
-        batch: crate::domain::DataBatch,
-        author: Option<crate::domain::UserId>,
-    ) -> DataFuture<'_> {
-        self.write_data_as(batch, author, String::new(), std::sync::Arc::new(|_| {}))
+    fn write_data(&self, batch: DataBatch, author: Option<UserId>) -> DataFuture<'_> {
+        self.write_data_as(batch, author, String::new(), Arc::new(|_| {}))
     }
 
     /// [`DataWriter::write_data`], telling `progress` the actuals written so far while the one
     /// transaction runs (imports show a progress bar).
     fn write_data_reporting(
         &self,
-        batch: crate::domain::DataBatch,
-        author: Option<crate::domain::UserId>,
+        batch: DataBatch,
+        author: Option<UserId>,
         progress: Progress,
     ) -> DataFuture<'_> {
         self.write_data_as(batch, author, String::new(), progress)
@@ -99,19 +88,19 @@ pub trait DataWriter: Send + Sync {
     /// `via` names them in the audit history.
     fn write_data_via(
         &self,
-        batch: crate::domain::DataBatch,
-        author: Option<crate::domain::UserId>,
+        batch: DataBatch,
+        author: Option<UserId>,
         via: String,
     ) -> DataFuture<'_> {
-        self.write_data_as(batch, author, via, std::sync::Arc::new(|_| {}))
+        self.write_data_as(batch, author, via, Arc::new(|_| {}))
     }
 
     /// The one implementation behind the others: commits `batch` by `author` (or, when `via`
     /// is not empty, by what it names), reporting progress.
     fn write_data_as(
         &self,
-        batch: crate::domain::DataBatch,
-        author: Option<crate::domain::UserId>,
+        batch: DataBatch,
+        author: Option<UserId>,
         via: String,
         progress: Progress,
     ) -> DataFuture<'_>;
@@ -123,15 +112,9 @@ pub trait MapWriter: Send + Sync {
     /// Commits `ops` as one batch by `author`; a resent `op_id` is not applied twice.
     fn mutate(
         &self,
-        map: crate::domain::MapId,
-        author: crate::domain::UserId,
+        map: MapId,
+        author: UserId,
         op_id: uuid::Uuid,
-        ops: Vec<crate::domain::ops::Op>,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<crate::domain::ops::Committed, ApiError>>
-                + Send
-                + '_,
-        >,
-    >;
+        ops: Vec<Op>,
+    ) -> PortFuture<'_, Result<Committed, ApiError>>;
 }

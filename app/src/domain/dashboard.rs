@@ -419,14 +419,7 @@ pub fn source_units(
     unit: OrgUnitId,
     parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
 ) -> Vec<OrgUnitId> {
-    let mut chain = vec![unit];
-    while let Some(Some(parent)) = chain.last().and_then(|u| parents.get(u)) {
-        if chain.contains(parent) {
-            break;
-        }
-        chain.push(*parent);
-    }
-    chain
+    super::org::ancestry(unit, parents)
 }
 
 /// Whether a board of `dashboards` may show map `map`, which belongs to `map_unit`: a dashboard

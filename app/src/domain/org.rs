@@ -84,12 +84,7 @@ mod tests {
     use crate::domain::{MapId, MapStatus, OrgUnitKind, Period};
 
     fn unit(name: &str, parent: Option<&OrgUnit>) -> OrgUnit {
-        OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: parent.map(|p| p.id),
-            name: name.into(),
-            kind: OrgUnitKind::Function,
-        }
+        OrgUnit::new(parent.map(|p| p.id), name, OrgUnitKind::Function)
     }
 
     fn parents(units: &[OrgUnit]) -> HashMap<OrgUnitId, Option<OrgUnitId>> {

@@ -4,22 +4,20 @@
 use super::*;
 use crate::domain::{validation, ApiToken, ApiTokenId, OrgUnitId, UserId};
 use sqlx::AnyConnection;
-use std::collections::HashMap;
 
 /// How often `last_used_at` is written at most: a busy token costs one small write a minute.
 pub const TOUCH_EVERY_SECONDS: i64 = 60;
 
-fn token_from(row: &AnyRow, units: Vec<OrgUnitId>) -> StoreResult<ApiToken> {
-    Ok(ApiToken {
-        id: parsed(row, "id")?,
-        name: text(row, "name")?,
-        units,
-        can_write: int(row, "can_write")? != 0,
-        created_by: opt_parsed(row, "created_by")?,
-        created_at: text(row, "created_at")?,
-        last_used_at: opt_text(row, "last_used_at")?,
-        revoked_at: opt_text(row, "revoked_at")?,
-    })
+/// A token's row, without its scope (read from `api_token_units`).
+fn token_from(row: &AnyRow) -> StoreResult<ApiToken> {
+    read_row! { row => ApiToken {
+        parsed: id;
+        text: name, created_at;
+        opt_parsed: created_by;
+        opt_text: last_used_at, revoked_at;
+        flag: can_write;
+        filled_later: units;
+    } }
 }
 
 /// Stores a new token (already validated here too) with its scopes and an audit row, in the
@@ -31,27 +29,27 @@ pub async fn create_api_token(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     validation::api_token(token)?;
-    sqlx::query(
+    change(
         "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at, last_used_at, revoked_at, can_write) \
          VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)",
     )
-    .bind(token.id.to_string())
+    .bind(token.id)
     .bind(token.name.trim())
     .bind(token_hash)
-    .bind(token.created_by.map(|u| u.to_string()))
+    .bind_value(token.created_by.map(|u| u.to_string()))
     .bind(&token.created_at)
-    .bind(i64::from(token.can_write))
-    .execute(&mut *conn)
+    .bind_value(i64::from(token.can_write))
+    .run(&mut *conn)
     .await
-    .map_err(|e| StoreError::conflict_on_unique(e, "this token already exists"))?;
+    .map_err(|e| e.unique_as_conflict("this token already exists"))?;
     let mut units = token.units.clone();
     units.sort();
     units.dedup();
     for unit in &units {
-        sqlx::query("INSERT INTO api_token_units (token_id, org_unit_id) VALUES ($1, $2)")
-            .bind(token.id.to_string())
-            .bind(unit.to_string())
-            .execute(&mut *conn)
+        change("INSERT INTO api_token_units (token_id, org_unit_id) VALUES ($1, $2)")
+            .bind(token.id)
+            .bind(unit)
+            .run(&mut *conn)
             .await?;
     }
     let access = if token.can_write {
@@ -70,13 +68,11 @@ pub async fn revoke_api_token(
     id: ApiTokenId,
     actor: Option<UserId>,
 ) -> StoreResult<bool> {
-    let done =
-        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id.to_string())
-            .bind(now_text())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+    let done = change("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(now_text())
+        .run(&mut *conn)
+        .await?;
     if done == 0 {
         return Ok(false);
     }
@@ -84,31 +80,26 @@ pub async fn revoke_api_token(
     Ok(true)
 }
 
-/// The scopes of the given tokens (all tokens when `id` is `None`).
-async fn scopes(
-    conn: &mut AnyConnection,
-    id: Option<ApiTokenId>,
-) -> StoreResult<HashMap<ApiTokenId, Vec<OrgUnitId>>> {
-    let rows = match id {
-        Some(id) => {
-            sqlx::query("SELECT token_id, org_unit_id FROM api_token_units WHERE token_id = $1")
-                .bind(id.to_string())
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT token_id, org_unit_id FROM api_token_units")
-                .fetch_all(&mut *conn)
-                .await?
-        }
+/// The tokens `query` reads (rows of `api_tokens`), each with its scope.
+async fn tokens(store: &Store, query: Statement<'_>) -> StoreResult<Vec<ApiToken>> {
+    let mut conn = store.pool.acquire().await?;
+    let mut tokens = query.all(&mut *conn, token_from).await?;
+    let scope = |r: &AnyRow| {
+        let token: ApiTokenId = parsed(r, "token_id")?;
+        let unit: OrgUnitId = parsed(r, "org_unit_id")?;
+        Ok((token, unit))
     };
-    let mut out: HashMap<ApiTokenId, Vec<OrgUnitId>> = HashMap::new();
-    for r in &rows {
-        out.entry(parsed(r, "token_id")?)
-            .or_default()
-            .push(parsed(r, "org_unit_id")?);
+    let scopes = match tokens.as_slice() {
+        [one] => select("SELECT token_id, org_unit_id FROM api_token_units WHERE token_id = $1")
+            .bind(one.id),
+        _ => select("SELECT token_id, org_unit_id FROM api_token_units"),
+    };
+    for (token, unit) in scopes.all(&mut *conn, scope).await? {
+        if let Some(t) = tokens.iter_mut().find(|t| t.id == token) {
+            t.units.push(unit);
+        }
     }
-    Ok(out)
+    Ok(tokens)
 }
 
 impl Store {
@@ -135,44 +126,21 @@ impl Store {
 
     /// Every token, newest first, revoked ones included (the admin page lists them).
     pub async fn api_tokens(&self) -> StoreResult<Vec<ApiToken>> {
-        let mut conn = self.pool.acquire().await?;
-        let mut scopes = scopes(&mut conn, None).await?;
-        let rows = sqlx::query("SELECT * FROM api_tokens ORDER BY created_at DESC, name")
-            .fetch_all(&mut *conn)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let id: ApiTokenId = parsed(r, "id")?;
-                token_from(r, scopes.remove(&id).unwrap_or_default())
-            })
-            .collect()
+        let all = select("SELECT * FROM api_tokens ORDER BY created_at DESC, name");
+        tokens(self, all).await
     }
 
     /// One token by id.
     pub async fn api_token(&self, id: ApiTokenId) -> StoreResult<ApiToken> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound("API token"))?;
-        let mut scopes = scopes(&mut conn, Some(id)).await?;
-        token_from(&row, scopes.remove(&id).unwrap_or_default())
+        let one = select("SELECT * FROM api_tokens WHERE id = $1").bind(id);
+        let found = tokens(self, one).await?.pop();
+        found.ok_or(StoreError::NotFound("API token"))
     }
 
     /// The token whose secret hashes to `token_hash` (revoked or not), or `None`.
     pub async fn api_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>> {
-        let mut conn = self.pool.acquire().await?;
-        let Some(row) = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&mut *conn)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let id: ApiTokenId = parsed(&row, "id")?;
-        let mut scopes = scopes(&mut conn, Some(id)).await?;
-        token_from(&row, scopes.remove(&id).unwrap_or_default()).map(Some)
+        let one = select("SELECT * FROM api_tokens WHERE token_hash = $1").bind(token_hash);
+        Ok(tokens(self, one).await?.pop())
     }
 
     /// Records that a token was used now, unless that was already recorded less than
@@ -181,13 +149,13 @@ impl Store {
         let now = chrono::Utc::now();
         let stale_before = (now - chrono::Duration::seconds(TOUCH_EVERY_SECONDS))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        sqlx::query(
+        change(
             "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
         )
-        .bind(id.to_string())
+        .bind(id)
         .bind(now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .bind(stale_before)
-        .execute(&self.pool)
+        .run(&self.pool)
         .await?;
         Ok(())
     }

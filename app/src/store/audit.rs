@@ -43,16 +43,9 @@ pub async fn audit_many(
     if entries.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..entries.len())
-        .map(|r| {
-            let b = r * 7;
-            let marks: Vec<String> = (b + 1..=b + 7).map(|i| format!("${i}")).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO audit_log (id, at, user_id, action, entity, entity_id, detail) VALUES {}",
-        rows.join(", ")
+        value_tuples(entries.len(), 7)
     );
     let mut q = sqlx::query(&sql);
     for e in entries {

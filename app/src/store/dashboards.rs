@@ -8,18 +8,12 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 fn dashboard_from(row: &AnyRow) -> StoreResult<Dashboard> {
-    Ok(Dashboard {
-        id: parsed(row, "id")?,
-        org_unit_id: parsed(row, "org_unit_id")?,
-        name: text(row, "name")?,
-        span_kind: parsed(row, "span_kind")?,
-        widgets: serde_json::from_str(&text(row, "layout")?)
-            .map_err(|_| StoreError::Corrupt("layout"))?,
-        created_by: opt_parsed(row, "created_by")?,
-        created_at: text(row, "created_at")?,
-        updated_by: opt_parsed(row, "updated_by")?,
-        updated_at: text(row, "updated_at")?,
-    })
+    read_row! { row => Dashboard {
+        parsed: id, org_unit_id, span_kind;
+        text: name, created_at, updated_at;
+        opt_parsed: created_by, updated_by;
+        json: widgets @ "layout";
+    } }
 }
 
 fn layout_text(d: &Dashboard) -> StoreResult<String> {
@@ -31,22 +25,10 @@ fn layout_text(d: &Dashboard) -> StoreResult<String> {
 async fn check_references(conn: &mut AnyConnection, d: &Dashboard) -> StoreResult<()> {
     for w in &d.widgets {
         let Some(map) = w.kind.map_id() else { continue };
-        let found = sqlx::query("SELECT id FROM maps WHERE id = $1")
-            .bind(map.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            return Err(StoreError::NotFound("map"));
-        }
+        let found = select("SELECT id FROM maps WHERE id = $1").bind(map);
+        found.exists(&mut *conn, "map").await?;
         if let Some(m) = w.kind.measure_id() {
-            let home = sqlx::query(
-                "SELECT o.map_id FROM measures m JOIN objectives o ON o.id = m.objective_id WHERE m.id = $1",
-            )
-            .bind(m.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound("measure"))?;
-            if parsed::<MapId>(&home, "map_id")? != map {
+            if map_of_measure(&mut *conn, m).await? != map {
                 return Err(ValidationError::BadLayout(format!(
                     "the {} shows a measure of another map",
                     w.kind.label()
@@ -65,13 +47,7 @@ pub async fn create_dashboard(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     validate_dashboard(d)?;
-    let unit = sqlx::query("SELECT id FROM org_units WHERE id = $1")
-        .bind(d.org_unit_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    if unit.is_none() {
-        return Err(StoreError::NotFound("org unit"));
-    }
+    unit_in(&mut *conn, d.org_unit_id).await?;
     check_references(&mut *conn, d).await?;
     sqlx::query(
         "INSERT INTO dashboards (id, org_unit_id, name, span_kind, layout, created_by, created_at, updated_by, updated_at) \
@@ -98,22 +74,19 @@ pub async fn update_dashboard(
 ) -> StoreResult<()> {
     validate_dashboard(d)?;
     check_references(&mut *conn, d).await?;
-    let done = sqlx::query(
+    change(
         "UPDATE dashboards SET name = $2, span_kind = $3, layout = $4, updated_by = $5, updated_at = $6 \
          WHERE id = $1 AND org_unit_id = $7",
     )
-    .bind(d.id.to_string())
+    .bind(d.id)
     .bind(d.name.trim())
     .bind(d.span_kind.as_str())
     .bind(layout_text(d)?)
-    .bind(actor.map(|u| u.to_string()))
+    .bind_value(actor.map(|u| u.to_string()))
     .bind(now_text())
-    .bind(d.org_unit_id.to_string())
-    .execute(&mut *conn)
+    .bind(d.org_unit_id)
+    .run_on_one(&mut *conn, "dashboard")
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound("dashboard"));
-    }
     let detail = format!("{} ({} widgets)", d.name.trim(), d.widgets.len());
     audit(conn, actor, "update", "dashboard", d.id, &detail).await
 }
@@ -124,38 +97,32 @@ pub async fn delete_dashboard(
     id: DashboardId,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    sqlx::query("DELETE FROM display_link_dashboards WHERE dashboard_id = $1")
-        .bind(id.to_string())
-        .execute(&mut *conn)
+    change("DELETE FROM display_link_dashboards WHERE dashboard_id = $1")
+        .bind(id)
+        .run(&mut *conn)
         .await?;
-    let done = sqlx::query("DELETE FROM dashboards WHERE id = $1")
-        .bind(id.to_string())
-        .execute(&mut *conn)
+    change("DELETE FROM dashboards WHERE id = $1")
+        .bind(id)
+        .run_on_one(&mut *conn, "dashboard")
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound("dashboard"));
-    }
     audit(conn, actor, "delete", "dashboard", id, "").await
 }
 
 impl Store {
     /// One dashboard.
     pub async fn dashboard(&self, id: DashboardId) -> StoreResult<Dashboard> {
-        let row = sqlx::query("SELECT * FROM dashboards WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("dashboard"))?;
-        dashboard_from(&row)
+        select("SELECT * FROM dashboards WHERE id = $1")
+            .bind(id)
+            .one(&self.pool, dashboard_from, "dashboard")
+            .await
     }
 
     /// The dashboards of an org unit, by name.
     pub async fn dashboards_of(&self, unit: OrgUnitId) -> StoreResult<Vec<Dashboard>> {
-        let rows = sqlx::query("SELECT * FROM dashboards WHERE org_unit_id = $1 ORDER BY name, id")
-            .bind(unit.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(dashboard_from).collect()
+        select("SELECT * FROM dashboards WHERE org_unit_id = $1 ORDER BY name, id")
+            .bind(unit)
+            .all(&self.pool, dashboard_from)
+            .await
     }
 
     /// Adds a dashboard in its own transaction.

@@ -8,24 +8,19 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 fn actual_from(row: &AnyRow) -> StoreResult<Actual> {
-    Ok(Actual {
-        measure_id: parsed(row, "measure_id")?,
-        period: parsed(row, "period")?,
-        value: float(row, "value")?,
-        note: text(row, "note")?,
-        entered_by: opt_parsed(row, "entered_by")?,
-        entered_at: text(row, "entered_at")?,
-        source: parsed(row, "source")?,
-    })
+    read_row! { row => Actual {
+        parsed: measure_id, period, source;
+        float: value;
+        text: note, entered_at;
+        opt_parsed: entered_by;
+    } }
 }
 
 fn target_from(row: &AnyRow) -> StoreResult<Target> {
-    Ok(Target {
-        measure_id: parsed(row, "measure_id")?,
-        period: parsed(row, "period")?,
-        goal: float(row, "goal")?,
-        red_flag: float(row, "red_flag")?,
-    })
+    read_row! { row => Target {
+        parsed: measure_id, period;
+        float: goal, red_flag;
+    } }
 }
 
 /// Sets (inserts or replaces) the target of a measure for one period: a batch of one through
@@ -199,70 +194,90 @@ async fn upsert_actuals(
     rows: &[Actual],
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> StoreResult<()> {
-    let rows = last_per_cell(rows, |a| MeasurePeriod {
-        measure_id: a.measure_id,
-        period: a.period,
+    let columns = ["value", "note", "entered_by", "entered_at", "source"];
+    let cell = |a: &Actual| (a.measure_id, a.period);
+    upsert_cells(conn, "actuals", &columns, rows, cell, bind_actual, progress).await
+}
+
+/// Binds an actual's key and [`upsert_actuals`]' columns.
+fn bind_actual<'q>(q: Statement<'q>, a: &Actual) -> Statement<'q> {
+    q.bind(a.measure_id)
+        .bind(a.period)
+        .bind_value(a.value)
+        .bind(&a.note)
+        .bind_value(a.entered_by.map(|u| u.to_string()))
+        .bind(&a.entered_at)
+        .bind(a.source.as_str())
+}
+
+/// Inserts or replaces targets, many rows per statement.
+async fn upsert_targets(conn: &mut AnyConnection, rows: &[Target]) -> StoreResult<()> {
+    let cell = |t: &Target| (t.measure_id, t.period);
+    let columns = ["goal", "red_flag"];
+    upsert_cells(conn, "targets", &columns, rows, cell, bind_target, &|_| {}).await
+}
+
+/// Binds a target's key and [`upsert_targets`]' columns.
+fn bind_target<'q>(q: Statement<'q>, t: &Target) -> Statement<'q> {
+    let q = q.bind(t.measure_id).bind(t.period);
+    q.bind_value(t.goal).bind_value(t.red_flag)
+}
+
+/// Inserts or replaces rows of `table` (actuals or targets), keyed by measure and period, with
+/// `columns` after the key, many rows per statement: `bind` binds a row's key and columns in
+/// that order. Reports the rows written so far after each statement.
+async fn upsert_cells<T: Clone>(
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &[T],
+    cell: impl Fn(&T) -> (MeasureId, Period),
+    bind: impl for<'q> Fn(Statement<'q>, &T) -> Statement<'q>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> StoreResult<()> {
+    let rows = last_per_cell(rows, |r| {
+        let (measure_id, period) = cell(r);
+        MeasurePeriod { measure_id, period }
     });
+    let updates: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     let mut written = 0;
     for chunk in rows.chunks(DATA_CHUNK) {
+        // `table` and `columns` come from the two callers above, never input.
         let sql = format!(
-            "INSERT INTO actuals (measure_id, period, value, note, entered_by, entered_at, source) VALUES {} \
-             ON CONFLICT (measure_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, \
-             entered_by = excluded.entered_by, entered_at = excluded.entered_at, source = excluded.source",
-            value_tuples(chunk.len(), 7)
+            "INSERT INTO {table} (measure_id, period, {}) VALUES {} \
+             ON CONFLICT (measure_id, period) DO UPDATE SET {}",
+            columns.join(", "),
+            value_tuples(chunk.len(), columns.len() + 2),
+            updates.join(", ")
         );
-        let mut q = sqlx::query(&sql);
-        for a in chunk {
-            q = q
-                .bind(a.measure_id.to_string())
-                .bind(a.period.to_string())
-                .bind(a.value)
-                .bind(a.note.clone())
-                .bind(a.entered_by.map(|u| u.to_string()))
-                .bind(a.entered_at.clone())
-                .bind(a.source.as_str());
-        }
-        q.execute(&mut *conn).await?;
+        let statement = chunk.iter().fold(change(&sql), |q, r| bind(q, r));
+        statement.run(&mut *conn).await?;
         written += chunk.len();
         progress(written);
     }
     Ok(())
 }
 
-/// Inserts or replaces targets, many rows per statement.
-async fn upsert_targets(conn: &mut AnyConnection, rows: &[Target]) -> StoreResult<()> {
-    let rows = last_per_cell(rows, |t| MeasurePeriod {
-        measure_id: t.measure_id,
-        period: t.period,
-    });
-    for chunk in rows.chunks(DATA_CHUNK) {
-        let sql = format!(
-            "INSERT INTO targets (measure_id, period, goal, red_flag) VALUES {} \
-             ON CONFLICT (measure_id, period) DO UPDATE SET goal = excluded.goal, red_flag = excluded.red_flag",
-            value_tuples(chunk.len(), 4)
-        );
-        let mut q = sqlx::query(&sql);
-        for t in chunk {
-            q = q
-                .bind(t.measure_id.to_string())
-                .bind(t.period.to_string())
-                .bind(t.goal)
-                .bind(t.red_flag);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// `($1, $2, …), ($k, …)` for `rows` rows of `width` parameters.
-fn value_tuples(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cols: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", cols.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The rows of `table` (actuals or targets) of a map's measures for the months `span` holds
+/// (first and last included), by period.
+async fn cells_between<T>(
+    store: &Store,
+    table: &str,
+    map: MapId,
+    (from, to): (Period, Period),
+    read: impl Read<T>,
+) -> StoreResult<Vec<T>> {
+    // `table` is "actuals" or "targets" from the callers above, never input.
+    let sql = format!(
+        "SELECT c.* FROM {table} c JOIN measures m ON m.id = c.measure_id \
+         JOIN objectives o ON o.id = m.objective_id \
+         WHERE o.map_id = $1 AND c.period >= $2 AND c.period <= $3 ORDER BY c.period"
+    );
+    let rows = select(&sql).bind(map).bind(from).bind(to);
+    rows.all(&store.pool, read).await
 }
 
 impl Store {
@@ -309,17 +324,15 @@ impl Store {
         ids.dedup();
         let mut out = HashMap::new();
         for chunk in ids.chunks(DATA_CHUNK) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT * FROM actuals WHERE measure_id IN ({})",
-                placeholders.join(", ")
+            let sql = in_list(
+                "SELECT * FROM actuals WHERE measure_id IN ({in})",
+                chunk.len(),
             );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.to_string());
-            }
-            for r in q.fetch_all(&self.pool).await? {
-                let a = actual_from(&r)?;
+            for a in select(&sql)
+                .bind_all(chunk)
+                .all(&self.pool, actual_from)
+                .await?
+            {
                 let cell = MeasurePeriod {
                     measure_id: a.measure_id,
                     period: a.period,
@@ -334,32 +347,27 @@ impl Store {
 
     /// Every target and reading of a map's measures: what its scores are computed from.
     pub async fn score_data(&self, map: MapId) -> StoreResult<ScoreData> {
-        let targets = sqlx::query(
-            "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id JOIN objectives o ON o.id = m.objective_id \
-             WHERE o.map_id = $1",
-        )
-        .bind(map.to_string())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(target_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let readings = sqlx::query(
-            "SELECT a.measure_id, a.period, a.value FROM actuals a JOIN measures m ON m.id = a.measure_id \
-             JOIN objectives o ON o.id = m.objective_id WHERE o.map_id = $1",
-        )
-        .bind(map.to_string())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
+        let reading = |r: &AnyRow| {
             Ok(Reading {
                 measure_id: parsed(r, "measure_id")?,
                 period: parsed(r, "period")?,
                 value: float(r, "value")?,
             })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+        };
+        let targets = select(
+            "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id JOIN objectives o ON o.id = m.objective_id \
+             WHERE o.map_id = $1",
+        )
+        .bind(map)
+        .all(&self.pool, target_from)
+        .await?;
+        let readings = select(
+            "SELECT a.measure_id, a.period, a.value FROM actuals a JOIN measures m ON m.id = a.measure_id \
+             JOIN objectives o ON o.id = m.objective_id WHERE o.map_id = $1",
+        )
+        .bind(map)
+        .all(&self.pool, reading)
+        .await?;
         Ok(ScoreData { targets, readings })
     }
 
@@ -376,7 +384,7 @@ impl Store {
         Ok((doc, model))
     }
 
-    /// The actuals of some measures over a span of months, with notes and provenance (the
+    /// The actuals of a map's measures over a span of months, with notes and provenance (the
     /// data-entry grid).
     pub async fn actuals_between(
         &self,
@@ -384,16 +392,7 @@ impl Store {
         from: Period,
         to: Period,
     ) -> StoreResult<Vec<Actual>> {
-        let rows = sqlx::query(
-            "SELECT a.* FROM actuals a JOIN measures m ON m.id = a.measure_id JOIN objectives o ON o.id = m.objective_id \
-             WHERE o.map_id = $1 AND a.period >= $2 AND a.period <= $3 ORDER BY a.period",
-        )
-        .bind(map.to_string())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(actual_from).collect()
+        cells_between(self, "actuals", map, (from, to), actual_from).await
     }
 
     /// The targets of a map's measures over a span of months (the target editor).
@@ -403,16 +402,7 @@ impl Store {
         from: Period,
         to: Period,
     ) -> StoreResult<Vec<Target>> {
-        let rows = sqlx::query(
-            "SELECT t.* FROM targets t JOIN measures m ON m.id = t.measure_id JOIN objectives o ON o.id = m.objective_id \
-             WHERE o.map_id = $1 AND t.period >= $2 AND t.period <= $3 ORDER BY t.period",
-        )
-        .bind(map.to_string())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(target_from).collect()
+        cells_between(self, "targets", map, (from, to), target_from).await
     }
 
     /// Records one actual in its own transaction.
@@ -422,10 +412,9 @@ impl Store {
 
     /// Every actual of a measure, oldest first.
     pub async fn actuals(&self, id: MeasureId) -> StoreResult<Vec<Actual>> {
-        let rows = sqlx::query("SELECT * FROM actuals WHERE measure_id = $1 ORDER BY period")
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(actual_from).collect()
+        select("SELECT * FROM actuals WHERE measure_id = $1 ORDER BY period")
+            .bind(id)
+            .all(&self.pool, actual_from)
+            .await
     }
 }

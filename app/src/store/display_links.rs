@@ -30,13 +30,8 @@ pub async fn create_display_link(
     .await
     .map_err(|e| StoreError::conflict_on_unique(e, "this display link already exists"))?;
     for (position, d) in link.dashboard_ids.iter().enumerate() {
-        let known = sqlx::query("SELECT id FROM dashboards WHERE id = $1")
-            .bind(d.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if known.is_none() {
-            return Err(StoreError::NotFound("dashboard"));
-        }
+        let known = select("SELECT id FROM dashboards WHERE id = $1").bind(d);
+        known.exists(&mut *conn, "dashboard").await?;
         sqlx::query(
             "INSERT INTO display_link_dashboards (link_id, dashboard_id, position) VALUES ($1, $2, $3)",
         )
@@ -49,33 +44,44 @@ pub async fn create_display_link(
     audit(conn, actor, "create", "display_link", link.id, &link.name).await
 }
 
-async fn link_from(conn: &mut AnyConnection, row: &AnyRow) -> StoreResult<DisplayLink> {
-    let id: DisplayLinkId = parsed(row, "id")?;
-    let dashboards = sqlx::query(
-        "SELECT dashboard_id FROM display_link_dashboards WHERE link_id = $1 ORDER BY position",
-    )
-    .bind(id.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(DisplayLink {
-        id,
-        org_unit_id: parsed(row, "org_unit_id")?,
-        name: text(row, "name")?,
-        dashboard_ids: dashboards
-            .iter()
-            .map(|r| parsed(r, "dashboard_id"))
-            .collect::<StoreResult<_>>()?,
-        rotate_seconds: u32::try_from(int(row, "rotate_seconds")?)
-            .map_err(|_| StoreError::Corrupt("rotate_seconds"))?,
-        created_by: opt_parsed(row, "created_by")?,
-        created_at: text(row, "created_at")?,
-        revoked_at: opt_text(row, "revoked_at")?,
-        last_seen_at: opt_text(row, "last_seen_at")?,
-    })
+/// A display link's row, without its dashboards (read from `display_link_dashboards`).
+fn display_link_from(row: &AnyRow) -> StoreResult<DisplayLink> {
+    read_row! { row => DisplayLink {
+        parsed: id, org_unit_id;
+        text: name, created_at;
+        small: rotate_seconds;
+        opt_parsed: created_by;
+        opt_text: revoked_at, last_seen_at;
+        filled_later: dashboard_ids;
+    } }
 }
 
-const LINK_COLUMNS: &str =
-    "id, org_unit_id, name, rotate_seconds, created_by, created_at, revoked_at, last_seen_at";
+/// The display links `filter` (a `WHERE` clause and an order, with `key` as `$1`) finds, each
+/// with its dashboards in rotation order.
+async fn links_where(
+    store: &Store,
+    filter: &str,
+    key: impl ToString,
+) -> StoreResult<Vec<DisplayLink>> {
+    let mut conn = store.pool.acquire().await?;
+    let sql = format!(
+        "SELECT id, org_unit_id, name, rotate_seconds, created_by, created_at, revoked_at, \
+         last_seen_at FROM display_links WHERE {filter}"
+    );
+    let mut links = select(&sql)
+        .bind(key)
+        .all(&mut *conn, display_link_from)
+        .await?;
+    for link in &mut links {
+        link.dashboard_ids = select(
+            "SELECT dashboard_id FROM display_link_dashboards WHERE link_id = $1 ORDER BY position",
+        )
+        .bind(link.id)
+        .all(&mut *conn, |r| parsed(r, "dashboard_id"))
+        .await?;
+    }
+    Ok(links)
+}
 
 /// Marks a display link revoked (kept, with the time), with an audit row, in the caller's
 /// transaction; revoking twice keeps the first time.
@@ -84,15 +90,11 @@ pub async fn revoke_display_link(
     id: DisplayLinkId,
     actor: Option<UserId>,
 ) -> StoreResult<()> {
-    let done =
-        sqlx::query("UPDATE display_links SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
-            .bind(id.to_string())
-            .bind(now_text())
-            .execute(&mut *conn)
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound("display link"));
-    }
+    change("UPDATE display_links SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+        .bind(id)
+        .bind(now_text())
+        .run_on_one(&mut *conn, "display link")
+        .await?;
     audit(conn, actor, "revoke", "display_link", id, "").await
 }
 
@@ -110,46 +112,20 @@ impl Store {
 
     /// The display links of an org unit, newest first (revoked ones too).
     pub async fn display_links_of(&self, unit: OrgUnitId) -> StoreResult<Vec<DisplayLink>> {
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE org_unit_id = $1 ORDER BY created_at DESC, id"
-        ))
-        .bind(unit.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            out.push(link_from(&mut conn, r).await?);
-        }
-        Ok(out)
+        links_where(self, "org_unit_id = $1 ORDER BY created_at DESC, id", unit).await
     }
 
     /// One display link.
     pub async fn display_link(&self, id: DisplayLinkId) -> StoreResult<DisplayLink> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StoreError::NotFound("display link"))?;
-        link_from(&mut conn, &row).await
+        let found = links_where(self, "id = $1", id).await?.pop();
+        found.ok_or(StoreError::NotFound("display link"))
     }
 
     /// The display link whose secret hashes to `token_hash` (revoked or not).
     pub async fn display_link_by_hash(&self, token_hash: &str) -> StoreResult<Option<DisplayLink>> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {LINK_COLUMNS} FROM display_links WHERE token_hash = $1"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
-        match row {
-            Some(r) => Ok(Some(link_from(&mut conn, &r).await?)),
-            None => Ok(None),
-        }
+        Ok(links_where(self, "token_hash = $1", token_hash)
+            .await?
+            .pop())
     }
 
     /// Revokes a display link (kept, with the time), with an audit row; revoking twice keeps
@@ -166,11 +142,8 @@ impl Store {
 
     /// Records that a screen opened the link now.
     pub async fn touch_display_link(&self, id: DisplayLinkId) -> StoreResult<()> {
-        sqlx::query("UPDATE display_links SET last_seen_at = $2 WHERE id = $1")
-            .bind(id.to_string())
-            .bind(now_text())
-            .execute(&self.pool)
-            .await?;
+        let touch = change("UPDATE display_links SET last_seen_at = $2 WHERE id = $1");
+        touch.bind(id).bind(now_text()).run(&self.pool).await?;
         Ok(())
     }
 }

@@ -19,29 +19,31 @@ const TAKEN: &str = "this id is already used on another map";
 /// already owns (re-creating a deleted item with its id, as undo does) is fine; an id another
 /// map used, or whose map is unknown, is a conflict.
 pub(crate) async fn claim(conn: &mut AnyConnection, id: Uuid, map: MapId) -> StoreResult<()> {
-    let inserted = sqlx::query(
+    let inserted = change(
         "INSERT INTO map_entity_ids (id, map_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
     )
-    .bind(id.to_string())
-    .bind(map.to_string())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .bind(id)
+    .bind(map)
+    .run(&mut *conn)
+    .await?;
     if inserted == 1 {
         return Ok(());
     }
-    let owner = sqlx::query("SELECT map_id FROM map_entity_ids WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
+    let owner = select("SELECT map_id FROM map_entity_ids WHERE id = $1")
+        .bind(id)
+        .optional(&mut *conn, owner_of)
         .await?
-        .map(|row| opt_parsed::<MapId>(&row, "map_id"))
-        .transpose()?
         .flatten();
     if owner == Some(map) {
         Ok(())
     } else {
         Err(StoreError::Conflict(TAKEN.into()))
     }
+}
+
+/// The map an id belongs to (none for a row whose map is gone).
+fn owner_of(row: &AnyRow) -> StoreResult<Option<MapId>> {
+    opt_parsed(row, "map_id")
 }
 
 /// The id an op creates, with what it names.
@@ -69,19 +71,14 @@ pub(crate) async fn foreign_ids<'a>(
     if created.is_empty() {
         return Ok(created);
     }
-    let marks: Vec<String> = (1..=created.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT id, map_id FROM map_entity_ids WHERE id IN ({})",
-        marks.join(", ")
+    let sql = in_list(
+        "SELECT id, map_id FROM map_entity_ids WHERE id IN ({in})",
+        created.len(),
     );
-    let mut q = sqlx::query(&sql);
-    for id in created.keys() {
-        q = q.bind(id.to_string());
-    }
+    let owned = |r: &AnyRow| Ok((parsed::<Uuid>(r, "id")?, owner_of(r)?));
+    let rows = select(&sql).bind_all(created.keys());
     let mut foreign = HashMap::new();
-    for row in q.fetch_all(&store.pool).await? {
-        let id: Uuid = parsed(&row, "id")?;
-        let owner: Option<MapId> = opt_parsed(&row, "map_id")?;
+    for (id, owner) in rows.all(&store.pool, owned).await? {
         if owner != Some(map) {
             if let Some(kind) = created.get(&id) {
                 foreign.insert(id, *kind);

@@ -29,9 +29,7 @@ pub async fn create_initiative(
     .execute(&mut *conn)
     .await?;
     for o in &i.objective_ids {
-        if find_objective(&mut *conn, *o).await?.is_none() {
-            return Err(StoreError::NotFound("objective"));
-        }
+        objective_in(&mut *conn, *o).await?;
         sqlx::query(
             "INSERT INTO initiative_objectives (initiative_id, objective_id) VALUES ($1, $2)",
         )
@@ -57,52 +55,42 @@ pub async fn create_milestone(conn: &mut AnyConnection, m: &Milestone) -> StoreR
     Ok(())
 }
 
+/// An initiative's row, without its objectives (read from `initiative_objectives`).
+fn initiative_from(row: &AnyRow) -> StoreResult<Initiative> {
+    read_row! { row => Initiative {
+        parsed: id, org_unit_id, start_date, end_date, status;
+        text: name, description;
+        opt_parsed: owner_id;
+        float: budget, spend;
+        small: percent_complete;
+        filled_later: objective_ids;
+    } }
+}
+
 fn milestone_from(row: &AnyRow) -> StoreResult<Milestone> {
-    Ok(Milestone {
-        id: parsed(row, "id")?,
-        initiative_id: parsed(row, "initiative_id")?,
-        name: text(row, "name")?,
-        due_date: parsed(row, "due_date")?,
-        done: int(row, "done")? != 0,
-    })
+    read_row! { row => Milestone {
+        parsed: id, initiative_id, due_date;
+        text: name;
+        flag: done;
+    } }
 }
 
 impl Store {
     /// Every initiative of an org unit.
     pub async fn initiatives_of(&self, unit: OrgUnitId) -> StoreResult<Vec<Initiative>> {
-        let rows = sqlx::query("SELECT * FROM initiatives WHERE org_unit_id = $1 ORDER BY name")
-            .bind(unit.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let id: InitiativeId = parsed(r, "id")?;
-            let links = sqlx::query(
-                "SELECT objective_id FROM initiative_objectives WHERE initiative_id = $1",
-            )
-            .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(Initiative {
-                id,
-                org_unit_id: parsed(r, "org_unit_id")?,
-                name: text(r, "name")?,
-                description: text(r, "description")?,
-                owner_id: opt_parsed(r, "owner_id")?,
-                start_date: parsed(r, "start_date")?,
-                end_date: parsed(r, "end_date")?,
-                budget: float(r, "budget")?,
-                spend: float(r, "spend")?,
-                status: parsed(r, "status")?,
-                percent_complete: u8::try_from(int(r, "percent_complete")?)
-                    .map_err(|_| StoreError::Corrupt("percent_complete"))?,
-                objective_ids: links
-                    .iter()
-                    .map(|l| parsed(l, "objective_id"))
-                    .collect::<StoreResult<_>>()?,
-            });
+        let mut initiatives =
+            select("SELECT * FROM initiatives WHERE org_unit_id = $1 ORDER BY name")
+                .bind(unit)
+                .all(&self.pool, initiative_from)
+                .await?;
+        for i in &mut initiatives {
+            i.objective_ids =
+                select("SELECT objective_id FROM initiative_objectives WHERE initiative_id = $1")
+                    .bind(i.id)
+                    .all(&self.pool, |r| parsed(r, "objective_id"))
+                    .await?;
         }
-        Ok(out)
+        Ok(initiatives)
     }
 
     /// The initiatives of a unit with their owners' names and milestones summed up.
@@ -113,15 +101,11 @@ impl Store {
         let initiatives = self.initiatives_of(unit).await?;
         let mut out = Vec::new();
         for i in initiatives {
-            let milestones = sqlx::query(
-                "SELECT * FROM milestones WHERE initiative_id = $1 ORDER BY due_date, name",
-            )
-            .bind(i.id.to_string())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(milestone_from)
-            .collect::<StoreResult<Vec<_>>>()?;
+            let milestones =
+                select("SELECT * FROM milestones WHERE initiative_id = $1 ORDER BY due_date, name")
+                    .bind(i.id)
+                    .all(&self.pool, milestone_from)
+                    .await?;
             let owner = match i.owner_id {
                 Some(u) => match self.user(u).await {
                     Ok(user) => Some(user.name),

@@ -5,13 +5,10 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 fn link_from(row: &AnyRow) -> StoreResult<Link> {
-    Ok(Link {
-        id: parsed(row, "id")?,
-        map_id: parsed(row, "map_id")?,
-        from_id: parsed(row, "from_id")?,
-        to_id: parsed(row, "to_id")?,
-        hypothesis: text(row, "hypothesis")?,
-    })
+    read_row! { row => Link {
+        parsed: id, map_id, from_id, to_id;
+        text: hypothesis;
+    } }
 }
 
 /// Inserts an (already validated) link row, claiming its id for its map.
@@ -31,11 +28,10 @@ pub(crate) async fn insert_link(conn: &mut AnyConnection, l: &Link) -> StoreResu
 
 /// The links of a map.
 pub async fn links_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Link>> {
-    let rows = sqlx::query("SELECT * FROM links WHERE map_id = $1 ORDER BY id")
-        .bind(map.to_string())
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(link_from).collect()
+    select("SELECT * FROM links WHERE map_id = $1 ORDER BY id")
+        .bind(map)
+        .all(conn, link_from)
+        .await
 }
 
 /// Adds a cause-and-effect link after the domain's link rules.

@@ -6,19 +6,19 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 pub(crate) fn map_from(row: &AnyRow) -> StoreResult<StrategyMap> {
-    Ok(StrategyMap {
-        id: parsed(row, "id")?,
-        org_unit_id: parsed(row, "org_unit_id")?,
-        name: text(row, "name")?,
-        vision: text(row, "vision")?,
-        mission: text(row, "mission")?,
-        values: text(row, "map_values")?,
-        period_start: parsed::<Period>(row, "period_start")?,
-        period_end: parsed::<Period>(row, "period_end")?,
-        status: parsed::<MapStatus>(row, "status")?,
-        health_off: serde_json::from_str(&text(row, "health_off")?)
-            .map_err(|_| StoreError::Corrupt("health_off"))?,
-    })
+    read_row! { row => StrategyMap {
+        parsed: id, org_unit_id, period_start, period_end, status;
+        text: name, vision, mission, values @ "map_values";
+        json: health_off;
+    } }
+}
+
+/// One map's header, read on `on` (the pool, or a transaction).
+pub(crate) async fn map_in<'c>(on: impl On<'c>, id: MapId) -> StoreResult<StrategyMap> {
+    select("SELECT * FROM maps WHERE id = $1")
+        .bind(id)
+        .one(on, map_from, "map")
+        .await
 }
 
 /// Creates a map with the given perspectives (top first) in the caller's transaction.
@@ -29,13 +29,7 @@ pub async fn create_map(
     actor: Option<crate::domain::UserId>,
 ) -> StoreResult<Vec<crate::domain::Perspective>> {
     validation::strategy_map(map)?;
-    let exists = sqlx::query("SELECT id FROM org_units WHERE id = $1")
-        .bind(map.org_unit_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    if exists.is_none() {
-        return Err(StoreError::NotFound("org unit"));
-    }
+    unit_in(&mut *conn, map.org_unit_id).await?;
     sqlx::query(
         "INSERT INTO maps (id, org_unit_id, name, vision, mission, map_values, period_start, period_end, status, seq, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
@@ -54,13 +48,7 @@ pub async fn create_map(
     .await?;
     let mut perspectives = Vec::new();
     for (rank, name) in perspective_names.iter().enumerate() {
-        let p = crate::domain::Perspective {
-            id: crate::domain::PerspectiveId::new(),
-            map_id: map.id,
-            name: name.to_string(),
-            rank: rank as i32,
-            weight: 1.0,
-        };
+        let p = Perspective::new(map.id, *name, rank as i32);
         insert_perspective(&mut *conn, &p).await?;
         perspectives.push(p);
     }
@@ -71,20 +59,17 @@ pub async fn create_map(
 /// The people a map names (its objectives' owners and its measures' data owners), names only:
 /// a map document carries no one else, and no email.
 async fn named_people(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Person>> {
-    sqlx::query(
+    select(
         "SELECT id, name FROM users WHERE id IN ( \
            SELECT owner_id FROM objectives WHERE map_id = $1 \
            UNION SELECT m.data_owner_id FROM measures m JOIN objectives o ON o.id = m.objective_id \
            WHERE o.map_id = $2) \
          ORDER BY name, id",
     )
-    .bind(map.to_string())
-    .bind(map.to_string())
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(person_from)
-    .collect()
+    .bind(map)
+    .bind(map)
+    .all(conn, person_from)
+    .await
 }
 
 impl Store {
@@ -101,38 +86,29 @@ impl Store {
 
     /// One map's header.
     pub async fn map(&self, id: MapId) -> StoreResult<StrategyMap> {
-        let row = sqlx::query("SELECT * FROM maps WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("map"))?;
-        map_from(&row)
+        map_in(&self.pool, id).await
     }
 
     /// Every map with its unit and objective count, newest period first.
     pub async fn map_summaries(&self) -> StoreResult<Vec<(OrgUnitId, MapSummary)>> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.org_unit_id, m.name, m.status, m.period_start, m.period_end, \
-             (SELECT COUNT(*) FROM objectives o WHERE o.map_id = m.id) AS objective_count \
+        let summary = |r: &AnyRow| {
+            let map = map_from(r)?;
+            let summary = MapSummary {
+                id: map.id,
+                name: map.name,
+                status: map.status,
+                period_start: map.period_start,
+                period_end: map.period_end,
+                objective_count: int(r, "objective_count")?,
+            };
+            Ok((map.org_unit_id, summary))
+        };
+        select(
+            "SELECT m.*, (SELECT COUNT(*) FROM objectives o WHERE o.map_id = m.id) AS objective_count \
              FROM maps m ORDER BY m.period_start DESC, m.name",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    parsed(r, "org_unit_id")?,
-                    MapSummary {
-                        id: parsed(r, "id")?,
-                        name: text(r, "name")?,
-                        status: parsed(r, "status")?,
-                        period_start: parsed(r, "period_start")?,
-                        period_end: parsed(r, "period_end")?,
-                        objective_count: int(r, "objective_count")?,
-                    },
-                ))
-            })
-            .collect()
+        .all(&self.pool, summary)
+        .await
     }
 
     /// Everything drawn on one map, read in one go.
@@ -147,19 +123,12 @@ impl Store {
         conn: &mut AnyConnection,
         id: MapId,
     ) -> StoreResult<MapDocument> {
-        let row = sqlx::query("SELECT * FROM maps WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound("map"))?;
-        let map = map_from(&row)?;
-        let seq = int(&row, "seq")?;
-        let unit_row = sqlx::query("SELECT id, parent_id, name, kind FROM org_units WHERE id = $1")
-            .bind(map.org_unit_id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound("org unit"))?;
-        let org_unit = unit_from(&unit_row)?;
+        let read = |r: &AnyRow| Ok((map_from(r)?, int(r, "seq")?));
+        let (map, seq) = select("SELECT * FROM maps WHERE id = $1")
+            .bind(id)
+            .one(&mut *conn, read, "map")
+            .await?;
+        let org_unit = unit_in(&mut *conn, map.org_unit_id).await?;
         let people = named_people(&mut *conn, id).await?;
         Ok(MapDocument {
             seq,

@@ -6,39 +6,27 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 fn measure_from(row: &AnyRow) -> StoreResult<Measure> {
-    Ok(Measure {
-        id: parsed(row, "id")?,
-        objective_id: parsed(row, "objective_id")?,
-        name: text(row, "name")?,
-        definition: text(row, "definition")?,
-        unit: text(row, "unit")?,
-        decimals: u8::try_from(int(row, "decimals")?)
-            .map_err(|_| StoreError::Corrupt("decimals"))?,
-        frequency: parsed(row, "frequency")?,
-        polarity: parsed(row, "polarity")?,
-        indicator: parsed(row, "indicator")?,
-        data_source: parsed(row, "data_source")?,
-        data_owner_id: opt_parsed(row, "data_owner_id")?,
-        baseline: opt_float(row, "baseline")?,
-        weight: float(row, "weight")?,
-        scoring: serde_json::from_str(&text(row, "scoring")?)
-            .map_err(|_| StoreError::Corrupt("scoring"))?,
-        aggregation: parsed(row, "aggregation")?,
-        formula: text(row, "formula")?,
-        missing_data: parsed(row, "missing_data")?,
-    })
+    read_row! { row => Measure {
+        parsed: id, objective_id, frequency, polarity, indicator, data_source, aggregation;
+        parsed: missing_data;
+        text: name, definition, unit, formula;
+        small: decimals;
+        opt_parsed: data_owner_id;
+        opt_float: baseline;
+        float: weight;
+        json: scoring;
+    } }
 }
 
 /// The measures of a map's objectives, in display order.
 pub async fn measures_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Measure>> {
-    let rows = sqlx::query(
+    select(
         "SELECT m.* FROM measures m JOIN objectives o ON o.id = m.objective_id WHERE o.map_id = $1 \
          ORDER BY m.sort_order, m.name",
     )
-    .bind(map.to_string())
-    .fetch_all(conn)
-    .await?;
-    rows.iter().map(measure_from).collect()
+    .bind(map)
+    .all(conn, measure_from)
+    .await
 }
 
 /// The scoring type as stored (JSON text).
@@ -46,65 +34,77 @@ fn scoring_text(m: &Measure) -> StoreResult<String> {
     serde_json::to_string(&m.scoring).map_err(|_| StoreError::Corrupt("scoring"))
 }
 
+/// The columns a measure's fields are kept in, in the order [`bind_measure`] binds them (`id`
+/// first, then `objective_id`).
+const MEASURE_COLUMNS: [&str; 17] = [
+    "id",
+    "objective_id",
+    "name",
+    "definition",
+    "unit",
+    "decimals",
+    "frequency",
+    "polarity",
+    "indicator",
+    "data_source",
+    "data_owner_id",
+    "baseline",
+    "weight",
+    "scoring",
+    "aggregation",
+    "formula",
+    "missing_data",
+];
+
+/// Binds every field of `m` after `q`'s parameters, in [`MEASURE_COLUMNS`] order.
+fn bind_measure<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    m: &'q Measure,
+) -> StoreResult<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    Ok(q.bind(m.id.to_string())
+        .bind(m.objective_id.to_string())
+        .bind(m.name.trim())
+        .bind(&m.definition)
+        .bind(&m.unit)
+        .bind(i64::from(m.decimals))
+        .bind(m.frequency.as_str())
+        .bind(m.polarity.as_str())
+        .bind(m.indicator.as_str())
+        .bind(m.data_source.as_str())
+        .bind(m.data_owner_id.map(|u| u.to_string()))
+        .bind(m.baseline)
+        .bind(m.weight)
+        .bind(scoring_text(m)?)
+        .bind(m.aggregation.as_str())
+        .bind(&m.formula)
+        .bind(m.missing_data.as_str()))
+}
+
 /// Inserts an (already validated) measure row, after the objective's other measures.
 pub(crate) async fn insert_measure(conn: &mut AnyConnection, m: &Measure) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO measures (id, objective_id, name, definition, unit, decimals, frequency, polarity, indicator, \
-         data_source, data_owner_id, baseline, weight, scoring, aggregation, formula, missing_data, sort_order) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+    let sql = format!(
+        "INSERT INTO measures ({}, sort_order) VALUES ({}, \
          (SELECT COUNT(*) FROM measures WHERE objective_id = $2))",
-    )
-    .bind(m.id.to_string())
-    .bind(m.objective_id.to_string())
-    .bind(m.name.trim())
-    .bind(&m.definition)
-    .bind(&m.unit)
-    .bind(i64::from(m.decimals))
-    .bind(m.frequency.as_str())
-    .bind(m.polarity.as_str())
-    .bind(m.indicator.as_str())
-    .bind(m.data_source.as_str())
-    .bind(m.data_owner_id.map(|u| u.to_string()))
-    .bind(m.baseline)
-    .bind(m.weight)
-    .bind(scoring_text(m)?)
-    .bind(m.aggregation.as_str())
-    .bind(&m.formula)
-    .bind(m.missing_data.as_str())
-    .execute(&mut *conn)
-    .await?;
-    let map = sqlx::query("SELECT map_id FROM objectives WHERE id = $1")
-        .bind(m.objective_id.to_string())
-        .fetch_one(&mut *conn)
+        MEASURE_COLUMNS.join(", "),
+        marks(1, MEASURE_COLUMNS.len())
+    );
+    bind_measure(sqlx::query(&sql), m)?
+        .execute(&mut *conn)
         .await?;
-    super::entity_ids::claim(conn, m.id.0, parsed(&map, "map_id")?).await
+    let map = select("SELECT map_id FROM objectives WHERE id = $1")
+        .bind(m.objective_id)
+        .one(&mut *conn, |r| parsed(r, "map_id"), "objective")
+        .await?;
+    super::entity_ids::claim(conn, m.id.0, map).await
 }
 
 /// Writes every field of an (already validated) measure over its row.
 pub(crate) async fn update_measure(conn: &mut AnyConnection, m: &Measure) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE measures SET name = $2, definition = $3, unit = $4, decimals = $5, frequency = $6, polarity = $7, \
-         indicator = $8, data_source = $9, data_owner_id = $10, baseline = $11, weight = $12, scoring = $13, \
-         aggregation = $14, formula = $15, missing_data = $16 WHERE id = $1",
-    )
-    .bind(m.id.to_string())
-    .bind(m.name.trim())
-    .bind(&m.definition)
-    .bind(&m.unit)
-    .bind(i64::from(m.decimals))
-    .bind(m.frequency.as_str())
-    .bind(m.polarity.as_str())
-    .bind(m.indicator.as_str())
-    .bind(m.data_source.as_str())
-    .bind(m.data_owner_id.map(|u| u.to_string()))
-    .bind(m.baseline)
-    .bind(m.weight)
-    .bind(scoring_text(m)?)
-    .bind(m.aggregation.as_str())
-    .bind(&m.formula)
-    .bind(m.missing_data.as_str())
-    .execute(conn)
-    .await?;
+    let sets: Vec<String> = (MEASURE_COLUMNS.iter().enumerate().skip(1))
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    let sql = format!("UPDATE measures SET {} WHERE id = $1", sets.join(", "));
+    bind_measure(sqlx::query(&sql), m)?.execute(conn).await?;
     Ok(())
 }
 
@@ -115,11 +115,17 @@ pub async fn create_measure(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     validation::measure(m)?;
-    if find_objective(&mut *conn, m.objective_id).await?.is_none() {
-        return Err(StoreError::NotFound("objective"));
-    }
+    objective_in(&mut *conn, m.objective_id).await?;
     insert_measure(&mut *conn, m).await?;
     audit(conn, actor, "create", "measure", m.id, &m.name).await
+}
+
+/// The map a measure belongs to (through its objective), read on `on`.
+pub(crate) async fn map_of_measure<'c>(on: impl On<'c>, id: MeasureId) -> StoreResult<MapId> {
+    select("SELECT o.map_id FROM measures m JOIN objectives o ON o.id = m.objective_id WHERE m.id = $1")
+        .bind(id)
+        .one(on, |r| parsed(r, "map_id"), "measure")
+        .await
 }
 
 /// Where a measure lives and who looks after it: what the data path checks before writing.
@@ -142,36 +148,45 @@ pub struct PlacedMeasure {
     pub objective_title: String,
 }
 
+/// Measures with where each sits (see [`placed_from`]); a `WHERE` and an order follow.
+const PLACED_MEASURES: &str =
+    "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
+     JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id";
+
+/// A row of [`PLACED_MEASURES`].
+fn placed_from(row: &AnyRow) -> StoreResult<PlacedMeasure> {
+    Ok(PlacedMeasure {
+        measure: measure_from(row)?,
+        map_id: parsed(row, "map_id")?,
+        org_unit_id: parsed(row, "org_unit_id")?,
+        objective_title: text(row, "objective_title")?,
+    })
+}
+
 /// The scope of each measure in `ids` (unknown ids are simply absent).
 pub async fn measure_scopes(
     conn: &mut AnyConnection,
     ids: &[MeasureId],
 ) -> StoreResult<HashMap<MeasureId, MeasureScope>> {
+    let scope = |r: &AnyRow| {
+        let source: DataSource = parsed(r, "data_source")?;
+        let scope = MeasureScope {
+            name: text(r, "name")?,
+            map_id: parsed(r, "map_id")?,
+            org_unit_id: parsed(r, "org_unit_id")?,
+            data_owner_id: opt_parsed(r, "data_owner_id")?,
+            computed: source == DataSource::Formula,
+        };
+        Ok((parsed(r, "id")?, scope))
+    };
     let mut out = HashMap::new();
     for chunk in ids.chunks(DATA_CHUNK) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
+        let sql = in_list(
             "SELECT m.id, m.name, m.data_source, m.data_owner_id, o.map_id, p.org_unit_id FROM measures m \
-             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id IN ({})",
-            placeholders.join(", ")
+             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id IN ({in})",
+            chunk.len(),
         );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(id.to_string());
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            let source: DataSource = parsed(&r, "data_source")?;
-            out.insert(
-                parsed(&r, "id")?,
-                MeasureScope {
-                    name: text(&r, "name")?,
-                    map_id: parsed(&r, "map_id")?,
-                    org_unit_id: parsed(&r, "org_unit_id")?,
-                    data_owner_id: opt_parsed(&r, "data_owner_id")?,
-                    computed: source == DataSource::Formula,
-                },
-            );
-        }
+        out.extend(select(&sql).bind_all(chunk).all(&mut *conn, scope).await?);
     }
     Ok(out)
 }
@@ -186,52 +201,25 @@ impl Store {
     /// Every measure with where it sits (objective, map, org unit), optionally only those of
     /// one map: the REST API's measure listing.
     pub async fn placed_measures(&self, map: Option<MapId>) -> StoreResult<Vec<PlacedMeasure>> {
-        let sql =
-            "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
-                   JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id";
-        let rows = match map {
+        let order = "ORDER BY p.name, m.sort_order, m.name";
+        match map {
             Some(map) => {
-                sqlx::query(&format!(
-                    "{sql} WHERE o.map_id = $1 ORDER BY p.name, m.sort_order, m.name"
-                ))
-                .bind(map.to_string())
-                .fetch_all(&self.pool)
-                .await?
+                let sql = format!("{PLACED_MEASURES} WHERE o.map_id = $1 {order}");
+                let rows = select(&sql).bind(map);
+                rows.all(&self.pool, placed_from).await
             }
             None => {
-                sqlx::query(&format!("{sql} ORDER BY p.name, m.sort_order, m.name"))
-                    .fetch_all(&self.pool)
-                    .await?
+                let sql = format!("{PLACED_MEASURES} {order}");
+                select(&sql).all(&self.pool, placed_from).await
             }
-        };
-        rows.iter()
-            .map(|r| {
-                Ok(PlacedMeasure {
-                    measure: measure_from(r)?,
-                    map_id: parsed(r, "map_id")?,
-                    org_unit_id: parsed(r, "org_unit_id")?,
-                    objective_title: text(r, "objective_title")?,
-                })
-            })
-            .collect()
+        }
     }
 
     /// One measure with where it sits.
     pub async fn placed_measure(&self, id: MeasureId) -> StoreResult<PlacedMeasure> {
-        let row = sqlx::query(
-            "SELECT m.*, o.map_id, o.title AS objective_title, p.org_unit_id FROM measures m \
-             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("measure"))?;
-        Ok(PlacedMeasure {
-            measure: measure_from(&row)?,
-            map_id: parsed(&row, "map_id")?,
-            org_unit_id: parsed(&row, "org_unit_id")?,
-            objective_title: text(&row, "objective_title")?,
-        })
+        let sql = format!("{PLACED_MEASURES} WHERE m.id = $1");
+        let row = select(&sql).bind(id);
+        row.one(&self.pool, placed_from, "measure").await
     }
 
     /// The scope of each measure in `ids` (see [`measure_scopes`]).
@@ -250,47 +238,38 @@ impl Store {
         owner: UserId,
         today: Period,
     ) -> StoreResult<Vec<OwnedMeasure>> {
-        let rows = sqlx::query(
+        let owned = |r: &AnyRow| {
+            let frequency: Frequency = parsed(r, "frequency")?;
+            let latest: Option<Period> = opt_parsed(r, "latest")?;
+            Ok(OwnedMeasure {
+                measure_id: parsed(r, "id")?,
+                name: text(r, "name")?,
+                frequency,
+                map_id: parsed(r, "map_id")?,
+                map_name: text(r, "map_name")?,
+                latest,
+                stale: crate::domain::scores::is_stale(frequency, latest, today),
+            })
+        };
+        select(
             "SELECT m.id, m.name, m.frequency, o.map_id, p.name AS map_name,              (SELECT MAX(a.period) FROM actuals a WHERE a.measure_id = m.id AND a.period <= $2) AS latest              FROM measures m JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id              WHERE m.data_owner_id = $1 AND m.data_source <> 'formula' AND p.status <> 'archived'              ORDER BY p.name, m.name",
         )
-        .bind(owner.to_string())
-        .bind(today.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let frequency: Frequency = parsed(r, "frequency")?;
-                let latest: Option<Period> = opt_parsed(r, "latest")?;
-                Ok(OwnedMeasure {
-                    measure_id: parsed(r, "id")?,
-                    name: text(r, "name")?,
-                    frequency,
-                    map_id: parsed(r, "map_id")?,
-                    map_name: text(r, "map_name")?,
-                    latest,
-                    stale: crate::domain::scores::is_stale(frequency, latest, today),
-                })
-            })
-            .collect()
+        .bind(owner)
+        .bind(today)
+        .all(&self.pool, owned)
+        .await
     }
 
     /// One measure.
     pub async fn measure(&self, id: MeasureId) -> StoreResult<Measure> {
-        let row = sqlx::query("SELECT * FROM measures WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("measure"))?;
-        measure_from(&row)
+        select("SELECT * FROM measures WHERE id = $1")
+            .bind(id)
+            .one(&self.pool, measure_from, "measure")
+            .await
     }
 
     /// The map a measure belongs to (through its objective).
     pub async fn map_of_measure(&self, id: MeasureId) -> StoreResult<MapId> {
-        let row = sqlx::query("SELECT o.map_id FROM measures m JOIN objectives o ON o.id = m.objective_id WHERE m.id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("measure"))?;
-        parsed(&row, "map_id")
+        map_of_measure(&self.pool, id).await
     }
 }

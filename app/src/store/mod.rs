@@ -130,24 +130,9 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        sqlx::query("PRAGMA foreign_keys = ON")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA busy_timeout = 10000")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA synchronous = NORMAL")
-                            .execute(&mut *conn)
-                            .await?;
-                        // Checkpoints run in the background (`checkpoint_in_background`), not
-                        // inside whichever commit happens to fill the WAL: that commit used to
-                        // pay for copying the WAL back and syncing the file.
-                        sqlx::query("PRAGMA wal_autocheckpoint = 0")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA journal_size_limit = 67108864")
-                            .execute(&mut *conn)
-                            .await?;
+                        for pragma in SQLITE_PRAGMAS {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
                     }
                     Ok(())
                 })
@@ -221,6 +206,17 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// The settings of every SQLite connection. Checkpoints run in the background
+/// (`checkpoint_in_background`), not inside whichever commit happens to fill the WAL: that
+/// commit used to pay for copying the WAL back and syncing the file.
+const SQLITE_PRAGMAS: [&str; 5] = [
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA wal_autocheckpoint = 0",
+    "PRAGMA journal_size_limit = 67108864",
+];
 
 /// How often the SQLite WAL is checkpointed (copied back into the database file).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);

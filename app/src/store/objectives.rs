@@ -5,19 +5,12 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 pub(crate) fn objective_from(row: &AnyRow) -> StoreResult<Objective> {
-    Ok(Objective {
-        id: parsed(row, "id")?,
-        map_id: parsed(row, "map_id")?,
-        perspective_id: parsed(row, "perspective_id")?,
-        theme_id: opt_parsed(row, "theme_id")?,
-        title: text(row, "title")?,
-        description: text(row, "description")?,
-        owner_id: opt_parsed(row, "owner_id")?,
-        x: float(row, "x")?,
-        y: float(row, "y")?,
-        weight: float(row, "weight")?,
-        rollup: parsed(row, "rollup")?,
-    })
+    read_row! { row => Objective {
+        parsed: id, map_id, perspective_id, rollup;
+        opt_parsed: theme_id, owner_id;
+        text: title, description;
+        float: x, y, weight;
+    } }
 }
 
 /// Inserts an (already validated) objective row.
@@ -44,23 +37,27 @@ pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) ->
 
 /// The objectives of a map.
 pub async fn objectives_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Objective>> {
-    let rows = sqlx::query("SELECT * FROM objectives WHERE map_id = $1 ORDER BY y, x")
-        .bind(map.to_string())
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(objective_from).collect()
+    select("SELECT * FROM objectives WHERE map_id = $1 ORDER BY y, x")
+        .bind(map)
+        .all(conn, objective_from)
+        .await
 }
 
-/// One objective, if it exists.
-pub async fn find_objective(
-    conn: &mut AnyConnection,
+/// One objective, if it exists, read on `on` (the pool, or a transaction).
+pub(crate) async fn find_objective<'c>(
+    on: impl On<'c>,
     id: ObjectiveId,
 ) -> StoreResult<Option<Objective>> {
-    let row = sqlx::query("SELECT * FROM objectives WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(objective_from).transpose()
+    select("SELECT * FROM objectives WHERE id = $1")
+        .bind(id)
+        .optional(on, objective_from)
+        .await
+}
+
+/// One objective; none is `NotFound` (also a check before a write that references it).
+pub(crate) async fn objective_in<'c>(on: impl On<'c>, id: ObjectiveId) -> StoreResult<Objective> {
+    let found = find_objective(on, id).await?;
+    found.ok_or(StoreError::NotFound("objective"))
 }
 
 /// Adds an objective after checking it against its map's perspectives and themes, its box in
@@ -80,26 +77,20 @@ pub async fn create_objective(
     audit(conn, actor, "create", "objective", o.id, &o.title).await
 }
 
-/// `$first, $first+1, …` for `n` values bound in a row.
-fn marks(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Rows of `sql` (which has one `IN ({ids})` list) with `ids` bound.
-async fn with_ids(
+/// Rows of `sql` (which has one `IN ({in})` list) with `ids` bound, read with `read`.
+async fn with_ids<T>(
     conn: &mut AnyConnection,
     sql: &str,
     ids: &[ObjectiveId],
-) -> StoreResult<Vec<AnyRow>> {
-    let sql = sql.replace("{ids}", &marks(1, ids.len()));
-    let mut q = sqlx::query(&sql);
-    for id in ids {
-        q = q.bind(id.to_string());
-    }
-    Ok(q.fetch_all(conn).await?)
+    read: impl Read<T>,
+) -> StoreResult<Vec<T>> {
+    let sql = in_list(sql, ids.len());
+    select(&sql).bind_all(ids).all(conn, read).await
+}
+
+/// The `name` column of a row.
+fn name_of(row: &AnyRow) -> StoreResult<String> {
+    text(row, "name")
 }
 
 /// The other units' names of the alignments deleting `ids` removes, one per alignment: `other`
@@ -114,13 +105,9 @@ async fn aligned_units(
     let sql = format!(
         "SELECT u.name FROM alignments a JOIN objectives o ON o.id = a.{other} \
          JOIN maps m ON m.id = o.map_id JOIN org_units u ON u.id = m.org_unit_id \
-         WHERE a.{own} IN ({{ids}})"
+         WHERE a.{own} IN ({{in}})"
     );
-    with_ids(conn, &sql, ids)
-        .await?
-        .iter()
-        .map(|r| text(r, "name"))
-        .collect()
+    with_ids(conn, &sql, ids, name_of).await
 }
 
 /// What deleting objectives `ids` of map `map` would take with them (see `domain::impact`).
@@ -133,61 +120,50 @@ pub async fn delete_impact(
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
+    let title_on_map = |r: &AnyRow| Ok((text(r, "title")?, parsed::<MapId>(r, "map_id")?));
     let found = with_ids(
         conn,
-        "SELECT id, title, map_id FROM objectives WHERE id IN ({ids}) ORDER BY title",
+        "SELECT title, map_id FROM objectives WHERE id IN ({in}) ORDER BY title",
         &ids,
+        title_on_map,
     )
     .await?;
-    if ids.is_empty()
-        || found.len() != ids.len()
-        || found
-            .iter()
-            .any(|r| parsed::<MapId>(r, "map_id").ok() != Some(map))
-    {
+    if ids.is_empty() || found.len() != ids.len() || found.iter().any(|(_, m)| *m != map) {
         return Err(StoreError::NotFound("objective"));
     }
-    let objectives = found
-        .iter()
-        .map(|r| text(r, "title"))
-        .collect::<StoreResult<_>>()?;
+    let objectives = found.into_iter().map(|(title, _)| title).collect();
     let n = ids.len();
     let sql = format!(
         "SELECT COUNT(*) AS n FROM links WHERE from_id IN ({}) OR to_id IN ({})",
         marks(1, n),
         marks(n + 1, n)
     );
-    let mut q = sqlx::query(&sql);
-    for id in ids.iter().chain(&ids) {
-        q = q.bind(id.to_string());
-    }
-    let links = usize::try_from(int(&q.fetch_one(&mut *conn).await?, "n")?).unwrap_or(0);
-    let measures = with_ids(
-        conn,
-        "SELECT m.name, CAST(CASE WHEN EXISTS (SELECT 1 FROM actuals a WHERE a.measure_id = m.id) \
-         OR EXISTS (SELECT 1 FROM targets t WHERE t.measure_id = m.id) THEN 1 ELSE 0 END AS BIGINT) AS has_data \
-         FROM measures m WHERE m.objective_id IN ({ids}) ORDER BY m.sort_order, m.name",
-        &ids,
-    )
-    .await?
-    .iter()
-    .map(|r| {
+    let count = |r: &AnyRow| int(r, "n");
+    let links = select(&sql).bind_all(ids.iter().chain(&ids));
+    let links = usize::try_from(links.one(&mut *conn, count, "count").await?).unwrap_or(0);
+    let measure = |r: &AnyRow| {
         Ok(impact::MeasureImpact {
             name: text(r, "name")?,
             has_data: int(r, "has_data")? != 0,
         })
-    })
-    .collect::<StoreResult<_>>()?;
+    };
+    let measures = with_ids(
+        conn,
+        "SELECT m.name, CAST(CASE WHEN EXISTS (SELECT 1 FROM actuals a WHERE a.measure_id = m.id) \
+         OR EXISTS (SELECT 1 FROM targets t WHERE t.measure_id = m.id) THEN 1 ELSE 0 END AS BIGINT) AS has_data \
+         FROM measures m WHERE m.objective_id IN ({in}) ORDER BY m.sort_order, m.name",
+        &ids,
+        measure,
+    )
+    .await?;
     let initiatives = with_ids(
         conn,
         "SELECT DISTINCT i.name FROM initiatives i JOIN initiative_objectives io ON io.initiative_id = i.id \
-         WHERE io.objective_id IN ({ids}) ORDER BY i.name",
+         WHERE io.objective_id IN ({in}) ORDER BY i.name",
         &ids,
+        name_of,
     )
-    .await?
-    .iter()
-    .map(|r| text(r, "name"))
-    .collect::<StoreResult<_>>()?;
+    .await?;
     let mut units = aligned_units(conn, &ids, "parent_objective_id", "unit_objective_id").await?;
     units.extend(aligned_units(conn, &ids, "unit_objective_id", "parent_objective_id").await?);
     let mut by_unit = std::collections::BTreeMap::<String, usize>::new();
@@ -225,9 +201,6 @@ impl Store {
 
     /// One objective.
     pub async fn objective(&self, id: ObjectiveId) -> StoreResult<Objective> {
-        let mut conn = self.pool.acquire().await?;
-        find_objective(&mut conn, id)
-            .await?
-            .ok_or(StoreError::NotFound("objective"))
+        objective_in(&self.pool, id).await
     }
 }

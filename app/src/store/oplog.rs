@@ -138,65 +138,60 @@ impl Store {
 
         let mut base = cached.clone();
         let mut doc = cached.clone();
-        let mut verdicts = fold(&mut doc, batches, &pending, &ours);
+        let verdicts = fold(&mut doc, batches, &pending, &ours);
         if unsure(&verdicts) {
             return Ok(None);
         }
         let accepted = doc.seq - base.seq;
+        let mut folded = Folded {
+            results,
+            pending,
+            verdicts,
+            doc,
+            texts: Vec::new(),
+        };
         // Nothing to write: the verdicts stand when the document was current.
         if accepted == 0 && self.map_seq(map).await? == base.seq {
-            return Ok(Some(Folded {
-                results,
-                pending,
-                verdicts,
-                doc,
-                texts: Vec::new(),
-            }));
+            return Ok(Some(folded));
         }
         let mut tx = self.begin().await?;
         // Optimistic path: one statement locks the map row and moves its sequence, provided
         // nobody committed since the cached document.
         let current = accepted > 0
-            && sqlx::query(
-                "UPDATE maps SET seq = seq + $1 WHERE id = $2 AND seq = $3 RETURNING seq",
-            )
-            .bind(accepted)
-            .bind(map.to_string())
-            .bind(base.seq)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
+            && select("UPDATE maps SET seq = seq + $1 WHERE id = $2 AND seq = $3 RETURNING seq")
+                .bind_value(accepted)
+                .bind(map)
+                .bind_value(base.seq)
+                .optional(&mut *tx, seq_of)
+                .await?
+                .is_some();
         if !current {
-            (base, verdicts) =
-                refold(self, &mut tx, map, batches, &pending, &ours, &mut doc).await?;
-            if unsure(&verdicts) {
+            let pending = &folded.pending;
+            (base, folded.verdicts) =
+                refold(self, &mut tx, map, batches, pending, &ours, &mut folded.doc).await?;
+            if unsure(&folded.verdicts) {
                 return Ok(None);
             }
         }
-        let committed: Vec<(usize, i64)> = pending
+        let committed: Vec<(usize, i64)> = folded
+            .pending
             .iter()
-            .zip(&verdicts)
+            .zip(&folded.verdicts)
             .filter_map(|(&i, v)| match v {
                 ops::Verdict::Accepted(seq) => Some((i, *seq)),
                 _ => None,
             })
             .collect();
         if committed.is_empty() {
-            return Ok(Some(Folded {
-                results,
-                pending,
-                verdicts,
-                doc,
-                texts: Vec::new(),
-            }));
+            return Ok(Some(folded));
         }
-        let texts: Vec<Arc<str>> = committed
+        folded.texts = committed
             .iter()
             .map(|(i, _)| serde_json::to_string(&batches[*i].ops).map(Arc::from))
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let at = now_text();
-        insert_log_rows(&mut tx, map, batches, &committed, &texts, &at).await?;
+        insert_log_rows(&mut tx, map, batches, &committed, &folded.texts, &at).await?;
         persist_group(
             &mut tx,
             base,
@@ -215,84 +210,71 @@ impl Store {
             .collect();
         audit_many(&mut tx, &entries, &at).await?;
         tx.commit().await?;
-        Ok(Some(Folded {
-            results,
-            pending,
-            verdicts,
-            doc,
-            texts,
-        }))
+        Ok(Some(folded))
     }
 
     /// The already committed batches among `batches`' op_ids, in one query.
     async fn committed_among(&self, batches: &[Submission]) -> StoreResult<HashMap<Uuid, Known>> {
-        let mut found = HashMap::new();
         if batches.is_empty() {
-            return Ok(found);
+            return Ok(HashMap::new());
         }
-        let marks: Vec<String> = (1..=batches.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT map_id, seq, op_id, author, ops FROM map_ops WHERE op_id IN ({})",
-            marks.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for b in batches {
-            q = q.bind(b.op_id.to_string());
-        }
-        for row in q.fetch_all(&self.pool).await? {
-            let committed = committed_from(&row)?;
+        let known = |r: &AnyRow| {
             let known = Known {
-                map: parsed(&row, "map_id")?,
+                map: parsed(r, "map_id")?,
                 outcome: CommitOutcome {
-                    committed,
+                    committed: committed_from(r)?,
                     duplicate: true,
-                    ops_json: Arc::from(text(&row, "ops")?),
+                    ops_json: Arc::from(text(r, "ops")?),
                 },
             };
-            found.insert(known.outcome.committed.op_id, known);
-        }
-        Ok(found)
+            Ok((known.outcome.committed.op_id, known))
+        };
+        let sql = in_list(
+            "SELECT map_id, seq, op_id, author, ops FROM map_ops WHERE op_id IN ({in})",
+            batches.len(),
+        );
+        let found = select(&sql).bind_all(batches.iter().map(|b| b.op_id));
+        Ok(found.all(&self.pool, known).await?.into_iter().collect())
     }
 
     /// The sequence an op_id was committed at, if it was.
     pub async fn seq_of_op(&self, op_id: uuid::Uuid) -> StoreResult<Option<i64>> {
-        let row = sqlx::query("SELECT seq FROM map_ops WHERE op_id = $1")
-            .bind(op_id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| int(&r, "seq")).transpose()
+        select("SELECT seq FROM map_ops WHERE op_id = $1")
+            .bind(op_id)
+            .optional(&self.pool, seq_of)
+            .await
     }
 
     /// The batch committed at `seq`.
     pub async fn batch_at(&self, map: MapId, seq: i64) -> StoreResult<Committed> {
-        let row = sqlx::query("SELECT * FROM map_ops WHERE map_id = $1 AND seq = $2")
-            .bind(map.to_string())
-            .bind(seq)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("edit"))?;
-        committed_from(&row)
+        select("SELECT * FROM map_ops WHERE map_id = $1 AND seq = $2")
+            .bind(map)
+            .bind_value(seq)
+            .one(&self.pool, committed_from, "edit")
+            .await
     }
 
     /// Every batch after `seq`, in order (catch-up after a reconnect, relay from another instance).
     pub async fn batches_since(&self, map: MapId, seq: i64) -> StoreResult<Vec<Committed>> {
-        let rows = sqlx::query("SELECT * FROM map_ops WHERE map_id = $1 AND seq > $2 ORDER BY seq")
-            .bind(map.to_string())
-            .bind(seq)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(committed_from).collect()
+        select("SELECT * FROM map_ops WHERE map_id = $1 AND seq > $2 ORDER BY seq")
+            .bind(map)
+            .bind_value(seq)
+            .all(&self.pool, committed_from)
+            .await
     }
 
     /// The map's current sequence.
     pub async fn map_seq(&self, map: MapId) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT seq FROM maps WHERE id = $1")
-            .bind(map.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("map"))?;
-        int(&row, "seq")
+        select("SELECT seq FROM maps WHERE id = $1")
+            .bind(map)
+            .one(&self.pool, seq_of, "map")
+            .await
     }
+}
+
+/// The `seq` column of a row.
+fn seq_of(row: &AnyRow) -> StoreResult<i64> {
+    int(row, "seq")
 }
 
 fn committed_from(row: &AnyRow) -> StoreResult<Committed> {
@@ -374,20 +356,19 @@ async fn refold(
     doc: &mut MapDocument,
 ) -> StoreResult<(MapDocument, Vec<ops::Verdict>)> {
     // Taking the row lock first serialises writers of this map (both backends).
-    let row = sqlx::query("UPDATE maps SET seq = seq WHERE id = $1 RETURNING seq")
-        .bind(map.to_string())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound("map"))?;
+    let seq = select("UPDATE maps SET seq = seq WHERE id = $1 RETURNING seq")
+        .bind(map)
+        .one(&mut *tx, seq_of, "map")
+        .await?;
     let mut fresh = store.map_document_in(&mut *tx, map).await?;
-    fresh.seq = int(&row, "seq")?;
+    fresh.seq = seq;
     let base = fresh.clone();
     let verdicts = fold(&mut fresh, batches, pending, known);
     if fresh.seq != base.seq {
-        sqlx::query("UPDATE maps SET seq = $1 WHERE id = $2")
-            .bind(fresh.seq)
-            .bind(map.to_string())
-            .execute(&mut *tx)
+        change("UPDATE maps SET seq = $1 WHERE id = $2")
+            .bind_value(fresh.seq)
+            .bind(map)
+            .run(&mut *tx)
             .await?;
     }
     *doc = fresh;
@@ -468,23 +449,9 @@ async fn insert_log_rows(
     texts: &[Arc<str>],
     at: &str,
 ) -> StoreResult<()> {
-    let rows: Vec<String> = (0..committed.len())
-        .map(|r| {
-            let b = r * 6;
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            )
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO map_ops (map_id, seq, op_id, author, ops, at) VALUES {}",
-        rows.join(", ")
+        value_tuples(committed.len(), 6)
     );
     let map = map.to_string();
     let mut q = sqlx::query(&sql);
@@ -631,12 +598,12 @@ async fn write_placement(
         .iter()
         .find(|o| o.id == id)
         .ok_or_else(|| StoreError::Conflict(OpError::Missing(EntityKind::Objective).to_string()))?;
-    sqlx::query("UPDATE objectives SET x = $1, y = $2, perspective_id = $3 WHERE id = $4")
-        .bind(o.x)
-        .bind(o.y)
-        .bind(o.perspective_id.to_string())
-        .bind(id.to_string())
-        .execute(conn)
+    change("UPDATE objectives SET x = $1, y = $2, perspective_id = $3 WHERE id = $4")
+        .bind_value(o.x)
+        .bind_value(o.y)
+        .bind(o.perspective_id)
+        .bind(id)
+        .run(conn)
         .await?;
     Ok(())
 }
@@ -737,10 +704,8 @@ async fn persist_measures(
 
 async fn delete_row(conn: &mut AnyConnection, table: &str, id: uuid::Uuid) -> StoreResult<()> {
     // `table` is one of a fixed set above, never user input.
-    sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
-        .bind(id.to_string())
-        .execute(conn)
-        .await?;
+    let sql = format!("DELETE FROM {table} WHERE id = $1");
+    change(&sql).bind(id).run(conn).await?;
     Ok(())
 }
 

@@ -5,13 +5,12 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 fn perspective_from(row: &AnyRow) -> StoreResult<Perspective> {
-    Ok(Perspective {
-        id: parsed(row, "id")?,
-        map_id: parsed(row, "map_id")?,
-        name: text(row, "name")?,
-        rank: int(row, "rank")? as i32,
-        weight: float(row, "weight")?,
-    })
+    read_row! { row => Perspective {
+        parsed: id, map_id;
+        text: name;
+        small: rank;
+        float: weight;
+    } }
 }
 
 pub(crate) async fn insert_perspective(
@@ -37,9 +36,8 @@ pub async fn perspectives_of(
     conn: &mut AnyConnection,
     map: MapId,
 ) -> StoreResult<Vec<Perspective>> {
-    let rows = sqlx::query("SELECT * FROM perspectives WHERE map_id = $1 ORDER BY rank")
-        .bind(map.to_string())
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(perspective_from).collect()
+    select("SELECT * FROM perspectives WHERE map_id = $1 ORDER BY rank")
+        .bind(map)
+        .all(conn, perspective_from)
+        .await
 }

@@ -11,35 +11,32 @@ impl Store {
         user: UserId,
         expires_at: i64,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        change("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
-            .bind(user.to_string())
+            .bind(user)
             .bind(now_text())
-            .bind(expires_at)
-            .execute(&self.pool)
+            .bind_value(expires_at)
+            .run(&self.pool)
             .await?;
         Ok(())
     }
 
     /// The user of a live session, or `None` when unknown or expired.
     pub async fn session_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
-        let row = sqlx::query(
+        select(
             "SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(user_from).transpose()
+        .bind_value(now)
+        .optional(&self.pool, user_from)
+        .await
     }
 
     /// Ends a session (sign-out).
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        let delete = change("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash);
+        delete.run(&self.pool).await?;
         Ok(())
     }
 }

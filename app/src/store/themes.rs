@@ -5,13 +5,11 @@ use crate::domain::*;
 use sqlx::AnyConnection;
 
 fn theme_from(row: &AnyRow) -> StoreResult<Theme> {
-    Ok(Theme {
-        id: parsed(row, "id")?,
-        map_id: parsed(row, "map_id")?,
-        name: text(row, "name")?,
-        colour: text(row, "colour")?,
-        rank: int(row, "rank")? as i32,
-    })
+    read_row! { row => Theme {
+        parsed: id, map_id;
+        text: name, colour;
+        small: rank;
+    } }
 }
 
 /// Inserts an (already validated) theme row.
@@ -29,11 +27,10 @@ pub(crate) async fn insert_theme(conn: &mut AnyConnection, t: &Theme) -> StoreRe
 
 /// The themes of a map, left first.
 pub async fn themes_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Theme>> {
-    let rows = sqlx::query("SELECT * FROM themes WHERE map_id = $1 ORDER BY rank")
-        .bind(map.to_string())
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(theme_from).collect()
+    select("SELECT * FROM themes WHERE map_id = $1 ORDER BY rank")
+        .bind(map)
+        .all(conn, theme_from)
+        .await
 }
 
 /// Adds a theme lane.

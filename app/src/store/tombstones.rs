@@ -134,6 +134,31 @@ fn row_key(d: &Dependent, data: &Map<String, Value>) -> String {
         .join(" ")
 }
 
+/// The key and captured columns of a row of `d`, as kept in a tombstone.
+fn captured(d: &Dependent, row: &AnyRow) -> StoreResult<Map<String, Value>> {
+    all_columns(d)
+        .map(|c| Ok((c.name().to_string(), c.read(row)?)))
+        .collect()
+}
+
+/// A tombstone's `row_data`: the captured columns of one row.
+fn row_data(row: &AnyRow) -> StoreResult<Map<String, Value>> {
+    match serde_json::from_str(&text(row, "row_data")?) {
+        Ok(Value::Object(data)) => Ok(data),
+        _ => Err(StoreError::Corrupt("row_data")),
+    }
+}
+
+/// `column = $n` for each of `columns`, numbered from `first`, joined by `separator`.
+fn assignments(columns: &[Column], first: usize, separator: &str) -> String {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ${}", c.name(), first + i))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// Keeps every row that deleting objective `id` is about to take with it, inside the caller's
 /// transaction (just before the delete). A row kept before is kept again as it is now.
 pub(crate) async fn capture(conn: &mut AnyConnection, id: ObjectiveId) -> StoreResult<()> {
@@ -147,14 +172,8 @@ pub(crate) async fn capture(conn: &mut AnyConnection, id: ObjectiveId) -> StoreR
             d.table,
             naming.join(" OR ")
         );
-        let rows = sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_all(&mut *conn)
-            .await?;
-        for row in &rows {
-            let data: Map<String, Value> = all_columns(d)
-                .map(|c| Ok((c.name().to_string(), c.read(row)?)))
-                .collect::<StoreResult<_>>()?;
+        let rows = select(&sql).bind(id).all(&mut *conn, |r| captured(d, r));
+        for data in rows.await? {
             keep(&mut *conn, id, d, &data).await?;
         }
     }
@@ -183,15 +202,9 @@ pub(crate) async fn capture_own(
         d.table,
         key.name()
     );
-    let row = sqlx::query(&sql)
-        .bind(id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    if let Some(row) = row {
-        let objective: ObjectiveId = parsed(&row, owner)?;
-        let data: Map<String, Value> = all_columns(d)
-            .map(|c| Ok((c.name().to_string(), c.read(&row)?)))
-            .collect::<StoreResult<_>>()?;
+    let read = |r: &AnyRow| Ok((parsed::<ObjectiveId>(r, owner)?, captured(d, r)?));
+    let row = select(&sql).bind(id).optional(&mut *conn, read).await?;
+    if let Some((objective, data)) = row {
         keep(conn, objective, d, &data).await?;
     }
     Ok(())
@@ -248,14 +261,10 @@ async fn kept(
         if d.comes_back != comes_back {
             continue;
         }
-        let data = match serde_json::from_str(&text(row, "row_data")?) {
-            Ok(Value::Object(data)) => data,
-            _ => return Err(StoreError::Corrupt("row_data")),
-        };
         out.push(Kept {
             dependent: d,
             key: text(row, "row_key")?,
-            data,
+            data: row_data(row)?,
         });
     }
     Ok(out)
@@ -275,10 +284,8 @@ async fn forget(conn: &mut AnyConnection, id: ObjectiveId, k: &Kept) -> StoreRes
 
 async fn exists(conn: &mut AnyConnection, table: &str, id: &str) -> StoreResult<bool> {
     // `table` comes from `DEPENDENTS` or is "objectives", never from input.
-    let row = sqlx::query(&format!("SELECT 1 AS found FROM {table} WHERE id = $1"))
-        .bind(id.to_string())
-        .fetch_optional(conn)
-        .await?;
+    let sql = format!("SELECT 1 AS found FROM {table} WHERE id = $1");
+    let row = select(&sql).bind(id).optional(conn, |_| Ok(())).await?;
     Ok(row.is_some())
 }
 
@@ -331,14 +338,13 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: ObjectiveId) -> StoreR
 async fn insert(conn: &mut AnyConnection, k: &Kept) -> StoreResult<()> {
     let d = k.dependent;
     let names: Vec<&str> = all_columns(d).map(Column::name).collect();
-    let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
     // Someone may have made the same row again meanwhile (an alignment of the same pair):
     // theirs stays.
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
         d.table,
         names.join(", "),
-        marks.join(", ")
+        marks(1, names.len())
     );
     let mut q = sqlx::query(&sql);
     for c in all_columns(d) {
@@ -364,23 +370,11 @@ pub(crate) async fn restore_columns(
         return Ok(());
     };
     let d = k.dependent;
-    let sets: Vec<String> = d
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = ${}", c.name(), i + 1))
-        .collect();
-    let wheres: Vec<String> = d
-        .key
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{} = ${}", c.name(), d.columns.len() + i + 1))
-        .collect();
     let sql = format!(
         "UPDATE {} SET {} WHERE {}",
         d.table,
-        sets.join(", "),
-        wheres.join(" AND ")
+        assignments(d.columns, 1, ", "),
+        assignments(d.key, d.columns.len() + 1, " AND ")
     );
     let mut q = sqlx::query(&sql);
     for c in d.columns.iter().chain(d.key) {
@@ -396,21 +390,17 @@ pub(crate) async fn deleted_alignments(
     conn: &mut AnyConnection,
     map: MapId,
 ) -> StoreResult<Vec<AlignmentView>> {
-    let rows = sqlx::query(
+    let kept = |r: &AnyRow| Ok((parsed::<ObjectiveId>(r, "objective_id")?, row_data(r)?));
+    let rows = select(
         "SELECT t.objective_id, t.row_data FROM objective_tombstones t \
          JOIN map_entity_ids e ON e.id = t.objective_id \
          WHERE t.dependent = 'alignments' AND e.map_id = $1 ORDER BY t.row_key",
     )
-    .bind(map.to_string())
-    .fetch_all(&mut *conn)
+    .bind(map)
+    .all(&mut *conn, kept)
     .await?;
     let mut out = Vec::new();
-    for row in &rows {
-        let deleted: ObjectiveId = parsed(row, "objective_id")?;
-        let data: Map<String, Value> = match serde_json::from_str(&text(row, "row_data")?) {
-            Ok(Value::Object(data)) => data,
-            _ => return Err(StoreError::Corrupt("row_data")),
-        };
+    for (deleted, data) in rows {
         let id_in = |column: &str| {
             data.get(column)
                 .and_then(Value::as_str)
@@ -423,15 +413,15 @@ pub(crate) async fn deleted_alignments(
         if unit != deleted {
             continue;
         }
-        let title = sqlx::query("SELECT title FROM objectives WHERE id = $1")
-            .bind(parent.to_string())
-            .fetch_optional(&mut *conn)
+        let title = select("SELECT title FROM objectives WHERE id = $1")
+            .bind(parent)
+            .optional(&mut *conn, |r| text(r, "title"))
             .await?;
-        if let Some(title) = title {
+        if let Some(parent_title) = title {
             out.push(AlignmentView {
                 unit_objective_id: unit,
                 parent_objective_id: parent,
-                parent_title: text(&title, "title")?,
+                parent_title,
             });
         }
     }

@@ -6,24 +6,26 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 pub(crate) fn unit_from(row: &AnyRow) -> StoreResult<OrgUnit> {
-    Ok(OrgUnit {
-        id: parsed(row, "id")?,
-        parent_id: opt_parsed(row, "parent_id")?,
-        name: text(row, "name")?,
-        kind: parsed(row, "kind")?,
-    })
+    read_row! { row => OrgUnit {
+        parsed: id, kind;
+        opt_parsed: parent_id;
+        text: name;
+    } }
+}
+
+/// One org unit, read on `on` (the pool, or a transaction).
+pub(crate) async fn unit_in<'c>(on: impl On<'c>, id: OrgUnitId) -> StoreResult<OrgUnit> {
+    let unit = select("SELECT * FROM org_units WHERE id = $1").bind(id);
+    unit.one(on, unit_from, "org unit").await
 }
 
 /// Every unit's parent, for role inheritance and cycle checks.
 pub async fn unit_parents(
     conn: &mut AnyConnection,
 ) -> StoreResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
-    let rows = sqlx::query("SELECT id, parent_id FROM org_units")
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((parsed(r, "id")?, opt_parsed(r, "parent_id")?)))
-        .collect()
+    let parent = |r: &AnyRow| Ok((parsed(r, "id")?, opt_parsed(r, "parent_id")?));
+    let parents = select("SELECT id, parent_id FROM org_units").all(conn, parent);
+    Ok(parents.await?.into_iter().collect())
 }
 
 /// Creates an org unit under its parent (validated: no cycles, parent exists).
@@ -55,22 +57,14 @@ pub async fn create_org_unit(
 impl Store {
     /// Every org unit, in creation order.
     pub async fn org_units(&self) -> StoreResult<Vec<OrgUnit>> {
-        let rows = sqlx::query(
-            "SELECT id, parent_id, name, kind FROM org_units ORDER BY sort_order, name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(unit_from).collect()
+        select("SELECT * FROM org_units ORDER BY sort_order, name")
+            .all(&self.pool, unit_from)
+            .await
     }
 
     /// One org unit.
     pub async fn org_unit(&self, id: OrgUnitId) -> StoreResult<OrgUnit> {
-        let row = sqlx::query("SELECT id, parent_id, name, kind FROM org_units WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("org unit"))?;
-        unit_from(&row)
+        unit_in(&self.pool, id).await
     }
 
     /// Every unit's parent.

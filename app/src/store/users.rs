@@ -5,19 +5,18 @@ use crate::domain::{validation, Person, User, UserId};
 use sqlx::AnyConnection;
 
 pub(crate) fn user_from(row: &AnyRow) -> StoreResult<User> {
-    Ok(User {
-        id: parsed(row, "id")?,
-        email: text(row, "email")?,
-        name: text(row, "name")?,
-    })
+    read_row! { row => User {
+        parsed: id;
+        text: email, name;
+    } }
 }
 
 /// Someone by name only (what other people may see of them).
 pub(crate) fn person_from(row: &AnyRow) -> StoreResult<Person> {
-    Ok(Person {
-        id: parsed(row, "id")?,
-        name: text(row, "name")?,
-    })
+    read_row! { row => Person {
+        parsed: id;
+        text: name;
+    } }
 }
 
 /// Normalises an email for storage and look-up (case-insensitive sign-in).
@@ -32,24 +31,17 @@ pub async fn create_user(
     password_hash: &str,
 ) -> StoreResult<()> {
     validation::user(user)?;
-    sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user.id.to_string())
-        .bind(normalise_email(&user.email))
+    let email = normalise_email(&user.email);
+    change("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user.id)
+        .bind(&email)
         .bind(user.name.trim())
         .bind(password_hash)
         .bind(now_text())
-        .execute(&mut *conn)
+        .run(&mut *conn)
         .await
-        .map_err(|e| StoreError::conflict_on_unique(e, "a user with this email already exists"))?;
-    audit(
-        conn,
-        None,
-        "create",
-        "user",
-        user.id,
-        &normalise_email(&user.email),
-    )
-    .await
+        .map_err(|e| e.unique_as_conflict("a user with this email already exists"))?;
+    audit(conn, None, "create", "user", user.id, &email).await
 }
 
 impl Store {
@@ -61,29 +53,25 @@ impl Store {
 
     /// The user with this email and their password hash, for sign-in.
     pub async fn user_with_hash(&self, email: &str) -> StoreResult<Option<(User, String)>> {
-        let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+        let with_hash = |r: &AnyRow| Ok((user_from(r)?, text(r, "password_hash")?));
+        select("SELECT id, email, name, password_hash FROM users WHERE email = $1")
             .bind(normalise_email(email))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((user_from(&r)?, text(&r, "password_hash")?)))
-            .transpose()
+            .optional(&self.pool, with_hash)
+            .await
     }
 
     /// One user.
     pub async fn user(&self, id: UserId) -> StoreResult<User> {
-        let row = sqlx::query("SELECT id, email, name FROM users WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("user"))?;
-        user_from(&row)
+        select("SELECT id, email, name FROM users WHERE id = $1")
+            .bind(id)
+            .one(&self.pool, user_from, "user")
+            .await
     }
 
     /// Every user, by name.
     pub async fn users(&self) -> StoreResult<Vec<User>> {
-        let rows = sqlx::query("SELECT id, email, name FROM users ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(user_from).collect()
+        select("SELECT id, email, name FROM users ORDER BY name")
+            .all(&self.pool, user_from)
+            .await
     }
 }
