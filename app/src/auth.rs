@@ -3,7 +3,7 @@
 
 use crate::api::ApiError;
 use crate::domain::role::{effective_role, inherited_role};
-use crate::domain::{Action, ApiToken, ApiTokenId, OrgUnitId, Role, User, UserId};
+use crate::domain::{Action, ApiToken, ApiTokenId, MeasureId, OrgUnitId, Role, User, UserId};
 use crate::store::Store;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -149,32 +149,30 @@ pub async fn authorize_data_for(
 ) -> Result<(), ApiError> {
     let ids = batch.measure_ids();
     let scopes = store.measure_scopes(&ids).await?;
-    let scope = |id: &crate::domain::MeasureId| {
+    let scope = |id: &MeasureId| {
         scopes
             .get(id)
             .ok_or_else(|| ApiError::NotFound(format!("measure {id}")))
     };
-    let actual_ids = batch
-        .actuals
-        .iter()
-        .map(|a| a.measure_id)
-        .chain(batch.clear_actuals.iter().map(|c| c.measure_id));
-    for id in actual_ids {
-        if let Some(refusal) = access.actual_refusal(scope(&id)?) {
-            return Err(ApiError::Forbidden(refusal));
-        }
+    let actuals = batch.actuals.iter().map(|a| a.measure_id);
+    for id in actuals.chain(cleared(&batch.clear_actuals)) {
+        forbid(access.actual_refusal(scope(&id)?))?;
     }
-    let target_ids = batch
-        .targets
-        .iter()
-        .map(|t| t.measure_id)
-        .chain(batch.clear_targets.iter().map(|c| c.measure_id));
-    for id in target_ids {
-        if let Some(refusal) = access.target_refusal(scope(&id)?) {
-            return Err(ApiError::Forbidden(refusal));
-        }
+    let targets = batch.targets.iter().map(|t| t.measure_id);
+    for id in targets.chain(cleared(&batch.clear_targets)) {
+        forbid(access.target_refusal(scope(&id)?))?;
     }
     Ok(())
+}
+
+/// The measures of cells a batch clears.
+fn cleared(cells: &[crate::domain::MeasurePeriod]) -> impl Iterator<Item = MeasureId> + '_ {
+    cells.iter().map(|c| c.measure_id)
+}
+
+/// A refusal as a 403, or nothing.
+fn forbid(refusal: Option<String>) -> Result<(), ApiError> {
+    refusal.map_or(Ok(()), |message| Err(ApiError::Forbidden(message)))
 }
 
 /// Who acts on a request.

@@ -90,9 +90,7 @@ pub async fn unit_dashboards(org_unit_id: OrgUnitId) -> Result<UnitDashboardsPag
     ssr::reply(
         async move {
             // An unknown unit is a 404 (its page says so), not a refusal.
-            let (ctx, _) = ssr::require_user().await?;
-            let unit = ctx.store.org_unit(org_unit_id).await?;
-            let (_, _, role) = ssr::require(org_unit_id, Action::View).await?;
+            let (ctx, _, role, unit) = ssr::require_on(org_unit_id, Action::View).await?;
             let dashboards = ctx.store.dashboards_of(org_unit_id).await?;
             let may_administer = role.allows(Action::Administer);
             let links = if may_administer {
@@ -167,9 +165,7 @@ pub async fn create_dashboard(
 pub async fn get_dashboard(dashboard_id: DashboardId) -> Result<DashboardPage, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let d = ctx.store.dashboard(dashboard_id).await?;
-            let (_, _, role) = ssr::require(d.org_unit_id, Action::View).await?;
+            let (ctx, _, role, d) = ssr::require_on(dashboard_id, Action::View).await?;
             let unit = ctx.store.org_unit(d.org_unit_id).await?;
             let board = ctx.store.board(unit, vec![d]).await?;
             Ok(DashboardPage {
@@ -187,29 +183,19 @@ pub async fn get_dashboard(dashboard_id: DashboardId) -> Result<DashboardPage, A
 pub async fn dashboard_editor(dashboard_id: DashboardId) -> Result<DashboardEditorData, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, user) = ssr::require_user().await?;
-            let dashboard = ctx.store.dashboard(dashboard_id).await?;
-            let (_, _, role) = ssr::require(dashboard.org_unit_id, Action::View).await?;
+            let (ctx, user, role, dashboard) = ssr::require_on(dashboard_id, Action::View).await?;
             let unit = ctx.store.org_unit(dashboard.org_unit_id).await?;
             let parents = ctx.store.unit_parents().await?;
-            let grants = ctx.store.grants_of(user.id).await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
             let chain = crate::domain::dashboard::source_units(unit.id, &parents);
             let units = ctx.store.org_units().await?;
             let mut catalogue = Vec::new();
             for (owner, summary) in ctx.store.map_summaries().await? {
-                let visible = role::effective_role(user.id, owner, &parents, &grants)
-                    .is_some_and(|r| r.allows(Action::View));
-                if !chain.contains(&owner) || !visible {
+                if !chain.contains(&owner) || !access.allows(owner, Action::View) {
                     continue;
                 }
                 let doc = ctx.store.map_document(summary.id).await?;
-                let title = |o: ObjectiveId| {
-                    doc.objectives
-                        .iter()
-                        .find(|x| x.id == o)
-                        .map(|x| x.title.clone())
-                        .unwrap_or_default()
-                };
+                let title = |o: ObjectiveId| ssr::objective_title(&doc, o);
                 catalogue.push(CatalogueMap {
                     id: summary.id,
                     name: summary.name,
@@ -243,9 +229,7 @@ pub async fn dashboard_editor(dashboard_id: DashboardId) -> Result<DashboardEdit
 pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let stored = ctx.store.dashboard(draft.id).await?;
-            let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
+            let (ctx, user, _, stored) = ssr::require_on(draft.id, Action::Edit).await?;
             refuse_foreign_sources(&ctx.store, &user, stored.org_unit_id, &draft.widgets).await?;
             let next = Dashboard {
                 name: draft.name,
@@ -306,9 +290,7 @@ async fn refuse_foreign_sources(
 pub async fn delete_dashboard(dashboard_id: DashboardId) -> Result<(), ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let stored = ctx.store.dashboard(dashboard_id).await?;
-            let (_, user, _) = ssr::require(stored.org_unit_id, Action::Edit).await?;
+            let (ctx, user, ..) = ssr::require_on(dashboard_id, Action::Edit).await?;
             ctx.store
                 .delete_dashboard(dashboard_id, Some(user.id))
                 .await?;
@@ -370,9 +352,7 @@ pub async fn create_display_link(
 pub async fn revoke_display_link(link_id: DisplayLinkId) -> Result<DisplayLink, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let link = ctx.store.display_link(link_id).await?;
-            let (_, user, _) = ssr::require(link.org_unit_id, Action::Administer).await?;
+            let (ctx, user, ..) = ssr::require_on(link_id, Action::Administer).await?;
             let revoked = ctx
                 .store
                 .revoke_display_link(link_id, Some(user.id))

@@ -304,13 +304,7 @@ mod session {
         )
         .await?;
         refuse_import(&doc, user, role)?;
-        let title = |o: ObjectiveId| {
-            doc.objectives
-                .iter()
-                .find(|x| x.id == o)
-                .map(|x| x.title.clone())
-                .unwrap_or_default()
-        };
+        let title = |o: ObjectiveId| crate::api::ssr::objective_title(&doc, o);
         let measures = doc
             .measures
             .iter()

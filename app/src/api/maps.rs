@@ -31,9 +31,7 @@ pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
 pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, ..) = ssr::require_on(map_id, Action::View).await?;
             Ok(ctx.store.map_document(map_id).await?)
         }
         .await,
@@ -46,9 +44,7 @@ pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
 pub async fn map_initiatives(map_id: MapId) -> Result<Vec<InitiativeSummary>, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, _, _, map) = ssr::require_on(map_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;
             let on_map = |o: &ObjectiveId| doc.objectives.iter().any(|x| x.id == *o);
             Ok(ctx
@@ -69,9 +65,7 @@ pub async fn map_initiatives(map_id: MapId) -> Result<Vec<InitiativeSummary>, Ap
 pub async fn my_rights(map_id: MapId) -> Result<MapRights, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            let (_, user, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;
             Ok(rights_on(&doc, &user, role))
         }
@@ -95,9 +89,7 @@ fn rights_on(doc: &MapDocument, user: &User, role: Role) -> MapRights {
 pub async fn owner_candidates(map_id: MapId) -> Result<Vec<Person>, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::Edit).await?;
+            let (ctx, _, _, map) = ssr::require_on(map_id, Action::Edit).await?;
             Ok(ctx.store.people_with_role_on(map.org_unit_id).await?)
         }
         .await,
@@ -114,9 +106,7 @@ pub async fn get_scorecard(
 ) -> Result<ScorecardData, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            let (_, user, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
             let today = crate::store::current_period();
             let doc = ctx.store.map_document(map_id).await?;
             let data = ctx.store.score_data(map_id).await?;
@@ -187,19 +177,14 @@ pub async fn create_objective(
 ) -> Result<Objective, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+            let (ctx, user, ..) = ssr::require_on(map_id, Action::Edit).await?;
             let objective = Objective::new(map_id, perspective_id, title)
                 .with_theme(theme_id)
                 .with_position(x, y);
-            // Through the live write path, so every open map sees it at once.
             let op = ops::Op::Create {
                 item: ops::NewEntity::Objective(objective.clone()),
             };
-            ctx.maps
-                .mutate(map_id, user.id, uuid::Uuid::now_v7(), vec![op])
-                .await?;
+            ssr::commit_op(&ctx, map_id, user.id, op).await?;
             // As committed: the domain puts the box in its perspective's band.
             Ok(ctx.store.objective(objective.id).await?)
         }
@@ -221,9 +206,7 @@ pub async fn delete_impact(
 ) -> Result<impact::DeleteImpact, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::Edit).await?;
+            let (ctx, ..) = ssr::require_on(map_id, Action::Edit).await?;
             if objective_ids.is_empty() || objective_ids.len() > MAX_DELETE_IMPACT {
                 return Err(ApiError::BadInput(format!(
                     "Name between 1 and {MAX_DELETE_IMPACT} objectives."
@@ -245,9 +228,7 @@ pub async fn create_link(
 ) -> Result<Link, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
+            let (ctx, user, ..) = ssr::require_on(map_id, Action::Edit).await?;
             // An end on another map is a cross-map link (the live document knows only its map).
             for end in [from_id, to_id] {
                 if ctx.store.objective(end).await?.map_id != map_id {
@@ -255,14 +236,8 @@ pub async fn create_link(
                 }
             }
             let link = Link::new(map_id, from_id, to_id).with_hypothesis(hypothesis);
-            ctx.maps
-                .mutate(
-                    map_id,
-                    user.id,
-                    uuid::Uuid::now_v7(),
-                    vec![ops::Op::Link { link: link.clone() }],
-                )
-                .await?;
+            let op = ops::Op::Link { link: link.clone() };
+            ssr::commit_op(&ctx, map_id, user.id, op).await?;
             Ok(link)
         }
         .await,

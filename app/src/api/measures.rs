@@ -103,19 +103,24 @@ pub async fn get_scores(
     ssr::reply(
         async move {
             let span = parse_span(&kind, &period)?;
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
-            let (_, model) = ctx
-                .store
-                .score_model(map_id, crate::store::current_period())
-                .await?;
+            let model = viewed_model(map_id).await?;
             let back = i32::from(history.min(MAX_HISTORY));
             let spans: Vec<scoring::Span> = (-back..=0).map(|n| span.shift(n)).collect();
             Ok(model.history(&spans))
         }
         .await,
     )
+}
+
+/// The score model of a map the signed-in user may view, as of the server's current month.
+#[cfg(feature = "ssr")]
+async fn viewed_model(map_id: MapId) -> Result<scores::ScoreModel, ApiError> {
+    let (ctx, ..) = ssr::require_on(map_id, Action::View).await?;
+    let (_, model) = ctx
+        .store
+        .score_model(map_id, crate::store::current_period())
+        .await?;
+    Ok(model)
 }
 
 /// The targets and readings of a map and the server's current month: the map page computes its
@@ -125,9 +130,7 @@ pub async fn get_scores(
 pub async fn get_score_data(map_id: MapId) -> Result<(ScoreData, Period), ApiError> {
     ssr::reply(
         async move {
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, ..) = ssr::require_on(map_id, Action::View).await?;
             let data = ctx.store.score_data(map_id).await?;
             Ok((data, crate::store::current_period()))
         }
@@ -146,13 +149,7 @@ pub async fn explain_score(
     ssr::reply(
         async move {
             let span = parse_span(&kind, &period)?;
-            let (ctx, _) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            ssr::require(map.org_unit_id, Action::View).await?;
-            let (_, model) = ctx
-                .store
-                .score_model(map_id, crate::store::current_period())
-                .await?;
+            let model = viewed_model(map_id).await?;
             model
                 .explain(span, subject)
                 .ok_or_else(|| ApiError::NotFound("item".into()))
@@ -228,9 +225,7 @@ pub async fn get_data_grid(map_id: MapId, year: Option<i32>) -> Result<DataGrid,
                     GRID_YEARS.end()
                 )));
             }
-            let (ctx, user) = ssr::require_user().await?;
-            let map = ctx.store.map(map_id).await?;
-            let (_, _, role) = ssr::require(map.org_unit_id, Action::View).await?;
+            let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;
             let (from, to) = scoring::Span::Year { year }.bounds();
             Ok(DataGrid {

@@ -26,8 +26,15 @@ pub mod ssr {
     use super::ApiError;
     use crate::auth;
     use crate::context::ServerContext;
-    use crate::domain::{Action, OrgUnitId, Role, User};
+    use crate::domain::dashboard::{Dashboard, DisplayLink};
+    use crate::domain::ops::{Committed, Op};
+    use crate::domain::{
+        Action, DashboardId, DisplayLinkId, MapDocument, MapId, ObjectiveId, OrgUnit, OrgUnitId,
+        Role, StrategyMap, User, UserId,
+    };
+    use crate::store::{Store, StoreResult};
     use leptos::prelude::{provide_context, use_context};
+    use std::future::Future;
 
     /// Sends an error with its HTTP status (403, 404, 422…) instead of a blanket 500; also sets
     /// the status of a page whose data failed to load during server rendering.
@@ -85,6 +92,75 @@ pub mod ssr {
         let (ctx, user) = require_user().await?;
         let role = auth::authorize(&ctx.store, &user, unit, action).await?;
         Ok((ctx, user, role))
+    }
+
+    /// The signed-in user, allowed to perform `action` on the unit of the item `id` names,
+    /// with that item: an unknown item is a 404 before any 403. What most server functions
+    /// start with.
+    pub async fn require_on<I: UnitItemId>(
+        id: I,
+        action: Action,
+    ) -> Result<(ServerContext, User, Role, I::Item), ApiError> {
+        let (ctx, user) = require_user().await?;
+        let item = id.load(&ctx.store).await?;
+        let role = auth::authorize(&ctx.store, &user, I::unit_of(&item), action).await?;
+        Ok((ctx, user, role, item))
+    }
+
+    /// The id of something that belongs to an org unit, which [`require_on`] loads and
+    /// authorises on that unit.
+    pub trait UnitItemId: Send {
+        /// What the id names.
+        type Item: Send;
+        /// Reads the item (`NotFound` when there is none).
+        fn load(self, store: &Store) -> impl Future<Output = StoreResult<Self::Item>> + Send;
+        /// The unit the item belongs to.
+        fn unit_of(item: &Self::Item) -> OrgUnitId;
+    }
+
+    /// Implements [`UnitItemId`] for ids whose item the store reads with `load` and whose unit
+    /// is the item's field `unit`.
+    macro_rules! unit_items {
+        ($($id:ty => $item:ty: $load:ident, $unit:ident;)+) => {$(
+            impl UnitItemId for $id {
+                type Item = $item;
+                fn load(self, store: &Store) -> impl Future<Output = StoreResult<$item>> + Send {
+                    store.$load(self)
+                }
+                fn unit_of(item: &$item) -> OrgUnitId {
+                    item.$unit
+                }
+            }
+        )+};
+    }
+
+    unit_items! {
+        MapId => StrategyMap: map, org_unit_id;
+        DashboardId => Dashboard: dashboard, org_unit_id;
+        DisplayLinkId => DisplayLink: display_link, org_unit_id;
+        OrgUnitId => OrgUnit: org_unit, id;
+    }
+
+    /// Commits one op on a map by `author` through the live write path, so every open map sees
+    /// it at once.
+    pub async fn commit_op(
+        ctx: &ServerContext,
+        map: MapId,
+        author: UserId,
+        op: Op,
+    ) -> Result<Committed, ApiError> {
+        let op_id = uuid::Uuid::now_v7();
+        ctx.maps.mutate(map, author, op_id, vec![op]).await
+    }
+
+    /// The title of objective `id` of `doc` (empty when it is not there): how catalogues name
+    /// the objective a measure belongs to.
+    pub fn objective_title(doc: &MapDocument, id: ObjectiveId) -> String {
+        doc.objectives
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.title.clone())
+            .unwrap_or_default()
     }
 
     #[cfg(test)]

@@ -91,9 +91,7 @@ pub async fn create_api_token(
             let mut units = unit_ids;
             units.sort();
             units.dedup();
-            for unit in &units {
-                crate::auth::authorize(&ctx.store, &user, *unit, Action::Administer).await?;
-            }
+            server::require_admin_of(&ctx, &user, &units).await?;
             let token = ApiToken {
                 id: ApiTokenId::new(),
                 name: name.trim().to_string(),
@@ -110,12 +108,8 @@ pub async fn create_api_token(
                 .create_api_token(&token, &crate::auth::secret_hash(&secret), Some(user.id))
                 .await?;
             tracing::info!(token = %token.id, by = %user.email, "created an API token");
-            let units = ctx.store.org_units().await?;
-            let people = ctx.store.users().await?;
-            Ok(NewToken {
-                row: server::row(token, &units, &people),
-                secret,
-            })
+            let row = server::named_row(&ctx, token).await?;
+            Ok(NewToken { row, secret })
         }
         .await,
     )
@@ -129,19 +123,11 @@ pub async fn revoke_api_token(token_id: ApiTokenId) -> Result<TokenRow, ApiError
         async move {
             let (ctx, user) = ssr::require_user().await?;
             let token = ctx.store.api_token(token_id).await?;
-            for unit in &token.units {
-                crate::auth::authorize(&ctx.store, &user, *unit, Action::Administer).await?;
-            }
+            server::require_admin_of(&ctx, &user, &token.units).await?;
             if ctx.store.revoke_api_token(token.id, Some(user.id)).await? {
                 tracing::info!(token = %token.id, by = %user.email, "revoked an API token");
             }
-            let units = ctx.store.org_units().await?;
-            let people = ctx.store.users().await?;
-            Ok(server::row(
-                ctx.store.api_token(token_id).await?,
-                &units,
-                &people,
-            ))
+            server::named_row(&ctx, ctx.store.api_token(token_id).await?).await
         }
         .await,
     )
@@ -151,6 +137,7 @@ pub async fn revoke_api_token(token_id: ApiTokenId) -> Result<TokenRow, ApiError
 mod server {
     use super::*;
     use crate::auth::Access;
+    use crate::context::ServerContext;
 
     /// The units `access` administers, in tree order with their depth.
     pub fn administered(units: &[OrgUnit], access: &Access) -> Vec<ScopeChoice> {
@@ -171,6 +158,26 @@ mod server {
                 .units
                 .iter()
                 .all(|u| access.allows(*u, Action::Administer))
+    }
+
+    /// Refuses unless `user` administers every unit of `units` (a 403 naming the first that
+    /// they do not).
+    pub async fn require_admin_of(
+        ctx: &ServerContext,
+        user: &User,
+        units: &[OrgUnitId],
+    ) -> Result<(), ApiError> {
+        for unit in units {
+            crate::auth::authorize(&ctx.store, user, *unit, Action::Administer).await?;
+        }
+        Ok(())
+    }
+
+    /// `token` with the names the page shows, as they are now.
+    pub async fn named_row(ctx: &ServerContext, token: ApiToken) -> Result<TokenRow, ApiError> {
+        let units = ctx.store.org_units().await?;
+        let people = ctx.store.users().await?;
+        Ok(row(token, &units, &people))
     }
 
     /// A token with the names the page shows.

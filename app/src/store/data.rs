@@ -152,20 +152,13 @@ fn audit_detail(batch: &DataBatch, id: MeasureId) -> String {
             .filter(|t| t.measure_id == id)
             .map(|t| format!("target {} = {} (red flag {})", t.period, t.goal, t.red_flag)),
     );
-    parts.extend(
-        batch
-            .clear_actuals
-            .iter()
-            .filter(|c| c.measure_id == id)
-            .map(|c| format!("actual {} cleared", c.period)),
-    );
-    parts.extend(
-        batch
-            .clear_targets
-            .iter()
-            .filter(|c| c.measure_id == id)
-            .map(|c| format!("target {} cleared", c.period)),
-    );
+    for (kind, cells) in [
+        ("actual", &batch.clear_actuals),
+        ("target", &batch.clear_targets),
+    ] {
+        let of_measure = cells.iter().filter(|c| c.measure_id == id);
+        parts.extend(of_measure.map(|c| format!("{kind} {} cleared", c.period)));
+    }
     let more = parts.len().saturating_sub(SHOWN);
     parts.truncate(SHOWN);
     if more > 0 {
@@ -253,7 +246,7 @@ async fn upsert_cells<T: Clone>(
             value_tuples(chunk.len(), columns.len() + 2),
             updates.join(", ")
         );
-        let statement = chunk.iter().fold(change(&sql), |q, r| bind(q, r));
+        let statement = chunk.iter().fold(change(&sql), &bind);
         statement.run(&mut *conn).await?;
         written += chunk.len();
         progress(written);

@@ -28,10 +28,7 @@ pub(crate) async fn insert_link(conn: &mut AnyConnection, l: &Link) -> StoreResu
 
 /// The links of a map.
 pub async fn links_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Link>> {
-    select("SELECT * FROM links WHERE map_id = $1 ORDER BY id")
-        .bind(map)
-        .all(conn, link_from)
-        .await
+    on_map(conn, "links", "id", map, link_from).await
 }
 
 /// Adds a cause-and-effect link after the domain's link rules.

@@ -13,6 +13,19 @@ pub(crate) fn map_from(row: &AnyRow) -> StoreResult<StrategyMap> {
     } }
 }
 
+/// The rows of `table` (perspectives, themes, objectives, links) on map `map`, in `order`.
+pub(crate) async fn on_map<T>(
+    conn: &mut AnyConnection,
+    table: &str,
+    order: &str,
+    map: MapId,
+    read: impl Read<T>,
+) -> StoreResult<Vec<T>> {
+    // `table` and `order` come from the store's callers, never input.
+    let sql = format!("SELECT * FROM {table} WHERE map_id = $1 ORDER BY {order}");
+    select(&sql).bind(map).all(conn, read).await
+}
+
 /// One map's header, read on `on` (the pool, or a transaction).
 pub(crate) async fn map_in<'c>(on: impl On<'c>, id: MapId) -> StoreResult<StrategyMap> {
     select("SELECT * FROM maps WHERE id = $1")

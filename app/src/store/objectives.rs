@@ -37,10 +37,7 @@ pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) ->
 
 /// The objectives of a map.
 pub async fn objectives_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Objective>> {
-    select("SELECT * FROM objectives WHERE map_id = $1 ORDER BY y, x")
-        .bind(map)
-        .all(conn, objective_from)
-        .await
+    on_map(conn, "objectives", "y, x", map, objective_from).await
 }
 
 /// One objective, if it exists, read on `on` (the pool, or a transaction).

@@ -36,8 +36,5 @@ pub async fn perspectives_of(
     conn: &mut AnyConnection,
     map: MapId,
 ) -> StoreResult<Vec<Perspective>> {
-    select("SELECT * FROM perspectives WHERE map_id = $1 ORDER BY rank")
-        .bind(map)
-        .all(conn, perspective_from)
-        .await
+    on_map(conn, "perspectives", "rank", map, perspective_from).await
 }

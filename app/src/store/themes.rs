@@ -27,10 +27,7 @@ pub(crate) async fn insert_theme(conn: &mut AnyConnection, t: &Theme) -> StoreRe
 
 /// The themes of a map, left first.
 pub async fn themes_of(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Theme>> {
-    select("SELECT * FROM themes WHERE map_id = $1 ORDER BY rank")
-        .bind(map)
-        .all(conn, theme_from)
-        .await
+    on_map(conn, "themes", "rank", map, theme_from).await
 }
 
 /// Adds a theme lane.
