@@ -4,6 +4,7 @@
 
 use super::canvas::run_edit;
 use super::state::{MapState, Selection};
+use crate::domain::edits;
 use crate::domain::formula::{Formula, MissingData};
 use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
 use crate::domain::scores::Subject;
@@ -25,12 +26,7 @@ fn set(state: MapState, id: MeasureId, field: Field, value: impl serde::Serializ
 
 /// A fresh measure for an objective, named so it is unique on the map.
 pub fn new_measure(state: MapState, objective: ObjectiveId) -> Measure {
-    let name = state.doc.with_untracked(|d| {
-        (1..)
-            .map(|n| format!("New measure {n}"))
-            .find(|n| !d.measures.iter().any(|m| m.name.eq_ignore_ascii_case(n)))
-            .unwrap_or_else(|| "New measure".into())
-    });
+    let name = state.doc.with_untracked(edits::new_measure_name);
     Measure {
         id: MeasureId::new(),
         objective_id: objective,
@@ -275,36 +271,14 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
     }
 }
 
-/// Switching to a formula needs a formula first (a formula measure without one is refused):
-/// the measure keeps the one it had, or gets a starting example in the same edit.
+/// Switches measure `id` to `source` (with a starting formula when it needs one).
 fn set_source(state: MapState, id: MeasureId, source: DataSource) {
-    let formula = state.doc.with_untracked(|d| {
-        d.measures
-            .iter()
-            .find(|m| m.id == id)
-            .map(|m| m.formula.clone())
-    });
-    let Some(formula) = formula else {
-        return;
-    };
-    let mut ops = Vec::new();
-    if source == DataSource::Formula && formula.trim().is_empty() {
-        let example = state.doc.with_untracked(|d| {
-            d.measures
-                .iter()
-                .find(|m| m.id != id && m.data_source != DataSource::Formula)
-                .map(|m| format!("[{}] * 1", m.name.replace(']', "]]")))
-                .unwrap_or_else(|| "0".into())
-        });
-        ops.push(ops::set(EntityKind::Measure, id.0, Field::Formula, example));
+    let ops = state
+        .doc
+        .with_untracked(|d| edits::set_data_source(d, id, source));
+    if !ops.is_empty() {
+        run_edit(state, ops);
     }
-    ops.push(ops::set(
-        EntityKind::Measure,
-        id.0,
-        Field::DataSource,
-        source,
-    ));
-    run_edit(state, ops);
 }
 
 /// A labelled select over a small enum's stored names.

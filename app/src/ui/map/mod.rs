@@ -11,14 +11,13 @@ pub mod state;
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
 use super::widgets::{plural, DataLinks, ErrorPage, TopBar};
 use crate::api::{get_map, my_rights, owner_candidates, ApiError};
+use crate::domain::edits;
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
 use crate::domain::scoring::Span;
 use crate::domain::{MapDocument, MapId, MapRights, Person};
 use crate::live;
-use canvas::{
-    auto_layout_ops, create_at, delete_selection_ops, move_ops, run_edit, zoom_about, MapCanvas,
-};
+use canvas::{create_at, run_edit, zoom_about, MapCanvas};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -327,7 +326,9 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
             live::redo(state);
         }
         "Delete" | "Backspace" if editable => {
-            let ops = delete_selection_ops(&state.selection.get_untracked());
+            let ops = state
+                .selection
+                .with_untracked(|s| edits::delete(&s.objectives, s.link));
             if !ops.is_empty() {
                 ev.prevent_default();
                 confirm::ask_delete(state, ops);
@@ -346,7 +347,9 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
                 "ArrowUp" => (0.0, -step),
                 _ => (0.0, step),
             };
-            let ops = state.doc.with_untracked(|d| move_ops(d, &ids, dx, dy));
+            let ops = state
+                .doc
+                .with_untracked(|d| edits::move_objectives(d, &ids, dx, dy));
             run_edit(state, ops);
         }
         "Tab" => {
@@ -432,7 +435,7 @@ fn Toolbar(state: MapState) -> impl IntoView {
                 <button on:click=move |_| live::undo(state) disabled=move || !state.can_undo.get() title="Undo (Ctrl+Z)">"Undo"</button>
                 <button on:click=move |_| live::redo(state) disabled=move || !state.can_redo.get() title="Redo (Ctrl+Shift+Z)">"Redo"</button>
                 <button title="Arrange objectives in their bands and lanes with few crossings (undoable)" on:click=move |_| {
-                    let ops = state.doc.with_untracked(auto_layout_ops);
+                    let ops = state.doc.with_untracked(edits::auto_layout);
                     if ops.is_empty() {
                         state.notice.set(Some("The map is already laid out.".into()));
                     } else {
