@@ -281,19 +281,7 @@ async fn expect_error(ws: &mut Ws) -> (String, bool) {
 
 /// A new objective with a client-made id in the first perspective of `doc`.
 fn new_objective(doc: &MapDocument, title: &str) -> Objective {
-    Objective {
-        id: ObjectiveId::new(),
-        map_id: doc.map.id,
-        perspective_id: doc.perspectives[0].id,
-        theme_id: None,
-        title: title.to_string(),
-        description: String::new(),
-        owner_id: None,
-        x: 420.0,
-        y: 180.0,
-        weight: 1.0,
-        rollup: Default::default(),
-    }
+    Objective::new(doc.map.id, doc.perspectives[0].id, title).with_position(420.0, 180.0)
 }
 
 fn create(o: &Objective) -> Op {
@@ -403,13 +391,7 @@ both_databases!(reject_is_specific_and_changes_nothing, |db: Arc<
     let target = doc.objectives[0].id;
 
     let self_link = Op::Link {
-        link: Link {
-            id: LinkId::new(),
-            map_id: map,
-            from_id: target,
-            to_id: target,
-            hypothesis: String::new(),
-        },
+        link: Link::new(map, target, target),
     };
     let op_id = Uuid::new_v4();
     send(
@@ -1377,13 +1359,7 @@ both_databases!(a_group_skips_a_rejected_batch_and_a_duplicate, |db: Arc<
     .await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     // Depends on the first batch of the group (links to its objective).
-    let link = Link {
-        id: LinkId::new(),
-        map_id: map,
-        from_id: o1.id,
-        to_id: o2.id,
-        hypothesis: "Because".into(),
-    };
+    let link = Link::new(map, o1.id, o2.id).with_hypothesis("Because");
     send(
         &mut d,
         &ClientMsg::Mutate {
@@ -1676,25 +1652,7 @@ both_databases!(restart_under_load_loses_nothing, |db: Arc<
 
 /// A measure of `objective` with a client-made id.
 fn new_measure(objective: ObjectiveId, name: &str) -> Measure {
-    Measure {
-        id: MeasureId::new(),
-        objective_id: objective,
-        name: name.into(),
-        definition: String::new(),
-        unit: "%".into(),
-        decimals: 0,
-        frequency: Frequency::Monthly,
-        polarity: Polarity::HigherIsBetter,
-        indicator: Indicator::Lagging,
-        data_source: DataSource::Manual,
-        data_owner_id: None,
-        baseline: None,
-        weight: 1.0,
-        scoring: Default::default(),
-        aggregation: Default::default(),
-        formula: String::new(),
-        missing_data: Default::default(),
-    }
+    Measure::new(objective, name).with_unit("%", 0)
 }
 
 both_databases!(
@@ -1740,20 +1698,14 @@ both_databases!(
             id: top.objectives[1].id,
             ..new_objective(&unit_doc, "Borrowed id")
         };
-        let stolen_link = Link {
-            id: top.links[0].id,
-            map_id: unit_doc.map.id,
-            from_id: unit_doc.objectives[0].id,
-            to_id: unit_doc.objectives[1].id,
-            hypothesis: String::new(),
-        };
-        let stolen_perspective = Perspective {
-            id: top.perspectives[0].id,
-            map_id: unit_doc.map.id,
-            name: "Borrowed".into(),
-            rank: 9,
-            weight: 1.0,
-        };
+        let stolen_link = Link::new(
+            unit_doc.map.id,
+            unit_doc.objectives[0].id,
+            unit_doc.objectives[1].id,
+        )
+        .with_id(top.links[0].id);
+        let stolen_perspective =
+            Perspective::new(unit_doc.map.id, "Borrowed", 9).with_id(top.perspectives[0].id);
         for ops in [
             vec![Op::Create {
                 item: NewEntity::Measure(stolen_measure),

@@ -110,19 +110,8 @@ pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
     let boxes: Vec<Rect> = doc.objectives.iter().map(layout::objective_box).collect();
     let p = layout::free_spot(frame, band, p.x, &boxes);
     let theme = doc.themes.get(frame.lane_at(p.x)).map(|t| t.id);
-    Some(Objective {
-        id: ObjectiveId::new(),
-        map_id: doc.map.id,
-        perspective_id: perspective.id,
-        theme_id: theme,
-        title: "New objective".into(),
-        description: String::new(),
-        owner_id: None,
-        x: p.x,
-        y: p.y,
-        weight: 1.0,
-        rollup: Default::default(),
-    })
+    let objective = Objective::new(doc.map.id, perspective.id, "New objective");
+    Some(objective.with_position(p.x, p.y).with_theme(theme))
 }
 
 /// The op that creates a new objective near `p` (see [`new_objective`]), with its id.
@@ -142,13 +131,7 @@ pub fn link(doc: &MapDocument, from: ObjectiveId, to: ObjectiveId) -> Option<(Li
     if from == to {
         return None;
     }
-    let link = Link {
-        id: LinkId::new(),
-        map_id: doc.map.id,
-        from_id: from,
-        to_id: to,
-        hypothesis: String::new(),
-    };
+    let link = Link::new(doc.map.id, from, to);
     Some((link.id, Op::Link { link }))
 }
 
@@ -176,14 +159,10 @@ pub fn swap_ranks(entity: EntityKind, a: (Uuid, i32), b: (Uuid, i32)) -> Vec<Op>
 
 /// The op that adds a theme as the rightmost lane, named after its place.
 pub fn new_theme(doc: &MapDocument) -> Op {
+    let name = format!("Theme {}", doc.themes.len() + 1);
+    let rank = doc.themes.iter().map(|t| t.rank + 1).max().unwrap_or(0);
     Op::Create {
-        item: NewEntity::Theme(Theme {
-            id: ThemeId::new(),
-            map_id: doc.map.id,
-            name: format!("Theme {}", doc.themes.len() + 1),
-            colour: "#0ea5e9".into(),
-            rank: doc.themes.iter().map(|t| t.rank + 1).max().unwrap_or(0),
-        }),
+        item: NewEntity::Theme(Theme::new(doc.map.id, name, "#0ea5e9", rank)),
     }
 }
 
@@ -193,6 +172,18 @@ pub fn new_measure_name(doc: &MapDocument) -> String {
         .map(|n| format!("New measure {n}"))
         .find(|n| !doc.measures.iter().any(|m| m.name.eq_ignore_ascii_case(n)))
         .unwrap_or_else(|| "New measure".into())
+}
+
+/// The op that creates a fresh measure on `objective`, named so it is unique on the map, with
+/// its id.
+pub fn create_measure(doc: &MapDocument, objective: ObjectiveId) -> (MeasureId, Op) {
+    let measure = Measure::new(objective, new_measure_name(doc));
+    (
+        measure.id,
+        Op::Create {
+            item: NewEntity::Measure(measure),
+        },
+    )
 }
 
 /// The ops that switch measure `id` to `source`. A formula measure needs a formula (one without
@@ -236,26 +227,18 @@ pub fn set_health_rule(doc: &MapDocument, rule: Rule, on: bool) -> Op {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fixtures;
     use crate::domain::layout::{BAND_HEIGHT, LANE_WIDTH};
     use crate::domain::ops::apply_all;
-    use serde_json::json;
-
-    /// A map with `perspectives` (top first) and `themes` (left first) and nothing on it, read
-    /// from the wire form as a browser receives it.
-    fn empty_map(perspectives: &[&str], themes: &[&str]) -> MapDocument {
-        let (map, unit) = (MapId::new(), OrgUnitId::new());
-        let bands: Vec<_> = (0..).zip(perspectives).map(|(rank, name)| json!({"id": PerspectiveId::new(), "map_id": map, "name": name, "rank": rank, "weight": 1.0})).collect();
-        let lanes: Vec<_> = (0..).zip(themes).map(|(rank, name)| json!({"id": ThemeId::new(), "map_id": map, "name": name, "colour": "#123456", "rank": rank})).collect();
-        let map = json!({"id": map, "org_unit_id": unit, "name": "Acme 2026", "vision": "", "mission": "", "values": "", "period_start": "2026-01", "period_end": "2026-12", "status": "draft", "health_off": []});
-        let unit = json!({"id": unit, "parent_id": null, "name": "Acme", "kind": "enterprise"});
-        let doc = json!({"seq": 0, "map": map, "org_unit": unit, "perspectives": bands, "themes": lanes, "objectives": [], "links": [], "people": [], "alignments": []});
-        serde_json::from_value(doc).expect("a valid empty map")
-    }
 
     /// The four default perspectives and two themes, with objectives created through
     /// [`create_objective`] at `spots` and applied as the server would.
     fn map_with(spots: &[Point]) -> MapDocument {
-        let mut doc = empty_map(&DEFAULT_PERSPECTIVES, &["Growth", "Efficiency"]);
+        let mut doc = fixtures::acme_doc();
+        doc.themes = vec![
+            Theme::new(doc.map.id, "Growth", "#0ea5e9", 0),
+            Theme::new(doc.map.id, "Efficiency", "#f97316", 1),
+        ];
         for p in spots {
             let (_, op) = create_objective(&doc, *p).expect("a band under the point");
             apply_all(&mut doc, &[op]).expect("a valid new objective");
@@ -314,7 +297,8 @@ mod tests {
 
     #[test]
     fn a_map_without_perspectives_gets_no_objective() {
-        let doc = empty_map(&[], &[]);
+        let (map, unit) = fixtures::acme();
+        let doc = MapDocument::new(map, unit);
         assert_eq!(create_objective(&doc, in_band(0, 400.0)), None);
     }
 
@@ -499,15 +483,27 @@ mod tests {
         );
     }
 
-    /// Adds a manual measure named `name` to the map's first objective (read from its wire
-    /// form, as the other fields take their defaults).
+    /// Adds a measure named `name` to the map's first objective.
     fn add_measure(doc: &mut MapDocument, name: &str) -> MeasureId {
-        let (id, objective) = (MeasureId::new(), doc.objectives[0].id);
-        let m = json!({"id": id, "objective_id": objective, "name": name, "definition": "", "unit": "", "decimals": 1, "frequency": "monthly",
-            "polarity": "higher_is_better", "indicator": "lagging", "data_source": "manual", "data_owner_id": null, "baseline": null, "weight": 1.0});
-        let item = NewEntity::Measure(serde_json::from_value(m).expect("a valid measure"));
+        let measure = Measure::new(doc.objectives[0].id, name);
+        let id = measure.id;
+        let item = NewEntity::Measure(measure);
         apply_all(doc, &[Op::Create { item }]).expect("a new measure");
         id
+    }
+
+    #[test]
+    fn a_new_measure_is_created_on_its_objective_with_a_free_name() {
+        let mut doc = map_with(&[in_band(1, 300.0)]);
+        add_measure(&mut doc, "New measure 1");
+        let objective = doc.objectives[0].id;
+        let (id, op) = create_measure(&doc, objective);
+        apply_all(&mut doc, &[op]).expect("a valid measure");
+        let created = doc.measures.iter().find(|m| m.id == id).expect("created");
+        assert_eq!(
+            (created.objective_id, created.name.as_str()),
+            (objective, "New measure 2")
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod dashboard;
 pub mod display;
 pub mod edits;
 pub mod entry;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod formula;
 pub mod health;
 pub mod ids;

@@ -6,7 +6,7 @@ use super::canvas::run_edit;
 use super::state::{MapState, Selection};
 use crate::domain::edits;
 use crate::domain::formula::{Formula, MissingData};
-use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
+use crate::domain::ops::{self, EntityKind, Field, Op};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::{Aggregation, Band, ScoringType};
 use crate::domain::{
@@ -22,30 +22,6 @@ fn set(state: MapState, id: MeasureId, field: Field, value: impl serde::Serializ
         state,
         vec![ops::set(EntityKind::Measure, id.0, field, value)],
     );
-}
-
-/// A fresh measure for an objective, named so it is unique on the map.
-pub fn new_measure(state: MapState, objective: ObjectiveId) -> Measure {
-    let name = state.doc.with_untracked(edits::new_measure_name);
-    Measure {
-        id: MeasureId::new(),
-        objective_id: objective,
-        name,
-        definition: String::new(),
-        unit: String::new(),
-        decimals: 1,
-        frequency: Frequency::Monthly,
-        polarity: Polarity::HigherIsBetter,
-        indicator: Indicator::Lagging,
-        data_source: DataSource::Manual,
-        data_owner_id: None,
-        baseline: None,
-        weight: 1.0,
-        scoring: ScoringType::GoalRedFlag,
-        aggregation: Aggregation::Last,
-        formula: String::new(),
-        missing_data: MissingData::Blank,
-    }
 }
 
 /// The measures of an objective with their status for the chosen period; click one to edit it.
@@ -114,14 +90,10 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
 
 /// Creates a measure on an objective (a live edit like any other) and opens it in the editor.
 pub fn add_measure(state: MapState, objective: ObjectiveId) -> MeasureId {
-    let m = new_measure(state, objective);
-    let id = m.id;
-    run_edit(
-        state,
-        vec![Op::Create {
-            item: NewEntity::Measure(m),
-        }],
-    );
+    let (id, op) = state
+        .doc
+        .with_untracked(|d| edits::create_measure(d, objective));
+    run_edit(state, vec![op]);
     state.selection.update(|s| {
         s.objectives = vec![objective];
         s.measure = Some(id);
