@@ -98,6 +98,32 @@ mod tests {
         assert_eq!(editor_label(ConnStatus::Idle, 3), "Connecting…");
     }
 
+    /// What a page adds with `attr:` lands on the indicator, as the end-to-end tests find it.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_page_attributes_go_on_the_indicator() {
+        let owner = Owner::new();
+        let html = owner.with(|| {
+            let status = RwSignal::new(ConnStatus::Live);
+            let text = Signal::derive(move || editor_label(status.get(), 0));
+            view! {
+                <ConnectionLabel status=status text=text look=Look::Pill
+                    attr:role="status" attr:aria-live="polite" attr:data-testid="connection"/>
+            }
+            .to_html()
+        });
+        for part in [
+            "<span",
+            r#"class="conn conn-live""#,
+            r#"role="status""#,
+            r#"aria-live="polite""#,
+            r#"data-testid="connection""#,
+            ">Live<",
+        ] {
+            assert!(html.contains(part), "{part} is not in {html}");
+        }
+    }
+
     #[test]
     fn the_indicator_is_coloured_by_the_status() {
         assert_eq!(Look::Pill.class(ConnStatus::Live), "conn conn-live");
