@@ -21,7 +21,7 @@ export CAIRN_DEMO ?= 1
 SITE_ROOT := $(CURDIR)/target/site
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display clean help
+.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets clean help
 
 help:
 	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
@@ -38,7 +38,7 @@ setup:
 		cd end2end && npm ci --no-audit --no-fund; fi
 
 build: setup
-	cargo leptos build --release --split
+	cargo leptos build --release --split --precompress
 
 run: build
 	LEPTOS_SITE_ROOT=$(SITE_ROOT) $(CARGO_TARGET_DIR)/release/server
@@ -71,6 +71,11 @@ test: setup fmt clippy unit e2e
 BENCH_ARGS ?=
 # The browser benchmarks run first: `cargo bench` rebuilds target/release/server without
 # cargo-leptos's settings, and that binary cannot serve the site (`make build` makes it again).
+# Bytes over the wire per page (cold and second visit) and the main wasm's compressed sizes;
+# writes the table into the README.
+budgets: build
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/budgets.mjs --readme ../README.md
+
 bench: setup postgres build bench-display
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
 	cargo bench -p app --features app/ssr --bench scores
