@@ -21,7 +21,7 @@ export CAIRN_DEMO ?= 1
 SITE_ROOT := $(CURDIR)/target/site
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets clean help
+.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets lighthouse clean help
 
 help:
 	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
@@ -75,6 +75,11 @@ BENCH_ARGS ?=
 # writes the table into the README.
 budgets: build
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/budgets.mjs --readme ../README.md
+
+# Lighthouse (default mobile settings) on sign-in, home, map, scorecard, grid, dashboard and
+# display; writes the table into the README. A benchmark, not a test.
+lighthouse: build
+	cd end2end && CHROME_PATH=/usr/bin/chromium CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/lighthouse.mjs --readme ../README.md
 
 bench: setup postgres build bench-display
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
