@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 // The strategy map canvas: an arrow is selected by a click anywhere on its line, not only on a
