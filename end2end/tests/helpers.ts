@@ -17,7 +17,7 @@ export async function signIn(page: Page, email: string, next = '/') {
 /** Opens the enterprise map from the home page. */
 export async function openEnterpriseMap(page: Page) {
   await page.getByRole('link', { name: 'Northwind Strategy 2025–2027' }).click();
-  await expect(page.getByRole('img', { name: /Strategy map Northwind Strategy/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: /Strategy map Northwind Strategy/ })).toBeVisible();
 }
 
 export type Measure = { id: string; name: string; unit: string; decimals: number };

@@ -224,6 +224,26 @@ pub fn set_health_rule(doc: &MapDocument, rule: Rule, on: bool) -> Op {
     ops::set(EntityKind::Map, doc.map.id.0, Field::HealthOff, off)
 }
 
+/// The objectives in reading order (top to bottom, then left to right): the order Tab walks.
+pub fn reading_order(doc: &MapDocument) -> Vec<ObjectiveId> {
+    let mut placed: Vec<_> = doc.objectives.iter().map(|o| (o.y, o.x, o.id)).collect();
+    placed.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    placed.into_iter().map(|(_, _, id)| id).collect()
+}
+
+/// Where Tab (or Shift+Tab when `back`) goes among `n` objectives from `current`: the next one,
+/// the first one when none is selected, or `None` past either end, so focus leaves the canvas
+/// instead of being trapped in it.
+pub fn tab_step(n: usize, current: Option<usize>, back: bool) -> Option<usize> {
+    match (current, back) {
+        _ if n == 0 => None,
+        (None, false) => Some(0),
+        (None, true) => Some(n - 1),
+        (Some(i), false) => (i + 1 < n).then_some(i + 1),
+        (Some(i), true) => i.checked_sub(1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,5 +590,38 @@ mod tests {
             switch(Rule::ObjectiveCount, true),
             [Rule::ScorecardSize.as_str()]
         );
+    }
+
+    #[test]
+    fn tab_walks_the_objectives_and_leaves_at_either_end() {
+        assert_eq!(tab_step(3, None, false), Some(0));
+        assert_eq!(tab_step(3, None, true), Some(2));
+        assert_eq!(tab_step(3, Some(0), false), Some(1));
+        assert_eq!(tab_step(3, Some(2), false), None);
+        assert_eq!(tab_step(3, Some(0), true), None);
+        assert_eq!(tab_step(3, Some(2), true), Some(1));
+        assert_eq!(tab_step(0, None, false), None);
+    }
+
+    #[test]
+    fn reading_order_is_top_to_bottom_then_left_to_right() {
+        let doc = crate::domain::fixtures::acme_doc();
+        let order = reading_order(&doc);
+        assert_eq!(order.len(), doc.objectives.len());
+        let at = |id| {
+            doc.objectives
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| (o.y, o.x))
+                .unwrap()
+        };
+        for pair in order.windows(2) {
+            assert!(
+                at(pair[0]) <= at(pair[1]),
+                "{:?} before {:?}",
+                at(pair[0]),
+                at(pair[1])
+            );
+        }
     }
 }

@@ -269,8 +269,8 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                             <div role="listitem" class="widget-cell editor-widget" class:selected=move || selected.get() == Some(id) style=grid_area(&w)>
                                 <button type="button" class="widget-handle" aria-label=name aria-pressed=move || (selected.get() == Some(id)).to_string()
                                     on:click=move |_| selected.set(Some(id)) on:focus=move |_| selected.set(Some(id)) on:keydown=on_key>
-                                    <span class="widget-kind">{label}</span>
-                                    <span class="widget-place muted">{place(&w)}</span>
+                                    <span class="widget-kind">{label}</span>" "
+                                    <span class="widget-place muted">{format!("({})", place(&w))}</span>
                                 </button>
                             </div>
                         }

@@ -88,9 +88,9 @@ fn DataPage(
                 </div>
                 <div class="map-head-actions">
                     <nav class="year-nav" aria-label="Year">
-                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label="Previous year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("◀ {}", year - 1)}</A>
+                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label=format!("Previous year, {}", year - 1) on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("◀ {}", year - 1)}</A>
                         <strong class="year-now" aria-live="polite">{year.to_string()}</strong>
-                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label="Next year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
+                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label=format!("Next year, {}", year + 1) on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
                     </nav>
                     <nav class="map-links" aria-label="Map pages" on:click=move |ev| keep_unsaved(unsaved, ev)>
                         {(enterable > 0).then(|| view! { <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A> })}

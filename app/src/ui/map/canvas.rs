@@ -9,6 +9,7 @@ use crate::domain::layout::{
     self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, LABEL_WIDTH,
 };
 use crate::domain::ops::{self, EntityKind, Field, Op, Position, PresenceState};
+use crate::domain::scoring::Status;
 use crate::domain::{LinkId, Objective, ObjectiveId};
 use crate::live;
 use leptos::prelude::*;
@@ -433,7 +434,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     });
 
     view! {
-        <svg class="strategy-map editable" viewBox=view_box role="img"
+        <svg class="strategy-map editable" viewBox=view_box role="group"
             aria-label=move || state.doc.with(|d| format!("Strategy map {}", d.map.name))
             preserveAspectRatio="xMidYMid meet"
             class:panning=move || drag.with(|d| matches!(d, Some(Drag::Pan { .. })))
@@ -604,7 +605,6 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
     let d = move || path.get().unwrap_or_default();
     move || {
         meta.get().map(|(title, hypothesis, from, to)| {
-            let label = title.clone();
             view! {
                 // The wide transparent stroke under the arrow takes every click on or near the
                 // line (the drawn line itself lets the pointer through to it).
@@ -620,7 +620,7 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                         <title>{title}{(!hypothesis.is_empty()).then(|| format!(": {hypothesis}"))}</title>
                     </path>
                     <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
-                        data-from=from.to_string() data-to=to.to_string() aria-label=label/>
+                        data-from=from.to_string() data-to=to.to_string()/>
                 </g>
             }
         })
@@ -707,28 +707,16 @@ fn ObjectiveNode(
             h: BOX_HEIGHT,
         };
         let label = title.clone();
+        // The box and its title are the objective's button (its name is its title, all it
+        // shows); the score badge, someone else's selection and the link handle are drawn in a
+        // second group on the same spot, so the button holds no other text and no nested control.
         Some(view! {
             <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
                 transform=transform
                 role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
                 data-id=id.to_string() data-status=move || status.get().map(|s| s.status.as_str())>
-                {move || remote.get().map(|(c, name, is_editing)| view! {
-                    <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
-                        stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
-                    <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
-                })}
                 <rect x=0 y=0 width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
                 <rect x=0 y=0 width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
-                {move || status.get().map(|s| {
-                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
-                    view! {
-                        <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0)>
-                            <title>{format!("{} · score {}", s.status.label(), s.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}")))}</title>
-                            <circle cx=0 cy=0 r=14 fill=s.status.colour()/>
-                            <text x=0 y=4.5 text-anchor="middle">{text}</text>
-                        </g>
-                    }
-                })}
                 {move || if editing() {
                     view! { <TitleEditor state=state id=id rect=local initial=title.clone()/> }.into_any()
                 } else {
@@ -740,8 +728,26 @@ fn ObjectiveNode(
                         </text>
                     }.into_any()
                 }}
+            </g>
+            <g class="objective-extras" class:dragging=move || offset.get() != (0.0, 0.0) transform=transform>
+                {move || remote.get().map(|(c, name, is_editing)| view! {
+                    <g class="remote-mark" aria-hidden="true">
+                        <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
+                            stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
+                        <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
+                    </g>
+                })}
+                {move || status.get().map(|s| {
+                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+                    view! {
+                        <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0) aria-hidden="true">
+                            <StatusShape status=s.status/>
+                            <text x=0 y=4.5 text-anchor="middle">{text}</text>
+                        </g>
+                    }
+                })}
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
-                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" aria-label="Drag to link"
+                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" role="button" aria-label="Drag to link"
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
                             if space.get_untracked() {
                                 return;
@@ -849,5 +855,21 @@ fn RemoteCursors(state: MapState) -> impl IntoView {
                 })
                 .collect_view()
         })
+    }
+}
+
+/// The score badge's outline: a shape per status as well as a colour, so a colour-blind reader
+/// tells them apart — circle on track, square slipping, diamond off track, dashed circle for no
+/// data.
+#[component]
+fn StatusShape(status: Status) -> impl IntoView {
+    let fill = status.colour();
+    match status {
+        Status::Green => view! { <circle cx=0 cy=0 r=14 fill=fill/> }.into_any(),
+        Status::Amber => view! { <rect x=-13 y=-13 width=26 height=26 rx=3 fill=fill/> }.into_any(),
+        Status::Red => view! { <path d="M0 -17 L17 0 L0 17 L-17 0 Z" fill=fill/> }.into_any(),
+        Status::NoData => {
+            view! { <circle cx=0 cy=0 r=14 fill=fill stroke-dasharray="4 3"/> }.into_any()
+        }
     }
 }

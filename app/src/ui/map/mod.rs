@@ -170,7 +170,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
             <Toolbar state=state/>
             <Notice state=state/>
             <div class="map-body">
-                <div class="canvas-wrap" tabindex="0" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
+                <div class="canvas-wrap" tabindex="0" role="application" aria-roledescription="strategy map" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
                     on:keydown=move |ev| on_key(state, ev)>
                     <MapCanvas state=state/>
                 </div>
@@ -327,32 +327,26 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
                 .with_untracked(|d| edits::move_objectives(d, &ids, dx, dy));
             run_edit(state, ops);
         }
+        // Tab walks the objectives top to bottom, left to right; past the last one (Shift+Tab:
+        // before the first) it leaves the canvas, so the keyboard is never trapped.
         "Tab" => {
-            ev.prevent_default();
             let next = state.doc.with_untracked(|d| {
-                let mut ids: Vec<_> = d.objectives.iter().map(|o| (o.y, o.x, o.id)).collect();
-                ids.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                let ids: Vec<_> = ids.into_iter().map(|(_, _, id)| id).collect();
+                let ids = edits::reading_order(d);
                 let current = state
                     .selected_one()
                     .and_then(|s| ids.iter().position(|x| *x == s));
-                let n = ids.len();
-                if n == 0 {
-                    return None;
-                }
-                let i = match current {
-                    Some(i) if ev.shift_key() => (i + n - 1) % n,
-                    Some(i) => (i + 1) % n,
-                    None => 0,
-                };
-                Some(ids[i])
+                edits::tab_step(ids.len(), current, ev.shift_key()).map(|i| ids[i])
             });
-            if let Some(id) = next {
-                state.selection.set(Selection {
-                    objectives: vec![id],
-                    link: None,
-                    measure: None,
-                });
+            match next {
+                Some(id) => {
+                    ev.prevent_default();
+                    state.selection.set(Selection {
+                        objectives: vec![id],
+                        link: None,
+                        measure: None,
+                    });
+                }
+                None => state.selection.set(Selection::default()),
             }
         }
         "Enter" if editable => {
