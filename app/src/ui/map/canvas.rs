@@ -802,10 +802,14 @@ fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) ->
                     move |ev| {
                     ev.stop_propagation();
                     match ev.key().as_str() {
-                        "Enter" => save(event_target_value(&ev)),
+                        "Enter" => {
+                            save(event_target_value(&ev));
+                            focus_canvas();
+                        }
                         "Escape" => {
                             done_on_escape.store(true, std::sync::atomic::Ordering::SeqCst);
                             state.editing.set(None);
+                            focus_canvas();
                         }
                         _ => {}
                     }
@@ -870,6 +874,23 @@ fn StatusShape(status: Status) -> impl IntoView {
         Status::Red => view! { <path d="M0 -17 L17 0 L0 17 L-17 0 Z" fill=fill/> }.into_any(),
         Status::NoData => {
             view! { <circle cx=0 cy=0 r=14 fill=fill stroke-dasharray="4 3"/> }.into_any()
+        }
+    }
+}
+
+/// Gives the keyboard back to the canvas when the title editor closes: its input is gone, and
+/// focus would otherwise fall back to the page.
+fn focus_canvas() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let wrap = document()
+            .query_selector(".canvas-wrap")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+        if let Some(wrap) = wrap {
+            let _ = wrap.focus();
         }
     }
 }
