@@ -21,7 +21,7 @@ export CAIRN_DEMO ?= 1
 SITE_ROOT := $(CURDIR)/target/site
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display clean help
+.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets lighthouse clean help
 
 help:
 	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
@@ -37,8 +37,11 @@ setup:
 	@if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then \
 		cd end2end && npm ci --no-audit --no-fund; fi
 
+# --precompress writes a brotli (quality 11) and a gzip copy of every site file; the gzip copies
+# are then made again with gzip -9 (cargo-leptos's gzip encoder packs the wasm ~15% worse).
 build: setup
-	cargo leptos build --release --split
+	cargo leptos build --release --split --precompress
+	find $(SITE_ROOT)/pkg -type f ! -name '*.gz' ! -name '*.br' -exec gzip -9 -n -k -f {} +
 
 run: build
 	LEPTOS_SITE_ROOT=$(SITE_ROOT) $(CARGO_TARGET_DIR)/release/server
@@ -71,6 +74,16 @@ test: setup fmt clippy unit e2e
 BENCH_ARGS ?=
 # The browser benchmarks run first: `cargo bench` rebuilds target/release/server without
 # cargo-leptos's settings, and that binary cannot serve the site (`make build` makes it again).
+# Bytes over the wire per page (cold and second visit) and the main wasm's compressed sizes;
+# writes the table into the README.
+budgets: build
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/budgets.mjs --readme ../README.md
+
+# Lighthouse (default mobile settings) on sign-in, home, map, scorecard, grid, dashboard and
+# display; writes the table into the README. A benchmark, not a test.
+lighthouse: build
+	cd end2end && CHROME_PATH=/usr/bin/chromium CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/lighthouse.mjs --readme ../README.md
+
 bench: setup postgres build bench-display
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs
 	cargo bench -p app --features app/ssr --bench scores

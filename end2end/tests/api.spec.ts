@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 test('an admin creates an API token, a program posts actuals with it, and a revoked token gets 401', async ({

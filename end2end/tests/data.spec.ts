@@ -1,4 +1,4 @@
-import { Browser, expect, Locator, Page, test } from '@playwright/test';
+import { Browser, expect, Locator, Page, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 const objective = (page: Page, title: string) => page.getByRole('button', { name: title, exact: true });

@@ -1,9 +1,9 @@
-import { APIRequestContext, Browser, BrowserContext, expect, Page, request as playwrightRequest, test } from '@playwright/test';
+import { APIRequestContext, Browser, BrowserContext, expect, Page, request as playwrightRequest, test } from './fixtures';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ADMIN, PASSWORD, openEnterpriseMap, signIn } from './helpers';
+import { ADMIN, createDashboard, createLink, enterprise, Measure, PASSWORD, openEnterpriseMap, signIn } from './helpers';
 
 // The meeting-room display (issue 5): dashboards composed in the editor, display links made by
 // an admin, a display that updates itself within 2 s of new data and of map edits, recovers from
@@ -19,39 +19,6 @@ async function newPage(browser: Browser, width = 1920, height = 1080): Promise<P
   const context = await browser.newContext({ viewport: { width, height } });
   contexts.push(context);
   return context.newPage();
-}
-
-type Measure = { id: string; name: string; unit: string; decimals: number };
-type Enterprise = { unitId: string; mapId: string; measures: Measure[]; objectives: { id: string; title: string }[] };
-
-/** The enterprise unit, its map and measures, as a signed-in user sees them. */
-async function enterprise(request: APIRequestContext): Promise<Enterprise> {
-  const tree = await request.post('/api/org_tree');
-  expect(tree.ok()).toBeTruthy();
-  const root = (await tree.json())[0];
-  const map = root.maps.find((m: { name: string }) => m.name.startsWith('Northwind'));
-  const doc = await (await request.post('/api/get_map', { form: { map_id: map.id } })).json();
-  return { unitId: root.unit.id, mapId: map.id, measures: doc.measures, objectives: doc.objectives };
-}
-
-/** A dashboard made through the server functions (create, then save its layout). */
-async function createDashboard(request: APIRequestContext, unitId: string, name: string, widgets: object[]): Promise<string> {
-  const created = await request.post('/api/create_dashboard', { form: { org_unit_id: unitId, name } });
-  expect(created.ok(), await created.text()).toBeTruthy();
-  const id = await created.json();
-  const saved = await request.post('/api/save_dashboard', { data: { draft: { id, name, span_kind: 'month', widgets } } });
-  expect(saved.ok(), await saved.text()).toBeTruthy();
-  return id;
-}
-
-/** A display link for dashboards (as an admin); returns its path `/display/{secret}` and id. */
-async function createLink(request: APIRequestContext, unitId: string, name: string, dashboardIds: string[]) {
-  const res = await request.post('/api/create_display_link', {
-    data: { org_unit_id: unitId, name, dashboard_ids: dashboardIds, rotate_seconds: 30 },
-  });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const body = await res.json();
-  return { path: body.path as string, id: body.link.id as string };
 }
 
 function widget(kind: object, x: number, y: number, w: number, h: number) {

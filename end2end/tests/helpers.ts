@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 export const PASSWORD = 'northwind-demo';
 export const ADMIN = 'admin@northwind.example';
@@ -17,5 +17,38 @@ export async function signIn(page: Page, email: string, next = '/') {
 /** Opens the enterprise map from the home page. */
 export async function openEnterpriseMap(page: Page) {
   await page.getByRole('link', { name: 'Northwind Strategy 2025–2027' }).click();
-  await expect(page.getByRole('img', { name: /Strategy map Northwind Strategy/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: /Strategy map Northwind Strategy/ })).toBeVisible();
+}
+
+export type Measure = { id: string; name: string; unit: string; decimals: number };
+export type Enterprise = { unitId: string; mapId: string; measures: Measure[]; objectives: { id: string; title: string }[] };
+
+/** The enterprise unit, its map and measures, as a signed-in user sees them. */
+export async function enterprise(request: APIRequestContext): Promise<Enterprise> {
+  const tree = await request.post('/api/org_tree');
+  expect(tree.ok()).toBeTruthy();
+  const root = (await tree.json())[0];
+  const map = root.maps.find((m: { name: string }) => m.name.startsWith('Northwind'));
+  const doc = await (await request.post('/api/get_map', { form: { map_id: map.id } })).json();
+  return { unitId: root.unit.id, mapId: map.id, measures: doc.measures, objectives: doc.objectives };
+}
+
+/** A dashboard made through the server functions (create, then save its layout). */
+export async function createDashboard(request: APIRequestContext, unitId: string, name: string, widgets: object[]): Promise<string> {
+  const created = await request.post('/api/create_dashboard', { form: { org_unit_id: unitId, name } });
+  expect(created.ok(), await created.text()).toBeTruthy();
+  const id = await created.json();
+  const saved = await request.post('/api/save_dashboard', { data: { draft: { id, name, span_kind: 'month', widgets } } });
+  expect(saved.ok(), await saved.text()).toBeTruthy();
+  return id;
+}
+
+/** A display link for dashboards (as an admin); returns its path `/display/{secret}` and id. */
+export async function createLink(request: APIRequestContext, unitId: string, name: string, dashboardIds: string[]) {
+  const res = await request.post('/api/create_display_link', {
+    data: { org_unit_id: unitId, name, dashboard_ids: dashboardIds, rotate_seconds: 30 },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  const body = await res.json();
+  return { path: body.path as string, id: body.link.id as string };
 }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { openEnterpriseMap, signIn } from './helpers';
 
 const CONTRIBUTOR = 'contributor@northwind.example';

@@ -1,4 +1,4 @@
-import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
+import { Browser, BrowserContext, expect, Page, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 import { createBigMap } from '../bench/bigmap.cjs';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 // The strategy map canvas: an arrow is selected by a click anywhere on its line, not only on a
@@ -46,4 +46,48 @@ test('a click on the line of an arrow, or just beside it, selects that link', as
     await panel.getByRole('button', { name: 'Close' }).click();
     await expect(panel).toHaveCount(0);
   }
+});
+
+test('the map can be worked from the keyboard alone, and Tab leaves it past the last objective', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await openEnterpriseMap(page);
+  await expect(page.getByTestId('connection')).toHaveText(/^Live/);
+  const canvas = page.getByRole('application', { name: /Map canvas/ });
+
+  // Reach the canvas with Tab from the top of the page.
+  for (let i = 0; i < 60 && !(await canvas.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(canvas).toBeFocused();
+
+  // Tab selects the first objective; arrows move it; Ctrl+Z undoes the move.
+  await page.keyboard.press('Tab');
+  const selected = page.locator('g.objective.selected');
+  await expect(selected).toHaveCount(1);
+  const id = await selected.getAttribute('data-id');
+  const node = page.locator(`g.objective[data-id="${id}"]`);
+  const placed = await node.getAttribute('transform');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => node.getAttribute('transform')).not.toBe(placed);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => node.getAttribute('transform')).toBe(placed);
+
+  // Enter opens the title editor; Escape closes it and gives the keyboard back to the canvas.
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Objective title')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(canvas).toBeFocused();
+  await expect(page.getByLabel('Objective title')).toHaveCount(0);
+
+  // Tab walks every objective once, then leaves the canvas.
+  const count = await page.locator('g.objective').count();
+  const seen = new Set([id]);
+  for (let i = 1; i < count; i++) {
+    await page.keyboard.press('Tab');
+    seen.add(await selected.getAttribute('data-id'));
+  }
+  expect(seen.size).toBe(count);
+  await page.keyboard.press('Tab');
+  await expect(canvas).not.toBeFocused();
+  await expect(selected).toHaveCount(0);
 });

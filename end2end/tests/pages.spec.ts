@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, signIn } from './helpers';
 
 // Pages as a user meets them: an unknown address gets the app's own "Page not found" page (with

@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 // What each role is offered: viewers get no "Enter data", "Import data" or editing hints on the

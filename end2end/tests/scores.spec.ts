@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { APIRequestContext, expect, Page, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 const objective = (page: Page, title: string) => page.getByRole('button', { name: title, exact: true });

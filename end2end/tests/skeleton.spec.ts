@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 
 test('a visitor is sent to sign-in and a wrong password is refused', async ({ page }) => {

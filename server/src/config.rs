@@ -44,6 +44,9 @@ pub struct Config {
     /// (default 5), which catch an expired session or a role changed behind the app's back;
     /// sign-outs and role changes made through the app close sockets at once in any case.
     pub socket_recheck: Duration,
+    /// `CAIRN_DISPLAY_FRAME_ANCESTORS`: origins (space- or comma-separated) whose pages may show
+    /// display pages in a frame, as signage software does (default none: nothing may frame any page).
+    pub display_frame_origins: Vec<String>,
 }
 
 /// A variable that has a value Cairn cannot use.
@@ -94,6 +97,29 @@ pub fn origin_of(url: &str) -> Option<String> {
     let default_port = if scheme == "http" { ":80" } else { ":443" };
     let authority = authority.strip_suffix(default_port).unwrap_or(authority);
     Some(format!("{scheme}://{authority}"))
+}
+
+/// A list of origins separated by spaces or commas; each must be a bare `http(s)://host[:port]`.
+fn origins(var: &'static str, value: Option<String>) -> Result<Vec<String>, ConfigError> {
+    let Some(text) = value else {
+        return Ok(Vec::new());
+    };
+    text.split([' ', ',', '\t'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let bare = part.trim_end_matches('/');
+            let only_origin = bare
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.contains(['/', '?', '#']));
+            let origin = origin_of(bare).filter(|_| only_origin);
+            origin.ok_or_else(|| {
+                bad(
+                    var,
+                    format!("\"{part}\" is not an origin like https://signage.example.com"),
+                )
+            })
+        })
+        .collect()
 }
 
 fn flag(var: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
@@ -170,6 +196,10 @@ impl Config {
                 get("CAIRN_SOCKET_RECHECK"),
                 DEFAULT_SOCKET_RECHECK,
             )?,
+            display_frame_origins: origins(
+                "CAIRN_DISPLAY_FRAME_ANCESTORS",
+                nonempty("CAIRN_DISPLAY_FRAME_ANCESTORS"),
+            )?,
             public_origin: match nonempty("CAIRN_PUBLIC_URL") {
                 None => None,
                 Some(url) => Some(origin_of(&url).ok_or_else(|| {
@@ -206,6 +236,20 @@ mod tests {
         assert_eq!(c.header_timeout, DEFAULT_HEADER_TIMEOUT);
         assert_eq!(c.body_timeout, DEFAULT_BODY_TIMEOUT);
         assert_eq!(c.socket_recheck, DEFAULT_SOCKET_RECHECK);
+        assert!(c.display_frame_origins.is_empty());
+    }
+
+    #[test]
+    fn display_frame_origins_are_a_list_of_origins() {
+        let c = read(&[(
+            "CAIRN_DISPLAY_FRAME_ANCESTORS",
+            "https://Signage.example, http://kiosk.local:8080/",
+        )])
+        .unwrap();
+        assert_eq!(
+            c.display_frame_origins,
+            vec!["https://signage.example", "http://kiosk.local:8080"]
+        );
     }
 
     #[test]
@@ -227,6 +271,12 @@ mod tests {
             ("CAIRN_PUBLIC_URL", "ftp://cairn.example.com"),
             ("CAIRN_PUBLIC_URL", "https://"),
             ("CAIRN_PUBLIC_URL", "https://evil.example@cairn.example.com"),
+            ("CAIRN_DISPLAY_FRAME_ANCESTORS", "*"),
+            (
+                "CAIRN_DISPLAY_FRAME_ANCESTORS",
+                "https://ok.example 'unsafe-inline'",
+            ),
+            ("CAIRN_DISPLAY_FRAME_ANCESTORS", "https://ok.example/path"),
         ];
         for (var, value) in cases {
             let err = read(&[(var, value)]).unwrap_err();

@@ -2,11 +2,13 @@
 //! bootstrap (demo company or first admin), health check and request tracing.
 
 pub mod access;
+pub mod assets;
 pub mod bus;
 pub mod config;
 pub mod demo;
 pub mod display;
 pub mod fanout;
+pub mod headers;
 pub mod hub;
 pub mod imports;
 pub mod rest;
@@ -16,6 +18,7 @@ use app::auth;
 use app::context::ServerContext;
 use app::store::Store;
 use app::{shell, App};
+use axum::handler::Handler;
 use axum::{
     body::Body,
     extract::{FromRef, State},
@@ -29,6 +32,7 @@ use leptos_axum::{
     generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
 };
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -50,6 +54,9 @@ pub struct AppState {
     /// The configured public origin (`CAIRN_PUBLIC_URL`): pages of it may open live sockets.
     #[from_ref(skip)]
     pub public_origin: Option<Arc<str>>,
+    /// The security headers' settings.
+    #[from_ref(skip)]
+    pub headers: Arc<headers::HeaderPolicy>,
     pub hub: Arc<hub::Hub>,
     /// Uploaded files being imported.
     pub imports: Arc<imports::ImportStore>,
@@ -108,11 +115,14 @@ pub fn single_instance_lock(config: &Config) -> Result<Option<std::fs::File>, St
 impl AppState {
     /// State for a store, config and hub (the Leptos options point at the compiled site).
     pub fn new(store: Store, config: &Config, hub: Arc<hub::Hub>) -> AppState {
+        let hash_file = "hash.txt";
         let leptos_options = LeptosOptions::builder()
             .output_name("cairn")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
+            .hash_file(Arc::from(hash_file))
+            .hash_files(assets::site_files_hashed(hash_file))
             .build();
         AppState {
             leptos_options,
@@ -122,6 +132,10 @@ impl AppState {
             body_timeout: config.body_timeout,
             public_origin: config.public_origin.as_deref().map(Arc::from),
             socket_recheck: config.socket_recheck,
+            headers: Arc::new(headers::HeaderPolicy {
+                display_frame_origins: config.display_frame_origins.clone(),
+                hsts: config.secure_cookies,
+            }),
             hub,
             imports: Arc::new(imports::ImportStore::new()),
         }
@@ -141,30 +155,29 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application, so tests can drive it with `oneshot`.
+/// The whole HTTP application, so tests can drive it with `oneshot`. Every response carries the
+/// security headers and a cache rule; everything but the live sockets is compressed (brotli or
+/// gzip, by `Accept-Encoding`), the site's files from the copies made at build time.
 pub fn app(state: AppState) -> Router {
-    let routes = state.routes.clone();
     let body_timeout = state.body_timeout;
-    let not_found_ctx = state.server_context();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .merge(rest::routes())
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+    let hashed = state.leptos_options.hash_files;
+    let sockets = Router::new()
         .route("/ws/maps/{id}", get(ws::map_socket))
-        .route("/imports/upload", axum::routing::post(imports::upload))
-        .route("/imports/{id}/problems.csv", get(imports::problems_csv))
         .route("/ws/display/{token}", get(display::display_socket))
-        .route("/ws/dashboards/{id}", get(display::dashboard_socket))
-        .leptos_routes_with_handler(routes, get(page_handler))
-        // Static files; any other unknown address gets the app's "Page not found" with a 404,
-        // rendered with the server context so the page and its signed-in header can load.
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(not_found_ctx.clone()),
-            shell,
-        ))
+        .route("/ws/dashboards/{id}", get(display::dashboard_socket));
+    Router::new()
+        .merge(sockets)
+        .merge(compressed_routes(&state))
         .layer(axum::middleware::from_fn(move |request, next| {
             slow_body_guard(body_timeout, request, next)
         }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            assets::cache_control(hashed, request, next)
+        }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.headers.clone(),
+            headers::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -172,6 +185,36 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Pages, server functions, REST, imports and the site's files: everything that is compressed.
+fn compressed_routes(state: &AppState) -> Router<AppState> {
+    let site_root = state.leptos_options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
+    let not_found_ctx = state.server_context();
+    // Any address that is neither a route nor a file gets the app's "Page not found" with a 404,
+    // rendered with the server context so the page and its signed-in header can load.
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        move || {
+            provide_context(not_found_ctx.clone());
+            headers::provide_request_nonce();
+        },
+        shell,
+    )
+    .with_state(state.clone());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(rest::routes())
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route("/imports/upload", axum::routing::post(imports::upload))
+        .route("/imports/{id}/problems.csv", get(imports::problems_csv))
+        .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
+        .nest_service("/pkg", assets::precompressed(&pkg_dir))
+        .fallback_service(assets::precompressed(&site_root).fallback(not_found))
+        .layer(CompressionLayer::new())
 }
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
@@ -225,7 +268,10 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_route_with_context(
         state.routes.clone(),
-        move || provide_context(ctx.clone()),
+        move || {
+            provide_context(ctx.clone());
+            headers::provide_request_nonce();
+        },
         move || shell(options.clone()),
     );
     let mut response = handler(State(state), request).await.into_response();

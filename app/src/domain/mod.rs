@@ -6,6 +6,7 @@ pub mod chart;
 pub mod csv_safe;
 pub mod dashboard;
 pub mod display;
+pub mod edits;
 pub mod entry;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -93,68 +93,80 @@ pub struct LiveMap {
     pub scores_rev: RwSignal<u64>,
 }
 
+impl LiveMap {
+    /// The signals around a freshly loaded document, not connected yet, showing the whole map.
+    pub fn new(doc: MapDocument) -> LiveMap {
+        let view = View::fit(&doc);
+        LiveMap {
+            doc: RwSignal::new(doc),
+            status: RwSignal::new(ConnStatus::Idle),
+            pending: RwSignal::new(0),
+            can_edit: RwSignal::new(false),
+            peers: RwSignal::new(Vec::new()),
+            me: RwSignal::new(None),
+            view: RwSignal::new(view),
+            notice: RwSignal::new(None),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            following: RwSignal::new(None),
+            scores_rev: RwSignal::new(0),
+        }
+    }
+}
+
 /// Starts the live connection of a map page.
 pub fn start(state: impl Into<LiveMap>) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::start(state);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
+    socket::start(state.into());
 }
 
 /// Stops it (the page is left).
 pub fn stop(state: impl Into<LiveMap>) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::stop(state);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
+    socket::stop(state.into());
 }
 
 /// Applies a local edit optimistically and sends it. Returns the reason when it cannot apply.
 pub fn edit(state: impl Into<LiveMap>, ops: Vec<Op>) -> Result<(), String> {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    return socket::edit(state, ops);
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (state, ops);
-        Ok(())
-    }
+    socket::edit(state.into(), ops)
 }
 
 /// Undoes this user's last edit.
 pub fn undo(state: impl Into<LiveMap>) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::undo(state, true);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
+    socket::undo(state.into(), true);
 }
 
 /// Redoes this user's last undone edit.
 pub fn redo(state: impl Into<LiveMap>) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::undo(state, false);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = state;
+    socket::undo(state.into(), false);
 }
 
 /// Shares cursor, selection and viewport (throttled).
 pub fn presence(state: impl Into<LiveMap>, presence: PresenceState) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::presence(state, presence);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (state, presence);
+    socket::presence(state.into(), presence);
 }
 
 /// Facilitator: brings everyone to this viewport.
 pub fn summon(state: impl Into<LiveMap>, viewport: Viewport) {
-    let state = state.into();
-    #[cfg(feature = "hydrate")]
-    socket::summon(state, viewport);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (state, viewport);
+    socket::summon(state.into(), viewport);
+}
+
+/// On the server there is no socket: a page rendered there connects once it runs in the
+/// browser, and nothing it does before reaches a server.
+#[cfg(not(feature = "hydrate"))]
+mod socket {
+    use super::LiveMap;
+    use crate::domain::ops::{Op, PresenceState, Viewport};
+
+    pub fn start(_: LiveMap) {}
+
+    pub fn stop(_: LiveMap) {}
+
+    pub fn edit(_: LiveMap, _: Vec<Op>) -> Result<(), String> {
+        Ok(())
+    }
+
+    pub fn undo(_: LiveMap, _: bool) {}
+
+    pub fn presence(_: LiveMap, _: PresenceState) {}
+
+    pub fn summon(_: LiveMap, _: Viewport) {}
 }

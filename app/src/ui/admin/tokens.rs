@@ -9,6 +9,7 @@ use crate::domain::{ApiTokenId, OrgUnitId};
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use std::future::Future;
 
 /// The token page: the secret of a token just created, the form, and the list.
 #[component]
@@ -102,6 +103,44 @@ fn TokenAdminView(
     }
 }
 
+/// An action that calls the server with `call` and, once that succeeds, runs `done` with the
+/// answer and bumps `version`, so the token list is read again.
+fn changing<I, T, Fut>(
+    version: RwSignal<u32>,
+    call: impl Fn(I) -> Fut + Send + Sync + 'static,
+    done: impl Fn(&T) + Copy + Send + Sync + 'static,
+) -> Action<I, Result<T, ApiError>>
+where
+    I: Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
+{
+    Action::new(move |input: &I| {
+        let answer = call(input.clone());
+        async move {
+            let result = answer.await;
+            if let Ok(value) = &result {
+                done(value);
+                version.update(|v| *v += 1);
+            }
+            result
+        }
+    })
+}
+
+/// Why an action's last run failed, if it did.
+fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
+    action: Action<I, Result<T, ApiError>>,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    }
+}
+
 /// Name, scope and access of a new token.
 #[component]
 fn NewTokenForm(
@@ -115,24 +154,12 @@ fn NewTokenForm(
         _ => Vec::new(),
     });
     let can_write = RwSignal::new(false);
-    let create = Action::new(move |input: &(String, Vec<OrgUnitId>, bool)| {
-        let (n, u, w) = input.clone();
-        async move {
-            let result = create_api_token(n, u, w).await;
-            if let Ok(new) = &result {
-                created.set(Some(new.clone()));
-                version.update(|v| *v += 1);
-            }
-            result
-        }
-    });
-    let error = move || {
-        create
-            .value()
-            .get()
-            .and_then(|r: Result<NewToken, ApiError>| r.err())
-            .map(|e| e.to_string())
-    };
+    let create = changing(
+        version,
+        |(n, u, w): (String, Vec<OrgUnitId>, bool)| create_api_token(n, u, w),
+        move |new: &NewToken| created.set(Some(new.clone())),
+    );
+    let error = failure(create);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         create.dispatch((name.get(), chosen.get(), can_write.get()));
@@ -220,24 +247,10 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
         .into_any();
     }
     let confirming: RwSignal<Option<ApiTokenId>> = RwSignal::new(None);
-    let revoke = Action::new(move |id: &ApiTokenId| {
-        let id = *id;
-        async move {
-            let result = revoke_api_token(id).await;
-            if result.is_ok() {
-                confirming.set(None);
-                version.update(|v| *v += 1);
-            }
-            result
-        }
+    let revoke = changing(version, revoke_api_token, move |_: &TokenRow| {
+        confirming.set(None)
     });
-    let error = move || {
-        revoke
-            .value()
-            .get()
-            .and_then(|r: Result<TokenRow, ApiError>| r.err())
-            .map(|e| e.to_string())
-    };
+    let error = failure(revoke);
     let rows = tokens
         .into_iter()
         .map(|row| {

@@ -357,7 +357,7 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
             })
             .collect_view();
         view! {
-            <section class="widget scorecard-widget" aria-label=format!("Scorecard {name}") style=format!("--card-rows: {count}")>
+            <section class="widget scorecard-widget" tabindex="0" aria-label=format!("Scorecard {name}") style=format!("--card-rows: {count}")>
                 <h3 class="widget-title">{format!("Scorecard: {name}")}</h3>
                 <table class="compact-scorecard">
                     <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Actual"</th><th scope="col" class="num">"Target"</th><th scope="col">"Trend"</th><th scope="col">"Score"</th></tr></thead>

@@ -5,7 +5,7 @@
 //! refuses their saves anyway. Lazily loaded.
 
 use super::board::grid_area;
-use super::id_param;
+use super::unit_crumbs;
 use crate::api::{
     dashboard_editor, delete_dashboard, save_dashboard, CatalogueMap, DashboardDraft,
     DashboardEditorData,
@@ -14,44 +14,29 @@ use crate::domain::dashboard::{
     move_widget, resize_widget, SpanKind, Widget, WidgetKind, MAX_WIDGETS,
 };
 use crate::domain::{DashboardId, MapId, MeasureId, WidgetId};
-use crate::ui::widgets::{ErrorPage, TopBar};
+use crate::ui::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
+use crate::ui::widgets::unsaved::{confirm, keep_unsaved, warn_before_unload};
+use crate::ui::widgets::Page;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use leptos_router::{lazy_route, LazyRoute};
 
-/// The editor route; its data loads inside the lazily loaded view.
-#[derive(Clone)]
-pub struct EditorRoute;
+lazy_view_route!(
+    /// The editor route; its data loads inside the lazily loaded view.
+    EditorRoute => editor_page
+);
 
-#[lazy_route]
-impl LazyRoute for EditorRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let id = id_param::<DashboardId>("dashboard");
-        let data = Resource::new(id, |id| async move {
-            match id {
-                Ok(id) => dashboard_editor(id).await,
-                Err(e) => Err(e),
-            }
-        });
-        view! {
-            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the editor…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) if d.may_edit => view! { <DashboardEditor data=d/> }.into_any(),
-                        Ok(d) => view! { <ViewOnly data=d/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+/// The editor of the dashboard the address names, or a "view only" page for those who may not
+/// edit it.
+fn editor_page() -> AnyView {
+    let data = load(id_param::<DashboardId>("dashboard"), dashboard_editor);
+    item_page(data, "Loading the editor…", Reload::ShowLoading, |d| {
+        if d.may_edit {
+            view! { <DashboardEditor data=d/> }.into_any()
+        } else {
+            view! { <ViewOnly data=d/> }.into_any()
         }
-        .into_any()
-    }
+    })
 }
 
 /// For someone who may view the dashboard but not edit it.
@@ -59,15 +44,13 @@ impl LazyRoute for EditorRoute {
 fn ViewOnly(data: DashboardEditorData) -> impl IntoView {
     let d = data.dashboard;
     view! {
-        <Title text=format!("{} · Cairn", d.name)/>
-        <TopBar/>
-        <main class="page">
+        <Page title=format!("{} · Cairn", d.name) class="page">
             <section class="error-panel" role="alert">
                 <h2>"View only"</h2>
                 <p>{format!("You can view “{}” but not edit it: that needs the editor role on {}.", d.name, data.unit.name)}</p>
                 <p><A href=format!("/dashboards/{}", d.id)>"Back to the dashboard"</A></p>
             </section>
-        </main>
+        </Page>
     }
 }
 
@@ -124,7 +107,7 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let announce = RwSignal::new(String::new());
     let catalogue = StoredValue::new(data.catalogue.clone());
-    warn_before_leaving(dirty);
+    warn_before_unload(move || dirty.get_untracked());
 
     let edit = move |f: &dyn Fn(&mut Vec<Widget>)| {
         draft.update(|d| f(&mut d.widgets));
@@ -219,14 +202,8 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
             }
         });
     };
-    let crumbs = vec![
-        (data.unit.name.clone(), "/".to_string()),
-        (
-            "Dashboards".to_string(),
-            format!("/units/{}/dashboards", data.unit.id),
-        ),
-        (d.name.clone(), format!("/dashboards/{}", d.id)),
-    ];
+    let mut crumbs = unit_crumbs(&data.unit);
+    crumbs.push((d.name.clone(), format!("/dashboards/{}", d.id)));
     let view_href = format!("/dashboards/{}", d.id);
     let navigate = use_navigate();
     let unit_id = data.unit.id;
@@ -247,9 +224,7 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
         });
     };
     view! {
-        <Title text=format!("Edit {} · Cairn", d.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="page editor-page">
+        <Page title=format!("Edit {} · Cairn", d.name) crumbs=crumbs class="page editor-page">
             <div class="map-head">
                 <div>
                     <h1>"Edit dashboard"</h1>
@@ -257,11 +232,7 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                 </div>
                 <div class="map-head-actions">
                     <button type="button" class="primary" disabled=move || !dirty.get() on:click=move |_| save()>"Save"</button>
-                    <a class="button secondary" href=view_href on:click=move |ev| {
-                        if dirty.get_untracked() && !confirm("Leave without saving your changes?") {
-                            ev.prevent_default();
-                        }
-                    }>"View dashboard"</a>
+                    <a class="button secondary" href=view_href on:click=move |ev| keep_unsaved(dirty.get_untracked(), "Leave without saving your changes?", &ev)>"View dashboard"</a>
                     <button type="button" class="danger" on:click=delete>"Delete dashboard"</button>
                 </div>
             </div>
@@ -298,8 +269,8 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                             <div role="listitem" class="widget-cell editor-widget" class:selected=move || selected.get() == Some(id) style=grid_area(&w)>
                                 <button type="button" class="widget-handle" aria-label=name aria-pressed=move || (selected.get() == Some(id)).to_string()
                                     on:click=move |_| selected.set(Some(id)) on:focus=move |_| selected.set(Some(id)) on:keydown=on_key>
-                                    <span class="widget-kind">{label}</span>
-                                    <span class="widget-place muted">{place(&w)}</span>
+                                    <span class="widget-kind">{label}</span>" "
+                                    <span class="widget-place muted">{format!("({})", place(&w))}</span>
                                 </button>
                             </div>
                         }
@@ -314,18 +285,8 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                             Some(w) => view! {
                                 <p>{catalogue.with_value(|c| widget_label(&w.kind, c))}</p>
                                 <p class="muted">{place(&w)}</p>
-                                <div class="tool-grid" role="group" aria-label="Move">
-                                    <button type="button" on:click=move |_| move_by(-1, 0)>"Move left"</button>
-                                    <button type="button" on:click=move |_| move_by(1, 0)>"Move right"</button>
-                                    <button type="button" on:click=move |_| move_by(0, -1)>"Move up"</button>
-                                    <button type="button" on:click=move |_| move_by(0, 1)>"Move down"</button>
-                                </div>
-                                <div class="tool-grid" role="group" aria-label="Resize">
-                                    <button type="button" on:click=move |_| resize_by(-1, 0)>"Narrower"</button>
-                                    <button type="button" on:click=move |_| resize_by(1, 0)>"Wider"</button>
-                                    <button type="button" on:click=move |_| resize_by(0, -1)>"Shorter"</button>
-                                    <button type="button" on:click=move |_| resize_by(0, 1)>"Taller"</button>
-                                </div>
+                                {nudge_buttons("Move", ["Move left", "Move right", "Move up", "Move down"], move_by)}
+                                {nudge_buttons("Resize", ["Narrower", "Wider", "Shorter", "Taller"], resize_by)}
                                 <button type="button" class="danger" on:click=move |_| remove()>"Remove widget"</button>
                             }.into_any(),
                         }
@@ -333,37 +294,24 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                     <p class="visually-hidden" aria-live="polite">{move || announce.get()}</p>
                 </aside>
             </div>
-        </main>
+        </Page>
     }
 }
 
-/// Asks the browser for a confirmation. On the server (never reached) it says yes.
-fn confirm(question: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(question).unwrap_or(true)
+/// A group of four buttons that nudge the selected widget one step left, right, up and down
+/// (moving it, or resizing it from its bottom-right corner).
+fn nudge_buttons(
+    label: &'static str,
+    names: [&'static str; 4],
+    nudge: impl Fn(i32, i32) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    const STEPS: [(i32, i32); 4] = [(-1, 0), (1, 0), (0, -1), (0, 1)];
+    let buttons = names.into_iter().zip(STEPS).map(|(name, (dx, dy))| {
+        view! { <button type="button" on:click=move |_| nudge(dx, dy)>{name}</button> }
+    });
+    view! {
+        <div class="tool-grid" role="group" aria-label=label>{buttons.collect_view()}</div>
     }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = question;
-        true
-    }
-}
-
-/// Closing or reloading the tab with unsaved changes asks first.
-fn warn_before_leaving(dirty: Memo<bool>) {
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if dirty.get_untracked() {
-                ev.prevent_default();
-                ev.set_return_value("You have unsaved changes.");
-            }
-        });
-        on_cleanup(move || handle.remove());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = dirty;
 }
 
 /// The palette: a widget kind, its map and measure, and "Add widget".

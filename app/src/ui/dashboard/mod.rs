@@ -7,76 +7,54 @@ pub mod editor;
 pub mod links;
 pub mod view;
 
-use super::widgets::{plural, ErrorPage, TopBar};
-use crate::api::{create_dashboard, unit_dashboards, ApiError, UnitDashboardsPage};
-use crate::domain::OrgUnitId;
+use super::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
+use super::widgets::{plural, Page};
+use crate::api::{create_dashboard, unit_dashboards, UnitDashboardsPage};
+use crate::domain::{OrgUnit, OrgUnitId};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::hooks::use_navigate;
 
-/// The id in the URL, or a not-found error naming `what`.
-pub fn id_param<T: std::str::FromStr + Clone + Send + Sync + 'static>(
-    what: &'static str,
-) -> impl Fn() -> Result<T, ApiError> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<T>().ok())
-            .ok_or_else(|| ApiError::NotFound(what.into()))
-    }
+lazy_view_route!(
+    /// `/units/:id/dashboards`: the unit's dashboards, a form to start one (editors), and the
+    /// unit's display links (admins). Lazily loaded.
+    UnitDashboardsRoute => unit_dashboards_page
+);
+
+/// The unit's dashboards, read again whenever `version` is bumped (a display link changed).
+fn unit_dashboards_page() -> AnyView {
+    let id = id_param::<OrgUnitId>("org unit");
+    let version = RwSignal::new(0u32);
+    let page = load(
+        move || {
+            let v = version.get();
+            id().map(|id| (id, v))
+        },
+        |(id, _)| unit_dashboards(id),
+    );
+    item_page(
+        page,
+        "Loading the dashboards…",
+        Reload::KeepPage,
+        move |p| view! { <UnitDashboards page=p version=version/> }.into_any(),
+    )
 }
 
-/// `/units/:id/dashboards`: the unit's dashboards, a form to start one (editors), and the
-/// unit's display links (admins). Lazily loaded.
-#[derive(Clone)]
-pub struct UnitDashboardsRoute;
-
-#[lazy_route]
-impl LazyRoute for UnitDashboardsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let id = id_param::<OrgUnitId>("org unit");
-        let version = RwSignal::new(0u32);
-        let page = Resource::new(
-            move || (id(), version.get()),
-            |(id, _)| async move {
-                match id {
-                    Ok(id) => unit_dashboards(id).await,
-                    Err(e) => Err(e),
-                }
-            },
-        );
-        view! {
-            <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboards…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => view! { <UnitDashboards page=p version=version/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        }
-        .into_any()
-    }
-}
-
-#[component]
-fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl IntoView {
-    let unit = page.unit.clone();
-    let crumbs = vec![
+/// The way to a unit's dashboards: the unit (home), then its list of dashboards.
+fn unit_crumbs(unit: &OrgUnit) -> Vec<(String, String)> {
+    vec![
         (unit.name.clone(), "/".to_string()),
         (
             "Dashboards".to_string(),
             format!("/units/{}/dashboards", unit.id),
         ),
-    ];
+    ]
+}
+
+#[component]
+fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl IntoView {
+    let unit = page.unit.clone();
+    let crumbs = unit_crumbs(&unit);
     let list = if page.dashboards.is_empty() {
         view! { <p class="empty">"No dashboards yet."</p> }.into_any()
     } else {
@@ -101,16 +79,14 @@ fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl Into
         .into_any()
     };
     view! {
-        <Title text=format!("Dashboards · {} · Cairn", unit.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="page">
+        <Page title=format!("Dashboards · {} · Cairn", unit.name) crumbs=crumbs class="page">
             <h1>{format!("Dashboards of {}", unit.name)}</h1>
             {list}
             {page.may_edit.then(|| view! { <NewDashboard unit=unit.id/> })}
             {page.may_administer.then(|| view! {
                 <links::DisplayLinks unit=unit.id dashboards=page.dashboards.clone() links=page.links.clone() version=version/>
             })}
-        </main>
+        </Page>
     }
 }
 

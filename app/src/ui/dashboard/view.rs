@@ -4,48 +4,30 @@
 //! (shared with the display) is its own chunk.
 
 use super::board::DashboardGrid;
-use super::id_param;
+use super::unit_crumbs;
 use crate::api::{get_dashboard, DashboardPage};
 use crate::domain::display::{DisplayInfo, DisplayView};
 use crate::domain::DashboardId;
 use crate::live::{self, display::DisplayState, ConnStatus};
+use crate::ui::widgets::connection::{clock, conn_label, ConnectionLabel, Look};
+use crate::ui::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
 use crate::ui::widgets::status::SpanPicker;
-use crate::ui::widgets::{plural, ErrorPage, TopBar};
+use crate::ui::widgets::{plural, Page, TopBar};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{components::A, lazy_route, LazyRoute};
+use leptos_router::components::A;
 
-/// The dashboard route; its data loads inside the lazily loaded view (so its decoding ships in
-/// the dashboard's chunk).
-#[derive(Clone)]
-pub struct DashboardRoute;
+lazy_view_route!(
+    /// The dashboard route; its data loads inside the lazily loaded view (so its decoding ships
+    /// in the dashboard's chunk).
+    DashboardRoute => dashboard_page
+);
 
-#[lazy_route]
-impl LazyRoute for DashboardRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        let id = id_param::<DashboardId>("dashboard");
-        let page = Resource::new(id, |id| async move {
-            match id {
-                Ok(id) => get_dashboard(id).await,
-                Err(e) => Err(e),
-            }
-        });
-        view! {
-            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the dashboard…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => view! { <DashboardScreen page=p/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
-    }
+/// The dashboard the address names.
+fn dashboard_page() -> AnyView {
+    let page = load(id_param::<DashboardId>("dashboard"), get_dashboard);
+    item_page(page, "Loading the dashboard…", Reload::ShowLoading, |p| {
+        view! { <DashboardScreen page=p/> }.into_any()
+    })
 }
 
 #[component]
@@ -69,18 +51,10 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
     let board = state.board;
     let span = RwSignal::new(Some(first));
     let chosen = Signal::derive(move || span.get().unwrap_or(first));
-    let crumbs = vec![
-        (unit.name.clone(), "/".to_string()),
-        (
-            "Dashboards".to_string(),
-            format!("/units/{}/dashboards", unit.id),
-        ),
-        (d.name.clone(), format!("/dashboards/{}", d.id)),
-    ];
+    let mut crumbs = unit_crumbs(&unit);
+    crumbs.push((d.name.clone(), format!("/dashboards/{}", d.id)));
     view! {
-        <Title text=format!("{} · Cairn", d.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="page dashboard-page">
+        <Page title=format!("{} · Cairn", d.name) crumbs=crumbs class="page dashboard-page">
             <div class="map-head">
                 <div>
                     <h1>{d.name.clone()}</h1>
@@ -98,7 +72,7 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
             <div class="dashboard-live" data-pushes=move || state.pushes.get().to_string()>
                 <DashboardGrid board=board index=0usize span=chosen/>
             </div>
-        </main>
+        </Page>
     }
     .into_any()
 }
@@ -106,19 +80,15 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
 /// Whether the page is live, and when data last arrived.
 #[component]
 fn LiveBadge(state: DisplayState) -> impl IntoView {
-    let text = move || {
+    let text = Signal::derive(move || {
         let status = state.status.get();
-        let label = crate::ui::display::conn_label(status);
+        let label = conn_label(status);
         match (status, state.updated.get()) {
-            (ConnStatus::Live, Some(ms)) => {
-                format!("{label} · updated {}", crate::ui::display::clock(ms))
-            }
+            (ConnStatus::Live, Some(ms)) => format!("{label} · updated {}", clock(ms)),
             _ => label.to_string(),
         }
-    };
+    });
     view! {
-        <span class="conn" class:conn-live=move || state.status.get() == ConnStatus::Live
-            class:conn-reconnecting=move || state.status.get() != ConnStatus::Live
-            data-testid="dashboard-connection">{text}</span>
+        <ConnectionLabel status=state.status text=text look=Look::Pill attr:data-testid="dashboard-connection"/>
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::scores::interval_months;
 use crate::domain::targets::{self, TargetFill};
 use crate::domain::{DataBatch, MeasureId, MeasurePeriod, Period};
 use crate::ui::widgets::plural;
+use crate::ui::widgets::unsaved::warn_before_unload;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{BTreeMap, HashMap};
@@ -459,7 +460,7 @@ pub fn Grid(
     let months = s.months.get_value();
     let warn_before_leaving = move || s.check.with(|c| c.changes > 0 || !c.errors.is_empty());
     Effect::new(move |_| unsaved.set(warn_before_leaving()));
-    leave_guard(warn_before_leaving);
+    warn_before_unload(warn_before_leaving);
     let on_page_key = move |ev: leptos::ev::KeyboardEvent| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
@@ -940,20 +941,4 @@ fn select_all(ev: &leptos::ev::FocusEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
-}
-
-/// Asks before the tab is closed or reloaded while edits are unsaved.
-fn leave_guard(unsaved: impl Fn() -> bool + 'static) {
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if unsaved() {
-                ev.prevent_default();
-                ev.set_return_value("You have unsaved data.");
-            }
-        });
-        on_cleanup(move || handle.remove());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = unsaved;
 }

@@ -8,11 +8,11 @@
 
 mod grid;
 
-use super::map::map_id_param;
-use super::widgets::{plural, ErrorPage, TopBar};
+use super::widgets::route::{id_param, item_page, load, Reload};
+use super::widgets::{map_crumbs, plural, Page};
 use crate::api::{get_data_grid, ApiError, DataGrid};
+use crate::domain::MapId;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map, lazy_route, LazyRoute};
 
 /// `/maps/:id/data`.
@@ -30,20 +30,16 @@ pub struct DataRoute {
 #[lazy_route]
 impl LazyRoute for DataRoute {
     fn data() -> Self {
-        let id = map_id_param();
+        let id = id_param::<MapId>("map");
         let query = use_query_map();
         let version = RwSignal::new(0u32);
-        let grid = Resource::new(
+        let grid = load(
             move || {
                 let year = query.read().get("year").and_then(|y| y.parse::<i32>().ok());
-                (id(), year, version.get())
+                let v = version.get();
+                id().map(|id| (id, year, v))
             },
-            |(id, year, _)| async move {
-                match id {
-                    Ok(id) => get_data_grid(id, year).await,
-                    Err(e) => Err(e),
-                }
-            },
+            |(id, year, _)| get_data_grid(id, year),
         );
         Self {
             grid,
@@ -60,17 +56,9 @@ impl LazyRoute for DataRoute {
             notice,
             unsaved,
         } = this;
-        view! {
-            <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the data…"</p> }>
-                {move || Suspend::new(async move {
-                    match grid.await {
-                        Ok(g) => view! { <DataPage grid=g version=version notice=notice unsaved=unsaved/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        }
-        .into_any()
+        item_page(grid, "Loading the data…", Reload::KeepPage, move |g| {
+            view! { <DataPage grid=g version=version notice=notice unsaved=unsaved/> }.into_any()
+        })
     }
 }
 
@@ -85,17 +73,11 @@ fn DataPage(
     let map = grid.map.clone();
     let unit = grid.org_unit.clone();
     let year = grid.year;
-    let crumbs = vec![
-        (unit.name.clone(), "/".to_string()),
-        (map.name.clone(), format!("/maps/{}", map.id)),
-        ("Data".to_string(), format!("/maps/{}/data", map.id)),
-    ];
+    let crumbs = map_crumbs(&unit.name, &map.name, map.id, Some(("Data", "data")));
     let enterable = grid.measures.iter().filter(|m| m.may_enter).count();
     let year_link = move |y: i32| format!("/maps/{}/data?year={y}", map.id);
     view! {
-        <Title text=format!("Data {year} · {} · Cairn", map.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="page data-page">
+        <Page title=format!("Data {year} · {} · Cairn", map.name) crumbs=crumbs class="page data-page">
             <div class="map-head">
                 <div>
                     <h1>{if enterable > 0 { format!("Enter data: {}", map.name) } else { format!("Data: {}", map.name) }}</h1>
@@ -106,9 +88,9 @@ fn DataPage(
                 </div>
                 <div class="map-head-actions">
                     <nav class="year-nav" aria-label="Year">
-                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label="Previous year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("◀ {}", year - 1)}</A>
+                        <A href=year_link(year - 1) attr:class="button secondary" attr:aria-label=format!("Previous year, {}", year - 1) on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("◀ {}", year - 1)}</A>
                         <strong class="year-now" aria-live="polite">{year.to_string()}</strong>
-                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label="Next year" on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
+                        <A href=year_link(year + 1) attr:class="button secondary" attr:aria-label=format!("Next year, {}", year + 1) on:click=move |ev| keep_unsaved(unsaved, ev)>{format!("{} ▶", year + 1)}</A>
                     </nav>
                     <nav class="map-links" aria-label="Map pages" on:click=move |ev| keep_unsaved(unsaved, ev)>
                         {(enterable > 0).then(|| view! { <A href=format!("/maps/{}/import", map.id) attr:class="button secondary">"Import data"</A> })}
@@ -118,7 +100,7 @@ fn DataPage(
                 </div>
             </div>
             <grid::Grid grid=grid version=version notice=notice unsaved=unsaved/>
-        </main>
+        </Page>
     }
 }
 
@@ -130,23 +112,8 @@ fn entry_scope(enterable: usize) -> String {
     }
 }
 
-/// Stops a link away from the page when the grid has unsaved changes and the user, asked,
-/// wants to keep them (the router does not follow a click whose default was prevented).
+/// Asks before a link away drops the grid's unsaved changes.
 fn keep_unsaved(unsaved: RwSignal<bool>, ev: leptos::ev::MouseEvent) {
-    if !unsaved.get_untracked() {
-        return;
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        let leave = window()
-            .confirm_with_message(
-                "You have unsaved changes in the grid. Leave without saving them?",
-            )
-            .unwrap_or(true);
-        if !leave {
-            ev.prevent_default();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
+    let question = "You have unsaved changes in the grid. Leave without saving them?";
+    super::widgets::unsaved::keep_unsaved(unsaved.get_untracked(), question, &ev);
 }

@@ -6,48 +6,45 @@
 
 use crate::api::{open_display, ApiError};
 use crate::domain::display::{DisplayView, GoneReason};
+use crate::live;
 use crate::live::display::DisplayState;
-use crate::live::{self, ConnStatus};
 use crate::ui::dashboard::board::DashboardGrid;
+use crate::ui::widgets::connection::{clock, conn_label, ConnectionLabel, Look};
+use crate::ui::widgets::route::{lazy_view_route, route_param};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::{hooks::use_params_map, lazy_route, LazyRoute};
 
-/// The display route. Its data is loaded inside the lazily loaded view, so the decoding of what a
-/// display shows ships in the display's chunk, not in every page's bundle.
-#[derive(Clone)]
-pub struct DisplayRoute;
+lazy_view_route!(
+    /// The display route. Its data is loaded inside the lazily loaded view, so the decoding of
+    /// what a display shows ships in the display's chunk, not in every page's bundle.
+    DisplayRoute => display_page
+);
 
-#[lazy_route]
-impl LazyRoute for DisplayRoute {
-    fn data() -> Self {
-        Self
+/// The display the address's secret opens, or a full-screen message saying why it shows
+/// nothing.
+fn display_page() -> AnyView {
+    let token = route_param("token");
+    let token = Signal::derive(move || token().unwrap_or_default());
+    let view = Resource::new(move || token.get(), open_display);
+    view! {
+        <Suspense fallback=|| view! { <div class="display-root"><p class="display-wait">"Loading the display…"</p></div> }>
+            {move || Suspend::new(async move {
+                match view.await {
+                    Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
+                    Err(ApiError::Gone(m)) => view! { <DisplayGone title="Link revoked" message=m/> }.into_any(),
+                    Err(ApiError::NotFound(_)) => view! {
+                        <DisplayGone title="Unknown display link" message=GoneReason::Unknown.message().to_string()/>
+                    }.into_any(),
+                    Err(e) => view! {
+                        // The server may be restarting: try again shortly, never stay blank.
+                        <Meta http_equiv="refresh" content="15"/>
+                        <DisplayGone title="Cannot reach Cairn" message=format!("{e} Retrying in 15 seconds.")/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
-
-    fn view(_this: Self) -> AnyView {
-        let params = use_params_map();
-        let token = Signal::derive(move || params.read().get("token").unwrap_or_default());
-        let view = Resource::new(move || token.get(), open_display);
-        view! {
-            <Suspense fallback=|| view! { <div class="display-root"><p class="display-wait">"Loading the display…"</p></div> }>
-                {move || Suspend::new(async move {
-                    match view.await {
-                        Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
-                        Err(ApiError::Gone(m)) => view! { <DisplayGone title="Link revoked" message=m/> }.into_any(),
-                        Err(ApiError::NotFound(_)) => view! {
-                            <DisplayGone title="Unknown display link" message=GoneReason::Unknown.message().to_string()/>
-                        }.into_any(),
-                        Err(e) => view! {
-                            // The server may be restarting: try again shortly, never stay blank.
-                            <Meta http_equiv="refresh" content="15"/>
-                            <DisplayGone title="Cannot reach Cairn" message=format!("{e} Retrying in 15 seconds.")/>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
-    }
+    .into_any()
 }
 
 /// A full-screen message instead of a dashboard.
@@ -61,35 +58,6 @@ fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
                 <p>{message}</p>
             </div>
         </div>
-    }
-}
-
-/// How a live screen names its connection (the display and the dashboard page alike).
-pub fn conn_label(status: ConnStatus) -> &'static str {
-    match status {
-        ConnStatus::Live => "● Live",
-        ConnStatus::Reconnecting => "Reconnecting…",
-        ConnStatus::Offline => "Offline",
-        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…",
-    }
-}
-
-/// The clock time of a moment (milliseconds since the epoch), in the screen's time zone.
-pub fn clock(ms: f64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new(&ms.into());
-        format!(
-            "{:02}:{:02}:{:02}",
-            d.get_hours(),
-            d.get_minutes(),
-            d.get_seconds()
-        )
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = ms;
-        String::new()
     }
 }
 
@@ -127,11 +95,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let status = move || conn_label(state.status.get());
-    let conn_class = move || match state.status.get() {
-        ConnStatus::Live => "display-conn live",
-        _ => "display-conn down",
-    };
+    let status = Signal::derive(move || conn_label(state.status.get()).to_string());
     let updated = move || {
         state.updated.get().map_or_else(
             || "Updated —".to_string(),
@@ -151,7 +115,8 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
                     {move || (count() > 1).then(|| format!(" · {} / {}", current.get() + 1, count()))}
                 </span>
                 <span class="display-updated" data-testid="last-updated">{updated}</span>
-                <span class=conn_class role="status" data-testid="display-connection">{status}</span>
+                <ConnectionLabel status=state.status text=status look=Look::Corner
+                    attr:role="status" attr:data-testid="display-connection"/>
             </header>
             {move || {
                 let n = count();

@@ -3,8 +3,8 @@
 //! all or nothing, with a progress bar while the one transaction runs and a summary at the end.
 //! A lazily loaded route: its code is a separate wasm chunk.
 
-use super::map::map_id_param;
-use super::widgets::{plural, ErrorPage, TopBar};
+use super::widgets::route::{id_param, item_page, load, Reload};
+use super::widgets::{map_crumbs, plural, Page};
 use crate::api::{
     get_map, import_check, import_commit, import_problems, import_status, ApiError, CommitMode,
     CommitStatus, DryRun, ImportSummary, MappingChange, ProblemView,
@@ -13,7 +13,6 @@ use crate::domain::import::{ColumnRole, Layout, NumberFormat};
 use crate::domain::{ImportId, MapDocument, MapId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::{components::A, lazy_route, LazyRoute};
 
 /// `/maps/:id/import`.
@@ -25,29 +24,15 @@ pub struct ImportRoute {
 #[lazy_route]
 impl LazyRoute for ImportRoute {
     fn data() -> Self {
-        let id = map_id_param();
-        let doc = Resource::new(id, |id| async move {
-            match id {
-                Ok(id) => get_map(id).await,
-                Err(e) => Err(e),
-            }
-        });
-        Self { doc }
+        Self {
+            doc: load(id_param::<MapId>("map"), get_map),
+        }
     }
 
     fn view(this: Self) -> AnyView {
-        let doc = this.doc;
-        view! {
-            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match doc.await {
-                        Ok(d) => view! { <ImportPage map_id=d.map.id map_name=d.map.name.clone() unit=d.org_unit.name.clone()/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
+        item_page(this.doc, "Loading…", Reload::ShowLoading, |d| {
+            view! { <ImportPage map_id=d.map.id map_name=d.map.name.clone() unit=d.org_unit.name.clone()/> }.into_any()
+        })
     }
 }
 
@@ -105,15 +90,9 @@ fn ImportPage(map_id: MapId, map_name: String, unit: String) -> impl IntoView {
         more: RwSignal::new(Vec::new()),
         status: RwSignal::new(CommitStatus::Ready),
     };
-    let crumbs = vec![
-        (unit, "/".to_string()),
-        (map_name.clone(), format!("/maps/{map_id}")),
-        ("Import".to_string(), format!("/maps/{map_id}/import")),
-    ];
+    let crumbs = map_crumbs(&unit, &map_name, map_id, Some(("Import", "import")));
     view! {
-        <Title text=format!("Import · {map_name} · Cairn")/>
-        <TopBar crumbs=crumbs/>
-        <main class="page import-page">
+        <Page title=format!("Import · {map_name} · Cairn") crumbs=crumbs class="page import-page">
             <div class="map-head">
                 <div>
                     <h1>{format!("Import actuals: {map_name}")}</h1>
@@ -127,7 +106,7 @@ fn ImportPage(map_id: MapId, map_name: String, unit: String) -> impl IntoView {
                 <DryRunStep page=page run=run.clone()/>
                 <CommitStep page=page run=run/>
             })}
-        </main>
+        </Page>
     }
 }
 

@@ -1,13 +1,16 @@
 //! The editable SVG canvas of a strategy map: bands, lanes, objectives, arrows, remote cursors;
-//! select, drag, link, create, rename, delete, pan and zoom. Every change goes through
-//! `live::edit` (optimistic, then confirmed by the server).
+//! select, drag, link, create, rename, delete, pan and zoom. What each change is comes from
+//! [`crate::domain::edits`]; every change goes through `live::edit` (optimistic, then confirmed
+//! by the server).
 
 use super::state::{MapState, Selection, View};
+use crate::domain::edits;
 use crate::domain::layout::{
-    self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH,
+    self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, LABEL_WIDTH,
 };
-use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op, Position, PresenceState};
-use crate::domain::{Link, LinkId, MapDocument, Objective, ObjectiveId};
+use crate::domain::ops::{self, EntityKind, Field, Op, Position, PresenceState};
+use crate::domain::scoring::Status;
+use crate::domain::{LinkId, Objective, ObjectiveId};
 use crate::live;
 use leptos::prelude::*;
 
@@ -117,114 +120,13 @@ fn svg_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::Element> {
     }
 }
 
-fn objective_at(doc: &MapDocument, p: Point) -> Option<ObjectiveId> {
-    doc.objectives
-        .iter()
-        .rev()
-        .find(|o| {
-            let r = layout::objective_box(o);
-            p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h
-        })
-        .map(|o| o.id)
-}
-
-/// The ops that move `ids` by `(dx, dy)`, changing perspective/theme where they land elsewhere.
-pub fn move_ops(doc: &MapDocument, ids: &[ObjectiveId], dx: f64, dy: f64) -> Vec<Op> {
-    let frame = Frame::of(&doc.perspectives, &doc.themes);
-    let mut out = Vec::new();
-    for o in doc.objectives.iter().filter(|o| ids.contains(&o.id)) {
-        let x = (o.x + dx).clamp(
-            LABEL_WIDTH + BOX_WIDTH / 2.0,
-            frame.width() - BOX_WIDTH / 2.0,
-        );
-        let y = (o.y + dy).clamp(
-            HEADER_HEIGHT + BOX_HEIGHT / 2.0,
-            frame.height() - BOX_HEIGHT / 2.0,
-        );
-        out.push(ops::set(
-            EntityKind::Objective,
-            o.id.0,
-            Field::Position,
-            Position { x, y },
-        ));
-        if let Some(p) = doc.perspectives.get(frame.band_at(y)) {
-            if p.id != o.perspective_id {
-                out.push(ops::set(
-                    EntityKind::Objective,
-                    o.id.0,
-                    Field::Perspective,
-                    p.id,
-                ));
-            }
-        }
-        if !doc.themes.is_empty() {
-            let lane = doc.themes.get(frame.lane_at(x)).map(|t| t.id);
-            if lane.is_some() && lane != o.theme_id {
-                out.push(ops::set(EntityKind::Objective, o.id.0, Field::Theme, lane));
-            }
-        }
-    }
-    out
-}
-
-/// One batch that moves every objective to its auto-layout place (only those that move).
-pub fn auto_layout_ops(doc: &MapDocument) -> Vec<Op> {
-    layout::auto_layout(doc)
-        .into_iter()
-        .filter(|(id, p)| {
-            doc.objectives
-                .iter()
-                .any(|o| o.id == *id && ((o.x - p.x).abs() > 0.5 || (o.y - p.y).abs() > 0.5))
-        })
-        .map(|(id, p)| {
-            ops::set(
-                EntityKind::Objective,
-                id.0,
-                Field::Position,
-                Position { x: p.x, y: p.y },
-            )
-        })
-        .collect()
-}
-
-/// A new objective at `p`, in the band and lane under it.
-pub fn new_objective(doc: &MapDocument, p: Point) -> Option<Objective> {
-    let frame = Frame::of(&doc.perspectives, &doc.themes);
-    let band = frame.band_at(p.y);
-    let perspective = doc.perspectives.get(band)?;
-    let boxes: Vec<Rect> = doc.objectives.iter().map(layout::objective_box).collect();
-    let p = layout::free_spot(frame, band, p.x, &boxes);
-    let theme = doc.themes.get(frame.lane_at(p.x)).map(|t| t.id);
-    Some(Objective {
-        id: ObjectiveId::new(),
-        map_id: doc.map.id,
-        perspective_id: perspective.id,
-        theme_id: theme,
-        title: "New objective".into(),
-        description: String::new(),
-        owner_id: None,
-        x: p.x,
-        y: p.y,
-        weight: 1.0,
-        rollup: Default::default(),
-    })
-}
-
 /// Creates an objective near `p` (in the band under it, on a free spot), selects it and opens
 /// its title for typing.
 pub fn create_at(state: MapState, p: Point) {
-    let Some(o) = state.doc.with_untracked(|d| new_objective(d, p)) else {
+    let Some((id, op)) = state.doc.with_untracked(|d| edits::create_objective(d, p)) else {
         return;
     };
-    let id = o.id;
-    if live::edit(
-        state,
-        vec![Op::Create {
-            item: NewEntity::Objective(o),
-        }],
-    )
-    .is_ok()
-    {
+    if live::edit(state, vec![op]).is_ok() {
         state.selection.set(Selection {
             objectives: vec![id],
             link: None,
@@ -232,22 +134,6 @@ pub fn create_at(state: MapState, p: Point) {
         });
         state.editing.set(Some(id));
     }
-}
-
-/// The ops that delete the selection (objectives with their links, or the selected link).
-pub fn delete_selection_ops(sel: &Selection) -> Vec<Op> {
-    let mut out: Vec<Op> = sel
-        .objectives
-        .iter()
-        .map(|id| Op::Delete {
-            entity: EntityKind::Objective,
-            id: id.0,
-        })
-        .collect();
-    if let Some(l) = sel.link {
-        out.push(Op::Unlink { id: l });
-    }
-    out
 }
 
 /// What the nodes and arrows of the canvas read of a drag in progress: which objectives are
@@ -370,7 +256,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             let _ = svg.set_pointer_capture(ev.pointer_id());
             return;
         }
-        let hit = state.doc.with_untracked(|d| objective_at(d, p));
+        let hit = state.doc.with_untracked(|d| edits::objective_at(d, p));
         let editable = state.can_edit.get_untracked();
         match hit {
             Some(id) => {
@@ -463,23 +349,18 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             Some(Drag::Move { ids, start, .. }) => {
                 let (dx, dy) = (p.x - start.x, p.y - start.y);
                 if dx.abs() + dy.abs() > 3.0 {
-                    let ops = state.doc.with_untracked(|d| move_ops(d, &ids, dx, dy));
+                    let ops = state
+                        .doc
+                        .with_untracked(|d| edits::move_objectives(d, &ids, dx, dy));
                     run_edit(state, ops);
                 }
             }
             Some(Drag::Link { from, .. }) => {
-                let target = state.doc.with_untracked(|d| objective_at(d, p));
-                if let Some(to) = target.filter(|t| *t != from) {
-                    let map_id = state.doc.with_untracked(|d| d.map.id);
-                    let link = Link {
-                        id: LinkId::new(),
-                        map_id,
-                        from_id: from,
-                        to_id: to,
-                        hypothesis: String::new(),
-                    };
-                    let id = link.id;
-                    run_edit(state, vec![Op::Link { link }]);
+                let target = state.doc.with_untracked(|d| edits::objective_at(d, p));
+                let link =
+                    target.and_then(|to| state.doc.with_untracked(|d| edits::link(d, from, to)));
+                if let Some((id, op)) = link {
+                    run_edit(state, vec![op]);
                     state.selection.set(Selection {
                         objectives: vec![],
                         link: Some(id),
@@ -488,15 +369,9 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 }
             }
             Some(Drag::Marquee { start, current }) => {
-                let (x0, x1) = (start.x.min(current.x), start.x.max(current.x));
-                let (y0, y1) = (start.y.min(current.y), start.y.max(current.y));
-                let inside = state.doc.with_untracked(|d| {
-                    d.objectives
-                        .iter()
-                        .filter(|o| o.x >= x0 && o.x <= x1 && o.y >= y0 && o.y <= y1)
-                        .map(|o| o.id)
-                        .collect()
-                });
+                let inside = state
+                    .doc
+                    .with_untracked(|d| edits::objectives_within(d, start, current));
                 state.selection.set(Selection {
                     objectives: inside,
                     link: None,
@@ -516,7 +391,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         let Some((_, p)) = event_point(state, &ev) else {
             return;
         };
-        if let Some(id) = state.doc.with_untracked(|d| objective_at(d, p)) {
+        if let Some(id) = state.doc.with_untracked(|d| edits::objective_at(d, p)) {
             state.editing.set(Some(id));
             return;
         }
@@ -559,7 +434,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
     });
 
     view! {
-        <svg class="strategy-map editable" viewBox=view_box role="img"
+        <svg class="strategy-map editable" viewBox=view_box role="group"
             aria-label=move || state.doc.with(|d| format!("Strategy map {}", d.map.name))
             preserveAspectRatio="xMidYMid meet"
             class:panning=move || drag.with(|d| matches!(d, Some(Drag::Pan { .. })))
@@ -714,13 +589,8 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
     let meta = Memo::new(move |_| {
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
-            let title_of = |oid: ObjectiveId| {
-                d.objectives
-                    .iter()
-                    .find(|o| o.id == oid)
-                    .map(|o| o.title.clone())
-            };
-            let title = format!("{} drives {}", title_of(l.from_id)?, title_of(l.to_id)?);
+            let (from, to) = (d.objective_title(l.from_id)?, d.objective_title(l.to_id)?);
+            let title = format!("{from} drives {to}");
             Some((title, l.hypothesis.clone(), l.from_id, l.to_id))
         })
     });
@@ -735,7 +605,6 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
     let d = move || path.get().unwrap_or_default();
     move || {
         meta.get().map(|(title, hypothesis, from, to)| {
-            let label = title.clone();
             view! {
                 // The wide transparent stroke under the arrow takes every click on or near the
                 // line (the drawn line itself lets the pointer through to it).
@@ -751,7 +620,7 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                         <title>{title}{(!hypothesis.is_empty()).then(|| format!(": {hypothesis}"))}</title>
                     </path>
                     <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
-                        data-from=from.to_string() data-to=to.to_string() aria-label=label/>
+                        data-from=from.to_string() data-to=to.to_string()/>
                 </g>
             }
         })
@@ -838,28 +707,16 @@ fn ObjectiveNode(
             h: BOX_HEIGHT,
         };
         let label = title.clone();
+        // The box and its title are the objective's button (its name is its title, all it
+        // shows); the score badge, someone else's selection and the link handle are drawn in a
+        // second group on the same spot, so the button holds no other text and no nested control.
         Some(view! {
             <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
                 transform=transform
                 role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
                 data-id=id.to_string() data-status=move || status.get().map(|s| s.status.as_str())>
-                {move || remote.get().map(|(c, name, is_editing)| view! {
-                    <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
-                        stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
-                    <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
-                })}
                 <rect x=0 y=0 width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="objective-box"/>
                 <rect x=0 y=0 width=6 height=BOX_HEIGHT rx=3 fill=move || colour.get() class="objective-accent"/>
-                {move || status.get().map(|s| {
-                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
-                    view! {
-                        <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0)>
-                            <title>{format!("{} · score {}", s.status.label(), s.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}")))}</title>
-                            <circle cx=0 cy=0 r=14 fill=s.status.colour()/>
-                            <text x=0 y=4.5 text-anchor="middle">{text}</text>
-                        </g>
-                    }
-                })}
                 {move || if editing() {
                     view! { <TitleEditor state=state id=id rect=local initial=title.clone()/> }.into_any()
                 } else {
@@ -871,8 +728,26 @@ fn ObjectiveNode(
                         </text>
                     }.into_any()
                 }}
+            </g>
+            <g class="objective-extras" class:dragging=move || offset.get() != (0.0, 0.0) transform=transform>
+                {move || remote.get().map(|(c, name, is_editing)| view! {
+                    <g class="remote-mark" aria-hidden="true">
+                        <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
+                            stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
+                        <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
+                    </g>
+                })}
+                {move || status.get().map(|s| {
+                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+                    view! {
+                        <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0) aria-hidden="true">
+                            <StatusShape status=s.status/>
+                            <text x=0 y=4.5 text-anchor="middle">{text}</text>
+                        </g>
+                    }
+                })}
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
-                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" aria-label="Drag to link"
+                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" role="button" aria-label="Drag to link"
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
                             if space.get_untracked() {
                                 return;
@@ -927,10 +802,14 @@ fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) ->
                     move |ev| {
                     ev.stop_propagation();
                     match ev.key().as_str() {
-                        "Enter" => save(event_target_value(&ev)),
+                        "Enter" => {
+                            save(event_target_value(&ev));
+                            focus_canvas();
+                        }
                         "Escape" => {
                             done_on_escape.store(true, std::sync::atomic::Ordering::SeqCst);
                             state.editing.set(None);
+                            focus_canvas();
                         }
                         _ => {}
                     }
@@ -980,5 +859,38 @@ fn RemoteCursors(state: MapState) -> impl IntoView {
                 })
                 .collect_view()
         })
+    }
+}
+
+/// The score badge's outline: a shape per status as well as a colour, so a colour-blind reader
+/// tells them apart — circle on track, square slipping, diamond off track, dashed circle for no
+/// data.
+#[component]
+fn StatusShape(status: Status) -> impl IntoView {
+    let fill = status.colour();
+    match status {
+        Status::Green => view! { <circle cx=0 cy=0 r=14 fill=fill/> }.into_any(),
+        Status::Amber => view! { <rect x=-13 y=-13 width=26 height=26 rx=3 fill=fill/> }.into_any(),
+        Status::Red => view! { <path d="M0 -17 L17 0 L0 17 L-17 0 Z" fill=fill/> }.into_any(),
+        Status::NoData => {
+            view! { <circle cx=0 cy=0 r=14 fill=fill stroke-dasharray="4 3"/> }.into_any()
+        }
+    }
+}
+
+/// Gives the keyboard back to the canvas when the title editor closes: its input is gone, and
+/// focus would otherwise fall back to the page.
+fn focus_canvas() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let wrap = document()
+            .query_selector(".canvas-wrap")
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+        if let Some(wrap) = wrap {
+            let _ = wrap.focus();
+        }
     }
 }

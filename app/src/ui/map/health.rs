@@ -4,8 +4,8 @@
 
 use super::canvas::run_edit;
 use super::state::{MapState, Selection};
+use crate::domain::edits;
 use crate::domain::health::{self, Finding, HealthInput, Item, Rule};
-use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::MeasureId;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -74,18 +74,10 @@ fn reveal(state: MapState, item: Item) {
 
 /// Switches a rule on or off for the map.
 fn toggle(state: MapState, rule: Rule, on: bool) {
-    let (map_id, mut off) = state
+    let op = state
         .doc
-        .with_untracked(|d| (d.map.id, d.map.health_off.clone()));
-    off.retain(|r| r != rule.as_str());
-    if !on {
-        off.push(rule.as_str().to_string());
-        off.sort();
-    }
-    run_edit(
-        state,
-        vec![ops::set(EntityKind::Map, map_id.0, Field::HealthOff, off)],
-    );
+        .with_untracked(|d| edits::set_health_rule(d, rule, on));
+    run_edit(state, vec![op]);
 }
 
 /// The health panel.

@@ -4,8 +4,9 @@
 
 use super::canvas::run_edit;
 use super::state::{MapState, Selection};
+use crate::domain::edits;
 use crate::domain::formula::{Formula, MissingData};
-use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
+use crate::domain::ops::{self, EntityKind, Field, Op};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::{Aggregation, Band, ScoringType};
 use crate::domain::{
@@ -21,17 +22,6 @@ fn set(state: MapState, id: MeasureId, field: Field, value: impl serde::Serializ
         state,
         vec![ops::set(EntityKind::Measure, id.0, field, value)],
     );
-}
-
-/// A fresh measure for an objective, named so it is unique on the map.
-pub fn new_measure(state: MapState, objective: ObjectiveId) -> Measure {
-    let name = state.doc.with_untracked(|d| {
-        (1..)
-            .map(|n| format!("New measure {n}"))
-            .find(|n| !d.measures.iter().any(|m| m.name.eq_ignore_ascii_case(n)))
-            .unwrap_or_else(|| "New measure".into())
-    });
-    Measure::new(objective, name)
 }
 
 /// The measures of an objective with their status for the chosen period; click one to edit it.
@@ -100,14 +90,10 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
 
 /// Creates a measure on an objective (a live edit like any other) and opens it in the editor.
 pub fn add_measure(state: MapState, objective: ObjectiveId) -> MeasureId {
-    let m = new_measure(state, objective);
-    let id = m.id;
-    run_edit(
-        state,
-        vec![Op::Create {
-            item: NewEntity::Measure(m),
-        }],
-    );
+    let (id, op) = state
+        .doc
+        .with_untracked(|d| edits::create_measure(d, objective));
+    run_edit(state, vec![op]);
     state.selection.update(|s| {
         s.objectives = vec![objective];
         s.measure = Some(id);
@@ -257,36 +243,14 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
     }
 }
 
-/// Switching to a formula needs a formula first (a formula measure without one is refused):
-/// the measure keeps the one it had, or gets a starting example in the same edit.
+/// Switches measure `id` to `source` (with a starting formula when it needs one).
 fn set_source(state: MapState, id: MeasureId, source: DataSource) {
-    let formula = state.doc.with_untracked(|d| {
-        d.measures
-            .iter()
-            .find(|m| m.id == id)
-            .map(|m| m.formula.clone())
-    });
-    let Some(formula) = formula else {
-        return;
-    };
-    let mut ops = Vec::new();
-    if source == DataSource::Formula && formula.trim().is_empty() {
-        let example = state.doc.with_untracked(|d| {
-            d.measures
-                .iter()
-                .find(|m| m.id != id && m.data_source != DataSource::Formula)
-                .map(|m| format!("[{}] * 1", m.name.replace(']', "]]")))
-                .unwrap_or_else(|| "0".into())
-        });
-        ops.push(ops::set(EntityKind::Measure, id.0, Field::Formula, example));
+    let ops = state
+        .doc
+        .with_untracked(|d| edits::set_data_source(d, id, source));
+    if !ops.is_empty() {
+        run_edit(state, ops);
     }
-    ops.push(ops::set(
-        EntityKind::Measure,
-        id.0,
-        Field::DataSource,
-        source,
-    ));
-    run_edit(state, ops);
 }
 
 /// A labelled select over a small enum's stored names.

@@ -8,24 +8,20 @@ pub mod measures;
 pub mod panel;
 pub mod state;
 
+use super::widgets::connection::{editor_label, ConnectionLabel, Look};
+use super::widgets::route::{id_param, load};
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
-use super::widgets::{plural, DataLinks, ErrorPage, TopBar};
+use super::widgets::{map_crumbs, DataLinks, ErrorPage, Page, TopBar};
 use crate::api::{get_map, my_rights, owner_candidates, ApiError};
+use crate::domain::edits;
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
 use crate::domain::scoring::Span;
 use crate::domain::{MapDocument, MapId, MapRights, Person};
 use crate::live;
-use canvas::{
-    auto_layout_ops, create_at, delete_selection_ops, move_ops, run_edit, zoom_about, MapCanvas,
-};
+use canvas::{create_at, run_edit, zoom_about, MapCanvas};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-    lazy_route, LazyRoute,
-};
+use leptos_router::{components::A, hooks::use_query_map, lazy_route, LazyRoute};
 use state::{ConnStatus, MapState, Selection, View};
 
 /// Opens what the address asks for, as the scorecard links it: `?measure=…` selects a measure
@@ -78,18 +74,6 @@ fn replace_address(url: &str) {
     let _ = url;
 }
 
-/// The map id in the URL, or a not-found error.
-pub fn map_id_param() -> impl Fn() -> Result<MapId, ApiError> + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<MapId>().ok())
-            .ok_or_else(|| ApiError::NotFound("map".into()))
-    }
-}
-
 /// `/maps/:id`, a lazily loaded route: the editor's code is fetched as its own wasm chunk while
 /// the map's data loads, so other pages ship a smaller bundle.
 #[derive(Clone)]
@@ -101,13 +85,8 @@ pub struct MapRoute {
 #[lazy_route]
 impl LazyRoute for MapRoute {
     fn data() -> Self {
-        let id = map_id_param();
-        let doc = Resource::new(id, |id| async move {
-            match id {
-                Ok(id) => get_map(id).await,
-                Err(e) => Err(e),
-            }
-        });
+        let id = id_param::<MapId>("map");
+        let doc = load(id, get_map);
         // What this user may do decides which links show (none by default, if it fails).
         let rights = Resource::new(id, |id| async move {
             match id {
@@ -157,14 +136,9 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
     load_initiatives(state);
     learn_names(state);
     open_deep_link(state);
-    let crumbs = vec![
-        (unit.name.clone(), "/".to_string()),
-        (map.name.clone(), format!("/maps/{}", map.id)),
-    ];
+    let crumbs = map_crumbs(&unit.name, &map.name, map.id, None);
     view! {
-        <Title text=format!("{} · Cairn", map.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="map-page">
+        <Page title=format!("{} · Cairn", map.name) crumbs=crumbs class="map-page">
             <div class="map-head">
                 <div>
                     <h1>{move || state.doc.with(|d| d.map.name.clone())}</h1>
@@ -196,7 +170,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
             <Toolbar state=state/>
             <Notice state=state/>
             <div class="map-body">
-                <div class="canvas-wrap" tabindex="0" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
+                <div class="canvas-wrap" tabindex="0" role="application" aria-roledescription="strategy map" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
                     on:keydown=move |ev| on_key(state, ev)>
                     <MapCanvas state=state/>
                 </div>
@@ -204,7 +178,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
             </div>
             <WhyDialog state=state/>
             <confirm::DeleteDialog state=state/>
-        </main>
+        </Page>
     }
     .into_any()
 }
@@ -327,7 +301,9 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
             live::redo(state);
         }
         "Delete" | "Backspace" if editable => {
-            let ops = delete_selection_ops(&state.selection.get_untracked());
+            let ops = state
+                .selection
+                .with_untracked(|s| edits::delete(&s.objectives, s.link));
             if !ops.is_empty() {
                 ev.prevent_default();
                 confirm::ask_delete(state, ops);
@@ -346,35 +322,31 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
                 "ArrowUp" => (0.0, -step),
                 _ => (0.0, step),
             };
-            let ops = state.doc.with_untracked(|d| move_ops(d, &ids, dx, dy));
+            let ops = state
+                .doc
+                .with_untracked(|d| edits::move_objectives(d, &ids, dx, dy));
             run_edit(state, ops);
         }
+        // Tab walks the objectives top to bottom, left to right; past the last one (Shift+Tab:
+        // before the first) it leaves the canvas, so the keyboard is never trapped.
         "Tab" => {
-            ev.prevent_default();
             let next = state.doc.with_untracked(|d| {
-                let mut ids: Vec<_> = d.objectives.iter().map(|o| (o.y, o.x, o.id)).collect();
-                ids.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                let ids: Vec<_> = ids.into_iter().map(|(_, _, id)| id).collect();
+                let ids = edits::reading_order(d);
                 let current = state
                     .selected_one()
                     .and_then(|s| ids.iter().position(|x| *x == s));
-                let n = ids.len();
-                if n == 0 {
-                    return None;
-                }
-                let i = match current {
-                    Some(i) if ev.shift_key() => (i + n - 1) % n,
-                    Some(i) => (i + 1) % n,
-                    None => 0,
-                };
-                Some(ids[i])
+                edits::tab_step(ids.len(), current, ev.shift_key()).map(|i| ids[i])
             });
-            if let Some(id) = next {
-                state.selection.set(Selection {
-                    objectives: vec![id],
-                    link: None,
-                    measure: None,
-                });
+            match next {
+                Some(id) => {
+                    ev.prevent_default();
+                    state.selection.set(Selection {
+                        objectives: vec![id],
+                        link: None,
+                        measure: None,
+                    });
+                }
+                None => state.selection.set(Selection::default()),
             }
         }
         "Enter" if editable => {
@@ -391,23 +363,7 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
 /// Connection state, undo/redo, add, zoom, and the people in the room.
 #[component]
 fn Toolbar(state: MapState) -> impl IntoView {
-    let status_text = move || {
-        let pending = state.pending.get();
-        match state.status.get() {
-            ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
-            ConnStatus::Live if pending > 0 => format!("Live · saving {pending}"),
-            ConnStatus::Live => "Live".to_string(),
-            ConnStatus::Reconnecting => {
-                format!("Reconnecting… {}", plural(pending, "pending edit"))
-            }
-            ConnStatus::Offline => format!("Offline · {}", plural(pending, "pending edit")),
-        }
-    };
-    let status_class = move || match state.status.get() {
-        ConnStatus::Live => "conn conn-live",
-        ConnStatus::Offline => "conn conn-offline",
-        _ => "conn conn-reconnecting",
-    };
+    let status_text = Signal::derive(move || editor_label(state.status.get(), state.pending.get()));
     let zoom = move |factor: f64| {
         let v = state.view.get_untracked();
         let centre = Point {
@@ -426,13 +382,14 @@ fn Toolbar(state: MapState) -> impl IntoView {
     };
     view! {
         <div class="toolbar" role="toolbar" aria-label="Map tools">
-            <span class=status_class role="status" aria-live="polite" data-testid="connection">{status_text}</span>
+            <ConnectionLabel status=state.status text=status_text look=Look::Pill
+                attr:role="status" attr:aria-live="polite" attr:data-testid="connection"/>
             <Show when=move || state.can_edit.get()>
                 <button on:click=add title="Add an objective (or double-click a band)">"+ Objective"</button>
                 <button on:click=move |_| live::undo(state) disabled=move || !state.can_undo.get() title="Undo (Ctrl+Z)">"Undo"</button>
                 <button on:click=move |_| live::redo(state) disabled=move || !state.can_redo.get() title="Redo (Ctrl+Shift+Z)">"Redo"</button>
                 <button title="Arrange objectives in their bands and lanes with few crossings (undoable)" on:click=move |_| {
-                    let ops = state.doc.with_untracked(auto_layout_ops);
+                    let ops = state.doc.with_untracked(edits::auto_layout);
                     if ops.is_empty() {
                         state.notice.set(Some("The map is already laid out.".into()));
                     } else {

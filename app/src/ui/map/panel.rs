@@ -1,14 +1,15 @@
 //! The side panel: edits the selected objective (title, description, owner, theme, perspective)
 //! or arrow (hypothesis), and, with nothing selected, the map's perspectives and themes.
 
-use super::canvas::{delete_selection_ops, run_edit};
+use super::canvas::run_edit;
 use super::health::{findings, HealthPanel};
 use super::measures::{MeasureEditor, MeasureList};
 use super::state::{MapState, PanelTab, Selection};
-use crate::domain::ops::{self, EntityKind, Field, NewEntity, Op};
+use crate::domain::edits;
+use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
-use crate::domain::{LinkId, ObjectiveId, PerspectiveId, Theme, ThemeId, UserId};
+use crate::domain::{LinkId, ObjectiveId, PerspectiveId, ThemeId, UserId};
 use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
@@ -63,7 +64,7 @@ fn SelectionPanel(state: MapState) -> impl IntoView {
                     <Show when=move || state.can_edit.get()>
                         <p class="muted">"Drag to move them together, or press Delete."</p>
                         <button class="danger" on:click=move |_| {
-                            super::confirm::ask_delete(state, delete_selection_ops(&state.selection.get_untracked()));
+                            super::confirm::ask_delete(state, state.selection.with_untracked(|s| edits::delete(&s.objectives, s.link)));
                         }>"Delete selected"</button>
                     </Show>
                 </aside>
@@ -97,13 +98,7 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
         };
         let people = state.people.get();
         let (themes, perspectives, drives, driven_by, supports, is_unit) = state.doc.with(|d| {
-            let title_of = |oid: ObjectiveId| {
-                d.objectives
-                    .iter()
-                    .find(|x| x.id == oid)
-                    .map(|x| x.title.clone())
-                    .unwrap_or_default()
-            };
+            let title_of = |oid: ObjectiveId| d.objective_title(oid).unwrap_or_default();
             (
                 d.themes.clone(),
                 d.perspectives.clone(),
@@ -202,14 +197,8 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                         </select>
                     </div>
                 </div>
-                <div class="panel-actions">
-                    <Show when=move || state.can_edit.get()>
-                        <button class="danger" on:click=move |_| {
-                            super::confirm::ask_delete(state, vec![Op::Delete { entity: EntityKind::Objective, id: id.0 }]);
-                        }>"Delete objective"</button>
-                    </Show>
-                    <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
-                </div>
+                <PanelActions state=state delete="Delete objective"
+                    on_delete=Callback::new(move |_| super::confirm::ask_delete(state, edits::delete(&[id], None)))/>
             </aside>
         }
         .into_any()
@@ -249,13 +238,7 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
     let link = Memo::new(move |_| {
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
-            let title = |o: ObjectiveId| {
-                d.objectives
-                    .iter()
-                    .find(|x| x.id == o)
-                    .map(|x| x.title.clone())
-                    .unwrap_or_default()
-            };
+            let title = |o: ObjectiveId| d.objective_title(o).unwrap_or_default();
             Some((title(l.from_id), title(l.to_id), l.hypothesis.clone()))
         })
     });
@@ -271,18 +254,26 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
                 <textarea id="link-hypothesis" rows="4" prop:value=hypothesis disabled=move || !state.can_edit.get()
                     placeholder=move || state.can_edit.get().then_some("Why should the first move the second?")
                     on:change=move |ev| set(state, EntityKind::Link, id.0, Field::Hypothesis, event_target_value(&ev))></textarea>
-                <div class="panel-actions">
-                    <Show when=move || state.can_edit.get()>
-                        <button class="danger" on:click=move |_| {
-                            run_edit(state, vec![Op::Unlink { id }]);
-                            state.selection.set(Selection::default());
-                        }>"Delete link"</button>
-                    </Show>
-                    <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
-                </div>
+                <PanelActions state=state delete="Delete link" on_delete=Callback::new(move |_| {
+                    run_edit(state, edits::delete(&[], Some(id)));
+                    state.selection.set(Selection::default());
+                })/>
             </aside>
         }
         .into_any()
+    }
+}
+
+/// The foot of a details panel: the delete button (for those who may edit) and Close.
+#[component]
+fn PanelActions(state: MapState, delete: &'static str, on_delete: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="panel-actions">
+            <Show when=move || state.can_edit.get()>
+                <button class="danger" on:click=move |_| on_delete.run(())>{delete}</button>
+            </Show>
+            <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
+        </div>
     }
 }
 
@@ -291,29 +282,9 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
 fn MapSettings(state: MapState) -> impl IntoView {
     let ro = move || !state.can_edit.get();
     let swap_ranks = move |entity: EntityKind, a: (uuid::Uuid, i32), b: (uuid::Uuid, i32)| {
-        run_edit(
-            state,
-            vec![
-                ops::set(entity, a.0, Field::Rank, b.1),
-                ops::set(entity, b.0, Field::Rank, a.1),
-            ],
-        );
+        run_edit(state, edits::swap_ranks(entity, a, b));
     };
-    let add_theme = move |_| {
-        let theme = state.doc.with_untracked(|d| Theme {
-            id: ThemeId::new(),
-            map_id: d.map.id,
-            name: format!("Theme {}", d.themes.len() + 1),
-            colour: "#0ea5e9".into(),
-            rank: d.themes.iter().map(|t| t.rank + 1).max().unwrap_or(0),
-        });
-        run_edit(
-            state,
-            vec![Op::Create {
-                item: NewEntity::Theme(theme),
-            }],
-        );
-    };
+    let add_theme = move |_| run_edit(state, vec![state.doc.with_untracked(edits::new_theme)]);
     move || {
         let (perspectives, themes) = state
             .doc

@@ -1,7 +1,6 @@
 //! The state of an open map page, as signals: the document being drawn (the live replica's
 //! view), the connection, the people in the room, and this user's selection and viewport.
 
-use crate::domain::ops::Peer;
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
 use crate::domain::{
@@ -9,7 +8,6 @@ use crate::domain::{
 };
 use leptos::prelude::*;
 use std::sync::Arc;
-use uuid::Uuid;
 
 pub use crate::live::{ConnStatus, LiveMap, View};
 
@@ -30,26 +28,14 @@ pub enum PanelTab {
     Health,
 }
 
-/// Every signal of the map page, `Copy` so closures can share it.
+/// Every signal of the map page, `Copy` so closures can share it: the live connection's own
+/// (`live`, reached as `state.doc`, `state.status`… through `Deref`) and the page's.
 #[derive(Clone, Copy)]
 pub struct MapState {
-    pub doc: RwSignal<MapDocument>,
-    pub status: RwSignal<ConnStatus>,
-    pub pending: RwSignal<usize>,
-    pub can_edit: RwSignal<bool>,
-    pub peers: RwSignal<Vec<Peer>>,
-    pub me: RwSignal<Option<Uuid>>,
+    /// The signals the live connection drives (the document, the connection, the room).
+    pub live: LiveMap,
     pub selection: RwSignal<Selection>,
     pub editing: RwSignal<Option<ObjectiveId>>,
-    pub view: RwSignal<View>,
-    /// A short message for the user (a rolled-back edit, a skipped undo…).
-    pub notice: RwSignal<Option<String>>,
-    pub can_undo: RwSignal<bool>,
-    pub can_redo: RwSignal<bool>,
-    /// The peer whose viewport this user follows.
-    pub following: RwSignal<Option<Uuid>>,
-    /// Bumped whenever the server says new data changed this map's scores.
-    pub scores_rev: RwSignal<u64>,
     /// The map's targets and readings and the server's current month, once loaded.
     pub score_data: RwSignal<Option<(ScoreData, Period)>>,
     /// The month, quarter or year the statuses are shown for.
@@ -81,8 +67,8 @@ impl MapState {
     /// State around a freshly loaded document.
     pub fn new(doc: MapDocument) -> MapState {
         let people = doc.people.clone();
-        let view = View::fit(&doc);
-        let doc = RwSignal::new(doc);
+        let live = LiveMap::new(doc);
+        let doc = live.doc;
         let score_data: RwSignal<Option<(ScoreData, Period)>> = RwSignal::new(None);
         let span: RwSignal<Option<Span>> = RwSignal::new(None);
         let model = Memo::new_with_compare(
@@ -101,20 +87,9 @@ impl MapState {
         let selection = RwSignal::new(Selection::default());
         prune_selection(doc, selection);
         MapState {
-            doc,
-            status: RwSignal::new(ConnStatus::Idle),
-            pending: RwSignal::new(0),
-            can_edit: RwSignal::new(false),
-            peers: RwSignal::new(Vec::new()),
-            me: RwSignal::new(None),
+            live,
             selection,
             editing: RwSignal::new(None),
-            view: RwSignal::new(view),
-            notice: RwSignal::new(None),
-            can_undo: RwSignal::new(false),
-            can_redo: RwSignal::new(false),
-            following: RwSignal::new(None),
-            scores_rev: RwSignal::new(0),
             score_data,
             span,
             show_status: RwSignal::new(true),
@@ -159,22 +134,18 @@ fn prune_selection(doc: RwSignal<MapDocument>, selection: RwSignal<Selection>) {
     });
 }
 
+/// The live connection's signals read as the page's own (`state.doc`, `state.notice`…).
+impl std::ops::Deref for MapState {
+    type Target = LiveMap;
+
+    fn deref(&self) -> &LiveMap {
+        &self.live
+    }
+}
+
 /// The live connection drives only the signals it owns; the page hands them over.
 impl From<MapState> for LiveMap {
     fn from(s: MapState) -> LiveMap {
-        LiveMap {
-            doc: s.doc,
-            status: s.status,
-            pending: s.pending,
-            can_edit: s.can_edit,
-            peers: s.peers,
-            me: s.me,
-            view: s.view,
-            notice: s.notice,
-            can_undo: s.can_undo,
-            can_redo: s.can_redo,
-            following: s.following,
-            scores_rev: s.scores_rev,
-        }
+        s.live
     }
 }

@@ -2,15 +2,16 @@
 //! targets, scores and statuses, trends over the last 12 periods, stale-data flags, filters by
 //! theme, owner and status, and a "why" behind every status.
 
-use super::map::map_id_param;
+use super::widgets::route::{id_param, item_page, load, Reload};
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
-use super::widgets::{format_value, plural, DataLinks, ErrorPage, TopBar};
+use super::widgets::{format_value, map_crumbs, plural, DataLinks, Page};
 use crate::api::{explain_score, get_scorecard};
 use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
 use crate::domain::scoring::Score;
-use crate::domain::{Measure, MeasureId, Objective, ObjectiveId, Polarity, ScorecardData, UserId};
+use crate::domain::{
+    MapId, Measure, MeasureId, Objective, ObjectiveId, Polarity, ScorecardData, UserId,
+};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::{lazy_route, LazyRoute};
@@ -25,36 +26,26 @@ pub struct ScorecardRoute {
 #[lazy_route]
 impl LazyRoute for ScorecardRoute {
     fn data() -> Self {
-        let id = map_id_param();
+        let id = id_param::<MapId>("map");
         let query = use_query_map();
-        let card = Resource::new(
+        let card = load(
             move || {
                 let q = query.read();
-                (id(), q.get("kind"), q.get("period"))
+                let (kind, period) = (q.get("kind"), q.get("period"));
+                id().map(|id| (id, kind, period))
             },
-            |(id, kind, period)| async move {
-                match id {
-                    Ok(id) => get_scorecard(id, kind, period).await,
-                    Err(e) => Err(e),
-                }
-            },
+            |(id, kind, period)| get_scorecard(id, kind, period),
         );
         Self { card }
     }
 
     fn view(this: Self) -> AnyView {
-        let card = this.card;
-        view! {
-            <Transition fallback=|| view! { <TopBar/><p class="loading">"Loading the scorecard…"</p> }>
-                {move || Suspend::new(async move {
-                    match card.await {
-                        Ok(c) => view! { <ScorecardScreen card=c/> }.into_any(),
-                        Err(e) => view! { <ErrorPage error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        }
-        .into_any()
+        item_page(
+            this.card,
+            "Loading the scorecard…",
+            Reload::KeepPage,
+            |c| view! { <ScorecardScreen card=c/> }.into_any(),
+        )
     }
 }
 
@@ -86,19 +77,49 @@ impl Filters {
     }
 }
 
+/// The statuses a scorecard can be filtered by (stored name, label).
+const STATUS_CHOICES: [(&str, &str); 5] = [
+    ("red", "Red"),
+    ("amber", "Amber"),
+    ("green", "Green"),
+    ("no_data", "No data"),
+    ("stale", "Stale"),
+];
+
+/// One filter above the scorecard: `label`, a select of `everything` (no filter) and `choices`
+/// (value, label), and `pick` keeping the chosen value.
+fn filter_select(
+    label: &'static str,
+    aria_label: &'static str,
+    everything: &'static str,
+    choices: Vec<(String, String)>,
+    pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let options = choices
+        .into_iter()
+        .map(|(value, text)| view! { <option value=value>{text}</option> })
+        .collect_view();
+    view! {
+        <label>{label}
+            <select aria-label=aria_label on:change=move |ev| pick(event_target_value(&ev))>
+                <option value="">{everything}</option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
 #[component]
 fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
     let map = card.doc.map.clone();
     let unit = card.doc.org_unit.clone();
     let map_id = map.id;
-    let crumbs = vec![
-        (unit.name.clone(), "/".to_string()),
-        (map.name.clone(), format!("/maps/{}", map.id)),
-        (
-            "Scorecard".to_string(),
-            format!("/maps/{}/scorecard", map.id),
-        ),
-    ];
+    let crumbs = map_crumbs(
+        &unit.name,
+        &map.name,
+        map.id,
+        Some(("Scorecard", "scorecard")),
+    );
     let span = RwSignal::new(Some(card.span));
     let navigate = use_navigate();
     let loaded = card.span;
@@ -137,9 +158,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
     let (themes, people) = card.with_value(|c| (c.doc.themes.clone(), c.doc.people.clone()));
     let rights = card.with_value(|c| c.rights);
     view! {
-        <Title text=format!("Scorecard · {} · Cairn", map.name)/>
-        <TopBar crumbs=crumbs/>
-        <main class="page scorecard-page">
+        <Page title=format!("Scorecard · {} · Cairn", map.name) crumbs=crumbs class="page scorecard-page">
             <div class="map-head">
                 <div>
                     <h1>{format!("Scorecard: {}", map.name)}</h1>
@@ -160,28 +179,12 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                 </div>
             </div>
             <div class="filters" role="group" aria-label="Filters">
-                <label>"Theme "
-                    <select aria-label="Filter by theme" on:change=move |ev| filters.update(|f| f.theme = event_target_value(&ev))>
-                        <option value="">"All themes"</option>
-                        {themes.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Owner "
-                    <select aria-label="Filter by owner" on:change=move |ev| filters.update(|f| f.owner = event_target_value(&ev))>
-                        <option value="">"Everyone"</option>
-                        {people.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Status "
-                    <select aria-label="Filter by status" on:change=move |ev| filters.update(|f| f.status = event_target_value(&ev))>
-                        <option value="">"Any status"</option>
-                        <option value="red">"Red"</option>
-                        <option value="amber">"Amber"</option>
-                        <option value="green">"Green"</option>
-                        <option value="no_data">"No data"</option>
-                        <option value="stale">"Stale"</option>
-                    </select>
-                </label>
+                {filter_select("Theme ", "Filter by theme", "All themes", themes.into_iter().map(|t| (t.id.to_string(), t.name)).collect(),
+                    move |v| filters.update(|f| f.theme = v))}
+                {filter_select("Owner ", "Filter by owner", "Everyone", people.into_iter().map(|p| (p.id.to_string(), p.name)).collect(),
+                    move |v| filters.update(|f| f.owner = v))}
+                {filter_select("Status ", "Filter by status", "Any status", STATUS_CHOICES.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
+                    move |v| filters.update(|f| f.status = v))}
             </div>
             <table class="scorecard" aria-label="Scorecard">
                 <thead>
@@ -201,7 +204,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                     card.with_value(|c| table_body(c, &f, open_why))
                 }}
             </table>
-        </main>
+        </Page>
         {move || why.get().map(|w| match w {
             Ok(w) => view! { <WhyView why=w on_close=Callback::new(move |_| why.set(None))/> }.into_any(),
             Err(e) => view! {

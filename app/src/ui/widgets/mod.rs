@@ -1,14 +1,20 @@
-//! Pieces shared by several screens: the top bar, error panels, the not-found page.
+//! Pieces shared by several screens: the top bar and the page around it, error panels, the
+//! not-found page; in their own modules the loading of a route's item, the connection label and
+//! the unsaved-changes guard.
 
 pub mod chart;
+pub mod connection;
 pub mod fit;
 pub mod initiatives;
+pub mod route;
 pub mod status;
 pub mod statusmap;
+pub mod unsaved;
 
 use crate::api::{current_user, ApiError, SignOut};
 use crate::domain::{MapId, MapRights};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// The top bar: product name, where you are, who is signed in and a sign-out button.
@@ -46,6 +52,37 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
             </div>
         </header>
     }
+}
+
+/// The frame of a signed-in page: the browser tab's title, the top bar with the way here
+/// (`crumbs`), and the main column (`class`) holding the page.
+#[component]
+pub fn Page(
+    #[prop(into)] title: String,
+    #[prop(optional)] crumbs: Vec<(String, String)>,
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <TopBar crumbs=crumbs/>
+        <main class=class>{children()}</main>
+    }
+}
+
+/// The way to a map's page: its unit (home), the map, then `page` (label, address) if given.
+pub fn map_crumbs(
+    unit: &str,
+    map: &str,
+    map_id: MapId,
+    page: Option<(&str, &str)>,
+) -> Vec<(String, String)> {
+    let mut crumbs = vec![
+        (unit.to_string(), "/".to_string()),
+        (map.to_string(), format!("/maps/{map_id}")),
+    ];
+    crumbs.extend(page.map(|(label, tail)| (label.to_string(), format!("/maps/{map_id}/{tail}"))));
+    crumbs
 }
 
 /// A clear message for a failed load, with a way forward for the common cases.

@@ -1,0 +1,141 @@
+//! How a live page shows its connection: the map editor, the dashboard page and the meeting-room
+//! display each say it in words of their own, in one indicator coloured by the status.
+
+use super::plural;
+use crate::live::ConnStatus;
+use leptos::prelude::*;
+
+/// How the indicator is drawn: a coloured pill on the signed-in pages, coloured text in the dark
+/// corner of the meeting-room display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Look {
+    Pill,
+    Corner,
+}
+
+impl Look {
+    /// The indicator's CSS classes for `status`.
+    fn class(self, status: ConnStatus) -> &'static str {
+        match (self, status) {
+            (Look::Pill, ConnStatus::Live) => "conn conn-live",
+            (Look::Pill, ConnStatus::Offline) => "conn conn-offline",
+            (Look::Pill, _) => "conn conn-reconnecting",
+            (Look::Corner, ConnStatus::Live) => "display-conn live",
+            (Look::Corner, _) => "display-conn down",
+        }
+    }
+}
+
+/// The connection indicator: `text`, coloured for `status`. What a page adds with `attr:` (a
+/// role, a test id) goes on the indicator.
+#[component]
+pub fn ConnectionLabel(
+    #[prop(into)] status: Signal<ConnStatus>,
+    #[prop(into)] text: Signal<String>,
+    look: Look,
+) -> impl IntoView {
+    view! { <span class=move || look.class(status.get())>{move || text.get()}</span> }
+}
+
+/// How a live screen names its connection (the display and the dashboard page alike).
+pub fn conn_label(status: ConnStatus) -> &'static str {
+    match status {
+        ConnStatus::Live => "● Live",
+        ConnStatus::Reconnecting => "Reconnecting…",
+        ConnStatus::Offline => "Offline",
+        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…",
+    }
+}
+
+/// How the map editor names its connection, with the edits not confirmed yet (`pending`): they
+/// are being saved while live, and wait while not.
+pub fn editor_label(status: ConnStatus, pending: usize) -> String {
+    match status {
+        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
+        ConnStatus::Live if pending > 0 => format!("Live · saving {pending}"),
+        ConnStatus::Live => "Live".to_string(),
+        ConnStatus::Reconnecting => format!("Reconnecting… {}", plural(pending, "pending edit")),
+        ConnStatus::Offline => format!("Offline · {}", plural(pending, "pending edit")),
+    }
+}
+
+/// The clock time of a moment (milliseconds since the epoch), in the screen's time zone: when a
+/// live screen's data last arrived.
+pub fn clock(ms: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&ms.into());
+        format!(
+            "{:02}:{:02}:{:02}",
+            d.get_hours(),
+            d.get_minutes(),
+            d.get_seconds()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ms;
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_counts_the_edits_waiting_for_the_server() {
+        assert_eq!(editor_label(ConnStatus::Live, 0), "Live");
+        assert_eq!(editor_label(ConnStatus::Live, 2), "Live · saving 2");
+        assert_eq!(
+            editor_label(ConnStatus::Reconnecting, 1),
+            "Reconnecting… 1 pending edit"
+        );
+        assert_eq!(
+            editor_label(ConnStatus::Offline, 3),
+            "Offline · 3 pending edits"
+        );
+        assert_eq!(editor_label(ConnStatus::Idle, 3), "Connecting…");
+    }
+
+    /// What a page adds with `attr:` lands on the indicator, as the end-to-end tests find it.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_page_attributes_go_on_the_indicator() {
+        let owner = Owner::new();
+        let html = owner.with(|| {
+            let status = RwSignal::new(ConnStatus::Live);
+            let text = Signal::derive(move || editor_label(status.get(), 0));
+            view! {
+                <ConnectionLabel status=status text=text look=Look::Pill
+                    attr:role="status" attr:aria-live="polite" attr:data-testid="connection"/>
+            }
+            .to_html()
+        });
+        for part in [
+            "<span",
+            r#"class="conn conn-live""#,
+            r#"role="status""#,
+            r#"aria-live="polite""#,
+            r#"data-testid="connection""#,
+            ">Live<",
+        ] {
+            assert!(html.contains(part), "{part} is not in {html}");
+        }
+    }
+
+    #[test]
+    fn the_indicator_is_coloured_by_the_status() {
+        assert_eq!(Look::Pill.class(ConnStatus::Live), "conn conn-live");
+        assert_eq!(Look::Pill.class(ConnStatus::Offline), "conn conn-offline");
+        assert_eq!(
+            Look::Pill.class(ConnStatus::Connecting),
+            "conn conn-reconnecting"
+        );
+        assert_eq!(Look::Corner.class(ConnStatus::Live), "display-conn live");
+        assert_eq!(
+            Look::Corner.class(ConnStatus::Reconnecting),
+            "display-conn down"
+        );
+    }
+}

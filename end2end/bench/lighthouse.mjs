@@ -1,0 +1,168 @@
+// Lighthouse (npm `lighthouse` 12, its default mobile configuration: simulated slow 4G and a
+// 4× slower CPU) on the pages people open most: sign-in, home, map, scorecard, data grid,
+// dashboard and display. The release server (CAIRN_BIN, LEPTOS_SITE_ROOT) runs on a fresh SQLite
+// file with the demo company; Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) is the
+// browser; signed-in pages get the demo admin's session cookie.
+//
+// `node bench/lighthouse.mjs [--runs 3] [--readme ../README.md]`: the median score of each
+// category over the runs; with --readme the table replaces the lines between
+// `<!-- lighthouse:start -->` and `<!-- lighthouse:end -->`. A benchmark, not a test.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const argv = process.argv.slice(2);
+const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const runs = Number(arg('--runs', 3)) || 3;
+const readme = arg('--readme', null);
+const bin = process.env.CAIRN_BIN ?? '../target/release/server';
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
+const port = process.env.BENCH_PORT ?? '3192';
+const base = `http://127.0.0.1:${port}`;
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cairn-lighthouse-'));
+const server = spawn(bin, [], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dir}/bench.db`,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: siteRoot,
+    CAIRN_DEMO: '1',
+    RUST_LOG: 'warn',
+  },
+});
+let chrome;
+const stop = async () => {
+  server.kill();
+  if (chrome) await chrome.kill();
+  rmSync(dir, { recursive: true, force: true });
+};
+
+async function healthy() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+/** The demo admin's session cookie, from the sign-in server function. */
+async function sessionCookie() {
+  const res = await fetch(`${base}/api/sign_in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ email: 'admin@northwind.example', password: 'northwind-demo', next: '/' }),
+  });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`sign-in failed: ${res.status}`);
+  return cookie;
+}
+
+/** Posts to a server function as the signed-in admin; JSON bodies for structured arguments. */
+async function call(cookie, endpoint, body, json = false) {
+  const res = await fetch(`${base}/api/${endpoint}`, {
+    method: 'POST',
+    headers: {
+      Cookie: cookie,
+      Accept: 'application/json',
+      'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded',
+    },
+    body: json ? JSON.stringify(body) : new URLSearchParams(body),
+  });
+  if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The pages measured, with a dashboard and a display link made for the purpose. */
+async function pages(cookie) {
+  const root = (await call(cookie, 'org_tree', {}))[0];
+  const map = root.maps.find((m) => m.name.startsWith('Northwind'));
+  const dashboard = await call(cookie, 'create_dashboard', { org_unit_id: root.unit.id, name: 'Lighthouse' });
+  const widget = (kind, x, y, w, h) => ({ id: crypto.randomUUID(), kind, x, y, w, h });
+  await call(
+    cookie,
+    'save_dashboard',
+    {
+      draft: {
+        id: dashboard,
+        name: 'Lighthouse',
+        span_kind: 'month',
+        widgets: [widget({ type: 'scorecard', map_id: map.id }, 0, 0, 6, 6), widget({ type: 'initiatives' }, 6, 0, 6, 4)],
+      },
+    },
+    true,
+  );
+  const link = await call(
+    cookie,
+    'create_display_link',
+    { org_unit_id: root.unit.id, name: 'Lighthouse screen', dashboard_ids: [dashboard], rotate_seconds: 30 },
+    true,
+  );
+  return [
+    { name: 'Sign-in', path: '/signin', signedIn: false },
+    { name: 'Home', path: '/', signedIn: true },
+    { name: 'Map', path: `/maps/${map.id}`, signedIn: true },
+    { name: 'Scorecard', path: `/maps/${map.id}/scorecard`, signedIn: true },
+    { name: 'Data grid', path: `/maps/${map.id}/data`, signedIn: true },
+    { name: 'Dashboard', path: `/dashboards/${dashboard}`, signedIn: true },
+    { name: 'Display', path: link.path, signedIn: false },
+  ];
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  await healthy();
+  const cookie = await sessionCookie();
+  const list = await pages(cookie);
+  chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
+  const rows = [];
+  for (const p of list) {
+    const scores = { performance: [], accessibility: [], 'best-practices': [], lcp: [] };
+    for (let i = 0; i < runs; i++) {
+      const result = await lighthouse(`${base}${p.path}`, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility', 'best-practices'],
+        extraHeaders: p.signedIn ? { Cookie: cookie } : undefined,
+      });
+      const c = result.lhr.categories;
+      for (const k of ['performance', 'accessibility', 'best-practices']) scores[k].push(Math.round(c[k].score * 100));
+      scores.lcp.push(result.lhr.audits['largest-contentful-paint'].numericValue);
+    }
+    rows.push({ name: p.name, perf: median(scores.performance), a11y: median(scores.accessibility), bp: median(scores['best-practices']), lcp: median(scores.lcp) });
+    console.log(rows.at(-1));
+  }
+  const verdict = (r) => (r.perf >= 95 && r.a11y === 100 && r.bp === 100 ? 'met' : 'missed');
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`make lighthouse\` (Lighthouse 12.2.3, default mobile settings, Debian Chromium; median of ${runs} runs; load average ${loadavg()[0].toFixed(2)}).`,
+    '',
+    '| Page | Performance (≥ 95) | Accessibility (100) | Best practices (100) | LCP | Verdict |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.perf} | ${r.a11y} | ${r.bp} | ${(r.lcp / 1000).toFixed(1)} s | ${verdict(r)} |`),
+  ].join('\n');
+  console.log(table);
+  if (readme) {
+    const text = readFileSync(readme, 'utf8');
+    const start = '<!-- lighthouse:start -->';
+    const end = '<!-- lighthouse:end -->';
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < a) throw new Error(`${readme} has no ${start} … ${end} block`);
+    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
+    console.log(`written into ${readme}`);
+  }
+} finally {
+  await stop();
+}

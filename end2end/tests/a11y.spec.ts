@@ -1,0 +1,43 @@
+import { expect, expectAccessible, seriousA11yViolations, test } from './fixtures';
+import { ADMIN, createDashboard, createLink, enterprise, signIn } from './helpers';
+
+// Every page of the app, opened on its own and checked by axe (no serious or critical
+// violation). The suite's fixture also checks the pages every other test leaves behind, in the
+// state it leaves them.
+
+test('the sign-in page is accessible', async ({ page }) => {
+  await page.goto('/signin');
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await expectAccessible(page);
+});
+
+test('every signed-in page is accessible', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const ent = await enterprise(page.request);
+  const dashboard = await createDashboard(page.request, ent.unitId, 'Axe board', [
+    { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
+  ]);
+  const link = await createLink(page.request, ent.unitId, 'Axe screen', [dashboard]);
+  const pages = [
+    '/',
+    `/maps/${ent.mapId}`,
+    `/maps/${ent.mapId}/scorecard`,
+    `/maps/${ent.mapId}/data`,
+    `/maps/${ent.mapId}/import`,
+    `/units/${ent.unitId}/dashboards`,
+    `/dashboards/${dashboard}`,
+    `/dashboards/${dashboard}/edit`,
+    '/admin/tokens',
+    '/no-such-page',
+    link.path,
+  ];
+  for (const path of pages) {
+    await test.step(path, async () => {
+      await page.goto(path);
+      await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await page.waitForLoadState('networkidle');
+      // Soft, so one run lists every page's findings.
+      expect.soft(await seriousA11yViolations(page), `axe on ${path}`).toEqual([]);
+    });
+  }
+});
