@@ -1,7 +1,7 @@
 //! Passwords, sessions, cookies, API tokens, and the one authorisation helper every server
 //! function calls (`authorize`, `Access`). The server context lives in `context`.
 
-use crate::api::ApiError;
+use crate::error::ApiError;
 use crate::domain::role::{effective_role, inherited_role};
 use crate::domain::{Action, ApiToken, ApiTokenId, MeasureId, OrgUnitId, Role, User, UserId};
 use crate::store::Store;

@@ -2,7 +2,8 @@
 //! settings, and the ports through which they write and announce), provided as Leptos context
 //! per request. The traits are implemented by the server's hub and import sessions.
 
-use crate::api::{ApiError, ImportSession};
+use crate::api::ImportSession;
+use crate::error::ApiError;
 use crate::domain::display::DisplayEvent;
 use crate::domain::ops::{Committed, Op};
 use crate::domain::{DataBatch, DataOutcome, ImportId, MapId, UserId};

@@ -3,7 +3,6 @@
 
 mod codec;
 mod dashboards;
-mod error;
 mod imports;
 mod maps;
 mod measures;
@@ -13,7 +12,7 @@ mod tokens;
 
 pub use codec::{TextJson, TextJsonEncoding};
 pub use dashboards::*;
-pub use error::ApiError;
+pub use crate::error::ApiError;
 pub use imports::*;
 pub use maps::*;
 pub use measures::*;

@@ -1,7 +1,7 @@
 //! The one error type of every server function. It travels to the browser as JSON, carries an
 //! HTTP status, and never contains SQL or internals (those are logged with a reference instead).
 
-use super::TextJsonEncoding;
+use crate::api::TextJsonEncoding;
 use crate::domain::ValidationError;
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
