@@ -11,7 +11,6 @@
 //!
 //! Times are the median of several runs on this machine; nothing is asserted.
 
-use app::domain::formula::MissingData;
 use app::domain::scores::{Reading, ScoreData, ScoreModel};
 use app::domain::scoring::{Aggregation, RollUp, ScoringType, Span};
 use app::domain::*;
@@ -29,95 +28,63 @@ fn first_month() -> Period {
 
 /// One unit's map and its 120 months of data, built deterministically.
 fn unit_map(seed: usize) -> (MapDocument, ScoreData) {
-    let map_id = MapId::new();
-    let unit = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: None,
-        name: format!("Unit {seed}"),
-        kind: OrgUnitKind::BusinessUnit,
-    };
-    let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-        .iter()
-        .enumerate()
-        .map(|(rank, name)| Perspective {
-            id: PerspectiveId::new(),
-            map_id,
-            name: (*name).into(),
-            rank: rank as i32,
-            weight: 1.0 + rank as f64 * 0.5,
+    let unit = OrgUnit::new(None, format!("Unit {seed}"), OrgUnitKind::BusinessUnit);
+    let map = StrategyMap::new(
+        unit.id,
+        format!("Map {seed}"),
+        first_month(),
+        first_month().plus_months(MONTHS - 1),
+    )
+    .with_status(MapStatus::Active);
+    let map_id = map.id;
+    let perspectives: Vec<Perspective> = Perspective::defaults(map_id)
+        .into_iter()
+        .map(|p| {
+            let weight = 1.0 + f64::from(p.rank) * 0.5;
+            p.with_weight(weight)
         })
         .collect();
     let themes: Vec<Theme> = (0..3)
-        .map(|rank| Theme {
-            id: ThemeId::new(),
-            map_id,
-            name: format!("Theme {rank}"),
-            colour: "#2563eb".into(),
-            rank,
-        })
+        .map(|rank| Theme::new(map_id, format!("Theme {rank}"), "#2563eb", rank))
         .collect();
     let objectives: Vec<Objective> = (0..OBJECTIVES)
-        .map(|i| Objective {
-            id: ObjectiveId::new(),
-            map_id,
-            perspective_id: perspectives[i % 4].id,
-            theme_id: Some(themes[i % 3].id),
-            title: format!("Improve thing {i}"),
-            description: String::new(),
-            owner_id: None,
-            x: 0.0,
-            y: 0.0,
-            weight: 1.0,
-            rollup: if i % 5 == 0 {
-                RollUp::WorstChild
-            } else {
-                RollUp::WeightedAverage
-            },
+        .map(|i| {
+            Objective::new(map_id, perspectives[i % 4].id, format!("Improve thing {i}"))
+                .with_theme(Some(themes[i % 3].id))
+                .with_rollup(if i % 5 == 0 {
+                    RollUp::WorstChild
+                } else {
+                    RollUp::WeightedAverage
+                })
         })
         .collect();
     let mut measures = Vec::new();
     for (i, o) in objectives.iter().enumerate() {
         for j in 0..MEASURES_PER_OBJECTIVE {
             let k = i * MEASURES_PER_OBJECTIVE + j;
-            let formula = k == 5 || k == 15;
-            measures.push(Measure {
-                id: MeasureId::new(),
-                objective_id: o.id,
-                name: format!("Measure {k}"),
-                definition: String::new(),
-                unit: "%".into(),
-                decimals: 1,
-                frequency: Frequency::Monthly,
-                polarity: Polarity::HigherIsBetter,
-                indicator: if k.is_multiple_of(3) {
+            let measure = Measure::new(o.id, format!("Measure {k}"))
+                .with_unit("%", 1)
+                .with_indicator(if k.is_multiple_of(3) {
                     Indicator::Leading
                 } else {
                     Indicator::Lagging
-                },
-                data_source: if formula {
-                    DataSource::Formula
-                } else {
-                    DataSource::Manual
-                },
-                data_owner_id: None,
-                baseline: Some(50.0),
-                weight: 1.0 + (k % 3) as f64,
-                scoring: match k % 4 {
+                })
+                .with_baseline(50.0)
+                .with_weight(1.0 + (k % 3) as f64)
+                .with_scoring(match k % 4 {
                     0 => ScoringType::Stabilize,
                     1 => ScoringType::GoalOnly,
                     _ => ScoringType::GoalRedFlag,
-                },
-                aggregation: match k % 3 {
+                })
+                .with_aggregation(match k % 3 {
                     0 => Aggregation::Sum,
                     1 => Aggregation::Average,
                     _ => Aggregation::Last,
-                },
-                formula: if formula {
-                    format!("[Measure {}] / [Measure {}] * 100", k - 1, k + 1)
-                } else {
-                    String::new()
-                },
-                missing_data: MissingData::Blank,
+                });
+            measures.push(if k == 5 || k == 15 {
+                measure.with_formula(format!("[Measure {}] / [Measure {}] * 100", k - 1, k + 1))
+            } else {
+                measure
             });
         }
     }
@@ -142,28 +109,11 @@ fn unit_map(seed: usize) -> (MapDocument, ScoreData) {
         }
     }
     let doc = MapDocument {
-        seq: 0,
-        map: StrategyMap {
-            id: map_id,
-            org_unit_id: unit.id,
-            name: format!("Map {seed}"),
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: first_month(),
-            period_end: first_month().plus_months(MONTHS - 1),
-            status: MapStatus::Active,
-            health_off: Vec::new(),
-        },
-        org_unit: unit,
         perspectives,
         themes,
         objectives,
-        links: Vec::new(),
         measures,
-        people: Vec::new(),
-        alignments: Vec::new(),
-        deleted_alignments: Vec::new(),
+        ..MapDocument::new(map, unit)
     };
     (doc, data)
 }

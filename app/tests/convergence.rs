@@ -12,6 +12,8 @@ use proptest::prelude::*;
 use std::collections::{HashMap, VecDeque};
 use uuid::Uuid;
 
+mod common;
+
 // ---------------------------------------------------------------------------------------------
 // The world: a server, clients, their sockets.
 
@@ -307,90 +309,49 @@ fn welcome(replica: &mut Replica, catch_up: CatchUp) -> RemoteOutcome {
     }
 }
 
+/// Acme's map with two themes, three objectives and two links, so deletes and links happen
+/// early.
 fn start_doc() -> MapDocument {
-    let unit = OrgUnit {
-        id: OrgUnitId(Uuid::from_u128(0xF001)),
-        parent_id: None,
-        name: "Acme".into(),
-        kind: OrgUnitKind::Enterprise,
-    };
-    let map = StrategyMap {
-        id: MapId(Uuid::from_u128(0xF002)),
-        org_unit_id: unit.id,
-        name: "Acme 2026".into(),
-        vision: String::new(),
-        mission: String::new(),
-        values: String::new(),
-        period_start: Period::new(2026, 1).expect("valid period"),
-        period_end: Period::new(2026, 12).expect("valid period"),
-        status: MapStatus::Draft,
-        health_off: Vec::new(),
-    };
-    let perspectives = DEFAULT_PERSPECTIVES
+    let doc = common::acme_doc();
+    let map = doc.map.id;
+    let themes: Vec<Theme> = [("Growth", "#16a34a"), ("Efficiency", "#2563eb")]
         .iter()
         .zip(0..)
-        .map(|(name, rank)| Perspective {
-            id: PerspectiveId(Uuid::from_u128(0xF100 + rank as u128)),
-            map_id: map.id,
-            name: (*name).into(),
-            rank,
-            weight: 1.0,
+        .map(|((name, colour), rank)| {
+            Theme::new(map, *name, *colour, rank)
+                .with_id(ThemeId(common::fixed(0x200 + rank as u128)))
         })
-        .collect::<Vec<_>>();
-    let themes = [("Growth", "#16a34a"), ("Efficiency", "#2563eb")]
-        .iter()
-        .zip(0..)
-        .map(|((name, colour), rank)| Theme {
-            id: ThemeId(Uuid::from_u128(0xF200 + rank as u128)),
-            map_id: map.id,
-            name: (*name).into(),
-            colour: (*colour).into(),
-            rank,
-        })
-        .collect::<Vec<_>>();
-    // A few objectives and links to start with, so deletes and links happen early.
+        .collect();
     let objectives: Vec<Objective> = ["Grow revenue", "Delight customers", "Streamline delivery"]
         .iter()
         .zip(0u128..)
-        .map(|(title, i)| Objective {
-            id: ObjectiveId(Uuid::from_u128(0xF300 + i)),
-            map_id: map.id,
-            perspective_id: perspectives[i as usize].id,
-            theme_id: Some(themes[i as usize % 2].id),
-            title: (*title).into(),
-            description: String::new(),
-            owner_id: None,
-            x: 100.0 * i as f64,
-            // In the middle of its perspective's band: positions and perspectives agree.
-            y: app::domain::layout::HEADER_HEIGHT
-                + app::domain::layout::BAND_HEIGHT * (i as f64 + 0.5),
-            weight: 1.0,
-            rollup: Default::default(),
+        .map(|(title, i)| {
+            let band = i as usize;
+            Objective::new(map, doc.perspectives[band].id, *title)
+                .with_id(ObjectiveId(common::fixed(0x300 + i)))
+                .with_theme(Some(themes[band % 2].id))
+                // In the middle of its perspective's band: positions and perspectives agree.
+                .with_position(
+                    100.0 * i as f64,
+                    app::domain::layout::HEADER_HEIGHT
+                        + app::domain::layout::BAND_HEIGHT * (i as f64 + 0.5),
+                )
         })
         .collect();
     let links = [(2, 1), (1, 0)]
         .iter()
         .zip(0u128..)
-        .map(|((from, to), i)| Link {
-            id: LinkId(Uuid::from_u128(0xF400 + i)),
-            map_id: map.id,
-            from_id: objectives[*from].id,
-            to_id: objectives[*to].id,
-            hypothesis: "Because".into(),
+        .map(|((from, to), i)| {
+            Link::new(map, objectives[*from].id, objectives[*to].id)
+                .with_id(LinkId(common::fixed(0x400 + i)))
+                .with_hypothesis("Because")
         })
         .collect();
     MapDocument {
-        seq: 0,
-        map,
-        org_unit: unit,
-        perspectives,
         themes,
         objectives,
         links,
-        people: vec![],
-        alignments: vec![],
-        deleted_alignments: Vec::new(),
-        measures: Vec::new(),
+        ..doc
     }
 }
 
@@ -468,19 +429,11 @@ impl Edit {
                 y,
                 title,
             } => Op::Create {
-                item: NewEntity::Objective(Objective {
-                    id: ObjectiveId(world.fresh()),
-                    map_id: doc.map.id,
-                    perspective_id: perspective(p),
-                    theme_id: None,
-                    title: TITLES[title % TITLES.len()].into(),
-                    description: String::new(),
-                    owner_id: None,
-                    x: f64::from(x),
-                    y: f64::from(y),
-                    weight: 1.0,
-                    rollup: Default::default(),
-                }),
+                item: NewEntity::Objective(
+                    Objective::new(doc.map.id, perspective(p), TITLES[title % TITLES.len()])
+                        .with_id(ObjectiveId(world.fresh()))
+                        .with_position(f64::from(x), f64::from(y)),
+                ),
             },
             Edit::Title { obj, title } => set(
                 EntityKind::Objective,
@@ -516,16 +469,20 @@ impl Edit {
                 entity: EntityKind::Objective,
                 id: objective(obj)?,
             },
-            Edit::Link { from, to } => Op::Link {
-                link: Link {
-                    id: LinkId(world.fresh()),
-                    map_id: doc.map.id,
-                    from_id: ObjectiveId(objective(from)?),
-                    // Mostly a different objective; a self-link (refused locally) stays possible.
-                    to_id: ObjectiveId(objective(from + to % 8)?),
-                    hypothesis: String::new(),
-                },
-            },
+            Edit::Link { from, to } => {
+                // Taken first, so the id sequence does not depend on whether the link is made.
+                let id = LinkId(world.fresh());
+                Op::Link {
+                    link: Link::new(
+                        doc.map.id,
+                        ObjectiveId(objective(from)?),
+                        // Mostly a different objective; a self-link (refused locally) stays
+                        // possible.
+                        ObjectiveId(objective(from + to % 8)?),
+                    )
+                    .with_id(id),
+                }
+            }
             Edit::Unlink { link } => Op::Unlink {
                 id: (!doc.links.is_empty()).then(|| doc.links[link % doc.links.len()].id)?,
             },

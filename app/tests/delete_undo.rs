@@ -67,57 +67,29 @@ fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
 }
 
 async fn unit(s: &Store, parent: Option<OrgUnitId>, name: &str) -> OrgUnit {
-    let u = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: parent,
-        name: name.into(),
-        kind: if parent.is_some() {
-            OrgUnitKind::BusinessUnit
-        } else {
-            OrgUnitKind::Enterprise
-        },
+    let kind = if parent.is_some() {
+        OrgUnitKind::BusinessUnit
+    } else {
+        OrgUnitKind::Enterprise
     };
+    let u = OrgUnit::new(parent, name, kind);
     s.create_org_unit(&u, None).await.unwrap();
     u
 }
 
 async fn map_of(s: &Store, unit: OrgUnitId) -> MapDocument {
-    let m = StrategyMap {
-        id: MapId::new(),
-        org_unit_id: unit,
-        name: "Plan".into(),
-        vision: String::new(),
-        mission: String::new(),
-        values: String::new(),
-        period_start: "2026-01".parse().unwrap(),
-        period_end: "2026-12".parse().unwrap(),
-        status: MapStatus::Draft,
-        health_off: Vec::new(),
-    };
+    let m = StrategyMap::new(
+        unit,
+        "Plan",
+        "2026-01".parse().unwrap(),
+        "2026-12".parse().unwrap(),
+    );
     s.create_map(&m, None).await.unwrap();
     s.map_document(m.id).await.unwrap()
 }
 
 fn measure(objective: ObjectiveId, n: usize) -> Measure {
-    Measure {
-        id: MeasureId::new(),
-        objective_id: objective,
-        name: format!("Measure {n}"),
-        definition: String::new(),
-        unit: "%".into(),
-        decimals: 0,
-        frequency: Frequency::Monthly,
-        polarity: Polarity::HigherIsBetter,
-        indicator: Indicator::Lagging,
-        data_source: DataSource::Manual,
-        data_owner_id: None,
-        baseline: None,
-        weight: 1.0,
-        scoring: Default::default(),
-        aggregation: Default::default(),
-        formula: String::new(),
-        missing_data: Default::default(),
-    }
+    Measure::new(objective, format!("Measure {n}")).with_unit("%", 0)
 }
 
 /// Commits `ops` on `map` through the commit path as the replica's own edit.
@@ -166,19 +138,15 @@ async fn build(
         for k in 0..*count {
             let doc = &maps[m];
             let band = k % doc.perspectives.len();
-            let o = Objective {
-                id: ObjectiveId::new(),
-                map_id: doc.map.id,
-                perspective_id: doc.perspectives[band].id,
-                theme_id: None,
-                title: format!("Objective {m}.{k}"),
-                description: String::new(),
-                owner_id: None,
-                x: 300.0 + 200.0 * k as f64,
-                y: layout::HEADER_HEIGHT + layout::BAND_HEIGHT * (band as f64 + 0.5),
-                weight: 1.0,
-                rollup: Default::default(),
-            };
+            let o = Objective::new(
+                doc.map.id,
+                doc.perspectives[band].id,
+                format!("Objective {m}.{k}"),
+            )
+            .with_position(
+                300.0 + 200.0 * k as f64,
+                layout::HEADER_HEIGHT + layout::BAND_HEIGHT * (band as f64 + 0.5),
+            );
             s.create_objective(&o, None).await.unwrap();
             objectives.push((m, o));
         }
@@ -194,13 +162,7 @@ async fn build(
         let (fm, f) = &objectives[from % objectives.len()];
         let (tm, t) = &objectives[to % objectives.len()];
         if fm == tm && f.id != t.id {
-            let l = Link {
-                id: LinkId::new(),
-                map_id: f.map_id,
-                from_id: f.id,
-                to_id: t.id,
-                hypothesis: String::new(),
-            };
+            let l = Link::new(f.map_id, f.id, t.id);
             // A pair linked twice is refused; the world simply has it once.
             let _ = s.create_link(&l, None).await;
         }
@@ -217,20 +179,14 @@ async fn build(
         let mut linked: Vec<ObjectiveId> = picks.iter().filter_map(|p| pick(&top, *p)).collect();
         linked.sort();
         linked.dedup();
-        let i = Initiative {
-            id: InitiativeId::new(),
-            org_unit_id: root.id,
-            name: format!("Initiative {n}"),
-            description: String::new(),
-            owner_id: None,
-            start_date: "2026-01-01".parse().unwrap(),
-            end_date: "2026-12-31".parse().unwrap(),
-            budget: 0.0,
-            spend: 0.0,
-            status: InitiativeStatus::OnTrack,
-            percent_complete: 0,
-            objective_ids: linked,
-        };
+        let i = Initiative::new(
+            root.id,
+            format!("Initiative {n}"),
+            "2026-01-01".parse().unwrap(),
+            "2026-12-31".parse().unwrap(),
+        )
+        .with_progress(InitiativeStatus::OnTrack, 0)
+        .with_objectives(linked);
         let mut tx = s.begin().await.unwrap();
         store::create_initiative(&mut tx, &i, None).await.unwrap();
         tx.commit().await.unwrap();

@@ -9,51 +9,18 @@ use proptest::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod common;
+
+/// Acme's map at seq 7 with objectives 0–2.
 fn start_doc() -> MapDocument {
-    let unit = OrgUnit {
-        id: OrgUnitId(Uuid::from_u128(0xF001)),
-        parent_id: None,
-        name: "Acme".into(),
-        kind: OrgUnitKind::Enterprise,
-    };
-    let map = StrategyMap {
-        id: MapId(Uuid::from_u128(0xF002)),
-        org_unit_id: unit.id,
-        name: "Acme 2026".into(),
-        vision: String::new(),
-        mission: String::new(),
-        values: String::new(),
-        period_start: Period::new(2026, 1).expect("valid period"),
-        period_end: Period::new(2026, 12).expect("valid period"),
-        status: MapStatus::Draft,
-        health_off: Vec::new(),
-    };
-    let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-        .iter()
-        .zip(0..)
-        .map(|(name, rank)| Perspective {
-            id: PerspectiveId(Uuid::from_u128(0xF100 + rank as u128)),
-            map_id: map.id,
-            name: (*name).into(),
-            rank,
-            weight: 1.0,
-        })
-        .collect();
-    let objectives = (0..3u128)
-        .map(|i| objective(&map, &perspectives, i as usize))
+    let doc = common::acme_doc();
+    let objectives = (0..3)
+        .map(|i| objective(&doc.map, &doc.perspectives, i))
         .collect();
     MapDocument {
         seq: 7,
-        map,
-        org_unit: unit,
-        perspectives,
-        themes: vec![],
         objectives,
-        links: vec![],
-        people: vec![],
-        alignments: vec![],
-        deleted_alignments: Vec::new(),
-        measures: Vec::new(),
+        ..doc
     }
 }
 
@@ -63,19 +30,10 @@ fn obj_id(i: usize) -> Uuid {
 }
 
 fn objective(map: &StrategyMap, perspectives: &[Perspective], i: usize) -> Objective {
-    Objective {
-        id: ObjectiveId(obj_id(i)),
-        map_id: map.id,
-        perspective_id: perspectives[i % perspectives.len()].id,
-        theme_id: None,
-        title: format!("Objective {i}"),
-        description: String::new(),
-        owner_id: None,
-        x: 10.0 * i as f64,
-        y: 20.0,
-        weight: 1.0,
-        rollup: Default::default(),
-    }
+    let perspective = perspectives[i % perspectives.len()].id;
+    Objective::new(map.id, perspective, format!("Objective {i}"))
+        .with_id(ObjectiveId(obj_id(i)))
+        .with_position(10.0 * i as f64, 20.0)
 }
 
 /// An edit that may or may not apply (missing targets, duplicates, empty titles, self-links).
@@ -123,13 +81,8 @@ fn op(doc: &MapDocument, e: &Edit) -> Op {
             id: obj_id(o),
         },
         Edit::Link(a, b, l) => Op::Link {
-            link: Link {
-                id: LinkId(Uuid::from_u128(0xF400 + u128::from(l))),
-                map_id: doc.map.id,
-                from_id: ObjectiveId(obj_id(a)),
-                to_id: ObjectiveId(obj_id(b)),
-                hypothesis: String::new(),
-            },
+            link: Link::new(doc.map.id, ObjectiveId(obj_id(a)), ObjectiveId(obj_id(b)))
+                .with_id(LinkId(Uuid::from_u128(0xF400 + u128::from(l)))),
         },
     }
 }

@@ -106,19 +106,7 @@ fn objective_form(
 
 /// A new objective with a client-made id in the first perspective of `doc`.
 fn new_objective(doc: &MapDocument, title: &str) -> Objective {
-    Objective {
-        id: ObjectiveId::new(),
-        map_id: doc.map.id,
-        perspective_id: doc.perspectives[0].id,
-        theme_id: None,
-        title: title.to_string(),
-        description: String::new(),
-        owner_id: None,
-        x: 420.0,
-        y: 180.0,
-        weight: 1.0,
-        rollup: Default::default(),
-    }
+    Objective::new(doc.map.id, doc.perspectives[0].id, title).with_position(420.0, 180.0)
 }
 
 fn create(o: &Objective) -> Op {
@@ -222,13 +210,7 @@ both_databases!(
         let target = doc.objectives[0].id;
 
         let self_link = Op::Link {
-            link: Link {
-                id: LinkId::new(),
-                map_id: map,
-                from_id: target,
-                to_id: target,
-                hypothesis: String::new(),
-            },
+            link: Link::new(map, target, target),
         };
         let op_id = Uuid::new_v4();
         mutate(&mut a, op_id, vec![self_link]).await;
@@ -1054,13 +1036,7 @@ both_databases!(
         mutate(&mut c, good, vec![create(&o1)]).await;
         tokio::time::sleep(Duration::from_millis(50)).await;
         // Depends on the first batch of the group (links to its objective).
-        let link = Link {
-            id: LinkId::new(),
-            map_id: map,
-            from_id: o1.id,
-            to_id: o2.id,
-            hypothesis: "Because".into(),
-        };
+        let link = Link::new(map, o1.id, o2.id).with_hypothesis("Because");
         mutate(
             &mut d,
             later,
@@ -1332,25 +1308,7 @@ both_databases!(restart_under_load_loses_nothing, |db: Db| async move {
 
 /// A measure of `objective` with a client-made id.
 fn new_measure(objective: ObjectiveId, name: &str) -> Measure {
-    Measure {
-        id: MeasureId::new(),
-        objective_id: objective,
-        name: name.into(),
-        definition: String::new(),
-        unit: "%".into(),
-        decimals: 0,
-        frequency: Frequency::Monthly,
-        polarity: Polarity::HigherIsBetter,
-        indicator: Indicator::Lagging,
-        data_source: DataSource::Manual,
-        data_owner_id: None,
-        baseline: None,
-        weight: 1.0,
-        scoring: Default::default(),
-        aggregation: Default::default(),
-        formula: String::new(),
-        missing_data: Default::default(),
-    }
+    Measure::new(objective, name).with_unit("%", 0)
 }
 
 both_databases!(
@@ -1395,20 +1353,14 @@ both_databases!(
             id: top.objectives[1].id,
             ..new_objective(&unit_doc, "Borrowed id")
         };
-        let stolen_link = Link {
-            id: top.links[0].id,
-            map_id: unit_doc.map.id,
-            from_id: unit_doc.objectives[0].id,
-            to_id: unit_doc.objectives[1].id,
-            hypothesis: String::new(),
-        };
-        let stolen_perspective = Perspective {
-            id: top.perspectives[0].id,
-            map_id: unit_doc.map.id,
-            name: "Borrowed".into(),
-            rank: 9,
-            weight: 1.0,
-        };
+        let stolen_link = Link::new(
+            unit_doc.map.id,
+            unit_doc.objectives[0].id,
+            unit_doc.objectives[1].id,
+        )
+        .with_id(top.links[0].id);
+        let stolen_perspective =
+            Perspective::new(unit_doc.map.id, "Borrowed", 9).with_id(top.perspectives[0].id);
         for ops in [
             vec![Op::Create {
                 item: NewEntity::Measure(stolen_measure),

@@ -28,47 +28,20 @@ async fn unit(store: &Store, parent: Option<OrgUnitId>, name: &str) -> OrgUnit {
     } else {
         OrgUnitKind::Enterprise
     };
-    let u = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: parent,
-        name: name.into(),
-        kind,
-    };
+    let u = OrgUnit::new(parent, name, kind);
     store.create_org_unit(&u, None).await.unwrap();
     u
 }
 
 async fn map_on(store: &Store, unit: OrgUnitId, name: &str) -> MapDocument {
-    let m = StrategyMap {
-        id: MapId::new(),
-        org_unit_id: unit,
-        name: name.into(),
-        vision: String::new(),
-        mission: String::new(),
-        values: String::new(),
-        period_start: period("2026-01"),
-        period_end: period("2026-12"),
-        status: MapStatus::Draft,
-        health_off: Vec::new(),
-    };
+    let m = StrategyMap::new(unit, name, period("2026-01"), period("2026-12"));
     store.create_map(&m, None).await.unwrap();
     store.map_document(m.id).await.unwrap()
 }
 
 fn objective(doc: &MapDocument, rank: usize, title: &str) -> Objective {
-    Objective {
-        id: ObjectiveId::new(),
-        map_id: doc.map.id,
-        perspective_id: doc.perspectives[rank].id,
-        theme_id: None,
-        title: title.into(),
-        description: String::new(),
-        owner_id: None,
-        x: 300.0,
-        y: 100.0 + 180.0 * rank as f64,
-        weight: 1.0,
-        rollup: Default::default(),
-    }
+    Objective::new(doc.map.id, doc.perspectives[rank].id, title)
+        .with_position(300.0, 100.0 + 180.0 * rank as f64)
 }
 
 /// The rows of `table`.
@@ -167,12 +140,7 @@ both_databases!(
             Some(Role::Editor)
         );
         // A unit under a missing parent is refused.
-        let orphan = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: Some(OrgUnitId::new()),
-            name: "X".into(),
-            kind: OrgUnitKind::Function,
-        };
+        let orphan = OrgUnit::new(Some(OrgUnitId::new()), "X", OrgUnitKind::Function);
         assert!(matches!(
             db.store.create_org_unit(&orphan, None).await,
             Err(StoreError::NotFound(_))
@@ -232,13 +200,7 @@ both_databases!(
             "Title must not be empty"
         );
 
-        let link = Link {
-            id: LinkId::new(),
-            map_id: doc.map.id,
-            from_id: a.id,
-            to_id: b.id,
-            hypothesis: "Faster is happier".into(),
-        };
+        let link = Link::new(doc.map.id, a.id, b.id).with_hypothesis("Faster is happier");
         db.store.create_link(&link, None).await.unwrap();
         let dup = Link {
             id: LinkId::new(),
@@ -255,13 +217,7 @@ both_databases!(
         assert_eq!(why, ValidationError::SelfLink);
         let c = objective(&other, 0, "Grow revenue");
         db.store.create_objective(&c, None).await.unwrap();
-        let across = Link {
-            id: LinkId::new(),
-            map_id: doc.map.id,
-            from_id: a.id,
-            to_id: c.id,
-            hypothesis: String::new(),
-        };
+        let across = Link::new(doc.map.id, a.id, c.id);
         let why = invalid(db.store.create_link(&across, None).await);
         assert_eq!(why, ValidationError::LinkAcrossMaps);
 
@@ -280,25 +236,10 @@ both_databases!(
         let doc = map_on(&db.store, root.id, "A").await;
         let o = objective(&doc, 1, "Increase renewals");
         db.store.create_objective(&o, None).await.unwrap();
-        let m = Measure {
-            id: MeasureId::new(),
-            objective_id: o.id,
-            name: "Renewal rate".into(),
-            definition: "Renewed contracts / contracts due".into(),
-            unit: "%".into(),
-            decimals: 1,
-            frequency: Frequency::Monthly,
-            polarity: Polarity::HigherIsBetter,
-            indicator: Indicator::Lagging,
-            data_source: DataSource::Manual,
-            data_owner_id: None,
-            baseline: Some(70.0),
-            weight: 1.0,
-            scoring: Default::default(),
-            aggregation: Default::default(),
-            formula: String::new(),
-            missing_data: Default::default(),
-        };
+        let m = Measure::new(o.id, "Renewal rate")
+            .with_definition("Renewed contracts / contracts due")
+            .with_unit("%", 1)
+            .with_baseline(70.0);
         db.store.create_measure(&m, None).await.unwrap();
         let mut tx = db.store.begin().await.unwrap();
         for (p, goal) in [("2026-01", 80.0), ("2026-02", 81.0), ("2026-03", 82.0)] {
@@ -380,21 +321,10 @@ both_databases!(
         let o = objective(&doc, 3, "Build skills");
         db.store.create_objective(&o, None).await.unwrap();
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-        let initiative = Initiative {
-            id: InitiativeId::new(),
-            org_unit_id: root.id,
-            name: "Academy".into(),
-            description: String::new(),
-            owner_id: None,
-            start_date: d("2026-01-01"),
-            end_date: d("2026-06-30"),
-            budget: 100.0,
-            spend: 0.0,
-            status: InitiativeStatus::NotStarted,
-            percent_complete: 0,
+        let initiative = Initiative::new(root.id, "Academy", d("2026-01-01"), d("2026-06-30"))
+            .with_budget(100.0, 0.0)
             // The second objective does not exist: the whole write must roll back.
-            objective_ids: vec![o.id, ObjectiveId::new()],
-        };
+            .with_objectives(vec![o.id, ObjectiveId::new()]);
         let mut tx = db.store.begin().await.unwrap();
         let err = store::create_initiative(&mut tx, &initiative, None)
             .await

@@ -196,18 +196,12 @@ pub async fn create_map(
                 s.parse::<Period>()
                     .map_err(|e| ApiError::BadInput(e.to_string()))
             };
-            let map = StrategyMap {
-                id: MapId::new(),
+            let map = StrategyMap::new(
                 org_unit_id,
                 name,
-                vision: String::new(),
-                mission: String::new(),
-                values: String::new(),
-                period_start: parse(&period_start)?,
-                period_end: parse(&period_end)?,
-                status: MapStatus::Draft,
-                health_off: Vec::new(),
-            };
+                parse(&period_start)?,
+                parse(&period_end)?,
+            );
             ctx.store.create_map(&map, Some(user.id)).await?;
             Ok(map.id)
         }
@@ -231,19 +225,9 @@ pub async fn create_objective(
             let (ctx, _) = ssr::require_user().await?;
             let map = ctx.store.map(map_id).await?;
             let (_, user, _) = ssr::require(map.org_unit_id, Action::Edit).await?;
-            let objective = Objective {
-                id: ObjectiveId::new(),
-                map_id,
-                perspective_id,
-                theme_id,
-                title,
-                description: String::new(),
-                owner_id: None,
-                x,
-                y,
-                weight: 1.0,
-                rollup: Default::default(),
-            };
+            let objective = Objective::new(map_id, perspective_id, title)
+                .with_theme(theme_id)
+                .with_position(x, y);
             // Through the live write path, so every open map sees it at once.
             let op = ops::Op::Create {
                 item: ops::NewEntity::Objective(objective.clone()),
@@ -305,13 +289,7 @@ pub async fn create_link(
                     return Err(ValidationError::LinkAcrossMaps.into());
                 }
             }
-            let link = Link {
-                id: LinkId::new(),
-                map_id,
-                from_id,
-                to_id,
-                hypothesis,
-            };
+            let link = Link::new(map_id, from_id, to_id).with_hypothesis(hypothesis);
             ctx.maps
                 .mutate(
                     map_id,
@@ -332,24 +310,9 @@ mod tests {
 
     #[test]
     fn invisible_units_are_skipped_but_their_visible_children_shown() {
-        let root = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "Root".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
-        let bu = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: Some(root.id),
-            name: "BU".into(),
-            kind: OrgUnitKind::BusinessUnit,
-        };
-        let f = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: Some(bu.id),
-            name: "F".into(),
-            kind: OrgUnitKind::Function,
-        };
+        let root = OrgUnit::new(None, "Root", OrgUnitKind::Enterprise);
+        let bu = OrgUnit::new(Some(root.id), "BU", OrgUnitKind::BusinessUnit);
+        let f = OrgUnit::new(Some(bu.id), "F", OrgUnitKind::Function);
         let units = vec![root.clone(), bu.clone(), f.clone()];
         let bu_id = bu.id;
         let f_id = f.id;

@@ -597,63 +597,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    // The one place each entity is built, so a new field is a one-line change.
+    // Each entity as these tests build it (the model's constructors fill in the rest).
     fn perspective(name: &str, rank: i32) -> Perspective {
-        Perspective {
-            id: PerspectiveId::new(),
-            map_id: MapId::default(),
-            name: name.into(),
-            rank,
-            weight: 1.0,
-        }
+        Perspective::new(MapId::default(), name, rank)
     }
 
     fn objective(p: &Perspective, title: &str, x: f64) -> Objective {
-        Objective {
-            id: ObjectiveId::new(),
-            map_id: p.map_id,
-            perspective_id: p.id,
-            theme_id: None,
-            title: title.into(),
-            description: String::new(),
-            owner_id: Some(UserId::new()),
-            x,
-            y: 0.0,
-            weight: 1.0,
-            rollup: Default::default(),
-        }
+        Objective::new(p.map_id, p.id, title)
+            .with_owner(Some(UserId::new()))
+            .with_position(x, 0.0)
     }
 
     fn measure(o: &Objective, name: &str, indicator: Indicator) -> Measure {
-        Measure {
-            id: MeasureId::new(),
-            objective_id: o.id,
-            name: name.into(),
-            definition: String::new(),
-            unit: "%".into(),
-            decimals: 0,
-            frequency: Frequency::Monthly,
-            polarity: Polarity::HigherIsBetter,
-            indicator,
-            data_source: DataSource::Manual,
-            data_owner_id: None,
-            baseline: None,
-            weight: 1.0,
-            scoring: Default::default(),
-            aggregation: Default::default(),
-            formula: String::new(),
-            missing_data: Default::default(),
-        }
+        Measure::new(o.id, name)
+            .with_unit("%", 0)
+            .with_indicator(indicator)
     }
 
     fn link(from: &Objective, to: &Objective) -> Link {
-        Link {
-            id: LinkId::new(),
-            map_id: from.map_id,
-            from_id: from.id,
-            to_id: to.id,
-            hypothesis: String::new(),
-        }
+        Link::new(from.map_id, from.id, to.id)
     }
 
     /// A map under test, owned so tests can change any part before checking.

@@ -408,19 +408,7 @@ mod tests {
     use crate::domain::ids::*;
 
     fn obj(x: f64, y: f64) -> Objective {
-        Objective {
-            id: ObjectiveId::new(),
-            map_id: MapId::new(),
-            perspective_id: PerspectiveId::new(),
-            theme_id: None,
-            title: "t".into(),
-            description: String::new(),
-            owner_id: None,
-            x,
-            y,
-            weight: 1.0,
-            rollup: Default::default(),
-        }
+        Objective::new(MapId::new(), PerspectiveId::new(), "t").with_position(x, y)
     }
 
     #[test]
@@ -489,13 +477,7 @@ mod tests {
         let perspectives: Vec<Perspective> = ["Financial", "Customer", "Learning"]
             .iter()
             .enumerate()
-            .map(|(i, name)| Perspective {
-                id: PerspectiveId::new(),
-                map_id: map,
-                name: (*name).into(),
-                rank: i as i32,
-                weight: 1.0,
-            })
+            .map(|(i, name)| Perspective::new(map, *name, i as i32))
             .collect();
         let frame = Frame::of(&perspectives, &[]);
         // A Customer objective drawn in the Learning band.
@@ -703,50 +685,24 @@ fn cell_positions(frame: Frame, band: usize, lane: usize, n: usize) -> Vec<Point
 #[cfg(test)]
 mod auto_layout_tests {
     use super::*;
-    use crate::domain::ids::*;
     use crate::domain::model::*;
-    use crate::domain::Period;
     use std::collections::HashMap;
 
     fn doc_with(n_per_band: usize) -> MapDocument {
-        let map_id = MapId::new();
-        let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-            .iter()
-            .enumerate()
-            .map(|(i, n)| Perspective {
-                id: PerspectiveId::new(),
-                map_id,
-                name: n.to_string(),
-                rank: i as i32,
-                weight: 1.0,
-            })
-            .collect();
+        let doc = crate::domain::fixtures::acme_doc();
+        let map_id = doc.map.id;
         let themes: Vec<Theme> = (0..2)
-            .map(|i| Theme {
-                id: ThemeId::new(),
-                map_id,
-                name: format!("T{i}"),
-                colour: "#123456".into(),
-                rank: i,
-            })
+            .map(|i| Theme::new(map_id, format!("T{i}"), "#123456", i))
             .collect();
         let mut objectives = Vec::new();
-        for (b, p) in perspectives.iter().enumerate() {
+        for (b, p) in doc.perspectives.iter().enumerate() {
             for k in 0..n_per_band {
-                objectives.push(Objective {
-                    id: ObjectiveId::new(),
-                    map_id,
-                    perspective_id: p.id,
-                    theme_id: (k % 3 != 2).then(|| themes[k % 2].id),
-                    title: format!("O{b}{k}"),
-                    description: String::new(),
-                    owner_id: None,
-                    // Scrambled: everything piled in one corner.
-                    x: 200.0 + (k * 37 % 5) as f64,
-                    y: 60.0,
-                    weight: 1.0,
-                    rollup: Default::default(),
-                });
+                objectives.push(
+                    Objective::new(map_id, p.id, format!("O{b}{k}"))
+                        .with_theme((k % 3 != 2).then(|| themes[k % 2].id))
+                        // Scrambled: everything piled in one corner.
+                        .with_position(200.0 + (k * 37 % 5) as f64, 60.0),
+                );
             }
         }
         // Links between consecutive bands, crossing on purpose.
@@ -755,44 +711,14 @@ mod auto_layout_tests {
             for k in 0..n_per_band {
                 let from = objectives[(b + 1) * n_per_band + k].id;
                 let to = objectives[b * n_per_band + (n_per_band - 1 - k)].id;
-                links.push(Link {
-                    id: LinkId::new(),
-                    map_id,
-                    from_id: from,
-                    to_id: to,
-                    hypothesis: String::new(),
-                });
+                links.push(Link::new(map_id, from, to));
             }
         }
-        let unit = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "U".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
         MapDocument {
-            seq: 0,
-            map: StrategyMap {
-                id: map_id,
-                org_unit_id: unit.id,
-                name: "M".into(),
-                vision: String::new(),
-                mission: String::new(),
-                values: String::new(),
-                period_start: Period::new(2026, 1).unwrap(),
-                period_end: Period::new(2026, 12).unwrap(),
-                status: MapStatus::Draft,
-                health_off: Vec::new(),
-            },
-            org_unit: unit,
-            perspectives,
             themes,
             objectives,
             links,
-            people: vec![],
-            alignments: vec![],
-            deleted_alignments: Vec::new(),
-            measures: Vec::new(),
+            ..doc
         }
     }
 

@@ -7,6 +7,8 @@ pub mod csv_safe;
 pub mod dashboard;
 pub mod display;
 pub mod entry;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod formula;
 pub mod health;
 pub mod ids;

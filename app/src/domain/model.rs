@@ -9,6 +9,22 @@ use super::scoring::{Aggregation, RollUp, ScoringType};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// Chainable setters for an entity's optional fields: each `with_…(value)` gives back the entity
+/// with that one field set, so a caller builds one in a single expression from its `new`.
+macro_rules! setters {
+    ($t:ty { $($(#[$doc:meta])* $name:ident($field:ident: $ty:ty);)* }) => {
+        impl $t {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, $field: $ty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 /// A person who signs in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -101,6 +117,23 @@ pub struct OrgUnit {
     pub kind: OrgUnitKind,
 }
 
+impl OrgUnit {
+    /// A new unit with a fresh id: `name`, at level `kind`, below `parent_id` (none for the top).
+    pub fn new(parent_id: Option<OrgUnitId>, name: impl Into<String>, kind: OrgUnitKind) -> Self {
+        OrgUnit {
+            id: OrgUnitId::new(),
+            parent_id,
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
+setters!(OrgUnit {
+    /// This unit with a given id, for callers that fix ids in advance (deterministic tests).
+    with_id(id: OrgUnitId);
+});
+
 /// Lifecycle of a strategy map: drafted in workshops, active for the period, archived after.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +161,53 @@ pub struct StrategyMap {
     pub health_off: Vec<String>,
 }
 
+impl StrategyMap {
+    /// A new draft map with a fresh id: `name`, of `org_unit_id`, for the months from
+    /// `period_start` to `period_end`, with no vision, mission or values yet and every health
+    /// rule on.
+    pub fn new(
+        org_unit_id: OrgUnitId,
+        name: impl Into<String>,
+        period_start: Period,
+        period_end: Period,
+    ) -> Self {
+        StrategyMap {
+            id: MapId::new(),
+            org_unit_id,
+            name: name.into(),
+            vision: String::new(),
+            mission: String::new(),
+            values: String::new(),
+            period_start,
+            period_end,
+            status: MapStatus::Draft,
+            health_off: Vec::new(),
+        }
+    }
+
+    /// This map with its articulation: vision, mission and values.
+    pub fn with_articulation(
+        self,
+        vision: impl Into<String>,
+        mission: impl Into<String>,
+        values: impl Into<String>,
+    ) -> Self {
+        StrategyMap {
+            vision: vision.into(),
+            mission: mission.into(),
+            values: values.into(),
+            ..self
+        }
+    }
+}
+
+setters!(StrategyMap {
+    /// This map with a given id, for callers that fix ids in advance (deterministic tests).
+    with_id(id: MapId);
+    /// This map in another lifecycle state.
+    with_status(status: MapStatus);
+});
+
 /// A horizontal band of the map. `rank` 0 is the top band.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Perspective {
@@ -139,6 +219,36 @@ pub struct Perspective {
     #[serde(default = "one")]
     pub weight: f64,
 }
+
+impl Perspective {
+    /// A new band with a fresh id: `name` on `map_id` at `rank` (0 on top), of weight 1.
+    pub fn new(map_id: MapId, name: impl Into<String>, rank: i32) -> Self {
+        Perspective {
+            id: PerspectiveId::new(),
+            map_id,
+            name: name.into(),
+            rank,
+            weight: one(),
+        }
+    }
+
+    /// The [`DEFAULT_PERSPECTIVES`] of a new map on `map_id`, top first, with fresh ids.
+    pub fn defaults(map_id: MapId) -> Vec<Self> {
+        DEFAULT_PERSPECTIVES
+            .iter()
+            .zip(0..)
+            .map(|(name, rank)| Perspective::new(map_id, *name, rank))
+            .collect()
+    }
+}
+
+setters!(Perspective {
+    /// This perspective with a given id, for callers that fix ids in advance (deterministic
+    /// tests, or an id the client chose).
+    with_id(id: PerspectiveId);
+    /// This perspective with another relative weight in the map's score.
+    with_weight(weight: f64);
+});
 
 /// The default weight of anything rolled up: equal shares.
 fn one() -> f64 {
@@ -164,6 +274,30 @@ pub struct Theme {
     pub rank: i32,
 }
 
+impl Theme {
+    /// A new lane with a fresh id: `name` on `map_id` in `colour` (`#rrggbb`) at `rank` (0 is
+    /// leftmost).
+    pub fn new(
+        map_id: MapId,
+        name: impl Into<String>,
+        colour: impl Into<String>,
+        rank: i32,
+    ) -> Self {
+        Theme {
+            id: ThemeId::new(),
+            map_id,
+            name: name.into(),
+            colour: colour.into(),
+            rank,
+        }
+    }
+}
+
+setters!(Theme {
+    /// This theme with a given id, for callers that fix ids in advance (deterministic tests).
+    with_id(id: ThemeId);
+});
+
 /// An objective: an action phrase in one perspective, optionally one theme, with one owner.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Objective {
@@ -185,6 +319,52 @@ pub struct Objective {
     pub rollup: RollUp,
 }
 
+impl Objective {
+    /// A new objective with a fresh id: `title` in `perspective_id` of `map_id`, with no theme,
+    /// description or owner, weight 1, a weighted-average roll-up, and its box at the origin
+    /// (see [`Objective::with_position`]).
+    pub fn new(map_id: MapId, perspective_id: PerspectiveId, title: impl Into<String>) -> Self {
+        Objective {
+            id: ObjectiveId::new(),
+            map_id,
+            perspective_id,
+            theme_id: None,
+            title: title.into(),
+            description: String::new(),
+            owner_id: None,
+            x: 0.0,
+            y: 0.0,
+            weight: one(),
+            rollup: RollUp::default(),
+        }
+    }
+
+    /// This objective with its box centred at `x`, `y` in map coordinates.
+    pub fn with_position(self, x: f64, y: f64) -> Self {
+        Objective { x, y, ..self }
+    }
+
+    /// This objective with a description.
+    pub fn with_description(self, description: impl Into<String>) -> Self {
+        Objective {
+            description: description.into(),
+            ..self
+        }
+    }
+}
+
+setters!(Objective {
+    /// This objective with a given id, for callers that fix ids in advance (deterministic
+    /// tests, or an id the client chose).
+    with_id(id: ObjectiveId);
+    /// This objective in the lane of `theme_id` (none: in no theme).
+    with_theme(theme_id: Option<ThemeId>);
+    /// This objective owned by `owner_id` (none: no owner).
+    with_owner(owner_id: Option<UserId>);
+    /// This objective with another way of combining its measures' scores.
+    with_rollup(rollup: RollUp);
+});
+
 /// A cause-and-effect arrow: `from` drives `to`. The hypothesis says why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
@@ -194,6 +374,33 @@ pub struct Link {
     pub to_id: ObjectiveId,
     pub hypothesis: String,
 }
+
+impl Link {
+    /// A new arrow with a fresh id on `map_id`: `from_id` drives `to_id`, no hypothesis yet.
+    pub fn new(map_id: MapId, from_id: ObjectiveId, to_id: ObjectiveId) -> Self {
+        Link {
+            id: LinkId::new(),
+            map_id,
+            from_id,
+            to_id,
+            hypothesis: String::new(),
+        }
+    }
+
+    /// This link with the hypothesis that says why `from` drives `to`.
+    pub fn with_hypothesis(self, hypothesis: impl Into<String>) -> Self {
+        Link {
+            hypothesis: hypothesis.into(),
+            ..self
+        }
+    }
+}
+
+setters!(Link {
+    /// This link with a given id, for callers that fix ids in advance (deterministic tests,
+    /// or an id the client chose).
+    with_id(id: LinkId);
+});
 
 /// How often a measure is reported.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -268,6 +475,86 @@ pub struct Measure {
     #[serde(default)]
     pub missing_data: MissingData,
 }
+
+impl Measure {
+    /// A new measure with a fresh id: `name` of `objective_id`, as the map editor starts one:
+    /// no definition or unit, 1 decimal, monthly, higher is better, lagging, entered by hand,
+    /// no data owner or baseline, weight 1, goal/red-flag scoring, the last month standing
+    /// for a quarter or year, and no formula.
+    pub fn new(objective_id: ObjectiveId, name: impl Into<String>) -> Self {
+        Measure {
+            id: MeasureId::new(),
+            objective_id,
+            name: name.into(),
+            definition: String::new(),
+            unit: String::new(),
+            decimals: 1,
+            frequency: Frequency::Monthly,
+            polarity: Polarity::HigherIsBetter,
+            indicator: Indicator::Lagging,
+            data_source: DataSource::Manual,
+            data_owner_id: None,
+            baseline: None,
+            weight: one(),
+            scoring: ScoringType::default(),
+            aggregation: Aggregation::default(),
+            formula: String::new(),
+            missing_data: MissingData::default(),
+        }
+    }
+
+    /// This measure with a definition (how it is computed, in words).
+    pub fn with_definition(self, definition: impl Into<String>) -> Self {
+        Measure {
+            definition: definition.into(),
+            ..self
+        }
+    }
+
+    /// This measure shown in `unit` ("%", "days", "€k", …) with `decimals` places.
+    pub fn with_unit(self, unit: impl Into<String>, decimals: u8) -> Self {
+        Measure {
+            unit: unit.into(),
+            decimals,
+            ..self
+        }
+    }
+
+    /// This measure with a baseline value.
+    pub fn with_baseline(self, baseline: f64) -> Self {
+        Measure {
+            baseline: Some(baseline),
+            ..self
+        }
+    }
+
+    /// This measure computed by `formula` over other measures of the map (its data source
+    /// becomes `Formula`).
+    pub fn with_formula(self, formula: impl Into<String>) -> Self {
+        Measure {
+            data_source: DataSource::Formula,
+            formula: formula.into(),
+            ..self
+        }
+    }
+}
+
+setters!(Measure {
+    /// This measure reported every `frequency`.
+    with_frequency(frequency: Frequency);
+    /// This measure with another good direction.
+    with_polarity(polarity: Polarity);
+    /// This measure as a leading or lagging indicator.
+    with_indicator(indicator: Indicator);
+    /// This measure with its data owned by `data_owner_id` (none: no data owner).
+    with_owner(data_owner_id: Option<UserId>);
+    /// This measure with another relative weight in its objective's roll-up.
+    with_weight(weight: f64);
+    /// This measure scored another way.
+    with_scoring(scoring: ScoringType);
+    /// This measure with another way of combining months into quarters and years.
+    with_aggregation(aggregation: Aggregation);
+});
 
 /// The target of a measure for one period, with the red-flag threshold that marks it off track.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -420,6 +707,65 @@ pub struct Initiative {
     pub objective_ids: Vec<ObjectiveId>,
 }
 
+impl Initiative {
+    /// A new initiative with a fresh id: `name` of `org_unit_id`, running from `start_date` to
+    /// `end_date`, not started, with no description, owner, budget, spend or objectives.
+    pub fn new(
+        org_unit_id: OrgUnitId,
+        name: impl Into<String>,
+        start_date: NaiveDate,
+        end_date: NaiveDate,
+    ) -> Self {
+        Initiative {
+            id: InitiativeId::new(),
+            org_unit_id,
+            name: name.into(),
+            description: String::new(),
+            owner_id: None,
+            start_date,
+            end_date,
+            budget: 0.0,
+            spend: 0.0,
+            status: InitiativeStatus::NotStarted,
+            percent_complete: 0,
+            objective_ids: Vec::new(),
+        }
+    }
+
+    /// This initiative with a description.
+    pub fn with_description(self, description: impl Into<String>) -> Self {
+        Initiative {
+            description: description.into(),
+            ..self
+        }
+    }
+
+    /// This initiative with a budget and what of it is spent.
+    pub fn with_budget(self, budget: f64, spend: f64) -> Self {
+        Initiative {
+            budget,
+            spend,
+            ..self
+        }
+    }
+
+    /// This initiative in `status`, `percent_complete` (0–100) done.
+    pub fn with_progress(self, status: InitiativeStatus, percent_complete: u8) -> Self {
+        Initiative {
+            status,
+            percent_complete,
+            ..self
+        }
+    }
+}
+
+setters!(Initiative {
+    /// This initiative owned by `owner_id` (none: no owner).
+    with_owner(owner_id: Option<UserId>);
+    /// This initiative moving `objective_ids`.
+    with_objectives(objective_ids: Vec<ObjectiveId>);
+});
+
 /// A dated step of an initiative.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
@@ -505,6 +851,24 @@ pub struct MapDocument {
 }
 
 impl MapDocument {
+    /// The document of `map` (owned by `org_unit`) with nothing drawn on it yet, at seq 0:
+    /// callers add what the map holds with struct update syntax.
+    pub fn new(map: StrategyMap, org_unit: OrgUnit) -> Self {
+        MapDocument {
+            seq: 0,
+            map,
+            org_unit,
+            perspectives: Vec::new(),
+            themes: Vec::new(),
+            objectives: Vec::new(),
+            links: Vec::new(),
+            measures: Vec::new(),
+            people: Vec::new(),
+            alignments: Vec::new(),
+            deleted_alignments: Vec::new(),
+        }
+    }
+
     /// Whether the map belongs to a unit below the top, so alignment to a parent map applies.
     pub fn map_is_unit(&self) -> bool {
         self.org_unit.parent_id.is_some()
@@ -660,58 +1024,23 @@ mod tests {
 
     #[test]
     fn a_map_names_its_objective_owners_once() {
-        let unit = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "Root".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
-        let map = StrategyMap {
-            id: MapId::new(),
-            org_unit_id: unit.id,
-            name: "Map".into(),
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: Period::new(2026, 1).unwrap(),
-            period_end: Period::new(2026, 12).unwrap(),
-            status: MapStatus::Draft,
-            health_off: Vec::new(),
-        };
+        let (map, unit) = crate::domain::fixtures::acme();
         let (ada, bo) = (UserId::new(), UserId::new());
-        let objective = |owner: Option<UserId>| Objective {
-            id: ObjectiveId::new(),
-            map_id: map.id,
-            perspective_id: PerspectiveId::new(),
-            theme_id: None,
-            title: "Grow".into(),
-            description: String::new(),
-            owner_id: owner,
-            x: 0.0,
-            y: 0.0,
-            weight: 1.0,
-            rollup: Default::default(),
+        let objective = |owner: Option<UserId>| {
+            Objective::new(map.id, PerspectiveId::new(), "Grow").with_owner(owner)
         };
         let doc = MapDocument {
-            seq: 0,
             objectives: vec![
                 objective(Some(bo)),
                 objective(None),
                 objective(Some(ada)),
                 objective(Some(bo)),
             ],
-            map,
-            org_unit: unit,
-            perspectives: vec![],
-            themes: vec![],
-            links: vec![],
-            measures: vec![],
             people: vec![Person {
                 id: ada,
                 name: "Ada".into(),
             }],
-            alignments: vec![],
-            deleted_alignments: Vec::new(),
+            ..MapDocument::new(map, unit)
         };
         let mut expected = vec![ada, bo];
         expected.sort();

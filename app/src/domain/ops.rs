@@ -1160,65 +1160,16 @@ pub fn peer_colour(user: UserId) -> String {
 mod tests {
     use super::*;
     use crate::domain::layout::{Frame, BAND_HEIGHT, BOX_HEIGHT, HEADER_HEIGHT};
-    use crate::domain::Period;
 
     /// A map with the four default perspectives (top first) and one Customer objective in the
     /// middle of its band.
     fn doc() -> MapDocument {
-        let unit = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "Acme".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
-        let map = StrategyMap {
-            id: MapId::new(),
-            org_unit_id: unit.id,
-            name: "Acme 2026".into(),
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: Period::new(2026, 1).unwrap(),
-            period_end: Period::new(2026, 12).unwrap(),
-            status: MapStatus::Draft,
-            health_off: Vec::new(),
-        };
-        let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-            .iter()
-            .zip(0..)
-            .map(|(name, rank)| Perspective {
-                id: PerspectiveId::new(),
-                map_id: map.id,
-                name: (*name).into(),
-                rank,
-                weight: 1.0,
-            })
-            .collect();
-        let customer = Objective {
-            id: ObjectiveId::new(),
-            map_id: map.id,
-            perspective_id: perspectives[1].id,
-            theme_id: None,
-            title: "Delight customers".into(),
-            description: String::new(),
-            owner_id: None,
-            x: 400.0,
-            y: middle(1),
-            weight: 1.0,
-            rollup: Default::default(),
-        };
+        let doc = crate::domain::fixtures::acme_doc();
+        let customer = Objective::new(doc.map.id, doc.perspectives[1].id, "Delight customers")
+            .with_position(400.0, middle(1));
         MapDocument {
-            seq: 0,
-            map,
-            org_unit: unit,
-            perspectives,
-            themes: vec![],
             objectives: vec![customer],
-            links: vec![],
-            measures: vec![],
-            people: vec![],
-            alignments: vec![],
-            deleted_alignments: Vec::new(),
+            ..doc
         }
     }
 
@@ -1344,13 +1295,7 @@ mod tests {
         assert_eq!(d.objectives[0].y, middle(0));
         assert!(agree(&d));
         // A new band on top pushes every box down one band; deleting it brings them back.
-        let top = Perspective {
-            id: PerspectiveId::new(),
-            map_id: d.map.id,
-            name: "Mission".into(),
-            rank: -1,
-            weight: 1.0,
-        };
+        let top = Perspective::new(d.map.id, "Mission", -1);
         apply(
             &mut d,
             &Op::Create {

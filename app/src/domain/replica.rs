@@ -324,90 +324,26 @@ mod tests {
     }
 
     fn fixture() -> Fixture {
-        let unit = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "Acme".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
-        let map = StrategyMap {
-            id: MapId::new(),
-            org_unit_id: unit.id,
-            name: "Acme 2026".into(),
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: Period::new(2026, 1).unwrap(),
-            period_end: Period::new(2026, 12).unwrap(),
-            status: MapStatus::Draft,
-            health_off: Vec::new(),
-        };
-        let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-            .iter()
-            .zip(0..)
-            .map(|(name, rank)| Perspective {
-                id: PerspectiveId::new(),
-                map_id: map.id,
-                name: (*name).into(),
-                rank,
-                weight: 1.0,
-            })
-            .collect();
+        let doc = crate::domain::fixtures::acme_doc();
         let themes: Vec<Theme> = ["Growth", "Efficiency"]
             .iter()
             .zip(0..)
-            .map(|(name, rank)| Theme {
-                id: ThemeId::new(),
-                map_id: map.id,
-                name: (*name).into(),
-                colour: "#336699".into(),
-                rank,
-            })
+            .map(|(name, rank)| Theme::new(doc.map.id, *name, "#336699", rank))
             .collect();
         Fixture {
-            p: perspectives.iter().map(|p| p.id).collect(),
+            p: doc.perspectives.iter().map(|p| p.id).collect(),
             t: themes.iter().map(|t| t.id).collect(),
-            doc: MapDocument {
-                seq: 0,
-                map,
-                org_unit: unit,
-                perspectives,
-                themes,
-                objectives: vec![],
-                links: vec![],
-                people: vec![],
-                alignments: vec![],
-                deleted_alignments: Vec::new(),
-                measures: Vec::new(),
-            },
+            doc: MapDocument { themes, ..doc },
         }
     }
 
     fn objective(f: &Fixture, title: &str) -> Objective {
-        Objective {
-            id: ObjectiveId::new(),
-            map_id: f.doc.map.id,
-            perspective_id: f.p[0],
-            theme_id: None,
-            title: title.into(),
-            description: String::new(),
-            owner_id: None,
-            x: 10.0,
-            // Inside the first band, where a box of the first perspective is drawn.
-            y: 120.0,
-            weight: 1.0,
-            rollup: Default::default(),
-        }
+        // Inside the first band, where a box of the first perspective is drawn.
+        Objective::new(f.doc.map.id, f.p[0], title).with_position(10.0, 120.0)
     }
 
     fn link(f: &Fixture, from: ObjectiveId, to: ObjectiveId) -> Link {
-        Link {
-            id: LinkId::new(),
-            map_id: f.doc.map.id,
-            from_id: from,
-            to_id: to,
-            hypothesis: String::new(),
-        }
+        Link::new(f.doc.map.id, from, to)
     }
 
     fn create(o: &Objective) -> Op {
@@ -875,33 +811,11 @@ mod tests {
     }
 
     fn measure(o: &Objective, name: &str) -> Measure {
-        Measure {
-            id: MeasureId::new(),
-            objective_id: o.id,
-            name: name.into(),
-            definition: String::new(),
-            unit: "%".into(),
-            decimals: 1,
-            frequency: Frequency::Monthly,
-            polarity: Polarity::HigherIsBetter,
-            indicator: Indicator::Lagging,
-            data_source: DataSource::Manual,
-            data_owner_id: None,
-            baseline: None,
-            weight: 1.0,
-            scoring: Default::default(),
-            aggregation: Default::default(),
-            formula: String::new(),
-            missing_data: Default::default(),
-        }
+        Measure::new(o.id, name).with_unit("%", 1)
     }
 
     fn formula(o: &Objective, name: &str, text: &str) -> Measure {
-        Measure {
-            data_source: DataSource::Formula,
-            formula: text.into(),
-            ..measure(o, name)
-        }
+        measure(o, name).with_formula(text)
     }
 
     fn create_measure(m: &Measure) -> Op {

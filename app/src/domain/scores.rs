@@ -949,7 +949,6 @@ fn compile_formulas(doc: &MapDocument, measures: &mut [MeasureSlot]) -> Vec<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::formula::MissingData;
     use crate::domain::scoring::Band;
 
     fn p(y: i32, m: u8) -> Period {
@@ -959,96 +958,24 @@ mod tests {
     /// A map with two perspectives, one theme, objectives A (top) and B (bottom, in the
     /// theme), and measures as given by `measures(objective_a, objective_b)`.
     fn doc(measures: impl Fn(ObjectiveId, ObjectiveId) -> Vec<Measure>) -> MapDocument {
-        let map_id = MapId::new();
-        let unit = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: None,
-            name: "U".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
-        let top = Perspective {
-            id: PerspectiveId::new(),
-            map_id,
-            name: "Financial".into(),
-            rank: 0,
-            weight: 1.0,
-        };
-        let bottom = Perspective {
-            id: PerspectiveId::new(),
-            map_id,
-            name: "Learning".into(),
-            rank: 1,
-            weight: 3.0,
-        };
-        let theme = Theme {
-            id: ThemeId::new(),
-            map_id,
-            name: "Growth".into(),
-            colour: "#2563eb".into(),
-            rank: 0,
-        };
-        let objective =
-            |perspective: PerspectiveId, theme_id: Option<ThemeId>, title: &str| Objective {
-                id: ObjectiveId::new(),
-                map_id,
-                perspective_id: perspective,
-                theme_id,
-                title: title.into(),
-                description: String::new(),
-                owner_id: None,
-                x: 0.0,
-                y: 0.0,
-                weight: 1.0,
-                rollup: RollUp::WeightedAverage,
-            };
-        let a = objective(top.id, None, "Grow revenue");
-        let b = objective(bottom.id, Some(theme.id), "Build skills");
+        let (map, unit) = crate::domain::fixtures::acme();
+        let map = map.with_status(MapStatus::Active);
+        let top = Perspective::new(map.id, "Financial", 0);
+        let bottom = Perspective::new(map.id, "Learning", 1).with_weight(3.0);
+        let theme = Theme::new(map.id, "Growth", "#2563eb", 0);
+        let a = Objective::new(map.id, top.id, "Grow revenue");
+        let b = Objective::new(map.id, bottom.id, "Build skills").with_theme(Some(theme.id));
         MapDocument {
-            seq: 0,
-            map: StrategyMap {
-                id: map_id,
-                org_unit_id: unit.id,
-                name: "M".into(),
-                vision: String::new(),
-                mission: String::new(),
-                values: String::new(),
-                period_start: p(2026, 1),
-                period_end: p(2026, 12),
-                status: MapStatus::Active,
-                health_off: Vec::new(),
-            },
-            org_unit: unit,
             perspectives: vec![top, bottom],
             themes: vec![theme],
             measures: measures(a.id, b.id),
             objectives: vec![a, b],
-            links: vec![],
-            people: vec![],
-            alignments: vec![],
-            deleted_alignments: Vec::new(),
+            ..MapDocument::new(map, unit)
         }
     }
 
     fn measure(objective: ObjectiveId, name: &str) -> Measure {
-        Measure {
-            id: MeasureId::new(),
-            objective_id: objective,
-            name: name.into(),
-            definition: String::new(),
-            unit: String::new(),
-            decimals: 1,
-            frequency: Frequency::Monthly,
-            polarity: Polarity::HigherIsBetter,
-            indicator: Indicator::Lagging,
-            data_source: DataSource::Manual,
-            data_owner_id: None,
-            baseline: None,
-            weight: 1.0,
-            scoring: ScoringType::GoalRedFlag,
-            aggregation: Aggregation::Last,
-            formula: String::new(),
-            missing_data: MissingData::Blank,
-        }
+        Measure::new(objective, name)
     }
 
     fn reading(m: &Measure, period: Period, value: f64) -> Reading {

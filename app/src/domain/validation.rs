@@ -399,50 +399,14 @@ mod tests {
     use crate::domain::Period;
 
     fn map_with_perspective() -> (StrategyMap, Perspective, Theme) {
-        let unit = OrgUnitId::new();
-        let map = StrategyMap {
-            id: MapId::new(),
-            org_unit_id: unit,
-            name: "Enterprise 2026".into(),
-            vision: String::new(),
-            mission: String::new(),
-            values: String::new(),
-            period_start: Period::new(2026, 1).unwrap(),
-            period_end: Period::new(2026, 12).unwrap(),
-            status: MapStatus::Draft,
-            health_off: Vec::new(),
-        };
-        let p = Perspective {
-            id: PerspectiveId::new(),
-            map_id: map.id,
-            name: "Customer".into(),
-            rank: 1,
-            weight: 1.0,
-        };
-        let t = Theme {
-            id: ThemeId::new(),
-            map_id: map.id,
-            name: "Growth".into(),
-            colour: "#2a9d8f".into(),
-            rank: 0,
-        };
+        let (map, _) = crate::domain::fixtures::acme();
+        let p = Perspective::new(map.id, "Customer", 1);
+        let t = Theme::new(map.id, "Growth", "#2a9d8f", 0);
         (map, p, t)
     }
 
     fn objective_on(map: &StrategyMap, p: &Perspective) -> Objective {
-        Objective {
-            id: ObjectiveId::new(),
-            map_id: map.id,
-            perspective_id: p.id,
-            theme_id: None,
-            title: "Increase contract renewals".into(),
-            description: String::new(),
-            owner_id: None,
-            x: 100.0,
-            y: 100.0,
-            weight: 1.0,
-            rollup: Default::default(),
-        }
+        Objective::new(map.id, p.id, "Increase contract renewals").with_position(100.0, 100.0)
     }
 
     #[test]
@@ -526,13 +490,7 @@ mod tests {
         let (map, p, _) = map_with_perspective();
         let a = objective_on(&map, &p);
         let b = objective_on(&map, &p);
-        let l = Link {
-            id: LinkId::new(),
-            map_id: map.id,
-            from_id: a.id,
-            to_id: b.id,
-            hypothesis: String::new(),
-        };
+        let l = Link::new(map.id, a.id, b.id);
         assert!(link(&l, Some(map.id), Some(map.id), &[]).is_ok());
         let selfie = Link {
             to_id: a.id,
@@ -577,46 +535,20 @@ mod tests {
 
         let (a, b) = (OrgUnitId::new(), OrgUnitId::new());
         let parents = HashMap::from([(a, None), (b, Some(a))]);
-        let moved = OrgUnit {
-            id: a,
-            parent_id: Some(b),
-            name: "Root".into(),
-            kind: OrgUnitKind::Enterprise,
-        };
+        let moved = OrgUnit::new(Some(b), "Root", OrgUnitKind::Enterprise).with_id(a);
         assert_eq!(
             org_unit(&moved, &parents),
             Err(ValidationError::OrgUnitCycle)
         );
-        let ok = OrgUnit {
-            id: OrgUnitId::new(),
-            parent_id: Some(b),
-            name: "Sales".into(),
-            kind: OrgUnitKind::Function,
-        };
+        let ok = OrgUnit::new(Some(b), "Sales", OrgUnitKind::Function);
         assert!(org_unit(&ok, &parents).is_ok());
     }
 
     #[test]
     fn measures_targets_actuals() {
-        let m = Measure {
-            id: MeasureId::new(),
-            objective_id: ObjectiveId::new(),
-            name: "Renewal rate".into(),
-            definition: String::new(),
-            unit: "%".into(),
-            decimals: 1,
-            frequency: Frequency::Monthly,
-            polarity: Polarity::HigherIsBetter,
-            indicator: Indicator::Lagging,
-            data_source: DataSource::Manual,
-            data_owner_id: None,
-            baseline: Some(70.0),
-            weight: 1.0,
-            scoring: Default::default(),
-            aggregation: Default::default(),
-            formula: String::new(),
-            missing_data: Default::default(),
-        };
+        let m = Measure::new(ObjectiveId::new(), "Renewal rate")
+            .with_unit("%", 1)
+            .with_baseline(70.0);
         assert!(measure(&m).is_ok());
         assert!(matches!(
             measure(&Measure {
@@ -690,20 +622,14 @@ mod tests {
     #[test]
     fn initiatives_and_alignment() {
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-        let i = Initiative {
-            id: InitiativeId::new(),
-            org_unit_id: OrgUnitId::new(),
-            name: "Certification programme".into(),
-            description: String::new(),
-            owner_id: None,
-            start_date: d("2026-01-01"),
-            end_date: d("2026-12-31"),
-            budget: 100.0,
-            spend: 10.0,
-            status: InitiativeStatus::OnTrack,
-            percent_complete: 20,
-            objective_ids: vec![],
-        };
+        let i = Initiative::new(
+            OrgUnitId::new(),
+            "Certification programme",
+            d("2026-01-01"),
+            d("2026-12-31"),
+        )
+        .with_budget(100.0, 10.0)
+        .with_progress(InitiativeStatus::OnTrack, 20);
         assert!(initiative(&i).is_ok());
         assert_eq!(
             initiative(&Initiative {

@@ -4,10 +4,9 @@
 
 use app::domain::layout::Frame;
 use app::domain::{
-    Actual, Alignment, AlignmentId, DataSource, Frequency, Indicator, Initiative, InitiativeId,
-    InitiativeStatus, Link, LinkId, MapId, MapStatus, Measure, MeasureId, Milestone, MilestoneId,
-    Objective, ObjectiveId, OrgUnit, OrgUnitId, OrgUnitKind, Period, Perspective, PerspectiveId,
-    Polarity, Role, StrategyMap, Target, Theme, ThemeId, User, UserId, DEFAULT_PERSPECTIVES,
+    Actual, Alignment, AlignmentId, DataSource, Frequency, Indicator, Initiative, InitiativeStatus,
+    Link, MapStatus, Measure, Milestone, MilestoneId, Objective, ObjectiveId, OrgUnit, OrgUnitId,
+    OrgUnitKind, Period, Perspective, Polarity, Role, StrategyMap, Target, Theme, User, UserId,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -1182,24 +1181,17 @@ const INITIATIVES: &[InitiativeSpec] = &[
 
 /// Builds the company; `today` is the last month with actuals (24 months of actuals end there).
 pub fn company(admin_email: &str, today: Period) -> DemoCompany {
-    let enterprise = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: None,
-        name: "Northwind Technology Services".into(),
-        kind: OrgUnitKind::Enterprise,
-    };
-    let managed = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: Some(enterprise.id),
-        name: "Managed Services".into(),
-        kind: OrgUnitKind::BusinessUnit,
-    };
-    let consulting = OrgUnit {
-        id: OrgUnitId::new(),
-        parent_id: Some(enterprise.id),
-        name: "Consulting".into(),
-        kind: OrgUnitKind::BusinessUnit,
-    };
+    let enterprise = OrgUnit::new(
+        None,
+        "Northwind Technology Services",
+        OrgUnitKind::Enterprise,
+    );
+    let managed = OrgUnit::new(
+        Some(enterprise.id),
+        "Managed Services",
+        OrgUnitKind::BusinessUnit,
+    );
+    let consulting = OrgUnit::new(Some(enterprise.id), "Consulting", OrgUnitKind::BusinessUnit);
     let unit_id = |u: Unit| match u {
         Unit::Enterprise => enterprise.id,
         Unit::ManagedServices => managed.id,
@@ -1237,25 +1229,15 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
         let Some(objective_id) = keys.get(spec.objective).copied() else {
             continue;
         };
-        let measure = Measure {
-            id: MeasureId::new(),
-            objective_id,
-            name: spec.name.into(),
-            definition: spec.definition.into(),
-            unit: spec.unit.into(),
-            decimals: spec.decimals,
-            frequency: spec.frequency,
-            polarity: spec.polarity,
-            indicator: spec.indicator,
-            data_source: DataSource::Manual,
-            data_owner_id: person(spec.owner),
-            baseline: Some(spec.baseline),
-            weight: spec.weight,
-            scoring: Default::default(),
-            aggregation: Default::default(),
-            formula: String::new(),
-            missing_data: Default::default(),
-        };
+        let measure = Measure::new(objective_id, spec.name)
+            .with_definition(spec.definition)
+            .with_unit(spec.unit, spec.decimals)
+            .with_frequency(spec.frequency)
+            .with_polarity(spec.polarity)
+            .with_indicator(spec.indicator)
+            .with_owner(person(spec.owner))
+            .with_baseline(spec.baseline)
+            .with_weight(spec.weight);
         let (t, a) = series(spec, index, &measure, today);
         targets.extend(t);
         actuals.extend(a);
@@ -1265,25 +1247,24 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
     let mut initiatives = Vec::new();
     let mut milestones = Vec::new();
     for spec in INITIATIVES {
-        let id = InitiativeId::new();
-        initiatives.push(Initiative {
-            id,
-            org_unit_id: enterprise.id,
-            name: spec.name.into(),
-            description: spec.description.into(),
-            owner_id: person(spec.owner),
-            start_date: first_day(today.plus_months(spec.start)),
-            end_date: last_day(today.plus_months(spec.end)),
-            budget: spec.budget,
-            spend: spec.spend,
-            status: spec.status,
-            percent_complete: spec.percent_complete,
-            objective_ids: spec
-                .objectives
+        let initiative = Initiative::new(
+            enterprise.id,
+            spec.name,
+            first_day(today.plus_months(spec.start)),
+            last_day(today.plus_months(spec.end)),
+        )
+        .with_description(spec.description)
+        .with_owner(person(spec.owner))
+        .with_budget(spec.budget, spec.spend)
+        .with_progress(spec.status, spec.percent_complete)
+        .with_objectives(
+            spec.objectives
                 .iter()
                 .filter_map(|k| keys.get(k).copied())
                 .collect(),
-        });
+        );
+        let id = initiative.id;
+        initiatives.push(initiative);
         for (name, due, done) in spec.milestones {
             milestones.push(Milestone {
                 id: MilestoneId::new(),
@@ -1349,41 +1330,25 @@ fn build_map(
     person: &dyn Fn(usize) -> Option<UserId>,
     keys: &mut HashMap<&'static str, ObjectiveId>,
 ) -> DemoMap {
-    let map = StrategyMap {
-        id: MapId::new(),
+    let map = StrategyMap::new(
         org_unit_id,
-        name: spec.name.into(),
-        vision: collapse_spaces(spec.vision),
-        mission: collapse_spaces(spec.mission),
-        values: spec.values.into(),
+        spec.name,
         // Both literals are valid months; `today` only stands in to avoid a panic path.
-        period_start: Period::new(2025, 1).unwrap_or(today),
-        period_end: Period::new(2027, 12).unwrap_or(today),
-        status: MapStatus::Active,
-        health_off: Vec::new(),
-    };
-    let perspectives: Vec<Perspective> = DEFAULT_PERSPECTIVES
-        .iter()
-        .enumerate()
-        .map(|(rank, name)| Perspective {
-            id: PerspectiveId::new(),
-            map_id: map.id,
-            name: (*name).into(),
-            rank: rank as i32,
-            weight: 1.0,
-        })
-        .collect();
+        Period::new(2025, 1).unwrap_or(today),
+        Period::new(2027, 12).unwrap_or(today),
+    )
+    .with_status(MapStatus::Active)
+    .with_articulation(
+        collapse_spaces(spec.vision),
+        collapse_spaces(spec.mission),
+        spec.values,
+    );
+    let perspectives = Perspective::defaults(map.id);
     let themes: Vec<Theme> = spec
         .themes
         .iter()
-        .enumerate()
-        .map(|(rank, (name, colour))| Theme {
-            id: ThemeId::new(),
-            map_id: map.id,
-            name: (*name).into(),
-            colour: (*colour).into(),
-            rank: rank as i32,
-        })
+        .zip(0..)
+        .map(|((name, colour), rank)| Theme::new(map.id, *name, *colour, rank))
         .collect();
     let frame = Frame::of(&perspectives, &themes);
     let mut objectives = Vec::new();
@@ -1392,19 +1357,11 @@ fn build_map(
             continue;
         };
         let centre = frame.slot_centre(o.band, o.lane, o.slot);
-        let objective = Objective {
-            id: ObjectiveId::new(),
-            map_id: map.id,
-            perspective_id: perspective.id,
-            theme_id: theme.map(|t| t.id),
-            title: o.title.into(),
-            description: collapse_spaces(o.description),
-            owner_id: person(o.owner),
-            x: centre.x,
-            y: centre.y,
-            weight: 1.0,
-            rollup: Default::default(),
-        };
+        let objective = Objective::new(map.id, perspective.id, o.title)
+            .with_theme(theme.map(|t| t.id))
+            .with_description(collapse_spaces(o.description))
+            .with_owner(person(o.owner))
+            .with_position(centre.x, centre.y);
         keys.insert(o.key, objective.id);
         objectives.push(objective);
     }
@@ -1412,13 +1369,7 @@ fn build_map(
         .links
         .iter()
         .filter_map(|(from, to, hypothesis)| {
-            Some(Link {
-                id: LinkId::new(),
-                map_id: map.id,
-                from_id: *keys.get(from)?,
-                to_id: *keys.get(to)?,
-                hypothesis: (*hypothesis).into(),
-            })
+            Some(Link::new(map.id, *keys.get(from)?, *keys.get(to)?).with_hypothesis(*hypothesis))
         })
         .collect();
     DemoMap {
@@ -1539,6 +1490,7 @@ pub(super) mod tests {
     use super::*;
     use app::domain::layout::{objective_box, route_arrow};
     use app::domain::validation;
+    use app::domain::{MapId, DEFAULT_PERSPECTIVES};
     use std::collections::HashSet;
 
     /// The month the demo's tests take as "today".

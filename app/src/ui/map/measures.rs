@@ -31,25 +31,7 @@ pub fn new_measure(state: MapState, objective: ObjectiveId) -> Measure {
             .find(|n| !d.measures.iter().any(|m| m.name.eq_ignore_ascii_case(n)))
             .unwrap_or_else(|| "New measure".into())
     });
-    Measure {
-        id: MeasureId::new(),
-        objective_id: objective,
-        name,
-        definition: String::new(),
-        unit: String::new(),
-        decimals: 1,
-        frequency: Frequency::Monthly,
-        polarity: Polarity::HigherIsBetter,
-        indicator: Indicator::Lagging,
-        data_source: DataSource::Manual,
-        data_owner_id: None,
-        baseline: None,
-        weight: 1.0,
-        scoring: ScoringType::GoalRedFlag,
-        aggregation: Aggregation::Last,
-        formula: String::new(),
-        missing_data: MissingData::Blank,
-    }
+    Measure::new(objective, name)
 }
 
 /// The measures of an objective with their status for the chosen period; click one to edit it.
