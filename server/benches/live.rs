@@ -488,63 +488,91 @@ async fn bench_db(name: &'static str, db: Db, opts: &Opts, run: &mut u8) -> DbRe
     }
 }
 
+/// Prints a markdown table under `heading`: a row per line that `lines` makes of each
+/// database's results, after the database's name.
+fn table(
+    heading: &str,
+    columns: &[&str],
+    results: &[DbResult],
+    lines: impl Fn(&DbResult) -> Vec<Vec<String>>,
+) {
+    println!("\n### {heading}\n");
+    println!("| DB | {} |", columns.join(" | "));
+    println!("|---|{}", "---:|".repeat(columns.len()));
+    for r in results {
+        for cells in lines(r) {
+            println!("| {} | {} |", r.name, cells.join(" | "));
+        }
+    }
+}
+
+/// The cells of a latency or throughput row (`committed` adds the committed edits/s).
+fn phase_cells(row: &Row, committed: bool) -> Vec<String> {
+    let mut cells = vec![row.clients.to_string(), format!("{:.0}", row.offered)];
+    if committed {
+        cells.push(format!("{:.0}", row.committed));
+    }
+    cells.extend([
+        format!("{:.2}", row.p50),
+        format!("{:.2}", row.p99),
+        format!("{}/{}", row.delivered, row.expected),
+        row.rejects.to_string(),
+        row.resyncs.to_string(),
+    ]);
+    cells
+}
+
 fn print(results: &[DbResult], opts: &Opts) {
-    println!(
-        "\n### Latency phase: {} moves/s per client, {:.1} s measured\n",
+    let sent = ["clients", "edits sent/s"];
+    let tail = [
+        "p50 ms",
+        "p99 ms",
+        "deliveries (got/expected)",
+        "rejects",
+        "resyncs",
+    ];
+    let heading = format!(
+        "Latency phase: {} moves/s per client, {:.1} s measured",
         opts.rate,
         opts.measure.as_secs_f64()
     );
-    println!("| DB | clients | edits sent/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for r in results {
-        for row in &r.latency {
-            println!(
-                "| {} | {} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
-                r.name,
-                row.clients,
-                row.offered,
-                row.p50,
-                row.p99,
-                row.delivered,
-                row.expected,
-                row.rejects,
-                row.resyncs
-            );
-        }
-    }
-    println!(
-        "\n### Throughput phase: each client up to {MAX_RATE}/s (server limit 60/s), ≤ {WINDOW} in flight\n"
+    let columns = [&sent[..], &tail[..]].concat();
+    table(&heading, &columns, results, |r| {
+        r.latency
+            .iter()
+            .map(|row| phase_cells(row, false))
+            .collect()
+    });
+    let heading = format!(
+        "Throughput phase: each client up to {MAX_RATE}/s (server limit 60/s), ≤ {WINDOW} in flight"
     );
-    println!("| DB | clients | edits sent/s | committed edits/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in results {
-        for row in &r.throughput {
-            println!(
-                "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
-                r.name,
-                row.clients,
-                row.offered,
-                row.committed,
-                row.p50,
-                row.p99,
-                row.delivered,
-                row.expected,
-                row.rejects,
-                row.resyncs
-            );
-        }
-    }
-    println!("\n### Commit path alone: `Hub::commit` from concurrent writers, no sockets\n");
-    println!("| DB | writers | committed edits/s | batches per transaction | commit p50 ms | commit p99 ms |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for r in results {
-        for c in &r.ceiling {
-            println!(
-                "| {} | {} | {:.0} | {:.1} | {:.2} | {:.2} |",
-                r.name, c.writers, c.per_sec, c.per_group, c.p50, c.p99
-            );
-        }
-    }
+    let columns = [&sent[..], &["committed edits/s"], &tail[..]].concat();
+    table(&heading, &columns, results, |r| {
+        r.throughput
+            .iter()
+            .map(|row| phase_cells(row, true))
+            .collect()
+    });
+    let heading = "Commit path alone: `Hub::commit` from concurrent writers, no sockets";
+    let columns = [
+        "writers",
+        "committed edits/s",
+        "batches per transaction",
+        "commit p50 ms",
+        "commit p99 ms",
+    ];
+    table(heading, &columns, results, |r| {
+        let cells = |c: &CommitRow| {
+            vec![
+                c.writers.to_string(),
+                format!("{:.0}", c.per_sec),
+                format!("{:.1}", c.per_group),
+                format!("{:.2}", c.p50),
+                format!("{:.2}", c.p99),
+            ]
+        };
+        r.ceiling.iter().map(cells).collect()
+    });
 }
 
 #[tokio::main]

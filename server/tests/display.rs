@@ -78,6 +78,28 @@ async fn make_dashboard(store: &Store, doc: &MapDocument) -> Dashboard {
     stored_dashboard(store, doc.map.org_unit_id, "Board room", widgets).await
 }
 
+/// Revokes a display link through the server function, as the user of `cookie`.
+async fn revoke(app: &TestApp, cookie: &str, link: DisplayLinkId) -> StatusCode {
+    let form = [("link_id", link.to_string())];
+    app.call(Some(cookie), "revoke_display_link", &form).await.0
+}
+
+/// The demo company served, its enterprise map, a board-room dashboard of the enterprise, and
+/// a session of the company's admin.
+async fn board_room(db: Db) -> (TestApp, MapDocument, Dashboard, String) {
+    let (app, admin) = TestApp::demo_signed_in(db, ADMIN).await;
+    let doc = app.enterprise_map().await;
+    let d = make_dashboard(&app.store, &doc).await;
+    (app, doc, d, admin)
+}
+
+/// The demo's maps of Consulting, of its sibling Managed Services, and of the company above.
+async fn consulting_and_around(app: &TestApp) -> (MapDocument, MapDocument, MapDocument) {
+    let consulting = common::map_of_unit(&app.store, "Consulting").await;
+    let managed = common::map_of_unit(&app.store, "Managed Services").await;
+    (consulting, managed, app.enterprise_map().await)
+}
+
 /// The arguments of `save_dashboard` that save `d` (its id and name) with `span` and `widgets`.
 fn save_args(d: &Dashboard, span: &str, widgets: &[Widget]) -> serde_json::Value {
     let draft =
@@ -166,10 +188,7 @@ fn actual(m: MeasureId, period: &str, value: f64) -> DataBatch {
 both_databases!(
     display_pages_need_no_sign_in_and_say_404_or_410,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let d = make_dashboard(&app.store, &doc).await;
-        let admin = app.cookie(ADMIN).await;
+        let (app, _, d, admin) = board_room(db).await;
         let (link, token) = make_link(&app, &admin, &d).await;
         let stored = app.store.display_link(link).await.unwrap();
         assert_eq!(stored.dashboard_ids, vec![d.id]);
@@ -208,22 +227,8 @@ both_databases!(
 
         // Only the unit's admins revoke.
         let editor = app.cookie(EDITOR).await;
-        let (status, _) = app
-            .call(
-                Some(&editor),
-                "revoke_display_link",
-                &[("link_id", link.to_string())],
-            )
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        let (status, _) = app
-            .call(
-                Some(&admin),
-                "revoke_display_link",
-                &[("link_id", link.to_string())],
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(revoke(&app, &editor, link).await, StatusCode::FORBIDDEN);
+        assert_eq!(revoke(&app, &admin, link).await, StatusCode::OK);
         let (status, body) = app.get(&format!("/display/{token}")).await;
         assert_eq!(status, StatusCode::GONE);
         assert!(body.contains("revoked"), "says the link was revoked");
@@ -243,10 +248,7 @@ both_databases!(
 both_databases!(
     the_display_socket_pushes_new_data_and_map_edits,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let d = make_dashboard(&app.store, &doc).await;
-        let admin = app.cookie(ADMIN).await;
+        let (app, doc, d, admin) = board_room(db).await;
         let (_, token) = make_link(&app, &admin, &d).await;
 
         let mut ws = display(&app, &token).await;
@@ -320,21 +322,11 @@ both_databases!(
 );
 
 both_databases!(a_revoked_link_is_told_and_closed, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let doc = app.enterprise_map().await;
-    let d = make_dashboard(&app.store, &doc).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, _, d, admin) = board_room(db).await;
     let (link, token) = make_link(&app, &admin, &d).await;
     let mut ws = display(&app, &token).await;
     welcome(&mut ws).await;
-    let (status, _) = app
-        .call(
-            Some(&admin),
-            "revoke_display_link",
-            &[("link_id", link.to_string())],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(revoke(&app, &admin, link).await, StatusCode::OK);
     match next(&mut ws).await {
         DisplayMsg::Gone { reason, message } => {
             assert_eq!(reason, GoneReason::Revoked);
@@ -367,10 +359,8 @@ both_databases!(a_revoked_link_is_told_and_closed, |db: Db| async move {
 both_databases!(
     role_matrix_of_dashboards_and_display_links,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
+        let (app, _, d, _) = board_room(db).await;
         let cookies = app.role_cookies().await;
-        let doc = app.enterprise_map().await;
-        let d = make_dashboard(&app.store, &doc).await;
         let unit = [("org_unit_id", d.org_unit_id.to_string())];
         let dashboard = [("dashboard_id", d.id.to_string())];
 
@@ -484,9 +474,8 @@ both_databases!(
 both_databases!(
     the_map_page_lists_initiatives_of_its_objectives,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
+        let (app, viewer) = TestApp::demo_signed_in(db, VIEWER).await;
         let doc = app.enterprise_map().await;
-        let viewer = app.cookie(VIEWER).await;
         let (status, body) = app
             .call(
                 Some(&viewer),
@@ -543,14 +532,7 @@ async fn two_instances_reach_each_others_screens() {
         DisplayMsg::Data { delta, .. } => assert_eq!(delta.readings[0].value, 777.0),
         other => panic!("expected data, got {other:?}"),
     }
-    let (status, _) = servers[0]
-        .call(
-            Some(&admin),
-            "revoke_display_link",
-            &[("link_id", link.to_string())],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(revoke(&servers[0], &admin, link).await, StatusCode::OK);
     assert!(matches!(
         next(&mut ws).await,
         DisplayMsg::Gone {
@@ -648,10 +630,7 @@ both_databases!(a_signed_in_dashboard_page_is_live, |db: Db| async move {
 both_databases!(
     display_sockets_refuse_other_sites_pages,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let d = make_dashboard(&app.store, &doc).await;
-        let admin = app.cookie(ADMIN).await;
+        let (app, _, d, admin) = board_room(db).await;
         let (_, secret) = make_link(&app, &admin, &d).await;
         let own = format!("http://{}", app.addr);
         for path in [
@@ -688,15 +667,12 @@ fn shows_map(body: &str, doc: &MapDocument) -> bool {
 both_databases!(
     a_dashboard_may_not_show_a_sibling_units_map,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let consulting = common::map_of_unit(&app.store, "Consulting").await;
-        let managed = common::map_of_unit(&app.store, "Managed Services").await;
-        let enterprise = app.enterprise_map().await;
+        // Tomás edits Consulting and views the whole company, Managed Services included.
+        let (app, tomas) = TestApp::demo_signed_in(db, TOMAS).await;
+        let (consulting, managed, enterprise) = consulting_and_around(&app).await;
         let unit = consulting.map.org_unit_id;
         let d =
             stored_dashboard(&app.store, unit, "Unit review", status_maps(&[&consulting])).await;
-        // Tomás edits Consulting and views the whole company, Managed Services included.
-        let tomas = app.cookie(TOMAS).await;
         let save = |widgets: Vec<Widget>| save_args(&d, "month", &widgets);
 
         let sibling_kpi = {
@@ -750,9 +726,7 @@ both_databases!(
     a_display_link_shows_only_what_its_creator_may_show,
     |db: Db| async move {
         let app = TestApp::demo(db).await;
-        let consulting = common::map_of_unit(&app.store, "Consulting").await;
-        let managed = common::map_of_unit(&app.store, "Managed Services").await;
-        let enterprise = app.enterprise_map().await;
+        let (consulting, managed, enterprise) = consulting_and_around(&app).await;
         let unit = consulting.map.org_unit_id;
         // The lead administers Consulting and has no role above it.
         let admin_of_unit = Some((unit, Role::Admin));

@@ -28,6 +28,42 @@ async fn actuals_of(
     out
 }
 
+/// The demo company served, a session of its admin, and the enterprise map the imports go to.
+async fn admin_on_enterprise(db: Db) -> (TestApp, String, MapDocument) {
+    let (app, admin) = TestApp::demo_signed_in(db, ADMIN).await;
+    let doc = app.enterprise_map().await;
+    (app, admin, doc)
+}
+
+/// Uploads `file` (a CSV) to `doc`'s map and commits it; how the commit ended.
+async fn import(
+    app: &TestApp,
+    cookie: &str,
+    doc: &MapDocument,
+    file: Vec<u8>,
+    mode: CommitMode,
+) -> CommitStatus {
+    let run = app.upload_ok(cookie, doc.map.id, "file.csv", file).await;
+    app.commit_import(cookie, run.preview.id, mode).await.1
+}
+
+/// The line and kind of each problem a dry run lists.
+fn problem_kinds(run: &DryRun) -> Vec<(u32, &str)> {
+    let problems = run.problems.iter();
+    problems.map(|p| (p.line, p.kind.as_str())).collect()
+}
+
+/// An imported actual as `actuals_of` lists it.
+fn imported(
+    measure: MeasureId,
+    period: &str,
+    value: f64,
+    note: &str,
+) -> (MeasureId, Period, f64, String, DataSource) {
+    let period = period.parse().unwrap();
+    (measure, period, value, note.into(), DataSource::Import)
+}
+
 /// A CSV of one good row for `measure` (January 2031).
 fn one_row(measure: &str) -> String {
     format!("Measure,Period,Value\n{measure},2031-01,1\n")
@@ -57,9 +93,8 @@ fn mixed_csv(doc: &MapDocument) -> String {
 }
 
 both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let admin = app.cookie(ADMIN).await;
-    let map = app.map_named("Northwind").await.map.id;
+    let (app, admin, doc) = admin_on_enterprise(db).await;
+    let map = doc.map.id;
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         (
             "empty.csv",
@@ -118,7 +153,7 @@ both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
     assert!(body.contains("larger than 20 MB"));
 
     // Ragged rows are read; the dry run names them.
-    let doc = app.map_named("Northwind").await;
+    let doc = app.enterprise_map().await;
     let ragged = format!(
         "Measure,Period,Value\n{},2026-01,1,234\n",
         doc.measures[0].name
@@ -143,9 +178,7 @@ both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
 both_databases!(
     the_dry_run_lists_every_bad_row_and_valid_only_keeps_the_good_ones,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let before = actuals_of(&app, &doc).await;
         let run = app
             .upload_ok(
@@ -157,13 +190,8 @@ both_databases!(
             .await;
         assert_eq!(run.mapping_error, None);
         assert_eq!((run.rows, run.valid, run.bad_rows), (7, 2, 5));
-        let kinds: Vec<(u32, &str)> = run
-            .problems
-            .iter()
-            .map(|p| (p.line, p.kind.as_str()))
-            .collect();
         assert_eq!(
-            kinds,
+            problem_kinds(&run),
             vec![
                 (4, "unknown measure"),
                 (5, "bad number"),
@@ -201,20 +229,8 @@ both_databases!(
         assert_eq!(summary.maps[0].id, doc.map.id);
         let after = actuals_of(&app, &doc).await;
         assert_eq!(after.len(), before.len() + 2);
-        assert!(after.contains(&(
-            doc.measures[0].id,
-            "2031-01".parse().unwrap(),
-            11.5,
-            "first".into(),
-            DataSource::Import
-        )));
-        assert!(after.contains(&(
-            doc.measures[1].id,
-            "2031-02".parse().unwrap(),
-            22.0,
-            String::new(),
-            DataSource::Import
-        )));
+        assert!(after.contains(&imported(doc.measures[0].id, "2031-01", 11.5, "first")));
+        assert!(after.contains(&imported(doc.measures[1].id, "2031-02", 22.0, "")));
 
         // The problems page and the CSV download give every problem.
         let form = [("id", run.preview.id.to_string()), ("offset", "3".into())];
@@ -242,9 +258,7 @@ both_databases!(
 both_databases!(
     all_or_nothing_writes_a_clean_file_and_reimporting_changes_nothing,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let mut file = String::from("KPI;Month;Actual\n");
         for (i, m) in doc.measures.iter().take(5).enumerate() {
             file.push_str(&format!("{};2031-0{};{},5\n", m.name, i + 1, 10 + i));
@@ -267,20 +281,10 @@ both_databases!(
             "{st:?}"
         );
         let once = actuals_of(&app, &doc).await;
-        assert!(once.contains(&(
-            doc.measures[2].id,
-            "2031-03".parse().unwrap(),
-            12.5,
-            String::new(),
-            DataSource::Import
-        )));
+        assert!(once.contains(&imported(doc.measures[2].id, "2031-03", 12.5, "")));
 
-        let again = app
-            .upload_ok(&admin, doc.map.id, "clean.csv", file.into_bytes())
-            .await;
-        let (_, st) = app
-            .commit_import(&admin, again.preview.id, CommitMode::AllOrNothing)
-            .await;
+        let file = file.into_bytes();
+        let st = import(&app, &admin, &doc, file, CommitMode::AllOrNothing).await;
         assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
         assert_eq!(actuals_of(&app, &doc).await, once);
     }
@@ -301,7 +305,7 @@ both_databases!(permissions_are_checked_per_row, |db: Db| async move {
     let cookie = app.cookie(&user.email).await;
 
     // Only viewing the enterprise map, they may not even upload to it.
-    let enterprise = app.map_named("Northwind").await;
+    let enterprise = app.enterprise_map().await;
     let file = one_row(&enterprise.measures[0].name);
     let (status, body) = app
         .upload(Some(&cookie), enterprise.map.id, "e.csv", file.into_bytes())
@@ -395,9 +399,7 @@ fn workbook(doc: &MapDocument) -> Vec<u8> {
 both_databases!(
     an_xlsx_workbook_with_dates_and_two_sheets,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let run = app
             .upload_ok(&admin, doc.map.id, "kpis.xlsx", workbook(&doc))
             .await;
@@ -413,14 +415,12 @@ both_databases!(
         );
         assert_eq!((run.valid, run.bad_rows), (3, 0), "{:?}", run.problems);
         assert_eq!(run.first_period, Some("2031-03".parse().unwrap()));
+        let check = |change: serde_json::Value| {
+            let args = serde_json::json!({"id": run.preview.id, "change": change});
+            app.call_json(Some(&admin), "import_check", args)
+        };
 
-        let (status, body) = app
-            .call_json(
-                Some(&admin),
-                "import_check",
-                serde_json::json!({"id": run.preview.id, "change": {"sheet": "Wide"}}),
-            )
-            .await;
+        let (status, body) = check(serde_json::json!({"sheet": "Wide"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let wide: DryRun = body.parse();
         assert_eq!(
@@ -431,23 +431,11 @@ both_databases!(
         assert_eq!(wide.last_period, Some("2031-03".parse().unwrap()));
 
         // Switching to one row per value leaves no period column: the dry run says so.
-        let (_, body) = app
-            .call_json(
-                Some(&admin),
-                "import_check",
-                serde_json::json!({"id": run.preview.id, "change": {"layout": "long"}}),
-            )
-            .await;
+        let (_, body) = check(serde_json::json!({"layout": "long"})).await;
         let long: DryRun = body.parse();
         assert!(long.mapping_error.unwrap().contains("period"));
 
-        let (status, _) = app
-            .call_json(
-                Some(&admin),
-                "import_check",
-                serde_json::json!({"id": run.preview.id, "change": {"sheet": "Nope"}}),
-            )
-            .await;
+        let (status, _) = check(serde_json::json!({"sheet": "Nope"})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 );
@@ -455,18 +443,11 @@ both_databases!(
 both_databases!(
     a_commit_tells_open_maps_their_scores_changed,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let (mut ws, _) = app.join(doc.map.id, &admin, None).await;
 
-        let file = one_row(&doc.measures[0].name);
-        let run = app
-            .upload_ok(&admin, doc.map.id, "one.csv", file.into_bytes())
-            .await;
-        let (_, st) = app
-            .commit_import(&admin, run.preview.id, CommitMode::ValidOnly)
-            .await;
+        let file = one_row(&doc.measures[0].name).into_bytes();
+        let st = import(&app, &admin, &doc, file, CommitMode::ValidOnly).await;
         assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
         let seen = loop {
             if let ServerMsg::ScoresChanged { map_id } = ws.recv_map().await {
@@ -480,9 +461,7 @@ both_databases!(
 both_databases!(
     sessions_are_bounded_per_user_and_by_memory,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let file = one_row(&doc.measures[0].name);
         let mut ids = Vec::new();
         for _ in 0..4 {
@@ -529,38 +508,29 @@ both_databases!(
     }
 );
 
-/// A zip of `parts`, deflated (crafted workbooks).
-fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in parts {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
-}
-
-/// A real workbook (written by rust_xlsxwriter) whose sheet XML part is replaced by `sheet`.
+/// A real workbook (written by rust_xlsxwriter) whose sheet XML part is replaced by `sheet`,
+/// zipped again with every part deflated (crafted workbooks).
 fn workbook_with_sheet(sheet: Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet().write_string(0, 0, "Measure").unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut parts = Vec::new();
+    let mut crafted = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).unwrap();
         let name = part.name().unwrap().to_string();
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+        part.read_to_end(&mut bytes).unwrap();
         if name == "xl/worksheets/sheet1.xml" {
             bytes = sheet.clone();
         }
-        parts.push((name, bytes));
+        crafted.start_file(name, deflated).unwrap();
+        crafted.write_all(&bytes).unwrap();
     }
-    let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    zip_of(&parts)
+    crafted.finish().unwrap().into_inner()
 }
 
 fn sheet_xml(rows: &str) -> Vec<u8> {
@@ -573,9 +543,7 @@ fn sheet_xml(rows: &str) -> Vec<u8> {
 both_databases!(
     workbook_bombs_and_long_cells_are_refused_and_the_server_still_answers,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let map = doc.map.id;
 
         // A sheet that unpacks from kilobytes to tens of megabytes (a zip bomb).
@@ -634,7 +602,7 @@ both_databases!(
     |db: Db| async move {
         let app = TestApp::demo(db).await;
         let cookies = app.role_cookies().await;
-        let doc = app.map_named("Northwind").await;
+        let doc = app.enterprise_map().await;
         let good = one_row(&doc.measures[0].name);
         // The role decides before the file is read: a viewer's bomb is a 403, not a 413.
         let bomb = workbook_with_sheet(sheet_xml(&" ".repeat(8 * 1024 * 1024)));
@@ -669,9 +637,7 @@ both_databases!(
 both_databases!(
     the_problems_csv_neutralises_formula_cells,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let a = &doc.measures[0].name;
         let file = format!(
             "Measure,Period,Value\n\
@@ -717,9 +683,7 @@ both_databases!(
 both_databases!(
     an_unclosed_quote_is_reported_at_its_line,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.map_named("Northwind").await;
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let (a, b) = (&doc.measures[0].name, &doc.measures[1].name);
         let file = format!(
         "Measure,Period,Value,Note\n{a},2031-01,1,fine\n{b},2031-01,2,\"not closed\n{a},2031-02,3,\n{b},2031-02,4,\n"

@@ -22,6 +22,16 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::MaybeTlsStream;
 use uuid::Uuid;
 
+/// The demo company served: the app, its enterprise map (and the map's id), and sessions of
+/// the company's editor and admin.
+async fn demo(db: Db) -> (TestApp, MapDocument, MapId, String, String) {
+    let app = TestApp::demo(db).await;
+    let doc = app.enterprise_map().await;
+    let (editor, admin) = (app.cookie(EDITOR).await, app.cookie(ADMIN).await);
+    let map = doc.map.id;
+    (app, doc, map, editor, admin)
+}
+
 /// Asserts that nothing but presence arrives for `quiet`.
 async fn expect_silence(ws: &mut Socket, quiet: Duration) {
     let msg = ws.next_map_msg(false, quiet).await;
@@ -37,6 +47,23 @@ async fn expect_closed(ws: &mut Socket) {
             "expected the socket to close, got {msg:?}"
         );
     }
+}
+
+/// Pings and expects the pong (`why` says what that shows).
+async fn expect_pong(ws: &mut Socket, why: &str) {
+    ws.send_json(&ClientMsg::Ping).await;
+    assert_eq!(ws.recv_map().await, ServerMsg::Pong, "{why}");
+}
+
+/// A ping as raw text (for floods that stop at the first refused write).
+fn ping() -> Message {
+    Message::text(r#"{"type":"ping"}"#)
+}
+
+/// The title of objective `id` on `doc`.
+fn title_of(doc: &MapDocument, id: ObjectiveId) -> &str {
+    let objective = doc.objectives.iter().find(|o| o.id == id);
+    &objective.expect("the objective is on the map").title
 }
 
 /// Sends a batch (without waiting for its answer).
@@ -138,10 +165,7 @@ fn count_objectives(doc: &MapDocument, id: ObjectiveId) -> usize {
 // ---------------------------------------------------------------------------------------------
 
 both_databases!(hello_welcome_and_ack, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, _, map, editor, admin) = demo(db).await;
 
     let (mut a, welcome) = app.join(map, &editor, None).await;
     let doc = snapshot_of(&welcome).clone();
@@ -182,15 +206,7 @@ both_databases!(hello_welcome_and_ack, |db: Db| async move {
     let stored = app.store.map_document(map).await.unwrap();
     assert_eq!(count_objectives(&stored, o.id), 1);
     assert_eq!(stored.seq, seq);
-    assert_eq!(
-        stored
-            .objectives
-            .iter()
-            .find(|x| x.id == o.id)
-            .unwrap()
-            .title,
-        "Win the northern market"
-    );
+    assert_eq!(title_of(&stored, o.id), "Win the northern market");
     assert_eq!(app.store.map_seq(map).await.unwrap(), seq);
     // The author gets its own batch only as the Ack, not again as Ops.
     expect_silence(&mut a, Duration::from_millis(300)).await;
@@ -199,10 +215,7 @@ both_databases!(hello_welcome_and_ack, |db: Db| async move {
 both_databases!(
     reject_is_specific_and_changes_nothing,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let map = app.enterprise_map().await.map.id;
-        let editor = app.cookie(EDITOR).await;
-        let admin = app.cookie(ADMIN).await;
+        let (app, _, map, editor, admin) = demo(db).await;
         let (mut a, welcome) = app.join(map, &editor, None).await;
         let (mut b, _) = app.join(map, &admin, None).await;
         let doc = snapshot_of(&welcome).clone();
@@ -256,10 +269,7 @@ both_databases!(
 );
 
 both_databases!(resend_is_idempotent, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, _, map, editor, admin) = demo(db).await;
     let (mut a, welcome) = app.join(map, &editor, None).await;
     let (mut b, _) = app.join(map, &admin, None).await;
     let doc = snapshot_of(&welcome).clone();
@@ -302,10 +312,7 @@ both_databases!(resend_is_idempotent, |db: Db| async move {
 });
 
 both_databases!(catch_up_after_reconnect, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, _, map, editor, admin) = demo(db).await;
 
     let (mut a, welcome_a) = app.join(map, &editor, None).await;
     let doc = snapshot_of(&welcome_a).clone();
@@ -369,9 +376,7 @@ both_databases!(catch_up_after_reconnect, |db: Db| async move {
 });
 
 both_databases!(restart_loses_no_acked_op, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
+    let (app, _, map, editor, _) = demo(db).await;
     let (mut a, welcome) = app.join(map, &editor, None).await;
     let start = welcome.seq;
     let doc = snapshot_of(&welcome).clone();
@@ -416,10 +421,8 @@ both_databases!(restart_loses_no_acked_op, |db: Db| async move {
 });
 
 both_databases!(viewer_is_read_only, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
+    let (app, _, map, editor, _) = demo(db).await;
     let viewer = app.cookie(VIEWER).await;
-    let editor = app.cookie(EDITOR).await;
 
     let (mut v, welcome) = app.join(map, &viewer, None).await;
     assert!(!welcome.can_edit, "the viewer may not edit");
@@ -493,10 +496,7 @@ both_databases!(viewer_is_read_only, |db: Db| async move {
 });
 
 both_databases!(bad_frames, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, _, map, editor, admin) = demo(db).await;
 
     // Something committed first, to check it survives everything below.
     let (mut good, welcome) = app.join(map, &editor, None).await;
@@ -521,18 +521,12 @@ both_databases!(bad_frames, |db: Db| async move {
     ws.send_text("this is not json {").await;
     let (message, fatal) = expect_error(&mut ws).await;
     assert!(!fatal, "garbage is not fatal: {message}");
-    ws.send_json(&ClientMsg::Ping).await;
-    assert_eq!(
-        ws.recv_map().await,
-        ServerMsg::Pong,
-        "the connection still answers"
-    );
+    expect_pong(&mut ws, "the connection still answers").await;
     // An unknown message type.
     ws.send_text(r#"{"type":"teleport","to":"mars"}"#).await;
     let (message, fatal) = expect_error(&mut ws).await;
     assert!(!fatal, "{message}");
-    ws.send_json(&ClientMsg::Ping).await;
-    assert_eq!(ws.recv_map().await, ServerMsg::Pong);
+    expect_pong(&mut ws, "the socket answers").await;
     // A frame over the limit is fatal.
     let huge = format!(
         r#"{{"type":"mutate","op_id":"{}","ops":[],"pad":"{}"}}"#,
@@ -596,11 +590,7 @@ both_databases!(bad_frames, |db: Db| async move {
     let mut pongs = 0;
     let mut closed_fatally = false;
     for _ in 0..500 {
-        if flood
-            .send(Message::text(r#"{"type":"ping"}"#))
-            .await
-            .is_err()
-        {
+        if flood.send(ping()).await.is_err() {
             break;
         }
         match flood.next_map_msg(false, WAIT).await {
@@ -631,11 +621,7 @@ both_databases!(bad_frames, |db: Db| async move {
     let (mut sink, mut stream) = flood.into_inner().split();
     let sender = tokio::spawn(async move {
         for _ in 0..500 {
-            if sink
-                .send(Message::text(r#"{"type":"ping"}"#))
-                .await
-                .is_err()
-            {
+            if sink.send(ping()).await.is_err() {
                 break;
             }
         }
@@ -651,12 +637,7 @@ both_databases!(bad_frames, |db: Db| async move {
     }
     sender.await.unwrap();
     let (mut after_flood, _) = app.join(map, &editor, None).await;
-    after_flood.send_json(&ClientMsg::Ping).await;
-    assert_eq!(
-        after_flood.recv_map().await,
-        ServerMsg::Pong,
-        "a new connection works"
-    );
+    expect_pong(&mut after_flood, "a new connection works").await;
     drop(after_flood);
 
     // The server is fine: another client commits and the earlier data is intact.
@@ -727,23 +708,11 @@ async fn two_instances_share_a_map() {
     assert_eq!(expected, vec![seq2 + 1, seq2 + 2, seq2 + 3]);
     let stored = servers[0].store.map_document(map).await.unwrap();
     assert_eq!(stored.seq, seq2 + 3);
-    assert_eq!(
-        stored
-            .objectives
-            .iter()
-            .find(|x| x.id == o.id)
-            .unwrap()
-            .title,
-        "Renamed on instance two"
-    );
+    assert_eq!(title_of(&stored, o.id), "Renamed on instance two");
 }
 
 both_databases!(server_functions_reach_live_clients, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let doc = app.enterprise_map().await;
-    let map = doc.map.id;
-    let editor = app.cookie(EDITOR).await;
-    let admin = app.cookie(ADMIN).await;
+    let (app, doc, map, editor, admin) = demo(db).await;
     let (mut ws, welcome) = app.join(map, &admin, None).await;
 
     let title = "Made through a server function";
@@ -795,10 +764,7 @@ both_databases!(server_functions_reach_live_clients, |db: Db| async move {
 });
 
 both_databases!(empty_rooms_are_closed, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let doc = app.enterprise_map().await;
-    let map = doc.map.id;
-    let editor = app.cookie(EDITOR).await;
+    let (app, doc, map, editor, _) = demo(db).await;
     let (mut ws, _) = app.join(map, &editor, None).await;
     commit(
         &mut ws,
@@ -875,9 +841,7 @@ async fn edit_audit_rows(store: &Store, map: MapId) -> i64 {
 both_databases!(
     concurrent_clients_get_one_dense_order,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let map = doc.map.id;
+        let (app, doc, map, _, _) = demo(db).await;
         let before = doc.seq;
         let audit_before = edit_audit_rows(&app.store, map).await;
         const CLIENTS: usize = 8;
@@ -995,9 +959,7 @@ async fn hold_map_lock(store: &Store, map: MapId) -> sqlx::Transaction<'static, 
 both_databases!(
     a_group_skips_a_rejected_batch_and_a_duplicate,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let map = doc.map.id;
+        let (app, doc, map, _, _) = demo(db).await;
         let s = doc.seq;
         let editor = app.cookie(EDITOR).await;
         let admin = app.cookie(ADMIN).await;
@@ -1221,9 +1183,7 @@ both_databases!(store_commit_group_outcomes, |db: Db| async move {
 });
 
 both_databases!(restart_under_load_loses_nothing, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let doc = app.enterprise_map().await;
-    let map = doc.map.id;
+    let (app, doc, map, _, _) = demo(db).await;
     let start = doc.seq;
     const CLIENTS: usize = 4;
     const EACH: usize = 30;
@@ -1419,8 +1379,7 @@ both_databases!(slow_headers_are_cut_but_sockets_stay, |db: Db| async move {
     }
 
     // The socket is still live, long after the header timeout.
-    ws.send_json(&ClientMsg::Ping).await;
-    assert_eq!(ws.recv_map().await, ServerMsg::Pong);
+    expect_pong(&mut ws, "the socket answers").await;
     // And a prompt client is served.
     let mut quick = TcpStream::connect(addr).await.unwrap();
     quick
@@ -1449,9 +1408,7 @@ async fn upgrade_status(app: &TestApp, map: MapId, cookie: &str, origin: &str) -
 }
 
 both_databases!(only_the_sites_own_pages_open_sockets, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
-    let editor = app.cookie(EDITOR).await;
+    let (app, _, map, editor, _) = demo(db).await;
     let own = format!("http://{}", app.addr);
     assert_eq!(upgrade_status(&app, map, &editor, &own).await, 101);
     for foreign in [
@@ -1497,9 +1454,7 @@ both_databases!(
     positions_and_perspectives_never_disagree,
     |db: Db| async move {
         use app::domain::layout::{Frame, BAND_HEIGHT, HEADER_HEIGHT};
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let map = doc.map.id;
+        let (app, doc, map, _, _) = demo(db).await;
         let frame = Frame::of(&doc.perspectives, &doc.themes);
         let middle = |band: usize| HEADER_HEIGHT + BAND_HEIGHT * (band as f64 + 0.5);
         let editor = app.cookie(EDITOR).await;
@@ -1574,10 +1529,8 @@ both_databases!(
 
 both_databases!(presence_is_bounded_and_coalesced, |db: Db| async move {
     use app::domain::ops::{Position, PresenceState, MAX_PRESENCE_SELECTION};
-    let app = TestApp::demo(db).await;
-    let map = app.enterprise_map().await.map.id;
+    let (app, _, map, editor, _) = demo(db).await;
     let viewer = app.cookie(VIEWER).await;
-    let editor = app.cookie(EDITOR).await;
     let (mut flooder, me) = app.join(map, &viewer, None).await;
     let (mut watcher, _) = app.join(map, &editor, None).await;
     let at = |x: f64| PresenceState {
@@ -1647,8 +1600,7 @@ both_databases!(presence_is_bounded_and_coalesced, |db: Db| async move {
         heard.len()
     );
     // The flooder is still connected and in the roster with its latest cursor.
-    flooder.send_json(&ClientMsg::Ping).await;
-    assert_eq!(flooder.recv_map().await, ServerMsg::Pong);
+    expect_pong(&mut flooder, "the socket answers").await;
     let (_, late) = app.join(map, &editor, None).await;
     let mine = late.roster.iter().find(|p| p.peer_id == me.you).unwrap();
     assert_eq!(mine.state.cursor, Some(Position { x: 99.0, y: 0.0 }));
@@ -1657,12 +1609,8 @@ both_databases!(presence_is_bounded_and_coalesced, |db: Db| async move {
 both_databases!(
     a_client_that_stops_reading_is_dropped,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let doc = app.enterprise_map().await;
-        let map = doc.map.id;
+        let (app, doc, map, editor, admin) = demo(db).await;
         let viewer = app.cookie(VIEWER).await;
-        let editor = app.cookie(EDITOR).await;
-        let admin = app.cookie(ADMIN).await;
 
         // A client with a small receive buffer that says hello and then never reads.
         let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -1783,12 +1731,7 @@ both_databases!(sockets_close_when_access_ends, |db: Db| async move {
     app.sign_out(&signed_out).await;
     let message = expect_ended(&mut a).await;
     assert!(message.contains("session has ended"), "{message}");
-    b.send_json(&ClientMsg::Ping).await;
-    assert_eq!(
-        b.recv_map().await,
-        ServerMsg::Pong,
-        "the other session stays"
-    );
+    expect_pong(&mut b, "the other session stays").await;
     drop(b);
     app.stop();
 

@@ -23,6 +23,31 @@ async fn rest_app(db: Db) -> TestApp {
     TestApp::setup(db).database_bus().start().await
 }
 
+/// The REST app with a token (`can_write` or read-only) for the enterprise map's unit: the
+/// app, the enterprise map and the token's secret.
+async fn with_token(db: Db, name: &str, can_write: bool) -> (TestApp, MapDocument, String) {
+    let app = rest_app(db).await;
+    let enterprise = app.enterprise_map().await;
+    let secret = app.token(name, vec![enterprise.map.org_unit_id], can_write);
+    let secret = secret.await;
+    (app, enterprise, secret)
+}
+
+/// Posts a batch of actuals with the API token `token`.
+async fn post(app: &TestApp, token: &str, batch: &Value) -> (StatusCode, Text) {
+    app.post(ACTUALS).bearer(token).json(batch).await
+}
+
+/// A batch of the actuals `rows`.
+fn actuals(rows: &[Value]) -> Value {
+    json!({ "actuals": rows })
+}
+
+/// A JSON string's text (empty when it is not a string).
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
 /// Where batches of actuals are posted.
 const ACTUALS: &str = "/api/v1/actuals";
 
@@ -43,9 +68,7 @@ fn code(body: &Text) -> &str {
 both_databases!(
     missing_malformed_unknown_and_revoked_tokens_get_401,
     |db: Db| async move {
-        let app = rest_app(db).await;
-        let root = app.map_named("Northwind").await.map.org_unit_id;
-        let secret = app.token("ERP", vec![root], true).await;
+        let (app, _, secret) = with_token(db, "ERP", true).await;
         let cases: Vec<(Option<String>, &str)> = vec![
             (None, "Send an API token"),
             (Some("Basic dXNlcjpwYXNz".into()), "must read"),
@@ -65,7 +88,7 @@ both_databases!(
             } = req.reply().await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{header_value:?}: {body}");
             assert_eq!(code(&body), "unauthorized");
-            assert!(body["message"].as_str().unwrap().contains(says), "{body}");
+            assert!(text(&body["message"]).contains(says), "{body}");
             assert!(body["details"].is_array());
             assert!(headers[header::WWW_AUTHENTICATE]
                 .to_str()
@@ -84,16 +107,9 @@ both_databases!(
             .unwrap();
         let (status, body) = app.get("/api/v1/maps").bearer(&secret).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(
-            body["message"].as_str().unwrap().contains("revoked"),
-            "{body}"
-        );
+        assert!(text(&body["message"]).contains("revoked"), "{body}");
         let measure = app.map_named("Northwind").await.measures[0].id;
-        let (status, _) = app
-            .post(ACTUALS)
-            .bearer(&secret)
-            .json(&json!({"actuals": [row(measure, "2024-01", 1.0)]}))
-            .await;
+        let (status, _) = post(&app, &secret, &actuals(&[row(measure, "2024-01", 1.0)])).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(no_actual(&app, measure, "2024-01").await);
     }
@@ -124,21 +140,15 @@ both_databases!(scopes_and_read_only_tokens_get_403, |db: Db| async move {
         3,
         "a root scope covers the subtree"
     );
-    let (status, body) = app
-        .get(&format!("/api/v1/measures/{}", enterprise.measures[0].id))
-        .bearer(&scoped)
-        .await;
+    let uri = format!("/api/v1/measures/{}", enterprise.measures[0].id);
+    let (status, body) = app.get(&uri).bearer(&scoped).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(code(&body), "forbidden");
-    let (status, _) = app
-        .get(&format!("/api/v1/maps/{}/scores", enterprise.map.id))
-        .bearer(&scoped)
-        .await;
+    let uri = format!("/api/v1/maps/{}/scores", enterprise.map.id);
+    let (status, _) = app.get(&uri).bearer(&scoped).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .get(&format!("/api/v1/measures?map_id={}", enterprise.map.id))
-        .bearer(&scoped)
-        .await;
+    let uri = format!("/api/v1/measures?map_id={}", enterprise.map.id);
+    let (status, _) = app.get(&uri).bearer(&scoped).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = app.get("/api/v1/measures").bearer(&scoped).await;
     assert_eq!(status, StatusCode::OK);
@@ -148,13 +158,8 @@ both_databases!(scopes_and_read_only_tokens_get_403, |db: Db| async move {
         .measures
         .iter()
         .all(|m| m.map_id == consulting.map.id && m.writable));
-    let (_, body) = app
-        .get(&format!(
-            "/api/v1/measures?unit_id={}",
-            enterprise.map.org_unit_id
-        ))
-        .bearer(&reader)
-        .await;
+    let uri = format!("/api/v1/measures?unit_id={}", enterprise.map.org_unit_id);
+    let (_, body) = app.get(&uri).bearer(&reader).await;
     let listed: MeasureList = body.parse();
     assert_eq!(
         listed.measures.len(),
@@ -171,36 +176,27 @@ both_databases!(scopes_and_read_only_tokens_get_403, |db: Db| async move {
         row(consulting.measures[0].id, "2024-02", 5.0),
         row(enterprise.measures[0].id, "2024-02", 5.0),
     ]});
-    let (status, body) = app.post(ACTUALS).bearer(&scoped).json(&batch).await;
+    let (status, body) = post(&app, &scoped, &batch).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["details"][0]["index"], 1);
-    assert!(body["details"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("outside the scope"));
+    assert!(text(&body["details"][0]["message"]).contains("outside the scope"));
     assert!(no_actual(&app, consulting.measures[0].id, "2024-02").await);
     // A read-only token writing: 403, nothing written.
-    let (status, body) = app
-        .post(ACTUALS)
-        .bearer(&reader)
-        .json(&json!({"actuals": [row(enterprise.measures[0].id, "2024-02", 5.0)]}))
-        .await;
+    let (status, body) = post(
+        &app,
+        &reader,
+        &actuals(&[row(enterprise.measures[0].id, "2024-02", 5.0)]),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(
-        body["message"].as_str().unwrap().contains("read-only"),
-        "{body}"
-    );
+    assert!(text(&body["message"]).contains("read-only"), "{body}");
     assert!(no_actual(&app, enterprise.measures[0].id, "2024-02").await);
 });
 
 both_databases!(
     unknown_things_404_and_malformed_input_400,
     |db: Db| async move {
-        let app = rest_app(db).await;
-        let enterprise = app.map_named("Northwind").await;
-        let secret = app
-            .token("ERP", vec![enterprise.map.org_unit_id], true)
-            .await;
+        let (app, enterprise, secret) = with_token(db, "ERP", true).await;
         let nobody = MeasureId::new();
         for uri in [
             format!("/api/v1/measures/{nobody}"),
@@ -213,7 +209,15 @@ both_databases!(
             assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
             assert_eq!(code(&body), "not_found", "{uri}");
         }
-        let (status, body) = app.post(ACTUALS).bearer(&secret).json(&json!({"actuals": [row(enterprise.measures[0].id, "2024-03", 1.0), row(nobody, "2024-03", 1.0)]})).await;
+        let (status, body) = post(
+            &app,
+            &secret,
+            &actuals(&[
+                row(enterprise.measures[0].id, "2024-03", 1.0),
+                row(nobody, "2024-03", 1.0),
+            ]),
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
         assert_eq!(body["details"][0]["index"], 1);
         let m = enterprise.measures[0].id;
@@ -256,11 +260,7 @@ both_databases!(
 );
 
 both_databases!(invalid_rows_get_422_with_their_index, |db: Db| async move {
-    let app = rest_app(db).await;
-    let enterprise = app.map_named("Northwind").await;
-    let secret = app
-        .token("ERP", vec![enterprise.map.org_unit_id], true)
-        .await;
+    let (app, enterprise, secret) = with_token(db, "ERP", true).await;
     let (m0, m1) = (enterprise.measures[0].id, enterprise.measures[1].id);
     let batch = json!({"actuals": [
         row(m0, "2024-04", 1.0),
@@ -272,7 +272,7 @@ both_databases!(invalid_rows_get_422_with_their_index, |db: Db| async move {
         {"measure_id": m1, "period": "2024-07", "vaule": 1.0},
         "not a row",
     ]});
-    let (status, body) = app.post(ACTUALS).bearer(&secret).json(&batch).await;
+    let (status, body) = post(&app, &secret, &batch).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(code(&body), "validation_failed");
     let details = body["details"].as_array().unwrap();
@@ -283,23 +283,14 @@ both_databases!(invalid_rows_get_422_with_their_index, |db: Db| async move {
             .unwrap_or_else(|| panic!("row {i} in {body}"))
     };
     assert_eq!(by_index(1)["field"], "period");
-    assert!(by_index(1)["message"].as_str().unwrap().contains("YYYY-MM"));
+    assert!(text(&by_index(1)["message"]).contains("YYYY-MM"));
     assert_eq!(by_index(2)["field"], "value");
-    assert!(by_index(2)["message"]
-        .as_str()
-        .unwrap()
-        .contains("finite number"));
-    assert!(by_index(3)["message"].as_str().unwrap().contains("missing"));
-    assert!(by_index(4)["message"]
-        .as_str()
-        .unwrap()
-        .contains("duplicates row 0"));
+    assert!(text(&by_index(2)["message"]).contains("finite number"));
+    assert!(text(&by_index(3)["message"]).contains("missing"));
+    assert!(text(&by_index(4)["message"]).contains("duplicates row 0"));
     assert_eq!(by_index(5)["field"], "note");
-    assert!(by_index(6)["message"]
-        .as_str()
-        .unwrap()
-        .contains("unknown field"));
-    assert!(by_index(7)["message"].as_str().unwrap().contains("object"));
+    assert!(text(&by_index(6)["message"]).contains("unknown field"));
+    assert!(text(&by_index(7)["message"]).contains("object"));
     assert!(
         details.iter().all(|d| d["index"] != 0),
         "the good row is not listed"
@@ -320,32 +311,23 @@ both_databases!(invalid_rows_get_422_with_their_index, |db: Db| async move {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let (status, body) = app
-        .post(ACTUALS)
-        .bearer(&secret)
-        .json(&json!({"actuals": [row(m0, "2024-04", 1.0), row(m1, "2024-04", 1.0)]}))
-        .await;
+    let (status, body) = post(
+        &app,
+        &secret,
+        &actuals(&[row(m0, "2024-04", 1.0), row(m1, "2024-04", 1.0)]),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["details"][0]["index"], 1);
-    assert!(body["details"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("formula"));
+    assert!(text(&body["details"][0]["message"]).contains("formula"));
 
     // Too many rows.
     let rows: Vec<Value> = (0..=MAX_BATCH_ROWS)
         .map(|i| row(m0, &format!("{}-01", 1900 + i % 1000), 1.0))
         .collect();
-    let (status, body) = app
-        .post(ACTUALS)
-        .bearer(&secret)
-        .json(&json!({ "actuals": rows }))
-        .await;
+    let (status, body) = post(&app, &secret, &json!({ "actuals": rows })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body["message"].as_str().unwrap().contains("at most 1000"),
-        "{body}"
-    );
+    assert!(text(&body["message"]).contains("at most 1000"), "{body}");
 });
 
 /// Waits for a "scores changed" message about `map` in a room subscription.
@@ -375,11 +357,7 @@ async fn scores_changed(
 both_databases!(
     batch_upserts_are_idempotent_and_tell_live_screens,
     |db: Db| async move {
-        let app = rest_app(db).await;
-        let enterprise = app.map_named("Northwind").await;
-        let secret = app
-            .token("ERP month-end", vec![enterprise.map.org_unit_id], true)
-            .await;
+        let (app, enterprise, secret) = with_token(db, "ERP month-end", true).await;
         let room = app.state.hub.room(enterprise.map.id).await.unwrap();
         let mut rx = room.subscribe();
         let (m0, m1) = (enterprise.measures[0].id, enterprise.measures[1].id);
@@ -388,7 +366,7 @@ both_databases!(
             row(m1, "2023-01", 40.0),
         ]});
 
-        let (status, body) = app.post(ACTUALS).bearer(&secret).json(&batch).await;
+        let (status, body) = post(&app, &secret, &batch).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let result: BatchResult = body.parse();
         assert_eq!(
@@ -426,7 +404,7 @@ both_databases!(
         );
 
         // Resent: the same state, reported unchanged.
-        let (status, body) = app.post(ACTUALS).bearer(&secret).json(&batch).await;
+        let (status, body) = post(&app, &secret, &batch).await;
         assert_eq!(status, StatusCode::OK);
         let result: BatchResult = body.parse();
         assert_eq!(
@@ -440,11 +418,7 @@ both_databases!(
         );
 
         // Resent with a new value: updated in place.
-        let (status, body) = app
-            .post(ACTUALS)
-            .bearer(&secret)
-            .json(&json!({"actuals": [row(m0, "2023-01", 13.0)]}))
-            .await;
+        let (status, body) = post(&app, &secret, &actuals(&[row(m0, "2023-01", 13.0)])).await;
         assert_eq!(status, StatusCode::OK);
         let result: BatchResult = body.parse();
         assert_eq!(
@@ -455,12 +429,8 @@ both_databases!(
         assert_eq!((updated.len(), updated[0].value), (1, 13.0));
 
         // Read back through the API, filtered by span.
-        let (status, body) = app
-            .get(&format!(
-                "/api/v1/measures/{m0}/actuals?from=2023-01&to=2023-01"
-            ))
-            .bearer(&secret)
-            .await;
+        let uri = format!("/api/v1/measures/{m0}/actuals?from=2023-01&to=2023-01");
+        let (status, body) = app.get(&uri).bearer(&secret).await;
         assert_eq!(status, StatusCode::OK);
         let list: ActualList = body.parse();
         assert_eq!(list.actuals.len(), 1);
@@ -488,11 +458,7 @@ both_databases!(
 );
 
 both_databases!(scores_follow_a_posted_actual, |db: Db| async move {
-    let app = rest_app(db).await;
-    let enterprise = app.map_named("Northwind").await;
-    let secret = app
-        .token("ERP", vec![enterprise.map.org_unit_id], true)
-        .await;
+    let (app, enterprise, secret) = with_token(db, "ERP", true).await;
     let period = app::store::current_period().plus_months(-2);
     let targets = app
         .store
@@ -534,24 +500,23 @@ both_databases!(scores_follow_a_posted_actual, |db: Db| async move {
         ),
         (target.goal + spread, app::domain::scoring::Status::Green),
     ] {
-        let (status, body) = app
-            .post(ACTUALS)
-            .bearer(&secret)
-            .json(&json!({"actuals": [row(measure.id, &period.to_string(), value)]}))
-            .await;
+        let (status, body) = post(
+            &app,
+            &secret,
+            &actuals(&[row(measure.id, &period.to_string(), value)]),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = app.get(&uri).bearer(&secret).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(status_of(&body), (expected, Some(value)));
         assert_eq!(body["span"]["kind"], "month");
     }
-    let (status, body) = app
-        .get(&format!(
-            "/api/v1/maps/{}/scores?kind=year&period={period}",
-            enterprise.map.id
-        ))
-        .bearer(&secret)
-        .await;
+    let uri = format!(
+        "/api/v1/maps/{}/scores?kind=year&period={period}",
+        enterprise.map.id
+    );
+    let (status, body) = app.get(&uri).bearer(&secret).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["span"]["label"], period.year().to_string());
 });
@@ -778,9 +743,8 @@ both_databases!(token_management_role_matrix, |db: Db| async move {
 both_databases!(
     a_token_that_floods_is_slowed_down_alone,
     |db: Db| async move {
-        let app = rest_app(db).await;
-        let root = app.map_named("Northwind").await.map.org_unit_id;
-        let busy = app.token("runaway job", vec![root], false).await;
+        let (app, enterprise, busy) = with_token(db, "runaway job", false).await;
+        let root = enterprise.map.org_unit_id;
         let calm = app.token("calm job", vec![root], false).await;
         let mut limited = None;
         for _ in 0..(RATE_BURST * 3) {

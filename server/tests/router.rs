@@ -99,12 +99,10 @@ both_databases!(role_matrix_of_every_server_function, |db: Db| async move {
     let measure_id = map.measures[0].id;
     let of_map = || Input::Form(vec![("map_id", map.map.id.to_string())]);
     let span = |history: &str| {
-        Input::Form(vec![
-            ("map_id", map.map.id.to_string()),
-            ("kind", "month".into()),
-            ("period", "2026-09".into()),
-            ("history", history.into()),
-        ])
+        let map = map.map.id;
+        Input::Encoded(format!(
+            "map_id={map}&kind=month&period=2026-09&history={history}"
+        ))
     };
 
     // Expected status per person: anonymous, outsider (no role), viewer, contributor, editor,
@@ -134,23 +132,14 @@ both_databases!(role_matrix_of_every_server_function, |db: Db| async move {
         (
             "record_actual",
             [401, 403, 403, 200, 200, 200],
-            Input::Form(vec![
-                ("measure_id", measure_id.to_string()),
-                ("period", "2026-11".into()),
-                ("value", "42".into()),
-                ("note", "".into()),
-            ]),
+            Input::Encoded(format!(
+                "measure_id={measure_id}&period=2026-11&value=42&note="
+            )),
         ),
         (
             "create_objective",
             editors,
-            Input::Form(vec![
-                ("map_id", map.map.id.to_string()),
-                ("perspective_id", map.perspectives[0].id.to_string()),
-                ("title", "Open a new region".into()),
-                ("x", "300".into()),
-                ("y", "100".into()),
-            ]),
+            Input::Form(objective_form(&map, "Open a new region")),
         ),
         (
             "create_map",
@@ -449,9 +438,8 @@ both_databases!(
 both_databases!(
     owners_see_their_measures_and_what_is_overdue,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
+        let (app, cookie) = TestApp::demo_signed_in(db, TOMAS).await;
         let tomas = app.user(TOMAS).await;
-        let cookie = app.cookie(TOMAS).await;
         let today = app::store::current_period();
         let fetch = || async {
             let (status, body) = app.call(Some(&cookie), "my_measures", &[]).await;
@@ -611,8 +599,7 @@ fn assert_no_email(what: &str, body: &str) {
 both_databases!(
     map_documents_name_only_the_maps_people,
     |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let viewer = app.cookie(VIEWER).await;
+        let (app, viewer) = TestApp::demo_signed_in(db, VIEWER).await;
         let robin = app.user(VIEWER).await;
         let map = app.enterprise_map().await;
         let form = [("map_id", map.map.id.to_string())];

@@ -44,6 +44,19 @@ fn objective(doc: &MapDocument, rank: usize, title: &str) -> Objective {
         .with_position(300.0, 100.0 + 180.0 * rank as f64)
 }
 
+/// A root unit with one map, "A", holding one stored objective in the perspective of `rank`.
+async fn one_objective(
+    store: &Store,
+    rank: usize,
+    title: &str,
+) -> (OrgUnit, MapDocument, Objective) {
+    let root = unit(store, None, "Root").await;
+    let doc = map_on(store, root.id, "A").await;
+    let o = objective(&doc, rank, title);
+    store.create_objective(&o, None).await.unwrap();
+    (root, doc, o)
+}
+
 /// The rows of `table`.
 async fn count(store: &Store, table: &str) -> i64 {
     common::count(store, &format!("SELECT COUNT(*) FROM {table}"), &[]).await
@@ -232,10 +245,7 @@ both_databases!(
 both_databases!(
     actuals_upsert_and_scorecard_reads_latest,
     |db: Db| async move {
-        let root = unit(&db.store, None, "Root").await;
-        let doc = map_on(&db.store, root.id, "A").await;
-        let o = objective(&doc, 1, "Increase renewals");
-        db.store.create_objective(&o, None).await.unwrap();
+        let (_, doc, o) = one_objective(&db.store, 1, "Increase renewals").await;
         let m = Measure::new(o.id, "Renewal rate")
             .with_definition("Renewed contracts / contracts due")
             .with_unit("%", 1)
@@ -316,10 +326,7 @@ both_databases!(
 both_databases!(
     a_failed_multi_row_write_leaves_nothing_behind,
     |db: Db| async move {
-        let root = unit(&db.store, None, "Root").await;
-        let doc = map_on(&db.store, root.id, "A").await;
-        let o = objective(&doc, 3, "Build skills");
-        db.store.create_objective(&o, None).await.unwrap();
+        let (root, _, o) = one_objective(&db.store, 3, "Build skills").await;
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
         let initiative = Initiative::new(root.id, "Academy", d("2026-01-01"), d("2026-06-30"))
             .with_budget(100.0, 0.0)
@@ -389,10 +396,7 @@ both_databases!(
 );
 
 both_databases!(every_change_is_audited, |db: Db| async move {
-    let root = unit(&db.store, None, "Root").await;
-    let doc = map_on(&db.store, root.id, "A").await;
-    let o = objective(&doc, 0, "Grow revenue");
-    db.store.create_objective(&o, None).await.unwrap();
+    let (_, _, o) = one_objective(&db.store, 0, "Grow revenue").await;
     use sqlx::Row;
     let rows = sqlx::query("SELECT entity, action FROM audit_log WHERE entity_id = $1")
         .bind(o.id.to_string())

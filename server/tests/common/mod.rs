@@ -32,7 +32,9 @@ pub fn pg_admin_url() -> String {
 
 /// A database that exists for one test and is removed afterwards (also when the test panics).
 pub struct TestDb {
+    /// The store opened on it.
     pub store: Store,
+    /// Its URL (to open more stores on it).
     pub url: String,
     cleanup: Cleanup,
 }

@@ -118,7 +118,9 @@ pub struct Socket {
 
 /// How a socket ended: the text messages read before, and how it ended.
 pub struct Closed {
+    /// The text messages that came before the end, in order.
     pub texts: Vec<String>,
+    /// How it ended.
     pub ending: Ending,
 }
 
@@ -294,9 +296,14 @@ pub fn is_presence(msg: &ServerMsg) -> bool {
 
 /// A live map's welcome, as named fields.
 pub struct Welcome {
+    /// The map's sequence number.
     pub seq: i64,
+    /// What the client missed: a snapshot, or the batches after its `last_seq`.
     pub catch_up: CatchUp,
+    /// Who is in the room.
     pub roster: Vec<Peer>,
+    /// This connection's peer id.
     pub you: Uuid,
+    /// Whether this user may edit the map.
     pub can_edit: bool,
 }

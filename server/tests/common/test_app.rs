@@ -23,9 +23,11 @@ use tower::ServiceExt;
 
 /// One server instance: its state and router, served on `addr` until dropped.
 pub struct TestApp {
+    /// The test database (shared with other instances on it).
     pub db: Db,
     /// The store this instance serves: the test database's, or a connection of its own.
     pub store: Store,
+    /// The server's state: its hub and import sessions, for tests that look inside.
     pub state: AppState,
     /// Where it listens (127.0.0.1, a fresh port).
     pub addr: SocketAddr,
@@ -137,6 +139,14 @@ impl TestApp {
     pub async fn demo(db: Db) -> TestApp {
         demo::load_demo(&db.store).await;
         TestApp::start(db).await
+    }
+
+    /// Loads the demo company, serves it, and signs in the user with `email`: the app and a
+    /// session cookie.
+    pub async fn demo_signed_in(db: Db, email: &str) -> (TestApp, String) {
+        let app = TestApp::demo(db).await;
+        let cookie = app.cookie(email).await;
+        (app, cookie)
     }
 
     /// Two instances serving one new PostgreSQL database with the demo company, each with its
@@ -299,6 +309,10 @@ impl TestApp {
     ) -> (StatusCode, Text) {
         match input {
             Input::Form(form) => self.call(cookie, function, form).await,
+            Input::Encoded(form) => {
+                let call = self.post(&format!("/api/{function}"));
+                call.cookie_opt(cookie).encoded_form(form.clone()).await
+            }
             Input::Json(args) => self.call_json(cookie, function, args.clone()).await,
         }
     }
@@ -394,7 +408,11 @@ impl Drop for TestApp {
 
 /// What a server function is sent: a form, or JSON (`input = Json`).
 pub enum Input {
+    /// Form fields, each value percent-encoded when sent.
     Form(Vec<(&'static str, String)>),
+    /// A form already encoded (`a=1&b=x%20y`), as a browser sends it.
+    Encoded(String),
+    /// A JSON body.
     Json(Value),
 }
 
@@ -444,9 +462,14 @@ impl<'a> Call<'a> {
             .iter()
             .map(|(k, v)| format!("{k}={}", super::urlencode(v)))
             .collect();
+        self.encoded_form(encoded.join("&"))
+    }
+
+    /// A form body already encoded (and JSON wanted back).
+    pub fn encoded_form(self, form: String) -> Call<'a> {
         self.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
-            .body(encoded.join("&"))
+            .body(form)
     }
 
     /// The body as it is.
@@ -476,8 +499,11 @@ impl<'a> IntoFuture for Call<'a> {
 
 /// A response as the tests read it.
 pub struct Reply {
+    /// The status code.
     pub status: StatusCode,
+    /// The headers (`Location`, `Set-Cookie`, `Retry-After` …).
     pub headers: HeaderMap,
+    /// The body.
     pub body: Text,
 }
 
