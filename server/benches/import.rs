@@ -13,21 +13,15 @@
 //! `cargo bench -p server --bench import -- [--rows N] [--db sqlite|postgres|both]`.
 //! PostgreSQL: `CAIRN_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/test`).
 
-use app::api::{CommitMode, CommitStatus, DryRun};
-use app::auth;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::api::{CommitMode, CommitStatus};
 use app::domain::import::{guess_mapping, plan, CatalogueMeasure};
 use app::domain::{DataBatch, DataSource, MapDocument, Period};
-use app::store::Store;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use server::{demo, AppState, Config};
-use sqlx::{Connection, PgConnection};
+use common::{Db, TestApp, TestDb, ADMIN};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
-use uuid::Uuid;
 
 struct Opts {
     rows: usize,
@@ -54,57 +48,6 @@ fn parse_opts() -> Opts {
         }
     }
     o
-}
-
-enum Cleanup {
-    Dir(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-async fn open_sqlite() -> (Store, Cleanup) {
-    let dir = std::env::temp_dir().join(format!("cairn-bench-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/bench.db", dir.display());
-    (Store::open(&url).await.unwrap(), Cleanup::Dir(dir))
-}
-
-async fn open_postgres() -> (Store, Cleanup) {
-    let admin_url = std::env::var("CAIRN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let name = format!("cairn_bench_{}", Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url}: {e}"));
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b.to_string(), format!("?{q}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let cut = base.rfind('/').unwrap();
-    let url = format!("{}/{}{}", &base[..cut], name, query);
-    (
-        Store::open(&url).await.unwrap(),
-        Cleanup::Postgres { admin_url, name },
-    )
-}
-
-async fn cleanup(c: Cleanup) {
-    match c {
-        Cleanup::Dir(dir) => {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        Cleanup::Postgres { admin_url, name } => {
-            if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await;
-            }
-        }
-    }
 }
 
 /// `rows` rows: each measure of the map gets consecutive months from 1990-01 on.
@@ -160,103 +103,42 @@ struct Row {
     xlsx_mb: f64,
 }
 
-async fn send(router: &Router, req: Request<Body>) -> (StatusCode, Vec<u8>) {
-    let res = router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    (
-        status,
-        res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-    )
-}
-
 /// Uploads and commits through the router; returns (upload + dry run, commit) times.
 async fn end_to_end(
-    router: &Router,
+    app: &TestApp,
     cookie: &str,
     doc: &MapDocument,
     csv: &[u8],
 ) -> (Duration, Duration) {
     let t = Instant::now();
-    let req = Request::post(format!("/imports/upload?map={}&name=bench.csv", doc.map.id))
-        .header(header::COOKIE, cookie)
-        .body(Body::from(csv.to_vec()))
-        .unwrap();
-    let (status, body) = send(router, req).await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    let run: DryRun = serde_json::from_slice(&body).unwrap();
+    let run = app
+        .upload_ok(cookie, doc.map.id, "bench.csv", csv.to_vec())
+        .await;
     let upload = t.elapsed();
     assert_eq!(run.bad_rows, 0, "{:?}", run.problems.first());
     let t = Instant::now();
-    let args = serde_json::json!({"id": run.preview.id, "mode": CommitMode::AllOrNothing});
-    let req = Request::post("/api/import_commit")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(args.to_string()))
-        .unwrap();
-    let (status, body) = send(router, req).await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
-    loop {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let req = Request::post("/api/import_status")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, cookie)
-            .body(Body::from(format!("id={}", run.preview.id)))
-            .unwrap();
-        let (_, body) = send(router, req).await;
-        match serde_json::from_slice::<CommitStatus>(&body).unwrap() {
-            CommitStatus::Running { .. } => continue,
-            CommitStatus::Done { summary } => {
-                assert_eq!(summary.written, run.valid);
-                break;
-            }
-            other => panic!("the import failed: {other:?}"),
-        }
+    let (status, done) = app
+        .commit_import(cookie, run.preview.id, CommitMode::AllOrNothing)
+        .await;
+    match done {
+        CommitStatus::Done { summary } => assert_eq!(summary.written, run.valid),
+        other => panic!("the import failed ({status}): {other:?}"),
     }
     (upload, t.elapsed())
 }
 
-async fn bench_db(db: &'static str, store: Store, rows: usize) -> Row {
-    demo::load(
-        &store,
-        demo::DEMO_ADMIN_EMAIL,
-        demo::DEMO_PASSWORD,
-        "2026-10".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let (_, summary) = store
-        .map_summaries()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.name.starts_with("Northwind"))
-        .unwrap();
-    let doc = store.map_document(summary.id).await.unwrap();
+async fn bench_db(db: &'static str, test_db: Db, rows: usize) -> Row {
+    let app = TestApp::demo(test_db).await;
+    let store = app.store.clone();
+    let doc = app.enterprise_map().await;
     let data = rows_for(&doc, rows);
     let csv = csv_of(&data);
     let xlsx = xlsx_of(&data);
+    let user = app.user(ADMIN).await;
+    let cookie = app.cookie(ADMIN).await;
 
-    let config = Config::from_lookup(|_| None).unwrap();
-    let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
-    let router = server::app(AppState::new(store.clone(), &config, hub));
-    let (user, _) = store
-        .user_with_hash(demo::DEMO_ADMIN_EMAIL)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = auth::random_secret();
-    store
-        .create_session(
-            &auth::secret_hash(&token),
-            user.id,
-            auth::now_seconds() + 3600,
-        )
-        .await
-        .unwrap();
-    let cookie = format!("{}={token}", auth::SESSION_COOKIE);
-
-    let (upload, commit) = end_to_end(&router, &cookie, &doc, &csv).await;
-    let (up2, commit2) = end_to_end(&router, &cookie, &doc, &csv).await;
+    let (upload, commit) = end_to_end(&app, &cookie, &doc, &csv).await;
+    let (up2, commit2) = end_to_end(&app, &cookie, &doc, &csv).await;
 
     let t = Instant::now();
     let read = app::files::read_file(&csv, "bench.csv", None).unwrap();
@@ -315,16 +197,12 @@ async fn main() {
     let opts = parse_opts();
     let mut results = Vec::new();
     if opts.sqlite {
-        let (store, c) = open_sqlite().await;
-        results.push(bench_db("SQLite", store.clone(), opts.rows).await);
-        store.close().await;
-        cleanup(c).await;
+        let db = Arc::new(TestDb::sqlite().await);
+        results.push(bench_db("SQLite", db, opts.rows).await);
     }
     if opts.postgres {
-        let (store, c) = open_postgres().await;
-        results.push(bench_db("PostgreSQL", store.clone(), opts.rows).await);
-        store.close().await;
-        cleanup(c).await;
+        let db = Arc::new(TestDb::postgres().await);
+        results.push(bench_db("PostgreSQL", db, opts.rows).await);
     }
     let Some(first) = results.first() else { return };
     println!(

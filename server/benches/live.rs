@@ -16,25 +16,18 @@
 //!  [--db sqlite|postgres|both] [--latency-only]`. PostgreSQL: `CAIRN_TEST_PG` (default
 //! `postgres://postgres@127.0.0.1:5432/test`). Everything stays on loopback and stops by itself.
 
-use app::auth;
-use app::domain::ops::{self, ClientMsg, EntityKind, Field, Position, ServerMsg, PROTOCOL_VERSION};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use app::domain::ops::{self, ClientMsg, EntityKind, Field, Position, PROTOCOL_VERSION};
 use app::domain::MapId;
-use app::store::Store;
+use common::{Db, TestApp, TestDb, Ws, ADMIN, EDITOR};
 use futures_util::{SinkExt, StreamExt};
-use server::{demo, AppState, Config};
-use sqlx::{Connection, PgConnection};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use uuid::Uuid;
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-const EDITOR: &str = "editor@northwind.example";
 /// Below the server's sustained per-connection limit (60 messages/s).
 const MAX_RATE: f64 = 55.0;
 /// Unacknowledged batches a client may have in flight in the throughput phase.
@@ -101,112 +94,22 @@ fn parse_opts() -> Opts {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Databases.
-// ---------------------------------------------------------------------------------------------
-
-enum Cleanup {
-    Dir(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-async fn open_sqlite() -> (Store, Cleanup) {
-    let dir = std::env::temp_dir().join(format!("cairn-bench-{}", Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/bench.db", dir.display());
-    (Store::open(&url).await.unwrap(), Cleanup::Dir(dir))
-}
-
-async fn open_postgres() -> (Store, Cleanup) {
-    let admin_url = std::env::var("CAIRN_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let name = format!("cairn_bench_{}", Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url}: {e}"));
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b.to_string(), format!("?{q}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let cut = base.rfind('/').unwrap();
-    let url = format!("{}/{}{}", &base[..cut], name, query);
-    (
-        Store::open(&url).await.unwrap(),
-        Cleanup::Postgres { admin_url, name },
-    )
-}
-
-async fn cleanup(c: Cleanup) {
-    match c {
-        Cleanup::Dir(dir) => {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        Cleanup::Postgres { admin_url, name } => {
-            if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await;
-            }
-        }
-    }
-}
-
-async fn cookie_for(store: &Store, email: &str) -> String {
-    let (user, _) = store.user_with_hash(email).await.unwrap().unwrap();
-    let token = auth::random_secret();
-    store
-        .create_session(
-            &auth::secret_hash(&token),
-            user.id,
-            auth::now_seconds() + 3600,
-        )
-        .await
-        .unwrap();
-    format!("{}={token}", auth::SESSION_COOKIE)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Clients.
 // ---------------------------------------------------------------------------------------------
 
-async fn join(addr: SocketAddr, map: MapId, cookie: &str) -> Ws {
-    let mut req = format!("ws://{addr}/ws/maps/{map}")
-        .into_client_request()
-        .unwrap();
-    req.headers_mut()
-        .insert(http::header::COOKIE, cookie.parse().unwrap());
-    // Browsers disable Nagle on WebSockets; so do the bench clients. A small read buffer: the
-    // library zero-fills all of it before every read (as the server, see `ws.rs`).
-    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(8 * 1024);
-    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true)
+/// A client in the room of `map`, welcomed. Browsers disable Nagle on WebSockets; so do the
+/// bench clients. A small read buffer: the library zero-fills all of it before every read (as
+/// the server, see `ws.rs`).
+async fn join(app: &TestApp, map: MapId, cookie: &str) -> Ws {
+    let config = WebSocketConfig::default().read_buffer_size(8 * 1024);
+    let upgrade = app.upgrade(&format!("/ws/maps/{map}")).cookie(cookie);
+    let mut ws = upgrade
+        .open_with(config)
         .await
-        .unwrap();
-    let hello = ClientMsg::Hello {
-        map_id: map,
-        last_seq: None,
-        protocol_version: PROTOCOL_VERSION,
-    };
-    ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
-        .await
-        .unwrap();
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
-            .await
-            .expect("a welcome within 10 s")
-            .expect("the socket stays open")
-            .unwrap();
-        if let Message::Text(t) = frame {
-            if let Ok(ServerMsg::Welcome { can_edit, .. }) = serde_json::from_str(t.as_str()) {
-                assert!(can_edit, "the bench users can edit");
-                return ws;
-            }
-        }
-    }
+        .expect("the upgrade succeeds");
+    let welcome = ws.hello(map, None).await;
+    assert!(welcome.can_edit, "the bench users can edit");
+    ws.into_inner()
 }
 
 /// `op_id` layout: run (8 bits) | client (16) | sequence (32) | send time in ns since the
@@ -502,46 +405,19 @@ struct DbResult {
     ceiling: Vec<CommitRow>,
 }
 
-async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -> DbResult {
-    demo::load(
-        &store,
-        demo::DEMO_ADMIN_EMAIL,
-        demo::DEMO_PASSWORD,
-        "2026-10".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let (_, summary) = store
-        .map_summaries()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.name.starts_with("Northwind"))
-        .expect("the demo has an enterprise map");
-    let map = summary.id;
-    let doc = store.map_document(map).await.unwrap();
-    let objectives: Vec<Uuid> = doc.objectives.iter().map(|o| o.id.0).collect();
-
-    let config = Config::from_lookup(|_| None).unwrap();
-    let hub = server::hub::Hub::new(store.clone(), Arc::new(server::bus::InProcessBus::new()));
-    let state = AppState::new(store.clone(), &config, hub.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = server::app(state);
+async fn bench_db(name: &'static str, db: Db, opts: &Opts, run: &mut u8) -> DbResult {
     // Served exactly as `main.rs` serves (TCP_NODELAY on).
-    let serve = tokio::spawn(async move {
-        let _ = server::serve(listener, router).await;
-    });
+    let app = TestApp::demo(db).await;
+    let hub = app.state.hub.clone();
+    let doc = app.enterprise_map().await;
+    let map = doc.map.id;
+    let objectives: Vec<Uuid> = doc.objectives.iter().map(|o| o.id.0).collect();
 
     let max_n = opts.clients.iter().copied().max().unwrap_or(0);
     let mut cookies = Vec::with_capacity(max_n);
     for i in 0..max_n {
-        let email = if i % 2 == 0 {
-            EDITOR
-        } else {
-            demo::DEMO_ADMIN_EMAIL
-        };
-        cookies.push(cookie_for(&store, email).await);
+        let email = if i % 2 == 0 { EDITOR } else { ADMIN };
+        cookies.push(app.cookie(email).await);
     }
 
     let mut latency = Vec::new();
@@ -549,7 +425,7 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
     for &n in &opts.clients {
         let mut sockets = Vec::with_capacity(n);
         for cookie in &cookies[..n] {
-            sockets.push(join(addr, map, cookie).await);
+            sockets.push(join(&app, map, cookie).await);
         }
         let phases: &[(f64, bool)] = if opts.latency_only {
             &[(opts.rate, false)]
@@ -585,7 +461,7 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    let author = store.user_with_hash(EDITOR).await.unwrap().unwrap().0.id;
+    let author = app.user(EDITOR).await.id;
     let mut ceiling = Vec::new();
     for writers in [1, 8, 64] {
         let row = commit_ceiling(
@@ -603,7 +479,7 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
         );
         ceiling.push(row);
     }
-    serve.abort();
+    drop(app);
     DbResult {
         name,
         latency,
@@ -612,63 +488,91 @@ async fn bench_db(name: &'static str, store: Store, opts: &Opts, run: &mut u8) -
     }
 }
 
+/// Prints a markdown table under `heading`: a row per line that `lines` makes of each
+/// database's results, after the database's name.
+fn table(
+    heading: &str,
+    columns: &[&str],
+    results: &[DbResult],
+    lines: impl Fn(&DbResult) -> Vec<Vec<String>>,
+) {
+    println!("\n### {heading}\n");
+    println!("| DB | {} |", columns.join(" | "));
+    println!("|---|{}", "---:|".repeat(columns.len()));
+    for r in results {
+        for cells in lines(r) {
+            println!("| {} | {} |", r.name, cells.join(" | "));
+        }
+    }
+}
+
+/// The cells of a latency or throughput row (`committed` adds the committed edits/s).
+fn phase_cells(row: &Row, committed: bool) -> Vec<String> {
+    let mut cells = vec![row.clients.to_string(), format!("{:.0}", row.offered)];
+    if committed {
+        cells.push(format!("{:.0}", row.committed));
+    }
+    cells.extend([
+        format!("{:.2}", row.p50),
+        format!("{:.2}", row.p99),
+        format!("{}/{}", row.delivered, row.expected),
+        row.rejects.to_string(),
+        row.resyncs.to_string(),
+    ]);
+    cells
+}
+
 fn print(results: &[DbResult], opts: &Opts) {
-    println!(
-        "\n### Latency phase: {} moves/s per client, {:.1} s measured\n",
+    let sent = ["clients", "edits sent/s"];
+    let tail = [
+        "p50 ms",
+        "p99 ms",
+        "deliveries (got/expected)",
+        "rejects",
+        "resyncs",
+    ];
+    let heading = format!(
+        "Latency phase: {} moves/s per client, {:.1} s measured",
         opts.rate,
         opts.measure.as_secs_f64()
     );
-    println!("| DB | clients | edits sent/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for r in results {
-        for row in &r.latency {
-            println!(
-                "| {} | {} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
-                r.name,
-                row.clients,
-                row.offered,
-                row.p50,
-                row.p99,
-                row.delivered,
-                row.expected,
-                row.rejects,
-                row.resyncs
-            );
-        }
-    }
-    println!(
-        "\n### Throughput phase: each client up to {MAX_RATE}/s (server limit 60/s), ≤ {WINDOW} in flight\n"
+    let columns = [&sent[..], &tail[..]].concat();
+    table(&heading, &columns, results, |r| {
+        r.latency
+            .iter()
+            .map(|row| phase_cells(row, false))
+            .collect()
+    });
+    let heading = format!(
+        "Throughput phase: each client up to {MAX_RATE}/s (server limit 60/s), ≤ {WINDOW} in flight"
     );
-    println!("| DB | clients | edits sent/s | committed edits/s | p50 ms | p99 ms | deliveries (got/expected) | rejects | resyncs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in results {
-        for row in &r.throughput {
-            println!(
-                "| {} | {} | {:.0} | {:.0} | {:.2} | {:.2} | {}/{} | {} | {} |",
-                r.name,
-                row.clients,
-                row.offered,
-                row.committed,
-                row.p50,
-                row.p99,
-                row.delivered,
-                row.expected,
-                row.rejects,
-                row.resyncs
-            );
-        }
-    }
-    println!("\n### Commit path alone: `Hub::commit` from concurrent writers, no sockets\n");
-    println!("| DB | writers | committed edits/s | batches per transaction | commit p50 ms | commit p99 ms |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for r in results {
-        for c in &r.ceiling {
-            println!(
-                "| {} | {} | {:.0} | {:.1} | {:.2} | {:.2} |",
-                r.name, c.writers, c.per_sec, c.per_group, c.p50, c.p99
-            );
-        }
-    }
+    let columns = [&sent[..], &["committed edits/s"], &tail[..]].concat();
+    table(&heading, &columns, results, |r| {
+        r.throughput
+            .iter()
+            .map(|row| phase_cells(row, true))
+            .collect()
+    });
+    let heading = "Commit path alone: `Hub::commit` from concurrent writers, no sockets";
+    let columns = [
+        "writers",
+        "committed edits/s",
+        "batches per transaction",
+        "commit p50 ms",
+        "commit p99 ms",
+    ];
+    table(heading, &columns, results, |r| {
+        let cells = |c: &CommitRow| {
+            vec![
+                c.writers.to_string(),
+                format!("{:.0}", c.per_sec),
+                format!("{:.1}", c.per_group),
+                format!("{:.2}", c.p50),
+                format!("{:.2}", c.p99),
+            ]
+        };
+        r.ceiling.iter().map(cells).collect()
+    });
 }
 
 #[tokio::main]
@@ -677,16 +581,12 @@ async fn main() {
     let mut run = 0u8;
     let mut results = Vec::new();
     if opts.sqlite {
-        let (store, c) = open_sqlite().await;
-        results.push(bench_db("SQLite", store.clone(), &opts, &mut run).await);
-        drop(store);
-        cleanup(c).await;
+        let db = Arc::new(TestDb::sqlite().await);
+        results.push(bench_db("SQLite", db, &opts, &mut run).await);
     }
     if opts.postgres {
-        let (store, c) = open_postgres().await;
-        results.push(bench_db("PostgreSQL", store.clone(), &opts, &mut run).await);
-        store.close().await;
-        cleanup(c).await;
+        let db = Arc::new(TestDb::postgres().await);
+        results.push(bench_db("PostgreSQL", db, &opts, &mut run).await);
     }
     print(&results, &opts);
 }

@@ -4,178 +4,77 @@
 
 mod common;
 
+use common::{Db, TestApp, ADMIN, EDITOR, TOMAS};
+
 use app::api::{CommitMode, CommitStatus, DryRun, ProblemView};
-use app::auth;
-use app::domain::ops::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
+use app::domain::ops::ServerMsg;
 use app::domain::*;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use futures_util::{SinkExt, StreamExt};
-use http_body_util::BodyExt;
-use server::{demo, AppState, Config};
-use std::sync::Arc;
+use axum::http::StatusCode;
+use server::imports::ImportStore;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
-use tower::ServiceExt;
 
-const ADMIN: &str = demo::DEMO_ADMIN_EMAIL;
-
-struct World {
-    db: Arc<common::TestDb>,
-    state: AppState,
-    router: Router,
+/// Every actual of a map's measures as (measure, period, value, note, source).
+async fn actuals_of(
+    app: &TestApp,
+    doc: &MapDocument,
+) -> Vec<(MeasureId, Period, f64, String, DataSource)> {
+    let mut out = Vec::new();
+    for m in &doc.measures {
+        for a in app.store.actuals(m.id).await.unwrap() {
+            out.push((a.measure_id, a.period, a.value, a.note, a.source));
+        }
+    }
+    out.sort_by_key(|a| (a.0, a.1));
+    out
 }
 
-impl World {
-    async fn new(db: Arc<common::TestDb>) -> World {
-        demo::load(
-            &db.store,
-            demo::DEMO_ADMIN_EMAIL,
-            demo::DEMO_PASSWORD,
-            "2026-10".parse().unwrap(),
-        )
-        .await
-        .unwrap();
-        let config = Config::from_lookup(|_| None).unwrap();
-        let hub =
-            server::hub::Hub::new(db.store.clone(), Arc::new(server::bus::InProcessBus::new()));
-        let state = AppState::new(db.store.clone(), &config, hub);
-        let router = server::app(state.clone());
-        World { db, state, router }
-    }
-
-    async fn cookie_for(&self, email: &str) -> String {
-        common::cookie_for(&self.db.store, email).await
-    }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        (
-            status,
-            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-        )
-    }
-
-    /// Uploads `bytes` as `name` to `map`; the body is the dry run or an `ApiError`.
-    async fn upload(
-        &self,
-        cookie: Option<&str>,
-        map: MapId,
-        name: &str,
-        bytes: Vec<u8>,
-    ) -> (StatusCode, serde_json::Value) {
-        let mut req = Request::post(format!("/imports/upload?map={map}&name={name}"))
-            .header(header::CONTENT_TYPE, "application/octet-stream");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let (status, body) = self.send(req.body(Body::from(bytes)).unwrap()).await;
-        (
-            status,
-            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-        )
-    }
-
-    /// Uploads and expects a dry run.
-    async fn upload_ok(&self, cookie: &str, map: MapId, name: &str, bytes: Vec<u8>) -> DryRun {
-        let (status, body) = self.upload(Some(cookie), map, name, bytes).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        serde_json::from_value(body).unwrap()
-    }
-
-    /// Calls a JSON server function.
-    async fn call(
-        &self,
-        cookie: &str,
-        endpoint: &str,
-        args: serde_json::Value,
-    ) -> (StatusCode, serde_json::Value) {
-        let req = Request::post(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::ACCEPT, "application/json")
-            .header(header::COOKIE, cookie)
-            .body(Body::from(args.to_string()))
-            .unwrap();
-        let (status, body) = self.send(req).await;
-        (
-            status,
-            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-        )
-    }
-
-    /// Starts a commit and waits until it is done or failed.
-    async fn commit(
-        &self,
-        cookie: &str,
-        id: ImportId,
-        mode: CommitMode,
-    ) -> (StatusCode, CommitStatus) {
-        let (status, body) = self
-            .call(
-                cookie,
-                "import_commit",
-                serde_json::json!({"id": id, "mode": mode}),
-            )
-            .await;
-        if status != StatusCode::OK {
-            return (
-                status,
-                CommitStatus::Failed {
-                    message: body.to_string(),
-                },
-            );
-        }
-        for _ in 0..400 {
-            let req = Request::post("/api/import_status")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::COOKIE, cookie)
-                .body(Body::from(format!("id={id}")))
-                .unwrap();
-            let (s, body) = self.send(req).await;
-            assert_eq!(s, StatusCode::OK);
-            let st: CommitStatus = serde_json::from_slice(&body).unwrap();
-            if !matches!(st, CommitStatus::Running { .. }) {
-                return (status, st);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the commit did not finish");
-    }
-
-    async fn map_named(&self, prefix: &str) -> MapDocument {
-        let (_, summary) = self
-            .db
-            .store
-            .map_summaries()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|(_, m)| m.name.starts_with(prefix))
-            .unwrap();
-        self.db.store.map_document(summary.id).await.unwrap()
-    }
-
-    /// Every actual of a map's measures as (measure, period, value, note, source).
-    async fn actuals_of(
-        &self,
-        doc: &MapDocument,
-    ) -> Vec<(MeasureId, Period, f64, String, DataSource)> {
-        let mut out = Vec::new();
-        for m in &doc.measures {
-            for a in self.db.store.actuals(m.id).await.unwrap() {
-                out.push((a.measure_id, a.period, a.value, a.note, a.source));
-            }
-        }
-        out.sort_by_key(|a| (a.0, a.1));
-        out
-    }
+/// The demo company served, a session of its admin, and the enterprise map the imports go to.
+async fn admin_on_enterprise(db: Db) -> (TestApp, String, MapDocument) {
+    let (app, admin) = TestApp::demo_signed_in(db, ADMIN).await;
+    let doc = app.enterprise_map().await;
+    (app, admin, doc)
 }
 
-fn error_text(body: &serde_json::Value) -> String {
-    body.to_string()
+/// Uploads `file` (a CSV) to `doc`'s map and commits it; how the commit ended.
+async fn import(
+    app: &TestApp,
+    cookie: &str,
+    doc: &MapDocument,
+    file: Vec<u8>,
+    mode: CommitMode,
+) -> CommitStatus {
+    let run = app.upload_ok(cookie, doc.map.id, "file.csv", file).await;
+    app.commit_import(cookie, run.preview.id, mode).await.1
+}
+
+/// The line and kind of each problem a dry run lists.
+fn problem_kinds(run: &DryRun) -> Vec<(u32, &str)> {
+    let problems = run.problems.iter();
+    problems.map(|p| (p.line, p.kind.as_str())).collect()
+}
+
+/// An imported actual as `actuals_of` lists it.
+fn imported(
+    measure: MeasureId,
+    period: &str,
+    value: f64,
+    note: &str,
+) -> (MeasureId, Period, f64, String, DataSource) {
+    let period = period.parse().unwrap();
+    (measure, period, value, note.into(), DataSource::Import)
+}
+
+/// A CSV of one good row for `measure` (January 2031).
+fn one_row(measure: &str) -> String {
+    format!("Measure,Period,Value\n{measure},2031-01,1\n")
+}
+
+/// The problems of an import as the CSV download gives them.
+async fn problems_csv(app: &TestApp, cookie: &str, id: ImportId) -> String {
+    let uri = format!("/imports/{id}/problems.csv");
+    let (status, csv) = app.get(&uri).cookie(cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    csv.to_string()
 }
 
 /// A CSV with two good rows and one of each bad kind.
@@ -193,12 +92,9 @@ fn mixed_csv(doc: &MapDocument) -> String {
     )
 }
 
-both_databases!(malformed_files_are_clear_errors, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let map = w.map_named("Northwind").await.map.id;
+both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
+    let (app, admin, doc) = admin_on_enterprise(db).await;
+    let map = doc.map.id;
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
         (
             "empty.csv",
@@ -238,34 +134,31 @@ both_databases!(malformed_files_are_clear_errors, |db: Arc<
         ),
     ];
     for (name, bytes, want, text) in cases {
-        let (status, body) = w.upload(Some(&admin), map, name, bytes).await;
+        let (status, body) = app.upload(Some(&admin), map, name, bytes).await;
         assert_eq!(status, want, "{name}: {body}");
-        assert!(error_text(&body).contains(text), "{name}: {body}");
+        assert!(body.contains(text), "{name}: {body}");
     }
     let mut many = String::from("Measure,Period,Value\n");
     for _ in 0..=app::domain::import::MAX_ROWS {
         many.push_str("A,2026-01,1\n");
     }
-    let (status, body) = w
+    let (status, body) = app
         .upload(Some(&admin), map, "many.csv", many.into_bytes())
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(
-        error_text(&body).contains("more than 200000 rows"),
-        "{body}"
-    );
+    assert!(body.contains("more than 200000 rows"), "{body}");
     let too_big = vec![b'a'; app::files::MAX_FILE_BYTES + 10];
-    let (status, body) = w.upload(Some(&admin), map, "big.csv", too_big).await;
+    let (status, body) = app.upload(Some(&admin), map, "big.csv", too_big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert!(error_text(&body).contains("larger than 20 MB"));
+    assert!(body.contains("larger than 20 MB"));
 
     // Ragged rows are read; the dry run names them.
-    let doc = w.map_named("Northwind").await;
+    let doc = app.enterprise_map().await;
     let ragged = format!(
         "Measure,Period,Value\n{},2026-01,1,234\n",
         doc.measures[0].name
     );
-    let run = w
+    let run = app
         .upload_ok(&admin, map, "ragged.csv", ragged.into_bytes())
         .await;
     assert_eq!(run.valid, 0);
@@ -273,23 +166,21 @@ both_databases!(malformed_files_are_clear_errors, |db: Arc<
     assert_eq!(run.problems[0].line, 2);
 
     // No session → 401; unknown map → 404; nothing kept for either.
-    let (status, _) = w.upload(None, map, "a.csv", b"a,b\n1,2\n".to_vec()).await;
+    let (status, _) = app.upload(None, map, "a.csv", b"a,b\n1,2\n".to_vec()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = w
+    let (status, _) = app
         .upload(Some(&admin), MapId::new(), "a.csv", b"a,b\n1,2\n".to_vec())
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(w.state.imports.len(), 1);
+    assert_eq!(app.state.imports.len(), 1);
 });
 
 both_databases!(
     the_dry_run_lists_every_bad_row_and_valid_only_keeps_the_good_ones,
-    |db: Arc<common::TestDb>| async move {
-        let w = World::new(db).await;
-        let admin = w.cookie_for(ADMIN).await;
-        let doc = w.map_named("Northwind").await;
-        let before = w.actuals_of(&doc).await;
-        let run = w
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let before = actuals_of(&app, &doc).await;
+        let run = app
             .upload_ok(
                 &admin,
                 doc.map.id,
@@ -299,13 +190,8 @@ both_databases!(
             .await;
         assert_eq!(run.mapping_error, None);
         assert_eq!((run.rows, run.valid, run.bad_rows), (7, 2, 5));
-        let kinds: Vec<(u32, &str)> = run
-            .problems
-            .iter()
-            .map(|p| (p.line, p.kind.as_str()))
-            .collect();
         assert_eq!(
-            kinds,
+            problem_kinds(&run),
             vec![
                 (4, "unknown measure"),
                 (5, "bad number"),
@@ -321,15 +207,15 @@ both_databases!(
         );
 
         // All or nothing is refused and writes nothing.
-        let (status, st) = w
-            .commit(&admin, run.preview.id, CommitMode::AllOrNothing)
+        let (status, st) = app
+            .commit_import(&admin, run.preview.id, CommitMode::AllOrNothing)
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{st:?}");
-        assert_eq!(w.actuals_of(&doc).await, before);
+        assert_eq!(actuals_of(&app, &doc).await, before);
 
         // The valid rows are written, stamped as imported.
-        let (status, st) = w
-            .commit(&admin, run.preview.id, CommitMode::ValidOnly)
+        let (status, st) = app
+            .commit_import(&admin, run.preview.id, CommitMode::ValidOnly)
             .await;
         assert_eq!(status, StatusCode::OK);
         let CommitStatus::Done { summary } = st else {
@@ -341,49 +227,26 @@ both_databases!(
         );
         assert_eq!(summary.maps.len(), 1);
         assert_eq!(summary.maps[0].id, doc.map.id);
-        let after = w.actuals_of(&doc).await;
+        let after = actuals_of(&app, &doc).await;
         assert_eq!(after.len(), before.len() + 2);
-        assert!(after.contains(&(
-            doc.measures[0].id,
-            "2031-01".parse().unwrap(),
-            11.5,
-            "first".into(),
-            DataSource::Import
-        )));
-        assert!(after.contains(&(
-            doc.measures[1].id,
-            "2031-02".parse().unwrap(),
-            22.0,
-            String::new(),
-            DataSource::Import
-        )));
+        assert!(after.contains(&imported(doc.measures[0].id, "2031-01", 11.5, "first")));
+        assert!(after.contains(&imported(doc.measures[1].id, "2031-02", 22.0, "")));
 
         // The problems page and the CSV download give every problem.
-        let req = Request::post("/api/import_problems")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, &admin)
-            .body(Body::from(format!("id={}&offset=3", run.preview.id)))
-            .unwrap();
-        let (status, page) = w.send(req).await;
+        let form = [("id", run.preview.id.to_string()), ("offset", "3".into())];
+        let (status, page) = app.call(Some(&admin), "import_problems", &form).await;
         assert_eq!(status, StatusCode::OK);
-        let page: serde_json::Value = serde_json::from_slice(&page).unwrap();
-        let page: Vec<ProblemView> = serde_json::from_value(page).unwrap();
+        let page: Vec<ProblemView> = page.parse();
         assert_eq!(page.len(), 2);
-        let req = Request::get(format!("/imports/{}/problems.csv", run.preview.id))
-            .header(header::COOKIE, &admin)
-            .body(Body::empty())
-            .unwrap();
-        let (status, csv) = w.send(req).await;
-        assert_eq!(status, StatusCode::OK);
-        let csv = String::from_utf8(csv).unwrap();
+        let csv = problems_csv(&app, &admin, run.preview.id).await;
         assert_eq!(csv.lines().count(), 6, "{csv}");
         assert!(csv.starts_with("Row,Column,Value,Problem,Reason"));
 
         // Someone else cannot reach the session.
-        let other = w.cookie_for("editor@northwind.example").await;
-        let (status, _) = w
-            .call(
-                &other,
+        let other = app.cookie(EDITOR).await;
+        let (status, _) = app
+            .call_json(
+                Some(&other),
                 "import_check",
                 serde_json::json!({"id": run.preview.id, "change": {}}),
             )
@@ -394,15 +257,13 @@ both_databases!(
 
 both_databases!(
     all_or_nothing_writes_a_clean_file_and_reimporting_changes_nothing,
-    |db: Arc<common::TestDb>| async move {
-        let w = World::new(db).await;
-        let admin = w.cookie_for(ADMIN).await;
-        let doc = w.map_named("Northwind").await;
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let mut file = String::from("KPI;Month;Actual\n");
         for (i, m) in doc.measures.iter().take(5).enumerate() {
             file.push_str(&format!("{};2031-0{};{},5\n", m.name, i + 1, 10 + i));
         }
-        let run = w
+        let run = app
             .upload_ok(&admin, doc.map.id, "clean.csv", file.clone().into_bytes())
             .await;
         assert_eq!(run.preview.file_kind, "CSV (semicolon-separated)");
@@ -411,80 +272,50 @@ both_databases!(
             app::domain::import::NumberFormat::Comma
         );
         assert_eq!((run.valid, run.bad_rows), (5, 0));
-        let (status, st) = w
-            .commit(&admin, run.preview.id, CommitMode::AllOrNothing)
+        let (status, st) = app
+            .commit_import(&admin, run.preview.id, CommitMode::AllOrNothing)
             .await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             matches!(st, CommitStatus::Done { ref summary } if summary.written == 5),
             "{st:?}"
         );
-        let once = w.actuals_of(&doc).await;
-        assert!(once.contains(&(
-            doc.measures[2].id,
-            "2031-03".parse().unwrap(),
-            12.5,
-            String::new(),
-            DataSource::Import
-        )));
+        let once = actuals_of(&app, &doc).await;
+        assert!(once.contains(&imported(doc.measures[2].id, "2031-03", 12.5, "")));
 
-        let again = w
-            .upload_ok(&admin, doc.map.id, "clean.csv", file.into_bytes())
-            .await;
-        let (_, st) = w
-            .commit(&admin, again.preview.id, CommitMode::AllOrNothing)
-            .await;
+        let file = file.into_bytes();
+        let st = import(&app, &admin, &doc, file, CommitMode::AllOrNothing).await;
         assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
-        assert_eq!(w.actuals_of(&doc).await, once);
+        assert_eq!(actuals_of(&app, &doc).await, once);
     }
 );
 
-both_databases!(permissions_are_checked_per_row, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db.clone()).await;
+both_databases!(permissions_are_checked_per_row, |db: Db| async move {
+    let app = TestApp::demo(db).await;
     // A contributor of Consulting, who only views the enterprise map.
-    let units = db.store.org_units().await.unwrap();
-    let unit = |name: &str| units.iter().find(|u| u.name == name).unwrap().id;
-    let user = User {
-        id: UserId::new(),
-        email: "consulting.data@northwind.example".into(),
-        name: "Consulting Data".into(),
-    };
-    db.store
-        .create_user(&user, &auth::hash_password("long enough password").unwrap())
+    let consulting_unit = common::unit_id(&app.store, "Consulting").await;
+    let contributor = Some((consulting_unit, Role::Contributor));
+    let email = "consulting.data@northwind.example";
+    let user = common::add_user(&app.store, email, "Consulting Data", contributor).await;
+    let root = app.enterprise_map().await.map.org_unit_id;
+    app.store
+        .grant_role(user.id, root, Role::Viewer)
         .await
         .unwrap();
-    db.store
-        .grant_role(user.id, unit("Consulting"), Role::Contributor)
-        .await
-        .unwrap();
-    db.store
-        .grant_role(user.id, unit("Northwind Technology Services"), Role::Viewer)
-        .await
-        .unwrap();
-    let cookie = w.cookie_for(&user.email).await;
+    let cookie = app.cookie(&user.email).await;
 
     // Only viewing the enterprise map, they may not even upload to it.
-    let enterprise = w.map_named("Northwind").await;
-    let file = format!(
-        "Measure,Period,Value\n{},2031-01,1\n",
-        enterprise.measures[0].name
-    );
-    let (status, body) = w
+    let enterprise = app.enterprise_map().await;
+    let file = one_row(&enterprise.measures[0].name);
+    let (status, body) = app
         .upload(Some(&cookie), enterprise.map.id, "e.csv", file.into_bytes())
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(error_text(&body).contains("contributor role"), "{body}");
+    assert!(body.contains("contributor role"), "{body}");
 
     // A viewer of the enterprise map who owns some of its measures' data may upload: only the
     // rows of those measures are accepted.
-    let (tomas, _) = db
-        .store
-        .user_with_hash("tomas.alvarez@northwind.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let tomas = app.user(TOMAS).await;
     let owned = enterprise
         .measures
         .iter()
@@ -499,8 +330,8 @@ both_databases!(permissions_are_checked_per_row, |db: Arc<
         "Measure,Period,Value\n{},2031-01,1\n{},2031-01,2\n",
         owned.name, other.name
     );
-    let owner_cookie = w.cookie_for(&tomas.email).await;
-    let run = w
+    let owner_cookie = app.cookie(&tomas.email).await;
+    let run = app
         .upload_ok(&owner_cookie, enterprise.map.id, "e.csv", file.into_bytes())
         .await;
     assert!(run.may_enter_any);
@@ -508,36 +339,22 @@ both_databases!(permissions_are_checked_per_row, |db: Arc<
     assert_eq!(run.problems[0].kind, "not allowed");
     assert_eq!(run.problems[0].raw, other.name);
 
-    let consulting = w.map_named("Consulting").await;
-    let file = format!(
-        "Measure,Period,Value\n{},2031-01,1\n",
-        consulting.measures[0].name
-    );
-    let run = w
+    let consulting = app.map_named("Consulting").await;
+    let file = one_row(&consulting.measures[0].name);
+    let run = app
         .upload_ok(&cookie, consulting.map.id, "c.csv", file.into_bytes())
         .await;
     assert!(run.may_enter_any);
     assert_eq!(run.valid, 1);
-    let (_, st) = w
-        .commit(&cookie, run.preview.id, CommitMode::AllOrNothing)
+    let (_, st) = app
+        .commit_import(&cookie, run.preview.id, CommitMode::AllOrNothing)
         .await;
     assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
 
     // Someone with no role on a unit cannot even upload to its map.
-    let stranger = User {
-        id: UserId::new(),
-        email: "stranger@example.com".into(),
-        name: "Stranger".into(),
-    };
-    db.store
-        .create_user(
-            &stranger,
-            &auth::hash_password("long enough password").unwrap(),
-        )
-        .await
-        .unwrap();
-    let cookie = w.cookie_for(&stranger.email).await;
-    let (status, _) = w
+    let stranger = common::add_user(&app.store, "stranger@example.com", "Stranger", None).await;
+    let cookie = app.cookie(&stranger.email).await;
+    let (status, _) = app
         .upload(
             Some(&cookie),
             enterprise.map.id,
@@ -579,211 +396,141 @@ fn workbook(doc: &MapDocument) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-both_databases!(an_xlsx_workbook_with_dates_and_two_sheets, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let doc = w.map_named("Northwind").await;
-    let run = w
-        .upload_ok(&admin, doc.map.id, "kpis.xlsx", workbook(&doc))
-        .await;
-    assert_eq!(run.preview.file_kind, "Workbook");
-    assert_eq!(
-        run.preview.sheets,
-        vec!["Actuals".to_string(), "Wide".to_string()]
-    );
-    assert_eq!(run.preview.header, vec!["Measure", "Period", "Value"]);
-    assert_eq!(
-        run.preview.sample[0].0, 4,
-        "row numbers as Excel shows them"
-    );
-    assert_eq!((run.valid, run.bad_rows), (3, 0), "{:?}", run.problems);
-    assert_eq!(run.first_period, Some("2031-03".parse().unwrap()));
-
-    let (status, body) = w
-        .call(
-            &admin,
-            "import_check",
-            serde_json::json!({"id": run.preview.id, "change": {"sheet": "Wide"}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let wide: DryRun = serde_json::from_value(body).unwrap();
-    assert_eq!(
-        wide.preview.mapping.layout,
-        app::domain::import::Layout::Wide
-    );
-    assert_eq!((wide.valid, wide.measures), (3, 1));
-    assert_eq!(wide.last_period, Some("2031-03".parse().unwrap()));
-
-    // Switching to one row per value leaves no period column: the dry run says so.
-    let (_, body) = w
-        .call(
-            &admin,
-            "import_check",
-            serde_json::json!({"id": run.preview.id, "change": {"layout": "long"}}),
-        )
-        .await;
-    let long: DryRun = serde_json::from_value(body).unwrap();
-    assert!(long.mapping_error.unwrap().contains("period"));
-
-    let (status, _) = w
-        .call(
-            &admin,
-            "import_check",
-            serde_json::json!({"id": run.preview.id, "change": {"sheet": "Nope"}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-});
-
-both_databases!(a_commit_tells_open_maps_their_scores_changed, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let doc = w.map_named("Northwind").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = w.router.clone();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    let mut req = format!("ws://{addr}/ws/maps/{}", doc.map.id)
-        .into_client_request()
-        .unwrap();
-    req.headers_mut()
-        .insert(header::COOKIE, admin.parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    let hello = ClientMsg::Hello {
-        map_id: doc.map.id,
-        last_seq: None,
-        protocol_version: PROTOCOL_VERSION,
-    };
-    ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
-        .await
-        .unwrap();
-
-    let file = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
-    let run = w
-        .upload_ok(&admin, doc.map.id, "one.csv", file.into_bytes())
-        .await;
-    let (_, st) = w
-        .commit(&admin, run.preview.id, CommitMode::ValidOnly)
-        .await;
-    assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
-    let seen = tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(Ok(frame)) = ws.next().await {
-            if let Message::Text(t) = frame {
-                if let Ok(ServerMsg::ScoresChanged { map_id }) = serde_json::from_str(t.as_str()) {
-                    return map_id;
-                }
-            }
-        }
-        panic!("the socket closed");
-    })
-    .await
-    .expect("scores_changed within 5 s");
-    assert_eq!(seen, doc.map.id);
-    task.abort();
-});
-
-both_databases!(sessions_are_bounded_per_user_and_by_memory, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let doc = w.map_named("Northwind").await;
-    let file = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
-    let mut ids = Vec::new();
-    for _ in 0..4 {
-        let run = w
-            .upload_ok(&admin, doc.map.id, "a.csv", file.clone().into_bytes())
+both_databases!(
+    an_xlsx_workbook_with_dates_and_two_sheets,
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let run = app
+            .upload_ok(&admin, doc.map.id, "kpis.xlsx", workbook(&doc))
             .await;
-        ids.push(run.preview.id);
+        assert_eq!(run.preview.file_kind, "Workbook");
+        assert_eq!(
+            run.preview.sheets,
+            vec!["Actuals".to_string(), "Wide".to_string()]
+        );
+        assert_eq!(run.preview.header, vec!["Measure", "Period", "Value"]);
+        assert_eq!(
+            run.preview.sample[0].0, 4,
+            "row numbers as Excel shows them"
+        );
+        assert_eq!((run.valid, run.bad_rows), (3, 0), "{:?}", run.problems);
+        assert_eq!(run.first_period, Some("2031-03".parse().unwrap()));
+        let check = |change: serde_json::Value| {
+            let args = serde_json::json!({"id": run.preview.id, "change": change});
+            app.call_json(Some(&admin), "import_check", args)
+        };
+
+        let (status, body) = check(serde_json::json!({"sheet": "Wide"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let wide: DryRun = body.parse();
+        assert_eq!(
+            wide.preview.mapping.layout,
+            app::domain::import::Layout::Wide
+        );
+        assert_eq!((wide.valid, wide.measures), (3, 1));
+        assert_eq!(wide.last_period, Some("2031-03".parse().unwrap()));
+
+        // Switching to one row per value leaves no period column: the dry run says so.
+        let (_, body) = check(serde_json::json!({"layout": "long"})).await;
+        let long: DryRun = body.parse();
+        assert!(long.mapping_error.unwrap().contains("period"));
+
+        let (status, _) = check(serde_json::json!({"sheet": "Nope"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
     }
-    assert_eq!(w.state.imports.len(), server::imports::SESSIONS_PER_USER);
-    let check = |id: ImportId| serde_json::json!({"id": id, "change": {}});
-    let (status, _) = w.call(&admin, "import_check", check(ids[0])).await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "the oldest session made room"
-    );
-    let (status, _) = w.call(&admin, "import_check", check(ids[3])).await;
-    assert_eq!(status, StatusCode::OK);
+);
 
-    // With the memory budget spent, an upload is refused rather than kept.
-    let mut state = w.state.clone();
-    state.imports = Arc::new(server::imports::ImportStore::with_limits(
-        Duration::from_secs(60),
-        16,
-    ));
-    let tight = World {
-        db: w.db.clone(),
-        state: state.clone(),
-        router: server::app(state),
-    };
-    let (status, body) = tight
-        .upload(Some(&admin), doc.map.id, "a.csv", file.clone().into_bytes())
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(tight.state.imports.is_empty());
+both_databases!(
+    a_commit_tells_open_maps_their_scores_changed,
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let (mut ws, _) = app.join(doc.map.id, &admin, None).await;
 
-    // An idle session expires.
-    let mut state = w.state.clone();
-    state.imports = Arc::new(server::imports::ImportStore::with_limits(
-        Duration::ZERO,
-        1 << 30,
-    ));
-    let hasty = World {
-        db: w.db.clone(),
-        state: state.clone(),
-        router: server::app(state),
-    };
-    let run = hasty
-        .upload_ok(&admin, doc.map.id, "a.csv", file.into_bytes())
-        .await;
-    let (status, body) = hasty
-        .call(&admin, "import_check", check(run.preview.id))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.to_string().contains("expires"), "{body}");
-});
-
-/// A zip of `parts`, deflated (crafted workbooks).
-fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in parts {
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(bytes).unwrap();
+        let file = one_row(&doc.measures[0].name).into_bytes();
+        let st = import(&app, &admin, &doc, file, CommitMode::ValidOnly).await;
+        assert!(matches!(st, CommitStatus::Done { .. }), "{st:?}");
+        let seen = loop {
+            if let ServerMsg::ScoresChanged { map_id } = ws.recv_map().await {
+                break map_id;
+            }
+        };
+        assert_eq!(seen, doc.map.id);
     }
-    zip.finish().unwrap().into_inner()
-}
+);
 
-/// A real workbook (written by rust_xlsxwriter) whose sheet XML part is replaced by `sheet`.
+both_databases!(
+    sessions_are_bounded_per_user_and_by_memory,
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let file = one_row(&doc.measures[0].name);
+        let mut ids = Vec::new();
+        for _ in 0..4 {
+            let run = app
+                .upload_ok(&admin, doc.map.id, "a.csv", file.clone().into_bytes())
+                .await;
+            ids.push(run.preview.id);
+        }
+        assert_eq!(app.state.imports.len(), server::imports::SESSIONS_PER_USER);
+        let check = |id: ImportId| serde_json::json!({"id": id, "change": {}});
+        let (status, _) = app
+            .call_json(Some(&admin), "import_check", check(ids[0]))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "the oldest session made room"
+        );
+        let (status, _) = app
+            .call_json(Some(&admin), "import_check", check(ids[3]))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // With the memory budget spent, an upload is refused rather than kept.
+        let tight = ImportStore::with_limits(Duration::from_secs(60), 16);
+        let tight = TestApp::setup(app.db.clone()).imports(tight).start().await;
+        let (status, body) = tight
+            .upload(Some(&admin), doc.map.id, "a.csv", file.clone().into_bytes())
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(tight.state.imports.is_empty());
+
+        // An idle session expires.
+        let hasty = ImportStore::with_limits(Duration::ZERO, 1 << 30);
+        let hasty = TestApp::setup(app.db.clone()).imports(hasty).start().await;
+        let run = hasty
+            .upload_ok(&admin, doc.map.id, "a.csv", file.into_bytes())
+            .await;
+        let (status, body) = hasty
+            .call_json(Some(&admin), "import_check", check(run.preview.id))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.to_string().contains("expires"), "{body}");
+    }
+);
+
+/// A real workbook (written by rust_xlsxwriter) whose sheet XML part is replaced by `sheet`,
+/// zipped again with every part deflated (crafted workbooks).
 fn workbook_with_sheet(sheet: Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet().write_string(0, 0, "Measure").unwrap();
     let bytes = book.save_to_buffer().unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut parts = Vec::new();
+    let mut crafted = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..archive.len() {
         let mut part = archive.by_index(i).unwrap();
         let name = part.name().unwrap().to_string();
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+        part.read_to_end(&mut bytes).unwrap();
         if name == "xl/worksheets/sheet1.xml" {
             bytes = sheet.clone();
         }
-        parts.push((name, bytes));
+        crafted.start_file(name, deflated).unwrap();
+        crafted.write_all(&bytes).unwrap();
     }
-    let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    zip_of(&parts)
+    crafted.finish().unwrap().into_inner()
 }
 
 fn sheet_xml(rows: &str) -> Vec<u8> {
@@ -795,10 +542,8 @@ fn sheet_xml(rows: &str) -> Vec<u8> {
 
 both_databases!(
     workbook_bombs_and_long_cells_are_refused_and_the_server_still_answers,
-    |db: Arc<common::TestDb>| async move {
-        let w = World::new(db).await;
-        let admin = w.cookie_for(ADMIN).await;
-        let doc = w.map_named("Northwind").await;
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
         let map = doc.map.id;
 
         // A sheet that unpacks from kilobytes to tens of megabytes (a zip bomb).
@@ -831,149 +576,125 @@ both_databases!(
             ("long.csv", long_cell, "more than 32767 characters"),
         ];
         for (name, bytes, says) in cases {
-            let (status, body) = w.upload(Some(&admin), map, name, bytes).await;
+            let (status, body) = app.upload(Some(&admin), map, name, bytes).await;
             assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{name}: {body}");
-            assert!(error_text(&body).contains(says), "{name}: {body}");
-            assert!(w.state.imports.is_empty(), "{name}: nothing kept");
+            assert!(body.contains(says), "{name}: {body}");
+            assert!(app.state.imports.is_empty(), "{name}: nothing kept");
         }
         // An Excel 97 file is refused with the way out.
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         ole.extend([0u8; 1024]);
-        let (status, body) = w.upload(Some(&admin), map, "old.xls", ole).await;
+        let (status, body) = app.upload(Some(&admin), map, "old.xls", ole).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(error_text(&body).contains("save it as .xlsx"), "{body}");
+        assert!(body.contains("save it as .xlsx"), "{body}");
 
         // The server still answers, and a good file still imports.
-        let file = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
-        let run = w
+        let file = one_row(&doc.measures[0].name);
+        let run = app
             .upload_ok(&admin, map, "good.csv", file.into_bytes())
             .await;
         assert_eq!(run.valid, 1);
     }
 );
 
-both_databases!(only_those_who_may_enter_data_may_upload, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db.clone()).await;
-    let outsider = User {
-        id: UserId::new(),
-        email: "outsider@example.com".into(),
-        name: "Out Sider".into(),
-    };
-    db.store.create_user(&outsider, "x").await.unwrap();
-    let doc = w.map_named("Northwind").await;
-    let good = format!("Measure,Period,Value\n{},2031-01,1\n", doc.measures[0].name);
-    // The role decides before the file is read: a viewer's bomb is a 403, not a 413.
-    let bomb = workbook_with_sheet(sheet_xml(&" ".repeat(8 * 1024 * 1024)));
-    let people: [(Option<&str>, u16); 7] = [
-        (None, 401),
-        (Some("outsider@example.com"), 403),
-        (Some("viewer@northwind.example"), 403),
-        (Some("contributor@northwind.example"), 200),
-        (Some("editor@northwind.example"), 200),
-        (Some(ADMIN), 200),
-        // A viewer of the enterprise map who owns the data of some of its measures.
-        (Some("tomas.alvarez@northwind.example"), 200),
-    ];
-    for (who, expected) in people {
-        let cookie = match who {
-            Some(email) => Some(w.cookie_for(email).await),
-            None => None,
-        };
-        let (status, body) = w
-            .upload(
-                cookie.as_deref(),
-                doc.map.id,
-                "a.csv",
-                good.clone().into_bytes(),
-            )
-            .await;
-        assert_eq!(status.as_u16(), expected, "{who:?}: {body}");
-        if expected == 403 {
-            assert!(error_text(&body).contains(" role"), "{body}");
-            let (status, _) = w
-                .upload(cookie.as_deref(), doc.map.id, "bomb.xlsx", bomb.clone())
+both_databases!(
+    only_those_who_may_enter_data_may_upload,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let cookies = app.role_cookies().await;
+        let doc = app.enterprise_map().await;
+        let good = one_row(&doc.measures[0].name);
+        // The role decides before the file is read: a viewer's bomb is a 403, not a 413.
+        let bomb = workbook_with_sheet(sheet_xml(&" ".repeat(8 * 1024 * 1024)));
+        // The six roles, then a viewer of the enterprise map who owns the data of some of its
+        // measures.
+        let owner = Some(app.cookie(TOMAS).await);
+        let expected = [401, 403, 403, 200, 200, 200, 200];
+        for (who, cookie) in cookies.iter().chain([&owner]).enumerate() {
+            let expected = expected[who];
+            let (status, body) = app
+                .upload(
+                    cookie.as_deref(),
+                    doc.map.id,
+                    "a.csv",
+                    good.clone().into_bytes(),
+                )
                 .await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{who:?}");
+            assert_eq!(status.as_u16(), expected, "person #{who}: {body}");
+            if expected == 403 {
+                assert!(body.contains(" role"), "{body}");
+                let (status, _) = app
+                    .upload(cookie.as_deref(), doc.map.id, "bomb.xlsx", bomb.clone())
+                    .await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "person #{who}");
+            }
         }
+        // One session was kept per permitted person, none for the others.
+        assert_eq!(app.state.imports.len(), 4);
     }
-    // One session was kept per permitted person, none for the others.
-    assert_eq!(w.state.imports.len(), 4);
-});
+);
 
-both_databases!(the_problems_csv_neutralises_formula_cells, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let doc = w.map_named("Northwind").await;
-    let a = &doc.measures[0].name;
-    let file = format!(
-        "Measure,Period,Value\n\
+both_databases!(
+    the_problems_csv_neutralises_formula_cells,
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let a = &doc.measures[0].name;
+        let file = format!(
+            "Measure,Period,Value\n\
          \"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",2031-01,1\n\
          {a},2031-02,@SUM(A1:A9)\n\
          {a},-5,1\n\
          {a},2031-03,\"+cmd|' /C calc'!A0\"\n"
-    );
-    let run = w
-        .upload_ok(&admin, doc.map.id, "formulas.csv", file.into_bytes())
-        .await;
-    assert_eq!(run.problem_count, 4, "{:?}", run.problems);
-    let req = Request::get(format!("/imports/{}/problems.csv", run.preview.id))
-        .header(header::COOKIE, &admin)
-        .body(Body::empty())
-        .unwrap();
-    let (status, csv) = w.send(req).await;
-    assert_eq!(status, StatusCode::OK);
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_slice());
-    let values: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap()[2].to_string())
-        .collect();
-    assert_eq!(
-        values,
-        vec![
-            "'=HYPERLINK(\"http://evil.example\",\"x\")",
-            "'@SUM(A1:A9)",
-            // A negative number is no formula: it stays a number.
-            "-5",
-            "'+cmd|' /C calc'!A0",
-        ]
-    );
-    // No cell of the download starts a formula.
-    let text = String::from_utf8(csv).unwrap();
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    for record in reader.records() {
-        for cell in record.unwrap().iter() {
-            assert!(
-                !cell.starts_with(['=', '+', '@', '\t', '\r'])
-                    && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
-                "{cell:?}"
-            );
+        );
+        let run = app
+            .upload_ok(&admin, doc.map.id, "formulas.csv", file.into_bytes())
+            .await;
+        assert_eq!(run.problem_count, 4, "{:?}", run.problems);
+        let csv = problems_csv(&app, &admin, run.preview.id).await;
+        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let values: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[2].to_string())
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                "'=HYPERLINK(\"http://evil.example\",\"x\")",
+                "'@SUM(A1:A9)",
+                // A negative number is no formula: it stays a number.
+                "-5",
+                "'+cmd|' /C calc'!A0",
+            ]
+        );
+        // No cell of the download starts a formula.
+        let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "{cell:?}"
+                );
+            }
         }
     }
-});
+);
 
-both_databases!(an_unclosed_quote_is_reported_at_its_line, |db: Arc<
-    common::TestDb,
->| async move {
-    let w = World::new(db).await;
-    let admin = w.cookie_for(ADMIN).await;
-    let doc = w.map_named("Northwind").await;
-    let (a, b) = (&doc.measures[0].name, &doc.measures[1].name);
-    let file = format!(
+both_databases!(
+    an_unclosed_quote_is_reported_at_its_line,
+    |db: Db| async move {
+        let (app, admin, doc) = admin_on_enterprise(db).await;
+        let (a, b) = (&doc.measures[0].name, &doc.measures[1].name);
+        let file = format!(
         "Measure,Period,Value,Note\n{a},2031-01,1,fine\n{b},2031-01,2,\"not closed\n{a},2031-02,3,\n{b},2031-02,4,\n"
     );
-    let before = w.actuals_of(&doc).await;
-    let (status, body) = w
-        .upload(Some(&admin), doc.map.id, "quote.csv", file.into_bytes())
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(
-        error_text(&body).contains("starts on line 3 is never closed"),
-        "{body}"
-    );
-    assert!(w.state.imports.is_empty());
-    assert_eq!(w.actuals_of(&doc).await, before);
-});
+        let before = actuals_of(&app, &doc).await;
+        let (status, body) = app
+            .upload(Some(&admin), doc.map.id, "quote.csv", file.into_bytes())
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("starts on line 3 is never closed"), "{body}");
+        assert!(app.state.imports.is_empty());
+        assert_eq!(actuals_of(&app, &doc).await, before);
+    }
+);

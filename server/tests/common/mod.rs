@@ -1,10 +1,28 @@
-//! Test support: a fresh database per test on SQLite (temp file) or PostgreSQL (a new database
-//! on the machine's server), and a macro that runs one test body on both.
+//! Test support, shared by every server test file and the benches: a fresh database per test on
+//! SQLite (temp file) or PostgreSQL (a new database on the machine's server), a macro that runs
+//! one test body on both, the demo company and its people (`demo.rs`), the app served on a local
+//! port and driven through its router (`test_app.rs`), and a WebSocket client (`socket.rs`).
 
 #![allow(dead_code)]
 
+mod demo;
+mod socket;
+mod test_app;
+
+// Each test file uses some of these; the others would be reported as unused.
+#[allow(unused_imports)]
+pub use demo::*;
+#[allow(unused_imports)]
+pub use socket::*;
+#[allow(unused_imports)]
+pub use test_app::*;
+
 use app::store::Store;
 use sqlx::{Connection, PgConnection};
+use std::sync::Arc;
+
+/// What a `both_databases!` body gets: the test's database, shared with the servers it starts.
+pub type Db = Arc<TestDb>;
 
 /// Where the PostgreSQL tests create their databases.
 pub fn pg_admin_url() -> String {
@@ -14,7 +32,9 @@ pub fn pg_admin_url() -> String {
 
 /// A database that exists for one test and is removed afterwards (also when the test panics).
 pub struct TestDb {
+    /// The store opened on it.
     pub store: Store,
+    /// Its URL (to open more stores on it).
     pub url: String,
     cleanup: Cleanup,
 }
@@ -106,8 +126,8 @@ impl Drop for TestDb {
     }
 }
 
-/// Runs one async test body on SQLite and on PostgreSQL: `both_databases!(name, |db| async move { … })`
-/// where `db: std::sync::Arc<TestDb>`.
+/// Runs one async test body on SQLite and on PostgreSQL: `both_databases!(name, |db: Db| async
+/// move { … })` where `db: Db`, that is `std::sync::Arc<TestDb>`.
 #[macro_export]
 macro_rules! both_databases {
     ($name:ident, $body:expr) => {
@@ -130,50 +150,6 @@ macro_rules! both_databases {
     };
 }
 
-/// Loads the demo company as of October 2026.
-pub async fn load_demo(store: &Store) {
-    server::demo::load(
-        store,
-        server::demo::DEMO_ADMIN_EMAIL,
-        server::demo::DEMO_PASSWORD,
-        "2026-10".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-}
-
-/// A session cookie for a user (made directly, to keep tests fast).
-pub async fn cookie_for(store: &Store, email: &str) -> String {
-    use app::auth;
-    let (user, _) = store
-        .user_with_hash(email)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no user {email}"));
-    let token = auth::random_secret();
-    store
-        .create_session(
-            &auth::secret_hash(&token),
-            user.id,
-            auth::now_seconds() + 3600,
-        )
-        .await
-        .unwrap();
-    format!("{}={token}", auth::SESSION_COOKIE)
-}
-
-/// The demo's enterprise map ("Northwind …").
-pub async fn enterprise_map(store: &Store) -> app::domain::MapDocument {
-    let (_, summary) = store
-        .map_summaries()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.name.starts_with("Northwind"))
-        .expect("the demo has an enterprise map");
-    store.map_document(summary.id).await.unwrap()
-}
-
 /// A form value, percent-encoded.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
@@ -184,4 +160,13 @@ pub fn urlencode(s: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
+}
+
+/// A single number a query answers (`SELECT COUNT(*) …`), with its `$1…` bound to `binds`.
+pub async fn count(store: &Store, sql: &str, binds: &[&str]) -> i64 {
+    let mut query = sqlx::query_scalar::<_, i64>(sql);
+    for b in binds {
+        query = query.bind(b.to_string());
+    }
+    query.fetch_one(store.pool()).await.unwrap()
 }
