@@ -1,9 +1,9 @@
 //! Passwords, sessions, cookies, API tokens, and the one authorisation helper every server
 //! function calls (`authorize`, `Access`). The server context lives in `context`.
 
-use crate::error::ApiError;
 use crate::domain::role::{effective_role, inherited_role};
 use crate::domain::{Action, ApiToken, ApiTokenId, MeasureId, OrgUnitId, Role, User, UserId};
+use crate::error::ApiError;
 use crate::store::Store;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,

@@ -3,10 +3,10 @@
 //! per request. The traits are implemented by the server's hub and import sessions.
 
 use crate::api::ImportSession;
-use crate::error::ApiError;
-use crate::domain::display::DisplayEvent;
+use crate::domain::feed::FeedEvent;
 use crate::domain::ops::{Committed, Op};
 use crate::domain::{DataBatch, DataOutcome, ImportId, MapId, UserId};
+use crate::error::ApiError;
 use crate::store::Store;
 use std::future::Future;
 use std::pin::Pin;
@@ -28,7 +28,7 @@ pub struct ServerContext {
     /// Uploaded files being imported: short-lived, owned by their uploader, bounded in memory.
     pub imports: Arc<dyn ImportSessions>,
     /// Tells display screens (on every instance) that a link was revoked or a dashboard changed.
-    pub displays: Arc<dyn DisplayNotifier>,
+    pub displays: Arc<dyn FeedNotifier>,
     /// Tells open sockets (on every instance) that someone signed out or had a role changed.
     pub access: Arc<dyn AccessNotifier>,
 }
@@ -43,9 +43,9 @@ pub trait AccessNotifier: Send + Sync {
 
 /// Announces display events on the bus. Implemented by the server's hub, so a revoke reaches
 /// screens connected to any instance.
-pub trait DisplayNotifier: Send + Sync {
+pub trait FeedNotifier: Send + Sync {
     /// Publishes `event` to every instance's display sockets.
-    fn notify_displays(&self, event: DisplayEvent) -> PortFuture<'_, ()>;
+    fn notify_feeds(&self, event: FeedEvent) -> PortFuture<'_, ()>;
 }
 
 /// The future a [`DataWriter`] returns.

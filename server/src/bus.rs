@@ -3,7 +3,7 @@
 //! PostgreSQL LISTEN/NOTIFY when several instances share one PostgreSQL. Payloads are small
 //! (`{map_id, seq}`, `{user_id}`): listeners read the database for the rest.
 
-use app::domain::display::DisplayEvent;
+use app::domain::feed::FeedEvent;
 use app::domain::{MapId, UserId};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -15,7 +15,7 @@ pub const CHANNEL: &str = "cairn_map_ops";
 /// The channel on which instances announce that a map's scores changed (new data).
 pub const SCORES_CHANNEL: &str = "cairn_scores";
 /// The channel of display events: a display link revoked, a dashboard changed.
-pub const DISPLAY_CHANNEL: &str = "cairn_display";
+pub const DISPLAY_CHANNEL: &str = "cairn_feed";
 /// The channel on which instances announce that someone's access changed (signed out, a role
 /// changed or revoked): that person's open sockets check their session and role again.
 pub const ACCESS_CHANNEL: &str = "cairn_access";
@@ -47,7 +47,7 @@ pub enum BusMessage {
     /// A map's data changed: screens showing its scores re-read them.
     Scores(ScoresChanged),
     /// A display link was revoked or a dashboard changed: the screens concerned react.
-    Display(DisplayEvent),
+    Display(FeedEvent),
     /// Someone's access changed: their sockets check their session and role again.
     Access(AccessChanged),
     /// The listener lost and regained its connection: notifications may have been missed, so
@@ -63,8 +63,7 @@ pub trait Bus: Send + Sync {
     fn publish_scores(&self, event: ScoresChanged)
         -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// Announces a display event (revoked link, changed dashboard).
-    fn publish_display(&self, event: DisplayEvent)
-        -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+    fn publish_feed(&self, event: FeedEvent) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
     /// Announces that someone's access changed (sign-out, role change).
     fn publish_access(&self, event: AccessChanged)
         -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
@@ -106,10 +105,7 @@ impl Bus for InProcessBus {
         Box::pin(async {})
     }
 
-    fn publish_display(
-        &self,
-        event: DisplayEvent,
-    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn publish_feed(&self, event: FeedEvent) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         let _ = self.tx.send(BusMessage::Display(event));
         Box::pin(async {})
     }
@@ -166,7 +162,7 @@ impl PgBus {
                             serde_json::from_str::<ScoresChanged>(note.payload())
                                 .map(BusMessage::Scores)
                         } else if note.channel() == DISPLAY_CHANNEL {
-                            serde_json::from_str::<DisplayEvent>(note.payload())
+                            serde_json::from_str::<FeedEvent>(note.payload())
                                 .map(BusMessage::Display)
                         } else if note.channel() == ACCESS_CHANNEL {
                             serde_json::from_str::<AccessChanged>(note.payload())
@@ -245,10 +241,7 @@ impl Bus for PgBus {
         })
     }
 
-    fn publish_display(
-        &self,
-        event: DisplayEvent,
-    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn publish_feed(&self, event: FeedEvent) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
             // Like scores: every instance, this one included, hears it through NOTIFY.
             if let Err(e) = self.notify(DISPLAY_CHANNEL, &event).await {

@@ -14,8 +14,8 @@ use crate::access::AccessSignal;
 use crate::bus::{AccessChanged, Bus, BusMessage, MapChanged, ScoresChanged};
 use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
-use app::context::{AccessNotifier, DataFuture, DataWriter, DisplayNotifier, MapWriter, Progress};
-use app::domain::display::DisplayEvent;
+use app::context::{AccessNotifier, DataFuture, DataWriter, FeedNotifier, MapWriter, Progress};
+use app::domain::feed::FeedEvent;
 use app::domain::ops::{Committed, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
@@ -44,7 +44,7 @@ pub struct Hub {
     rooms: Mutex<HashMap<MapId, Arc<Room>>>,
     stats: Arc<CommitCounters>,
     /// The meeting-room screens' feeds, fed from the same bus.
-    displays: Arc<crate::display::Displays>,
+    displays: Arc<crate::feed::Feeds>,
     /// Whose sockets must check their session and role again (from the bus).
     access: broadcast::Sender<AccessSignal>,
 }
@@ -217,7 +217,7 @@ impl Hub {
     /// A hub that relays what `bus` announces.
     pub fn new(store: Store, bus: Arc<dyn Bus>) -> Arc<Hub> {
         let hub = Arc::new(Hub {
-            displays: crate::display::Displays::new(store.clone()),
+            displays: crate::feed::Feeds::new(store.clone()),
             store,
             bus,
             rooms: Mutex::new(HashMap::new()),
@@ -243,7 +243,7 @@ impl Hub {
     }
 
     /// The display feeds of this instance.
-    pub fn displays(&self) -> &Arc<crate::display::Displays> {
+    pub fn displays(&self) -> &Arc<crate::feed::Feeds> {
         &self.displays
     }
 
@@ -491,12 +491,9 @@ impl DataWriter for Hub {
     }
 }
 
-impl DisplayNotifier for Hub {
-    fn notify_displays(
-        &self,
-        event: DisplayEvent,
-    ) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        self.bus.publish_display(event)
+impl FeedNotifier for Hub {
+    fn notify_feeds(&self, event: FeedEvent) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_feed(event)
     }
 }
 

@@ -6,8 +6,8 @@ pub mod assets;
 pub mod bus;
 pub mod config;
 pub mod demo;
-pub mod display;
 pub mod fanout;
+pub mod feed;
 pub mod headers;
 pub mod hub;
 pub mod imports;
@@ -163,8 +163,8 @@ pub fn app(state: AppState) -> Router {
     let hashed = state.leptos_options.hash_files;
     let sockets = Router::new()
         .route("/ws/maps/{id}", get(ws::map_socket))
-        .route("/ws/display/{token}", get(display::display_socket))
-        .route("/ws/dashboards/{id}", get(display::dashboard_socket));
+        .route("/ws/display/{token}", get(feed::display_socket))
+        .route("/ws/dashboards/{id}", get(feed::dashboard_socket));
     Router::new()
         .merge(sockets)
         .merge(compressed_routes(&state))
@@ -289,7 +289,7 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
 /// The status of a display page: 200 for a live link, 404 for an unknown secret, 410 for a
 /// revoked or withdrawn link (the page itself says which in words).
 async fn display_status(store: &Store, token: &str) -> StatusCode {
-    use app::domain::display::GoneReason;
+    use app::domain::feed::GoneReason;
     match app::api::link_refusal(store, token.trim_end_matches('/')).await {
         Ok(None) => StatusCode::OK,
         Ok(Some(GoneReason::Unknown)) => StatusCode::NOT_FOUND,

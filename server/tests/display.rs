@@ -9,7 +9,7 @@ mod common;
 use common::{Db, Input, Socket, TestApp, ADMIN, EDITOR, TOMAS, VIEWER, WAIT};
 
 use app::domain::dashboard::{Dashboard, SpanKind, Widget, WidgetKind};
-use app::domain::display::{DisplayMsg, GoneReason};
+use app::domain::feed::{FeedMsg, GoneReason};
 use app::domain::ops::{EntityKind, Field};
 use app::domain::*;
 use app::store::Store;
@@ -126,7 +126,7 @@ async fn make_link(app: &TestApp, admin: &str, d: &Dashboard) -> (DisplayLinkId,
 }
 
 /// The next message from a display socket within 5 s.
-async fn next(ws: &mut Socket) -> DisplayMsg {
+async fn next(ws: &mut Socket) -> FeedMsg {
     ws.recv().await
 }
 
@@ -140,9 +140,9 @@ async fn expect_closed(ws: &mut Socket) {
     );
 }
 
-async fn welcome(ws: &mut Socket) -> app::domain::display::DisplayView {
+async fn welcome(ws: &mut Socket) -> app::domain::feed::FeedView {
     match next(ws).await {
-        DisplayMsg::Welcome { view } => *view,
+        FeedMsg::Welcome { view } => *view,
         other => panic!("expected a welcome, got {other:?}"),
     }
 }
@@ -158,7 +158,7 @@ async fn expect_pushed(app: &TestApp, ws: &mut Socket, doc: &MapDocument, value:
         .await
         .unwrap();
     match next(ws).await {
-        DisplayMsg::Data { map_id, delta } => {
+        FeedMsg::Data { map_id, delta } => {
             assert_eq!(map_id, doc.map.id);
             assert_eq!(delta.readings.len(), 1);
             assert_eq!(
@@ -283,7 +283,7 @@ both_databases!(
             .await
             .unwrap();
         match next(&mut ws).await {
-            DisplayMsg::Map { doc: new } => {
+            FeedMsg::Map { doc: new } => {
                 assert!(new
                     .objectives
                     .iter()
@@ -294,7 +294,7 @@ both_databases!(
 
         // Pings are answered.
         ws.send(Message::text(r#"{"type":"ping"}"#)).await.unwrap();
-        assert_eq!(next(&mut ws).await, DisplayMsg::Pong);
+        assert_eq!(next(&mut ws).await, FeedMsg::Pong);
 
         // A saved dashboard sends the screen a fresh board.
         let mut draft = app.store.dashboard(d.id).await.unwrap();
@@ -328,7 +328,7 @@ both_databases!(a_revoked_link_is_told_and_closed, |db: Db| async move {
     welcome(&mut ws).await;
     assert_eq!(revoke(&app, &admin, link).await, StatusCode::OK);
     match next(&mut ws).await {
-        DisplayMsg::Gone { reason, message } => {
+        FeedMsg::Gone { reason, message } => {
             assert_eq!(reason, GoneReason::Revoked);
             assert!(message.contains("revoked"));
         }
@@ -340,7 +340,7 @@ both_databases!(a_revoked_link_is_told_and_closed, |db: Db| async move {
     let mut again = display(&app, &token).await;
     assert!(matches!(
         next(&mut again).await,
-        DisplayMsg::Gone {
+        FeedMsg::Gone {
             reason: GoneReason::Revoked,
             ..
         }
@@ -349,7 +349,7 @@ both_databases!(a_revoked_link_is_told_and_closed, |db: Db| async move {
     let mut unknown = display(&app, &"ab".repeat(32)).await;
     assert!(matches!(
         next(&mut unknown).await,
-        DisplayMsg::Gone {
+        FeedMsg::Gone {
             reason: GoneReason::Unknown,
             ..
         }
@@ -529,13 +529,13 @@ async fn two_instances_reach_each_others_screens() {
         .await
         .unwrap();
     match next(&mut ws).await {
-        DisplayMsg::Data { delta, .. } => assert_eq!(delta.readings[0].value, 777.0),
+        FeedMsg::Data { delta, .. } => assert_eq!(delta.readings[0].value, 777.0),
         other => panic!("expected data, got {other:?}"),
     }
     assert_eq!(revoke(&servers[0], &admin, link).await, StatusCode::OK);
     assert!(matches!(
         next(&mut ws).await,
-        DisplayMsg::Gone {
+        FeedMsg::Gone {
             reason: GoneReason::Revoked,
             ..
         }
@@ -619,7 +619,7 @@ both_databases!(a_signed_in_dashboard_page_is_live, |db: Db| async move {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     match next(&mut ws).await {
-        DisplayMsg::Gone { reason, message } => {
+        FeedMsg::Gone { reason, message } => {
             assert_eq!(reason, GoneReason::Deleted);
             assert!(message.contains("deleted"), "{message}");
         }
@@ -741,7 +741,7 @@ both_databases!(
         let admin = app.cookie(ADMIN).await;
         let (_, admin_token) = make_link(&app, &admin, &d).await;
 
-        let board_maps = |view: &app::domain::display::DisplayView| -> Vec<MapId> {
+        let board_maps = |view: &app::domain::feed::FeedView| -> Vec<MapId> {
             view.board.maps.iter().map(|m| m.doc.map.id).collect()
         };
         // The lead's link shows Consulting's map only: the lead may not view the company's map, and
@@ -783,7 +783,7 @@ both_databases!(
         assert!(!shows_map(&body, &consulting));
         let mut ws = display(&app, &token).await;
         match next(&mut ws).await {
-            DisplayMsg::Gone { reason, .. } => assert_eq!(reason, GoneReason::Withdrawn),
+            FeedMsg::Gone { reason, .. } => assert_eq!(reason, GoneReason::Withdrawn),
             other => panic!("expected gone, got {other:?}"),
         }
         expect_closed(&mut ws).await;
@@ -828,10 +828,195 @@ both_databases!(screens_close_when_their_access_ends, |db: Db| async move {
         .unwrap();
     tx.commit().await.unwrap();
     let gone = loop {
-        if let DisplayMsg::Gone { reason, .. } = next(&mut screen).await {
+        if let FeedMsg::Gone { reason, .. } = next(&mut screen).await {
             break reason;
         }
     };
     assert_eq!(gone, GoneReason::Revoked);
     expect_closed(&mut screen).await;
 });
+
+/// The security headers every response carries, checked on each kind of response.
+fn assert_secured(what: &str, reply: &common::Reply, framable_by: Option<&str>) {
+    let h = &reply.headers;
+    let get = |name: &str| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{what}: no {name}"))
+            .to_string()
+    };
+    let csp = get("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self' 'nonce-"),
+        "{what}: scripts by nonce: {csp}"
+    );
+    assert!(
+        !csp.contains("script-src 'self' 'unsafe-inline'"),
+        "{what}: {csp}"
+    );
+    assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert!(
+        ["same-origin", "no-referrer"].contains(&get("referrer-policy").as_str()),
+        "{what}"
+    );
+    assert_eq!(
+        get("strict-transport-security"),
+        "max-age=31536000; includeSubDomains",
+        "{what}"
+    );
+    match framable_by {
+        Some(origin) => {
+            assert!(
+                csp.ends_with(&format!("frame-ancestors {origin}")),
+                "{what}: {csp}"
+            );
+            assert!(h.get("x-frame-options").is_none(), "{what}");
+        }
+        None => {
+            assert!(csp.ends_with("frame-ancestors 'none'"), "{what}: {csp}");
+            assert_eq!(get("x-frame-options"), "DENY", "{what}");
+        }
+    }
+    assert!(h.get("cache-control").is_some(), "{what}: a cache rule");
+}
+
+both_databases!(
+    every_kind_of_response_carries_the_security_headers,
+    |db: Db| async move {
+        let signage = "https://signage.example";
+        let app = TestApp::setup(db)
+            .var("CAIRN_DISPLAY_FRAME_ANCESTORS", signage)
+            .var("CAIRN_SECURE_COOKIES", "1")
+            .start()
+            .await;
+        common::load_demo(&app.store).await;
+        let admin = app.cookie(ADMIN).await;
+        let doc = app.enterprise_map().await;
+        let d = make_dashboard(&app.store, &doc).await;
+        let (link, token) = make_link(&app, &admin, &d).await;
+
+        let page = app.get("/").cookie(&admin).reply().await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_secured("a page", &page, None);
+        assert_eq!(page.headers["cache-control"], "no-cache");
+        // The nonce of the policy is the one on the page's scripts.
+        let csp = page.headers["content-security-policy"].to_str().unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
+        assert!(
+            page.body.contains(&format!("nonce=\"{nonce}\"")),
+            "{}",
+            &*page.body
+        );
+        let again = app.get("/").cookie(&admin).reply().await;
+        assert_ne!(
+            again.headers["content-security-policy"], page.headers["content-security-policy"],
+            "a fresh nonce per response"
+        );
+
+        let map = app
+            .get(&format!("/maps/{}", doc.map.id))
+            .cookie(&admin)
+            .reply()
+            .await;
+        assert_eq!(map.status, StatusCode::OK);
+        assert_secured("a map page", &map, None);
+        let missing = app.get("/no-such-page").cookie(&admin).reply().await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_secured("the 404 page", &missing, None);
+        let gate = app.get("/").reply().await;
+        assert!(gate.status.is_redirection());
+        assert_secured("the sign-in redirect", &gate, None);
+        let call = app
+            .call_json(Some(&admin), "org_tree", serde_json::json!({}))
+            .await;
+        assert_eq!(call.0, StatusCode::OK);
+        let call = app
+            .post("/api/org_tree")
+            .cookie(&admin)
+            .header(http::header::ACCEPT, "application/json")
+            .reply()
+            .await;
+        assert_secured("a server function", &call, None);
+        assert_eq!(call.headers["cache-control"], "no-store");
+        let rest = app.get("/api/v1/maps").reply().await;
+        assert_eq!(rest.status, StatusCode::UNAUTHORIZED);
+        assert_secured("a REST error", &rest, None);
+        let health = app.get("/healthz").reply().await;
+        assert_secured("the health check", &health, None);
+        let refused = app
+            .get(&format!("/ws/maps/{}", doc.map.id))
+            .cookie(&admin)
+            .header(http::header::ORIGIN, "https://evil.example")
+            .header(http::header::CONNECTION, "upgrade")
+            .header(http::header::UPGRADE, "websocket")
+            .header(http::header::SEC_WEBSOCKET_VERSION, "13")
+            .header(http::header::SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==")
+            .reply()
+            .await;
+        assert_secured("a refused socket", &refused, None);
+
+        // Display pages alone may be framed, and only by the configured origins.
+        let screen = app.get(&format!("/display/{token}")).reply().await;
+        assert_eq!(screen.status, StatusCode::OK);
+        assert_secured("a display page", &screen, Some(signage));
+        assert_eq!(screen.headers["referrer-policy"], "no-referrer");
+        assert_eq!(revoke(&app, &admin, link).await, StatusCode::OK);
+        let gone = app.get(&format!("/display/{token}")).reply().await;
+        assert_eq!(gone.status, StatusCode::GONE);
+        assert_secured("a revoked display page", &gone, Some(signage));
+    }
+);
+
+both_databases!(
+    pages_and_data_are_compressed_and_sockets_are_not,
+    |db: Db| async move {
+        let (app, admin) = TestApp::demo_signed_in(db, ADMIN).await;
+        let doc = app.enterprise_map().await;
+        for encoding in ["br", "gzip"] {
+            let page = app
+                .get(&format!("/maps/{}", doc.map.id))
+                .cookie(&admin)
+                .header(http::header::ACCEPT_ENCODING, encoding)
+                .reply()
+                .await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert_eq!(page.headers["content-encoding"], encoding, "the page");
+            let call = app
+                .post("/api/get_map")
+                .cookie(&admin)
+                .header(http::header::ACCEPT_ENCODING, encoding)
+                .form(&[("map_id", doc.map.id.to_string())])
+                .reply()
+                .await;
+            assert_eq!(call.status, StatusCode::OK);
+            assert_eq!(
+                call.headers["content-encoding"], encoding,
+                "a server function"
+            );
+        }
+        let plain = app
+            .get(&format!("/maps/{}", doc.map.id))
+            .cookie(&admin)
+            .reply()
+            .await;
+        assert!(plain.headers.get("content-encoding").is_none());
+        assert!(plain.body.contains("<html"), "uncompressed when not asked");
+        // A live socket asked for compression still opens and talks plain frames.
+        let mut socket = app
+            .upgrade(&format!("/ws/maps/{}", doc.map.id))
+            .cookie(&admin)
+            .header(http::header::ACCEPT_ENCODING, "br, gzip")
+            .open()
+            .await
+            .expect("the live socket opens with compression asked for");
+        let welcome = socket.hello(doc.map.id, None).await;
+        assert!(welcome.seq >= 0);
+    }
+);

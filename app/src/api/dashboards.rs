@@ -3,7 +3,7 @@
 
 use super::ApiError;
 use crate::domain::dashboard::{Board, Dashboard, DisplayLink, SpanKind, Widget};
-use crate::domain::display::DisplayView;
+use crate::domain::feed::FeedView;
 #[allow(unused_imports)]
 use crate::domain::Action;
 use crate::domain::*;
@@ -239,7 +239,7 @@ pub async fn save_dashboard(draft: DashboardDraft) -> Result<Dashboard, ApiError
             };
             let saved = ctx.store.update_dashboard(&next, Some(user.id)).await?;
             ctx.displays
-                .notify_displays(display::DisplayEvent::DashboardChanged {
+                .notify_feeds(feed::FeedEvent::DashboardChanged {
                     dashboard_id: saved.id,
                 })
                 .await;
@@ -295,7 +295,7 @@ pub async fn delete_dashboard(dashboard_id: DashboardId) -> Result<(), ApiError>
                 .delete_dashboard(dashboard_id, Some(user.id))
                 .await?;
             ctx.displays
-                .notify_displays(display::DisplayEvent::DashboardChanged { dashboard_id })
+                .notify_feeds(feed::FeedEvent::DashboardChanged { dashboard_id })
                 .await;
             Ok(())
         }
@@ -358,7 +358,7 @@ pub async fn revoke_display_link(link_id: DisplayLinkId) -> Result<DisplayLink, 
                 .revoke_display_link(link_id, Some(user.id))
                 .await?;
             ctx.displays
-                .notify_displays(display::DisplayEvent::Revoked { link_id })
+                .notify_feeds(feed::FeedEvent::Revoked { link_id })
                 .await;
             Ok(revoked)
         }
@@ -369,7 +369,7 @@ pub async fn revoke_display_link(link_id: DisplayLinkId) -> Result<DisplayLink, 
 /// What a display link shows, for its secret (no sign-in): 404 when no link has it, 410 when
 /// it was revoked.
 #[server(prefix = "/api", endpoint = "open_display", output = super::TextJson)]
-pub async fn open_display(token: String) -> Result<DisplayView, ApiError> {
+pub async fn open_display(token: String) -> Result<FeedView, ApiError> {
     ssr::reply(
         async move {
             let ctx = ssr::context()?;
@@ -382,11 +382,8 @@ pub async fn open_display(token: String) -> Result<DisplayView, ApiError> {
 /// The view of the display link with secret `token`, or why there is none (`NotFound` for an
 /// unknown secret, `Gone` for a revoked or withdrawn link). See [`link_view`].
 #[cfg(feature = "ssr")]
-pub async fn load_display(
-    store: &crate::store::Store,
-    token: &str,
-) -> Result<DisplayView, ApiError> {
-    use crate::domain::display::GoneReason;
+pub async fn load_display(store: &crate::store::Store, token: &str) -> Result<FeedView, ApiError> {
+    use crate::domain::feed::GoneReason;
     match link_view(store, token).await? {
         LinkView::Shown(view) => Ok(*view),
         LinkView::Gone(GoneReason::Unknown) => Err(ApiError::NotFound("display link".into())),
@@ -398,8 +395,8 @@ pub async fn load_display(
 #[cfg(feature = "ssr")]
 #[derive(Debug)]
 pub enum LinkView {
-    Shown(Box<DisplayView>),
-    Gone(crate::domain::display::GoneReason),
+    Shown(Box<FeedView>),
+    Gone(crate::domain::feed::GoneReason),
 }
 
 /// The view of the display link with secret `token`, checked against its creator's rights now
@@ -409,7 +406,7 @@ pub enum LinkView {
 /// only, so nothing private reaches whoever stands in the room.
 #[cfg(feature = "ssr")]
 pub async fn link_view(store: &crate::store::Store, token: &str) -> Result<LinkView, ApiError> {
-    use crate::domain::display::DisplayInfo;
+    use crate::domain::feed::FeedInfo;
     let (link, access) = match usable_link(store, token).await? {
         Ok(usable) => usable,
         Err(reason) => return Ok(LinkView::Gone(reason)),
@@ -428,8 +425,8 @@ pub async fn link_view(store: &crate::store::Store, token: &str) -> Result<LinkV
     board
         .maps
         .retain(|m| access.allows(m.doc.org_unit.id, Action::View));
-    Ok(LinkView::Shown(Box::new(DisplayView {
-        info: DisplayInfo {
+    Ok(LinkView::Shown(Box::new(FeedView {
+        info: FeedInfo {
             link_id: Some(link.id),
             name: link.name,
             rotate_seconds: link.rotate_seconds,
@@ -444,7 +441,7 @@ pub async fn link_view(store: &crate::store::Store, token: &str) -> Result<LinkV
 pub async fn link_refusal(
     store: &crate::store::Store,
     token: &str,
-) -> Result<Option<crate::domain::display::GoneReason>, ApiError> {
+) -> Result<Option<crate::domain::feed::GoneReason>, ApiError> {
     Ok(usable_link(store, token).await?.err())
 }
 
@@ -453,9 +450,8 @@ pub async fn link_refusal(
 async fn usable_link(
     store: &crate::store::Store,
     token: &str,
-) -> Result<Result<(DisplayLink, crate::auth::Access), crate::domain::display::GoneReason>, ApiError>
-{
-    use crate::domain::display::GoneReason;
+) -> Result<Result<(DisplayLink, crate::auth::Access), crate::domain::feed::GoneReason>, ApiError> {
+    use crate::domain::feed::GoneReason;
     let Some(link) = store
         .display_link_by_hash(&crate::auth::secret_hash(token.trim()))
         .await?

@@ -10,9 +10,9 @@ pub mod rest_types;
 mod session;
 mod tokens;
 
+pub use crate::error::ApiError;
 pub use codec::{TextJson, TextJsonEncoding};
 pub use dashboards::*;
-pub use crate::error::ApiError;
 pub use imports::*;
 pub use maps::*;
 pub use measures::*;

@@ -5,9 +5,9 @@
 pub mod chart;
 pub mod csv_safe;
 pub mod dashboard;
-pub mod display;
 pub mod edits;
 pub mod entry;
+pub mod feed;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod formula;

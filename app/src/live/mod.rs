@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
 mod conn;
-pub mod display;
+pub mod feed;
 #[cfg(feature = "hydrate")]
 mod socket;
 

@@ -74,7 +74,8 @@ impl Upgrade {
         self.header(header::ORIGIN, origin)
     }
 
-    fn header(mut self, name: header::HeaderName, value: &str) -> Upgrade {
+    /// Sends any other header with the upgrade request.
+    pub fn header(mut self, name: header::HeaderName, value: &str) -> Upgrade {
         let value = HeaderValue::from_str(value).unwrap();
         self.request.headers_mut().insert(name, value);
         self

@@ -6,9 +6,9 @@
 use super::board::DashboardGrid;
 use super::unit_crumbs;
 use crate::api::{get_dashboard, DashboardPage};
-use crate::domain::display::{DisplayInfo, DisplayView};
+use crate::domain::feed::{FeedInfo, FeedView};
 use crate::domain::DashboardId;
-use crate::live::{self, display::DisplayState, ConnStatus};
+use crate::live::{self, feed::FeedState, ConnStatus};
 use crate::ui::widgets::connection::{clock, conn_label, ConnectionLabel, Look};
 use crate::ui::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
 use crate::ui::widgets::status::SpanPicker;
@@ -37,8 +37,8 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
     };
     let unit = page.board.unit.clone();
     let first = d.span_kind.span_of(page.board.latest_period());
-    let state = DisplayState::new(DisplayView {
-        info: DisplayInfo {
+    let state = FeedState::new(FeedView {
+        info: FeedInfo {
             link_id: None,
             name: d.name.clone(),
             rotate_seconds: 0,
@@ -46,8 +46,8 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
         board: page.board,
     });
     let dashboard_id = d.id;
-    Effect::new(move |_| live::display::start_dashboard(dashboard_id, state));
-    on_cleanup(live::display::stop);
+    Effect::new(move |_| live::feed::start_dashboard(dashboard_id, state));
+    on_cleanup(live::feed::stop);
     let board = state.board;
     let span = RwSignal::new(Some(first));
     let chosen = Signal::derive(move || span.get().unwrap_or(first));
@@ -79,7 +79,7 @@ fn DashboardScreen(page: DashboardPage) -> impl IntoView {
 
 /// Whether the page is live, and when data last arrived.
 #[component]
-fn LiveBadge(state: DisplayState) -> impl IntoView {
+fn LiveBadge(state: FeedState) -> impl IntoView {
     let text = Signal::derive(move || {
         let status = state.status.get();
         let label = conn_label(status);

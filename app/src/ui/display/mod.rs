@@ -5,9 +5,9 @@
 //! page — never a blank screen. Lazily loaded: other pages do not carry its code.
 
 use crate::api::{open_display, ApiError};
-use crate::domain::display::{DisplayView, GoneReason};
+use crate::domain::feed::{FeedView, GoneReason};
 use crate::live;
-use crate::live::display::DisplayState;
+use crate::live::feed::FeedState;
 use crate::ui::dashboard::board::DashboardGrid;
 use crate::ui::widgets::connection::{clock, conn_label, ConnectionLabel, Look};
 use crate::ui::widgets::route::{lazy_view_route, route_param};
@@ -31,9 +31,12 @@ fn display_page() -> AnyView {
             {move || Suspend::new(async move {
                 match view.await {
                     Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
-                    Err(ApiError::Gone(m)) => view! { <DisplayGone title="Link revoked" message=m/> }.into_any(),
+                    Err(ApiError::Gone(m)) => {
+                        let title = GoneReason::of_message(&m).unwrap_or(GoneReason::Revoked).title();
+                        view! { <DisplayGone title=title message=m/> }.into_any()
+                    }
                     Err(ApiError::NotFound(_)) => view! {
-                        <DisplayGone title="Unknown display link" message=GoneReason::Unknown.message().to_string()/>
+                        <DisplayGone title=GoneReason::Unknown.title() message=GoneReason::Unknown.message().to_string()/>
                     }.into_any(),
                     Err(e) => view! {
                         // The server may be restarting: try again shortly, never stay blank.
@@ -62,11 +65,11 @@ fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
 }
 
 #[component]
-fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
-    let state = DisplayState::new(view);
+fn DisplayScreen(view: FeedView, token: String) -> impl IntoView {
+    let state = FeedState::new(view);
     let page = RwSignal::new(0usize);
-    Effect::new(move |_| live::display::start(token.clone(), state));
-    on_cleanup(live::display::stop);
+    Effect::new(move |_| live::feed::start(token.clone(), state));
+    on_cleanup(live::feed::stop);
     rotate(state, page);
     let count = move || state.board.with(|b| b.dashboards.len());
     let current = Signal::derive(move || {
@@ -133,7 +136,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
             </main>
             {move || state.gone.get().map(|m| view! {
                 <div class="display-gone overlay" role="alert">
-                    <h1>"Link revoked"</h1>
+                    <h1>{GoneReason::of_message(&m).unwrap_or(GoneReason::Revoked).title()}</h1>
                     <p>{m}</p>
                 </div>
             })}
@@ -142,7 +145,7 @@ fn DisplayScreen(view: DisplayView, token: String) -> impl IntoView {
 }
 
 /// Moves to the next dashboard every `rotate_seconds` when the link shows several.
-fn rotate(state: DisplayState, page: RwSignal<usize>) {
+fn rotate(state: FeedState, page: RwSignal<usize>) {
     Effect::new(move |_| {
         let secs = state.info.with(|i| i.rotate_seconds).max(1);
         let handle = set_interval_with_handle(

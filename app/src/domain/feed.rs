@@ -1,11 +1,14 @@
-//! The meeting-room display's read-only live protocol, shared by browser and server.
+//! The board feed: the read-only live protocol of a board of dashboards, shared by browser and
+//! server. Two kinds of screen subscribe to it: a **display** (the meeting-room screen a display
+//! link opens, at `/ws/display/{secret}`; "display" in Cairn means only that) and a signed-in
+//! dashboard page (`/ws/dashboards/{id}`).
 //!
-//! JSON over a WebSocket at `/ws/display/{token}`. On connect (and on every reconnect) the server
-//! sends the whole board (`welcome`); afterwards only what changed: `data` carries the cells of a
-//! map's actuals and targets that changed (a [`DataDelta`], applied in order, each cell set to
-//! its latest value so a repeated or stale delta is corrected by the next one), `map` the map's
-//! new document after an edit. `gone` says the link was revoked or never existed; the screen
-//! then stops reconnecting. The client only ever sends `ping`.
+//! JSON over a WebSocket. On connect (and on every reconnect) the server sends the whole board
+//! (`welcome`); afterwards only what changed: `data` carries the cells of a map's actuals and
+//! targets that changed (a [`DataDelta`], applied in order, each cell set to its latest value so a
+//! repeated or stale delta is corrected by the next one), `map` the map's new document after an
+//! edit. `gone` says the link was revoked or never existed (or the dashboard was deleted); the
+//! screen then stops reconnecting. The client only ever sends `ping`.
 
 use super::dashboard::Board;
 use super::ids::{DashboardId, DisplayLinkId, MapId};
@@ -17,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 /// The display link's own settings, as the screen needs them. A signed-in dashboard page uses
 /// the same live subscription without a link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DisplayInfo {
+pub struct FeedInfo {
     /// The link the screen opened; `None` on a signed-in dashboard page.
     pub link_id: Option<DisplayLinkId>,
     pub name: String,
@@ -25,10 +28,10 @@ pub struct DisplayInfo {
     pub rotate_seconds: u32,
 }
 
-/// What a display shows: its settings and the board of its dashboards.
+/// What a feed's screen shows: its settings and the board of its dashboards.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DisplayView {
-    pub info: DisplayInfo,
+pub struct FeedView {
+    pub info: FeedInfo,
     pub board: Board,
 }
 
@@ -48,6 +51,28 @@ pub enum GoneReason {
 }
 
 impl GoneReason {
+    /// The screen's heading for it.
+    pub fn title(self) -> &'static str {
+        match self {
+            GoneReason::Revoked => "Link revoked",
+            GoneReason::Unknown => "Unknown display link",
+            GoneReason::Deleted => "Dashboard deleted",
+            GoneReason::Withdrawn => "Link withdrawn",
+        }
+    }
+
+    /// The reason a refusal's message names (the server sends the message as the error).
+    pub fn of_message(message: &str) -> Option<GoneReason> {
+        [
+            GoneReason::Revoked,
+            GoneReason::Unknown,
+            GoneReason::Deleted,
+            GoneReason::Withdrawn,
+        ]
+        .into_iter()
+        .find(|r| r.message() == message)
+    }
+
     /// What the screen says, readable from across the room.
     pub fn message(self) -> &'static str {
         match self {
@@ -64,7 +89,7 @@ impl GoneReason {
 /// between server instances on the bus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum DisplayEvent {
+pub enum FeedEvent {
     Revoked { link_id: DisplayLinkId },
     DashboardChanged { dashboard_id: DashboardId },
 }
@@ -72,10 +97,10 @@ pub enum DisplayEvent {
 /// Server → display.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum DisplayMsg {
+pub enum FeedMsg {
     /// Everything, now: sent on connect, after a dashboard was edited, and after a lag.
     Welcome {
-        view: Box<DisplayView>,
+        view: Box<FeedView>,
     },
     /// New actuals or targets on a map.
     Data {
@@ -97,7 +122,7 @@ pub enum DisplayMsg {
 /// Display → server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum DisplayClientMsg {
+pub enum FeedClientMsg {
     Ping,
 }
 
@@ -301,7 +326,7 @@ mod tests {
 
     #[test]
     fn messages_are_tagged_json() {
-        let msg = DisplayMsg::Gone {
+        let msg = FeedMsg::Gone {
             reason: GoneReason::Revoked,
             message: GoneReason::Revoked.message().into(),
         };
@@ -310,10 +335,18 @@ mod tests {
             json.contains(r#""type":"gone""#) && json.contains(r#""reason":"revoked""#),
             "{json}"
         );
-        assert_eq!(serde_json::from_str::<DisplayMsg>(&json).unwrap(), msg);
+        assert_eq!(serde_json::from_str::<FeedMsg>(&json).unwrap(), msg);
         assert_eq!(
-            serde_json::to_string(&DisplayClientMsg::Ping).unwrap(),
+            serde_json::to_string(&FeedClientMsg::Ping).unwrap(),
             r#"{"type":"ping"}"#
         );
+    }
+
+    #[test]
+    fn a_withdrawn_link_is_not_called_revoked() {
+        let reason = GoneReason::of_message(GoneReason::Withdrawn.message());
+        assert_eq!(reason, Some(GoneReason::Withdrawn));
+        assert_eq!(GoneReason::Withdrawn.title(), "Link withdrawn");
+        assert_eq!(GoneReason::of_message("something else"), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Meeting-room displays and live dashboard pages: the read-only sockets `/ws/display/{token}`
+//! The board feed (see `app::domain::feed`) of meeting-room displays and live dashboard pages:
+//! the read-only sockets `/ws/display/{token}`
 //! (no session: the link's secret is the key) and `/ws/dashboards/{id}` (a signed-in page), and
 //! the per-map feeds that turn bus announcements into small pushes for both.
 //!
@@ -19,8 +20,8 @@ use crate::ws::bounded;
 use crate::AppState;
 use app::api::ApiError;
 use app::domain::dashboard::board_map_ids;
-use app::domain::display::{
-    DataDelta, DisplayClientMsg, DisplayEvent, DisplayInfo, DisplayMsg, DisplayView, GoneReason,
+use app::domain::feed::{
+    DataDelta, FeedClientMsg, FeedEvent, FeedInfo, FeedMsg, FeedView, GoneReason,
 };
 use app::domain::scores::ScoreData;
 use app::domain::{Action, DashboardId, DisplayLinkId, MapId};
@@ -50,16 +51,16 @@ const MAX_FRAME: usize = 4096;
 /// One thing every display socket hears; each keeps what concerns its maps and link.
 #[derive(Debug)]
 enum Update {
-    /// An encoded `DisplayMsg` about one map.
+    /// An encoded `FeedMsg` about one map.
     Map {
         map_id: MapId,
         json: Utf8Bytes,
     },
-    Event(DisplayEvent),
+    Event(FeedEvent),
 }
 
 /// The feeds of this instance and the fan-out every display socket listens to.
-pub struct Displays {
+pub struct Feeds {
     store: Store,
     fanout: Fanout<Arc<Update>>,
     feeds: Mutex<HashMap<MapId, Arc<Feed>>>,
@@ -77,7 +78,7 @@ struct Feed {
 
 /// Watching some maps; dropping it stops watching (the last watcher closes the feed).
 pub struct Watch {
-    displays: Weak<Displays>,
+    displays: Weak<Feeds>,
     maps: Vec<MapId>,
 }
 
@@ -89,10 +90,10 @@ impl Drop for Watch {
     }
 }
 
-impl Displays {
+impl Feeds {
     /// No feeds yet.
-    pub fn new(store: Store) -> Arc<Displays> {
-        Arc::new(Displays {
+    pub fn new(store: Store) -> Arc<Feeds> {
+        Arc::new(Feeds {
             store,
             fanout: Fanout::new(SCREEN_OUTBOX),
             feeds: Mutex::new(HashMap::new()),
@@ -136,7 +137,7 @@ impl Displays {
     }
 
     /// A link was revoked or a dashboard changed: the screens concerned react.
-    pub fn event(&self, event: DisplayEvent) {
+    pub fn event(&self, event: FeedEvent) {
         // An event is a few ids: count it as a small message.
         self.fanout.send(Arc::new(Update::Event(event)), 64);
     }
@@ -219,7 +220,7 @@ impl Displays {
         self.feeds.lock().map(|f| f.len()).unwrap_or(0)
     }
 
-    fn broadcast(&self, map_id: MapId, msg: &DisplayMsg) {
+    fn broadcast(&self, map_id: MapId, msg: &FeedMsg) {
         match serde_json::to_string(msg) {
             Ok(json) => {
                 let bytes = json.len();
@@ -235,7 +236,7 @@ impl Displays {
 }
 
 /// A feed's loop: on each wake-up read what changed and broadcast it; ends when closed.
-async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
+async fn run_feed(displays: Weak<Feeds>, feed: Arc<Feed>) {
     loop {
         feed.wake.notified().await;
         if feed.closed.load(Ordering::SeqCst) {
@@ -245,7 +246,7 @@ async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
         let map = feed.map_id;
         if feed.want_doc.swap(false, Ordering::SeqCst) {
             match d.store.map_document(map).await {
-                Ok(doc) => d.broadcast(map, &DisplayMsg::Map { doc: Box::new(doc) }),
+                Ok(doc) => d.broadcast(map, &FeedMsg::Map { doc: Box::new(doc) }),
                 Err(StoreError::NotFound(_)) => {}
                 Err(e) => tracing::error!(%map, "display feed could not read the map: {e}"),
             }
@@ -257,7 +258,7 @@ async fn run_feed(displays: Weak<Displays>, feed: Arc<Feed>) {
                 *last = new;
                 drop(last);
                 if !delta.is_empty() {
-                    d.broadcast(map, &DisplayMsg::Data { map_id: map, delta });
+                    d.broadcast(map, &FeedMsg::Data { map_id: map, delta });
                 }
             }
             Err(e) => tracing::error!(%map, "display feed could not read the data: {e}"),
@@ -339,10 +340,10 @@ enum Refused {
 
 /// Watches the link's maps, then reads what it shows.
 async fn welcome(
-    displays: &Arc<Displays>,
+    displays: &Arc<Feeds>,
     store: &Store,
     source: &Source,
-) -> Result<(DisplayView, Watch), Refused> {
+) -> Result<(FeedView, Watch), Refused> {
     let token = match source {
         Source::Link(token) => token,
         Source::Dashboard(id, _) => return welcome_dashboard(displays, store, *id).await,
@@ -376,10 +377,10 @@ async fn welcome(
 /// Watches one dashboard's maps, then reads its board (maps name their people, as everywhere
 /// else in the app).
 async fn welcome_dashboard(
-    displays: &Arc<Displays>,
+    displays: &Arc<Feeds>,
     store: &Store,
     id: DashboardId,
-) -> Result<(DisplayView, Watch), Refused> {
+) -> Result<(FeedView, Watch), Refused> {
     let failed = |e: StoreError| Refused::Failed(e.to_string());
     let dashboard = match store.dashboard(id).await {
         Ok(d) => d,
@@ -394,13 +395,13 @@ async fn welcome_dashboard(
         .org_unit(dashboard.org_unit_id)
         .await
         .map_err(failed)?;
-    let info = DisplayInfo {
+    let info = FeedInfo {
         link_id: None,
         name: dashboard.name.clone(),
         rotate_seconds: 0,
     };
     let board = store.board(unit, vec![dashboard]).await.map_err(failed)?;
-    Ok((DisplayView { info, board }, watch))
+    Ok((FeedView { info, board }, watch))
 }
 
 /// What a live subscription shows: a display link's dashboards, or one dashboard for a
@@ -458,7 +459,7 @@ async fn recheck(
         Ok(()) => None,
         Err(Ended::Gone(reason)) => {
             let message = reason.message().into();
-            let _ = send(socket, &DisplayMsg::Gone { reason, message }).await;
+            let _ = send(socket, &FeedMsg::Gone { reason, message }).await;
             Some(None)
         }
         Err(Ended::Access(ended)) => Some(Some(crate::access::close_frame(ended))),
@@ -474,7 +475,7 @@ struct Screen {
 }
 
 async fn greet(
-    displays: &Arc<Displays>,
+    displays: &Arc<Feeds>,
     store: &Store,
     source: &Source,
     socket: &mut WebSocket,
@@ -489,7 +490,7 @@ async fn greet(
             };
             let sent = send(
                 socket,
-                &DisplayMsg::Welcome {
+                &FeedMsg::Welcome {
                     view: Box::new(view),
                 },
             )
@@ -497,7 +498,7 @@ async fn greet(
             sent.then_some(screen)
         }
         Err(Refused::Gone(reason)) => {
-            let msg = DisplayMsg::Gone {
+            let msg = FeedMsg::Gone {
                 reason,
                 message: reason.message().into(),
             };
@@ -529,8 +530,8 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                 match incoming {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
                     Some(Ok(Message::Text(t))) => {
-                        if matches!(serde_json::from_str::<DisplayClientMsg>(t.as_str()), Ok(DisplayClientMsg::Ping))
-                            && !send(&mut socket, &DisplayMsg::Pong).await
+                        if matches!(serde_json::from_str::<FeedClientMsg>(t.as_str()), Ok(FeedClientMsg::Ping))
+                            && !send(&mut socket, &FeedMsg::Pong).await
                         {
                             break;
                         }
@@ -574,12 +575,12 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                             false
                         }
                         Update::Map { .. } => false,
-                        Update::Event(DisplayEvent::Revoked { link_id }) if Some(*link_id) == current.link => {
+                        Update::Event(FeedEvent::Revoked { link_id }) if Some(*link_id) == current.link => {
                             let reason = GoneReason::Revoked;
-                            let _ = send(&mut socket, &DisplayMsg::Gone { reason, message: reason.message().into() }).await;
+                            let _ = send(&mut socket, &FeedMsg::Gone { reason, message: reason.message().into() }).await;
                             break;
                         }
-                        Update::Event(DisplayEvent::DashboardChanged { dashboard_id }) => {
+                        Update::Event(FeedEvent::DashboardChanged { dashboard_id }) => {
                             current.dashboards.contains(dashboard_id)
                         }
                         Update::Event(_) => false,
@@ -606,7 +607,7 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
 }
 
 /// Sends one message; `false` when the socket is gone.
-async fn send(socket: &mut WebSocket, msg: &DisplayMsg) -> bool {
+async fn send(socket: &mut WebSocket, msg: &FeedMsg) -> bool {
     match serde_json::to_string(msg) {
         Ok(text) => bounded(socket.send(Message::Text(Utf8Bytes::from(text)))).await,
         Err(e) => {

@@ -1,18 +1,19 @@
-//! The meeting-room display's live connection: a read-only subscription at
-//! `/ws/display/{secret}` on the shared reconnecting socket. Every message updates the same
+//! The board feed's live connection (a display's `/ws/display/{secret}`, or a signed-in dashboard
+//! page's `/ws/dashboards/{id}`): a read-only subscription on the shared reconnecting socket. Every message updates the same
 //! signals in place (the board, the connection state, the time of the last update), so a screen
 //! that runs for days holds one board and nothing that grows. On the server these calls do
 //! nothing.
 
 use super::ConnStatus;
 use crate::domain::dashboard::Board;
-use crate::domain::display::DisplayInfo;
+use crate::domain::feed::FeedInfo;
 use leptos::prelude::*;
 
-/// The display page's signals, `Copy` so closures can share them.
+/// The signals of a screen on the board feed (a display or a dashboard page), `Copy` so closures
+/// can share them.
 #[derive(Clone, Copy)]
-pub struct DisplayState {
-    pub info: RwSignal<DisplayInfo>,
+pub struct FeedState {
+    pub info: RwSignal<FeedInfo>,
     pub board: RwSignal<Board>,
     pub status: RwSignal<ConnStatus>,
     /// Why the link shows nothing any more (revoked), once the server says so.
@@ -25,10 +26,10 @@ pub struct DisplayState {
     pub cells: RwSignal<u64>,
 }
 
-impl DisplayState {
+impl FeedState {
     /// Signals around the view the page was rendered with.
-    pub fn new(view: crate::domain::display::DisplayView) -> DisplayState {
-        DisplayState {
+    pub fn new(view: crate::domain::feed::FeedView) -> FeedState {
+        FeedState {
             info: RwSignal::new(view.info),
             board: RwSignal::new(view.board),
             status: RwSignal::new(ConnStatus::Idle),
@@ -41,16 +42,16 @@ impl DisplayState {
 }
 
 /// Connects the display to the server (in the browser).
-pub fn start(token: String, state: DisplayState) {
+pub fn start(token: String, state: FeedState) {
     start_at(format!("/ws/display/{token}"), state);
 }
 
 /// Connects a signed-in dashboard page to the same live feed (`/ws/dashboards/{id}`).
-pub fn start_dashboard(id: crate::domain::DashboardId, state: DisplayState) {
+pub fn start_dashboard(id: crate::domain::DashboardId, state: FeedState) {
     start_at(format!("/ws/dashboards/{id}"), state);
 }
 
-fn start_at(path: String, state: DisplayState) {
+fn start_at(path: String, state: FeedState) {
     #[cfg(feature = "hydrate")]
     imp::start(path, state);
     #[cfg(not(feature = "hydrate"))]
@@ -67,31 +68,29 @@ pub fn stop() {
 mod imp {
     use super::super::conn::{socket_url, Conn, Hooks};
     use super::*;
-    use crate::domain::display::{DisplayClientMsg, DisplayMsg};
+    use crate::domain::feed::{FeedClientMsg, FeedMsg};
     use std::cell::RefCell;
 
     thread_local! {
         static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
     }
 
-    pub fn start(path: String, state: DisplayState) {
+    pub fn start(path: String, state: FeedState) {
         stop();
         expose_memory();
         let conn = Conn::start(Hooks {
             url: Box::new(move || socket_url(&path)),
             on_open: Box::new(|| {}),
-            on_text: Box::new(
-                move |text| match serde_json::from_str::<DisplayMsg>(&text) {
-                    Ok(msg) => on_message(state, msg),
-                    Err(e) => leptos::logging::warn!("unreadable display message: {e}"),
-                },
-            ),
+            on_text: Box::new(move |text| match serde_json::from_str::<FeedMsg>(&text) {
+                Ok(msg) => on_message(state, msg),
+                Err(e) => leptos::logging::warn!("unreadable display message: {e}"),
+            }),
             on_status: Box::new(move |s| {
                 if state.gone.get_untracked().is_none() {
                     state.status.set(s);
                 }
             }),
-            ping: Box::new(|| serde_json::to_string(&DisplayClientMsg::Ping).ok()),
+            ping: Box::new(|| serde_json::to_string(&FeedClientMsg::Ping).ok()),
         });
         CONN.with(|c| *c.borrow_mut() = Some(conn));
     }
@@ -110,9 +109,9 @@ mod imp {
         });
     }
 
-    fn on_message(state: DisplayState, msg: DisplayMsg) {
+    fn on_message(state: FeedState, msg: FeedMsg) {
         match msg {
-            DisplayMsg::Welcome { view } => {
+            FeedMsg::Welcome { view } => {
                 confirmed();
                 let view = *view;
                 state.info.set(view.info);
@@ -120,7 +119,7 @@ mod imp {
                 state.status.set(ConnStatus::Live);
                 touched(state);
             }
-            DisplayMsg::Data { map_id, delta } => {
+            FeedMsg::Data { map_id, delta } => {
                 state.cells.update(|n| *n += delta.cells() as u64);
                 state.board.update(|b| {
                     if let Some(m) = b.maps.iter_mut().find(|m| m.doc.map.id == map_id) {
@@ -129,7 +128,7 @@ mod imp {
                 });
                 touched(state);
             }
-            DisplayMsg::Map { doc } => {
+            FeedMsg::Map { doc } => {
                 let doc = *doc;
                 state.board.update(|b| {
                     if let Some(m) = b.maps.iter_mut().find(|m| m.doc.map.id == doc.map.id) {
@@ -138,16 +137,16 @@ mod imp {
                 });
                 touched(state);
             }
-            DisplayMsg::Gone { message, .. } => {
+            FeedMsg::Gone { message, .. } => {
                 state.gone.set(Some(message));
                 state.status.set(ConnStatus::Idle);
                 stop();
             }
-            DisplayMsg::Pong => {}
+            FeedMsg::Pong => {}
         }
     }
 
-    fn touched(state: DisplayState) {
+    fn touched(state: FeedState) {
         state.updated.set(Some(js_sys::Date::now()));
         state.pushes.update(|n| *n += 1);
     }
