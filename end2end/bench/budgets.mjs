@@ -8,49 +8,17 @@
 //
 // `node bench/budgets.mjs [--runs 3] [--readme ../README.md]`: with --readme, the table replaces
 // the lines between `<!-- budgets:start -->` and `<!-- budgets:end -->`.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { arg, median, startSite, writeReadmeBlock } from './site.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const runs = Number(arg('--runs', 3)) || 3;
 const readme = arg('--readme', null);
-const bin = process.env.CAIRN_BIN ?? '../target/release/server';
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
-const port = process.env.BENCH_PORT ?? '3191';
-const base = `http://127.0.0.1:${port}`;
 const EMAIL = 'admin@northwind.example';
 const PASSWORD = 'northwind-demo';
-
-const dir = mkdtempSync(path.join(tmpdir(), 'cairn-budget-bench-'));
-const server = spawn(bin, [], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    DATABASE_URL: `sqlite://${dir}/bench.db`,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    CAIRN_DEMO: '1',
-    RUST_LOG: 'warn',
-  },
-});
-const stop = () => {
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
-};
-
-async function healthy() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
+const { base, siteRoot, stop } = await startSite('budget-bench', 3191);
 
 /** Loads `url` in `page` until the network is idle; resolves to the bytes transferred. */
 async function transferred(page, url) {
@@ -82,7 +50,6 @@ async function sessionCookies(browser) {
   return cookies;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 
 /** The main wasm's size on disk, raw and in its precompressed copies. */
@@ -101,7 +68,6 @@ function wasmSizes() {
 }
 
 try {
-  await healthy();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
   const cookies = await sessionCookies(browser);
   const home = await browser.newContext();
@@ -156,16 +122,7 @@ try {
   ];
   const table = lines.join('\n');
   console.log(table);
-  if (readme) {
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- budgets:start -->';
-    const end = '<!-- budgets:end -->';
-    const a = text.indexOf(start);
-    const b = text.indexOf(end);
-    if (a < 0 || b < a) throw new Error(`${readme} has no ${start} … ${end} block`);
-    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-    console.log(`written into ${readme}`);
-  }
+  if (readme) writeReadmeBlock(readme, 'budgets', table);
 } finally {
   stop();
 }

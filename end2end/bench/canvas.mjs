@@ -10,47 +10,12 @@
 //   paint included), and the share of frames over 16.7 ms.
 //
 // `node bench/canvas.mjs [--moves 300]`. Loopback only; the server is stopped at the end.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { chromium } from '@playwright/test';
 import bigmap from './bigmap.cjs';
+import { startSite } from './site.mjs';
 
 const argv = process.argv.slice(2);
 const moves = Number(argv[argv.indexOf('--moves') + 1] || 300) || 300;
-const bin = process.env.CAIRN_BIN ?? '../target/release/server';
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
-const port = process.env.BENCH_PORT ?? '3190';
-const base = `http://127.0.0.1:${port}`;
-
-const dir = mkdtempSync(path.join(tmpdir(), 'cairn-canvas-bench-'));
-const server = spawn(bin, [], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    DATABASE_URL: `sqlite://${dir}/bench.db`,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    CAIRN_DEMO: '1',
-    RUST_LOG: 'warn',
-  },
-});
-const stop = () => {
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
-};
-
-async function healthy() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
 
 /** Runs in the page: drags objective `id` with `n` synthetic moves; returns the timings. */
 async function drag({ id, n }) {
@@ -121,8 +86,8 @@ async function measure(page, label, id, objectives, links) {
   };
 }
 
+const { base, stop } = await startSite('canvas-bench', 3190);
 try {
-  await healthy();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],

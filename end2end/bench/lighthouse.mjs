@@ -7,50 +7,19 @@
 // `node bench/lighthouse.mjs [--runs 3] [--readme ../README.md]`: the median score of each
 // category over the runs; with --readme the table replaces the lines between
 // `<!-- lighthouse:start -->` and `<!-- lighthouse:end -->`. A benchmark, not a test.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { loadavg } from 'node:os';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { arg, median, startSite, writeReadmeBlock } from './site.mjs';
 
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const runs = Number(arg('--runs', 3)) || 3;
 const readme = arg('--readme', null);
-const bin = process.env.CAIRN_BIN ?? '../target/release/server';
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? '../target/site';
-const port = process.env.BENCH_PORT ?? '3192';
-const base = `http://127.0.0.1:${port}`;
-
-const dir = mkdtempSync(path.join(tmpdir(), 'cairn-lighthouse-'));
-const server = spawn(bin, [], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    DATABASE_URL: `sqlite://${dir}/bench.db`,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    CAIRN_DEMO: '1',
-    RUST_LOG: 'warn',
-  },
-});
+const { base, stop: stopSite } = await startSite('lighthouse', 3192);
 let chrome;
 const stop = async () => {
-  server.kill();
+  stopSite();
   if (chrome) await chrome.kill();
-  rmSync(dir, { recursive: true, force: true });
 };
-
-async function healthy() {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
-}
 
 /** The demo admin's session cookie, from the sign-in server function. */
 async function sessionCookie() {
@@ -116,10 +85,8 @@ async function pages(cookie) {
   ];
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
-  await healthy();
   const cookie = await sessionCookie();
   const list = await pages(cookie);
   chrome = await chromeLauncher.launch({
@@ -153,16 +120,7 @@ try {
     ...rows.map((r) => `| ${r.name} | ${r.perf} | ${r.a11y} | ${r.bp} | ${(r.lcp / 1000).toFixed(1)} s | ${verdict(r)} |`),
   ].join('\n');
   console.log(table);
-  if (readme) {
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- lighthouse:start -->';
-    const end = '<!-- lighthouse:end -->';
-    const a = text.indexOf(start);
-    const b = text.indexOf(end);
-    if (a < 0 || b < a) throw new Error(`${readme} has no ${start} … ${end} block`);
-    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-    console.log(`written into ${readme}`);
-  }
+  if (readme) writeReadmeBlock(readme, 'lighthouse', table);
 } finally {
   await stop();
 }
