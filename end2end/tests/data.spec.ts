@@ -6,7 +6,10 @@ const cell = (page: Page, label: string) => page.getByRole('textbox', { name: la
 
 /** The month the map shows ("Nov 2026") and its year. */
 async function mapMonth(page: Page) {
-  const label = (await page.locator('.span-picker .span-label').first().textContent())!.trim();
+  // The month appears once the map's data has loaded.
+  const span = page.locator('.span-picker .span-label').first();
+  await expect(span).toHaveText(/\S+ \d{4}/);
+  const label = (await span.textContent())!.trim();
   return { label, year: Number(label.split(' ')[1]) };
 }
 

@@ -283,7 +283,8 @@ test('on a 200-objective, 400-link map a drag redraws only the dragged objective
     w.__observer = new MutationObserver((records) => {
       for (const r of records) {
         const el = (r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement) as Element;
-        const objective = el.closest('g.objective');
+        // An objective is drawn as its button and, on the same spot, its badge and handle.
+        const objective = el.closest('g.objective, g.objective-extras');
         const group = el.closest('g.link-group');
         const link = group?.querySelector('path.link');
         const owner = objective

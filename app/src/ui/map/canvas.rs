@@ -722,14 +722,18 @@ fn ObjectiveNode(
                 } else {
                     view! {
                         <text class="objective-title" text-anchor="middle">
-                            {lines.iter().enumerate().map(|(j, l)| view! {
-                                <tspan x=BOX_WIDTH / 2.0 + 3.0 y=first_y + 18.0 * j as f64>{l.clone()}</tspan>
+                            // Each line but the last keeps the space it was broken at, so the
+                            // text reads as the title it is (its accessible name).
+                            {lines.iter().enumerate().map(|(j, l)| {
+                                let line = if j + 1 < lines.len() { format!("{l} ") } else { l.clone() };
+                                view! { <tspan x=BOX_WIDTH / 2.0 + 3.0 y=first_y + 18.0 * j as f64>{line}</tspan> }
                             }).collect_view()}
                         </text>
                     }.into_any()
                 }}
             </g>
-            <g class="objective-extras" class:dragging=move || offset.get() != (0.0, 0.0) transform=transform>
+            <g class="objective-extras" class:dragging=move || offset.get() != (0.0, 0.0) transform=transform
+                data-id=id.to_string()>
                 {move || remote.get().map(|(c, name, is_editing)| view! {
                     <g class="remote-mark" aria-hidden="true">
                         <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()

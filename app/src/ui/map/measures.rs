@@ -58,12 +58,11 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
                         };
                         view! {
                             <li>
-                                <button type="button" class="measure-item" on:click=move |_| state.selection.update(|s| s.measure = Some(id))
-                                    aria-label={
-                                        let name = m.name.clone();
-                                        move || if state.can_edit.get() { format!("Edit measure {name}") } else { format!("View measure {name}") }
-                                    }>
-                                    <span class="measure-name">{m.name.clone()}</span>
+                                // Named by what it shows, after a hidden "Edit/View measure" that
+                                // says what it does.
+                                <button type="button" class="measure-item" on:click=move |_| state.selection.update(|s| s.measure = Some(id))>
+                                    <span class="visually-hidden">{move || if state.can_edit.get() { "Edit measure " } else { "View measure " }}</span>
+                                    <span class="measure-name">{m.name.clone()}</span>" "
                                     <span class="measure-figures">{move || figures().map(|f| {
                                         let actual = f.actual.map(fmt.clone()).unwrap_or_else(|| "no data".into());
                                         let target = f.goal.map(|g| format!(" / target {}", fmt(g))).unwrap_or_default();
