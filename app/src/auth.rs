@@ -64,14 +64,47 @@ pub fn clearing_cookie() -> String {
 
 /// The session token in a request's `Cookie` headers, if any.
 pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` in a request's `Cookie` headers, if set and not empty.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .find(|(key, value)| *key == name && !value.is_empty())
         .map(|(_, value)| value.to_string())
+}
+
+/// The language a request is answered in: the signed-in user's choice, else the language
+/// cookie, else `Accept-Language` (see [`crate::i18n::choose_locale`]).
+pub async fn request_locale(
+    store: &Store,
+    user: Option<&User>,
+    headers: &http::HeaderMap,
+) -> crate::i18n::Locale {
+    let stored = match user {
+        Some(user) => store.user_locale(user.id).await.ok().flatten(),
+        None => None,
+    };
+    let accept = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    crate::i18n::choose_locale(
+        stored.as_deref(),
+        cookie(headers, crate::i18n::LANGUAGE_COOKIE).as_deref(),
+        accept,
+    )
+}
+
+/// The `Set-Cookie` value that keeps a language choice for a year.
+pub fn language_cookie(locale: crate::i18n::Locale, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    let name = crate::i18n::LANGUAGE_COOKIE;
+    format!("{name}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", locale.tag())
 }
 
 /// Seconds since the epoch.

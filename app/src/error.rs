@@ -48,6 +48,26 @@ impl ApiError {
         }
     }
 
+    /// The message for a person, in `locale`. (`Display` stays English, for logs.)
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            ApiError::Unauthenticated => td_string!(locale, errors.api.unauthenticated).to_string(),
+            ApiError::BadCredentials => td_string!(locale, errors.api.bad_credentials).to_string(),
+            ApiError::Invalid(e) => e.text(locale),
+            ApiError::NotFound(what) => td_string!(locale, errors.api.not_found, what).to_string(),
+            ApiError::Internal(reference) => {
+                td_string!(locale, errors.api.internal, reference).to_string()
+            }
+            ApiError::Transport(detail) => {
+                td_string!(locale, errors.api.transport, detail).to_string()
+            }
+            ApiError::Forbidden(m) | ApiError::BadInput(m) | ApiError::Conflict(m) | ApiError::Gone(m) => {
+                m.clone()
+            }
+        }
+    }
+
     /// Logs `detail` with a fresh reference and returns the user-facing error naming it.
     #[cfg(feature = "ssr")]
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod live;
 pub mod ui;
 

@@ -253,23 +253,23 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         Some(token) => Some(display_status(&state.store, token).await),
         None => None,
     };
-    if path != "/signin" && display_status.is_none() {
-        match auth::user_from_headers(&state.store, request.headers()).await {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
-                let target = format!("/signin?next={}", urlencode(&next));
-                return Redirect::to(&target).into_response();
-            }
-            Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
-        }
+    let user = match auth::user_from_headers(&state.store, request.headers()).await {
+        Ok(user) => user,
+        Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
+    };
+    if path != "/signin" && display_status.is_none() && user.is_none() {
+        let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
+        let target = format!("/signin?next={}", urlencode(&next));
+        return Redirect::to(&target).into_response();
     }
+    let locale = auth::request_locale(&state.store, user.as_ref(), request.headers()).await;
     let ctx = state.server_context();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_route_with_context(
         state.routes.clone(),
         move || {
             provide_context(ctx.clone());
+            provide_context(app::i18n::RequestLocale(locale));
             headers::provide_request_nonce();
         },
         move || shell(options.clone()),

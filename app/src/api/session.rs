@@ -89,6 +89,44 @@ pub async fn sign_out() -> Result<(), ApiError> {
     )
 }
 
+/// Chooses the language Cairn speaks: kept with the signed-in user (so it follows them to every
+/// device) and in a cookie (so the sign-in page speaks it too), then sends the browser back to
+/// `next`. An empty `lang` returns to following the browser's `Accept-Language`.
+#[server(prefix = "/api", endpoint = "set_language", output = super::TextJson)]
+pub async fn set_language(lang: String, next: Option<String>) -> Result<(), ApiError> {
+    ssr::reply(
+        async move {
+            use crate::{auth, i18n, i18n::Locale};
+            let ctx = ssr::context()?;
+            let choice = match lang.trim() {
+                "" => None,
+                tag => Some(i18n::parse_locale(tag).ok_or_else(|| {
+                    ApiError::Invalid(crate::domain::ValidationError::UnknownLanguage(
+                        tag.chars().take(20).collect(),
+                    ))
+                })?),
+            };
+            match ssr::require_user().await {
+                Ok((_, user)) => {
+                    ctx.store.set_user_locale(user.id, choice.map(Locale::tag)).await?
+                }
+                Err(ApiError::Unauthenticated) => {}
+                Err(e) => return Err(e),
+            }
+            let response = expect_context::<leptos_axum::ResponseOptions>();
+            let cookie = match choice {
+                Some(locale) => auth::language_cookie(locale, ctx.secure_cookies),
+                None => format!("{}=; Path=/; SameSite=Lax; Max-Age=0", i18n::LANGUAGE_COOKIE),
+            };
+            let cookie = http::HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
+            response.append_header(http::header::SET_COOKIE, cookie);
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 /// The longest `next` path followed after signing in; longer ones send the browser home.
 pub const MAX_NEXT_LEN: usize = 2048;
 

@@ -69,6 +69,15 @@ pub enum ValidationError {
     BadLayout(String),
     #[error("display link: {0}")]
     BadDisplayLink(String),
+    #[error("\"{0}\" is not a language Cairn speaks")]
+    UnknownLanguage(String),
+}
+
+impl ValidationError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, _locale: crate::i18n::Locale) -> String {
+        self.to_string()
+    }
 }
 
 fn field_error_empty(field: &str) -> ValidationError {

@@ -83,3 +83,16 @@ impl Store {
             .await
     }
 }
+
+impl Store {
+    /// The organisation's currency (ISO 4217, kept on the root unit), in which money is shown.
+    pub async fn organisation_currency(&self) -> StoreResult<String> {
+        select("SELECT currency FROM org_units WHERE parent_id IS NULL AND currency IS NOT NULL ORDER BY name")
+            .optional(&self.pool, |r| text(r, "currency"))
+            .await
+            .map(|c| c.unwrap_or_else(|| DEFAULT_CURRENCY.to_string()))
+    }
+}
+
+/// The currency of an organisation that has not chosen one (a database made before currencies).
+pub const DEFAULT_CURRENCY: &str = "EUR";

@@ -75,3 +75,23 @@ impl Store {
             .await
     }
 }
+
+impl Store {
+    /// The language this person chose ("de"), or `None` to follow their browser.
+    pub async fn user_locale(&self, id: UserId) -> StoreResult<Option<String>> {
+        select("SELECT locale FROM users WHERE id = $1")
+            .bind(id)
+            .optional(&self.pool, |r| opt_text(r, "locale"))
+            .await
+            .map(Option::flatten)
+    }
+
+    /// Keeps this person's language choice (`None`: follow the browser again).
+    pub async fn set_user_locale(&self, id: UserId, locale: Option<&str>) -> StoreResult<()> {
+        select("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind_value(locale.map(str::to_string))
+            .bind(id)
+            .run_on_one(&self.pool, "user")
+            .await
+    }
+}

@@ -11,6 +11,7 @@ pub mod scorecard;
 pub mod signin;
 pub mod widgets;
 
+use crate::i18n::{provide_i18n, server_render_locale};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -18,11 +19,12 @@ use leptos_router::{
     path, Lazy, SsrMode,
 };
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server, in the request's language.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = server_render_locale().unwrap_or_default().tag();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -44,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_i18n();
     mark_hydrated();
     view! {
         <Title text="Cairn"/>

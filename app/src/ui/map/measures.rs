@@ -54,7 +54,7 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
                         let figures = move || state.scores.with(|s| s.as_ref().and_then(|s| s.measure(id).cloned()));
                         let fmt = {
                             let (d, u) = (m.decimals, m.unit.clone());
-                            move |v: f64| format_value(v, d, &u)
+                            move |v: f64| format_value(crate::i18n::current_locale(), v, d, &u)
                         };
                         view! {
                             <li>

@@ -323,7 +323,7 @@ fn measure_cells(
     open_why: Callback<Subject>,
 ) -> AnyView {
     let id: MeasureId = m.id;
-    let fmt = |v: f64| format_value(v, m.decimals, &m.unit);
+    let fmt = |v: f64| format_value(crate::i18n::current_locale(), v, m.decimals, &m.unit);
     let figures = now.measure(id).cloned();
     let direction = match m.polarity {
         Polarity::HigherIsBetter => "↑ higher is better",

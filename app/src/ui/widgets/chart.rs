@@ -33,7 +33,7 @@ impl ChartInput {
     }
 
     fn fmt(&self, v: f64) -> String {
-        format_value(v, self.decimals, &self.unit)
+        format_value(crate::i18n::current_locale(), v, self.decimals, &self.unit)
     }
 }
 
@@ -82,7 +82,7 @@ fn chart_view(
         .y_ticks
         .iter()
         .map(|(v, y)| {
-            let label = format_value(*v, input.decimals.min(2), "");
+            let label = format_value(crate::i18n::current_locale(), *v, input.decimals.min(2), "");
             view! {
                 <line class="grid" x1=g.left x2=g.right y1=*y y2=*y/>
                 <text class="tick" x=g.left - 4.0 y=*y + 3.5 text-anchor="end">{label}</text>

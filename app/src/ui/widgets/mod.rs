@@ -13,13 +13,16 @@ pub mod unsaved;
 
 use crate::api::{current_user, ApiError, SignOut};
 use crate::domain::{MapId, MapRights};
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// The top bar: product name, where you are, who is signed in and a sign-out button.
+/// The top bar: product name, where you are, the language menu, who is signed in and a
+/// sign-out button.
 #[component]
 pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl IntoView {
+    let i18n = use_i18n();
     let user = Resource::new(|| (), |_| current_user());
     let sign_out = ServerAction::<SignOut>::new();
     view! {
@@ -28,13 +31,14 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                 <span class="brand-mark" aria-hidden="true">"▲"</span>
                 " Cairn"
             </A>
-            <nav class="crumbs" aria-label="Breadcrumbs">
+            <nav class="crumbs" aria-label=t_string!(i18n, common.nav.breadcrumbs)>
                 {crumbs
                     .into_iter()
                     .map(|(label, href)| view! { <span class="crumb-sep">"/"</span><A href=href>{label}</A> })
                     .collect_view()}
             </nav>
             <div class="who">
+                <LanguageMenu/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match user.await {
@@ -42,15 +46,42 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                                 <span class="avatar" aria-hidden="true">{u.initials()}</span>
                                 <span class="who-name">{u.name.clone()}</span>
                                 <ActionForm action=sign_out>
-                                    <button type="submit" class="link-button">"Sign out"</button>
+                                    <button type="submit" class="link-button">{t!(i18n, common.nav.sign_out)}</button>
                                 </ActionForm>
                             }.into_any(),
-                            _ => view! { <A href="/signin">"Sign in"</A> }.into_any(),
+                            _ => view! { <A href="/signin">{t!(i18n, common.nav.sign_in)}</A> }.into_any(),
                         }
                     })}
                 </Suspense>
             </div>
         </header>
+    }
+}
+
+/// The language menu: a plain form, so it works before the page has hydrated. The server keeps
+/// the choice with the user and in a cookie, then reloads this page in the new language.
+#[component]
+pub fn LanguageMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = i18n.get_locale_untracked();
+    let here = leptos_router::hooks::use_location();
+    let next = move || format!("{}{}", here.pathname.get(), here.search.get());
+    let label = |locale: Locale| match locale {
+        Locale::en => td_string!(locale, common.language.en),
+        Locale::de => td_string!(locale, common.language.de),
+    };
+    view! {
+        <form class="language-menu" method="post" action="/api/set_language">
+            <label for="language-select" class="visually-hidden">{t!(i18n, common.language.label)}</label>
+            <select id="language-select" name="lang">
+                {LANGUAGES
+                    .into_iter()
+                    .map(|l| view! { <option value=l.tag() selected=l == current lang=l.tag()>{label(l)}</option> })
+                    .collect_view()}
+            </select>
+            <input type="hidden" name="next" prop:value=next/>
+            <button type="submit" class="link-button">{t!(i18n, common.language_apply)}</button>
+        </form>
     }
 }
 
@@ -88,25 +119,27 @@ pub fn map_crumbs(
 /// A clear message for a failed load, with a way forward for the common cases.
 #[component]
 pub fn ErrorPanel(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
     let hint = match &error {
         ApiError::Unauthenticated => {
-            Some(view! { <p><a href="/signin">"Sign in"</a></p> }.into_any())
+            Some(view! { <p><a href="/signin">{t!(i18n, common.nav.sign_in)}</a></p> }.into_any())
         }
         ApiError::Forbidden(_) | ApiError::NotFound(_) => {
-            Some(view! { <p><a href="/">"Back to your maps"</a></p> }.into_any())
+            Some(view! { <p><a href="/">{t!(i18n, common.nav.back_to_maps)}</a></p> }.into_any())
         }
         _ => None,
     };
     let title = match &error {
-        ApiError::Forbidden(_) => "Not allowed",
-        ApiError::NotFound(_) => "Not found",
-        ApiError::Unauthenticated => "Signed out",
-        _ => "Something went wrong",
+        ApiError::Forbidden(_) => t_string!(i18n, common.error.not_allowed),
+        ApiError::NotFound(_) => t_string!(i18n, common.error.not_found),
+        ApiError::Unauthenticated => t_string!(i18n, common.error.signed_out),
+        _ => t_string!(i18n, common.error.went_wrong),
     };
+    let message = error.text(i18n.get_locale_untracked());
     view! {
         <section class="error-panel" role="alert">
             <h2>{title}</h2>
-            <p>{error.to_string()}</p>
+            <p>{message}</p>
             {hint}
         </section>
     }
@@ -140,13 +173,14 @@ pub fn ErrorPage(error: ApiError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_page_status(http::StatusCode::NOT_FOUND);
+    let i18n = use_i18n();
     view! {
         <TopBar/>
         <main class="page">
             <section class="error-panel" role="alert">
-                <h1>"Page not found"</h1>
-                <p>"There is nothing at this address. It may have been mistyped, or what was here was deleted."</p>
-                <p><A href="/">"Back to your maps"</A></p>
+                <h1>{t!(i18n, common.not_found.title)}</h1>
+                <p>{t!(i18n, common.not_found.body)}</p>
+                <p><A href="/">{t!(i18n, common.nav.back_to_maps)}</A></p>
             </section>
         </main>
     }
@@ -156,11 +190,12 @@ pub fn NotFound() -> impl IntoView {
 /// data (contributors and up on its unit, and whoever reports one of its measures).
 #[component]
 pub fn DataLinks(map: MapId, #[prop(into)] rights: Signal<MapRights>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         rights.get().enter_data.then(|| {
             view! {
-                <A href=format!("/maps/{map}/data") attr:class="button secondary">"Enter data"</A>
-                <A href=format!("/maps/{map}/import") attr:class="button secondary">"Import data"</A>
+                <A href=format!("/maps/{map}/data") attr:class="button secondary">{t!(i18n, common.nav.enter_data)}</A>
+                <A href=format!("/maps/{map}/import") attr:class="button secondary">{t!(i18n, common.nav.import_data)}</A>
             }
         })
     }
@@ -175,13 +210,14 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// A number with the measure's decimals and unit ("87.5 %", "12 days").
-pub fn format_value(value: f64, decimals: u8, unit: &str) -> String {
-    let number = format!("{:.*}", usize::from(decimals), value);
+/// A number with the measure's decimals and unit, the locale's way ("87.5 %", "1,200 days";
+/// German "87,5 %"). A unit that starts with a currency symbol leads in English ("€k120").
+pub fn format_value(locale: Locale, value: f64, decimals: u8, unit: &str) -> String {
+    let number = format_number(locale, value, decimals);
+    let leading_symbol = unit.starts_with(['€', '$', '£', '¥']);
     match unit {
         "" => number,
-        "%" => format!("{number} %"),
-        u if u.starts_with('€') || u.starts_with('$') => format!("{u}{number}"),
+        u if leading_symbol && locale == Locale::en => format!("{u}{number}"),
         u => format!("{number} {u}"),
     }
 }
@@ -197,9 +233,12 @@ mod tests {
 
     #[test]
     fn formats_values_with_units() {
-        assert_eq!(super::format_value(87.456, 1, "%"), "87.5 %");
-        assert_eq!(super::format_value(12.0, 0, "days"), "12 days");
-        assert_eq!(super::format_value(3.5, 2, ""), "3.50");
-        assert_eq!(super::format_value(120.0, 0, "€k"), "€k120");
+        use crate::i18n::Locale::{de, en};
+        assert_eq!(super::format_value(en, 87.456, 1, "%"), "87.5 %");
+        assert_eq!(super::format_value(de, 87.456, 1, "%"), "87,5 %");
+        assert_eq!(super::format_value(en, 1200.0, 0, "days"), "1,200 days");
+        assert_eq!(super::format_value(en, 3.5, 2, ""), "3.50");
+        assert_eq!(super::format_value(en, 120.0, 0, "€k"), "€k120");
+        assert_eq!(super::format_value(de, 120.0, 0, "€k"), "120 €k");
     }
 }
