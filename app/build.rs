@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 /// One namespace per screen, plus `common` for the shell and shared widgets and `errors` for
 /// messages from the domain and the server.
-const NAMESPACES: [&str; 12] = [
-    "common", "errors", "health", "signin", "home", "map", "scorecard", "data", "import",
+const NAMESPACES: [&str; 13] = [
+    "common", "errors", "status", "health", "signin", "home", "map", "scorecard", "data", "import",
     "dashboard", "display", "admin",
 ];
 
