@@ -89,6 +89,7 @@ bench: setup postgres build bench-display
 	cargo bench -p app --features app/ssr --bench scores
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench live -- $(BENCH_ARGS)
 	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench import
+	CAIRN_TEST_PG=$(PG_TEST_URL) cargo bench -p server --bench render -- --readme ../README.md
 	cd end2end && node bench/hocuspocus.mjs $(BENCH_ARGS)
 	cd end2end && node bench/echo.mjs $(BENCH_ARGS)
 
