@@ -1112,3 +1112,46 @@ both_databases!(
         assert_eq!(tested, table);
     }
 );
+
+both_databases!(
+    the_organisation_keeps_its_currency_and_people_their_language,
+    |db: Db| async move {
+        let store = &db.store;
+        let root = unit(store, None, "Root").await;
+        unit(store, Some(root.id), "Child").await;
+        assert_eq!(
+            store.organisation_currency().await.unwrap(),
+            store::DEFAULT_CURRENCY
+        );
+        store
+            .write(async |tx| store::set_organisation_currency(tx, "usd").await)
+            .await
+            .unwrap();
+        assert_eq!(store.organisation_currency().await.unwrap(), "USD");
+        let refused = store
+            .write(async |tx| store::set_organisation_currency(tx, "dollars").await)
+            .await;
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::Invalid(ValidationError::BadCurrency(_)))
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(
+            store.organisation_currency().await.unwrap(),
+            "USD",
+            "a bad code changes nothing"
+        );
+
+        let person = user(store, "lang@example.com").await;
+        assert_eq!(store.user_locale(person.id).await.unwrap(), None);
+        store.set_user_locale(person.id, Some("de")).await.unwrap();
+        assert_eq!(
+            store.user_locale(person.id).await.unwrap().as_deref(),
+            Some("de")
+        );
+        store.set_user_locale(person.id, None).await.unwrap();
+        assert_eq!(store.user_locale(person.id).await.unwrap(), None);
+    }
+);

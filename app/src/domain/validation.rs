@@ -71,6 +71,8 @@ pub enum ValidationError {
     BadDisplayLink(String),
     #[error("\"{0}\" is not a language Cairn speaks")]
     UnknownLanguage(String),
+    #[error("\"{0}\" is not a currency code; write it as three letters, e.g. EUR")]
+    BadCurrency(String),
 }
 
 impl ValidationError {

@@ -94,5 +94,18 @@ impl Store {
     }
 }
 
+/// Sets the organisation's currency (an ISO 4217 code such as "EUR" or "USD") on its root units.
+pub async fn set_organisation_currency(tx: &mut AnyConnection, code: &str) -> StoreResult<()> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(validation::ValidationError::BadCurrency(code).into());
+    }
+    select("UPDATE org_units SET currency = $1 WHERE parent_id IS NULL")
+        .bind(code)
+        .run(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// The currency of an organisation that has not chosen one (a database made before currencies).
 pub const DEFAULT_CURRENCY: &str = "EUR";

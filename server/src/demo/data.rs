@@ -23,6 +23,8 @@ pub struct DemoCompany {
     pub users: Vec<(User, Vec<(OrgUnitId, Role)>)>,
     /// The enterprise first, then its business units.
     pub units: Vec<OrgUnit>,
+    /// The currency its money is counted in (ISO 4217).
+    pub currency: &'static str,
     /// The enterprise map first, then the business-unit maps.
     pub maps: Vec<DemoMap>,
     /// Measures of objectives on every map.
@@ -1279,6 +1281,7 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
     DemoCompany {
         users,
         units: vec![enterprise, managed, consulting],
+        currency: "EUR",
         maps,
         measures,
         targets,

@@ -57,6 +57,7 @@ async fn write_company(
     for unit in &demo.units {
         s::create_org_unit(tx, unit, actor).await?;
     }
+    s::set_organisation_currency(tx, demo.currency).await?;
     for (user, grants) in &demo.users {
         for (unit, role) in grants {
             s::grant_role(tx, user.id, *unit, *role).await?;
