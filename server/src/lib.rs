@@ -259,7 +259,7 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
     };
     if path != "/signin" && display_status.is_none() && user.is_none() {
         let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
-        let target = format!("/signin?next={}", urlencode(&next));
+        let target = app::api::sign_in_address(&next, None);
         return Redirect::to(&target).into_response();
     }
     let locale = auth::request_locale(&state.store, user.as_ref(), request.headers()).await;
@@ -300,17 +300,6 @@ async fn display_status(store: &Store, token: &str) -> StatusCode {
             StatusCode::SERVICE_UNAVAILABLE
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// `/healthz`: 200 with `{"status":"ok"}` when the database answers, 503 otherwise.
@@ -594,10 +583,5 @@ mod tests {
             super::redact("sqlite://data/cairn.db"),
             "sqlite://data/cairn.db"
         );
-    }
-
-    #[test]
-    fn encodes_next_paths() {
-        assert_eq!(super::urlencode("/maps/1?x=a b"), "/maps/1%3Fx%3Da%20b");
     }
 }

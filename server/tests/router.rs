@@ -13,10 +13,21 @@ use serde_json::json;
 /// Signs in through the form as a browser (`text/html`) or a script (`application/json`) would,
 /// with `next` as it stands in the form (already encoded) if given.
 async fn sign_in(app: &TestApp, email: &str, next: Option<&str>, accept: &str) -> common::Reply {
+    sign_in_with(app, email, server::demo::DEMO_PASSWORD, next, accept).await
+}
+
+/// Like [`sign_in`], with any password.
+async fn sign_in_with(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    next: Option<&str>,
+    accept: &str,
+) -> common::Reply {
     let mut form = format!(
         "email={}&password={}",
         common::urlencode(email),
-        common::urlencode(server::demo::DEMO_PASSWORD)
+        common::urlencode(password)
     );
     if let Some(next) = next {
         form.push_str(&format!("&next={next}"));
@@ -818,3 +829,34 @@ both_databases!(a_delete_says_what_it_takes_with_it, |db: Db| async move {
     let (status, body) = impact_of(vec![]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 });
+
+both_databases!(
+    sign_in_and_home_work_without_the_browser_bundle,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let cookie = app.cookie(ADMIN).await;
+        let (_, signin) = app.get("/signin").await;
+        let (_, home) = app.get("/").cookie(&cookie).await;
+        let map = app.enterprise_map().await;
+        let (_, map_page) = app.get(&format!("/maps/{}", map.map.id)).cookie(&cookie).await;
+        for (name, page) in [("sign-in", &signin), ("home", &home)] {
+            assert!(!page.contains(".wasm") && !page.contains("hydrate"), "{name} loads no bundle");
+            assert!(page.contains("data-ready"), "{name} is ready as it arrives");
+            assert!(page.contains("action=\"/api/set_language\""), "{name} has the language menu");
+        }
+        assert!(signin.contains("action=\"/api/sign_in\""), "a plain form");
+        assert!(home.contains("action=\"/api/sign_out\""), "a plain form");
+        assert!(map_page.contains("hydrate") && !map_page.contains("data-ready"), "the map hydrates");
+
+        // A refused plain-form sign-in comes back to the form, saying why, keeping `next`.
+        let reply = sign_in_with(&app, ADMIN, "wrong password", Some("/maps/x"), "text/html").await;
+        assert_eq!(reply.status, StatusCode::FOUND);
+        assert_eq!(reply.headers[header::LOCATION], "/signin?error=credentials&next=/maps/x");
+        assert!(!reply.headers.contains_key(header::SET_COOKIE));
+        let (_, page) = app.get("/signin?error=credentials&next=/maps/x").await;
+        assert!(page.contains("role=\"alert\""), "the form says why: {page}");
+        // A script gets the error itself.
+        let reply = sign_in_with(&app, ADMIN, "wrong password", None, "application/json").await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+);

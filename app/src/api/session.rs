@@ -27,7 +27,8 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), ApiError> {
-    ssr::reply(
+    let back_to = next.clone();
+    let outcome = ssr::reply(
         async move {
             use crate::auth;
             let ctx = ssr::context()?;
@@ -57,7 +58,52 @@ pub async fn sign_in(
             Ok(())
         }
         .await,
-    )
+    );
+    if let Err(e) = &outcome {
+        back_to_sign_in_form(e, back_to.as_deref());
+    }
+    outcome
+}
+
+/// A refused sign-in sent by the page's plain form (the sign-in page works without the browser
+/// bundle) goes back to the form with why in its address (`?error=credentials`), so the page
+/// can say it; a script's request gets the error itself.
+#[cfg(feature = "ssr")]
+fn back_to_sign_in_form(error: &ApiError, next: Option<&str>) {
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if !plain_form {
+        return;
+    }
+    let reason = match error {
+        ApiError::BadCredentials => "credentials",
+        ApiError::BadInput(_) => "missing",
+        _ => "failed",
+    };
+    leptos_axum::redirect(&sign_in_address(&safe_next(next), Some(reason)));
+}
+
+/// The sign-in page's address that comes back to the local path `next` after signing in, with
+/// why the last attempt failed (`error`) if it did.
+pub fn sign_in_address(next: &str, error: Option<&str>) -> String {
+    let next: String = next
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    match error {
+        Some(reason) => format!("/signin?error={reason}&next={next}"),
+        None => format!("/signin?next={next}"),
+    }
 }
 
 /// Ends the session and clears the cookie; the session's open sockets (on every instance) are
@@ -180,7 +226,19 @@ use super::ssr;
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, sign_in_address};
+
+    #[test]
+    fn the_sign_in_address_carries_next_encoded() {
+        assert_eq!(
+            sign_in_address("/maps/1?x=a b", None),
+            "/signin?next=/maps/1%3Fx%3Da%20b"
+        );
+        assert_eq!(
+            sign_in_address("/", Some("credentials")),
+            "/signin?error=credentials&next=/"
+        );
+    }
 
     #[test]
     fn local_paths_are_followed() {

@@ -20,8 +20,12 @@ use leptos_router::{
 };
 
 /// The HTML document around the app, rendered on the server, in the request's language.
+/// Pages that are only links and plain forms are sent without the browser bundle
+/// ([`serves_without_wasm`]); their `<body>` is ready as it arrives.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = server_render_locale().unwrap_or_default().tag();
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
+    let hydrates = !path.as_deref().is_some_and(serves_without_wasm);
     view! {
         <!DOCTYPE html>
         <html lang=lang>
@@ -31,15 +35,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {hydrates.then(|| view! {
+                    <AutoReload options=options.clone()/>
+                    <HydrationScripts options/>
+                })}
                 <MetaTags/>
             </head>
-            <body>
+            <body data-ready=(!hydrates).then_some("")>
                 <App/>
             </body>
         </html>
     }
+}
+
+/// Whether the page at `path` is sent without the browser bundle: the sign-in page and the home
+/// page hold only links and plain forms (sign in, sign out, language), which work without it,
+/// so their first load stays small. Reached by a link from a hydrated page, they are rendered
+/// in the browser like any other route.
+pub fn serves_without_wasm(path: &str) -> bool {
+    matches!(path, "/" | "/signin")
 }
 
 /// The application: routes and the marker tests wait for once hydration is complete.
@@ -54,7 +68,7 @@ pub fn App() -> impl IntoView {
             // Pages of one item (a map, a dashboard) render fully before they are sent, so an
             // unknown or forbidden id answers 404 or 403, not a 200 whose body says so.
             <Routes fallback=|| view! { <widgets::NotFound/> }>
-                <Route path=path!("/") view=home::HomePage/>
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
@@ -70,12 +84,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Sets `<body data-hydrated>` once the browser has taken over (effects never run on the server).
+/// Sets `<body data-hydrated data-ready>` once the browser has taken over (effects never run on
+/// the server). Pages sent without the bundle carry `data-ready` from the server.
 fn mark_hydrated() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "");
+            let _ = body.set_attribute("data-ready", "");
         }
     });
 }
