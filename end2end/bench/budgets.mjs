@@ -29,7 +29,7 @@ async function transferred(page, url) {
     bytes += e.encodedDataLength;
   });
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached', timeout: 30000 }).catch(() => {});
+  await page.locator('body[data-ready]').waitFor({ state: 'attached', timeout: 30000 }).catch(() => {});
   await page.waitForLoadState('networkidle');
   await cdp.detach();
   return bytes;
@@ -40,7 +40,7 @@ async function sessionCookies(browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}/signin?next=/`);
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await page.locator('body[data-ready]').waitFor({ state: 'attached' });
   await page.getByLabel('Email').fill(EMAIL);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -94,7 +94,7 @@ try {
   });
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 }, baseURL: base });
   await page.goto('/signin?next=/');
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await page.locator('body[data-ready]').waitFor({ state: 'attached' });
   await page.getByLabel('Email').fill('admin@northwind.example');
   await page.getByLabel('Password').fill('northwind-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -7,7 +7,7 @@ import { ADMIN, createDashboard, createLink, enterprise, signIn } from './helper
 
 test('the sign-in page is accessible', async ({ page }) => {
   await page.goto('/signin');
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await page.locator('body[data-ready]').waitFor({ state: 'attached' });
   await expectAccessible(page);
 });
 
@@ -34,7 +34,7 @@ test('every signed-in page is accessible', async ({ page }) => {
   for (const path of pages) {
     await test.step(path, async () => {
       await page.goto(path);
-      await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await page.locator('body[data-ready]').waitFor({ state: 'attached' });
       await page.waitForLoadState('networkidle');
       // Soft, so one run lists every page's findings.
       expect.soft(await seriousA11yViolations(page), `axe on ${path}`).toEqual([]);

@@ -59,7 +59,7 @@ test('an admin creates an API token, a program posts actuals with it, and a revo
   await page.getByRole('button', { name: 'Done, I stored it' }).click();
   await expect(page.getByLabel('Token secret')).toHaveCount(0);
   await page.reload();
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await expect(row).not.toContainText('Never');
   await expect(page.getByText(secret)).toHaveCount(0);
 

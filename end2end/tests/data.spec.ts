@@ -17,7 +17,7 @@ async function mapMonth(page: Page) {
 async function openData(page: Page, mapPage: Page, year: number) {
   const mapId = mapPage.url().split('/maps/')[1].split(/[/?]/)[0];
   await page.goto(`/maps/${mapId}/data?year=${year}`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await expect(page.getByRole('table', { name: 'Actuals' })).toBeVisible();
   return mapId;
 }
@@ -72,7 +72,7 @@ test('an actual entered in the grid recolours the objective on the open map', as
 
   // The value is stored: a reload of the grid shows it.
   await grid.reload();
-  await expect(grid.locator('body[data-hydrated]')).toBeAttached();
+  await expect(grid.locator('body[data-ready]')).toBeAttached();
   await expect(cell(grid, `Contract renewal rate, ${label}`)).toHaveValue('95');
 });
 
@@ -153,7 +153,7 @@ test('an editor fills next year\'s targets with the bulk helper and saves them',
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved 12 targets.');
   await page.reload();
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await page.getByRole('tab', { name: 'Targets' }).click();
   await expect(goal('Jun')).toHaveValue('79');
   await expect(red('Jun')).toHaveValue('74');

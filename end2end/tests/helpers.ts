@@ -6,12 +6,12 @@ export const ADMIN = 'admin@northwind.example';
 /** Signs in through the form and waits until the app has hydrated. */
 export async function signIn(page: Page, email: string, next = '/') {
   await page.goto(`/signin?next=${encodeURIComponent(next)}`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === next);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
 }
 
 /** Opens the enterprise map from the home page. */

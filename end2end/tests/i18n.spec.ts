@@ -100,7 +100,7 @@ test.describe('in German', () => {
 
     await page.goto('/signin');
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
-    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     expect.soft(englishOn(await shownTexts(page), phrases, ''), 'English on /signin').toEqual([]);
     await page.getByLabel('E-Mail').fill(ADMIN);
     await page.getByLabel('Passwort').fill(PASSWORD);
@@ -129,7 +129,7 @@ test.describe('in German', () => {
     for (const at of pages) {
       await test.step(at, async () => {
         await page.goto(at);
-        await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+        await page.locator('body[data-ready]').waitFor({ state: 'attached' });
         await page.waitForLoadState('networkidle');
         await expect(page.locator('html')).toHaveAttribute('lang', 'de');
         expect.soft(englishOn(await shownTexts(page), phrases, data), `English on ${at}`).toEqual([]);
@@ -138,7 +138,7 @@ test.describe('in German', () => {
 
     // The map with an objective's panel open and the health check shown.
     await page.goto(`/maps/${ent.mapId}`);
-    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     await page.getByRole('group', { name: /Strategy Map/ }).getByRole('button').first().click();
     await page.waitForLoadState('networkidle');
     expect.soft(englishOn(await shownTexts(page), phrases, data), 'English on the map panel').toEqual([]);
@@ -152,12 +152,12 @@ test.describe('in German', () => {
     await page.waitForURL((url) => url.pathname === '/');
     const ent = await enterprise(page.request);
     await page.goto(`/maps/${ent.mapId}/data`);
-    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     const grid = await page.locator('main').innerText();
     expect(grid).toMatch(/Jan\.|Feb\.|März|Apr\.|Mai|Juni|Juli|Aug\.|Sept\.|Okt\.|Nov\.|Dez\./);
     expect(grid).not.toMatch(/\b(Oct|Dec|May|Mar)\b/);
     await page.goto(`/maps/${ent.mapId}/scorecard`);
-    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
     // A decimal value in the demo is written with a decimal comma.
     expect(await page.locator('main').innerText()).toMatch(/\d,\d/);
   });
@@ -165,7 +165,7 @@ test.describe('in German', () => {
 
 test('the language menu switches a visitor to German and back', async ({ page }) => {
   await page.goto('/signin');
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await page.locator('body[data-ready]').waitFor({ state: 'attached' });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.getByLabel('Language').selectOption('de');
   await page.getByRole('button', { name: 'Apply' }).click();

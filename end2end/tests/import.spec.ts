@@ -66,7 +66,7 @@ test('a wide sheet with decimal commas is detected, and the mapping can be chang
   await openEnterpriseMap(page);
   const mapId = page.url().split('/').pop()!;
   await page.goto(`/maps/${mapId}/import`);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   const csv = ['KPI;Unit;Jan 2030;Feb 2030', 'Operating margin;%;12,5;13,25', 'Net Promoter Score;;40;'].join('\n');
   await page.getByLabel('File (CSV or Excel)').setInputFiles({ name: 'wide.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByRole('radio', { name: 'One row per measure, months across' })).toBeChecked();

@@ -97,7 +97,7 @@ test('an editor defines a measure, a formula is checked as it is typed, and heal
 
   // Everything was saved live: after a reload the measure is there, computed from its formula.
   await page.reload();
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await objective(page, 'Ecosystem quality').click();
   const reloaded = page.getByRole('complementary', { name: 'Objective details' });
   await reloaded.getByRole('button', { name: 'Edit measure Partner-sourced revenue share' }).click();
@@ -119,7 +119,7 @@ test('the scorecard switches period, filters by status and explains a measure', 
   await page.getByRole('link', { name: 'Scorecard', exact: true }).last().click();
   const table = page.getByRole('table', { name: 'Scorecard' });
   await expect(table).toBeVisible();
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
 
   // Quarter view.
   await page.getByLabel('Period kind').selectOption('quarter');
@@ -158,6 +158,6 @@ test('the scorecard opens a measure for editing and adds a measure to an objecti
   await editor.getByLabel('Name', { exact: true }).fill('Renewal pipeline coverage');
   await editor.getByLabel('Name', { exact: true }).press('Tab');
   await page.reload();
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await expect(editor.getByLabel('Name', { exact: true })).toHaveValue('Renewal pipeline coverage');
 });

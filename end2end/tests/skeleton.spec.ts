@@ -4,7 +4,7 @@ import { ADMIN, openEnterpriseMap, signIn } from './helpers';
 test('a visitor is sent to sign-in and a wrong password is refused', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin\?next=/);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('body[data-ready]')).toBeAttached();
   await page.getByLabel('Email').fill(ADMIN);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
