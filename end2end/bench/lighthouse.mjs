@@ -96,6 +96,7 @@ try {
   const rows = [];
   for (const p of list) {
     const scores = { performance: [], accessibility: [], 'best-practices': [], lcp: [] };
+    const failing = new Set();
     for (let i = 0; i < runs; i++) {
       const result = await lighthouse(`${base}${p.path}`, {
         port: chrome.port,
@@ -107,17 +108,24 @@ try {
       const c = result.lhr.categories;
       for (const k of ['performance', 'accessibility', 'best-practices']) scores[k].push(Math.round(c[k].score * 100));
       scores.lcp.push(result.lhr.audits['largest-contentful-paint'].numericValue);
+      // The audits that cost accessibility or best-practice points, so the table says why.
+      for (const k of ['accessibility', 'best-practices']) {
+        for (const ref of c[k].auditRefs) {
+          const audit = result.lhr.audits[ref.id];
+          if (ref.weight > 0 && audit.score !== null && audit.score < 1) failing.add(ref.id);
+        }
+      }
     }
-    rows.push({ name: p.name, perf: median(scores.performance), a11y: median(scores.accessibility), bp: median(scores['best-practices']), lcp: median(scores.lcp) });
+    rows.push({ name: p.name, perf: median(scores.performance), a11y: median(scores.accessibility), bp: median(scores['best-practices']), lcp: median(scores.lcp), failing: [...failing].sort() });
     console.log(rows.at(-1));
   }
   const verdict = (r) => (r.perf >= 95 && r.a11y === 100 && r.bp === 100 ? 'met' : 'missed');
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} by \`make lighthouse\` (Lighthouse 12.2.3, default mobile settings, Debian Chromium; median of ${runs} runs; load average ${loadavg()[0].toFixed(2)}).`,
     '',
-    '| Page | Performance (≥ 95) | Accessibility (100) | Best practices (100) | LCP | Verdict |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.perf} | ${r.a11y} | ${r.bp} | ${(r.lcp / 1000).toFixed(1)} s | ${verdict(r)} |`),
+    '| Page | Performance (≥ 95) | Accessibility (100) | Best practices (100) | LCP | Verdict | Audits that cost points |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.perf} | ${r.a11y} | ${r.bp} | ${(r.lcp / 1000).toFixed(1)} s | ${verdict(r)} | ${r.failing.join(', ') || '—'} |`),
   ].join('\n');
   console.log(table);
   if (readme) writeReadmeBlock(readme, 'lighthouse', table);
