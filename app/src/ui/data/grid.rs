@@ -320,13 +320,15 @@ impl State {
         let check = self.check.get_untracked();
         let Some(batch) = check.batch else {
             let cells = needs_fixing(self.locale, check.errors.len());
-            self.error
-                .set(Some(td_string!(self.locale, data.notice.fix_first, cells).to_string()));
+            self.error.set(Some(
+                td_string!(self.locale, data.notice.fix_first, cells).to_string(),
+            ));
             return;
         };
         if batch.is_empty() {
-            self.notice
-                .set(Some(td_string!(self.locale, data.notice.nothing_to_save).into()));
+            self.notice.set(Some(
+                td_string!(self.locale, data.notice.nothing_to_save).into(),
+            ));
             return;
         }
         self.saving.set(true);
@@ -375,10 +377,12 @@ fn cell_text_in(value: f64, decimals: u8, format: NumberFormat) -> String {
 fn pasted_message(locale: Locale, written: usize, dropped: usize, skipped: usize) -> String {
     let mut message = td_string!(locale, data.notice.pasted, count = written as u64).to_string();
     if dropped > 0 {
-        message.push_str(&td_string!(locale, data.notice.pasted_dropped, count = dropped).to_string());
+        message
+            .push_str(&td_string!(locale, data.notice.pasted_dropped, count = dropped).to_string());
     }
     if skipped > 0 {
-        message.push_str(&td_string!(locale, data.notice.pasted_skipped, count = skipped).to_string());
+        message
+            .push_str(&td_string!(locale, data.notice.pasted_skipped, count = skipped).to_string());
     }
     message.push_str(td_string!(locale, data.notice.check_then_save));
     message
@@ -393,10 +397,14 @@ fn needs_fixing(locale: Locale, n: usize) -> String {
 fn saved_message(locale: Locale, actuals: usize, targets: usize, cleared: usize) -> String {
     let mut parts = Vec::new();
     if actuals > 0 {
-        parts.push(td_string!(locale, data.notice.saved_actuals, count = actuals as u64).to_string());
+        parts.push(
+            td_string!(locale, data.notice.saved_actuals, count = actuals as u64).to_string(),
+        );
     }
     if targets > 0 {
-        parts.push(td_string!(locale, data.notice.saved_targets, count = targets as u64).to_string());
+        parts.push(
+            td_string!(locale, data.notice.saved_targets, count = targets as u64).to_string(),
+        );
     }
     let mut m = match parts.is_empty() {
         true => td_string!(locale, data.notice.saved).to_string(),
@@ -936,17 +944,25 @@ fn fill_problem(locale: Locale, field: FillField, reason: Option<&str>) -> Strin
         (FillField::Goal, None) => td_string!(locale, data.fill.enter_goal).to_string(),
         (FillField::RedFlag, None) => td_string!(locale, data.fill.enter_red_flag).to_string(),
         (FillField::Start, None) => td_string!(locale, data.fill.enter_start).to_string(),
-        (FillField::Goal, Some(reason)) => td_string!(locale, data.fill.bad_goal, reason).to_string(),
+        (FillField::Goal, Some(reason)) => {
+            td_string!(locale, data.fill.bad_goal, reason).to_string()
+        }
         (FillField::RedFlag, Some(reason)) => {
             td_string!(locale, data.fill.bad_red_flag, reason).to_string()
         }
-        (FillField::Start, Some(reason)) => td_string!(locale, data.fill.bad_start, reason).to_string(),
+        (FillField::Start, Some(reason)) => {
+            td_string!(locale, data.fill.bad_start, reason).to_string()
+        }
     }
 }
 
 /// The head of a month's column: "Mar 2026", "März 2026".
 fn month_column(locale: Locale, period: Period) -> String {
-    format!("{} {}", month_short(locale, u32::from(period.month())), period.year())
+    format!(
+        "{} {}",
+        month_short(locale, u32::from(period.month())),
+        period.year()
+    )
 }
 
 /// How often a measure reports, in words.
@@ -1054,7 +1070,10 @@ mod tests {
         let format = locale_format(Locale::de);
         assert_eq!(entry::read_cell("12,5", format), Ok(Some(12.5)));
         assert_eq!(entry::read_cell("1.234,5", format), Ok(Some(1234.5)));
-        assert_eq!(entry::read_cell("12.5", locale_format(Locale::en)), Ok(Some(12.5)));
+        assert_eq!(
+            entry::read_cell("12.5", locale_format(Locale::en)),
+            Ok(Some(12.5))
+        );
     }
 
     #[test]
@@ -1063,12 +1082,18 @@ mod tests {
         assert_eq!(cell_text_in(12.5, 1, NumberFormat::Comma), "12,5");
         assert_eq!(cell_text_in(1_250_000.0, 0, NumberFormat::Comma), "1250000");
         let typed = cell_text_in(-3.25, 2, NumberFormat::Comma);
-        assert_eq!(entry::read_cell(&typed, NumberFormat::Comma), Ok(Some(-3.25)));
+        assert_eq!(
+            entry::read_cell(&typed, NumberFormat::Comma),
+            Ok(Some(-3.25))
+        );
     }
 
     #[test]
     fn grid_messages_follow_the_language() {
-        assert_eq!(saved_message(Locale::en, 3, 12, 1), "Saved 3 actuals and 12 targets; cleared 1.");
+        assert_eq!(
+            saved_message(Locale::en, 3, 12, 1),
+            "Saved 3 actuals and 12 targets; cleared 1."
+        );
         assert_eq!(saved_message(Locale::en, 1, 0, 0), "Saved 1 actual.");
         assert_eq!(saved_message(Locale::en, 0, 0, 2), "Saved; cleared 2.");
         assert_eq!(
@@ -1078,7 +1103,10 @@ mod tests {
         assert_eq!(save_state(Locale::en, 0, 0), "No unsaved changes");
         assert_eq!(save_state(Locale::en, 0, 1), "1 unsaved change");
         assert_eq!(save_state(Locale::en, 1, 0), "1 cell needs fixing");
-        assert_eq!(save_state(Locale::de, 2, 0), "2 Zellen müssen korrigiert werden");
+        assert_eq!(
+            save_state(Locale::de, 2, 0),
+            "2 Zellen müssen korrigiert werden"
+        );
         assert_eq!(
             pasted_message(Locale::en, 4, 2, 0),
             "Pasted 4 cells; 2 beyond the grid were left out. Check them, then save."
@@ -1087,7 +1115,10 @@ mod tests {
             pasted_message(Locale::de, 1, 0, 0),
             "1 Zelle eingefügt. Prüfen Sie sie, dann speichern Sie."
         );
-        assert_eq!(fill_problem(Locale::de, FillField::RedFlag, None), "Geben Sie die Warnschwelle ein.");
+        assert_eq!(
+            fill_problem(Locale::de, FillField::RedFlag, None),
+            "Geben Sie die Warnschwelle ein."
+        );
     }
 
     #[test]
@@ -1095,6 +1126,9 @@ mod tests {
         let march = Period::new(2026, 3).unwrap_or_else(|| unreachable!());
         assert_eq!(month_column(Locale::en, march), march.label());
         assert_eq!(month_column(Locale::de, march), "März 2026");
-        assert_eq!(frequency_word(Locale::de, crate::domain::Frequency::Quarterly), "vierteljährlich");
+        assert_eq!(
+            frequency_word(Locale::de, crate::domain::Frequency::Quarterly),
+            "vierteljährlich"
+        );
     }
 }

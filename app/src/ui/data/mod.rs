@@ -77,7 +77,12 @@ fn DataPage(
     let map = grid.map.clone();
     let unit = grid.org_unit.clone();
     let year = grid.year;
-    let crumbs = map_crumbs(&unit.name, &map.name, map.id, Some((td_string!(locale, data.crumb), "data")));
+    let crumbs = map_crumbs(
+        &unit.name,
+        &map.name,
+        map.id,
+        Some((td_string!(locale, data.crumb), "data")),
+    );
     let enterable = grid.measures.iter().filter(|m| m.may_enter).count();
     let year_link = move |y: i32| format!("/maps/{}/data?year={y}", map.id);
     view! {

@@ -289,13 +289,22 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                 (Some(a), Some(b)) if a == b => {
                     td_string!(locale, import.dry_run.in_period, period = a.label()).to_string()
                 }
-                (Some(a), Some(b)) => {
-                    td_string!(locale, import.dry_run.between, first = a.label(), last = b.label())
-                        .to_string()
-                }
+                (Some(a), Some(b)) => td_string!(
+                    locale,
+                    import.dry_run.between,
+                    first = a.label(),
+                    last = b.label()
+                )
+                .to_string(),
                 _ => String::new(),
             };
-            let counts = [run.rows, run.valid, run.measures, run.bad_rows, run.skipped_empty];
+            let counts = [
+                run.rows,
+                run.valid,
+                run.measures,
+                run.bad_rows,
+                run.skipped_empty,
+            ];
             let summary = dry_run_summary(locale, counts, &span);
             let ambiguous = (run.ambiguous_numbers > 0).then(|| {
                 let text = td_string!(
@@ -308,8 +317,10 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                 .to_string();
                 view! { <p class="notice-line">{text}</p> }
             });
-            let not_allowed = (!run.may_enter_any).then(|| view! {
-                <p class="form-error">{td_string!(locale, import.dry_run.not_allowed)}</p>
+            let not_allowed = (!run.may_enter_any).then(|| {
+                view! {
+                    <p class="form-error">{td_string!(locale, import.dry_run.not_allowed)}</p>
+                }
             });
             let total = run.problem_count;
             let first = run.problems.clone();
@@ -607,7 +618,10 @@ mod upload {
             String::from(js_sys::encode_uri_component(&file.name()))
         );
         if xhr.open_with_async("POST", &url, true).is_err() {
-            fail(&finish, td_string!(locale, import.file.could_not_start).into());
+            fail(
+                &finish,
+                td_string!(locale, import.file.could_not_start).into(),
+            );
             return;
         }
         if let Ok(upload) = xhr.upload() {
@@ -626,10 +640,9 @@ mod upload {
             let status = x.status().unwrap_or(0);
             let text = x.response_text().ok().flatten().unwrap_or_default();
             let result = if status == 200 {
-                serde_json::from_str::<DryRun>(&text)
-                    .map_err(|e| {
-                        td_string!(locale, import.file.unreadable_answer, detail = e).to_string()
-                    })
+                serde_json::from_str::<DryRun>(&text).map_err(|e| {
+                    td_string!(locale, import.file.unreadable_answer, detail = e).to_string()
+                })
             } else {
                 Err(serde_json::from_str::<ApiError>(&text)
                     .map(|e| e.text(locale))
@@ -650,7 +663,10 @@ mod upload {
         });
         xhr.set_onerror(Some(on_error.unchecked_ref()));
         if xhr.send_with_opt_blob(Some(&file)).is_err() {
-            fail(&finish, td_string!(locale, import.file.could_not_start).into());
+            fail(
+                &finish,
+                td_string!(locale, import.file.could_not_start).into(),
+            );
         }
     }
 }
@@ -669,8 +685,14 @@ mod tests {
             dry_run_summary(Locale::de, [1, 3, 1, 0, 2], ", Jan 2030 – Feb 2030"),
             "1 Zeile geprüft: 3 Werte bereit für 1 Kennzahl, Jan 2030 – Feb 2030 · 0 Zeilen mit Problemen · 2 leere Zellen übersprungen"
         );
-        assert_eq!(imported_message(Locale::en, 2, 2), "Imported 2 values for 2 measures.");
-        assert_eq!(imported_message(Locale::de, 1, 1), "1 Wert für 1 Kennzahl importiert.");
+        assert_eq!(
+            imported_message(Locale::en, 2, 2),
+            "Imported 2 values for 2 measures."
+        );
+        assert_eq!(
+            imported_message(Locale::de, 1, 1),
+            "1 Wert für 1 Kennzahl importiert."
+        );
         assert_eq!(
             td_string!(Locale::en, import.summary.left_out, count = 5u64).to_string(),
             " 5 rows with problems were left out."
@@ -683,12 +705,27 @@ mod tests {
 
     #[test]
     fn mapping_labels_follow_the_language() {
-        assert_eq!(role_label(Locale::en, ColumnRole::Value, Layout::Wide), "Values (month in header)");
-        assert_eq!(role_label(Locale::de, ColumnRole::Period, Layout::Long), "Zeitraum");
-        for (role, layout) in [(ColumnRole::Value, Layout::Long), (ColumnRole::Note, Layout::Wide)] {
+        assert_eq!(
+            role_label(Locale::en, ColumnRole::Value, Layout::Wide),
+            "Values (month in header)"
+        );
+        assert_eq!(
+            role_label(Locale::de, ColumnRole::Period, Layout::Long),
+            "Zeitraum"
+        );
+        for (role, layout) in [
+            (ColumnRole::Value, Layout::Long),
+            (ColumnRole::Note, Layout::Wide),
+        ] {
             assert_eq!(role_label(Locale::en, role, layout), role.label(layout));
         }
-        assert_eq!(number_label(Locale::en, NumberFormat::Comma), NumberFormat::Comma.example());
-        assert_eq!(number_label(Locale::de, NumberFormat::Comma), "1.234,5 (Dezimalkomma)");
+        assert_eq!(
+            number_label(Locale::en, NumberFormat::Comma),
+            NumberFormat::Comma.example()
+        );
+        assert_eq!(
+            number_label(Locale::de, NumberFormat::Comma),
+            "1.234,5 (Dezimalkomma)"
+        );
     }
 }

@@ -253,7 +253,9 @@ fn table_body(
             if measures.is_empty() && filtering {
                 continue;
             }
-            rows.push(objective_rows(locale, card, now, o, &measures, &name_of, open_why));
+            rows.push(objective_rows(
+                locale, card, now, o, &measures, &name_of, open_why,
+            ));
         }
         if rows.is_empty() {
             continue;
