@@ -8,7 +8,7 @@ use crate::domain::import::NumberFormat;
 use crate::domain::scores::interval_months;
 use crate::domain::targets::{self, TargetFill};
 use crate::domain::{DataBatch, MeasureId, MeasurePeriod, Period};
-use crate::ui::widgets::plural;
+use crate::i18n::*;
 use crate::ui::widgets::unsaved::warn_before_unload;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -73,10 +73,17 @@ struct State {
     error: RwSignal<Option<String>>,
     notice: RwSignal<Option<String>>,
     version: RwSignal<u32>,
+    /// The page's language, for the messages the grid writes.
+    locale: Locale,
 }
 
 impl State {
-    fn new(grid: DataGrid, version: RwSignal<u32>, notice: RwSignal<Option<String>>) -> State {
+    fn new(
+        grid: DataGrid,
+        version: RwSignal<u32>,
+        notice: RwSignal<Option<String>>,
+        locale: Locale,
+    ) -> State {
         let months: Vec<Period> = (1..=12u8)
             .filter_map(|m| Period::new(grid.year, m))
             .collect();
@@ -94,7 +101,7 @@ impl State {
         let measures = grid.measures.clone();
         let tab = RwSignal::new(Tab::Actuals);
         let only_mine = RwSignal::new(false);
-        let format = RwSignal::new(NumberFormat::Point);
+        let format = RwSignal::new(locale_format(locale));
         let actual_edits = RwSignal::new(BTreeMap::new());
         let target_edits = RwSignal::new(BTreeMap::new());
         let saved_actuals = StoredValue::new(saved_actuals);
@@ -129,6 +136,7 @@ impl State {
             error: RwSignal::new(None),
             notice,
             version,
+            locale,
         }
     }
 
@@ -173,8 +181,9 @@ impl State {
         let id = match key {
             CellKey::Actual(c) | CellKey::Target(c, _) => c.measure_id,
         };
+        let format = self.format.get();
         value
-            .map(|v| entry::cell_text(v, decimals(id)))
+            .map(|v| cell_text_in(v, decimals(id), format))
             .unwrap_or_default()
     }
 
@@ -258,15 +267,8 @@ impl State {
         }
         let written = cells.len();
         self.set_texts(cells);
-        let mut message = format!("Pasted {}", plural(written, "cell"));
-        if dropped > 0 {
-            message.push_str(&format!("; {dropped} beyond the grid were left out"));
-        }
-        if skipped > 0 {
-            message.push_str(&format!("; {skipped} in rows you cannot edit were skipped"));
-        }
-        message.push_str(". Check them, then save.");
-        self.notice.set(Some(message));
+        self.notice
+            .set(Some(pasted_message(self.locale, written, dropped, skipped)));
     }
 
     /// Fills the targets of one measure for the year's reporting months (not saved yet: the
@@ -275,25 +277,30 @@ impl State {
         let m = self.measure(index).measure;
         let year = self.data.with_value(|d| d.year);
         let months = targets::reporting_months(year, m.frequency);
-        let filled = targets::fill(m.id, &months, how).map_err(|e| e.to_string())?;
+        let filled = targets::fill(m.id, &months, how).map_err(|e| e.text(self.locale))?;
+        let format = self.format.get_untracked();
         self.target_edits.update(|e| {
             for t in &filled {
                 let cell = mp(t.measure_id, t.period);
                 e.insert(
                     (cell, TargetPart::Goal),
-                    entry::cell_text(t.goal, m.decimals),
+                    cell_text_in(t.goal, m.decimals, format),
                 );
                 e.insert(
                     (cell, TargetPart::RedFlag),
-                    entry::cell_text(t.red_flag, m.decimals),
+                    cell_text_in(t.red_flag, m.decimals, format),
                 );
             }
         });
-        self.notice.set(Some(format!(
-            "Filled {} of “{}”. Check them, then save.",
-            plural(filled.len(), "month"),
-            m.name
-        )));
+        self.notice.set(Some(
+            td_string!(
+                self.locale,
+                data.notice.filled,
+                count = filled.len() as u64,
+                name = m.name.clone()
+            )
+            .to_string(),
+        ));
         Ok(filled.len())
     }
 
@@ -302,7 +309,7 @@ impl State {
         self.target_edits.set(BTreeMap::new());
         self.error.set(None);
         self.notice
-            .set(Some("Your unsaved changes were discarded.".into()));
+            .set(Some(td_string!(self.locale, data.notice.discarded).into()));
     }
 
     /// Commits every change of both tabs in one transaction, then reloads the grid.
@@ -312,14 +319,16 @@ impl State {
         }
         let check = self.check.get_untracked();
         let Some(batch) = check.batch else {
-            self.error.set(Some(format!(
-                "{} before anything is saved.",
-                needs_fixing(check.errors.len())
-            )));
+            let cells = needs_fixing(self.locale, check.errors.len());
+            self.error.set(Some(
+                td_string!(self.locale, data.notice.fix_first, cells).to_string(),
+            ));
             return;
         };
         if batch.is_empty() {
-            self.notice.set(Some("Nothing to save.".into()));
+            self.notice.set(Some(
+                td_string!(self.locale, data.notice.nothing_to_save).into(),
+            ));
             return;
         }
         self.saving.set(true);
@@ -328,13 +337,14 @@ impl State {
             match save_data(batch).await {
                 Ok(out) => {
                     self.notice.set(Some(saved_message(
+                        self.locale,
                         out.actuals_written,
                         out.targets_written,
                         out.cleared,
                     )));
                     self.version.update(|v| *v += 1);
                 }
-                Err(e) => self.error.set(Some(e.to_string())),
+                Err(e) => self.error.set(Some(e.text(self.locale))),
             }
             self.saving.set(false);
         });
@@ -345,29 +355,68 @@ fn mp(measure_id: MeasureId, period: Period) -> MeasurePeriod {
     MeasurePeriod { measure_id, period }
 }
 
+/// The grid's number format for a language: German pages read "12,5" as twelve and a half.
+fn locale_format(locale: Locale) -> NumberFormat {
+    match locale {
+        Locale::de => NumberFormat::Comma,
+        Locale::en => NumberFormat::Point,
+    }
+}
+
+/// A value as the grid writes it into a cell, with the decimal mark of the grid's number format
+/// (the text has no digit grouping, so the mark is the only difference).
+fn cell_text_in(value: f64, decimals: u8, format: NumberFormat) -> String {
+    let text = entry::cell_text(value, decimals);
+    match format {
+        NumberFormat::Point => text,
+        NumberFormat::Comma => text.replace('.', ","),
+    }
+}
+
+/// "Pasted 4 cells; 2 beyond the grid were left out. Check them, then save."
+fn pasted_message(locale: Locale, written: usize, dropped: usize, skipped: usize) -> String {
+    let mut message = td_string!(locale, data.notice.pasted, count = written as u64).to_string();
+    if dropped > 0 {
+        message
+            .push_str(&td_string!(locale, data.notice.pasted_dropped, count = dropped).to_string());
+    }
+    if skipped > 0 {
+        message
+            .push_str(&td_string!(locale, data.notice.pasted_skipped, count = skipped).to_string());
+    }
+    message.push_str(td_string!(locale, data.notice.check_then_save));
+    message
+}
+
 /// "1 cell needs fixing", "3 cells need fixing".
-fn needs_fixing(n: usize) -> String {
-    let verb = if n == 1 { "needs" } else { "need" };
-    format!("{} {verb} fixing", plural(n, "cell"))
+fn needs_fixing(locale: Locale, n: usize) -> String {
+    td_string!(locale, data.state.needs_fixing, count = n as u64).to_string()
 }
 
 /// "Saved 3 actuals and 12 targets; cleared 1."
-fn saved_message(actuals: usize, targets: usize, cleared: usize) -> String {
+fn saved_message(locale: Locale, actuals: usize, targets: usize, cleared: usize) -> String {
     let mut parts = Vec::new();
     if actuals > 0 {
-        parts.push(plural(actuals, "actual"));
+        parts.push(
+            td_string!(locale, data.notice.saved_actuals, count = actuals as u64).to_string(),
+        );
     }
     if targets > 0 {
-        parts.push(plural(targets, "target"));
+        parts.push(
+            td_string!(locale, data.notice.saved_targets, count = targets as u64).to_string(),
+        );
     }
     let mut m = match parts.is_empty() {
-        true => "Saved".to_string(),
-        false => format!("Saved {}", parts.join(" and ")),
+        true => td_string!(locale, data.notice.saved).to_string(),
+        false => {
+            let what = parts.join(td_string!(locale, data.notice.and));
+            td_string!(locale, data.notice.saved_what, what).to_string()
+        }
     };
     if cleared > 0 {
-        m.push_str(&format!("; cleared {cleared}"));
+        m.push_str(&td_string!(locale, data.notice.cleared, count = cleared).to_string());
     }
-    m.push('.');
+    m.push_str(td_string!(locale, data.notice.end));
     m
 }
 
@@ -454,9 +503,11 @@ pub fn Grid(
     notice: RwSignal<Option<String>>,
     unsaved: RwSignal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let today = grid.today;
     let year = grid.year;
-    let s = State::new(grid, version, notice);
+    let s = State::new(grid, version, notice, locale);
     let months = s.months.get_value();
     let warn_before_leaving = move || s.check.with(|c| c.changes > 0 || !c.errors.is_empty());
     Effect::new(move |_| unsaved.set(warn_before_leaving()));
@@ -468,8 +519,12 @@ pub fn Grid(
         }
     };
     let tab_button = move |tab: Tab, label: &'static str| {
+        let id = match tab {
+            Tab::Actuals => "tab-actuals",
+            Tab::Targets => "tab-targets",
+        };
         view! {
-            <button type="button" role="tab" class="tab" id=format!("tab-{}", label.to_lowercase())
+            <button type="button" role="tab" class="tab" id=id
                 aria-selected=move || (s.tab.get() == tab).to_string()
                 on:click=move |_| { s.tab.set(tab); s.fill_open.set(None); }>
                 {label}
@@ -481,60 +536,55 @@ pub fn Grid(
         .map(|p| {
             let now = *p == today;
             view! {
-                <th scope="col" class:today=now title=if now { "This month" } else { "" }>{p.label()}</th>
+                <th scope="col" class:today=now title=if now { td_string!(locale, data.help.this_month) } else { "" }>{month_column(locale, *p)}</th>
             }
         })
         .collect_view();
     view! {
         <div class="data-grid-wrap" on:keydown=on_page_key>
-            <div class="data-toolbar" role="toolbar" aria-label="Data entry">
-                <div class="tabs" role="tablist" aria-label="What to enter">
-                    {tab_button(Tab::Actuals, "Actuals")}
-                    {tab_button(Tab::Targets, "Targets")}
+            <div class="data-toolbar" role="toolbar" aria-label=td_string!(locale, data.toolbar.label)>
+                <div class="tabs" role="tablist" aria-label=td_string!(locale, data.toolbar.tabs)>
+                    {tab_button(Tab::Actuals, td_string!(locale, data.toolbar.actuals))}
+                    {tab_button(Tab::Targets, td_string!(locale, data.toolbar.targets))}
                 </div>
                 <label class="toggle">
                     <input type="checkbox" prop:checked=move || s.only_mine.get()
                         on:change=move |ev| s.only_mine.set(event_target_checked(&ev))/>
-                    "Only what I can edit"
+                    {t!(i18n, data.toolbar.only_mine)}
                 </label>
-                <label class="field-inline">"Numbers "
-                    <select aria-label="Number format" on:change=move |ev| s.format.set(
+                <label class="field-inline">{t!(i18n, data.toolbar.numbers)}
+                    <select aria-label=td_string!(locale, data.toolbar.number_format) on:change=move |ev| s.format.set(
                         if event_target_value(&ev) == "comma" { NumberFormat::Comma } else { NumberFormat::Point })>
-                        <option value="point">{NumberFormat::Point.example()}</option>
-                        <option value="comma">{NumberFormat::Comma.example()}</option>
+                        <option value="point" selected=s.format.get_untracked() == NumberFormat::Point>{t!(i18n, data.toolbar.point)}</option>
+                        <option value="comma" selected=s.format.get_untracked() == NumberFormat::Comma>{t!(i18n, data.toolbar.comma)}</option>
                     </select>
                 </label>
                 <span class="spacer"></span>
                 <span class="save-state" aria-live="polite" data-testid="save-state">
-                    {move || s.check.with(|c| match (c.errors.len(), c.changes) {
-                        (0, 0) => "No unsaved changes".to_string(),
-                        (0, 1) => "1 unsaved change".to_string(),
-                        (0, n) => format!("{n} unsaved changes"),
-                        (e, _) => needs_fixing(e),
-                    })}
+                    {move || s.check.with(|c| save_state(locale, c.errors.len(), c.changes))}
                 </span>
                 <button type="button" class="button secondary" on:click=move |_| s.discard()
                     prop:disabled=move || s.actual_edits.with(BTreeMap::is_empty) && s.target_edits.with(BTreeMap::is_empty)>
-                    "Discard"
+                    {t!(i18n, data.toolbar.discard)}
                 </button>
-                <button type="button" class="primary" title="Save (Ctrl+S)" on:click=move |_| s.save()
+                <button type="button" class="primary" title=td_string!(locale, data.toolbar.save_title) on:click=move |_| s.save()
                     prop:disabled=move || s.saving.get() || s.check.with(|c| c.batch.is_none() || c.changes == 0)>
-                    {move || if s.saving.get() { "Saving…" } else { "Save" }}
+                    {move || if s.saving.get() { td_string!(locale, data.toolbar.saving) } else { td_string!(locale, data.toolbar.save) }}
                 </button>
             </div>
             {move || s.notice.get().map(|n| view! { <p class="notice-line" role="status">{n}</p> })}
             {move || s.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ErrorList s=s/>
             <p class="hint">
-                "Arrow keys move between cells, Enter moves down, Esc undoes the cell. Paste a block copied from a spreadsheet into any cell. "
-                "An empty cell clears its value when you save."
-                {(year == today.year()).then_some(" This month's column is highlighted.")}
+                {t!(i18n, data.help.keys)}
+                {t!(i18n, data.help.empty_clears)}
+                {(year == today.year()).then_some(td_string!(locale, data.help.this_month_highlighted))}
             </p>
             <div class="data-scroll">
-                <table class="data-grid" aria-label=move || match s.tab.get() { Tab::Actuals => "Actuals", Tab::Targets => "Targets" }>
+                <table class="data-grid" aria-label=move || match s.tab.get() { Tab::Actuals => td_string!(locale, data.toolbar.actuals), Tab::Targets => td_string!(locale, data.toolbar.targets) }>
                     <thead>
                         <tr>
-                            <th scope="col" class="measure-col">"Measure"</th>
+                            <th scope="col" class="measure-col">{t!(i18n, data.table.measure)}</th>
                             {move || (s.tab.get() == Tab::Targets).then(|| view! { <th scope="col" class="part-col">""</th> })}
                             {head}
                         </tr>
@@ -543,7 +593,7 @@ pub fn Grid(
                         {move || {
                             let rows = s.rows.get();
                             if rows.is_empty() {
-                                return view! { <tr><td colspan="14" class="empty">"No measures to show."</td></tr> }.into_any();
+                                return view! { <tr><td colspan="14" class="empty">{td_string!(locale, data.table.empty)}</td></tr> }.into_any();
                             }
                             rows.iter()
                                 .enumerate()
@@ -577,6 +627,7 @@ fn first_of_objective(s: State, rows: &[Row], r: usize) -> Option<(String, Strin
 /// Every cell that cannot be saved, each a button that takes you to it.
 #[component]
 fn ErrorList(s: State) -> impl IntoView {
+    let locale = s.locale;
     move || {
         let errors = s.check.with(|c| c.errors.clone());
         (!errors.is_empty()).then(|| {
@@ -591,24 +642,25 @@ fn ErrorList(s: State) -> impl IntoView {
                             .map(|m| m.measure.name.clone())
                             .unwrap_or_default()
                     });
-                    let where_ = match tab {
-                        Tab::Actuals => "actual",
-                        Tab::Targets => "target",
+                    let period = cell.period.label();
+                    let at = match tab {
+                        Tab::Actuals => td_string!(locale, data.errors.actual_at, name, period).to_string(),
+                        Tab::Targets => td_string!(locale, data.errors.target_at, name, period).to_string(),
                     };
                     view! {
                         <li>
                             <button type="button" class="link-button" on:click=move |_| {
                                 s.tab.set(tab);
                                 focus_cell_of(s, cell);
-                            }>{format!("{name}, {} {where_}", cell.period.label())}</button>
+                            }>{at}</button>
                             {format!(": {reason}")}
                         </li>
                     }
                 })
                 .collect_view();
             view! {
-                <section class="cell-errors" role="alert" aria-label="Cells to fix">
-                    <strong>"Fix these cells before saving:"</strong>
+                <section class="cell-errors" role="alert" aria-label=td_string!(locale, data.errors.label)>
+                    <strong>{td_string!(locale, data.errors.heading)}</strong>
                     <ul>{items}</ul>
                 </section>
             }
@@ -620,6 +672,7 @@ fn ErrorList(s: State) -> impl IntoView {
 /// the red-flag row, the open bulk helper.
 #[component]
 fn GridRow(s: State, r: usize, row: Row, first: Option<(String, String)>) -> impl IntoView {
+    let locale = s.locale;
     let gm = s.measure(row.measure);
     let m = gm.measure.clone();
     let measure_id = m.id;
@@ -636,22 +689,23 @@ fn GridRow(s: State, r: usize, row: Row, first: Option<(String, String)>) -> imp
     let is_first_of_measure = !matches!(row.kind, RowKind::Target(TargetPart::RedFlag));
     let lock_reason = (!row.editable).then(|| match row.kind {
         _ if m.data_source == crate::domain::DataSource::Formula && row.kind == RowKind::Actual => {
-            "Calculated from its formula".to_string()
+            td_string!(locale, data.lock.formula).to_string()
         }
-        RowKind::Actual => {
-            "Only contributors on this unit or the measure's data owner enter its data".to_string()
-        }
-        RowKind::Target(_) => "Targets are set by editors of this unit".to_string(),
+        RowKind::Actual => td_string!(locale, data.lock.actuals).to_string(),
+        RowKind::Target(_) => td_string!(locale, data.lock.targets).to_string(),
     });
     let name_cell = is_first_of_measure.then(|| {
         let rowspan = if matches!(row.kind, RowKind::Actual) { 1 } else { 2 };
-        let owner = gm.owner_name.clone().unwrap_or_else(|| "no owner".into());
+        let owner = gm
+            .owner_name
+            .clone()
+            .unwrap_or_else(|| td_string!(locale, data.table.no_owner).into());
         let fill_button = (matches!(row.kind, RowKind::Target(TargetPart::Goal)) && row.editable).then(|| {
             view! {
                 <button type="button" class="link-button fill-button"
-                    aria-label=format!("Fill targets of {}", m.name)
+                    aria-label=td_string!(locale, data.table.fill_targets_of, name = m.name.clone()).to_string()
                     on:click=move |_| s.fill_open.update(|o| *o = if *o == Some(measure_id) { None } else { Some(measure_id) })>
-                    "Fill…"
+                    {td_string!(locale, data.table.fill)}
                 </button>
             }
         });
@@ -660,9 +714,9 @@ fn GridRow(s: State, r: usize, row: Row, first: Option<(String, String)>) -> imp
                 <span class="measure-name">{m.name.clone()}</span>
                 <span class="measure-facts">
                     {if m.unit.is_empty() { String::new() } else { format!("{} · ", m.unit) }}
-                    {format!("{:?}", m.frequency).to_lowercase()}" · "{owner}
-                    {gm.owned_by_me.then(|| view! { " " <span class="badge mine">"yours"</span> })}
-                    {lock_reason.clone().map(|why| view! { " " <span class="badge locked" title=why.clone() aria-label=why>"🔒 read-only"</span> })}
+                    {frequency_word(locale, m.frequency)}" · "{owner}
+                    {gm.owned_by_me.then(|| view! { " " <span class="badge mine">{td_string!(locale, data.table.yours)}</span> })}
+                    {lock_reason.clone().map(|why| view! { " " <span class="badge locked" title=why.clone() aria-label=why>{td_string!(locale, data.table.read_only)}</span> })}
                 </span>
                 {fill_button}
             </th>
@@ -670,9 +724,11 @@ fn GridRow(s: State, r: usize, row: Row, first: Option<(String, String)>) -> imp
     });
     let part_cell = match row.kind {
         RowKind::Actual => None,
-        RowKind::Target(TargetPart::Goal) => Some(view! { <td class="part-col">"Goal"</td> }),
+        RowKind::Target(TargetPart::Goal) => {
+            Some(view! { <td class="part-col">{td_string!(locale, data.table.goal)}</td> })
+        }
         RowKind::Target(TargetPart::RedFlag) => {
-            Some(view! { <td class="part-col">"Red flag"</td> })
+            Some(view! { <td class="part-col">{td_string!(locale, data.table.red_flag)}</td> })
         }
     };
     let cells = (0..12usize)
@@ -717,12 +773,17 @@ fn Cell(
     let period = match key {
         CellKey::Actual(cell) | CellKey::Target(cell, _) => cell.period,
     };
-    let what = match key {
-        CellKey::Actual(_) => "",
-        CellKey::Target(_, TargetPart::Goal) => " goal",
-        CellKey::Target(_, TargetPart::RedFlag) => " red flag",
+    let period = period.label();
+    let locale = s.locale;
+    let label = match key {
+        CellKey::Actual(_) => td_string!(locale, data.table.cell_actual, name, period).to_string(),
+        CellKey::Target(_, TargetPart::Goal) => {
+            td_string!(locale, data.table.cell_goal, name, period).to_string()
+        }
+        CellKey::Target(_, TargetPart::RedFlag) => {
+            td_string!(locale, data.table.cell_red_flag, name, period).to_string()
+        }
     };
-    let label = format!("{name}{what}, {}", period.label());
     let text = Memo::new(move |_| s.text(key));
     let dirty = Memo::new(move |_| s.is_dirty(key));
     let error = Memo::new(move |_| s.cell_error(key));
@@ -793,13 +854,14 @@ fn Cell(
 /// a straight line from the baseline to the year-end goal.
 #[component]
 fn FillHelper(s: State, index: usize, gm: GridMeasure) -> impl IntoView {
+    let locale = s.locale;
     let m = gm.measure;
     let year = s.data.with_value(|d| d.year);
     let months = targets::reporting_months(year, m.frequency).len();
     let ramp = RwSignal::new(false);
     let start = RwSignal::new(
         m.baseline
-            .map(|b| entry::cell_text(b, m.decimals))
+            .map(|b| cell_text_in(b, m.decimals, s.format.get_untracked()))
             .unwrap_or_default(),
     );
     let goal = RwSignal::new(String::new());
@@ -808,19 +870,19 @@ fn FillHelper(s: State, index: usize, gm: GridMeasure) -> impl IntoView {
     let lower_better = m.polarity == crate::domain::Polarity::LowerIsBetter;
     let apply = move |_| {
         let f = s.format.get_untracked();
-        let read = |label: &str, sig: RwSignal<String>| -> Result<f64, String> {
+        let read = |field: FillField, sig: RwSignal<String>| -> Result<f64, String> {
             match entry::read_cell(&sig.get_untracked(), f) {
                 Ok(Some(v)) => Ok(v),
-                Ok(None) => Err(format!("Enter the {label}.")),
-                Err(e) => Err(format!("The {label} {e}.")),
+                Ok(None) => Err(fill_problem(locale, field, None)),
+                Err(e) => Err(fill_problem(locale, field, Some(&e.to_string()))),
             }
         };
         let how = (|| -> Result<TargetFill, String> {
-            let goal = read("goal", goal)?;
-            let red_flag = read("red flag", red)?;
+            let goal = read(FillField::Goal, goal)?;
+            let red_flag = read(FillField::RedFlag, red)?;
             Ok(match ramp.get_untracked() {
                 true => TargetFill::Ramp {
-                    start: read("start", start)?,
+                    start: read(FillField::Start, start)?,
                     goal,
                     red_flag,
                 },
@@ -838,33 +900,89 @@ fn FillHelper(s: State, index: usize, gm: GridMeasure) -> impl IntoView {
     view! {
         <tr class="fill-row">
             <td colspan="14">
-                <form class="fill-helper" aria-label=format!("Fill targets of {}", m.name) on:submit=move |ev| { ev.prevent_default(); apply(()); }>
+                <form class="fill-helper" aria-label=td_string!(locale, data.table.fill_targets_of, name = m.name.clone()).to_string() on:submit=move |ev| { ev.prevent_default(); apply(()); }>
                     <fieldset>
-                        <legend>{format!("Fill {months} reporting months of {year}")}</legend>
-                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || !ramp.get() on:change=move |_| ramp.set(false)/>"Same every month"</label>
-                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || ramp.get() on:change=move |_| ramp.set(true)/>"Linear ramp from the baseline"</label>
+                        <legend>{td_string!(locale, data.fill.legend, count = months as u64, year).to_string()}</legend>
+                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || !ramp.get() on:change=move |_| ramp.set(false)/>{td_string!(locale, data.fill.same)}</label>
+                        <label><input type="radio" name=format!("fill-{}", m.id) prop:checked=move || ramp.get() on:change=move |_| ramp.set(true)/>{td_string!(locale, data.fill.ramp)}</label>
                     </fieldset>
                     {move || ramp.get().then(|| view! {
-                        <label class="field-inline">"Start (baseline) "
-                            <input type="text" inputmode="decimal" aria-label="Start" prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
+                        <label class="field-inline">{td_string!(locale, data.fill.start_label)}
+                            <input type="text" inputmode="decimal" aria-label=td_string!(locale, data.fill.start) prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
                         </label>
                     })}
-                    <label class="field-inline">{move || if ramp.get() { "Year-end goal " } else { "Goal " }}
-                        <input type="text" inputmode="decimal" aria-label="Goal" prop:value=move || goal.get() on:input=move |ev| goal.set(event_target_value(&ev))/>
+                    <label class="field-inline">{move || if ramp.get() { td_string!(locale, data.fill.year_end_goal_label) } else { td_string!(locale, data.fill.goal_label) }}
+                        <input type="text" inputmode="decimal" aria-label=td_string!(locale, data.fill.goal) prop:value=move || goal.get() on:input=move |ev| goal.set(event_target_value(&ev))/>
                     </label>
-                    <label class="field-inline">{move || if ramp.get() { "Year-end red flag " } else { "Red flag " }}
-                        <input type="text" inputmode="decimal" aria-label="Red flag" prop:value=move || red.get() on:input=move |ev| red.set(event_target_value(&ev))/>
+                    <label class="field-inline">{move || if ramp.get() { td_string!(locale, data.fill.year_end_red_flag_label) } else { td_string!(locale, data.fill.red_flag_label) }}
+                        <input type="text" inputmode="decimal" aria-label=td_string!(locale, data.fill.red_flag) prop:value=move || red.get() on:input=move |ev| red.set(event_target_value(&ev))/>
                     </label>
-                    <button type="submit" class="primary">{format!("Fill {}", plural(months, "month"))}</button>
-                    <button type="button" class="button secondary" on:click=move |_| s.fill_open.set(None)>"Cancel"</button>
+                    <button type="submit" class="primary">{td_string!(locale, data.fill.submit, count = months as u64).to_string()}</button>
+                    <button type="button" class="button secondary" on:click=move |_| s.fill_open.set(None)>{td_string!(locale, data.fill.cancel)}</button>
                     <p class="hint">
-                        {if lower_better { "Lower is better: put the red flag above the goal." } else { "Higher is better: put the red flag below the goal." }}
-                        " A ramp keeps the red flag at the same distance from the goal every month."
+                        {if lower_better { td_string!(locale, data.fill.lower_better) } else { td_string!(locale, data.fill.higher_better) }}
+                        {td_string!(locale, data.fill.ramp_hint)}
                     </p>
                     {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
                 </form>
             </td>
         </tr>
+    }
+}
+
+/// A field of the bulk target helper, for its messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FillField {
+    Goal,
+    RedFlag,
+    Start,
+}
+
+/// Why a field of the bulk helper cannot be used: empty (`reason` `None`) or not a number.
+fn fill_problem(locale: Locale, field: FillField, reason: Option<&str>) -> String {
+    match (field, reason) {
+        (FillField::Goal, None) => td_string!(locale, data.fill.enter_goal).to_string(),
+        (FillField::RedFlag, None) => td_string!(locale, data.fill.enter_red_flag).to_string(),
+        (FillField::Start, None) => td_string!(locale, data.fill.enter_start).to_string(),
+        (FillField::Goal, Some(reason)) => {
+            td_string!(locale, data.fill.bad_goal, reason).to_string()
+        }
+        (FillField::RedFlag, Some(reason)) => {
+            td_string!(locale, data.fill.bad_red_flag, reason).to_string()
+        }
+        (FillField::Start, Some(reason)) => {
+            td_string!(locale, data.fill.bad_start, reason).to_string()
+        }
+    }
+}
+
+/// The head of a month's column: "Mar 2026", "März 2026".
+fn month_column(locale: Locale, period: Period) -> String {
+    format!(
+        "{} {}",
+        month_short(locale, u32::from(period.month())),
+        period.year()
+    )
+}
+
+/// How often a measure reports, in words.
+fn frequency_word(locale: Locale, frequency: crate::domain::Frequency) -> &'static str {
+    use crate::domain::Frequency as F;
+    match frequency {
+        F::Daily => td_string!(locale, data.frequency.daily),
+        F::Weekly => td_string!(locale, data.frequency.weekly),
+        F::Monthly => td_string!(locale, data.frequency.monthly),
+        F::Quarterly => td_string!(locale, data.frequency.quarterly),
+        F::Yearly => td_string!(locale, data.frequency.yearly),
+    }
+}
+
+/// What the save state says: nothing to save, how many changes, or how many cells to fix.
+fn save_state(locale: Locale, errors: usize, changes: usize) -> String {
+    match (errors, changes) {
+        (0, 0) => td_string!(locale, data.state.clean).to_string(),
+        (0, n) => td_string!(locale, data.state.changes, count = n as u64).to_string(),
+        (e, _) => needs_fixing(locale, e),
     }
 }
 
@@ -941,4 +1059,76 @@ fn select_all(ev: &leptos::ev::FocusEvent) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = ev;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_german_page_reads_a_decimal_comma() {
+        let format = locale_format(Locale::de);
+        assert_eq!(entry::read_cell("12,5", format), Ok(Some(12.5)));
+        assert_eq!(entry::read_cell("1.234,5", format), Ok(Some(1234.5)));
+        assert_eq!(
+            entry::read_cell("12.5", locale_format(Locale::en)),
+            Ok(Some(12.5))
+        );
+    }
+
+    #[test]
+    fn saved_values_are_written_with_the_grid_s_decimal_mark() {
+        assert_eq!(cell_text_in(12.5, 1, NumberFormat::Point), "12.5");
+        assert_eq!(cell_text_in(12.5, 1, NumberFormat::Comma), "12,5");
+        assert_eq!(cell_text_in(1_250_000.0, 0, NumberFormat::Comma), "1250000");
+        let typed = cell_text_in(-3.25, 2, NumberFormat::Comma);
+        assert_eq!(
+            entry::read_cell(&typed, NumberFormat::Comma),
+            Ok(Some(-3.25))
+        );
+    }
+
+    #[test]
+    fn grid_messages_follow_the_language() {
+        assert_eq!(
+            saved_message(Locale::en, 3, 12, 1),
+            "Saved 3 actuals and 12 targets; cleared 1."
+        );
+        assert_eq!(saved_message(Locale::en, 1, 0, 0), "Saved 1 actual.");
+        assert_eq!(saved_message(Locale::en, 0, 0, 2), "Saved; cleared 2.");
+        assert_eq!(
+            saved_message(Locale::de, 3, 1, 1),
+            "3 Istwerte und 1 Zielvorgabe gespeichert; 1 gelöscht."
+        );
+        assert_eq!(save_state(Locale::en, 0, 0), "No unsaved changes");
+        assert_eq!(save_state(Locale::en, 0, 1), "1 unsaved change");
+        assert_eq!(save_state(Locale::en, 1, 0), "1 cell needs fixing");
+        assert_eq!(
+            save_state(Locale::de, 2, 0),
+            "2 Zellen müssen korrigiert werden"
+        );
+        assert_eq!(
+            pasted_message(Locale::en, 4, 2, 0),
+            "Pasted 4 cells; 2 beyond the grid were left out. Check them, then save."
+        );
+        assert_eq!(
+            pasted_message(Locale::de, 1, 0, 0),
+            "1 Zelle eingefügt. Prüfen Sie sie, dann speichern Sie."
+        );
+        assert_eq!(
+            fill_problem(Locale::de, FillField::RedFlag, None),
+            "Geben Sie die Warnschwelle ein."
+        );
+    }
+
+    #[test]
+    fn month_columns_use_the_language_s_month_names() {
+        let march = Period::new(2026, 3).unwrap_or_else(|| unreachable!());
+        assert_eq!(month_column(Locale::en, march), march.label());
+        assert_eq!(month_column(Locale::de, march), "März 2026");
+        assert_eq!(
+            frequency_word(Locale::de, crate::domain::Frequency::Quarterly),
+            "vierteljährlich"
+        );
+    }
 }

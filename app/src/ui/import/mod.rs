@@ -4,13 +4,14 @@
 //! A lazily loaded route: its code is a separate wasm chunk.
 
 use super::widgets::route::{id_param, item_page, load, Reload};
-use super::widgets::{map_crumbs, plural, Page};
+use super::widgets::{map_crumbs, Page};
 use crate::api::{
     get_map, import_check, import_commit, import_problems, import_status, ApiError, CommitMode,
     CommitStatus, DryRun, ImportSummary, MappingChange, ProblemView,
 };
 use crate::domain::import::{ColumnRole, Layout, NumberFormat};
 use crate::domain::{ImportId, MapDocument, MapId};
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::{components::A, lazy_route, LazyRoute};
@@ -30,7 +31,8 @@ impl LazyRoute for ImportRoute {
     }
 
     fn view(this: Self) -> AnyView {
-        item_page(this.doc, "Loading…", Reload::ShowLoading, |d| {
+        let loading = td_string!(current_locale(), import.loading);
+        item_page(this.doc, loading, Reload::ShowLoading, |d| {
             view! { <ImportPage map_id=d.map.id map_name=d.map.name.clone() unit=d.org_unit.name.clone()/> }.into_any()
         })
     }
@@ -49,6 +51,8 @@ struct Page {
     /// Problems loaded beyond the first page.
     more: RwSignal<Vec<ProblemView>>,
     status: RwSignal<CommitStatus>,
+    /// The page's language, for the messages it writes.
+    locale: Locale,
 }
 
 impl Page {
@@ -72,7 +76,7 @@ impl Page {
         spawn_local(async move {
             match import_check(id, change).await {
                 Ok(run) => self.show(run),
-                Err(e) => self.error.set(Some(e.to_string())),
+                Err(e) => self.error.set(Some(e.text(self.locale))),
             }
             self.checking.set(false);
         });
@@ -81,7 +85,10 @@ impl Page {
 
 #[component]
 fn ImportPage(map_id: MapId, map_name: String, unit: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let page = Page {
+        locale,
         map_id,
         uploading: RwSignal::new(None),
         error: RwSignal::new(None),
@@ -90,15 +97,20 @@ fn ImportPage(map_id: MapId, map_name: String, unit: String) -> impl IntoView {
         more: RwSignal::new(Vec::new()),
         status: RwSignal::new(CommitStatus::Ready),
     };
-    let crumbs = map_crumbs(&unit, &map_name, map_id, Some(("Import", "import")));
+    let crumbs = map_crumbs(
+        &unit,
+        &map_name,
+        map_id,
+        Some((td_string!(locale, import.crumb), "import")),
+    );
     view! {
-        <Page title=format!("Import · {map_name} · Cairn") crumbs=crumbs class="page import-page">
+        <Page title=td_string!(locale, import.title, map = map_name.clone()).to_string() crumbs=crumbs class="page import-page">
             <div class="map-head">
                 <div>
-                    <h1>{format!("Import actuals: {map_name}")}</h1>
-                    <p class="meta">"Upload a CSV or Excel file, check the dry run, then import."</p>
+                    <h1>{td_string!(locale, import.heading, map = map_name.clone()).to_string()}</h1>
+                    <p class="meta">{t!(i18n, import.intro)}</p>
                 </div>
-                <A href=format!("/maps/{map_id}/scorecard") attr:class="button">"Scorecard"</A>
+                <A href=format!("/maps/{map_id}/scorecard") attr:class="button">{t!(i18n, import.scorecard)}</A>
             </div>
             <FileStep page=page/>
             {move || page.run.get().map(|run| view! {
@@ -113,6 +125,7 @@ fn ImportPage(map_id: MapId, map_name: String, unit: String) -> impl IntoView {
 /// Step 1: the file input, the upload progress and upload errors.
 #[component]
 fn FileStep(page: Page) -> impl IntoView {
+    let locale = page.locale;
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -131,20 +144,22 @@ fn FileStep(page: Page) -> impl IntoView {
     };
     view! {
         <section class="import-step" aria-labelledby="step-file">
-            <h2 id="step-file">"1. Choose a file"</h2>
-            <p class="hint">
-                "CSV, XLSX or ODS, up to 20 MB and 200,000 rows. Either one row per value "
-                "(Measure, Period, Value, optional Note) or one row per measure with months across."
-            </p>
-            <label class="file-label" for="import-file">"File (CSV or Excel)"</label>
+            <h2 id="step-file">{td_string!(locale, import.file.heading)}</h2>
+            <p class="hint">{td_string!(locale, import.file.hint)}</p>
+            <label class="file-label" for="import-file">{td_string!(locale, import.file.label)}</label>
             <input id="import-file" type="file" accept=".csv,.txt,.tsv,.xlsx,.xlsm,.xlsb,.ods"
                 on:change=on_change prop:disabled=move || page.uploading.get().is_some()/>
             {move || page.uploading.get().map(|p| {
                 let percent = (p * 100.0).round() as u32;
                 view! {
                     <div class="progress-line">
-                        <progress aria-label="Upload progress" max="100" value=percent.to_string()></progress>
-                        <span>{if percent >= 100 { "Reading the file…".to_string() } else { format!("Uploading… {percent} %") }}</span>
+                        <progress aria-label=td_string!(locale, import.file.progress) max="100" value=percent.to_string()></progress>
+                        <span>{if percent >= 100 {
+                            td_string!(locale, import.file.reading).to_string()
+                        } else {
+                            let percent = format_number(locale, f64::from(percent), 0);
+                            td_string!(locale, import.file.uploading, percent).to_string()
+                        }}</span>
                     </div>
                 }
             })}
@@ -156,6 +171,7 @@ fn FileStep(page: Page) -> impl IntoView {
 /// Step 2: the preview with a select per column, the layout, sheet and number format.
 #[component]
 fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
+    let locale = page.locale;
     let preview = run.preview;
     let mapping = preview.mapping.clone();
     let layout = mapping.layout;
@@ -168,7 +184,7 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
             .map(|s| view! { <option value=s.clone() selected=*s == current>{s.clone()}</option> })
             .collect_view();
         view! {
-            <label class="field">"Sheet"
+            <label class="field">{td_string!(locale, import.mapping.sheet)}
                 <select on:change=move |ev| page.change(MappingChange { sheet: Some(event_target_value(&ev)), ..Default::default() })>
                     {options}
                 </select>
@@ -186,7 +202,7 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
     };
     let number_options = [NumberFormat::Point, NumberFormat::Comma]
         .into_iter()
-        .map(|f| view! { <option value=number_key(f) selected=f == mapping.numbers>{f.example()}</option> })
+        .map(|f| view! { <option value=number_key(f) selected=f == mapping.numbers>{number_label(locale, f)}</option> })
         .collect_view();
     let heads = preview
         .header
@@ -195,7 +211,7 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
         .map(|(c, name)| {
             let options = ColumnRole::choices(layout)
                 .iter()
-                .map(|r| view! { <option value=role_key(*r) selected=columns.get(c) == Some(r)>{r.label(layout)}</option> })
+                .map(|r| view! { <option value=role_key(*r) selected=columns.get(c) == Some(r)>{role_label(locale, *r, layout)}</option> })
                 .collect_view();
             let current = columns.clone();
             let on_role = move |ev: leptos::ev::Event| {
@@ -208,7 +224,7 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
             view! {
                 <th scope="col">
                     <span class="column-name">{name.clone()}</span>
-                    <select aria-label=format!("Column {name}") on:change=on_role>{options}</select>
+                    <select aria-label=td_string!(locale, import.mapping.column, name = name.clone()).to_string() on:change=on_role>{options}</select>
                 </th>
             }
         })
@@ -227,31 +243,36 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
     let shown = preview.sample.len();
     view! {
         <section class="import-step" aria-labelledby="step-map">
-            <h2 id="step-map">"2. Check the columns"</h2>
+            <h2 id="step-map">{td_string!(locale, import.mapping.heading)}</h2>
             <p class="meta">
-                {format!("{} · {} · {} data rows", preview.file_name, preview.file_kind, preview.total_rows)}
-                {preview.sheet.clone().map(|s| format!(" · sheet “{s}”"))}
+                {format!(
+                    "{} · {} · {}",
+                    preview.file_name,
+                    preview.file_kind,
+                    td_string!(locale, import.count.data_rows, count = preview.total_rows as u64)
+                )}
+                {preview.sheet.clone().map(|name| td_string!(locale, import.mapping.sheet_of, name).to_string())}
             </p>
             <div class="import-options">
                 {sheet_select}
                 <fieldset class="field">
-                    <legend>"Layout"</legend>
-                    {layout_choice(Layout::Long, "One row per value")}
-                    {layout_choice(Layout::Wide, "One row per measure, months across")}
+                    <legend>{td_string!(locale, import.mapping.layout)}</legend>
+                    {layout_choice(Layout::Long, td_string!(locale, import.mapping.long))}
+                    {layout_choice(Layout::Wide, td_string!(locale, import.mapping.wide))}
                 </fieldset>
-                <label class="field">"Number format"
+                <label class="field">{td_string!(locale, import.mapping.number_format)}
                     <select on:change=move |ev| page.change(MappingChange { numbers: number_of(&event_target_value(&ev)), ..Default::default() })>
                         {number_options}
                     </select>
                 </label>
             </div>
             <div class="table-scroll">
-                <table class="import-table" aria-label="Preview of the file">
-                    <thead><tr><th scope="col">"Row"</th>{heads}</tr></thead>
+                <table class="import-table" aria-label=td_string!(locale, import.mapping.preview)>
+                    <thead><tr><th scope="col">{td_string!(locale, import.mapping.row)}</th>{heads}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            {(preview.total_rows > shown).then(|| view! { <p class="hint">{format!("The first {shown} of {}.", plural(preview.total_rows, "row"))}</p> })}
+            {(preview.total_rows > shown).then(|| view! { <p class="hint">{td_string!(locale, import.mapping.first_rows, count = preview.total_rows as u64, shown).to_string()}</p> })}
         </section>
     }
 }
@@ -259,39 +280,47 @@ fn MappingStep(page: Page, run: DryRun) -> impl IntoView {
 /// Step 3: the counts and every problem (paged, downloadable).
 #[component]
 fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
+    let locale = page.locale;
     let id = run.preview.id;
     let body = match run.mapping_error.clone() {
         Some(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
         None => {
             let span = match (run.first_period, run.last_period) {
-                (Some(a), Some(b)) if a == b => format!(" in {}", a.label()),
-                (Some(a), Some(b)) => format!(", {} – {}", a.label(), b.label()),
+                (Some(a), Some(b)) if a == b => {
+                    td_string!(locale, import.dry_run.in_period, period = a.label()).to_string()
+                }
+                (Some(a), Some(b)) => td_string!(
+                    locale,
+                    import.dry_run.between,
+                    first = a.label(),
+                    last = b.label()
+                )
+                .to_string(),
                 _ => String::new(),
             };
-            let summary = format!(
-                "{} checked: {} ready for {}{span} · {} with problems · {} skipped",
-                plural(run.rows, "row"),
-                plural(run.valid, "value"),
-                plural(run.measures, "measure"),
-                plural(run.bad_rows, "row"),
-                plural(run.skipped_empty, "empty cell"),
-            );
+            let counts = [
+                run.rows,
+                run.valid,
+                run.measures,
+                run.bad_rows,
+                run.skipped_empty,
+            ];
+            let summary = dry_run_summary(locale, counts, &span);
             let ambiguous = (run.ambiguous_numbers > 0).then(|| {
-                view! {
-                    <p class="notice-line">
-                        {format!(
-                            "{} such as “{}” {} differently with the other number format; {} read as {}. Change the number format if that is wrong.",
-                            plural(run.ambiguous_numbers, "value"),
-                            run.ambiguous_example.clone().unwrap_or_default(),
-                            if run.ambiguous_numbers == 1 { "reads" } else { "read" },
-                            if run.ambiguous_numbers == 1 { "it is" } else { "they are" },
-                            run.preview.mapping.numbers.example()
-                        )}
-                    </p>
-                }
+                let text = td_string!(
+                    locale,
+                    import.dry_run.ambiguous,
+                    count = run.ambiguous_numbers as u64,
+                    example = run.ambiguous_example.clone().unwrap_or_default(),
+                    format = number_label(locale, run.preview.mapping.numbers)
+                )
+                .to_string();
+                view! { <p class="notice-line">{text}</p> }
             });
-            let not_allowed = (!run.may_enter_any).then(|| view! {
-                <p class="form-error">"You may not enter data for any measure of this map: that needs the contributor role on its unit, or being a measure's data owner."</p>
+            let not_allowed = (!run.may_enter_any).then(|| {
+                view! {
+                    <p class="form-error">{td_string!(locale, import.dry_run.not_allowed)}</p>
+                }
             });
             let total = run.problem_count;
             let first = run.problems.clone();
@@ -317,7 +346,7 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                 spawn_local(async move {
                     match import_problems(id, offset).await {
                         Ok(more) => page.more.update(|m| m.extend(more)),
-                        Err(e) => page.error.set(Some(e.to_string())),
+                        Err(e) => page.error.set(Some(e.text(locale))),
                     }
                 });
             };
@@ -327,10 +356,10 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                 {not_allowed}
                 {(total > 0).then(|| view! {
                     <div class="table-scroll problems">
-                        <table class="import-table" aria-label="Problems">
+                        <table class="import-table" aria-label=td_string!(locale, import.dry_run.problems)>
                             <thead><tr>
-                                <th scope="col">"Row"</th><th scope="col">"Column"</th>
-                                <th scope="col">"Value"</th><th scope="col">"Problem"</th>
+                                <th scope="col">{td_string!(locale, import.dry_run.row)}</th><th scope="col">{td_string!(locale, import.dry_run.column)}</th>
+                                <th scope="col">{td_string!(locale, import.dry_run.value)}</th><th scope="col">{td_string!(locale, import.dry_run.problem)}</th>
                             </tr></thead>
                             <tbody>{problem_rows}</tbody>
                         </table>
@@ -338,10 +367,10 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
                     <p class="problem-actions">
                         {move || (shown() < total).then(|| view! {
                             <button type="button" class="secondary" on:click=load_more>
-                                {format!("Show more problems ({} of {total} shown)", shown())}
+                                {td_string!(locale, import.dry_run.show_more, shown = shown(), total).to_string()}
                             </button>
                         })}
-                        <a href=format!("/imports/{id}/problems.csv") download="">"Download all problems (CSV)"</a>
+                        <a href=format!("/imports/{id}/problems.csv") download="">{td_string!(locale, import.dry_run.download)}</a>
                     </p>
                 })}
             }
@@ -350,8 +379,8 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
     };
     view! {
         <section class="import-step" aria-labelledby="step-check" aria-busy=move || page.checking.get().to_string()>
-            <h2 id="step-check">"3. Dry run"</h2>
-            {move || page.checking.get().then(|| view! { <p class="loading">"Checking…"</p> })}
+            <h2 id="step-check">{td_string!(locale, import.dry_run.heading)}</h2>
+            {move || page.checking.get().then(|| view! { <p class="loading">{td_string!(locale, import.dry_run.checking)}</p> })}
             {body}
         </section>
     }
@@ -360,6 +389,7 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
 /// Step 4: the two commit buttons, the progress bar and the summary.
 #[component]
 fn CommitStep(page: Page, run: DryRun) -> impl IntoView {
+    let locale = page.locale;
     let id = run.preview.id;
     let usable = run.mapping_error.is_none();
     let valid = run.valid;
@@ -377,32 +407,28 @@ fn CommitStep(page: Page, run: DryRun) -> impl IntoView {
                     poll(page, id);
                 }
                 Err(e) => page.status.set(CommitStatus::Failed {
-                    message: e.to_string(),
+                    message: e.text(locale),
                 }),
             }
         });
     };
     let busy = move || matches!(page.status.get(), CommitStatus::Running { .. });
-    let valid_label = if valid == 1 {
-        "Import 1 valid value".to_string()
-    } else {
-        format!("Import {valid} valid values")
-    };
+    let valid_label = td_string!(locale, import.commit.valid, count = valid as u64).to_string();
     view! {
         <section class="import-step" aria-labelledby="step-commit">
-            <h2 id="step-commit">"4. Import"</h2>
+            <h2 id="step-commit">{td_string!(locale, import.commit.heading)}</h2>
             <div class="commit-buttons">
                 <button type="button" class="primary" disabled=move || !usable || valid == 0 || busy()
                     on:click=move |_| start(CommitMode::ValidOnly)>{valid_label}</button>
                 <button type="button" class="secondary" disabled=move || !clean || busy()
                     aria-describedby="all-or-nothing-hint"
-                    on:click=move |_| start(CommitMode::AllOrNothing)>"Import all or nothing"</button>
+                    on:click=move |_| start(CommitMode::AllOrNothing)>{td_string!(locale, import.commit.all_or_nothing)}</button>
             </div>
             <p class="hint" id="all-or-nothing-hint">
                 {if clean {
-                    "All or nothing writes every value in one transaction, or none if anything fails."
+                    td_string!(locale, import.commit.hint_clean)
                 } else {
-                    "All or nothing is possible once no row has a problem; bad rows are never imported."
+                    td_string!(locale, import.commit.hint_problems)
                 }}
             </p>
             {move || match page.status.get() {
@@ -411,12 +437,12 @@ fn CommitStep(page: Page, run: DryRun) -> impl IntoView {
                     let percent = (done * 100).checked_div(total).unwrap_or(0);
                     Some(view! {
                         <div class="progress-line">
-                            <progress aria-label="Import progress" max="100" value=percent.to_string()></progress>
-                            <span>{format!("Writing {done} of {}…", plural(total, "value"))}</span>
+                            <progress aria-label=td_string!(locale, import.commit.progress) max="100" value=percent.to_string()></progress>
+                            <span>{td_string!(locale, import.commit.writing, count = total as u64, done).to_string()}</span>
                         </div>
                     }.into_any())
                 }
-                CommitStatus::Done { summary } => Some(view! { <Summary summary=summary map_id=page.map_id/> }.into_any()),
+                CommitStatus::Done { summary } => Some(view! { <Summary summary=summary map_id=page.map_id locale=locale/> }.into_any()),
                 CommitStatus::Failed { message } => Some(view! { <p class="form-error" role="alert">{message}</p> }.into_any()),
             }}
         </section>
@@ -425,22 +451,26 @@ fn CommitStep(page: Page, run: DryRun) -> impl IntoView {
 
 /// What the finished import did, with the way back to the scorecard.
 #[component]
-fn Summary(summary: ImportSummary, map_id: MapId) -> impl IntoView {
+fn Summary(summary: ImportSummary, map_id: MapId, locale: Locale) -> impl IntoView {
     let left_out = match summary.bad_rows {
         0 => String::new(),
-        1 => " 1 row with problems was left out.".to_string(),
-        n => format!(" {n} rows with problems were left out."),
+        n => td_string!(locale, import.summary.left_out, count = n as u64).to_string(),
     };
     let maps = summary
         .maps
         .iter()
-        .map(|m| view! { <li><A href=format!("/maps/{}/scorecard", m.id)>{format!("Scorecard of {}", m.name)}</A></li> })
+        .map(|m| {
+            let href = format!("/maps/{}/scorecard", m.id);
+            let name = m.name.clone();
+            let label = td_string!(locale, import.summary.scorecard_of, name).to_string();
+            view! { <li><A href=href>{label}</A></li> }
+        })
         .collect_view();
     view! {
         <div class="import-done" role="status">
-            <p><strong>{format!("Imported {} for {}.", plural(summary.written, "value"), plural(summary.measures, "measure"))}</strong>{left_out}</p>
+            <p><strong>{imported_message(locale, summary.written, summary.measures)}</strong>{left_out}</p>
             <ul class="import-links">{maps}</ul>
-            <p><A href=format!("/maps/{map_id}/scorecard") attr:class="button">"Open the scorecard"</A></p>
+            <p><A href=format!("/maps/{map_id}/scorecard") attr:class="button">{td_string!(locale, import.summary.open_scorecard)}</A></p>
         </div>
     }
 }
@@ -456,7 +486,7 @@ fn poll(page: Page, id: ImportId) {
                 match import_status(id).await {
                     Ok(status) => page.status.set(status),
                     Err(e) => page.status.set(CommitStatus::Failed {
-                        message: e.to_string(),
+                        message: e.text(page.locale),
                     }),
                 }
                 poll(page, id);
@@ -466,7 +496,51 @@ fn poll(page: Page, id: ImportId) {
     );
 }
 
-/// "1 value", "3 values".
+/// "Imported 2 values for 2 measures."
+fn imported_message(locale: Locale, values: usize, measures: usize) -> String {
+    let values = td_string!(locale, import.count.values, count = values as u64).to_string();
+    let measures = td_string!(locale, common.count.measures, count = measures as u64).to_string();
+    td_string!(locale, import.summary.imported, values, measures).to_string()
+}
+
+/// "7 rows checked: 2 values ready for 2 measures · 5 rows with problems · 0 empty cells skipped";
+/// `counts` are the rows checked, values ready, measures, rows with problems and empty cells
+/// skipped; `span` says which months the values cover.
+fn dry_run_summary(locale: Locale, counts: [usize; 5], span: &str) -> String {
+    let [rows, valid, measures, bad, empty] = counts.map(|n| n as u64);
+    td_string!(
+        locale,
+        import.dry_run.summary,
+        rows = td_string!(locale, import.count.rows, count = rows).to_string(),
+        values = td_string!(locale, import.count.values, count = valid).to_string(),
+        measures = td_string!(locale, common.count.measures, count = measures).to_string(),
+        span,
+        bad = td_string!(locale, import.count.rows, count = bad).to_string(),
+        empty = td_string!(locale, import.count.empty_cells, count = empty).to_string()
+    )
+    .to_string()
+}
+
+/// The label of a column role in the mapping selects.
+fn role_label(locale: Locale, role: ColumnRole, layout: Layout) -> &'static str {
+    match (role, layout) {
+        (ColumnRole::Ignore, _) => td_string!(locale, import.mapping.role.ignore),
+        (ColumnRole::Measure, _) => td_string!(locale, import.mapping.role.measure),
+        (ColumnRole::Period, _) => td_string!(locale, import.mapping.role.period),
+        (ColumnRole::Value, Layout::Long) => td_string!(locale, import.mapping.role.value),
+        (ColumnRole::Value, Layout::Wide) => td_string!(locale, import.mapping.role.values_wide),
+        (ColumnRole::Note, _) => td_string!(locale, import.mapping.role.note),
+    }
+}
+
+/// The label of a number format: an example with its decimal mark.
+fn number_label(locale: Locale, format: NumberFormat) -> &'static str {
+    match format {
+        NumberFormat::Point => td_string!(locale, import.mapping.point),
+        NumberFormat::Comma => td_string!(locale, import.mapping.comma),
+    }
+}
+
 fn role_key(role: ColumnRole) -> &'static str {
     match role {
         ColumnRole::Ignore => "ignore",
@@ -510,6 +584,7 @@ fn number_of(key: &str) -> Option<NumberFormat> {
 mod upload {
     use super::Page;
     use crate::api::{ApiError, DryRun};
+    use crate::i18n::td_string;
     use leptos::prelude::*;
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -518,6 +593,7 @@ mod upload {
 
     /// Sends `file` and shows the first dry run (or why the file was refused).
     pub fn send(page: Page, file: web_sys::File) {
+        let locale = page.locale;
         page.error.set(None);
         page.uploading.set(Some(0.0));
         let finish = Rc::new(RefCell::new(Some(move |result: Result<DryRun, String>| {
@@ -533,7 +609,7 @@ mod upload {
             }
         }
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-            fail(&finish, "This browser cannot upload files.".into());
+            fail(&finish, td_string!(locale, import.file.no_upload).into());
             return;
         };
         let url = format!(
@@ -542,7 +618,10 @@ mod upload {
             String::from(js_sys::encode_uri_component(&file.name()))
         );
         if xhr.open_with_async("POST", &url, true).is_err() {
-            fail(&finish, "The upload could not start.".into());
+            fail(
+                &finish,
+                td_string!(locale, import.file.could_not_start).into(),
+            );
             return;
         }
         if let Ok(upload) = xhr.upload() {
@@ -561,12 +640,15 @@ mod upload {
             let status = x.status().unwrap_or(0);
             let text = x.response_text().ok().flatten().unwrap_or_default();
             let result = if status == 200 {
-                serde_json::from_str::<DryRun>(&text)
-                    .map_err(|e| format!("The server's answer could not be read: {e}"))
+                serde_json::from_str::<DryRun>(&text).map_err(|e| {
+                    td_string!(locale, import.file.unreadable_answer, detail = e).to_string()
+                })
             } else {
                 Err(serde_json::from_str::<ApiError>(&text)
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|_| format!("The upload failed (HTTP {status}).")))
+                    .map(|e| e.text(locale))
+                    .unwrap_or_else(|_| {
+                        td_string!(locale, import.file.failed_status, status).to_string()
+                    }))
             };
             if let Some(f) = done.borrow_mut().take() {
                 f(result);
@@ -576,14 +658,74 @@ mod upload {
         let lost = finish.clone();
         let on_error = Closure::once_into_js(move || {
             if let Some(f) = lost.borrow_mut().take() {
-                f(Err(
-                    "The upload failed: the connection to the server was lost.".into(),
-                ));
+                f(Err(td_string!(locale, import.file.connection_lost).into()));
             }
         });
         xhr.set_onerror(Some(on_error.unchecked_ref()));
         if xhr.send_with_opt_blob(Some(&file)).is_err() {
-            fail(&finish, "The upload could not start.".into());
+            fail(
+                &finish,
+                td_string!(locale, import.file.could_not_start).into(),
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dry_run_and_the_summary_are_said_in_the_page_s_language() {
+        assert_eq!(
+            dry_run_summary(Locale::en, [7, 2, 2, 5, 1], ""),
+            "7 rows checked: 2 values ready for 2 measures · 5 rows with problems · 1 empty cell skipped"
+        );
+        assert_eq!(
+            dry_run_summary(Locale::de, [1, 3, 1, 0, 2], ", Jan 2030 – Feb 2030"),
+            "1 Zeile geprüft: 3 Werte bereit für 1 Kennzahl, Jan 2030 – Feb 2030 · 0 Zeilen mit Problemen · 2 leere Zellen übersprungen"
+        );
+        assert_eq!(
+            imported_message(Locale::en, 2, 2),
+            "Imported 2 values for 2 measures."
+        );
+        assert_eq!(
+            imported_message(Locale::de, 1, 1),
+            "1 Wert für 1 Kennzahl importiert."
+        );
+        assert_eq!(
+            td_string!(Locale::en, import.summary.left_out, count = 5u64).to_string(),
+            " 5 rows with problems were left out."
+        );
+        assert_eq!(
+            td_string!(Locale::en, import.commit.valid, count = 2u64).to_string(),
+            "Import 2 valid values"
+        );
+    }
+
+    #[test]
+    fn mapping_labels_follow_the_language() {
+        assert_eq!(
+            role_label(Locale::en, ColumnRole::Value, Layout::Wide),
+            "Values (month in header)"
+        );
+        assert_eq!(
+            role_label(Locale::de, ColumnRole::Period, Layout::Long),
+            "Zeitraum"
+        );
+        for (role, layout) in [
+            (ColumnRole::Value, Layout::Long),
+            (ColumnRole::Note, Layout::Wide),
+        ] {
+            assert_eq!(role_label(Locale::en, role, layout), role.label(layout));
+        }
+        assert_eq!(
+            number_label(Locale::en, NumberFormat::Comma),
+            NumberFormat::Comma.example()
+        );
+        assert_eq!(
+            number_label(Locale::de, NumberFormat::Comma),
+            "1.234,5 (Dezimalkomma)"
+        );
     }
 }

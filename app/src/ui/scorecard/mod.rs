@@ -4,13 +4,14 @@
 
 use super::widgets::route::{id_param, item_page, load, Reload};
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
-use super::widgets::{format_value, map_crumbs, plural, DataLinks, Page};
+use super::widgets::{format_value, map_crumbs, DataLinks, Page};
 use crate::api::{explain_score, get_scorecard};
 use crate::domain::scores::{MapScores, MeasureScore, Subject, Why};
 use crate::domain::scoring::Score;
 use crate::domain::{
     MapId, Measure, MeasureId, Objective, ObjectiveId, Polarity, ScorecardData, UserId,
 };
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -42,7 +43,7 @@ impl LazyRoute for ScorecardRoute {
     fn view(this: Self) -> AnyView {
         item_page(
             this.card,
-            "Loading the scorecard…",
+            td_string!(current_locale(), scorecard.loading),
             Reload::KeepPage,
             |c| view! { <ScorecardScreen card=c/> }.into_any(),
         )
@@ -78,13 +79,15 @@ impl Filters {
 }
 
 /// The statuses a scorecard can be filtered by (stored name, label).
-const STATUS_CHOICES: [(&str, &str); 5] = [
-    ("red", "Red"),
-    ("amber", "Amber"),
-    ("green", "Green"),
-    ("no_data", "No data"),
-    ("stale", "Stale"),
-];
+fn status_choices(locale: Locale) -> [(&'static str, &'static str); 5] {
+    [
+        ("red", td_string!(locale, scorecard.filters.red)),
+        ("amber", td_string!(locale, scorecard.filters.amber)),
+        ("green", td_string!(locale, scorecard.filters.green)),
+        ("no_data", td_string!(locale, scorecard.filters.no_data)),
+        ("stale", td_string!(locale, scorecard.filters.stale)),
+    ]
+}
 
 /// One filter above the scorecard: `label`, a select of `everything` (no filter) and `choices`
 /// (value, label), and `pick` keeping the chosen value.
@@ -111,6 +114,7 @@ fn filter_select(
 
 #[component]
 fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
     let map = card.doc.map.clone();
     let unit = card.doc.org_unit.clone();
     let map_id = map.id;
@@ -118,7 +122,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
         &unit.name,
         &map.name,
         map.id,
-        Some(("Scorecard", "scorecard")),
+        Some((td_string!(locale, scorecard.crumb), "scorecard")),
     );
     let span = RwSignal::new(Some(card.span));
     let navigate = use_navigate();
@@ -144,7 +148,7 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let result =
                 explain_score(map_id, s.kind().to_string(), period.to_string(), subject).await;
-            why.set(Some(result.map_err(|e| e.to_string())));
+            why.set(Some(result.map_err(|e| e.text(locale))));
         });
     });
     let card = StoredValue::new(card);
@@ -158,58 +162,58 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
     let (themes, people) = card.with_value(|c| (c.doc.themes.clone(), c.doc.people.clone()));
     let rights = card.with_value(|c| c.rights);
     view! {
-        <Page title=format!("Scorecard · {} · Cairn", map.name) crumbs=crumbs class="page scorecard-page">
+        <Page title=td_string!(locale, scorecard.title, map = map.name.clone()).to_string() crumbs=crumbs class="page scorecard-page">
             <div class="map-head">
                 <div>
-                    <h1>{format!("Scorecard: {}", map.name)}</h1>
+                    <h1>{td_string!(locale, scorecard.heading, map = map.name.clone()).to_string()}</h1>
                     <p class="meta">
-                        {format!("{} · {}", unit.name, plural(measure_count, "measure"))}
-                        {(stale_count > 0).then(|| view! { " · " <span class="stale-flag">{format!("{stale_count} stale")}</span> })}
+                        {format!("{} · {}", unit.name, td_string!(locale, common.count.measures, count = measure_count as u64))}
+                        {(stale_count > 0).then(|| view! { " · " <span class="stale-flag">{td_string!(locale, scorecard.stale_count, count = stale_count).to_string()}</span> })}
                     </p>
                 </div>
                 <div class="map-head-actions">
                     <div class="map-score">
                         <SpanPicker span=span/>
-                        <StatusChip score=map_score label="Map score" on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
+                        <StatusChip score=map_score label=td_string!(locale, scorecard.map_score) on_why=Callback::new(move |_| open_why.run(Subject::Map))/>
                     </div>
-                    <nav class="map-links" aria-label="Map pages">
+                    <nav class="map-links" aria-label=td_string!(locale, scorecard.map_pages)>
                         <DataLinks map=map.id rights=rights/>
-                        <A href=format!("/maps/{}", map.id) attr:class="button">"Strategy map"</A>
+                        <A href=format!("/maps/{}", map.id) attr:class="button">{td_string!(locale, scorecard.strategy_map)}</A>
                     </nav>
                 </div>
             </div>
-            <div class="filters" role="group" aria-label="Filters">
-                {filter_select("Theme ", "Filter by theme", "All themes", themes.into_iter().map(|t| (t.id.to_string(), t.name)).collect(),
+            <div class="filters" role="group" aria-label=td_string!(locale, scorecard.filters.label)>
+                {filter_select(td_string!(locale, scorecard.filters.theme), td_string!(locale, scorecard.filters.by_theme), td_string!(locale, scorecard.filters.all_themes), themes.into_iter().map(|t| (t.id.to_string(), t.name)).collect(),
                     move |v| filters.update(|f| f.theme = v))}
-                {filter_select("Owner ", "Filter by owner", "Everyone", people.into_iter().map(|p| (p.id.to_string(), p.name)).collect(),
+                {filter_select(td_string!(locale, scorecard.filters.owner), td_string!(locale, scorecard.filters.by_owner), td_string!(locale, scorecard.filters.everyone), people.into_iter().map(|p| (p.id.to_string(), p.name)).collect(),
                     move |v| filters.update(|f| f.owner = v))}
-                {filter_select("Status ", "Filter by status", "Any status", STATUS_CHOICES.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
+                {filter_select(td_string!(locale, scorecard.filters.status), td_string!(locale, scorecard.filters.by_status), td_string!(locale, scorecard.filters.any_status), status_choices(locale).iter().map(|(v, l)| (v.to_string(), l.to_string())).collect(),
                     move |v| filters.update(|f| f.status = v))}
             </div>
-            <table class="scorecard" aria-label="Scorecard">
+            <table class="scorecard" aria-label=td_string!(locale, scorecard.table.label)>
                 <thead>
                     <tr>
-                        <th scope="col">"Objective"</th>
-                        <th scope="col">"Measure"</th>
-                        <th scope="col" class="num">"Actual"</th>
-                        <th scope="col" class="num">"Target"</th>
-                        <th scope="col" class="num">"Red flag"</th>
-                        <th scope="col">"Score"</th>
-                        <th scope="col">"Trend"</th>
-                        <th scope="col">"Data owner"</th>
+                        <th scope="col">{td_string!(locale, scorecard.table.objective)}</th>
+                        <th scope="col">{td_string!(locale, scorecard.table.measure)}</th>
+                        <th scope="col" class="num">{td_string!(locale, scorecard.table.actual)}</th>
+                        <th scope="col" class="num">{td_string!(locale, scorecard.table.target)}</th>
+                        <th scope="col" class="num">{td_string!(locale, scorecard.table.red_flag)}</th>
+                        <th scope="col">{td_string!(locale, scorecard.table.score)}</th>
+                        <th scope="col">{td_string!(locale, scorecard.table.trend)}</th>
+                        <th scope="col">{td_string!(locale, scorecard.table.data_owner)}</th>
                     </tr>
                 </thead>
                 {move || {
                     let f = filters.get();
-                    card.with_value(|c| table_body(c, &f, open_why))
+                    card.with_value(|c| table_body(locale, c, &f, open_why))
                 }}
             </table>
         </Page>
         {move || why.get().map(|w| match w {
             Ok(w) => view! { <WhyView why=w on_close=Callback::new(move |_| why.set(None))/> }.into_any(),
             Err(e) => view! {
-                <div class="notice" role="alert"><span>{format!("Could not explain this status: {e}")}</span>
-                    <button class="link-button" on:click=move |_| why.set(None)>"Dismiss"</button></div>
+                <div class="notice" role="alert"><span>{td_string!(locale, scorecard.why_failed, error = e).to_string()}</span>
+                    <button class="link-button" on:click=move |_| why.set(None)>{td_string!(locale, scorecard.dismiss)}</button></div>
             }.into_any(),
         })}
     }
@@ -217,9 +221,14 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
 }
 
 /// The rows of every perspective the filters leave something in.
-fn table_body(card: &ScorecardData, f: &Filters, open_why: Callback<Subject>) -> AnyView {
+fn table_body(
+    locale: Locale,
+    card: &ScorecardData,
+    f: &Filters,
+    open_why: Callback<Subject>,
+) -> AnyView {
     let Some(now) = card.current() else {
-        return view! { <tbody><tr><td colspan="8">"No scores."</td></tr></tbody> }.into_any();
+        return view! { <tbody><tr><td colspan="8">{td_string!(locale, scorecard.table.no_scores)}</td></tr></tbody> }.into_any();
     };
     let doc = &card.doc;
     let name_of = |u: Option<UserId>| {
@@ -244,7 +253,9 @@ fn table_body(card: &ScorecardData, f: &Filters, open_why: Callback<Subject>) ->
             if measures.is_empty() && filtering {
                 continue;
             }
-            rows.push(objective_rows(card, now, o, &measures, &name_of, open_why));
+            rows.push(objective_rows(
+                locale, card, now, o, &measures, &name_of, open_why,
+            ));
         }
         if rows.is_empty() {
             continue;
@@ -256,7 +267,7 @@ fn table_body(card: &ScorecardData, f: &Filters, open_why: Callback<Subject>) ->
                 <tr class="perspective-row">
                     <th colspan="5" scope="rowgroup">{p.name.clone()}</th>
                     <td colspan="3" class="perspective-score">
-                        <StatusChip score=pscore label=format!("{} perspective", p.name)
+                        <StatusChip score=pscore label=td_string!(locale, scorecard.perspective_status, name = p.name.clone()).to_string()
                             on_why=Callback::new(move |_| open_why.run(Subject::Perspective(pid)))/>
                     </td>
                 </tr>
@@ -265,13 +276,14 @@ fn table_body(card: &ScorecardData, f: &Filters, open_why: Callback<Subject>) ->
         }.into_any());
     }
     if out.is_empty() {
-        return view! { <tbody><tr><td colspan="8" class="muted">"Nothing matches these filters."</td></tr></tbody> }.into_any();
+        return view! { <tbody><tr><td colspan="8" class="muted">{td_string!(locale, scorecard.table.nothing_matches)}</td></tr></tbody> }.into_any();
     }
     out.collect_view().into_any()
 }
 
 /// The rows of one objective: its first measure beside it, then its other measures.
 fn objective_rows(
+    locale: Locale,
     card: &ScorecardData,
     now: &MapScores,
     o: &Objective,
@@ -285,7 +297,7 @@ fn objective_rows(
     let trend: Vec<Score> = card.history.iter().map(|h| h.objective(oid)).collect();
     let mut cells = measures
         .iter()
-        .map(|m| measure_cells(card, now, m, name_of(m.data_owner_id), open_why));
+        .map(|m| measure_cells(locale, card, now, m, name_of(m.data_owner_id), open_why));
     let first = cells.next();
     let rest: Vec<AnyView> = cells
         .map(|c| view! { <tr class="measure-row">{c}</tr> }.into_any())
@@ -297,17 +309,17 @@ fn objective_rows(
                 <span class="owner">{name_of(o.owner_id)}</span>
                 {card.rights.edit.then(|| view! {
                     <A href=format!("/maps/{}?objective={oid}&add=measure", card.doc.map.id)
-                        attr:class="small add-measure" attr:aria-label=format!("Add a measure to {}", o.title)>"+ Measure"</A>
+                        attr:class="small add-measure" attr:aria-label=td_string!(locale, scorecard.add_measure_to, title = o.title.clone()).to_string()>{td_string!(locale, scorecard.add_measure)}</A>
                 })}
                 <span class="objective-status">
-                    <StatusChip score=score label=format!("{} status", o.title)
+                    <StatusChip score=score label=td_string!(locale, scorecard.objective_status, title = o.title.clone()).to_string()
                         on_why=Callback::new(move |_| open_why.run(Subject::Objective(oid)))/>
-                    <Sparkline values=trend.iter().map(|s| s.value).collect() last=score.status label=format!("Trend of {}", o.title)/>
+                    <Sparkline values=trend.iter().map(|s| s.value).collect() last=score.status label=td_string!(locale, scorecard.trend_of, name = o.title.clone()).to_string()/>
                 </span>
             </th>
             {match first {
                 Some(c) => c,
-                None => view! { <td colspan="7" class="muted">"No measure yet"</td> }.into_any(),
+                None => view! { <td colspan="7" class="muted">{td_string!(locale, scorecard.table.no_measure)}</td> }.into_any(),
             }}
         </tr>
         {rest}
@@ -316,6 +328,7 @@ fn objective_rows(
 }
 
 fn measure_cells(
+    locale: Locale,
     card: &ScorecardData,
     now: &MapScores,
     m: &Measure,
@@ -323,12 +336,12 @@ fn measure_cells(
     open_why: Callback<Subject>,
 ) -> AnyView {
     let id: MeasureId = m.id;
-    let fmt = |v: f64| format_value(crate::i18n::current_locale(), v, m.decimals, &m.unit);
+    let fmt = |v: f64| format_value(locale, v, m.decimals, &m.unit);
     let figures = now.measure(id).cloned();
     let direction = match m.polarity {
-        Polarity::HigherIsBetter => "↑ higher is better",
-        Polarity::LowerIsBetter => "↓ lower is better",
-        Polarity::OnTarget => "◎ on target",
+        Polarity::HigherIsBetter => td_string!(locale, scorecard.polarity.higher),
+        Polarity::LowerIsBetter => td_string!(locale, scorecard.polarity.lower),
+        Polarity::OnTarget => td_string!(locale, scorecard.polarity.on_target),
     };
     let score = figures.as_ref().map_or(Score::NO_DATA, |f| f.score);
     let trend: Vec<Option<f64>> = card
@@ -344,25 +357,43 @@ fn measure_cells(
             <span class="measure-name">{m.name.clone()}</span>
             {card.rights.edit.then(|| view! {
                 <A href=format!("/maps/{}?measure={id}", card.doc.map.id)
-                    attr:class="small edit-measure" attr:aria-label=format!("Edit measure {}", m.name)>"Edit"</A>
+                    attr:class="small edit-measure" attr:aria-label=td_string!(locale, scorecard.edit_measure, name = m.name.clone()).to_string()>{td_string!(locale, scorecard.edit)}</A>
             })}
             <span class="polarity">{direction}</span>
             {stale.then(|| view! {
-                <span class="stale-flag" title="The next value is overdue">
-                    {format!("Stale · last {}", latest.map(|p| p.label()).unwrap_or_else(|| "never".into()))}
+                <span class="stale-flag" title=td_string!(locale, scorecard.stale.title)>
+                    {td_string!(locale, scorecard.stale.last, period = latest.map(|p| p.label()).unwrap_or_else(|| td_string!(locale, scorecard.stale.never).into())).to_string()}
                 </span>
             })}
             {error.map(|e| view! { <span class="form-error small">{e}</span> })}
         </td>
-        <td class="num actual">{figures.as_ref().and_then(|f| f.actual).map(fmt).unwrap_or_else(|| "no data".into())}</td>
+        <td class="num actual">{figures.as_ref().and_then(|f| f.actual).map(fmt).unwrap_or_else(|| td_string!(locale, scorecard.table.no_data).into())}</td>
         <td class="num">{figures.as_ref().and_then(|f| f.goal).map(fmt).unwrap_or_else(|| "—".into())}</td>
         <td class="num">{figures.as_ref().and_then(|f| f.red_flag).map(fmt).unwrap_or_else(|| "—".into())}</td>
         <td class="score-cell" data-status=score.status.as_str()>
-            <StatusChip score=score label=format!("{} status", m.name)
+            <StatusChip score=score label=td_string!(locale, scorecard.measure_status, name = m.name.clone()).to_string()
                 on_why=Callback::new(move |_| open_why.run(Subject::Measure(id)))/>
         </td>
-        <td><Sparkline values=trend last=score.status label=format!("Trend of {}", m.name)/></td>
+        <td><Sparkline values=trend last=score.status label=td_string!(locale, scorecard.trend_of, name = m.name.clone()).to_string()/></td>
         <td>{owner}</td>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_filters_are_named_in_the_page_s_language() {
+        let en = status_choices(Locale::en);
+        let de = status_choices(Locale::de);
+        assert_eq!(en[0], ("red", "Red"));
+        assert_eq!(de[2], ("green", "Im Plan"));
+        assert_eq!(en.map(|c| c.0), de.map(|c| c.0));
+        assert_eq!(
+            td_string!(Locale::de, scorecard.stale.last, period = "März 2026").to_string(),
+            "Veraltet · zuletzt März 2026"
+        );
+    }
 }
