@@ -92,20 +92,25 @@ impl Rule {
             Rule::ObjectiveCount => {
                 td_string!(locale, health.rule.objective_count.title, min, max).to_string()
             }
-            Rule::PerspectiveSize => {
-                td_string!(locale, health.rule.perspective_size.title, min = pmin, max = pmax)
-                    .to_string()
-            }
+            Rule::PerspectiveSize => td_string!(
+                locale,
+                health.rule.perspective_size.title,
+                min = pmin,
+                max = pmax
+            )
+            .to_string(),
             Rule::MeasuresPerObjective => td_string!(
                 locale,
                 health.rule.measures_per_objective.title,
                 max = MAX_MEASURES_PER_OBJECTIVE
             )
             .to_string(),
-            Rule::ScorecardSize => {
-                td_string!(locale, health.rule.scorecard_size.title, max = MAX_SCORECARD_MEASURES)
-                    .to_string()
-            }
+            Rule::ScorecardSize => td_string!(
+                locale,
+                health.rule.scorecard_size.title,
+                max = MAX_SCORECARD_MEASURES
+            )
+            .to_string(),
             Rule::ObjectiveOwner => td_string!(locale, health.rule.objective_owner.title).into(),
             Rule::MeasureTarget => td_string!(locale, health.rule.measure_target.title).into(),
             Rule::PathToTop => td_string!(locale, health.rule.path_to_top.title).into(),
@@ -405,8 +410,12 @@ fn objective_owner(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                td_string!(map.locale, health.message.no_owner, name = quoted(map.locale, &o.title))
-                    .to_string(),
+                td_string!(
+                    map.locale,
+                    health.message.no_owner,
+                    name = quoted(map.locale, &o.title)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -419,8 +428,12 @@ fn measure_target(map: &View, with_target: &HashSet<MeasureId>) -> Vec<(Item, St
         .map(|m| {
             (
                 Item::Measure(m.id),
-                td_string!(map.locale, health.message.no_target, name = quoted(map.locale, &m.name))
-                    .to_string(),
+                td_string!(
+                    map.locale,
+                    health.message.no_target,
+                    name = quoted(map.locale, &m.name)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -476,8 +489,12 @@ fn driven(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                td_string!(map.locale, health.message.not_driven, name = quoted(map.locale, &o.title))
-                    .to_string(),
+                td_string!(
+                    map.locale,
+                    health.message.not_driven,
+                    name = quoted(map.locale, &o.title)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -532,8 +549,12 @@ fn verb_title(map: &View) -> Vec<(Item, String)> {
             let message = if o.title.trim().is_empty() {
                 td_string!(map.locale, health.message.no_title).to_string()
             } else {
-                td_string!(map.locale, health.message.no_verb, name = quoted(map.locale, &o.title))
-                    .to_string()
+                td_string!(
+                    map.locale,
+                    health.message.no_verb,
+                    name = quoted(map.locale, &o.title)
+                )
+                .to_string()
             };
             (Item::Objective(o.id), message)
         })
@@ -713,7 +734,9 @@ pub fn starts_with_verb(locale: Locale, title: &str) -> bool {
         Locale::de => {
             let lower = german_lower(word);
             let leading = is_german_verb(&lower)
-                || lower.rsplit_once('-').is_some_and(|(_, last)| is_german_verb(last));
+                || lower
+                    .rsplit_once('-')
+                    .is_some_and(|(_, last)| is_german_verb(last));
             leading || words(title).last().is_some_and(is_trailing_infinitive)
         }
     }
@@ -770,7 +793,11 @@ fn is_german_letter(c: char) -> bool {
 /// A German title's last word as an infinitive ("… steigern"): lower case (not a noun) and a
 /// listed verb or ending in -en, -ern or -eln.
 fn is_trailing_infinitive(word: &str) -> bool {
-    if !word.chars().next().is_some_and(|c| c.is_ascii_lowercase() || "äöü".contains(c)) {
+    if !word
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || "äöü".contains(c))
+    {
         return false;
     }
     let word = german_lower(word);
@@ -1269,7 +1296,10 @@ mod tests {
             "INCREASE MARGIN",
             "Win!",
         ] {
-            assert!(starts_with_verb(Locale::en, ok), "{ok:?} starts with a verb");
+            assert!(
+                starts_with_verb(Locale::en, ok),
+                "{ok:?} starts with a verb"
+            );
         }
         for not in [
             "Customer satisfaction",
@@ -1286,7 +1316,10 @@ mod tests {
             "—",
             "Élargir l'offre",
         ] {
-            assert!(!starts_with_verb(Locale::en, not), "{not:?} does not start with a verb");
+            assert!(
+                !starts_with_verb(Locale::en, not),
+                "{not:?} does not start with a verb"
+            );
         }
     }
 
@@ -1349,7 +1382,10 @@ mod tests {
             // English verbs are not German ones (the check follows the page's language).
             "Increase contract renewals",
         ] {
-            assert!(!starts_with_verb(Locale::de, not), "{not:?} names no action");
+            assert!(
+                !starts_with_verb(Locale::de, not),
+                "{not:?} names no action"
+            );
         }
         // And the other way round: a German title is no English one.
         assert!(!starts_with_verb(Locale::en, "Umsatz steigern"));
@@ -1358,13 +1394,27 @@ mod tests {
     #[test]
     fn german_verb_lists_are_sorted_and_lower_case() {
         for list in [GERMAN_VERBS, GERMAN_NOT_VERBS] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
-            assert!(list.iter().all(|v| v.chars().all(|c| c.is_ascii_lowercase() || "äöüß".contains(c))));
+            assert!(
+                list.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
+            assert!(list.iter().all(|v| v
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || "äöüß".contains(c))));
         }
         assert!(GERMAN_VERBS.len() >= 200);
         // No listed verb is taken for a noun, and no listed noun is a listed verb.
-        assert!(GERMAN_NOT_VERBS.iter().all(|n| GERMAN_VERBS.binary_search(n).is_err()));
-        for v in ["sicherstellen", "steigern", "verbessere", "reduzieren", "ausbauen", "senken"] {
+        assert!(GERMAN_NOT_VERBS
+            .iter()
+            .all(|n| GERMAN_VERBS.binary_search(n).is_err()));
+        for v in [
+            "sicherstellen",
+            "steigern",
+            "verbessere",
+            "reduzieren",
+            "ausbauen",
+            "senken",
+        ] {
             assert!(GERMAN_VERBS.binary_search(&v).is_ok(), "{v}");
         }
     }
@@ -1401,7 +1451,10 @@ mod tests {
             m.messages(Rule::ObjectiveOwner),
             ["„Kundenzufriedenheit“ hat keine verantwortliche Person."]
         );
-        assert_eq!(m.messages(Rule::MeasureTarget), ["„Kosten je Kunde“ hat keine Zielvorgabe."]);
+        assert_eq!(
+            m.messages(Rule::MeasureTarget),
+            ["„Kosten je Kunde“ hat keine Zielvorgabe."]
+        );
         // The titles of the example map are English: in German only the translated one passes.
         let verbs = m.messages(Rule::VerbTitle);
         assert!(verbs.contains(&"Ein Ziel hat keinen Titel; benennen Sie es mit einer Handlung, z. B. „Umsatz steigern“.".to_string()));
@@ -1414,7 +1467,8 @@ mod tests {
             m.messages(Rule::MeasuresPerObjective),
             ["„Umsatz steigern“ hat 3 Kennzahlen; beschränken Sie sich auf eine oder zwei (die Zweierregel)."]
         );
-        m.measures.retain(|x| x.objective_id != m.objectives[grow].id);
+        m.measures
+            .retain(|x| x.objective_id != m.objectives[grow].id);
         assert_eq!(
             m.messages(Rule::MeasuresPerObjective),
             ["„Umsatz steigern“ hat keine Kennzahl; geben Sie dem Ziel eine oder zwei."]
@@ -1471,8 +1525,14 @@ mod tests {
     #[test]
     fn german_rule_names() {
         assert_eq!(Rule::ObjectiveCount.title(Locale::de), "12–18 Ziele");
-        assert_eq!(Rule::PerspectiveSize.title(Locale::de), "3–5 Ziele je Perspektive");
-        assert_eq!(Rule::ScorecardSize.title(Locale::de), "Höchstens 20 Kennzahlen");
+        assert_eq!(
+            Rule::PerspectiveSize.title(Locale::de),
+            "3–5 Ziele je Perspektive"
+        );
+        assert_eq!(
+            Rule::ScorecardSize.title(Locale::de),
+            "Höchstens 20 Kennzahlen"
+        );
         assert_eq!(Rule::ObjectiveCount.title(Locale::en), "12–18 objectives");
         for r in Rule::ALL {
             assert_ne!(r.title(Locale::de), r.title(Locale::en), "{r:?}");

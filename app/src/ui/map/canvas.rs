@@ -486,7 +486,10 @@ pub fn zoom_about(v: View, p: Point, factor: f64) -> View {
 fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
     let locale = use_i18n().get_locale_untracked();
     let value = move |v: Option<f64>| {
-        v.map_or_else(|| td_string!(locale, map.canvas.no_data).to_string(), |v| format_number(locale, v, 2))
+        v.map_or_else(
+            || td_string!(locale, map.canvas.no_data).to_string(),
+            |v| format_number(locale, v, 2),
+        )
     };
     move || {
         let f = frame.get();
