@@ -104,10 +104,7 @@ pub async fn request_locale(
 pub fn language_cookie(locale: crate::i18n::Locale, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     let name = crate::i18n::LANGUAGE_COOKIE;
-    format!(
-        "{name}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
-        locale.tag()
-    )
+    format!("{name}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", locale.tag())
 }
 
 /// Seconds since the epoch.

@@ -62,10 +62,9 @@ impl ApiError {
             ApiError::Transport(detail) => {
                 td_string!(locale, errors.api.transport, detail).to_string()
             }
-            ApiError::Forbidden(m)
-            | ApiError::BadInput(m)
-            | ApiError::Conflict(m)
-            | ApiError::Gone(m) => m.clone(),
+            ApiError::Forbidden(m) | ApiError::BadInput(m) | ApiError::Conflict(m) | ApiError::Gone(m) => {
+                m.clone()
+            }
         }
     }
 
