@@ -8,6 +8,7 @@
 
 use super::ids::*;
 use super::model::*;
+use crate::i18n::{td_string, Locale};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -83,55 +84,60 @@ impl Rule {
         }
     }
 
-    /// A short name for the health panel and its switches.
-    pub fn title(self) -> &'static str {
+    /// A short name for the health panel and its switches, in `locale`.
+    pub fn title(self, locale: Locale) -> String {
+        let (min, max) = (MIN_OBJECTIVES, MAX_OBJECTIVES);
+        let (pmin, pmax) = (MIN_PER_PERSPECTIVE, MAX_PER_PERSPECTIVE);
         match self {
-            Rule::ObjectiveCount => "12–18 objectives",
-            Rule::PerspectiveSize => "3–5 objectives per perspective",
-            Rule::MeasuresPerObjective => "1–2 measures per objective",
-            Rule::ScorecardSize => "At most 20 measures",
-            Rule::ObjectiveOwner => "Every objective has an owner",
-            Rule::MeasureTarget => "Every measure has a target",
-            Rule::PathToTop => "No dead ends",
-            Rule::Driven => "No orphans",
-            Rule::LeadingLagging => "Leading and lagging measures",
-            Rule::VerbTitle => "Objectives start with a verb",
+            Rule::ObjectiveCount => {
+                td_string!(locale, health.rule.objective_count.title, min, max).to_string()
+            }
+            Rule::PerspectiveSize => td_string!(
+                locale,
+                health.rule.perspective_size.title,
+                min = pmin,
+                max = pmax
+            )
+            .to_string(),
+            Rule::MeasuresPerObjective => td_string!(
+                locale,
+                health.rule.measures_per_objective.title,
+                max = MAX_MEASURES_PER_OBJECTIVE
+            )
+            .to_string(),
+            Rule::ScorecardSize => td_string!(
+                locale,
+                health.rule.scorecard_size.title,
+                max = MAX_SCORECARD_MEASURES
+            )
+            .to_string(),
+            Rule::ObjectiveOwner => td_string!(locale, health.rule.objective_owner.title).into(),
+            Rule::MeasureTarget => td_string!(locale, health.rule.measure_target.title).into(),
+            Rule::PathToTop => td_string!(locale, health.rule.path_to_top.title).into(),
+            Rule::Driven => td_string!(locale, health.rule.driven.title).into(),
+            Rule::LeadingLagging => td_string!(locale, health.rule.leading_lagging.title).into(),
+            Rule::VerbTitle => td_string!(locale, health.rule.verb_title.title).into(),
         }
     }
 
-    /// One sentence on why the rule matters, from the Balanced Scorecard method.
-    pub fn advice(self) -> &'static str {
+    /// One sentence on why the rule matters, from the Balanced Scorecard method, in `locale`.
+    pub fn advice(self, locale: Locale) -> String {
+        let (min, max) = (MIN_OBJECTIVES, MAX_OBJECTIVES);
         match self {
             Rule::ObjectiveCount => {
-                "A strategy map of 12–18 objectives fits on one page: fewer leaves parts of the strategy unsaid, more loses focus."
+                td_string!(locale, health.rule.objective_count.advice, min, max).to_string()
             }
-            Rule::PerspectiveSize => {
-                "Three to five objectives per perspective keep the map balanced, so no perspective is neglected or overloaded."
-            }
+            Rule::PerspectiveSize => td_string!(locale, health.rule.perspective_size.advice).into(),
             Rule::MeasuresPerObjective => {
-                "An objective without a measure cannot be managed, and more than two (the rule of 2) dilutes attention."
+                td_string!(locale, health.rule.measures_per_objective.advice).into()
             }
-            Rule::ScorecardSize => {
-                "A scorecard of about 20 measures or fewer can be reviewed in one meeting; more turns it into a KPI spreadsheet."
-            }
-            Rule::ObjectiveOwner => {
-                "An objective with one accountable owner gets acted on; one owned by everybody is owned by nobody."
-            }
-            Rule::MeasureTarget => {
-                "Without a target a measure cannot be scored, so nobody can tell whether it is on track."
-            }
-            Rule::PathToTop => {
-                "Every objective should drive, through cause-and-effect links, a result in the top perspective; a dead end is not strategic."
-            }
-            Rule::Driven => {
-                "An objective that nothing drives is a wish without a plan: link the capabilities and processes that will achieve it."
-            }
-            Rule::LeadingLagging => {
-                "Lagging measures confirm results after the fact, leading measures predict them in time to act; a scorecard needs both."
-            }
-            Rule::VerbTitle => {
-                "An objective is an action phrase (“Increase contract renewals”): it says what must change, not just what is watched."
-            }
+            Rule::ScorecardSize => td_string!(locale, health.rule.scorecard_size.advice).into(),
+            Rule::ObjectiveOwner => td_string!(locale, health.rule.objective_owner.advice).into(),
+            Rule::MeasureTarget => td_string!(locale, health.rule.measure_target.advice).into(),
+            Rule::PathToTop => td_string!(locale, health.rule.path_to_top.advice).into(),
+            Rule::Driven => td_string!(locale, health.rule.driven.advice).into(),
+            Rule::LeadingLagging => td_string!(locale, health.rule.leading_lagging.advice).into(),
+            Rule::VerbTitle => td_string!(locale, health.rule.verb_title.advice).into(),
         }
     }
 }
@@ -156,7 +162,8 @@ pub enum Item {
     Measure(MeasureId),
 }
 
-/// One thing to fix: which rule, on which item, in words that name the item.
+/// One thing to fix: which rule, on which item, in words that name the item (in the locale the
+/// check ran in).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
@@ -164,9 +171,12 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Every finding of the enabled rules, in a stable order (by rule, then by the item's position on the map).
-pub fn check(input: &HealthInput, disabled: &[Rule]) -> Vec<Finding> {
-    let map = View::new(input);
+/// Every finding of the enabled rules, in a stable order (by rule, then by the item's position on
+/// the map), with messages in `locale`. Objective titles are checked for a verb in that language
+/// too: the map page passes the viewer's page language (a map's titles are not tagged with the
+/// language they were written in).
+pub fn check(locale: Locale, input: &HealthInput, disabled: &[Rule]) -> Vec<Finding> {
+    let map = View::new(input, locale);
     Rule::ALL
         .into_iter()
         .filter(|r| !disabled.contains(r))
@@ -204,10 +214,12 @@ struct View<'a> {
     measures_of: HashMap<ObjectiveId, Vec<&'a Measure>>,
     /// The rank of each perspective.
     rank_of: HashMap<PerspectiveId, i32>,
+    /// The language of the messages (and of the verb check).
+    locale: Locale,
 }
 
 impl<'a> View<'a> {
-    fn new(input: &HealthInput<'a>) -> View<'a> {
+    fn new(input: &HealthInput<'a>, locale: Locale) -> View<'a> {
         // An id listed twice counts once, where it is first listed.
         let mut seen = HashSet::new();
         let mut perspectives: Vec<&Perspective> = input
@@ -250,6 +262,7 @@ impl<'a> View<'a> {
             links,
             measures_of,
             rank_of,
+            locale,
         }
     }
 
@@ -287,23 +300,25 @@ impl<'a> View<'a> {
     }
 }
 
-/// `“name”`, with a stand-in for a blank one.
-fn quoted(name: &str) -> String {
+/// `“name”` (German `„name“`), with a stand-in for a blank one.
+fn quoted(locale: Locale, name: &str) -> String {
     let name = name.trim();
-    if name.is_empty() {
-        "“(untitled)”".to_string()
+    let name = if name.is_empty() {
+        td_string!(locale, health.untitled)
     } else {
-        format!("“{name}”")
-    }
+        name
+    };
+    td_string!(locale, health.quoted, name).to_string()
 }
 
 /// "no objectives", "1 objective", "2 objectives".
-fn count(n: usize, noun: &str) -> String {
-    match n {
-        0 => format!("no {noun}s"),
-        1 => format!("1 {noun}"),
-        _ => format!("{n} {noun}s"),
-    }
+fn objectives(locale: Locale, n: usize) -> String {
+    td_string!(locale, health.objectives, count = n as u64).to_string()
+}
+
+/// "no measures", "1 measure", "2 measures".
+fn measures(locale: Locale, n: usize) -> String {
+    td_string!(locale, health.measures, count = n as u64).to_string()
 }
 
 fn objective_count(map: &View) -> Vec<(Item, String)> {
@@ -311,16 +326,22 @@ fn objective_count(map: &View) -> Vec<(Item, String)> {
     if (MIN_OBJECTIVES..=MAX_OBJECTIVES).contains(&n) {
         return vec![];
     }
+    let l = map.locale;
     vec![(
         Item::Map,
-        format!(
-            "The map has {}; aim for {MIN_OBJECTIVES}–{MAX_OBJECTIVES}.",
-            count(n, "objective")
-        ),
+        td_string!(
+            l,
+            health.message.objective_count,
+            objectives = objectives(l, n),
+            min = MIN_OBJECTIVES,
+            max = MAX_OBJECTIVES
+        )
+        .to_string(),
     )]
 }
 
 fn perspective_size(map: &View) -> Vec<(Item, String)> {
+    let l = map.locale;
     map.perspectives
         .iter()
         .filter_map(|p| {
@@ -328,11 +349,15 @@ fn perspective_size(map: &View) -> Vec<(Item, String)> {
             (!(MIN_PER_PERSPECTIVE..=MAX_PER_PERSPECTIVE).contains(&n)).then(|| {
                 (
                     Item::Perspective(p.id),
-                    format!(
-                        "{} has {}; aim for {MIN_PER_PERSPECTIVE}–{MAX_PER_PERSPECTIVE}.",
-                        quoted(&p.name),
-                        count(n, "objective")
-                    ),
+                    td_string!(
+                        l,
+                        health.message.perspective_size,
+                        name = quoted(l, &p.name),
+                        objectives = objectives(l, n),
+                        min = MIN_PER_PERSPECTIVE,
+                        max = MAX_PER_PERSPECTIVE
+                    )
+                    .to_string(),
                 )
             })
         })
@@ -340,16 +365,20 @@ fn perspective_size(map: &View) -> Vec<(Item, String)> {
 }
 
 fn measures_per_objective(map: &View) -> Vec<(Item, String)> {
+    let l = map.locale;
     map.objectives()
         .filter_map(|o| {
             let n = map.measures(o).len();
             let message = if n == 0 {
-                format!("{} has no measure; give it one or two.", quoted(&o.title))
+                td_string!(l, health.message.no_measure, name = quoted(l, &o.title)).to_string()
             } else if n > MAX_MEASURES_PER_OBJECTIVE {
-                format!(
-                    "{} has {n} measures; keep to one or two (the rule of 2).",
-                    quoted(&o.title)
+                td_string!(
+                    l,
+                    health.message.too_many_measures,
+                    name = quoted(l, &o.title),
+                    measures = measures(l, n)
                 )
+                .to_string()
             } else {
                 return None;
             };
@@ -365,7 +394,13 @@ fn scorecard_size(map: &View) -> Vec<(Item, String)> {
     }
     vec![(
         Item::Map,
-        format!("The scorecard has {n} measures; keep it to {MAX_SCORECARD_MEASURES} or fewer."),
+        td_string!(
+            map.locale,
+            health.message.scorecard_size,
+            measures = measures(map.locale, n),
+            max = MAX_SCORECARD_MEASURES
+        )
+        .to_string(),
     )]
 }
 
@@ -375,7 +410,12 @@ fn objective_owner(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                format!("{} has no owner.", quoted(&o.title)),
+                td_string!(
+                    map.locale,
+                    health.message.no_owner,
+                    name = quoted(map.locale, &o.title)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -388,7 +428,12 @@ fn measure_target(map: &View, with_target: &HashSet<MeasureId>) -> Vec<(Item, St
         .map(|m| {
             (
                 Item::Measure(m.id),
-                format!("{} has no target.", quoted(&m.name)),
+                td_string!(
+                    map.locale,
+                    health.message.no_target,
+                    name = quoted(map.locale, &m.name)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -423,11 +468,13 @@ fn path_to_top(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                format!(
-                    "{} has no path up to {}; link it to an objective it drives.",
-                    quoted(&o.title),
-                    quoted(&top.name)
-                ),
+                td_string!(
+                    map.locale,
+                    health.message.no_path,
+                    name = quoted(map.locale, &o.title),
+                    top = quoted(map.locale, &top.name)
+                )
+                .to_string(),
             )
         })
         .collect()
@@ -442,16 +489,19 @@ fn driven(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                format!(
-                    "Nothing drives {}; link the objective below that causes it.",
-                    quoted(&o.title)
-                ),
+                td_string!(
+                    map.locale,
+                    health.message.not_driven,
+                    name = quoted(map.locale, &o.title)
+                )
+                .to_string(),
             )
         })
         .collect()
 }
 
 fn leading_lagging(map: &View) -> Vec<(Item, String)> {
+    let l = map.locale;
     let mut out = Vec::new();
     let all: Vec<&Measure> = map.all_measures().collect();
     let leading = all
@@ -461,10 +511,13 @@ fn leading_lagging(map: &View) -> Vec<(Item, String)> {
     if !all.is_empty() && leading * 3 < all.len() {
         out.push((
             Item::Map,
-            format!(
-                "Only {leading} of {} are leading; aim for at least a third.",
-                count(all.len(), "measure")
-            ),
+            td_string!(
+                l,
+                health.message.few_leading,
+                leading,
+                measures = measures(l, all.len())
+            )
+            .to_string(),
         ));
     }
     for (band, p) in map.perspectives.iter().enumerate() {
@@ -475,33 +528,33 @@ fn leading_lagging(map: &View) -> Vec<(Item, String)> {
         if kinds.len() < 2 {
             continue;
         }
+        let name = quoted(l, &p.name);
         let message = if kinds.iter().all(|k| *k == Indicator::Leading) {
-            "only leading measures; add a lagging one that confirms the result"
+            td_string!(l, health.message.only_leading, name).to_string()
         } else if band > 0 && kinds.iter().all(|k| *k == Indicator::Lagging) {
             // The top perspective states outcomes: lagging measures there are the method's norm.
-            "only lagging measures; add a leading one that predicts them"
+            td_string!(l, health.message.only_lagging, name).to_string()
         } else {
             continue;
         };
-        out.push((
-            Item::Perspective(p.id),
-            format!("{} has {message}.", quoted(&p.name)),
-        ));
+        out.push((Item::Perspective(p.id), message));
     }
     out
 }
 
 fn verb_title(map: &View) -> Vec<(Item, String)> {
     map.objectives()
-        .filter(|o| !starts_with_verb(&o.title))
+        .filter(|o| !starts_with_verb(map.locale, &o.title))
         .map(|o| {
             let message = if o.title.trim().is_empty() {
-                "An objective has no title; name it with an action, e.g. “Increase …”.".to_string()
+                td_string!(map.locale, health.message.no_title).to_string()
             } else {
-                format!(
-                    "{} does not start with a verb; say what must change, e.g. “Increase …”.",
-                    quoted(&o.title)
+                td_string!(
+                    map.locale,
+                    health.message.no_verb,
+                    name = quoted(map.locale, &o.title)
                 )
+                .to_string()
             };
             (Item::Objective(o.id), message)
         })
@@ -555,30 +608,138 @@ const NOT_VERBS: &[&str] = &[
     "ultimate",
 ];
 
+/// German strategy verbs, lower case, sorted (binary search): the infinitives that open (or, in
+/// the usual German word order, close) objectives on strategy maps, and the du-imperatives of
+/// the most common of them ("Steigere", "Verbessere", "Baue … aus", "Stelle … sicher"; the
+/// Sie-imperative is the infinitive). Built by hand for Cairn from the verbs of the German
+/// Balanced Scorecard literature and example maps (finance: steigern, senken, sichern; customer:
+/// gewinnen, binden, begeistern; processes: optimieren, beschleunigen, digitalisieren; learning:
+/// qualifizieren, befähigen, weiterbilden) plus their separable forms (ausbauen, einführen,
+/// sicherstellen). Verbs the ending rules of [`is_german_verb`] would reject (those ending in
+/// -igen, -sten, -enden, -innen, -eren…) must be listed here.
+#[rustfmt::skip]
+const GERMAN_VERBS: &[&str] = &[
+    "abbauen", "ablösen", "abschließen", "absichern", "anbieten", "anpassen", "ansprechen",
+    "anwenden", "anwerben", "aufbauen", "aufstellen", "ausbauen", "ausbilden", "ausrichten",
+    "ausschöpfen", "ausweiten", "auswerten", "automatisiere", "automatisieren", "baue", "bauen",
+    "beenden", "befähige", "befähigen", "begeistere", "begeistern", "begleiten", "beherrschen",
+    "beraten", "bereinigen", "berücksichtigen", "beschleunige", "beschleunigen", "beseitigen",
+    "betreuen", "bewahren", "bewerten", "biete", "bieten", "binde", "binden", "bleibe", "bleiben",
+    "bündeln", "digitalisiere", "digitalisieren", "durchdringen", "durchführen", "einbinden",
+    "einführen", "einhalten", "einsetzen", "einsparen", "einstellen", "eliminieren", "entlasten",
+    "entwickele", "entwickeln", "entwickle", "erfassen", "erfüllen", "ergänzen", "erhalten",
+    "erhöhe", "erhöhen", "erleichtern", "ermitteln", "ermöglichen", "erneuere", "erneuern",
+    "erobern", "erreiche", "erreichen", "erschließe", "erschließen", "erweitere", "erweitern",
+    "erzeugen", "erzielen", "etabliere", "etablieren", "festige", "festigen", "finden",
+    "fokussieren", "fortbilden", "fördere", "fördern", "führe", "generieren", "gestalte",
+    "gestalten", "gewinne", "gewinnen", "gewährleiste", "gewährleisten", "gründen", "halbiere",
+    "halbieren", "halte", "halten", "heben", "helfen", "identifizieren", "implementieren",
+    "integriere", "integrieren", "intensivieren", "investieren", "klären", "kommunizieren",
+    "konsolidiere", "konsolidieren", "kontrollieren", "kooperieren", "kürze", "kürzen", "leben",
+    "leisten", "lerne", "lernen", "liefere", "liefern", "lösen", "mache", "machen", "managen",
+    "maximieren", "messen", "mindern", "minimieren", "modernisiere", "modernisieren", "motiviere",
+    "motivieren", "nutze", "nutzen", "optimiere", "optimieren", "pflege", "pflegen", "planen",
+    "positionieren", "priorisieren", "professionalisiere", "professionalisieren", "qualifiziere",
+    "qualifizieren", "realisieren", "reduziere", "reduzieren", "rekrutieren", "schaffe",
+    "schaffen", "schließen", "schule", "schulen", "schärfen", "schützen", "senke", "senken",
+    "setze", "sichere", "sichern", "sicherstellen", "sparen", "stabilisieren", "standardisiere",
+    "standardisieren", "steigere", "steigern", "steigre", "stelle", "steuere", "steuern",
+    "straffen", "stärke", "stärken", "transformieren", "umgestalten", "umsetzen", "umstellen",
+    "unterstützen", "verankere", "verankern", "verbessere", "verbessern", "verbessre", "verbinden",
+    "verbreitern", "verdoppele", "verdoppeln", "verdopple", "verdreifachen", "vereinfache",
+    "vereinfachen", "vergrößern", "verhindern", "verkaufen", "verkürze", "verkürzen", "verlängern",
+    "vermarkten", "vermeide", "vermeiden", "vermindern", "vermitteln", "vernetze", "vernetzen",
+    "verringere", "verringern", "verringre", "verstetigen", "verstärken", "vertiefe", "vertiefen",
+    "verwenden", "verwerten", "verändern", "vollenden", "vorantreiben", "vorbereiten", "wachse",
+    "wachsen", "wahren", "wandeln", "weiterbilden", "weiterentwickeln", "werde", "werden",
+    "zentralisieren", "zertifizieren", "zusammenarbeiten", "ändere", "ändern", "öffnen",
+    "überarbeiten", "übertreffen", "überwachen", "überzeugen",
+];
+
+/// Common German nouns and determiners ending in -en/-ern/-eln, which a title often starts with
+/// ("Kunden …", "Neuen Märkten …"): the ending rule does not take them for verbs. Compared with
+/// the word's end, so compounds count too ("Neukunden", "Betriebskosten", "Kundendaten"). Words
+/// that are as often verbs ("Zahlen", "Regeln", "Stellen") are left out.
+#[rustfmt::skip]
+const GERMAN_NOT_VERBS: &[&str] = &[
+    "abläufen", "allen", "alten", "anlagen", "bereichen", "besten", "daten", "diesen", "eigenen",
+    "einen", "eltern", "erlösen", "ersten", "erträgen", "fachkräften", "feldern", "flächen",
+    "frauen", "geschäften", "großen", "grundlagen", "guten", "hohen", "händlern", "ideen", "ihren",
+    "jahren", "jeden", "kanälen", "kindern", "klaren", "kleinen", "kosten", "kräften", "kunden",
+    "lieferanten", "ländern", "maßnahmen", "menschen", "milliarden", "mitarbeitenden",
+    "mitgliedern", "mitteln", "monaten", "männern", "märkten", "neuen", "offenen", "partnern",
+    "preisen", "produkten", "projekten", "prozessen", "rahmen", "risiken", "schulden", "segmenten",
+    "standorten", "starken", "stunden", "systemen", "tagen", "talenten", "themen", "umsätzen",
+    "unseren", "unternehmen", "verfahren", "vertrauen", "verträgen", "wettbewerbern", "wissen",
+    "wochen", "zeiten", "zufriedenen",
+];
+
+/// Endings of German nouns and declined adjectives that end in -en but are not verbs: plural
+/// nouns ("Lösungen", "Einheiten", "Möglichkeiten", "Partnerschaften", "Innovationen",
+/// "Qualitäten", "Ergebnissen", "Mitarbeitenden", "Kundinnen", "Strategien", "Lieferanten",
+/// "Segmenten") and adjectives ("Digitalen", "Nachhaltigen", "Wirtschaftlichen",
+/// "Strategischen", "Schnellen", "Innovativen", "Besseren", "Besten").
+const GERMAN_NOUN_ENDINGS: &[&str] = &[
+    "ungen", "heiten", "keiten", "schaften", "ionen", "täten", "nissen", "enden", "innen", "ien",
+    "anten", "enten", "ischen", "lichen", "igen", "alen", "ellen", "iven", "eren", "sten",
+];
+
 /// Characters ignored around a word: ASCII punctuation and typographic quotes, dashes, bullets.
 fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation() || "“”‘’«»‹›–—•…·".contains(c)
+    c.is_ascii_punctuation() || "“”„‘’‚«»‹›–—•…·".contains(c)
 }
 
-/// Whether a title opens with a verb, as an objective should ("Increase contract renewals").
-/// Looks at the first word, ASCII case-insensitively, ignoring punctuation around it and a
-/// leading objective code such as "F1" or "2.". A word passes when it is in a curated list of
-/// strategy verbs, when its last hyphenated part is ("Re-engineer", "Co-create"), or when it has
-/// a verb-like ending ("Digitise", "Automate", "Simplify"). Exposed for the title editor's hint.
-pub fn starts_with_verb(title: &str) -> bool {
-    let mut words = title
+/// The words of a title without the punctuation around them.
+fn words(title: &str) -> impl Iterator<Item = &str> {
+    title
         .split_whitespace()
         .map(|w| w.trim_matches(is_punctuation))
-        .filter(|w| !w.is_empty());
-    let first = match words.next() {
-        Some(code) if code.chars().any(|c| c.is_ascii_digit()) => words.next(),
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether a title says what must change with a verb, as an objective should ("Increase
+/// contract renewals", "Umsatz steigern"), in the language `locale`.
+///
+/// Looks at the first word, ignoring punctuation around it and a leading objective code such as
+/// "F1" or "2.".
+///
+/// English: case-insensitive (ASCII). A word passes when it is in the curated list [`VERBS`]
+/// (the strategy verbs of Balanced Scorecard example maps, British and American spellings), when
+/// its last hyphenated part is ("Re-engineer", "Co-create"), or when it has a verb-like ending
+/// ("Digitise", "Automate", "Simplify") and is not one of the [`NOT_VERBS`].
+///
+/// German: the first word passes when it is in [`GERMAN_VERBS`] (infinitives and imperatives:
+/// "Steigern", "Verbessere", "Sicherstellen"), or when it ends like an infinitive (-ieren, -ern,
+/// -eln, -en) and is neither one of the [`GERMAN_NOT_VERBS`] ("Kunden", "Kosten") nor ends like
+/// a plural noun or a declined adjective ([`GERMAN_NOUN_ENDINGS`]). Because German puts the
+/// infinitive last ("Kundenzufriedenheit erhöhen" is the usual form of an objective), a title
+/// whose last word is a lower-case infinitive passes too: German capitalises nouns, so a
+/// lower-case last word ending in -en, -ern or -eln is a verb.
+///
+/// Exposed for the title editor's hint.
+pub fn starts_with_verb(locale: Locale, title: &str) -> bool {
+    let mut all = words(title);
+    let first = match all.next() {
+        Some(code) if code.chars().any(|c| c.is_ascii_digit()) => all.next(),
         other => other,
     };
     let Some(word) = first else {
         return false;
     };
-    let word = word.to_ascii_lowercase();
-    is_verb(&word) || word.rsplit_once('-').is_some_and(|(_, last)| is_verb(last))
+    match locale {
+        Locale::en => {
+            let word = word.to_ascii_lowercase();
+            is_verb(&word) || word.rsplit_once('-').is_some_and(|(_, last)| is_verb(last))
+        }
+        Locale::de => {
+            let lower = german_lower(word);
+            let leading = is_german_verb(&lower)
+                || lower
+                    .rsplit_once('-')
+                    .is_some_and(|(_, last)| is_german_verb(last));
+            leading || words(title).last().is_some_and(is_trailing_infinitive)
+        }
+    }
 }
 
 /// A lower-case word that is a listed verb or looks like one.
@@ -590,6 +751,60 @@ fn is_verb(word: &str) -> bool {
         .iter()
         .any(|end| word.len() >= 5 && word.ends_with(end));
     verb_like && word.bytes().all(|b| b.is_ascii_lowercase()) && !NOT_VERBS.contains(&word)
+}
+
+/// Lower case for German words: ASCII and the umlauts (so the browser bundle needs no Unicode
+/// case tables).
+fn german_lower(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'Ä' => 'ä',
+            'Ö' => 'ö',
+            'Ü' => 'ü',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A lower-case German word that is a listed verb or ends like an infinitive without being a
+/// listed noun or ending like a plural noun or an adjective.
+fn is_german_verb(word: &str) -> bool {
+    if GERMAN_VERBS.binary_search(&word).is_ok() {
+        return true;
+    }
+    if word.chars().count() < 5 || !word.chars().all(is_german_letter) {
+        return false;
+    }
+    if GERMAN_NOT_VERBS.iter().any(|n| word.ends_with(n)) {
+        return false;
+    }
+    if word.ends_with("ieren") {
+        return true;
+    }
+    ["ern", "eln", "en"].iter().any(|end| word.ends_with(end))
+        && !GERMAN_NOUN_ENDINGS.iter().any(|end| word.ends_with(end))
+}
+
+/// A letter of a German word (ASCII, umlauts, ß), without Unicode tables.
+fn is_german_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || "äöüßÄÖÜ".contains(c)
+}
+
+/// A German title's last word as an infinitive ("… steigern"): lower case (not a noun) and a
+/// listed verb or ending in -en, -ern or -eln.
+fn is_trailing_infinitive(word: &str) -> bool {
+    if !word
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || "äöü".contains(c))
+    {
+        return false;
+    }
+    let word = german_lower(word);
+    GERMAN_VERBS.binary_search(&word.as_str()).is_ok()
+        || (word.chars().count() >= 4
+            && word.chars().all(is_german_letter)
+            && ["en", "ern", "eln"].iter().any(|end| word.ends_with(end)))
 }
 
 #[cfg(test)]
@@ -626,6 +841,8 @@ mod tests {
         links: Vec<Link>,
         measures: Vec<Measure>,
         targets: HashSet<MeasureId>,
+        /// The language of the check (English unless a test says otherwise).
+        locale: Locale,
     }
 
     impl Map {
@@ -637,7 +854,7 @@ mod tests {
                 measures: &self.measures,
                 measures_with_target: &self.targets,
             };
-            check(&input, disabled)
+            check(self.locale, &input, disabled)
         }
 
         /// The findings of one rule only.
@@ -986,7 +1203,7 @@ mod tests {
         }
         let expected = format!(
             "{} has only lagging measures; add a leading one that predicts them.",
-            quoted(&m.perspectives[2].name)
+            quoted(Locale::en, &m.perspectives[2].name)
         );
         assert!(m.messages(Rule::LeadingLagging).contains(&expected));
         assert!(m
@@ -1079,7 +1296,10 @@ mod tests {
             "INCREASE MARGIN",
             "Win!",
         ] {
-            assert!(starts_with_verb(ok), "{ok:?} starts with a verb");
+            assert!(
+                starts_with_verb(Locale::en, ok),
+                "{ok:?} starts with a verb"
+            );
         }
         for not in [
             "Customer satisfaction",
@@ -1096,7 +1316,228 @@ mod tests {
             "—",
             "Élargir l'offre",
         ] {
-            assert!(!starts_with_verb(not), "{not:?} does not start with a verb");
+            assert!(
+                !starts_with_verb(Locale::en, not),
+                "{not:?} does not start with a verb"
+            );
+        }
+    }
+
+    #[test]
+    fn german_verbs() {
+        for ok in [
+            "Steigern der Vertragsverlängerungen",
+            "Senken der Prozesskosten",
+            "Verbessere die Lieferqualität",
+            "Reduzieren Sie die Durchlaufzeit",
+            "Ausbauen des Partnernetzes",
+            "Sicherstellen der Liquidität",
+            "Stelle die Qualität sicher",
+            "Baue den Vertrieb aus",
+            "Optimieren der Beschaffung",
+            "Harmonisieren der Abläufe",
+            "Erweitern des Angebots",
+            "Wandeln des Geschäftsmodells",
+            "Beschleunigen der Auslieferung",
+            "Gewinnen neuer Kunden",
+            "F1: Steigern des Umsatzes",
+            "„Senken“ der Kosten",
+            "STEIGERN DES UMSATZES",
+            "Öffnen neuer Märkte",
+            "Weiter-entwickeln der Führungskräfte",
+            // The usual German order: the infinitive last.
+            "Umsatz steigern",
+            "Kundenzufriedenheit erhöhen",
+            "Neue Märkte erschließen",
+            "Prozesskosten um 10 % senken.",
+            "Vertrieb digital ausbauen",
+            "Liquidität jederzeit sicherstellen",
+        ] {
+            assert!(starts_with_verb(Locale::de, ok), "{ok:?} names an action");
+        }
+        for not in [
+            "Kunden",
+            "Kundenzufriedenheit",
+            "Daten und Analysen",
+            "Kosten im Griff",
+            "Prozessen mit Qualität",
+            "Zeiten der Auslieferung",
+            "Einheiten im Verbund",
+            "Mitarbeitenden als Stärke",
+            "Neukunden im Mittelstand",
+            "Betriebskosten",
+            "Lösungen für den Mittelstand",
+            "Digitalen Vertrieb",
+            "Nachhaltigen Wachstum",
+            "Innovationen",
+            "Möglichkeiten der Automatisierung",
+            "Partnerschaften in der Region",
+            "Unternehmen der Zukunft",
+            "Zufriedenheit der Kunden",
+            "Qualität",
+            "3 neue Märkte",
+            "",
+            "  ",
+            "—",
+            // English verbs are not German ones (the check follows the page's language).
+            "Increase contract renewals",
+        ] {
+            assert!(
+                !starts_with_verb(Locale::de, not),
+                "{not:?} names no action"
+            );
+        }
+        // And the other way round: a German title is no English one.
+        assert!(!starts_with_verb(Locale::en, "Umsatz steigern"));
+    }
+
+    #[test]
+    fn german_verb_lists_are_sorted_and_lower_case() {
+        for list in [GERMAN_VERBS, GERMAN_NOT_VERBS] {
+            assert!(
+                list.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
+            assert!(list.iter().all(|v| v
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || "äöüß".contains(c))));
+        }
+        assert!(GERMAN_VERBS.len() >= 200);
+        // No listed verb is taken for a noun, and no listed noun is a listed verb.
+        assert!(GERMAN_NOT_VERBS
+            .iter()
+            .all(|n| GERMAN_VERBS.binary_search(n).is_err()));
+        for v in [
+            "sicherstellen",
+            "steigern",
+            "verbessere",
+            "reduzieren",
+            "ausbauen",
+            "senken",
+        ] {
+            assert!(GERMAN_VERBS.binary_search(&v).is_ok(), "{v}");
+        }
+    }
+
+    #[test]
+    fn german_messages() {
+        let de = |mut m: Map| {
+            m.locale = Locale::de;
+            m
+        };
+        assert_eq!(
+            de(with_objectives(11)).messages(Rule::ObjectiveCount),
+            ["Die Strategy Map hat 11 Ziele; empfohlen sind 12–18."]
+        );
+        assert_eq!(
+            de(with_objectives(0)).messages(Rule::ObjectiveCount),
+            ["Die Strategy Map hat keine Ziele; empfohlen sind 12–18."]
+        );
+        let mut one = de(with_objectives(1));
+        one.perspectives[0].name = "Finanzen".into();
+        assert_eq!(
+            one.messages(Rule::PerspectiveSize),
+            ["„Finanzen“ hat 1 Ziel; empfohlen sind 3–5."]
+        );
+        let mut m = de(healthy());
+        m.objectives[0].title = "Umsatz steigern".into();
+        m.objectives[4].owner_id = None;
+        m.objectives[4].title = "Kundenzufriedenheit".into();
+        m.objectives[6].title = " ".into();
+        m.measures[2].name = "Kosten je Kunde".into();
+        let id = m.measures[2].id;
+        m.targets.remove(&id);
+        assert_eq!(
+            m.messages(Rule::ObjectiveOwner),
+            ["„Kundenzufriedenheit“ hat keine verantwortliche Person."]
+        );
+        assert_eq!(
+            m.messages(Rule::MeasureTarget),
+            ["„Kosten je Kunde“ hat keine Zielvorgabe."]
+        );
+        // The titles of the example map are English: in German only the translated one passes.
+        let verbs = m.messages(Rule::VerbTitle);
+        assert!(verbs.contains(&"Ein Ziel hat keinen Titel; benennen Sie es mit einer Handlung, z. B. „Umsatz steigern“.".to_string()));
+        assert!(verbs.contains(&"„Kundenzufriedenheit“ nennt keine Handlung; sagen Sie mit einem Verb, was sich ändern muss, z. B. „Umsatz steigern“.".to_string()));
+        assert!(!verbs.iter().any(|v| v.contains("„Umsatz steigern“ nennt")));
+        let grow = 0;
+        m.add_measure(grow, Indicator::Lagging);
+        m.add_measure(grow, Indicator::Lagging);
+        assert_eq!(
+            m.messages(Rule::MeasuresPerObjective),
+            ["„Umsatz steigern“ hat 3 Kennzahlen; beschränken Sie sich auf eine oder zwei (die Zweierregel)."]
+        );
+        m.measures
+            .retain(|x| x.objective_id != m.objectives[grow].id);
+        assert_eq!(
+            m.messages(Rule::MeasuresPerObjective),
+            ["„Umsatz steigern“ hat keine Kennzahl; geben Sie dem Ziel eine oder zwei."]
+        );
+        let mut big = de(healthy());
+        for i in 0..7 {
+            big.add_measure(i, Indicator::Leading);
+        }
+        assert_eq!(
+            big.messages(Rule::ScorecardSize),
+            ["Die Scorecard hat 21 Kennzahlen; beschränken Sie sie auf höchstens 20."]
+        );
+        let mut top = de(Map::default());
+        let f = top.add_perspective("Finanzen", 0);
+        let l = top.add_perspective("Lernen", 1);
+        top.add_objective(f, "Umsatz steigern");
+        let below = top.add_objective(l, "Wissen teilen");
+        assert_eq!(
+            top.messages(Rule::PathToTop),
+            ["„Wissen teilen“ führt zu keinem Ziel in „Finanzen“; verknüpfen Sie es mit einem Ziel, das es bewirkt."]
+        );
+        assert_eq!(
+            top.messages(Rule::Driven),
+            ["Nichts treibt „Umsatz steigern“ voran; verknüpfen Sie das Ziel darunter, das es bewirkt."]
+        );
+        top.objectives[below].title = String::new();
+        assert_eq!(
+            top.messages(Rule::PathToTop),
+            ["„(ohne Titel)“ führt zu keinem Ziel in „Finanzen“; verknüpfen Sie es mit einem Ziel, das es bewirkt."]
+        );
+        let mut mix = de(Map::default());
+        let p = mix.add_perspective("Kunden", 0);
+        let q = mix.add_perspective("Prozesse", 1);
+        for (band, kind) in [(p, Indicator::Leading), (q, Indicator::Lagging)] {
+            for _ in 0..2 {
+                let o = mix.add_objective(band, "Wachsen");
+                mix.add_measure(o, kind);
+            }
+        }
+        assert_eq!(
+            mix.messages(Rule::LeadingLagging),
+            [
+                "„Kunden“ hat nur Frühindikatoren; ergänzen Sie einen Spätindikator, der das Ergebnis bestätigt.",
+                "„Prozesse“ hat nur Spätindikatoren; ergänzen Sie einen Frühindikator, der sie vorhersagt."
+            ]
+        );
+        mix.measures[1].indicator = Indicator::Lagging;
+        assert_eq!(
+            mix.messages(Rule::LeadingLagging)[0],
+            "Nur 1 von 4 Kennzahlen sind Frühindikatoren; empfohlen ist mindestens ein Drittel."
+        );
+    }
+
+    #[test]
+    fn german_rule_names() {
+        assert_eq!(Rule::ObjectiveCount.title(Locale::de), "12–18 Ziele");
+        assert_eq!(
+            Rule::PerspectiveSize.title(Locale::de),
+            "3–5 Ziele je Perspektive"
+        );
+        assert_eq!(
+            Rule::ScorecardSize.title(Locale::de),
+            "Höchstens 20 Kennzahlen"
+        );
+        assert_eq!(Rule::ObjectiveCount.title(Locale::en), "12–18 objectives");
+        for r in Rule::ALL {
+            assert_ne!(r.title(Locale::de), r.title(Locale::en), "{r:?}");
+            assert_ne!(r.advice(Locale::de), r.advice(Locale::en), "{r:?}");
+            assert!(r.advice(Locale::de).ends_with('.'));
         }
     }
 
@@ -1162,7 +1603,7 @@ mod tests {
         let owners: Vec<String> = healthy()
             .objectives
             .iter()
-            .map(|o| format!("{} has no owner.", quoted(&o.title)))
+            .map(|o| format!("{} has no owner.", quoted(Locale::en, &o.title)))
             .collect();
         assert_eq!(m.messages(Rule::ObjectiveOwner), owners);
     }
@@ -1175,7 +1616,7 @@ mod tests {
                 serde_json::to_string(&r).unwrap(),
                 format!("\"{}\"", r.as_str())
             );
-            assert!(!r.title().is_empty() && r.advice().ends_with('.'));
+            assert!(!r.title(Locale::en).is_empty() && r.advice(Locale::en).ends_with('.'));
         }
         assert!("dead_end".parse::<Rule>().is_err());
         let id = ObjectiveId::new();
@@ -1266,7 +1707,8 @@ mod tests {
 
         #[test]
         fn verb_check_never_panics(title in "\\PC{0,30}") {
-            let _ = starts_with_verb(&title);
+            let _ = starts_with_verb(Locale::en, &title);
+            let _ = starts_with_verb(Locale::de, &title);
         }
     }
 }

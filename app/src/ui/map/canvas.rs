@@ -11,6 +11,7 @@ use crate::domain::layout::{
 use crate::domain::ops::{self, EntityKind, Field, Op, Position, PresenceState};
 use crate::domain::scoring::Status;
 use crate::domain::{LinkId, Objective, ObjectiveId};
+use crate::i18n::*;
 use crate::live;
 use leptos::prelude::*;
 
@@ -188,6 +189,7 @@ fn space_belongs_to_target(ev: &leptos::web_sys::KeyboardEvent) -> bool {
 
 #[component]
 pub fn MapCanvas(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     let drag = RwSignal::new(None::<Drag>);
     let moving = Moving::of(drag);
     // The canvas's screen rectangle while a drag is in progress.
@@ -435,7 +437,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
 
     view! {
         <svg class="strategy-map editable" viewBox=view_box role="group"
-            aria-label=move || state.doc.with(|d| format!("Strategy map {}", d.map.name))
+            aria-label=move || state.doc.with(|d| t_string!(i18n, map.canvas.label, name = d.map.name.clone()).to_string())
             preserveAspectRatio="xMidYMid meet"
             class:panning=move || drag.with(|d| matches!(d, Some(Drag::Pan { .. })))
             class:space-pan=move || space.get()
@@ -482,6 +484,13 @@ pub fn zoom_about(v: View, p: Point, factor: f64) -> View {
 
 #[component]
 fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    let value = move |v: Option<f64>| {
+        v.map_or_else(
+            || td_string!(locale, map.canvas.no_data).to_string(),
+            |v| format_number(locale, v, 2),
+        )
+    };
     move || {
         let f = frame.get();
         state.doc.with(|d| {
@@ -496,18 +505,18 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
                     let score_y = label_y + 17.0 * lines.len() as f64 + 6.0;
                     let score = state.show_status.get().then(|| state.scores.with(|s| s.as_ref().map(|s| s.perspective(pid)))).flatten();
                     view! {
-                        <g class="band" role="group" aria-label=format!("Perspective {}", p.name)>
+                        <g class="band" role="group" aria-label=td_string!(locale, map.canvas.perspective, name = p.name.clone()).to_string()>
                             <rect x=r.x y=r.y width=r.w height=r.h class=if i % 2 == 0 { "band-bg even" } else { "band-bg odd" }/>
                             <text class="band-label" x=16 y=label_y>
                                 {lines.into_iter().enumerate().map(|(j, l)| view! { <tspan x=16 dy=if j == 0 { 0.0 } else { 17.0 }>{l}</tspan> }).collect_view()}
                             </text>
                             {score.map(|sc| view! {
                                 <g class="band-score" role="button" tabindex="0" data-status=sc.status.as_str()
-                                    aria-label=format!("Perspective {} score: {}, {}. Why?", p.name, sc.status.label(), sc.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}")))
+                                    aria-label=td_string!(locale, map.canvas.perspective_score, name = p.name.clone(), status = sc.status.label(), value = value(sc.value)).to_string()
                                     on:pointerdown=|ev| ev.stop_propagation()
                                     on:click=move |_| state.why.set(Some(crate::domain::scores::Subject::Perspective(pid)))>
                                     <rect x=16 y=score_y - 14.0 width=58 height=22 rx=11 fill=sc.status.colour()/>
-                                    <text x=45 y=score_y + 1.5 text-anchor="middle">{sc.value.map_or_else(|| "no data".into(), |v| format!("{v:.2}"))}</text>
+                                    <text x=45 y=score_y + 1.5 text-anchor="middle">{value(sc.value)}</text>
                                 </g>
                             })}
                         </g>
@@ -530,6 +539,7 @@ fn Lanes(state: MapState, frame: Memo<Frame>) -> impl IntoView {
 
 #[component]
 fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
     let ends = Memo::new(move |_| {
         state.doc.with(|d| {
             d.links
@@ -590,7 +600,7 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
             let (from, to) = (d.objective_title(l.from_id)?, d.objective_title(l.to_id)?);
-            let title = format!("{from} drives {to}");
+            let title = td_string!(locale, map.canvas.drives, from, to).to_string();
             Some((title, l.hypothesis.clone(), l.from_id, l.to_id))
         })
     });
@@ -635,6 +645,8 @@ fn ObjectiveNode(
     moving: Moving,
     space: RwSignal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let objective = Memo::new(move |_| {
         state
             .doc
@@ -738,11 +750,11 @@ fn ObjectiveNode(
                     <g class="remote-mark" aria-hidden="true">
                         <rect x=-5 y=-5 width=BOX_WIDTH + 10.0 height=BOX_HEIGHT + 10.0 rx=13 fill="none" stroke=c.clone()
                             stroke-width=3 stroke-dasharray=if is_editing { "6 4" } else { "none" } class="remote-selection"/>
-                        <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { format!("{name} is editing") } else { name }}</text>
+                        <text x=0 y=-9 class="remote-label" fill=c>{if is_editing { td_string!(locale, map.canvas.editing, name).to_string() } else { name }}</text>
                     </g>
                 })}
                 {move || status.get().map(|s| {
-                    let text = s.value.map_or_else(|| "–".to_string(), |v| format!("{v:.1}"));
+                    let text = s.value.map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1));
                     view! {
                         <g class="score-badge" transform=format!("translate({} 0)", BOX_WIDTH - 2.0) aria-hidden="true">
                             <StatusShape status=s.status/>
@@ -751,7 +763,7 @@ fn ObjectiveNode(
                     }
                 })}
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
-                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" role="button" aria-label="Drag to link"
+                    <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" role="button" aria-label=t_string!(i18n, map.canvas.link_handle)
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
                             if space.get_untracked() {
                                 return;
@@ -771,6 +783,7 @@ fn ObjectiveNode(
 /// The inline title editor: Enter saves, Esc cancels, leaving the field saves.
 #[component]
 fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) -> impl IntoView {
+    let i18n = use_i18n();
     let input = NodeRef::<leptos::html::Input>::new();
     // Plain shared flag: the blur that follows Enter/Escape fires after this view is disposed.
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -798,7 +811,7 @@ fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) ->
     });
     view! {
         <foreignObject x=rect.x + 8.0 y=rect.y + 8.0 width=rect.w - 14.0 height=rect.h - 16.0>
-            <input node_ref=input class="title-input" aria-label="Objective title" value=initial maxlength="120"
+            <input node_ref=input class="title-input" aria-label=t_string!(i18n, map.canvas.title_input) value=initial maxlength="120"
                 on:pointerdown=|ev| ev.stop_propagation()
                 on:dblclick=|ev| ev.stop_propagation()
                 on:keydown={
@@ -847,6 +860,7 @@ fn DragFeedback(state: MapState, drag: RwSignal<Option<Drag>>) -> impl IntoView 
 
 #[component]
 fn RemoteCursors(state: MapState) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
     move || {
         state.peers.with(|peers| {
             peers
@@ -854,7 +868,7 @@ fn RemoteCursors(state: MapState) -> impl IntoView {
                 .filter_map(|p| {
                     let c = p.state.cursor?;
                     Some(view! {
-                        <g class="remote-cursor" transform=format!("translate({:.1} {:.1})", c.x, c.y) aria-label=format!("{}'s cursor", p.name)>
+                        <g class="remote-cursor" transform=format!("translate({:.1} {:.1})", c.x, c.y) aria-label=td_string!(locale, map.canvas.cursor, name = p.name.clone()).to_string()>
                             <path d="M0 0 L0 18 L5 13 L9 21 L12 19 L8 12 L14 12 Z" fill=p.colour.clone() stroke="#fff" stroke-width="1.2"/>
                             <rect x=14 y=16 rx=4 width=8.0 * p.name.chars().count() as f64 + 12.0 height=20 fill=p.colour.clone()/>
                             <text x=20 y=30 class="remote-cursor-name">{p.name.clone()}</text>

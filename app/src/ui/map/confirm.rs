@@ -9,6 +9,7 @@ use crate::api::delete_impact;
 use crate::domain::impact::DeleteImpact;
 use crate::domain::ops::{EntityKind, Op};
 use crate::domain::ObjectiveId;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// A delete waiting for the user's answer.
@@ -40,6 +41,7 @@ fn deleted_objectives(ops: &[Op]) -> Vec<ObjectiveId> {
 /// Deletes what `ops` delete: at once when no objective is among it (a link takes nothing with
 /// it), after the user confirms otherwise.
 pub fn ask_delete(state: MapState, ops: Vec<Op>) {
+    let locale = current_locale();
     let objectives = deleted_objectives(&ops);
     if objectives.is_empty() {
         run_edit(state, ops);
@@ -63,7 +65,7 @@ pub fn ask_delete(state: MapState, ops: Vec<Op>) {
     leptos::task::spawn_local(async move {
         let answer = delete_impact(map_id, objectives.clone())
             .await
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.text(locale));
         state.delete_request.update(|pending| {
             // An answer for a question no longer asked is dropped.
             if let Some(p) = pending.as_mut().filter(|p| p.objectives == objectives) {
@@ -109,15 +111,15 @@ fn question_from_titles(titles: &[String]) -> String {
 }
 
 /// What the question says below its title.
-fn impact_view(impact: Option<Result<DeleteImpact, String>>) -> AnyView {
+fn impact_view(locale: Locale, impact: Option<Result<DeleteImpact, String>>) -> AnyView {
     match impact {
-        None => view! { <p class="muted">"Checking what goes with it…"</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="error">{format!("Could not check what goes with it: {e}")}</p> }
-                .into_any()
+        None => view! { <p class="muted">{td_string!(locale, map.confirm.checking)}</p> }.into_any(),
+        Some(Err(e)) => view! {
+            <p class="error">{td_string!(locale, map.confirm.check_failed, error = e).to_string()}</p>
         }
+        .into_any(),
         Some(Ok(i)) if i.is_only_objectives() => {
-            view! { <p>"Nothing else goes with it."</p> }.into_any()
+            view! { <p>{td_string!(locale, map.confirm.nothing_else)}</p> }.into_any()
         }
         Some(Ok(i)) => view! {
             <ul class="confirm-lines">
@@ -132,6 +134,8 @@ fn impact_view(impact: Option<Result<DeleteImpact, String>>) -> AnyView {
 /// click beside it cancel too). Focus starts on "Cancel", the harmless answer.
 #[component]
 pub fn DeleteDialog(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     move || {
         let pending = state.delete_request.get()?;
         let question = match &pending.impact {
@@ -155,12 +159,12 @@ pub fn DeleteDialog(state: MapState) -> impl IntoView {
                     }>
                     <h2 id="delete-question">{question}</h2>
                     <div id="delete-impact">
-                        {impact_view(pending.impact.clone())}
-                        <p class="muted small">"Undo brings it all back."</p>
+                        {impact_view(locale, pending.impact.clone())}
+                        <p class="muted small">{t!(i18n, map.confirm.undo_note)}</p>
                     </div>
                     <div class="confirm-actions">
-                        <button type="button" node_ref=cancel_button on:click=move |_| close(state)>"Cancel"</button>
-                        <button type="button" class="danger" on:click=move |_| confirm(state)>"Delete"</button>
+                        <button type="button" node_ref=cancel_button on:click=move |_| close(state)>{t!(i18n, map.confirm.cancel)}</button>
+                        <button type="button" class="danger" on:click=move |_| confirm(state)>{t!(i18n, map.confirm.delete)}</button>
                     </div>
                 </section>
             </div>

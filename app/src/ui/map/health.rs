@@ -7,6 +7,7 @@ use super::state::{MapState, Selection};
 use crate::domain::edits;
 use crate::domain::health::{self, Finding, HealthInput, Item, Rule};
 use crate::domain::MeasureId;
+use crate::i18n::*;
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -21,8 +22,10 @@ fn disabled(state: MapState) -> Vec<Rule> {
     })
 }
 
-/// Every finding of the enabled rules, recomputed whenever the map or its targets change.
+/// Every finding of the enabled rules, recomputed whenever the map or its targets change. The
+/// messages (and the verb check of objective titles) follow the page's language.
 pub fn findings(state: MapState) -> Memo<Vec<Finding>> {
+    let locale = current_locale();
     Memo::new(move |_| {
         let with_target: HashSet<MeasureId> = state.score_data.with(|d| {
             d.as_ref()
@@ -32,6 +35,7 @@ pub fn findings(state: MapState) -> Memo<Vec<Finding>> {
         let off = disabled(state);
         state.doc.with(|d| {
             health::check(
+                locale,
                 &HealthInput {
                     perspectives: &d.perspectives,
                     objectives: &d.objectives,
@@ -83,13 +87,15 @@ fn toggle(state: MapState, rule: Rule, on: bool) {
 /// The health panel.
 #[component]
 pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let ro = move || !state.can_edit.get();
     view! {
-        <section class="health" aria-label="Map health">
+        <section class="health" aria-label=t_string!(i18n, health.panel.label)>
             {move || {
                 let list = findings.get();
                 if list.is_empty() {
-                    return view! { <p class="health-ok">"✓ The map follows every enabled rule."</p> }.into_any();
+                    return view! { <p class="health-ok">{t!(i18n, health.panel.all_ok)}</p> }.into_any();
                 }
                 view! {
                     <ul class="findings">
@@ -97,8 +103,8 @@ pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoVi
                             let item = f.item;
                             view! {
                                 <li>
-                                    <button type="button" class="finding" title=f.rule.advice() on:click=move |_| reveal(state, item)>
-                                        <span class="finding-rule">{f.rule.title()}</span>
+                                    <button type="button" class="finding" title=f.rule.advice(locale) on:click=move |_| reveal(state, item)>
+                                        <span class="finding-rule">{f.rule.title(locale)}</span>
                                         <span class="finding-message">{f.message.clone()}</span>
                                     </button>
                                 </li>
@@ -108,16 +114,16 @@ pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoVi
                 }.into_any()
             }}
             <details class="health-rules">
-                <summary>"Rules"</summary>
+                <summary>{t!(i18n, health.panel.rules)}</summary>
                 <ul>
                     {Rule::ALL.into_iter().map(|rule| {
                         let on = move || !disabled(state).contains(&rule);
                         view! {
                             <li>
-                                <label title=rule.advice()>
+                                <label title=rule.advice(locale)>
                                     <input type="checkbox" prop:checked=on disabled=ro
                                         on:change=move |ev| toggle(state, rule, event_target_checked(&ev))/>
-                                    {rule.title()}
+                                    {rule.title(locale)}
                                 </label>
                             </li>
                         }

@@ -12,6 +12,7 @@ use crate::domain::scoring::{Aggregation, Band, ScoringType};
 use crate::domain::{
     DataSource, Frequency, Indicator, Measure, MeasureId, ObjectiveId, Polarity, UserId,
 };
+use crate::i18n::*;
 use crate::ui::widgets::chart::{ChartInput, MeasureChart};
 use crate::ui::widgets::format_value;
 use crate::ui::widgets::status::StatusChip;
@@ -27,6 +28,8 @@ fn set(state: MapState, id: MeasureId, field: Field, value: impl serde::Serializ
 /// The measures of an objective with their status for the chosen period; click one to edit it.
 #[component]
 pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let measures = Memo::new(move |_| {
         state.doc.with(|d| {
             d.measures
@@ -40,11 +43,11 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
         add_measure(state, objective);
     };
     view! {
-        <h3>"Measures"</h3>
+        <h3>{t!(i18n, map.measures.heading)}</h3>
         {move || {
             let list = measures.get();
             if list.is_empty() {
-                let text = if state.can_edit.get() { "No measure yet: how will you know this objective is achieved?" } else { "No measure yet." };
+                let text = if state.can_edit.get() { t_string!(i18n, map.measures.none_edit) } else { t_string!(i18n, map.measures.none) };
                 return view! { <p class="muted">{text}</p> }.into_any();
             }
             view! {
@@ -54,24 +57,24 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
                         let figures = move || state.scores.with(|s| s.as_ref().and_then(|s| s.measure(id).cloned()));
                         let fmt = {
                             let (d, u) = (m.decimals, m.unit.clone());
-                            move |v: f64| format_value(crate::i18n::current_locale(), v, d, &u)
+                            move |v: f64| format_value(locale, v, d, &u)
                         };
                         view! {
                             <li>
                                 // Named by what it shows, after a hidden "Edit/View measure" that
                                 // says what it does.
                                 <button type="button" class="measure-item" on:click=move |_| state.selection.update(|s| s.measure = Some(id))>
-                                    <span class="visually-hidden">{move || if state.can_edit.get() { "Edit measure " } else { "View measure " }}</span>
+                                    <span class="visually-hidden">{move || if state.can_edit.get() { t_string!(i18n, map.measures.edit) } else { t_string!(i18n, map.measures.view) }}</span>
                                     <span class="measure-name">{m.name.clone()}</span>" "
                                     <span class="measure-figures">{move || figures().map(|f| {
-                                        let actual = f.actual.map(fmt.clone()).unwrap_or_else(|| "no data".into());
-                                        let target = f.goal.map(|g| format!(" / target {}", fmt(g))).unwrap_or_default();
-                                        let stale = if f.stale { " · stale" } else { "" };
+                                        let actual = f.actual.map(fmt.clone()).unwrap_or_else(|| td_string!(locale, map.measures.no_data).to_string());
+                                        let target = f.goal.map(|g| td_string!(locale, map.measures.target, value = fmt(g)).to_string()).unwrap_or_default();
+                                        let stale = if f.stale { td_string!(locale, map.measures.stale) } else { "" };
                                         format!("{actual}{target}{stale}")
                                     })}</span>
                                 </button>
                                 {move || figures().map(|f| view! {
-                                    <StatusChip score=f.score label=format!("{} status", m.name)
+                                    <StatusChip score=f.score label=td_string!(locale, map.measures.status, name = m.name.clone()).to_string()
                                         on_why=Callback::new(move |_| state.why.set(Some(Subject::Measure(id))))/>
                                 })}
                                 <MeasureChart input=chart_of(state, id) compact=true/>
@@ -82,7 +85,7 @@ pub fn MeasureList(state: MapState, objective: ObjectiveId) -> impl IntoView {
             }.into_any()
         }}
         <Show when=move || state.can_edit.get()>
-            <button type="button" on:click=add>"+ Measure"</button>
+            <button type="button" on:click=add>{t!(i18n, map.measures.add)}</button>
         </Show>
     }
 }
@@ -116,6 +119,7 @@ fn chart_of(state: MapState, id: MeasureId) -> Memo<Option<ChartInput>> {
 /// The editor of one measure's definition.
 #[component]
 pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
+    let i18n = use_i18n();
     let measure = Memo::new(move |_| {
         state
             .doc
@@ -126,9 +130,9 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
     move || {
         let Some(m) = measure.get() else {
             return view! {
-                <aside class="side-panel" aria-label="Measure details">
-                    <p class="muted">"This measure was deleted."</p>
-                    <button class="link-button" on:click=back>"Back to the objective"</button>
+                <aside class="side-panel" aria-label=t_string!(i18n, map.measure.label)>
+                    <p class="muted">{t!(i18n, map.measure.deleted)}</p>
+                    <button class="link-button" on:click=back>{t!(i18n, map.measure.back_to_objective)}</button>
                 </aside>
             }
             .into_any();
@@ -141,91 +145,91 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
                 .scores
                 .with(|s| s.as_ref().and_then(|s| s.measure(id).cloned()))
         };
-        let chip_label = format!("{} status", m.name);
+        let chip_label = t_string!(i18n, map.measures.status, name = m.name.clone()).to_string();
         view! {
-            <aside class="side-panel measure-editor" aria-label="Measure details">
-                <button type="button" class="link-button back" on:click=back>"← Objective"</button>
+            <aside class="side-panel measure-editor" aria-label=t_string!(i18n, map.measure.label)>
+                <button type="button" class="link-button back" on:click=back>{t!(i18n, map.measure.back)}</button>
                 <h2>{m.name.clone()}</h2>
                 {move || status().map(|f| view! {
                     <p class="measure-status">
                         <StatusChip score=f.score label=chip_label.clone()
                             on_why=Callback::new(move |_| state.why.set(Some(Subject::Measure(id))))/>
                         {f.error.clone().map(|e| view! { <span class="form-error">{e}</span> })}
-                        {f.stale.then(|| view! { <span class="stale-flag">"Stale: new data is overdue"</span> })}
+                        {f.stale.then(|| view! { <span class="stale-flag">{t!(i18n, map.measure.stale)}</span> })}
                     </p>
                 })}
                 <Show when=move || state.rights.get().enter_data>
-                    <a class="small" href=format!("/maps/{map_id}/data")>"Enter data →"</a>
+                    <a class="small" href=format!("/maps/{map_id}/data")>{t!(i18n, map.measure.enter_data)}</a>
                 </Show>
-                <label for="m-name">"Name"</label>
+                <label for="m-name">{t!(i18n, map.measure.name)}</label>
                 <input id="m-name" prop:value=m.name.clone() disabled=ro maxlength="200"
                     on:change=move |ev| set(state, id, Field::Name, event_target_value(&ev))/>
-                <label for="m-definition">"Definition"</label>
+                <label for="m-definition">{t!(i18n, map.measure.definition)}</label>
                 <textarea id="m-definition" rows="2" prop:value=m.definition.clone() disabled=ro
-                    placeholder="What exactly is counted, and how"
+                    placeholder=t_string!(i18n, map.measure.definition_placeholder)
                     on:change=move |ev| set(state, id, Field::Definition, event_target_value(&ev))></textarea>
                 <div class="field-row">
                     <div>
-                        <label for="m-unit">"Unit"</label>
-                        <input id="m-unit" prop:value=m.unit.clone() disabled=ro maxlength="20" placeholder="%, days, €k"
+                        <label for="m-unit">{t!(i18n, map.measure.unit)}</label>
+                        <input id="m-unit" prop:value=m.unit.clone() disabled=ro maxlength="20" placeholder=t_string!(i18n, map.measure.unit_placeholder)
                             on:change=move |ev| set(state, id, Field::Unit, event_target_value(&ev))/>
                     </div>
                     <div>
-                        <label for="m-decimals">"Decimals"</label>
+                        <label for="m-decimals">{t!(i18n, map.measure.decimals)}</label>
                         <input id="m-decimals" type="number" min="0" max="6" prop:value=m.decimals.to_string() disabled=ro
                             on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u8>() { set(state, id, Field::Decimals, v) } }/>
                     </div>
                 </div>
                 <div class="field-row">
                     <div>
-                        <label for="m-frequency">"Frequency"</label>
-                        {enum_select("m-frequency", ro, m.frequency.as_str(), &[("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"), ("quarterly", "Quarterly"), ("yearly", "Yearly")],
+                        <label for="m-frequency">{t!(i18n, map.measure.frequency)}</label>
+                        {enum_select("m-frequency", ro, m.frequency.as_str(), &[("daily", t_string!(i18n, map.measure.daily)), ("weekly", t_string!(i18n, map.measure.weekly)), ("monthly", t_string!(i18n, map.measure.monthly)), ("quarterly", t_string!(i18n, map.measure.quarterly)), ("yearly", t_string!(i18n, map.measure.yearly))],
                             move |v| if let Ok(f) = v.parse::<Frequency>() { set(state, id, Field::Frequency, f) })}
                     </div>
                     <div>
-                        <label for="m-indicator">"Leading or lagging"</label>
-                        {enum_select("m-indicator", ro, m.indicator.as_str(), &[("leading", "Leading (predicts)"), ("lagging", "Lagging (confirms)")],
+                        <label for="m-indicator">{t!(i18n, map.measure.indicator)}</label>
+                        {enum_select("m-indicator", ro, m.indicator.as_str(), &[("leading", t_string!(i18n, map.measure.leading)), ("lagging", t_string!(i18n, map.measure.lagging))],
                             move |v| if let Ok(f) = v.parse::<Indicator>() { set(state, id, Field::Indicator, f) })}
                     </div>
                 </div>
-                <label for="m-polarity">"Polarity"</label>
-                {enum_select("m-polarity", ro, m.polarity.as_str(), &[("higher_is_better", "Higher is better"), ("lower_is_better", "Lower is better"), ("on_target", "On target (a band)")],
+                <label for="m-polarity">{t!(i18n, map.measure.polarity)}</label>
+                {enum_select("m-polarity", ro, m.polarity.as_str(), &[("higher_is_better", t_string!(i18n, map.measure.higher_is_better)), ("lower_is_better", t_string!(i18n, map.measure.lower_is_better)), ("on_target", t_string!(i18n, map.measure.on_target))],
                     move |v| if let Ok(f) = v.parse::<Polarity>() { set(state, id, Field::Polarity, f) })}
-                <label for="m-owner">"Data owner"</label>
+                <label for="m-owner">{t!(i18n, map.measure.data_owner)}</label>
                 <select id="m-owner" disabled=ro on:change=move |ev| {
                     set(state, id, Field::DataOwner, event_target_value(&ev).parse::<UserId>().ok());
                 }>
-                    <option value="" selected=owner.is_empty()>"Nobody yet"</option>
+                    <option value="" selected=owner.is_empty()>{t!(i18n, map.measure.nobody)}</option>
                     {people.into_iter().map(|p| { let v = p.id.to_string(); view! { <option selected=v == owner value=v>{p.name}</option> } }).collect_view()}
                 </select>
                 <div class="field-row">
                     <div>
-                        <label for="m-baseline">"Baseline"</label>
+                        <label for="m-baseline">{t!(i18n, map.measure.baseline)}</label>
                         <input id="m-baseline" type="number" step="any" prop:value=m.baseline.map(|b| b.to_string()).unwrap_or_default() disabled=ro
                             on:change=move |ev| {
                                 let t = event_target_value(&ev);
                                 let v = if t.trim().is_empty() { Some(None) } else { t.trim().parse::<f64>().ok().map(Some) };
                                 match v {
                                     Some(b) => set(state, id, Field::Baseline, b),
-                                    None => state.notice.set(Some(format!("“{t}” is not a number."))),
+                                    None => state.notice.set(Some(t_string!(i18n, map.measure.not_a_number, text = t.clone()).to_string())),
                                 }
                             }/>
                     </div>
                     <div>
-                        <label for="m-weight">"Weight"</label>
+                        <label for="m-weight">{t!(i18n, map.measure.weight)}</label>
                         <input id="m-weight" type="number" min="0.0001" step="any" prop:value=m.weight.to_string() disabled=ro
                             on:change=move |ev| { match event_target_value(&ev).trim().parse::<f64>() {
                                 Ok(w) => set(state, id, Field::Weight, w),
-                                Err(_) => state.notice.set(Some("The weight must be a number above 0.".into())),
+                                Err(_) => state.notice.set(Some(t_string!(i18n, map.objective.bad_weight).to_string())),
                             } }/>
                     </div>
                 </div>
-                <label for="m-aggregation">"Quarter and year figures"</label>
-                {enum_select("m-aggregation", ro, m.aggregation.as_str(), &[("last", "Latest month (stocks, rates at period end)"), ("sum", "Sum of the months (flows)"), ("average", "Average of the months (rates)")],
+                <label for="m-aggregation">{t!(i18n, map.measure.aggregation)}</label>
+                {enum_select("m-aggregation", ro, m.aggregation.as_str(), &[("last", t_string!(i18n, map.measure.last)), ("sum", t_string!(i18n, map.measure.sum)), ("average", t_string!(i18n, map.measure.average))],
                     move |v| if let Ok(f) = v.parse::<Aggregation>() { set(state, id, Field::Aggregation, f) })}
                 <ScoringEditor state=state id=id scoring=m.scoring.clone() ro=Signal::derive(ro)/>
-                <label for="m-source">"Data source"</label>
-                {enum_select("m-source", ro, m.data_source.as_str(), &[("manual", "Manual entry"), ("import", "CSV / Excel import"), ("api", "API feed"), ("formula", "Formula over other measures")],
+                <label for="m-source">{t!(i18n, map.measure.source)}</label>
+                {enum_select("m-source", ro, m.data_source.as_str(), &[("manual", t_string!(i18n, map.measure.manual)), ("import", t_string!(i18n, map.measure.import)), ("api", t_string!(i18n, map.measure.api)), ("formula", t_string!(i18n, map.measure.formula_source))],
                     move |v| if let Ok(f) = v.parse::<DataSource>() { set_source(state, id, f) })}
                 {(m.data_source == DataSource::Formula).then(|| view! { <FormulaEditor state=state measure=m.clone() ro=Signal::derive(ro)/> })}
                 <div class="panel-actions">
@@ -233,7 +237,7 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
                         <button class="danger" on:click=move |_| {
                             run_edit(state, vec![Op::Delete { entity: EntityKind::Measure, id: id.0 }]);
                             state.selection.update(|s: &mut Selection| s.measure = None);
-                        }>"Delete measure"</button>
+                        }>{t!(i18n, map.measure.delete)}</button>
                     </Show>
                 </div>
             </aside>
@@ -275,6 +279,8 @@ fn ScoringEditor(
     scoring: ScoringType,
     ro: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let kind = match &scoring {
         ScoringType::GoalRedFlag => "goal_red_flag",
         ScoringType::YesNo => "yes_no",
@@ -288,7 +294,7 @@ fn ScoringEditor(
             "goal_only" => ScoringType::GoalOnly,
             "stabilize" => ScoringType::Stabilize,
             "custom" => ScoringType::Custom {
-                bands: default_bands(),
+                bands: default_bands(locale),
             },
             _ => ScoringType::GoalRedFlag,
         };
@@ -299,45 +305,47 @@ fn ScoringEditor(
         _ => None,
     };
     view! {
-        <label for="m-scoring">"Scoring"</label>
+        <label for="m-scoring">{t!(i18n, map.scoring.label)}</label>
         {enum_select("m-scoring", move || ro.get(), kind, &[
-            ("goal_red_flag", "Goal / red flag (linear)"),
-            ("yes_no", "Yes / no"),
-            ("goal_only", "Goal only (met or not)"),
-            ("stabilize", "Stabilize (best at the goal)"),
-            ("custom", "Custom bands"),
+            ("goal_red_flag", t_string!(i18n, map.scoring.goal_red_flag)),
+            ("yes_no", t_string!(i18n, map.scoring.yes_no)),
+            ("goal_only", t_string!(i18n, map.scoring.goal_only)),
+            ("stabilize", t_string!(i18n, map.scoring.stabilize)),
+            ("custom", t_string!(i18n, map.scoring.custom)),
         ], pick)}
-        <p class="hint small">{scoring_hint(kind)}</p>
+        <p class="hint small">{scoring_hint(locale, kind)}</p>
         {bands.map(|b| view! { <BandsEditor state=state id=id bands=b ro=ro/> })}
     }
 }
 
-fn scoring_hint(kind: &str) -> &'static str {
+fn scoring_hint(locale: Locale, kind: &str) -> &'static str {
     match kind {
-        "yes_no" => "Enter 1 for yes and 0 for no; meeting the wish scores 10, else 0.",
-        "goal_only" => "10 at or beyond the goal, 0 short of it.",
-        "stabilize" => "10 at the goal, falling to 3.33 at the red flag's distance on either side.",
-        "custom" => "Each band covers the actuals from its start up to the next band's start.",
-        _ => "The red flag scores 3.33 and the goal 6.67, linear between and beyond (0–10). For lower-is-better, set the goal below the red flag.",
+        "yes_no" => td_string!(locale, map.scoring.hint_yes_no),
+        "goal_only" => td_string!(locale, map.scoring.hint_goal_only),
+        "stabilize" => td_string!(locale, map.scoring.hint_stabilize),
+        "custom" => td_string!(locale, map.scoring.hint_custom),
+        _ => td_string!(locale, map.scoring.hint_goal_red_flag),
     }
 }
 
-fn default_bands() -> Vec<Band> {
+/// The bands a new custom scoring starts with, named in the language of the person who picks
+/// it (the names are then the measure's own, like any other text typed on the map).
+fn default_bands(locale: Locale) -> Vec<Band> {
     vec![
         Band {
-            name: "Off track".into(),
+            name: td_string!(locale, map.scoring.off_track).into(),
             colour: "#b91c1c".into(),
             from: 0.0,
             score: 2.0,
         },
         Band {
-            name: "At risk".into(),
+            name: td_string!(locale, map.scoring.at_risk).into(),
             colour: "#b45309".into(),
             from: 50.0,
             score: 5.0,
         },
         Band {
-            name: "On track".into(),
+            name: td_string!(locale, map.scoring.on_track).into(),
             colour: "#15803d".into(),
             from: 80.0,
             score: 9.0,
@@ -353,6 +361,8 @@ fn BandsEditor(
     bands: Vec<Band>,
     ro: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let save =
         move |bands: Vec<Band>| set(state, id, Field::Scoring, ScoringType::Custom { bands });
     let n = bands.len();
@@ -379,15 +389,15 @@ fn BandsEditor(
             };
             view! {
                 <tr>
-                    <td><input aria-label=format!("Band {} name", i + 1) prop:value=b.name.clone() disabled=ro
+                    <td><input aria-label=td_string!(locale, map.scoring.band_name, n = i + 1).to_string() prop:value=b.name.clone() disabled=ro
                         on:change=move |ev| { let v = event_target_value(&ev); e1(&|b| b.name = v.clone()) }/></td>
-                    <td><input type="color" aria-label=format!("Band {} colour", i + 1) prop:value=b.colour.clone() disabled=ro
+                    <td><input type="color" aria-label=td_string!(locale, map.scoring.band_colour, n = i + 1).to_string() prop:value=b.colour.clone() disabled=ro
                         on:change=move |ev| { let v = event_target_value(&ev); e2(&|b| b.colour = v.clone()) }/></td>
-                    <td><input type="number" step="any" aria-label=format!("Band {} starts at", i + 1) prop:value=b.from.to_string() disabled=ro
+                    <td><input type="number" step="any" aria-label=td_string!(locale, map.scoring.band_from, n = i + 1).to_string() prop:value=b.from.to_string() disabled=ro
                         on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { e3(&|b| b.from = v) } }/></td>
-                    <td><input type="number" step="any" min="0" max="10" aria-label=format!("Band {} score", i + 1) prop:value=b.score.to_string() disabled=ro
+                    <td><input type="number" step="any" min="0" max="10" aria-label=td_string!(locale, map.scoring.band_score, n = i + 1).to_string() prop:value=b.score.to_string() disabled=ro
                         on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { e4(&|b| b.score = v) } }/></td>
-                    <td><button type="button" aria-label=format!("Remove band {}", i + 1) disabled=move || ro.get() || n <= 1 on:click=remove>"×"</button></td>
+                    <td><button type="button" aria-label=td_string!(locale, map.scoring.remove_band, n = i + 1).to_string() disabled=move || ro.get() || n <= 1 on:click=remove>"×"</button></td>
                 </tr>
             }
         })
@@ -398,7 +408,7 @@ fn BandsEditor(
             let mut next = bands.clone();
             let from = next.iter().map(|b| b.from).fold(0.0_f64, f64::max) + 10.0;
             next.push(Band {
-                name: format!("Band {}", next.len() + 1),
+                name: td_string!(locale, map.scoring.band_n, n = next.len() + 1).to_string(),
                 colour: "#2563eb".into(),
                 from,
                 score: 10.0,
@@ -408,10 +418,10 @@ fn BandsEditor(
     };
     view! {
         <table class="bands">
-            <thead><tr><th>"Band"</th><th>"Colour"</th><th>"From"</th><th>"Score"</th><th></th></tr></thead>
+            <thead><tr><th>{t!(i18n, map.scoring.band)}</th><th>{t!(i18n, map.scoring.colour)}</th><th>{t!(i18n, map.scoring.from)}</th><th>{t!(i18n, map.scoring.score)}</th><th></th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
-        <button type="button" disabled=move || ro.get() on:click=add>"+ Band"</button>
+        <button type="button" disabled=move || ro.get() on:click=add>{t!(i18n, map.scoring.add_band)}</button>
     }
 }
 
@@ -419,6 +429,8 @@ fn BandsEditor(
 /// unknown measures), saved on change, with the map's measures to insert.
 #[component]
 fn FormulaEditor(state: MapState, measure: Measure, ro: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let id = measure.id;
     let draft = RwSignal::new(measure.formula.clone());
     let others = state.doc.with_untracked(|d| {
@@ -437,7 +449,7 @@ fn FormulaEditor(state: MapState, measure: Measure, ro: Signal<bool>) -> impl In
                 .references()
                 .into_iter()
                 .find(|r| !known.with_value(|k| k.contains(r)))
-                .map(|r| format!("No measure on this map is called [{r}]")),
+                .map(|r| td_string!(locale, map.formula.unknown, name = r).to_string()),
         }
     };
     let input = NodeRef::<leptos::html::Textarea>::new();
@@ -460,17 +472,17 @@ fn FormulaEditor(state: MapState, measure: Measure, ro: Signal<bool>) -> impl In
         }
     };
     view! {
-        <label for="m-formula">"Formula"</label>
+        <label for="m-formula">{t!(i18n, map.formula.label)}</label>
         <textarea id="m-formula" node_ref=input rows="3" prop:value=move || draft.get() disabled=move || ro.get()
             aria-invalid=move || problem().is_some().to_string() aria-describedby="m-formula-problem"
-            placeholder="[Gross profit] / [Revenue] * 100"
+            placeholder=t_string!(i18n, map.formula.placeholder)
             on:input=move |ev| draft.set(event_target_value(&ev))
             on:change=move |_| save()></textarea>
         <p id="m-formula-problem" class=move || if problem().is_some() { "form-error" } else { "hint small" } role="status">
-            {move || problem().unwrap_or_else(|| "+ − × ÷, parentheses, min(), max(), abs(), round(); measures in [square brackets].".into())}
+            {move || problem().unwrap_or_else(|| td_string!(locale, map.formula.help).to_string())}
         </p>
         <details class="insert-measure">
-            <summary>"Insert a measure"</summary>
+            <summary>{t!(i18n, map.formula.insert)}</summary>
             <ul>
                 {others.into_iter().map(|n| {
                     let name = n.clone();
@@ -478,11 +490,11 @@ fn FormulaEditor(state: MapState, measure: Measure, ro: Signal<bool>) -> impl In
                 }).collect_view()}
             </ul>
         </details>
-        <label for="m-missing">"When an input has no value"</label>
+        <label for="m-missing">{t!(i18n, map.formula.missing)}</label>
         {enum_select("m-missing", move || ro.get(), measure.missing_data.as_str(), &[
-            ("blank", "Leave the result blank"),
-            ("zero", "Count missing inputs as zero"),
-            ("ignore", "Skip missing inputs"),
+            ("blank", t_string!(i18n, map.formula.blank)),
+            ("zero", t_string!(i18n, map.formula.zero)),
+            ("ignore", t_string!(i18n, map.formula.ignore)),
         ], move |v| if let Ok(f) = v.parse::<MissingData>() { set(state, id, Field::MissingData, f) })}
     }
 }

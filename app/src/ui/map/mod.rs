@@ -17,7 +17,8 @@ use crate::domain::edits;
 use crate::domain::layout::Point;
 use crate::domain::scores::Subject;
 use crate::domain::scoring::Span;
-use crate::domain::{MapDocument, MapId, MapRights, Person};
+use crate::domain::{MapDocument, MapId, MapRights, MapStatus, Person};
+use crate::i18n::*;
 use crate::live;
 use canvas::{create_at, run_edit, zoom_about, MapCanvas};
 use leptos::prelude::*;
@@ -99,8 +100,9 @@ impl LazyRoute for MapRoute {
 
     fn view(this: Self) -> AnyView {
         let (doc, rights) = (this.doc, this.rights);
+        let i18n = use_i18n();
         view! {
-            <Suspense fallback=|| view! { <TopBar/><p class="loading">"Loading the map…"</p> }>
+            <Suspense fallback=move || view! { <TopBar/><p class="loading">{t!(i18n, map.page.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match doc.await {
                         Ok(d) => view! { <MapView doc=d rights=rights.await/> }.into_any(),
@@ -116,6 +118,7 @@ impl LazyRoute for MapRoute {
 /// Header, toolbar, canvas and side panel of one map.
 #[component]
 fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
+    let i18n = use_i18n();
     let (map, unit) = (doc.map.clone(), doc.org_unit.clone());
     let state = MapState::new(doc);
     state.rights.set(rights);
@@ -144,33 +147,33 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                     <h1>{move || state.doc.with(|d| d.map.name.clone())}</h1>
                     <p class="meta">
                         {format!("{} · {} – {} · ", unit.name, map.period_start.label(), map.period_end.label())}
-                        <span class=format!("status status-{}", map.status.as_str())>{map.status.as_str()}</span>
+                        <span class=format!("status status-{}", map.status.as_str())>{map_status(i18n.get_locale_untracked(), map.status)}</span>
                     </p>
-                    {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>"Vision: "</strong>{map.vision.clone()}</p> })}
+                    {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>{t!(i18n, map.page.vision)}</strong>{map.vision.clone()}</p> })}
                 </div>
                 <div class="map-head-actions">
                     <div class="map-score">
                         <SpanPicker span=state.span/>
                         {move || state.scores.get().map(|s| view! {
-                            <StatusChip score=s.map label="Map score" on_why=Callback::new(move |_| state.why.set(Some(Subject::Map)))/>
+                            <StatusChip score=s.map label=t_string!(i18n, map.page.map_score).to_string() on_why=Callback::new(move |_| state.why.set(Some(Subject::Map)))/>
                         })}
                         <label class="toggle">
                             <input type="checkbox" prop:checked=move || state.show_status.get()
                                 on:change=move |ev| state.show_status.set(event_target_checked(&ev))/>
-                            "Status colours"
+                            {t!(i18n, map.page.status_colours)}
                         </label>
                     </div>
-                    <nav class="map-links" aria-label="Map pages">
+                    <nav class="map-links" aria-label=t_string!(i18n, map.page.pages)>
                         <DataLinks map=map.id rights=state.rights/>
-                        <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">"Scorecard"</A>
-                        <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">"Dashboards"</A>
+                        <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">{t!(i18n, map.page.scorecard)}</A>
+                        <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">{t!(i18n, map.page.dashboards)}</A>
                     </nav>
                 </div>
             </div>
             <Toolbar state=state/>
             <Notice state=state/>
             <div class="map-body">
-                <div class="canvas-wrap" tabindex="0" role="application" aria-roledescription="strategy map" aria-label=move || if state.can_edit.get() { "Map canvas: arrows move, Delete removes, Tab cycles, Ctrl+Z undoes" } else { "Map canvas: Tab cycles through the objectives" }
+                <div class="canvas-wrap" tabindex="0" role="application" aria-roledescription=t_string!(i18n, map.page.canvas_role) aria-label=move || if state.can_edit.get() { t_string!(i18n, map.page.canvas_edit) } else { t_string!(i18n, map.page.canvas_view) }
                     on:keydown=move |ev| on_key(state, ev)>
                     <MapCanvas state=state/>
                 </div>
@@ -186,6 +189,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
 /// Loads the map's targets and readings now and again whenever the server says new data
 /// arrived; the first load also picks the period to show (the latest month with data).
 fn load_score_data(state: MapState) {
+    let locale = current_locale();
     Effect::new(move |_| {
         let _rev = state.scores_rev.get();
         let map_id = state.doc.with_untracked(|d| d.map.id);
@@ -198,9 +202,9 @@ fn load_score_data(state: MapState) {
                     }
                     state.score_data.set(Some((data, today)));
                 }
-                Err(e) => state
-                    .notice
-                    .set(Some(format!("Could not load the scores: {e}"))),
+                Err(e) => state.notice.set(Some(
+                    td_string!(locale, map.page.scores_failed, error = e.text(locale)).to_string(),
+                )),
             }
         });
     });
@@ -210,6 +214,7 @@ fn load_score_data(state: MapState) {
 /// someone named by a live edit after the page loaded: their name is read again), and, once the
 /// live connection says the user may edit, everyone who may be picked as an owner.
 fn learn_names(state: MapState) {
+    let locale = current_locale();
     let map_id = state.doc.with_untracked(|d| d.map.id);
     let asked: StoredValue<Vec<crate::domain::UserId>> = StoredValue::new(Vec::new());
     Effect::new(move |_| {
@@ -247,9 +252,9 @@ fn learn_names(state: MapState) {
                 Ok(candidates) => state
                     .people
                     .maybe_update(|known| Person::merge(known, &candidates)),
-                Err(e) => state
-                    .notice
-                    .set(Some(format!("Could not load who may own objectives: {e}"))),
+                Err(e) => state.notice.set(Some(
+                    td_string!(locale, map.page.owners_failed, error = e.text(locale)).to_string(),
+                )),
             }
         });
     });
@@ -257,14 +262,16 @@ fn learn_names(state: MapState) {
 
 /// Loads the initiatives moving this map's objectives, for the objective detail.
 fn load_initiatives(state: MapState) {
+    let locale = current_locale();
     Effect::new(move |_| {
         let map_id = state.doc.with_untracked(|d| d.map.id);
         leptos::task::spawn_local(async move {
             match crate::api::map_initiatives(map_id).await {
                 Ok(list) => state.initiatives.set(list),
-                Err(e) => state
-                    .notice
-                    .set(Some(format!("Could not load the initiatives: {e}"))),
+                Err(e) => state.notice.set(Some(
+                    td_string!(locale, map.page.initiatives_failed, error = e.text(locale))
+                        .to_string(),
+                )),
             }
         });
     });
@@ -363,6 +370,7 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
 /// Connection state, undo/redo, add, zoom, and the people in the room.
 #[component]
 fn Toolbar(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     let status_text = Signal::derive(move || editor_label(state.status.get(), state.pending.get()));
     let zoom = move |factor: f64| {
         let v = state.view.get_untracked();
@@ -381,36 +389,36 @@ fn Toolbar(state: MapState) -> impl IntoView {
         create_at(state, p);
     };
     view! {
-        <div class="toolbar" role="toolbar" aria-label="Map tools">
+        <div class="toolbar" role="toolbar" aria-label=t_string!(i18n, map.toolbar.label)>
             <ConnectionLabel status=state.status text=status_text look=Look::Pill
                 attr:role="status" attr:aria-live="polite" attr:data-testid="connection"/>
             <Show when=move || state.can_edit.get()>
-                <button on:click=add title="Add an objective (or double-click a band)">"+ Objective"</button>
-                <button on:click=move |_| live::undo(state) disabled=move || !state.can_undo.get() title="Undo (Ctrl+Z)">"Undo"</button>
-                <button on:click=move |_| live::redo(state) disabled=move || !state.can_redo.get() title="Redo (Ctrl+Shift+Z)">"Redo"</button>
-                <button title="Arrange objectives in their bands and lanes with few crossings (undoable)" on:click=move |_| {
+                <button on:click=add title=t_string!(i18n, map.toolbar.add_title)>{t!(i18n, map.toolbar.add)}</button>
+                <button on:click=move |_| live::undo(state) disabled=move || !state.can_undo.get() title=t_string!(i18n, map.toolbar.undo_title)>{t!(i18n, map.toolbar.undo)}</button>
+                <button on:click=move |_| live::redo(state) disabled=move || !state.can_redo.get() title=t_string!(i18n, map.toolbar.redo_title)>{t!(i18n, map.toolbar.redo)}</button>
+                <button title=t_string!(i18n, map.toolbar.layout_title) on:click=move |_| {
                     let ops = state.doc.with_untracked(edits::auto_layout);
                     if ops.is_empty() {
-                        state.notice.set(Some("The map is already laid out.".into()));
+                        state.notice.set(Some(t_string!(i18n, map.toolbar.laid_out).to_string()));
                     } else {
                         run_edit(state, ops);
                     }
-                }>"Auto-layout"</button>
+                }>{t!(i18n, map.toolbar.layout)}</button>
             </Show>
             <Show when=move || !state.can_edit.get() && state.status.get() == ConnStatus::Live>
-                <span class="readonly">"View only"</span>
+                <span class="readonly">{t!(i18n, map.toolbar.view_only)}</span>
             </Show>
             <span class="spacer"></span>
-            <button on:click=move |_| zoom(1.0 / 1.2) aria-label="Zoom in">"+"</button>
-            <button on:click=move |_| zoom(1.2) aria-label="Zoom out">"−"</button>
-            <button on:click=move |_| state.view.set(state.doc.with_untracked(View::fit)) title="Fit the whole map">"Fit"</button>
+            <button on:click=move |_| zoom(1.0 / 1.2) aria-label=t_string!(i18n, map.toolbar.zoom_in)>"+"</button>
+            <button on:click=move |_| zoom(1.2) aria-label=t_string!(i18n, map.toolbar.zoom_out)>"−"</button>
+            <button on:click=move |_| state.view.set(state.doc.with_untracked(View::fit)) title=t_string!(i18n, map.toolbar.fit_title)>{t!(i18n, map.toolbar.fit)}</button>
             <Show when=move || state.can_edit.get()>
-                <button title="Bring everyone to your view" on:click=move |_| {
+                <button title=t_string!(i18n, map.toolbar.summon_title) on:click=move |_| {
                     let v = state.doc.with_untracked(|d| state.view.get_untracked().viewport(d));
                     live::summon(state, v);
-                }>"Bring everyone here"</button>
+                }>{t!(i18n, map.toolbar.summon)}</button>
             </Show>
-            <ul class="roster" aria-label="People on this map">
+            <ul class="roster" aria-label=t_string!(i18n, map.toolbar.roster)>
                 <For each=move || state.peers.get() key=|p| (p.peer_id, p.name.clone()) let:peer>
                     {
                         let id = peer.peer_id;
@@ -418,7 +426,8 @@ fn Toolbar(state: MapState) -> impl IntoView {
                         view! {
                             <li>
                                 <button class="avatar peer" class:following=following style=format!("background:{}", peer.colour)
-                                    title=format!("{} — click to follow their view", peer.name) aria-label=format!("Follow {}", peer.name)
+                                    title=t_string!(i18n, map.toolbar.follow_title, name = peer.name.clone()).to_string()
+                                    aria-label=t_string!(i18n, map.toolbar.follow, name = peer.name.clone()).to_string()
                                     on:click=move |_| state.following.update(|f| *f = if *f == Some(id) { None } else { Some(id) })>
                                     {peer.initials.clone()}
                                 </button>
@@ -434,14 +443,24 @@ fn Toolbar(state: MapState) -> impl IntoView {
 /// A dismissible message (rolled-back edit, skipped undo, summons).
 #[component]
 fn Notice(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         state.notice.get().map(|text| {
             view! {
                 <div class="notice" role="alert">
                     <span>{text}</span>
-                    <button class="link-button" on:click=move |_| state.notice.set(None)>"Dismiss"</button>
+                    <button class="link-button" on:click=move |_| state.notice.set(None)>{t!(i18n, map.page.dismiss)}</button>
                 </div>
             }
         })
+    }
+}
+
+/// A map's status ("draft", "active", "archived") in `locale`; its id stays the CSS class.
+fn map_status(locale: Locale, status: MapStatus) -> &'static str {
+    match status {
+        MapStatus::Draft => td_string!(locale, map.map_status.draft),
+        MapStatus::Active => td_string!(locale, map.map_status.active),
+        MapStatus::Archived => td_string!(locale, map.map_status.archived),
     }
 }

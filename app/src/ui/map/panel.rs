@@ -10,6 +10,7 @@ use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
 use crate::domain::{LinkId, ObjectiveId, PerspectiveId, ThemeId, UserId};
+use crate::i18n::*;
 use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ use leptos::prelude::*;
 /// The column beside the canvas: the details of the selection, or the map health check.
 #[component]
 pub fn SidePanel(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     let findings = findings(state);
     let tab = move |t: PanelTab, label: &'static str| {
         view! {
@@ -28,14 +30,14 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
     };
     view! {
         <div class="side-column">
-            <div class="panel-tabs" role="tablist" aria-label="Side panel">
-                {tab(PanelTab::Details, "Details")}
-                {tab(PanelTab::Health, "Health")}
+            <div class="panel-tabs" role="tablist" aria-label=t_string!(i18n, map.panel.label)>
+                {tab(PanelTab::Details, t_string!(i18n, map.panel.details))}
+                {tab(PanelTab::Health, t_string!(i18n, map.panel.health))}
             </div>
             {move || match state.tab.get() {
                 PanelTab::Details => view! { <SelectionPanel state=state/> }.into_any(),
                 PanelTab::Health => view! {
-                    <aside class="side-panel" aria-label="Map health check">
+                    <aside class="side-panel" aria-label=t_string!(i18n, map.panel.health_label)>
                         <HealthPanel state=state findings=findings/>
                     </aside>
                 }.into_any(),
@@ -47,6 +49,7 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
 /// The details of whatever is selected.
 #[component]
 fn SelectionPanel(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         let sel = state.selection.get();
         if let (Some(m), 1) = (sel.measure, sel.objectives.len()) {
@@ -59,13 +62,13 @@ fn SelectionPanel(state: MapState) -> impl IntoView {
             0 => view! { <MapSettings state=state/> }.into_any(),
             1 => view! { <ObjectivePanel state=state id=sel.objectives[0]/> }.into_any(),
             n => view! {
-                <aside class="side-panel" aria-label="Selection">
-                    <h2>{format!("{n} objectives selected")}</h2>
+                <aside class="side-panel" aria-label=t_string!(i18n, map.panel.selection)>
+                    <h2>{t_string!(i18n, map.panel.selected, count = n).to_string()}</h2>
                     <Show when=move || state.can_edit.get()>
-                        <p class="muted">"Drag to move them together, or press Delete."</p>
+                        <p class="muted">{t!(i18n, map.panel.selected_hint)}</p>
                         <button class="danger" on:click=move |_| {
                             super::confirm::ask_delete(state, state.selection.with_untracked(|s| edits::delete(&s.objectives, s.link)));
-                        }>"Delete selected"</button>
+                        }>{t!(i18n, map.panel.delete_selected)}</button>
                     </Show>
                 </aside>
             }
@@ -86,6 +89,7 @@ fn set(
 
 #[component]
 fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
+    let i18n = use_i18n();
     let objective = Memo::new(move |_| {
         state
             .doc
@@ -131,23 +135,23 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
         let theme = o.theme_id.map(|t| t.to_string()).unwrap_or_default();
         let perspective = o.perspective_id.to_string();
         view! {
-            <aside class="side-panel" aria-label="Objective details">
+            <aside class="side-panel" aria-label=t_string!(i18n, map.objective.label)>
                 <h2>{o.title.clone()}</h2>
-                <label for="obj-title">"Title"</label>
+                <label for="obj-title">{t!(i18n, map.objective.title)}</label>
                 <input id="obj-title" prop:value=o.title.clone() disabled=ro maxlength="120"
                     on:change=move |ev| set(state, EntityKind::Objective, id.0, Field::Title, event_target_value(&ev))/>
-                <label for="obj-description">"Description"</label>
+                <label for="obj-description">{t!(i18n, map.objective.description)}</label>
                 <textarea id="obj-description" rows="3" prop:value=o.description.clone() disabled=ro
                     on:change=move |ev| set(state, EntityKind::Objective, id.0, Field::Description, event_target_value(&ev))></textarea>
-                <label for="obj-owner">"Owner"</label>
+                <label for="obj-owner">{t!(i18n, map.objective.owner)}</label>
                 <select id="obj-owner" disabled=ro on:change=move |ev| {
                     let v = event_target_value(&ev);
                     set(state, EntityKind::Objective, id.0, Field::Owner, v.parse::<UserId>().ok());
                 }>
-                    <option value="" selected=owner.is_empty()>"No owner"</option>
+                    <option value="" selected=owner.is_empty()>{t!(i18n, map.objective.no_owner)}</option>
                     {people.into_iter().map(|p| { let v = p.id.to_string(); view! { <option selected=v == owner value=v>{p.name}</option> } }).collect_view()}
                 </select>
-                <label for="obj-perspective">"Perspective"</label>
+                <label for="obj-perspective">{t!(i18n, map.objective.perspective)}</label>
                 <select id="obj-perspective" disabled=ro on:change=move |ev| {
                     if let Ok(p) = event_target_value(&ev).parse::<PerspectiveId>() {
                         set(state, EntityKind::Objective, id.0, Field::Perspective, p);
@@ -155,49 +159,49 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                 }>
                     {perspectives.into_iter().map(|p| { let v = p.id.to_string(); view! { <option selected=v == perspective value=v>{p.name}</option> } }).collect_view()}
                 </select>
-                <label for="obj-theme">"Theme"</label>
+                <label for="obj-theme">{t!(i18n, map.objective.theme)}</label>
                 <select id="obj-theme" disabled=ro on:change=move |ev| {
                     let v = event_target_value(&ev);
                     set(state, EntityKind::Objective, id.0, Field::Theme, v.parse::<ThemeId>().ok());
                 }>
-                    <option value="" selected=theme.is_empty()>"No theme"</option>
+                    <option value="" selected=theme.is_empty()>{t!(i18n, map.objective.no_theme)}</option>
                     {themes.into_iter().map(|t| { let v = t.id.to_string(); view! { <option selected=v == theme value=v>{t.name}</option> } }).collect_view()}
                 </select>
-                <h3>"Drives"</h3>
-                {list(drives, "Nothing yet: this objective is a dead end.")}
-                <h3>"Driven by"</h3>
-                {list(driven_by, "Nothing drives it yet.")}
-                {is_unit.then(|| view! { <h3>"Supports"</h3> })}
-                {is_unit.then(|| list(supports, "Not aligned to the parent map yet."))}
+                <h3>{t!(i18n, map.objective.drives)}</h3>
+                {list(drives, t_string!(i18n, map.objective.drives_none))}
+                <h3>{t!(i18n, map.objective.driven_by)}</h3>
+                {list(driven_by, t_string!(i18n, map.objective.driven_by_none))}
+                {is_unit.then(|| view! { <h3>{t!(i18n, map.objective.supports)}</h3> })}
+                {is_unit.then(|| list(supports, t_string!(i18n, map.objective.supports_none)))}
                 <MeasureList state=state objective=id/>
                 <ObjectiveInitiatives state=state id=id/>
-                <h3>"Score"</h3>
+                <h3>{t!(i18n, map.objective.score)}</h3>
                 <p class="objective-score">
                     {move || state.scores.with(|s| s.as_ref().map(|s| s.objective(id))).map(|sc| view! {
-                        <StatusChip score=sc label="Objective status" on_why=Callback::new(move |_| state.why.set(Some(Subject::Objective(id))))/>
+                        <StatusChip score=sc label=t_string!(i18n, map.objective.status).to_string() on_why=Callback::new(move |_| state.why.set(Some(Subject::Objective(id))))/>
                     })}
                 </p>
                 <div class="field-row">
                     <div>
-                        <label for="obj-weight">"Weight"</label>
+                        <label for="obj-weight">{t!(i18n, map.objective.weight)}</label>
                         <input id="obj-weight" type="number" min="0.0001" step="any" prop:value=o.weight.to_string() disabled=ro
                             on:change=move |ev| { match event_target_value(&ev).trim().parse::<f64>() {
                                 Ok(w) => set(state, EntityKind::Objective, id.0, Field::Weight, w),
-                                Err(_) => state.notice.set(Some("The weight must be a number above 0.".into())),
+                                Err(_) => state.notice.set(Some(t_string!(i18n, map.objective.bad_weight).to_string())),
                             } }/>
                     </div>
                     <div>
-                        <label for="obj-rollup">"Roll-up"</label>
+                        <label for="obj-rollup">{t!(i18n, map.objective.rollup)}</label>
                         <select id="obj-rollup" disabled=ro on:change=move |ev| {
                             let r = if event_target_value(&ev) == "worst_child" { RollUp::WorstChild } else { RollUp::WeightedAverage };
                             set(state, EntityKind::Objective, id.0, Field::RollUp, r);
                         }>
-                            <option value="weighted_average" selected=o.rollup == RollUp::WeightedAverage>"Weighted average"</option>
-                            <option value="worst_child" selected=o.rollup == RollUp::WorstChild>"Worst measure"</option>
+                            <option value="weighted_average" selected=o.rollup == RollUp::WeightedAverage>{t!(i18n, map.objective.weighted_average)}</option>
+                            <option value="worst_child" selected=o.rollup == RollUp::WorstChild>{t!(i18n, map.objective.worst_child)}</option>
                         </select>
                     </div>
                 </div>
-                <PanelActions state=state delete="Delete objective"
+                <PanelActions state=state delete=t_string!(i18n, map.objective.delete)
                     on_delete=Callback::new(move |_| super::confirm::ask_delete(state, edits::delete(&[id], None)))/>
             </aside>
         }
@@ -208,6 +212,7 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
 /// The initiatives moving an objective: status, % complete, spend against budget, next milestone.
 #[component]
 fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
+    let i18n = use_i18n();
     let list = Memo::new(move |_| {
         state.initiatives.with(|all| {
             all.iter()
@@ -217,14 +222,14 @@ fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
         })
     });
     view! {
-        <h3>"Initiatives"</h3>
+        <h3>{t!(i18n, map.objective.initiatives)}</h3>
         {move || {
             let items = list.get();
             if items.is_empty() {
-                return view! { <p class="muted">"No initiative moves this objective yet."</p> }.into_any();
+                return view! { <p class="muted">{t!(i18n, map.objective.initiatives_none)}</p> }.into_any();
             }
             view! {
-                <table class="initiatives compact" aria-label="Initiatives moving this objective">
+                <table class="initiatives compact" aria-label=t_string!(i18n, map.objective.initiatives_label)>
                     <tbody>{items.into_iter().map(|s| view! { <InitiativeRow summary=s/> }).collect_view()}</tbody>
                 </table>
             }
@@ -235,6 +240,7 @@ fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
 
 #[component]
 fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
+    let i18n = use_i18n();
     let link = Memo::new(move |_| {
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
@@ -247,14 +253,14 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
             return view! { <aside class="side-panel"></aside> }.into_any();
         };
         view! {
-            <aside class="side-panel" aria-label="Link details">
-                <h2>"Cause and effect"</h2>
-                <p><strong>{from}</strong>" drives "<strong>{to}</strong></p>
-                <label for="link-hypothesis">"Hypothesis"</label>
+            <aside class="side-panel" aria-label=t_string!(i18n, map.link.label)>
+                <h2>{t!(i18n, map.link.heading)}</h2>
+                <p><strong>{from}</strong>{t!(i18n, map.link.drives)}<strong>{to}</strong></p>
+                <label for="link-hypothesis">{t!(i18n, map.link.hypothesis)}</label>
                 <textarea id="link-hypothesis" rows="4" prop:value=hypothesis disabled=move || !state.can_edit.get()
-                    placeholder=move || state.can_edit.get().then_some("Why should the first move the second?")
+                    placeholder=move || state.can_edit.get().then_some(t_string!(i18n, map.link.hypothesis_placeholder))
                     on:change=move |ev| set(state, EntityKind::Link, id.0, Field::Hypothesis, event_target_value(&ev))></textarea>
-                <PanelActions state=state delete="Delete link" on_delete=Callback::new(move |_| {
+                <PanelActions state=state delete=t_string!(i18n, map.link.delete) on_delete=Callback::new(move |_| {
                     run_edit(state, edits::delete(&[], Some(id)));
                     state.selection.set(Selection::default());
                 })/>
@@ -267,12 +273,13 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
 /// The foot of a details panel: the delete button (for those who may edit) and Close.
 #[component]
 fn PanelActions(state: MapState, delete: &'static str, on_delete: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="panel-actions">
             <Show when=move || state.can_edit.get()>
                 <button class="danger" on:click=move |_| on_delete.run(())>{delete}</button>
             </Show>
-            <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>"Close"</button>
+            <button class="link-button" on:click=move |_| state.selection.set(Selection::default())>{t!(i18n, map.panel.close)}</button>
         </div>
     }
 }
@@ -280,6 +287,7 @@ fn PanelActions(state: MapState, delete: &'static str, on_delete: Callback<()>) 
 /// With nothing selected: rename and reorder perspectives; add, rename and recolour themes.
 #[component]
 fn MapSettings(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
     let ro = move || !state.can_edit.get();
     let swap_ranks = move |entity: EntityKind, a: (uuid::Uuid, i32), b: (uuid::Uuid, i32)| {
         run_edit(state, edits::swap_ranks(entity, a, b));
@@ -294,11 +302,11 @@ fn MapSettings(state: MapState) -> impl IntoView {
         let p_ranks: Vec<_> = perspectives.iter().map(|p| (p.id.0, p.rank)).collect();
         let t_ranks: Vec<_> = themes.iter().map(|t| (t.id.0, t.rank)).collect();
         view! {
-            <aside class="side-panel" aria-label="Map settings">
+            <aside class="side-panel" aria-label=t_string!(i18n, map.settings.label)>
                 <Show when=move || state.can_edit.get()>
-                    <p class="hint">"Double-click a band to add an objective. Drag from an objective's top handle to link it. Shift-drag to select several."</p>
+                    <p class="hint">{t!(i18n, map.settings.hint)}</p>
                 </Show>
-                <h3>"Perspectives (top first)"</h3>
+                <h3>{t!(i18n, map.settings.perspectives)}</h3>
                 <ul class="settings-list">
                     {perspectives.into_iter().enumerate().map(|(i, p)| {
                         let pid = p.id.0;
@@ -306,15 +314,15 @@ fn MapSettings(state: MapState) -> impl IntoView {
                         let pr2 = pr.clone();
                         view! {
                             <li>
-                                <input aria-label=format!("Perspective {} name", i + 1) prop:value=p.name.clone() disabled=ro
+                                <input aria-label=t_string!(i18n, map.settings.perspective_name, n = i + 1).to_string() prop:value=p.name.clone() disabled=ro
                                     on:change=move |ev| set(state, EntityKind::Perspective, pid, Field::Name, event_target_value(&ev))/>
-                                <button aria-label="Move up" disabled=move || ro() || !up on:click=move |_| swap_ranks(EntityKind::Perspective, pr[i], pr[i - 1])>"↑"</button>
-                                <button aria-label="Move down" disabled=move || ro() || !down on:click=move |_| swap_ranks(EntityKind::Perspective, pr2[i], pr2[i + 1])>"↓"</button>
+                                <button aria-label=t_string!(i18n, map.settings.move_up) disabled=move || ro() || !up on:click=move |_| swap_ranks(EntityKind::Perspective, pr[i], pr[i - 1])>"↑"</button>
+                                <button aria-label=t_string!(i18n, map.settings.move_down) disabled=move || ro() || !down on:click=move |_| swap_ranks(EntityKind::Perspective, pr2[i], pr2[i + 1])>"↓"</button>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-                <h3>"Themes (left first)"</h3>
+                <h3>{t!(i18n, map.settings.themes)}</h3>
                 <ul class="settings-list">
                     {themes.into_iter().enumerate().map(|(i, t)| {
                         let tid = t.id.0;
@@ -322,18 +330,18 @@ fn MapSettings(state: MapState) -> impl IntoView {
                         let tr2 = tr.clone();
                         view! {
                             <li>
-                                <input type="color" aria-label=format!("Theme {} colour", t.name) prop:value=t.colour.clone() disabled=ro
+                                <input type="color" aria-label=t_string!(i18n, map.settings.theme_colour, name = t.name.clone()).to_string() prop:value=t.colour.clone() disabled=ro
                                     on:change=move |ev| set(state, EntityKind::Theme, tid, Field::Colour, event_target_value(&ev))/>
-                                <input aria-label=format!("Theme {} name", i + 1) prop:value=t.name.clone() disabled=ro
+                                <input aria-label=t_string!(i18n, map.settings.theme_name, n = i + 1).to_string() prop:value=t.name.clone() disabled=ro
                                     on:change=move |ev| set(state, EntityKind::Theme, tid, Field::Name, event_target_value(&ev))/>
-                                <button aria-label="Move left" disabled=move || ro() || !left on:click=move |_| swap_ranks(EntityKind::Theme, tr[i], tr[i - 1])>"←"</button>
-                                <button aria-label="Move right" disabled=move || ro() || !right on:click=move |_| swap_ranks(EntityKind::Theme, tr2[i], tr2[i + 1])>"→"</button>
+                                <button aria-label=t_string!(i18n, map.settings.move_left) disabled=move || ro() || !left on:click=move |_| swap_ranks(EntityKind::Theme, tr[i], tr[i - 1])>"←"</button>
+                                <button aria-label=t_string!(i18n, map.settings.move_right) disabled=move || ro() || !right on:click=move |_| swap_ranks(EntityKind::Theme, tr2[i], tr2[i + 1])>"→"</button>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
                 <Show when=move || state.can_edit.get()>
-                    <button on:click=add_theme>"+ Theme"</button>
+                    <button on:click=add_theme>{t!(i18n, map.settings.add_theme)}</button>
                 </Show>
             </aside>
         }
