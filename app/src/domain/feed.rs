@@ -366,7 +366,7 @@ mod tests {
     fn a_withdrawn_link_is_not_called_revoked() {
         let reason = GoneReason::of_message(GoneReason::Withdrawn.message());
         assert_eq!(reason, Some(GoneReason::Withdrawn));
-        assert_eq!(GoneReason::Withdrawn.title(), "Link withdrawn");
+        assert_eq!(GoneReason::Withdrawn.title(crate::i18n::Locale::en), "Link withdrawn");
         assert_eq!(GoneReason::of_message("something else"), None);
     }
 }

@@ -148,6 +148,35 @@ mod tests {
         }
     }
 
+    /// A page rendered for a German request speaks German: the period picker and a status chip.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_german_page_renders_german() {
+        use crate::domain::scoring::{Score, Span};
+        use crate::ui::widgets::status::{SpanPicker, StatusChip};
+        let owner = Owner::new();
+        let html = owner.with(|| {
+            provide_context(RequestLocale(Locale::de));
+            let span = RwSignal::new(Some(Span::Quarter { year: 2026, quarter: 1 }));
+            view! {
+                <SpanPicker span=span/>
+                <StatusChip score=Score::from_value(2.5) label="Umsatz"/>
+                <ConnectionLabel status=ConnStatus::Reconnecting text=conn_label(Locale::de, ConnStatus::Reconnecting).to_string() look=Look::Corner/>
+            }
+            .to_html()
+        });
+        for part in [
+            r#"aria-label="Zeitraum""#,
+            ">Quartal<",
+            "Q1 2026",
+            r#"title="Kritisch""#,
+            ">2,50<",
+            "Verbindung wird wiederhergestellt…",
+        ] {
+            assert!(html.contains(part), "{part} is not in {html}");
+        }
+    }
+
     #[test]
     fn the_indicator_is_coloured_by_the_status() {
         assert_eq!(Look::Pill.class(ConnStatus::Live), "conn conn-live");

@@ -43,24 +43,23 @@ pub fn StatusChip(
 /// Month / quarter / year and arrows to step through them.
 #[component]
 pub fn SpanPicker(span: RwSignal<Option<Span>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
+    let locale = current_locale();
     let kind = move || span.get().map_or("month", Span::kind);
     let label = move || span.get().map(|s| s.text(locale)).unwrap_or_default();
     let step = move |n: i32| span.update(|s| *s = s.map(|s| s.shift(n)));
     view! {
-        <div class="span-picker" role="group" aria-label=t_string!(i18n, common.span_picker.label)>
-            <select aria-label=t_string!(i18n, common.span_picker.kind) prop:value=kind on:change=move |ev| {
+        <div class="span-picker" role="group" aria-label=td_string!(locale, common.span_picker.label)>
+            <select aria-label=td_string!(locale, common.span_picker.kind) prop:value=kind on:change=move |ev| {
                 let k = event_target_value(&ev);
                 span.update(|s| *s = s.map(|s| Span::of_kind(&k, s.bounds().1)));
             }>
-                <option value="month">{t!(i18n, common.span_picker.month)}</option>
-                <option value="quarter">{t!(i18n, common.span_picker.quarter)}</option>
-                <option value="year">{t!(i18n, common.span_picker.year)}</option>
+                <option value="month">{td_string!(locale, common.span_picker.month)}</option>
+                <option value="quarter">{td_string!(locale, common.span_picker.quarter)}</option>
+                <option value="year">{td_string!(locale, common.span_picker.year)}</option>
             </select>
-            <button type="button" aria-label=t_string!(i18n, common.span_picker.previous) on:click=move |_| step(-1)>"‹"</button>
+            <button type="button" aria-label=td_string!(locale, common.span_picker.previous) on:click=move |_| step(-1)>"‹"</button>
             <span class="span-label" aria-live="polite">{label}</span>
-            <button type="button" aria-label=t_string!(i18n, common.span_picker.next) on:click=move |_| step(1)>"›"</button>
+            <button type="button" aria-label=td_string!(locale, common.span_picker.next) on:click=move |_| step(1)>"›"</button>
         </div>
     }
 }
