@@ -473,9 +473,19 @@ mod tests {
     #[test]
     fn widget_kinds_are_named_in_the_page_language() {
         use crate::i18n::Locale::{de, en};
-        assert_eq!(WidgetKind::Kpi { map_id: MapId::new(), measure_id: MeasureId::new() }.text(de), "KPI-Kachel");
+        assert_eq!(
+            WidgetKind::Kpi {
+                map_id: MapId::new(),
+                measure_id: MeasureId::new()
+            }
+            .text(de),
+            "KPI-Kachel"
+        );
         assert_eq!(WidgetKind::Initiatives.text(de), "Initiativen");
-        assert_eq!(WidgetKind::Initiatives.text(en), WidgetKind::Initiatives.label());
+        assert_eq!(
+            WidgetKind::Initiatives.text(en),
+            WidgetKind::Initiatives.label()
+        );
     }
 
     use super::*;

@@ -261,8 +261,15 @@ mod tests {
         use crate::i18n::Locale::{de, en};
         assert_eq!(GoneReason::Revoked.title(de), "Link widerrufen");
         assert_eq!(GoneReason::Revoked.title(en), "Link revoked");
-        assert!(GoneReason::Unknown.text(de).starts_with("Diesen Display-Link gibt es nicht"));
-        for r in [GoneReason::Revoked, GoneReason::Unknown, GoneReason::Deleted, GoneReason::Withdrawn] {
+        assert!(GoneReason::Unknown
+            .text(de)
+            .starts_with("Diesen Display-Link gibt es nicht"));
+        for r in [
+            GoneReason::Revoked,
+            GoneReason::Unknown,
+            GoneReason::Deleted,
+            GoneReason::Withdrawn,
+        ] {
             assert_eq!(GoneReason::of_message(r.message()), Some(r));
             assert_eq!(r.message(), r.text(en));
         }
@@ -366,7 +373,10 @@ mod tests {
     fn a_withdrawn_link_is_not_called_revoked() {
         let reason = GoneReason::of_message(GoneReason::Withdrawn.message());
         assert_eq!(reason, Some(GoneReason::Withdrawn));
-        assert_eq!(GoneReason::Withdrawn.title(crate::i18n::Locale::en), "Link withdrawn");
+        assert_eq!(
+            GoneReason::Withdrawn.title(crate::i18n::Locale::en),
+            "Link withdrawn"
+        );
         assert_eq!(GoneReason::of_message("something else"), None);
     }
 }

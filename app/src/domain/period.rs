@@ -63,7 +63,11 @@ impl Period {
 
     /// A short label in `locale`: "Mar 2026" / "März 2026".
     pub fn text(self, locale: crate::i18n::Locale) -> String {
-        format!("{} {}", crate::i18n::month_short(locale, u32::from(self.month)), self.year)
+        format!(
+            "{} {}",
+            crate::i18n::month_short(locale, u32::from(self.month)),
+            self.year
+        )
     }
 }
 

@@ -914,8 +914,22 @@ mod tests {
         assert_eq!(Status::NoData.text(en), "No data");
         assert_eq!(Span::Month { period: p(2026, 3) }.text(de), "März 2026");
         assert_eq!(Span::Month { period: p(2026, 3) }.text(en), "Mar 2026");
-        assert_eq!(Span::Quarter { year: 2026, quarter: 1 }.text(de), "Q1 2026");
-        assert_eq!(Span::Quarter { year: 2026, quarter: 2 }.label(), "Q2 2026");
+        assert_eq!(
+            Span::Quarter {
+                year: 2026,
+                quarter: 1
+            }
+            .text(de),
+            "Q1 2026"
+        );
+        assert_eq!(
+            Span::Quarter {
+                year: 2026,
+                quarter: 2
+            }
+            .label(),
+            "Q2 2026"
+        );
         assert_eq!(Span::Year { year: 2026 }.text(de), "2026");
     }
 

@@ -118,7 +118,9 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
     let locale = i18n.get_locale_untracked();
     let kind = match unit.kind {
         crate::domain::OrgUnitKind::Enterprise => td_string!(locale, home.unit_kind.enterprise),
-        crate::domain::OrgUnitKind::BusinessUnit => td_string!(locale, home.unit_kind.business_unit),
+        crate::domain::OrgUnitKind::BusinessUnit => {
+            td_string!(locale, home.unit_kind.business_unit)
+        }
         crate::domain::OrgUnitKind::Function => td_string!(locale, home.unit_kind.function),
     };
     let map_status = |s: MapStatus| match s {

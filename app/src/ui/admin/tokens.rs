@@ -235,7 +235,9 @@ fn NewTokenForm(
 
 /// "2026-03-31T17:05:12.345Z" → "31 Mar 2026 17:05 UTC" / "31. März 2026, 17:05 UTC".
 fn when(locale: Locale, rfc3339: &str) -> String {
-    let day = rfc3339.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    let day = rfc3339
+        .get(..10)
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     match (day, rfc3339.get(11..16)) {
         (Some(day), Some(time)) => {
             td_string!(locale, admin.when, date = format_date(locale, day), time).to_string()

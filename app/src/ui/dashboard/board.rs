@@ -90,10 +90,12 @@ pub fn DashboardGrid(
     let locale = current_locale();
     move || {
         let Some((unit, widgets, rows)) = layout.get() else {
-            return view! { <p class="empty">{td_string!(locale, dashboard.view.gone)}</p> }.into_any();
+            return view! { <p class="empty">{td_string!(locale, dashboard.view.gone)}</p> }
+                .into_any();
         };
         if widgets.is_empty() {
-            return view! { <p class="empty">{td_string!(locale, dashboard.grid.empty)}</p> }.into_any();
+            return view! { <p class="empty">{td_string!(locale, dashboard.grid.empty)}</p> }
+                .into_any();
         }
         view! {
             <div class="dashboard-grid" style=format!("--rows: {rows}")>
@@ -268,7 +270,8 @@ fn ChartWidget(
         lives.with(|ls| ChartInput::of(&live_of(ls, map_id)?.model, &measure, last))
     });
     let name = Memo::new(move |_| input.with(|i| i.as_ref().map(|i| i.name.clone())));
-    move || match name.get() {
+    move || {
+        match name.get() {
         None => missing(td_string!(locale, dashboard.grid.missing_measure)),
         Some(n) => view! {
             <section class="widget chart-widget" aria-label=td_string!(locale, dashboard.chart.label, name = &n).to_string()>
@@ -277,6 +280,7 @@ fn ChartWidget(
             </section>
         }
         .into_any(),
+    }
     }
 }
 
@@ -288,7 +292,8 @@ fn StatusMapWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
     let head = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.map.name.clone())));
     let map_score = move || scores.with(|s| s.as_ref().map_or(Score::NO_DATA, |s| s.map));
     let locale = current_locale();
-    move || match head.get() {
+    move || {
+        match head.get() {
         None => missing(td_string!(locale, dashboard.grid.missing_map)),
         Some(name) => view! {
             <section class="widget status-map-widget" aria-label=td_string!(locale, dashboard.status_map.label, name = &name).to_string()>
@@ -300,6 +305,7 @@ fn StatusMapWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
             </section>
         }
         .into_any(),
+    }
     }
 }
 
@@ -397,9 +403,10 @@ fn card_rows(locale: Locale, doc: &MapDocument, live: &MapLive) -> Vec<CardRow> 
                 let fmt = |v: f64| format_value(locale, v, m.decimals, &m.unit);
                 out.push(CardRow::Measure {
                     name: m.name.clone(),
-                    actual: f
-                        .and_then(|f| f.actual)
-                        .map_or_else(|| td_string!(locale, dashboard.scorecard.no_data).into(), fmt),
+                    actual: f.and_then(|f| f.actual).map_or_else(
+                        || td_string!(locale, dashboard.scorecard.no_data).into(),
+                        fmt,
+                    ),
                     target: f.and_then(|f| f.goal).map_or_else(|| "—".into(), fmt),
                     score: f.map_or(Score::NO_DATA, |f| f.score),
                     stale: f.is_some_and(|f| f.stale),

@@ -81,7 +81,11 @@ fn widget_label(locale: Locale, kind: &WidgetKind, catalogue: &[CatalogueMap]) -
             format!("{} · {}", kind.text(locale), map_name(*map_id))
         }
         WidgetKind::Kpi { map_id, measure_id } | WidgetKind::Chart { map_id, measure_id } => {
-            format!("{} · {}", kind.text(locale), measure_name(*map_id, *measure_id))
+            format!(
+                "{} · {}",
+                kind.text(locale),
+                measure_name(*map_id, *measure_id)
+            )
         }
         WidgetKind::Initiatives => kind.text(locale).to_string(),
     }
@@ -124,12 +128,13 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
         draft.update(|d| f(&mut d.widgets));
         if let Some(id) = selected.get_untracked() {
             let text = draft.with_untracked(|d| {
-                d.widgets
-                    .iter()
-                    .find(|w| w.id == id)
-                    .map(|w| td_string!(locale, dashboard.editor.now_at, place = place(locale, w)).to_string())
+                d.widgets.iter().find(|w| w.id == id).map(|w| {
+                    td_string!(locale, dashboard.editor.now_at, place = place(locale, w))
+                        .to_string()
+                })
             });
-            announce.set(text.unwrap_or_else(|| td_string!(locale, dashboard.editor.removed).into()));
+            announce
+                .set(text.unwrap_or_else(|| td_string!(locale, dashboard.editor.removed).into()));
         }
     };
     let move_by = move |dx: i32, dy: i32| {
@@ -207,7 +212,10 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                     };
                     draft.set(clean.clone());
                     saved.set(clean);
-                    message.set(Some((false, td_string!(locale, dashboard.editor.saved).into())));
+                    message.set(Some((
+                        false,
+                        td_string!(locale, dashboard.editor.saved).into(),
+                    )));
                 }
                 Err(e) => message.set(Some((true, e.text(locale)))),
             }
@@ -394,7 +402,10 @@ fn Palette(
             _ => None,
         };
         let Some(k) = chosen else {
-            message.set(Some((true, td_string!(locale, dashboard.palette.choose).into())));
+            message.set(Some((
+                true,
+                td_string!(locale, dashboard.palette.choose).into(),
+            )));
             return;
         };
         if draft.with_untracked(|d| d.widgets.len()) >= MAX_WIDGETS {

@@ -93,7 +93,9 @@ fn NewLinkForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(rotate) = seconds.get_untracked().trim().parse::<u32>() else {
-            error.set(Some(td_string!(locale, dashboard.links.whole_seconds).into()));
+            error.set(Some(
+                td_string!(locale, dashboard.links.whole_seconds).into(),
+            ));
             return;
         };
         busy.set(true);
@@ -113,7 +115,8 @@ fn NewLinkForm(
         });
     };
     if dashboards.is_empty() {
-        return view! { <p class="muted">{t!(i18n, dashboard.links.need_dashboard)}</p> }.into_any();
+        return view! { <p class="muted">{t!(i18n, dashboard.links.need_dashboard)}</p> }
+            .into_any();
     }
     view! {
         <form class="link-form" on:submit=submit aria-label=t_string!(i18n, dashboard.links.form_label)>
@@ -149,11 +152,17 @@ fn NewLinkForm(
 
 /// "25 Nov 2026 17:20" / "25. November 2026, 17:20" from an RFC 3339 time.
 fn when(locale: Locale, rfc3339: &str) -> String {
-    let date = rfc3339.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    let date = rfc3339
+        .get(..10)
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     match (date, rfc3339.get(11..16)) {
-        (Some(date), Some(time)) => {
-            td_string!(locale, dashboard.links.when, date = format_date(locale, date), time).to_string()
-        }
+        (Some(date), Some(time)) => td_string!(
+            locale,
+            dashboard.links.when,
+            date = format_date(locale, date),
+            time
+        )
+        .to_string(),
         _ => rfc3339.to_string(),
     }
 }

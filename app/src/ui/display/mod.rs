@@ -6,11 +6,11 @@
 
 use crate::api::{open_display, ApiError};
 use crate::domain::feed::{FeedView, GoneReason};
+use crate::i18n::*;
 use crate::live;
 use crate::live::feed::FeedState;
 use crate::ui::dashboard::board::DashboardGrid;
 use crate::ui::widgets::connection::{clock, conn_label, ConnectionLabel, Look};
-use crate::i18n::*;
 use crate::ui::widgets::route::{lazy_view_route, route_param};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -197,7 +197,10 @@ mod tests {
         assert_eq!(title, "Link widerrufen");
         assert_eq!(message, GoneReason::Revoked.text(Locale::de));
         let (title, message) = gone_text(Locale::en, GoneReason::Withdrawn.message());
-        assert_eq!((title, message.as_str()), ("Link withdrawn", GoneReason::Withdrawn.message()));
+        assert_eq!(
+            (title, message.as_str()),
+            ("Link withdrawn", GoneReason::Withdrawn.message())
+        );
         let (_, message) = gone_text(Locale::de, "Something else");
         assert_eq!(message, "Something else");
     }

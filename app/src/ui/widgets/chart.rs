@@ -128,7 +128,12 @@ fn chart_view(
             .last()
             .map(|c| c.period.text(locale))
             .unwrap_or_default();
-        let text = td_string!(locale, common.chart.trend_to, period = end, value = input.fmt(locale, v));
+        let text = td_string!(
+            locale,
+            common.chart.trend_to,
+            period = end,
+            value = input.fmt(locale, v)
+        );
         view! { <span class="legend-trend">{text.to_string()}</span> }
     });
     view! {
@@ -168,10 +173,24 @@ fn month_text(
     );
     let mut parts = vec![td_string!(locale, common.chart.month_actual, value = actual).to_string()];
     if let Some(g) = goal {
-        parts.push(td_string!(locale, common.chart.month_target, value = input.fmt(locale, g)).to_string());
+        parts.push(
+            td_string!(
+                locale,
+                common.chart.month_target,
+                value = input.fmt(locale, g)
+            )
+            .to_string(),
+        );
     }
     if let Some(r) = red {
-        parts.push(td_string!(locale, common.chart.month_red_flag, value = input.fmt(locale, r)).to_string());
+        parts.push(
+            td_string!(
+                locale,
+                common.chart.month_red_flag,
+                value = input.fmt(locale, r)
+            )
+            .to_string(),
+        );
     }
     format!("{}: {}", p.text(locale), parts.join(", "))
 }
@@ -181,7 +200,14 @@ fn summary(locale: Locale, g: &ChartGeometry, input: &ChartInput) -> String {
     let reported = g.columns.iter().filter(|c| c.actual.is_some()).count();
     let trend = g
         .trend_end
-        .map(|v| td_string!(locale, common.chart.summary_trend, value = input.fmt(locale, v)).to_string())
+        .map(|v| {
+            td_string!(
+                locale,
+                common.chart.summary_trend,
+                value = input.fmt(locale, v)
+            )
+            .to_string()
+        })
         .unwrap_or_default();
     td_string!(
         locale,
@@ -210,10 +236,22 @@ fn tooltip(
         let lines = [
             Some(c.period.text(locale)),
             Some(td_string!(locale, common.chart.tip_actual, value = actual).to_string()),
-            c.goal
-                .map(|v| td_string!(locale, common.chart.tip_target, value = input.fmt(locale, v)).to_string()),
-            c.red_flag
-                .map(|v| td_string!(locale, common.chart.tip_red_flag, value = input.fmt(locale, v)).to_string()),
+            c.goal.map(|v| {
+                td_string!(
+                    locale,
+                    common.chart.tip_target,
+                    value = input.fmt(locale, v)
+                )
+                .to_string()
+            }),
+            c.red_flag.map(|v| {
+                td_string!(
+                    locale,
+                    common.chart.tip_red_flag,
+                    value = input.fmt(locale, v)
+                )
+                .to_string()
+            }),
         ];
         let lines: Vec<String> = lines.into_iter().flatten().collect();
         let box_w = 118.0;

@@ -44,22 +44,37 @@ pub fn conn_label(locale: Locale, status: ConnStatus) -> &'static str {
         ConnStatus::Live => td_string!(locale, common.connection.live),
         ConnStatus::Reconnecting => td_string!(locale, common.connection.reconnecting),
         ConnStatus::Offline => td_string!(locale, common.connection.offline),
-        ConnStatus::Idle | ConnStatus::Connecting => td_string!(locale, common.connection.connecting),
+        ConnStatus::Idle | ConnStatus::Connecting => {
+            td_string!(locale, common.connection.connecting)
+        }
     }
 }
 
 /// How the map editor names its connection in `locale`, with the edits not confirmed yet
 /// (`pending`): they are being saved while live, and wait while not.
 pub fn editor_text(locale: Locale, status: ConnStatus, pending: usize) -> String {
-    let waiting = || td_string!(locale, common.count.pending_edits, count = pending as u64).to_string();
+    let waiting =
+        || td_string!(locale, common.count.pending_edits, count = pending as u64).to_string();
     match status {
-        ConnStatus::Idle | ConnStatus::Connecting => td_string!(locale, common.connection.connecting).to_string(),
-        ConnStatus::Live if pending > 0 => td_string!(locale, common.connection.editor_saving, count = pending).to_string(),
-        ConnStatus::Live => td_string!(locale, common.connection.editor_live).to_string(),
-        ConnStatus::Reconnecting => {
-            td_string!(locale, common.connection.editor_reconnecting, pending = waiting()).to_string()
+        ConnStatus::Idle | ConnStatus::Connecting => {
+            td_string!(locale, common.connection.connecting).to_string()
         }
-        ConnStatus::Offline => td_string!(locale, common.connection.editor_offline, pending = waiting()).to_string(),
+        ConnStatus::Live if pending > 0 => {
+            td_string!(locale, common.connection.editor_saving, count = pending).to_string()
+        }
+        ConnStatus::Live => td_string!(locale, common.connection.editor_live).to_string(),
+        ConnStatus::Reconnecting => td_string!(
+            locale,
+            common.connection.editor_reconnecting,
+            pending = waiting()
+        )
+        .to_string(),
+        ConnStatus::Offline => td_string!(
+            locale,
+            common.connection.editor_offline,
+            pending = waiting()
+        )
+        .to_string(),
     }
 }
 
@@ -118,7 +133,10 @@ mod tests {
             editor_text(Locale::de, ConnStatus::Reconnecting, 2),
             "Verbindung wird wiederhergestellt… 2 ausstehende Änderungen"
         );
-        assert_eq!(conn_label(Locale::de, ConnStatus::Connecting), "Verbindung wird hergestellt…");
+        assert_eq!(
+            conn_label(Locale::de, ConnStatus::Connecting),
+            "Verbindung wird hergestellt…"
+        );
         assert_eq!(conn_label(Locale::en, ConnStatus::Live), "● Live");
     }
 

@@ -12,8 +12,14 @@ const FALLBACK_CURRENCY: &str = "EUR";
 /// An initiative status as a traffic light (for colour) and its word in `locale`.
 fn initiative_status(locale: Locale, s: InitiativeStatus) -> (Status, &'static str) {
     match s {
-        InitiativeStatus::NotStarted => (Status::NoData, td_string!(locale, status.initiative.not_started)),
-        InitiativeStatus::OnTrack => (Status::Green, td_string!(locale, status.initiative.on_track)),
+        InitiativeStatus::NotStarted => (
+            Status::NoData,
+            td_string!(locale, status.initiative.not_started),
+        ),
+        InitiativeStatus::OnTrack => (
+            Status::Green,
+            td_string!(locale, status.initiative.on_track),
+        ),
         InitiativeStatus::AtRisk => (Status::Amber, td_string!(locale, status.initiative.at_risk)),
         InitiativeStatus::Late => (Status::Red, td_string!(locale, status.initiative.late)),
         InitiativeStatus::Done => (Status::Green, td_string!(locale, status.initiative.done)),
@@ -47,8 +53,13 @@ pub fn InitiativeRow(
     let next = summary.next_milestone.as_ref().map_or_else(
         || td_string!(locale, common.initiatives.all_done).to_string(),
         |m| {
-            td_string!(locale, common.initiatives.next_due, name = &m.name, date = format_date(locale, m.due_date))
-                .to_string()
+            td_string!(
+                locale,
+                common.initiatives.next_due,
+                name = &m.name,
+                date = format_date(locale, m.due_date)
+            )
+            .to_string()
         },
     );
     view! {
@@ -73,18 +84,33 @@ mod tests {
 
     #[test]
     fn spend_is_shown_in_the_organisation_currency_and_the_locale() {
-        assert_eq!(spend_text(Locale::en, 120_000.0, 268_500.0, 45.0, "EUR"), "€120k / €268.5k (45 %)");
+        assert_eq!(
+            spend_text(Locale::en, 120_000.0, 268_500.0, 45.0, "EUR"),
+            "€120k / €268.5k (45 %)"
+        );
         assert_eq!(
             spend_text(Locale::de, 120_000.0, 268_500.0, 45.0, "EUR"),
             "120 Tsd. € / 268,5 Tsd. € (45 %)"
         );
-        assert_eq!(spend_text(Locale::en, 500.0, 2_000_000.0, 0.0, "USD"), "$500 / $2m (0 %)");
+        assert_eq!(
+            spend_text(Locale::en, 500.0, 2_000_000.0, 0.0, "USD"),
+            "$500 / $2m (0 %)"
+        );
     }
 
     #[test]
     fn initiative_statuses_in_german() {
-        assert_eq!(initiative_status(Locale::de, InitiativeStatus::AtRisk).1, "Gefährdet");
-        assert_eq!(initiative_status(Locale::de, InitiativeStatus::Late).1, "Verspätet");
-        assert_eq!(initiative_status(Locale::en, InitiativeStatus::OnTrack), (Status::Green, "On track"));
+        assert_eq!(
+            initiative_status(Locale::de, InitiativeStatus::AtRisk).1,
+            "Gefährdet"
+        );
+        assert_eq!(
+            initiative_status(Locale::de, InitiativeStatus::Late).1,
+            "Verspätet"
+        );
+        assert_eq!(
+            initiative_status(Locale::en, InitiativeStatus::OnTrack),
+            (Status::Green, "On track")
+        );
     }
 }

@@ -21,7 +21,14 @@ pub fn StatusChip(
     );
     let status = score.status.text(locale);
     let name = match &label {
-        Some(l) => td_string!(locale, common.status_chip.named, label = l, status, score = &text).to_string(),
+        Some(l) => td_string!(
+            locale,
+            common.status_chip.named,
+            label = l,
+            status,
+            score = &text
+        )
+        .to_string(),
         None => td_string!(locale, common.status_chip.unnamed, status, score = &text).to_string(),
     };
     let class = format!("status-chip status-{}", score.status.as_str());

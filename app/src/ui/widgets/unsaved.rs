@@ -9,7 +9,8 @@ use leptos::prelude::*;
 pub fn warn_before_unload(unsaved: impl Fn() -> bool + 'static) {
     #[cfg(feature = "hydrate")]
     {
-        let warning = crate::i18n::td_string!(crate::i18n::current_locale(), common.unsaved.warning);
+        let warning =
+            crate::i18n::td_string!(crate::i18n::current_locale(), common.unsaved.warning);
         let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
             if unsaved() {
                 ev.prevent_default();
