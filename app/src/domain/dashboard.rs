@@ -73,7 +73,19 @@ impl WidgetKind {
         }
     }
 
-    /// The palette's name of the kind.
+    /// The palette's name of the kind, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            WidgetKind::StatusMap { .. } => td_string!(locale, dashboard.widget_kind.status_map),
+            WidgetKind::Scorecard { .. } => td_string!(locale, dashboard.widget_kind.scorecard),
+            WidgetKind::Kpi { .. } => td_string!(locale, dashboard.widget_kind.kpi),
+            WidgetKind::Chart { .. } => td_string!(locale, dashboard.widget_kind.chart),
+            WidgetKind::Initiatives => td_string!(locale, dashboard.widget_kind.initiatives),
+        }
+    }
+
+    /// English, for logs and exports: the palette's name of the kind.
     pub fn label(&self) -> &'static str {
         match self {
             WidgetKind::StatusMap { .. } => "Status map",
@@ -394,6 +406,14 @@ pub struct Board {
     pub maps: Vec<BoardMap>,
     pub initiatives: Vec<InitiativeSummary>,
     pub today: Period,
+    /// The organisation's currency (ISO 4217), in which the initiatives' money is shown.
+    #[serde(default = "default_currency")]
+    pub currency: String,
+}
+
+/// The currency of a board sent before boards carried one.
+fn default_currency() -> String {
+    "EUR".to_string()
 }
 
 impl Board {
@@ -450,6 +470,24 @@ pub fn board_map_ids(dashboards: &[Dashboard]) -> Vec<MapId> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn widget_kinds_are_named_in_the_page_language() {
+        use crate::i18n::Locale::{de, en};
+        assert_eq!(
+            WidgetKind::Kpi {
+                map_id: MapId::new(),
+                measure_id: MeasureId::new()
+            }
+            .text(de),
+            "KPI-Kachel"
+        );
+        assert_eq!(WidgetKind::Initiatives.text(de), "Initiativen");
+        assert_eq!(
+            WidgetKind::Initiatives.text(en),
+            WidgetKind::Initiatives.label()
+        );
+    }
+
     use super::*;
 
     fn widget(kind: WidgetKind, x: u8, y: u16, w: u8, h: u8) -> Widget {

@@ -51,13 +51,25 @@ pub enum GoneReason {
 }
 
 impl GoneReason {
-    /// The screen's heading for it.
-    pub fn title(self) -> &'static str {
+    /// The screen's heading for it, in `locale`.
+    pub fn title(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
         match self {
-            GoneReason::Revoked => "Link revoked",
-            GoneReason::Unknown => "Unknown display link",
-            GoneReason::Deleted => "Dashboard deleted",
-            GoneReason::Withdrawn => "Link withdrawn",
+            GoneReason::Revoked => td_string!(locale, display.gone.revoked.title),
+            GoneReason::Unknown => td_string!(locale, display.gone.unknown.title),
+            GoneReason::Deleted => td_string!(locale, display.gone.deleted.title),
+            GoneReason::Withdrawn => td_string!(locale, display.gone.withdrawn.title),
+        }
+    }
+
+    /// What the screen says, in `locale`, readable from across the room.
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            GoneReason::Revoked => td_string!(locale, display.gone.revoked.message),
+            GoneReason::Unknown => td_string!(locale, display.gone.unknown.message),
+            GoneReason::Deleted => td_string!(locale, display.gone.deleted.message),
+            GoneReason::Withdrawn => td_string!(locale, display.gone.withdrawn.message),
         }
     }
 
@@ -73,14 +85,10 @@ impl GoneReason {
         .find(|r| r.message() == message)
     }
 
-    /// What the screen says, readable from across the room.
+    /// English, for logs and the wire: the message the server sends with a refusal, by which
+    /// [`GoneReason::of_message`] knows the reason again. Screens show [`GoneReason::text`].
     pub fn message(self) -> &'static str {
-        match self {
-            GoneReason::Revoked => "This display link was revoked. Ask an admin for a new one.",
-            GoneReason::Unknown => "This display link does not exist. Check the address, or ask an admin for a new link.",
-            GoneReason::Deleted => "This dashboard was deleted.",
-            GoneReason::Withdrawn => "This display link no longer works: whoever made it no longer administers this unit. Ask an admin for a new link.",
-        }
+        self.text(crate::i18n::Locale::en)
     }
 }
 
@@ -248,6 +256,25 @@ impl DataDelta {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn gone_screens_speak_the_page_language() {
+        use crate::i18n::Locale::{de, en};
+        assert_eq!(GoneReason::Revoked.title(de), "Link widerrufen");
+        assert_eq!(GoneReason::Revoked.title(en), "Link revoked");
+        assert!(GoneReason::Unknown
+            .text(de)
+            .starts_with("Diesen Display-Link gibt es nicht"));
+        for r in [
+            GoneReason::Revoked,
+            GoneReason::Unknown,
+            GoneReason::Deleted,
+            GoneReason::Withdrawn,
+        ] {
+            assert_eq!(GoneReason::of_message(r.message()), Some(r));
+            assert_eq!(r.message(), r.text(en));
+        }
+    }
+
     use super::*;
     use crate::domain::{MeasureId, Period};
 
@@ -346,7 +373,10 @@ mod tests {
     fn a_withdrawn_link_is_not_called_revoked() {
         let reason = GoneReason::of_message(GoneReason::Withdrawn.message());
         assert_eq!(reason, Some(GoneReason::Withdrawn));
-        assert_eq!(GoneReason::Withdrawn.title(), "Link withdrawn");
+        assert_eq!(
+            GoneReason::Withdrawn.title(crate::i18n::Locale::en),
+            "Link withdrawn"
+        );
         assert_eq!(GoneReason::of_message("something else"), None);
     }
 }

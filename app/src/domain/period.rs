@@ -56,12 +56,18 @@ impl Period {
         (later.year - self.year) * 12 + i32::from(later.month) - i32::from(self.month)
     }
 
-    /// A short human label, e.g. "Mar 2026".
+    /// English, for logs and exports: "Mar 2026".
     pub fn label(self) -> String {
-        const NAMES: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        format!("{} {}", NAMES[usize::from(self.month - 1)], self.year)
+        self.text(crate::i18n::Locale::en)
+    }
+
+    /// A short label in `locale`: "Mar 2026" / "März 2026".
+    pub fn text(self, locale: crate::i18n::Locale) -> String {
+        format!(
+            "{} {}",
+            crate::i18n::month_short(locale, u32::from(self.month)),
+            self.year
+        )
     }
 }
 
@@ -125,6 +131,8 @@ mod tests {
         assert_eq!((p.year(), p.month()), (2026, 3));
         assert_eq!(p.to_string(), "2026-03");
         assert_eq!(p.label(), "Mar 2026");
+        assert_eq!(p.text(crate::i18n::Locale::de), "März 2026");
+        assert_eq!(p.plus_months(-2).text(crate::i18n::Locale::de), "Jan. 2026");
     }
 
     #[test]

@@ -45,7 +45,19 @@ impl Action {
         }
     }
 
-    /// A verb phrase for error messages ("edit", "enter data in").
+    /// The verb phrase in `locale`: English fits "You cannot {…} {unit}" ("edit", "enter data
+    /// in"), German is the infinitive that ends "Sie können {unit} nicht {…}" ("bearbeiten").
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Action::View => td_string!(locale, common.action.view),
+            Action::EnterData => td_string!(locale, common.action.enter_data),
+            Action::Edit => td_string!(locale, common.action.edit),
+            Action::Administer => td_string!(locale, common.action.administer),
+        }
+    }
+
+    /// English, for logs and exports: a verb phrase for error messages ("edit", "enter data in").
     pub fn describe(self) -> &'static str {
         match self {
             Action::View => "view",
@@ -65,7 +77,18 @@ impl Role {
         self >= action.required_role()
     }
 
-    /// The stored and displayed name.
+    /// The role's name for people, in `locale` ("editor" / "Bearbeiter").
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            Role::Viewer => td_string!(locale, common.role.viewer),
+            Role::Contributor => td_string!(locale, common.role.contributor),
+            Role::Editor => td_string!(locale, common.role.editor),
+            Role::Admin => td_string!(locale, common.role.admin),
+        }
+    }
+
+    /// The stored name (also the English one, for logs).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
@@ -158,6 +181,16 @@ impl MapRights {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn roles_and_actions_are_named_in_the_page_language() {
+        use crate::i18n::Locale::{de, en};
+        assert_eq!(Role::Editor.text(de), "Bearbeiter");
+        assert_eq!(Role::Contributor.text(de), "Mitwirkender");
+        assert_eq!(Role::Admin.text(en), "admin");
+        assert_eq!(Action::Edit.text(de), "bearbeiten");
+        assert_eq!(Action::EnterData.text(en), Action::EnterData.describe());
+    }
+
     use super::*;
 
     fn tree() -> (

@@ -80,13 +80,19 @@ impl Status {
         }
     }
 
-    /// The human label, so every screen words the status the same way.
+    /// English, for logs and exports.
     pub fn label(self) -> &'static str {
+        self.text(crate::i18n::Locale::en)
+    }
+
+    /// The status word in `locale`, so every screen words the status the same way.
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
         match self {
-            Status::Red => "Red",
-            Status::Amber => "Amber",
-            Status::Green => "Green",
-            Status::NoData => "No data",
+            Status::Red => td_string!(locale, status.red),
+            Status::Amber => td_string!(locale, status.amber),
+            Status::Green => td_string!(locale, status.green),
+            Status::NoData => td_string!(locale, status.no_data),
         }
     }
 
@@ -360,11 +366,18 @@ impl Span {
         }
     }
 
-    /// A short label: "Mar 2026", "Q1 2026", "2026".
+    /// English, for logs and exports: "Mar 2026", "Q1 2026", "2026".
     pub fn label(self) -> String {
+        self.text(crate::i18n::Locale::en)
+    }
+
+    /// A short label in `locale`: "Mar 2026" / "März 2026", "Q1 2026", "2026".
+    pub fn text(self, locale: crate::i18n::Locale) -> String {
         match self {
-            Span::Month { period } => period.label(),
-            Span::Quarter { year, quarter } => format!("Q{quarter} {year}"),
+            Span::Month { period } => period.text(locale),
+            Span::Quarter { year, quarter } => {
+                crate::i18n::td_string!(locale, status.span.quarter, quarter, year).to_string()
+            }
             Span::Year { year } => year.to_string(),
         }
     }
@@ -765,6 +778,7 @@ mod tests {
         assert_eq!(status_of(f64::NAN), Status::NoData);
         assert_eq!(Status::Green.colour(), "#15803d");
         assert_eq!(Status::Amber.label(), "Amber");
+        assert_eq!(Status::Amber.text(crate::i18n::Locale::de), "Gefährdet");
     }
 
     #[test]
@@ -889,6 +903,34 @@ mod tests {
             period: p(2025, 12),
         };
         assert_eq!(aggregate_in(&history, m, Aggregation::Last), Some(100.0));
+    }
+
+    #[test]
+    fn status_words_and_spans_in_german() {
+        use crate::i18n::Locale::{de, en};
+        assert_eq!(Status::Red.text(de), "Kritisch");
+        assert_eq!(Status::Green.text(de), "Im Plan");
+        assert_eq!(Status::NoData.text(de), "Keine Daten");
+        assert_eq!(Status::NoData.text(en), "No data");
+        assert_eq!(Span::Month { period: p(2026, 3) }.text(de), "März 2026");
+        assert_eq!(Span::Month { period: p(2026, 3) }.text(en), "Mar 2026");
+        assert_eq!(
+            Span::Quarter {
+                year: 2026,
+                quarter: 1
+            }
+            .text(de),
+            "Q1 2026"
+        );
+        assert_eq!(
+            Span::Quarter {
+                year: 2026,
+                quarter: 2
+            }
+            .label(),
+            "Q2 2026"
+        );
+        assert_eq!(Span::Year { year: 2026 }.text(de), "2026");
     }
 
     #[test]

@@ -186,6 +186,7 @@ impl Store {
             maps,
             initiatives,
             today: current_period(),
+            currency: self.organisation_currency().await?,
         })
     }
 }

@@ -1,9 +1,10 @@
 //! Home: the measures whose data you own (overdue ones first), and the org-unit tree with each
 //! unit's maps.
 
-use super::widgets::{plural, ErrorPanel, TopBar};
+use super::widgets::{ErrorPanel, TopBar};
 use crate::api::{my_measures, org_tree};
-use crate::domain::OrgTreeNode;
+use crate::domain::{MapStatus, OrgTreeNode};
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -11,29 +12,30 @@ use leptos_router::components::A;
 /// The units the user can see, as a tree, with links to each map and scorecard.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
     let tree = Resource::new(|| (), |_| org_tree());
     view! {
-        <Title text="Your maps · Cairn"/>
+        <Title text=t_string!(i18n, home.title)/>
         <TopBar/>
         <main class="page">
             <MyMeasures/>
-            <h1>"Organisation"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading your organisation…"</p> }>
+            <h1>{t!(i18n, home.organisation)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, home.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match tree.await {
                         Ok(nodes) if nodes.is_empty() => view! {
-                            <p class="empty">"You have no role on any org unit yet. Ask an admin to add you."</p>
+                            <p class="empty">{t!(i18n, home.no_role)}</p>
                         }.into_any(),
                         Ok(nodes) => {
                             let admin = nodes.iter().any(administers);
                             view! {
                                 {admin.then(|| view! {
-                                    <nav class="admin-links" aria-label="Administration">
-                                        <A href="/admin/tokens">"API tokens"</A>
-                                        <span class="meta">" — keys for programs that read measures and post actuals"</span>
+                                    <nav class="admin-links" aria-label=t_string!(i18n, home.admin.label)>
+                                        <A href="/admin/tokens">{t!(i18n, home.admin.tokens)}</A>
+                                        <span class="meta">" "{t!(i18n, home.admin.tokens_hint)}</span>
                                     </nav>
                                 })}
-                                <ul class="org-tree" role="tree" aria-label="Org units">
+                                <ul class="org-tree" role="tree" aria-label=t_string!(i18n, home.tree_label)>
                                     {nodes.into_iter().map(|n| view! { <UnitNode node=n/> }).collect_view()}
                                 </ul>
                             }.into_any()
@@ -51,6 +53,8 @@ pub fn HomePage() -> impl IntoView {
 /// Nothing is shown to someone who owns no measure.
 #[component]
 fn MyMeasures() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let list = Resource::new(|| (), |_| my_measures());
     view! {
         <Suspense fallback=|| ()>
@@ -58,28 +62,32 @@ fn MyMeasures() -> impl IntoView {
                 let mine = list.await.unwrap_or_default();
                 (!mine.is_empty()).then(|| {
                     let overdue = mine.iter().filter(|m| m.stale).count();
-                    let reported = plural(mine.len(), "measure");
+                    let reported = td_string!(locale, common.count.measures, count = mine.len() as u64).to_string();
+                    let reported = &reported;
                     let summary = match (overdue, mine.len()) {
-                        (0, 1) => format!("You report the data of {reported}; it is up to date."),
-                        (0, _) => format!("You report the data of {reported}; all are up to date."),
-                        (1, _) => format!("You report the data of {reported}; 1 is overdue."),
-                        (n, _) => format!("You report the data of {reported}; {n} are overdue."),
+                        (0, 1) => td_string!(locale, home.mine.up_to_date_one, reported).to_string(),
+                        (0, _) => td_string!(locale, home.mine.up_to_date_all, reported).to_string(),
+                        (1, _) => td_string!(locale, home.mine.overdue_one, reported).to_string(),
+                        (overdue, _) => td_string!(locale, home.mine.overdue_many, reported, overdue).to_string(),
                     };
                     view! {
                         <section class="my-measures" aria-labelledby="my-measures-title">
-                            <h2 id="my-measures-title">"Your measures"</h2>
+                            <h2 id="my-measures-title">{td_string!(locale, home.mine.title)}</h2>
                             <p class="meta">{summary}</p>
-                            <ul aria-label="Measures you report">
+                            <ul aria-label=td_string!(locale, home.mine.list_label)>
                                 {mine.into_iter().map(|m| {
-                                    let last = m.latest.map_or_else(|| "never reported".to_string(), |p| format!("last {}", p.label()));
+                                    let last = m.latest.map_or_else(
+                                        || td_string!(locale, home.mine.never).to_string(),
+                                        |p| td_string!(locale, home.mine.last, period = p.text(locale)).to_string(),
+                                    );
                                     view! {
                                         <li class:overdue=m.stale>
                                             <span class="measure-name">{m.name.clone()}</span>
                                             <span class="meta">{format!(" · {} · {last}", m.map_name)}</span>
-                                            {m.stale.then(|| view! { " " <span class="stale-flag">"Overdue"</span> })}
+                                            {m.stale.then(|| view! { " " <span class="stale-flag">{td_string!(locale, home.mine.overdue)}</span> })}
                                             " "
                                             <A href=format!("/maps/{}/data", m.map_id) attr:class="secondary-link"
-                                                attr:aria-label=format!("Enter data for {}", m.name)>"Enter data"</A>
+                                                attr:aria-label=td_string!(locale, home.mine.enter_data_for, name = &m.name).to_string()>{td_string!(locale, common.nav.enter_data)}</A>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -106,10 +114,19 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
         maps,
         children,
     } = node;
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let kind = match unit.kind {
-        crate::domain::OrgUnitKind::Enterprise => "Enterprise",
-        crate::domain::OrgUnitKind::BusinessUnit => "Business unit",
-        crate::domain::OrgUnitKind::Function => "Function",
+        crate::domain::OrgUnitKind::Enterprise => td_string!(locale, home.unit_kind.enterprise),
+        crate::domain::OrgUnitKind::BusinessUnit => {
+            td_string!(locale, home.unit_kind.business_unit)
+        }
+        crate::domain::OrgUnitKind::Function => td_string!(locale, home.unit_kind.function),
+    };
+    let map_status = |s: MapStatus| match s {
+        MapStatus::Draft => td_string!(locale, home.map_status.draft),
+        MapStatus::Active => td_string!(locale, home.map_status.active),
+        MapStatus::Archived => td_string!(locale, home.map_status.archived),
     };
     let children_view = (!children.is_empty()).then(|| {
         view! {
@@ -123,12 +140,12 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
             <div class="unit-head">
                 <span class="unit-name">{unit.name.clone()}</span>
                 <span class="unit-kind">{kind}</span>
-                {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.as_str()}</span> })}
-                <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=format!("Dashboards of {}", unit.name)>"Dashboards"</A>
+                {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.text(locale)}</span> })}
+                <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, home.dashboards_of, unit = &unit.name).to_string()>{t!(i18n, home.dashboards)}</A>
             </div>
-            <ul class="map-list" aria-label=format!("Maps of {}", unit.name)>
+            <ul class="map-list" aria-label=td_string!(locale, home.maps_of, unit = &unit.name).to_string()>
                 {if maps.is_empty() {
-                    view! { <li class="empty">"No maps yet."</li> }.into_any()
+                    view! { <li class="empty">{t!(i18n, home.no_maps)}</li> }.into_any()
                 } else {
                     maps.into_iter().map(|m| {
                         let href = format!("/maps/{}", m.id);
@@ -136,9 +153,14 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                         view! {
                             <li class="map-item">
                                 <A href=href>{m.name.clone()}</A>
-                                <span class=format!("status status-{}", m.status.as_str())>{m.status.as_str()}</span>
-                                <span class="meta">{format!("{} – {} · {}", m.period_start.label(), m.period_end.label(), plural(usize::try_from(m.objective_count).unwrap_or(0), "objective"))}</span>
-                                <A href=card attr:class="secondary-link">"Scorecard"</A>
+                                <span class=format!("status status-{}", m.status.as_str())>{map_status(m.status)}</span>
+                                <span class="meta">{format!(
+                                    "{} – {} · {}",
+                                    m.period_start.text(locale),
+                                    m.period_end.text(locale),
+                                    td_string!(locale, common.count.objectives, count = u64::try_from(m.objective_count).unwrap_or(0))
+                                )}</span>
+                                <A href=card attr:class="secondary-link">{t!(i18n, home.scorecard)}</A>
                             </li>
                         }
                     }).collect_view().into_any()

@@ -1,13 +1,18 @@
 //! The sign-in page.
 
 use crate::api::SignIn;
+use crate::i18n::*;
+use crate::ui::widgets::LanguageMenu;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Email and password; on success the server sets the session cookie and redirects.
+/// Email and password; on success the server sets the session cookie and redirects. The
+/// language menu lets a visitor choose the language before signing in.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
     // Only a path on this site is passed on (the server checks it again).
@@ -17,25 +22,26 @@ pub fn SignInPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|r| r.err())
-            .map(|e| e.to_string())
+            .map(|e| e.text(locale))
     };
     view! {
-        <Title text="Sign in · Cairn"/>
+        <Title text=t_string!(i18n, signin.title)/>
         <main class="signin">
             <section class="signin-card">
+                <LanguageMenu/>
                 <h1><span class="brand-mark" aria-hidden="true">"▲"</span>" Cairn"</h1>
-                <p class="tagline">"Strategy maps, scorecards and reviews for leadership teams."</p>
-                <ActionForm action=sign_in attr:aria-label="Sign in">
-                    <label for="email">"Email"</label>
+                <p class="tagline">{t!(i18n, signin.tagline)}</p>
+                <ActionForm action=sign_in attr:aria-label=t_string!(i18n, signin.form)>
+                    <label for="email">{t!(i18n, signin.email)}</label>
                     <input id="email" type="email" name="email" autocomplete="username" required autofocus/>
-                    <label for="password">"Password"</label>
+                    <label for="password">{t!(i18n, signin.password)}</label>
                     <input id="password" type="password" name="password" autocomplete="current-password" required/>
                     <input type="hidden" name="next" prop:value=next/>
                     <Show when=move || error().is_some()>
                         <p class="form-error" role="alert">{error}</p>
                     </Show>
                     <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
-                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                        {move || if sign_in.pending().get() { td_string!(locale, signin.signing_in) } else { td_string!(locale, signin.submit) }}
                     </button>
                 </ActionForm>
             </section>

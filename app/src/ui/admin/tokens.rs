@@ -6,6 +6,7 @@ use crate::api::{
     TokenRow,
 };
 use crate::domain::{ApiTokenId, OrgUnitId};
+use crate::i18n::*;
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,18 +19,19 @@ pub fn TokensPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let data = Resource::new(move || version.get(), |_| api_tokens());
     let created: RwSignal<Option<NewToken>> = RwSignal::new(None);
+    let i18n = use_i18n();
     view! {
-        <Title text="API tokens · Cairn"/>
-        <TopBar crumbs=vec![("API tokens".to_string(), "/admin/tokens".to_string())]/>
+        <Title text=t_string!(i18n, admin.title)/>
+        <TopBar crumbs=vec![(t_string!(i18n, admin.heading).to_string(), "/admin/tokens".to_string())]/>
         <main class="page tokens-page">
-            <h1>"API tokens"</h1>
+            <h1>{t!(i18n, admin.heading)}</h1>
             <p class="lead">
-                "Programs — an ERP job, a BI tool — use an API token to read measures and scores and to post actuals. "
-                "Each token covers the org units you choose (and every unit below them). "
-                <a href="/api/v1/docs" rel="external">"REST API documentation"</a>
+                {t!(i18n, admin.lead)}" "
+                {t!(i18n, admin.lead_scope)}" "
+                <a href="/api/v1/docs" rel="external">{t!(i18n, admin.docs)}</a>
             </p>
             {move || created.get().map(|n| view! { <SecretPanel new=n on_done=move || created.set(None)/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, admin.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(admin) => view! { <TokenAdminView admin created version/> }.into_any(),
@@ -44,6 +46,8 @@ pub fn TokensPage() -> impl IntoView {
 /// The secret of a token just created: shown once, with a copy button.
 #[component]
 fn SecretPanel(new: NewToken, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let copied = RwSignal::new(false);
     let secret = new.secret.clone();
     let copy = move |_| {
@@ -63,26 +67,26 @@ fn SecretPanel(new: NewToken, on_done: impl Fn() + Send + Sync + 'static) -> imp
         copied.set(true);
     };
     let access = if new.row.token.can_write {
-        "read and write"
+        td_string!(locale, admin.access.read_write_lower)
     } else {
-        "read-only"
+        td_string!(locale, admin.access.read_only_lower)
     };
     view! {
         <section class="secret-panel" aria-labelledby="secret-title">
-            <h2 id="secret-title">"Copy the new token “" {new.row.token.name.clone()} "” now"</h2>
+            <h2 id="secret-title">{td_string!(locale, admin.secret.heading, name = &new.row.token.name).to_string()}</h2>
             <p>
-                <strong>"You will not see it again."</strong>
-                " Cairn keeps only a hash of it. Store it where the program keeps its secrets; if it is lost, revoke it and create another."
+                <strong>{t!(i18n, admin.secret.once)}</strong>
+                " "{t!(i18n, admin.secret.hash)}
             </p>
-            <label for="token-secret">"Token secret"</label>
+            <label for="token-secret">{t!(i18n, admin.secret.label)}</label>
             <div class="secret-row">
                 <input id="token-secret" type="text" readonly prop:value=new.secret.clone() spellcheck="false" autocomplete="off"/>
                 <button type="button" class="primary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                    {move || if copied.get() { td_string!(locale, admin.secret.copied) } else { td_string!(locale, admin.secret.copy) }}
                 </button>
             </div>
-            <p class="meta">{format!("Scope: {} · {access}", new.row.unit_names.join(", "))}</p>
-            <button type="button" class="link-button" on:click=move |_| on_done()>"Done, I stored it"</button>
+            <p class="meta">{td_string!(locale, admin.secret.scope, units = new.row.unit_names.join(", "), access).to_string()}</p>
+            <button type="button" class="link-button" on:click=move |_| on_done()>{t!(i18n, admin.secret.done)}</button>
         </section>
     }
 }
@@ -128,8 +132,9 @@ where
     })
 }
 
-/// Why an action's last run failed, if it did.
+/// Why an action's last run failed, if it did, in `locale`.
 fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
+    locale: Locale,
     action: Action<I, Result<T, ApiError>>,
 ) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
     move || {
@@ -137,7 +142,7 @@ fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
             .value()
             .get()
             .and_then(Result::err)
-            .map(|e| e.to_string())
+            .map(|e| e.text(locale))
     }
 }
 
@@ -148,6 +153,8 @@ fn NewTokenForm(
     created: RwSignal<Option<NewToken>>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let name = RwSignal::new(String::new());
     let chosen: RwSignal<Vec<OrgUnitId>> = RwSignal::new(match units.as_slice() {
         [only] => vec![only.unit.id],
@@ -159,7 +166,7 @@ fn NewTokenForm(
         |(n, u, w): (String, Vec<OrgUnitId>, bool)| create_api_token(n, u, w),
         move |new: &NewToken| created.set(Some(new.clone())),
     );
-    let error = failure(create);
+    let error = failure(locale, create);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         create.dispatch((name.get(), chosen.get(), can_write.get()));
@@ -189,47 +196,52 @@ fn NewTokenForm(
         })
         .collect_view();
     view! {
-        <form class="card token-form" aria-label="New API token" on:submit=submit>
-            <h2>"New token"</h2>
-            <label for="token-name">"Name"</label>
+        <form class="card token-form" aria-label=t_string!(i18n, admin.form.label) on:submit=submit>
+            <h2>{t!(i18n, admin.form.heading)}</h2>
+            <label for="token-name">{t!(i18n, admin.form.name)}</label>
             <input
                 id="token-name"
                 type="text"
                 required
                 maxlength="200"
-                placeholder="e.g. ERP month-end feed"
+                placeholder=t_string!(i18n, admin.form.placeholder)
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))
             />
             <fieldset>
-                <legend>"Org units it may use"</legend>
+                <legend>{t!(i18n, admin.form.units)}</legend>
                 <ul class="scope-list">{checkboxes}</ul>
             </fieldset>
             <fieldset>
-                <legend>"Access"</legend>
+                <legend>{t!(i18n, admin.form.access)}</legend>
                 <div class="choice">
                     <input type="radio" id="access-read" name="access" prop:checked=move || !can_write.get() on:change=move |_| can_write.set(false)/>
-                    <label for="access-read">"Read-only"</label>
+                    <label for="access-read">{t!(i18n, admin.access.read_only)}</label>
                 </div>
                 <div class="choice">
                     <input type="radio" id="access-write" name="access" prop:checked=move || can_write.get() on:change=move |_| can_write.set(true)/>
-                    <label for="access-write">"Read and write (post actuals)"</label>
+                    <label for="access-write">{t!(i18n, admin.access.read_write_post)}</label>
                 </div>
             </fieldset>
             <Show when=move || error().is_some()>
                 <p class="form-error" role="alert">{error}</p>
             </Show>
             <button type="submit" class="primary" disabled=move || create.pending().get()>
-                {move || if create.pending().get() { "Creating…" } else { "Create token" }}
+                {move || if create.pending().get() { td_string!(locale, admin.form.creating) } else { td_string!(locale, admin.form.create) }}
             </button>
         </form>
     }
 }
 
-/// "2026-03-31T17:05:12.345Z" → "2026-03-31 17:05 UTC".
-fn when(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
+/// "2026-03-31T17:05:12.345Z" → "31 Mar 2026 17:05 UTC" / "31. März 2026, 17:05 UTC".
+fn when(locale: Locale, rfc3339: &str) -> String {
+    let day = rfc3339
+        .get(..10)
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    match (day, rfc3339.get(11..16)) {
+        (Some(day), Some(time)) => {
+            td_string!(locale, admin.when, date = format_date(locale, day), time).to_string()
+        }
         _ => rfc3339.to_string(),
     }
 }
@@ -237,11 +249,13 @@ fn when(rfc3339: &str) -> String {
 /// The tokens the admin manages, each revocable after a confirmation.
 #[component]
 fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     if tokens.is_empty() {
         return view! {
-            <section class="card token-list" aria-label="API tokens">
-                <h2>"Tokens"</h2>
-                <p class="empty">"No tokens yet."</p>
+            <section class="card token-list" aria-label=t_string!(i18n, admin.list.label)>
+                <h2>{t!(i18n, admin.list.heading)}</h2>
+                <p class="empty">{t!(i18n, admin.list.empty)}</p>
             </section>
         }
         .into_any();
@@ -250,7 +264,7 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
     let revoke = changing(version, revoke_api_token, move |_: &TokenRow| {
         confirming.set(None)
     });
-    let error = failure(revoke);
+    let error = failure(locale, revoke);
     let rows = tokens
         .into_iter()
         .map(|row| {
@@ -258,8 +272,8 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
             let id = t.id;
             let name = t.name.clone();
             let status = match &t.revoked_at {
-                Some(at) => format!("Revoked {}", when(at)),
-                None => "Active".into(),
+                Some(at) => td_string!(locale, admin.list.revoked, when = when(locale, at)).to_string(),
+                None => td_string!(locale, admin.list.active).into(),
             };
             let live = t.revoked_at.is_none();
             let actions = live.then(|| {
@@ -268,13 +282,13 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
                     <Show
                         when=move || confirming.get() == Some(id)
                         fallback=move || view! {
-                            <button type="button" class="danger" aria-label=format!("Revoke {n1}") on:click=move |_| confirming.set(Some(id))>"Revoke"</button>
+                            <button type="button" class="danger" aria-label=td_string!(locale, admin.list.revoke_named, name = &n1).to_string() on:click=move |_| confirming.set(Some(id))>{td_string!(locale, admin.list.revoke)}</button>
                         }
                     >
-                        <div class="confirm" role="alertdialog" aria-label=format!("Revoke {n2}?")>
-                            <p>{format!("Revoke “{n3}”? Programs using it stop working at once.")}</p>
-                            <button type="button" class="danger" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch(id); }>"Revoke token"</button>
-                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        <div class="confirm" role="alertdialog" aria-label=td_string!(locale, admin.list.confirm_label, name = &n2).to_string()>
+                            <p>{td_string!(locale, admin.list.confirm, name = &n3).to_string()}</p>
+                            <button type="button" class="danger" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch(id); }>{td_string!(locale, admin.list.revoke_token)}</button>
+                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>{td_string!(locale, admin.list.cancel)}</button>
                         </div>
                     </Show>
                 }
@@ -283,9 +297,9 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
                 <tr class=if live { "token-row" } else { "token-row revoked" }>
                     <th scope="row">{name.clone()}</th>
                     <td>{row.unit_names.join(", ")}</td>
-                    <td>{if t.can_write { "Read and write" } else { "Read-only" }}</td>
-                    <td>{when(&t.created_at)}<span class="by">{row.created_by_name.map(|n| format!("by {n}"))}</span></td>
-                    <td>{t.last_used_at.as_deref().map(when).unwrap_or_else(|| "Never".into())}</td>
+                    <td>{if t.can_write { td_string!(locale, admin.access.read_write) } else { td_string!(locale, admin.access.read_only) }}</td>
+                    <td>{when(locale, &t.created_at)}<span class="by">{row.created_by_name.map(|n| td_string!(locale, admin.list.by, name = n).to_string())}</span></td>
+                    <td>{t.last_used_at.as_deref().map(|at| when(locale, at)).unwrap_or_else(|| td_string!(locale, admin.list.never).into())}</td>
                     <td class=if live { "token-status active" } else { "token-status" }>{status}</td>
                     <td class="actions">{actions}</td>
                 </tr>
@@ -294,20 +308,20 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card token-list" aria-labelledby="token-list-title">
-            <h2 id="token-list-title">"Tokens"</h2>
+            <h2 id="token-list-title">{t!(i18n, admin.list.heading)}</h2>
             <Show when=move || error().is_some()>
                 <p class="form-error" role="alert">{error}</p>
             </Show>
-            <table class="tokens" aria-label="API tokens">
+            <table class="tokens" aria-label=t_string!(i18n, admin.list.label)>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Scope"</th>
-                        <th scope="col">"Access"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        <th scope="col">{t!(i18n, admin.list.col.name)}</th>
+                        <th scope="col">{t!(i18n, admin.list.col.scope)}</th>
+                        <th scope="col">{t!(i18n, admin.list.col.access)}</th>
+                        <th scope="col">{t!(i18n, admin.list.col.created)}</th>
+                        <th scope="col">{t!(i18n, admin.list.col.last_used)}</th>
+                        <th scope="col">{t!(i18n, admin.list.col.status)}</th>
+                        <th scope="col"><span class="visually-hidden">{t!(i18n, admin.list.col.actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

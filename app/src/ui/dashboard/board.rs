@@ -7,6 +7,7 @@ use crate::domain::dashboard::{Board, BoardMap, Widget, WidgetKind};
 use crate::domain::scores::{MapScores, ScoreModel};
 use crate::domain::scoring::{Score, Span};
 use crate::domain::{MapDocument, MapId, MeasureId, OrgUnitId, Polarity};
+use crate::i18n::*;
 use crate::ui::widgets::chart::{ChartInput, MeasureChart};
 use crate::ui::widgets::fit::keep_fitted;
 use crate::ui::widgets::format_value;
@@ -86,12 +87,15 @@ pub fn DashboardGrid(
                 .map(|d| (d.org_unit_id, d.widgets.clone(), d.rows()))
         })
     });
+    let locale = current_locale();
     move || {
         let Some((unit, widgets, rows)) = layout.get() else {
-            return view! { <p class="empty">"This dashboard no longer exists."</p> }.into_any();
+            return view! { <p class="empty">{td_string!(locale, dashboard.view.gone)}</p> }
+                .into_any();
         };
         if widgets.is_empty() {
-            return view! { <p class="empty">"No widgets yet."</p> }.into_any();
+            return view! { <p class="empty">{td_string!(locale, dashboard.grid.empty)}</p> }
+                .into_any();
         }
         view! {
             <div class="dashboard-grid" style=format!("--rows: {rows}")>
@@ -155,8 +159,8 @@ fn WidgetCell(
 }
 
 /// A gone map or measure, said plainly instead of an empty box.
-fn missing(what: &str) -> AnyView {
-    view! { <section class="widget missing"><p class="muted">{format!("This {what} no longer exists.")}</p></section> }.into_any()
+fn missing(text: &'static str) -> AnyView {
+    view! { <section class="widget missing"><p class="muted">{text}</p></section> }.into_any()
 }
 
 /// What a KPI tile shows.
@@ -179,6 +183,7 @@ fn KpiTile(
     map_id: MapId,
     measure_id: MeasureId,
 ) -> impl IntoView {
+    let locale = current_locale();
     let view_model = Memo::new(move |_| {
         let measure = board.with(|b| {
             b.map(map_id)
@@ -187,26 +192,20 @@ fn KpiTile(
         lives.with(|ls| {
             let live = live_of(ls, map_id)?;
             let f = live.now.measure(measure_id)?;
-            let fmt = |v: f64| {
-                format_value(
-                    crate::i18n::current_locale(),
-                    v,
-                    measure.decimals,
-                    &measure.unit,
-                )
-            };
+            let fmt = |v: f64| format_value(locale, v, measure.decimals, &measure.unit);
             Some(KpiView {
                 name: measure.name.clone(),
-                value: f.actual.map_or_else(|| "no data".into(), fmt),
+                value: f
+                    .actual
+                    .map_or_else(|| td_string!(locale, dashboard.kpi.no_data).into(), fmt),
                 target: f.goal.map(fmt),
                 score: f.score,
                 stale: f.stale.then(|| {
-                    format!(
-                        "Stale · last {}",
-                        f.latest
-                            .map(|p| p.label())
-                            .unwrap_or_else(|| "never".into())
-                    )
+                    let period = f.latest.map_or_else(
+                        || td_string!(locale, dashboard.kpi.never).to_string(),
+                        |p| p.text(locale),
+                    );
+                    td_string!(locale, dashboard.kpi.stale, period).to_string()
                 }),
                 spark: live
                     .history
@@ -218,13 +217,13 @@ fn KpiTile(
                     Polarity::LowerIsBetter => "↓",
                     Polarity::OnTarget => "◎",
                 },
-                span: live.now.span.label(),
+                span: live.now.span.text(locale),
             })
         })
     });
     move || {
         let Some(k) = view_model.get() else {
-            return missing("measure");
+            return missing(td_string!(locale, dashboard.grid.missing_measure));
         };
         let status = k.score.status;
         view! {
@@ -232,12 +231,15 @@ fn KpiTile(
                 <h3 class="widget-title">{k.name.clone()}</h3>
                 <p class="kpi-value" data-testid="kpi-value">{k.value.clone()}</p>
                 <p class="kpi-target">
-                    {k.target.clone().map_or_else(|| "No target".to_string(), |t| format!("{} target {t}", k.direction))}
+                    {k.target.clone().map_or_else(
+                        || td_string!(locale, dashboard.kpi.no_target).to_string(),
+                        |t| td_string!(locale, dashboard.kpi.target, direction = k.direction, value = t).to_string(),
+                    )}
                 </p>
                 <div class="kpi-foot">
                     <StatusChip score=k.score label=k.name.clone()/>
-                    <span class="kpi-status">{status.label()}</span>
-                    <Sparkline values=k.spark.clone() last=status label=format!("Trend of {}", k.name)/>
+                    <span class="kpi-status">{status.text(locale)}</span>
+                    <Sparkline values=k.spark.clone() last=status label=td_string!(locale, dashboard.kpi.trend, name = &k.name).to_string()/>
                 </div>
                 {k.stale.clone().map(|s| view! { <p class="stale-flag">{s}</p> })}
                 <p class="kpi-span muted">{k.span.clone()}</p>
@@ -258,6 +260,7 @@ fn ChartWidget(
 ) -> impl IntoView {
     // The title and legend take about a fifth of the box.
     let aspect = aspect * 1.25;
+    let locale = current_locale();
     let input = Memo::new(move |_| {
         let measure = board.with(|b| {
             b.map(map_id)
@@ -267,15 +270,17 @@ fn ChartWidget(
         lives.with(|ls| ChartInput::of(&live_of(ls, map_id)?.model, &measure, last))
     });
     let name = Memo::new(move |_| input.with(|i| i.as_ref().map(|i| i.name.clone())));
-    move || match name.get() {
-        None => missing("measure"),
+    move || {
+        match name.get() {
+        None => missing(td_string!(locale, dashboard.grid.missing_measure)),
         Some(n) => view! {
-            <section class="widget chart-widget" aria-label=format!("Chart of {n}")>
+            <section class="widget chart-widget" aria-label=td_string!(locale, dashboard.chart.label, name = &n).to_string()>
                 <h3 class="widget-title">{n.clone()}</h3>
                 <MeasureChart input=input aspect=aspect/>
             </section>
         }
         .into_any(),
+    }
     }
 }
 
@@ -286,18 +291,21 @@ fn StatusMapWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
     let scores = Memo::new(move |_| lives.with(|ls| live_of(ls, map_id).map(|l| l.now.clone())));
     let head = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.map.name.clone())));
     let map_score = move || scores.with(|s| s.as_ref().map_or(Score::NO_DATA, |s| s.map));
-    move || match head.get() {
-        None => missing("map"),
+    let locale = current_locale();
+    move || {
+        match head.get() {
+        None => missing(td_string!(locale, dashboard.grid.missing_map)),
         Some(name) => view! {
-            <section class="widget status-map-widget" aria-label=format!("Map {name}")>
+            <section class="widget status-map-widget" aria-label=td_string!(locale, dashboard.status_map.label, name = &name).to_string()>
                 <header class="widget-head">
                     <h3 class="widget-title">{name.clone()}</h3>
-                    {move || view! { <StatusChip score=map_score() label="Map score"/> }}
+                    {move || view! { <StatusChip score=map_score() label=td_string!(locale, dashboard.status_map.score)/> }}
                 </header>
                 <StatusMap doc=doc scores=scores/>
             </section>
         }
         .into_any(),
+    }
     }
 }
 
@@ -324,18 +332,19 @@ enum CardRow {
 
 #[component]
 fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl IntoView {
+    let locale = current_locale();
     let rows = Memo::new(move |_| {
         board.with(|b| {
             let doc = &b.map(map_id)?.doc;
             lives.with(|ls| {
                 let live = live_of(ls, map_id)?;
-                Some((doc.map.name.clone(), card_rows(doc, live)))
+                Some((doc.map.name.clone(), card_rows(locale, doc, live)))
             })
         })
     });
     move || {
         let Some((name, rows)) = rows.get() else {
-            return missing("map");
+            return missing(td_string!(locale, dashboard.grid.missing_map));
         };
         let count = rows.len() + 2;
         let body = rows
@@ -343,31 +352,31 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
             .map(|r| match r {
                 CardRow::Perspective { name, score } => view! {
                     <tr class="perspective-row"><th colspan="4" scope="rowgroup">{name.clone()}</th>
-                        <td><StatusChip score=score label=format!("{name} perspective")/></td></tr>
+                        <td><StatusChip score=score label=td_string!(locale, dashboard.scorecard.perspective, name = &name).to_string()/></td></tr>
                 }
                 .into_any(),
                 CardRow::Objective { title, score } => view! {
                     <tr class="objective-row"><th colspan="4" scope="row">{title.clone()}</th>
-                        <td><StatusChip score=score label=format!("{title} status")/></td></tr>
+                        <td><StatusChip score=score label=td_string!(locale, dashboard.scorecard.status, name = &title).to_string()/></td></tr>
                 }
                 .into_any(),
                 CardRow::Measure { name, actual, target, score, stale, trend } => view! {
                     <tr class="measure-row" data-status=score.status.as_str()>
-                        <td class="measure-name">{name.clone()}{stale.then(|| view! { <span class="stale-flag">"stale"</span> })}</td>
+                        <td class="measure-name">{name.clone()}{stale.then(|| view! { <span class="stale-flag">{td_string!(locale, dashboard.scorecard.stale)}</span> })}</td>
                         <td class="num">{actual}</td>
                         <td class="num">{target}</td>
-                        <td><Sparkline values=trend last=score.status label=format!("Trend of {name}")/></td>
-                        <td><StatusChip score=score label=format!("{name} status")/></td>
+                        <td><Sparkline values=trend last=score.status label=td_string!(locale, dashboard.kpi.trend, name = &name).to_string()/></td>
+                        <td><StatusChip score=score label=td_string!(locale, dashboard.scorecard.status, name = &name).to_string()/></td>
                     </tr>
                 }
                 .into_any(),
             })
             .collect_view();
         view! {
-            <section class="widget scorecard-widget" tabindex="0" aria-label=format!("Scorecard {name}") style=format!("--card-rows: {count}")>
-                <h3 class="widget-title">{format!("Scorecard: {name}")}</h3>
+            <section class="widget scorecard-widget" tabindex="0" aria-label=td_string!(locale, dashboard.scorecard.label, name = &name).to_string() style=format!("--card-rows: {count}")>
+                <h3 class="widget-title">{td_string!(locale, dashboard.scorecard.heading, name = &name).to_string()}</h3>
                 <table class="compact-scorecard">
-                    <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"Actual"</th><th scope="col" class="num">"Target"</th><th scope="col">"Trend"</th><th scope="col">"Score"</th></tr></thead>
+                    <thead><tr><th scope="col">{td_string!(locale, dashboard.scorecard.col.measure)}</th><th scope="col" class="num">{td_string!(locale, dashboard.scorecard.col.actual)}</th><th scope="col" class="num">{td_string!(locale, dashboard.scorecard.col.target)}</th><th scope="col">{td_string!(locale, dashboard.scorecard.col.trend)}</th><th scope="col">{td_string!(locale, dashboard.scorecard.col.score)}</th></tr></thead>
                     <tbody>{body}</tbody>
                 </table>
             </section>
@@ -377,7 +386,7 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
 }
 
 /// The scorecard as rows: each perspective, its objectives, their measures.
-fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
+fn card_rows(locale: Locale, doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
     let mut out = Vec::new();
     for p in &doc.perspectives {
         out.push(CardRow::Perspective {
@@ -391,13 +400,13 @@ fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
             });
             for m in doc.measures.iter().filter(|m| m.objective_id == o.id) {
                 let f = live.now.measure(m.id);
-                let fmt =
-                    |v: f64| format_value(crate::i18n::current_locale(), v, m.decimals, &m.unit);
+                let fmt = |v: f64| format_value(locale, v, m.decimals, &m.unit);
                 out.push(CardRow::Measure {
                     name: m.name.clone(),
-                    actual: f
-                        .and_then(|f| f.actual)
-                        .map_or_else(|| "no data".into(), fmt),
+                    actual: f.and_then(|f| f.actual).map_or_else(
+                        || td_string!(locale, dashboard.scorecard.no_data).into(),
+                        fmt,
+                    ),
                     target: f.and_then(|f| f.goal).map_or_else(|| "—".into(), fmt),
                     score: f.map_or(Score::NO_DATA, |f| f.score),
                     stale: f.is_some_and(|f| f.stale),
@@ -415,27 +424,30 @@ fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
 
 #[component]
 fn InitiativesWidget(board: RwSignal<Board>, unit: OrgUnitId) -> impl IntoView {
+    let locale = current_locale();
     let list = Memo::new(move |_| {
         board.with(|b| {
-            b.initiatives
+            let items = b
+                .initiatives
                 .iter()
                 .filter(|i| i.initiative.org_unit_id == unit)
                 .cloned()
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (items, b.currency.clone())
         })
     });
     move || {
-        let items = list.get();
+        let (items, currency) = list.get();
         let count = items.len() + 1;
         let rows = items
             .into_iter()
-            .map(|s| view! { <InitiativeRow summary=s/> })
+            .map(|s| view! { <InitiativeRow summary=s currency=currency.clone()/> })
             .collect_view();
         view! {
-            <section class="widget initiatives-widget" aria-label="Initiatives" style=format!("--card-rows: {count}")>
-                <h3 class="widget-title">"Initiatives"</h3>
+            <section class="widget initiatives-widget" aria-label=td_string!(locale, dashboard.initiatives.label) style=format!("--card-rows: {count}")>
+                <h3 class="widget-title">{td_string!(locale, dashboard.initiatives.label)}</h3>
                 <table class="initiatives">
-                    <thead><tr><th scope="col">"Initiative"</th><th scope="col">"Status"</th><th scope="col">"Complete"</th><th scope="col">"Spend / budget"</th><th scope="col">"Next milestone"</th></tr></thead>
+                    <thead><tr><th scope="col">{td_string!(locale, dashboard.initiatives.col.initiative)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.status)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.complete)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.spend)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.next)}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </section>

@@ -14,6 +14,7 @@ use crate::domain::dashboard::{
     move_widget, resize_widget, SpanKind, Widget, WidgetKind, MAX_WIDGETS,
 };
 use crate::domain::{DashboardId, MapId, MeasureId, WidgetId};
+use crate::i18n::*;
 use crate::ui::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
 use crate::ui::widgets::unsaved::{confirm, keep_unsaved, warn_before_unload};
 use crate::ui::widgets::Page;
@@ -30,7 +31,8 @@ lazy_view_route!(
 /// edit it.
 fn editor_page() -> AnyView {
     let data = load(id_param::<DashboardId>("dashboard"), dashboard_editor);
-    item_page(data, "Loading the editor…", Reload::ShowLoading, |d| {
+    let loading = td_string!(current_locale(), dashboard.editor.loading);
+    item_page(data, loading, Reload::ShowLoading, |d| {
         if d.may_edit {
             view! { <DashboardEditor data=d/> }.into_any()
         } else {
@@ -42,57 +44,70 @@ fn editor_page() -> AnyView {
 /// For someone who may view the dashboard but not edit it.
 #[component]
 fn ViewOnly(data: DashboardEditorData) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let d = data.dashboard;
     view! {
-        <Page title=format!("{} · Cairn", d.name) class="page">
+        <Page title=td_string!(locale, dashboard.view.title, name = &d.name).to_string() class="page">
             <section class="error-panel" role="alert">
-                <h2>"View only"</h2>
-                <p>{format!("You can view “{}” but not edit it: that needs the editor role on {}.", d.name, data.unit.name)}</p>
-                <p><A href=format!("/dashboards/{}", d.id)>"Back to the dashboard"</A></p>
+                <h2>{t!(i18n, dashboard.editor.view_only)}</h2>
+                <p>{td_string!(locale, dashboard.editor.view_only_text, name = &d.name, unit = &data.unit.name).to_string()}</p>
+                <p><A href=format!("/dashboards/{}", d.id)>{t!(i18n, dashboard.editor.back)}</A></p>
             </section>
         </Page>
     }
 }
 
 /// The name a widget goes by in the editor.
-fn widget_label(kind: &WidgetKind, catalogue: &[CatalogueMap]) -> String {
+fn widget_label(locale: Locale, kind: &WidgetKind, catalogue: &[CatalogueMap]) -> String {
     let map_name = |id: MapId| {
-        catalogue
-            .iter()
-            .find(|m| m.id == id)
-            .map_or_else(|| "a map you cannot see".to_string(), |m| m.name.clone())
+        catalogue.iter().find(|m| m.id == id).map_or_else(
+            || td_string!(locale, dashboard.editor.hidden_map).to_string(),
+            |m| m.name.clone(),
+        )
     };
     let measure_name = |map: MapId, id: MeasureId| {
         catalogue
             .iter()
             .find(|m| m.id == map)
             .and_then(|m| m.measures.iter().find(|x| x.0 == id))
-            .map_or_else(|| "a deleted measure".to_string(), |x| x.1.clone())
+            .map_or_else(
+                || td_string!(locale, dashboard.editor.deleted_measure).to_string(),
+                |x| x.1.clone(),
+            )
     };
     match kind {
         WidgetKind::StatusMap { map_id } | WidgetKind::Scorecard { map_id } => {
-            format!("{} · {}", kind.label(), map_name(*map_id))
+            format!("{} · {}", kind.text(locale), map_name(*map_id))
         }
         WidgetKind::Kpi { map_id, measure_id } | WidgetKind::Chart { map_id, measure_id } => {
-            format!("{} · {}", kind.label(), measure_name(*map_id, *measure_id))
+            format!(
+                "{} · {}",
+                kind.text(locale),
+                measure_name(*map_id, *measure_id)
+            )
         }
-        WidgetKind::Initiatives => kind.label().to_string(),
+        WidgetKind::Initiatives => kind.text(locale).to_string(),
     }
 }
 
 /// Where a widget is, in words.
-fn place(w: &Widget) -> String {
-    format!(
-        "columns {}–{}, rows {}–{}",
-        w.x + 1,
-        w.x + w.w,
-        w.y + 1,
-        w.y + u16::from(w.h)
+fn place(locale: Locale, w: &Widget) -> String {
+    td_string!(
+        locale,
+        dashboard.editor.place,
+        x1 = w.x + 1,
+        x2 = w.x + w.w,
+        y1 = w.y + 1,
+        y2 = w.y + u16::from(w.h)
     )
+    .to_string()
 }
 
 #[component]
 fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let d = data.dashboard.clone();
     let initial = DashboardDraft {
         id: d.id,
@@ -113,12 +128,13 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
         draft.update(|d| f(&mut d.widgets));
         if let Some(id) = selected.get_untracked() {
             let text = draft.with_untracked(|d| {
-                d.widgets
-                    .iter()
-                    .find(|w| w.id == id)
-                    .map(|w| format!("Now at {}.", place(w)))
+                d.widgets.iter().find(|w| w.id == id).map(|w| {
+                    td_string!(locale, dashboard.editor.now_at, place = place(locale, w))
+                        .to_string()
+                })
             });
-            announce.set(text.unwrap_or_else(|| "Removed.".into()));
+            announce
+                .set(text.unwrap_or_else(|| td_string!(locale, dashboard.editor.removed).into()));
         }
     };
     let move_by = move |dx: i32, dy: i32| {
@@ -196,9 +212,12 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                     };
                     draft.set(clean.clone());
                     saved.set(clean);
-                    message.set(Some((false, "Saved.".into())));
+                    message.set(Some((
+                        false,
+                        td_string!(locale, dashboard.editor.saved).into(),
+                    )));
                 }
-                Err(e) => message.set(Some((true, e.to_string()))),
+                Err(e) => message.set(Some((true, e.text(locale)))),
             }
         });
     };
@@ -208,7 +227,7 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
     let navigate = use_navigate();
     let unit_id = data.unit.id;
     let delete = move |_| {
-        if !confirm("Delete this dashboard? Display links showing it drop it.") {
+        if !confirm(td_string!(locale, dashboard.editor.confirm_delete)) {
             return;
         }
         let navigate = navigate.clone();
@@ -219,75 +238,93 @@ fn DashboardEditor(data: DashboardEditorData) -> impl IntoView {
                     saved.set(draft.get_untracked());
                     navigate(&format!("/units/{unit_id}/dashboards"), Default::default());
                 }
-                Err(e) => message.set(Some((true, e.to_string()))),
+                Err(e) => message.set(Some((true, e.text(locale)))),
             }
         });
     };
     view! {
-        <Page title=format!("Edit {} · Cairn", d.name) crumbs=crumbs class="page editor-page">
+        <Page title=td_string!(locale, dashboard.editor.title, name = &d.name).to_string() crumbs=crumbs class="page editor-page">
             <div class="map-head">
                 <div>
-                    <h1>"Edit dashboard"</h1>
-                    <p class="meta" role="status">{move || if dirty.get() { "Unsaved changes" } else { "All changes saved" }}</p>
+                    <h1>{t!(i18n, dashboard.editor.heading)}</h1>
+                    <p class="meta" role="status">{move || if dirty.get() { td_string!(locale, dashboard.editor.unsaved) } else { td_string!(locale, dashboard.editor.all_saved) }}</p>
                 </div>
                 <div class="map-head-actions">
-                    <button type="button" class="primary" disabled=move || !dirty.get() on:click=move |_| save()>"Save"</button>
-                    <a class="button secondary" href=view_href on:click=move |ev| keep_unsaved(dirty.get_untracked(), "Leave without saving your changes?", &ev)>"View dashboard"</a>
-                    <button type="button" class="danger" on:click=delete>"Delete dashboard"</button>
+                    <button type="button" class="primary" disabled=move || !dirty.get() on:click=move |_| save()>{t!(i18n, dashboard.editor.save)}</button>
+                    <a class="button secondary" href=view_href on:click=move |ev| keep_unsaved(dirty.get_untracked(), td_string!(locale, dashboard.editor.leave), &ev)>{t!(i18n, dashboard.editor.view)}</a>
+                    <button type="button" class="danger" on:click=delete>{t!(i18n, dashboard.editor.delete)}</button>
                 </div>
             </div>
             {move || message.get().map(|(bad, text)| view! {
                 <p class=if bad { "form-error" } else { "notice-ok" } role=if bad { "alert" } else { "status" }>{text}</p>
             })}
             <div class="editor-settings">
-                <label>"Name "
+                <label>{t!(i18n, dashboard.editor.name)}" "
                     <input maxlength="80" prop:value=move || draft.with(|d| d.name.clone())
                         on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev))/>
                 </label>
-                <label>"Period "
+                <label>{t!(i18n, dashboard.editor.period)}" "
                     <select prop:value=move || draft.with(|d| d.span_kind.as_str())
                         on:change=move |ev| {
                             if let Ok(k) = event_target_value(&ev).parse::<SpanKind>() {
                                 draft.update(|d| d.span_kind = k);
                             }
                         }>
-                        <option value="month">"Latest month"</option>
-                        <option value="quarter">"Latest quarter"</option>
-                        <option value="year">"Latest year"</option>
+                        <option value="month">{t!(i18n, dashboard.editor.latest_month)}</option>
+                        <option value="quarter">{t!(i18n, dashboard.editor.latest_quarter)}</option>
+                        <option value="year">{t!(i18n, dashboard.editor.latest_year)}</option>
                     </select>
                 </label>
             </div>
             <div class="editor-body">
                 <Palette draft=draft selected=selected catalogue=catalogue message=message/>
-                <div class="editor-grid dashboard-grid" role="list" aria-label="Layout"
+                <div class="editor-grid dashboard-grid" role="list" aria-label=t_string!(i18n, dashboard.editor.layout)
                     style=move || format!("--rows: {}", draft.with(|d| d.widgets.iter().map(|w| w.y + u16::from(w.h)).max().unwrap_or(0) + 3))>
                     {move || draft.with(|d| d.widgets.clone()).into_iter().map(|w| {
                         let id = w.id;
-                        let label = catalogue.with_value(|c| widget_label(&w.kind, c));
-                        let name = format!("{label} ({})", place(&w));
+                        let label = catalogue.with_value(|c| widget_label(locale, &w.kind, c));
+                        let name = format!("{label} ({})", place(locale, &w));
                         view! {
                             <div role="listitem" class="widget-cell editor-widget" class:selected=move || selected.get() == Some(id) style=grid_area(&w)>
                                 <button type="button" class="widget-handle" aria-label=name aria-pressed=move || (selected.get() == Some(id)).to_string()
                                     on:click=move |_| selected.set(Some(id)) on:focus=move |_| selected.set(Some(id)) on:keydown=on_key>
                                     <span class="widget-kind">{label}</span>" "
-                                    <span class="widget-place muted">{format!("({})", place(&w))}</span>
+                                    <span class="widget-place muted">{format!("({})", place(locale, &w))}</span>
                                 </button>
                             </div>
                         }
                     }).collect_view()}
                 </div>
-                <aside class="widget-tools" aria-label="Selected widget">
-                    <h2>"Selected widget"</h2>
+                <aside class="widget-tools" aria-label=t_string!(i18n, dashboard.editor.selected)>
+                    <h2>{t!(i18n, dashboard.editor.selected)}</h2>
                     {move || {
                         let sel = selected.get().and_then(|id| draft.with(|d| d.widgets.iter().find(|w| w.id == id).cloned()));
                         match sel {
-                            None => view! { <p class="muted">"Select a widget to move, resize or remove it. With a widget focused: arrows move it, Shift+arrows resize it, Delete removes it."</p> }.into_any(),
+                            None => view! { <p class="muted">{td_string!(locale, dashboard.editor.select_hint)}</p> }.into_any(),
                             Some(w) => view! {
-                                <p>{catalogue.with_value(|c| widget_label(&w.kind, c))}</p>
-                                <p class="muted">{place(&w)}</p>
-                                {nudge_buttons("Move", ["Move left", "Move right", "Move up", "Move down"], move_by)}
-                                {nudge_buttons("Resize", ["Narrower", "Wider", "Shorter", "Taller"], resize_by)}
-                                <button type="button" class="danger" on:click=move |_| remove()>"Remove widget"</button>
+                                <p>{catalogue.with_value(|c| widget_label(locale, &w.kind, c))}</p>
+                                <p class="muted">{place(locale, &w)}</p>
+                                {nudge_buttons(
+                                    td_string!(locale, dashboard.editor.move_group),
+                                    [
+                                        td_string!(locale, dashboard.editor.move_left),
+                                        td_string!(locale, dashboard.editor.move_right),
+                                        td_string!(locale, dashboard.editor.move_up),
+                                        td_string!(locale, dashboard.editor.move_down),
+                                    ],
+                                    move_by,
+                                )}
+                                {nudge_buttons(
+                                    td_string!(locale, dashboard.editor.resize),
+                                    [
+                                        td_string!(locale, dashboard.editor.narrower),
+                                        td_string!(locale, dashboard.editor.wider),
+                                        td_string!(locale, dashboard.editor.shorter),
+                                        td_string!(locale, dashboard.editor.taller),
+                                    ],
+                                    resize_by,
+                                )}
+                                <button type="button" class="danger" on:click=move |_| remove()>{td_string!(locale, dashboard.editor.remove)}</button>
                             }.into_any(),
                         }
                     }}
@@ -322,6 +359,8 @@ fn Palette(
     catalogue: StoredValue<Vec<CatalogueMap>>,
     message: RwSignal<Option<(bool, String)>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let kind = RwSignal::new("kpi".to_string());
     let first_map = catalogue.with_value(|c| c.first().map(|m| m.id));
     let map = RwSignal::new(first_map);
@@ -365,14 +404,14 @@ fn Palette(
         let Some(k) = chosen else {
             message.set(Some((
                 true,
-                "Choose a map and a measure for this widget.".into(),
+                td_string!(locale, dashboard.palette.choose).into(),
             )));
             return;
         };
         if draft.with_untracked(|d| d.widgets.len()) >= MAX_WIDGETS {
             message.set(Some((
                 true,
-                format!("A dashboard holds at most {MAX_WIDGETS} widgets."),
+                td_string!(locale, dashboard.palette.too_many, max = MAX_WIDGETS).to_string(),
             )));
             return;
         }
@@ -381,18 +420,18 @@ fn Palette(
         draft.update(|d| d.widgets.push(w));
     };
     view! {
-        <aside class="palette" aria-label="Add a widget">
-            <h2>"Add a widget"</h2>
-            <label for="palette-kind">"Widget"</label>
+        <aside class="palette" aria-label=t_string!(i18n, dashboard.palette.heading)>
+            <h2>{t!(i18n, dashboard.palette.heading)}</h2>
+            <label for="palette-kind">{t!(i18n, dashboard.palette.widget)}</label>
             <select id="palette-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="kpi">"KPI tile"</option>
-                <option value="chart">"Measure chart"</option>
-                <option value="status_map">"Status map"</option>
-                <option value="scorecard">"Scorecard"</option>
-                <option value="initiatives">"Initiatives"</option>
+                <option value="kpi">{t!(i18n, dashboard.widget_kind.kpi)}</option>
+                <option value="chart">{t!(i18n, dashboard.widget_kind.chart)}</option>
+                <option value="status_map">{t!(i18n, dashboard.widget_kind.status_map)}</option>
+                <option value="scorecard">{t!(i18n, dashboard.widget_kind.scorecard)}</option>
+                <option value="initiatives">{t!(i18n, dashboard.widget_kind.initiatives)}</option>
             </select>
             <Show when=needs_map>
-                <label for="palette-map">"Map"</label>
+                <label for="palette-map">{t!(i18n, dashboard.palette.map)}</label>
                 <select id="palette-map" prop:value=move || map.get().map(|m| m.to_string()).unwrap_or_default()
                     on:change=move |ev| map.set(event_target_value(&ev).parse().ok())>
                     {catalogue.with_value(|c| c.iter().map(|m| view! {
@@ -401,7 +440,7 @@ fn Palette(
                 </select>
             </Show>
             <Show when=needs_measure>
-                <label for="palette-measure">"Measure"</label>
+                <label for="palette-measure">{t!(i18n, dashboard.palette.measure)}</label>
                 <select id="palette-measure" prop:value=move || measure.get().map(|m| m.to_string()).unwrap_or_default()
                     on:change=move |ev| measure.set(event_target_value(&ev).parse().ok())>
                     {move || measures.get().into_iter().map(|(id, name, objective)| view! {
@@ -409,7 +448,7 @@ fn Palette(
                     }).collect_view()}
                 </select>
             </Show>
-            <button type="button" class="primary" on:click=add>"Add widget"</button>
+            <button type="button" class="primary" on:click=add>{t!(i18n, dashboard.palette.add)}</button>
         </aside>
     }
 }

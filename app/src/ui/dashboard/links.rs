@@ -7,6 +7,7 @@ use crate::api::{
 };
 use crate::domain::dashboard::{ROTATE_MAX_SECONDS, ROTATE_MIN_SECONDS};
 use crate::domain::{DashboardId, DisplayLinkId, OrgUnitId};
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The display-links section of a unit's dashboards page.
@@ -17,11 +18,12 @@ pub fn DisplayLinks(
     links: Vec<DisplayLinkRow>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let created = RwSignal::new(None::<NewDisplayLink>);
     view! {
         <section class="display-links" aria-labelledby="display-links-title">
-            <h2 id="display-links-title">"Display links"</h2>
-            <p class="hint">"A display link opens dashboards full-screen on a meeting-room screen, without signing in. Anyone with the address can see them: revoke a link you no longer use."</p>
+            <h2 id="display-links-title">{t!(i18n, dashboard.links.heading)}</h2>
+            <p class="hint">{t!(i18n, dashboard.links.hint)}</p>
             {move || created.get().map(|n| view! { <SecretPanel new=n on_done=move || { created.set(None); version.update(|v| *v += 1); }/> })}
             <NewLinkForm unit=unit dashboards=dashboards created=created/>
             <LinkList links=links version=version/>
@@ -32,6 +34,8 @@ pub fn DisplayLinks(
 /// The address of a link just created: shown once, with copy and open.
 #[component]
 fn SecretPanel(new: NewDisplayLink, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let url = {
         #[cfg(feature = "hydrate")]
         {
@@ -56,19 +60,19 @@ fn SecretPanel(new: NewDisplayLink, on_done: impl Fn() + Send + Sync + 'static) 
     };
     view! {
         <div class="secret-panel" role="dialog" aria-labelledby="secret-title">
-            <h3 id="secret-title">{format!("Display link “{}” created", new.link.name)}</h3>
-            <p>"Copy the address now: it is shown only this once (Cairn keeps only a fingerprint of it)."</p>
+            <h3 id="secret-title">{td_string!(locale, dashboard.links.created, name = &new.link.name).to_string()}</h3>
+            <p>{t!(i18n, dashboard.links.copy_now)}</p>
             <div class="secret-row">
-                <input readonly aria-label="Display link address" value=url.clone() on:focus=|ev| {
+                <input readonly aria-label=t_string!(i18n, dashboard.links.address) value=url.clone() on:focus=|ev| {
                     use leptos::wasm_bindgen::JsCast;
                     if let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
                         input.select();
                     }
                 }/>
-                <button type="button" class="primary" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
-                <a class="button secondary" href=url target="_blank" rel="noopener noreferrer">"Open"</a>
+                <button type="button" class="primary" on:click=copy>{move || if copied.get() { td_string!(locale, dashboard.links.copied) } else { td_string!(locale, dashboard.links.copy) }}</button>
+                <a class="button secondary" href=url target="_blank" rel="noopener noreferrer">{t!(i18n, dashboard.links.open)}</a>
             </div>
-            <button type="button" class="link-button" on:click=move |_| on_done()>"Done"</button>
+            <button type="button" class="link-button" on:click=move |_| on_done()>{t!(i18n, dashboard.links.done)}</button>
         </div>
     }
 }
@@ -79,6 +83,8 @@ fn NewLinkForm(
     dashboards: Vec<DashboardSummary>,
     created: RwSignal<Option<NewDisplayLink>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let name = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<DashboardId>::new());
     let seconds = RwSignal::new("30".to_string());
@@ -87,7 +93,9 @@ fn NewLinkForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(rotate) = seconds.get_untracked().trim().parse::<u32>() else {
-            error.set(Some("Seconds per dashboard must be a whole number.".into()));
+            error.set(Some(
+                td_string!(locale, dashboard.links.whole_seconds).into(),
+            ));
             return;
         };
         busy.set(true);
@@ -101,22 +109,23 @@ fn NewLinkForm(
                     name.set(String::new());
                     chosen.set(Vec::new());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.text(locale))),
             }
             busy.set(false);
         });
     };
     if dashboards.is_empty() {
-        return view! { <p class="muted">"Create a dashboard first; a display link shows dashboards."</p> }.into_any();
+        return view! { <p class="muted">{t!(i18n, dashboard.links.need_dashboard)}</p> }
+            .into_any();
     }
     view! {
-        <form class="link-form" on:submit=submit aria-label="New display link">
-            <h3>"New display link"</h3>
-            <label for="link-name">"Screen name"</label>
-            <input id="link-name" maxlength="80" required placeholder="Board room screen" prop:value=move || name.get()
+        <form class="link-form" on:submit=submit aria-label=t_string!(i18n, dashboard.links.form_label)>
+            <h3>{t!(i18n, dashboard.links.form_label)}</h3>
+            <label for="link-name">{t!(i18n, dashboard.links.screen_name)}</label>
+            <input id="link-name" maxlength="80" required placeholder=t_string!(i18n, dashboard.links.placeholder) prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <fieldset>
-                <legend>"Dashboards, in rotation order"</legend>
+                <legend>{t!(i18n, dashboard.links.order)}</legend>
                 {dashboards.into_iter().map(|d| {
                     let id = d.id;
                     view! {
@@ -131,25 +140,39 @@ fn NewLinkForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <label for="link-seconds">"Seconds per dashboard"</label>
+            <label for="link-seconds">{t!(i18n, dashboard.links.seconds)}</label>
             <input id="link-seconds" type="number" min=ROTATE_MIN_SECONDS max=ROTATE_MAX_SECONDS prop:value=move || seconds.get()
                 on:input=move |ev| seconds.set(event_target_value(&ev))/>
-            <button type="submit" class="primary" disabled=move || busy.get()>"Create display link"</button>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, dashboard.links.create)}</button>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </form>
     }
     .into_any()
 }
 
-/// "2026-11-25 17:20" from an RFC 3339 time.
-fn when(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+/// "25 Nov 2026 17:20" / "25. November 2026, 17:20" from an RFC 3339 time.
+fn when(locale: Locale, rfc3339: &str) -> String {
+    let date = rfc3339
+        .get(..10)
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    match (date, rfc3339.get(11..16)) {
+        (Some(date), Some(time)) => td_string!(
+            locale,
+            dashboard.links.when,
+            date = format_date(locale, date),
+            time
+        )
+        .to_string(),
+        _ => rfc3339.to_string(),
+    }
 }
 
 #[component]
 fn LinkList(links: Vec<DisplayLinkRow>, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     if links.is_empty() {
-        return view! { <p class="empty">"No display links yet."</p> }.into_any();
+        return view! { <p class="empty">{t!(i18n, dashboard.links.empty)}</p> }.into_any();
     }
     let confirming = RwSignal::new(None::<DisplayLinkId>);
     let error = RwSignal::new(None::<String>);
@@ -160,14 +183,14 @@ fn LinkList(links: Vec<DisplayLinkRow>, version: RwSignal<u32>) -> impl IntoView
                     confirming.set(None);
                     version.update(|v| *v += 1);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.text(locale))),
             }
         });
     };
     view! {
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-        <table class="link-table" aria-label="Display links">
-            <thead><tr><th scope="col">"Screen"</th><th scope="col">"Dashboards"</th><th scope="col">"Rotation"</th><th scope="col">"Created"</th><th scope="col">"Last seen"</th><th scope="col">"State"</th><th></th></tr></thead>
+        <table class="link-table" aria-label=t_string!(i18n, dashboard.links.table)>
+            <thead><tr><th scope="col">{t!(i18n, dashboard.links.col.screen)}</th><th scope="col">{t!(i18n, dashboard.links.col.dashboards)}</th><th scope="col">{t!(i18n, dashboard.links.col.rotation)}</th><th scope="col">{t!(i18n, dashboard.links.col.created)}</th><th scope="col">{t!(i18n, dashboard.links.col.last_seen)}</th><th scope="col">{t!(i18n, dashboard.links.col.state)}</th><th></th></tr></thead>
             <tbody>
                 {links.into_iter().map(|row| {
                     let id = row.link.id;
@@ -178,18 +201,18 @@ fn LinkList(links: Vec<DisplayLinkRow>, version: RwSignal<u32>) -> impl IntoView
                         <tr class:revoked=revoked.is_some()>
                             <th scope="row">{name.clone()}</th>
                             <td>{row.dashboard_names.join(", ")}</td>
-                            <td>{format!("{} s", row.link.rotate_seconds)}</td>
-                            <td>{when(&row.link.created_at)}</td>
-                            <td>{row.link.last_seen_at.as_deref().map(when).unwrap_or_else(|| "never".into())}</td>
-                            <td>{revoked.as_deref().map(|r| format!("Revoked {}", when(r))).unwrap_or_else(|| "Active".into())}</td>
+                            <td>{td_string!(locale, dashboard.links.rotation_seconds, seconds = format_number(locale, f64::from(row.link.rotate_seconds), 0)).to_string()}</td>
+                            <td>{when(locale, &row.link.created_at)}</td>
+                            <td>{row.link.last_seen_at.as_deref().map(|t| when(locale, t)).unwrap_or_else(|| td_string!(locale, dashboard.links.never).into())}</td>
+                            <td>{revoked.as_deref().map(|r| td_string!(locale, dashboard.links.revoked, when = when(locale, r)).to_string()).unwrap_or_else(|| td_string!(locale, dashboard.links.active).into())}</td>
                             <td>
                                 {revoked.is_none().then(|| view! {
                                     <Show when=move || confirming.get() == Some(id)
-                                        fallback=move || view! { <button type="button" class="danger" aria-label=format!("Revoke {n1}") on:click=move |_| confirming.set(Some(id))>"Revoke"</button> }>
-                                        <span class="confirm" role="alertdialog" aria-label=format!("Revoke {n2}?")>
-                                            "Screens showing it go dark. "
-                                            <button type="button" class="danger" on:click=move |_| revoke(id)>"Yes, revoke"</button>
-                                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                        fallback=move || view! { <button type="button" class="danger" aria-label=td_string!(locale, dashboard.links.revoke_named, name = &n1).to_string() on:click=move |_| confirming.set(Some(id))>{td_string!(locale, dashboard.links.revoke)}</button> }>
+                                        <span class="confirm" role="alertdialog" aria-label=td_string!(locale, dashboard.links.confirm_label, name = &n2).to_string()>
+                                            {td_string!(locale, dashboard.links.go_dark)}" "
+                                            <button type="button" class="danger" on:click=move |_| revoke(id)>{td_string!(locale, dashboard.links.yes_revoke)}</button>
+                                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>{td_string!(locale, dashboard.links.cancel)}</button>
                                         </span>
                                     </Show>
                                 })}

@@ -8,9 +8,10 @@ pub mod links;
 pub mod view;
 
 use super::widgets::route::{id_param, item_page, lazy_view_route, load, Reload};
-use super::widgets::{plural, Page};
+use super::widgets::Page;
 use crate::api::{create_dashboard, unit_dashboards, UnitDashboardsPage};
 use crate::domain::{OrgUnit, OrgUnitId};
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -34,7 +35,7 @@ fn unit_dashboards_page() -> AnyView {
     );
     item_page(
         page,
-        "Loading the dashboards…",
+        td_string!(current_locale(), dashboard.list.loading),
         Reload::KeepPage,
         move |p| view! { <UnitDashboards page=p version=version/> }.into_any(),
     )
@@ -45,7 +46,7 @@ fn unit_crumbs(unit: &OrgUnit) -> Vec<(String, String)> {
     vec![
         (unit.name.clone(), "/".to_string()),
         (
-            "Dashboards".to_string(),
+            td_string!(current_locale(), dashboard.list.crumb).to_string(),
             format!("/units/{}/dashboards", unit.id),
         ),
     ]
@@ -53,24 +54,26 @@ fn unit_crumbs(unit: &OrgUnit) -> Vec<(String, String)> {
 
 #[component]
 fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let unit = page.unit.clone();
     let crumbs = unit_crumbs(&unit);
     let list = if page.dashboards.is_empty() {
-        view! { <p class="empty">"No dashboards yet."</p> }.into_any()
+        view! { <p class="empty">{t!(i18n, dashboard.list.empty)}</p> }.into_any()
     } else {
         let may_edit = page.may_edit;
         view! {
-            <ul class="dashboard-list" aria-label="Dashboards">
+            <ul class="dashboard-list" aria-label=t_string!(i18n, dashboard.list.label)>
                 {page.dashboards.clone().into_iter().map(|d| {
                     let name = d.name.clone();
-                    let edit_label = format!("Edit {}", d.name);
-                    let count = plural(d.widgets, "widget");
+                    let edit_label = td_string!(locale, dashboard.list.edit_named, name = &d.name).to_string();
+                    let count = td_string!(locale, common.count.widgets, count = d.widgets as u64).to_string();
                     let edit_href = format!("/dashboards/{}/edit", d.id);
                     view! {
                         <li>
                             <A href=format!("/dashboards/{}", d.id)>{name}</A>
                             <span class="meta">{count}</span>
-                            {may_edit.then(|| view! { <A href=edit_href attr:class="secondary-link" attr:aria-label=edit_label>"Edit"</A> })}
+                            {may_edit.then(|| view! { <A href=edit_href attr:class="secondary-link" attr:aria-label=edit_label>{t!(i18n, dashboard.list.edit)}</A> })}
                         </li>
                     }
                 }).collect_view()}
@@ -79,8 +82,8 @@ fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl Into
         .into_any()
     };
     view! {
-        <Page title=format!("Dashboards · {} · Cairn", unit.name) crumbs=crumbs class="page">
-            <h1>{format!("Dashboards of {}", unit.name)}</h1>
+        <Page title=td_string!(locale, dashboard.list.title, unit = &unit.name).to_string() crumbs=crumbs class="page">
+            <h1>{td_string!(locale, dashboard.list.heading, unit = &unit.name).to_string()}</h1>
             {list}
             {page.may_edit.then(|| view! { <NewDashboard unit=unit.id/> })}
             {page.may_administer.then(|| view! {
@@ -93,6 +96,8 @@ fn UnitDashboards(page: UnitDashboardsPage, version: RwSignal<u32>) -> impl Into
 /// Starts a dashboard and opens its editor.
 #[component]
 fn NewDashboard(unit: OrgUnitId) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -105,7 +110,7 @@ fn NewDashboard(unit: OrgUnitId) -> impl IntoView {
             match create_dashboard(unit, name.get_untracked()).await {
                 Ok(id) => navigate(&format!("/dashboards/{id}/edit"), Default::default()),
                 Err(e) => {
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.text(locale)));
                     busy.set(false);
                 }
             }
@@ -113,11 +118,11 @@ fn NewDashboard(unit: OrgUnitId) -> impl IntoView {
     };
     view! {
         <form class="inline-form" on:submit=create>
-            <h2>"New dashboard"</h2>
-            <label for="new-dashboard-name">"Name"</label>
+            <h2>{t!(i18n, dashboard.new.heading)}</h2>
+            <label for="new-dashboard-name">{t!(i18n, dashboard.new.name)}</label>
             <input id="new-dashboard-name" maxlength="80" required prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev)) placeholder="Monthly KPI review"/>
-            <button type="submit" class="primary" disabled=move || busy.get()>"Create dashboard"</button>
+                on:input=move |ev| name.set(event_target_value(&ev)) placeholder=t_string!(i18n, dashboard.new.placeholder)/>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, dashboard.new.create)}</button>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </form>
     }

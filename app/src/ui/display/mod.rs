@@ -6,6 +6,7 @@
 
 use crate::api::{open_display, ApiError};
 use crate::domain::feed::{FeedView, GoneReason};
+use crate::i18n::*;
 use crate::live;
 use crate::live::feed::FeedState;
 use crate::ui::dashboard::board::DashboardGrid;
@@ -26,22 +27,24 @@ fn display_page() -> AnyView {
     let token = route_param("token");
     let token = Signal::derive(move || token().unwrap_or_default());
     let view = Resource::new(move || token.get(), open_display);
+    let locale = current_locale();
     view! {
-        <Suspense fallback=|| view! { <div class="display-root"><p class="display-wait">"Loading the display…"</p></div> }>
+        <Suspense fallback=move || view! { <div class="display-root"><p class="display-wait">{td_string!(locale, display.loading)}</p></div> }>
             {move || Suspend::new(async move {
                 match view.await {
                     Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
                     Err(ApiError::Gone(m)) => {
-                        let title = GoneReason::of_message(&m).unwrap_or(GoneReason::Revoked).title();
-                        view! { <DisplayGone title=title message=m/> }.into_any()
+                        let (title, message) = gone_text(locale, &m);
+                        view! { <DisplayGone title=title message=message/> }.into_any()
                     }
                     Err(ApiError::NotFound(_)) => view! {
-                        <DisplayGone title=GoneReason::Unknown.title() message=GoneReason::Unknown.message().to_string()/>
+                        <DisplayGone title=GoneReason::Unknown.title(locale) message=GoneReason::Unknown.text(locale).to_string()/>
                     }.into_any(),
                     Err(e) => view! {
                         // The server may be restarting: try again shortly, never stay blank.
                         <Meta http_equiv="refresh" content="15"/>
-                        <DisplayGone title="Cannot reach Cairn" message=format!("{e} Retrying in 15 seconds.")/>
+                        <DisplayGone title=td_string!(locale, display.unreachable)
+                            message=td_string!(locale, display.retrying, error = e.text(locale)).to_string()/>
                     }.into_any(),
                 }
             })}
@@ -50,11 +53,21 @@ fn display_page() -> AnyView {
     .into_any()
 }
 
+/// The heading and message for a refusal the server sent as `message` (in English, by which the
+/// reason is known), in `locale`; a message of no known reason is shown as it came.
+fn gone_text(locale: Locale, message: &str) -> (&'static str, String) {
+    match GoneReason::of_message(message) {
+        Some(reason) => (reason.title(locale), reason.text(locale).to_string()),
+        None => (GoneReason::Revoked.title(locale), message.to_string()),
+    }
+}
+
 /// A full-screen message instead of a dashboard.
 #[component]
 fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
+    let locale = current_locale();
     view! {
-        <Title text=format!("{title} · Cairn display")/>
+        <Title text=td_string!(locale, display.title, title).to_string()/>
         <div class="display-root">
             <div class="display-gone" role="alert">
                 <h1>{title}</h1>
@@ -66,6 +79,7 @@ fn DisplayGone(title: &'static str, message: String) -> impl IntoView {
 
 #[component]
 fn DisplayScreen(view: FeedView, token: String) -> impl IntoView {
+    let locale = current_locale();
     let state = FeedState::new(view);
     let page = RwSignal::new(0usize);
     Effect::new(move |_| live::feed::start(token.clone(), state));
@@ -98,21 +112,25 @@ fn DisplayScreen(view: FeedView, token: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let status = Signal::derive(move || conn_label(state.status.get()).to_string());
+    let status = Signal::derive(move || conn_label(locale, state.status.get()).to_string());
     let updated = move || {
         state.updated.get().map_or_else(
-            || "Updated —".to_string(),
-            |t| format!("Updated {}", clock(t)),
+            || td_string!(locale, display.updated_none).to_string(),
+            |t| td_string!(locale, display.updated, time = clock(t)).to_string(),
         )
     };
-    let title = move || state.info.with(|i| format!("{} · Cairn display", i.name));
+    let title = move || {
+        state
+            .info
+            .with(|i| td_string!(locale, display.title, title = &i.name).to_string())
+    };
     view! {
         <Title text=title/>
         <div class="display-root" data-pushes=move || state.pushes.get().to_string() data-cells=move || state.cells.get().to_string()
             data-conn=move || format!("{:?}", state.status.get()).to_lowercase()>
             <header class="display-corner">
                 <span class="display-unit">{move || state.board.with(|b| b.unit.name.clone())}</span>
-                <span class="display-period" data-testid="display-period">{move || span.get().label()}</span>
+                <span class="display-period" data-testid="display-period">{move || span.get().text(locale)}</span>
                 <span class="display-board">
                     {board_name}
                     {move || (count() > 1).then(|| format!(" · {} / {}", current.get() + 1, count()))}
@@ -134,11 +152,14 @@ fn DisplayScreen(view: FeedView, token: String) -> impl IntoView {
             <main class="display-main">
                 <DashboardGrid board=state.board index=current span=span fill=16.0 / 8.6/>
             </main>
-            {move || state.gone.get().map(|m| view! {
-                <div class="display-gone overlay" role="alert">
-                    <h1>{GoneReason::of_message(&m).unwrap_or(GoneReason::Revoked).title()}</h1>
-                    <p>{m}</p>
-                </div>
+            {move || state.gone.get().map(|m| {
+                let (title, message) = gone_text(locale, &m);
+                view! {
+                    <div class="display-gone overlay" role="alert">
+                        <h1>{title}</h1>
+                        <p>{message}</p>
+                    </div>
+                }
             })}
         </div>
     }
@@ -164,4 +185,23 @@ fn rotate(state: FeedState, page: RwSignal<usize>) {
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_shown_in_the_page_language() {
+        let (title, message) = gone_text(Locale::de, GoneReason::Revoked.message());
+        assert_eq!(title, "Link widerrufen");
+        assert_eq!(message, GoneReason::Revoked.text(Locale::de));
+        let (title, message) = gone_text(Locale::en, GoneReason::Withdrawn.message());
+        assert_eq!(
+            (title, message.as_str()),
+            ("Link withdrawn", GoneReason::Withdrawn.message())
+        );
+        let (_, message) = gone_text(Locale::de, "Something else");
+        assert_eq!(message, "Something else");
+    }
 }

@@ -7,6 +7,7 @@ use crate::domain::chart::{self, chart_window, ChartGeometry};
 use crate::domain::scores::{MonthFigures, ScoreModel};
 use crate::domain::scoring::ScoringType;
 use crate::domain::{Measure, Period};
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// What a measure chart shows.
@@ -32,8 +33,8 @@ impl ChartInput {
         })
     }
 
-    fn fmt(&self, v: f64) -> String {
-        format_value(crate::i18n::current_locale(), v, self.decimals, &self.unit)
+    fn fmt(&self, locale: Locale, v: f64) -> String {
+        format_value(locale, v, self.decimals, &self.unit)
     }
 }
 
@@ -72,7 +73,8 @@ fn chart_view(
     hover: RwSignal<Option<usize>>,
     compact: bool,
 ) -> AnyView {
-    let summary = summary(g, input);
+    let locale = current_locale();
+    let summary = summary(locale, g, input);
     let bands = g
         .bands
         .iter()
@@ -82,7 +84,7 @@ fn chart_view(
         .y_ticks
         .iter()
         .map(|(v, y)| {
-            let label = format_value(crate::i18n::current_locale(), *v, input.decimals.min(2), "");
+            let label = format_value(locale, *v, input.decimals.min(2), "");
             view! {
                 <line class="grid" x1=g.left x2=g.right y1=*y y2=*y/>
                 <text class="tick" x=g.left - 4.0 y=*y + 3.5 text-anchor="end">{label}</text>
@@ -107,7 +109,7 @@ fn chart_view(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let text = month_text(input, c.period, c.actual, c.goal, c.red_flag);
+            let text = month_text(locale, input, c.period, c.actual, c.goal, c.red_flag);
             let label = text.clone();
             view! {
                 <rect class="hover-column" x=c.left y=g.top width=(c.right - c.left).max(0.0) height=g.bottom - g.top
@@ -119,14 +121,20 @@ fn chart_view(
             }
         })
         .collect_view();
-    let tip = tooltip(g.clone(), input.clone(), hover);
+    let tip = tooltip(locale, g.clone(), input.clone(), hover);
     let legend_trend = g.trend_end.map(|v| {
         let end = g
             .columns
             .last()
-            .map(|c| c.period.label())
+            .map(|c| c.period.text(locale))
             .unwrap_or_default();
-        view! { <span class="legend-trend">{format!("Trend to {end}: {}", input.fmt(v))}</span> }
+        let text = td_string!(
+            locale,
+            common.chart.trend_to,
+            period = end,
+            value = input.fmt(locale, v)
+        );
+        view! { <span class="legend-trend">{text.to_string()}</span> }
     });
     view! {
         <figure class="measure-chart" class:compact=compact>
@@ -141,8 +149,8 @@ fn chart_view(
                 {tip}
             </svg>
             <figcaption class="chart-legend">
-                <span class="legend-actual">"Actual"</span>
-                <span class="legend-goal">"Target"</span>
+                <span class="legend-actual">{td_string!(locale, common.chart.actual)}</span>
+                <span class="legend-goal">{td_string!(locale, common.chart.target)}</span>
                 {legend_trend}
             </figcaption>
         </figure>
@@ -152,51 +160,98 @@ fn chart_view(
 
 /// "Mar 2026: actual 87.5 %, target 90 %, red flag 80 %".
 fn month_text(
+    locale: Locale,
     input: &ChartInput,
     p: Period,
     actual: Option<f64>,
     goal: Option<f64>,
     red: Option<f64>,
 ) -> String {
-    let mut parts = vec![format!(
-        "actual {}",
-        actual.map_or_else(|| "no data".into(), |v| input.fmt(v))
-    )];
+    let actual = actual.map_or_else(
+        || td_string!(locale, common.chart.no_data).to_string(),
+        |v| input.fmt(locale, v),
+    );
+    let mut parts = vec![td_string!(locale, common.chart.month_actual, value = actual).to_string()];
     if let Some(g) = goal {
-        parts.push(format!("target {}", input.fmt(g)));
+        parts.push(
+            td_string!(
+                locale,
+                common.chart.month_target,
+                value = input.fmt(locale, g)
+            )
+            .to_string(),
+        );
     }
     if let Some(r) = red {
-        parts.push(format!("red flag {}", input.fmt(r)));
+        parts.push(
+            td_string!(
+                locale,
+                common.chart.month_red_flag,
+                value = input.fmt(locale, r)
+            )
+            .to_string(),
+        );
     }
-    format!("{}: {}", p.label(), parts.join(", "))
+    format!("{}: {}", p.text(locale), parts.join(", "))
 }
 
 /// The chart's accessible summary.
-fn summary(g: &ChartGeometry, input: &ChartInput) -> String {
+fn summary(locale: Locale, g: &ChartGeometry, input: &ChartInput) -> String {
     let reported = g.columns.iter().filter(|c| c.actual.is_some()).count();
     let trend = g
         .trend_end
-        .map(|v| format!("; trend to period end {}", input.fmt(v)))
+        .map(|v| {
+            td_string!(
+                locale,
+                common.chart.summary_trend,
+                value = input.fmt(locale, v)
+            )
+            .to_string()
+        })
         .unwrap_or_default();
-    format!(
-        "Chart of {}: {reported} of {} reported{trend}",
-        input.name,
-        super::plural(g.columns.len(), "month")
+    td_string!(
+        locale,
+        common.chart.summary,
+        name = &input.name,
+        reported,
+        months = td_string!(locale, common.count.months, count = g.columns.len() as u64),
+        trend
     )
+    .to_string()
 }
 
 /// The hovered month's marker and figures.
-fn tooltip(g: ChartGeometry, input: ChartInput, hover: RwSignal<Option<usize>>) -> impl IntoView {
+fn tooltip(
+    locale: Locale,
+    g: ChartGeometry,
+    input: ChartInput,
+    hover: RwSignal<Option<usize>>,
+) -> impl IntoView {
     move || {
         let c = g.columns.get(hover.get()?)?;
+        let actual = c.actual.map_or_else(
+            || td_string!(locale, common.chart.no_data).to_string(),
+            |v| input.fmt(locale, v),
+        );
         let lines = [
-            Some(c.period.label()),
-            Some(format!(
-                "Actual {}",
-                c.actual.map_or_else(|| "no data".into(), |v| input.fmt(v))
-            )),
-            c.goal.map(|v| format!("Target {}", input.fmt(v))),
-            c.red_flag.map(|v| format!("Red flag {}", input.fmt(v))),
+            Some(c.period.text(locale)),
+            Some(td_string!(locale, common.chart.tip_actual, value = actual).to_string()),
+            c.goal.map(|v| {
+                td_string!(
+                    locale,
+                    common.chart.tip_target,
+                    value = input.fmt(locale, v)
+                )
+                .to_string()
+            }),
+            c.red_flag.map(|v| {
+                td_string!(
+                    locale,
+                    common.chart.tip_red_flag,
+                    value = input.fmt(locale, v)
+                )
+                .to_string()
+            }),
         ];
         let lines: Vec<String> = lines.into_iter().flatten().collect();
         let box_w = 118.0;
@@ -216,5 +271,30 @@ fn tooltip(g: ChartGeometry, input: ChartInput, hover: RwSignal<Option<usize>>) 
                 }).collect_view()}
             </g>
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_is_described_in_the_page_language() {
+        let input = ChartInput {
+            name: "Churn".into(),
+            unit: "%".into(),
+            decimals: 1,
+            scoring: ScoringType::GoalRedFlag,
+            months: Vec::new(),
+        };
+        let p = Period::new(2026, 3).unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            month_text(Locale::en, &input, p, Some(87.5), Some(90.0), Some(80.0)),
+            "Mar 2026: actual 87.5 %, target 90.0 %, red flag 80.0 %"
+        );
+        assert_eq!(
+            month_text(Locale::de, &input, p, None, Some(90.0), None),
+            "März 2026: Istwert keine Daten, Zielvorgabe 90,0 %"
+        );
     }
 }

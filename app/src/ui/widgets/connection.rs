@@ -1,7 +1,7 @@
 //! How a live page shows its connection: the map editor, the dashboard page and the meeting-room
 //! display each say it in words of their own, in one indicator coloured by the status.
 
-use super::plural;
+use crate::i18n::*;
 use crate::live::ConnStatus;
 use leptos::prelude::*;
 
@@ -37,26 +37,51 @@ pub fn ConnectionLabel(
     view! { <span class=move || look.class(status.get())>{move || text.get()}</span> }
 }
 
-/// How a live screen names its connection (the display and the dashboard page alike).
-pub fn conn_label(status: ConnStatus) -> &'static str {
+/// How a live screen names its connection (the display and the dashboard page alike), in
+/// `locale`.
+pub fn conn_label(locale: Locale, status: ConnStatus) -> &'static str {
     match status {
-        ConnStatus::Live => "● Live",
-        ConnStatus::Reconnecting => "Reconnecting…",
-        ConnStatus::Offline => "Offline",
-        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…",
+        ConnStatus::Live => td_string!(locale, common.connection.live),
+        ConnStatus::Reconnecting => td_string!(locale, common.connection.reconnecting),
+        ConnStatus::Offline => td_string!(locale, common.connection.offline),
+        ConnStatus::Idle | ConnStatus::Connecting => {
+            td_string!(locale, common.connection.connecting)
+        }
     }
 }
 
-/// How the map editor names its connection, with the edits not confirmed yet (`pending`): they
-/// are being saved while live, and wait while not.
-pub fn editor_label(status: ConnStatus, pending: usize) -> String {
+/// How the map editor names its connection in `locale`, with the edits not confirmed yet
+/// (`pending`): they are being saved while live, and wait while not.
+pub fn editor_text(locale: Locale, status: ConnStatus, pending: usize) -> String {
+    let waiting =
+        || td_string!(locale, common.count.pending_edits, count = pending as u64).to_string();
     match status {
-        ConnStatus::Idle | ConnStatus::Connecting => "Connecting…".to_string(),
-        ConnStatus::Live if pending > 0 => format!("Live · saving {pending}"),
-        ConnStatus::Live => "Live".to_string(),
-        ConnStatus::Reconnecting => format!("Reconnecting… {}", plural(pending, "pending edit")),
-        ConnStatus::Offline => format!("Offline · {}", plural(pending, "pending edit")),
+        ConnStatus::Idle | ConnStatus::Connecting => {
+            td_string!(locale, common.connection.connecting).to_string()
+        }
+        ConnStatus::Live if pending > 0 => {
+            td_string!(locale, common.connection.editor_saving, count = pending).to_string()
+        }
+        ConnStatus::Live => td_string!(locale, common.connection.editor_live).to_string(),
+        ConnStatus::Reconnecting => td_string!(
+            locale,
+            common.connection.editor_reconnecting,
+            pending = waiting()
+        )
+        .to_string(),
+        ConnStatus::Offline => td_string!(
+            locale,
+            common.connection.editor_offline,
+            pending = waiting()
+        )
+        .to_string(),
     }
+}
+
+/// English, for logs and exports (the map editor's label until it passes its locale to
+/// [`editor_text`]).
+pub fn editor_label(status: ConnStatus, pending: usize) -> String {
+    editor_text(Locale::en, status, pending)
 }
 
 /// The clock time of a moment (milliseconds since the epoch), in the screen's time zone: when a
@@ -98,6 +123,23 @@ mod tests {
         assert_eq!(editor_label(ConnStatus::Idle, 3), "Connecting…");
     }
 
+    #[test]
+    fn the_connection_is_named_in_the_page_language() {
+        assert_eq!(
+            editor_text(Locale::de, ConnStatus::Offline, 1),
+            "Offline · 1 ausstehende Änderung"
+        );
+        assert_eq!(
+            editor_text(Locale::de, ConnStatus::Reconnecting, 2),
+            "Verbindung wird wiederhergestellt… 2 ausstehende Änderungen"
+        );
+        assert_eq!(
+            conn_label(Locale::de, ConnStatus::Connecting),
+            "Verbindung wird hergestellt…"
+        );
+        assert_eq!(conn_label(Locale::en, ConnStatus::Live), "● Live");
+    }
+
     /// What a page adds with `attr:` lands on the indicator, as the end-to-end tests find it.
     #[cfg(feature = "ssr")]
     #[test]
@@ -119,6 +161,35 @@ mod tests {
             r#"aria-live="polite""#,
             r#"data-testid="connection""#,
             ">Live<",
+        ] {
+            assert!(html.contains(part), "{part} is not in {html}");
+        }
+    }
+
+    /// A page rendered for a German request speaks German: the period picker and a status chip.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_german_page_renders_german() {
+        use crate::domain::scoring::{Score, Span};
+        use crate::ui::widgets::status::{SpanPicker, StatusChip};
+        let owner = Owner::new();
+        let html = owner.with(|| {
+            provide_context(RequestLocale(Locale::de));
+            let span = RwSignal::new(Some(Span::Quarter { year: 2026, quarter: 1 }));
+            view! {
+                <SpanPicker span=span/>
+                <StatusChip score=Score::from_value(2.5) label="Umsatz"/>
+                <ConnectionLabel status=ConnStatus::Reconnecting text=conn_label(Locale::de, ConnStatus::Reconnecting).to_string() look=Look::Corner/>
+            }
+            .to_html()
+        });
+        for part in [
+            r#"aria-label="Zeitraum""#,
+            ">Quartal<",
+            "Q1 2026",
+            r#"title="Kritisch""#,
+            ">2,50<",
+            "Verbindung wird wiederhergestellt…",
         ] {
             assert!(html.contains(part), "{part} is not in {html}");
         }

@@ -9,17 +9,19 @@ use crate::domain::layout::{
 use crate::domain::scores::MapScores;
 use crate::domain::scoring::Score;
 use crate::domain::{MapDocument, ObjectiveId, PerspectiveId};
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The theme lanes of a map: tinted columns with their names on top (shared with the canvas).
 pub fn lanes(doc: &MapDocument, f: Frame) -> AnyView {
+    let locale = current_locale();
     doc.themes
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let r = f.lane(i);
             view! {
-                <g class="lane" aria-label=format!("Theme {}", t.name)>
+                <g class="lane" aria-label=td_string!(locale, common.statusmap.theme, name = &t.name).to_string()>
                     <rect x=r.x + 4.0 y=r.y width=r.w - 8.0 height=r.h fill=t.colour.clone() class="lane-bg"/>
                     <rect x=r.x + 4.0 y=8 width=r.w - 8.0 height=HEADER_HEIGHT - 14.0 rx=6 fill=t.colour.clone() class="lane-head"/>
                     <text class="lane-label" x=r.x + r.w / 2.0 y=HEADER_HEIGHT / 2.0 + 6.0 text-anchor="middle">{t.name.clone()}</text>
@@ -30,9 +32,9 @@ pub fn lanes(doc: &MapDocument, f: Frame) -> AnyView {
         .into_any()
 }
 
-fn score_text(s: Score) -> String {
+fn score_text(locale: Locale, s: Score) -> String {
     s.value
-        .map_or_else(|| "–".to_string(), |v| format!("{v:.1}"))
+        .map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1))
 }
 
 /// A map coloured by status, read-only. `scores` are the chosen span's (or `None` while loading).
@@ -41,6 +43,7 @@ pub fn StatusMap(
     #[prop(into)] doc: Signal<Option<MapDocument>>,
     #[prop(into)] scores: Signal<Option<MapScores>>,
 ) -> impl IntoView {
+    let locale = current_locale();
     let objective_score = move |id: ObjectiveId| {
         scores.with(|s| s.as_ref().map_or(Score::NO_DATA, |s| s.objective(id)))
     };
@@ -65,7 +68,7 @@ pub fn StatusMap(
                     view! {
                         <g class="band" aria-label=move || {
                             let s = perspective_score(pid);
-                            format!("Perspective {name}: {}, {}", s.status.label(), score_text(s))
+                            td_string!(locale, common.statusmap.perspective, name = &name, status = s.status.text(locale), score = score_text(locale, s)).to_string()
                         }>
                             <rect x=r.x y=r.y width=r.w height=r.h class=if i % 2 == 0 { "band-bg even" } else { "band-bg odd" }/>
                             <text class="band-label" x=14 y=label_y>
@@ -73,7 +76,7 @@ pub fn StatusMap(
                             </text>
                             <g class="band-score" data-status=move || perspective_score(pid).status.as_str()>
                                 <rect x=14 y=chip_y width=70 height=28 rx=14 fill=move || perspective_score(pid).status.colour()/>
-                                <text x=49 y=chip_y + 19.0 text-anchor="middle">{move || score_text(perspective_score(pid))}</text>
+                                <text x=49 y=chip_y + 19.0 text-anchor="middle">{move || score_text(locale, perspective_score(pid))}</text>
                             </g>
                         </g>
                     }
@@ -98,7 +101,7 @@ pub fn StatusMap(
                             data-status=move || objective_score(oid).status.as_str()
                             role="img" aria-label=move || {
                                 let s = objective_score(oid);
-                                format!("{title}: {}, {}", s.status.label(), score_text(s))
+                                td_string!(locale, common.statusmap.objective, title = &title, status = s.status.text(locale), score = score_text(locale, s)).to_string()
                             }>
                             <rect width=BOX_WIDTH height=BOX_HEIGHT rx=10 class="status-box" fill=move || objective_score(oid).status.colour()/>
                             <text class="status-title" text-anchor="middle">
@@ -107,7 +110,7 @@ pub fn StatusMap(
                                 }).collect_view()}
                             </text>
                             <text class="status-score" x=BOX_WIDTH - 8.0 y=BOX_HEIGHT - 8.0 text-anchor="end">
-                                {move || score_text(objective_score(oid))}
+                                {move || score_text(locale, objective_score(oid))}
                             </text>
                         </g>
                     }
@@ -115,7 +118,7 @@ pub fn StatusMap(
                 .collect_view();
             Some(view! {
                 <svg class="status-map" viewBox=format!("0 0 {} {}", f.width(), f.height()) preserveAspectRatio="xMidYMid meet"
-                    role="group" aria-label=format!("Status map {}", d.map.name)>
+                    role="group" aria-label=td_string!(locale, common.statusmap.map, name = &d.map.name).to_string()>
                     <defs>
                         <marker id="status-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head"/>

@@ -9,10 +9,12 @@ use leptos::prelude::*;
 pub fn warn_before_unload(unsaved: impl Fn() -> bool + 'static) {
     #[cfg(feature = "hydrate")]
     {
+        let warning =
+            crate::i18n::td_string!(crate::i18n::current_locale(), common.unsaved.warning);
         let handle = window_event_listener(leptos::ev::beforeunload, move |ev| {
             if unsaved() {
                 ev.prevent_default();
-                ev.set_return_value("You have unsaved changes.");
+                ev.set_return_value(warning);
             }
         });
         on_cleanup(move || handle.remove());
