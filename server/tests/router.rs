@@ -838,20 +838,35 @@ both_databases!(
         let (_, signin) = app.get("/signin").await;
         let (_, home) = app.get("/").cookie(&cookie).await;
         let map = app.enterprise_map().await;
-        let (_, map_page) = app.get(&format!("/maps/{}", map.map.id)).cookie(&cookie).await;
+        let (_, map_page) = app
+            .get(&format!("/maps/{}", map.map.id))
+            .cookie(&cookie)
+            .await;
         for (name, page) in [("sign-in", &signin), ("home", &home)] {
-            assert!(!page.contains(".wasm") && !page.contains("hydrate"), "{name} loads no bundle");
+            assert!(
+                !page.contains(".wasm") && !page.contains("hydrate"),
+                "{name} loads no bundle"
+            );
             assert!(page.contains("data-ready"), "{name} is ready as it arrives");
-            assert!(page.contains("action=\"/api/set_language\""), "{name} has the language menu");
+            assert!(
+                page.contains("action=\"/api/set_language\""),
+                "{name} has the language menu"
+            );
         }
         assert!(signin.contains("action=\"/api/sign_in\""), "a plain form");
         assert!(home.contains("action=\"/api/sign_out\""), "a plain form");
-        assert!(map_page.contains("hydrate") && !map_page.contains("data-ready"), "the map hydrates");
+        assert!(
+            map_page.contains("hydrate") && !map_page.contains("data-ready"),
+            "the map hydrates"
+        );
 
         // A refused plain-form sign-in comes back to the form, saying why, keeping `next`.
         let reply = sign_in_with(&app, ADMIN, "wrong password", Some("/maps/x"), "text/html").await;
         assert_eq!(reply.status, StatusCode::FOUND);
-        assert_eq!(reply.headers[header::LOCATION], "/signin?error=credentials&next=/maps/x");
+        assert_eq!(
+            reply.headers[header::LOCATION],
+            "/signin?error=credentials&next=/maps/x"
+        );
         assert!(!reply.headers.contains_key(header::SET_COOKIE));
         let (_, page) = app.get("/signin?error=credentials&next=/maps/x").await;
         assert!(page.contains("role=\"alert\""), "the form says why: {page}");

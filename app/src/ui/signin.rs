@@ -17,12 +17,20 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     // Only a path on this site is passed on (the server checks it again).
     let next = move || crate::api::safe_next(query.read().get("next").as_deref());
+    // Why the last attempt failed: the action's error once hydrated; without the bundle the
+    // plain form comes back with the reason in the address (`?error=credentials`).
     let error = move || {
         sign_in
             .value()
             .get()
             .and_then(|r| r.err())
             .map(|e| e.text(locale))
+            .or_else(|| {
+                query
+                    .read()
+                    .get("error")
+                    .map(|reason| refusal_text(locale, &reason))
+            })
     };
     view! {
         <Title text=t_string!(i18n, signin.title)/>
@@ -36,7 +44,8 @@ pub fn SignInPage() -> impl IntoView {
                     <input id="email" type="email" name="email" autocomplete="username" required autofocus/>
                     <label for="password">{t!(i18n, signin.password)}</label>
                     <input id="password" type="password" name="password" autocomplete="current-password" required/>
-                    <input type="hidden" name="next" prop:value=next/>
+                    // An attribute, not a property: the page works before (and without) hydration.
+                    <input type="hidden" name="next" value=next/>
                     <Show when=move || error().is_some()>
                         <p class="form-error" role="alert">{error}</p>
                     </Show>
@@ -46,5 +55,35 @@ pub fn SignInPage() -> impl IntoView {
                 </ActionForm>
             </section>
         </main>
+    }
+}
+
+/// The words for a refused plain-form sign-in, from the reason the server put in the address.
+fn refusal_text(locale: Locale, reason: &str) -> String {
+    match reason {
+        "credentials" => crate::api::ApiError::BadCredentials.text(locale),
+        "missing" => td_string!(locale, signin.missing).to_string(),
+        _ => td_string!(locale, signin.failed).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_sign_in_is_explained_in_the_page_language() {
+        assert_eq!(
+            refusal_text(Locale::en, "credentials"),
+            "Wrong email or password."
+        );
+        assert_ne!(
+            refusal_text(Locale::de, "credentials"),
+            refusal_text(Locale::en, "credentials")
+        );
+        assert_ne!(
+            refusal_text(Locale::de, "missing"),
+            refusal_text(Locale::de, "other")
+        );
     }
 }

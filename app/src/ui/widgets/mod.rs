@@ -79,7 +79,7 @@ pub fn LanguageMenu() -> impl IntoView {
                     .map(|l| view! { <option value=l.tag() selected=l == current lang=l.tag()>{label(l)}</option> })
                     .collect_view()}
             </select>
-            <input type="hidden" name="next" prop:value=next/>
+            <input type="hidden" name="next" value=next/>
             <button type="submit" class="link-button">{t!(i18n, common.language_apply)}</button>
         </form>
     }
