@@ -9,8 +9,19 @@ use std::path::PathBuf;
 /// One namespace per screen, plus `common` for the shell and shared widgets and `errors` for
 /// messages from the domain and the server.
 const NAMESPACES: [&str; 13] = [
-    "common", "errors", "status", "health", "signin", "home", "map", "scorecard", "data", "import",
-    "dashboard", "display", "admin",
+    "common",
+    "errors",
+    "status",
+    "health",
+    "signin",
+    "home",
+    "map",
+    "scorecard",
+    "data",
+    "import",
+    "dashboard",
+    "display",
+    "admin",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

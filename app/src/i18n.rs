@@ -53,7 +53,11 @@ pub fn parse_locale(tag: &str) -> Option<Locale> {
 
 /// The language for a request: the user's stored choice, else the cookie, else the best match
 /// in `Accept-Language` (with its q-values), else English.
-pub fn choose_locale(stored: Option<&str>, cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+pub fn choose_locale(
+    stored: Option<&str>,
+    cookie: Option<&str>,
+    accept_language: Option<&str>,
+) -> Locale {
     stored
         .and_then(parse_locale)
         .or_else(|| cookie.and_then(parse_locale))
@@ -89,7 +93,9 @@ pub fn server_render_locale() -> Option<Locale> {
     #[cfg(feature = "ssr")]
     {
         let headers = use_context::<http::request::Parts>()?.headers;
-        let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let accept = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
         let cookie = crate::auth::cookie(&headers, LANGUAGE_COOKIE);
         Some(choose_locale(None, cookie.as_deref(), accept))
     }
@@ -118,12 +124,18 @@ pub fn current_locale() -> Locale {
 
 /// A month's full name ("March", "März").
 pub fn month_name(locale: Locale, month: u32) -> &'static str {
-    month_names(locale).get(month.saturating_sub(1) as usize).copied().unwrap_or("")
+    month_names(locale)
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
 }
 
 /// A month's short name ("Mar", "Mär").
 pub fn month_short(locale: Locale, month: u32) -> &'static str {
-    month_short_names(locale).get(month.saturating_sub(1) as usize).copied().unwrap_or("")
+    month_short_names(locale)
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
 }
 
 fn month_names(locale: Locale) -> [&'static str; 12] {
@@ -169,8 +181,18 @@ pub fn month_year(locale: Locale, year: i32, month: u32) -> String {
 pub fn format_date(locale: Locale, date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     match locale {
-        Locale::de => format!("{}. {} {}", date.day(), month_name(locale, date.month()), date.year()),
-        Locale::en => format!("{} {} {}", date.day(), month_short(locale, date.month()), date.year()),
+        Locale::de => format!(
+            "{}. {} {}",
+            date.day(),
+            month_name(locale, date.month()),
+            date.year()
+        ),
+        Locale::en => format!(
+            "{} {} {}",
+            date.day(),
+            month_short(locale, date.month()),
+            date.year()
+        ),
     }
 }
 
@@ -218,14 +240,26 @@ pub fn currency_symbol(code: &str) -> &str {
 pub fn format_money(locale: Locale, value: f64, currency: &str) -> String {
     let symbol = currency_symbol(currency);
     let (amount, decimals, scale) = if value.abs() >= 1_000_000.0 {
-        (value / 1_000_000.0, 2, td_string!(locale, common.money.millions))
+        (
+            value / 1_000_000.0,
+            2,
+            td_string!(locale, common.money.millions),
+        )
     } else if value.abs() >= 1000.0 {
-        (value / 1000.0, 1, td_string!(locale, common.money.thousands))
+        (
+            value / 1000.0,
+            1,
+            td_string!(locale, common.money.thousands),
+        )
     } else {
         (value, 0, "")
     };
     let mut number = format_number(locale, amount, decimals);
-    let zero_fraction = format!("{}{}", td_string!(locale, common.number.decimal_mark), "0".repeat(decimals as usize));
+    let zero_fraction = format!(
+        "{}{}",
+        td_string!(locale, common.number.decimal_mark),
+        "0".repeat(decimals as usize)
+    );
     if decimals > 0 && number.ends_with(&zero_fraction) {
         number.truncate(number.len() - zero_fraction.len());
     }
@@ -242,15 +276,24 @@ mod tests {
 
     #[test]
     fn the_stored_choice_wins_over_the_cookie_and_the_browser() {
-        assert_eq!(choose_locale(Some("de"), Some("en"), Some("en-GB")), Locale::de);
+        assert_eq!(
+            choose_locale(Some("de"), Some("en"), Some("en-GB")),
+            Locale::de
+        );
         assert_eq!(choose_locale(None, Some("de"), Some("en-GB")), Locale::de);
-        assert_eq!(choose_locale(Some("xx"), None, Some("de-AT,en;q=0.5")), Locale::de);
+        assert_eq!(
+            choose_locale(Some("xx"), None, Some("de-AT,en;q=0.5")),
+            Locale::de
+        );
         assert_eq!(choose_locale(None, None, None), Locale::en);
     }
 
     #[test]
     fn accept_language_is_read_by_preference() {
-        assert_eq!(best_accepted("fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7"), Some(Locale::de));
+        assert_eq!(
+            best_accepted("fr-CH, fr;q=0.9, de;q=0.8, en;q=0.7"),
+            Some(Locale::de)
+        );
         assert_eq!(best_accepted("en;q=0.2, de;q=0.9"), Some(Locale::de));
         assert_eq!(best_accepted("de;q=0, en"), Some(Locale::en));
         assert_eq!(best_accepted("fr, it"), None);
@@ -269,8 +312,14 @@ mod tests {
 
     #[test]
     fn counts_take_the_language_s_plural() {
-        assert_eq!(td_string!(Locale::en, common.count.measures, count = 1u64).to_string(), "1 measure");
-        assert_eq!(td_string!(Locale::de, common.count.measures, count = 3u64).to_string(), "3 Kennzahlen");
+        assert_eq!(
+            td_string!(Locale::en, common.count.measures, count = 1u64).to_string(),
+            "1 measure"
+        );
+        assert_eq!(
+            td_string!(Locale::de, common.count.measures, count = 3u64).to_string(),
+            "3 Kennzahlen"
+        );
     }
 
     #[test]

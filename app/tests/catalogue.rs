@@ -28,7 +28,9 @@ fn keys(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, Vec<
 }
 
 fn catalogue(lang: &str) -> BTreeMap<String, Vec<String>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(lang);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(lang);
     let mut out = BTreeMap::new();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -37,8 +39,13 @@ fn catalogue(lang: &str) -> BTreeMap<String, Vec<String>> {
         .collect();
     files.sort();
     for file in files {
-        let namespace = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let namespace = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let json: serde_json::Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         keys(&json, &namespace, &mut out);
@@ -55,6 +62,13 @@ fn german_has_exactly_the_english_keys_and_variables() {
     let extra: Vec<_> = de.keys().filter(|k| !en.contains_key(*k)).collect();
     assert!(missing.is_empty(), "missing in German: {missing:?}");
     assert!(extra.is_empty(), "only in German: {extra:?}");
-    let differing: Vec<_> = en.iter().filter(|(k, vars)| de.get(*k) != Some(vars)).map(|(k, _)| k).collect();
-    assert!(differing.is_empty(), "German uses other variables in: {differing:?}");
+    let differing: Vec<_> = en
+        .iter()
+        .filter(|(k, vars)| de.get(*k) != Some(vars))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "German uses other variables in: {differing:?}"
+    );
 }

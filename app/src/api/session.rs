@@ -32,7 +32,7 @@ pub async fn sign_in(
             use crate::auth;
             let ctx = ssr::context()?;
             if email.trim().is_empty() || password.is_empty() {
-                return Err(ApiError::BadInput("Enter your email and password.".into()));
+                return Err(ApiError::BadInput(super::Refusal::EnterEmailAndPassword));
             }
             let found = ctx.store.user_with_hash(&email).await?;
             let user = match found {
@@ -108,7 +108,9 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), ApiE
             };
             match ssr::require_user().await {
                 Ok((_, user)) => {
-                    ctx.store.set_user_locale(user.id, choice.map(Locale::tag)).await?
+                    ctx.store
+                        .set_user_locale(user.id, choice.map(Locale::tag))
+                        .await?
                 }
                 Err(ApiError::Unauthenticated) => {}
                 Err(e) => return Err(e),
@@ -116,7 +118,10 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), ApiE
             let response = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = match choice {
                 Some(locale) => auth::language_cookie(locale, ctx.secure_cookies),
-                None => format!("{}=; Path=/; SameSite=Lax; Max-Age=0", i18n::LANGUAGE_COOKIE),
+                None => format!(
+                    "{}=; Path=/; SameSite=Lax; Max-Age=0",
+                    i18n::LANGUAGE_COOKIE
+                ),
             };
             let cookie = http::HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
             response.append_header(http::header::SET_COOKIE, cookie);

@@ -187,7 +187,14 @@ fn KpiTile(
         lives.with(|ls| {
             let live = live_of(ls, map_id)?;
             let f = live.now.measure(measure_id)?;
-            let fmt = |v: f64| format_value(crate::i18n::current_locale(), v, measure.decimals, &measure.unit);
+            let fmt = |v: f64| {
+                format_value(
+                    crate::i18n::current_locale(),
+                    v,
+                    measure.decimals,
+                    &measure.unit,
+                )
+            };
             Some(KpiView {
                 name: measure.name.clone(),
                 value: f.actual.map_or_else(|| "no data".into(), fmt),
@@ -384,7 +391,8 @@ fn card_rows(doc: &MapDocument, live: &MapLive) -> Vec<CardRow> {
             });
             for m in doc.measures.iter().filter(|m| m.objective_id == o.id) {
                 let f = live.now.measure(m.id);
-                let fmt = |v: f64| format_value(crate::i18n::current_locale(), v, m.decimals, &m.unit);
+                let fmt =
+                    |v: f64| format_value(crate::i18n::current_locale(), v, m.decimals, &m.unit);
                 out.push(CardRow::Measure {
                     name: m.name.clone(),
                     actual: f

@@ -32,6 +32,7 @@ fn display_page() -> AnyView {
                 match view.await {
                     Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
                     Err(ApiError::Gone(m)) => {
+                        let m = m.to_string();
                         let title = GoneReason::of_message(&m).unwrap_or(GoneReason::Revoked).title();
                         view! { <DisplayGone title=title message=m/> }.into_any()
                     }
