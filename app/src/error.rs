@@ -417,6 +417,38 @@ mod tests {
     use super::*;
     use axum::response::IntoResponse;
 
+    #[test]
+    fn refusals_speak_german() {
+        use crate::domain::role::{Action, Role};
+        let refusal = ApiError::Forbidden(Refusal::NeedRole {
+            action: Action::Edit,
+            unit: Some("Sales".into()),
+            required: Role::Editor,
+            yours: Some(Role::Viewer),
+        });
+        assert_eq!(
+            refusal.text(Locale::de),
+            "Sie können Sales nicht bearbeiten: Dafür ist die Rolle Bearbeiter nötig, Ihre ist Betrachter."
+        );
+        assert_eq!(
+            refusal.to_string(),
+            "You cannot edit Sales: that needs the editor role, and yours is viewer."
+        );
+        assert_eq!(refusal.text(Locale::en), refusal.to_string());
+        assert_eq!(
+            ApiError::NotFound("dashboard".into()).text(Locale::de),
+            "Nicht gefunden: Dashboard (existiert nicht oder wurde gelöscht)."
+        );
+        assert_eq!(
+            ApiError::Conflict(Refusal::AllOrNothing { bad_rows: 2, valid: 1500 }).text(Locale::de),
+            "2 Zeile(n) haben Probleme, daher importiert „Alles oder nichts“ nichts. Beheben Sie sie, oder importieren Sie nur die 1.500 gültigen Werte."
+        );
+        assert_eq!(
+            ApiError::BadInput(Refusal::File(FileError::Empty)).text(Locale::de),
+            "Die Datei ist leer."
+        );
+    }
+
     #[tokio::test]
     async fn an_error_answers_with_its_status_and_itself_as_json() {
         let errors = [

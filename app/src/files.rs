@@ -913,7 +913,7 @@ mod tests {
     fn a_read_past_its_deadline_stops() {
         let past = Budget::until(
             Instant::now()
-                .checked_sub(Duration::from_millis(5))
+                .checked_sub(std::time::Duration::from_millis(5))
                 .unwrap(),
         );
         let csv = b"Measure,Period,Value\nA,2026-01,1\n";

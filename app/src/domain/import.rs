@@ -1547,6 +1547,39 @@ mod tests {
         s.parse().unwrap()
     }
 
+    #[test]
+    fn problems_in_german() {
+        let problem = |raw: &str, reason| Problem {
+            line: 4,
+            column: Some(1),
+            column_name: "Measure".into(),
+            raw: raw.into(),
+            reason,
+        };
+        let unknown = problem(
+            "Revenu",
+            Reason::UnknownMeasure {
+                suggestion: Some("Revenue".into()),
+            },
+        );
+        assert_eq!(unknown.text(Locale::en), unknown.message());
+        assert_eq!(
+            unknown.text(Locale::de),
+            "„Revenu“ ist keine Kennzahl dieser Strategy Map; meinten Sie „Revenue“?"
+        );
+        assert_eq!(unknown.reason.label_text(Locale::de), "unbekannte Kennzahl");
+        let period = problem(
+            "Q1 2026",
+            Reason::BadPeriod {
+                why: PeriodError::Quarter,
+            },
+        );
+        assert_eq!(period.text(Locale::en), period.message());
+        assert!(period
+            .text(Locale::de)
+            .starts_with("„Q1 2026“ ist ein Quartal"));
+    }
+
     fn text(s: &str) -> Cell {
         if s.is_empty() {
             Cell::Empty

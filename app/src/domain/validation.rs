@@ -747,6 +747,43 @@ mod tests {
     }
 
     #[test]
+    fn messages_in_german() {
+        use crate::i18n::Locale;
+        let empty = required_text("Title", " ", 10).unwrap_err();
+        assert_eq!(empty.text(Locale::en), "Title must not be empty");
+        assert_eq!(empty.text(Locale::de), "Titel darf nicht leer sein");
+        let long = required_text("Red flag", &"x".repeat(1234), 1000).unwrap_err();
+        assert_eq!(
+            long.text(Locale::de),
+            "Warnschwelle ist zu lang: 1.234 Zeichen, höchstens 1.000"
+        );
+        assert_eq!(
+            long.text(Locale::en),
+            "Red flag is too long: 1,234 characters, at most 1,000"
+        );
+        assert_eq!(
+            ValidationError::GoalEqualsRedFlag.text(Locale::de),
+            "Zielwert und Warnschwelle müssen sich unterscheiden, sonst kann die Kennzahl nicht bewertet werden"
+        );
+        assert_eq!(
+            ValidationError::NotOnMap("theme".into()).text(Locale::de),
+            "das Thema ist nicht auf dieser Strategy Map"
+        );
+        let bands = bands_ok(&[]).unwrap_err();
+        assert_eq!(
+            bands.text(Locale::de),
+            "eigene Bewertung: fügen Sie mindestens einen Bereich hinzu"
+        );
+        // A field name the list does not know is shown as given; Display stays English.
+        let odd = required_text("Widget title", "", 10).unwrap_err();
+        assert_eq!(odd.text(Locale::de), "Widget title darf nicht leer sein");
+        assert_eq!(
+            long.to_string(),
+            "Red flag is too long: 1234 characters, at most 1000"
+        );
+    }
+
+    #[test]
     fn emails_and_passwords() {
         assert!(email("ada@northwind.example").is_ok());
         for bad in [
