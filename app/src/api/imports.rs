@@ -4,7 +4,9 @@
 //! mapping (a dry run listing every bad row), then committed — the valid rows, or all or nothing —
 //! in one transaction through the one data path, in the background with progress.
 
-use super::{ApiError, Refusal};
+use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 use crate::domain::import::{ColumnRole, Layout, Mapping, NumberFormat, Problem};
 use crate::domain::*;
 use leptos::prelude::*;

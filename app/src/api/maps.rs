@@ -1,6 +1,8 @@
 //! Reading the org tree, maps and scorecards; creating maps, objectives and links.
 
-use super::{ApiError, Refusal};
+use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 #[allow(unused_imports)]
 use crate::domain::Action;
 use crate::domain::*;

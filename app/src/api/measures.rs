@@ -1,7 +1,9 @@
 //! Data entry and scores: actuals and targets through the one data path, the scores of a map
 //! for any span, and the "why" behind any status.
 
-use super::{ApiError, Refusal};
+use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 use crate::domain::scores::{MapScores, ScoreData, Subject, Why};
 #[allow(unused_imports)]
 use crate::domain::Action;
