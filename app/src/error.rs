@@ -333,7 +333,7 @@ pub fn thing_name(locale: Locale, what: &str) -> String {
         other => {
             // "measure 0190…": a name and the id asked for.
             return match other.split_once(' ') {
-                Some((kind, id)) if kind == "measure" => {
+                Some(("measure", id)) => {
                     format!("{} {id}", td_string!(locale, errors.thing.measure))
                 }
                 _ => other.to_string(),
