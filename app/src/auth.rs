@@ -3,7 +3,7 @@
 
 use crate::domain::role::{effective_role, inherited_role};
 use crate::domain::{Action, ApiToken, ApiTokenId, MeasureId, OrgUnitId, Role, User, UserId};
-use crate::error::ApiError;
+use crate::error::{ApiError, Refusal};
 use crate::store::Store;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -150,17 +150,13 @@ pub async fn authorize(
     match role {
         Some(r) if r.allows(action) => Ok(r),
         _ => {
-            let unit_name = store
-                .org_unit(unit)
-                .await
-                .map(|u| u.name)
-                .unwrap_or_else(|_| "this unit".into());
-            Err(ApiError::Forbidden(format!(
-                "You cannot {} {unit_name}: that needs the {} role, and yours is {}.",
-                action.describe(),
-                action.required_role(),
-                role.map(|r| r.as_str()).unwrap_or("none")
-            )))
+            let unit_name = store.org_unit(unit).await.ok().map(|u| u.name);
+            Err(ApiError::Forbidden(Refusal::NeedRole {
+                action,
+                unit: unit_name,
+                required: action.required_role(),
+                yours: role,
+            }))
         }
     }
 }
@@ -207,7 +203,7 @@ fn cleared(cells: &[crate::domain::MeasurePeriod]) -> impl Iterator<Item = Measu
 }
 
 /// A refusal as a 403, or nothing.
-fn forbid(refusal: Option<String>) -> Result<(), ApiError> {
+fn forbid(refusal: Option<Refusal>) -> Result<(), ApiError> {
     refusal.map_or(Ok(()), |message| Err(ApiError::Forbidden(message)))
 }
 
@@ -269,25 +265,24 @@ impl Access {
     }
 
     /// Why the actor may not enter actuals of a measure, or `None` when it may.
-    pub fn actual_refusal(&self, scope: &crate::store::MeasureScope) -> Option<String> {
+    pub fn actual_refusal(&self, scope: &crate::store::MeasureScope) -> Option<Refusal> {
         let role = self.role(scope.org_unit_id);
+        let measure = scope.name.clone();
         match &self.actor {
             Actor::User(user) => {
                 let owner = scope.data_owner_id == Some(*user);
-                (!crate::domain::role::may_enter_data(role, owner)).then(|| format!(
-                    "You cannot enter data for “{}”: that needs the contributor role on its unit, or being its data owner.",
-                    scope.name
-                ))
+                (!crate::domain::role::may_enter_data(role, owner))
+                    .then_some(Refusal::EnterDataFor { measure })
             }
             Actor::Token { name, .. } => match role {
-                None => Some(format!(
-                    "“{}” is outside the scope of the API token “{name}”.",
-                    scope.name
-                )),
-                Some(r) if !r.allows(Action::EnterData) => Some(format!(
-                    "The API token “{name}” is read-only: it cannot enter data for “{}”.",
-                    scope.name
-                )),
+                None => Some(Refusal::OutsideTokenScope {
+                    measure,
+                    token: name.clone(),
+                }),
+                Some(r) if !r.allows(Action::EnterData) => Some(Refusal::TokenReadOnly {
+                    measure,
+                    token: name.clone(),
+                }),
                 Some(_) => None,
             },
         }
@@ -295,17 +290,15 @@ impl Access {
 
     /// Why the actor may not set targets of a measure, or `None` when it may (editors only;
     /// never a token).
-    pub fn target_refusal(&self, scope: &crate::store::MeasureScope) -> Option<String> {
+    pub fn target_refusal(&self, scope: &crate::store::MeasureScope) -> Option<Refusal> {
+        let measure = scope.name.clone();
         match &self.actor {
             Actor::User(_) if self.allows(scope.org_unit_id, Action::Edit) => None,
-            Actor::User(_) => Some(format!(
-                "You cannot set targets of “{}”: that needs the editor role on its unit.",
-                scope.name
-            )),
-            Actor::Token { name, .. } => Some(format!(
-                "The API token “{name}” cannot set targets of “{}”.",
-                scope.name
-            )),
+            Actor::User(_) => Some(Refusal::SetTargetsOf { measure }),
+            Actor::Token { name, .. } => Some(Refusal::TokenSetsTargets {
+                measure,
+                token: name.clone(),
+            }),
         }
     }
 }
@@ -329,6 +322,21 @@ pub enum TokenRefusal {
     Unknown,
     #[error("This API token was revoked on {0}; ask an admin for a new one.")]
     Revoked(String),
+}
+
+impl TokenRefusal {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            TokenRefusal::Missing => td_string!(locale, errors.token.missing).to_string(),
+            TokenRefusal::Malformed => td_string!(locale, errors.token.malformed).to_string(),
+            TokenRefusal::Unknown => td_string!(locale, errors.token.unknown).to_string(),
+            TokenRefusal::Revoked(date) => {
+                td_string!(locale, errors.token.revoked, date).to_string()
+            }
+        }
+    }
 }
 
 /// The bearer secret of a request's `Authorization` header.
@@ -444,7 +452,7 @@ mod tests {
         assert_eq!(writer.actual_refusal(&scope(unit)), None);
         assert!(writer
             .actual_refusal(&scope(other))
-            .is_some_and(|m| m.contains("outside the scope")));
+            .is_some_and(|m| m.to_string().contains("outside the scope")));
         assert!(
             writer.target_refusal(&scope(unit)).is_some(),
             "tokens never set targets"
@@ -453,7 +461,7 @@ mod tests {
         assert!(reader.allows(unit, Action::View));
         assert!(reader
             .actual_refusal(&scope(unit))
-            .is_some_and(|m| m.contains("read-only")));
+            .is_some_and(|m| m.to_string().contains("read-only")));
     }
 
     #[test]

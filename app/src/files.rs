@@ -17,12 +17,9 @@ use crate::domain::import::{
 };
 use calamine::{Data, DataRef, Reader};
 use std::io::{BufReader, Cursor, Read, Seek};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// The largest file accepted.
-pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-/// How long reading one file may take.
-pub const MAX_READ_TIME: Duration = Duration::from_secs(20);
+pub use crate::domain::upload::{FileError, MAX_FILE_BYTES, MAX_READ_TIME};
 /// What all parts of a workbook may unpack to together.
 pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
 /// What one part other than a sheet may unpack to (shared strings, styles, …): calamine holds
@@ -35,49 +32,6 @@ pub const MAX_PACKING_RATIO: u64 = 100;
 pub const MAX_PARTS: usize = 10_000;
 /// Bytes a part may unpack to before its packing ratio is looked at.
 const RATIO_FREE_BYTES: u64 = 1024 * 1024;
-
-/// Why a file could not be read, in words for the user.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum FileError {
-    #[error("The file is empty.")]
-    Empty,
-    #[error("The file is larger than 20 MB; split it into smaller files.")]
-    TooLarge,
-    #[error("The file is not UTF-8 text (an unreadable character on line {line}). In Excel use “Save as → CSV UTF-8”, or upload the workbook (.xlsx) itself.")]
-    NotUtf8 { line: usize },
-    #[error("The file is UTF-16 text. In Excel use “Save as → CSV UTF-8”, or upload the workbook (.xlsx) itself.")]
-    Utf16,
-    #[error("This is not a CSV or spreadsheet file (it holds binary data). Upload a .csv, .xlsx or .ods file.")]
-    Binary,
-    #[error("Excel 97–2003 workbooks (.xls) are not read. Open the file in Excel or LibreOffice and save it as .xlsx (or as CSV UTF-8), then upload that.")]
-    OldExcel,
-    #[error("The workbook cannot be read ({0}). Is it complete (not truncated) and really an Excel or OpenDocument file?")]
-    Workbook(String),
-    #[error("The workbook cannot be read safely: {0}. If it is a real workbook, save the sheet you need on its own as .xlsx or as CSV UTF-8, and upload that.")]
-    Unpacked(String),
-    #[error("The workbook has no sheet “{0}”.")]
-    NoSheet(String),
-    #[error("No header row found: the sheet needs a row with at least two filled cells naming the columns (e.g. Measure, Period, Value).")]
-    NoHeader,
-    #[error("The file has a header row but no data rows.")]
-    HeaderOnly,
-    #[error("The file has more than {MAX_ROWS} rows; split it into smaller files.")]
-    TooManyRows,
-    #[error("The file has more than {MAX_COLUMNS} columns.")]
-    TooManyColumns,
-    #[error("The file has more than {MAX_CELLS} cells (counting the empty ones before each row's last filled cell); split it into smaller files.")]
-    TooManyCells,
-    #[error("A cell in row {line} holds more than {MAX_CELL_CHARS} characters (Excel's own limit). Is it the right file?")]
-    CellTooLong { line: u32 },
-    #[error("The file's cells hold more than 128 MB of text; split it into smaller files.")]
-    TooMuchText,
-    #[error("Reading the file took longer than {} seconds; split it into smaller files.", MAX_READ_TIME.as_secs())]
-    TooSlow,
-    #[error("A quoted cell that starts on line {line} is never closed (a closing \" is missing), so every row after it would be read into that one cell. Close the quote and upload the file again.")]
-    UnclosedQuote { line: u64 },
-    #[error("The CSV cannot be read at line {line}: {message}")]
-    Csv { line: u64, message: String },
-}
 
 impl FileError {
     /// Whether the file is refused for passing a limit (size, count or time) rather than for
@@ -959,7 +913,7 @@ mod tests {
     fn a_read_past_its_deadline_stops() {
         let past = Budget::until(
             Instant::now()
-                .checked_sub(Duration::from_millis(5))
+                .checked_sub(std::time::Duration::from_millis(5))
                 .unwrap(),
         );
         let csv = b"Measure,Period,Value\nA,2026-01,1\n";

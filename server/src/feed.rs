@@ -324,9 +324,7 @@ async fn may_watch(
     let role = access
         .role(dashboard.org_unit_id)
         .filter(|r| r.allows(Action::View))
-        .ok_or_else(|| {
-            ApiError::Forbidden("You need a role on this dashboard's unit to watch it.".into())
-        })?;
+        .ok_or(ApiError::Forbidden(app::api::Refusal::WatchNeedsRole))?;
     let grant = SessionGrant::new(headers, user, dashboard.org_unit_id, role, false)
         .ok_or(ApiError::Unauthenticated)?;
     Ok((id, grant))

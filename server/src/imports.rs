@@ -102,11 +102,7 @@ impl ImportSessions for ImportStore {
                     all.remove(&id);
                     held -= b;
                 }
-                None => {
-                    return Err(ApiError::Conflict(
-                        "The server is busy with other imports; try again in a few minutes.".into(),
-                    ))
-                }
+                None => return Err(ApiError::Conflict(app::api::Refusal::ImportsBusy)),
             }
         }
         all.insert(
@@ -131,9 +127,7 @@ impl ImportSessions for ImportStore {
                 k.touched = now;
                 Ok(k.session.clone())
             }
-            _ => Err(ApiError::NotFound(
-                "import (it expires after 30 idle minutes; upload the file again)".into(),
-            )),
+            _ => Err(ApiError::NotFound(app::error::IMPORT_EXPIRED.into())),
         }
     }
 }
@@ -147,7 +141,7 @@ pub struct UploadQuery {
 }
 
 fn too_large() -> Response {
-    let e = ApiError::BadInput(app::files::FileError::TooLarge.to_string());
+    let e = ApiError::BadInput(app::api::Refusal::File(app::files::FileError::TooLarge));
     (StatusCode::PAYLOAD_TOO_LARGE, Json(e)).into_response()
 }
 
@@ -214,7 +208,8 @@ pub async fn problems_csv(
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    match session.problems_csv() {
+    let locale = auth::request_locale(&state.store, Some(&user), &headers).await;
+    match session.problems_csv(locale) {
         Ok(text) => {
             let stem = session
                 .file_name

@@ -136,7 +136,7 @@ both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
     for (name, bytes, want, text) in cases {
         let (status, body) = app.upload(Some(&admin), map, name, bytes).await;
         assert_eq!(status, want, "{name}: {body}");
-        assert!(body.contains(text), "{name}: {body}");
+        assert!(common::said(&body).contains(text), "{name}: {body}");
     }
     let mut many = String::from("Measure,Period,Value\n");
     for _ in 0..=app::domain::import::MAX_ROWS {
@@ -146,11 +146,14 @@ both_databases!(malformed_files_are_clear_errors, |db: Db| async move {
         .upload(Some(&admin), map, "many.csv", many.into_bytes())
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(body.contains("more than 200000 rows"), "{body}");
+    assert!(
+        common::said(&body).contains("more than 200,000 rows"),
+        "{body}"
+    );
     let too_big = vec![b'a'; app::files::MAX_FILE_BYTES + 10];
     let (status, body) = app.upload(Some(&admin), map, "big.csv", too_big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert!(body.contains("larger than 20 MB"));
+    assert!(common::said(&body).contains("larger than 20 MB"));
 
     // Ragged rows are read; the dry run names them.
     let doc = app.enterprise_map().await;
@@ -311,7 +314,7 @@ both_databases!(permissions_are_checked_per_row, |db: Db| async move {
         .upload(Some(&cookie), enterprise.map.id, "e.csv", file.into_bytes())
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(body.contains("contributor role"), "{body}");
+    assert!(common::said(&body).contains("contributor role"), "{body}");
 
     // A viewer of the enterprise map who owns some of its measures' data may upload: only the
     // rows of those measures are accepted.
@@ -504,7 +507,10 @@ both_databases!(
             .call_json(Some(&admin), "import_check", check(run.preview.id))
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(body.to_string().contains("expires"), "{body}");
+        assert!(
+            common::said(&body.to_string()).contains("expires"),
+            "{body}"
+        );
     }
 );
 
@@ -571,14 +577,14 @@ both_databases!(
         .into_bytes();
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("bomb.xlsx", bomb, "zip bomb"),
-            ("wide.xlsx", wide, "more than 2000000 cells"),
+            ("wide.xlsx", wide, "more than 2,000,000 cells"),
             ("repeated.xlsx", repeated, "more than 128 MB of text"),
-            ("long.csv", long_cell, "more than 32767 characters"),
+            ("long.csv", long_cell, "more than 32,767 characters"),
         ];
         for (name, bytes, says) in cases {
             let (status, body) = app.upload(Some(&admin), map, name, bytes).await;
             assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{name}: {body}");
-            assert!(body.contains(says), "{name}: {body}");
+            assert!(common::said(&body).contains(says), "{name}: {body}");
             assert!(app.state.imports.is_empty(), "{name}: nothing kept");
         }
         // An Excel 97 file is refused with the way out.
@@ -586,7 +592,7 @@ both_databases!(
         ole.extend([0u8; 1024]);
         let (status, body) = app.upload(Some(&admin), map, "old.xls", ole).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(body.contains("save it as .xlsx"), "{body}");
+        assert!(common::said(&body).contains("save it as .xlsx"), "{body}");
 
         // The server still answers, and a good file still imports.
         let file = one_row(&doc.measures[0].name);
@@ -622,7 +628,7 @@ both_databases!(
                 .await;
             assert_eq!(status.as_u16(), expected, "person #{who}: {body}");
             if expected == 403 {
-                assert!(body.contains(" role"), "{body}");
+                assert!(common::said(&body).contains(" role"), "{body}");
                 let (status, _) = app
                     .upload(cookie.as_deref(), doc.map.id, "bomb.xlsx", bomb.clone())
                     .await;
@@ -693,7 +699,10 @@ both_databases!(
             .upload(Some(&admin), doc.map.id, "quote.csv", file.into_bytes())
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-        assert!(body.contains("starts on line 3 is never closed"), "{body}");
+        assert!(
+            common::said(&body).contains("starts on line 3 is never closed"),
+            "{body}"
+        );
         assert!(app.state.imports.is_empty());
         assert_eq!(actuals_of(&app, &doc).await, before);
     }

@@ -771,3 +771,51 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "other tokens are not affected");
     }
 );
+
+both_databases!(
+    messages_follow_accept_language_codes_do_not,
+    |db: Db| async move {
+        let (app, _, secret) = with_token(db, "ERP", true).await;
+        let unknown = format!("/api/v1/measures/{}", MeasureId::new());
+        for (path, bearer, status, says_en, says_de) in [
+            (
+                "/api/v1/maps",
+                None,
+                StatusCode::UNAUTHORIZED,
+                "Send an API token",
+                "Senden Sie ein API-Token",
+            ),
+            (
+                unknown.as_str(),
+                Some(&secret),
+                StatusCode::NOT_FOUND,
+                "does not exist",
+                "Nicht gefunden: Kennzahl",
+            ),
+        ] {
+            let mut codes = Vec::new();
+            for (language, says) in [
+                ("en-GB,en;q=0.9", says_en),
+                ("de-DE,de;q=0.9,en;q=0.5", says_de),
+            ] {
+                let mut req = app.get(path).header(header::ACCEPT_LANGUAGE, language);
+                if let Some(secret) = bearer {
+                    req = req.bearer(secret);
+                }
+                let common::Reply {
+                    status: got, body, ..
+                } = req.reply().await;
+                assert_eq!(got, status, "{path} {language}: {body}");
+                assert!(
+                    text(&body["message"]).contains(says),
+                    "{path} {language}: {body}"
+                );
+                codes.push(code(&body).to_string());
+            }
+            assert_eq!(
+                codes[0], codes[1],
+                "{path}: the code is the same in every language"
+            );
+        }
+    }
+);

@@ -276,11 +276,10 @@ async fn refuse_foreign_sources(
                 .await
                 .map_or_else(|_| "another unit".to_string(), |u| u.name)
         };
-        return Err(ApiError::Forbidden(format!(
-            "A dashboard of {} may show maps of its own unit and the units above it that you may view (your role decides), not a map of {}.",
-            name(unit).await,
-            name(map_unit).await
-        )));
+        return Err(ApiError::Forbidden(super::Refusal::DashboardMapUnit {
+            unit: name(unit).await,
+            map_unit: name(map_unit).await,
+        }));
     }
     Ok(())
 }
@@ -317,7 +316,7 @@ pub async fn create_display_link(
             for id in &dashboard_ids {
                 if ctx.store.dashboard(*id).await?.org_unit_id != org_unit_id {
                     return Err(ValidationError::BadDisplayLink(
-                        "a display link shows dashboards of its own unit".into(),
+                        crate::domain::validation::DisplayLinkProblem::OtherUnit,
                     )
                     .into());
                 }
@@ -387,7 +386,7 @@ pub async fn load_display(store: &crate::store::Store, token: &str) -> Result<Fe
     match link_view(store, token).await? {
         LinkView::Shown(view) => Ok(*view),
         LinkView::Gone(GoneReason::Unknown) => Err(ApiError::NotFound("display link".into())),
-        LinkView::Gone(reason) => Err(ApiError::Gone(reason.message().into())),
+        LinkView::Gone(reason) => Err(ApiError::Gone(super::Refusal::Display(reason))),
     }
 }
 

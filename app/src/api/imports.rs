@@ -5,6 +5,8 @@
 //! in one transaction through the one data path, in the background with progress.
 
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 use crate::domain::import::{ColumnRole, Layout, Mapping, NumberFormat, Problem};
 use crate::domain::*;
 use leptos::prelude::*;
@@ -51,14 +53,15 @@ pub struct ProblemView {
     pub message: String,
 }
 
-impl From<&Problem> for ProblemView {
-    fn from(p: &Problem) -> Self {
+impl ProblemView {
+    /// A problem as the import screen lists it, in `locale`.
+    pub fn of(p: &Problem, locale: crate::i18n::Locale) -> Self {
         ProblemView {
             line: p.line,
             column: p.column_name.clone(),
             raw: p.raw.clone(),
-            kind: p.reason.label().to_string(),
-            message: p.message(),
+            kind: p.reason.label_text(locale).to_string(),
+            message: p.text(locale),
         }
     }
 }
@@ -168,7 +171,8 @@ pub async fn import_problems(id: ImportId, offset: usize) -> Result<Vec<ProblemV
         async move {
             let (ctx, user) = super::ssr::require_user().await?;
             let session = ctx.imports.find(id, user.id)?;
-            Ok(session.problems(offset, PROBLEM_PAGE))
+            let locale = super::ssr::locale(&ctx, &user).await;
+            Ok(session.problems(offset, PROBLEM_PAGE, locale))
         }
         .await,
     )
@@ -236,7 +240,7 @@ mod session {
     }
 
     fn bad_file(e: files::FileError) -> ApiError {
-        ApiError::BadInput(e.to_string())
+        ApiError::BadInput(Refusal::File(e))
     }
 
     /// Why an upload was refused: the file itself, with its own status (413 past a limit, 400
@@ -329,10 +333,11 @@ mod session {
         if role::may_enter_data(Some(role), owns_data) {
             return Ok(());
         }
-        Err(ApiError::Forbidden(format!(
-            "You cannot import data into “{}”: that needs the contributor role on {} (yours is {role}), or being the data owner of one of its measures.",
-            doc.map.name, doc.org_unit.name
-        )))
+        Err(ApiError::Forbidden(Refusal::ImportNeedsRole {
+            map: doc.map.name.clone(),
+            unit: doc.org_unit.name.clone(),
+            yours: role,
+        }))
     }
 
     /// Refuses an upload before its body is read when the user may not import into the map.
@@ -421,13 +426,13 @@ mod session {
             change: MappingChange,
         ) -> Result<(), ApiError> {
             if self.is_busy() {
-                return Err(ApiError::Conflict("The import is being committed.".into()));
+                return Err(ApiError::Conflict(Refusal::ImportCommitting));
             }
             let (_, catalogue) = catalogue(ctx, user, self.map_id).await?;
             let current_sheet = self.state.lock().map_err(|_| poisoned())?.sheet.clone();
             if let Some(sheet) = change.sheet.filter(|s| Some(s) != current_sheet.as_ref()) {
                 if self.kind != FileKind::Workbook {
-                    return Err(ApiError::BadInput("A CSV file has no sheets.".into()));
+                    return Err(ApiError::BadInput(Refusal::CsvHasNoSheets));
                 }
                 let (read, _) =
                     read_blocking(self.workbook.clone(), self.file_name.clone(), Some(sheet))
@@ -449,9 +454,7 @@ mod session {
             } else {
                 if let Some(columns) = change.columns {
                     if columns.len() != s.table.header.len() {
-                        return Err(ApiError::BadInput(
-                            "The mapping does not fit the file's columns.".into(),
-                        ));
+                        return Err(ApiError::BadInput(Refusal::MappingDoesNotFit));
                     }
                     s.mapping.columns = columns;
                 }
@@ -466,6 +469,7 @@ mod session {
         /// The dry run with the current mapping and a fresh catalogue (permissions may change).
         pub async fn check(&self, ctx: &ServerContext, user: &User) -> Result<DryRun, ApiError> {
             let (map_name, catalogue) = catalogue(ctx, user, self.map_id).await?;
+            let locale = super::super::ssr::locale(ctx, user).await;
             let (table, mapping) = {
                 let s = self.state.lock().map_err(|_| poisoned())?;
                 (s.table.clone(), s.mapping.clone())
@@ -482,7 +486,7 @@ mod session {
                     self.state.lock().map_err(|_| poisoned())?.plan = None;
                     return Ok(DryRun {
                         preview,
-                        mapping_error: Some(e.to_string()),
+                        mapping_error: Some(e.text(locale)),
                         rows: table.rows.len(),
                         valid: 0,
                         bad_rows: 0,
@@ -516,7 +520,7 @@ mod session {
                     .problems
                     .iter()
                     .take(PROBLEM_PAGE)
-                    .map(ProblemView::from)
+                    .map(|p| ProblemView::of(p, locale))
                     .collect(),
                 may_enter_any,
             })
@@ -564,14 +568,19 @@ mod session {
         }
 
         /// A page of the last dry run's problems.
-        pub fn problems(&self, offset: usize, limit: usize) -> Vec<ProblemView> {
+        pub fn problems(
+            &self,
+            offset: usize,
+            limit: usize,
+            locale: crate::i18n::Locale,
+        ) -> Vec<ProblemView> {
             let plan = self.state.lock().ok().and_then(|s| s.plan.clone());
             plan.map(|p| {
                 p.problems
                     .iter()
                     .skip(offset)
                     .take(limit)
-                    .map(ProblemView::from)
+                    .map(|p| ProblemView::of(p, locale))
                     .collect()
             })
             .unwrap_or_default()
@@ -579,19 +588,26 @@ mod session {
 
         /// Every problem of the last dry run as CSV (row, column, value, problem, reason). Text
         /// from the file is neutralised, so no uploaded cell reaches a spreadsheet as a formula.
-        pub fn problems_csv(&self) -> Result<String, ApiError> {
+        pub fn problems_csv(&self, locale: crate::i18n::Locale) -> Result<String, ApiError> {
+            use crate::i18n::td_string;
             let plan = self.state.lock().map_err(|_| poisoned())?.plan.clone();
             let mut out = csv::Writer::from_writer(Vec::new());
             let fail = |e: csv::Error| ApiError::internal(format!("problems CSV: {e}"));
-            out.write_record(["Row", "Column", "Value", "Problem", "Reason"])
-                .map_err(fail)?;
+            out.write_record([
+                td_string!(locale, errors.problem.csv_header.row),
+                td_string!(locale, errors.problem.csv_header.column),
+                td_string!(locale, errors.problem.csv_header.value),
+                td_string!(locale, errors.problem.csv_header.problem),
+                td_string!(locale, errors.problem.csv_header.reason),
+            ])
+            .map_err(fail)?;
             for p in plan.iter().flat_map(|p| p.problems.iter()) {
-                let message = p.message();
+                let message = p.text(locale);
                 out.write_record([
                     p.line.to_string().as_str(),
                     &neutralise(&p.column_name),
                     &neutralise(&p.raw),
-                    p.reason.label(),
+                    &neutralise(p.reason.label_text(locale)),
                     &neutralise(&message),
                 ])
                 .map_err(fail)?;
@@ -610,9 +626,7 @@ mod session {
             mode: CommitMode,
         ) -> Result<CommitStatus, ApiError> {
             if self.is_busy() {
-                return Err(ApiError::Conflict(
-                    "The import is already being committed.".into(),
-                ));
+                return Err(ApiError::Conflict(Refusal::ImportAlreadyCommitting));
             }
             let (_, catalogue) = catalogue(&ctx, &user, self.map_id).await?;
             let (table, mapping) = {
@@ -621,16 +635,14 @@ mod session {
             };
             let plan = blocking(move || import::plan(&table, &mapping, &catalogue))
                 .await?
-                .map_err(|e| ApiError::BadInput(e.to_string()))?;
+                .map_err(|e| ApiError::BadInput(Refusal::Mapping(e)))?;
             refuse(&plan, mode)?;
             let total = plan.entries.len();
             let running = CommitStatus::Running { done: 0, total };
             {
                 let mut s = self.state.lock().map_err(|_| poisoned())?;
                 if matches!(s.status, CommitStatus::Running { .. }) {
-                    return Err(ApiError::Conflict(
-                        "The import is already being committed.".into(),
-                    ));
+                    return Err(ApiError::Conflict(Refusal::ImportAlreadyCommitting));
                 }
                 s.status = running.clone();
                 s.plan = Some(Arc::new(plan.clone()));
@@ -652,16 +664,13 @@ mod session {
     /// All or nothing refuses a file with any problem; either mode refuses nothing to write.
     fn refuse(plan: &ImportPlan, mode: CommitMode) -> Result<(), ApiError> {
         if mode == CommitMode::AllOrNothing && !plan.problems.is_empty() {
-            return Err(ApiError::Conflict(format!(
-                "{} row(s) have problems, so “all or nothing” imports nothing. Fix them, or import the {} valid value(s) only.",
-                plan.bad_rows,
-                plan.entries.len()
-            )));
+            return Err(ApiError::Conflict(Refusal::AllOrNothing {
+                bad_rows: plan.bad_rows,
+                valid: plan.entries.len(),
+            }));
         }
         if plan.entries.is_empty() {
-            return Err(ApiError::BadInput(
-                "There are no valid values to import.".into(),
-            ));
+            return Err(ApiError::BadInput(Refusal::NothingToImport));
         }
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! Reading the org tree, maps and scorecards; creating maps, objectives and links.
 
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 #[allow(unused_imports)]
 use crate::domain::Action;
 use crate::domain::*;
@@ -113,7 +115,7 @@ pub async fn get_scorecard(
             let period = match period.filter(|p| !p.trim().is_empty()) {
                 Some(p) => p
                     .parse::<Period>()
-                    .map_err(|e| ApiError::BadInput(e.to_string()))?,
+                    .map_err(|e| ApiError::BadInput(Refusal::Period(e)))?,
                 None => latest_reported(&data, today),
             };
             let span = scoring::Span::of_kind(kind.as_deref().unwrap_or("month"), period);
@@ -149,7 +151,7 @@ pub async fn create_map(
             let (ctx, user, _) = ssr::require(org_unit_id, Action::Edit).await?;
             let parse = |s: &str| {
                 s.parse::<Period>()
-                    .map_err(|e| ApiError::BadInput(e.to_string()))
+                    .map_err(|e| ApiError::BadInput(Refusal::Period(e)))
             };
             let map = StrategyMap::new(
                 org_unit_id,
@@ -208,9 +210,9 @@ pub async fn delete_impact(
         async move {
             let (ctx, ..) = ssr::require_on(map_id, Action::Edit).await?;
             if objective_ids.is_empty() || objective_ids.len() > MAX_DELETE_IMPACT {
-                return Err(ApiError::BadInput(format!(
-                    "Name between 1 and {MAX_DELETE_IMPACT} objectives."
-                )));
+                return Err(ApiError::BadInput(Refusal::DeleteImpactCount {
+                    max: MAX_DELETE_IMPACT,
+                }));
             }
             Ok(ctx.store.delete_impact(map_id, &objective_ids).await?)
         }

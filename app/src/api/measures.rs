@@ -2,6 +2,8 @@
 //! for any span, and the "why" behind any status.
 
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::Refusal;
 use crate::domain::scores::{MapScores, ScoreData, Subject, Why};
 #[allow(unused_imports)]
 use crate::domain::Action;
@@ -88,7 +90,7 @@ pub fn parse_span(kind: &str, period: &str) -> Result<scoring::Span, ApiError> {
 #[cfg(feature = "ssr")]
 pub fn parse_period(text: &str) -> Result<Period, ApiError> {
     text.parse()
-        .map_err(|e: period::PeriodParseError| ApiError::BadInput(e.to_string()))
+        .map_err(|e: period::PeriodParseError| ApiError::BadInput(Refusal::Period(e)))
 }
 
 /// The scores of a map for the span of `kind` holding `period`, preceded by up to `history`
@@ -219,11 +221,10 @@ pub async fn get_data_grid(map_id: MapId, year: Option<i32>) -> Result<DataGrid,
             let today = crate::store::current_period();
             let year = year.unwrap_or(today.year());
             if !GRID_YEARS.contains(&year) {
-                return Err(ApiError::BadInput(format!(
-                    "Choose a year from {} to {}.",
-                    GRID_YEARS.start(),
-                    GRID_YEARS.end()
-                )));
+                return Err(ApiError::BadInput(Refusal::GridYear {
+                    from: *GRID_YEARS.start(),
+                    to: *GRID_YEARS.end(),
+                }));
             }
             let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;

@@ -10,7 +10,7 @@ pub mod rest_types;
 mod session;
 mod tokens;
 
-pub use crate::error::ApiError;
+pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};
 pub use dashboards::*;
 pub use imports::*;
@@ -50,6 +50,15 @@ pub mod ssr {
     pub fn context() -> Result<ServerContext, ApiError> {
         use_context::<ServerContext>()
             .ok_or_else(|| ApiError::internal("ServerContext missing from Leptos context"))
+    }
+
+    /// The language to answer `user` in: their stored choice, else the request's cookie and
+    /// `Accept-Language` (English outside a request).
+    pub async fn locale(ctx: &ServerContext, user: &User) -> crate::i18n::Locale {
+        match use_context::<http::request::Parts>() {
+            Some(parts) => auth::request_locale(&ctx.store, Some(user), &parts.headers).await,
+            None => auth::request_locale(&ctx.store, Some(user), &http::HeaderMap::new()).await,
+        }
     }
 
     /// The signed-in user, or `Unauthenticated`. The session is read once per request: later

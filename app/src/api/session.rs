@@ -33,7 +33,7 @@ pub async fn sign_in(
             use crate::auth;
             let ctx = ssr::context()?;
             if email.trim().is_empty() || password.is_empty() {
-                return Err(ApiError::BadInput("Enter your email and password.".into()));
+                return Err(ApiError::BadInput(super::Refusal::EnterEmailAndPassword));
             }
             let found = ctx.store.user_with_hash(&email).await?;
             let user = match found {

@@ -54,10 +54,7 @@ pub async fn api_tokens() -> Result<TokenAdmin, ApiError> {
             let units = ctx.store.org_units().await?;
             let choices = server::administered(&units, &access);
             if choices.is_empty() {
-                return Err(ApiError::Forbidden(
-                    "Managing API tokens needs the admin role on an org unit, and you have none."
-                        .into(),
-                ));
+                return Err(ApiError::Forbidden(super::Refusal::TokensNeedAdmin));
             }
             let people = ctx.store.users().await?;
             let tokens = ctx

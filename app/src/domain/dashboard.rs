@@ -243,33 +243,45 @@ pub fn validate_dashboard(d: &Dashboard) -> Result<(), ValidationError> {
 
 /// The layout rules of [`validate_dashboard`].
 pub fn validate_layout(widgets: &[Widget]) -> Result<(), ValidationError> {
-    let bad = |m: String| Err(ValidationError::BadLayout(m));
+    use crate::domain::validation::LayoutProblem as P;
+    let bad = |m: P| Err(ValidationError::BadLayout(m));
     if widgets.len() > MAX_WIDGETS {
-        return bad(format!(
-            "at most {MAX_WIDGETS} widgets, not {}",
-            widgets.len()
-        ));
+        return bad(P::TooMany {
+            max: MAX_WIDGETS,
+            count: widgets.len(),
+        });
     }
     for (i, w) in widgets.iter().enumerate() {
         let (min_w, min_h) = w.kind.min_size();
-        let name = w.kind.label();
+        let name = w.kind.label().to_string();
         if w.w < min_w || w.h < min_h {
-            return bad(format!(
-                "a {name} needs at least {min_w} columns and {min_h} rows"
-            ));
+            return bad(P::TooSmall {
+                name,
+                columns: min_w,
+                rows: min_h,
+            });
         }
         if w.x + w.w > GRID_COLUMNS || w.w > GRID_COLUMNS {
-            return bad(format!("the {name} reaches past column {GRID_COLUMNS}"));
+            return bad(P::PastColumn {
+                name,
+                column: GRID_COLUMNS,
+            });
         }
         if w.h > MAX_WIDGET_ROWS || w.bottom() > GRID_ROWS {
-            return bad(format!("the {name} reaches past row {GRID_ROWS}"));
+            return bad(P::PastRow {
+                name,
+                row: GRID_ROWS,
+            });
         }
         for other in &widgets[..i] {
             if other.id == w.id {
-                return bad("two widgets have the same id".into());
+                return bad(P::SameId);
             }
             if other.overlaps(w) {
-                return bad(format!("the {name} overlaps the {}", other.kind.label()));
+                return bad(P::Overlap {
+                    name,
+                    other: other.kind.label().to_string(),
+                });
             }
         }
     }
@@ -371,19 +383,23 @@ pub struct DisplayLink {
 /// 5 s to an hour.
 pub fn validate_display_link(l: &DisplayLink) -> Result<(), ValidationError> {
     required_text("name", &l.name, MAX_DASHBOARD_NAME)?;
-    let bad = |m: String| Err(ValidationError::BadDisplayLink(m));
+    use crate::domain::validation::DisplayLinkProblem as P;
+    let bad = |m: P| Err(ValidationError::BadDisplayLink(m));
     if l.dashboard_ids.is_empty() || l.dashboard_ids.len() > MAX_LINK_DASHBOARDS {
-        return bad(format!("choose 1 to {MAX_LINK_DASHBOARDS} dashboards"));
+        return bad(P::Dashboards {
+            max: MAX_LINK_DASHBOARDS,
+        });
     }
     for (i, d) in l.dashboard_ids.iter().enumerate() {
         if l.dashboard_ids[..i].contains(d) {
-            return bad("a dashboard is listed twice".into());
+            return bad(P::Twice);
         }
     }
     if !(ROTATE_MIN_SECONDS..=ROTATE_MAX_SECONDS).contains(&l.rotate_seconds) {
-        return bad(format!(
-            "rotate every {ROTATE_MIN_SECONDS} to {ROTATE_MAX_SECONDS} seconds"
-        ));
+        return bad(P::Rotate {
+            min: ROTATE_MIN_SECONDS,
+            max: ROTATE_MAX_SECONDS,
+        });
     }
     Ok(())
 }

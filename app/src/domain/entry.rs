@@ -37,6 +37,26 @@ pub enum CellError {
     Invalid(#[from] ValidationError),
 }
 
+impl CellError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            CellError::Number { text, reason } => {
+                let reason = match reason {
+                    NumberError::OtherFormat(_) => {
+                        td_string!(locale, errors.cell.other_format).to_string()
+                    }
+                    other => other.text(locale),
+                };
+                td_string!(locale, errors.cell.number, text, reason).to_string()
+            }
+            CellError::HalfTarget => td_string!(locale, errors.cell.half_target).to_string(),
+            CellError::Invalid(v) => v.text(locale),
+        }
+    }
+}
+
 /// Why a number did not read, in the grid's words (the import's talk of files does not fit).
 fn cell_reason(e: &NumberError) -> String {
     match e {

@@ -27,6 +27,8 @@
 use super::ids::MeasureId;
 use super::model::{Actual, DataSource};
 use super::period::Period;
+use super::validation::ValidationError;
+use crate::i18n::{td_string, Locale};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -270,6 +272,36 @@ pub enum MappingError {
     NotAMonth(String),
 }
 
+impl MappingError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            MappingError::WrongWidth { got, want } => {
+                let (got, want) = (num(locale, *got), num(locale, *want));
+                td_string!(locale, errors.mapping.wrong_width, got, want).to_string()
+            }
+            MappingError::NoMeasure => td_string!(locale, errors.mapping.no_measure).to_string(),
+            MappingError::NoPeriod => td_string!(locale, errors.mapping.no_period).to_string(),
+            MappingError::NoValue => td_string!(locale, errors.mapping.no_value).to_string(),
+            // The role as the mapping selects name it (English until the import screen's
+            // labels are translated).
+            MappingError::Several(role) => {
+                td_string!(locale, errors.mapping.several, role).to_string()
+            }
+            MappingError::PeriodInWide => {
+                td_string!(locale, errors.mapping.period_in_wide).to_string()
+            }
+            MappingError::NotAMonth(header) => {
+                td_string!(locale, errors.mapping.not_a_month, header).to_string()
+            }
+        }
+    }
+}
+
+fn num(locale: Locale, n: usize) -> String {
+    crate::i18n::format_number(locale, n as f64, 0)
+}
+
 /// A measure the user can see, with what they may do to it: the catalogue rows are matched to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogueMeasure {
@@ -323,6 +355,36 @@ pub enum NumberError {
     IsDate,
 }
 
+impl NumberError {
+    /// The predicate after the cell's text ("is not a number"), in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            NumberError::NotANumber => td_string!(locale, errors.number.not_a_number).to_string(),
+            NumberError::OtherFormat(value) => {
+                td_string!(locale, errors.number.other_format, value).to_string()
+            }
+            NumberError::BadGrouping => td_string!(locale, errors.number.bad_grouping).to_string(),
+            NumberError::TooLarge => td_string!(locale, errors.number.too_large).to_string(),
+            NumberError::IsDate => td_string!(locale, errors.number.is_date).to_string(),
+        }
+    }
+}
+
+impl PeriodError {
+    /// The predicate after the cell's text ("is not a calendar date"), in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            PeriodError::NotAPeriod => td_string!(locale, errors.period_cell.not_a_period),
+            PeriodError::AmbiguousDate => td_string!(locale, errors.period_cell.ambiguous_date),
+            PeriodError::NoSuchDate => td_string!(locale, errors.period_cell.no_such_date),
+            PeriodError::Quarter => td_string!(locale, errors.period_cell.quarter),
+            PeriodError::YearOutOfRange => td_string!(locale, errors.period_cell.year_out_of_range),
+            PeriodError::PlainNumber => td_string!(locale, errors.period_cell.plain_number),
+        }
+        .to_string()
+    }
+}
+
 /// Why a period could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum PeriodError {
@@ -371,7 +433,7 @@ pub enum Reason {
         header: usize,
     },
     Invalid {
-        message: String,
+        error: ValidationError,
     },
 }
 
@@ -390,6 +452,27 @@ impl Reason {
             Reason::NotAllowed => "not allowed",
             Reason::Ragged { .. } => "extra cells",
             Reason::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// [`Reason::label`] in `locale`.
+    pub fn label_text(&self, locale: Locale) -> &'static str {
+        match self {
+            Reason::UnknownMeasure { .. } => {
+                td_string!(locale, errors.problem.label.unknown_measure)
+            }
+            Reason::AmbiguousMeasure { .. } => {
+                td_string!(locale, errors.problem.label.ambiguous_measure)
+            }
+            Reason::MissingMeasure => td_string!(locale, errors.problem.label.missing_measure),
+            Reason::MissingPeriod => td_string!(locale, errors.problem.label.missing_period),
+            Reason::BadNumber { .. } => td_string!(locale, errors.problem.label.bad_number),
+            Reason::BadPeriod { .. } => td_string!(locale, errors.problem.label.bad_period),
+            Reason::Duplicate { .. } => td_string!(locale, errors.problem.label.duplicate),
+            Reason::FormulaMeasure => td_string!(locale, errors.problem.label.formula_measure),
+            Reason::NotAllowed => td_string!(locale, errors.problem.label.not_allowed),
+            Reason::Ragged { .. } => td_string!(locale, errors.problem.label.ragged),
+            Reason::Invalid { .. } => td_string!(locale, errors.problem.label.invalid),
         }
     }
 }
@@ -447,7 +530,71 @@ impl Problem {
             Reason::Ragged { cells, header } => format!(
                 "The row has {cells} cells but the header has {header}; is there an unquoted comma in a number?"
             ),
-            Reason::Invalid { message } => message.clone(),
+            Reason::Invalid { error } => error.to_string(),
+        }
+    }
+
+    /// [`Problem::message`] in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let raw = &self.raw;
+        match &self.reason {
+            Reason::UnknownMeasure {
+                suggestion: Some(suggestion),
+            } => td_string!(
+                locale,
+                errors.problem.unknown_measure_suggest,
+                raw,
+                suggestion
+            )
+            .to_string(),
+            Reason::UnknownMeasure { suggestion: None } => {
+                td_string!(locale, errors.problem.unknown_measure, raw).to_string()
+            }
+            Reason::AmbiguousMeasure { candidates } => {
+                let count = num(locale, candidates.len());
+                let candidates = candidates.join("; ");
+                td_string!(
+                    locale,
+                    errors.problem.ambiguous_measure,
+                    raw,
+                    count,
+                    candidates
+                )
+                .to_string()
+            }
+            Reason::MissingMeasure => {
+                td_string!(locale, errors.problem.missing_measure).to_string()
+            }
+            Reason::MissingPeriod => td_string!(locale, errors.problem.missing_period).to_string(),
+            Reason::BadNumber { why } => {
+                let why = why.text(locale);
+                td_string!(locale, errors.problem.bad_cell, raw, why).to_string()
+            }
+            Reason::BadPeriod { why } => {
+                let why = why.text(locale);
+                td_string!(locale, errors.problem.bad_cell, raw, why).to_string()
+            }
+            Reason::Duplicate { others, same_value } => {
+                let rows = others
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if *same_value {
+                    td_string!(locale, errors.problem.duplicate_same, rows).to_string()
+                } else {
+                    td_string!(locale, errors.problem.duplicate_different, rows).to_string()
+                }
+            }
+            Reason::FormulaMeasure => {
+                td_string!(locale, errors.problem.formula_measure, raw).to_string()
+            }
+            Reason::NotAllowed => td_string!(locale, errors.problem.not_allowed, raw).to_string(),
+            Reason::Ragged { cells, header } => {
+                let (cells, header) = (num(locale, *cells), num(locale, *header));
+                td_string!(locale, errors.problem.ragged, cells, header).to_string()
+            }
+            Reason::Invalid { error } => error.text(locale),
         }
     }
 }
@@ -1329,9 +1476,7 @@ pub fn plan(
                 out.problems.push(problem(
                     note_col,
                     note.clone(),
-                    Reason::Invalid {
-                        message: e.to_string(),
-                    },
+                    Reason::Invalid { error: e },
                 ));
             }
         }
@@ -1400,6 +1545,39 @@ mod tests {
 
     fn p(s: &str) -> Period {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn problems_in_german() {
+        let problem = |raw: &str, reason| Problem {
+            line: 4,
+            column: Some(1),
+            column_name: "Measure".into(),
+            raw: raw.into(),
+            reason,
+        };
+        let unknown = problem(
+            "Revenu",
+            Reason::UnknownMeasure {
+                suggestion: Some("Revenue".into()),
+            },
+        );
+        assert_eq!(unknown.text(Locale::en), unknown.message());
+        assert_eq!(
+            unknown.text(Locale::de),
+            "„Revenu“ ist keine Kennzahl dieser Strategy Map; meinten Sie „Revenue“?"
+        );
+        assert_eq!(unknown.reason.label_text(Locale::de), "unbekannte Kennzahl");
+        let period = problem(
+            "Q1 2026",
+            Reason::BadPeriod {
+                why: PeriodError::Quarter,
+            },
+        );
+        assert_eq!(period.text(Locale::en), period.message());
+        assert!(period
+            .text(Locale::de)
+            .starts_with("„Q1 2026“ ist ein Quartal"));
     }
 
     fn text(s: &str) -> Cell {

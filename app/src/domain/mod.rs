@@ -25,6 +25,7 @@ pub mod role;
 pub mod scores;
 pub mod scoring;
 pub mod targets;
+pub mod upload;
 pub mod validation;
 
 pub use ids::*;

@@ -166,6 +166,46 @@ pub enum OpError {
     LastPerspective,
 }
 
+impl EntityKind {
+    /// The kind's name in `locale` ("measure", "Kennzahl").
+    pub fn text(self, locale: crate::i18n::Locale) -> String {
+        crate::error::thing_name(locale, &self.to_string())
+    }
+}
+
+impl OpError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            OpError::Invalid(v) => v.text(locale),
+            OpError::Missing(kind) => {
+                let what = kind.text(locale);
+                td_string!(locale, errors.op.missing, what).to_string()
+            }
+            OpError::Duplicate => td_string!(locale, errors.op.duplicate).to_string(),
+            OpError::IdTaken(kind) => {
+                let what = kind.text(locale);
+                td_string!(locale, errors.op.id_taken, what).to_string()
+            }
+            OpError::NoSuchField { entity, field } => {
+                let what = entity.text(locale);
+                let field = format!("{field:?}");
+                td_string!(locale, errors.op.no_such_field, what, field).to_string()
+            }
+            OpError::BadValue { field, reason } => {
+                let field = format!("{field:?}");
+                td_string!(locale, errors.op.bad_value, field, reason).to_string()
+            }
+            OpError::WrongMap => td_string!(locale, errors.op.wrong_map).to_string(),
+            OpError::PerspectiveNotEmpty => {
+                td_string!(locale, errors.op.perspective_not_empty).to_string()
+            }
+            OpError::LastPerspective => td_string!(locale, errors.op.last_perspective).to_string(),
+        }
+    }
+}
+
 impl From<ValidationError> for OpError {
     fn from(e: ValidationError) -> Self {
         OpError::Invalid(e)
@@ -383,13 +423,14 @@ fn check_measure(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
 
 /// A formula that parses, reads only measures of the map, and closes no dependency cycle.
 fn check_formula(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
-    let bad = |msg: String| OpError::Invalid(ValidationError::BadFormula(msg));
-    let parsed = Formula::parse(&m.formula).map_err(|e| bad(e.to_string()))?;
+    use super::validation::FormulaProblem as P;
+    let bad = |p: P| OpError::Invalid(ValidationError::BadFormula(p));
+    let parsed = Formula::parse(&m.formula).map_err(|e| bad(P::Parse(e)))?;
     let references = parsed.references();
     let known =
         |name: &str| name == m.name || doc.measures.iter().any(|x| x.id != m.id && x.name == name);
     if let Some(unknown) = references.iter().find(|r| !known(r)) {
-        return Err(bad(format!("no measure on this map is called [{unknown}]")));
+        return Err(bad(P::UnknownMeasure(unknown.clone())));
     }
     let mut graph: Vec<(String, Vec<String>)> = doc
         .measures
@@ -403,14 +444,7 @@ fn check_formula(doc: &MapDocument, m: &Measure) -> Result<(), OpError> {
         .collect();
     graph.push((m.name.clone(), references));
     match formula::find_cycle(&graph) {
-        Some(cycle) => Err(bad(format!(
-            "the formulas would form a cycle: {}",
-            cycle
-                .iter()
-                .map(|n| format!("[{n}]"))
-                .collect::<Vec<_>>()
-                .join(" → ")
-        ))),
+        Some(cycle) => Err(bad(P::Cycle(cycle))),
         None => Ok(()),
     }
 }

@@ -13,9 +13,17 @@ pub struct Period {
 }
 
 /// Why a period could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("\"{0}\" is not a period; write it as YYYY-MM, e.g. 2026-03")]
 pub struct PeriodParseError(pub String);
+
+impl PeriodParseError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        let text = &self.0;
+        crate::i18n::td_string!(locale, errors.period.parse, text).to_string()
+    }
+}
 
 impl Period {
     /// A period from year and month (1–12); `None` for a month outside 1–12 or a year outside 1900–2999.

@@ -3,6 +3,7 @@
 
 use super::ids::*;
 use super::model::*;
+use crate::i18n::{td_string, Locale};
 use std::collections::{HashMap, HashSet};
 
 /// Longest objective title: still readable wrapped in a map box.
@@ -58,17 +59,17 @@ pub enum ValidationError {
     #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
     DuplicateMeasureName(String),
     #[error("formula: {0}")]
-    BadFormula(String),
+    BadFormula(FormulaProblem),
     #[error("custom scoring: {0}")]
-    BadBands(String),
+    BadBands(BandsProblem),
     #[error("\"{0}\" is a formula measure: its values are computed, not entered")]
     ComputedMeasure(String),
     #[error("\"{0}\" is not a health-check rule")]
     UnknownHealthRule(String),
     #[error("dashboard layout: {0}")]
-    BadLayout(String),
+    BadLayout(LayoutProblem),
     #[error("display link: {0}")]
-    BadDisplayLink(String),
+    BadDisplayLink(DisplayLinkProblem),
     #[error("\"{0}\" is not a language Cairn speaks")]
     UnknownLanguage(String),
     #[error("\"{0}\" is not a currency code; write it as three letters, e.g. EUR")]
@@ -77,10 +78,329 @@ pub enum ValidationError {
 
 impl ValidationError {
     /// The message for a person, in `locale`.
-    pub fn text(&self, _locale: crate::i18n::Locale) -> String {
-        self.to_string()
+    pub fn text(&self, locale: Locale) -> String {
+        use ValidationError as V;
+        let num = |v: usize| crate::i18n::format_number(locale, v as f64, 0);
+        match self {
+            V::Empty { field } => {
+                let field = field_name(locale, field);
+                td_string!(locale, errors.validation.empty, field).to_string()
+            }
+            V::TooLong { field, len, max } => {
+                let field = field_name(locale, field);
+                let (len, max) = (num(*len), num(*max));
+                td_string!(locale, errors.validation.too_long, field, len, max).to_string()
+            }
+            V::NotFinite { field } => {
+                let field = field_name(locale, field);
+                td_string!(locale, errors.validation.not_finite, field).to_string()
+            }
+            V::OutOfRange { field, min, max } => {
+                let field = field_name(locale, field);
+                let bound = |v: f64| crate::i18n::format_number(locale, v, decimals_of(v));
+                let (min, max) = (bound(*min), bound(*max));
+                td_string!(locale, errors.validation.out_of_range, field, min, max).to_string()
+            }
+            V::BadEmail(value) => {
+                td_string!(locale, errors.validation.bad_email, value).to_string()
+            }
+            V::PasswordTooShort => {
+                let min = num(MIN_PASSWORD);
+                td_string!(locale, errors.validation.password_too_short, min).to_string()
+            }
+            V::BadColour(value) => {
+                td_string!(locale, errors.validation.bad_colour, value).to_string()
+            }
+            V::SelfLink => td_string!(locale, errors.validation.self_link).to_string(),
+            V::DuplicateLink => td_string!(locale, errors.validation.duplicate_link).to_string(),
+            V::LinkAcrossMaps => td_string!(locale, errors.validation.link_across_maps).to_string(),
+            V::NotOnMap(what) => match what.as_str() {
+                "perspective" => {
+                    td_string!(locale, errors.validation.not_on_map.perspective).to_string()
+                }
+                "theme" => td_string!(locale, errors.validation.not_on_map.theme).to_string(),
+                "objective" => {
+                    td_string!(locale, errors.validation.not_on_map.objective).to_string()
+                }
+                other => {
+                    let what = crate::error::thing_name(locale, other);
+                    td_string!(locale, errors.validation.not_on_map.other, what).to_string()
+                }
+            },
+            V::PeriodReversed => td_string!(locale, errors.validation.period_reversed).to_string(),
+            V::DatesReversed => td_string!(locale, errors.validation.dates_reversed).to_string(),
+            V::GoalEqualsRedFlag => {
+                td_string!(locale, errors.validation.goal_equals_red_flag).to_string()
+            }
+            V::OrgUnitCycle => td_string!(locale, errors.validation.org_unit_cycle).to_string(),
+            V::AlignmentNotToParent => {
+                td_string!(locale, errors.validation.alignment_not_to_parent).to_string()
+            }
+            V::DuplicateAlignment => {
+                td_string!(locale, errors.validation.duplicate_alignment).to_string()
+            }
+            V::DuplicateMeasureName(name) => {
+                td_string!(locale, errors.validation.duplicate_measure_name, name).to_string()
+            }
+            V::BadFormula(p) => {
+                let detail = p.text(locale);
+                td_string!(locale, errors.validation.bad_formula, detail).to_string()
+            }
+            V::BadBands(p) => {
+                let detail = p.text(locale);
+                td_string!(locale, errors.validation.bad_bands, detail).to_string()
+            }
+            V::ComputedMeasure(name) => {
+                td_string!(locale, errors.validation.computed_measure, name).to_string()
+            }
+            V::UnknownHealthRule(rule) => {
+                td_string!(locale, errors.validation.unknown_health_rule, rule).to_string()
+            }
+            V::BadLayout(p) => {
+                let detail = p.text(locale);
+                td_string!(locale, errors.validation.bad_layout, detail).to_string()
+            }
+            V::BadDisplayLink(p) => {
+                let detail = p.text(locale);
+                td_string!(locale, errors.validation.bad_display_link, detail).to_string()
+            }
+            V::UnknownLanguage(tag) => {
+                td_string!(locale, errors.validation.unknown_language, tag).to_string()
+            }
+            V::BadCurrency(code) => {
+                td_string!(locale, errors.validation.bad_currency, code).to_string()
+            }
+        }
     }
 }
+
+/// Decimals enough to show a range bound as it is (0 for whole numbers, else up to 4).
+fn decimals_of(v: f64) -> u8 {
+    (0..4u8)
+        .find(|d| {
+            let scaled = v * 10f64.powi(i32::from(*d));
+            (scaled - scaled.round()).abs() < 1e-9
+        })
+        .unwrap_or(4)
+}
+
+/// A field's name in `locale`. Callers name fields in English ("Title", "Red flag"); a name
+/// this list does not know is shown as given.
+pub fn field_name(locale: Locale, field: &str) -> String {
+    match field {
+        "Password" => td_string!(locale, errors.field.password),
+        "Name" | "name" => td_string!(locale, errors.field.name),
+        "Unit name" => td_string!(locale, errors.field.unit_name),
+        "Map name" => td_string!(locale, errors.field.map_name),
+        "Vision" => td_string!(locale, errors.field.vision),
+        "Mission" => td_string!(locale, errors.field.mission),
+        "Values" => td_string!(locale, errors.field.values),
+        "Perspective name" => td_string!(locale, errors.field.perspective_name),
+        "Weight" => td_string!(locale, errors.field.weight),
+        "Theme name" => td_string!(locale, errors.field.theme_name),
+        "Title" => td_string!(locale, errors.field.title),
+        "Description" => td_string!(locale, errors.field.description),
+        "Position x" => td_string!(locale, errors.field.position_x),
+        "Position y" => td_string!(locale, errors.field.position_y),
+        "Hypothesis" => td_string!(locale, errors.field.hypothesis),
+        "Measure name" => td_string!(locale, errors.field.measure_name),
+        "Definition" => td_string!(locale, errors.field.definition),
+        "Unit" => td_string!(locale, errors.field.unit),
+        "Decimals" => td_string!(locale, errors.field.decimals),
+        "Baseline" => td_string!(locale, errors.field.baseline),
+        "Formula" => td_string!(locale, errors.field.formula),
+        "Band name" => td_string!(locale, errors.field.band_name),
+        "Band start" => td_string!(locale, errors.field.band_start),
+        "Goal" => td_string!(locale, errors.field.goal),
+        "Red flag" => td_string!(locale, errors.field.red_flag),
+        "Value" => td_string!(locale, errors.field.value),
+        "Note" => td_string!(locale, errors.field.note),
+        "Token name" => td_string!(locale, errors.field.token_name),
+        "Scope (org units)" => td_string!(locale, errors.field.token_scope),
+        "Initiative name" => td_string!(locale, errors.field.initiative_name),
+        "Budget" => td_string!(locale, errors.field.budget),
+        "Spend" => td_string!(locale, errors.field.spend),
+        "% complete" => td_string!(locale, errors.field.percent_complete),
+        "Milestone name" => td_string!(locale, errors.field.milestone_name),
+        "Start" => td_string!(locale, errors.field.start),
+        "zoom" => td_string!(locale, errors.field.zoom),
+        "cursor x" => td_string!(locale, errors.field.cursor_x),
+        "cursor y" => td_string!(locale, errors.field.cursor_y),
+        "viewport x" => td_string!(locale, errors.field.viewport_x),
+        "viewport y" => td_string!(locale, errors.field.viewport_y),
+        "selected objectives" => td_string!(locale, errors.field.selected_objectives),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// What is wrong with a formula measure's formula.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum FormulaProblem {
+    /// No expression at all.
+    Empty,
+    /// The text does not parse.
+    Parse(super::formula::FormulaError),
+    /// A reference to no measure of the map.
+    UnknownMeasure(String),
+    /// The formulas would depend on each other in a circle (the measures, in order).
+    Cycle(Vec<String>),
+}
+
+impl FormulaProblem {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            FormulaProblem::Empty => {
+                td_string!(locale, errors.validation.formula.empty).to_string()
+            }
+            // The parser's own words (English) until the formula helper translates them.
+            FormulaProblem::Parse(e) => e.to_string(),
+            FormulaProblem::UnknownMeasure(name) => {
+                td_string!(locale, errors.validation.formula.unknown_measure, name).to_string()
+            }
+            FormulaProblem::Cycle(names) => {
+                let cycle = names
+                    .iter()
+                    .map(|n| format!("[{n}]"))
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                td_string!(locale, errors.validation.formula.cycle, cycle).to_string()
+            }
+        }
+    }
+}
+
+/// What is wrong with a measure's custom scoring bands.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum BandsProblem {
+    /// No band.
+    None,
+    /// The band's score is outside 0–10.
+    Score(String),
+    /// Two bands start at the same value.
+    SameStart,
+}
+
+impl BandsProblem {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            BandsProblem::None => td_string!(locale, errors.validation.bands.none).to_string(),
+            BandsProblem::Score(name) => {
+                td_string!(locale, errors.validation.bands.score, name).to_string()
+            }
+            BandsProblem::SameStart => {
+                td_string!(locale, errors.validation.bands.same_start).to_string()
+            }
+        }
+    }
+}
+
+/// What is wrong with a dashboard's layout. Widget names are the widget kinds' labels.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum LayoutProblem {
+    TooMany { max: usize, count: usize },
+    TooSmall { name: String, columns: u8, rows: u8 },
+    PastColumn { name: String, column: u8 },
+    PastRow { name: String, row: u16 },
+    SameId,
+    Overlap { name: String, other: String },
+    OtherMap { name: String },
+}
+
+impl LayoutProblem {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let num = |v: usize| crate::i18n::format_number(locale, v as f64, 0);
+        match self {
+            LayoutProblem::TooMany { max, count } => {
+                let (max, count) = (num(*max), num(*count));
+                td_string!(locale, errors.validation.layout.too_many, max, count).to_string()
+            }
+            LayoutProblem::TooSmall {
+                name,
+                columns,
+                rows,
+            } => {
+                let (columns, rows) = (num(usize::from(*columns)), num(usize::from(*rows)));
+                td_string!(
+                    locale,
+                    errors.validation.layout.too_small,
+                    name,
+                    columns,
+                    rows
+                )
+                .to_string()
+            }
+            LayoutProblem::PastColumn { name, column } => {
+                let column = num(usize::from(*column));
+                td_string!(locale, errors.validation.layout.past_column, name, column).to_string()
+            }
+            LayoutProblem::PastRow { name, row } => {
+                let row = num(usize::from(*row));
+                td_string!(locale, errors.validation.layout.past_row, name, row).to_string()
+            }
+            LayoutProblem::SameId => {
+                td_string!(locale, errors.validation.layout.same_id).to_string()
+            }
+            LayoutProblem::Overlap { name, other } => {
+                td_string!(locale, errors.validation.layout.overlap, name, other).to_string()
+            }
+            LayoutProblem::OtherMap { name } => {
+                td_string!(locale, errors.validation.layout.other_map, name).to_string()
+            }
+        }
+    }
+}
+
+/// What is wrong with a display link's settings.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum DisplayLinkProblem {
+    Dashboards { max: usize },
+    Twice,
+    Rotate { min: u32, max: u32 },
+    OtherUnit,
+}
+
+impl DisplayLinkProblem {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let num = |v: f64| crate::i18n::format_number(locale, v, 0);
+        match self {
+            DisplayLinkProblem::Dashboards { max } => {
+                let max = num(*max as f64);
+                td_string!(locale, errors.validation.display_link.dashboards, max).to_string()
+            }
+            DisplayLinkProblem::Twice => {
+                td_string!(locale, errors.validation.display_link.twice).to_string()
+            }
+            DisplayLinkProblem::Rotate { min, max } => {
+                let (min, max) = (num(f64::from(*min)), num(f64::from(*max)));
+                td_string!(locale, errors.validation.display_link.rotate, min, max).to_string()
+            }
+            DisplayLinkProblem::OtherUnit => {
+                td_string!(locale, errors.validation.display_link.other_unit).to_string()
+            }
+        }
+    }
+}
+
+macro_rules! english_display {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.text(Locale::en))
+            }
+        }
+    )*};
+}
+english_display!(
+    FormulaProblem,
+    BandsProblem,
+    LayoutProblem,
+    DisplayLinkProblem
+);
 
 fn field_error_empty(field: &str) -> ValidationError {
     ValidationError::Empty {
@@ -303,9 +623,7 @@ pub fn measure(m: &Measure) -> Result<(), ValidationError> {
 /// A formula's text: present and readable (references are checked against the map by `ops`).
 pub fn formula_text(text: &str) -> Result<(), ValidationError> {
     if text.trim().is_empty() {
-        return Err(ValidationError::BadFormula(
-            "write an expression, e.g. [Gross profit] / [Revenue] * 100".into(),
-        ));
+        return Err(ValidationError::BadFormula(FormulaProblem::Empty));
     }
     optional_text("Formula", text, MAX_TEXT)
 }
@@ -313,25 +631,22 @@ pub fn formula_text(text: &str) -> Result<(), ValidationError> {
 /// Custom scoring bands: at least one, each named, coloured and scored 0–10, no two from the
 /// same value (the band an actual falls in must be unambiguous).
 pub fn bands_ok(bands: &[super::scoring::Band]) -> Result<(), ValidationError> {
-    let bad = |m: String| Err(ValidationError::BadBands(m));
+    let bad = |m: BandsProblem| Err(ValidationError::BadBands(m));
     if bands.is_empty() {
-        return bad("add at least one band".into());
+        return bad(BandsProblem::None);
     }
     for b in bands {
         required_text("Band name", &b.name, MAX_NAME)?;
         colour(&b.colour)?;
         finite("Band start", b.from)?;
         if !(0.0..=10.0).contains(&b.score) {
-            return bad(format!(
-                "the score of \"{}\" must be between 0 and 10",
-                b.name
-            ));
+            return bad(BandsProblem::Score(b.name.clone()));
         }
     }
     let mut froms: Vec<f64> = bands.iter().map(|b| b.from).collect();
     froms.sort_by(f64::total_cmp);
     if froms.windows(2).any(|w| w[0] == w[1]) {
-        return bad("two bands start at the same value".into());
+        return bad(BandsProblem::SameStart);
     }
     Ok(())
 }
@@ -434,6 +749,43 @@ mod tests {
             "Title is too long: 11 characters, at most 10"
         );
         assert!(required_text("Title", "ok", 10).is_ok());
+    }
+
+    #[test]
+    fn messages_in_german() {
+        use crate::i18n::Locale;
+        let empty = required_text("Title", " ", 10).unwrap_err();
+        assert_eq!(empty.text(Locale::en), "Title must not be empty");
+        assert_eq!(empty.text(Locale::de), "Titel darf nicht leer sein");
+        let long = required_text("Red flag", &"x".repeat(1234), 1000).unwrap_err();
+        assert_eq!(
+            long.text(Locale::de),
+            "Warnschwelle ist zu lang: 1.234 Zeichen, höchstens 1.000"
+        );
+        assert_eq!(
+            long.text(Locale::en),
+            "Red flag is too long: 1,234 characters, at most 1,000"
+        );
+        assert_eq!(
+            ValidationError::GoalEqualsRedFlag.text(Locale::de),
+            "Zielwert und Warnschwelle müssen sich unterscheiden, sonst kann die Kennzahl nicht bewertet werden"
+        );
+        assert_eq!(
+            ValidationError::NotOnMap("theme".into()).text(Locale::de),
+            "das Thema ist nicht auf dieser Strategy Map"
+        );
+        let bands = bands_ok(&[]).unwrap_err();
+        assert_eq!(
+            bands.text(Locale::de),
+            "eigene Bewertung: fügen Sie mindestens einen Bereich hinzu"
+        );
+        // A field name the list does not know is shown as given; Display stays English.
+        let odd = required_text("Widget title", "", 10).unwrap_err();
+        assert_eq!(odd.text(Locale::de), "Widget title darf nicht leer sein");
+        assert_eq!(
+            long.to_string(),
+            "Red flag is too long: 1234 characters, at most 1000"
+        );
     }
 
     #[test]

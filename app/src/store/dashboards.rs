@@ -29,10 +29,11 @@ async fn check_references(conn: &mut AnyConnection, d: &Dashboard) -> StoreResul
         found.exists(&mut *conn, "map").await?;
         if let Some(m) = w.kind.measure_id() {
             if map_of_measure(&mut *conn, m).await? != map {
-                return Err(ValidationError::BadLayout(format!(
-                    "the {} shows a measure of another map",
-                    w.kind.label()
-                ))
+                return Err(ValidationError::BadLayout(
+                    crate::domain::validation::LayoutProblem::OtherMap {
+                        name: w.kind.label().to_string(),
+                    },
+                )
                 .into());
             }
         }

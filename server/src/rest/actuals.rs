@@ -358,7 +358,12 @@ async fn check_measures(
                 caller.token.name
             )
         },
-        |r| caller.access.actual_refusal(scope(r)?),
+        |r| {
+            caller
+                .access
+                .actual_refusal(scope(r)?)
+                .map(|m| m.text(super::error::locale()))
+        },
     )?;
     refuse_rows(
         rows,

@@ -4,9 +4,35 @@
 use app::api::rest_types::*;
 use app::api::ApiError;
 use app::auth::TokenRefusal;
+use app::i18n::Locale;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+
+tokio::task_local! {
+    /// The language of the REST request being answered.
+    static LOCALE: Locale;
+}
+
+/// The language of the REST request being answered (English outside one). REST calls carry an
+/// API token, not a person's session, so only `Accept-Language` chooses it.
+pub fn locale() -> Locale {
+    LOCALE.try_with(|l| *l).unwrap_or_default()
+}
+
+/// Middleware: answers the request's human messages in its `Accept-Language`; the machine
+/// `code` stays the same in every language.
+pub async fn with_locale(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let locale = app::i18n::choose_locale(None, None, accept);
+    LOCALE.scope(locale, next.run(request)).await
+}
 
 /// An error answer of the REST API: its body, sent with the status of its code (and, when
 /// rate-limited, the seconds to wait).
@@ -40,9 +66,10 @@ impl RestError {
 
     pub(super) fn bad_parameter(field: &str, message: impl Into<String>) -> RestError {
         let message = message.into();
+        let locale = locale();
         RestError::new(
             ErrorCode::BadRequest,
-            format!("The query parameter {field} is malformed."),
+            app::error::bad_parameter_text(locale, field),
         )
         .with_details(vec![ErrorDetail {
             index: None,
@@ -63,7 +90,7 @@ impl From<ApiError> for RestError {
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Internal(_) => ErrorCode::Internal,
         };
-        RestError::new(code, e.to_string())
+        RestError::new(code, e.text(locale()))
     }
 }
 
@@ -75,7 +102,7 @@ impl From<app::store::StoreError> for RestError {
 
 impl From<TokenRefusal> for RestError {
     fn from(e: TokenRefusal) -> RestError {
-        RestError::new(ErrorCode::Unauthorized, e.to_string())
+        RestError::new(ErrorCode::Unauthorized, e.text(locale()))
     }
 }
 

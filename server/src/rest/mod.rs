@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
             RATE_BURST,
             RATE_PER_SECOND,
         ))))
+        .layer(axum::middleware::from_fn(error::with_locale))
 }
 
 /// A route answering its one method, and a JSON 405 to any other.

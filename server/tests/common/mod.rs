@@ -170,3 +170,10 @@ pub async fn count(store: &Store, sql: &str, binds: &[&str]) -> i64 {
     }
     query.fetch_one(store.pool()).await.unwrap()
 }
+
+/// What an error body says in English: an `ApiError`'s JSON decoded and written out (its data
+/// travels typed, so each language can word it), or the body itself when it is something else.
+pub fn said(body: &str) -> String {
+    serde_json::from_str::<app::api::ApiError>(body)
+        .map_or_else(|_| body.to_string(), |e| e.to_string())
+}

@@ -4,7 +4,7 @@
 //! revoked" the moment an admin revokes it. An unknown secret gets a 404 page, a revoked one a 410
 //! page — never a blank screen. Lazily loaded: other pages do not carry its code.
 
-use crate::api::{open_display, ApiError};
+use crate::api::{open_display, ApiError, Refusal};
 use crate::domain::feed::{FeedView, GoneReason};
 use crate::i18n::*;
 use crate::live;
@@ -55,9 +55,17 @@ fn display_page() -> AnyView {
 
 /// The heading and message for a refusal the server sent as `message` (in English, by which the
 /// reason is known), in `locale`; a message of no known reason is shown as it came.
-fn gone_text(locale: Locale, message: &str) -> (&'static str, String) {
+fn gone_text(locale: Locale, refusal: &Refusal) -> (&'static str, String) {
+    match refusal {
+        Refusal::Display(reason) => (reason.title(locale), reason.text(locale).to_string()),
+        other => (GoneReason::Revoked.title(locale), other.text(locale)),
+    }
+}
+
+/// The same for the reason the board feed sends when it closes (its English message).
+fn closed_text(locale: Locale, message: &str) -> (&'static str, String) {
     match GoneReason::of_message(message) {
-        Some(reason) => (reason.title(locale), reason.text(locale).to_string()),
+        Some(reason) => gone_text(locale, &Refusal::Display(reason)),
         None => (GoneReason::Revoked.title(locale), message.to_string()),
     }
 }
@@ -153,7 +161,7 @@ fn DisplayScreen(view: FeedView, token: String) -> impl IntoView {
                 <DashboardGrid board=state.board index=current span=span fill=16.0 / 8.6/>
             </main>
             {move || state.gone.get().map(|m| {
-                let (title, message) = gone_text(locale, &m);
+                let (title, message) = closed_text(locale, &m);
                 view! {
                     <div class="display-gone overlay" role="alert">
                         <h1>{title}</h1>
@@ -193,15 +201,17 @@ mod tests {
 
     #[test]
     fn a_refusal_is_shown_in_the_page_language() {
-        let (title, message) = gone_text(Locale::de, GoneReason::Revoked.message());
+        let (title, message) = closed_text(Locale::de, GoneReason::Revoked.message());
         assert_eq!(title, "Link widerrufen");
         assert_eq!(message, GoneReason::Revoked.text(Locale::de));
-        let (title, message) = gone_text(Locale::en, GoneReason::Withdrawn.message());
+        let (title, message) = closed_text(Locale::en, GoneReason::Withdrawn.message());
         assert_eq!(
             (title, message.as_str()),
             ("Link withdrawn", GoneReason::Withdrawn.message())
         );
-        let (_, message) = gone_text(Locale::de, "Something else");
+        let (_, message) = closed_text(Locale::de, "Something else");
         assert_eq!(message, "Something else");
+        let (title, _) = gone_text(Locale::de, &Refusal::Display(GoneReason::Withdrawn));
+        assert_eq!(title, GoneReason::Withdrawn.title(Locale::de));
     }
 }
