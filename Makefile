@@ -21,7 +21,7 @@ export CAIRN_DEMO ?= 1
 SITE_ROOT := $(CURDIR)/target/site
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets lighthouse clean help
+.PHONY: setup run build test fmt clippy unit e2e postgres bench bench-display budgets lighthouse screenshots clean help
 
 help:
 	@echo "make run   — build (release) and serve Cairn on http://$(LEPTOS_SITE_ADDR)"
@@ -83,6 +83,11 @@ budgets: build
 # display; writes the table into the README. A benchmark, not a test.
 lighthouse: build
 	cd end2end && CHROME_PATH=/usr/bin/chromium CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/lighthouse.mjs --readme ../README.md
+
+# German screenshots of the map and the display (1920×1080 and 1280×720) into docs/.
+screenshots: build
+	mkdir -p docs
+	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/screenshots.mjs --out ../docs
 
 bench: setup postgres build bench-display
 	cd end2end && CAIRN_BIN=$(CARGO_TARGET_DIR)/release/server LEPTOS_SITE_ROOT=$(SITE_ROOT) node bench/canvas.mjs

@@ -109,10 +109,10 @@ test.describe('in German', () => {
 
     const ent = await enterprise(page.request);
     const data = await userData(page.request, ent.mapId);
-    const dashboard = await createDashboard(page.request, ent.unitId, 'Board', [
+    const dashboard = await createDashboard(page.request, ent.unitId, 'Tafel', [
       { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
     ]);
-    const link = await createLink(page.request, ent.unitId, 'Screen', [dashboard]);
+    const link = await createLink(page.request, ent.unitId, 'Tafel im Foyer', [dashboard]);
     const pages = [
       '/',
       `/maps/${ent.mapId}`,

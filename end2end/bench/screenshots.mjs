@@ -1,0 +1,68 @@
+// German screenshots of the strategy map and the meeting-room display for docs/ (`make
+// screenshots`): the release server (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German
+// browser, a 1920×1080 screen and a 1280×720 laptop.
+import { chromium } from '@playwright/test';
+import path from 'node:path';
+import { arg, startSite } from './site.mjs';
+
+const out = arg('--out', path.join('..', 'docs'));
+const EMAIL = 'admin@northwind.example';
+const PASSWORD = 'northwind-demo';
+const { base, stop } = await startSite('screenshots', 3192);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+
+/** Posts to a server function as the signed-in page's context; its JSON answer. */
+async function call(request, name, data) {
+  const res = await request.post(`${base}/api/${name}`, data.form ? { form: data.form } : { data });
+  if (!res.ok()) throw new Error(`${name}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+try {
+  const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('E-Mail').fill(EMAIL);
+  await page.getByLabel('Passwort').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(`${base}/`);
+  const root = (await call(page.request, 'org_tree', { form: {} }))[0];
+  const map = root.maps.find((m) => m.name.startsWith('Northwind'));
+  const dashboard = await call(page.request, 'create_dashboard', { form: { org_unit_id: root.unit.id, name: 'Strategie-Review' } });
+  const widget = (kind, x, y, w, h) => ({ id: crypto.randomUUID(), kind, x, y, w, h });
+  await call(page.request, 'save_dashboard', {
+    draft: {
+      id: dashboard,
+      name: 'Strategie-Review',
+      span_kind: 'month',
+      widgets: [
+        widget({ type: 'status_map', map_id: map.id }, 0, 0, 8, 8),
+        widget({ type: 'scorecard', map_id: map.id }, 8, 0, 4, 8),
+        widget({ type: 'initiatives' }, 0, 8, 12, 4),
+      ],
+    },
+  });
+  const link = await call(page.request, 'create_display_link', {
+    org_unit_id: root.unit.id,
+    name: 'Besprechungsraum',
+    dashboard_ids: [dashboard],
+    rotate_seconds: 30,
+  });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/maps/${map.id}`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(out, `map-de-${width}x${height}.png`) });
+    await page.goto(`${base}${link.path}`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-ready]').waitFor({ state: 'attached' });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(out, `display-de-${width}x${height}.png`) });
+  }
+  console.log(`written into ${out}`);
+} finally {
+  await browser.close();
+  stop();
+}
