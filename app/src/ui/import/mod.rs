@@ -287,7 +287,8 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
         None => {
             let span = match (run.first_period, run.last_period) {
                 (Some(a), Some(b)) if a == b => {
-                    td_string!(locale, import.dry_run.in_period, period = a.text(locale)).to_string()
+                    td_string!(locale, import.dry_run.in_period, period = a.text(locale))
+                        .to_string()
                 }
                 (Some(a), Some(b)) => td_string!(
                     locale,

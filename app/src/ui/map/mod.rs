@@ -287,7 +287,10 @@ fn WhyDialog(state: MapState) -> impl IntoView {
         let subject = state.why.get()?;
         let span = state.span.get()?;
         state.scores.track();
-        let why = state.model.get()?.explain(span, subject)?;
+        let why = state
+            .model
+            .get()?
+            .explain(current_locale(), span, subject)?;
         Some(view! { <WhyView why=why on_close=Callback::new(move |_| state.why.set(None))/> })
     }
 }
@@ -374,7 +377,13 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
 #[component]
 fn Toolbar(state: MapState) -> impl IntoView {
     let i18n = use_i18n();
-    let status_text = Signal::derive(move || editor_text(i18n.get_locale_untracked(), state.status.get(), state.pending.get()));
+    let status_text = Signal::derive(move || {
+        editor_text(
+            i18n.get_locale_untracked(),
+            state.status.get(),
+            state.pending.get(),
+        )
+    });
     let zoom = move |factor: f64| {
         let v = state.view.get_untracked();
         let centre = Point {
