@@ -484,9 +484,11 @@ both_databases!(
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let list: Vec<InitiativeSummary> = serde_json::from_str(&body).unwrap();
-        assert_eq!(list.len(), 3);
+        let list: InitiativeList = serde_json::from_str(&body).unwrap();
+        assert_eq!(list.currency, "EUR");
+        assert_eq!(list.items.len(), 3);
         let drive = list
+            .items
             .iter()
             .find(|s| s.initiative.name == "Key Account Renewal Drive")
             .unwrap();

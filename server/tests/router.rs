@@ -818,10 +818,10 @@ both_databases!(a_delete_says_what_it_takes_with_it, |db: Db| async move {
     let expected = app::domain::impact::count(supported_by, "alignment", "alignments");
     assert!(
         impact
-            .lines()
+            .lines(app::i18n::Locale::en)
             .contains(&format!("Also removes {expected} from Managed Services.")),
         "{:?}",
-        impact.lines()
+        impact.lines(app::i18n::Locale::en)
     );
     // Asking changes nothing.
     assert_eq!(app.enterprise_map().await.objectives, top.objectives);

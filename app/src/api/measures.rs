@@ -152,8 +152,10 @@ pub async fn explain_score(
         async move {
             let span = parse_span(&kind, &period)?;
             let model = viewed_model(map_id).await?;
+            let (ctx, user) = ssr::require_user().await?;
+            let locale = ssr::locale(&ctx, &user).await;
             model
-                .explain(span, subject)
+                .explain(locale, span, subject)
                 .ok_or_else(|| ApiError::NotFound("item".into()))
         }
         .await,

@@ -55,13 +55,200 @@ use std::str::FromStr;
 pub const MAX_DEPTH: usize = 100;
 
 /// A parse error shown in the measure editor: what is wrong and where (char offset, 0-based).
-#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[error("{message} at character {}", .position + 1)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FormulaError {
-    /// What is wrong, in words for the person typing the formula.
-    pub message: String,
+    /// What is wrong ([`FormulaError::text`] words it for the person typing the formula).
+    pub problem: ParseProblem,
     /// Offset in characters (not bytes) from the start of the text, 0-based.
     pub position: usize,
+}
+
+/// What is wrong with a formula's text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ParseProblem {
+    Empty,
+    UnmatchedClose,
+    StrayComma,
+    ExpectedOperator {
+        found: String,
+    },
+    StrayCloseBracket,
+    UnexpectedChar {
+        found: String,
+    },
+    UnclosedName,
+    EmptyName,
+    NotANumber {
+        text: String,
+    },
+    NumberTooLarge {
+        text: String,
+    },
+    /// The text ends after an operator (`op`).
+    EndsAfter {
+        op: String,
+    },
+    EndsEarly,
+    ExpectedValue {
+        found: String,
+    },
+    UnclosedParen,
+    ExpectedOperatorOrClose {
+        found: String,
+    },
+    UnknownFunction {
+        name: String,
+    },
+    NeedsParentheses {
+        function: String,
+    },
+    NameNeedsBrackets {
+        word: String,
+    },
+    ExpectedArgumentEnd {
+        found: String,
+    },
+    WrongArity {
+        function: String,
+        takes: Arity,
+        given: usize,
+    },
+    TooDeep,
+}
+
+/// How many arguments a function takes, when a call has another number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arity {
+    AtLeastOne,
+    ExactlyOne,
+    /// `round(value, digits)`.
+    OneOrTwo,
+}
+
+impl fmt::Display for FormulaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at character {}", self.message(), self.position + 1)
+    }
+}
+
+impl std::error::Error for FormulaError {}
+
+impl FormulaError {
+    /// English, for logs: what is wrong, without the position.
+    pub fn message(&self) -> String {
+        self.problem.text(crate::i18n::Locale::en)
+    }
+
+    /// What is wrong and where (counted from 1), in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        crate::i18n::td_string!(
+            locale,
+            errors.formula_parse.at,
+            message = self.problem.text(locale),
+            position = self.position + 1
+        )
+        .to_string()
+    }
+}
+
+impl ParseProblem {
+    /// What is wrong, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            ParseProblem::Empty => td_string!(locale, errors.formula_parse.empty).to_string(),
+            ParseProblem::UnmatchedClose => {
+                td_string!(locale, errors.formula_parse.unmatched_close).to_string()
+            }
+            ParseProblem::StrayComma => {
+                td_string!(locale, errors.formula_parse.stray_comma).to_string()
+            }
+            ParseProblem::ExpectedOperator { found } => {
+                td_string!(locale, errors.formula_parse.expected_operator, found).to_string()
+            }
+            ParseProblem::StrayCloseBracket => {
+                td_string!(locale, errors.formula_parse.stray_close_bracket).to_string()
+            }
+            ParseProblem::UnexpectedChar { found } => {
+                td_string!(locale, errors.formula_parse.unexpected_char, found).to_string()
+            }
+            ParseProblem::UnclosedName => {
+                td_string!(locale, errors.formula_parse.unclosed_name).to_string()
+            }
+            ParseProblem::EmptyName => {
+                td_string!(locale, errors.formula_parse.empty_name).to_string()
+            }
+            ParseProblem::NotANumber { text } => {
+                td_string!(locale, errors.formula_parse.not_a_number, text).to_string()
+            }
+            ParseProblem::NumberTooLarge { text } => {
+                td_string!(locale, errors.formula_parse.number_too_large, text).to_string()
+            }
+            ParseProblem::EndsAfter { op } => {
+                td_string!(locale, errors.formula_parse.ends_after, op).to_string()
+            }
+            ParseProblem::EndsEarly => {
+                td_string!(locale, errors.formula_parse.ends_early).to_string()
+            }
+            ParseProblem::ExpectedValue { found } => {
+                td_string!(locale, errors.formula_parse.expected_value, found).to_string()
+            }
+            ParseProblem::UnclosedParen => {
+                td_string!(locale, errors.formula_parse.unclosed_paren).to_string()
+            }
+            ParseProblem::ExpectedOperatorOrClose { found } => td_string!(
+                locale,
+                errors.formula_parse.expected_operator_or_close,
+                found
+            )
+            .to_string(),
+            ParseProblem::UnknownFunction { name } => {
+                td_string!(locale, errors.formula_parse.unknown_function, name).to_string()
+            }
+            ParseProblem::NeedsParentheses { function } => {
+                td_string!(locale, errors.formula_parse.needs_parentheses, function).to_string()
+            }
+            ParseProblem::NameNeedsBrackets { word } => {
+                td_string!(locale, errors.formula_parse.name_needs_brackets, word).to_string()
+            }
+            ParseProblem::ExpectedArgumentEnd { found } => {
+                td_string!(locale, errors.formula_parse.expected_argument_end, found).to_string()
+            }
+            ParseProblem::WrongArity {
+                function,
+                takes,
+                given,
+            } => {
+                let count = *given as u64;
+                match takes {
+                    Arity::AtLeastOne => td_string!(
+                        locale,
+                        errors.formula_parse.arity_at_least_one,
+                        function,
+                        count
+                    ),
+                    Arity::ExactlyOne => td_string!(
+                        locale,
+                        errors.formula_parse.arity_exactly_one,
+                        function,
+                        count
+                    ),
+                    Arity::OneOrTwo => td_string!(
+                        locale,
+                        errors.formula_parse.arity_one_or_two,
+                        function,
+                        count
+                    ),
+                }
+                .to_string()
+            }
+            ParseProblem::TooDeep => {
+                td_string!(locale, errors.formula_parse.too_deep, max = MAX_DEPTH).to_string()
+            }
+        }
+    }
 }
 
 /// Why a well-formed formula has no value for a period; shown beside the computed value.
@@ -195,11 +382,11 @@ impl Func {
     }
 
     /// `None` when `n` arguments are fine, else what the function takes.
-    fn arity_problem(self, n: usize) -> Option<&'static str> {
+    fn arity_problem(self, n: usize) -> Option<Arity> {
         match self {
-            Func::Min | Func::Max if n == 0 => Some("at least 1 argument"),
-            Func::Abs if n != 1 => Some("exactly 1 argument"),
-            Func::Round if n == 0 || n > 2 => Some("1 or 2 arguments (value, digits)"),
+            Func::Min | Func::Max if n == 0 => Some(Arity::AtLeastOne),
+            Func::Abs if n != 1 => Some(Arity::ExactlyOne),
+            Func::Round if n == 0 || n > 2 => Some(Arity::OneOrTwo),
             _ => None,
         }
     }
@@ -534,11 +721,8 @@ enum Token {
     End,
 }
 
-fn error(message: impl Into<String>, position: usize) -> FormulaError {
-    FormulaError {
-        message: message.into(),
-        position,
-    }
+fn error(problem: ParseProblem, position: usize) -> FormulaError {
+    FormulaError { problem, position }
 }
 
 /// A recursive-descent parser with one token of lookahead, read on demand so that the first
@@ -554,8 +738,6 @@ struct Parser {
     /// Current recursion depth, bounded by [`MAX_DEPTH`].
     nesting: usize,
 }
-
-const EXPECTED_VALUE: &str = "a number, a [measure], a function or (";
 
 impl Parser {
     fn new(text: &str) -> Result<Parser, FormulaError> {
@@ -573,18 +755,15 @@ impl Parser {
 
     fn formula(mut self) -> Result<Formula, FormulaError> {
         if self.tok == Token::End {
-            return Err(error("the formula is empty", self.start));
+            return Err(error(ParseProblem::Empty, self.start));
         }
         let (expr, _) = self.sum()?;
         match self.tok {
             Token::End => Ok(Formula { expr }),
-            Token::RParen => Err(error("this ) has no matching (", self.start)),
-            Token::Comma => Err(error(
-                "a , only separates a function's arguments",
-                self.start,
-            )),
+            Token::RParen => Err(error(ParseProblem::UnmatchedClose, self.start)),
+            Token::Comma => Err(error(ParseProblem::StrayComma, self.start)),
             _ => Err(error(
-                format!("expected an operator (+ - * /) before “{}”", self.text()),
+                ParseProblem::ExpectedOperator { found: self.text() },
                 self.start,
             )),
         }
@@ -639,12 +818,14 @@ impl Parser {
             let word = self.take_while(|c| c.is_ascii_alphanumeric() || c == '_');
             Token::Ident(word)
         } else if c == ']' {
+            return Err(error(ParseProblem::StrayCloseBracket, start));
+        } else {
             return Err(error(
-                "this ] closes no measure name (a ] inside a name is written ]])",
+                ParseProblem::UnexpectedChar {
+                    found: c.to_string(),
+                },
                 start,
             ));
-        } else {
-            return Err(error(format!("unexpected character “{c}”"), start));
         };
         Ok((tok, start, self.next))
     }
@@ -664,12 +845,7 @@ impl Parser {
         let mut i = start + 1;
         loop {
             match (self.at(i), self.at(i + 1)) {
-                (None, _) => {
-                    return Err(error(
-                        "this [ is never closed: end the measure name with ] (a ] inside a name is written ]])",
-                        start,
-                    ))
-                }
+                (None, _) => return Err(error(ParseProblem::UnclosedName, start)),
                 (Some(']'), Some(']')) => {
                     name.push(']');
                     i += 2;
@@ -683,7 +859,7 @@ impl Parser {
         }
         self.next = i + 1;
         if name.trim().is_empty() {
-            return Err(error("the measure name between [ and ] is empty", start));
+            return Err(error(ParseProblem::EmptyName, start));
         }
         Ok(Token::Name(name))
     }
@@ -720,11 +896,16 @@ impl Parser {
                 .into_iter()
                 .flatten()
                 .collect();
-            return Err(error(format!("“{bad}” is not a number"), start));
+            return Err(error(
+                ParseProblem::NotANumber {
+                    text: bad.to_string(),
+                },
+                start,
+            ));
         }
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Token::Number(v)),
-            _ => Err(error(format!("the number {text} is too large"), start)),
+            _ => Err(error(ParseProblem::NumberTooLarge { text }, start)),
         }
     }
 
@@ -777,10 +958,9 @@ impl Parser {
         self.advance()?;
         if self.tok == Token::End {
             return Err(error(
-                format!(
-                    "the formula ends after “{}”; expected {EXPECTED_VALUE}",
-                    op.symbol()
-                ),
+                ParseProblem::EndsAfter {
+                    op: op.symbol().into(),
+                },
                 self.start,
             ));
         }
@@ -802,7 +982,7 @@ impl Parser {
         self.advance()?;
         if self.tok == Token::End {
             return Err(error(
-                format!("the formula ends after “-”; expected {EXPECTED_VALUE}"),
+                ParseProblem::EndsAfter { op: "-".into() },
                 self.start,
             ));
         }
@@ -833,14 +1013,11 @@ impl Parser {
                 Ok(inner)
             }
             Token::Ident(word) => self.call(&word, at),
-            Token::End => Err(error(
-                format!("the formula ends too early; expected {EXPECTED_VALUE}"),
-                at,
-            )),
+            Token::End => Err(error(ParseProblem::EndsEarly, at)),
             other => {
                 self.tok = other;
                 Err(error(
-                    format!("expected {EXPECTED_VALUE}, not “{}”", self.text()),
+                    ParseProblem::ExpectedValue { found: self.text() },
                     at,
                 ))
             }
@@ -851,9 +1028,9 @@ impl Parser {
     fn close(&mut self, open: usize) -> Result<(), FormulaError> {
         match self.tok {
             Token::RParen => self.advance(),
-            Token::End => Err(error("this ( is never closed", open)),
+            Token::End => Err(error(ParseProblem::UnclosedParen, open)),
             _ => Err(error(
-                format!("expected an operator or ) before “{}”", self.text()),
+                ParseProblem::ExpectedOperatorOrClose { found: self.text() },
                 self.start,
             )),
         }
@@ -872,19 +1049,21 @@ impl Parser {
                 self.arguments(f, at, open)
             }
             (None, true) => Err(error(
-                format!("unknown function “{word}”; use min, max, abs or round"),
+                ParseProblem::UnknownFunction {
+                    name: word.to_string(),
+                },
                 at,
             )),
             (Some(f), false) => Err(error(
-                format!(
-                    "{} needs its arguments in parentheses: {}(…)",
-                    f.name(),
-                    f.name()
-                ),
+                ParseProblem::NeedsParentheses {
+                    function: f.name().into(),
+                },
                 at,
             )),
             (None, false) => Err(error(
-                format!("measure names go in square brackets: [{word}]"),
+                ParseProblem::NameNeedsBrackets {
+                    word: word.to_string(),
+                },
                 at,
             )),
         }
@@ -905,7 +1084,7 @@ impl Parser {
         } else {
             loop {
                 if self.tok == Token::End {
-                    return Err(error("this ( is never closed", open));
+                    return Err(error(ParseProblem::UnclosedParen, open));
                 }
                 let (arg, d) = self.sum()?;
                 args.push(arg);
@@ -916,10 +1095,10 @@ impl Parser {
                         self.advance()?;
                         break;
                     }
-                    Token::End => return Err(error("this ( is never closed", open)),
+                    Token::End => return Err(error(ParseProblem::UnclosedParen, open)),
                     _ => {
                         return Err(error(
-                            format!("expected an operator, “,” or ) before “{}”", self.text()),
+                            ParseProblem::ExpectedArgumentEnd { found: self.text() },
                             self.start,
                         ))
                     }
@@ -927,10 +1106,12 @@ impl Parser {
             }
         }
         if let Some(takes) = f.arity_problem(args.len()) {
-            let n = args.len();
-            let s = if n == 1 { "" } else { "s" };
             return Err(error(
-                format!("{} takes {takes}, not {n} argument{s}", f.name()),
+                ParseProblem::WrongArity {
+                    function: f.name().into(),
+                    takes,
+                    given: args.len(),
+                },
                 at,
             ));
         }
@@ -942,10 +1123,7 @@ impl Parser {
 }
 
 fn too_deep(at: usize) -> FormulaError {
-    error(
-        format!("the formula nests more than {MAX_DEPTH} operations deep; split it into several measures"),
-        at,
-    )
+    error(ParseProblem::TooDeep, at)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1053,7 +1231,7 @@ mod tests {
 
     fn err(text: &str) -> (String, usize) {
         let e = Formula::parse(text).unwrap_err();
-        (e.message, e.position)
+        (e.message(), e.position)
     }
 
     fn names(v: &[&str]) -> Vec<String> {
@@ -1249,6 +1427,23 @@ mod tests {
             );
             assert_eq!(p, *position, "{text:?}: {m}");
         }
+    }
+
+    #[test]
+    fn errors_are_worded_in_the_page_language() {
+        use crate::i18n::Locale;
+        let e = Formula::parse("1 +").unwrap_err();
+        assert_eq!(
+            e.text(Locale::de),
+            "die Formel endet nach „+“; erwartet wird eine Zahl, eine [Kennzahl], eine Funktion \
+             oder ( (bei Zeichen 4)"
+        );
+        assert_eq!(e.text(Locale::en), e.to_string());
+        let e = Formula::parse("abs(1, 2)").unwrap_err();
+        assert_eq!(
+            e.problem.text(Locale::de),
+            "abs braucht genau 1 Argument, nicht 2"
+        );
     }
 
     #[test]

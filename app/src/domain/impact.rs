@@ -35,7 +35,9 @@ pub struct DeleteImpact {
     pub alignments: Vec<AlignmentImpact>,
 }
 
-/// "1 link", "2 links".
+use crate::i18n::{td_string, Locale};
+
+/// "1 link", "2 links" (English, for logs and tests).
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -44,12 +46,16 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// `items` joined as English lists them: "a", "a and b", "a, b and c".
-fn listed(items: &[String]) -> String {
+/// `items` joined as `locale` lists them: "a", "a and b", "a, b and c" / "a, b und c".
+fn listed(locale: Locale, items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => format!(
+            "{}{}{last}",
+            init.join(", "),
+            td_string!(locale, map.confirm.and)
+        ),
     }
 }
 
@@ -62,23 +68,22 @@ impl DeleteImpact {
             && self.alignments.is_empty()
     }
 
-    /// The question to ask: "Delete “Grow revenue”?" or "Delete 3 objectives?".
-    pub fn question(&self) -> String {
+    /// The question to ask in `locale`: "Delete “Grow revenue”?" or "Delete 3 objectives?".
+    pub fn question(&self, locale: Locale) -> String {
         match self.objectives.as_slice() {
-            [one] => format!("Delete “{one}”?"),
-            many => format!("Delete {}?", count(many.len(), "objective", "objectives")),
+            [one] => td_string!(locale, map.confirm.question_one, title = one).to_string(),
+            many => {
+                td_string!(locale, map.confirm.question_many, count = many.len() as u64).to_string()
+            }
         }
     }
 
-    /// One sentence per kind of thing that goes with the objectives, e.g. "Also removes 2
-    /// alignments from Managed Services."
-    pub fn lines(&self) -> Vec<String> {
+    /// One sentence in `locale` per kind of thing that goes with the objectives, e.g. "Also
+    /// removes 2 alignments from Managed Services."
+    pub fn lines(&self, locale: Locale) -> Vec<String> {
         let mut out = Vec::new();
         if self.links > 0 {
-            out.push(format!(
-                "Also removes {} on this map.",
-                count(self.links, "link", "links")
-            ));
+            out.push(td_string!(locale, map.confirm.links, count = self.links as u64).to_string());
         }
         if !self.measures.is_empty() {
             let names: Vec<String> = self
@@ -86,31 +91,43 @@ impl DeleteImpact {
                 .iter()
                 .map(|m| {
                     if m.has_data {
-                        format!("{} (with data)", m.name)
+                        td_string!(locale, map.confirm.with_data, name = &m.name).to_string()
                     } else {
                         m.name.clone()
                     }
                 })
                 .collect();
-            out.push(format!(
-                "Also removes {}: {}.",
-                count(self.measures.len(), "measure", "measures"),
-                listed(&names)
-            ));
+            out.push(
+                td_string!(
+                    locale,
+                    map.confirm.measures,
+                    count = self.measures.len() as u64,
+                    names = listed(locale, &names)
+                )
+                .to_string(),
+            );
         }
         if !self.initiatives.is_empty() {
-            out.push(format!(
-                "Also unlinks {}: {}.",
-                count(self.initiatives.len(), "initiative", "initiatives"),
-                listed(&self.initiatives)
-            ));
+            out.push(
+                td_string!(
+                    locale,
+                    map.confirm.initiatives,
+                    count = self.initiatives.len() as u64,
+                    names = listed(locale, &self.initiatives)
+                )
+                .to_string(),
+            );
         }
         for a in &self.alignments {
-            out.push(format!(
-                "Also removes {} from {}.",
-                count(a.count, "alignment", "alignments"),
-                a.unit
-            ));
+            out.push(
+                td_string!(
+                    locale,
+                    map.confirm.alignments,
+                    count = a.count as u64,
+                    unit = &a.unit
+                )
+                .to_string(),
+            );
         }
         out
     }
@@ -147,9 +164,12 @@ mod tests {
                 },
             ],
         };
-        assert_eq!(impact.question(), "Delete “Increase client satisfaction”?");
         assert_eq!(
-            impact.lines(),
+            impact.question(Locale::en),
+            "Delete “Increase client satisfaction”?"
+        );
+        assert_eq!(
+            impact.lines(Locale::en),
             vec![
                 "Also removes 1 link on this map.",
                 "Also removes 2 measures: NPS (with data) and Complaints.",
@@ -167,9 +187,50 @@ mod tests {
             objectives: vec!["A".into(), "B".into(), "C".into()],
             ..DeleteImpact::default()
         };
-        assert_eq!(impact.question(), "Delete 3 objectives?");
-        assert!(impact.lines().is_empty());
+        assert_eq!(impact.question(Locale::en), "Delete 3 objectives?");
+        assert!(impact.lines(Locale::en).is_empty());
         assert!(impact.is_only_objectives());
-        assert_eq!(listed(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            listed(Locale::en, &["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
+    }
+
+    #[test]
+    fn a_delete_asks_in_the_page_language() {
+        let impact = DeleteImpact {
+            objectives: vec!["Kunden binden".into()],
+            links: 2,
+            measures: vec![
+                MeasureImpact {
+                    name: "NPS".into(),
+                    has_data: true,
+                },
+                MeasureImpact {
+                    name: "Beschwerden".into(),
+                    has_data: false,
+                },
+            ],
+            initiatives: vec!["Kundenprogramm".into()],
+            alignments: vec![AlignmentImpact {
+                unit: "Beratung".into(),
+                count: 1,
+            }],
+        };
+        assert_eq!(impact.question(Locale::de), "„Kunden binden“ löschen?");
+        assert_eq!(
+            impact.lines(Locale::de),
+            vec![
+                "Entfernt außerdem 2 Verknüpfungen auf dieser Strategy Map.",
+                "Entfernt außerdem 2 Kennzahlen: NPS (mit Daten) und Beschwerden.",
+                "Löst außerdem die Verknüpfung mit 1 Initiative: Kundenprogramm.",
+                "Entfernt außerdem 1 Ausrichtung an Beratung.",
+            ]
+        );
+        let several = DeleteImpact {
+            objectives: vec!["A".into(), "B".into()],
+            ..DeleteImpact::default()
+        };
+        assert_eq!(several.question(Locale::de), "2 Ziele löschen?");
     }
 }

@@ -788,6 +788,14 @@ pub struct InitiativeSummary {
     pub next_milestone: Option<Milestone>,
 }
 
+/// The initiatives moving a map's objectives, with the organisation's currency (ISO 4217) in
+/// which their money is shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InitiativeList {
+    pub items: Vec<InitiativeSummary>,
+    pub currency: String,
+}
+
 impl InitiativeSummary {
     /// Builds the summary from an initiative and its milestones (any order).
     pub fn new(initiative: Initiative, owner: Option<String>, milestones: &[Milestone]) -> Self {

@@ -6,7 +6,8 @@
 //! Pure (no I/O, no clocks beyond fresh op ids) so it runs unchanged in wasm and in tests.
 
 use super::model::MapDocument;
-use super::ops::{self, Committed, NewEntity, Op, OpError};
+use super::ops::{self, Committed, Field, NewEntity, Op, OpError};
+use crate::i18n::{td_string, Locale};
 use uuid::Uuid;
 
 /// How many edits the user can undo; older ones are forgotten so a long session stays small.
@@ -37,9 +38,48 @@ pub enum RemoteOutcome {
 pub struct UndoOutcome {
     /// The batch to send; `None` when nothing could be undone (or redone).
     pub batch: Option<PendingBatch>,
-    /// Human-readable reasons for the inverse ops that no longer apply (e.g. someone else
-    /// deleted the objective).
-    pub skipped: Vec<String>,
+    /// The inverse ops that no longer apply, each with why (e.g. someone else deleted the
+    /// objective); [`Skipped::text`] words them.
+    pub skipped: Vec<Skipped>,
+}
+
+/// One part of an undo or redo that could not be done.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    /// Whether it was an undo or a redo.
+    pub direction: Direction,
+    /// The op that would have done it.
+    pub op: Op,
+    /// Why it no longer applies.
+    pub error: OpError,
+}
+
+impl Skipped {
+    /// "Undo couldn't restore “Grow revenue”: …" in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        let verb = match self.direction {
+            Direction::Undo => td_string!(locale, map.undo.undo),
+            Direction::Redo => td_string!(locale, map.undo.redo),
+        };
+        td_string!(
+            locale,
+            map.undo.couldnt,
+            verb,
+            action = describe(locale, &self.op),
+            reason = self.error.text(locale)
+        )
+        .to_string()
+    }
+
+    /// "Skipped: …" in `locale`: what an undo or redo could not do, for the notice.
+    pub fn summary(locale: Locale, skipped: &[Skipped]) -> String {
+        let list = skipped
+            .iter()
+            .map(|s| s.text(locale))
+            .collect::<Vec<_>>()
+            .join("; ");
+        td_string!(locale, map.undo.skipped, list).to_string()
+    }
 }
 
 /// Inverse ops that undo one batch, tagged with that batch so a rejection can drop them too.
@@ -63,8 +103,8 @@ pub struct Replica {
 }
 
 /// Which history stack an undo or redo records its own inverse on.
-#[derive(Clone, Copy)]
-enum Direction {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
     Undo,
     Redo,
 }
@@ -194,10 +234,6 @@ impl Replica {
     /// Applies `inverse` op by op (skipping what fails), queues what applied as a new batch and
     /// records its own inverse on the opposite stack.
     fn replay(&mut self, inverse: Vec<Op>, direction: Direction) -> UndoOutcome {
-        let verb = match direction {
-            Direction::Undo => "Undo",
-            Direction::Redo => "Redo",
-        };
         let mut next = self.view.clone();
         let mut applied = Vec::with_capacity(inverse.len());
         let mut reverses = Vec::with_capacity(inverse.len());
@@ -209,7 +245,11 @@ impl Replica {
                     reverses.push(reverse);
                     applied.push(op);
                 }
-                Err(e) => skipped.push(format!("{verb} couldn't {}: {e}", describe(&op))),
+                Err(error) => skipped.push(Skipped {
+                    direction,
+                    op,
+                    error,
+                }),
             }
         }
         if applied.is_empty() {
@@ -281,33 +321,69 @@ fn push_bounded(stack: &mut Vec<HistoryEntry>, entry: HistoryEntry) {
     }
 }
 
-/// What an inverse op would have done, for "Undo couldn't …" messages.
-fn describe(op: &Op) -> String {
+/// What an inverse op would have done, in `locale`, for "Undo couldn't …" messages.
+fn describe(locale: Locale, op: &Op) -> String {
+    let quoted = |name: &str| td_string!(locale, map.undo.quoted, name).to_string();
     match op {
         Op::Create {
             item: NewEntity::Objective(o),
-        } => format!("restore \u{201c}{}\u{201d}", o.title),
+        } => td_string!(locale, map.undo.restore_objective, name = quoted(&o.title)).to_string(),
         Op::Create {
             item: NewEntity::Theme(t),
-        } => format!("restore theme \u{201c}{}\u{201d}", t.name),
+        } => td_string!(locale, map.undo.restore_theme, name = quoted(&t.name)).to_string(),
         Op::Create {
             item: NewEntity::Perspective(p),
-        } => {
-            format!("restore perspective \u{201c}{}\u{201d}", p.name)
-        }
+        } => td_string!(locale, map.undo.restore_perspective, name = quoted(&p.name)).to_string(),
         Op::Create {
             item: NewEntity::Measure(m),
-        } => format!("restore measure \u{201c}{}\u{201d}", m.name),
-        // ASCII-only case mapping keeps Unicode case tables out of the browser bundle.
-        Op::Set { entity, field, .. } => {
-            format!(
-                "change the {} of the {entity}",
-                format!("{field:?}").to_ascii_lowercase()
-            )
+        } => td_string!(locale, map.undo.restore_measure, name = quoted(&m.name)).to_string(),
+        Op::Set { entity, field, .. } => td_string!(
+            locale,
+            map.undo.change,
+            field = field_name(locale, *field),
+            entity = entity.text(locale)
+        )
+        .to_string(),
+        Op::Delete { entity, .. } => {
+            td_string!(locale, map.undo.remove, entity = entity.text(locale)).to_string()
         }
-        Op::Delete { entity, .. } => format!("remove the {entity}"),
-        Op::Link { .. } => "restore the link".to_string(),
-        Op::Unlink { .. } => "remove the link".to_string(),
+        Op::Link { .. } => td_string!(locale, map.undo.restore_link).to_string(),
+        Op::Unlink { .. } => td_string!(locale, map.undo.remove_link).to_string(),
+    }
+}
+
+/// A field's name in `locale` ("title", "Titel").
+fn field_name(locale: Locale, field: Field) -> &'static str {
+    match field {
+        Field::Title => td_string!(locale, map.undo.field.title),
+        Field::Description => td_string!(locale, map.undo.field.description),
+        Field::Owner => td_string!(locale, map.undo.field.owner),
+        Field::Perspective => td_string!(locale, map.undo.field.perspective),
+        Field::Theme => td_string!(locale, map.undo.field.theme),
+        Field::Position => td_string!(locale, map.undo.field.position),
+        Field::Hypothesis => td_string!(locale, map.undo.field.hypothesis),
+        Field::Name => td_string!(locale, map.undo.field.name),
+        Field::Colour => td_string!(locale, map.undo.field.colour),
+        Field::Rank => td_string!(locale, map.undo.field.rank),
+        Field::Vision => td_string!(locale, map.undo.field.vision),
+        Field::Mission => td_string!(locale, map.undo.field.mission),
+        Field::Values => td_string!(locale, map.undo.field.values),
+        Field::Weight => td_string!(locale, map.undo.field.weight),
+        Field::RollUp => td_string!(locale, map.undo.field.rollup),
+        Field::HealthOff => td_string!(locale, map.undo.field.health_off),
+        Field::Definition => td_string!(locale, map.undo.field.definition),
+        Field::Unit => td_string!(locale, map.undo.field.unit),
+        Field::Decimals => td_string!(locale, map.undo.field.decimals),
+        Field::Frequency => td_string!(locale, map.undo.field.frequency),
+        Field::Polarity => td_string!(locale, map.undo.field.polarity),
+        Field::Indicator => td_string!(locale, map.undo.field.indicator),
+        Field::DataSource => td_string!(locale, map.undo.field.data_source),
+        Field::DataOwner => td_string!(locale, map.undo.field.data_owner),
+        Field::Baseline => td_string!(locale, map.undo.field.baseline),
+        Field::Scoring => td_string!(locale, map.undo.field.scoring),
+        Field::Aggregation => td_string!(locale, map.undo.field.aggregation),
+        Field::Formula => td_string!(locale, map.undo.field.formula),
+        Field::MissingData => td_string!(locale, map.undo.field.missing_data),
     }
 }
 
@@ -702,12 +778,16 @@ mod tests {
             RemoteOutcome::Applied
         );
         let outcome = r.undo().unwrap();
+        assert_eq!(outcome.skipped.len(), 1);
         assert_eq!(
-            outcome.skipped,
-            vec![
-                "Undo couldn't change the title of the objective: the objective no longer exists \
-                 (someone may have deleted it)"
-            ]
+            outcome.skipped[0].text(Locale::en),
+            "Undo couldn't change the title of the objective: the objective no longer exists \
+             (someone may have deleted it)"
+        );
+        assert_eq!(
+            Skipped::summary(Locale::de, &outcome.skipped),
+            "Übersprungen: Rückgängig nicht möglich (Ziel: Titel ändern): Ziel existiert nicht \
+             mehr (vielleicht hat jemand es gelöscht)"
         );
         assert_eq!(outcome.batch.unwrap().ops, vec![title(b.id, "B")]);
         assert_eq!(title_of(r.view(), b.id), Some("B"));

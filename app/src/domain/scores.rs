@@ -553,12 +553,18 @@ impl ScoreModel {
     }
 
     /// Explains one score of `span`: its inputs, the arithmetic and the rule.
-    pub fn explain(&self, span: Span, subject: Subject) -> Option<Why> {
+    /// The arithmetic of a measure's score is worded in `locale`.
+    pub fn explain(
+        &self,
+        locale: crate::i18n::Locale,
+        span: Span,
+        subject: Subject,
+    ) -> Option<Why> {
         let scores = self.span(span);
         match subject {
             Subject::Measure(id) => {
                 let m = self.measures.iter().position(|s| s.id == id)?;
-                Some(self.explain_measure(m, span, &scores))
+                Some(self.explain_measure(locale, m, span, &scores))
             }
             Subject::Objective(id) => {
                 let o = self.objectives.iter().position(|s| s.id == id)?;
@@ -637,7 +643,13 @@ impl ScoreModel {
             .collect()
     }
 
-    fn explain_measure(&self, m: usize, span: Span, scores: &MapScores) -> Why {
+    fn explain_measure(
+        &self,
+        locale: crate::i18n::Locale,
+        m: usize,
+        span: Span,
+        scores: &MapScores,
+    ) -> Why {
         let slot = &self.measures[m];
         let ms = &scores.measures[m];
         let range = self.span_months(span);
@@ -705,7 +717,12 @@ impl ScoreModel {
             }),
             _ => None,
         };
-        lines.extend(scoring::explain(&slot.scoring, ms.actual, target.as_ref()));
+        lines.extend(scoring::explain(
+            locale,
+            &slot.scoring,
+            ms.actual,
+            target.as_ref(),
+        ));
         match ms.latest {
             Some(p) if ms.stale => lines.push(format!(
                 "Stale: the latest value is for {}, and a {} measure's next value is overdue.",
@@ -1263,7 +1280,11 @@ mod tests {
         };
         let model = ScoreModel::new(&d, &data, p(2026, 4));
         let why = model
-            .explain(MARCH, Subject::Objective(d.objectives[0].id))
+            .explain(
+                crate::i18n::Locale::en,
+                MARCH,
+                Subject::Objective(d.objectives[0].id),
+            )
             .unwrap();
         // (6.67 × 2 + 3.33 × 1) / 3 = 5.5567
         assert!(close(why.score.value, (6.67 * 2.0 + 3.33) / 3.0));
@@ -1278,7 +1299,9 @@ mod tests {
             .lines
             .iter()
             .any(|l| l.contains("Left out") && l.contains("Churn")));
-        let why = model.explain(MARCH, Subject::Measure(rev.id)).unwrap();
+        let why = model
+            .explain(crate::i18n::Locale::en, MARCH, Subject::Measure(rev.id))
+            .unwrap();
         assert!(why
             .lines
             .iter()
@@ -1331,6 +1354,7 @@ mod tests {
         assert!(!m.stale, "formula measures are never stale");
         let why = model
             .explain(
+                crate::i18n::Locale::en,
                 Span::Quarter {
                     year: 2026,
                     quarter: 1,

@@ -7,6 +7,7 @@
 
 use super::model::Target;
 use super::period::Period;
+use crate::i18n::{format_number, td_string, Locale};
 use serde::{Deserialize, Serialize};
 
 /// Score of the red-flag value on the goal/red-flag scale, and the lower edge of amber.
@@ -429,125 +430,179 @@ pub fn periods_in_year(year: i32) -> Vec<Period> {
 }
 
 /// Formats a score with two decimals, as the scorecard shows it.
-fn two(v: f64) -> String {
-    format!("{v:.2}")
+fn two(locale: Locale, v: f64) -> String {
+    format_number(locale, v, 2)
+}
+
+/// A reported or target value as entered, in `locale`'s digits (as many decimals as it has, up
+/// to six).
+fn num(locale: Locale, v: f64) -> String {
+    let written = format!("{v}");
+    let decimals = written.split_once('.').map_or(0, |(_, f)| f.len().min(6));
+    format_number(locale, v, decimals as u8)
 }
 
 /// The closing line of an explanation: the score, its status and the rule that gave it.
-fn status_line(s: Score) -> String {
+fn status_line(locale: Locale, s: Score) -> String {
     match s.value {
         Some(v) => {
             let rule = match s.status {
-                Status::Red => "below 3.33 is red".to_string(),
-                Status::Amber => "from 3.33 and below 6.67 is amber".to_string(),
-                _ => "6.67 or more is green".to_string(),
+                Status::Red => td_string!(locale, status.explain.rule_red),
+                Status::Amber => td_string!(locale, status.explain.rule_amber),
+                _ => td_string!(locale, status.explain.rule_green),
             };
-            format!("Score {} → {} ({rule})", two(v), s.status.label())
+            td_string!(
+                locale,
+                status.explain.score,
+                score = two(locale, v),
+                status = s.status.text(locale),
+                rule
+            )
+            .to_string()
         }
-        None => "No score → No data (grey)".to_string(),
+        None => td_string!(locale, status.explain.no_score).to_string(),
     }
 }
 
-/// Why a measure has its colour, as text lines for the UI: the inputs, the arithmetic and the
-/// rule that picked the status, computed by the same [`score`] the scorecard uses.
-pub fn explain(kind: &ScoringType, actual: Option<f64>, target: Option<&Target>) -> Vec<String> {
+/// Why a measure has its colour, as text lines in `locale` for the UI: the inputs, the
+/// arithmetic and the rule that picked the status, computed by the same [`score`] the
+/// scorecard uses.
+pub fn explain(
+    locale: Locale,
+    kind: &ScoringType,
+    actual: Option<f64>,
+    target: Option<&Target>,
+) -> Vec<String> {
     let result = score(kind, actual, target);
+    let n = |v: f64| num(locale, v);
     let mut lines = Vec::new();
     let Some(a) = actual.filter(|a| a.is_finite()) else {
-        lines.push("No actual reported for this period, so there is no score (not 0).".into());
-        lines.push(status_line(result));
+        lines.push(td_string!(locale, status.explain.no_actual).to_string());
+        lines.push(status_line(locale, result));
         return lines;
     };
-    lines.push(format!("Actual: {a}"));
+    lines.push(td_string!(locale, status.explain.actual, value = n(a)).to_string());
     let t = finite_target(target);
     match kind {
         ScoringType::GoalRedFlag | ScoringType::Stabilize | ScoringType::GoalOnly => match t {
-            Some(t) => lines.push(format!("Goal: {}, red flag: {}", t.goal, t.red_flag)),
-            None => lines.push("No target for this period, so there is no score.".into()),
+            Some(t) => lines.push(
+                td_string!(
+                    locale,
+                    status.explain.goal_red_flag,
+                    goal = n(t.goal),
+                    red_flag = n(t.red_flag)
+                )
+                .to_string(),
+            ),
+            None => lines.push(td_string!(locale, status.explain.no_target).to_string()),
         },
         _ => {}
     }
     match (kind, t) {
         (ScoringType::GoalRedFlag, Some(t)) if t.goal == t.red_flag => {
-            lines.push("The goal equals the red flag, so no scale can be drawn.".into());
+            lines.push(td_string!(locale, status.explain.no_scale).to_string());
         }
         (ScoringType::GoalRedFlag, Some(t)) => {
             let raw = RED_FLAG_SCORE + (a - t.red_flag) / (t.goal - t.red_flag) * SPAN;
             let direction = if lower_is_better(t) {
-                "lower is better"
+                td_string!(locale, status.explain.lower_is_better)
             } else {
-                "higher is better"
+                td_string!(locale, status.explain.higher_is_better)
             };
-            lines.push(format!(
-                "Goal/red flag ({direction}): red flag scores 3.33, goal scores 6.67, linear between and beyond."
-            ));
-            lines.push(format!(
-                "3.33 + ({a} − {}) / ({} − {}) × 3.34 = {}",
-                t.red_flag,
-                t.goal,
-                t.red_flag,
-                two(raw)
-            ));
+            lines.push(td_string!(locale, status.explain.linear, direction).to_string());
+            lines.push(
+                td_string!(
+                    locale,
+                    status.explain.linear_sum,
+                    actual = n(a),
+                    red_flag = n(t.red_flag),
+                    goal = n(t.goal),
+                    result = two(locale, raw)
+                )
+                .to_string(),
+            );
             if !(0.0..=MAX_SCORE).contains(&raw) {
-                lines.push(format!(
-                    "Clamped to 0–10: {}",
-                    two(raw.clamp(0.0, MAX_SCORE))
-                ));
+                lines.push(
+                    td_string!(
+                        locale,
+                        status.explain.clamped,
+                        value = two(locale, raw.clamp(0.0, MAX_SCORE))
+                    )
+                    .to_string(),
+                );
             }
         }
         (ScoringType::GoalOnly, Some(t)) => {
-            let (cmp, met) = if lower_is_better(t) {
-                ("at or below", a <= t.goal)
+            let met = if lower_is_better(t) {
+                a <= t.goal
             } else {
-                ("at or above", a >= t.goal)
+                a >= t.goal
             };
-            let verdict = if met { "met: 10" } else { "not met: 0" };
-            lines.push(format!(
-                "Goal only: 10 {cmp} the goal {}, else 0 — {verdict}",
-                t.goal
-            ));
+            let verdict = if met {
+                td_string!(locale, status.explain.met)
+            } else {
+                td_string!(locale, status.explain.not_met)
+            };
+            let goal = n(t.goal);
+            lines.push(if lower_is_better(t) {
+                td_string!(locale, status.explain.goal_only_below, goal, verdict).to_string()
+            } else {
+                td_string!(locale, status.explain.goal_only_above, goal, verdict).to_string()
+            });
         }
         (ScoringType::Stabilize, Some(t)) if t.goal == t.red_flag => {
-            lines.push("The goal equals the red flag, so the band has no width.".into());
+            lines.push(td_string!(locale, status.explain.no_band).to_string());
         }
         (ScoringType::Stabilize, Some(t)) => {
             let w = (t.red_flag - t.goal).abs();
             let raw = MAX_SCORE - (a - t.goal).abs() / w * (MAX_SCORE - RED_FLAG_SCORE);
-            lines.push(format!(
-                "Stabilize: 10 at the goal, 3.33 at {w} either side, linear in the distance."
-            ));
-            lines.push(format!(
-                "10 − |{a} − {}| / {w} × 6.67 = {}",
-                t.goal,
-                two(raw)
-            ));
+            lines.push(td_string!(locale, status.explain.stabilize, width = n(w)).to_string());
+            lines.push(
+                td_string!(
+                    locale,
+                    status.explain.stabilize_sum,
+                    actual = n(a),
+                    goal = n(t.goal),
+                    width = n(w),
+                    result = two(locale, raw)
+                )
+                .to_string(),
+            );
             if raw < 0.0 {
-                lines.push("Clamped to 0–10: 0.00".into());
+                lines.push(
+                    td_string!(locale, status.explain.clamped, value = two(locale, 0.0))
+                        .to_string(),
+                );
             }
         }
         (ScoringType::YesNo, _) => {
+            let yes = td_string!(locale, status.explain.yes);
+            let no = td_string!(locale, status.explain.no);
             let wish = if t.is_none_or(|t| t.goal != 0.0) {
-                "yes"
+                yes
             } else {
-                "no"
+                no
             };
-            let got = if a != 0.0 { "yes" } else { "no" };
-            lines.push(format!(
-                "Yes/no: wished for {wish}, reported {got} — 10 when they match, else 0"
-            ));
+            let got = if a != 0.0 { yes } else { no };
+            lines.push(td_string!(locale, status.explain.yes_no, wish, got).to_string());
         }
         (ScoringType::Custom { bands }, _) => match band_for(bands, a) {
-            Some(b) => lines.push(format!(
-                "Custom bands: {a} falls in \"{}\" (from {}), which scores {}",
-                b.name,
-                b.from,
-                two(b.score)
-            )),
-            None => lines.push("Custom bands: none defined, so there is no score.".into()),
+            Some(b) => lines.push(
+                td_string!(
+                    locale,
+                    status.explain.custom_band,
+                    actual = n(a),
+                    band = &b.name,
+                    from = n(b.from),
+                    score = two(locale, b.score)
+                )
+                .to_string(),
+            ),
+            None => lines.push(td_string!(locale, status.explain.custom_none).to_string()),
         },
         _ => {}
     }
-    lines.push(status_line(result));
+    lines.push(status_line(locale, result));
     lines
 }
 
@@ -954,7 +1009,7 @@ mod tests {
     #[test]
     fn explain_shows_the_arithmetic() {
         let t = target(100.0, 80.0);
-        let lines = explain(&ScoringType::GoalRedFlag, Some(90.0), Some(&t));
+        let lines = explain(Locale::en, &ScoringType::GoalRedFlag, Some(90.0), Some(&t));
         assert!(
             lines.contains(&"Goal: 100, red flag: 80".to_string()),
             "{lines:?}"
@@ -965,26 +1020,55 @@ mod tests {
             Some("Score 5.00 → Amber (from 3.33 and below 6.67 is amber)")
         );
         // Clamping is called out: 3.33 + 100/20 × 3.34 = 20.03 → 10.
-        let lines = explain(&ScoringType::GoalRedFlag, Some(180.0), Some(&t));
+        let lines = explain(Locale::en, &ScoringType::GoalRedFlag, Some(180.0), Some(&t));
         assert!(
             lines.contains(&"Clamped to 0–10: 10.00".to_string()),
             "{lines:?}"
         );
-        let lines = explain(&ScoringType::GoalRedFlag, None, Some(&t));
+        let lines = explain(Locale::en, &ScoringType::GoalRedFlag, None, Some(&t));
         assert_eq!(
             lines.last().map(String::as_str),
             Some("No score → No data (grey)")
         );
-        let lines = explain(&ScoringType::Custom { bands: bands() }, Some(75.0), None);
+        let lines = explain(
+            Locale::en,
+            &ScoringType::Custom { bands: bands() },
+            Some(75.0),
+            None,
+        );
         assert!(lines.iter().any(|l| l.contains("\"Fair\"")), "{lines:?}");
         for k in [
             ScoringType::YesNo,
             ScoringType::GoalOnly,
             ScoringType::Stabilize,
         ] {
-            let lines = explain(&k, Some(90.0), Some(&t));
+            let lines = explain(Locale::en, &k, Some(90.0), Some(&t));
             assert!(lines.len() >= 3, "{k:?}: {lines:?}");
         }
+    }
+
+    #[test]
+    fn explain_speaks_the_page_language() {
+        let t = target(100.0, 80.0);
+        let lines = explain(Locale::de, &ScoringType::GoalRedFlag, Some(90.5), Some(&t));
+        assert_eq!(
+            lines,
+            vec![
+                "Istwert: 90,5",
+                "Zielwert: 100, Warnschwelle: 80",
+                "Zielwert/Warnschwelle (höher ist besser): Warnschwelle ergibt 3,33, Zielwert \
+                 6,67, linear dazwischen und darüber hinaus.",
+                "3,33 + (90,5 − 80) / (100 − 80) × 3,34 = 5,08",
+                "Bewertung 5,08 → Gefährdet (ab 3,33 und unter 6,67 ist gelb)",
+            ]
+        );
+        let lines = explain(Locale::de, &ScoringType::YesNo, None, None);
+        assert_eq!(
+            lines.last().map(String::as_str),
+            Some("Keine Bewertung → Keine Daten (grau)")
+        );
+        let lines = explain(Locale::en, &ScoringType::GoalOnly, Some(1234.5), Some(&t));
+        assert_eq!(lines[0], "Actual: 1,234.5");
     }
 
     #[test]

@@ -254,8 +254,7 @@ impl FormulaProblem {
             FormulaProblem::Empty => {
                 td_string!(locale, errors.validation.formula.empty).to_string()
             }
-            // The parser's own words (English) until the formula helper translates them.
-            FormulaProblem::Parse(e) => e.to_string(),
+            FormulaProblem::Parse(e) => e.text(locale),
             FormulaProblem::UnknownMeasure(name) => {
                 td_string!(locale, errors.validation.formula.unknown_measure, name).to_string()
             }

@@ -6,8 +6,9 @@ use super::{ConnStatus, LiveMap, View};
 use crate::domain::ops::{
     CatchUp, ClientMsg, Op, PresenceState, ServerMsg, Viewport, PROTOCOL_VERSION,
 };
-use crate::domain::replica::{PendingBatch, RemoteOutcome, Replica};
+use crate::domain::replica::{PendingBatch, RemoteOutcome, Replica, Skipped};
 use crate::domain::MapId;
+use crate::i18n::td_string;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -24,6 +25,8 @@ struct Driver {
     welcomed: bool,
     last_presence: f64,
     queued_presence: Option<PresenceState>,
+    /// The page's language, for the notices.
+    locale: crate::i18n::Locale,
 }
 
 thread_local! {
@@ -50,6 +53,7 @@ pub fn start(state: LiveMap) {
         welcomed: false,
         last_presence: 0.0,
         queued_presence: None,
+        locale: crate::i18n::current_locale(),
     }));
     DRIVERS.with(|d| d.borrow_mut().insert(map_id, driver.clone()));
     let (w1, w2, w3, w4) = (
@@ -209,9 +213,10 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
         ServerMsg::Reject { op_id, reason } => {
             let dropped = driver.borrow_mut().replica.on_reject(op_id);
             if dropped.is_some() {
-                state
-                    .notice
-                    .set(Some(format!("Your edit was undone: {reason}")));
+                let locale = driver.borrow().locale;
+                state.notice.set(Some(
+                    td_string!(locale, map.undo.rejected, reason).to_string(),
+                ));
             }
             publish(driver);
         }
@@ -254,9 +259,10 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
                     .doc
                     .with_untracked(|d| View::from_viewport(viewport, d)),
             );
-            state
-                .notice
-                .set(Some(format!("{from} brought everyone to their view")));
+            let locale = driver.borrow().locale;
+            state.notice.set(Some(
+                td_string!(locale, map.page.summoned, from).to_string(),
+            ));
         }
         ServerMsg::ScoresChanged { .. } => state.scores_rev.update(|r| *r += 1),
         ServerMsg::Resync => request_snapshot(driver),
@@ -315,9 +321,10 @@ pub fn undo(state: LiveMap, undo: bool) {
         send_batch(&d, batch);
     }
     if !outcome.skipped.is_empty() {
+        let locale = d.borrow().locale;
         state
             .notice
-            .set(Some(format!("Skipped: {}", outcome.skipped.join("; "))));
+            .set(Some(Skipped::summary(locale, &outcome.skipped)));
     }
     publish(&d);
 }

@@ -642,7 +642,7 @@ fn ErrorList(s: State) -> impl IntoView {
                             .map(|m| m.measure.name.clone())
                             .unwrap_or_default()
                     });
-                    let period = cell.period.label();
+                    let period = cell.period.text(locale);
                     let at = match tab {
                         Tab::Actuals => td_string!(locale, data.errors.actual_at, name, period).to_string(),
                         Tab::Targets => td_string!(locale, data.errors.target_at, name, period).to_string(),
@@ -773,8 +773,8 @@ fn Cell(
     let period = match key {
         CellKey::Actual(cell) | CellKey::Target(cell, _) => cell.period,
     };
-    let period = period.label();
     let locale = s.locale;
+    let period = period.text(locale);
     let label = match key {
         CellKey::Actual(_) => td_string!(locale, data.table.cell_actual, name, period).to_string(),
         CellKey::Target(_, TargetPart::Goal) => {

@@ -287,13 +287,14 @@ fn DryRunStep(page: Page, run: DryRun) -> impl IntoView {
         None => {
             let span = match (run.first_period, run.last_period) {
                 (Some(a), Some(b)) if a == b => {
-                    td_string!(locale, import.dry_run.in_period, period = a.label()).to_string()
+                    td_string!(locale, import.dry_run.in_period, period = a.text(locale))
+                        .to_string()
                 }
                 (Some(a), Some(b)) => td_string!(
                     locale,
                     import.dry_run.between,
-                    first = a.label(),
-                    last = b.label()
+                    first = a.text(locale),
+                    last = b.text(locale)
                 )
                 .to_string(),
                 _ => String::new(),

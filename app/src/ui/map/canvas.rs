@@ -512,7 +512,7 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
                             </text>
                             {score.map(|sc| view! {
                                 <g class="band-score" role="button" tabindex="0" data-status=sc.status.as_str()
-                                    aria-label=td_string!(locale, map.canvas.perspective_score, name = p.name.clone(), status = sc.status.label(), value = value(sc.value)).to_string()
+                                    aria-label=td_string!(locale, map.canvas.perspective_score, name = p.name.clone(), status = sc.status.text(locale), value = value(sc.value)).to_string()
                                     on:pointerdown=|ev| ev.stop_propagation()
                                     on:click=move |_| state.why.set(Some(crate::domain::scores::Subject::Perspective(pid)))>
                                     <rect x=16 y=score_y - 14.0 width=58 height=22 rx=11 fill=sc.status.colour()/>

@@ -102,12 +102,12 @@ fn close(state: MapState) {
 }
 
 /// The question "Delete “…”?" as the user sees it while the server is asked.
-fn question_from_titles(titles: &[String]) -> String {
+fn question_from_titles(locale: Locale, titles: &[String]) -> String {
     DeleteImpact {
         objectives: titles.to_vec(),
         ..DeleteImpact::default()
     }
-    .question()
+    .question(locale)
 }
 
 /// What the question says below its title.
@@ -123,7 +123,7 @@ fn impact_view(locale: Locale, impact: Option<Result<DeleteImpact, String>>) -> 
         }
         Some(Ok(i)) => view! {
             <ul class="confirm-lines">
-                {i.lines().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                {i.lines(locale).into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ul>
         }
         .into_any(),
@@ -139,8 +139,8 @@ pub fn DeleteDialog(state: MapState) -> impl IntoView {
     move || {
         let pending = state.delete_request.get()?;
         let question = match &pending.impact {
-            Some(Ok(i)) => i.question(),
-            _ => question_from_titles(&pending.titles),
+            Some(Ok(i)) => i.question(locale),
+            _ => question_from_titles(locale, &pending.titles),
         };
         let cancel_button = NodeRef::<leptos::html::Button>::new();
         Effect::new(move |_| {
@@ -191,7 +191,7 @@ mod tests {
         assert_eq!(deleted_objectives(&ops), vec![a]);
         assert!(deleted_objectives(&ops[1..]).is_empty());
         assert_eq!(
-            question_from_titles(&["Grow revenue".into()]),
+            question_from_titles(Locale::en, &["Grow revenue".into()]),
             "Delete “Grow revenue”?"
         );
     }

@@ -444,7 +444,7 @@ fn FormulaEditor(state: MapState, measure: Measure, ro: Signal<bool>) -> impl In
     let problem = move || {
         let text = draft.get();
         match Formula::parse(&text) {
-            Err(e) => Some(e.to_string()),
+            Err(e) => Some(e.text(locale)),
             Ok(f) => f
                 .references()
                 .into_iter()

@@ -8,7 +8,7 @@ pub mod measures;
 pub mod panel;
 pub mod state;
 
-use super::widgets::connection::{editor_label, ConnectionLabel, Look};
+use super::widgets::connection::{editor_text, ConnectionLabel, Look};
 use super::widgets::route::{id_param, load};
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
 use super::widgets::{map_crumbs, DataLinks, ErrorPage, Page, TopBar};
@@ -146,7 +146,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                 <div>
                     <h1>{move || state.doc.with(|d| d.map.name.clone())}</h1>
                     <p class="meta">
-                        {format!("{} · {} – {} · ", unit.name, map.period_start.label(), map.period_end.label())}
+                        {format!("{} · {} – {} · ", unit.name, map.period_start.text(i18n.get_locale_untracked()), map.period_end.text(i18n.get_locale_untracked()))}
                         <span class=format!("status status-{}", map.status.as_str())>{map_status(i18n.get_locale_untracked(), map.status)}</span>
                     </p>
                     {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>{t!(i18n, map.page.vision)}</strong>{map.vision.clone()}</p> })}
@@ -267,7 +267,10 @@ fn load_initiatives(state: MapState) {
         let map_id = state.doc.with_untracked(|d| d.map.id);
         leptos::task::spawn_local(async move {
             match crate::api::map_initiatives(map_id).await {
-                Ok(list) => state.initiatives.set(list),
+                Ok(list) => {
+                    state.currency.set(Some(list.currency));
+                    state.initiatives.set(list.items);
+                }
                 Err(e) => state.notice.set(Some(
                     td_string!(locale, map.page.initiatives_failed, error = e.text(locale))
                         .to_string(),
@@ -284,7 +287,10 @@ fn WhyDialog(state: MapState) -> impl IntoView {
         let subject = state.why.get()?;
         let span = state.span.get()?;
         state.scores.track();
-        let why = state.model.get()?.explain(span, subject)?;
+        let why = state
+            .model
+            .get()?
+            .explain(current_locale(), span, subject)?;
         Some(view! { <WhyView why=why on_close=Callback::new(move |_| state.why.set(None))/> })
     }
 }
@@ -371,7 +377,13 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
 #[component]
 fn Toolbar(state: MapState) -> impl IntoView {
     let i18n = use_i18n();
-    let status_text = Signal::derive(move || editor_label(state.status.get(), state.pending.get()));
+    let status_text = Signal::derive(move || {
+        editor_text(
+            i18n.get_locale_untracked(),
+            state.status.get(),
+            state.pending.get(),
+        )
+    });
     let zoom = move |factor: f64| {
         let v = state.view.get_untracked();
         let centre = Point {

@@ -230,7 +230,10 @@ fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
             }
             view! {
                 <table class="initiatives compact" aria-label=t_string!(i18n, map.objective.initiatives_label)>
-                    <tbody>{items.into_iter().map(|s| view! { <InitiativeRow summary=s/> }).collect_view()}</tbody>
+                    <tbody>{items.into_iter().map(|s| match state.currency.get_untracked() {
+                        Some(currency) => view! { <InitiativeRow summary=s currency=currency/> }.into_any(),
+                        None => view! { <InitiativeRow summary=s/> }.into_any(),
+                    }).collect_view()}</tbody>
                 </table>
             }
             .into_any()

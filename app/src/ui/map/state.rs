@@ -49,6 +49,8 @@ pub struct MapState {
     pub scores: Memo<Option<MapScores>>,
     /// The initiatives moving this map's objectives (loaded once with the page).
     pub initiatives: RwSignal<Vec<InitiativeSummary>>,
+    /// The organisation's currency (ISO 4217), in which the initiatives' money is shown.
+    pub currency: RwSignal<Option<String>>,
     /// The status whose "why" is open.
     pub why: RwSignal<Option<Subject>>,
     /// The side panel's page.
@@ -96,6 +98,7 @@ impl MapState {
             model,
             scores,
             initiatives: RwSignal::new(Vec::new()),
+            currency: RwSignal::new(None),
             why: RwSignal::new(None),
             tab: RwSignal::new(PanelTab::Details),
             people: RwSignal::new(people),

@@ -362,7 +362,7 @@ fn measure_cells(
             <span class="polarity">{direction}</span>
             {stale.then(|| view! {
                 <span class="stale-flag" title=td_string!(locale, scorecard.stale.title)>
-                    {td_string!(locale, scorecard.stale.last, period = latest.map(|p| p.label()).unwrap_or_else(|| td_string!(locale, scorecard.stale.never).into())).to_string()}
+                    {td_string!(locale, scorecard.stale.last, period = latest.map(|p| p.text(locale)).unwrap_or_else(|| td_string!(locale, scorecard.stale.never).into())).to_string()}
                 </span>
             })}
             {error.map(|e| view! { <span class="form-error small">{e}</span> })}
