@@ -608,47 +608,53 @@ impl ScoreModel {
                     .filter(|(s, _)| s.objective == Some(o))
                     .map(|(s, ms)| (s.name.clone(), ms.score, s.weight))
                     .collect();
-                Some(rollup_why(
-                    locale,
-                    subject,
-                    td_string!(locale, status.explain.title_objective, name = &slot.title)
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_objective, name = &slot.title)
                         .to_string(),
-                    span,
-                    scores.objective(id),
-                    slot.rollup,
-                    Noun::Measures,
-                    children,
-                ))
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.objective(id),
+                        slot.rollup,
+                        Noun::Measures,
+                        children,
+                    )
+                })
             }
             Subject::Perspective(id) => {
                 let p = self.perspectives.iter().position(|x| x.0 == id)?;
                 let children = self.objective_whys(&scores, |o| o.perspective == Some(p));
                 let name = &self.perspectives[p].1;
-                Some(rollup_why(
-                    locale,
-                    subject,
-                    td_string!(locale, status.explain.title_perspective, name).to_string(),
-                    span,
-                    scores.perspective(id),
-                    RollUp::WeightedAverage,
-                    Noun::Objectives,
-                    children,
-                ))
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_perspective, name).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.perspective(id),
+                        RollUp::WeightedAverage,
+                        Noun::Objectives,
+                        children,
+                    )
+                })
             }
             Subject::Theme(id) => {
                 let t = self.themes.iter().position(|x| x.0 == id)?;
                 let children = self.objective_whys(&scores, |o| o.theme == Some(t));
                 let name = &self.themes[t].1;
-                Some(rollup_why(
-                    locale,
-                    subject,
-                    td_string!(locale, status.explain.title_theme, name).to_string(),
-                    span,
-                    scores.theme(id),
-                    RollUp::WeightedAverage,
-                    Noun::Objectives,
-                    children,
-                ))
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_theme, name).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.theme(id),
+                        RollUp::WeightedAverage,
+                        Noun::Objectives,
+                        children,
+                    )
+                })
             }
             Subject::Map => {
                 let children = self
@@ -656,16 +662,18 @@ impl ScoreModel {
                     .iter()
                     .map(|p| (p.1.clone(), scores.perspective(p.0), p.2))
                     .collect();
-                Some(rollup_why(
-                    locale,
-                    subject,
-                    td_string!(locale, status.explain.title_map).to_string(),
-                    span,
-                    scores.map,
-                    RollUp::WeightedAverage,
-                    Noun::Perspectives,
-                    children,
-                ))
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_map).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.map,
+                        RollUp::WeightedAverage,
+                        Noun::Perspectives,
+                        children,
+                    )
+                })
             }
         }
     }
@@ -857,11 +865,11 @@ fn num(locale: Locale, v: f64) -> String {
     format_number(locale, v, decimals as u8)
 }
 
-/// A roll-up's "why": each child's score and weight, its renormalised share, and the sum.
+/// A roll-up's "why" (without its title): each child's score and weight, its renormalised
+/// share, and the sum.
 fn rollup_why(
     locale: Locale,
     subject: Subject,
-    title: String,
     span: Span,
     score: Score,
     how: RollUp,
@@ -944,7 +952,7 @@ fn rollup_why(
     lines.push(status_rule(locale, score));
     Why {
         subject,
-        title,
+        title: String::new(),
         span,
         score,
         lines,
