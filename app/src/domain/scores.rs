@@ -23,6 +23,7 @@ use super::ids::*;
 use super::model::*;
 use super::period::Period;
 use super::scoring::{self, Aggregation, RollUp, Score, ScoringType, Span, Status};
+use crate::i18n::{format_number, td_string, Locale};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -198,7 +199,43 @@ struct MeasureSlot {
     formula: Option<Compiled>,
     formula_text: String,
     /// Why the formula cannot be evaluated at all.
-    error: Option<String>,
+    error: Option<FormulaFault>,
+}
+
+/// Why a formula measure cannot be computed at all.
+#[derive(Clone, Debug)]
+enum FormulaFault {
+    /// The formula does not parse.
+    Parse(formula::FormulaError),
+    /// It reads a measure the map does not have.
+    UnknownInput(String),
+    /// It is on a cycle of formulas (the names, in order).
+    Cycle(String),
+}
+
+impl FormulaFault {
+    /// The reason in `locale`.
+    fn text(&self, locale: Locale) -> String {
+        match self {
+            FormulaFault::Parse(e) => e.text(locale),
+            FormulaFault::UnknownInput(name) => {
+                td_string!(locale, status.explain.unknown_input, name).to_string()
+            }
+            FormulaFault::Cycle(cycle) => {
+                td_string!(locale, status.explain.cycle, cycle).to_string()
+            }
+        }
+    }
+}
+
+/// Why a formula gave no value for one month, in `locale`.
+fn eval_text(locale: Locale, e: &formula::EvalError) -> String {
+    match e {
+        formula::EvalError::DivisionByZero => {
+            td_string!(locale, status.explain.division_by_zero).to_string()
+        }
+        formula::EvalError::NotFinite => td_string!(locale, status.explain.not_finite).to_string(),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -230,7 +267,7 @@ pub struct ScoreModel {
     /// Formula measures in an order where inputs come first.
     formula_order: Vec<usize>,
     /// Months where a formula hit an evaluation error, with the reason.
-    month_errors: HashMap<(usize, usize), String>,
+    month_errors: HashMap<(usize, usize), formula::EvalError>,
 }
 
 impl ScoreModel {
@@ -399,7 +436,7 @@ impl ScoreModel {
             let value = match result {
                 Ok(v) => v.unwrap_or(NONE),
                 Err(e) => {
-                    self.month_errors.insert((m, t), e.to_string());
+                    self.month_errors.insert((m, t), e);
                     NONE
                 }
             };
@@ -520,7 +557,7 @@ impl ScoreModel {
             score: scoring::score(&slot.scoring, actual, target.as_ref()),
             latest,
             stale: !computed && is_stale(slot.frequency, latest, self.today),
-            error: slot.error.clone(),
+            error: slot.error.as_ref().map(|e| e.text(Locale::en)),
         }
     }
 
@@ -552,14 +589,9 @@ impl ScoreModel {
         )
     }
 
-    /// Explains one score of `span`: its inputs, the arithmetic and the rule.
-    /// The arithmetic of a measure's score is worded in `locale`.
-    pub fn explain(
-        &self,
-        locale: crate::i18n::Locale,
-        span: Span,
-        subject: Subject,
-    ) -> Option<Why> {
+    /// Explains one score of `span`: its inputs, the arithmetic and the rule, worded in
+    /// `locale`.
+    pub fn explain(&self, locale: Locale, span: Span, subject: Subject) -> Option<Why> {
         let scores = self.span(span);
         match subject {
             Subject::Measure(id) => {
@@ -576,41 +608,53 @@ impl ScoreModel {
                     .filter(|(s, _)| s.objective == Some(o))
                     .map(|(s, ms)| (s.name.clone(), ms.score, s.weight))
                     .collect();
-                Some(rollup_why(
-                    subject,
-                    format!("Objective “{}”", slot.title),
-                    span,
-                    scores.objective(id),
-                    slot.rollup,
-                    "measures",
-                    children,
-                ))
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_objective, name = &slot.title)
+                        .to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.objective(id),
+                        slot.rollup,
+                        Noun::Measures,
+                        children,
+                    )
+                })
             }
             Subject::Perspective(id) => {
                 let p = self.perspectives.iter().position(|x| x.0 == id)?;
                 let children = self.objective_whys(&scores, |o| o.perspective == Some(p));
-                Some(rollup_why(
-                    subject,
-                    format!("Perspective “{}”", self.perspectives[p].1),
-                    span,
-                    scores.perspective(id),
-                    RollUp::WeightedAverage,
-                    "objectives",
-                    children,
-                ))
+                let name = &self.perspectives[p].1;
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_perspective, name).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.perspective(id),
+                        RollUp::WeightedAverage,
+                        Noun::Objectives,
+                        children,
+                    )
+                })
             }
             Subject::Theme(id) => {
                 let t = self.themes.iter().position(|x| x.0 == id)?;
                 let children = self.objective_whys(&scores, |o| o.theme == Some(t));
-                Some(rollup_why(
-                    subject,
-                    format!("Theme “{}”", self.themes[t].1),
-                    span,
-                    scores.theme(id),
-                    RollUp::WeightedAverage,
-                    "objectives",
-                    children,
-                ))
+                let name = &self.themes[t].1;
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_theme, name).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.theme(id),
+                        RollUp::WeightedAverage,
+                        Noun::Objectives,
+                        children,
+                    )
+                })
             }
             Subject::Map => {
                 let children = self
@@ -618,15 +662,18 @@ impl ScoreModel {
                     .iter()
                     .map(|p| (p.1.clone(), scores.perspective(p.0), p.2))
                     .collect();
-                Some(rollup_why(
-                    subject,
-                    "The whole map".into(),
-                    span,
-                    scores.map,
-                    RollUp::WeightedAverage,
-                    "perspectives",
-                    children,
-                ))
+                Some(Why {
+                    title: td_string!(locale, status.explain.title_map).to_string(),
+                    ..rollup_why(
+                        locale,
+                        subject,
+                        span,
+                        scores.map,
+                        RollUp::WeightedAverage,
+                        Noun::Perspectives,
+                        children,
+                    )
+                })
             }
         }
     }
@@ -643,34 +690,31 @@ impl ScoreModel {
             .collect()
     }
 
-    fn explain_measure(
-        &self,
-        locale: crate::i18n::Locale,
-        m: usize,
-        span: Span,
-        scores: &MapScores,
-    ) -> Why {
+    fn explain_measure(&self, locale: Locale, m: usize, span: Span, scores: &MapScores) -> Why {
         let slot = &self.measures[m];
         let ms = &scores.measures[m];
         let range = self.span_months(span);
-        let label = |t: usize| self.first.plus_months(t as i32).label();
+        let label = |t: usize| self.first.plus_months(t as i32).text(locale);
         let mut lines = Vec::new();
         let how = match slot.aggregation {
-            Aggregation::Sum => "the sum of its months",
-            Aggregation::Average => "the average of its months",
-            Aggregation::Last => "its latest month",
+            Aggregation::Sum => td_string!(locale, status.explain.how_sum),
+            Aggregation::Average => td_string!(locale, status.explain.how_average),
+            Aggregation::Last => td_string!(locale, status.explain.how_last),
         };
         if range.len() > 1 {
-            lines.push(format!("{}: the actual is {how}.", span.label()));
+            let span = span.text(locale);
+            lines.push(td_string!(locale, status.explain.span_actual, span, how).to_string());
         }
+        let formula = &slot.formula_text;
         if let Some(e) = &slot.error {
-            lines.push(format!(
-                "Formula “{}” cannot be computed: {e}",
-                slot.formula_text
-            ));
+            let error = e.text(locale);
+            lines.push(
+                td_string!(locale, status.explain.formula_broken, formula, error).to_string(),
+            );
         } else if let Some(c) = &slot.formula {
-            lines.push(format!("Formula: {}", slot.formula_text));
-            lines.push(format!("Missing data: {}", missing_rule(c.missing)));
+            lines.push(td_string!(locale, status.explain.formula, formula).to_string());
+            let rule = missing_rule(locale, c.missing);
+            lines.push(td_string!(locale, status.explain.missing, rule).to_string());
             for t in range.clone() {
                 let inputs: Vec<String> = c
                     .inputs
@@ -678,16 +722,22 @@ impl ScoreModel {
                     .map(|(name, i)| {
                         let v = self.actual[*i][t];
                         if v.is_finite() {
-                            format!("[{name}] = {v}")
+                            format!("[{name}] = {}", num(locale, v))
                         } else {
-                            format!("[{name}] = no data")
+                            format!(
+                                "[{name}] = {}",
+                                td_string!(locale, status.explain.input_no_data)
+                            )
                         }
                     })
                     .collect();
                 let result = match self.month_errors.get(&(m, t)) {
-                    Some(e) => format!("no value ({e})"),
-                    None if self.actual[m][t].is_finite() => format!("{}", self.actual[m][t]),
-                    None => "no value".into(),
+                    Some(e) => {
+                        let error = eval_text(locale, e);
+                        td_string!(locale, status.explain.no_value_because, error).to_string()
+                    }
+                    None if self.actual[m][t].is_finite() => num(locale, self.actual[m][t]),
+                    None => td_string!(locale, status.explain.no_value).to_string(),
                 };
                 lines.push(format!("{}: {} → {result}", label(t), inputs.join(", ")));
             }
@@ -695,17 +745,24 @@ impl ScoreModel {
             let values: Vec<String> = range
                 .clone()
                 .filter(|&t| self.actual[m][t].is_finite())
-                .map(|t| format!("{} {}", label(t), self.actual[m][t]))
+                .map(|t| format!("{} {}", label(t), num(locale, self.actual[m][t])))
                 .collect();
             if !values.is_empty() {
-                lines.push(format!("Reported: {}", values.join(", ")));
+                let values = values.join(", ");
+                lines.push(td_string!(locale, status.explain.reported, values).to_string());
             }
         }
         if range.len() > 1 {
             if let (Some(g), Some(r)) = (ms.goal, ms.red_flag) {
-                lines.push(format!(
-                    "Target over the months with an actual (combined the same way): goal {g}, red flag {r}"
-                ));
+                lines.push(
+                    td_string!(
+                        locale,
+                        status.explain.span_target,
+                        goal = num(locale, g),
+                        red_flag = num(locale, r)
+                    )
+                    .to_string(),
+                );
             }
         }
         let target = match (ms.goal, ms.red_flag) {
@@ -724,18 +781,26 @@ impl ScoreModel {
             target.as_ref(),
         ));
         match ms.latest {
-            Some(p) if ms.stale => lines.push(format!(
-                "Stale: the latest value is for {}, and a {} measure's next value is overdue.",
-                p.label(),
-                slot.frequency.as_str()
-            )),
-            Some(p) => lines.push(format!("Latest value: {}.", p.label())),
-            None if slot.formula.is_none() => lines.push("Never reported.".into()),
+            Some(p) if ms.stale => lines.push(
+                td_string!(
+                    locale,
+                    status.explain.stale,
+                    period = p.text(locale),
+                    frequency = frequency_word(locale, slot.frequency)
+                )
+                .to_string(),
+            ),
+            Some(p) => lines.push(
+                td_string!(locale, status.explain.latest, period = p.text(locale)).to_string(),
+            ),
+            None if slot.formula.is_none() => {
+                lines.push(td_string!(locale, status.explain.never).to_string())
+            }
             None => {}
         }
         Why {
             subject: Subject::Measure(slot.id),
-            title: format!("Measure “{}”", slot.name),
+            title: td_string!(locale, status.explain.title_measure, name = &slot.name).to_string(),
             span,
             score: ms.score,
             lines,
@@ -744,14 +809,71 @@ impl ScoreModel {
     }
 }
 
-/// A roll-up's "why": each child's score and weight, its renormalised share, and the sum.
+/// What the children of a roll-up are, for its "why".
+#[derive(Clone, Copy)]
+enum Noun {
+    Measures,
+    Objectives,
+    Perspectives,
+}
+
+impl Noun {
+    /// The plural noun in `locale`.
+    fn text(self, locale: Locale) -> &'static str {
+        match self {
+            Noun::Measures => td_string!(locale, status.explain.noun_measures),
+            Noun::Objectives => td_string!(locale, status.explain.noun_objectives),
+            Noun::Perspectives => td_string!(locale, status.explain.noun_perspectives),
+        }
+    }
+
+    /// "None of its … has data for {span}." in `locale`.
+    fn none_line(self, locale: Locale, span: Span) -> String {
+        let span = span.text(locale);
+        match self {
+            Noun::Measures => td_string!(locale, status.explain.none_measures, span),
+            Noun::Objectives => td_string!(locale, status.explain.none_objectives, span),
+            Noun::Perspectives => td_string!(locale, status.explain.none_perspectives, span),
+        }
+        .to_string()
+    }
+}
+
+/// A frequency as an adjective in `locale` ("monthly" / "monatlich").
+fn frequency_word(locale: Locale, f: Frequency) -> &'static str {
+    match f {
+        Frequency::Daily => td_string!(locale, data.frequency.daily),
+        Frequency::Weekly => td_string!(locale, data.frequency.weekly),
+        Frequency::Monthly => td_string!(locale, data.frequency.monthly),
+        Frequency::Quarterly => td_string!(locale, data.frequency.quarterly),
+        Frequency::Yearly => td_string!(locale, data.frequency.yearly),
+    }
+}
+
+/// A score with two decimals in `locale`.
+fn two(locale: Locale, v: f64) -> String {
+    format_number(locale, v, 2)
+}
+
+/// A value or weight in `locale`'s digits, with as many decimals as it has (up to six).
+fn num(locale: Locale, v: f64) -> String {
+    let written = format!("{v:.6}");
+    let decimals = written
+        .trim_end_matches('0')
+        .split_once('.')
+        .map_or(0, |(_, f)| f.len());
+    format_number(locale, v, decimals as u8)
+}
+
+/// A roll-up's "why" (without its title): each child's score and weight, its renormalised
+/// share, and the sum.
 fn rollup_why(
+    locale: Locale,
     subject: Subject,
-    title: String,
     span: Span,
     score: Score,
     how: RollUp,
-    noun: &str,
+    noun: Noun,
     children: Vec<(String, Score, f64)>,
 ) -> Why {
     let counted_weight: f64 = children
@@ -791,39 +913,46 @@ fn rollup_why(
         RollUp::WeightedAverage => {
             let terms: Vec<String> = kids
                 .iter()
-                .filter_map(|k| k.score.value.map(|v| format!("{v:.2} × {}", k.weight)))
+                .filter_map(|k| {
+                    k.score
+                        .value
+                        .map(|v| format!("{} × {}", two(locale, v), num(locale, k.weight)))
+                })
                 .collect();
             if terms.is_empty() {
-                lines.push(format!("None of its {noun} has data for {}.", span.label()));
+                lines.push(noun.none_line(locale, span));
             } else {
-                lines.push(format!(
-                    "Weighted average of its {noun} with data (weights renormalised among them):"
-                ));
+                let noun = noun.text(locale);
+                lines.push(td_string!(locale, status.explain.weighted, noun).to_string());
                 lines.push(format!(
                     "({}) / {} = {}",
                     terms.join(" + "),
-                    counted_weight,
-                    score.value.map_or("—".into(), |v| format!("{v:.2}"))
+                    num(locale, counted_weight),
+                    score.value.map_or("—".into(), |v| two(locale, v))
                 ));
             }
         }
         RollUp::WorstChild => match worst {
-            Some(w) => lines.push(format!(
-                "Worst child: the lowest score of its {noun} = {w:.2}"
-            )),
-            None => lines.push(format!("None of its {noun} has data for {}.", span.label())),
+            Some(w) => lines.push(
+                td_string!(
+                    locale,
+                    status.explain.worst,
+                    noun = noun.text(locale),
+                    score = two(locale, w)
+                )
+                .to_string(),
+            ),
+            None => lines.push(noun.none_line(locale, span)),
         },
     }
     if !left_out.is_empty() {
-        lines.push(format!(
-            "Left out for lack of data (not counted as 0): {}",
-            left_out.join(", ")
-        ));
+        let names = left_out.join(", ");
+        lines.push(td_string!(locale, status.explain.left_out, names).to_string());
     }
-    lines.push(status_rule(score));
+    lines.push(status_rule(locale, score));
     Why {
         subject,
-        title,
+        title: String::new(),
         span,
         score,
         lines,
@@ -831,22 +960,43 @@ fn rollup_why(
     }
 }
 
-/// The closing line naming the status rule.
-fn status_rule(s: Score) -> String {
-    match (s.value, s.status) {
-        (Some(v), Status::Red) => format!("{v:.2} is below 3.33 → Red"),
-        (Some(v), Status::Amber) => format!("{v:.2} is from 3.33 and below 6.67 → Amber"),
-        (Some(v), _) => format!("{v:.2} is 6.67 or more → Green"),
-        (None, _) => "No score → No data (grey)".into(),
+/// The closing line naming the status rule, in `locale`.
+fn status_rule(locale: Locale, s: Score) -> String {
+    let Some(v) = s.value else {
+        return td_string!(locale, status.explain.no_score).to_string();
+    };
+    let score = two(locale, v);
+    match s.status {
+        Status::Red => {
+            td_string!(
+                locale,
+                status.explain.status_red,
+                score,
+                status = Status::Red.text(locale)
+            )
+        }
+        Status::Amber => td_string!(
+            locale,
+            status.explain.status_amber,
+            score,
+            status = Status::Amber.text(locale)
+        ),
+        _ => td_string!(
+            locale,
+            status.explain.status_green,
+            score,
+            status = Status::Green.text(locale)
+        ),
     }
+    .to_string()
 }
 
-/// The missing-data rule in words, for the "why" view and the editor.
-pub fn missing_rule(m: MissingData) -> &'static str {
+/// The missing-data rule in words, in `locale`, for the "why" view and the editor.
+pub fn missing_rule(locale: Locale, m: MissingData) -> &'static str {
     match m {
-        MissingData::Blank => "blank — any missing input leaves the month without a value",
-        MissingData::Zero => "treat as 0 — a missing input counts as 0",
-        MissingData::Ignore => "ignore — a missing input is left out of the operation it is in",
+        MissingData::Blank => td_string!(locale, status.explain.missing_blank),
+        MissingData::Zero => td_string!(locale, status.explain.missing_zero),
+        MissingData::Ignore => td_string!(locale, status.explain.missing_ignore),
     }
 }
 
@@ -920,13 +1070,13 @@ fn compile_formulas(doc: &MapDocument, measures: &mut [MeasureSlot]) -> Vec<usiz
         let parsed = match Formula::parse(&m.formula) {
             Ok(f) => f,
             Err(e) => {
-                measures[i].error = Some(e.to_string());
+                measures[i].error = Some(FormulaFault::Parse(e));
                 continue;
             }
         };
         let refs = parsed.references();
         if let Some(unknown) = refs.iter().find(|r| !by_name.contains_key(r.as_str())) {
-            measures[i].error = Some(format!("no measure on this map is called [{unknown}]"));
+            measures[i].error = Some(FormulaFault::UnknownInput(unknown.clone()));
             continue;
         }
         measures[i].formula = Some(Compiled {
@@ -953,8 +1103,7 @@ fn compile_formulas(doc: &MapDocument, measures: &mut [MeasureSlot]) -> Vec<usiz
                 for name in &cycle {
                     if let Some(&i) = by_name.get(name.as_str()) {
                         measures[i].formula = None;
-                        measures[i].error =
-                            Some(format!("the formulas form a cycle: {}", cycle.join(" → ")));
+                        measures[i].error = Some(FormulaFault::Cycle(cycle.join(" → ")));
                     }
                 }
                 graph.retain(|(n, _)| !cycle.contains(n));
@@ -1310,6 +1459,66 @@ mod tests {
     }
 
     #[test]
+    fn the_why_of_a_perspective_reads_german_in_german() {
+        use crate::i18n::Locale;
+        let d = doc(|a, _| {
+            let mut rev = measure(a, "Revenue");
+            rev.weight = 2.0;
+            vec![rev, measure(a, "Margin")]
+        });
+        let [rev, margin] = [&d.measures[0], &d.measures[1]];
+        let data = ScoreData {
+            targets: vec![
+                target(rev, p(2026, 3), 100.0, 80.0),
+                target(margin, p(2026, 3), 20.0, 10.0),
+            ],
+            readings: vec![
+                reading(rev, p(2026, 3), 100.0),
+                reading(margin, p(2026, 3), 10.0),
+            ],
+        };
+        let model = ScoreModel::new(&d, &data, p(2026, 4));
+        let financial = Subject::Perspective(d.perspectives[0].id);
+        // (6.67 × 2 + 3.33 × 1) / 3 = 5.56 → amber.
+        let why = model.explain(Locale::de, MARCH, financial).unwrap();
+        assert_eq!(why.title, "Perspektive „Financial“");
+        assert_eq!(
+            why.lines,
+            [
+                "Gewichteter Durchschnitt der Ziele mit Daten (Gewichte unter ihnen neu normiert):",
+                "(5,56 × 1) / 1 = 5,56",
+                "5,56 liegt ab 3,33 und unter 6,67 → Gefährdet",
+            ]
+        );
+        let why = model.explain(Locale::en, MARCH, financial).unwrap();
+        assert_eq!(why.title, "Perspective “Financial”");
+        assert_eq!(
+            why.lines,
+            [
+                "Weighted average of its objectives with data (weights renormalised among them):",
+                "(5.56 × 1) / 1 = 5.56",
+                "5.56 is from 3.33 and below 6.67 → Amber",
+            ]
+        );
+        // The map leaves out the perspective without data, in German.
+        let why = model.explain(Locale::de, MARCH, Subject::Map).unwrap();
+        assert_eq!(why.title, "Die ganze Strategy Map");
+        assert!(why.lines.contains(
+            &"Mangels Daten nicht berücksichtigt (nicht als 0 gezählt): Learning".into()
+        ));
+        let why = model
+            .explain(Locale::de, MARCH, Subject::Measure(rev.id))
+            .unwrap();
+        assert_eq!(why.title, "Kennzahl „Revenue“");
+        assert!(why.lines.iter().any(|l| l.starts_with("Letzter Wert: ")));
+        let why = model
+            .explain(Locale::en, MARCH, Subject::Measure(rev.id))
+            .unwrap();
+        assert_eq!(why.title, "Measure “Revenue”");
+        assert!(why.lines.contains(&"Latest value: Mar 2026.".into()));
+    }
+
+    #[test]
     fn formula_measures_compute_per_month_then_aggregate() {
         let d = doc(|a, _| {
             let mut profit = measure(a, "Gross profit");
@@ -1370,6 +1579,31 @@ mod tests {
             .lines
             .iter()
             .any(|l| l.contains("Mar 2026") && l.contains("division by zero")));
+        assert!(why
+            .lines
+            .contains(&"Formula: [Gross profit] / [Revenue] * 100".into()));
+        let why = model
+            .explain(
+                crate::i18n::Locale::de,
+                Span::Quarter {
+                    year: 2026,
+                    quarter: 1,
+                },
+                Subject::Measure(margin.id),
+            )
+            .unwrap();
+        assert!(why
+            .lines
+            .contains(&"Formel: [Gross profit] / [Revenue] * 100".into()));
+        assert!(why.lines.iter().any(|l| l.starts_with("Fehlende Daten: ")));
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.contains("kein Wert (Division durch null)")));
+        assert!(why
+            .lines
+            .iter()
+            .any(|l| l.starts_with("Q1 2026: Der Istwert ist der Durchschnitt der Monate.")));
     }
 
     #[test]
