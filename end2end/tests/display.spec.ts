@@ -82,6 +82,8 @@ test('an editor composes a dashboard and an admin makes a display link that upda
 
   // Compose: from the home page's org tree to a new dashboard in the editor.
   await admin.getByRole('link', { name: 'Dashboards of Northwind Technology Services' }).click();
+  // The home page is sent without the bundle: the link loads the next page, which hydrates.
+  await admin.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await admin.getByLabel('Name', { exact: true }).fill('Wall e2e');
   await admin.getByRole('button', { name: 'Create dashboard' }).click();
   await expect(admin.getByRole('heading', { name: 'Edit dashboard' })).toBeVisible();
