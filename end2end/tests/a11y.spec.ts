@@ -1,5 +1,5 @@
 import { expect, expectAccessible, seriousA11yViolations, test } from './fixtures';
-import { ADMIN, createDashboard, createLink, enterprise, signIn } from './helpers';
+import { ADMIN, enterprise, everyPage, signIn } from './helpers';
 
 // Every page of the app, opened on its own and checked by axe (no serious or critical
 // violation). The suite's fixture also checks the pages every other test leaves behind, in the
@@ -14,23 +14,7 @@ test('the sign-in page is accessible', async ({ page }) => {
 test('every signed-in page is accessible', async ({ page }) => {
   await signIn(page, ADMIN);
   const ent = await enterprise(page.request);
-  const dashboard = await createDashboard(page.request, ent.unitId, 'Axe board', [
-    { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
-  ]);
-  const link = await createLink(page.request, ent.unitId, 'Axe screen', [dashboard]);
-  const pages = [
-    '/',
-    `/maps/${ent.mapId}`,
-    `/maps/${ent.mapId}/scorecard`,
-    `/maps/${ent.mapId}/data`,
-    `/maps/${ent.mapId}/import`,
-    `/units/${ent.unitId}/dashboards`,
-    `/dashboards/${dashboard}`,
-    `/dashboards/${dashboard}/edit`,
-    '/admin/tokens',
-    '/no-such-page',
-    link.path,
-  ];
+  const pages = await everyPage(page.request, ent, 'Axe board', 'Axe screen');
   for (const path of pages) {
     await test.step(path, async () => {
       await page.goto(path);

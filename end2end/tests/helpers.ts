@@ -54,3 +54,27 @@ export async function createLink(request: APIRequestContext, unitId: string, nam
   const body = await res.json();
   return { path: body.path as string, id: body.link.id as string };
 }
+
+/**
+ * Every page of the app once, as the admin sees it: a dashboard and a display link are made
+ * for the pages that need one (named `name` and `linkName`). The accessibility and German passes walk it.
+ */
+export async function everyPage(request: APIRequestContext, ent: Enterprise, name: string, linkName: string): Promise<string[]> {
+  const dashboard = await createDashboard(request, ent.unitId, name, [
+    { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
+  ]);
+  const link = await createLink(request, ent.unitId, linkName, [dashboard]);
+  return [
+    '/',
+    `/maps/${ent.mapId}`,
+    `/maps/${ent.mapId}/scorecard`,
+    `/maps/${ent.mapId}/data`,
+    `/maps/${ent.mapId}/import`,
+    `/units/${ent.unitId}/dashboards`,
+    `/dashboards/${dashboard}`,
+    `/dashboards/${dashboard}/edit`,
+    '/admin/tokens',
+    '/no-such-page',
+    link.path,
+  ];
+}

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { ADMIN, PASSWORD, createDashboard, createLink, enterprise } from './helpers';
+import { ADMIN, PASSWORD, enterprise, everyPage } from './helpers';
 
 // The German pass: with a German browser every screen speaks German. The check compares what
 // a page shows (its text and the names and hints of its controls) with the English catalogue:
@@ -109,23 +109,7 @@ test.describe('in German', () => {
 
     const ent = await enterprise(page.request);
     const data = await userData(page.request, ent.mapId);
-    const dashboard = await createDashboard(page.request, ent.unitId, 'Tafel', [
-      { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
-    ]);
-    const link = await createLink(page.request, ent.unitId, 'Tafel im Foyer', [dashboard]);
-    const pages = [
-      '/',
-      `/maps/${ent.mapId}`,
-      `/maps/${ent.mapId}/scorecard`,
-      `/maps/${ent.mapId}/data`,
-      `/maps/${ent.mapId}/import`,
-      `/units/${ent.unitId}/dashboards`,
-      `/dashboards/${dashboard}`,
-      `/dashboards/${dashboard}/edit`,
-      '/admin/tokens',
-      '/no-such-page',
-      link.path,
-    ];
+    const pages = await everyPage(page.request, ent, 'Tafel', 'Tafel im Foyer');
     for (const at of pages) {
       await test.step(at, async () => {
         await page.goto(at);
