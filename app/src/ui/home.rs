@@ -22,7 +22,9 @@ pub fn HomePage() -> impl IntoView {
             <h1>{t!(i18n, home.organisation)}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, home.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match tree.await {
+                    let tree = tree.await;
+                    crate::ui::mark_hydrated();
+                    match tree {
                         Ok(nodes) if nodes.is_empty() => view! {
                             <p class="empty">{t!(i18n, home.no_role)}</p>
                         }.into_any(),

@@ -61,7 +61,6 @@ pub fn serves_without_wasm(path: &str) -> bool {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
-    mark_hydrated();
     view! {
         <Title text="Cairn"/>
         <Router>
@@ -84,9 +83,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Sets `<body data-hydrated data-ready>` once the browser has taken over (effects never run on
-/// the server). Pages sent without the bundle carry `data-ready` from the server.
-fn mark_hydrated() {
+/// Sets `<body data-hydrated data-ready>` once the browser has taken over the page's content
+/// (effects never run on the server). Called by each page where its content is made, after its
+/// data has loaded: a lazily loaded route hydrates after the shell, so a mark set by the shell
+/// would tell tests the page is live while its buttons still do nothing. Pages sent without the
+/// bundle carry `data-ready` from the server.
+pub(crate) fn mark_hydrated() {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = document().body() {

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 /// language menu lets a visitor choose the language before signing in.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    crate::ui::mark_hydrated();
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let sign_in = ServerAction::<SignIn>::new();

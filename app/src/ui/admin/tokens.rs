@@ -33,7 +33,9 @@ pub fn TokensPage() -> impl IntoView {
             {move || created.get().map(|n| view! { <SecretPanel new=n on_done=move || created.set(None)/> })}
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, admin.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match data.await {
+                    let data = data.await;
+                    crate::ui::mark_hydrated();
+                    match data {
                         Ok(admin) => view! { <TokenAdminView admin created version/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }

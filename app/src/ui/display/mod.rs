@@ -31,7 +31,9 @@ fn display_page() -> AnyView {
     view! {
         <Suspense fallback=move || view! { <div class="display-root"><p class="display-wait">{td_string!(locale, display.loading)}</p></div> }>
             {move || Suspend::new(async move {
-                match view.await {
+                let view = view.await;
+                crate::ui::mark_hydrated();
+                match view {
                     Ok(v) => view! { <DisplayScreen view=v token=token.get_untracked()/> }.into_any(),
                     Err(ApiError::Gone(m)) => {
                         let (title, message) = gone_text(locale, &m);

@@ -104,8 +104,10 @@ impl LazyRoute for MapRoute {
         view! {
             <Suspense fallback=move || view! { <TopBar/><p class="loading">{t!(i18n, map.page.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match doc.await {
-                        Ok(d) => view! { <MapView doc=d rights=rights.await/> }.into_any(),
+                    let (doc, rights) = (doc.await, rights.await);
+                    crate::ui::mark_hydrated();
+                    match doc {
+                        Ok(d) => view! { <MapView doc=d rights=rights/> }.into_any(),
                         Err(e) => view! { <ErrorPage error=e/> }.into_any(),
                     }
                 })}

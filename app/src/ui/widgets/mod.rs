@@ -173,6 +173,7 @@ pub fn ErrorPage(error: ApiError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_page_status(http::StatusCode::NOT_FOUND);
+    crate::ui::mark_hydrated();
     let i18n = use_i18n();
     view! {
         <TopBar/>

@@ -62,7 +62,9 @@ fn loaded<T: Clone + Send + Sync + 'static>(
     move || {
         let show = show.clone();
         Suspend::new(async move {
-            match item.await {
+            let item = item.await;
+            crate::ui::mark_hydrated();
+            match item {
                 Ok(v) => show(v),
                 Err(e) => view! { <ErrorPage error=e/> }.into_any(),
             }
