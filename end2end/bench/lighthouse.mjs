@@ -112,7 +112,16 @@ try {
       for (const k of ['accessibility', 'best-practices']) {
         for (const ref of c[k].auditRefs) {
           const audit = result.lhr.audits[ref.id];
-          if (ref.weight > 0 && audit.score !== null && audit.score < 1) failing.add(ref.id);
+          if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
+            if (!failing.has(ref.id)) {
+              // Which elements, so the finding can be fixed without re-running Lighthouse by hand.
+              for (const item of audit.details?.items ?? []) {
+                const node = item.node ?? item;
+                console.log(`  ${p.name} · ${ref.id}: ${node.selector ?? ''} ${node.snippet ?? ''} ${node.explanation ?? ''}`.slice(0, 400));
+              }
+            }
+            failing.add(ref.id);
+          }
         }
       }
     }
