@@ -56,8 +56,9 @@ pub struct MeasureScore {
     pub latest: Option<Period>,
     /// The measure's data is overdue (see [`is_stale`]).
     pub stale: bool,
-    /// Why a formula measure cannot be computed at all (bad formula, unknown input, cycle).
-    pub error: Option<String>,
+    /// Why a formula measure cannot be computed at all (bad formula, unknown input, cycle);
+    /// worded in the reader's language by [`FormulaFault::text`].
+    pub error: Option<FormulaFault>,
 }
 
 /// One month of a measure as a chart draws it: its actual (computed for a formula measure),
@@ -202,9 +203,11 @@ struct MeasureSlot {
     error: Option<FormulaFault>,
 }
 
-/// Why a formula measure cannot be computed at all.
-#[derive(Clone, Debug)]
-enum FormulaFault {
+/// Why a formula measure cannot be computed at all. Travels as data so each reader (the
+/// browser, a REST client) words it in their own language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum FormulaFault {
     /// The formula does not parse.
     Parse(formula::FormulaError),
     /// It reads a measure the map does not have.
@@ -215,7 +218,7 @@ enum FormulaFault {
 
 impl FormulaFault {
     /// The reason in `locale`.
-    fn text(&self, locale: Locale) -> String {
+    pub fn text(&self, locale: Locale) -> String {
         match self {
             FormulaFault::Parse(e) => e.text(locale),
             FormulaFault::UnknownInput(name) => {
@@ -557,7 +560,7 @@ impl ScoreModel {
             score: scoring::score(&slot.scoring, actual, target.as_ref()),
             latest,
             stale: !computed && is_stale(slot.frequency, latest, self.today),
-            error: slot.error.as_ref().map(|e| e.text(Locale::en)),
+            error: slot.error.clone(),
         }
     }
 
@@ -1629,9 +1632,10 @@ mod tests {
             readings: vec![reading(&d.measures[0], p(2026, 3), 10.0)],
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
-        assert!(s.measures[1].error.as_deref().unwrap().contains("cycle"));
-        assert!(s.measures[2].error.as_deref().unwrap().contains("cycle"));
-        assert!(s.measures[3].error.as_deref().unwrap().contains("[Revnue]"));
+        let text = |i: usize| s.measures[i].error.as_ref().unwrap().text(Locale::en);
+        assert!(text(1).contains("cycle"));
+        assert!(text(2).contains("cycle"));
+        assert!(text(3).contains("[Revnue]"));
         assert!(s.measures[4].error.is_some());
         assert!(close(s.measures[5].actual, 20.0));
         assert_eq!(s.measures[5].error, None);

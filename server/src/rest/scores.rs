@@ -92,7 +92,7 @@ fn scores_info(doc: &MapDocument, scores: &app::domain::scores::MapScores) -> Ma
                 status: s.score.status,
                 latest: s.latest,
                 stale: s.stale,
-                error: s.error.clone(),
+                error: s.error.as_ref().map(|e| e.text(super::error::locale())),
             })
         })
         .collect();

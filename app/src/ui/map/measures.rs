@@ -154,7 +154,7 @@ pub fn MeasureEditor(state: MapState, id: MeasureId) -> impl IntoView {
                     <p class="measure-status">
                         <StatusChip score=f.score label=chip_label.clone()
                             on_why=Callback::new(move |_| state.why.set(Some(Subject::Measure(id))))/>
-                        {f.error.clone().map(|e| view! { <span class="form-error">{e}</span> })}
+                        {f.error.as_ref().map(|e| view! { <span class="form-error">{e.text(i18n.get_locale_untracked())}</span> })}
                         {f.stale.then(|| view! { <span class="stale-flag">{t!(i18n, map.measure.stale)}</span> })}
                     </p>
                 })}

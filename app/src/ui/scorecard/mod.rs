@@ -351,7 +351,9 @@ fn measure_cells(
         .collect();
     let stale = figures.as_ref().is_some_and(|f| f.stale);
     let latest = figures.as_ref().and_then(|f| f.latest);
-    let error = figures.as_ref().and_then(|f| f.error.clone());
+    let error = figures
+        .as_ref()
+        .and_then(|f| f.error.as_ref().map(|e| e.text(locale)));
     view! {
         <td class="measure-cell">
             <span class="measure-name">{m.name.clone()}</span>
