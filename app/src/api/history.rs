@@ -441,7 +441,7 @@ pub mod server {
     pub const MAX_CSV_ROWS: usize = 10_000;
 
     /// The audit history with `filter` (every page, up to [`MAX_CSV_ROWS`]) as CSV in
-    /// `locale`: when, who, kind, item id, what. Every text cell is neutralised against
+    /// `locale`: when, who, kind, item name, item id, what. Every text cell is neutralised against
     /// spreadsheet formulas.
     pub async fn audit_csv(
         store: &Store,
@@ -460,6 +460,7 @@ pub mod server {
             td_string!(locale, history.ui.who).to_string(),
             td_string!(locale, history.audit.kind).to_string(),
             td_string!(locale, history.ui.item).to_string(),
+            td_string!(locale, history.ui.id).to_string(),
             td_string!(locale, history.ui.what).to_string(),
         ];
         out.write_record(&header).map_err(ApiError::internal)?;
@@ -472,6 +473,7 @@ pub mod server {
                 e.at.as_str(),
                 who.as_str(),
                 kind.as_str(),
+                e.change.subject().unwrap_or_default(),
                 e.entity_id.as_str(),
                 what.as_str(),
             ];

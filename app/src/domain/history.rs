@@ -558,6 +558,20 @@ pub fn field_text(locale: Locale, field: Field) -> String {
 }
 
 impl Change {
+    /// The name of the item changed, when the change carries one (the CSV's item column).
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Change::Created { name, .. }
+            | Change::Deleted { name, .. }
+            | Change::Field { name, .. }
+            | Change::Moved { name } => Some(name),
+            Change::TokenUsed { name } => Some(name),
+            Change::RoleGranted { person, .. } => Some(person),
+            Change::SignInFailed { email } => Some(email),
+            _ => None,
+        }
+    }
+
     /// The change as a sentence in `locale`.
     pub fn text(&self, locale: Locale) -> String {
         match self {
