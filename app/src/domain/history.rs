@@ -238,7 +238,7 @@ fn readable(doc: &MapDocument, field: Field, value: &serde_json::Value) -> Value
             J::Array(items) => Value::Text(
                 items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string()))
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
                     .collect::<Vec<_>>()
                     .join(", "),
             ),
@@ -773,7 +773,7 @@ mod tests {
                 o.id.0,
                 Field::Position,
                 ops::Position {
-                    x: o.x + 40.0,
+                    x: o.x + 200.0,
                     y: o.y,
                 },
             ),
@@ -849,7 +849,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             read_row("grant", "membership", &grant, None)[0].text(Locale::en),
-            "Ada on Sales: Viewer → Editor"
+            "Ada on Sales: viewer → editor"
         );
         assert_eq!(
             read_row("sign_in_failed", "user", "eve@example.com", None)[0].text(Locale::en),

@@ -166,7 +166,7 @@ impl Store {
     /// The audit rows `q` selects, newest first.
     pub async fn audit_rows(&self, q: &AuditQuery) -> StoreResult<Vec<AuditRow>> {
         let mut params: Vec<String> = Vec::new();
-        let mut next = |value: String, params: &mut Vec<String>| {
+        let next = |value: String, params: &mut Vec<String>| {
             params.push(value);
             format!("${}", params.len())
         };
@@ -281,7 +281,7 @@ impl Store {
         )
         .bind(id)
         .bind(since)
-        .optional(&self.pool, |_| Ok(()))
+        .optional(&self.pool, |_: &AnyRow| Ok(()))
         .await?;
         if recent.is_some() {
             return Ok(());
