@@ -200,6 +200,7 @@ pub mod server {
     use super::*;
     use crate::auth::Access;
     use crate::domain::history::{self, HistoryEntry, PAGE_SIZE};
+    use crate::domain::Action;
     use crate::error::Refusal;
     use crate::store::{AuditQuery, AuditRow, Store};
 

@@ -139,9 +139,9 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
         <section class="audit-entries" aria-labelledby="audit-entries">
             <h2 id="audit-entries">{t!(i18n, history.audit.table)}</h2>
             <AuditTable entries=page.history.entries/>
-            <nav class="pager" aria-label=page_label.clone()>
+            <nav class="pager" aria-label=page_label>
                 {newer.map(|href| view! { <A href=href>{t!(i18n, history.audit.newer)}</A> })}
-                <span class="meta">" "{page_label}" "</span>
+                <span class="meta">" "{page_label.clone()}" "</span>
                 {older.map(|href| view! { <A href=href>{t!(i18n, history.audit.older)}</A> })}
             </nav>
         </section>
