@@ -69,7 +69,8 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "{body}");
         let page: HistoryPage = body.parse();
         let expected = format!("Title: '{}' → 'Grow revenue by 25 %'", o.title);
-        assert_eq!(texts(&page), vec![expected.clone()], "{page:?}");
+        let created = format!("Created objective '{}'", o.title);
+        assert_eq!(texts(&page), vec![expected.clone(), created], "{page:?}");
         assert_eq!(page.entries[0].who.as_deref(), Some(editor.name.as_str()));
         assert!(!page.more);
 
@@ -91,7 +92,7 @@ both_databases!(
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let list: app::api::history::HistoryList = body.parse();
-        assert_eq!(list.entries.len(), 1);
+        assert_eq!(list.entries.len(), 2);
         assert_eq!(
             list.entries[0].text,
             format!("Titel: '{}' → 'Grow revenue by 25 %'", o.title)
