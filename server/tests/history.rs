@@ -113,53 +113,50 @@ both_databases!(
     }
 );
 
-both_databases!(
-    a_viewer_of_another_unit_is_refused,
-    |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let consulting = common::map_of_unit(&app.store, "Consulting").await;
-        let managed = common::map_of_unit(&app.store, "Managed Services").await;
-        let managed_unit = managed.map.org_unit_id;
-        let outsider = common::add_user(
-            &app.store,
-            "ms.viewer@example.com",
-            "Mia Services",
-            Some((managed_unit, Role::Viewer)),
-        )
-        .await;
-        let cookie = app.cookie("ms.viewer@example.com").await;
-        let theirs = consulting.objectives[0].id;
-        let (status, body) = history(&app, Some(&cookie), "objective", theirs).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert!(common::said(&body).contains("Consulting"), "{body}");
-        for (kind, id) in [
-            ("map", consulting.map.id.0),
-            ("unit", consulting.map.org_unit_id.0),
-        ] {
-            let (status, _) = history(&app, Some(&cookie), kind, id).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{kind}");
-        }
-        let ours = managed.objectives[0].id;
-        let (status, body) = history(&app, Some(&cookie), "objective", ours).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        // Their own history, not someone else's.
-        let (status, _) = history(&app, Some(&cookie), "user", outsider.id).await;
-        assert_eq!(status, StatusCode::OK);
-        let editor = app.user(EDITOR).await;
-        let (status, _) = history(&app, Some(&cookie), "user", editor.id).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        // A token of Managed Services cannot read Consulting's history either.
-        let secret = app.token("MS feed", vec![managed_unit], false).await;
-        let uri = format!("/api/v1/history?kind=objective&id={theirs}");
-        let (status, _) = app.get(&uri).bearer(&secret).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        // Not the audit page: they administer nothing.
-        let (status, _) = app
-            .call_json(Some(&cookie), "audit_log", json!({"filter": {}}))
-            .await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
+both_databases!(a_viewer_of_another_unit_is_refused, |db: Db| async move {
+    let app = TestApp::demo(db).await;
+    let consulting = common::map_of_unit(&app.store, "Consulting").await;
+    let managed = common::map_of_unit(&app.store, "Managed Services").await;
+    let managed_unit = managed.map.org_unit_id;
+    let outsider = common::add_user(
+        &app.store,
+        "ms.viewer@example.com",
+        "Mia Services",
+        Some((managed_unit, Role::Viewer)),
+    )
+    .await;
+    let cookie = app.cookie("ms.viewer@example.com").await;
+    let theirs = consulting.objectives[0].id;
+    let (status, body) = history(&app, Some(&cookie), "objective", theirs).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(common::said(&body).contains("Consulting"), "{body}");
+    for (kind, id) in [
+        ("map", consulting.map.id.0),
+        ("unit", consulting.map.org_unit_id.0),
+    ] {
+        let (status, _) = history(&app, Some(&cookie), kind, id).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{kind}");
     }
-);
+    let ours = managed.objectives[0].id;
+    let (status, body) = history(&app, Some(&cookie), "objective", ours).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Their own history, not someone else's.
+    let (status, _) = history(&app, Some(&cookie), "user", outsider.id).await;
+    assert_eq!(status, StatusCode::OK);
+    let editor = app.user(EDITOR).await;
+    let (status, _) = history(&app, Some(&cookie), "user", editor.id).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A token of Managed Services cannot read Consulting's history either.
+    let secret = app.token("MS feed", vec![managed_unit], false).await;
+    let uri = format!("/api/v1/history?kind=objective&id={theirs}");
+    let (status, _) = app.get(&uri).bearer(&secret).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Not the audit page: they administer nothing.
+    let (status, _) = app
+        .call_json(Some(&cookie), "audit_log", json!({"filter": {}}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});
 
 both_databases!(role_matrix_of_history_functions, |db: Db| async move {
     let app = TestApp::demo(db).await;
@@ -241,13 +238,22 @@ both_databases!(the_audit_page_filters, |db: Db| async move {
     // By person: only what the editor did (or what was done to them).
     let by_editor = audit(&app, &admin, json!({"person": editor.id})).await;
     let lines = texts(&by_editor.history);
-    assert!(lines.iter().any(|t| t.ends_with("'Consult better'")), "{lines:?}");
-    assert!(!lines.iter().any(|t| t.ends_with("'Lead the market'")), "{lines:?}");
+    assert!(
+        lines.iter().any(|t| t.ends_with("'Consult better'")),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.iter().any(|t| t.ends_with("'Lead the market'")),
+        "{lines:?}"
+    );
     // By unit: Consulting's rows only (and the units below it).
     let unit = consulting.map.org_unit_id;
     let of_unit = audit(&app, &admin, json!({"unit": unit})).await;
     let lines = texts(&of_unit.history);
-    assert!(lines.iter().any(|t| t.ends_with("'Consult better'")), "{lines:?}");
+    assert!(
+        lines.iter().any(|t| t.ends_with("'Consult better'")),
+        "{lines:?}"
+    );
     assert!(!lines.iter().any(|t| t.ends_with("'Lead the market'")));
     // By kind: map edits are rows about maps; nothing about maps is a role grant.
     let grants = audit(&app, &admin, json!({"kind": "membership"})).await;
@@ -276,7 +282,10 @@ both_databases!(the_audit_page_filters, |db: Db| async move {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // Paged, newest first: page 0 holds the newest 50, `more` says there are older.
     let all = audit(&app, &admin, json!({})).await;
-    assert!(all.history.entries.len() >= 50, "rows are paged, each gives one entry or more");
+    assert!(
+        all.history.entries.len() >= 50,
+        "rows are paged, each gives one entry or more"
+    );
     assert!(all.history.more);
     assert!(texts(&all.history)[0].ends_with("'Lead the market'"));
     let second = audit(&app, &admin, json!({"page": 1})).await;
@@ -294,7 +303,10 @@ both_databases!(the_audit_page_filters, |db: Db| async move {
     let unit_admin = app.cookie("consulting.admin@example.com").await;
     let theirs = audit(&app, &unit_admin, json!({})).await;
     let lines = texts(&theirs.history);
-    assert!(lines.iter().any(|t| t.ends_with("'Consult better'")), "{lines:?}");
+    assert!(
+        lines.iter().any(|t| t.ends_with("'Consult better'")),
+        "{lines:?}"
+    );
     assert!(!lines.iter().any(|t| t.ends_with("'Lead the market'")));
     assert_eq!(theirs.units[0].id, unit);
     let company = enterprise.map.org_unit_id;
@@ -308,44 +320,48 @@ both_databases!(the_audit_page_filters, |db: Db| async move {
     assert_eq!(status, StatusCode::FORBIDDEN);
 });
 
-both_databases!(
-    the_csv_neutralises_formula_cells,
-    |db: Db| async move {
-        let app = TestApp::demo(db).await;
-        let admin = app.cookie(ADMIN).await;
-        let doc = app.enterprise_map().await;
-        let editor = app.user(EDITOR).await;
-        let o = doc.objectives[0].id;
-        rename(&app, doc.map.id, o, "=HYPERLINK(\"http://evil\")", editor.id).await;
-        rename(&app, doc.map.id, o, "Safe again", editor.id).await;
-        let uri = format!("/admin/audit.csv?person={}&kind=map", editor.id);
-        let reply = app.get(&uri).cookie(&admin).reply().await;
-        assert_eq!(reply.status, StatusCode::OK);
-        assert!(reply.headers[http::header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv"));
-        let mut csv = csv::Reader::from_reader(reply.body.as_bytes());
-        let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
-        assert_eq!(rows.len(), 2, "{rows:?}");
-        // The newest first: its item is the formula title, neutralised with a leading quote.
-        assert_eq!(&rows[0][3], "'=HYPERLINK(\"http://evil\")");
-        assert!(rows[0][5].contains("→ 'Safe again'"), "{rows:?}");
-        assert_eq!(&rows[1][3], doc.objectives[0].title.as_str());
-        assert!(rows.iter().all(|r| !r.iter().any(|c| c.starts_with('='))));
-        // A malformed filter is a 400, a reversed span a 422.
-        let (status, _) = app
-            .get("/admin/audit.csv?from=yesterday")
-            .cookie(&admin)
-            .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        let (status, _) = app
-            .get("/admin/audit.csv?from=2026-02-01&to=2026-01-01")
-            .cookie(&admin)
-            .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-);
+both_databases!(the_csv_neutralises_formula_cells, |db: Db| async move {
+    let app = TestApp::demo(db).await;
+    let admin = app.cookie(ADMIN).await;
+    let doc = app.enterprise_map().await;
+    let editor = app.user(EDITOR).await;
+    let o = doc.objectives[0].id;
+    rename(
+        &app,
+        doc.map.id,
+        o,
+        "=HYPERLINK(\"http://evil\")",
+        editor.id,
+    )
+    .await;
+    rename(&app, doc.map.id, o, "Safe again", editor.id).await;
+    let uri = format!("/admin/audit.csv?person={}&kind=map", editor.id);
+    let reply = app.get(&uri).cookie(&admin).reply().await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers[http::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut csv = csv::Reader::from_reader(reply.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // The newest first: its item is the formula title, neutralised with a leading quote.
+    assert_eq!(&rows[0][3], "'=HYPERLINK(\"http://evil\")");
+    assert!(rows[0][5].contains("→ 'Safe again'"), "{rows:?}");
+    assert_eq!(&rows[1][3], doc.objectives[0].title.as_str());
+    assert!(rows.iter().all(|r| !r.iter().any(|c| c.starts_with('='))));
+    // A malformed filter is a 400, a reversed span a 422.
+    let (status, _) = app
+        .get("/admin/audit.csv?from=yesterday")
+        .cookie(&admin)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .get("/admin/audit.csv?from=2026-02-01&to=2026-01-01")
+        .cookie(&admin)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+});
 
 both_databases!(
     sign_ins_roles_and_token_use_are_audited,
@@ -395,11 +411,19 @@ both_databases!(
             .grant_role_by(Some(admin.id), viewer.id, unit, Role::Editor)
             .await
             .unwrap();
-        let grants = audit(&app, &admin_cookie, json!({"person": viewer.id, "kind": "membership"})).await;
+        let grants = audit(
+            &app,
+            &admin_cookie,
+            json!({"person": viewer.id, "kind": "membership"}),
+        )
+        .await;
         let newest = &grants.history.entries[0];
         assert_eq!(newest.who.as_deref(), Some(admin.name.as_str()));
         assert!(
-            newest.change.text(app::i18n::Locale::en).ends_with("viewer → editor"),
+            newest
+                .change
+                .text(app::i18n::Locale::en)
+                .ends_with("viewer → editor"),
             "{newest:?}"
         );
 
@@ -417,11 +441,6 @@ both_databases!(
             .map(|e| &e.change)
             .filter(|c| matches!(c, Change::TokenUsed { .. }))
             .collect();
-        assert_eq!(
-            used,
-            vec![&Change::TokenUsed {
-                name: "ERP".into()
-            }]
-        );
+        assert_eq!(used, vec![&Change::TokenUsed { name: "ERP".into() }]);
     }
 );

@@ -123,7 +123,10 @@ pub struct HistoryItem {
     /// That item's id.
     pub entity_id: String,
     /// The change as a sentence in the request's language ("Title: 'A' → 'B'").
-    #[cfg_attr(feature = "ssr", schema(example = "Title: 'Grow revenue' → 'Grow revenue by 25 %'"))]
+    #[cfg_attr(
+        feature = "ssr",
+        schema(example = "Title: 'Grow revenue' → 'Grow revenue by 25 %'")
+    )]
     pub text: String,
     /// The change as data: `change` names its kind (`field`, `created`, `link_added`…); a
     /// field change has `field`, `old` and `new` (`{"t": "text", "v": "…"}`).
@@ -216,7 +219,11 @@ pub mod server {
     }
 
     /// The scope of the history of `kind` `id` (404 when there is no such item).
-    pub async fn scope(store: &Store, kind: HistoryKind, id: uuid::Uuid) -> Result<Scope, ApiError> {
+    pub async fn scope(
+        store: &Store,
+        kind: HistoryKind,
+        id: uuid::Uuid,
+    ) -> Result<Scope, ApiError> {
         let mut query = AuditQuery::default();
         let mut item = None;
         let mut person = None;
@@ -391,10 +398,7 @@ pub mod server {
             }
         }
         query.from = filter.from.map(|d| d.to_string());
-        query.before = filter
-            .to
-            .and_then(|d| d.succ_opt())
-            .map(|d| d.to_string());
+        query.before = filter.to.and_then(|d| d.succ_opt()).map(|d| d.to_string());
         Ok((query, administered))
     }
 

@@ -39,7 +39,9 @@ pub async fn sign_in(
             let user = match found {
                 Some((user, hash)) if auth::verify_password(&password, &hash) => user,
                 _ => {
-                    ctx.store.record_sign_in(found.map(|(u, _)| u.id), &email, false).await?;
+                    ctx.store
+                        .record_sign_in(found.map(|(u, _)| u.id), &email, false)
+                        .await?;
                     tracing::info!(email = %email.trim(), "failed sign-in");
                     return Err(ApiError::BadCredentials);
                 }

@@ -677,7 +677,13 @@ mod tests {
         let p = doc.perspectives[3].id;
         for title in ["Grow revenue", "Delight clients"] {
             let o = Objective::new(doc.map.id, p, title);
-            ops::apply(&mut doc, &Op::Create { item: NewEntity::Objective(o) }).unwrap();
+            ops::apply(
+                &mut doc,
+                &Op::Create {
+                    item: NewEntity::Objective(o),
+                },
+            )
+            .unwrap();
         }
         doc.people.push(Person {
             id: UserId::new(),
@@ -690,7 +696,12 @@ mod tests {
     #[test]
     fn a_rename_keeps_the_old_and_the_new_title() {
         let (mut doc, o) = doc_with_objective();
-        let op = set(EntityKind::Objective, o.id.0, Field::Title, "  Grow revenue by 25 %");
+        let op = set(
+            EntityKind::Objective,
+            o.id.0,
+            Field::Title,
+            "  Grow revenue by 25 %",
+        );
         let changes = describe_batch(&mut doc, &[op]).unwrap();
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].about, vec![o.id.0]);
@@ -698,7 +709,11 @@ mod tests {
             panic!("{changes:?}")
         };
         assert_eq!(old, &Value::Text(o.title.clone()));
-        assert_eq!(new, &Value::Text("Grow revenue by 25 %".into()), "trimmed as stored");
+        assert_eq!(
+            new,
+            &Value::Text("Grow revenue by 25 %".into()),
+            "trimmed as stored"
+        );
         let en = changes[0].change.text(Locale::en);
         assert_eq!(en, format!("Title: '{}' → 'Grow revenue by 25 %'", o.title));
         let de = changes[0].change.text(Locale::de);
@@ -731,7 +746,12 @@ mod tests {
         let ops = [
             set(EntityKind::Objective, o.id.0, Field::Owner, Some(person.id)),
             set(EntityKind::Objective, o.id.0, Field::Perspective, other.id),
-            set(EntityKind::Objective, o.id.0, Field::Description, o.description.clone()),
+            set(
+                EntityKind::Objective,
+                o.id.0,
+                Field::Description,
+                o.description.clone(),
+            ),
         ];
         let changes = describe_batch(&mut doc, &ops).unwrap();
         assert_eq!(changes.len(), 2, "{changes:?}");
@@ -792,7 +812,10 @@ mod tests {
                 format!("Deleted objective '{}'", other.title),
             ]
         );
-        assert!(changes[0].about.contains(&other.id.0), "both ends see the link");
+        assert!(
+            changes[0].about.contains(&other.id.0),
+            "both ends see the link"
+        );
     }
 
     #[test]

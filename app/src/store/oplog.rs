@@ -279,7 +279,11 @@ impl Store {
 
 /// The audit detail of each committed batch: its sequence and its readable changes, with the
 /// values before and after ([`history::describe_batch`] over the document before the group).
-fn edit_details(base: &MapDocument, batches: &[Submission], committed: &[(usize, i64)]) -> Vec<String> {
+fn edit_details(
+    base: &MapDocument,
+    batches: &[Submission],
+    committed: &[(usize, i64)],
+) -> Vec<String> {
     let mut doc = base.clone();
     committed
         .iter()

@@ -57,11 +57,9 @@ pub fn HistoryPanel(state: MapState) -> impl IntoView {
                         .and_then(|m| d.measures.iter().find(|x| x.id == m))
                         .map(|m| m.name.clone())
                 }),
-                HistoryKind::Objective => state.selection.with(|s| {
-                    s.objectives
-                        .first()
-                        .and_then(|o| d.objective_title(*o))
-                }),
+                HistoryKind::Objective => state
+                    .selection
+                    .with(|s| s.objectives.first().and_then(|o| d.objective_title(*o))),
                 _ => None,
             };
             match name {
