@@ -444,3 +444,44 @@ both_databases!(
         assert_eq!(used, vec![&Change::TokenUsed { name: "ERP".into() }]);
     }
 );
+
+both_databases!(
+    a_changed_target_reads_old_to_new_in_the_measure_history,
+    |db: Db| async move {
+        use app::context::DataWriter;
+        let app = TestApp::demo(db).await;
+        let doc = app.enterprise_map().await;
+        let measure = doc.measures[0].id;
+        let editor = app.user(EDITOR).await;
+        let target = |goal: f64, red_flag: f64| DataBatch {
+            targets: vec![Target {
+                measure_id: measure,
+                period: "2031-03".parse().unwrap(),
+                goal,
+                red_flag,
+            }],
+            ..DataBatch::default()
+        };
+        for (goal, red) in [(1000.0, 800.0), (1250.5, 900.0)] {
+            app.state
+                .hub
+                .write_data(target(goal, red), Some(editor.id))
+                .await
+                .unwrap();
+        }
+        let viewer = app.cookie(VIEWER).await;
+        let (status, body) = history(&app, Some(&viewer), "measure", measure).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page: HistoryPage = body.parse();
+        let lines = texts(&page);
+        assert_eq!(
+            lines[..2],
+            [
+                "Target 2031-03: 1,000 (red flag 800) → 1,250.5 (red flag 900)".to_string(),
+                "Target 2031-03: 1,000 (red flag 800)".to_string(),
+            ],
+            "{lines:?}"
+        );
+        assert_eq!(page.entries[0].who.as_deref(), Some(editor.name.as_str()));
+    }
+);

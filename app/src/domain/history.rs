@@ -60,11 +60,14 @@ pub enum Change {
     LinkRemoved { from: String, to: String },
     /// An actual was entered for a period.
     Actual { period: String, value: f64 },
-    /// A target (goal and red flag) was set for a period.
+    /// A target (goal and red flag) was set for a period; `old`: the goal and red flag it
+    /// replaced, if there was one.
     Target {
         period: String,
         goal: f64,
         red_flag: f64,
+        #[serde(default)]
+        old: Option<(f64, f64)>,
     },
     /// An actual or a target of a period was cleared.
     Cleared { target: bool, period: String },
@@ -470,12 +473,26 @@ pub fn read_data(detail: &str) -> Option<Vec<Change>> {
         }
         let (period, value) = rest.split_once(" = ")?;
         if target {
-            let (goal, red) = value.split_once(" (red flag ")?;
-            let red = red.strip_suffix(')')?;
+            // "20 (red flag 15)", then " was 18 (red flag 12)" when it replaced one.
+            let (now, was) = match value.split_once(") was ") {
+                Some((now, was)) => (format!("{now})"), Some(was)),
+                None => (value.to_string(), None),
+            };
+            let pair = |text: &str| -> Option<(f64, f64)> {
+                let (goal, red) = text.split_once(" (red flag ")?;
+                let red = red.strip_suffix(')')?;
+                Some((goal.parse().ok()?, red.parse().ok()?))
+            };
+            let (goal, red_flag) = pair(&now)?;
+            let old = match was {
+                Some(was) => Some(pair(was)?),
+                None => None,
+            };
             out.push(Change::Target {
                 period: period.to_string(),
-                goal: goal.parse().ok()?,
-                red_flag: red.parse().ok()?,
+                goal,
+                red_flag,
+                old,
             });
         } else {
             out.push(Change::Actual {
@@ -606,10 +623,28 @@ impl Change {
                 period,
                 goal,
                 red_flag,
+                old,
             } => {
                 let goal = number_text(locale, *goal);
                 let red_flag = number_text(locale, *red_flag);
-                td_string!(locale, history.change.target, period, goal, red_flag).to_string()
+                match old {
+                    Some((old_goal, old_red)) => {
+                        let old_goal = number_text(locale, *old_goal);
+                        let old_red = number_text(locale, *old_red);
+                        td_string!(
+                            locale,
+                            history.change.target_changed,
+                            period,
+                            old_goal,
+                            old_red,
+                            goal,
+                            red_flag
+                        )
+                        .to_string()
+                    }
+                    None => td_string!(locale, history.change.target, period, goal, red_flag)
+                        .to_string(),
+                }
             }
             Change::Cleared { target, period } => {
                 if *target {
@@ -836,7 +871,7 @@ mod tests {
         let data = read_row(
             "data",
             "measure",
-            "API token “ERP”: actual 2024-03 = 12.5; target 2024-03 = 20 (red flag 15); actual 2024-02 cleared; … and 3 more",
+            "API token “ERP”: actual 2024-03 = 12.5; target 2024-03 = 20 (red flag 15); target 2024-04 = 1250.5 (red flag 900) was 1000 (red flag 800); actual 2024-02 cleared; … and 3 more",
             None,
         );
         assert_eq!(
@@ -849,7 +884,14 @@ mod tests {
                 Change::Target {
                     period: "2024-03".into(),
                     goal: 20.0,
-                    red_flag: 15.0
+                    red_flag: 15.0,
+                    old: None,
+                },
+                Change::Target {
+                    period: "2024-04".into(),
+                    goal: 1250.5,
+                    red_flag: 900.0,
+                    old: Some((1000.0, 800.0)),
                 },
                 Change::Cleared {
                     target: false,
@@ -860,6 +902,10 @@ mod tests {
         assert_eq!(
             data[1].text(Locale::de),
             "Zielwert 2024-03: 20 (rote Schwelle 15)"
+        );
+        assert_eq!(
+            data[2].text(Locale::de),
+            "Zielwert 2024-04: 1.000 (rote Schwelle 800) → 1.250,5 (rote Schwelle 900)"
         );
         let legacy = read_row("edit", "map", "seq 5: 6 op(s)", None);
         assert!(matches!(legacy[0], Change::Other { .. }));
