@@ -373,7 +373,9 @@ pub async fn token_from_headers(
     if let Some(at) = &token.revoked_at {
         return Ok(Err(TokenRefusal::Revoked(at.chars().take(10).collect())));
     }
-    store.touch_api_token(token.id).await?;
+    if store.touch_api_token(token.id).await? {
+        store.record_token_use(token.id, &token.name).await?;
+    }
     Ok(Ok(token))
 }
 

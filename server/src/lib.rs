@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod audit;
 pub mod bus;
 pub mod config;
 pub mod demo;
@@ -211,6 +212,7 @@ fn compressed_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/imports/upload", axum::routing::post(imports::upload))
         .route("/imports/{id}/problems.csv", get(imports::problems_csv))
+        .route("/admin/audit.csv", get(audit::audit_csv))
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .nest_service("/pkg", assets::precompressed(&pkg_dir))
         .fallback_service(assets::precompressed(&site_root).fallback(not_found))

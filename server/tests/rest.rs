@@ -538,10 +538,11 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("get", "/api/v1/measures/{id}"),
         ("get", "/api/v1/measures/{id}/actuals"),
         ("post", "/api/v1/actuals"),
+        ("get", "/api/v1/history"),
     ];
     assert_eq!(
         doc["paths"].as_object().unwrap().len(),
-        6,
+        routes.len(),
         "every route, no more"
     );
     for (method, path) in routes {

@@ -3,6 +3,7 @@
 
 mod codec;
 mod dashboards;
+pub mod history;
 mod imports;
 mod maps;
 mod measures;
@@ -13,6 +14,7 @@ mod tokens;
 pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};
 pub use dashboards::*;
+pub use history::{audit_log, item_history, AuditFilter, AuditPage, AuditUnit};
 pub use imports::*;
 pub use maps::*;
 pub use measures::*;

@@ -39,6 +39,9 @@ pub async fn sign_in(
             let user = match found {
                 Some((user, hash)) if auth::verify_password(&password, &hash) => user,
                 _ => {
+                    ctx.store
+                        .record_sign_in(found.map(|(u, _)| u.id), &email, false)
+                        .await?;
                     tracing::info!(email = %email.trim(), "failed sign-in");
                     return Err(ApiError::BadCredentials);
                 }
@@ -53,6 +56,7 @@ pub async fn sign_in(
                 http::HeaderValue::from_str(&auth::session_cookie(&token, ctx.secure_cookies))
                     .map_err(ApiError::internal)?;
             response.append_header(http::header::SET_COOKIE, cookie);
+            ctx.store.record_sign_in(Some(user.id), "", true).await?;
             tracing::info!(user = %user.email, "signed in");
             leptos_axum::redirect(&safe_next(next.as_deref()));
             Ok(())

@@ -12,6 +12,7 @@ pub mod feed;
 pub(crate) mod fixtures;
 pub mod formula;
 pub mod health;
+pub mod history;
 pub mod ids;
 pub mod impact;
 pub mod import;

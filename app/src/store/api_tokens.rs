@@ -145,11 +145,12 @@ impl Store {
 
     /// Records that a token was used now, unless that was already recorded less than
     /// [`TOUCH_EVERY_SECONDS`] ago (one cheap conditional update; RFC 3339 text sorts by time).
-    pub async fn touch_api_token(&self, id: ApiTokenId) -> StoreResult<()> {
+    /// Returns whether it recorded it.
+    pub async fn touch_api_token(&self, id: ApiTokenId) -> StoreResult<bool> {
         let now = chrono::Utc::now();
         let stale_before = (now - chrono::Duration::seconds(TOUCH_EVERY_SECONDS))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        change(
+        let touched = change(
             "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
         )
         .bind(id)
@@ -157,6 +158,6 @@ impl Store {
         .bind(stale_before)
         .run(&self.pool)
         .await?;
-        Ok(())
+        Ok(touched > 0)
     }
 }

@@ -96,6 +96,7 @@ pub async fn write_data_as(
         home(&c.measure_id)?;
     }
     upsert_actuals(&mut *conn, &batch.actuals, progress).await?;
+    let before = targets_before(&mut *conn, &batch.targets).await?;
     upsert_targets(&mut *conn, &batch.targets).await?;
     for (table, cells) in [
         ("actuals", &batch.clear_actuals),
@@ -114,8 +115,8 @@ pub async fn write_data_as(
     }
     for id in &ids {
         let detail = match via {
-            "" => audit_detail(batch, *id),
-            via => format!("{via}: {}", audit_detail(batch, *id)),
+            "" => audit_detail(batch, *id, &before),
+            via => format!("{via}: {}", audit_detail(batch, *id, &before)),
         };
         audit(&mut *conn, actor, "data", "measure", id, &detail).await?;
     }
@@ -135,7 +136,40 @@ pub async fn write_data_as(
 }
 
 /// A short account of what a batch did to one measure, for the audit history.
-fn audit_detail(batch: &DataBatch, id: MeasureId) -> String {
+/// The goal and red flag each of `targets` replaces (absent where there was none), read
+/// before they are written so the audit history can say "from … to …".
+async fn targets_before(
+    conn: &mut AnyConnection,
+    targets: &[Target],
+) -> StoreResult<HashMap<(MeasureId, Period), (f64, f64)>> {
+    let mut out = HashMap::new();
+    for chunk in targets.chunks(DATA_CHUNK) {
+        let sql = in_list(
+            "SELECT * FROM targets WHERE measure_id IN ({in})",
+            chunk.len(),
+        );
+        let ids = chunk.iter().map(|t| t.measure_id);
+        for t in select(&sql)
+            .bind_all(ids)
+            .all(&mut *conn, target_from)
+            .await?
+        {
+            let wanted = chunk
+                .iter()
+                .any(|n| n.measure_id == t.measure_id && n.period == t.period);
+            if wanted {
+                out.insert((t.measure_id, t.period), (t.goal, t.red_flag));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn audit_detail(
+    batch: &DataBatch,
+    id: MeasureId,
+    before: &HashMap<(MeasureId, Period), (f64, f64)>,
+) -> String {
     const SHOWN: usize = 12;
     let mut parts: Vec<String> = Vec::new();
     parts.extend(
@@ -150,7 +184,16 @@ fn audit_detail(batch: &DataBatch, id: MeasureId) -> String {
             .targets
             .iter()
             .filter(|t| t.measure_id == id)
-            .map(|t| format!("target {} = {} (red flag {})", t.period, t.goal, t.red_flag)),
+            .map(|t| {
+                let was = match before.get(&(t.measure_id, t.period)) {
+                    Some((goal, red)) => format!(" was {goal} (red flag {red})"),
+                    None => String::new(),
+                };
+                format!(
+                    "target {} = {} (red flag {}){was}",
+                    t.period, t.goal, t.red_flag
+                )
+            }),
     );
     for (kind, cells) in [
         ("actual", &batch.clear_actuals),

@@ -11,6 +11,24 @@ pub async fn grant_role(
     unit: OrgUnitId,
     role: Role,
 ) -> StoreResult<()> {
+    grant_role_by(conn, None, user, unit, role).await
+}
+
+/// Grants (or changes) a user's role on an org unit, audited as done by `actor` with the role
+/// held before (see `domain::history::GrantDetail`).
+pub async fn grant_role_by(
+    conn: &mut AnyConnection,
+    actor: Option<UserId>,
+    user: UserId,
+    unit: OrgUnitId,
+    role: Role,
+) -> StoreResult<()> {
+    let old: Option<String> =
+        select("SELECT role FROM memberships WHERE user_id = $1 AND org_unit_id = $2")
+            .bind(user)
+            .bind(unit)
+            .optional(&mut *conn, |r| text(r, "role"))
+            .await?;
     change("DELETE FROM memberships WHERE user_id = $1 AND org_unit_id = $2")
         .bind(user)
         .bind(unit)
@@ -22,11 +40,40 @@ pub async fn grant_role(
         .bind(role.as_str())
         .run(&mut *conn)
         .await?;
+    let person = select("SELECT name FROM users WHERE id = $1")
+        .bind(user)
+        .optional(&mut *conn, |r| text(r, "name"))
+        .await?
+        .unwrap_or_default();
+    let unit_name = select("SELECT name FROM org_units WHERE id = $1")
+        .bind(unit)
+        .optional(&mut *conn, |r| text(r, "name"))
+        .await?
+        .unwrap_or_default();
+    let detail = crate::domain::history::GrantDetail {
+        role: role.as_str().to_string(),
+        old,
+        person,
+        unit: unit_name,
+    };
+    let detail = serde_json::to_string(&detail).unwrap_or_else(|_| role.as_str().to_string());
     let membership = format!("{user}@{unit}");
-    audit(conn, None, "grant", "membership", membership, role.as_str()).await
+    audit(conn, actor, "grant", "membership", membership, &detail).await
 }
 
 impl Store {
+    /// Grants a role in its own transaction, audited as done by `actor`.
+    pub async fn grant_role_by(
+        &self,
+        actor: Option<UserId>,
+        user: UserId,
+        unit: OrgUnitId,
+        role: Role,
+    ) -> StoreResult<()> {
+        self.write(async |tx| grant_role_by(tx, actor, user, unit, role).await)
+            .await
+    }
+
     /// Grants a role in its own transaction.
     pub async fn grant_role(&self, user: UserId, unit: OrgUnitId, role: Role) -> StoreResult<()> {
         self.write(async |tx| grant_role(tx, user, unit, role).await)

@@ -4,6 +4,7 @@
 //! tables. Canvas, server functions and REST all come through here (via the hub's committer).
 
 use super::*;
+use crate::domain::history;
 use crate::domain::ops::{self, Committed, EntityKind, Field, NewEntity, Op, OpError};
 use crate::domain::*;
 use sqlx::AnyConnection;
@@ -191,6 +192,8 @@ impl Store {
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Conflict(e.to_string()))?;
         let at = now_text();
+        let details = edit_details(&base, batches, &committed);
+        let unit = Some(base.map.org_unit_id);
         insert_log_rows(&mut tx, map, batches, &committed, &folded.texts, &at).await?;
         persist_group(
             &mut tx,
@@ -200,12 +203,14 @@ impl Store {
         .await?;
         let entries: Vec<AuditEntry> = committed
             .iter()
-            .map(|(i, seq)| AuditEntry {
+            .zip(details)
+            .map(|((i, _), detail)| AuditEntry {
                 user: Some(batches[*i].author),
                 action: "edit",
                 entity: "map",
                 entity_id: map.to_string(),
-                detail: format!("seq {seq}: {} op(s)", batches[*i].ops.len()),
+                detail,
+                unit,
             })
             .collect();
         audit_many(&mut tx, &entries, &at).await?;
@@ -270,6 +275,24 @@ impl Store {
             .one(&self.pool, seq_of, "map")
             .await
     }
+}
+
+/// The audit detail of each committed batch: its sequence and its readable changes, with the
+/// values before and after ([`history::describe_batch`] over the document before the group).
+fn edit_details(
+    base: &MapDocument,
+    batches: &[Submission],
+    committed: &[(usize, i64)],
+) -> Vec<String> {
+    let mut doc = base.clone();
+    committed
+        .iter()
+        .map(|(i, seq)| {
+            let changes = history::describe_batch(&mut doc, &batches[*i].ops).unwrap_or_default();
+            let detail = history::EditDetail { seq: *seq, changes };
+            serde_json::to_string(&detail).unwrap_or_else(|_| format!("seq {seq}"))
+        })
+        .collect()
 }
 
 /// The `seq` column of a row.

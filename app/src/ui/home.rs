@@ -35,6 +35,7 @@ pub fn HomePage() -> impl IntoView {
                                     <nav class="admin-links" aria-label=t_string!(i18n, home.admin.label)>
                                         <A href="/admin/tokens">{t!(i18n, home.admin.tokens)}</A>
                                         <span class="meta">" "{t!(i18n, home.admin.tokens_hint)}</span>
+                                        " · "<A href="/admin/audit">{t!(i18n, history.audit.home_link)}</A>
                                     </nav>
                                 })}
                                 <ul class="org-tree" role="tree" aria-label=t_string!(i18n, home.tree_label)>

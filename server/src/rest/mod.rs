@@ -8,6 +8,7 @@ mod actuals;
 mod caller;
 pub mod docs;
 mod error;
+mod history;
 mod maps;
 mod measures;
 mod params;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/maps", only(get(maps::list_maps)))
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
+        .route("/api/v1/history", only(get(history::item_history)))
         .route("/api/v1/measures", only(get(measures::list_measures)))
         .route("/api/v1/measures/{id}", only(get(measures::get_measure)))
         .route(
@@ -79,7 +81,8 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         measures::list_measures,
         measures::get_measure,
         actuals::measure_actuals,
-        actuals::post_actuals
+        actuals::post_actuals,
+        history::item_history
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -87,6 +90,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
     tags(
         (name = "maps", description = "Strategy maps and their scores."),
         (name = "measures", description = "Measures (KPIs) and their actuals."),
+        (name = "history", description = "Who changed what and when, with the old and the new value."),
     )
 )]
 pub struct ApiDoc;

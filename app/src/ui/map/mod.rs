@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod confirm;
 pub mod health;
+pub mod history;
 pub mod measures;
 pub mod panel;
 pub mod state;

@@ -33,6 +33,7 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
             <div class="panel-tabs" role="tablist" aria-label=t_string!(i18n, map.panel.label)>
                 {tab(PanelTab::Details, t_string!(i18n, map.panel.details))}
                 {tab(PanelTab::Health, t_string!(i18n, map.panel.health))}
+                {tab(PanelTab::History, t_string!(i18n, history.ui.tab))}
             </div>
             {move || match state.tab.get() {
                 PanelTab::Details => view! { <SelectionPanel state=state/> }.into_any(),
@@ -41,6 +42,7 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
                         <HealthPanel state=state findings=findings/>
                     </aside>
                 }.into_any(),
+                PanelTab::History => view! { <super::history::HistoryPanel state=state/> }.into_any(),
             }}
         </div>
     }

@@ -26,6 +26,8 @@ pub enum PanelTab {
     #[default]
     Details,
     Health,
+    /// Who changed the selection (or the map) and when.
+    History,
 }
 
 /// Every signal of the map page, `Copy` so closures can share it: the live connection's own

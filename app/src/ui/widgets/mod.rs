@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod connection;
 pub mod fit;
+pub mod history;
 pub mod initiatives;
 pub mod route;
 pub mod status;
