@@ -173,6 +173,9 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Whoever started the provider may stop reading its output; that must not stop it.
+process.stdout.on('error', () => {});
+
 server.listen(port, host, () => {
   const issuer = `http://${host}:${server.address().port}`;
   provider = new Provider(issuer, configuration());

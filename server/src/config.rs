@@ -434,6 +434,68 @@ mod tests {
         }
     }
 
+    const SSO: [(&str, &str); 4] = [
+        ("CAIRN_PUBLIC_URL", "https://cairn.example.com/"),
+        ("CAIRN_OIDC_ISSUER", "https://login.example.com/realms/acme"),
+        ("CAIRN_OIDC_CLIENT_ID", "cairn"),
+        ("CAIRN_OIDC_CLIENT_SECRET", "s3cret"),
+    ];
+
+    #[test]
+    fn single_sign_on_is_read_from_its_variables() {
+        let c = read(&[]).unwrap();
+        assert_eq!(c.oidc, None);
+        assert!(c.password_sign_in);
+        let c = read(&SSO).unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(oidc.issuer, "https://login.example.com/realms/acme");
+        assert_eq!(oidc.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            oidc.redirect_url,
+            "https://cairn.example.com/auth/oidc/callback"
+        );
+        assert!(!oidc.create_users && oidc.label.is_none());
+        assert_eq!(oidc.default_role, app::domain::Role::Viewer);
+        assert!(!format!("{oidc:?}").contains("s3cret"), "the secret is never logged");
+        let mut vars = SSO.to_vec();
+        vars.extend([
+            ("CAIRN_OIDC_LABEL", "Sign in with Acme ID"),
+            ("CAIRN_OIDC_CREATE_USERS", "1"),
+            ("CAIRN_OIDC_DEFAULT_ROLE", "Contributor"),
+            ("CAIRN_OIDC_DEFAULT_UNIT", "Consulting"),
+            ("CAIRN_PASSWORD_SIGNIN", "0"),
+        ]);
+        let c = read(&vars).unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(oidc.label.as_deref(), Some("Sign in with Acme ID"));
+        assert!(oidc.create_users);
+        assert_eq!(oidc.default_role, app::domain::Role::Contributor);
+        assert_eq!(oidc.default_unit.as_deref(), Some("Consulting"));
+        assert!(!c.password_sign_in);
+    }
+
+    #[test]
+    fn incomplete_single_sign_on_names_the_missing_variable() {
+        let cases: [(&[(&str, &str)], &str); 8] = [
+            (&[("CAIRN_OIDC_CLIENT_ID", "cairn")], "CAIRN_OIDC_ISSUER"),
+            (&[("CAIRN_PASSWORD_SIGNIN", "0")], "CAIRN_PASSWORD_SIGNIN"),
+            (&SSO[1..], "CAIRN_PUBLIC_URL"),
+            (&[SSO[0], SSO[1]], "CAIRN_OIDC_CLIENT_ID"),
+            (&[SSO[0], ("CAIRN_OIDC_ISSUER", "login.example.com"), SSO[2]], "CAIRN_OIDC_ISSUER"),
+            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "1")], "CAIRN_OIDC_DEFAULT_UNIT"),
+            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_DEFAULT_ROLE", "boss")], "CAIRN_OIDC_DEFAULT_ROLE"),
+            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "maybe")], "CAIRN_OIDC_CREATE_USERS"),
+        ];
+        for (vars, var) in cases {
+            let err = read(vars).unwrap_err();
+            assert_eq!(err.var, var, "{err}");
+        }
+        let long = "x".repeat(MAX_OIDC_LABEL + 1);
+        let mut vars = SSO.to_vec();
+        vars.push(("CAIRN_OIDC_LABEL", &long));
+        assert_eq!(read(&vars).unwrap_err().var, "CAIRN_OIDC_LABEL");
+    }
+
     #[test]
     fn origins_drop_path_case_and_default_port() {
         assert_eq!(
