@@ -106,7 +106,11 @@ fn oidc(
     get: &impl Fn(&str) -> Option<String>,
     public_origin: Option<&str>,
 ) -> Result<Option<OidcConfig>, ConfigError> {
-    let nonempty = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let nonempty = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let Some(issuer) = nonempty("CAIRN_OIDC_ISSUER") else {
         let others = [
             "CAIRN_OIDC_CLIENT_ID",
@@ -316,11 +320,7 @@ impl Config {
             })?),
         };
         let oidc = oidc(&get, public_origin.as_deref())?;
-        let password_sign_in = flag(
-            "CAIRN_PASSWORD_SIGNIN",
-            get("CAIRN_PASSWORD_SIGNIN"),
-            true,
-        )?;
+        let password_sign_in = flag("CAIRN_PASSWORD_SIGNIN", get("CAIRN_PASSWORD_SIGNIN"), true)?;
         if !password_sign_in && oidc.is_none() {
             return Err(bad(
                 "CAIRN_PASSWORD_SIGNIN",
@@ -456,7 +456,10 @@ mod tests {
         );
         assert!(!oidc.create_users && oidc.label.is_none());
         assert_eq!(oidc.default_role, app::domain::Role::Viewer);
-        assert!(!format!("{oidc:?}").contains("s3cret"), "the secret is never logged");
+        assert!(
+            !format!("{oidc:?}").contains("s3cret"),
+            "the secret is never logged"
+        );
         let mut vars = SSO.to_vec();
         vars.extend([
             ("CAIRN_OIDC_LABEL", "Sign in with Acme ID"),
@@ -481,10 +484,22 @@ mod tests {
             (&[("CAIRN_PASSWORD_SIGNIN", "0")], "CAIRN_PASSWORD_SIGNIN"),
             (&SSO[1..], "CAIRN_PUBLIC_URL"),
             (&[SSO[0], SSO[1]], "CAIRN_OIDC_CLIENT_ID"),
-            (&[SSO[0], ("CAIRN_OIDC_ISSUER", "login.example.com"), SSO[2]], "CAIRN_OIDC_ISSUER"),
-            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "1")], "CAIRN_OIDC_DEFAULT_UNIT"),
-            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_DEFAULT_ROLE", "boss")], "CAIRN_OIDC_DEFAULT_ROLE"),
-            (&[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "maybe")], "CAIRN_OIDC_CREATE_USERS"),
+            (
+                &[SSO[0], ("CAIRN_OIDC_ISSUER", "login.example.com"), SSO[2]],
+                "CAIRN_OIDC_ISSUER",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "1")],
+                "CAIRN_OIDC_DEFAULT_UNIT",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_DEFAULT_ROLE", "boss")],
+                "CAIRN_OIDC_DEFAULT_ROLE",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "maybe")],
+                "CAIRN_OIDC_CREATE_USERS",
+            ),
         ];
         for (vars, var) in cases {
             let err = read(vars).unwrap_err();

@@ -131,13 +131,16 @@ impl AppState {
             .hash_file(Arc::from(hash_file))
             .hash_files(assets::site_files_hashed(hash_file))
             .build();
-        let sso = config.oidc.clone().and_then(|oidc| match sso::Sso::new(oidc) {
-            Ok(sso) => Some(Arc::new(sso)),
-            Err(e) => {
-                tracing::error!("single sign-on is off: {e}");
-                None
-            }
-        });
+        let sso = config
+            .oidc
+            .clone()
+            .and_then(|oidc| match sso::Sso::new(oidc) {
+                Ok(sso) => Some(Arc::new(sso)),
+                Err(e) => {
+                    tracing::error!("single sign-on is off: {e}");
+                    None
+                }
+            });
         AppState {
             leptos_options,
             store,

@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    ProviderMetadataWithLogout, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout,
+    RedirectUrl, RequestTokenError, Scope, TokenResponse,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -99,7 +99,8 @@ impl Sso {
         let metadata = ProviderMetadataWithLogout::discover_async(issuer, &self.http)
             .await
             .map_err(|e| format!("discovery at {} failed: {e}", self.config.issuer))?;
-        let redirect = RedirectUrl::new(self.config.redirect_url.clone()).map_err(|e| e.to_string())?;
+        let redirect =
+            RedirectUrl::new(self.config.redirect_url.clone()).map_err(|e| e.to_string())?;
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
@@ -300,7 +301,11 @@ async fn sign_in(
         return Err(Refused::new(SsoRefusal::State, home, "oversized answer"));
     }
     let Some(state_param) = answer.state else {
-        return Err(Refused::new(SsoRefusal::State, home, "answer without state"));
+        return Err(Refused::new(
+            SsoRefusal::State,
+            home,
+            "answer without state",
+        ));
     };
     let now = auth::now_seconds();
     let login = store
@@ -320,12 +325,20 @@ async fn sign_in(
         let detail = format!("the provider answered {error} {description}");
         return Err(Refused::new(SsoRefusal::Provider, next, detail.trim_end()));
     }
-    if answer.iss.as_ref().is_some_and(|iss| *iss != sso.config.issuer) {
+    if answer
+        .iss
+        .as_ref()
+        .is_some_and(|iss| *iss != sso.config.issuer)
+    {
         let detail = "the answer names another issuer";
         return Err(Refused::new(SsoRefusal::Provider, next, detail));
     }
     let Some(code) = answer.code else {
-        return Err(Refused::new(SsoRefusal::Provider, next, "answer without code"));
+        return Err(Refused::new(
+            SsoRefusal::Provider,
+            next,
+            "answer without code",
+        ));
     };
     let provider = sso
         .provider()
@@ -346,9 +359,9 @@ async fn sign_in(
             };
             Refused::new(refusal, next, format!("the code exchange failed: {e}"))
         })?;
-    let id_token = tokens.id_token().ok_or_else(|| {
-        Refused::new(SsoRefusal::Provider, next, "the provider sent no ID token")
-    })?;
+    let id_token = tokens
+        .id_token()
+        .ok_or_else(|| Refused::new(SsoRefusal::Provider, next, "the provider sent no ID token"))?;
     let verifier = provider.client.id_token_verifier();
     let claims = match id_token.claims(&verifier, &Nonce::new(login.nonce.clone())) {
         Ok(claims) => claims,
@@ -450,7 +463,11 @@ async fn default_unit(store: &Store, wanted: &str) -> Result<Option<OrgUnitId>, 
     Ok(units
         .iter()
         .find(|u| Some(u.id) == by_id)
-        .or_else(|| units.iter().find(|u| u.name.trim().eq_ignore_ascii_case(wanted)))
+        .or_else(|| {
+            units
+                .iter()
+                .find(|u| u.name.trim().eq_ignore_ascii_case(wanted))
+        })
         .map(|u| u.id))
 }
 

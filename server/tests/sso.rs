@@ -30,7 +30,10 @@ impl Provider {
     /// Starts the test provider on a free port and waits until it names its issuer.
     async fn start() -> Provider {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/oidc/provider.mjs");
-        let modules = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/node_modules/oidc-provider");
+        let modules = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../end2end/node_modules/oidc-provider"
+        );
         assert!(
             std::path::Path::new(modules).is_dir(),
             "npm oidc-provider is missing: run `make setup` (npm ci in end2end/)"
@@ -101,7 +104,9 @@ impl ProviderBrowser {
             let pair = text.split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
             self.cookies.retain(|(n, _)| n != name);
-            let expired = text.to_ascii_lowercase().contains("expires=thu, 01 jan 1970");
+            let expired = text
+                .to_ascii_lowercase()
+                .contains("expires=thu, 01 jan 1970");
             if !value.is_empty() && !expired {
                 self.cookies.push((name.to_string(), value.to_string()));
             }
@@ -109,12 +114,20 @@ impl ProviderBrowser {
     }
 
     fn cookie_header(&self) -> String {
-        let pairs: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
         pairs.join("; ")
     }
 
     /// A GET or form POST at the provider; the status, the `Location` (absolute) and the body.
-    async fn send(&mut self, url: &Url, form: Option<&[(&str, &str)]>) -> (StatusCode, Option<Url>, String) {
+    async fn send(
+        &mut self,
+        url: &Url,
+        form: Option<&[(&str, &str)]>,
+    ) -> (StatusCode, Option<Url>, String) {
         let request = match form {
             Some(fields) => self.http.post(url.clone()).form(fields),
             None => self.http.get(url.clone()),
@@ -143,7 +156,9 @@ impl ProviderBrowser {
         let (status, _, page) = self.send(&interaction, None).await;
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("name=\"email\""), "{page}");
-        let login = interaction.join(&format!("{}/login", interaction.path())).unwrap();
+        let login = interaction
+            .join(&format!("{}/login", interaction.path()))
+            .unwrap();
         let mut form = vec![("email", email)];
         if verified {
             form.push(("verified", "1"));
@@ -181,12 +196,18 @@ async fn start(app: &TestApp, next: &str) -> Attempt {
     let authorize = Url::parse(location(&reply)).unwrap();
     Attempt {
         authorize,
-        browser_cookie: set_cookie(&reply, "cairn_oidc").expect("a cookie ties the attempt to the browser"),
+        browser_cookie: set_cookie(&reply, "cairn_oidc")
+            .expect("a cookie ties the attempt to the browser"),
     }
 }
 
 fn location(reply: &Reply) -> &str {
-    reply.headers.get(header::LOCATION).unwrap().to_str().unwrap()
+    reply
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
 }
 
 /// The `name=value` of the cookie `name` a reply sets (not one it clears).
@@ -210,7 +231,11 @@ fn with_param(url: &Url, name: &str, value: &str) -> Url {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == name { value.to_string() } else { v.into_owned() };
+            let v = if k == name {
+                value.to_string()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -252,33 +277,43 @@ async fn audit_count(app: &TestApp, action: &str) -> i64 {
     .await
 }
 
-both_databases!(an_existing_user_signs_in_by_a_verified_email, |db: Db| async move {
-    let provider = Provider::start().await;
-    let app = cairn(db, &provider, &[]).await;
-    let reply = sign_in(&app, "Editor@Northwind.example", true).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    assert_eq!(location(&reply), "/maps", "back to where the person was going");
-    let session = set_cookie(&reply, "cairn_session").expect("a session starts");
-    let editor = app.user(EDITOR).await;
-    assert_eq!(current_user(&app, &session).await, Some(editor.name.clone()));
-    // The browser's attempt cookie is cleared, and the sign-in is audited.
-    assert!(reply.headers.get_all(header::SET_COOKIE).iter().any(|c| {
-        let c = c.to_str().unwrap();
-        c.starts_with("cairn_oidc=;") && c.contains("Max-Age=0")
-    }));
-    let audited = count(
-        &app.store,
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND user_id = $1",
-        &[&editor.id.to_string()],
-    )
-    .await;
-    assert_eq!(audited, 1);
-    // Pages open with the session; signing out ends it.
-    let (status, _) = app.get("/").cookie(&session).await;
-    assert_eq!(status, StatusCode::OK);
-    app.sign_out(&session).await;
-    assert_eq!(current_user(&app, &session).await, None);
-});
+both_databases!(
+    an_existing_user_signs_in_by_a_verified_email,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let app = cairn(db, &provider, &[]).await;
+        let reply = sign_in(&app, "Editor@Northwind.example", true).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert_eq!(
+            location(&reply),
+            "/maps",
+            "back to where the person was going"
+        );
+        let session = set_cookie(&reply, "cairn_session").expect("a session starts");
+        let editor = app.user(EDITOR).await;
+        assert_eq!(
+            current_user(&app, &session).await,
+            Some(editor.name.clone())
+        );
+        // The browser's attempt cookie is cleared, and the sign-in is audited.
+        assert!(reply.headers.get_all(header::SET_COOKIE).iter().any(|c| {
+            let c = c.to_str().unwrap();
+            c.starts_with("cairn_oidc=;") && c.contains("Max-Age=0")
+        }));
+        let audited = count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND user_id = $1",
+            &[&editor.id.to_string()],
+        )
+        .await;
+        assert_eq!(audited, 1);
+        // Pages open with the session; signing out ends it.
+        let (status, _) = app.get("/").cookie(&session).await;
+        assert_eq!(status, StatusCode::OK);
+        app.sign_out(&session).await;
+        assert_eq!(current_user(&app, &session).await, None);
+    }
+);
 
 both_databases!(a_bad_or_replayed_state_is_refused, |db: Db| async move {
     let provider = Provider::start().await;
@@ -305,7 +340,11 @@ both_databases!(a_bad_or_replayed_state_is_refused, |db: Db| async move {
         .sign_in(&attempt.authorize, EDITOR, true)
         .await;
     let first = callback(&app, &back, Some(&attempt.browser_cookie)).await;
-    assert!(set_cookie(&first, "cairn_session").is_some(), "{}", first.body);
+    assert!(
+        set_cookie(&first, "cairn_session").is_some(),
+        "{}",
+        first.body
+    );
     let again = callback(&app, &back, Some(&attempt.browser_cookie)).await;
     assert_refused(&again, "sso_state");
     assert_eq!(audit_count(&app, "sign_in_refused").await, 4);
@@ -322,7 +361,11 @@ both_databases!(a_replayed_code_is_refused, |db: Db| async move {
         .sign_in(&first.authorize, EDITOR, true)
         .await;
     let reply = callback(&app, &back, Some(&first.browser_cookie)).await;
-    assert!(set_cookie(&reply, "cairn_session").is_some(), "{}", reply.body);
+    assert!(
+        set_cookie(&reply, "cairn_session").is_some(),
+        "{}",
+        reply.body
+    );
     // The used code, sent with a fresh, valid state of another attempt: the provider refuses
     // to exchange it a second time.
     let second = start(&app, "/").await;
@@ -347,7 +390,15 @@ both_databases!(a_replayed_code_is_refused, |db: Db| async move {
 
 both_databases!(an_unverified_email_is_refused, |db: Db| async move {
     let provider = Provider::start().await;
-    let app = cairn(db, &provider, &[("CAIRN_OIDC_CREATE_USERS", "1"), ("CAIRN_OIDC_DEFAULT_UNIT", "Northwind Technology Services")]).await;
+    let app = cairn(
+        db,
+        &provider,
+        &[
+            ("CAIRN_OIDC_CREATE_USERS", "1"),
+            ("CAIRN_OIDC_DEFAULT_UNIT", "Northwind Technology Services"),
+        ],
+    )
+    .await;
     // An existing user's email that the provider does not vouch for matches nobody…
     let reply = sign_in(&app, EDITOR, false).await;
     assert_refused(&reply, "sso_unverified");
@@ -370,143 +421,184 @@ both_databases!(an_unverified_email_is_refused, |db: Db| async move {
     assert_eq!(refused, 1);
     // The sign-in page explains it, in English and in German.
     let (_, page) = app.get(location(&reply)).await;
-    assert!(page.contains("has not verified your email address"), "{page}");
+    assert!(
+        page.contains("has not verified your email address"),
+        "{page}"
+    );
     let (_, page) = app
         .get(location(&reply))
         .header(header::ACCEPT_LANGUAGE, "de")
         .await;
-    assert!(page.contains("hat Ihre E-Mail-Adresse nicht bestätigt"), "{page}");
+    assert!(
+        page.contains("hat Ihre E-Mail-Adresse nicht bestätigt"),
+        "{page}"
+    );
 });
 
-both_databases!(an_unknown_user_is_refused_when_creation_is_off, |db: Db| async move {
-    let provider = Provider::start().await;
-    let app = cairn(db, &provider, &[]).await;
-    let users = count(&app.store, "SELECT COUNT(*) FROM users", &[]).await;
-    let reply = sign_in(&app, "newcomer@northwind.example", true).await;
-    assert_refused(&reply, "sso_unknown");
-    assert_eq!(count(&app.store, "SELECT COUNT(*) FROM users", &[]).await, users);
-    let refused = count(
-        &app.store,
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_refused' AND entity_id = $1",
-        &["newcomer@northwind.example"],
-    )
-    .await;
-    assert_eq!(refused, 1);
-    let (_, page) = app.get(location(&reply)).await;
-    assert!(page.contains("no Cairn account for your email"), "{page}");
-});
+both_databases!(
+    an_unknown_user_is_refused_when_creation_is_off,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let app = cairn(db, &provider, &[]).await;
+        let users = count(&app.store, "SELECT COUNT(*) FROM users", &[]).await;
+        let reply = sign_in(&app, "newcomer@northwind.example", true).await;
+        assert_refused(&reply, "sso_unknown");
+        assert_eq!(
+            count(&app.store, "SELECT COUNT(*) FROM users", &[]).await,
+            users
+        );
+        let refused = count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_refused' AND entity_id = $1",
+            &["newcomer@northwind.example"],
+        )
+        .await;
+        assert_eq!(refused, 1);
+        let (_, page) = app.get(location(&reply)).await;
+        assert!(page.contains("no Cairn account for your email"), "{page}");
+    }
+);
 
-both_databases!(an_unknown_user_is_created_with_the_default_role_when_on, |db: Db| async move {
-    let provider = Provider::start().await;
-    let unit_name = "Consulting";
-    let app = cairn(
-        db,
-        &provider,
-        &[
-            ("CAIRN_OIDC_CREATE_USERS", "1"),
-            ("CAIRN_OIDC_DEFAULT_ROLE", "contributor"),
-            ("CAIRN_OIDC_DEFAULT_UNIT", "consulting"),
-        ],
-    )
-    .await;
-    let reply = sign_in(&app, "new.person@northwind.example", true).await;
-    let session = set_cookie(&reply, "cairn_session").expect("a session starts");
-    assert_eq!(location(&reply), "/maps");
-    assert_eq!(current_user(&app, &session).await.as_deref(), Some("New Person"));
-    let user = app.user("new.person@northwind.example").await;
-    let unit = unit_id(&app.store, unit_name).await;
-    let grants = app.store.grants_of(user.id).await.unwrap();
-    assert_eq!(grants, vec![(user.id, unit, app::domain::Role::Contributor)]);
-    // They have no password: the password form never lets them in.
-    let (status, _) = app
-        .call(
-            None,
-            "sign_in",
+both_databases!(
+    an_unknown_user_is_created_with_the_default_role_when_on,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let unit_name = "Consulting";
+        let app = cairn(
+            db,
+            &provider,
             &[
-                ("email", user.email.clone()),
-                ("password", app::store::NO_PASSWORD.to_string()),
+                ("CAIRN_OIDC_CREATE_USERS", "1"),
+                ("CAIRN_OIDC_DEFAULT_ROLE", "contributor"),
+                ("CAIRN_OIDC_DEFAULT_UNIT", "consulting"),
             ],
         )
         .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    // A second sign-in finds them instead of creating them again.
-    let reply = sign_in(&app, "new.person@northwind.example", true).await;
-    assert!(set_cookie(&reply, "cairn_session").is_some());
-    let same = count(
-        &app.store,
-        "SELECT COUNT(*) FROM users WHERE email = $1",
-        &["new.person@northwind.example"],
-    )
-    .await;
-    assert_eq!(same, 1);
-});
-
-both_databases!(a_missing_default_unit_refuses_instead_of_creating, |db: Db| async move {
-    let provider = Provider::start().await;
-    let app = cairn(
-        db,
-        &provider,
-        &[
-            ("CAIRN_OIDC_CREATE_USERS", "1"),
-            ("CAIRN_OIDC_DEFAULT_UNIT", "No Such Unit"),
-        ],
-    )
-    .await;
-    let reply = sign_in(&app, "new.person@northwind.example", true).await;
-    assert_refused(&reply, "sso_setup");
-    let created = count(
-        &app.store,
-        "SELECT COUNT(*) FROM users WHERE email = $1",
-        &["new.person@northwind.example"],
-    )
-    .await;
-    assert_eq!(created, 0);
-});
-
-both_databases!(the_sign_in_page_offers_single_sign_on, |db: Db| async move {
-    let provider = Provider::start().await;
-    let app = cairn(db, &provider, &[("CAIRN_OIDC_LABEL", "Sign in with Acme ID")]).await;
-    let (status, page) = app.get("/signin?next=/maps/1").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("href=\"/auth/oidc/start?next=/maps/1\""), "{page}");
-    assert!(page.contains("Sign in with Acme ID"), "{page}");
-    assert!(page.contains("name=\"password\""), "password sign-in stays on by default");
-    // Sent without the browser bundle, like before.
-    assert!(!page.contains(".wasm"), "{page}");
-    // Everyone may ask how to sign in (the page asks before anyone is signed in).
-    for cookie in app.role_cookies().await {
-        let (status, body) = app.call(cookie.as_deref(), "sign_in_methods", &[]).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body.json()["sso"], true);
-        assert_eq!(body.json()["password"], true);
-        assert_eq!(body.json()["sso_label"], "Sign in with Acme ID");
-    }
-    // Without a label the button has the catalogue's words, in the reader's language.
-    let (_, page) = TestApp::setup(app.db.clone())
-        .var("CAIRN_PUBLIC_URL", PUBLIC_URL)
-        .var("CAIRN_OIDC_ISSUER", &provider.issuer)
-        .var("CAIRN_OIDC_CLIENT_ID", CLIENT_ID)
-        .start()
-        .await
-        .get("/signin")
-        .header(header::ACCEPT_LANGUAGE, "de")
+        let reply = sign_in(&app, "new.person@northwind.example", true).await;
+        let session = set_cookie(&reply, "cairn_session").expect("a session starts");
+        assert_eq!(location(&reply), "/maps");
+        assert_eq!(
+            current_user(&app, &session).await.as_deref(),
+            Some("New Person")
+        );
+        let user = app.user("new.person@northwind.example").await;
+        let unit = unit_id(&app.store, unit_name).await;
+        let grants = app.store.grants_of(user.id).await.unwrap();
+        assert_eq!(
+            grants,
+            vec![(user.id, unit, app::domain::Role::Contributor)]
+        );
+        // They have no password: the password form never lets them in.
+        let (status, _) = app
+            .call(
+                None,
+                "sign_in",
+                &[
+                    ("email", user.email.clone()),
+                    ("password", app::store::NO_PASSWORD.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        // A second sign-in finds them instead of creating them again.
+        let reply = sign_in(&app, "new.person@northwind.example", true).await;
+        assert!(set_cookie(&reply, "cairn_session").is_some());
+        let same = count(
+            &app.store,
+            "SELECT COUNT(*) FROM users WHERE email = $1",
+            &["new.person@northwind.example"],
+        )
         .await;
-    assert!(page.contains("Mit Single Sign-on anmelden"), "{page}");
-});
+        assert_eq!(same, 1);
+    }
+);
 
-both_databases!(without_configuration_there_is_no_single_sign_on, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let (_, page) = app.get("/signin").await;
-    assert!(!page.contains("/auth/oidc/start"), "{page}");
-    assert!(page.contains("name=\"password\""));
-    let (status, body) = app.call(None, "sign_in_methods", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body.json()["sso"], false);
-    let (status, _) = app.get("/auth/oidc/start").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.get("/auth/oidc/callback?code=x&state=y").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-});
+both_databases!(
+    a_missing_default_unit_refuses_instead_of_creating,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let app = cairn(
+            db,
+            &provider,
+            &[
+                ("CAIRN_OIDC_CREATE_USERS", "1"),
+                ("CAIRN_OIDC_DEFAULT_UNIT", "No Such Unit"),
+            ],
+        )
+        .await;
+        let reply = sign_in(&app, "new.person@northwind.example", true).await;
+        assert_refused(&reply, "sso_setup");
+        let created = count(
+            &app.store,
+            "SELECT COUNT(*) FROM users WHERE email = $1",
+            &["new.person@northwind.example"],
+        )
+        .await;
+        assert_eq!(created, 0);
+    }
+);
+
+both_databases!(
+    the_sign_in_page_offers_single_sign_on,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let app = cairn(
+            db,
+            &provider,
+            &[("CAIRN_OIDC_LABEL", "Sign in with Acme ID")],
+        )
+        .await;
+        let (status, page) = app.get("/signin?next=/maps/1").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("href=\"/auth/oidc/start?next=/maps/1\""),
+            "{page}"
+        );
+        assert!(page.contains("Sign in with Acme ID"), "{page}");
+        assert!(
+            page.contains("name=\"password\""),
+            "password sign-in stays on by default"
+        );
+        // Sent without the browser bundle, like before.
+        assert!(!page.contains(".wasm"), "{page}");
+        // Everyone may ask how to sign in (the page asks before anyone is signed in).
+        for cookie in app.role_cookies().await {
+            let (status, body) = app.call(cookie.as_deref(), "sign_in_methods", &[]).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body.json()["sso"], true);
+            assert_eq!(body.json()["password"], true);
+            assert_eq!(body.json()["sso_label"], "Sign in with Acme ID");
+        }
+        // Without a label the button has the catalogue's words, in the reader's language.
+        let (_, page) = TestApp::setup(app.db.clone())
+            .var("CAIRN_PUBLIC_URL", PUBLIC_URL)
+            .var("CAIRN_OIDC_ISSUER", &provider.issuer)
+            .var("CAIRN_OIDC_CLIENT_ID", CLIENT_ID)
+            .start()
+            .await
+            .get("/signin")
+            .header(header::ACCEPT_LANGUAGE, "de")
+            .await;
+        assert!(page.contains("Mit Single Sign-on anmelden"), "{page}");
+    }
+);
+
+both_databases!(
+    without_configuration_there_is_no_single_sign_on,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let (_, page) = app.get("/signin").await;
+        assert!(!page.contains("/auth/oidc/start"), "{page}");
+        assert!(page.contains("name=\"password\""));
+        let (status, body) = app.call(None, "sign_in_methods", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body.json()["sso"], false);
+        let (status, _) = app.get("/auth/oidc/start").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = app.get("/auth/oidc/callback?code=x&state=y").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+);
 
 both_databases!(password_sign_in_can_be_turned_off, |db: Db| async move {
     let provider = Provider::start().await;
@@ -517,7 +609,11 @@ both_databases!(password_sign_in_can_be_turned_off, |db: Db| async move {
     ];
     let reply = app.post("/api/sign_in").form(&form).reply().await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
-    assert!(said(&reply.body).contains("Password sign-in is turned off"), "{}", reply.body);
+    assert!(
+        said(&reply.body).contains("Password sign-in is turned off"),
+        "{}",
+        reply.body
+    );
     assert_eq!(set_cookie(&reply, "cairn_session"), None);
     // The plain form comes back to the page, which says why.
     let encoded = form
@@ -533,7 +629,11 @@ both_databases!(password_sign_in_can_be_turned_off, |db: Db| async move {
         .reply()
         .await;
     assert!(set_cookie(&reply, "cairn_session").is_none());
-    assert!(location(&reply).starts_with("/signin?error=password_off"), "{}", location(&reply));
+    assert!(
+        location(&reply).starts_with("/signin?error=password_off"),
+        "{}",
+        location(&reply)
+    );
     // The page offers only single sign-on.
     let (_, page) = app.get("/signin").await;
     assert!(page.contains("/auth/oidc/start"), "{page}");
@@ -542,5 +642,9 @@ both_databases!(password_sign_in_can_be_turned_off, |db: Db| async move {
     assert_eq!(body.json()["password"], false);
     // Single sign-on still signs people in.
     let reply = sign_in(&app, ADMIN, true).await;
-    assert!(set_cookie(&reply, "cairn_session").is_some(), "{}", reply.body);
+    assert!(
+        set_cookie(&reply, "cairn_session").is_some(),
+        "{}",
+        reply.body
+    );
 });

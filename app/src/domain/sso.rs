@@ -212,7 +212,11 @@ mod tests {
     fn no_usable_email_is_refused() {
         for email in [None, Some(""), Some("not an address"), Some("x@y")] {
             let who = identity(email, Some(true));
-            assert_eq!(decide(&who, None, true), Err(SsoRefusal::NoEmail), "{email:?}");
+            assert_eq!(
+                decide(&who, None, true),
+                Err(SsoRefusal::NoEmail),
+                "{email:?}"
+            );
         }
     }
 

@@ -75,9 +75,9 @@ impl Store {
                 "SELECT state_hash, browser_hash, nonce, pkce_verifier, next_path, expires_at \
                  FROM oidc_logins WHERE state_hash = $1",
             )
-                .bind(state_hash)
-                .optional(&mut *tx, oidc_login_from)
-                .await?;
+            .bind(state_hash)
+            .optional(&mut *tx, oidc_login_from)
+            .await?;
             let Some(login) = found else {
                 return Ok(None);
             };
@@ -92,7 +92,12 @@ impl Store {
 
     /// Creates a person who signed in through the provider, with `role` on `unit`, in one
     /// transaction; they have no password ([`NO_PASSWORD`]).
-    pub async fn create_sso_user(&self, user: &User, unit: OrgUnitId, role: Role) -> StoreResult<()> {
+    pub async fn create_sso_user(
+        &self,
+        user: &User,
+        unit: OrgUnitId,
+        role: Role,
+    ) -> StoreResult<()> {
         self.write(async |tx| {
             create_user(tx, user, NO_PASSWORD).await?;
             grant_role(tx, user.id, unit, role).await?;
