@@ -57,6 +57,18 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
+/// Starts a session for `user`: stores it (by its hash) and returns the `Set-Cookie` value
+/// that carries it. Password sign-in and single sign-on both start sessions here, so both get
+/// the same cookie and lifetime.
+pub async fn start_session(store: &Store, user: UserId, secure: bool) -> Result<String, ApiError> {
+    let token = random_secret();
+    let expires = now_seconds() + SESSION_DAYS * 24 * 3600;
+    store
+        .create_session(&secret_hash(&token), user, expires)
+        .await?;
+    Ok(session_cookie(&token, secure))
+}
+
 /// The `Set-Cookie` value that ends a session.
 pub fn clearing_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")

@@ -21,6 +21,8 @@ pub struct ServerContext {
     pub store: Store,
     /// Whether cookies carry `Secure` (on when served over HTTPS).
     pub secure_cookies: bool,
+    /// How people sign in: password, single sign-on, or both.
+    pub sign_in: crate::api::SignInSettings,
     /// The one write path for map content (commits, then tells every live client).
     pub maps: Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).

@@ -137,6 +137,8 @@ pub enum Refusal {
     GridYear { from: i32, to: i32 },
     /// Sign-in without email or password.
     EnterEmailAndPassword,
+    /// Password sign-in is turned off: this organisation signs in through single sign-on.
+    PasswordSignInOff,
     /// A request whose arguments do not decode.
     Malformed { detail: String },
     /// An import is being committed and cannot change.
@@ -253,6 +255,7 @@ impl Refusal {
             Refusal::EnterEmailAndPassword => {
                 td_string!(locale, errors.refusal.enter_email_and_password).to_string()
             }
+            Refusal::PasswordSignInOff => td_string!(locale, sso.password_off).to_string(),
             Refusal::Malformed { detail } => {
                 td_string!(locale, errors.refusal.malformed, detail).to_string()
             }

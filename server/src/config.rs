@@ -47,6 +47,144 @@ pub struct Config {
     /// `CAIRN_DISPLAY_FRAME_ANCESTORS`: origins (space- or comma-separated) whose pages may show
     /// display pages in a frame, as signage software does (default none: nothing may frame any page).
     pub display_frame_origins: Vec<String>,
+    /// `CAIRN_OIDC_*`: single sign-on through an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcConfig>,
+    /// `CAIRN_PASSWORD_SIGNIN`: whether people may sign in with email and password (default
+    /// on). An organisation that signs in only through its provider turns it off.
+    pub password_sign_in: bool,
+}
+
+/// Single sign-on settings (Authorization Code flow with PKCE).
+#[derive(Clone, PartialEq)]
+pub struct OidcConfig {
+    /// `CAIRN_OIDC_ISSUER`: the provider's issuer URL, exactly as its discovery document
+    /// names it (say `https://login.example.com/realms/acme`).
+    pub issuer: String,
+    /// `CAIRN_OIDC_CLIENT_ID`: Cairn's client id at the provider.
+    pub client_id: String,
+    /// `CAIRN_OIDC_CLIENT_SECRET`: its secret (none for a public client).
+    pub client_secret: Option<String>,
+    /// `CAIRN_OIDC_LABEL`: the sign-in button's words (default: the catalogue's "Sign in with
+    /// single sign-on", in the reader's language).
+    pub label: Option<String>,
+    /// `CAIRN_OIDC_CREATE_USERS`: create a Cairn user for a verified email nobody has (default
+    /// off: such sign-ins are refused).
+    pub create_users: bool,
+    /// `CAIRN_OIDC_DEFAULT_ROLE`: the role created users get (default viewer).
+    pub default_role: app::domain::Role,
+    /// `CAIRN_OIDC_DEFAULT_UNIT`: the org unit (its id, or its exact name) they get it on;
+    /// required when users are created.
+    pub default_unit: Option<String>,
+    /// Where the provider sends the browser back: `CAIRN_PUBLIC_URL` + `/auth/oidc/callback`.
+    pub redirect_url: String,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("label", &self.label)
+            .field("create_users", &self.create_users)
+            .field("default_role", &self.default_role)
+            .field("default_unit", &self.default_unit)
+            .field("redirect_url", &self.redirect_url)
+            .finish()
+    }
+}
+
+/// The path of the single sign-on callback, after the public URL.
+pub const OIDC_CALLBACK_PATH: &str = "/auth/oidc/callback";
+
+/// The longest single sign-on button label.
+pub const MAX_OIDC_LABEL: usize = 80;
+
+/// The single sign-on settings, or `None` when `CAIRN_OIDC_ISSUER` is not set (then no other
+/// `CAIRN_OIDC_*` variable may be).
+fn oidc(
+    get: &impl Fn(&str) -> Option<String>,
+    public_origin: Option<&str>,
+) -> Result<Option<OidcConfig>, ConfigError> {
+    let nonempty = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(issuer) = nonempty("CAIRN_OIDC_ISSUER") else {
+        let others = [
+            "CAIRN_OIDC_CLIENT_ID",
+            "CAIRN_OIDC_CLIENT_SECRET",
+            "CAIRN_OIDC_LABEL",
+            "CAIRN_OIDC_CREATE_USERS",
+            "CAIRN_OIDC_DEFAULT_ROLE",
+            "CAIRN_OIDC_DEFAULT_UNIT",
+        ];
+        if let Some(set) = others.into_iter().find(|k| nonempty(k).is_some()) {
+            return Err(bad(
+                "CAIRN_OIDC_ISSUER",
+                format!("needed when {set} is set (the identity provider's issuer URL)"),
+            ));
+        }
+        return Ok(None);
+    };
+    if origin_of(&issuer).is_none() || issuer.contains(['?', '#']) {
+        return Err(bad(
+            "CAIRN_OIDC_ISSUER",
+            format!("\"{issuer}\" is not an issuer URL like https://login.example.com"),
+        ));
+    }
+    let client_id = nonempty("CAIRN_OIDC_CLIENT_ID").ok_or_else(|| {
+        bad(
+            "CAIRN_OIDC_CLIENT_ID",
+            "needed with CAIRN_OIDC_ISSUER (Cairn's client id at the provider)",
+        )
+    })?;
+    let origin = public_origin.ok_or_else(|| {
+        bad(
+            "CAIRN_PUBLIC_URL",
+            "needed with CAIRN_OIDC_ISSUER: the provider sends people back to it",
+        )
+    })?;
+    let label = nonempty("CAIRN_OIDC_LABEL");
+    if label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > MAX_OIDC_LABEL || l.chars().any(char::is_control))
+    {
+        return Err(bad(
+            "CAIRN_OIDC_LABEL",
+            format!("at most {MAX_OIDC_LABEL} characters on one line"),
+        ));
+    }
+    let create_users = flag(
+        "CAIRN_OIDC_CREATE_USERS",
+        get("CAIRN_OIDC_CREATE_USERS"),
+        false,
+    )?;
+    let default_role = match nonempty("CAIRN_OIDC_DEFAULT_ROLE") {
+        None => app::domain::Role::Viewer,
+        Some(text) => text
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|e: String| bad("CAIRN_OIDC_DEFAULT_ROLE", e))?,
+    };
+    let default_unit = nonempty("CAIRN_OIDC_DEFAULT_UNIT");
+    if create_users && default_unit.is_none() {
+        return Err(bad(
+            "CAIRN_OIDC_DEFAULT_UNIT",
+            "needed when CAIRN_OIDC_CREATE_USERS is on: the org unit (id or name) new people get their role on",
+        ));
+    }
+    Ok(Some(OidcConfig {
+        issuer,
+        client_id,
+        client_secret: get("CAIRN_OIDC_CLIENT_SECRET").filter(|v| !v.is_empty()),
+        label,
+        create_users,
+        default_role,
+        default_unit,
+        redirect_url: format!("{origin}{OIDC_CALLBACK_PATH}"),
+    }))
 }
 
 /// A variable that has a value Cairn cannot use.
@@ -172,6 +310,23 @@ impl Config {
             app::domain::validation::password(p)
                 .map_err(|err| bad("CAIRN_ADMIN_PASSWORD", err.to_string()))?;
         }
+        let public_origin = match nonempty("CAIRN_PUBLIC_URL") {
+            None => None,
+            Some(url) => Some(origin_of(&url).ok_or_else(|| {
+                bad(
+                    "CAIRN_PUBLIC_URL",
+                    format!("\"{url}\" is not an address like https://cairn.example.com"),
+                )
+            })?),
+        };
+        let oidc = oidc(&get, public_origin.as_deref())?;
+        let password_sign_in = flag("CAIRN_PASSWORD_SIGNIN", get("CAIRN_PASSWORD_SIGNIN"), true)?;
+        if !password_sign_in && oidc.is_none() {
+            return Err(bad(
+                "CAIRN_PASSWORD_SIGNIN",
+                "password sign-in can be turned off only when single sign-on is configured (CAIRN_OIDC_ISSUER), or nobody could sign in",
+            ));
+        }
         Ok(Config {
             database_url,
             site_addr,
@@ -200,15 +355,9 @@ impl Config {
                 "CAIRN_DISPLAY_FRAME_ANCESTORS",
                 nonempty("CAIRN_DISPLAY_FRAME_ANCESTORS"),
             )?,
-            public_origin: match nonempty("CAIRN_PUBLIC_URL") {
-                None => None,
-                Some(url) => Some(origin_of(&url).ok_or_else(|| {
-                    bad(
-                        "CAIRN_PUBLIC_URL",
-                        format!("\"{url}\" is not an address like https://cairn.example.com"),
-                    )
-                })?),
-            },
+            public_origin,
+            oidc,
+            password_sign_in,
         })
     }
 }
@@ -283,6 +432,83 @@ mod tests {
             assert_eq!(err.var, var, "{err}");
             assert!(err.to_string().contains(var));
         }
+    }
+
+    const SSO: [(&str, &str); 4] = [
+        ("CAIRN_PUBLIC_URL", "https://cairn.example.com/"),
+        ("CAIRN_OIDC_ISSUER", "https://login.example.com/realms/acme"),
+        ("CAIRN_OIDC_CLIENT_ID", "cairn"),
+        ("CAIRN_OIDC_CLIENT_SECRET", "s3cret"),
+    ];
+
+    #[test]
+    fn single_sign_on_is_read_from_its_variables() {
+        let c = read(&[]).unwrap();
+        assert_eq!(c.oidc, None);
+        assert!(c.password_sign_in);
+        let c = read(&SSO).unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(oidc.issuer, "https://login.example.com/realms/acme");
+        assert_eq!(oidc.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            oidc.redirect_url,
+            "https://cairn.example.com/auth/oidc/callback"
+        );
+        assert!(!oidc.create_users && oidc.label.is_none());
+        assert_eq!(oidc.default_role, app::domain::Role::Viewer);
+        assert!(
+            !format!("{oidc:?}").contains("s3cret"),
+            "the secret is never logged"
+        );
+        let mut vars = SSO.to_vec();
+        vars.extend([
+            ("CAIRN_OIDC_LABEL", "Sign in with Acme ID"),
+            ("CAIRN_OIDC_CREATE_USERS", "1"),
+            ("CAIRN_OIDC_DEFAULT_ROLE", "Contributor"),
+            ("CAIRN_OIDC_DEFAULT_UNIT", "Consulting"),
+            ("CAIRN_PASSWORD_SIGNIN", "0"),
+        ]);
+        let c = read(&vars).unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(oidc.label.as_deref(), Some("Sign in with Acme ID"));
+        assert!(oidc.create_users);
+        assert_eq!(oidc.default_role, app::domain::Role::Contributor);
+        assert_eq!(oidc.default_unit.as_deref(), Some("Consulting"));
+        assert!(!c.password_sign_in);
+    }
+
+    #[test]
+    fn incomplete_single_sign_on_names_the_missing_variable() {
+        let cases: [(&[(&str, &str)], &str); 8] = [
+            (&[("CAIRN_OIDC_CLIENT_ID", "cairn")], "CAIRN_OIDC_ISSUER"),
+            (&[("CAIRN_PASSWORD_SIGNIN", "0")], "CAIRN_PASSWORD_SIGNIN"),
+            (&SSO[1..], "CAIRN_PUBLIC_URL"),
+            (&[SSO[0], SSO[1]], "CAIRN_OIDC_CLIENT_ID"),
+            (
+                &[SSO[0], ("CAIRN_OIDC_ISSUER", "login.example.com"), SSO[2]],
+                "CAIRN_OIDC_ISSUER",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "1")],
+                "CAIRN_OIDC_DEFAULT_UNIT",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_DEFAULT_ROLE", "boss")],
+                "CAIRN_OIDC_DEFAULT_ROLE",
+            ),
+            (
+                &[SSO[0], SSO[1], SSO[2], ("CAIRN_OIDC_CREATE_USERS", "maybe")],
+                "CAIRN_OIDC_CREATE_USERS",
+            ),
+        ];
+        for (vars, var) in cases {
+            let err = read(vars).unwrap_err();
+            assert_eq!(err.var, var, "{err}");
+        }
+        let long = "x".repeat(MAX_OIDC_LABEL + 1);
+        let mut vars = SSO.to_vec();
+        vars.push(("CAIRN_OIDC_LABEL", &long));
+        assert_eq!(read(&vars).unwrap_err().var, "CAIRN_OIDC_LABEL");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod hub;
 pub mod imports;
 pub mod rest;
+pub mod sso;
 pub mod ws;
 
 use app::auth;
@@ -61,6 +62,12 @@ pub struct AppState {
     pub hub: Arc<hub::Hub>,
     /// Uploaded files being imported.
     pub imports: Arc<imports::ImportStore>,
+    /// Single sign-on, when an identity provider is configured (`CAIRN_OIDC_ISSUER`).
+    #[from_ref(skip)]
+    pub sso: Option<Arc<sso::Sso>>,
+    /// How people sign in (password, single sign-on), for the sign-in page and `sign_in`.
+    #[from_ref(skip)]
+    pub sign_in: app::api::SignInSettings,
 }
 
 /// The live hub with the bus that fits the database: in-process for SQLite, LISTEN/NOTIFY for
@@ -125,6 +132,16 @@ impl AppState {
             .hash_file(Arc::from(hash_file))
             .hash_files(assets::site_files_hashed(hash_file))
             .build();
+        let sso = config
+            .oidc
+            .clone()
+            .and_then(|oidc| match sso::Sso::new(oidc) {
+                Ok(sso) => Some(Arc::new(sso)),
+                Err(e) => {
+                    tracing::error!("single sign-on is off: {e}");
+                    None
+                }
+            });
         AppState {
             leptos_options,
             store,
@@ -139,6 +156,12 @@ impl AppState {
             }),
             hub,
             imports: Arc::new(imports::ImportStore::new()),
+            sign_in: app::api::SignInSettings {
+                password: config.password_sign_in,
+                sso: sso.is_some(),
+                sso_label: config.oidc.as_ref().and_then(|o| o.label.clone()),
+            },
+            sso,
         }
     }
 
@@ -147,6 +170,7 @@ impl AppState {
         ServerContext {
             store: self.store.clone(),
             secure_cookies: self.secure_cookies,
+            sign_in: self.sign_in.clone(),
             maps: self.hub.clone(),
             data: self.hub.clone(),
             imports: self.imports.clone(),
@@ -205,6 +229,8 @@ fn compressed_routes(state: &AppState) -> Router<AppState> {
     .with_state(state.clone());
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/auth/oidc/start", get(sso::start))
+        .route("/auth/oidc/callback", get(sso::callback))
         .merge(rest::routes())
         .route(
             "/api/{*fn_name}",

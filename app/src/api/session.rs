@@ -20,6 +20,31 @@ pub async fn current_user() -> Result<Option<Person>, ApiError> {
     )
 }
 
+/// How people sign in here: with a password, through the organisation's identity provider
+/// (single sign-on), or both. The sign-in page shows what is on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInSettings {
+    /// Email and password (`CAIRN_PASSWORD_SIGNIN`, on by default).
+    pub password: bool,
+    /// Single sign-on is configured (`CAIRN_OIDC_ISSUER`).
+    pub sso: bool,
+    /// The single sign-on button's words (`CAIRN_OIDC_LABEL`); `None` for the catalogue's.
+    pub sso_label: Option<String>,
+}
+
+/// The address that starts single sign-on and comes back to the local path `next`.
+pub fn sso_start_address(next: &str) -> String {
+    let encoded = sign_in_address(next, None);
+    let next = encoded.trim_start_matches("/signin?");
+    format!("/auth/oidc/start?{next}")
+}
+
+/// How people sign in here (anyone may ask: the sign-in page needs it before signing in).
+#[server(prefix = "/api", endpoint = "sign_in_methods", output = super::TextJson)]
+pub async fn sign_in_methods() -> Result<SignInSettings, ApiError> {
+    ssr::reply(ssr::context().map(|ctx| ctx.sign_in))
+}
+
 /// Checks email and password, starts a session cookie and sends the browser to `next` (or home).
 #[server(prefix = "/api", endpoint = "sign_in", output = super::TextJson)]
 pub async fn sign_in(
@@ -32,6 +57,9 @@ pub async fn sign_in(
         async move {
             use crate::auth;
             let ctx = ssr::context()?;
+            if !ctx.sign_in.password {
+                return Err(ApiError::Forbidden(super::Refusal::PasswordSignInOff));
+            }
             if email.trim().is_empty() || password.is_empty() {
                 return Err(ApiError::BadInput(super::Refusal::EnterEmailAndPassword));
             }
@@ -46,15 +74,9 @@ pub async fn sign_in(
                     return Err(ApiError::BadCredentials);
                 }
             };
-            let token = auth::random_secret();
-            let expires = auth::now_seconds() + auth::SESSION_DAYS * 24 * 3600;
-            ctx.store
-                .create_session(&auth::secret_hash(&token), user.id, expires)
-                .await?;
+            let cookie = auth::start_session(&ctx.store, user.id, ctx.secure_cookies).await?;
             let response = expect_context::<leptos_axum::ResponseOptions>();
-            let cookie =
-                http::HeaderValue::from_str(&auth::session_cookie(&token, ctx.secure_cookies))
-                    .map_err(ApiError::internal)?;
+            let cookie = http::HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
             response.append_header(http::header::SET_COOKIE, cookie);
             ctx.store.record_sign_in(Some(user.id), "", true).await?;
             tracing::info!(user = %user.email, "signed in");
@@ -86,6 +108,7 @@ fn back_to_sign_in_form(error: &ApiError, next: Option<&str>) {
     }
     let reason = match error {
         ApiError::BadCredentials => "credentials",
+        ApiError::Forbidden(super::Refusal::PasswordSignInOff) => "password_off",
         ApiError::BadInput(_) => "missing",
         _ => "failed",
     };

@@ -25,6 +25,7 @@ pub mod replica;
 pub mod role;
 pub mod scores;
 pub mod scoring;
+pub mod sso;
 pub mod targets;
 pub mod upload;
 pub mod validation;

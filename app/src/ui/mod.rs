@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
             // unknown or forbidden id answers 404 or 403, not a 200 whose body says so.
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/signin") view=signin::SignInPage/>
+                <Route path=path!("/signin") view=signin::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
