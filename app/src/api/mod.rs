@@ -4,6 +4,7 @@
 mod codec;
 mod dashboards;
 mod imports;
+mod mail;
 mod maps;
 mod measures;
 pub mod rest_types;
@@ -14,6 +15,7 @@ pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};
 pub use dashboards::*;
 pub use imports::*;
+pub use mail::*;
 pub use maps::*;
 pub use measures::*;
 pub use session::*;

@@ -54,6 +54,7 @@ pub fn SignInPage() -> impl IntoView {
                         {move || if sign_in.pending().get() { td_string!(locale, signin.signing_in) } else { td_string!(locale, signin.submit) }}
                     </button>
                 </ActionForm>
+                <p class="signin-forgot"><a href="/reset">{t!(i18n, mail.reset.forgot)}</a></p>
             </section>
         </main>
     }
