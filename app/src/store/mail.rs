@@ -69,6 +69,7 @@ pub struct QueuedMail {
     pub id: String,
     pub recipient: String,
     pub subject: String,
+    pub body: String,
     pub status: String,
     pub attempts: i64,
     pub last_error: Option<String>,
@@ -171,13 +172,14 @@ impl Store {
                 id: text(r, "id")?,
                 recipient: text(r, "recipient")?,
                 subject: text(r, "subject")?,
+                body: text(r, "body")?,
                 status: text(r, "status")?,
                 attempts: int(r, "attempts")?,
                 last_error: opt_text(r, "last_error")?,
             })
         };
         select(
-            "SELECT id, recipient, subject, status, attempts, last_error FROM mail_outbox \
+            "SELECT id, recipient, subject, body, status, attempts, last_error FROM mail_outbox \
              ORDER BY created_at, id",
         )
         .all(&self.pool, read)
