@@ -79,7 +79,10 @@ impl ResetLimiter {
                 RESET_ADDRESS_BURST,
                 RESET_ADDRESS_EVERY,
             )),
-            by_client: DefaultKeyedRateLimiter::keyed(quota(RESET_CLIENT_BURST, RESET_CLIENT_EVERY)),
+            by_client: DefaultKeyedRateLimiter::keyed(quota(
+                RESET_CLIENT_BURST,
+                RESET_CLIENT_EVERY,
+            )),
             clock: DefaultClock::default(),
         }
     }
@@ -182,13 +185,19 @@ mod tests {
             assert_eq!(limiter.check("ada@example.com", "10.0.0.1"), Ok(()));
         }
         let wait = limiter.check("ada@example.com", "10.0.0.2").unwrap_err();
-        assert!(wait > 0 && wait <= RESET_ADDRESS_EVERY.as_secs() + 1, "{wait}");
+        assert!(
+            wait > 0 && wait <= RESET_ADDRESS_EVERY.as_secs() + 1,
+            "{wait}"
+        );
         // Another address from another client is not affected.
         assert_eq!(limiter.check("bob@example.com", "10.0.0.3"), Ok(()));
         // One client, many addresses.
         let mut refused = 0;
         for i in 0..(RESET_CLIENT_BURST + 2) {
-            if limiter.check(&format!("p{i}@example.com"), "10.0.0.9").is_err() {
+            if limiter
+                .check(&format!("p{i}@example.com"), "10.0.0.9")
+                .is_err()
+            {
                 refused += 1;
             }
         }

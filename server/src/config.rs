@@ -97,11 +97,18 @@ impl std::fmt::Debug for SmtpConfig {
 
 /// The SMTP settings, or `None` when no host is set.
 fn smtp(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<SmtpConfig>, ConfigError> {
-    let nonempty = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let nonempty = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let Some(host) = nonempty("CAIRN_SMTP_HOST") else {
         return Ok(None);
     };
-    let tls = match nonempty("CAIRN_SMTP_TLS").as_deref().map(str::to_ascii_lowercase) {
+    let tls = match nonempty("CAIRN_SMTP_TLS")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
         None => SmtpTls::StartTls,
         Some(v) if v == "starttls" => SmtpTls::StartTls,
         Some(v) if v == "tls" => SmtpTls::Tls,
@@ -414,7 +421,10 @@ mod tests {
         ])
         .unwrap();
         let smtp = c.smtp.unwrap();
-        assert_eq!((smtp.port, smtp.tls, smtp.user), (2525, SmtpTls::None, None));
+        assert_eq!(
+            (smtp.port, smtp.tls, smtp.user),
+            (2525, SmtpTls::None, None)
+        );
         for (var, vars) in [
             ("CAIRN_MAIL_FROM", vec![("CAIRN_SMTP_HOST", "h")]),
             (

@@ -398,17 +398,18 @@ pub async fn serve_with(
         }
         // The client's address, for per-client limits (the reset form's).
         let peer = tcp.peer_addr().ok();
-        let service = hyper_util::service::TowerToHyperService::new(tower::ServiceExt::map_request(
-            router.clone(),
-            move |mut request: Request<hyper::body::Incoming>| {
-                if let Some(peer) = peer {
+        let service =
+            hyper_util::service::TowerToHyperService::new(tower::ServiceExt::map_request(
+                router.clone(),
+                move |mut request: Request<hyper::body::Incoming>| {
+                    if let Some(peer) = peer {
+                        request
+                            .extensions_mut()
+                            .insert(axum::extract::ConnectInfo(peer));
+                    }
                     request
-                        .extensions_mut()
-                        .insert(axum::extract::ConnectInfo(peer));
-                }
-                request
-            },
-        ));
+                },
+            ));
         let mut stopping = connections.clone();
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();

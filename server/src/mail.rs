@@ -161,7 +161,8 @@ pub fn spawn_worker(
                 if last_reminders.is_none_or(|at| at.elapsed() >= every) {
                     last_reminders = Some(tokio::time::Instant::now());
                     let today = chrono::Utc::now().date_naive();
-                    if let Err(e) = app::mail::run_reminders(&store, today, &settings.base_url).await
+                    if let Err(e) =
+                        app::mail::run_reminders(&store, today, &settings.base_url).await
                     {
                         tracing::error!("reminder run failed (tried again next hour): {e}");
                     }

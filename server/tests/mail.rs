@@ -100,7 +100,10 @@ impl SmtpServer {
 
     /// Waits until `n` messages arrived, and returns them.
     async fn wait_for(&self, n: usize) -> Vec<Received> {
-        wait_for(&format!("{n} message(s)"), || async { self.received().len() >= n }).await;
+        wait_for(&format!("{n} message(s)"), || async {
+            self.received().len() >= n
+        })
+        .await;
         self.received()
     }
 }
@@ -127,7 +130,10 @@ fn parse_message(raw: &str) -> Received {
             })
             .unwrap_or_default()
     };
-    let body = match header("Content-Transfer-Encoding").to_ascii_lowercase().as_str() {
+    let body = match header("Content-Transfer-Encoding")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "quoted-printable" => String::from_utf8(
             quoted_printable::decode(body, quoted_printable::ParseMode::Robust).unwrap(),
         )
@@ -201,7 +207,11 @@ both_databases!(a_queued_mail_arrives, |db: Db| async move {
     let smtp = SmtpServer::start().await;
     let _worker = worker(&db.store, smtp.port);
     db.store
-        .enqueue_mail("ada@example.com", "Hello", "Grüße aus Cairn.\nZweite Zeile.")
+        .enqueue_mail(
+            "ada@example.com",
+            "Hello",
+            "Grüße aus Cairn.\nZweite Zeile.",
+        )
         .await
         .unwrap();
     let got = smtp.wait_for(1).await;
@@ -213,25 +223,28 @@ both_databases!(a_queued_mail_arrives, |db: Db| async move {
     assert_eq!(outbox(&db.store).await[0].attempts, 1);
 });
 
-both_databases!(a_mail_waits_while_smtp_is_down_then_arrives, |db: Db| async move {
-    let port = free_port();
-    let _worker = worker(&db.store, port);
-    db.store
-        .enqueue_mail("bob@example.com", "Later", "Sent once the server is up.")
-        .await
-        .unwrap();
-    // Nothing listens: attempts fail, and the mail stays queued with the error.
-    wait_for("two failed attempts", || async {
-        let m = outbox(&db.store).await;
-        m[0].attempts >= 2 && m[0].status == "queued" && m[0].last_error.is_some()
-    })
-    .await;
-    let smtp = SmtpServer::start_on(port).await;
-    let got = smtp.wait_for(1).await;
-    assert_eq!(got[0].subject, "Later");
-    wait_for("the mail marked sent", || all_sent(&db.store, 1)).await;
-    assert_eq!(smtp.received().len(), 1);
-});
+both_databases!(
+    a_mail_waits_while_smtp_is_down_then_arrives,
+    |db: Db| async move {
+        let port = free_port();
+        let _worker = worker(&db.store, port);
+        db.store
+            .enqueue_mail("bob@example.com", "Later", "Sent once the server is up.")
+            .await
+            .unwrap();
+        // Nothing listens: attempts fail, and the mail stays queued with the error.
+        wait_for("two failed attempts", || async {
+            let m = outbox(&db.store).await;
+            m[0].attempts >= 2 && m[0].status == "queued" && m[0].last_error.is_some()
+        })
+        .await;
+        let smtp = SmtpServer::start_on(port).await;
+        let got = smtp.wait_for(1).await;
+        assert_eq!(got[0].subject, "Later");
+        wait_for("the mail marked sent", || all_sent(&db.store, 1)).await;
+        assert_eq!(smtp.received().len(), 1);
+    }
+);
 
 both_databases!(two_workers_send_each_mail_once, |db: Db| async move {
     let smtp = SmtpServer::start().await;
@@ -256,33 +269,44 @@ both_databases!(two_workers_send_each_mail_once, |db: Db| async move {
     assert!(outbox(&db.store).await.iter().all(|m| m.attempts == 1));
 });
 
-both_databases!(a_mail_claimed_by_a_dead_worker_is_sent_after_its_lease, |db: Db| async move {
-    db.store
-        .enqueue_mail("cy@example.com", "Survivor", "claimed, then the server died")
-        .await
-        .unwrap();
-    // A worker claims it with a short lease and dies before sending.
-    let now = app::store::now_millis();
-    let claimed = db.store.claim_mail("dead worker", now, 1500, 10).await.unwrap();
-    assert_eq!(claimed.len(), 1);
-    // While the lease holds, nobody else takes it.
-    let again = db.store.claim_mail("other", now, 1500, 10).await.unwrap();
-    assert!(again.is_empty());
-    // The restarted server (a new connection) sends it once the lease ran out.
-    let smtp = SmtpServer::start().await;
-    let restarted = db.reopen().await;
-    let _worker = worker(&restarted, smtp.port);
-    let got = smtp.wait_for(1).await;
-    assert_eq!(got[0].subject, "Survivor");
-    wait_for("the mail marked sent", || all_sent(&db.store, 1)).await;
-    assert_eq!(outbox(&db.store).await[0].attempts, 2);
-    // The dead worker's late word changes nothing.
-    db.store
-        .mail_attempt_failed(&claimed[0].id, "dead worker", "late", None)
-        .await
-        .unwrap();
-    assert_eq!(outbox(&db.store).await[0].status, "sent");
-});
+both_databases!(
+    a_mail_claimed_by_a_dead_worker_is_sent_after_its_lease,
+    |db: Db| async move {
+        db.store
+            .enqueue_mail(
+                "cy@example.com",
+                "Survivor",
+                "claimed, then the server died",
+            )
+            .await
+            .unwrap();
+        // A worker claims it with a short lease and dies before sending.
+        let now = app::store::now_millis();
+        let claimed = db
+            .store
+            .claim_mail("dead worker", now, 1500, 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        // While the lease holds, nobody else takes it.
+        let again = db.store.claim_mail("other", now, 1500, 10).await.unwrap();
+        assert!(again.is_empty());
+        // The restarted server (a new connection) sends it once the lease ran out.
+        let smtp = SmtpServer::start().await;
+        let restarted = db.reopen().await;
+        let _worker = worker(&restarted, smtp.port);
+        let got = smtp.wait_for(1).await;
+        assert_eq!(got[0].subject, "Survivor");
+        wait_for("the mail marked sent", || all_sent(&db.store, 1)).await;
+        assert_eq!(outbox(&db.store).await[0].attempts, 2);
+        // The dead worker's late word changes nothing.
+        db.store
+            .mail_attempt_failed(&claimed[0].id, "dead worker", "late", None)
+            .await
+            .unwrap();
+        assert_eq!(outbox(&db.store).await[0].status, "sent");
+    }
+);
 
 // ---------------------------------------------------------------------------------------------
 // Password reset
@@ -316,88 +340,104 @@ async fn reset(app: &TestApp, token: &str, password: &str, confirm: &str) -> com
         .await
 }
 
-both_databases!(unknown_and_known_addresses_get_the_same_answer, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let known = ask_reset(&app, EDITOR).await;
-    let unknown = ask_reset(&app, "nobody@northwind.example").await;
-    assert!(known.status.is_success() || known.status.is_redirection());
-    assert_eq!(known.status, unknown.status);
-    assert_eq!(
-        known.headers.get(http::header::LOCATION),
-        unknown.headers.get(http::header::LOCATION)
-    );
-    assert_eq!(*known.body, *unknown.body);
-    // Only the registered address gets a mail, with a link; the request is audited.
-    let mails = outbox(&app.store).await;
-    assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].recipient, EDITOR);
-    assert_eq!(reset_secret(&mails[0].body).len(), 64);
-    let audited = common::count(
-        &app.store,
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'reset_requested'",
-        &[],
-    )
-    .await;
-    assert_eq!(audited, 1);
-    // A malformed address is refused with why.
-    let bad = ask_reset(&app, "not an address").await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-});
-
-both_databases!(a_reset_link_works_once_and_ends_every_session, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let editor = app.user(EDITOR).await;
-    let (laptop, phone) = (app.cookie(EDITOR).await, app.cookie(EDITOR).await);
-    assert_eq!(app.store.session_count(editor.id).await.unwrap(), 2);
-    ask_reset(&app, EDITOR).await;
-    let secret = reset_secret(&outbox(&app.store).await[0].body);
-    // The page of the link is open without a session.
-    let page = app.get(&format!("/reset/{secret}")).reply().await;
-    assert_eq!(page.status, StatusCode::OK);
-
-    let differ = reset(&app, &secret, "a new long password", "another password").await;
-    assert_eq!(differ.status, StatusCode::BAD_REQUEST, "{}", *differ.body);
-    let short = reset(&app, &secret, "short", "short").await;
-    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // Refusals used nothing up: the link still works.
-    let done = reset(&app, &secret, "a new long password", "a new long password").await;
-    assert!(done.status.is_success() || done.status.is_redirection(), "{}", *done.body);
-    let cookie = done
-        .headers
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("cairn_session="))
-        .expect("signed in with a new session")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    // The old sessions ended; the new one works; the new password signs in.
-    assert_eq!(app.store.session_count(editor.id).await.unwrap(), 1);
-    for old in [&laptop, &phone] {
-        let (status, _) = app.call(Some(old), "my_reminders", &[]).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-    }
-    let (status, _) = app.call(Some(&cookie), "my_reminders", &[]).await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, hash) = app.store.user_with_hash(EDITOR).await.unwrap().unwrap();
-    assert!(app::auth::verify_password("a new long password", &hash));
-    // Used once: a second use is refused, and the page says so.
-    let twice = reset(&app, &secret, "yet another password", "yet another password").await;
-    assert_eq!(twice.status, StatusCode::GONE);
-    let (_, usable) = app
-        .call(None, "reset_link_usable", &[("token", secret.clone())])
+both_databases!(
+    unknown_and_known_addresses_get_the_same_answer,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let known = ask_reset(&app, EDITOR).await;
+        let unknown = ask_reset(&app, "nobody@northwind.example").await;
+        assert!(known.status.is_success() || known.status.is_redirection());
+        assert_eq!(known.status, unknown.status);
+        assert_eq!(
+            known.headers.get(http::header::LOCATION),
+            unknown.headers.get(http::header::LOCATION)
+        );
+        assert_eq!(*known.body, *unknown.body);
+        // Only the registered address gets a mail, with a link; the request is audited.
+        let mails = outbox(&app.store).await;
+        assert_eq!(mails.len(), 1);
+        assert_eq!(mails[0].recipient, EDITOR);
+        assert_eq!(reset_secret(&mails[0].body).len(), 64);
+        let audited = common::count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'reset_requested'",
+            &[],
+        )
         .await;
-    assert_eq!(usable.trim(), "false");
-    let audited = common::count(
-        &app.store,
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'password_reset' AND entity_id = $1",
-        &[&editor.id.to_string()],
-    )
-    .await;
-    assert_eq!(audited, 1);
-});
+        assert_eq!(audited, 1);
+        // A malformed address is refused with why.
+        let bad = ask_reset(&app, "not an address").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
+
+both_databases!(
+    a_reset_link_works_once_and_ends_every_session,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let editor = app.user(EDITOR).await;
+        let (laptop, phone) = (app.cookie(EDITOR).await, app.cookie(EDITOR).await);
+        assert_eq!(app.store.session_count(editor.id).await.unwrap(), 2);
+        ask_reset(&app, EDITOR).await;
+        let secret = reset_secret(&outbox(&app.store).await[0].body);
+        // The page of the link is open without a session.
+        let page = app.get(&format!("/reset/{secret}")).reply().await;
+        assert_eq!(page.status, StatusCode::OK);
+
+        let differ = reset(&app, &secret, "a new long password", "another password").await;
+        assert_eq!(differ.status, StatusCode::BAD_REQUEST, "{}", *differ.body);
+        let short = reset(&app, &secret, "short", "short").await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Refusals used nothing up: the link still works.
+        let done = reset(&app, &secret, "a new long password", "a new long password").await;
+        assert!(
+            done.status.is_success() || done.status.is_redirection(),
+            "{}",
+            *done.body
+        );
+        let cookie = done
+            .headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("cairn_session="))
+            .expect("signed in with a new session")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        // The old sessions ended; the new one works; the new password signs in.
+        assert_eq!(app.store.session_count(editor.id).await.unwrap(), 1);
+        for old in [&laptop, &phone] {
+            let (status, _) = app.call(Some(old), "my_reminders", &[]).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _) = app.call(Some(&cookie), "my_reminders", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, hash) = app.store.user_with_hash(EDITOR).await.unwrap().unwrap();
+        assert!(app::auth::verify_password("a new long password", &hash));
+        // Used once: a second use is refused, and the page says so.
+        let twice = reset(
+            &app,
+            &secret,
+            "yet another password",
+            "yet another password",
+        )
+        .await;
+        assert_eq!(twice.status, StatusCode::GONE);
+        let (_, usable) = app
+            .call(None, "reset_link_usable", &[("token", secret.clone())])
+            .await;
+        assert_eq!(usable.trim(), "false");
+        let audited = common::count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'password_reset' AND entity_id = $1",
+            &[&editor.id.to_string()],
+        )
+        .await;
+        assert_eq!(audited, 1);
+    }
+);
 
 both_databases!(an_expired_or_unknown_link_is_refused, |db: Db| async move {
     let app = TestApp::demo(db).await;
@@ -406,15 +446,26 @@ both_databases!(an_expired_or_unknown_link_is_refused, |db: Db| async move {
     let hash = app::auth::secret_hash(&secret);
     let an_hour_ago = app::auth::now_seconds() - 1;
     app.store
-        .write(async |tx| app::store::create_password_reset(tx, &hash, editor.id, an_hour_ago).await)
+        .write(async |tx| {
+            app::store::create_password_reset(tx, &hash, editor.id, an_hour_ago).await
+        })
         .await
         .unwrap();
     let expired = reset(&app, &secret, "a new long password", "a new long password").await;
     assert_eq!(expired.status, StatusCode::GONE);
-    let unknown = reset(&app, &"0".repeat(64), "a new long password", "a new long password").await;
+    let unknown = reset(
+        &app,
+        &"0".repeat(64),
+        "a new long password",
+        "a new long password",
+    )
+    .await;
     assert_eq!(unknown.status, StatusCode::GONE);
     let (_, hash_now) = app.store.user_with_hash(EDITOR).await.unwrap().unwrap();
-    assert!(!app::auth::verify_password("a new long password", &hash_now));
+    assert!(!app::auth::verify_password(
+        "a new long password",
+        &hash_now
+    ));
 });
 
 both_databases!(the_reset_form_is_rate_limited, |db: Db| async move {
@@ -467,7 +518,11 @@ both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
     ask_reset(&app, ADMIN).await;
     let got = smtp.wait_for(1).await;
     assert!(got[0].to.contains(ADMIN));
-    assert!(got[0].body.contains("https://cairn.example/reset/"), "{}", got[0].body);
+    assert!(
+        got[0].body.contains("https://cairn.example/reset/"),
+        "{}",
+        got[0].body
+    );
     let secret = reset_secret(&got[0].body);
     let page = app.get(&format!("/reset/{secret}")).reply().await;
     assert_eq!(page.status, StatusCode::OK);
@@ -486,78 +541,100 @@ fn long_after() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2027, 9, 15).unwrap()
 }
 
-both_databases!(reminders_send_one_digest_per_person_once, |db: Db| async move {
-    common::load_demo(&db.store).await;
-    let store = &db.store;
-    let today = long_after();
-    let queued = app::mail::run_reminders(store, today, "https://cairn.example")
-        .await
-        .unwrap();
-    let mails = outbox(store).await;
-    assert!(queued > 0);
-    assert_eq!(mails.len(), queued);
-    // One mail per person.
-    let mut recipients: Vec<&str> = mails.iter().map(|m| m.recipient.as_str()).collect();
-    recipients.sort();
-    recipients.dedup();
-    assert_eq!(recipients.len(), mails.len(), "one digest per person");
-    // A data owner of several measures gets them all in one mail (as the home page lists them).
-    let people = store.users().await.unwrap();
-    let period = app::domain::reminders::period_of(today).unwrap();
-    let mut checked = 0;
-    for person in &people {
-        let owned = store.owned_measures(person.id, period).await.unwrap();
-        let reported: Vec<_> = owned.iter().filter(|m| m.latest.is_some()).collect();
-        if reported.len() < 2 {
-            continue;
+both_databases!(
+    reminders_send_one_digest_per_person_once,
+    |db: Db| async move {
+        common::load_demo(&db.store).await;
+        let store = &db.store;
+        let today = long_after();
+        let queued = app::mail::run_reminders(store, today, "https://cairn.example")
+            .await
+            .unwrap();
+        let mails = outbox(store).await;
+        assert!(queued > 0);
+        assert_eq!(mails.len(), queued);
+        // One mail per person.
+        let mut recipients: Vec<&str> = mails.iter().map(|m| m.recipient.as_str()).collect();
+        recipients.sort();
+        recipients.dedup();
+        assert_eq!(recipients.len(), mails.len(), "one digest per person");
+        // A data owner of several measures gets them all in one mail (as the home page lists them).
+        let people = store.users().await.unwrap();
+        let period = app::domain::reminders::period_of(today).unwrap();
+        let mut checked = 0;
+        for person in &people {
+            let owned = store.owned_measures(person.id, period).await.unwrap();
+            let reported: Vec<_> = owned.iter().filter(|m| m.latest.is_some()).collect();
+            if reported.len() < 2 {
+                continue;
+            }
+            let mine: Vec<_> = mails
+                .iter()
+                .filter(|m| m.recipient == person.email)
+                .collect();
+            assert_eq!(mine.len(), 1, "{}", person.email);
+            for m in &reported {
+                assert!(
+                    mine[0].body.contains(&m.name),
+                    "{} lacks {}",
+                    person.email,
+                    m.name
+                );
+            }
+            assert!(mine[0].body.contains("overdue"));
+            checked += 1;
         }
-        let mine: Vec<_> = mails.iter().filter(|m| m.recipient == person.email).collect();
-        assert_eq!(mine.len(), 1, "{}", person.email);
-        for m in &reported {
-            assert!(mine[0].body.contains(&m.name), "{} lacks {}", person.email, m.name);
-        }
-        assert!(mine[0].body.contains("overdue"));
-        checked += 1;
+        assert!(checked > 0, "the demo has someone owning several measures");
+        // A re-run sends nothing again.
+        let again = app::mail::run_reminders(store, today, "https://cairn.example")
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+        assert_eq!(outbox(store).await.len(), mails.len());
     }
-    assert!(checked > 0, "the demo has someone owning several measures");
-    // A re-run sends nothing again.
-    let again = app::mail::run_reminders(store, today, "https://cairn.example")
-        .await
-        .unwrap();
-    assert_eq!(again, 0);
-    assert_eq!(outbox(store).await.len(), mails.len());
-});
+);
 
-both_databases!(reminders_respect_opt_out_and_escalate, |db: Db| async move {
-    common::load_demo(&db.store).await;
-    let store = &db.store;
-    // Everyone but the objectives' owners turns reminders off.
-    let owners: Vec<String> = sqlx::query_scalar(
+both_databases!(
+    reminders_respect_opt_out_and_escalate,
+    |db: Db| async move {
+        common::load_demo(&db.store).await;
+        let store = &db.store;
+        // Everyone but the objectives' owners turns reminders off.
+        let owners: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT o.owner_id FROM objectives o JOIN measures m ON m.objective_id = o.id \
          WHERE o.owner_id IS NOT NULL AND m.data_owner_id IS NOT NULL AND m.data_owner_id <> o.owner_id",
     )
     .fetch_all(store.pool())
     .await
     .unwrap();
-    assert!(!owners.is_empty());
-    let people = store.users().await.unwrap();
-    for p in &people {
-        if !owners.contains(&p.id.to_string()) {
-            store.set_wants_reminders(p.id, false).await.unwrap();
+        assert!(!owners.is_empty());
+        let people = store.users().await.unwrap();
+        for p in &people {
+            if !owners.contains(&p.id.to_string()) {
+                store.set_wants_reminders(p.id, false).await.unwrap();
+            }
         }
+        app::mail::run_reminders(store, long_after(), "https://x")
+            .await
+            .unwrap();
+        let mails = outbox(store).await;
+        assert!(!mails.is_empty());
+        for m in &mails {
+            let person = people.iter().find(|p| p.email == m.recipient).unwrap();
+            assert!(
+                owners.contains(&person.id.to_string()),
+                "{} opted out",
+                m.recipient
+            );
+        }
+        assert!(
+            mails
+                .iter()
+                .any(|m| m.body.contains("for an objective you own")),
+            "objective owners are told of overdue measures"
+        );
     }
-    app::mail::run_reminders(store, long_after(), "https://x").await.unwrap();
-    let mails = outbox(store).await;
-    assert!(!mails.is_empty());
-    for m in &mails {
-        let person = people.iter().find(|p| p.email == m.recipient).unwrap();
-        assert!(owners.contains(&person.id.to_string()), "{} opted out", m.recipient);
-    }
-    assert!(
-        mails.iter().any(|m| m.body.contains("for an objective you own")),
-        "objective owners are told of overdue measures"
-    );
-});
+);
 
 both_databases!(escalation_waits_for_its_day, |db: Db| async move {
     common::load_demo(&db.store).await;
@@ -571,7 +648,10 @@ both_databases!(escalation_waits_for_its_day, |db: Db| async move {
         escalate_after: 90,
     };
     for unit in store.org_units().await.unwrap() {
-        store.set_reminder_settings(unit.id, settings, admin).await.unwrap();
+        store
+            .set_reminder_settings(unit.id, settings, admin)
+            .await
+            .unwrap();
     }
     let candidates = store
         .reminder_candidates(app::domain::Period::new(2027, 1).unwrap())
@@ -583,13 +663,21 @@ both_databases!(escalation_waits_for_its_day, |db: Db| async move {
         .max()
         .unwrap();
     let early = deadline + chrono::Duration::days(30);
-    app::mail::run_reminders(store, early, "https://x").await.unwrap();
+    app::mail::run_reminders(store, early, "https://x")
+        .await
+        .unwrap();
     let mails = outbox(store).await;
-    assert!(!mails.iter().any(|m| m.body.contains("for an objective you own")));
+    assert!(!mails
+        .iter()
+        .any(|m| m.body.contains("for an objective you own")));
     let late = deadline + chrono::Duration::days(95);
-    app::mail::run_reminders(store, late, "https://x").await.unwrap();
+    app::mail::run_reminders(store, late, "https://x")
+        .await
+        .unwrap();
     let mails = outbox(store).await;
-    assert!(mails.iter().any(|m| m.body.contains("for an objective you own")));
+    assert!(mails
+        .iter()
+        .any(|m| m.body.contains("for an objective you own")));
 });
 
 both_databases!(role_matrix_of_reminder_settings, |db: Db| async move {
@@ -607,36 +695,65 @@ both_databases!(role_matrix_of_reminder_settings, |db: Db| async move {
     };
     // Anonymous, outsider, viewer, contributor, editor, admin.
     let rows: Vec<(&str, [u16; 6], Input)> = vec![
-        ("unit_reminders", [401, 403, 200, 200, 200, 200], Input::Form(unit.to_vec())),
-        ("save_unit_reminders", [401, 403, 403, 403, 403, 200], Input::Form(save(5))),
-        ("my_reminders", [401, 200, 200, 200, 200, 200], Input::Form(vec![])),
+        (
+            "unit_reminders",
+            [401, 403, 200, 200, 200, 200],
+            Input::Form(unit.to_vec()),
+        ),
+        (
+            "save_unit_reminders",
+            [401, 403, 403, 403, 403, 200],
+            Input::Form(save(5)),
+        ),
+        (
+            "my_reminders",
+            [401, 200, 200, 200, 200, 200],
+            Input::Form(vec![]),
+        ),
     ];
     for (function, expected, input) in &rows {
         for (who, cookie) in cookies.iter().enumerate() {
             let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-            assert_eq!(status.as_u16(), expected[who], "{function} as role #{who}: {body}");
+            assert_eq!(
+                status.as_u16(),
+                expected[who],
+                "{function} as role #{who}: {body}"
+            );
         }
     }
-    assert_eq!(app.store.reminder_settings(root).await.unwrap().days_before, 5);
+    assert_eq!(
+        app.store.reminder_settings(root).await.unwrap().days_before,
+        5
+    );
     // Refused saves changed nothing; bad numbers are refused with why.
     let admin = cookies[5].as_deref();
     let (status, body) = app
-        .call(admin, "save_unit_reminders", &[
-            ("unit", root.to_string()),
-            ("days_before", "3".into()),
-            ("days_after", "5".into()),
-            ("escalate_after", "2".into()),
-        ])
+        .call(
+            admin,
+            "save_unit_reminders",
+            &[
+                ("unit", root.to_string()),
+                ("days_before", "3".into()),
+                ("days_after", "5".into()),
+                ("escalate_after", "2".into()),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(app.store.reminder_settings(root).await.unwrap().days_before, 5);
+    assert_eq!(
+        app.store.reminder_settings(root).await.unwrap().days_before,
+        5
+    );
     // Everyone sets their own switch (a plain form: an unticked box sends nothing).
     let viewer = cookies[2].as_deref();
     let (status, _) = app.call(viewer, "set_my_reminders", &[]).await;
     assert!(status.is_success() || status.is_redirection());
     let (_, mine) = app.call(viewer, "my_reminders", &[]).await;
     assert_eq!(mine["on"], false);
-    assert_eq!(mine["mail_configured"], false, "no SMTP in this test server");
+    assert_eq!(
+        mine["mail_configured"], false,
+        "no SMTP in this test server"
+    );
     let (status, _) = app
         .call(viewer, "set_my_reminders", &[("on", "true".into())])
         .await;

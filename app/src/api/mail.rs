@@ -35,8 +35,8 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
                     let subject = crate::i18n::td_string!(locale, mail.reset.subject).to_string();
                     let name = &user.name;
                     let url = &link;
-                    let body = crate::i18n::td_string!(locale, mail.reset.body, name, url)
-                        .to_string();
+                    let body =
+                        crate::i18n::td_string!(locale, mail.reset.body, name, url).to_string();
                     let hash = crate::auth::secret_hash(&secret);
                     let expires = crate::auth::now_seconds() + RESET_LINK_SECONDS;
                     ctx.store
@@ -57,7 +57,9 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
                         .await?;
                     tracing::info!(user = %user.email, "password reset link queued");
                 }
-                None => tracing::info!(email = %email, "password reset asked for an unknown address"),
+                None => {
+                    tracing::info!(email = %email, "password reset asked for an unknown address")
+                }
             }
             leptos_axum::redirect("/reset?sent=1");
             Ok(())

@@ -188,11 +188,16 @@ pub fn digests(reminders: Vec<Reminder>) -> BTreeMap<UserId, Vec<Reminder>> {
     }
     for lines in by_person.values_mut() {
         lines.sort_by(|a, b| {
-            (a.kind == ReminderKind::Escalation, &a.map_name, &a.measure_name).cmp(&(
-                b.kind == ReminderKind::Escalation,
-                &b.map_name,
-                &b.measure_name,
-            ))
+            (
+                a.kind == ReminderKind::Escalation,
+                &a.map_name,
+                &a.measure_name,
+            )
+                .cmp(&(
+                    b.kind == ReminderKind::Escalation,
+                    &b.map_name,
+                    &b.measure_name,
+                ))
         });
     }
     by_person
@@ -228,19 +233,28 @@ pub fn digest_text(
             (ReminderKind::Due, _) => {
                 td_string!(locale, mail.digest.due_in, measure, map, period, days, date).to_string()
             }
-            (ReminderKind::Overdue, _) => {
-                td_string!(locale, mail.digest.overdue, measure, map, period, days, date)
-                    .to_string()
-            }
-            (ReminderKind::Escalation, _) => {
-                td_string!(locale, mail.digest.escalation, measure, map, period, days, date)
-                    .to_string()
-            }
+            (ReminderKind::Overdue, _) => td_string!(
+                locale,
+                mail.digest.overdue,
+                measure,
+                map,
+                period,
+                days,
+                date
+            )
+            .to_string(),
+            (ReminderKind::Escalation, _) => td_string!(
+                locale,
+                mail.digest.escalation,
+                measure,
+                map,
+                period,
+                days,
+                date
+            )
+            .to_string(),
         };
-        body.push_str(&format!(
-            "- {line}\n  {base_url}/maps/{}/data\n",
-            r.map_id
-        ));
+        body.push_str(&format!("- {line}\n  {base_url}/maps/{}/data\n", r.map_id));
     }
     body.push('\n');
     body.push_str(&td_string!(locale, mail.digest.footer, url = base_url).to_string());

@@ -19,7 +19,9 @@ pub struct ReminderRecipient {
 fn settings_from(r: &AnyRow) -> StoreResult<Option<ReminderSettings>> {
     let days = |col| -> StoreResult<Option<u16>> {
         match r.try_get::<Option<i64>, _>(col)? {
-            Some(v) => u16::try_from(v).map(Some).map_err(|_| StoreError::Corrupt(col)),
+            Some(v) => u16::try_from(v)
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt(col)),
             None => Ok(None),
         }
     };

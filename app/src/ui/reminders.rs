@@ -1,7 +1,9 @@
 //! Reminders: `/units/{id}/reminders`, where a unit's admins set when data owners are reminded
 //! (everyone with a role there may read it), and the home page's "E-mail me reminders" switch.
 
-use crate::api::{my_reminders, unit_reminders, SaveUnitReminders, SetMyReminders, UnitReminderSettings};
+use crate::api::{
+    my_reminders, unit_reminders, SaveUnitReminders, SetMyReminders, UnitReminderSettings,
+};
 use crate::domain::OrgUnitId;
 use crate::i18n::*;
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
@@ -23,7 +25,10 @@ pub fn UnitRemindersPage() -> impl IntoView {
             let unit = r.unit.name.clone();
             let title = td_string!(locale, mail.reminders.title).to_string();
             let crumbs = vec![
-                (td_string!(locale, mail.reminders.home).to_string(), "/".to_string()),
+                (
+                    td_string!(locale, mail.reminders.home).to_string(),
+                    "/".to_string(),
+                ),
                 (
                     td_string!(locale, mail.reminders.link).to_string(),
                     format!("/units/{}/reminders", r.unit.id),

@@ -19,7 +19,13 @@ pub fn ResetRequestPage() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
-    let error = move || request.value().get().and_then(|r| r.err()).map(|e| e.text(locale));
+    let error = move || {
+        request
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.text(locale))
+    };
     view! {
         <Title text=t_string!(i18n, mail.reset.title)/>
         <main class="signin">
@@ -59,7 +65,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let usable = Resource::new(token, crate::api::reset_link_usable);
     let reset = ServerAction::<ResetPassword>::new();
-    let error = move || reset.value().get().and_then(|r| r.err()).map(|e| e.text(locale));
+    let error = move || {
+        reset
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.text(locale))
+    };
     let min = crate::domain::validation::MIN_PASSWORD;
     view! {
         <Title text=t_string!(i18n, mail.reset.new_title)/>
