@@ -538,7 +538,7 @@ both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
 
 /// Far after the demo's last month: every reported measure is long overdue.
 fn long_after() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2027, 9, 15).unwrap()
+    chrono::NaiveDate::from_ymd_opt(2029, 6, 15).unwrap()
 }
 
 both_databases!(
@@ -654,15 +654,18 @@ both_databases!(escalation_waits_for_its_day, |db: Db| async move {
             .unwrap();
     }
     let candidates = store
-        .reminder_candidates(app::domain::Period::new(2027, 1).unwrap())
+        .reminder_candidates(app::domain::Period::new(2029, 6).unwrap())
         .await
         .unwrap();
-    let deadline = candidates
+    let deadlines: Vec<_> = candidates
         .iter()
         .filter_map(|c| app::domain::reminders::deadline(c.frequency, c.latest).map(|d| d.1))
-        .max()
-        .unwrap();
-    let early = deadline + chrono::Duration::days(30);
+        .collect();
+    let (first, last) = (
+        *deadlines.iter().min().unwrap(),
+        *deadlines.iter().max().unwrap(),
+    );
+    let early = first + chrono::Duration::days(30);
     app::mail::run_reminders(store, early, "https://x")
         .await
         .unwrap();
@@ -670,7 +673,7 @@ both_databases!(escalation_waits_for_its_day, |db: Db| async move {
     assert!(!mails
         .iter()
         .any(|m| m.body.contains("for an objective you own")));
-    let late = deadline + chrono::Duration::days(95);
+    let late = last + chrono::Duration::days(95);
     app::mail::run_reminders(store, late, "https://x")
         .await
         .unwrap();
