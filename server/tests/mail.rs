@@ -385,7 +385,7 @@ both_databases!(
         assert_eq!(page.status, StatusCode::OK);
 
         let differ = reset(&app, &secret, "a new long password", "another password").await;
-        assert_eq!(differ.status, StatusCode::BAD_REQUEST, "{}", *differ.body);
+        assert_eq!(differ.status, StatusCode::BAD_REQUEST, "{}", &*differ.body);
         let short = reset(&app, &secret, "short", "short").await;
         assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
         // Refusals used nothing up: the link still works.
@@ -393,7 +393,7 @@ both_databases!(
         assert!(
             done.status.is_success() || done.status.is_redirection(),
             "{}",
-            *done.body
+            &*done.body
         );
         let cookie = done
             .headers
