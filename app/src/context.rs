@@ -33,6 +33,8 @@ pub struct ServerContext {
     pub displays: Arc<dyn FeedNotifier>,
     /// Tells open sockets (on every instance) that someone signed out or had a role changed.
     pub access: Arc<dyn AccessNotifier>,
+    /// Whether mail is configured, where its links point, and the reset form's rate limits.
+    pub mail: crate::mail::MailContext,
 }
 
 /// Announces on the bus that someone's access changed. Implemented by the server's hub: that

@@ -37,6 +37,9 @@ pub enum ApiError {
     Internal(String),
     #[error("Could not reach the server: {0}")]
     Transport(String),
+    /// Too many requests of one kind (the password-reset form): try again in `seconds`.
+    #[error("Too many requests; try again in {seconds} s.")]
+    TooManyRequests { seconds: u64 },
 }
 
 impl ApiError {
@@ -52,6 +55,7 @@ impl ApiError {
             ApiError::Conflict(_) => S::CONFLICT,
             ApiError::Gone(_) => S::GONE,
             ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
+            ApiError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
         }
     }
 
@@ -71,6 +75,9 @@ impl ApiError {
             }
             ApiError::Transport(detail) => {
                 td_string!(locale, errors.api.transport, detail).to_string()
+            }
+            ApiError::TooManyRequests { seconds } => {
+                td_string!(locale, mail.too_many, seconds).to_string()
             }
             ApiError::Forbidden(r)
             | ApiError::BadInput(r)
@@ -155,6 +162,10 @@ pub enum Refusal {
     NothingToImport,
     /// Too many imports are held in memory.
     ImportsBusy,
+    /// A new password and its confirmation differ.
+    PasswordsDiffer,
+    /// A password-reset link that is unknown, used or expired.
+    ResetLinkInvalid,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -280,6 +291,8 @@ impl Refusal {
                 td_string!(locale, errors.refusal.nothing_to_import).to_string()
             }
             Refusal::ImportsBusy => td_string!(locale, errors.refusal.imports_busy).to_string(),
+            Refusal::PasswordsDiffer => td_string!(locale, mail.reset.differ).to_string(),
+            Refusal::ResetLinkInvalid => td_string!(locale, mail.reset.invalid).to_string(),
             Refusal::Text(text) => text.clone(),
         }
     }

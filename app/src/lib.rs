@@ -18,6 +18,8 @@ pub mod context;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 pub use ui::{shell, App};

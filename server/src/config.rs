@@ -52,6 +52,10 @@ pub struct Config {
     /// `CAIRN_PASSWORD_SIGNIN`: whether people may sign in with email and password (default
     /// on). An organisation that signs in only through its provider turns it off.
     pub password_sign_in: bool,
+    /// `CAIRN_SMTP_HOST` and the other `CAIRN_SMTP_…` variables, and `CAIRN_MAIL_FROM`: the SMTP
+    /// server mail is sent through. `None` (no host): mail stays queued and pages say mail is
+    /// not configured.
+    pub smtp: Option<SmtpConfig>,
 }
 
 /// Single sign-on settings (Authorization Code flow with PKCE).
@@ -184,6 +188,116 @@ fn oidc(
         default_role,
         default_unit,
         redirect_url: format!("{origin}{OIDC_CALLBACK_PATH}"),
+    }))
+}
+
+/// How mail leaves: `CAIRN_SMTP_TLS`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same host or network; default port 25).
+    None,
+    /// SMTP upgraded with STARTTLS (the default; port 587).
+    StartTls,
+    /// SMTP inside TLS from the first byte ("SMTPS"; port 465).
+    Tls,
+}
+
+/// The SMTP server and sender (see [`Config::smtp`]).
+#[derive(Clone, PartialEq)]
+pub struct SmtpConfig {
+    /// `CAIRN_SMTP_HOST`.
+    pub host: String,
+    /// `CAIRN_SMTP_PORT` (default by TLS: 25, 587 or 465).
+    pub port: u16,
+    /// `CAIRN_SMTP_TLS`: `none`, `starttls` (default) or `tls`.
+    pub tls: SmtpTls,
+    /// `CAIRN_SMTP_USER` (none: no authentication).
+    pub user: Option<String>,
+    /// `CAIRN_SMTP_PASSWORD`.
+    pub password: Option<String>,
+    /// `CAIRN_MAIL_FROM`: the sender, `cairn@example.com` or `Cairn <cairn@example.com>`.
+    pub from: String,
+}
+
+/// The password is never printed (the configuration is logged at start-up in debug runs).
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// The SMTP settings, or `None` when no host is set.
+fn smtp(get: &dyn Fn(&str) -> Option<String>) -> Result<Option<SmtpConfig>, ConfigError> {
+    let nonempty = |k: &str| {
+        get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(host) = nonempty("CAIRN_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let tls = match nonempty("CAIRN_SMTP_TLS")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+    {
+        None => SmtpTls::StartTls,
+        Some(v) if v == "starttls" => SmtpTls::StartTls,
+        Some(v) if v == "tls" => SmtpTls::Tls,
+        Some(v) if v == "none" => SmtpTls::None,
+        Some(other) => {
+            return Err(bad(
+                "CAIRN_SMTP_TLS",
+                format!("expected none, starttls or tls, got \"{other}\""),
+            ))
+        }
+    };
+    let port = match nonempty("CAIRN_SMTP_PORT") {
+        None => match tls {
+            SmtpTls::None => 25,
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+        },
+        Some(text) => text.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+            bad(
+                "CAIRN_SMTP_PORT",
+                format!("expected a port number, got \"{text}\""),
+            )
+        })?,
+    };
+    let from = nonempty("CAIRN_MAIL_FROM").ok_or_else(|| {
+        bad(
+            "CAIRN_MAIL_FROM",
+            "set the sender address (say cairn@example.com) when CAIRN_SMTP_HOST is set",
+        )
+    })?;
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(bad(
+            "CAIRN_MAIL_FROM",
+            format!("\"{from}\" is not an address like cairn@example.com"),
+        ));
+    }
+    let user = nonempty("CAIRN_SMTP_USER");
+    let password = get("CAIRN_SMTP_PASSWORD").filter(|v| !v.is_empty());
+    if user.is_some() != password.is_some() {
+        return Err(bad(
+            "CAIRN_SMTP_PASSWORD",
+            "set CAIRN_SMTP_USER and CAIRN_SMTP_PASSWORD together (or neither)",
+        ));
+    }
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        tls,
+        user,
+        password,
+        from,
     }))
 }
 
@@ -355,6 +469,7 @@ impl Config {
                 "CAIRN_DISPLAY_FRAME_ANCESTORS",
                 nonempty("CAIRN_DISPLAY_FRAME_ANCESTORS"),
             )?,
+            smtp: smtp(&get)?,
             public_origin,
             oidc,
             password_sign_in,
@@ -509,6 +624,66 @@ mod tests {
         let mut vars = SSO.to_vec();
         vars.push(("CAIRN_OIDC_LABEL", &long));
         assert_eq!(read(&vars).unwrap_err().var, "CAIRN_OIDC_LABEL");
+    }
+
+    #[test]
+    fn smtp_settings() {
+        assert_eq!(read(&[]).unwrap().smtp, None);
+        let c = read(&[
+            ("CAIRN_SMTP_HOST", "mail.example.com"),
+            ("CAIRN_MAIL_FROM", "Cairn <cairn@example.com>"),
+            ("CAIRN_SMTP_USER", "cairn"),
+            ("CAIRN_SMTP_PASSWORD", "hunter2 hunter2"),
+        ])
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (587, SmtpTls::StartTls));
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+        let c = read(&[
+            ("CAIRN_SMTP_HOST", "127.0.0.1"),
+            ("CAIRN_SMTP_TLS", "none"),
+            ("CAIRN_SMTP_PORT", "2525"),
+            ("CAIRN_MAIL_FROM", "cairn@example.com"),
+        ])
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!(
+            (smtp.port, smtp.tls, smtp.user),
+            (2525, SmtpTls::None, None)
+        );
+        for (var, vars) in [
+            ("CAIRN_MAIL_FROM", vec![("CAIRN_SMTP_HOST", "h")]),
+            (
+                "CAIRN_MAIL_FROM",
+                vec![("CAIRN_SMTP_HOST", "h"), ("CAIRN_MAIL_FROM", "nobody")],
+            ),
+            (
+                "CAIRN_SMTP_TLS",
+                vec![
+                    ("CAIRN_SMTP_HOST", "h"),
+                    ("CAIRN_MAIL_FROM", "a@b.c"),
+                    ("CAIRN_SMTP_TLS", "ssl3"),
+                ],
+            ),
+            (
+                "CAIRN_SMTP_PORT",
+                vec![
+                    ("CAIRN_SMTP_HOST", "h"),
+                    ("CAIRN_MAIL_FROM", "a@b.c"),
+                    ("CAIRN_SMTP_PORT", "99999"),
+                ],
+            ),
+            (
+                "CAIRN_SMTP_PASSWORD",
+                vec![
+                    ("CAIRN_SMTP_HOST", "h"),
+                    ("CAIRN_MAIL_FROM", "a@b.c"),
+                    ("CAIRN_SMTP_USER", "u"),
+                ],
+            ),
+        ] {
+            assert_eq!(read(&vars).unwrap_err().var, var);
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod headers;
 pub mod hub;
 pub mod imports;
+pub mod mail;
 pub mod rest;
 pub mod sso;
 pub mod ws;
@@ -68,6 +69,9 @@ pub struct AppState {
     /// How people sign in (password, single sign-on), for the sign-in page and `sign_in`.
     #[from_ref(skip)]
     pub sign_in: app::api::SignInSettings,
+    /// Whether mail is configured, where links in mails point, the reset form's limits.
+    #[from_ref(skip)]
+    pub mail: app::mail::MailContext,
 }
 
 /// The live hub with the bus that fits the database: in-process for SQLite, LISTEN/NOTIFY for
@@ -162,6 +166,7 @@ impl AppState {
                 sso_label: config.oidc.as_ref().and_then(|o| o.label.clone()),
             },
             sso,
+            mail: app::mail::MailContext::new(config.smtp.is_some(), &mail::base_url(config)),
         }
     }
 
@@ -176,6 +181,7 @@ impl AppState {
             imports: self.imports.clone(),
             displays: self.hub.clone(),
             access: self.hub.clone(),
+            mail: self.mail.clone(),
         }
     }
 }
@@ -285,7 +291,7 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         Ok(user) => user,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
     };
-    if path != "/signin" && display_status.is_none() && user.is_none() {
+    if !open_without_session(&path) && display_status.is_none() && user.is_none() {
         let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
         let target = app::api::sign_in_address(&next, None);
         return Redirect::to(&target).into_response();
@@ -312,6 +318,12 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         );
     }
     response
+}
+
+/// Pages a visitor opens without a session: signing in, and resetting a forgotten password
+/// (`/reset`, and the e-mailed link `/reset/{secret}`).
+fn open_without_session(path: &str) -> bool {
+    path == "/signin" || path == "/reset" || path.starts_with("/reset/")
 }
 
 /// The status of a display page: 200 for a live link, 404 for an unknown secret, 410 for a
@@ -412,7 +424,20 @@ pub async fn serve_with(
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!("could not set TCP_NODELAY: {e}");
         }
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        // The client's address, for per-client limits (the reset form's).
+        let peer = tcp.peer_addr().ok();
+        let service =
+            hyper_util::service::TowerToHyperService::new(tower::ServiceExt::map_request(
+                router.clone(),
+                move |mut request: Request<hyper::body::Incoming>| {
+                    if let Some(peer) = peer {
+                        request
+                            .extensions_mut()
+                            .insert(axum::extract::ConnectInfo(peer));
+                    }
+                    request
+                },
+            ));
         let mut stopping = connections.clone();
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();

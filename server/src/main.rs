@@ -22,7 +22,13 @@ async fn run() -> Result<(), StartupError> {
     let store = open_store(&config).await?;
     bootstrap(&store, &config).await?;
     let hub = make_hub(&store, &config).await?;
-    let state = AppState::new(store, &config, hub);
+    let state = AppState::new(store.clone(), &config, hub);
+    // Sends queued mail and runs reminders beside the server (never inside a request).
+    let _mail = server::mail::spawn_worker(
+        store,
+        config.smtp.as_ref(),
+        server::mail::WorkerSettings::new(&server::mail::base_url(&config)),
+    );
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|source| StartupError::Listen {

@@ -21,6 +21,7 @@ pub mod model;
 pub mod ops;
 pub mod org;
 pub mod period;
+pub mod reminders;
 pub mod replica;
 pub mod role;
 pub mod scores;

@@ -95,6 +95,7 @@ fn MyMeasures() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </ul>
+                            <crate::ui::reminders::ReminderToggle/>
                         </section>
                     }
                 })
@@ -145,6 +146,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                 <span class="unit-kind">{kind}</span>
                 {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.text(locale)}</span> })}
                 <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, home.dashboards_of, unit = &unit.name).to_string()>{t!(i18n, home.dashboards)}</A>
+                <A href=format!("/units/{}/reminders", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, mail.reminders.link_of, unit = &unit.name).to_string()>{td_string!(locale, mail.reminders.link)}</A>
             </div>
             <ul class="map-list" aria-label=td_string!(locale, home.maps_of, unit = &unit.name).to_string()>
                 {if maps.is_empty() {

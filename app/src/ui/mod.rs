@@ -8,6 +8,8 @@ pub mod history;
 pub mod home;
 pub mod import;
 pub mod map;
+pub mod reminders;
+pub mod reset;
 pub mod scorecard;
 pub mod signin;
 pub mod widgets;
@@ -70,6 +72,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset") view=reset::ResetRequestPage/>
+                <Route path=path!("/reset/:token") view=reset::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/reminders") view=reminders::UnitRemindersPage ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>

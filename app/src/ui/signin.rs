@@ -88,6 +88,7 @@ pub fn SignInPage() -> impl IntoView {
                     <p class="form-error" role="alert">{error}</p>
                 </Show>
                 <Suspense fallback=|| ()>{ways_in}</Suspense>
+                <p class="signin-forgot"><a href="/reset">{t!(i18n, mail.reset.forgot)}</a></p>
             </section>
         </main>
     }

@@ -85,7 +85,10 @@ impl From<ApiError> for RestError {
             ApiError::Unauthenticated | ApiError::BadCredentials => ErrorCode::Unauthorized,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::Invalid(_) => ErrorCode::ValidationFailed,
-            ApiError::BadInput(_) | ApiError::Transport(_) => ErrorCode::BadRequest,
+            // No REST route is rate-limited (only the password-reset form is).
+            ApiError::BadInput(_) | ApiError::Transport(_) | ApiError::TooManyRequests { .. } => {
+                ErrorCode::BadRequest
+            }
             ApiError::NotFound(_) | ApiError::Gone(_) => ErrorCode::NotFound,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Internal(_) => ErrorCode::Internal,
