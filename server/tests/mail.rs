@@ -67,7 +67,10 @@ impl SmtpServer {
     /// Starts one on `port` and waits until it answers.
     async fn start_on(port: u16) -> SmtpServer {
         let dir = std::env::temp_dir().join(format!("cairn-smtp-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
+        // A maildir: aiosmtpd's Mailbox handler writes into `tmp` and moves to `new`.
+        for sub in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
         let child = Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))

@@ -38,27 +38,39 @@ impl Provider {
             std::path::Path::new(modules).is_dir(),
             "npm oidc-provider is missing: run `make setup` (npm ci in end2end/)"
         );
-        let mut process = tokio::process::Command::new("node")
-            .arg(script)
-            .arg("--port=0")
-            .arg(format!("--client-id={CLIENT_ID}"))
-            .arg(format!("--client-secret={CLIENT_SECRET}"))
-            .arg(format!("--redirect-uri={PUBLIC_URL}/auth/oidc/callback"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node runs the test provider");
-        let stdout = process.stdout.take().unwrap();
-        let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("the provider starts within 30 s")
-            .unwrap()
-            .expect("the provider prints its issuer");
-        let issuer = line.strip_prefix("issuer ").unwrap().trim().to_string();
-        // Whatever else it prints is read and dropped (a closed pipe would stop it).
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        // Under a heavily loaded machine node has been seen to exit before printing; its error
+        // is shown (stderr is inherited) and it is started again, up to three times.
+        let mut attempt = 0;
+        let (issuer, process) = loop {
+            attempt += 1;
+            let mut process = tokio::process::Command::new("node")
+                .arg(script)
+                .arg("--port=0")
+                .arg(format!("--client-id={CLIENT_ID}"))
+                .arg(format!("--client-secret={CLIENT_SECRET}"))
+                .arg(format!("--redirect-uri={PUBLIC_URL}/auth/oidc/callback"))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("node runs the test provider");
+            let stdout = process.stdout.take().unwrap();
+            let mut lines = tokio::io::BufReader::new(stdout).lines();
+            let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+                .await
+                .expect("the provider starts within 30 s")
+                .unwrap();
+            match line {
+                Some(line) => {
+                    let issuer = line.strip_prefix("issuer ").unwrap().trim().to_string();
+                    // Whatever else it prints is read and dropped (a closed pipe would stop it).
+                    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                    break (issuer, process);
+                }
+                None if attempt < 3 => continue,
+                None => panic!("the provider exited three times without naming its issuer"),
+            }
+        };
         Provider {
             issuer,
             _process: process,
