@@ -153,6 +153,8 @@ pub enum Refusal {
     NothingToImport,
     /// Too many imports are held in memory.
     ImportsBusy,
+    /// A change to people or roles, an invitation or a sign-in that the people rules refuse.
+    People(crate::domain::people::PeopleError),
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -277,6 +279,7 @@ impl Refusal {
                 td_string!(locale, errors.refusal.nothing_to_import).to_string()
             }
             Refusal::ImportsBusy => td_string!(locale, errors.refusal.imports_busy).to_string(),
+            Refusal::People(e) => e.text(locale),
             Refusal::Text(text) => text.clone(),
         }
     }

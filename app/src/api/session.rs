@@ -43,6 +43,13 @@ pub async fn sign_in(
                     return Err(ApiError::BadCredentials);
                 }
             };
+            // Only told after the right password, so it reveals nothing to a guesser.
+            if ctx.store.is_deactivated(user.id).await? {
+                tracing::info!(user = %user.email, "refused sign-in: deactivated");
+                return Err(ApiError::Forbidden(super::Refusal::People(
+                    crate::domain::people::PeopleError::AccountDeactivated,
+                )));
+            }
             let token = auth::random_secret();
             let expires = auth::now_seconds() + auth::SESSION_DAYS * 24 * 3600;
             ctx.store
@@ -83,6 +90,7 @@ fn back_to_sign_in_form(error: &ApiError, next: Option<&str>) {
     let reason = match error {
         ApiError::BadCredentials => "credentials",
         ApiError::BadInput(_) => "missing",
+        ApiError::Forbidden(super::Refusal::People(_)) => "deactivated",
         _ => "failed",
     };
     leptos_axum::redirect(&sign_in_address(&safe_next(next), Some(reason)));

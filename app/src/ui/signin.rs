@@ -64,6 +64,7 @@ fn refusal_text(locale: Locale, reason: &str) -> String {
     match reason {
         "credentials" => crate::api::ApiError::BadCredentials.text(locale),
         "missing" => td_string!(locale, signin.missing).to_string(),
+        "deactivated" => td_string!(locale, people.signin_deactivated).to_string(),
         _ => td_string!(locale, signin.failed).to_string(),
     }
 }

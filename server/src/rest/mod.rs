@@ -11,6 +11,7 @@ mod error;
 mod maps;
 mod measures;
 mod params;
+mod people;
 mod scores;
 
 pub use caller::{Caller, RateLimiter};
@@ -45,6 +46,12 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/actuals",
             only(post(actuals::post_actuals)).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
+        .route("/api/v1/people", only(get(people::list_people)))
+        .route("/api/v1/people/{id}", only(get(people::get_person)))
+        .route(
+            "/api/v1/people/invitations",
+            only(post(people::invite)).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs::page))
         .route("/api/v1", get(|| async { Redirect::to("/api/v1/docs") }))
@@ -70,7 +77,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         version = "1",
         description = "Read measures and scores and post actuals from other systems. Authenticate with an API token \
             created by an admin on Cairn's API tokens page: `Authorization: Bearer cairn_…`. A token is scoped to \
-            org units (each with every unit below it) and is read-only or read+write. Every error is JSON \
+            org units (each with every unit below it) and is read-only, read+write, or admin (may also invite people). Every error is JSON \
             `{code, message, details}`. Each token may send 20 requests a second, in bursts of up to 120."
     ),
     paths(
@@ -79,7 +86,10 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         measures::list_measures,
         measures::get_measure,
         actuals::measure_actuals,
-        actuals::post_actuals
+        actuals::post_actuals,
+        people::list_people,
+        people::get_person,
+        people::invite
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -87,6 +97,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
     tags(
         (name = "maps", description = "Strategy maps and their scores."),
         (name = "measures", description = "Measures (KPIs) and their actuals."),
+        (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
     )
 )]
 pub struct ApiDoc;
