@@ -7,6 +7,8 @@
 use super::ApiError;
 #[allow(unused_imports)]
 use crate::domain::people::{Account, PeopleError};
+#[allow(unused_imports)]
+use crate::domain::Action;
 use crate::domain::*;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -266,7 +268,7 @@ pub mod server {
     pub async fn rows(
         store: &Store,
         units: &[OrgUnit],
-        manages: &dyn Fn(OrgUnitId) -> bool,
+        manages: &(dyn Fn(OrgUnitId) -> bool + Sync),
     ) -> Result<Vec<PersonRow>, ApiError> {
         let parents = units.iter().map(|u| (u.id, u.parent_id)).collect();
         let ids: Vec<OrgUnitId> = units.iter().map(|u| u.id).collect();
