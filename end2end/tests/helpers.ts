@@ -74,6 +74,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/dashboards/${dashboard}`,
     `/dashboards/${dashboard}/edit`,
     '/admin/tokens',
+    '/admin/people',
     '/no-such-page',
     link.path,
   ];
