@@ -323,7 +323,9 @@ pub enum TokenRefusal {
     #[error("This API token was revoked on {0}; ask an admin for a new one.")]
     Revoked(String),
     /// The person who created the token was deactivated: their tokens stop with them.
-    #[error("The account that created this API token was deactivated; ask an admin for a new one.")]
+    #[error(
+        "The account that created this API token was deactivated; ask an admin for a new one."
+    )]
     CreatorDeactivated,
 }
 

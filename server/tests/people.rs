@@ -39,7 +39,9 @@ async fn invite(
 
 /// The token of an invitation link's path (`/invite/<token>`).
 fn token_of(body: &common::Text) -> String {
-    let path = body["path"].as_str().expect("the answer has the link's path");
+    let path = body["path"]
+        .as_str()
+        .expect("the answer has the link's path");
     path.strip_prefix("/invite/")
         .expect("the path is /invite/<token>")
         .to_string()
@@ -170,7 +172,12 @@ both_databases!(invite_accept_and_sign_in, |db: Db| async move {
     assert_eq!(plain, 0, "the token itself is never stored");
 
     // The invited person is listed as invited, with the role, and cannot sign in yet.
-    let nora = app.store.account_by_email("nora@example.com").await.unwrap().unwrap();
+    let nora = app
+        .store
+        .account_by_email("nora@example.com")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(nora.status, people::UserStatus::Invited);
     let grants = app.store.grants_of(nora.id).await.unwrap();
     assert_eq!(grants, vec![(nora.id, unit, Role::Editor)]);
@@ -211,11 +218,7 @@ both_databases!(invite_accept_and_sign_in, |db: Db| async move {
         ("password", "correct horse battery".to_string()),
         ("confirm", "correct horse battery".to_string()),
     ];
-    let reply = app
-        .post("/api/accept_invitation")
-        .form(&form)
-        .reply()
-        .await;
+    let reply = app.post("/api/accept_invitation").form(&form).reply().await;
     assert!(
         reply.status.is_success() || reply.status.is_redirection(),
         "{}: {}",
@@ -232,7 +235,10 @@ both_databases!(invite_accept_and_sign_in, |db: Db| async move {
 
     // And signs in with the password from now on.
     let (status, body) = sign_in(&app, "nora@example.com", "correct horse battery").await;
-    assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status}: {body}"
+    );
 
     // The link is used up.
     let (status, body) = accept(&app, &token, "another password", "another password").await;
@@ -264,45 +270,56 @@ both_databases!(invite_accept_and_sign_in, |db: Db| async move {
     );
 });
 
-both_databases!(expired_unknown_and_replaced_links_are_refused, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let admin = app.cookie(ADMIN).await;
-    let unit = root(&app).await;
+both_databases!(
+    expired_unknown_and_replaced_links_are_refused,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let admin = app.cookie(ADMIN).await;
+        let unit = root(&app).await;
 
-    let (_, body) = invite(&app, &admin, "late@example.com", unit, Role::Viewer).await;
-    let token = token_of(&body);
-    let expired = app.store.invitation(&app::auth::secret_hash(&token)).await;
-    assert!(expired.unwrap().is_some());
-    sqlx::query("UPDATE invitations SET expires_at = $1")
-        .bind(app::auth::now_seconds() - 1)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
-    let (status, body) = app
-        .call(None, "invitation_details", &[("token", token.clone())])
-        .await;
-    assert_eq!(status, StatusCode::GONE, "{body}");
-    assert!(common::said(&body).contains("expired"), "{body}");
-    let (status, body) = accept(&app, &token, "long enough pw", "long enough pw").await;
-    assert_eq!(status, StatusCode::GONE, "{body}");
-    assert!(common::said(&body).contains("expired"), "{body}");
-    let late = app.store.account_by_email("late@example.com").await.unwrap().unwrap();
-    assert_eq!(late.status, people::UserStatus::Invited, "nothing changed");
+        let (_, body) = invite(&app, &admin, "late@example.com", unit, Role::Viewer).await;
+        let token = token_of(&body);
+        let expired = app.store.invitation(&app::auth::secret_hash(&token)).await;
+        assert!(expired.unwrap().is_some());
+        sqlx::query("UPDATE invitations SET expires_at = $1")
+            .bind(app::auth::now_seconds() - 1)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let (status, body) = app
+            .call(None, "invitation_details", &[("token", token.clone())])
+            .await;
+        assert_eq!(status, StatusCode::GONE, "{body}");
+        assert!(common::said(&body).contains("expired"), "{body}");
+        let (status, body) = accept(&app, &token, "long enough pw", "long enough pw").await;
+        assert_eq!(status, StatusCode::GONE, "{body}");
+        assert!(common::said(&body).contains("expired"), "{body}");
+        let late = app
+            .store
+            .account_by_email("late@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(late.status, people::UserStatus::Invited, "nothing changed");
 
-    // A new invitation replaces the old link (which stays refused) and works.
-    let (status, body) = invite(&app, &admin, "late@example.com", unit, Role::Viewer).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let fresh = token_of(&body);
-    let (status, _) = accept(&app, &token, "long enough pw", "long enough pw").await;
-    assert_eq!(status, StatusCode::GONE);
-    let (status, body) = accept(&app, &fresh, "long enough pw", "long enough pw").await;
-    assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
+        // A new invitation replaces the old link (which stays refused) and works.
+        let (status, body) = invite(&app, &admin, "late@example.com", unit, Role::Viewer).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let fresh = token_of(&body);
+        let (status, _) = accept(&app, &token, "long enough pw", "long enough pw").await;
+        assert_eq!(status, StatusCode::GONE);
+        let (status, body) = accept(&app, &fresh, "long enough pw", "long enough pw").await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status}: {body}"
+        );
 
-    // An unknown link says so.
-    let (status, body) = accept(&app, "not-a-token", "long enough pw", "long enough pw").await;
-    assert_eq!(status, StatusCode::GONE, "{body}");
-    assert!(common::said(&body).contains("not known"), "{body}");
-});
+        // An unknown link says so.
+        let (status, body) = accept(&app, "not-a-token", "long enough pw", "long enough pw").await;
+        assert_eq!(status, StatusCode::GONE, "{body}");
+        assert!(common::said(&body).contains("not known"), "{body}");
+    }
+);
 
 both_databases!(
     deactivation_ends_sessions_sign_in_tokens_and_sockets,
@@ -350,7 +367,11 @@ both_databases!(
         let message = expect_ended(&mut ws).await;
         assert!(message.contains("session has ended"), "{message}");
         for cookie in [&editor_cookie, &other_session] {
-            assert_eq!(signed_in_as(&app, cookie).await, None, "every session ended");
+            assert_eq!(
+                signed_in_as(&app, cookie).await,
+                None,
+                "every session ended"
+            );
             let page = app.get("/").cookie(cookie).reply().await;
             assert!(page.status.is_redirection(), "{}", page.status);
             assert!(page.headers[http::header::LOCATION]
@@ -367,7 +388,10 @@ both_databases!(
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (status, body) = app.get("/api/v1/maps").bearer(&secret).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        assert!(body["message"].as_str().unwrap().contains("deactivated"), "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("deactivated"),
+            "{body}"
+        );
         let account = app.store.account(editor.id).await.unwrap();
         assert_eq!(account.status, people::UserStatus::Deactivated);
         // Inviting a deactivated account again is refused.
@@ -379,55 +403,64 @@ both_databases!(
         let (status, body) = set_active(&app, &admin, editor.id, true).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = sign_in(&app, EDITOR, server::demo::DEMO_PASSWORD).await;
-        assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status}: {body}"
+        );
         let (status, _) = app.get("/api/v1/maps").bearer(&secret).await;
         assert_eq!(status, StatusCode::OK);
     }
 );
 
-both_databases!(the_last_admin_of_the_root_unit_is_protected, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let admin = app.cookie(ADMIN).await;
-    let admin_id = app.user(ADMIN).await.id;
-    let unit = root(&app).await;
+both_databases!(
+    the_last_admin_of_the_root_unit_is_protected,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let admin = app.cookie(ADMIN).await;
+        let admin_id = app.user(ADMIN).await.id;
+        let unit = root(&app).await;
 
-    for role in [None, Some(Role::Editor)] {
-        let (status, body) = set_role(&app, &admin, admin_id, unit, role).await;
-        assert_eq!(status, StatusCode::CONFLICT, "{role:?}: {body}");
+        for role in [None, Some(Role::Editor)] {
+            let (status, body) = set_role(&app, &admin, admin_id, unit, role).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{role:?}: {body}");
+            assert!(
+                common::said(&body).contains("would have no admin left"),
+                "{body}"
+            );
+        }
+        let grants = app.store.grants_of(admin_id).await.unwrap();
         assert!(
-            common::said(&body).contains("would have no admin left"),
-            "{body}"
+            grants.contains(&(admin_id, unit, Role::Admin)),
+            "nothing changed"
         );
-    }
-    let grants = app.store.grants_of(admin_id).await.unwrap();
-    assert!(grants.contains(&(admin_id, unit, Role::Admin)), "nothing changed");
 
-    // With a second admin, the first may step down; the second is then the last one.
-    let editor = app.user(EDITOR).await.id;
-    let (status, body) = set_role(&app, &admin, editor, unit, Some(Role::Admin)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = set_role(&app, &admin, admin_id, unit, Some(Role::Viewer)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let new_admin = app.cookie(EDITOR).await;
-    let (status, body) = set_role(&app, &new_admin, editor, unit, None).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    // A deactivated admin does not count: making the old admin admin again and deactivating
-    // them leaves one, who cannot be downgraded.
-    let (status, _) = set_role(&app, &new_admin, admin_id, unit, Some(Role::Admin)).await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, body) = set_active(&app, &new_admin, admin_id, false).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = set_role(&app, &new_admin, editor, unit, Some(Role::Editor)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    // Role changes name their actor in the audit history.
-    let audited = common::count(
-        &app.store,
-        "SELECT COUNT(*) FROM audit_log WHERE action IN ('grant', 'revoke') AND user_id = $1",
-        &[&editor.to_string()],
-    )
-    .await;
-    assert_eq!(audited, 1, "the one grant the new admin made");
-});
+        // With a second admin, the first may step down; the second is then the last one.
+        let editor = app.user(EDITOR).await.id;
+        let (status, body) = set_role(&app, &admin, editor, unit, Some(Role::Admin)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = set_role(&app, &admin, admin_id, unit, Some(Role::Viewer)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let new_admin = app.cookie(EDITOR).await;
+        let (status, body) = set_role(&app, &new_admin, editor, unit, None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        // A deactivated admin does not count: making the old admin admin again and deactivating
+        // them leaves one, who cannot be downgraded.
+        let (status, _) = set_role(&app, &new_admin, admin_id, unit, Some(Role::Admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = set_active(&app, &new_admin, admin_id, false).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = set_role(&app, &new_admin, editor, unit, Some(Role::Editor)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        // Role changes name their actor in the audit history.
+        let audited = common::count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('grant', 'revoke') AND user_id = $1",
+            &[&editor.to_string()],
+        )
+        .await;
+        assert_eq!(audited, 1, "the one grant the new admin made");
+    }
+);
 
 both_databases!(role_changes_close_sockets_at_once, |db: Db| async move {
     common::load_demo(&db.store).await;
@@ -441,7 +474,14 @@ both_databases!(role_changes_close_sockets_at_once, |db: Db| async move {
     let cookie = app.cookie(EDITOR).await;
     let (mut ws, welcome) = app.join(doc.map.id, &cookie, None).await;
     assert!(welcome.can_edit);
-    let (status, body) = set_role(&app, &admin, editor, doc.map.org_unit_id, Some(Role::Viewer)).await;
+    let (status, body) = set_role(
+        &app,
+        &admin,
+        editor,
+        doc.map.org_unit_id,
+        Some(Role::Viewer),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let message = expect_ended(&mut ws).await;
     assert!(message.contains("role here changed"), "{message}");
@@ -453,11 +493,21 @@ both_databases!(role_matrix_of_people_functions, |db: Db| async move {
     let app = TestApp::demo(db).await;
     let cookies = app.role_cookies().await;
     let unit = root(&app).await;
-    let target = common::add_user(&app.store, "target@example.com", "Tar Get", Some((unit, Role::Viewer))).await;
+    let target = common::add_user(
+        &app.store,
+        "target@example.com",
+        "Tar Get",
+        Some((unit, Role::Viewer)),
+    )
+    .await;
     // Expected status per person: anonymous, outsider, viewer, contributor, editor, admin.
     let admins = [401, 403, 403, 403, 403, 200];
     let rows: Vec<(&str, [u16; 6], Input)> = vec![
-        ("people_admin", admins, Input::Form(vec![("query", String::new())])),
+        (
+            "people_admin",
+            admins,
+            Input::Form(vec![("query", String::new())]),
+        ),
         (
             "invite_person",
             admins,
@@ -522,10 +572,29 @@ both_databases!(role_matrix_of_people_functions, |db: Db| async move {
     // with a role there.
     let consulting = common::unit_id(&app.store, "Consulting").await;
     let managed = common::unit_id(&app.store, "Managed Services").await;
-    let lead = common::add_user(&app.store, "bu.admin@example.com", "Bu Admin", Some((consulting, Role::Admin))).await;
-    let elsewhere = common::add_user(&app.store, "ms.only@example.com", "Ms Only", Some((managed, Role::Editor))).await;
+    let lead = common::add_user(
+        &app.store,
+        "bu.admin@example.com",
+        "Bu Admin",
+        Some((consulting, Role::Admin)),
+    )
+    .await;
+    let elsewhere = common::add_user(
+        &app.store,
+        "ms.only@example.com",
+        "Ms Only",
+        Some((managed, Role::Editor)),
+    )
+    .await;
     let lead_cookie = app.cookie("bu.admin@example.com").await;
-    let (status, body) = set_role(&app, &lead_cookie, elsewhere.id, consulting, Some(Role::Viewer)).await;
+    let (status, body) = set_role(
+        &app,
+        &lead_cookie,
+        elsewhere.id,
+        consulting,
+        Some(Role::Viewer),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = set_role(&app, &lead_cookie, elsewhere.id, unit, Some(Role::Viewer)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
@@ -535,7 +604,11 @@ both_databases!(role_matrix_of_people_functions, |db: Db| async move {
     let (status, body) = set_active(&app, &lead_cookie, elsewhere.id, false).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, body) = app
-        .call(Some(&lead_cookie), "people_admin", &[("query", "ms only".into())])
+        .call(
+            Some(&lead_cookie),
+            "people_admin",
+            &[("query", "ms only".into())],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let page: app::api::PeoplePage = body.parse();
@@ -545,140 +618,169 @@ both_databases!(role_matrix_of_people_functions, |db: Db| async move {
     assert_eq!(page.managed[0].unit.id, consulting);
     assert!(page.people[0].grants.contains(&(consulting, Role::Viewer)));
     let (_, body) = app
-        .call(Some(&lead_cookie), "people_admin", &[("query", String::new())])
+        .call(
+            Some(&lead_cookie),
+            "people_admin",
+            &[("query", String::new())],
+        )
         .await;
     let page: app::api::PeoplePage = body.parse();
     assert!(page.people.iter().any(|p| p.account.id == lead.id));
     assert!(
-        page.people.iter().all(|p| p.account.email != "target@example.com"
-            || p.grants.iter().any(|(u, _)| *u == unit)),
+        page.people
+            .iter()
+            .all(|p| p.account.email != "target@example.com"
+                || p.grants.iter().any(|(u, _)| *u == unit)),
         "people are listed for a role they hold on or above the unit"
     );
 });
 
-both_databases!(rest_people_and_invitations_keep_the_rights, |db: Db| async move {
-    let app = TestApp::demo(db).await;
-    let unit = root(&app).await;
-    let consulting = common::unit_id(&app.store, "Consulting").await;
-    let managed = common::unit_id(&app.store, "Managed Services").await;
-    let elsewhere = common::add_user(&app.store, "ms.only@example.com", "Ms Only", Some((managed, Role::Editor))).await;
-    let reader = app.token("BI", vec![consulting], false).await;
-    let writer = app.token("ERP", vec![consulting], true).await;
-    let admin_secret = app::auth::new_token_secret();
-    let admin_token = ApiToken {
-        id: ApiTokenId::new(),
-        name: "HR sync".into(),
-        units: vec![consulting],
-        can_write: true,
-        can_administer: true,
-        created_by: None,
-        created_at: app::store::now_text(),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    app.store
-        .create_api_token(&admin_token, &app::auth::secret_hash(&admin_secret), None)
-        .await
-        .unwrap();
+both_databases!(
+    rest_people_and_invitations_keep_the_rights,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let unit = root(&app).await;
+        let consulting = common::unit_id(&app.store, "Consulting").await;
+        let managed = common::unit_id(&app.store, "Managed Services").await;
+        let elsewhere = common::add_user(
+            &app.store,
+            "ms.only@example.com",
+            "Ms Only",
+            Some((managed, Role::Editor)),
+        )
+        .await;
+        let reader = app.token("BI", vec![consulting], false).await;
+        let writer = app.token("ERP", vec![consulting], true).await;
+        let admin_secret = app::auth::new_token_secret();
+        let admin_token = ApiToken {
+            id: ApiTokenId::new(),
+            name: "HR sync".into(),
+            units: vec![consulting],
+            can_write: true,
+            can_administer: true,
+            created_by: None,
+            created_at: app::store::now_text(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        app.store
+            .create_api_token(&admin_token, &app::auth::secret_hash(&admin_secret), None)
+            .await
+            .unwrap();
 
-    // Reading: people with a role on (or inherited into) the scope.
-    let (status, _) = app.get("/api/v1/people").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, body) = app.get("/api/v1/people").bearer(&reader).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let emails: Vec<&str> = body["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["email"].as_str().unwrap())
-        .collect();
-    assert!(emails.contains(&"tomas.alvarez@northwind.example"), "{emails:?}");
-    assert!(emails.contains(&ADMIN), "inherited from the root: {emails:?}");
-    assert!(!emails.contains(&"ms.only@example.com"), "{emails:?}");
-    let tomas = app.user(common::TOMAS).await.id;
-    let (status, body) = app
-        .get(&format!("/api/v1/people/{tomas}"))
-        .bearer(&reader)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body["roles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["role"] == "editor" && r["org_unit_name"] == "Consulting"));
-    let (status, _) = app
-        .get(&format!("/api/v1/people/{}", elsewhere.id))
-        .bearer(&reader)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .get(&format!("/api/v1/people/{}", UserId::new()))
-        .bearer(&reader)
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.get("/api/v1/people/nope").bearer(&reader).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+        // Reading: people with a role on (or inherited into) the scope.
+        let (status, _) = app.get("/api/v1/people").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, body) = app.get("/api/v1/people").bearer(&reader).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let emails: Vec<&str> = body["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["email"].as_str().unwrap())
+            .collect();
+        assert!(
+            emails.contains(&"tomas.alvarez@northwind.example"),
+            "{emails:?}"
+        );
+        assert!(
+            emails.contains(&ADMIN),
+            "inherited from the root: {emails:?}"
+        );
+        assert!(!emails.contains(&"ms.only@example.com"), "{emails:?}");
+        let tomas = app.user(common::TOMAS).await.id;
+        let (status, body) = app
+            .get(&format!("/api/v1/people/{tomas}"))
+            .bearer(&reader)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["role"] == "editor" && r["org_unit_name"] == "Consulting"));
+        let (status, _) = app
+            .get(&format!("/api/v1/people/{}", elsewhere.id))
+            .bearer(&reader)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = app
+            .get(&format!("/api/v1/people/{}", UserId::new()))
+            .bearer(&reader)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = app.get("/api/v1/people/nope").bearer(&reader).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    // Inviting: admin tokens only, on their scope.
-    let invitation = json!({"email": "api.invitee@example.com", "org_unit_id": consulting, "role": "contributor"});
-    for (secret, expected) in [(&reader, 403), (&writer, 403)] {
+        // Inviting: admin tokens only, on their scope.
+        let invitation = json!({"email": "api.invitee@example.com", "org_unit_id": consulting, "role": "contributor"});
+        for (secret, expected) in [(&reader, 403), (&writer, 403)] {
+            let (status, body) = app
+                .post("/api/v1/people/invitations")
+                .bearer(secret)
+                .json(&invitation)
+                .await;
+            assert_eq!(status.as_u16(), expected, "{body}");
+        }
+        let above =
+            json!({"email": "api.invitee@example.com", "org_unit_id": unit, "role": "viewer"});
         let (status, body) = app
             .post("/api/v1/people/invitations")
-            .bearer(secret)
+            .bearer(&admin_secret)
+            .json(&above)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(app
+            .store
+            .account_by_email("api.invitee@example.com")
+            .await
+            .unwrap()
+            .is_none());
+        let (status, body) = app
+            .post("/api/v1/people/invitations")
+            .bearer(&admin_secret)
             .json(&invitation)
             .await;
-        assert_eq!(status.as_u16(), expected, "{body}");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let url = body["url"].as_str().unwrap();
+        assert!(url.contains("/invite/"), "{url}");
+        let token = url.rsplit('/').next().unwrap();
+        let (status, body) = accept(&app, token, "long enough pw", "long enough pw").await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status}: {body}"
+        );
+        // Inviting them again is refused; bad input is explained.
+        let (status, body) = app
+            .post("/api/v1/people/invitations")
+            .bearer(&admin_secret)
+            .json(&invitation)
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let bad = json!({"email": "not an email", "org_unit_id": consulting, "role": "viewer"});
+        let (status, body) = app
+            .post("/api/v1/people/invitations")
+            .bearer(&admin_secret)
+            .json(&bad)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, _) = app
+            .post("/api/v1/people/invitations")
+            .bearer(&admin_secret)
+            .json(&json!({"email": 1}))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        // The OpenAPI document lists the people endpoints.
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        for path in [
+            "/api/v1/people",
+            "/api/v1/people/{id}",
+            "/api/v1/people/invitations",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path}");
+        }
     }
-    let above = json!({"email": "api.invitee@example.com", "org_unit_id": unit, "role": "viewer"});
-    let (status, body) = app
-        .post("/api/v1/people/invitations")
-        .bearer(&admin_secret)
-        .json(&above)
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert!(app
-        .store
-        .account_by_email("api.invitee@example.com")
-        .await
-        .unwrap()
-        .is_none());
-    let (status, body) = app
-        .post("/api/v1/people/invitations")
-        .bearer(&admin_secret)
-        .json(&invitation)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let url = body["url"].as_str().unwrap();
-    assert!(url.contains("/invite/"), "{url}");
-    let token = url.rsplit('/').next().unwrap();
-    let (status, body) = accept(&app, token, "long enough pw", "long enough pw").await;
-    assert!(status.is_success() || status.is_redirection(), "{status}: {body}");
-    // Inviting them again is refused; bad input is explained.
-    let (status, body) = app
-        .post("/api/v1/people/invitations")
-        .bearer(&admin_secret)
-        .json(&invitation)
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let bad = json!({"email": "not an email", "org_unit_id": consulting, "role": "viewer"});
-    let (status, body) = app
-        .post("/api/v1/people/invitations")
-        .bearer(&admin_secret)
-        .json(&bad)
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, _) = app
-        .post("/api/v1/people/invitations")
-        .bearer(&admin_secret)
-        .json(&json!({"email": 1}))
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    // The OpenAPI document lists the people endpoints.
-    let (_, doc) = app.get("/api/v1/openapi.json").await;
-    for path in ["/api/v1/people", "/api/v1/people/{id}", "/api/v1/people/invitations"] {
-        assert!(doc["paths"].get(path).is_some(), "{path}");
-    }
-});
+);
 
 /// Deactivating someone on one instance closes their socket on another (PostgreSQL
 /// LISTEN/NOTIFY).

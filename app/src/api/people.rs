@@ -83,9 +83,7 @@ pub async fn people_admin(query: String) -> Result<PeoplePage, ApiError> {
             })
             .await?
             .into_iter()
-            .filter(|p| {
-                people::matches_search(&query, &p.account.name, &p.account.email)
-            })
+            .filter(|p| people::matches_search(&query, &p.account.name, &p.account.email))
             .collect();
             Ok(PeoplePage {
                 me: user.id,
@@ -217,7 +215,12 @@ pub async fn accept_invitation(
             let hash = auth::hash_password(&password)?;
             let user = ctx
                 .store
-                .accept_invitation(&auth::secret_hash(&token), &name, &hash, auth::now_seconds())
+                .accept_invitation(
+                    &auth::secret_hash(&token),
+                    &name,
+                    &hash,
+                    auth::now_seconds(),
+                )
                 .await?
                 .map_err(|e| ApiError::Gone(super::Refusal::People(e)))?;
             let session = auth::random_secret();

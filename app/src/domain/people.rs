@@ -194,7 +194,10 @@ pub fn role_source(
     for on in ancestry(unit, parents) {
         for (granted_on, role) in grants {
             if *granted_on == on && best.is_none_or(|b| *role > b.role) {
-                best = Some(RoleSource { role: *role, unit: on });
+                best = Some(RoleSource {
+                    role: *role,
+                    unit: on,
+                });
             }
         }
     }
@@ -208,7 +211,8 @@ pub fn role_from_above(
     parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
     grants: &[(OrgUnitId, Role)],
 ) -> Option<RoleSource> {
-    let above: Vec<(OrgUnitId, Role)> = grants.iter().filter(|(u, _)| *u != unit).copied().collect();
+    let above: Vec<(OrgUnitId, Role)> =
+        grants.iter().filter(|(u, _)| *u != unit).copied().collect();
     role_source(unit, parents, &above).filter(|s| s.unit != unit)
 }
 
@@ -421,7 +425,12 @@ mod tests {
         assert_eq!(check(revoke, &parents, &grants, &[]), last);
         assert_eq!(check(downgrade, &parents, &grants, &[]), last);
         assert_eq!(
-            check(PeopleChange::Deactivate { user: ada }, &parents, &grants, &[]),
+            check(
+                PeopleChange::Deactivate { user: ada },
+                &parents,
+                &grants,
+                &[]
+            ),
             last
         );
         // Changes elsewhere, or of others, are fine.
@@ -432,7 +441,12 @@ mod tests {
         };
         assert_eq!(check(bu_change, &parents, &grants, &[]), Ok(()));
         assert_eq!(
-            check(PeopleChange::Deactivate { user: bob }, &parents, &grants, &[]),
+            check(
+                PeopleChange::Deactivate { user: bob },
+                &parents,
+                &grants,
+                &[]
+            ),
             Ok(())
         );
         let keep = PeopleChange::SetRole {
@@ -457,7 +471,13 @@ mod tests {
         // A deactivated second admin does not count.
         assert!(check(revoke, &parents, &grants, &[cy]).is_err());
         // Nor can the remaining one be deactivated once the other is.
-        assert!(check(PeopleChange::Deactivate { user: ada }, &parents, &grants, &[cy]).is_err());
+        assert!(check(
+            PeopleChange::Deactivate { user: ada },
+            &parents,
+            &grants,
+            &[cy]
+        )
+        .is_err());
     }
 
     #[test]
@@ -483,8 +503,18 @@ mod tests {
         let units = [root, bu, team];
         let bu_admin = |u: OrgUnitId| u == bu || u == team;
         // A grant above the managed units is inherited into them.
-        assert!(visible_to(&[(root, Role::Viewer)], &units, &parents, &bu_admin));
-        assert!(visible_to(&[(team, Role::Editor)], &units, &parents, &bu_admin));
+        assert!(visible_to(
+            &[(root, Role::Viewer)],
+            &units,
+            &parents,
+            &bu_admin
+        ));
+        assert!(visible_to(
+            &[(team, Role::Editor)],
+            &units,
+            &parents,
+            &bu_admin
+        ));
         let (other, sibling) = (OrgUnitId::new(), OrgUnitId::new());
         let mut wider = parents.clone();
         wider.insert(sibling, Some(root));
@@ -512,8 +542,16 @@ mod tests {
     fn search_matches_every_word_in_name_or_email() {
         assert!(matches_search("", "Ada Lovelace", "ada@example.com"));
         assert!(matches_search("ada", "Ada Lovelace", "a@example.com"));
-        assert!(matches_search("LOVE example", "Ada Lovelace", "ada@example.com"));
-        assert!(!matches_search("ada bob", "Ada Lovelace", "ada@example.com"));
+        assert!(matches_search(
+            "LOVE example",
+            "Ada Lovelace",
+            "ada@example.com"
+        ));
+        assert!(!matches_search(
+            "ada bob",
+            "Ada Lovelace",
+            "ada@example.com"
+        ));
     }
 
     #[test]

@@ -91,7 +91,10 @@ impl Store {
     /// Invites someone in one transaction: their account (invited, no password), the role on
     /// the unit, the invitation and an audit row. Refused (nothing changed) for an email whose
     /// account is active or deactivated.
-    pub async fn invite(&self, new: &NewInvitation<'_>) -> StoreResult<Result<Invitation, PeopleError>> {
+    pub async fn invite(
+        &self,
+        new: &NewInvitation<'_>,
+    ) -> StoreResult<Result<Invitation, PeopleError>> {
         self.write(async |tx| {
             select("SELECT id FROM org_units WHERE id = $1")
                 .bind(new.unit)
@@ -154,7 +157,9 @@ impl Store {
             let Some(invitation) = found else {
                 return Ok(Err(PeopleError::InvitationUnknown));
             };
-            if let Err(refused) = people::invitation_usable(invitation.expires_at, invitation.used, now) {
+            if let Err(refused) =
+                people::invitation_usable(invitation.expires_at, invitation.used, now)
+            {
                 return Ok(Err(refused));
             }
             let status: UserStatus = select("SELECT status FROM users WHERE id = $1")
@@ -166,11 +171,12 @@ impl Store {
                 UserStatus::Active => return Ok(Err(PeopleError::InvitationUsed)),
                 UserStatus::Invited => {}
             }
-            let taken = change("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now_text())
-                .bind(invitation.id)
-                .run(&mut *tx)
-                .await?;
+            let taken =
+                change("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                    .bind(now_text())
+                    .bind(invitation.id)
+                    .run(&mut *tx)
+                    .await?;
             if taken == 0 {
                 return Ok(Err(PeopleError::InvitationUsed));
             }
@@ -187,7 +193,15 @@ impl Store {
                 .bind(user.id)
                 .run(&mut *tx)
                 .await?;
-            audit(tx, Some(user.id), "accept", "invitation", invitation.id, &user.email).await?;
+            audit(
+                tx,
+                Some(user.id),
+                "accept",
+                "invitation",
+                invitation.id,
+                &user.email,
+            )
+            .await?;
             Ok(Ok(user))
         })
         .await

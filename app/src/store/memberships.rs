@@ -36,7 +36,15 @@ pub async fn grant_role_by(
         .run(&mut *conn)
         .await?;
     let membership = format!("{user}@{unit}");
-    audit(conn, actor, "grant", "membership", membership, role.as_str()).await
+    audit(
+        conn,
+        actor,
+        "grant",
+        "membership",
+        membership,
+        role.as_str(),
+    )
+    .await
 }
 
 /// Revokes a user's role on an org unit (roles inherited from above stay), audited as done by

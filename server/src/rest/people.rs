@@ -190,7 +190,10 @@ pub async fn invite(
         )
     })?;
     state.store.org_unit(request.org_unit_id).await?;
-    if !caller.access.allows(request.org_unit_id, Action::Administer) {
+    if !caller
+        .access
+        .allows(request.org_unit_id, Action::Administer)
+    {
         return Err(RestError::new(
             ErrorCode::Forbidden,
             format!(
@@ -215,7 +218,11 @@ pub async fn invite(
                 .get(axum::http::header::HOST)
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("localhost");
-            let scheme = if state.secure_cookies { "https" } else { "http" };
+            let scheme = if state.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
             format!("{scheme}://{host}")
         }
     };

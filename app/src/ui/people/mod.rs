@@ -67,7 +67,10 @@ fn LinkPanel(link: InvitationLink, on_done: impl Fn() + Send + Sync + 'static) -
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let _ = window().navigator().clipboard().write_text(&url.get_untracked());
+            let _ = window()
+                .navigator()
+                .clipboard()
+                .write_text(&url.get_untracked());
             if let Some(input) = document()
                 .get_element_by_id("invitation-link")
                 .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
