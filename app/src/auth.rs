@@ -334,6 +334,11 @@ pub enum TokenRefusal {
     Unknown,
     #[error("This API token was revoked on {0}; ask an admin for a new one.")]
     Revoked(String),
+    /// The person who created the token was deactivated: their tokens stop with them.
+    #[error(
+        "The account that created this API token was deactivated; ask an admin for a new one."
+    )]
+    CreatorDeactivated,
 }
 
 impl TokenRefusal {
@@ -346,6 +351,9 @@ impl TokenRefusal {
             TokenRefusal::Unknown => td_string!(locale, errors.token.unknown).to_string(),
             TokenRefusal::Revoked(date) => {
                 td_string!(locale, errors.token.revoked, date).to_string()
+            }
+            TokenRefusal::CreatorDeactivated => {
+                td_string!(locale, people.token_creator_deactivated).to_string()
             }
         }
     }
@@ -384,6 +392,11 @@ pub async fn token_from_headers(
     };
     if let Some(at) = &token.revoked_at {
         return Ok(Err(TokenRefusal::Revoked(at.chars().take(10).collect())));
+    }
+    if let Some(creator) = token.created_by {
+        if store.is_deactivated(creator).await? {
+            return Ok(Err(TokenRefusal::CreatorDeactivated));
+        }
     }
     if store.touch_api_token(token.id).await? {
         store.record_token_use(token.id, &token.name).await?;

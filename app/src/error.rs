@@ -166,6 +166,8 @@ pub enum Refusal {
     PasswordsDiffer,
     /// A password-reset link that is unknown, used or expired.
     ResetLinkInvalid,
+    /// A change to people or roles, an invitation or a sign-in that the people rules refuse.
+    People(crate::domain::people::PeopleError),
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -293,6 +295,7 @@ impl Refusal {
             Refusal::ImportsBusy => td_string!(locale, errors.refusal.imports_busy).to_string(),
             Refusal::PasswordsDiffer => td_string!(locale, mail.reset.differ).to_string(),
             Refusal::ResetLinkInvalid => td_string!(locale, mail.reset.invalid).to_string(),
+            Refusal::People(e) => e.text(locale),
             Refusal::Text(text) => text.clone(),
         }
     }

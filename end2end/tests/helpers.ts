@@ -75,6 +75,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/dashboards/${dashboard}/edit`,
     '/admin/tokens',
     '/admin/audit',
+    '/admin/people',
     '/no-such-page',
     link.path,
   ];

@@ -291,7 +291,9 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         Ok(user) => user,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
     };
-    if !open_without_session(&path) && display_status.is_none() && user.is_none() {
+    // An invitation link (`/invite/{secret}`) is for someone who has no account yet.
+    let invitation = path.starts_with("/invite/");
+    if !open_without_session(&path) && !invitation && display_status.is_none() && user.is_none() {
         let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
         let target = app::api::sign_in_address(&next, None);
         return Redirect::to(&target).into_response();
@@ -309,6 +311,12 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         move || shell(options.clone()),
     );
     let mut response = handler(State(state), request).await.into_response();
+    if invitation {
+        response.headers_mut().insert(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("no-referrer"),
+        );
+    }
     if let Some(status) = display_status {
         *response.status_mut() = status;
         // A secret in the address must not leak to other sites through the Referer header.

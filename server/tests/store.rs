@@ -451,6 +451,7 @@ both_databases!(
             name: " ERP feed ".into(),
             units: vec![child.id, root.id, child.id],
             can_write: true,
+            can_administer: false,
             created_by: Some(admin.id),
             created_at: store::now_text(),
             last_used_at: None,

@@ -8,6 +8,7 @@ mod imports;
 mod mail;
 mod maps;
 mod measures;
+pub mod people;
 pub mod rest_types;
 mod session;
 mod tokens;
@@ -20,6 +21,11 @@ pub use imports::*;
 pub use mail::*;
 pub use maps::*;
 pub use measures::*;
+pub use people::{
+    accept_invitation, invitation_details, invite_person, people_admin, set_person_active,
+    set_person_role, AcceptInvitation, InvitationInfo, InvitationLink, InvitePerson, ManagedUnit,
+    PeoplePage, PersonRow, SetPersonActive, SetPersonRole,
+};
 pub use session::*;
 pub use tokens::*;
 

@@ -74,6 +74,13 @@ pub async fn sign_in(
                     return Err(ApiError::BadCredentials);
                 }
             };
+            // Only told after the right password, so it reveals nothing to a guesser.
+            if ctx.store.is_deactivated(user.id).await? {
+                tracing::info!(user = %user.email, "refused sign-in: deactivated");
+                return Err(ApiError::Forbidden(super::Refusal::People(
+                    crate::domain::people::PeopleError::AccountDeactivated,
+                )));
+            }
             let cookie = auth::start_session(&ctx.store, user.id, ctx.secure_cookies).await?;
             let response = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = http::HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
@@ -110,6 +117,7 @@ fn back_to_sign_in_form(error: &ApiError, next: Option<&str>) {
         ApiError::BadCredentials => "credentials",
         ApiError::Forbidden(super::Refusal::PasswordSignInOff) => "password_off",
         ApiError::BadInput(_) => "missing",
+        ApiError::Forbidden(super::Refusal::People(_)) => "deactivated",
         _ => "failed",
     };
     leptos_axum::redirect(&sign_in_address(&safe_next(next), Some(reason)));

@@ -74,13 +74,15 @@ pub async fn api_tokens() -> Result<TokenAdmin, ApiError> {
     )
 }
 
-/// Creates a token named `name` for `unit_ids` (read-only unless `can_write`) and returns its
-/// secret, once. Needs the admin role on every unit of the scope.
+/// Creates a token named `name` for `unit_ids` (read-only unless `can_write`; acting as an
+/// admin of its scope, able to invite people, with `can_administer`) and returns its secret,
+/// once. Needs the admin role on every unit of the scope.
 #[server(prefix = "/api", endpoint = "create_api_token", input = Json, output = super::TextJson)]
 pub async fn create_api_token(
     name: String,
     unit_ids: Vec<OrgUnitId>,
     can_write: bool,
+    #[server(default)] can_administer: bool,
 ) -> Result<NewToken, ApiError> {
     ssr::reply(
         async move {
@@ -93,7 +95,8 @@ pub async fn create_api_token(
                 id: ApiTokenId::new(),
                 name: name.trim().to_string(),
                 units,
-                can_write,
+                can_write: can_write || can_administer,
+                can_administer,
                 created_by: Some(user.id),
                 created_at: crate::store::now_text(),
                 last_used_at: None,

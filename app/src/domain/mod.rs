@@ -20,6 +20,7 @@ pub mod layout;
 pub mod model;
 pub mod ops;
 pub mod org;
+pub mod people;
 pub mod period;
 pub mod reminders;
 pub mod replica;

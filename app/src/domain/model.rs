@@ -660,6 +660,9 @@ pub struct ApiToken {
     pub units: Vec<OrgUnitId>,
     /// Read+write (it acts as a contributor) or read-only (as a viewer).
     pub can_write: bool,
+    /// Administers its scope (acts as an admin: may invite people); implies `can_write`.
+    #[serde(default)]
+    pub can_administer: bool,
     pub created_by: Option<UserId>,
     /// RFC 3339 times.
     pub created_at: String,
@@ -670,7 +673,9 @@ pub struct ApiToken {
 impl ApiToken {
     /// The role the token acts with on the units of its scope.
     pub fn role(&self) -> Role {
-        if self.can_write {
+        if self.can_administer {
+            Role::Admin
+        } else if self.can_write {
             Role::Contributor
         } else {
             Role::Viewer

@@ -15,7 +15,7 @@ fn token_from(row: &AnyRow) -> StoreResult<ApiToken> {
         text: name, created_at;
         opt_parsed: created_by;
         opt_text: last_used_at, revoked_at;
-        flag: can_write;
+        flag: can_write, can_administer;
         filled_later: units;
     } }
 }
@@ -30,15 +30,16 @@ pub async fn create_api_token(
 ) -> StoreResult<()> {
     validation::api_token(token)?;
     change(
-        "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at, last_used_at, revoked_at, can_write) \
-         VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6)",
+        "INSERT INTO api_tokens (id, name, token_hash, created_by, created_at, last_used_at, revoked_at, can_write, can_administer) \
+         VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, $7)",
     )
     .bind(token.id)
     .bind(token.name.trim())
     .bind(token_hash)
     .bind_value(token.created_by.map(|u| u.to_string()))
     .bind(&token.created_at)
-    .bind_value(i64::from(token.can_write))
+    .bind_value(i64::from(token.can_write || token.can_administer))
+    .bind_value(i64::from(token.can_administer))
     .run(&mut *conn)
     .await
     .map_err(|e| e.unique_as_conflict("this token already exists"))?;
@@ -52,7 +53,9 @@ pub async fn create_api_token(
             .run(&mut *conn)
             .await?;
     }
-    let access = if token.can_write {
+    let access = if token.can_administer {
+        "admin"
+    } else if token.can_write {
         "read+write"
     } else {
         "read-only"

@@ -21,14 +21,16 @@ impl Store {
         Ok(())
     }
 
-    /// The user of a live session, or `None` when unknown or expired.
+    /// The user of a live session, or `None` when unknown or expired (or the account is no
+    /// longer active).
     pub async fn session_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
         select(
             "SELECT u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = $3",
         )
         .bind(token_hash)
         .bind_value(now)
+        .bind(crate::domain::people::UserStatus::Active)
         .optional(&self.pool, user_from)
         .await
     }

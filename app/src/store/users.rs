@@ -1,6 +1,7 @@
 //! People: their accounts (email, name, password hash).
 
 use super::*;
+use crate::domain::people::{Account, UserStatus};
 use crate::domain::{validation, Person, User, UserId};
 use sqlx::AnyConnection;
 
@@ -93,5 +94,91 @@ impl Store {
             .bind(id)
             .run_on_one(&self.pool, "user")
             .await
+    }
+}
+
+/// An account row (`id, email, name, status`).
+pub(crate) fn account_from(row: &AnyRow) -> StoreResult<Account> {
+    read_row! { row => Account {
+        parsed: id, status;
+        text: email, name;
+    } }
+}
+
+/// Creates an invited account: no password yet (an empty hash never verifies), so it cannot
+/// sign in until the invitation is accepted.
+pub async fn create_invited_user(conn: &mut AnyConnection, user: &User) -> StoreResult<()> {
+    create_user(conn, user, "").await?;
+    change("UPDATE users SET status = $1 WHERE id = $2")
+        .bind(UserStatus::Invited)
+        .bind(user.id)
+        .run(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets an account's status, with an audit row by `actor`; deactivating also ends every session
+/// of the account. Returns whether anything changed.
+pub async fn set_user_status(
+    conn: &mut AnyConnection,
+    user: UserId,
+    status: UserStatus,
+    actor: Option<UserId>,
+) -> StoreResult<bool> {
+    let changed = change("UPDATE users SET status = $1 WHERE id = $2 AND status <> $1")
+        .bind(status)
+        .bind(user)
+        .run(&mut *conn)
+        .await?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    if status == UserStatus::Deactivated {
+        change("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user)
+            .run(&mut *conn)
+            .await?;
+    }
+    let action = match status {
+        UserStatus::Deactivated => "deactivate",
+        UserStatus::Active => "activate",
+        UserStatus::Invited => "invite",
+    };
+    audit(conn, actor, action, "user", user, "").await?;
+    Ok(true)
+}
+
+impl Store {
+    /// Every account with its status, by name (the people page).
+    pub async fn accounts(&self) -> StoreResult<Vec<Account>> {
+        select("SELECT id, email, name, status FROM users ORDER BY name, email")
+            .all(&self.pool, account_from)
+            .await
+    }
+
+    /// One account with its status.
+    pub async fn account(&self, id: UserId) -> StoreResult<Account> {
+        select("SELECT id, email, name, status FROM users WHERE id = $1")
+            .bind(id)
+            .one(&self.pool, account_from, "user")
+            .await
+    }
+
+    /// The account with this email, if any.
+    pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>> {
+        select("SELECT id, email, name, status FROM users WHERE email = $1")
+            .bind(normalise_email(email))
+            .optional(&self.pool, account_from)
+            .await
+    }
+
+    /// Whether the account `id` exists and is deactivated (its API tokens stop working).
+    pub async fn is_deactivated(&self, id: UserId) -> StoreResult<bool> {
+        Ok(select("SELECT id FROM users WHERE id = $1 AND status = $2")
+            .bind(id)
+            .bind(UserStatus::Deactivated)
+            .optional(&self.pool, |_| Ok(()))
+            .await?
+            .is_some())
     }
 }

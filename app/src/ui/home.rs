@@ -36,6 +36,9 @@ pub fn HomePage() -> impl IntoView {
                                         <A href="/admin/tokens">{t!(i18n, home.admin.tokens)}</A>
                                         <span class="meta">" "{t!(i18n, home.admin.tokens_hint)}</span>
                                         " · "<A href="/admin/audit">{t!(i18n, history.audit.home_link)}</A>
+                                        " · "
+                                        <A href="/admin/people">{t!(i18n, people.home_link)}</A>
+                                        <span class="meta">" "{t!(i18n, people.home_hint)}</span>
                                     </nav>
                                 })}
                                 <ul class="org-tree" role="tree" aria-label=t_string!(i18n, home.tree_label)>

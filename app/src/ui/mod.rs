@@ -10,6 +10,7 @@ pub mod import;
 pub mod map;
 pub mod reminders;
 pub mod reset;
+pub mod people;
 pub mod scorecard;
 pub mod signin;
 pub mod widgets;
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>
+                <Route path=path!("/admin/people") view=people::PeoplePage/>
+                <Route path=path!("/invite/:token") view=people::invite::InvitePage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>

@@ -103,6 +103,7 @@ fn refusal_text(locale: Locale, reason: &str) -> String {
         "credentials" => crate::api::ApiError::BadCredentials.text(locale),
         "password_off" => td_string!(locale, sso.password_off).to_string(),
         "missing" => td_string!(locale, signin.missing).to_string(),
+        "deactivated" => td_string!(locale, people.signin_deactivated).to_string(),
         _ => td_string!(locale, signin.failed).to_string(),
     }
 }

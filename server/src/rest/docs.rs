@@ -575,6 +575,9 @@ mod tests {
             "/api/v1/maps",
             "/api/v1/actuals",
             "/api/v1/maps/{id}/scores",
+            "/api/v1/people",
+            "/api/v1/people/{id}",
+            "/api/v1/people/invitations",
         ] {
             assert!(
                 html.contains(&format!("<code class=\"path\">{}</code>", esc(path))),

@@ -12,6 +12,7 @@ mod history;
 mod maps;
 mod measures;
 mod params;
+mod people;
 mod scores;
 
 pub use caller::{Caller, RateLimiter};
@@ -47,6 +48,12 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/actuals",
             only(post(actuals::post_actuals)).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
+        .route("/api/v1/people", only(get(people::list_people)))
+        .route("/api/v1/people/{id}", only(get(people::get_person)))
+        .route(
+            "/api/v1/people/invitations",
+            only(post(people::invite)).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/api/v1/openapi.json", get(openapi_json))
         .route("/api/v1/docs", get(docs::page))
         .route("/api/v1", get(|| async { Redirect::to("/api/v1/docs") }))
@@ -72,7 +79,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         version = "1",
         description = "Read measures and scores and post actuals from other systems. Authenticate with an API token \
             created by an admin on Cairn's API tokens page: `Authorization: Bearer cairn_…`. A token is scoped to \
-            org units (each with every unit below it) and is read-only or read+write. Every error is JSON \
+            org units (each with every unit below it) and is read-only, read+write, or admin (may also invite people). Every error is JSON \
             `{code, message, details}`. Each token may send 20 requests a second, in bursts of up to 120."
     ),
     paths(
@@ -82,7 +89,10 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         measures::get_measure,
         actuals::measure_actuals,
         actuals::post_actuals,
-        history::item_history
+        history::item_history,
+        people::list_people,
+        people::get_person,
+        people::invite
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -91,6 +101,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "maps", description = "Strategy maps and their scores."),
         (name = "measures", description = "Measures (KPIs) and their actuals."),
         (name = "history", description = "Who changed what and when, with the old and the new value."),
+        (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
     )
 )]
 pub struct ApiDoc;

@@ -215,6 +215,7 @@ impl TestApp {
             name: name.into(),
             units,
             can_write,
+            can_administer: false,
             created_by: None,
             created_at: app::store::now_text(),
             last_used_at: None,

@@ -68,7 +68,9 @@ fn SecretPanel(new: NewToken, on_done: impl Fn() + Send + Sync + 'static) -> imp
         let _ = &secret;
         copied.set(true);
     };
-    let access = if new.row.token.can_write {
+    let access = if new.row.token.can_administer {
+        td_string!(locale, people.token_access.admin_lower)
+    } else if new.row.token.can_write {
         td_string!(locale, admin.access.read_write_lower)
     } else {
         td_string!(locale, admin.access.read_only_lower)
@@ -163,15 +165,21 @@ fn NewTokenForm(
         _ => Vec::new(),
     });
     let can_write = RwSignal::new(false);
+    let can_administer = RwSignal::new(false);
     let create = changing(
         version,
-        |(n, u, w): (String, Vec<OrgUnitId>, bool)| create_api_token(n, u, w),
+        |(n, u, w, a): (String, Vec<OrgUnitId>, bool, bool)| create_api_token(n, u, w, a),
         move |new: &NewToken| created.set(Some(new.clone())),
     );
     let error = failure(locale, create);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        create.dispatch((name.get(), chosen.get(), can_write.get()));
+        create.dispatch((
+            name.get(),
+            chosen.get(),
+            can_write.get(),
+            can_administer.get(),
+        ));
     };
     let checkboxes = units
         .into_iter()
@@ -217,12 +225,16 @@ fn NewTokenForm(
             <fieldset>
                 <legend>{t!(i18n, admin.form.access)}</legend>
                 <div class="choice">
-                    <input type="radio" id="access-read" name="access" prop:checked=move || !can_write.get() on:change=move |_| can_write.set(false)/>
+                    <input type="radio" id="access-read" name="access" prop:checked=move || !can_write.get() && !can_administer.get() on:change=move |_| { can_write.set(false); can_administer.set(false); }/>
                     <label for="access-read">{t!(i18n, admin.access.read_only)}</label>
                 </div>
                 <div class="choice">
-                    <input type="radio" id="access-write" name="access" prop:checked=move || can_write.get() on:change=move |_| can_write.set(true)/>
+                    <input type="radio" id="access-write" name="access" prop:checked=move || can_write.get() && !can_administer.get() on:change=move |_| { can_write.set(true); can_administer.set(false); }/>
                     <label for="access-write">{t!(i18n, admin.access.read_write_post)}</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" id="access-admin" name="access" prop:checked=move || can_administer.get() on:change=move |_| { can_write.set(true); can_administer.set(true); }/>
+                    <label for="access-admin">{t!(i18n, people.token_access.admin_invite)}</label>
                 </div>
             </fieldset>
             <Show when=move || error().is_some()>
@@ -299,7 +311,7 @@ fn TokenList(tokens: Vec<TokenRow>, version: RwSignal<u32>) -> impl IntoView {
                 <tr class=if live { "token-row" } else { "token-row revoked" }>
                     <th scope="row">{name.clone()}</th>
                     <td>{row.unit_names.join(", ")}</td>
-                    <td>{if t.can_write { td_string!(locale, admin.access.read_write) } else { td_string!(locale, admin.access.read_only) }}</td>
+                    <td>{if t.can_administer { td_string!(locale, people.token_access.admin) } else if t.can_write { td_string!(locale, admin.access.read_write) } else { td_string!(locale, admin.access.read_only) }}</td>
                     <td>{when(locale, &t.created_at)}<span class="by">{row.created_by_name.map(|n| td_string!(locale, admin.list.by, name = n).to_string())}</span></td>
                     <td>{t.last_used_at.as_deref().map(|at| when(locale, at)).unwrap_or_else(|| td_string!(locale, admin.list.never).into())}</td>
                     <td class=if live { "token-status active" } else { "token-status" }>{status}</td>
