@@ -153,6 +153,14 @@ pub enum Refusal {
     NothingToImport,
     /// Too many imports are held in memory.
     ImportsBusy,
+    /// The unit (or one above it) is archived: its content is read-only.
+    UnitArchived { unit: String },
+    /// The map is archived: it is read-only until its status is set back.
+    MapArchived { map: String },
+    /// Org units are managed by their admins (held there or above).
+    ManageUnitsNeedAdmin,
+    /// An archived unit only takes being brought back; nothing else about it changes.
+    ArchivedUnitChange { unit: String },
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -277,6 +285,18 @@ impl Refusal {
                 td_string!(locale, errors.refusal.nothing_to_import).to_string()
             }
             Refusal::ImportsBusy => td_string!(locale, errors.refusal.imports_busy).to_string(),
+            Refusal::UnitArchived { unit } => {
+                td_string!(locale, units.errors.unit_archived, unit).to_string()
+            }
+            Refusal::MapArchived { map } => {
+                td_string!(locale, units.errors.map_archived_named, map).to_string()
+            }
+            Refusal::ManageUnitsNeedAdmin => {
+                td_string!(locale, units.errors.manage_needs_admin).to_string()
+            }
+            Refusal::ArchivedUnitChange { unit } => {
+                td_string!(locale, units.errors.archived_unit_change, unit).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -384,6 +404,9 @@ impl From<crate::domain::ops::OpError> for ApiError {
         match e {
             crate::domain::ops::OpError::Invalid(v) => ApiError::Invalid(v),
             crate::domain::ops::OpError::Missing(what) => ApiError::NotFound(what.to_string()),
+            archived @ crate::domain::ops::OpError::MapArchived => {
+                ApiError::Conflict(Refusal::Op(archived))
+            }
             other => ApiError::BadInput(Refusal::Op(other)),
         }
     }

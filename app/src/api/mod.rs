@@ -9,6 +9,7 @@ mod measures;
 pub mod rest_types;
 mod session;
 mod tokens;
+pub mod units;
 
 pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};
@@ -18,6 +19,7 @@ pub use maps::*;
 pub use measures::*;
 pub use session::*;
 pub use tokens::*;
+pub use units::*;
 
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]

@@ -72,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
+                <Route path=path!("/admin/units") view=admin::units::UnitsPage/>
+                <Route path=path!("/units/:id/new-map") view=admin::units::NewMapPage/>
+                <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>

@@ -12,6 +12,7 @@ mod maps;
 mod measures;
 mod params;
 mod scores;
+mod units;
 
 pub use caller::{Caller, RateLimiter};
 pub use error::{RestError, RestResult, TokenRefusals};
@@ -21,7 +22,7 @@ use app::api::rest_types::*;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, get, post, MethodRouter};
+use axum::routing::{any, get, patch, post, MethodRouter};
 use axum::Router;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -33,7 +34,19 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// the server functions' `/api/{*fn_name}`; anything else under `/api/v1/` is a JSON 404.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/maps", only(get(maps::list_maps)))
+        .route(
+            "/api/v1/maps",
+            only(get(maps::list_maps).post(units::create_map)),
+        )
+        .route("/api/v1/maps/{id}", only(patch(units::patch_map)))
+        .route(
+            "/api/v1/units",
+            only(get(units::list_units).post(units::create_unit)),
+        )
+        .route(
+            "/api/v1/units/{id}",
+            only(get(units::get_unit).patch(units::patch_unit)),
+        )
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
         .route("/api/v1/measures", only(get(measures::list_measures)))
         .route("/api/v1/measures/{id}", only(get(measures::get_measure)))
@@ -79,7 +92,13 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         measures::list_measures,
         measures::get_measure,
         actuals::measure_actuals,
-        actuals::post_actuals
+        actuals::post_actuals,
+        units::list_units,
+        units::get_unit,
+        units::create_unit,
+        units::patch_unit,
+        units::create_map,
+        units::patch_map
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -87,6 +106,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
     tags(
         (name = "maps", description = "Strategy maps and their scores."),
         (name = "measures", description = "Measures (KPIs) and their actuals."),
+        (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
     )
 )]
 pub struct ApiDoc;
