@@ -1414,11 +1414,15 @@ mod tests {
             set(EntityKind::Map, id, Field::Period, MapPeriod { start, end }),
             set(EntityKind::Map, id, Field::Status, MapStatus::Active),
         ];
-        let undo: Vec<Op> = ops.iter().rev().flat_map(|op| {
-            let mut at = before.clone();
-            apply_all(&mut at, &ops[..ops.iter().position(|o| o == op).unwrap()]).unwrap();
-            inverse(&at, op)
-        }).collect();
+        let undo: Vec<Op> = ops
+            .iter()
+            .rev()
+            .flat_map(|op| {
+                let mut at = before.clone();
+                apply_all(&mut at, &ops[..ops.iter().position(|o| o == op).unwrap()]).unwrap();
+                inverse(&at, op)
+            })
+            .collect();
         apply_all(&mut doc, &ops).unwrap();
         assert_eq!(doc.map.name, "Plan 2027");
         assert_eq!((doc.map.period_start, doc.map.period_end), (start, end));
@@ -1441,7 +1445,10 @@ mod tests {
             Err(OpError::Invalid(ValidationError::PeriodReversed))
         );
         assert!(matches!(
-            apply(&mut doc, &set(EntityKind::Map, id, Field::Status, "retired")),
+            apply(
+                &mut doc,
+                &set(EntityKind::Map, id, Field::Status, "retired")
+            ),
             Err(OpError::BadValue { .. })
         ));
         assert_eq!(doc, before);
@@ -1451,7 +1458,11 @@ mod tests {
     fn an_archived_map_takes_only_a_status_change() {
         let mut doc = doc();
         let id = doc.map.id.0;
-        apply(&mut doc, &set(EntityKind::Map, id, Field::Status, MapStatus::Archived)).unwrap();
+        apply(
+            &mut doc,
+            &set(EntityKind::Map, id, Field::Status, MapStatus::Archived),
+        )
+        .unwrap();
         let objective = doc.objectives[0].id.0;
         for op in [
             set(EntityKind::Map, id, Field::Name, "Renamed"),
@@ -1463,7 +1474,11 @@ mod tests {
         ] {
             assert_eq!(apply(&mut doc, &op), Err(OpError::MapArchived), "{op:?}");
         }
-        apply(&mut doc, &set(EntityKind::Map, id, Field::Status, MapStatus::Draft)).unwrap();
+        apply(
+            &mut doc,
+            &set(EntityKind::Map, id, Field::Status, MapStatus::Draft),
+        )
+        .unwrap();
         apply(&mut doc, &set(EntityKind::Map, id, Field::Name, "Renamed")).unwrap();
         assert_eq!(doc.map.name, "Renamed");
     }
@@ -1537,5 +1552,4 @@ mod presence_tests {
         assert!(viewport(0.0, 0.0, 0.0).validate().is_err());
         assert_eq!(viewport(5.0, 6.0, 1.5).validate(), Ok(()));
     }
-
 }

@@ -258,7 +258,10 @@ mod tests {
         let all = parents(&[root.clone(), bu.clone(), team.clone(), other.clone()]);
         assert!(would_cycle(bu.id, bu.id, &all), "under itself");
         assert!(would_cycle(bu.id, team.id, &all), "under its own team");
-        assert!(would_cycle(root.id, other.id, &all), "the root under anything");
+        assert!(
+            would_cycle(root.id, other.id, &all),
+            "the root under anything"
+        );
         assert!(!would_cycle(team.id, other.id, &all));
         assert!(!would_cycle(bu.id, other.id, &all));
         assert!(!would_cycle(other.id, team.id, &all));
@@ -286,7 +289,10 @@ mod tests {
         assert_eq!(within_archive(Some(Role::Admin), true), Some(Role::Viewer));
         assert_eq!(within_archive(Some(Role::Viewer), true), Some(Role::Viewer));
         assert_eq!(within_archive(None, true), None);
-        assert_eq!(within_archive(Some(Role::Editor), false), Some(Role::Editor));
+        assert_eq!(
+            within_archive(Some(Role::Editor), false),
+            Some(Role::Editor)
+        );
     }
 
     #[test]

@@ -56,14 +56,16 @@ pub async fn update_org_unit(
     if after == before {
         return Ok(after);
     }
-    change("UPDATE org_units SET name = $1, kind = $2, parent_id = $3, archived = $4 WHERE id = $5")
-        .bind(&after.name)
-        .bind(after.kind.as_str())
-        .bind_value(after.parent_id.map(|p| p.to_string()))
-        .bind_value(i64::from(after.archived))
-        .bind(id)
-        .run(&mut *conn)
-        .await?;
+    change(
+        "UPDATE org_units SET name = $1, kind = $2, parent_id = $3, archived = $4 WHERE id = $5",
+    )
+    .bind(&after.name)
+    .bind(after.kind.as_str())
+    .bind_value(after.parent_id.map(|p| p.to_string()))
+    .bind_value(i64::from(after.archived))
+    .bind(id)
+    .run(&mut *conn)
+    .await?;
     let names: HashMap<OrgUnitId, String> = select("SELECT id, name FROM org_units")
         .all(&mut *conn, |r| Ok((parsed(r, "id")?, text(r, "name")?)))
         .await?
@@ -91,7 +93,11 @@ pub async fn update_org_unit(
         audit(&mut *conn, actor, "move", "org_unit", id, &detail).await?;
     }
     if after.archived != before.archived {
-        let action = if after.archived { "archive" } else { "unarchive" };
+        let action = if after.archived {
+            "archive"
+        } else {
+            "unarchive"
+        };
         audit(&mut *conn, actor, action, "org_unit", id, &after.name).await?;
     }
     Ok(after)

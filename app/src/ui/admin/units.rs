@@ -4,8 +4,8 @@
 //! its period and status. The server decides every right; the page only offers what it allows.
 
 use crate::api::{
-    get_map, my_rights, new_map, org_tree, unit_admin, update_map, update_unit, ApiError,
-    MapDraft, MapPatch, NewUnit, UnitRow,
+    get_map, new_map, org_tree, unit_admin, update_map, update_unit, ApiError, MapDraft, MapPatch,
+    NewUnit, UnitRow,
 };
 use crate::domain::org::{PerspectiveOrder, UnitPatch};
 use crate::domain::{MapId, MapStatus, OrgTreeNode, OrgUnitId, OrgUnitKind, Period};
@@ -141,14 +141,24 @@ fn UnitItem(
         })
     });
     let drop_target = editable;
-    let (frozen, depth, movable) = (row.frozen, row.depth, editable && row.unit.parent_id.is_some());
+    let (frozen, depth, movable) = (
+        row.frozen,
+        row.depth,
+        editable && row.unit.parent_id.is_some(),
+    );
     let kind = row.unit.kind.text(locale);
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         if let Some(moved) = dragged.get_untracked() {
             dragged.set(None);
             if moved != id {
-                change.dispatch((moved, UnitPatch { parent_id: Some(id), ..UnitPatch::default() }));
+                change.dispatch((
+                    moved,
+                    UnitPatch {
+                        parent_id: Some(id),
+                        ..UnitPatch::default()
+                    },
+                ));
             }
         }
     };
@@ -207,9 +217,13 @@ fn UnitEditor(
     let parent = RwSignal::new(unit.parent_id);
     // The new parents offered: units the person manages, not archived, never the unit itself
     // or one below it (the server refuses those too, with a message).
-    let units: Vec<crate::domain::OrgUnit> = all.with_value(|rows| rows.iter().map(|r| r.unit.clone()).collect());
+    let units: Vec<crate::domain::OrgUnit> =
+        all.with_value(|rows| rows.iter().map(|r| r.unit.clone()).collect());
     let allowed: Vec<OrgUnitId> = all.with_value(|rows| {
-        rows.iter().filter(|r| r.manage && !r.frozen).map(|r| r.unit.id).collect()
+        rows.iter()
+            .filter(|r| r.manage && !r.frozen)
+            .map(|r| r.unit.id)
+            .collect()
     });
     let targets: Vec<(OrgUnitId, String)> = crate::domain::org::move_targets(&units, id)
         .into_iter()
@@ -221,7 +235,9 @@ fn UnitEditor(
         let patch = UnitPatch {
             name: Some(name.get_untracked()),
             kind: Some(kind.get_untracked()),
-            parent_id: parent.get_untracked().filter(|p| Some(*p) != unit.parent_id),
+            parent_id: parent
+                .get_untracked()
+                .filter(|p| Some(*p) != unit.parent_id),
             archived: None,
         };
         change.dispatch((id, patch));
@@ -268,7 +284,12 @@ fn NewUnitForm(rows: Vec<UnitRow>, version: RwSignal<u32>) -> impl IntoView {
     let parents: Vec<(OrgUnitId, String)> = rows
         .iter()
         .filter(|r| r.manage && !r.frozen)
-        .map(|r| (r.unit.id, format!("{}{}", "\u{2003}".repeat(r.depth), r.unit.name)))
+        .map(|r| {
+            (
+                r.unit.id,
+                format!("{}{}", "\u{2003}".repeat(r.depth), r.unit.name),
+            )
+        })
         .collect();
     let parent = RwSignal::new(parents.first().map(|(id, _)| *id));
     let name = RwSignal::new(String::new());
@@ -288,7 +309,11 @@ fn NewUnitForm(rows: Vec<UnitRow>, version: RwSignal<u32>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(parent_id) = parent.get_untracked() {
-            create.dispatch(NewUnit { parent_id, name: name.get_untracked(), kind: kind.get_untracked() });
+            create.dispatch(NewUnit {
+                parent_id,
+                name: name.get_untracked(),
+                kind: kind.get_untracked(),
+            });
         }
     };
     view! {
@@ -346,9 +371,10 @@ pub fn NewMapPage() -> impl IntoView {
     let i18n = use_i18n();
     let unit_id = id_param::<OrgUnitId>("org unit");
     let tree = load(move || unit_id().map(|_| ()), |_| org_tree());
+    let loading = td_string!(i18n.get_locale_untracked(), units.loading_page);
     view! {
         <Title text=t_string!(i18n, units.new_map.title)/>
-        {item_page(tree, "…", Reload::ShowLoading, move |nodes: Vec<OrgTreeNode>| {
+        {item_page(tree, loading, Reload::ShowLoading, move |nodes: Vec<OrgTreeNode>| {
             match unit_id().ok().and_then(|id| find_unit(&nodes, id).cloned()) {
                 Some(node) => view! { <NewMapForm node/> }.into_any(),
                 None => view! { <TopBar/><main class="page"><ErrorPanel error=ApiError::NotFound("org unit".into())/></main> }.into_any(),
@@ -396,11 +422,16 @@ fn NewMapForm(node: OrgTreeNode) -> impl IntoView {
                     perspectives: order.get_untracked(),
                 });
             }
-            _ => local_error.set(Some(td_string!(locale, units.new_map.bad_period).to_string())),
+            _ => local_error.set(Some(
+                td_string!(locale, units.new_map.bad_period).to_string(),
+            )),
         }
     };
     let heading = td_string!(locale, units.new_map.heading, unit = &unit.name).to_string();
-    let editable = node.role.is_some_and(|r| r.allows(crate::domain::Action::Edit)) && !unit.archived;
+    let editable = node
+        .role
+        .is_some_and(|r| r.allows(crate::domain::Action::Edit))
+        && !unit.archived;
     let shown_error = move || local_error.get().or_else(error);
     view! {
         <TopBar crumbs=vec![(unit.name.clone(), "/".to_string())]/>
@@ -452,19 +483,29 @@ pub fn MapSettingsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let data = load(
         move || map_id().map(|id| (id, version.get())),
-        |(id, _)| async move { Ok((get_map(id).await?, my_rights(id).await?)) },
+        |(id, _)| async move { Ok((get_map(id).await?, org_tree().await?)) },
     );
+    let loading = td_string!(i18n.get_locale_untracked(), units.loading_page);
     view! {
         <Title text=t_string!(i18n, units.settings.title)/>
-        {item_page(data, "…", Reload::KeepPage, move |(doc, rights): (crate::domain::MapDocument, crate::domain::MapRights)| {
-            view! { <MapSettingsForm doc rights=rights.edit version/> }.into_any()
+        {item_page(data, loading, Reload::KeepPage, move |(doc, tree): (crate::domain::MapDocument, Vec<OrgTreeNode>)| {
+            // Editors of the map's unit (the server lowers the role on an archived unit) may
+            // change the settings, an archived map's status included.
+            let rights = find_unit(&tree, doc.map.org_unit_id)
+                .and_then(|n| n.role)
+                .is_some_and(|r| r.allows(crate::domain::Action::Edit));
+            view! { <MapSettingsForm doc rights version/> }.into_any()
         })}
     }
 }
 
 /// The settings form of one map.
 #[component]
-fn MapSettingsForm(doc: crate::domain::MapDocument, rights: bool, version: RwSignal<u32>) -> impl IntoView {
+fn MapSettingsForm(
+    doc: crate::domain::MapDocument,
+    rights: bool,
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let map = doc.map.clone();
@@ -500,7 +541,9 @@ fn MapSettingsForm(doc: crate::domain::MapDocument, rights: bool, version: RwSig
                     status: Some(status.get_untracked()),
                 });
             }
-            _ => local_error.set(Some(td_string!(locale, units.new_map.bad_period).to_string())),
+            _ => local_error.set(Some(
+                td_string!(locale, units.new_map.bad_period).to_string(),
+            )),
         }
     };
     let archived = map.status == MapStatus::Archived;
