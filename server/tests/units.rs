@@ -26,6 +26,9 @@ async fn sizes(app: &TestApp) -> (usize, usize) {
     )
 }
 
+/// A server function's input for the person at `who` in the role matrix.
+type ArgsFor = Box<dyn Fn(usize) -> Input>;
+
 /// `update_unit`'s arguments.
 fn patch_args(id: OrgUnitId, patch: serde_json::Value) -> serde_json::Value {
     json!({ "unit_id": id, "patch": patch })
@@ -51,7 +54,7 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
     // Anonymous, outsider, viewer, contributor, editor, admin.
     let admins = [401, 403, 403, 403, 403, 200];
     let editors = [401, 403, 403, 403, 200, 200];
-    let rows: Vec<(&str, [u16; 6], Box<dyn Fn(usize) -> Input>)> = vec![
+    let rows: Vec<(&str, [u16; 6], ArgsFor)> = vec![
         ("unit_admin", admins, Box::new(|_| Input::Form(vec![]))),
         (
             "create_unit",
