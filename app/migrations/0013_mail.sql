@@ -44,9 +44,12 @@ ALTER TABLE users ADD COLUMN reminders BIGINT NOT NULL DEFAULT 1;
 
 -- What each reminder run sent, so a second run (or a second instance) sends nothing twice:
 -- one row per person, measure, period due and kind (due, overdue, escalation).
+-- measure_id is not a foreign key: a deleted objective's measures come back with an undo
+-- (store::tombstones), and what was already sent for them must come back too, or the owner
+-- would be reminded twice.
 CREATE TABLE reminders_sent (
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+    measure_id TEXT NOT NULL,
     period TEXT NOT NULL,
     kind TEXT NOT NULL,
     sent_at TEXT NOT NULL,

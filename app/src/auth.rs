@@ -1,6 +1,7 @@
 //! Passwords, sessions, cookies, API tokens, and the one authorisation helper every server
 //! function calls (`authorize`, `Access`). The server context lives in `context`.
 
+use crate::domain::org::{frozen, within_archive};
 use crate::domain::role::{effective_role, inherited_role};
 use crate::domain::{Action, ApiToken, ApiTokenId, MeasureId, OrgUnitId, Role, User, UserId};
 use crate::error::{ApiError, Refusal};
@@ -11,7 +12,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "cairn_session";
@@ -140,29 +141,53 @@ pub async fn user_from_headers(
         .await?)
 }
 
-/// The effective role of `user` on `unit` (inherited down the tree).
+/// The effective role of `user` on `unit` (inherited down the tree), lowered to viewer when the
+/// unit or one above it is archived: what every check of a change goes by.
 pub async fn role_on(
     store: &Store,
     user: &User,
     unit: OrgUnitId,
 ) -> Result<Option<Role>, ApiError> {
-    let parents = store.unit_parents().await?;
-    let grants = store.grants_of(user.id).await?;
-    Ok(effective_role(user.id, unit, &parents, &grants))
+    let (held, frozen) = held_role_on(store, user, unit).await?;
+    Ok(within_archive(held, frozen))
 }
 
-/// The one authorisation check: `user` may perform `action` on `unit`, or a clear 403.
+/// The role `user` holds on `unit` (inherited down the tree) whether or not it is archived, and
+/// whether it is frozen (it or a unit above it archived). Only managing the unit itself
+/// (bringing it back from the archive) goes by the held role.
+pub async fn held_role_on(
+    store: &Store,
+    user: &User,
+    unit: OrgUnitId,
+) -> Result<(Option<Role>, bool), ApiError> {
+    let parents = store.unit_parents().await?;
+    let grants = store.grants_of(user.id).await?;
+    let archived = store.archived_units().await?;
+    Ok((
+        effective_role(user.id, unit, &parents, &grants),
+        frozen(unit, &parents, &archived),
+    ))
+}
+
+/// The one authorisation check: `user` may perform `action` on `unit`, or a clear 403 (saying
+/// that the unit is archived when the held role would otherwise do).
 pub async fn authorize(
     store: &Store,
     user: &User,
     unit: OrgUnitId,
     action: Action,
 ) -> Result<Role, ApiError> {
-    let role = role_on(store, user, unit).await?;
+    let (held, is_frozen) = held_role_on(store, user, unit).await?;
+    let role = within_archive(held, is_frozen);
     match role {
         Some(r) if r.allows(action) => Ok(r),
         _ => {
             let unit_name = store.org_unit(unit).await.ok().map(|u| u.name);
+            if held.is_some_and(|r| r.allows(action)) {
+                return Err(ApiError::Forbidden(Refusal::UnitArchived {
+                    unit: unit_name.unwrap_or_default(),
+                }));
+            }
             Err(ApiError::Forbidden(Refusal::NeedRole {
                 action,
                 unit: unit_name,
@@ -236,6 +261,8 @@ pub struct Access {
     pub actor: Actor,
     parents: HashMap<OrgUnitId, Option<OrgUnitId>>,
     grants: Vec<(OrgUnitId, Role)>,
+    /// The archived units: below them, every role counts as viewer.
+    archived: HashSet<OrgUnitId>,
 }
 
 impl Access {
@@ -251,6 +278,7 @@ impl Access {
             actor: Actor::User(user.id),
             parents: store.unit_parents().await?,
             grants,
+            archived: store.archived_units().await?,
         })
     }
 
@@ -263,12 +291,40 @@ impl Access {
             },
             parents: store.unit_parents().await?,
             grants: token.units.iter().map(|u| (*u, token.role())).collect(),
+            archived: store.archived_units().await?,
         })
     }
 
-    /// The effective role on `unit` (inherited down the tree), if any.
+    /// The effective role on `unit` (inherited down the tree), if any; viewer at most on a
+    /// frozen unit (it or one above it archived).
     pub fn role(&self, unit: OrgUnitId) -> Option<Role> {
+        within_archive(self.held_role(unit), self.frozen(unit))
+    }
+
+    /// The role held on `unit` (inherited down the tree), archived or not.
+    pub fn held_role(&self, unit: OrgUnitId) -> Option<Role> {
         inherited_role(unit, &self.parents, &self.grants)
+    }
+
+    /// Whether `unit` or a unit above it is archived.
+    pub fn frozen(&self, unit: OrgUnitId) -> bool {
+        frozen(unit, &self.parents, &self.archived)
+    }
+
+    /// The archive refusal for a change on `scope`'s measure, if its unit is frozen or its map
+    /// archived: checked before roles, so the reason given is the archive.
+    fn archive_refusal(&self, scope: &crate::store::MeasureScope) -> Option<Refusal> {
+        if scope.map_archived {
+            Some(Refusal::MapArchived {
+                map: scope.map_name.clone(),
+            })
+        } else if self.frozen(scope.org_unit_id) && self.held_role(scope.org_unit_id).is_some() {
+            Some(Refusal::UnitArchived {
+                unit: scope.unit_name.clone(),
+            })
+        } else {
+            None
+        }
     }
 
     /// Whether `action` is allowed on `unit`.
@@ -278,6 +334,9 @@ impl Access {
 
     /// Why the actor may not enter actuals of a measure, or `None` when it may.
     pub fn actual_refusal(&self, scope: &crate::store::MeasureScope) -> Option<Refusal> {
+        if let Some(refusal) = self.archive_refusal(scope) {
+            return Some(refusal);
+        }
         let role = self.role(scope.org_unit_id);
         let measure = scope.name.clone();
         match &self.actor {
@@ -303,6 +362,9 @@ impl Access {
     /// Why the actor may not set targets of a measure, or `None` when it may (editors only;
     /// never a token).
     pub fn target_refusal(&self, scope: &crate::store::MeasureScope) -> Option<Refusal> {
+        if let Some(refusal) = self.archive_refusal(scope) {
+            return Some(refusal);
+        }
         let measure = scope.name.clone();
         match &self.actor {
             Actor::User(_) if self.allows(scope.org_unit_id, Action::Edit) => None,
@@ -465,6 +527,7 @@ mod tests {
                     Role::Viewer
                 },
             )],
+            archived: HashSet::new(),
         };
         let scope = |org_unit_id| MeasureScope {
             name: "Revenue".into(),
@@ -472,6 +535,9 @@ mod tests {
             org_unit_id,
             data_owner_id: None,
             computed: false,
+            map_name: "Plan".into(),
+            unit_name: "Unit".into(),
+            map_archived: false,
         };
         let writer = token(true);
         assert!(writer.allows(unit, Action::EnterData) && !writer.allows(unit, Action::Edit));

@@ -168,6 +168,14 @@ pub enum Refusal {
     ResetLinkInvalid,
     /// A change to people or roles, an invitation or a sign-in that the people rules refuse.
     People(crate::domain::people::PeopleError),
+    /// The unit (or one above it) is archived: its content is read-only.
+    UnitArchived { unit: String },
+    /// The map is archived: it is read-only until its status is set back.
+    MapArchived { map: String },
+    /// Org units are managed by their admins (held there or above).
+    ManageUnitsNeedAdmin,
+    /// An archived unit only takes being brought back; nothing else about it changes.
+    ArchivedUnitChange { unit: String },
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -296,6 +304,18 @@ impl Refusal {
             Refusal::PasswordsDiffer => td_string!(locale, mail.reset.differ).to_string(),
             Refusal::ResetLinkInvalid => td_string!(locale, mail.reset.invalid).to_string(),
             Refusal::People(e) => e.text(locale),
+            Refusal::UnitArchived { unit } => {
+                td_string!(locale, units.errors.unit_archived, unit).to_string()
+            }
+            Refusal::MapArchived { map } => {
+                td_string!(locale, units.errors.map_archived_named, map).to_string()
+            }
+            Refusal::ManageUnitsNeedAdmin => {
+                td_string!(locale, units.errors.manage_needs_admin).to_string()
+            }
+            Refusal::ArchivedUnitChange { unit } => {
+                td_string!(locale, units.errors.archived_unit_change, unit).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -403,6 +423,9 @@ impl From<crate::domain::ops::OpError> for ApiError {
         match e {
             crate::domain::ops::OpError::Invalid(v) => ApiError::Invalid(v),
             crate::domain::ops::OpError::Missing(what) => ApiError::NotFound(what.to_string()),
+            archived @ crate::domain::ops::OpError::MapArchived => {
+                ApiError::Conflict(Refusal::Op(archived))
+            }
             other => ApiError::BadInput(Refusal::Op(other)),
         }
     }

@@ -617,6 +617,7 @@ async fn create_first_admin(
         parent_id: None,
         name: "Organisation".into(),
         kind: OrgUnitKind::Enterprise,
+        archived: false,
     };
     let mut tx = store.begin().await.map_err(|e| admin_err(&e))?;
     app::store::create_user(&mut tx, &user, &hash)

@@ -985,6 +985,18 @@ fn new_value(
         (E::Perspective, F::Rank) => json!(doc.perspectives.len() + 3),
         (E::Perspective, F::Weight) => number(2.5),
         (E::Map, F::Name) => json!("Renamed map"),
+        (E::Map, F::Status) => toggle(
+            json!(app::domain::MapStatus::Draft),
+            json!(app::domain::MapStatus::Active),
+        ),
+        (E::Map, F::Period) => {
+            // The demo's period spans years: a one-month period at its start is new and valid.
+            let p: app::domain::ops::MapPeriod = serde_json::from_value(now).unwrap();
+            json!(app::domain::ops::MapPeriod {
+                start: p.start,
+                end: p.start,
+            })
+        }
         (E::Map, F::Vision) => json!("A new vision"),
         (E::Map, F::Mission) => json!("A new mission"),
         (E::Map, F::Values) => json!("New values"),

@@ -78,13 +78,17 @@ pub async fn my_rights(map_id: MapId) -> Result<MapRights, ApiError> {
     )
 }
 
-/// The rights of `user`, holding `role` on the map's unit, on the map of `doc`.
+/// The rights of `user`, holding `role` on the map's unit, on the map of `doc` (none to change
+/// an archived map: it is read-only until its status is set back).
 #[cfg(feature = "ssr")]
 fn rights_on(doc: &MapDocument, user: &User, role: Role) -> MapRights {
     let owns_data = doc
         .measures
         .iter()
         .any(|m| m.data_owner_id == Some(user.id));
+    if doc.map.status == MapStatus::Archived {
+        return MapRights::of(Some(Role::Viewer), false);
+    }
     MapRights::of(Some(role), owns_data)
 }
 

@@ -12,6 +12,7 @@ pub mod people;
 pub mod rest_types;
 mod session;
 mod tokens;
+pub mod units;
 
 pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};
@@ -28,6 +29,7 @@ pub use people::{
 };
 pub use session::*;
 pub use tokens::*;
+pub use units::*;
 
 /// Server-side helpers shared by the server functions.
 #[cfg(feature = "ssr")]

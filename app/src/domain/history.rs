@@ -570,6 +570,8 @@ pub fn field_text(locale: Locale, field: Field) -> String {
         Field::Aggregation => td_string!(locale, history.field.aggregation),
         Field::Formula => td_string!(locale, history.field.formula),
         Field::MissingData => td_string!(locale, history.field.missing_data),
+        Field::Period => td_string!(locale, history.field.period),
+        Field::Status => td_string!(locale, history.field.status),
     }
     .to_string()
 }

@@ -100,21 +100,49 @@ pub struct Membership {
 }
 
 /// The level of an org unit in the cascade.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgUnitKind {
     Enterprise,
     BusinessUnit,
     Function,
+    Team,
+}
+
+impl OrgUnitKind {
+    /// The kind's name for people, in `locale` ("Business unit", "Geschäftsbereich").
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            OrgUnitKind::Enterprise => td_string!(locale, units.kind.enterprise),
+            OrgUnitKind::BusinessUnit => td_string!(locale, units.kind.business_unit),
+            OrgUnitKind::Function => td_string!(locale, units.kind.function),
+            OrgUnitKind::Team => td_string!(locale, units.kind.team),
+        }
+    }
+
+    /// Every kind, from the top of the cascade down (pickers list them in this order).
+    pub const ALL: [OrgUnitKind; 4] = [
+        OrgUnitKind::Enterprise,
+        OrgUnitKind::BusinessUnit,
+        OrgUnitKind::Function,
+        OrgUnitKind::Team,
+    ];
 }
 
 /// A node of the organisation tree; each unit can own strategy maps.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrgUnit {
     pub id: OrgUnitId,
     pub parent_id: Option<OrgUnitId>,
     pub name: String,
     pub kind: OrgUnitKind,
+    /// Archived: the unit, everything below it and their maps stay readable but nothing in
+    /// them can be changed (see `domain::org::frozen`).
+    #[serde(default)]
+    pub archived: bool,
 }
 
 impl OrgUnit {
@@ -125,6 +153,7 @@ impl OrgUnit {
             parent_id,
             name: name.into(),
             kind,
+            archived: false,
         }
     }
 }
@@ -990,7 +1019,7 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(OrgUnitKind { Enterprise => "enterprise", BusinessUnit => "business_unit", Function => "function" });
+text_enum!(OrgUnitKind { Enterprise => "enterprise", BusinessUnit => "business_unit", Function => "function", Team => "team" });
 text_enum!(Frequency { Daily => "daily", Weekly => "weekly", Monthly => "monthly", Quarterly => "quarterly", Yearly => "yearly" });
 text_enum!(Polarity { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better", OnTarget => "on_target" });
 text_enum!(Indicator { Leading => "leading", Lagging => "lagging" });

@@ -10,6 +10,7 @@ use super::formula::{self, Formula};
 use super::ids::*;
 use super::layout;
 use super::model::*;
+use super::period::Period;
 use super::validation::{self, ValidationError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -107,6 +108,10 @@ pub enum Field {
     Formula,
     /// Measure missing-data policy.
     MissingData,
+    /// A map's strategy period: `{"start": "YYYY-MM", "end": "YYYY-MM"}`.
+    Period,
+    /// A map's status: "draft", "active" or "archived".
+    Status,
 }
 
 /// A new entity.
@@ -164,6 +169,9 @@ pub enum OpError {
     PerspectiveNotEmpty,
     #[error("a map keeps at least one perspective")]
     LastPerspective,
+    /// The map is archived: nothing on it changes until its status is set back.
+    #[error("this map is archived; set it to draft or active to change it")]
+    MapArchived,
 }
 
 impl EntityKind {
@@ -202,6 +210,7 @@ impl OpError {
                 td_string!(locale, errors.op.perspective_not_empty).to_string()
             }
             OpError::LastPerspective => td_string!(locale, errors.op.last_perspective).to_string(),
+            OpError::MapArchived => td_string!(locale, units.errors.map_archived).to_string(),
         }
     }
 }
@@ -258,9 +267,31 @@ pub fn apply_all(doc: &mut MapDocument, ops: &[Op]) -> Result<(), OpError> {
     Ok(())
 }
 
+/// Whether `op` sets a map's status: the one change an archived map takes (to bring it back).
+pub fn sets_status(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Set {
+            entity: EntityKind::Map,
+            field: Field::Status,
+            ..
+        }
+    )
+}
+
+/// A map's strategy period, as a `Set` of [`Field::Period`] carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapPeriod {
+    pub start: Period,
+    pub end: Period,
+}
+
 /// Applies one op, validating the result with the domain rules. On error the document may be
 /// partly changed; use [`apply_all`] for atomicity.
 pub fn apply(doc: &mut MapDocument, op: &Op) -> Result<(), OpError> {
+    if doc.map.status == MapStatus::Archived && !sets_status(op) {
+        return Err(OpError::MapArchived);
+    }
     match op {
         Op::Create { item } => create(doc, item),
         Op::Set {
@@ -461,6 +492,8 @@ pub enum Column {
     Placement,
     /// The whole row is written again (a measure: a rename also rewrites other measures).
     Row,
+    /// A map's period: `period_start` and `period_end`, written together.
+    MapPeriod,
 }
 
 /// One settable field of an entity of type `E`: where it is stored, how it is read (as it would
@@ -554,6 +587,23 @@ pub const MAP_FIELDS: &[FieldDef<StrategyMap>] = &[
     plain!(Mission, Column::Plain("mission"), mission),
     plain!(Values, Column::Plain("map_values"), values),
     plain!(HealthOff, Column::JsonText("health_off"), health_off),
+    plain!(Status, Column::Plain("status"), status),
+    FieldDef {
+        field: Field::Period,
+        column: Column::MapPeriod,
+        get: |m| {
+            json(&MapPeriod {
+                start: m.period_start,
+                end: m.period_end,
+            })
+        },
+        set: |m, f, v| {
+            let p: MapPeriod = value_of(f, v)?;
+            m.period_start = p.start;
+            m.period_end = p.end;
+            Ok(())
+        },
+    },
 ];
 
 /// The fields of a measure (stored by rewriting the row).
@@ -1349,6 +1399,88 @@ mod tests {
         .unwrap();
         assert_eq!(d.objectives[0].y, middle(0));
         assert!(agree(&d));
+    }
+    #[test]
+    fn a_map_is_renamed_given_a_period_and_a_status_by_ops_and_undone() {
+        let mut doc = doc();
+        let id = doc.map.id.0;
+        let (start, end) = (
+            crate::domain::Period::new(2027, 1).unwrap(),
+            crate::domain::Period::new(2029, 12).unwrap(),
+        );
+        let before = doc.clone();
+        let ops = [
+            set(EntityKind::Map, id, Field::Name, "  Plan 2027  "),
+            set(EntityKind::Map, id, Field::Period, MapPeriod { start, end }),
+            set(EntityKind::Map, id, Field::Status, MapStatus::Active),
+        ];
+        let undo: Vec<Op> = ops
+            .iter()
+            .rev()
+            .flat_map(|op| {
+                let mut at = before.clone();
+                apply_all(&mut at, &ops[..ops.iter().position(|o| o == op).unwrap()]).unwrap();
+                inverse(&at, op)
+            })
+            .collect();
+        apply_all(&mut doc, &ops).unwrap();
+        assert_eq!(doc.map.name, "Plan 2027");
+        assert_eq!((doc.map.period_start, doc.map.period_end), (start, end));
+        assert_eq!(doc.map.status, MapStatus::Active);
+        apply_all(&mut doc, &undo).unwrap();
+        assert_eq!(doc.map, before.map);
+    }
+
+    #[test]
+    fn a_reversed_period_or_an_unknown_status_is_refused() {
+        let mut doc = doc();
+        let id = doc.map.id.0;
+        let reversed = MapPeriod {
+            start: crate::domain::Period::new(2027, 1).unwrap(),
+            end: crate::domain::Period::new(2026, 12).unwrap(),
+        };
+        let before = doc.clone();
+        assert_eq!(
+            apply(&mut doc, &set(EntityKind::Map, id, Field::Period, reversed)),
+            Err(OpError::Invalid(ValidationError::PeriodReversed))
+        );
+        assert!(matches!(
+            apply(
+                &mut doc,
+                &set(EntityKind::Map, id, Field::Status, "retired")
+            ),
+            Err(OpError::BadValue { .. })
+        ));
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn an_archived_map_takes_only_a_status_change() {
+        let mut doc = doc();
+        let id = doc.map.id.0;
+        apply(
+            &mut doc,
+            &set(EntityKind::Map, id, Field::Status, MapStatus::Archived),
+        )
+        .unwrap();
+        let objective = doc.objectives[0].id.0;
+        for op in [
+            set(EntityKind::Map, id, Field::Name, "Renamed"),
+            set(EntityKind::Objective, objective, Field::Title, "Changed"),
+            Op::Delete {
+                entity: EntityKind::Objective,
+                id: objective,
+            },
+        ] {
+            assert_eq!(apply(&mut doc, &op), Err(OpError::MapArchived), "{op:?}");
+        }
+        apply(
+            &mut doc,
+            &set(EntityKind::Map, id, Field::Status, MapStatus::Draft),
+        )
+        .unwrap();
+        apply(&mut doc, &set(EntityKind::Map, id, Field::Name, "Renamed")).unwrap();
+        assert_eq!(doc.map.name, "Renamed");
     }
 }
 

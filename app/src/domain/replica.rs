@@ -384,6 +384,8 @@ fn field_name(locale: Locale, field: Field) -> &'static str {
         Field::Aggregation => td_string!(locale, map.undo.field.aggregation),
         Field::Formula => td_string!(locale, map.undo.field.formula),
         Field::MissingData => td_string!(locale, map.undo.field.missing_data),
+        Field::Period => td_string!(locale, units.field.period),
+        Field::Status => td_string!(locale, units.field.status),
     }
 }
 

@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A user's role on an org unit, weakest first (the order matters: `Ord` ranks them).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

@@ -97,6 +97,17 @@ impl Store {
             .map(|_| ())
     }
 
+    /// Creates a map with the perspectives of `order` (top first), in one transaction.
+    pub async fn create_map_ordered(
+        &self,
+        map: &StrategyMap,
+        order: org::PerspectiveOrder,
+        actor: Option<crate::domain::UserId>,
+    ) -> StoreResult<Vec<Perspective>> {
+        self.write(async |tx| create_map(tx, map, &order.names(), actor).await)
+            .await
+    }
+
     /// One map's header.
     pub async fn map(&self, id: MapId) -> StoreResult<StrategyMap> {
         map_in(&self.pool, id).await

@@ -137,6 +137,11 @@ pub struct MeasureScope {
     pub data_owner_id: Option<UserId>,
     /// A formula measure: its values are computed, never entered.
     pub computed: bool,
+    /// The map's name and its unit's (for refusals).
+    pub map_name: String,
+    pub unit_name: String,
+    /// The map is archived: its data is read-only.
+    pub map_archived: bool,
 }
 
 /// A measure with the objective, map and org unit it belongs to.
@@ -176,14 +181,19 @@ pub async fn measure_scopes(
             org_unit_id: parsed(r, "org_unit_id")?,
             data_owner_id: opt_parsed(r, "data_owner_id")?,
             computed: source == DataSource::Formula,
+            map_name: text(r, "map_name")?,
+            unit_name: text(r, "unit_name")?,
+            map_archived: parsed::<MapStatus>(r, "map_status")? == MapStatus::Archived,
         };
         Ok((parsed(r, "id")?, scope))
     };
     let mut out = HashMap::new();
     for chunk in ids.chunks(DATA_CHUNK) {
         let sql = in_list(
-            "SELECT m.id, m.name, m.data_source, m.data_owner_id, o.map_id, p.org_unit_id FROM measures m \
-             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id WHERE m.id IN ({in})",
+            "SELECT m.id, m.name, m.data_source, m.data_owner_id, o.map_id, p.org_unit_id, \
+             p.name AS map_name, p.status AS map_status, u.name AS unit_name FROM measures m \
+             JOIN objectives o ON o.id = m.objective_id JOIN maps p ON p.id = o.map_id \
+             JOIN org_units u ON u.id = p.org_unit_id WHERE m.id IN ({in})",
             chunk.len(),
         );
         out.extend(select(&sql).bind_all(chunk).all(&mut *conn, scope).await?);

@@ -765,6 +765,16 @@ async fn persist_set(
                 ))),
             };
         }
+        ops::Column::MapPeriod => {
+            let m = &after.map;
+            change("UPDATE maps SET period_start = $1, period_end = $2 WHERE id = $3")
+                .bind(m.period_start)
+                .bind(m.period_end)
+                .bind(m.id)
+                .run(conn)
+                .await?;
+            return Ok(());
+        }
         ops::Column::Plain(name) => (name, value),
         ops::Column::JsonText(name) => (name, serde_json::Value::String(value.to_string())),
     };

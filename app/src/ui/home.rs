@@ -39,6 +39,8 @@ pub fn HomePage() -> impl IntoView {
                                         " · "
                                         <A href="/admin/people">{t!(i18n, people.home_link)}</A>
                                         <span class="meta">" "{t!(i18n, people.home_hint)}</span>
+                                        " · "<A href="/admin/units">{t!(i18n, units.home.link)}</A>
+                                        <span class="meta">" "{t!(i18n, units.home.hint)}</span>
                                     </nav>
                                 })}
                                 <ul class="org-tree" role="tree" aria-label=t_string!(i18n, home.tree_label)>
@@ -123,13 +125,9 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
     } = node;
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let kind = match unit.kind {
-        crate::domain::OrgUnitKind::Enterprise => td_string!(locale, home.unit_kind.enterprise),
-        crate::domain::OrgUnitKind::BusinessUnit => {
-            td_string!(locale, home.unit_kind.business_unit)
-        }
-        crate::domain::OrgUnitKind::Function => td_string!(locale, home.unit_kind.function),
-    };
+    let kind = unit.kind.text(locale);
+    // The role already counts as viewer on an archived unit (the server lowers it).
+    let editor = role.is_some_and(|r| r.allows(crate::domain::Action::Edit));
     let map_status = |s: MapStatus| match s {
         MapStatus::Draft => td_string!(locale, home.map_status.draft),
         MapStatus::Active => td_string!(locale, home.map_status.active),
@@ -148,8 +146,12 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                 <span class="unit-name">{unit.name.clone()}</span>
                 <span class="unit-kind">{kind}</span>
                 {role.map(|r| view! { <span class=format!("role role-{}", r.as_str())>{r.text(locale)}</span> })}
+                {unit.archived.then(|| view! { <span class="badge archived-badge">{td_string!(locale, units.archived)}</span> })}
                 <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, home.dashboards_of, unit = &unit.name).to_string()>{t!(i18n, home.dashboards)}</A>
                 <A href=format!("/units/{}/reminders", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, mail.reminders.link_of, unit = &unit.name).to_string()>{td_string!(locale, mail.reminders.link)}</A>
+                {editor.then(|| view! {
+                    <A href=format!("/units/{}/new-map", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, units.new_map.for_unit, unit = &unit.name).to_string()>{td_string!(locale, units.new_map.link)}</A>
+                })}
             </div>
             <ul class="map-list" aria-label=td_string!(locale, home.maps_of, unit = &unit.name).to_string()>
                 {if maps.is_empty() {
@@ -158,6 +160,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                     maps.into_iter().map(|m| {
                         let href = format!("/maps/{}", m.id);
                         let card = format!("/maps/{}/scorecard", m.id);
+                        let settings_label = td_string!(locale, units.settings.of_map, name = &m.name).to_string();
                         view! {
                             <li class="map-item">
                                 <A href=href>{m.name.clone()}</A>
@@ -169,6 +172,10 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                                     td_string!(locale, common.count.objectives, count = u64::try_from(m.objective_count).unwrap_or(0))
                                 )}</span>
                                 <A href=card attr:class="secondary-link">{t!(i18n, home.scorecard)}</A>
+                                {editor.then(|| view! {
+                                    <A href=format!("/maps/{}/settings", m.id) attr:class="secondary-link"
+                                        attr:aria-label=settings_label.clone()>{td_string!(locale, units.settings.link)}</A>
+                                })}
                             </li>
                         }
                     }).collect_view().into_any()

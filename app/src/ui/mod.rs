@@ -8,9 +8,9 @@ pub mod history;
 pub mod home;
 pub mod import;
 pub mod map;
+pub mod people;
 pub mod reminders;
 pub mod reset;
-pub mod people;
 pub mod scorecard;
 pub mod signin;
 pub mod widgets;
@@ -82,6 +82,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>
                 <Route path=path!("/admin/people") view=people::PeoplePage/>
                 <Route path=path!("/invite/:token") view=people::invite::InvitePage/>
+                <Route path=path!("/admin/units") view=admin::units::UnitsPage/>
+                <Route path=path!("/units/:id/new-map") view=admin::units::NewMapPage/>
+                <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>

@@ -171,7 +171,7 @@ fn batch_result(
     result
 }
 
-fn json_rejection(e: JsonRejection) -> RestError {
+pub(super) fn json_rejection(e: JsonRejection) -> RestError {
     match e {
         JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             RestError::new(

@@ -14,6 +14,7 @@ mod measures;
 mod params;
 mod people;
 mod scores;
+mod units;
 
 pub use caller::{Caller, RateLimiter};
 pub use error::{RestError, RestResult, TokenRefusals};
@@ -23,7 +24,7 @@ use app::api::rest_types::*;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, get, post, MethodRouter};
+use axum::routing::{any, get, patch, post, MethodRouter};
 use axum::Router;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -35,7 +36,19 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// the server functions' `/api/{*fn_name}`; anything else under `/api/v1/` is a JSON 404.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/maps", only(get(maps::list_maps)))
+        .route(
+            "/api/v1/maps",
+            only(get(maps::list_maps).post(units::create_map)),
+        )
+        .route("/api/v1/maps/{id}", only(patch(units::patch_map)))
+        .route(
+            "/api/v1/units",
+            only(get(units::list_units).post(units::create_unit)),
+        )
+        .route(
+            "/api/v1/units/{id}",
+            only(get(units::get_unit).patch(units::patch_unit)),
+        )
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
         .route("/api/v1/history", only(get(history::item_history)))
         .route("/api/v1/measures", only(get(measures::list_measures)))
@@ -92,7 +105,13 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         history::item_history,
         people::list_people,
         people::get_person,
-        people::invite
+        people::invite,
+        units::list_units,
+        units::get_unit,
+        units::create_unit,
+        units::patch_unit,
+        units::create_map,
+        units::patch_map
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -102,6 +121,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "measures", description = "Measures (KPIs) and their actuals."),
         (name = "history", description = "Who changed what and when, with the old and the new value."),
         (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
+        (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
     )
 )]
 pub struct ApiDoc;

@@ -1,3 +1,4 @@
-//! Administration screens (admins of an org unit): API tokens so far.
+//! Administration screens (admins of an org unit): API tokens, org units (and the map forms started from a unit).
 
 pub mod tokens;
+pub mod units;

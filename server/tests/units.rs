@@ -1,0 +1,684 @@
+//! Org units and the maps made from them, against a real server on SQLite and PostgreSQL: the
+//! role matrix of the unit and map server functions, moves that need admin on both ends and
+//! refuse cycles, an archived unit (and everything below it) read-only for every write path, an
+//! archived map that takes only a status change, the store's audit rows, and the REST routes'
+//! token rights.
+
+mod common;
+
+use common::{count, Db, Input, TestApp, ADMIN, CONTRIBUTOR, EDITOR, VIEWER};
+
+use app::domain::org::UnitPatch;
+use app::domain::*;
+use http::StatusCode;
+use serde_json::json;
+
+/// The id of the demo unit `name`.
+async fn unit(app: &TestApp, name: &str) -> OrgUnitId {
+    common::unit_id(&app.store, name).await
+}
+
+/// How many units and maps there are (a refused call changes neither).
+async fn sizes(app: &TestApp) -> (usize, usize) {
+    (
+        app.store.org_units().await.unwrap().len(),
+        app.store.map_summaries().await.unwrap().len(),
+    )
+}
+
+/// A server function's input for the person at `who` in the role matrix.
+type ArgsFor = Box<dyn Fn(usize) -> Input>;
+
+/// `update_unit`'s arguments.
+fn patch_args(id: OrgUnitId, patch: serde_json::Value) -> serde_json::Value {
+    json!({ "unit_id": id, "patch": patch })
+}
+
+/// `create_objective`'s form on `map`.
+fn objective_form(map: &MapDocument, title: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("map_id", map.map.id.to_string()),
+        ("perspective_id", map.perspectives[0].id.to_string()),
+        ("title", title.into()),
+        ("x", "300".into()),
+        ("y", "150".into()),
+    ]
+}
+
+both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
+    let app = TestApp::demo(db).await;
+    let cookies = app.role_cookies().await;
+    let consulting = unit(&app, "Consulting").await;
+    let map = common::map_of_unit(&app.store, "Consulting").await;
+    let map_id = map.map.id;
+    // Anonymous, outsider, viewer, contributor, editor, admin.
+    let admins = [401, 403, 403, 403, 403, 200];
+    let editors = [401, 403, 403, 403, 200, 200];
+    let rows: Vec<(&str, [u16; 6], ArgsFor)> = vec![
+        ("unit_admin", admins, Box::new(|_| Input::Form(vec![]))),
+        (
+            "create_unit",
+            admins,
+            Box::new(move |who| {
+                Input::Json(json!({ "unit": {
+                    "parent_id": consulting, "name": format!("Team #{who}"), "kind": "team"
+                }}))
+            }),
+        ),
+        (
+            "update_unit",
+            admins,
+            Box::new(move |who| {
+                Input::Json(patch_args(
+                    consulting,
+                    json!({ "name": format!("Consulting #{who}") }),
+                ))
+            }),
+        ),
+        (
+            "new_map",
+            editors,
+            Box::new(move |who| {
+                Input::Json(json!({ "map": {
+                    "org_unit_id": consulting, "name": format!("Plan #{who}"),
+                    "period_start": "2027-01", "period_end": "2029-12",
+                    "perspectives": "non_profit"
+                }}))
+            }),
+        ),
+        (
+            "update_map",
+            editors,
+            Box::new(move |who| {
+                Input::Json(json!({ "map_id": map_id, "patch": {
+                    "name": format!("Consulting plan #{who}"), "period_end": "2028-12"
+                }}))
+            }),
+        ),
+    ];
+    for (function, expected, input) in &rows {
+        for (who, cookie) in cookies.iter().enumerate() {
+            let before = sizes(&app).await;
+            let names = app.store.org_unit(consulting).await.unwrap().name;
+            let map_name = app.store.map(map.map.id).await.unwrap().name;
+            let (status, body) = app
+                .call_input(cookie.as_deref(), function, &input(who))
+                .await;
+            assert_eq!(
+                status.as_u16(),
+                expected[who],
+                "{function} as role #{who}: {body}"
+            );
+            if status != StatusCode::OK {
+                assert_eq!(
+                    sizes(&app).await,
+                    before,
+                    "a refused {function} made nothing"
+                );
+                assert_eq!(app.store.org_unit(consulting).await.unwrap().name, names);
+                assert_eq!(app.store.map(map.map.id).await.unwrap().name, map_name);
+            }
+            if status == StatusCode::FORBIDDEN {
+                let said = common::said(&body);
+                assert!(said.contains("role") || said.contains("admin"), "{said}");
+            }
+        }
+    }
+    // What the admin and the editor did is there: units, the non-profit map, the rename.
+    let units = app.store.org_units().await.unwrap();
+    assert!(units
+        .iter()
+        .any(|u| u.name == "Team #5" && u.kind == OrgUnitKind::Team));
+    assert_eq!(
+        app.store.org_unit(consulting).await.unwrap().name,
+        "Consulting #5"
+    );
+    let (_, made) = app
+        .store
+        .map_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m.name == "Plan #4")
+        .expect("the editor's map");
+    let doc = app.store.map_document(made.id).await.unwrap();
+    let names: Vec<&str> = doc.perspectives.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Customer/Stakeholder",
+            "Financial",
+            "Internal Processes",
+            "Learning & Growth"
+        ]
+    );
+    assert_eq!(doc.map.status, MapStatus::Draft);
+    let renamed = app.store.map(map.map.id).await.unwrap();
+    assert_eq!(renamed.name, "Consulting plan #5");
+    assert_eq!(renamed.period_end, Period::new(2028, 12).unwrap());
+    // The rename went through the op log (the one write path) and the audit.
+    assert!(app.store.map_seq(map.map.id).await.unwrap() > map.seq);
+    let audited = count(
+        &app.store,
+        "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'rename'",
+        &[&consulting.to_string()],
+    )
+    .await;
+    assert_eq!(audited, 1, "one rename by the admin");
+});
+
+both_databases!(
+    moving_needs_admin_on_both_ends_and_refuses_cycles,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let consulting = unit(&app, "Consulting").await;
+        let managed = unit(&app, "Managed Services").await;
+        let ann = common::add_user(
+            &app.store,
+            "ann@example.com",
+            "Ann Admin",
+            Some((consulting, Role::Admin)),
+        )
+        .await;
+        let ann = app.cookie(&ann.email).await;
+        let admin = app.cookie(ADMIN).await;
+
+        // Ann administers Consulting: she makes a team under it, and lists only what she sees.
+        let (status, body) = app
+            .call_json(
+                Some(&ann),
+                "create_unit",
+                json!({ "unit": { "parent_id": consulting, "name": "Advisory", "kind": "team" }}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let team: OrgUnit = body.parse();
+        let (status, body) = app.call(Some(&ann), "unit_admin", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let seen: Vec<String> = body
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["unit"]["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(seen, ["Consulting", "Advisory"]);
+
+        // Moving it under Managed Services needs admin there too.
+        let move_to = |to: OrgUnitId| patch_args(team.id, json!({ "parent_id": to }));
+        let (status, body) = app
+            .call_json(Some(&ann), "update_unit", move_to(managed))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(common::said(&body).contains("Managed Services"), "{body}");
+        assert_eq!(
+            app.store.org_unit(team.id).await.unwrap().parent_id,
+            Some(consulting)
+        );
+
+        // Nobody moves a unit under itself or one of its own units: a specific message.
+        let (status, body) = app
+            .call_json(
+                Some(&admin),
+                "update_unit",
+                patch_args(consulting, json!({ "parent_id": team.id })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            common::said(&body).contains("under itself or one of its own units"),
+            "{body}"
+        );
+        let (status, body) = app
+            .call_json(
+                Some(&admin),
+                "update_unit",
+                patch_args(consulting, json!({ "parent_id": consulting })),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "under itself: {body}"
+        );
+        assert_eq!(
+            app.store.org_unit(consulting).await.unwrap().parent_id,
+            app.store.org_unit(managed).await.unwrap().parent_id
+        );
+
+        // The company admin may: the move is stored and audited.
+        let (status, body) = app
+            .call_json(Some(&admin), "update_unit", move_to(managed))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            app.store.org_unit(team.id).await.unwrap().parent_id,
+            Some(managed)
+        );
+        let moves = count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action = 'move'",
+            &[&team.id.to_string()],
+        )
+        .await;
+        assert_eq!(moves, 1);
+        // Ann no longer administers it (it left her unit).
+        let (status, _) = app
+            .call_json(
+                Some(&ann),
+                "update_unit",
+                patch_args(team.id, json!({ "name": "Mine" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+);
+
+both_databases!(
+    an_archived_unit_is_read_only_below_it_until_brought_back,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let consulting = unit(&app, "Consulting").await;
+        let map = common::map_of_unit(&app.store, "Consulting").await;
+        let admin = app.cookie(ADMIN).await;
+        let editor = app.cookie(EDITOR).await;
+        let contributor = app.cookie(CONTRIBUTOR).await;
+        let viewer = app.cookie(VIEWER).await;
+        // A team below Consulting: archiving Consulting freezes it too.
+        let team = OrgUnit::new(Some(consulting), "Advisory", OrgUnitKind::Team);
+        app.store.create_org_unit(&team, None).await.unwrap();
+
+        let archive = |archived: bool| patch_args(consulting, json!({ "archived": archived }));
+        let (status, body) = app
+            .call_json(Some(&admin), "update_unit", archive(true))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(app
+            .store
+            .archived_units()
+            .await
+            .unwrap()
+            .contains(&consulting));
+
+        // Readable by everyone with a role…
+        for cookie in [&viewer, &editor, &admin] {
+            let (status, body) = app
+                .call(
+                    Some(cookie),
+                    "get_map",
+                    &[("map_id", map.map.id.to_string())],
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (_, body) = app
+            .call(
+                Some(&admin),
+                "my_rights",
+                &[("map_id", map.map.id.to_string())],
+            )
+            .await;
+        assert_eq!(body.json()["edit"], json!(false), "{body}");
+        // …and nothing is writable: the map's commit path, data, new maps, new units, changes.
+        let objectives = app
+            .store
+            .map_document(map.map.id)
+            .await
+            .unwrap()
+            .objectives
+            .len();
+        let (status, body) = app
+            .call(
+                Some(&editor),
+                "create_objective",
+                &objective_form(&map, "Frozen"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(common::said(&body).contains("archived"), "{body}");
+        assert_eq!(
+            app.store
+                .map_document(map.map.id)
+                .await
+                .unwrap()
+                .objectives
+                .len(),
+            objectives
+        );
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "update_map",
+                json!({ "map_id": map.map.id, "patch": { "name": "Renamed" } }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let measure = map
+            .measures
+            .iter()
+            .find(|m| m.data_source == DataSource::Manual)
+            .unwrap();
+        let (status, body) = app
+            .post("/api/record_actual")
+            .cookie(&contributor)
+            .encoded_form(format!(
+                "measure_id={}&period=2026-11&value=42&note=",
+                measure.id
+            ))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(common::said(&body).contains("archived"), "{body}");
+        for (function, args) in [
+            (
+                "new_map",
+                json!({ "map": { "org_unit_id": team.id, "name": "Plan", "period_start": "2027-01", "period_end": "2027-12" }}),
+            ),
+            (
+                "create_unit",
+                json!({ "unit": { "parent_id": team.id, "name": "Sub", "kind": "team" }}),
+            ),
+            (
+                "update_unit",
+                patch_args(team.id, json!({ "name": "Renamed" })),
+            ),
+            (
+                "update_unit",
+                patch_args(consulting, json!({ "name": "Renamed" })),
+            ),
+        ] {
+            let before = sizes(&app).await;
+            let (status, body) = app.call_json(Some(&admin), function, args).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{function}: {body}");
+            assert!(
+                common::said(&body).contains("archived"),
+                "{function}: {body}"
+            );
+            assert_eq!(sizes(&app).await, before);
+        }
+        assert_eq!(app.store.org_unit(team.id).await.unwrap().name, "Advisory");
+
+        // Brought back, it is writable again.
+        let (status, body) = app
+            .call_json(Some(&admin), "update_unit", archive(false))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = app
+            .call(
+                Some(&editor),
+                "create_objective",
+                &objective_form(&map, "Thawed"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let actions = count(
+            &app.store,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1 AND action IN ('archive', 'unarchive')",
+            &[&consulting.to_string()],
+        )
+        .await;
+        assert_eq!(actions, 2);
+    }
+);
+
+both_databases!(
+    an_archived_map_takes_only_a_status_change,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let map = common::map_of_unit(&app.store, "Consulting").await;
+        let editor = app.cookie(EDITOR).await;
+        let contributor = app.cookie(CONTRIBUTOR).await;
+        let update = |patch: serde_json::Value| json!({ "map_id": map.map.id, "patch": patch });
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "update_map",
+                update(json!({ "status": "archived" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            app.store.map(map.map.id).await.unwrap().status,
+            MapStatus::Archived
+        );
+
+        let (status, body) = app
+            .call(
+                Some(&editor),
+                "create_objective",
+                &objective_form(&map, "Late idea"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(common::said(&body).contains("archived"), "{body}");
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "update_map",
+                update(json!({ "name": "Renamed" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(app.store.map(map.map.id).await.unwrap().name, map.map.name);
+        let measure = map
+            .measures
+            .iter()
+            .find(|m| m.data_source == DataSource::Manual)
+            .unwrap();
+        let (status, body) = app
+            .post("/api/record_actual")
+            .cookie(&contributor)
+            .encoded_form(format!(
+                "measure_id={}&period=2026-11&value=42&note=",
+                measure.id
+            ))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(common::said(&body).contains("archived"), "{body}");
+
+        // A reversed period is refused with its message, nothing changed.
+        let (status, body) = app
+            .call_json(Some(&editor), "update_map", update(json!({ "status": "active", "period_start": "2030-01", "period_end": "2029-12" })))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(
+            app.store.map(map.map.id).await.unwrap().status,
+            MapStatus::Archived
+        );
+
+        // Set back to active (first) and renamed in one go.
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "update_map",
+                update(json!({ "status": "active", "name": "Consulting 2027" })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let back = app.store.map(map.map.id).await.unwrap();
+        assert_eq!(
+            (back.status, back.name.as_str()),
+            (MapStatus::Active, "Consulting 2027")
+        );
+    }
+);
+
+both_databases!(
+    the_store_changes_units_in_one_transaction_with_audit_rows,
+    |db: Db| async move {
+        let store = &db.store;
+        let root = OrgUnit::new(None, "Root", OrgUnitKind::Enterprise);
+        let a = OrgUnit::new(Some(root.id), "A", OrgUnitKind::BusinessUnit);
+        let b = OrgUnit::new(Some(root.id), "B", OrgUnitKind::BusinessUnit);
+        let a1 = OrgUnit::new(Some(a.id), "A1", OrgUnitKind::Function);
+        for u in [&root, &a, &b, &a1] {
+            store.create_org_unit(u, None).await.unwrap();
+        }
+        let patch = UnitPatch {
+            name: Some(" Alpha ".into()),
+            kind: Some(OrgUnitKind::Team),
+            parent_id: Some(b.id),
+            archived: Some(true),
+        };
+        let after = store.update_org_unit(a.id, &patch, None).await.unwrap();
+        assert_eq!(
+            (
+                after.name.as_str(),
+                after.kind,
+                after.parent_id,
+                after.archived
+            ),
+            ("Alpha", OrgUnitKind::Team, Some(b.id), true)
+        );
+        assert_eq!(store.org_unit(a.id).await.unwrap(), after);
+        let rows = count(
+            store,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1",
+            &[&a.id.to_string()],
+        )
+        .await;
+        assert_eq!(
+            rows,
+            1 + 4,
+            "created, then renamed, re-kinded, moved, archived"
+        );
+        assert_eq!(
+            store
+                .archived_units()
+                .await
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![a.id]
+        );
+
+        // A cycle and an unknown parent are refused, nothing changed.
+        let cycle = UnitPatch {
+            parent_id: Some(a1.id),
+            name: Some("Changed".into()),
+            ..UnitPatch::default()
+        };
+        let err = store.update_org_unit(a.id, &cycle, None).await.unwrap_err();
+        assert!(err.to_string().contains("under itself"), "{err}");
+        let nowhere = UnitPatch {
+            parent_id: Some(OrgUnitId::new()),
+            ..UnitPatch::default()
+        };
+        assert!(store.update_org_unit(a.id, &nowhere, None).await.is_err());
+        assert_eq!(store.org_unit(a.id).await.unwrap(), after);
+        // Nothing to change writes nothing.
+        store
+            .update_org_unit(a.id, &UnitPatch::default(), None)
+            .await
+            .unwrap();
+        let again = count(
+            store,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = $1",
+            &[&a.id.to_string()],
+        )
+        .await;
+        assert_eq!(again, rows);
+        assert_eq!(store.map_counts().await.unwrap().get(&a.id), None);
+    }
+);
+
+both_databases!(
+    rest_units_and_maps_follow_the_token_rights,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let enterprise = app.enterprise_map().await.map.org_unit_id;
+        let consulting = unit(&app, "Consulting").await;
+        let managed = unit(&app, "Managed Services").await;
+        let map = common::map_of_unit(&app.store, "Consulting").await;
+        let reader = app.token("BI", vec![enterprise], false).await;
+        let scoped = app.token("Consulting ERP", vec![consulting], true).await;
+
+        // Reading: the units in scope.
+        let (status, body) = app.get("/api/v1/units").bearer(&reader).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body.json()["units"].as_array().unwrap().len(),
+            app.store.org_units().await.unwrap().len()
+        );
+        let (status, body) = app.get("/api/v1/units").bearer(&scoped).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let names: Vec<&str> = body.json()["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["Consulting"]);
+        let (status, _) = app
+            .get(&format!("/api/v1/units/{consulting}"))
+            .bearer(&scoped)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = app
+            .get(&format!("/api/v1/units/{managed}"))
+            .bearer(&scoped)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "a unit outside the scope: {body}"
+        );
+        let (status, body) = app.get("/api/v1/units/not-a-uuid").bearer(&scoped).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, _) = app.get("/api/v1/units").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // Writing: refused to the read-only token, and to a token without the role.
+        let new_unit = json!({ "parent_id": consulting, "name": "Sub", "kind": "team" });
+        let new_map = json!({ "org_unit_id": consulting, "name": "Plan", "period_start": "2027-01", "period_end": "2027-12" });
+        let rename = json!({ "name": "Renamed" });
+        let before = sizes(&app).await;
+        for token in [&reader, &scoped] {
+            let calls = [
+                app.post("/api/v1/units")
+                    .bearer(token)
+                    .json(&new_unit)
+                    .await,
+                app.request(http::Method::PATCH, &format!("/api/v1/units/{consulting}"))
+                    .bearer(token)
+                    .json(&rename)
+                    .await,
+                app.post("/api/v1/maps").bearer(token).json(&new_map).await,
+                app.request(http::Method::PATCH, &format!("/api/v1/maps/{}", map.map.id))
+                    .bearer(token)
+                    .json(&rename)
+                    .await,
+            ];
+            for (status, body) in calls {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+                assert_eq!(body.json()["code"], json!("forbidden"), "{body}");
+            }
+        }
+        let (status, body) = app
+            .post("/api/v1/units")
+            .bearer(&reader)
+            .json(&new_unit)
+            .await;
+        assert!(body.contains("read-only"), "{status} {body}");
+        let (_, body) = app.post("/api/v1/maps").bearer(&scoped).json(&json!({ "org_unit_id": managed, "name": "Plan", "period_start": "2027-01", "period_end": "2027-12" })).await;
+        assert!(
+            body.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("Managed Services"),
+            "{body}"
+        );
+        assert_eq!(sizes(&app).await, before);
+        assert_eq!(
+            app.store.org_unit(consulting).await.unwrap().name,
+            "Consulting"
+        );
+        assert_eq!(app.store.map(map.map.id).await.unwrap().name, map.map.name);
+
+        // The OpenAPI document describes the new routes.
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        for path in ["/api/v1/units", "/api/v1/units/{id}", "/api/v1/maps/{id}"] {
+            assert!(doc.json()["paths"].get(path).is_some(), "{path} documented");
+        }
+        assert!(doc.json()["paths"]["/api/v1/maps"].get("post").is_some());
+    }
+);
