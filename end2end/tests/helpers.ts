@@ -74,8 +74,6 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/dashboards/${dashboard}`,
     `/dashboards/${dashboard}/edit`,
     '/admin/tokens',
-    '/admin/audit',
-    '/admin/people',
     '/no-such-page',
     link.path,
   ];
