@@ -1,7 +1,7 @@
 //! Server functions around e-mail: the password reset by an e-mailed link, each unit's
 //! reminder settings, and each person's choice to get reminders.
 
-use super::{ApiError, Refusal};
+use super::ApiError;
 use crate::domain::reminders::ReminderSettings;
 use crate::domain::{OrgUnit, OrgUnitId};
 use leptos::prelude::*;
@@ -100,11 +100,11 @@ pub async fn reset_password(
             use crate::auth;
             let ctx = ssr::context()?;
             if password != confirm {
-                return Err(ApiError::BadInput(Refusal::PasswordsDiffer));
+                return Err(ApiError::BadInput(super::Refusal::PasswordsDiffer));
             }
             crate::domain::validation::password(&password)?;
             if token.len() > 200 {
-                return Err(ApiError::Gone(Refusal::ResetLinkInvalid));
+                return Err(ApiError::Gone(super::Refusal::ResetLinkInvalid));
             }
             let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
                 .await
@@ -123,7 +123,7 @@ pub async fn reset_password(
                     Ok(Some(user))
                 })
                 .await?
-                .ok_or(ApiError::Gone(Refusal::ResetLinkInvalid))?;
+                .ok_or(ApiError::Gone(super::Refusal::ResetLinkInvalid))?;
             ctx.access.access_changed(user).await;
             let session = auth::random_secret();
             let expires = auth::now_seconds() + auth::SESSION_DAYS * 24 * 3600;
