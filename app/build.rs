@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// One namespace per screen, plus `common` for the shell and shared widgets and `errors` for
 /// messages from the domain and the server.
-const NAMESPACES: [&str; 13] = [
+const NAMESPACES: [&str; 15] = [
     "common",
     "errors",
     "status",
@@ -22,6 +22,8 @@ const NAMESPACES: [&str; 13] = [
     "dashboard",
     "display",
     "admin",
+    "setup",
+    "profile",
 ];
 
 fn main() -> Result<(), Box<dyn Error>> {

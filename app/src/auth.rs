@@ -38,6 +38,38 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on the blocking pool: argon2 takes tens of milliseconds of CPU, which must
+/// not hold up the async workers serving other requests.
+pub async fn hash_password_off_thread(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// [`verify_password`] on the blocking pool. With no stored hash (an unknown email) it checks
+/// against a dummy hash of the same cost, so unknown and known emails take the same time; the
+/// answer is then always `false`.
+pub async fn verify_password_off_thread(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// An argon2 hash of a random password, made once, with the same parameters as real ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_secret()).unwrap_or_default())
+}
+
 /// A fresh random secret (hex, 256 bits) for sessions, tokens and display links.
 pub fn random_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -90,14 +122,16 @@ pub async fn request_locale(
         Some(user) => store.user_locale(user.id).await.ok().flatten(),
         None => None,
     };
+    let chosen = cookie(headers, crate::i18n::LANGUAGE_COOKIE);
+    // Nobody chose: the organisation's language comes before the browser's.
+    let stored = match (stored, &chosen) {
+        (None, None) => store.organisation_locale().await.ok().flatten(),
+        (stored, _) => stored,
+    };
     let accept = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    crate::i18n::choose_locale(
-        stored.as_deref(),
-        cookie(headers, crate::i18n::LANGUAGE_COOKIE).as_deref(),
-        accept,
-    )
+    crate::i18n::choose_locale(stored.as_deref(), chosen.as_deref(), accept)
 }
 
 /// The `Set-Cookie` value that keeps a language choice for a year.
@@ -115,7 +149,9 @@ pub fn now_seconds() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The signed-in user of a request, from its session cookie.
+/// The signed-in user of a request, from its session cookie. A session used again after more
+/// than a minute has its last use recorded (so its idle time starts over); within the minute
+/// the look-up stays a read.
 pub async fn user_from_headers(
     store: &Store,
     headers: &http::HeaderMap,
@@ -123,9 +159,15 @@ pub async fn user_from_headers(
     let Some(token) = session_token(headers) else {
         return Ok(None);
     };
-    Ok(store
-        .session_user(&secret_hash(&token), now_seconds())
-        .await?)
+    let hash = secret_hash(&token);
+    let now = now_seconds();
+    let Some((user, last_seen)) = store.live_session(&hash, now).await? else {
+        return Ok(None);
+    };
+    if now - last_seen >= crate::store::LAST_SEEN_EVERY_SECONDS {
+        store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(user))
 }
 
 /// The effective role of `user` on `unit` (inherited down the tree).

@@ -19,5 +19,7 @@ pub mod context;
 pub mod files;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use ui::{shell, App};

@@ -6,8 +6,10 @@ mod dashboards;
 mod imports;
 mod maps;
 mod measures;
+mod profile;
 pub mod rest_types;
 mod session;
+mod setup;
 mod tokens;
 
 pub use crate::error::{ApiError, Refusal};
@@ -16,7 +18,9 @@ pub use dashboards::*;
 pub use imports::*;
 pub use maps::*;
 pub use measures::*;
+pub use profile::*;
 pub use session::*;
+pub use setup::*;
 pub use tokens::*;
 
 /// Server-side helpers shared by the server functions.
@@ -90,6 +94,49 @@ pub mod ssr {
         let user = lookup().await?.ok_or(ApiError::Unauthenticated)?;
         provide_context(SignedIn(user.clone()));
         Ok(user)
+    }
+
+    /// Tells the client to retry after `seconds` (`Retry-After`), with a refusal for too many
+    /// attempts.
+    pub fn retry_after(seconds: u64) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+                response.insert_header(http::header::RETRY_AFTER, value);
+            }
+        }
+    }
+
+    /// Starts a session for `user` in this browser, replacing `previous` (the browser's old
+    /// session, if any: a sign-in always gets a new token); returns the new token for the cookie.
+    pub async fn start_session(
+        ctx: &ServerContext,
+        user: UserId,
+        previous: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let token = auth::random_secret();
+        let hash = auth::secret_hash(&token);
+        let agent = user_agent();
+        let now = auth::now_seconds();
+        let session = crate::store::NewSession {
+            token_hash: &hash,
+            user,
+            now,
+            expires_at: now + auth::SESSION_DAYS * 24 * 3600,
+            idle_seconds: ctx.session_idle,
+            user_agent: agent.as_deref(),
+        };
+        ctx.store.start_session(&session, previous).await?;
+        Ok(token)
+    }
+
+    /// The request's `User-Agent`, if it sent one.
+    pub fn user_agent() -> Option<String> {
+        use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
     }
 
     /// The signed-in user, allowed to perform `action` on `unit`, or a 401/403.

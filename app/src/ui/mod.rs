@@ -7,7 +7,9 @@ pub mod display;
 pub mod home;
 pub mod import;
 pub mod map;
+pub mod profile;
 pub mod scorecard;
+pub mod setup;
 pub mod signin;
 pub mod widgets;
 
@@ -69,6 +71,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignInPage/>
+                <Route path=path!("/setup") view=setup::SetupPage/>
+                <Route path=path!("/profile") view=profile::ProfilePage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
