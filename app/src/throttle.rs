@@ -192,8 +192,7 @@ impl SignInThrottle {
                 .filter_map(|v| v.to_str().ok())
                 .flat_map(|v| v.split(','))
                 .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .last();
+                .rfind(|v| !v.is_empty());
             if let Some(address) = forwarded {
                 return address.chars().take(64).collect();
             }
