@@ -16,7 +16,7 @@ export async function signIn(page: Page, email: string, next = '/') {
 
 /** Opens the enterprise map from the home page. */
 export async function openEnterpriseMap(page: Page) {
-  await page.getByRole('link', { name: 'Northwind Strategy 2025–2027' }).click();
+  await page.getByRole('link', { name: 'Northwind Strategy 2025–2027', exact: true }).click();
   // The home page is sent without the bundle: the link loads the map page, which hydrates.
   await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await expect(page.getByRole('group', { name: /Strategy map Northwind Strategy/ })).toBeVisible();
