@@ -39,6 +39,38 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on the blocking pool: argon2 takes tens of milliseconds of CPU, which must
+/// not hold up the async workers serving other requests.
+pub async fn hash_password_off_thread(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// [`verify_password`] on the blocking pool. With no stored hash (an unknown email) it checks
+/// against a dummy hash of the same cost, so unknown and known emails take the same time; the
+/// answer is then always `false`.
+pub async fn verify_password_off_thread(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// An argon2 hash of a random password, made once, with the same parameters as real ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_secret()).unwrap_or_default())
+}
+
 /// A fresh random secret (hex, 256 bits) for sessions, tokens and display links.
 pub fn random_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -58,16 +90,39 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
-/// Starts a session for `user`: stores it (by its hash) and returns the `Set-Cookie` value
-/// that carries it. Password sign-in and single sign-on both start sessions here, so both get
-/// the same cookie and lifetime.
-pub async fn start_session(store: &Store, user: UserId, secure: bool) -> Result<String, ApiError> {
+/// How a new session begins: the browser it is for and the one it replaces.
+#[derive(Clone, Debug, Default)]
+pub struct SessionStart<'a> {
+    /// How long it may go unused before it ends, in seconds (`CAIRN_SESSION_IDLE`).
+    pub idle_seconds: i64,
+    /// The browser's `User-Agent`, so the profile page can tell sessions apart.
+    pub user_agent: Option<&'a str>,
+    /// The hash of the browser's previous session token, which ends in the same transaction
+    /// (a sign-in always rotates the token).
+    pub replaces: Option<&'a str>,
+}
+
+/// Starts a session for `user`: stores it (by its hash) and returns the token for the cookie
+/// ([`session_cookie`]). Password sign-in, single sign-on, the first-run set-up and password
+/// resets all start sessions here, so all get the same lifetime, idle time and rotation.
+pub async fn start_session(
+    store: &Store,
+    user: UserId,
+    start: &SessionStart<'_>,
+) -> Result<String, ApiError> {
     let token = random_secret();
-    let expires = now_seconds() + SESSION_DAYS * 24 * 3600;
-    store
-        .create_session(&secret_hash(&token), user, expires)
-        .await?;
-    Ok(session_cookie(&token, secure))
+    let hash = secret_hash(&token);
+    let now = now_seconds();
+    let session = crate::store::NewSession {
+        token_hash: &hash,
+        user,
+        now,
+        expires_at: now + SESSION_DAYS * 24 * 3600,
+        idle_seconds: start.idle_seconds,
+        user_agent: start.user_agent,
+    };
+    store.start_session(&session, start.replaces).await?;
+    Ok(token)
 }
 
 /// The `Set-Cookie` value that ends a session.
@@ -103,14 +158,16 @@ pub async fn request_locale(
         Some(user) => store.user_locale(user.id).await.ok().flatten(),
         None => None,
     };
+    let chosen = cookie(headers, crate::i18n::LANGUAGE_COOKIE);
+    // Nobody chose: the organisation's language comes before the browser's.
+    let stored = match (stored, &chosen) {
+        (None, None) => store.organisation_locale().await.ok().flatten(),
+        (stored, _) => stored,
+    };
     let accept = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    crate::i18n::choose_locale(
-        stored.as_deref(),
-        cookie(headers, crate::i18n::LANGUAGE_COOKIE).as_deref(),
-        accept,
-    )
+    crate::i18n::choose_locale(stored.as_deref(), chosen.as_deref(), accept)
 }
 
 /// The `Set-Cookie` value that keeps a language choice for a year.
@@ -128,7 +185,9 @@ pub fn now_seconds() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The signed-in user of a request, from its session cookie.
+/// The signed-in user of a request, from its session cookie. A session used again after more
+/// than a minute has its last use recorded (so its idle time starts over); within the minute
+/// the look-up stays a read.
 pub async fn user_from_headers(
     store: &Store,
     headers: &http::HeaderMap,
@@ -136,9 +195,15 @@ pub async fn user_from_headers(
     let Some(token) = session_token(headers) else {
         return Ok(None);
     };
-    Ok(store
-        .session_user(&secret_hash(&token), now_seconds())
-        .await?)
+    let hash = secret_hash(&token);
+    let now = now_seconds();
+    let Some((user, last_seen)) = store.live_session(&hash, now).await? else {
+        return Ok(None);
+    };
+    if now - last_seen >= crate::store::LAST_SEEN_EVERY_SECONDS {
+        store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(user))
 }
 
 /// The effective role of `user` on `unit` (inherited down the tree), lowered to viewer when the

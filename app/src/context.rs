@@ -23,6 +23,10 @@ pub struct ServerContext {
     pub secure_cookies: bool,
     /// How people sign in: password, single sign-on, or both.
     pub sign_in: crate::api::SignInSettings,
+    /// Throttles failed guesses at the sign-in form, per account and per client address.
+    pub sign_in_throttle: Arc<crate::throttle::SignInThrottle>,
+    /// How long a new session may go unused before it ends, in seconds (`CAIRN_SESSION_IDLE`).
+    pub session_idle: i64,
     /// The one write path for map content (commits, then tells every live client).
     pub maps: Arc<dyn MapWriter>,
     /// The one write path for actuals and targets (commits, then tells every live screen).

@@ -33,6 +33,9 @@ pub enum ApiError {
     /// Something that existed and was withdrawn for good (a revoked display link).
     #[error("{0}")]
     Gone(Refusal),
+    /// Too many failed attempts at a guessable form; try again after `seconds`.
+    #[error("Too many attempts; try again in {seconds} s.")]
+    TooManyAttempts { seconds: u64 },
     #[error("Something went wrong on the server (reference {0}). Nothing was changed.")]
     Internal(String),
     #[error("Could not reach the server: {0}")]
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::NotFound(_) => S::NOT_FOUND,
             ApiError::Conflict(_) => S::CONFLICT,
             ApiError::Gone(_) => S::GONE,
+            ApiError::TooManyAttempts { .. } => S::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => S::INTERNAL_SERVER_ERROR,
             ApiError::TooManyRequests { .. } => S::TOO_MANY_REQUESTS,
         }
@@ -69,6 +73,10 @@ impl ApiError {
             ApiError::NotFound(what) => {
                 let what = thing_name(locale, what);
                 td_string!(locale, errors.api.not_found, what).to_string()
+            }
+            ApiError::TooManyAttempts { seconds } => {
+                let seconds = seconds.to_string();
+                td_string!(locale, signin.too_many, seconds).to_string()
             }
             ApiError::Internal(reference) => {
                 td_string!(locale, errors.api.internal, reference).to_string()
@@ -176,6 +184,10 @@ pub enum Refusal {
     ManageUnitsNeedAdmin,
     /// An archived unit only takes being brought back; nothing else about it changes.
     ArchivedUnitChange { unit: String },
+    /// The current password given to change it is wrong.
+    WrongCurrentPassword,
+    /// The first-run set-up after an admin exists.
+    AlreadySetUp,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -316,6 +328,10 @@ impl Refusal {
             Refusal::ArchivedUnitChange { unit } => {
                 td_string!(locale, units.errors.archived_unit_change, unit).to_string()
             }
+            Refusal::WrongCurrentPassword => {
+                td_string!(locale, profile.wrong_current_password).to_string()
+            }
+            Refusal::AlreadySetUp => td_string!(locale, setup.already_set_up).to_string(),
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -365,6 +381,7 @@ pub fn thing_name(locale: Locale, what: &str) -> String {
         "milestone" => td_string!(locale, errors.thing.milestone),
         "alignment" => td_string!(locale, errors.thing.alignment),
         "user" => td_string!(locale, errors.thing.user),
+        "session" => td_string!(locale, profile.session_thing),
         "edit" => td_string!(locale, errors.thing.edit),
         "item" => td_string!(locale, errors.thing.item),
         "import" => td_string!(locale, errors.thing.import),

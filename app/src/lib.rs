@@ -21,5 +21,7 @@ pub mod files;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use ui::{shell, App};

@@ -5,12 +5,8 @@
 
 use crate::domain::reminders::{digest_text, digests, reminders_on};
 use crate::store::{record_reminder, Store, StoreResult};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 use std::collections::HashSet;
-use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// What server functions know about e-mail, provided with the server context.
 #[derive(Clone)]
@@ -21,7 +17,7 @@ pub struct MailContext {
     /// The address people open Cairn at, without a trailing slash: links in mails start with it.
     pub base_url: Arc<str>,
     /// Rate limits of the password-reset form.
-    pub reset_limiter: Arc<ResetLimiter>,
+    pub reset_limiter: Arc<crate::throttle::ResetThrottle>,
 }
 
 impl MailContext {
@@ -30,82 +26,8 @@ impl MailContext {
         MailContext {
             configured,
             base_url: Arc::from(base_url.trim_end_matches('/')),
-            reset_limiter: Arc::new(ResetLimiter::new()),
+            reset_limiter: Arc::new(crate::throttle::ResetThrottle::new()),
         }
-    }
-}
-
-/// Requests of the password-reset form allowed at once per address, then one more every
-/// [`RESET_ADDRESS_EVERY`].
-pub const RESET_ADDRESS_BURST: u32 = 3;
-/// See [`RESET_ADDRESS_BURST`].
-pub const RESET_ADDRESS_EVERY: Duration = Duration::from_secs(300);
-/// Requests of the password-reset form allowed at once per client IP, then one more every
-/// [`RESET_CLIENT_EVERY`].
-pub const RESET_CLIENT_BURST: u32 = 10;
-/// See [`RESET_CLIENT_BURST`].
-pub const RESET_CLIENT_EVERY: Duration = Duration::from_secs(60);
-
-/// Keys kept by a limiter before forgotten ones (back at full allowance) are dropped.
-const LIMITER_KEYS: usize = 10_000;
-
-/// Two keyed limits on the password-reset form: per e-mail address (so nobody floods one
-/// person's mailbox) and per client IP (so nobody floods everyone's).
-pub struct ResetLimiter {
-    by_address: DefaultKeyedRateLimiter<String>,
-    by_client: DefaultKeyedRateLimiter<String>,
-    clock: DefaultClock,
-}
-
-impl Default for ResetLimiter {
-    fn default() -> Self {
-        ResetLimiter::new()
-    }
-}
-
-/// A quota of `burst` at once, then one every `every`.
-fn quota(burst: u32, every: Duration) -> Quota {
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(every)
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(burst)
-}
-
-impl ResetLimiter {
-    /// The limits [`RESET_ADDRESS_BURST`] and [`RESET_CLIENT_BURST`].
-    pub fn new() -> ResetLimiter {
-        ResetLimiter {
-            by_address: DefaultKeyedRateLimiter::keyed(quota(
-                RESET_ADDRESS_BURST,
-                RESET_ADDRESS_EVERY,
-            )),
-            by_client: DefaultKeyedRateLimiter::keyed(quota(
-                RESET_CLIENT_BURST,
-                RESET_CLIENT_EVERY,
-            )),
-            clock: DefaultClock::default(),
-        }
-    }
-
-    /// Counts one request for `address` from `client`; `Err(seconds)` to wait when either
-    /// limit is used up (the client is checked first, so a flood of addresses from one IP
-    /// does not use up their allowances).
-    pub fn check(&self, address: &str, client: &str) -> Result<(), u64> {
-        for limiter in [&self.by_address, &self.by_client] {
-            if limiter.len() > LIMITER_KEYS {
-                limiter.retain_recent();
-            }
-        }
-        let wait = |limiter: &DefaultKeyedRateLimiter<String>, key: &str| {
-            limiter.check_key(&key.to_string()).map_err(|not_until| {
-                not_until
-                    .wait_time_from(self.clock.now())
-                    .as_secs()
-                    .saturating_add(1)
-            })
-        };
-        wait(&self.by_client, client)?;
-        wait(&self.by_address, address)
     }
 }
 
@@ -172,35 +94,4 @@ pub async fn run_reminders(
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_reset_form_is_limited_per_address_and_per_client() {
-        let limiter = ResetLimiter::new();
-        for _ in 0..RESET_ADDRESS_BURST {
-            assert_eq!(limiter.check("ada@example.com", "10.0.0.1"), Ok(()));
-        }
-        let wait = limiter.check("ada@example.com", "10.0.0.2").unwrap_err();
-        assert!(
-            wait > 0 && wait <= RESET_ADDRESS_EVERY.as_secs() + 1,
-            "{wait}"
-        );
-        // Another address from another client is not affected.
-        assert_eq!(limiter.check("bob@example.com", "10.0.0.3"), Ok(()));
-        // One client, many addresses.
-        let mut refused = 0;
-        for i in 0..(RESET_CLIENT_BURST + 2) {
-            if limiter
-                .check(&format!("p{i}@example.com"), "10.0.0.9")
-                .is_err()
-            {
-                refused += 1;
-            }
-        }
-        assert_eq!(refused, 2);
-    }
 }

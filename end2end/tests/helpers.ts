@@ -1,4 +1,8 @@
 import { APIRequestContext, expect, Page } from '@playwright/test';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 export const PASSWORD = 'northwind-demo';
 export const ADMIN = 'admin@northwind.example';
@@ -77,4 +81,36 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     '/no-such-page',
     link.path,
   ];
+}
+
+/**
+ * A second Cairn server of its own (port, empty SQLite file, `env` on top of the defaults), for
+ * specs that need another configuration than the shared server's (single sign-on, a first run
+ * with the demo off). Resolves once `/healthz` answers; the caller kills it in `afterAll`.
+ */
+export async function startCairn(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cairn-e2e-${port}-`));
+  const server = spawn(process.env.CAIRN_BIN ?? '../target/release/server', [], {
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? '../target/site',
+      CAIRN_DEMO: '1',
+      RUST_LOG: 'warn',
+      ...env,
+    },
+  });
+  for (let i = 0; i < 240; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  server.kill('SIGTERM');
+  throw new Error(`the Cairn server on port ${port} did not start`);
 }

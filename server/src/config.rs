@@ -28,8 +28,16 @@ pub struct Config {
     pub admin_email: Option<String>,
     /// `CAIRN_ADMIN_PASSWORD`: the first admin's password.
     pub admin_password: Option<String>,
-    /// `CAIRN_SECURE_COOKIES`: mark cookies `Secure` (set 1 behind HTTPS; default 0).
+    /// `CAIRN_SECURE_COOKIES`: mark cookies `Secure` (default: on when `CAIRN_PUBLIC_URL` is
+    /// https, off otherwise).
     pub secure_cookies: bool,
+    /// `CAIRN_SESSION_IDLE`: how long a session may go unused before it ends: seconds, or with
+    /// a unit (`30m`, `8h`); default 8 hours, at most the 14 days a session lasts.
+    pub session_idle: Duration,
+    /// `CAIRN_CLIENT_IP_HEADER`: the header a trusted proxy in front puts the client's address
+    /// in (`X-Forwarded-For`, `X-Real-IP`), for throttling sign-ins per address. Unset, the
+    /// connection's address counts (right without a proxy).
+    pub client_ip_header: Option<String>,
     /// `CAIRN_HEADER_TIMEOUT`: seconds a client may take to send a request's headers (also how
     /// long an idle keep-alive connection stays open); slower ones are disconnected (default 15).
     pub header_timeout: Duration,
@@ -334,6 +342,43 @@ fn seconds(
     }
 }
 
+/// Default for [`Config::session_idle`].
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
+
+/// A span of time: seconds, or a number with `s`, `m`, `h` or `d`; at least a minute and at
+/// most the 14 days a session lasts.
+fn span(
+    var: &'static str,
+    value: Option<String>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let Some(text) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    let t = text.trim().to_ascii_lowercase();
+    let (number, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c),
+        _ => (t.as_str(), 's'),
+    };
+    let scale = match unit {
+        's' => Some(1.0),
+        'm' => Some(60.0),
+        'h' => Some(3600.0),
+        'd' => Some(86400.0),
+        _ => None,
+    };
+    let seconds = scale.and_then(|k| number.trim().parse::<f64>().ok().map(|n| n * k));
+    match seconds {
+        Some(s) if s.is_finite() && (60.0..=14.0 * 86400.0).contains(&s) => {
+            Ok(Duration::from_secs_f64(s))
+        }
+        _ => Err(bad(
+            var,
+            format!("expected a time like 28800, 30m or 8h (a minute to 14 days), got \"{text}\""),
+        )),
+    }
+}
+
 /// The origin (`scheme://host[:port]`, lower case, no default port) of an `http(s)://` URL.
 pub fn origin_of(url: &str) -> Option<String> {
     let url = url.trim().to_ascii_lowercase();
@@ -441,6 +486,18 @@ impl Config {
                 "password sign-in can be turned off only when single sign-on is configured (CAIRN_OIDC_ISSUER), or nobody could sign in",
             ));
         }
+        let https = public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"));
+        let client_ip_header = nonempty("CAIRN_CLIENT_IP_HEADER").map(|h| h.trim().to_string());
+        if let Some(h) = &client_ip_header {
+            http::HeaderName::from_bytes(h.as_bytes()).map_err(|_| {
+                bad(
+                    "CAIRN_CLIENT_IP_HEADER",
+                    format!("\"{h}\" is not a header name like X-Forwarded-For"),
+                )
+            })?;
+        }
         Ok(Config {
             database_url,
             site_addr,
@@ -449,7 +506,13 @@ impl Config {
             demo: flag("CAIRN_DEMO", get("CAIRN_DEMO"), true)?,
             admin_email,
             admin_password,
-            secure_cookies: flag("CAIRN_SECURE_COOKIES", get("CAIRN_SECURE_COOKIES"), false)?,
+            secure_cookies: flag("CAIRN_SECURE_COOKIES", get("CAIRN_SECURE_COOKIES"), https)?,
+            session_idle: span(
+                "CAIRN_SESSION_IDLE",
+                get("CAIRN_SESSION_IDLE"),
+                DEFAULT_SESSION_IDLE,
+            )?,
+            client_ip_header,
             header_timeout: seconds(
                 "CAIRN_HEADER_TIMEOUT",
                 get("CAIRN_HEADER_TIMEOUT"),
@@ -504,6 +567,29 @@ mod tests {
     }
 
     #[test]
+    fn session_idle_reads_seconds_or_a_unit() {
+        assert_eq!(read(&[]).unwrap().session_idle, DEFAULT_SESSION_IDLE);
+        let idle = |v: &str| read(&[("CAIRN_SESSION_IDLE", v)]).unwrap().session_idle;
+        assert_eq!(idle("3600"), Duration::from_secs(3600));
+        assert_eq!(idle("30m"), Duration::from_secs(1800));
+        assert_eq!(idle("8h"), Duration::from_secs(8 * 3600));
+        assert_eq!(idle("2d"), Duration::from_secs(2 * 86400));
+    }
+
+    #[test]
+    fn cookies_are_secure_by_default_behind_https_only() {
+        let secure = |vars: &[(&str, &str)]| read(vars).unwrap().secure_cookies;
+        assert!(!secure(&[]));
+        assert!(!secure(&[("CAIRN_PUBLIC_URL", "http://cairn.local")]));
+        assert!(secure(&[("CAIRN_PUBLIC_URL", "https://cairn.example.com")]));
+        assert!(!secure(&[
+            ("CAIRN_PUBLIC_URL", "https://cairn.example.com"),
+            ("CAIRN_SECURE_COOKIES", "0")
+        ]));
+        assert!(secure(&[("CAIRN_SECURE_COOKIES", "1")]));
+    }
+
+    #[test]
     fn display_frame_origins_are_a_list_of_origins() {
         let c = read(&[(
             "CAIRN_DISPLAY_FRAME_ANCESTORS",
@@ -541,6 +627,10 @@ mod tests {
                 "https://ok.example 'unsafe-inline'",
             ),
             ("CAIRN_DISPLAY_FRAME_ANCESTORS", "https://ok.example/path"),
+            ("CAIRN_SESSION_IDLE", "10"),
+            ("CAIRN_SESSION_IDLE", "15d"),
+            ("CAIRN_SESSION_IDLE", "8 hours"),
+            ("CAIRN_CLIENT_IP_HEADER", "X Forwarded"),
         ];
         for (var, value) in cases {
             let err = read(&[(var, value)]).unwrap_err();

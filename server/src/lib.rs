@@ -72,6 +72,16 @@ pub struct AppState {
     /// Whether mail is configured, where links in mails point, the reset form's limits.
     #[from_ref(skip)]
     pub mail: app::mail::MailContext,
+    /// Throttles failed sign-ins per account and per client address.
+    #[from_ref(skip)]
+    pub sign_in_throttle: Arc<app::throttle::SignInThrottle>,
+    /// How long a new session may go unused, in seconds (`CAIRN_SESSION_IDLE`).
+    #[from_ref(skip)]
+    pub session_idle: i64,
+    /// Set once an admin is known to exist: from then on pages no longer lead to `/setup`
+    /// (and the database is not asked again).
+    #[from_ref(skip)]
+    pub set_up: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The live hub with the bus that fits the database: in-process for SQLite, LISTEN/NOTIFY for
@@ -167,7 +177,31 @@ impl AppState {
             },
             sso,
             mail: app::mail::MailContext::new(config.smtp.is_some(), &mail::base_url(config)),
+            sign_in_throttle: Arc::new(app::throttle::SignInThrottle::new(
+                app::throttle::PER_ACCOUNT,
+                app::throttle::PER_ADDRESS,
+                config
+                    .client_ip_header
+                    .as_deref()
+                    .and_then(|h| axum::http::HeaderName::from_bytes(h.as_bytes()).ok()),
+            )),
+            session_idle: config.session_idle.as_secs().max(60) as i64,
+            set_up: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
+    }
+
+    /// Whether the installation has an admin (then `/setup` is closed); asks the database
+    /// until the answer is yes, then remembers it.
+    pub async fn is_set_up(&self) -> Result<bool, app::store::StoreError> {
+        use std::sync::atomic::Ordering;
+        if self.set_up.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let yes = self.store.has_admin().await?;
+        if yes {
+            self.set_up.store(true, Ordering::Relaxed);
+        }
+        Ok(yes)
     }
 
     /// What server functions (and the import routes) get as context.
@@ -176,6 +210,8 @@ impl AppState {
             store: self.store.clone(),
             secure_cookies: self.secure_cookies,
             sign_in: self.sign_in.clone(),
+            sign_in_throttle: self.sign_in_throttle.clone(),
+            session_idle: self.session_idle,
             maps: self.hub.clone(),
             data: self.hub.clone(),
             imports: self.imports.clone(),
@@ -287,6 +323,16 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         Some(token) => Some(display_status(&state.store, token).await),
         None => None,
     };
+    // First run: until an admin exists every page leads to the set-up, and after it the
+    // set-up page leads home.
+    match (state.is_set_up().await, path == "/setup") {
+        (Err(e), _) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
+        (Ok(false), false) if display_status.is_none() => {
+            return Redirect::to("/setup").into_response()
+        }
+        (Ok(true), true) => return Redirect::to("/").into_response(),
+        _ => {}
+    }
     let user = match auth::user_from_headers(&state.store, request.headers()).await {
         Ok(user) => user,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
@@ -331,7 +377,7 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
 /// Pages a visitor opens without a session: signing in, and resetting a forgotten password
 /// (`/reset`, and the e-mailed link `/reset/{secret}`).
 fn open_without_session(path: &str) -> bool {
-    path == "/signin" || path == "/reset" || path.starts_with("/reset/")
+    path == "/signin" || path == "/setup" || path == "/reset" || path.starts_with("/reset/")
 }
 
 /// The status of a display page: 200 for a live link, 404 for an unknown secret, 410 for a
@@ -432,20 +478,20 @@ pub async fn serve_with(
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!("could not set TCP_NODELAY: {e}");
         }
-        // The client's address, for per-client limits (the reset form's).
+        // Each request knows the address it came from (sign-ins are throttled per address).
         let peer = tcp.peer_addr().ok();
-        let service =
-            hyper_util::service::TowerToHyperService::new(tower::ServiceExt::map_request(
-                router.clone(),
-                move |mut request: Request<hyper::body::Incoming>| {
-                    if let Some(peer) = peer {
-                        request
-                            .extensions_mut()
-                            .insert(axum::extract::ConnectInfo(peer));
-                    }
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: Request<hyper::body::Incoming>| {
+                if let Some(peer) = peer {
                     request
-                },
-            ));
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                }
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
         let mut stopping = connections.clone();
         tokio::spawn(async move {
             let mut builder = hyper::server::conn::http1::Builder::new();
@@ -555,8 +601,10 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// First start: an empty database gets the demo company, or (demo off) one org unit and the
-/// first admin, whose password is generated and logged once when none is configured.
+/// First start: an empty database gets the demo company, or (demo off) with
+/// `CAIRN_ADMIN_PASSWORD` set one org unit and the first admin (automated installs). Without a
+/// password the database stays empty and the first visitor sets it up at `/setup`. No password
+/// is ever logged.
 pub async fn bootstrap(store: &Store, config: &Config) -> Result<(), StartupError> {
     if !store
         .is_empty()
@@ -579,20 +627,18 @@ pub async fn bootstrap(store: &Store, config: &Config) -> Result<(), StartupErro
         tracing::info!(admin = %email, "loaded the demo company Northwind Technology Services");
         return Ok(());
     }
+    let Some(password) = &config.admin_password else {
+        tracing::info!(
+            "no admin yet: open Cairn in a browser to set up the organisation at /setup"
+        );
+        return Ok(());
+    };
     let email = config
         .admin_email
         .clone()
         .unwrap_or_else(|| "admin@cairn.local".to_string());
-    let (password, generated) = match &config.admin_password {
-        Some(p) => (p.clone(), false),
-        None => (auth::random_secret()[..20].to_string(), true),
-    };
-    create_first_admin(store, &email, &password).await?;
-    if generated {
-        tracing::warn!(admin = %email, password = %password, "created the first admin with a generated password (shown once; change it)");
-    } else {
-        tracing::info!(admin = %email, "created the first admin");
-    }
+    create_first_admin(store, &email, password).await?;
+    tracing::info!(admin = %email, "created the first admin");
     Ok(())
 }
 

@@ -13,6 +13,7 @@
 use crate::config::OidcConfig;
 use crate::AppState;
 use app::auth;
+use app::domain::people::Account;
 use app::domain::sso::{decide, verified_email, Decision, Identity, SsoRefusal};
 use app::domain::{OrgUnitId, User, UserId};
 use app::store::{OidcLogin, Store, StoreError};
@@ -382,7 +383,7 @@ async fn sign_in(
     let subject = identity.email.clone().unwrap_or_else(|| "-".into());
     let failed = |e: StoreError| Refused::new(SsoRefusal::Failed, next, e.to_string());
     let existing = match verified_email(&identity) {
-        Ok(email) => store.user_with_hash(&email).await.map_err(failed)?,
+        Ok(email) => store.account_by_email(&email).await.map_err(failed)?,
         Err(refusal) => {
             let detail = format!("{subject} is not a verified email");
             return Err(Refused::new(refusal, next, detail).about(None, &subject));
@@ -390,29 +391,43 @@ async fn sign_in(
     };
     let decision = decide(
         &identity,
-        existing.as_ref().map(|(u, _)| u.id),
+        existing.as_ref().map(|a| (a.id, a.status)),
         sso.config.create_users,
     )
     .map_err(|refusal| {
         let detail = format!("{subject}: {}", refusal.text(app::i18n::Locale::en));
         Refused::new(refusal, next, detail).about(None, &subject)
     })?;
+    let as_user = |a: Account| User {
+        id: a.id,
+        email: a.email,
+        name: a.name,
+    };
     let user = match (decision, existing) {
-        (Decision::Existing(_), Some((user, _))) => user,
+        (Decision::Existing(_), Some(account)) => as_user(account),
+        (Decision::Join(_), Some(account)) => {
+            store.join_by_sso(account.id).await.map_err(failed)?;
+            as_user(account)
+        }
         (Decision::Create { email, name }, _) => create_user(store, sso, email, name, next).await?,
-        (Decision::Existing(_), None) => {
+        (_, None) => {
             return Err(Refused::new(SsoRefusal::Failed, next, "user vanished"));
         }
     };
-    let cookie = auth::start_session(store, user.id, state.secure_cookies)
+    // The session this browser had before (if any) ends with it: one browser, one fresh session.
+    let previous = auth::session_token(headers).map(|t| auth::secret_hash(&t));
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let start = auth::SessionStart {
+        idle_seconds: state.session_idle,
+        user_agent,
+        replaces: previous.as_deref(),
+    };
+    let token = auth::start_session(store, user.id, &start)
         .await
         .map_err(|e| Refused::new(SsoRefusal::Failed, next, e.to_string()))?;
-    // The session this browser had before (if any) ends: one browser, one fresh session.
-    if let Some(previous) = auth::session_token(headers) {
-        if let Err(e) = store.delete_session(&auth::secret_hash(&previous)).await {
-            tracing::warn!("could not end the previous session: {e}");
-        }
-    }
+    let cookie = auth::session_cookie(&token, state.secure_cookies);
     Ok(SignedIn {
         user,
         cookie,

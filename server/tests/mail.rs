@@ -473,7 +473,7 @@ both_databases!(an_expired_or_unknown_link_is_refused, |db: Db| async move {
 
 both_databases!(the_reset_form_is_rate_limited, |db: Db| async move {
     let app = TestApp::demo(db).await;
-    for _ in 0..app::mail::RESET_ADDRESS_BURST {
+    for _ in 0..app::throttle::RESETS_PER_EMAIL.burst {
         let ok = ask_reset(&app, EDITOR).await;
         assert!(ok.status.is_success() || ok.status.is_redirection());
     }
@@ -489,11 +489,11 @@ both_databases!(the_reset_form_is_rate_limited, |db: Db| async move {
     // Refused requests queue nothing.
     assert_eq!(
         outbox(&app.store).await.len(),
-        app::mail::RESET_ADDRESS_BURST as usize
+        app::throttle::RESETS_PER_EMAIL.burst as usize
     );
     // Many addresses from one client are limited too.
     let mut statuses = Vec::new();
-    for i in 0..app::mail::RESET_CLIENT_BURST {
+    for i in 0..app::throttle::RESETS_PER_CLIENT.burst {
         statuses.push(ask_reset(&app, &format!("p{i}@example.com")).await.status);
     }
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
@@ -534,6 +534,71 @@ both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
     let (_, hash) = app.store.user_with_hash(ADMIN).await.unwrap().unwrap();
     assert!(app::auth::verify_password("chosen by mail 123", &hash));
 });
+
+both_databases!(an_invitation_goes_out_by_a_real_mail, |db: Db| async move {
+    let smtp = SmtpServer::start().await;
+    let port = smtp.port.to_string();
+    let app = TestApp::setup(db)
+        .var("CAIRN_SMTP_HOST", "127.0.0.1")
+        .var("CAIRN_SMTP_PORT", &port)
+        .var("CAIRN_SMTP_TLS", "none")
+        .var("CAIRN_MAIL_FROM", "cairn@example.com")
+        .var("CAIRN_PUBLIC_URL", "https://cairn.example")
+        .start()
+        .await;
+    common::load_demo(&app.store).await;
+    let config = smtp_on(smtp.port);
+    let _worker = Worker(spawn_worker(app.store.clone(), Some(&config), quick()));
+    let cookie = app.cookie(ADMIN).await;
+    let unit = app.store.org_units().await.unwrap()[0].id;
+    let form = [
+        ("email", "newcomer@example.com".to_string()),
+        ("name", "Nia Newcomer".to_string()),
+        ("org_unit_id", unit.to_string()),
+        ("role", "viewer".to_string()),
+    ];
+    let (status, link) = app.call(Some(&cookie), "invite_person", &form).await;
+    assert_eq!(status, StatusCode::OK, "{link:?}");
+    assert_eq!(link["mailed"], true);
+    let path = link["path"].as_str().unwrap().to_string();
+    let got = smtp.wait_for(1).await;
+    assert!(got[0].to.contains("newcomer@example.com"), "{:?}", got[0]);
+    assert!(got[0].subject.contains("invited you"), "{}", got[0].subject);
+    assert!(
+        got[0].body.contains("Hello Nia Newcomer"),
+        "{}",
+        got[0].body
+    );
+    // The mailed link is the one the page showed, on the public address, and it works.
+    assert!(
+        got[0]
+            .body
+            .contains(&format!("https://cairn.example{path}")),
+        "{}",
+        got[0].body
+    );
+    let page = app.get(&path).reply().await;
+    assert_eq!(page.status, StatusCode::OK);
+});
+
+both_databases!(
+    without_smtp_an_invitation_queues_nothing_and_says_so,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let cookie = app.cookie(ADMIN).await;
+        let unit = app.store.org_units().await.unwrap()[0].id;
+        let form = [
+            ("email", "unmailed@example.com".to_string()),
+            ("name", String::new()),
+            ("org_unit_id", unit.to_string()),
+            ("role", "viewer".to_string()),
+        ];
+        let (status, link) = app.call(Some(&cookie), "invite_person", &form).await;
+        assert_eq!(status, StatusCode::OK, "{link:?}");
+        assert_eq!(link["mailed"], false);
+        assert!(outbox(&app.store).await.is_empty());
+    }
+);
 
 // ---------------------------------------------------------------------------------------------
 // Reminders
@@ -652,7 +717,7 @@ both_databases!(escalation_waits_for_its_day, |db: Db| async move {
     };
     for unit in store.org_units().await.unwrap() {
         store
-            .set_reminder_settings(unit.id, settings, admin)
+            .set_reminder_settings(unit.id, settings, Some(admin))
             .await
             .unwrap();
     }

@@ -651,22 +651,7 @@ both_databases!(
         .await;
         let reader = app.token("BI", vec![consulting], false).await;
         let writer = app.token("ERP", vec![consulting], true).await;
-        let admin_secret = app::auth::new_token_secret();
-        let admin_token = ApiToken {
-            id: ApiTokenId::new(),
-            name: "HR sync".into(),
-            units: vec![consulting],
-            can_write: true,
-            can_administer: true,
-            created_by: None,
-            created_at: app::store::now_text(),
-            last_used_at: None,
-            revoked_at: None,
-        };
-        app.store
-            .create_api_token(&admin_token, &app::auth::secret_hash(&admin_secret), None)
-            .await
-            .unwrap();
+        let admin_secret = app.admin_token("HR sync", vec![consulting]).await;
 
         // Reading: people with a role on (or inherited into) the scope.
         let (status, _) = app.get("/api/v1/people").await;

@@ -660,3 +660,48 @@ both_databases!(password_sign_in_can_be_turned_off, |db: Db| async move {
         reply.body
     );
 });
+
+both_databases!(
+    an_invited_person_joins_and_a_deactivated_one_is_refused,
+    |db: Db| async move {
+        let provider = Provider::start().await;
+        let app = cairn(db, &provider, &[]).await;
+        // Invited and not yet joined: the provider vouches for the email, so they join.
+        let admin = app.cookie(ADMIN).await;
+        let unit = app.store.org_units().await.unwrap()[0].id;
+        let form = [
+            ("email", "invited@northwind.example".to_string()),
+            ("name", "Ines Invited".to_string()),
+            ("org_unit_id", unit.to_string()),
+            ("role", "viewer".to_string()),
+        ];
+        let (status, link) = app.call(Some(&admin), "invite_person", &form).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        let reply = sign_in(&app, "invited@northwind.example", true).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let cookie = set_cookie(&reply, "cairn_session").expect("a session");
+        assert_eq!(
+            current_user(&app, &cookie).await.as_deref(),
+            Some("Ines Invited")
+        );
+        // Their invitation link is used up now.
+        let path = link.json()["path"].as_str().unwrap().to_string();
+        let (status, _) = app
+            .call(
+                None,
+                "invitation_details",
+                &[("token", path.trim_start_matches("/invite/").to_string())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::GONE);
+
+        // Deactivated: refused with its own reason, and no session.
+        let editor = app.store.account_by_email(EDITOR).await.unwrap().unwrap();
+        let changed = app.store.set_active(editor.id, false, None).await.unwrap();
+        assert_eq!(changed, Ok(true));
+        let reply = sign_in(&app, EDITOR, true).await;
+        assert_refused(&reply, "sso_deactivated");
+        let (_, page) = app.get(location(&reply)).await;
+        assert!(page.contains("has been deactivated"), "{page}");
+    }
+);

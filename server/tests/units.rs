@@ -682,3 +682,61 @@ both_databases!(
         assert!(doc.json()["paths"]["/api/v1/maps"].get("post").is_some());
     }
 );
+
+both_databases!(
+    rest_reminder_settings_follow_the_token_rights,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let consulting = unit(&app, "Consulting").await;
+        let managed = unit(&app, "Managed Services").await;
+        let reader = app.token("BI", vec![consulting], false).await;
+        let writer = app.token("ERP", vec![consulting], true).await;
+        let admin = app.admin_token("Ops sync", vec![consulting]).await;
+        let path = format!("/api/v1/units/{consulting}/reminders");
+
+        // Everyone in scope reads them: the defaults until set.
+        let (status, body) = app.get(&path).bearer(&reader).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            *body.json(),
+            json!({ "days_before": 3, "days_after": 1, "escalate_after": 7 })
+        );
+        let (status, _) = app
+            .get(&format!("/api/v1/units/{managed}/reminders"))
+            .bearer(&reader)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Only an admin token changes them; bad numbers change nothing.
+        let wanted = json!({ "days_before": 5, "days_after": 2, "escalate_after": 10 });
+        for token in [&reader, &writer] {
+            let (status, body) = app
+                .request(http::Method::PUT, &path)
+                .bearer(token)
+                .json(&wanted)
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        }
+        let too_many = json!({ "days_before": 5000, "days_after": 2, "escalate_after": 10 });
+        let (status, body) = app
+            .request(http::Method::PUT, &path)
+            .bearer(&admin)
+            .json(&too_many)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = app
+            .request(http::Method::PUT, &path)
+            .bearer(&admin)
+            .json(&wanted)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let stored = app.store.reminder_settings(consulting).await.unwrap();
+        assert_eq!(
+            (stored.days_before, stored.days_after, stored.escalate_after),
+            (5, 2, 10)
+        );
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        let documented = &doc.json()["paths"]["/api/v1/units/{id}/reminders"];
+        assert!(documented.get("get").is_some() && documented.get("put").is_some());
+    }
+);

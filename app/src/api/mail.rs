@@ -20,7 +20,7 @@ pub async fn request_password_reset(email: String) -> Result<(), ApiError> {
             let ctx = ssr::context()?;
             let email = crate::store::normalise_email(&email);
             crate::domain::validation::email(&email)?;
-            if let Err(seconds) = ctx.mail.reset_limiter.check(&email, &client_ip()) {
+            if let Err(seconds) = ctx.mail.reset_limiter.check(&email, &client_address(&ctx)) {
                 if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                     response.insert_header(http::header::RETRY_AFTER, seconds.into());
                 }
@@ -125,11 +125,7 @@ pub async fn reset_password(
                 .await?
                 .ok_or(ApiError::Gone(super::Refusal::ResetLinkInvalid))?;
             ctx.access.access_changed(user).await;
-            let session = auth::random_secret();
-            let expires = auth::now_seconds() + auth::SESSION_DAYS * 24 * 3600;
-            ctx.store
-                .create_session(&auth::secret_hash(&session), user, expires)
-                .await?;
+            let session = ssr::start_session(&ctx, user, None).await?;
             let cookie =
                 http::HeaderValue::from_str(&auth::session_cookie(&session, ctx.secure_cookies))
                     .map_err(ApiError::internal)?;
@@ -143,16 +139,12 @@ pub async fn reset_password(
     )
 }
 
-/// The client's IP address (for the reset form's per-client limit); "unknown" outside a served
-/// connection.
+/// The client's address (for the reset form's per-client limit), read as sign-ins read it (the
+/// trusted proxy header when configured); "unknown" outside a served connection.
 #[cfg(feature = "ssr")]
-fn client_ip() -> String {
+fn client_address(ctx: &crate::context::ServerContext) -> String {
     use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
+        .map(|p| ctx.sign_in_throttle.client_address(&p))
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -204,7 +196,7 @@ pub async fn save_unit_reminders(
             };
             settings.validate()?;
             ctx.store
-                .set_reminder_settings(unit.id, settings, user.id)
+                .set_reminder_settings(unit.id, settings, Some(user.id))
                 .await?;
             Ok(settings)
         }

@@ -9,8 +9,10 @@ mod mail;
 mod maps;
 mod measures;
 pub mod people;
+mod profile;
 pub mod rest_types;
 mod session;
+mod setup;
 mod tokens;
 pub mod units;
 
@@ -27,7 +29,9 @@ pub use people::{
     set_person_role, AcceptInvitation, InvitationInfo, InvitationLink, InvitePerson, ManagedUnit,
     PeoplePage, PersonRow, SetPersonActive, SetPersonRole,
 };
+pub use profile::*;
 pub use session::*;
+pub use setup::*;
 pub use tokens::*;
 pub use units::*;
 
@@ -102,6 +106,42 @@ pub mod ssr {
         let user = lookup().await?.ok_or(ApiError::Unauthenticated)?;
         provide_context(SignedIn(user.clone()));
         Ok(user)
+    }
+
+    /// Tells the client to retry after `seconds` (`Retry-After`), with a refusal for too many
+    /// attempts.
+    pub fn retry_after(seconds: u64) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
+                response.insert_header(http::header::RETRY_AFTER, value);
+            }
+        }
+    }
+
+    /// Starts a session for `user` in this browser, replacing `previous` (the browser's old
+    /// session, if any: a sign-in always gets a new token); returns the new token for the cookie.
+    pub async fn start_session(
+        ctx: &ServerContext,
+        user: UserId,
+        previous: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let agent = user_agent();
+        let start = auth::SessionStart {
+            idle_seconds: ctx.session_idle,
+            user_agent: agent.as_deref(),
+            replaces: previous,
+        };
+        auth::start_session(&ctx.store, user, &start).await
+    }
+
+    /// The request's `User-Agent`, if it sent one.
+    pub fn user_agent() -> Option<String> {
+        use_context::<http::request::Parts>().and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
     }
 
     /// The signed-in user, allowed to perform `action` on `unit`, or a 401/403.

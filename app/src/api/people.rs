@@ -49,6 +49,8 @@ pub struct PeoplePage {
 pub struct InvitationLink {
     pub user_id: UserId,
     pub email: String,
+    /// The link went out by e-mail (mail is configured); the page still shows it once.
+    pub mailed: bool,
     /// The link's path (`/invite/<token>`); the page puts its own origin in front.
     pub path: String,
     /// Seconds since the epoch.
@@ -98,7 +100,8 @@ pub async fn people_admin(query: String) -> Result<PeoplePage, ApiError> {
 
 /// Invites `email` (with an optional `name`) as `role` on `org_unit_id` and returns the link,
 /// once. Needs the admin role on that unit; an email whose account is active or deactivated
-/// is refused. The lead's mail queue sends [`people::invitation_mail_text`] with the link.
+/// is refused. Where mail is configured the link also goes out by e-mail
+/// ([`people::invitation_mail_text`]), queued in the invitation's transaction.
 #[server(prefix = "/api", endpoint = "invite_person", output = super::TextJson)]
 pub async fn invite_person(
     email: String,
@@ -109,7 +112,13 @@ pub async fn invite_person(
     ssr::reply(
         async move {
             let (ctx, user, _) = ssr::require(org_unit_id, Action::Administer).await?;
-            server::invite(&ctx.store, Some(user.id), &email, &name, org_unit_id, role).await
+            let invite = server::Invite {
+                email: &email,
+                name: &name,
+                unit: org_unit_id,
+                role,
+            };
+            server::invite(&ctx, Some(&user), &invite).await
         }
         .await,
     )
@@ -212,7 +221,7 @@ pub async fn accept_invitation(
                     PeopleError::PasswordsDiffer,
                 )));
             }
-            let hash = auth::hash_password(&password)?;
+            let hash = auth::hash_password_off_thread(password).await?;
             let user = ctx
                 .store
                 .accept_invitation(
@@ -223,11 +232,7 @@ pub async fn accept_invitation(
                 )
                 .await?
                 .map_err(|e| ApiError::Gone(super::Refusal::People(e)))?;
-            let session = auth::random_secret();
-            let expires = auth::now_seconds() + auth::SESSION_DAYS * 24 * 3600;
-            ctx.store
-                .create_session(&auth::secret_hash(&session), user.id, expires)
-                .await?;
+            let session = ssr::start_session(&ctx, user.id, None).await?;
             let response = expect_context::<leptos_axum::ResponseOptions>();
             let cookie =
                 http::HeaderValue::from_str(&auth::session_cookie(&session, ctx.secure_cookies))
@@ -247,7 +252,18 @@ pub async fn accept_invitation(
 pub mod server {
     use super::*;
     use crate::auth::Access;
+    use crate::context::ServerContext;
+    use crate::domain::User;
     use crate::store::{NewInvitation, Store};
+
+    /// Who is invited, where, as what (from the page or the REST API).
+    pub struct Invite<'a> {
+        pub email: &'a str,
+        /// The name the inviter gave; empty when none.
+        pub name: &'a str,
+        pub unit: OrgUnitId,
+        pub role: Role,
+    }
 
     /// A refusal by the people rules: a 409 (the request is fine, the state forbids it).
     pub fn refused(e: PeopleError) -> ApiError {
@@ -299,36 +315,68 @@ pub mod server {
     /// Checks an invitation and creates it: the email is validated, the account must not be
     /// active or deactivated, and the link's token is random (only its hash is stored).
     pub async fn invite(
-        store: &Store,
-        actor: Option<UserId>,
-        email: &str,
-        name: &str,
-        unit: OrgUnitId,
-        role: Role,
+        ctx: &ServerContext,
+        actor: Option<&User>,
+        invite: &Invite<'_>,
     ) -> Result<InvitationLink, ApiError> {
-        validation::email(email)?;
-        validation::optional_text("Name", name, validation::MAX_NAME)?;
+        validation::email(invite.email)?;
+        validation::optional_text("Name", invite.name, validation::MAX_NAME)?;
         let token = crate::auth::random_secret();
+        let path = format!("/invite/{token}");
         let expires_at = crate::auth::now_seconds() + people::INVITATION_DAYS * 24 * 3600;
-        let invitation = store
+        let mail = match ctx.mail.configured {
+            true => Some(invitation_mail(ctx, actor, invite.name, &path).await?),
+            false => None,
+        };
+        let invitation = ctx
+            .store
             .invite(&NewInvitation {
-                email,
-                name,
-                unit,
-                role,
-                actor,
+                email: invite.email,
+                name: invite.name,
+                unit: invite.unit,
+                role: invite.role,
+                actor: actor.map(|a| a.id),
                 token_hash: &crate::auth::secret_hash(&token),
                 expires_at,
+                mail: mail.as_ref().map(|m| (m.subject.as_str(), m.body.as_str())),
             })
             .await?
             .map_err(refused)?;
-        tracing::info!(email = %invitation.email, unit = %unit, role = %role, "invited someone");
+        tracing::info!(email = %invitation.email, unit = %invite.unit, role = %invite.role, mailed = mail.is_some(), "invited someone");
         Ok(InvitationLink {
             user_id: invitation.user_id,
             email: invitation.email,
-            path: format!("/invite/{token}"),
+            mailed: mail.is_some(),
+            path,
             expires_at,
         })
+    }
+
+    /// The invitation e-mail for the link `path`, in the organisation's language (the invitee
+    /// has chosen none yet), signed by the inviter (or the organisation, for an API token).
+    async fn invitation_mail(
+        ctx: &ServerContext,
+        actor: Option<&User>,
+        invitee: &str,
+        path: &str,
+    ) -> Result<people::MailText, ApiError> {
+        let org = ctx.store.organisation_name().await?;
+        let locale = ctx
+            .store
+            .organisation_locale()
+            .await?
+            .as_deref()
+            .and_then(crate::i18n::parse_locale)
+            .unwrap_or(crate::i18n::Locale::en);
+        let inviter = actor.map_or(org.as_str(), |a| a.name.as_str());
+        let link = format!("{}{path}", ctx.mail.base_url);
+        Ok(people::invitation_mail_text(
+            locale,
+            invitee.trim(),
+            inviter,
+            &org,
+            &link,
+        ))
     }
 
     /// The invitation of `token` while it may be accepted; a 410 naming why not otherwise.

@@ -63,14 +63,33 @@ pub async fn sign_in(
             if email.trim().is_empty() || password.is_empty() {
                 return Err(ApiError::BadInput(super::Refusal::EnterEmailAndPassword));
             }
+            let parts = use_context::<http::request::Parts>();
+            let address = parts
+                .as_ref()
+                .map(|p| ctx.sign_in_throttle.client_address(p))
+                .unwrap_or_else(|| "unknown".into());
+            if let Err(seconds) = ctx.sign_in_throttle.attempt(&email, &address) {
+                tracing::info!(address = %address, "sign-in throttled");
+                ssr::retry_after(seconds);
+                return Err(ApiError::TooManyAttempts { seconds });
+            }
             let found = ctx.store.user_with_hash(&email).await?;
-            let user = match found {
-                Some((user, hash)) if auth::verify_password(&password, &hash) => user,
+            let found_id = found.as_ref().map(|(u, _)| u.id);
+            let (user, hash) = match found {
+                Some((user, hash)) => (Some(user), Some(hash)),
+                None => (None, None),
+            };
+            let right = auth::verify_password_off_thread(password, hash).await?;
+            let user = match user {
+                Some(user) if right => user,
                 _ => {
                     ctx.store
-                        .record_sign_in(found.map(|(u, _)| u.id), &email, false)
+                        .record_sign_in(found_id, &email, false)
                         .await?;
-                    tracing::info!(email = %email.trim(), "failed sign-in");
+                    tracing::info!(address = %address, "failed sign-in");
+                    if ctx.sign_in_throttle.failed(&email, &address).is_some() {
+                        tracing::warn!(address = %address, "sign-ins throttled after repeated failures");
+                    }
                     return Err(ApiError::BadCredentials);
                 }
             };
@@ -81,7 +100,12 @@ pub async fn sign_in(
                     crate::domain::people::PeopleError::AccountDeactivated,
                 )));
             }
-            let cookie = auth::start_session(&ctx.store, user.id, ctx.secure_cookies).await?;
+            let previous = parts
+                .as_ref()
+                .and_then(|p| auth::session_token(&p.headers))
+                .map(|t| auth::secret_hash(&t));
+            let token = ssr::start_session(&ctx, user.id, previous.as_deref()).await?;
+            let cookie = auth::session_cookie(&token, ctx.secure_cookies);
             let response = expect_context::<leptos_axum::ResponseOptions>();
             let cookie = http::HeaderValue::from_str(&cookie).map_err(ApiError::internal)?;
             response.append_header(http::header::SET_COOKIE, cookie);
@@ -111,6 +135,11 @@ fn back_to_sign_in_form(error: &ApiError, next: Option<&str>) {
             .is_some_and(|v| v.contains("text/html"))
     });
     if !plain_form {
+        return;
+    }
+    if let ApiError::TooManyAttempts { seconds } = error {
+        let address = sign_in_address(&safe_next(next), Some("throttled"));
+        leptos_axum::redirect(&format!("{address}&wait={seconds}"));
         return;
     }
     let reason = match error {

@@ -2,6 +2,7 @@
 //! every write must obey. No I/O, no Leptos, no sqlx — so it is shared by browser and server
 //! unchanged and tested on its own.
 
+pub mod account;
 pub mod chart;
 pub mod csv_safe;
 pub mod dashboard;
@@ -32,6 +33,7 @@ pub mod targets;
 pub mod upload;
 pub mod validation;
 
+pub use account::{Profile, SessionInfo};
 pub use ids::*;
 pub use model::*;
 pub use period::Period;

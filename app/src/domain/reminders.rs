@@ -16,6 +16,7 @@ pub const MAX_REMINDER_DAYS: u16 = 90;
 /// A unit's reminder settings: days before the deadline, days after it, and days after it when
 /// an overdue measure escalates to its objective's owner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReminderSettings {
     pub days_before: u16,
     pub days_after: u16,

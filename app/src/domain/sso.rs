@@ -2,6 +2,7 @@
 //! The protocol itself (discovery, PKCE, the code exchange, the ID token's signature and nonce)
 //! runs in the server; this module holds the rules that decide who signs in, pure and tested.
 
+use crate::domain::people::UserStatus;
 use crate::domain::validation;
 use crate::domain::UserId;
 use crate::i18n::Locale;
@@ -29,11 +30,13 @@ pub enum SsoRefusal {
     Setup,
     /// Cairn itself failed (its database); nothing was changed.
     Failed,
+    /// The Cairn account with this email was deactivated by an admin.
+    Deactivated,
 }
 
 impl SsoRefusal {
     /// Every refusal, for round-trip tests and the catalogue check.
-    pub const ALL: [SsoRefusal; 8] = [
+    pub const ALL: [SsoRefusal; 9] = [
         SsoRefusal::State,
         SsoRefusal::Provider,
         SsoRefusal::Unavailable,
@@ -42,6 +45,7 @@ impl SsoRefusal {
         SsoRefusal::Unknown,
         SsoRefusal::Setup,
         SsoRefusal::Failed,
+        SsoRefusal::Deactivated,
     ];
 
     /// The code in the sign-in page's address.
@@ -55,6 +59,7 @@ impl SsoRefusal {
             SsoRefusal::Unknown => "sso_unknown",
             SsoRefusal::Setup => "sso_setup",
             SsoRefusal::Failed => "sso_failed",
+            SsoRefusal::Deactivated => "sso_deactivated",
         }
     }
 
@@ -75,6 +80,7 @@ impl SsoRefusal {
             SsoRefusal::Unknown => td_string!(locale, sso.refused.unknown),
             SsoRefusal::Setup => td_string!(locale, sso.refused.setup),
             SsoRefusal::Failed => td_string!(locale, sso.refused.failed),
+            SsoRefusal::Deactivated => td_string!(locale, sso.refused.deactivated),
         }
         .to_string()
     }
@@ -102,6 +108,9 @@ pub struct Identity {
 pub enum Decision {
     /// The Cairn user with this (verified) email.
     Existing(UserId),
+    /// The invited (not yet joined) account with this email: the provider vouches for the
+    /// address, so signing in completes the invitation.
+    Join(UserId),
     /// A new Cairn user, to be created with the configured default role.
     Create {
         /// The verified email, normalised.
@@ -112,16 +121,19 @@ pub enum Decision {
 }
 
 /// Decides who signs in: an identity counts only with an email the provider has verified. It
-/// matches the Cairn user `existing` found for that email; without one, a new user is created
-/// when `create_users` is on and the sign-in is refused otherwise.
+/// matches the Cairn account `existing` found for that email (with its status: an invited one
+/// joins, a deactivated one is refused); without one, a new user is created when
+/// `create_users` is on and the sign-in is refused otherwise.
 pub fn decide(
     identity: &Identity,
-    existing: Option<UserId>,
+    existing: Option<(UserId, UserStatus)>,
     create_users: bool,
 ) -> Result<Decision, SsoRefusal> {
     let email = verified_email(identity)?;
     match existing {
-        Some(id) => Ok(Decision::Existing(id)),
+        Some((id, UserStatus::Active)) => Ok(Decision::Existing(id)),
+        Some((id, UserStatus::Invited)) => Ok(Decision::Join(id)),
+        Some((_, UserStatus::Deactivated)) => Err(SsoRefusal::Deactivated),
         None if create_users => Ok(Decision::Create {
             name: display_name(identity.name.as_deref(), &email),
             email,
@@ -192,8 +204,22 @@ mod tests {
     fn a_verified_email_matches_the_existing_user() {
         let id = UserId::new();
         let who = identity(Some(" Ann@Example.com "), Some(true));
-        assert_eq!(decide(&who, Some(id), false), Ok(Decision::Existing(id)));
-        assert_eq!(decide(&who, Some(id), true), Ok(Decision::Existing(id)));
+        let active = Some((id, UserStatus::Active));
+        assert_eq!(decide(&who, active, false), Ok(Decision::Existing(id)));
+        assert_eq!(decide(&who, active, true), Ok(Decision::Existing(id)));
+    }
+
+    #[test]
+    fn an_invited_account_joins_and_a_deactivated_one_is_refused() {
+        let id = UserId::new();
+        let who = identity(Some("ann@example.com"), Some(true));
+        let invited = Some((id, UserStatus::Invited));
+        assert_eq!(decide(&who, invited, false), Ok(Decision::Join(id)));
+        let deactivated = Some((id, UserStatus::Deactivated));
+        assert_eq!(
+            decide(&who, deactivated, true),
+            Err(SsoRefusal::Deactivated)
+        );
     }
 
     #[test]
@@ -201,7 +227,7 @@ mod tests {
         for verified in [Some(false), None] {
             let who = identity(Some("ann@example.com"), verified);
             assert_eq!(
-                decide(&who, Some(UserId::new()), true),
+                decide(&who, Some((UserId::new(), UserStatus::Active)), true),
                 Err(SsoRefusal::Unverified)
             );
             assert_eq!(decide(&who, None, true), Err(SsoRefusal::Unverified));

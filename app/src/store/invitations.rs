@@ -36,6 +36,9 @@ pub struct NewInvitation<'a> {
     pub token_hash: &'a str,
     /// Seconds since the epoch.
     pub expires_at: i64,
+    /// The e-mail that carries the link (subject, body), queued in the same transaction when
+    /// mail is configured; `None`: the admin passes the link on.
+    pub mail: Option<(&'a str, &'a str)>,
 }
 
 /// The account an invitation is for: a new invited account, or the one already waiting for an
@@ -122,11 +125,38 @@ impl Store {
             .await?;
             let detail = format!("{} as {} on {}", normalise_email(new.email), new.role, new.unit);
             audit(tx, new.actor, "invite", "user", user, &detail).await?;
+            if let Some((subject, body)) = new.mail {
+                enqueue_mail(tx, &normalise_email(new.email), subject, body).await?;
+            }
             let invitation = select(&format!("{INVITATION_SELECT} WHERE i.id = $1"))
                 .bind(id)
                 .one(&mut *tx, invitation_from, "invitation")
                 .await?;
             Ok(Ok(invitation))
+        })
+        .await
+    }
+
+    /// Completes the invitation of the invited account `user` by single sign-on (the provider
+    /// vouched for its email): the account becomes active and its open links stop working, in
+    /// one transaction. An account that is no longer invited is left as it is.
+    pub async fn join_by_sso(&self, user: UserId) -> StoreResult<()> {
+        self.write(async |tx| {
+            let joined = change("UPDATE users SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(UserStatus::Active)
+                .bind(user)
+                .bind(UserStatus::Invited)
+                .run(&mut *tx)
+                .await?;
+            if joined == 0 {
+                return Ok(());
+            }
+            change("UPDATE invitations SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                .bind(now_text())
+                .bind(user)
+                .run(&mut *tx)
+                .await?;
+            audit(tx, Some(user), "activate", "user", user, "single sign-on").await
         })
         .await
     }

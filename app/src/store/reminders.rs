@@ -71,12 +71,13 @@ impl Store {
         .unwrap_or_default())
     }
 
-    /// Keeps a unit's reminder settings (checked first), with an audit row by `by`.
+    /// Keeps a unit's reminder settings (checked first), with an audit row by `by` (`None`: an
+    /// API token without a creator).
     pub async fn set_reminder_settings(
         &self,
         unit: OrgUnitId,
         settings: ReminderSettings,
-        by: UserId,
+        by: Option<UserId>,
     ) -> StoreResult<()> {
         settings.validate()?;
         self.write(async |tx| {
@@ -98,7 +99,7 @@ impl Store {
                 "reminders: {} days before, {} after, escalate after {}",
                 settings.days_before, settings.days_after, settings.escalate_after
             );
-            audit(tx, Some(by), "update", "org_unit", unit, &detail).await
+            audit(tx, by, "update", "org_unit", unit, &detail).await
         })
         .await
     }

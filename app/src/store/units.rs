@@ -191,6 +191,14 @@ impl Store {
             .await
             .map(|c| c.unwrap_or_else(|| DEFAULT_CURRENCY.to_string()))
     }
+
+    /// The organisation's name: its root unit's (the first by name when there are several).
+    pub async fn organisation_name(&self) -> StoreResult<String> {
+        select("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY name")
+            .optional(&self.pool, |r| text(r, "name"))
+            .await
+            .map(Option::unwrap_or_default)
+    }
 }
 
 /// Sets the organisation's currency (an ISO 4217 code such as "EUR" or "USD") on its root units.

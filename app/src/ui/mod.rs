@@ -9,9 +9,11 @@ pub mod home;
 pub mod import;
 pub mod map;
 pub mod people;
+pub mod profile;
 pub mod reminders;
 pub mod reset;
 pub mod scorecard;
+pub mod setup;
 pub mod signin;
 pub mod widgets;
 
@@ -76,6 +78,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reset") view=reset::ResetRequestPage/>
                 <Route path=path!("/reset/:token") view=reset::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/reminders") view=reminders::UnitRemindersPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view=setup::SetupPage/>
+                <Route path=path!("/profile") view=profile::ProfilePage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>

@@ -32,10 +32,11 @@ pub fn SignInPage() -> impl IntoView {
             .and_then(|r| r.err())
             .map(|e| e.text(locale))
             .or_else(|| {
+                let query = query.read();
+                let wait = query.get("wait").and_then(|w| w.parse::<u64>().ok());
                 query
-                    .read()
                     .get("error")
-                    .map(|reason| refusal_text(locale, &reason))
+                    .map(|reason| refusal_text(locale, &reason, wait))
             })
     };
     let password_form = move || {
@@ -94,14 +95,19 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// The words for a refused plain-form sign-in, from the reason the server put in the address.
-fn refusal_text(locale: Locale, reason: &str) -> String {
+/// The words for a refused plain-form sign-in, from the reason the server put in the address
+/// (and, when throttled, the seconds to `wait`).
+fn refusal_text(locale: Locale, reason: &str, wait: Option<u64>) -> String {
     if let Some(refusal) = crate::domain::sso::SsoRefusal::from_code(reason) {
         return refusal.text(locale);
     }
     match reason {
         "credentials" => crate::api::ApiError::BadCredentials.text(locale),
         "password_off" => td_string!(locale, sso.password_off).to_string(),
+        "throttled" => crate::api::ApiError::TooManyAttempts {
+            seconds: wait.unwrap_or(60),
+        }
+        .text(locale),
         "missing" => td_string!(locale, signin.missing).to_string(),
         "deactivated" => td_string!(locale, people.signin_deactivated).to_string(),
         _ => td_string!(locale, signin.failed).to_string(),
@@ -115,24 +121,28 @@ mod tests {
     #[test]
     fn a_refused_sign_in_is_explained_in_the_page_language() {
         assert_eq!(
-            refusal_text(Locale::en, "credentials"),
+            refusal_text(Locale::en, "credentials", None),
             "Wrong email or password."
         );
         assert_ne!(
-            refusal_text(Locale::de, "credentials"),
-            refusal_text(Locale::en, "credentials")
-        );
-        assert_ne!(
-            refusal_text(Locale::de, "missing"),
-            refusal_text(Locale::de, "other")
+            refusal_text(Locale::de, "credentials", None),
+            refusal_text(Locale::en, "credentials", None)
         );
         assert_eq!(
-            refusal_text(Locale::en, "sso_unverified"),
+            refusal_text(Locale::en, "throttled", Some(42)),
+            "Too many attempts; try again in 42 s."
+        );
+        assert_ne!(
+            refusal_text(Locale::de, "missing", None),
+            refusal_text(Locale::de, "other", None)
+        );
+        assert_eq!(
+            refusal_text(Locale::en, "sso_unverified", None),
             crate::domain::sso::SsoRefusal::Unverified.text(Locale::en)
         );
         assert_ne!(
-            refusal_text(Locale::de, "password_off"),
-            refusal_text(Locale::de, "other")
+            refusal_text(Locale::de, "password_off", None),
+            refusal_text(Locale::de, "other", None)
         );
     }
 }

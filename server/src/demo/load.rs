@@ -58,6 +58,7 @@ async fn write_company(
         s::create_org_unit(tx, unit, actor).await?;
     }
     s::set_organisation_currency(tx, demo.currency).await?;
+    s::mark_demo(tx).await?;
     for (user, grants) in &demo.users {
         for (unit, role) in grants {
             s::grant_role(tx, user.id, *unit, *role).await?;

@@ -92,6 +92,10 @@ impl From<ApiError> for RestError {
             ApiError::NotFound(_) | ApiError::Gone(_) => ErrorCode::NotFound,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::TooManyAttempts { seconds } => {
+                let message = e.text(locale());
+                return RestError::new(ErrorCode::RateLimited, message).retry_after(*seconds);
+            }
         };
         RestError::new(code, e.text(locale()))
     }

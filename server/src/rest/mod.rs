@@ -49,6 +49,10 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/units/{id}",
             only(get(units::get_unit).patch(units::patch_unit)),
         )
+        .route(
+            "/api/v1/units/{id}/reminders",
+            only(get(units::get_reminders).put(units::put_reminders)),
+        )
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
         .route("/api/v1/history", only(get(history::item_history)))
         .route("/api/v1/measures", only(get(measures::list_measures)))
@@ -111,7 +115,9 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         units::create_unit,
         units::patch_unit,
         units::create_map,
-        units::patch_map
+        units::patch_map,
+        units::get_reminders,
+        units::put_reminders
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -67,6 +67,8 @@ pub struct InvitationCreated {
     pub url: String,
     /// RFC 3339.
     pub expires_at: String,
+    /// The link also went out by e-mail (an SMTP server is configured).
+    pub mailed: bool,
 }
 
 /// The people of the units `caller` reads, each with the grants that explain their roles there.
@@ -202,15 +204,13 @@ pub async fn invite(
             ),
         ));
     }
-    let link = server::invite(
-        &state.store,
-        None,
-        &request.email,
-        &request.name,
-        request.org_unit_id,
-        request.role,
-    )
-    .await?;
+    let invite = server::Invite {
+        email: &request.email,
+        name: &request.name,
+        unit: request.org_unit_id,
+        role: request.role,
+    };
+    let link = server::invite(&state.server_context(), None, &invite).await?;
     let origin = match &state.public_origin {
         Some(origin) => origin.to_string(),
         None => {
@@ -236,6 +236,7 @@ pub async fn invite(
             email: link.email,
             url: format!("{origin}{}", link.path),
             expires_at,
+            mailed: link.mailed,
         }),
     ))
 }

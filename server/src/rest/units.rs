@@ -9,6 +9,7 @@ use crate::AppState;
 use app::api::rest_types::*;
 use app::api::units::{service, MapDraft, MapPatch, NewUnit, UnitRow};
 use app::domain::org::UnitPatch;
+use app::domain::reminders::ReminderSettings;
 use app::domain::*;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -221,4 +222,74 @@ pub async fn patch_map(
     )
     .await?;
     Ok(Json(map_info(&state, map).await?))
+}
+
+/// A unit's reminder settings: when data owners are reminded of a measure's next value (days
+/// before and after its deadline) and when an overdue one escalates to the objective's owner.
+#[utoipa::path(
+    get, path = "/api/v1/units/{id}/reminders", tag = "units",
+    params(("id" = OrgUnitId, Path, description = "The org unit.")),
+    responses(
+        (status = 200, description = "The unit's settings (the defaults when never set).", body = ReminderSettings),
+        (status = 400, description = "A malformed id.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "The unit is outside the token's scope.", body = ErrorBody),
+        (status = 404, description = "No such unit.", body = ErrorBody),
+    )
+)]
+pub async fn get_reminders(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> RestResult<ReminderSettings> {
+    let id: OrgUnitId = id_of(&id, "org unit")?;
+    let unit = service::unit(&state.store, &caller.access, id).await?;
+    Ok(Json(state.store.reminder_settings(unit.unit.id).await?))
+}
+
+/// Change a unit's reminder settings. Needs a read+write token with the admin role on the unit.
+#[utoipa::path(
+    put, path = "/api/v1/units/{id}/reminders", tag = "units",
+    params(("id" = OrgUnitId, Path, description = "The org unit.")),
+    request_body = ReminderSettings,
+    responses(
+        (status = 200, description = "The settings as they now are.", body = ReminderSettings),
+        (status = 400, description = "A malformed id or body.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "A read-only token, or no admin role on the unit.", body = ErrorBody),
+        (status = 404, description = "No such unit.", body = ErrorBody),
+        (status = 422, description = "A number of days out of range.", body = ErrorBody),
+    )
+)]
+pub async fn put_reminders(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    settings: Result<Json<ReminderSettings>, JsonRejection>,
+) -> RestResult<ReminderSettings> {
+    let id: OrgUnitId = id_of(&id, "org unit")?;
+    let unit = service::unit(&state.store, &caller.access, id).await?;
+    may_write(&caller)?;
+    if !caller.access.allows(id, Action::Administer) {
+        return Err(RestError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "The API token “{}” does not administer {}; changing its reminders needs the admin role.",
+                caller.token.name, unit.unit.name
+            ),
+        ));
+    }
+    if unit.frozen {
+        let name = unit.unit.name;
+        return Err(
+            app::api::ApiError::Forbidden(app::error::Refusal::UnitArchived { unit: name }).into(),
+        );
+    }
+    let settings = body(settings)?;
+    settings.validate().map_err(app::api::ApiError::from)?;
+    state
+        .store
+        .set_reminder_settings(id, settings, caller.token.created_by)
+        .await?;
+    Ok(Json(settings))
 }

@@ -209,13 +209,28 @@ impl TestApp {
 
     /// An API token made directly in the store; returns its secret.
     pub async fn token(&self, name: &str, units: Vec<OrgUnitId>, can_write: bool) -> String {
+        self.token_with(name, units, can_write, false).await
+    }
+
+    /// A read+write API token with admin access (it acts as an admin of its units).
+    pub async fn admin_token(&self, name: &str, units: Vec<OrgUnitId>) -> String {
+        self.token_with(name, units, true, true).await
+    }
+
+    async fn token_with(
+        &self,
+        name: &str,
+        units: Vec<OrgUnitId>,
+        can_write: bool,
+        can_administer: bool,
+    ) -> String {
         let secret = app::auth::new_token_secret();
         let token = ApiToken {
             id: ApiTokenId::new(),
             name: name.into(),
             units,
             can_write,
-            can_administer: false,
+            can_administer,
             created_by: None,
             created_at: app::store::now_text(),
             last_used_at: None,

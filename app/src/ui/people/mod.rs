@@ -86,7 +86,14 @@ fn LinkPanel(link: InvitationLink, on_done: impl Fn() + Send + Sync + 'static) -
     view! {
         <section class="secret-panel" aria-labelledby="link-title">
             <h2 id="link-title">{td_string!(locale, people.link.heading, email = &link.email).to_string()}</h2>
-            <p><strong>{t!(i18n, people.link.once)}</strong>" "{td_string!(locale, people.link.expires, date).to_string()}</p>
+            <p>
+                <strong>{if link.mailed {
+                    td_string!(locale, people.link.mailed, email = &link.email).to_string()
+                } else {
+                    td_string!(locale, people.link.once).to_string()
+                }}</strong>
+                " "{td_string!(locale, people.link.expires, date).to_string()}
+            </p>
             <label for="invitation-link">{t!(i18n, people.link.label)}</label>
             <div class="secret-row">
                 <input id="invitation-link" type="text" readonly prop:value=move || url.get() spellcheck="false" autocomplete="off"/>
@@ -205,7 +212,7 @@ fn InviteForm(
         .into_iter()
         .map(|m| {
             let id = m.unit.id;
-            let indent = "\u{a0}\u{a0}".repeat(m.depth);
+            let indent = "\u{2003}".repeat(m.depth);
             view! { <option value=id.to_string() selected=move || unit.get() == Some(id)>{format!("{indent}{}", m.unit.name)}</option> }
         })
         .collect_view();

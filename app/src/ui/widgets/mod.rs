@@ -25,8 +25,18 @@ use leptos_router::components::A;
 pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| current_user());
+    let demo = Resource::new(|| (), |_| crate::api::is_demo());
     let sign_out = ServerAction::<SignOut>::new();
     view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(demo.await, Ok(true)).then(|| view! {
+                    <aside class="demo-banner" aria-label=t_string!(i18n, setup.demo_label)>
+                        <strong>{t!(i18n, setup.demo_banner)}</strong>" "{t!(i18n, setup.demo_how)}
+                    </aside>
+                })
+            })}
+        </Suspense>
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"▲"</span>
@@ -45,7 +55,7 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                         match user.await {
                             Ok(Some(u)) => view! {
                                 <span class="avatar" aria-hidden="true">{u.initials()}</span>
-                                <span class="who-name">{u.name.clone()}</span>
+                                <A href="/profile" attr:class="who-name" attr:title=t_string!(i18n, profile.menu_link)>{u.name.clone()}</A>
                                 <ActionForm action=sign_out>
                                     <button type="submit" class="link-button">{t!(i18n, common.nav.sign_out)}</button>
                                 </ActionForm>
