@@ -548,6 +548,8 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("patch", "/api/v1/units/{id}"),
         ("post", "/api/v1/maps"),
         ("patch", "/api/v1/maps/{id}"),
+        ("get", "/api/v1/units/{id}/reminders"),
+        ("put", "/api/v1/units/{id}/reminders"),
     ];
     let paths: std::collections::BTreeSet<&str> = routes.iter().map(|(_, p)| *p).collect();
     assert_eq!(

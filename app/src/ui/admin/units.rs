@@ -193,6 +193,10 @@ fn UnitItem(
                         aria-label=td_string!(locale, units.new_map.for_unit, unit = &name).to_string()>{td_string!(locale, units.new_map.link)}</a>
                 })}
                 {archive_button}
+                {row.manage.then(|| view! {
+                    <a href=format!("/admin/audit?unit={id}") class="secondary-link"
+                        aria-label=td_string!(locale, units.tree.history_named, name = &name).to_string()>{td_string!(locale, units.tree.history)}</a>
+                })}
             </div>
             <Show when=move || editing.get() == Some(id)>
                 <UnitEditor row=editor_row.clone() all change/>

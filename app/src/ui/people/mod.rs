@@ -330,6 +330,8 @@ fn PeopleList(
                                 {td_string!(locale, people.list.roles_button)}
                             </button>
                             " "{status_action}
+                            " "<a href=format!("/admin/audit?person={id}") class="secondary-link"
+                                aria-label=td_string!(locale, people.list.history_named, name = &n).to_string()>{td_string!(locale, people.list.history)}</a>
                         </td>
                     </tr>
                     <Show when=move || open.get() == Some(id)>
