@@ -54,7 +54,9 @@ async function inviteAndJoin(page: Page, browser: Browser, email: string, name: 
   await joiner.getByLabel('Password again').fill(PASSWORD);
   await joiner.getByRole('button', { name: 'Join' }).click();
   await joiner.waitForURL((url) => url.pathname === '/');
-  await expect(joiner.getByText('Harbour Logistics').first()).toBeVisible();
+  // Signed in as themself, on a home page showing the units they have a role on.
+  await expect(joiner.getByRole('link', { name })).toBeVisible();
+  await expect(joiner.getByRole('tree', { name: 'Org units' })).toContainText(unit.trim());
   await theirs.close();
 }
 

@@ -30,7 +30,9 @@ test('renaming an objective shows old → new in its History tab', async ({ page
   await expect(panel).toBeVisible();
   const list = panel.getByRole('list', { name: 'Changes, newest first' });
   await expect(list.getByText(`Title: '${before}' → '${after}'`)).toBeVisible();
-  await expect(list.getByText(`Created objective '${before}'`)).toBeVisible();
+  // "+ Objective" makes a "New objective", which the inline title field then names.
+  await expect(list.getByText(`Title: 'New objective' → '${before}'`)).toBeVisible();
+  await expect(list.getByText(`Created objective 'New objective'`).first()).toBeVisible();
   await expect(list.getByText('Alex Morgan').first()).toBeVisible();
   await expectAccessible(page);
 });

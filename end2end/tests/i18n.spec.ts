@@ -74,6 +74,8 @@ async function userData(request: APIRequestContext, mapId: string): Promise<stri
 /** The English phrases in `shown` that are not user data, each with a little context. */
 function englishOn(shown: string, phrases: string[], data: string): string[] {
   const hits: string[] = [];
+  // Email addresses are user data ("viewer@northwind.example" is not the word "viewer").
+  shown = shown.replace(/[^\s@]+@[^\s@]+/g, ' ');
   for (const phrase of phrases) {
     const re = new RegExp(`(^|[^\\p{L}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u');
     const m = re.exec(shown);

@@ -61,7 +61,7 @@ test('signs in through the identity provider and lands signed in', async ({ page
   expect(await seriousA11yViolations(page)).toEqual([]);
   await button.click();
   // The provider's login form.
-  await page.getByLabel('Email').fill(EDITOR_EMAIL);
+  await page.getByLabel('Email', { exact: true }).fill(EDITOR_EMAIL);
   await page.getByRole('button', { name: 'Continue' }).click();
   // Back at Cairn, signed in as the demo's editor.
   await page.waitForURL(`${cairn}/`);
@@ -74,7 +74,7 @@ test('signs in through the identity provider and lands signed in', async ({ page
 test('an unverified email is refused with a message on the sign-in page', async ({ page }) => {
   await page.goto(`${cairn}/signin`);
   await page.getByRole('link', { name: 'Sign in with Northwind ID' }).click();
-  await page.getByLabel('Email').fill(EDITOR_EMAIL);
+  await page.getByLabel('Email', { exact: true }).fill(EDITOR_EMAIL);
   await page.getByLabel('The provider has verified this email').uncheck();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL(/\/signin\?error=sso_unverified/);

@@ -383,16 +383,7 @@ both_databases!(
                 Input::Json(link),
             ),
         ];
-        for (function, expected, input) in &rows {
-            for (who, cookie) in cookies.iter().enumerate() {
-                let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-                assert_eq!(
-                    status.as_u16(),
-                    expected[who],
-                    "{function} as role #{who}: {body}"
-                );
-            }
-        }
+        app.assert_role_matrix(&cookies, &rows).await;
         let links = app.store.display_links_of(d.org_unit_id).await.unwrap();
         assert_eq!(links.len(), 1, "only the admin's link exists");
 

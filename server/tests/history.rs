@@ -187,16 +187,7 @@ both_databases!(role_matrix_of_history_functions, |db: Db| async move {
             Input::Json(json!({"filter": {}})),
         ),
     ];
-    for (function, expected, input) in &rows {
-        for (who, cookie) in cookies.iter().enumerate() {
-            let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-            assert_eq!(
-                status.as_u16(),
-                expected[who],
-                "{function} as role #{who}: {body}"
-            );
-        }
-    }
+    app.assert_role_matrix(&cookies, &rows).await;
     // The CSV download has the audit page's rights.
     for (who, cookie) in cookies.iter().enumerate() {
         let (status, _) = app

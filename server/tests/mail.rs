@@ -499,8 +499,9 @@ both_databases!(the_reset_form_is_rate_limited, |db: Db| async move {
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS));
 });
 
-both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
-    let smtp = SmtpServer::start().await;
+/// The demo company on a server configured for `smtp` (links start with https://cairn.example),
+/// with a mail worker sending to it while the returned worker lives.
+async fn demo_with_smtp(db: Db, smtp: &SmtpServer) -> (TestApp, Worker) {
     let port = smtp.port.to_string();
     let app = TestApp::setup(db)
         .var("CAIRN_SMTP_HOST", "127.0.0.1")
@@ -512,7 +513,13 @@ both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
         .await;
     common::load_demo(&app.store).await;
     let config = smtp_on(smtp.port);
-    let _worker = Worker(spawn_worker(app.store.clone(), Some(&config), quick()));
+    let worker = Worker(spawn_worker(app.store.clone(), Some(&config), quick()));
+    (app, worker)
+}
+
+both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
+    let smtp = SmtpServer::start().await;
+    let (app, _worker) = demo_with_smtp(db, &smtp).await;
     // The page says mail is configured.
     let cookie = app.cookie(ADMIN).await;
     let (_, mine) = app.call(Some(&cookie), "my_reminders", &[]).await;
@@ -537,18 +544,7 @@ both_databases!(a_reset_by_a_real_mail_end_to_end, |db: Db| async move {
 
 both_databases!(an_invitation_goes_out_by_a_real_mail, |db: Db| async move {
     let smtp = SmtpServer::start().await;
-    let port = smtp.port.to_string();
-    let app = TestApp::setup(db)
-        .var("CAIRN_SMTP_HOST", "127.0.0.1")
-        .var("CAIRN_SMTP_PORT", &port)
-        .var("CAIRN_SMTP_TLS", "none")
-        .var("CAIRN_MAIL_FROM", "cairn@example.com")
-        .var("CAIRN_PUBLIC_URL", "https://cairn.example")
-        .start()
-        .await;
-    common::load_demo(&app.store).await;
-    let config = smtp_on(smtp.port);
-    let _worker = Worker(spawn_worker(app.store.clone(), Some(&config), quick()));
+    let (app, _worker) = demo_with_smtp(db, &smtp).await;
     let cookie = app.cookie(ADMIN).await;
     let unit = app.store.org_units().await.unwrap()[0].id;
     let form = [
@@ -782,16 +778,7 @@ both_databases!(role_matrix_of_reminder_settings, |db: Db| async move {
             Input::Form(vec![]),
         ),
     ];
-    for (function, expected, input) in &rows {
-        for (who, cookie) in cookies.iter().enumerate() {
-            let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-            assert_eq!(
-                status.as_u16(),
-                expected[who],
-                "{function} as role #{who}: {body}"
-            );
-        }
-    }
+    app.assert_role_matrix(&cookies, &rows).await;
     assert_eq!(
         app.store.reminder_settings(root).await.unwrap().days_before,
         5

@@ -552,16 +552,7 @@ both_databases!(role_matrix_of_people_functions, |db: Db| async move {
             ]),
         ),
     ];
-    for (function, expected, input) in &rows {
-        for (who, cookie) in cookies.iter().enumerate() {
-            let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-            assert_eq!(
-                status.as_u16(),
-                expected[who],
-                "{function} as role #{who}: {body}"
-            );
-        }
-    }
+    app.assert_role_matrix(&cookies, &rows).await;
     assert_eq!(
         app.store.account(target.id).await.unwrap().status,
         people::UserStatus::Deactivated,

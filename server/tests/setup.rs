@@ -421,16 +421,7 @@ both_databases!(
                 Input::Form(vec![("name", "   ".into())]),
             ),
         ];
-        for (function, expected, input) in &rows {
-            for (who, cookie) in cookies.iter().enumerate() {
-                let (status, body) = app.call_input(cookie.as_deref(), function, input).await;
-                assert_eq!(
-                    status.as_u16(),
-                    expected[who],
-                    "{function} as role #{who}: {body}"
-                );
-            }
-        }
+        app.assert_role_matrix(&cookies, &rows).await;
         // Each person renames only themselves.
         let viewer = cookies[2].as_deref().unwrap();
         let renamed = [("name", "Robin V.".to_string())];

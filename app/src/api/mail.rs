@@ -99,10 +99,8 @@ pub async fn reset_password(
         async move {
             use crate::auth;
             let ctx = ssr::context()?;
-            if password != confirm {
-                return Err(ApiError::BadInput(super::Refusal::PasswordsDiffer));
-            }
-            crate::domain::validation::password(&password)?;
+            crate::domain::account::new_password(&password, &confirm)
+                .map_err(super::profile::account_error)?;
             if token.len() > 200 {
                 return Err(ApiError::Gone(super::Refusal::ResetLinkInvalid));
             }

@@ -215,12 +215,8 @@ pub async fn accept_invitation(
             let ctx = ssr::context()?;
             server::usable_invitation(&ctx.store, &token).await?;
             validation::required_text("Name", &name, validation::MAX_NAME)?;
-            validation::password(&password)?;
-            if password != confirm {
-                return Err(ApiError::BadInput(super::Refusal::People(
-                    PeopleError::PasswordsDiffer,
-                )));
-            }
+            crate::domain::account::new_password(&password, &confirm)
+                .map_err(super::profile::account_error)?;
             let hash = auth::hash_password_off_thread(password).await?;
             let user = ctx
                 .store

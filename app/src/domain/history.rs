@@ -689,9 +689,68 @@ impl Change {
                 detail,
             } => {
                 let what = entity_text(locale, entity);
-                td_string!(locale, history.change.other, action, what, detail).to_string()
+                let detail = detail_text(locale, action, detail);
+                match action_text(locale, action) {
+                    Some(verb) if detail.is_empty() => {
+                        td_string!(locale, history.change.action, verb, what).to_string()
+                    }
+                    Some(verb) => {
+                        td_string!(locale, history.change.action_detail, verb, what, detail)
+                            .to_string()
+                    }
+                    None => {
+                        td_string!(locale, history.change.other, action, what, detail).to_string()
+                    }
+                }
             }
         }
+    }
+}
+
+/// What an audit action did, as a verb in `locale` ("Renamed", "Umbenannt"); `None` for an
+/// action this version does not know (shown as stored).
+fn action_text(locale: Locale, action: &str) -> Option<String> {
+    let verb = match action {
+        "update" => td_string!(locale, history.action.update),
+        "rename" => td_string!(locale, history.action.rename),
+        "set_kind" => td_string!(locale, history.action.set_kind),
+        "move" => td_string!(locale, history.action.move_to),
+        "archive" => td_string!(locale, history.action.archive),
+        "unarchive" => td_string!(locale, history.action.unarchive),
+        "activate" => td_string!(locale, history.action.activate),
+        "deactivate" => td_string!(locale, history.action.deactivate),
+        "invite" => td_string!(locale, history.action.invite),
+        "accept" => td_string!(locale, history.action.accept),
+        "change_password" => td_string!(locale, history.action.change_password),
+        "create_by_sso" => td_string!(locale, history.action.create_by_sso),
+        "sign_in_refused" => td_string!(locale, history.action.sign_in_refused),
+        "password_reset" => td_string!(locale, history.action.password_reset),
+        "set_reminders" => td_string!(locale, history.action.set_reminders),
+        _ => return None,
+    };
+    Some(verb.to_string())
+}
+
+/// An audit row's detail as shown: a unit kind's change ("business_unit → team") in words, a
+/// role in words, reminder settings ("3/1/7") as a sentence, anything else (names, addresses)
+/// as stored.
+fn detail_text(locale: Locale, action: &str, detail: &str) -> String {
+    let kind = |k: &str| {
+        k.trim()
+            .parse::<super::OrgUnitKind>()
+            .map(|k| k.text(locale).to_string())
+            .unwrap_or_else(|_| k.trim().to_string())
+    };
+    match (action, detail.split_once(" → ")) {
+        ("set_kind", Some((old, new))) => format!("{} → {}", kind(old), kind(new)),
+        ("create_by_sso", _) => role_text(locale, detail),
+        ("set_reminders", _) => match detail.split('/').collect::<Vec<_>>()[..] {
+            [before, after, escalate] => {
+                td_string!(locale, history.reminders, before, after, escalate).to_string()
+            }
+            _ => detail.to_string(),
+        },
+        _ => detail.to_string(),
     }
 }
 
@@ -948,5 +1007,33 @@ mod tests {
         let text = serde_json::to_string(&detail).unwrap();
         assert_eq!(read_row("edit", "map", &text, Some(b)).len(), 1);
         assert_eq!(read_row("edit", "map", &text, None).len(), 2);
+    }
+
+    #[test]
+    fn other_audit_rows_read_in_the_readers_language() {
+        let kind = &read_row("set_kind", "org_unit", "business_unit → team", None)[0];
+        assert_eq!(
+            kind.text(Locale::en),
+            "Changed the kind of org unit: Business unit → Team"
+        );
+        assert!(
+            kind.text(Locale::de).contains("in der Art geändert"),
+            "{}",
+            kind.text(Locale::de)
+        );
+        let reminders = &read_row("set_reminders", "org_unit", "5/2/10", None)[0];
+        assert_eq!(
+            reminders.text(Locale::en),
+            "Changed the reminders of org unit: 5 days before the deadline, 2 after, escalate after 10"
+        );
+        let sso = &read_row("create_by_sso", "user", "viewer", None)[0];
+        assert!(
+            !sso.text(Locale::de).contains("viewer"),
+            "{}",
+            sso.text(Locale::de)
+        );
+        // An action this version does not know still shows what was stored.
+        let unknown = &read_row("teleport", "map", "far away", None)[0];
+        assert!(unknown.text(Locale::en).contains("teleport"));
     }
 }

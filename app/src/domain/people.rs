@@ -111,8 +111,6 @@ pub enum PeopleError {
     InvitationExpired,
     #[error("This invitation link was already used. Sign in, or ask an admin for a new one.")]
     InvitationUsed,
-    #[error("The two passwords differ.")]
-    PasswordsDiffer,
     #[error("This account was deactivated. Ask an admin to reactivate it.")]
     AccountDeactivated,
     #[error("Managing people needs the admin role on an org unit.")]
@@ -143,9 +141,6 @@ impl PeopleError {
             }
             PeopleError::InvitationUsed => {
                 td_string!(locale, people.error.invitation_used).to_string()
-            }
-            PeopleError::PasswordsDiffer => {
-                td_string!(locale, people.error.passwords_differ).to_string()
             }
             PeopleError::AccountDeactivated => {
                 td_string!(locale, people.error.account_deactivated).to_string()

@@ -88,8 +88,7 @@ pub async fn update_dashboard(
     .bind(d.org_unit_id)
     .run_on_one(&mut *conn, "dashboard")
     .await?;
-    let detail = format!("{} ({} widgets)", d.name.trim(), d.widgets.len());
-    audit(conn, actor, "update", "dashboard", d.id, &detail).await
+    audit(conn, actor, "update", "dashboard", d.id, d.name.trim()).await
 }
 
 /// Deletes a dashboard (display links drop it from their rotation).

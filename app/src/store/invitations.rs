@@ -123,8 +123,9 @@ impl Store {
             .bind_value(new.expires_at)
             .run(&mut *tx)
             .await?;
-            let detail = format!("{} as {} on {}", normalise_email(new.email), new.role, new.unit);
-            audit(tx, new.actor, "invite", "user", user, &detail).await?;
+            // The role it grants is audited by its own row (`grant`).
+            let email = normalise_email(new.email);
+            audit(tx, new.actor, "invite", "user", user, &email).await?;
             if let Some((subject, body)) = new.mail {
                 enqueue_mail(tx, &normalise_email(new.email), subject, body).await?;
             }

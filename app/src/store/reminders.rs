@@ -96,10 +96,10 @@ impl Store {
             .run(&mut *tx)
             .await?;
             let detail = format!(
-                "reminders: {} days before, {} after, escalate after {}",
+                "{}/{}/{}",
                 settings.days_before, settings.days_after, settings.escalate_after
             );
-            audit(tx, by, "update", "org_unit", unit, &detail).await
+            audit(tx, by, "set_reminders", "org_unit", unit, &detail).await
         })
         .await
     }

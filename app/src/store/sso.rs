@@ -101,8 +101,15 @@ impl Store {
         self.write(async |tx| {
             create_user(tx, user, NO_PASSWORD).await?;
             grant_role(tx, user.id, unit, role).await?;
-            let detail = format!("created by single sign-on with the role {role}");
-            audit(tx, Some(user.id), "create_by_sso", "user", user.id, &detail).await
+            audit(
+                tx,
+                Some(user.id),
+                "create_by_sso",
+                "user",
+                user.id,
+                role.as_str(),
+            )
+            .await
         })
         .await
     }

@@ -73,7 +73,7 @@ pub async fn update_org_unit(
         .collect();
     let name_of = |u: Option<OrgUnitId>| {
         u.and_then(|u| names.get(&u).cloned())
-            .unwrap_or_else(|| "(top)".into())
+            .unwrap_or_else(|| "—".into())
     };
     if after.name != before.name {
         let detail = format!("{} → {}", before.name, after.name);

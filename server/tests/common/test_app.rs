@@ -351,6 +351,25 @@ impl TestApp {
         cookies
     }
 
+    /// The role matrix: calls each row's server function as each of `cookies` (see
+    /// [`TestApp::role_cookies`]) and asserts the status the row expects for that person.
+    pub async fn assert_role_matrix(
+        &self,
+        cookies: &[Option<String>; 6],
+        rows: &[(&str, [u16; 6], Input)],
+    ) {
+        for (function, expected, input) in rows {
+            for (who, cookie) in cookies.iter().enumerate() {
+                let (status, body) = self.call_input(cookie.as_deref(), function, input).await;
+                assert_eq!(
+                    status.as_u16(),
+                    expected[who],
+                    "{function} as role #{who}: {body}"
+                );
+            }
+        }
+    }
+
     /// Signs the session of `cookie` out through the server function.
     pub async fn sign_out(&self, cookie: &str) {
         let (status, body) = self.call(Some(cookie), "sign_out", &[]).await;
