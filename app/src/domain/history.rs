@@ -594,6 +594,10 @@ impl Change {
     /// The change as a sentence in `locale`.
     pub fn text(&self, locale: Locale) -> String {
         match self {
+            Change::Created { entity, name } if name.is_empty() => {
+                let what = entity_text(locale, entity);
+                td_string!(locale, history.change.created_unnamed, what).to_string()
+            }
             Change::Created { entity, name } => {
                 let what = entity_text(locale, entity);
                 td_string!(locale, history.change.created, what, name).to_string()
@@ -1033,6 +1037,8 @@ mod tests {
             sso.text(Locale::de)
         );
         // An action this version does not know still shows what was stored.
+        let alignment = &read_row("create", "alignment", "", None)[0];
+        assert_eq!(alignment.text(Locale::en), "Created alignment");
         let unknown = &read_row("teleport", "map", "far away", None)[0];
         assert!(unknown.text(Locale::en).contains("teleport"));
     }

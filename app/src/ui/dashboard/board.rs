@@ -228,7 +228,7 @@ fn KpiTile(
         let status = k.score.status;
         view! {
             <section class="widget kpi" data-status=status.as_str() aria-label=k.name.clone()>
-                <h3 class="widget-title">{k.name.clone()}</h3>
+                <h2 class="widget-title">{k.name.clone()}</h2>
                 <p class="kpi-value" data-testid="kpi-value">{k.value.clone()}</p>
                 <p class="kpi-target">
                     {k.target.clone().map_or_else(
@@ -275,7 +275,7 @@ fn ChartWidget(
         None => missing(td_string!(locale, dashboard.grid.missing_measure)),
         Some(n) => view! {
             <section class="widget chart-widget" aria-label=td_string!(locale, dashboard.chart.label, name = &n).to_string()>
-                <h3 class="widget-title">{n.clone()}</h3>
+                <h2 class="widget-title">{n.clone()}</h2>
                 <MeasureChart input=input aspect=aspect/>
             </section>
         }
@@ -298,7 +298,7 @@ fn StatusMapWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
         Some(name) => view! {
             <section class="widget status-map-widget" aria-label=td_string!(locale, dashboard.status_map.label, name = &name).to_string()>
                 <header class="widget-head">
-                    <h3 class="widget-title">{name.clone()}</h3>
+                    <h2 class="widget-title">{name.clone()}</h2>
                     {move || view! { <StatusChip score=map_score() label=td_string!(locale, dashboard.status_map.score)/> }}
                 </header>
                 <StatusMap doc=doc scores=scores/>
@@ -374,7 +374,7 @@ fn ScorecardWidget(board: RwSignal<Board>, lives: Lives, map_id: MapId) -> impl 
             .collect_view();
         view! {
             <section class="widget scorecard-widget" tabindex="0" aria-label=td_string!(locale, dashboard.scorecard.label, name = &name).to_string() style=format!("--card-rows: {count}")>
-                <h3 class="widget-title">{td_string!(locale, dashboard.scorecard.heading, name = &name).to_string()}</h3>
+                <h2 class="widget-title">{td_string!(locale, dashboard.scorecard.heading, name = &name).to_string()}</h2>
                 <table class="compact-scorecard">
                     <thead><tr><th scope="col">{td_string!(locale, dashboard.scorecard.col.measure)}</th><th scope="col" class="num">{td_string!(locale, dashboard.scorecard.col.actual)}</th><th scope="col" class="num">{td_string!(locale, dashboard.scorecard.col.target)}</th><th scope="col">{td_string!(locale, dashboard.scorecard.col.trend)}</th><th scope="col">{td_string!(locale, dashboard.scorecard.col.score)}</th></tr></thead>
                     <tbody>{body}</tbody>
@@ -445,7 +445,7 @@ fn InitiativesWidget(board: RwSignal<Board>, unit: OrgUnitId) -> impl IntoView {
             .collect_view();
         view! {
             <section class="widget initiatives-widget" aria-label=td_string!(locale, dashboard.initiatives.label) style=format!("--card-rows: {count}")>
-                <h3 class="widget-title">{td_string!(locale, dashboard.initiatives.label)}</h3>
+                <h2 class="widget-title">{td_string!(locale, dashboard.initiatives.label)}</h2>
                 <table class="initiatives">
                     <thead><tr><th scope="col">{td_string!(locale, dashboard.initiatives.col.initiative)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.status)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.complete)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.spend)}</th><th scope="col">{td_string!(locale, dashboard.initiatives.col.next)}</th></tr></thead>
                     <tbody>{rows}</tbody>

@@ -307,7 +307,8 @@ fn MapSettings(state: MapState) -> impl IntoView {
         let p_ranks: Vec<_> = perspectives.iter().map(|p| (p.id.0, p.rank)).collect();
         let t_ranks: Vec<_> = themes.iter().map(|t| (t.id.0, t.rank)).collect();
         view! {
-            <aside class="side-panel" aria-label=t_string!(i18n, map.settings.label)>
+            <aside class="side-panel" aria-labelledby="map-settings-heading">
+                <h2 id="map-settings-heading">{t!(i18n, map.settings.label)}</h2>
                 <Show when=move || state.can_edit.get()>
                     <p class="hint">{t!(i18n, map.settings.hint)}</p>
                 </Show>
