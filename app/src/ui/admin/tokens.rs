@@ -2,15 +2,14 @@
 //! button), see when each was last used, and revoke them.
 
 use crate::api::{
-    api_tokens, create_api_token, revoke_api_token, ApiError, NewToken, ScopeChoice, TokenAdmin,
-    TokenRow,
+    api_tokens, create_api_token, revoke_api_token, NewToken, ScopeChoice, TokenAdmin, TokenRow,
 };
 use crate::domain::{ApiTokenId, OrgUnitId};
 use crate::i18n::*;
+use crate::ui::widgets::actions::{changing, failure};
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::future::Future;
 
 /// The token page: the secret of a token just created, the form, and the list.
 #[component]
@@ -108,45 +107,6 @@ fn TokenAdminView(
             <NewTokenForm units created version/>
             <TokenList tokens version/>
         </div>
-    }
-}
-
-/// An action that calls the server with `call` and, once that succeeds, runs `done` with the
-/// answer and bumps `version`, so the token list is read again.
-fn changing<I, T, Fut>(
-    version: RwSignal<u32>,
-    call: impl Fn(I) -> Fut + Send + Sync + 'static,
-    done: impl Fn(&T) + Copy + Send + Sync + 'static,
-) -> Action<I, Result<T, ApiError>>
-where
-    I: Clone + Send + Sync + 'static,
-    T: Send + Sync + 'static,
-    Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
-{
-    Action::new(move |input: &I| {
-        let answer = call(input.clone());
-        async move {
-            let result = answer.await;
-            if let Ok(value) = &result {
-                done(value);
-                version.update(|v| *v += 1);
-            }
-            result
-        }
-    })
-}
-
-/// Why an action's last run failed, if it did, in `locale`.
-fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
-    locale: Locale,
-    action: Action<I, Result<T, ApiError>>,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.text(locale))
     }
 }
 

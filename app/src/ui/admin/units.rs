@@ -10,6 +10,7 @@ use crate::api::{
 use crate::domain::org::{PerspectiveOrder, UnitPatch};
 use crate::domain::{MapId, MapStatus, OrgTreeNode, OrgUnitId, OrgUnitKind, Period};
 use crate::i18n::*;
+use crate::ui::widgets::actions::failure;
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
@@ -44,20 +45,6 @@ pub fn UnitsPage() -> impl IntoView {
                 })}
             </Transition>
         </main>
-    }
-}
-
-/// Why an action's last run failed, if it did, in `locale`.
-fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
-    locale: Locale,
-    action: Action<I, Result<T, ApiError>>,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.text(locale))
     }
 }
 

@@ -6,17 +6,17 @@
 pub mod invite;
 
 use crate::api::{
-    invite_person, people_admin, set_person_active, set_person_role, ApiError, InvitationLink,
-    ManagedUnit, PeoplePage as PeopleData, PersonRow,
+    invite_person, people_admin, set_person_active, set_person_role, InvitationLink, ManagedUnit,
+    PeoplePage as PeopleData, PersonRow,
 };
 use crate::domain::people::{self, UserStatus};
 use crate::domain::{OrgUnit, OrgUnitId, Role, UserId};
 use crate::i18n::*;
+use crate::ui::widgets::actions::{changing, failure};
 use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
-use std::future::Future;
 
 /// The people page: the link of an invitation just made, the invite form, and the list.
 #[component]
@@ -103,45 +103,6 @@ fn LinkPanel(link: InvitationLink, on_done: impl Fn() + Send + Sync + 'static) -
             </div>
             <button type="button" class="link-button" on:click=move |_| on_done()>{t!(i18n, people.link.done)}</button>
         </section>
-    }
-}
-
-/// An action that calls the server with `call` and, once that succeeds, runs `done` with the
-/// answer and bumps `version`, so the list is read again.
-fn changing<I, T, Fut>(
-    version: RwSignal<u32>,
-    call: impl Fn(I) -> Fut + Send + Sync + 'static,
-    done: impl Fn(&T) + Copy + Send + Sync + 'static,
-) -> Action<I, Result<T, ApiError>>
-where
-    I: Clone + Send + Sync + 'static,
-    T: Send + Sync + 'static,
-    Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
-{
-    Action::new(move |input: &I| {
-        let answer = call(input.clone());
-        async move {
-            let result = answer.await;
-            if let Ok(value) = &result {
-                done(value);
-                version.update(|v| *v += 1);
-            }
-            result
-        }
-    })
-}
-
-/// Why an action's last run failed, if it did, in `locale`.
-fn failure<I: 'static, T: Clone + Send + Sync + 'static>(
-    locale: Locale,
-    action: Action<I, Result<T, ApiError>>,
-) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.text(locale))
     }
 }
 

@@ -2,6 +2,7 @@
 //! not-found page; in their own modules the loading of a route's item, the connection label and
 //! the unsaved-changes guard.
 
+pub mod actions;
 pub mod chart;
 pub mod connection;
 pub mod fit;
