@@ -25,6 +25,10 @@ use leptos_router::components::A;
 #[component]
 pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl IntoView {
     let i18n = use_i18n();
+    // Read once, before any await: the suspended parts below must not touch the i18n signal,
+    // which a server render may already have disposed when their data arrives (a language
+    // change reloads the page, so nothing is lost).
+    let locale = i18n.get_locale_untracked();
     let user = Resource::new(|| (), |_| current_user());
     let demo = Resource::new(|| (), |_| crate::api::is_demo());
     let sign_out = ServerAction::<SignOut>::new();
@@ -32,8 +36,8 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 matches!(demo.await, Ok(true)).then(|| view! {
-                    <aside class="demo-banner" aria-label=t_string!(i18n, setup.demo_label)>
-                        <strong>{t!(i18n, setup.demo_banner)}</strong>" "{t!(i18n, setup.demo_how)}
+                    <aside class="demo-banner" aria-label=td_string!(locale, setup.demo_label)>
+                        <strong>{td_string!(locale, setup.demo_banner)}</strong>" "{td_string!(locale, setup.demo_how)}
                     </aside>
                 })
             })}
@@ -56,12 +60,12 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                         match user.await {
                             Ok(Some(u)) => view! {
                                 <span class="avatar" aria-hidden="true">{u.initials()}</span>
-                                <A href="/profile" attr:class="who-name" attr:title=t_string!(i18n, profile.menu_link)>{u.name.clone()}</A>
+                                <A href="/profile" attr:class="who-name" attr:title=td_string!(locale, profile.menu_link)>{u.name.clone()}</A>
                                 <ActionForm action=sign_out>
-                                    <button type="submit" class="link-button">{t!(i18n, common.nav.sign_out)}</button>
+                                    <button type="submit" class="link-button">{td_string!(locale, common.nav.sign_out)}</button>
                                 </ActionForm>
                             }.into_any(),
-                            _ => view! { <A href="/signin">{t!(i18n, common.nav.sign_in)}</A> }.into_any(),
+                            _ => view! { <A href="/signin">{td_string!(locale, common.nav.sign_in)}</A> }.into_any(),
                         }
                     })}
                 </Suspense>
