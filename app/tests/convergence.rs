@@ -347,10 +347,29 @@ fn start_doc() -> MapDocument {
                 .with_hypothesis("Because")
         })
         .collect();
+    // Acme's map is a unit map here: its objectives may support the three objectives of its
+    // parent unit's map.
+    let parent_unit = OrgUnitId(common::fixed(0x500));
+    let parent_map = MapId(common::fixed(0x501));
+    let parent_objectives = ["Grow revenue", "Keep customers", "Lower costs"]
+        .iter()
+        .zip(0u128..)
+        .map(|(title, i)| ParentObjective {
+            id: ObjectiveId(common::fixed(0x510 + i)),
+            map_id: parent_map,
+            org_unit_id: parent_unit,
+            title: title.to_string(),
+            perspective: "Financial".into(),
+        })
+        .collect();
+    let mut org_unit = doc.org_unit.clone();
+    org_unit.parent_id = Some(parent_unit);
     MapDocument {
         themes,
         objectives,
         links,
+        parent_objectives,
+        org_unit,
         ..doc
     }
 }
@@ -362,6 +381,8 @@ fn normal(doc: &MapDocument) -> MapDocument {
     d.links.sort_by_key(|l| l.id);
     d.perspectives.sort_by_key(|p| p.id);
     d.themes.sort_by_key(|t| t.id);
+    d.alignments.sort_by_key(|a| a.id);
+    d.deleted_alignments.sort_by_key(|a| a.id);
     d
 }
 
@@ -411,6 +432,18 @@ enum Edit {
     },
     Unlink {
         link: usize,
+    },
+    Align {
+        obj: usize,
+        parent: usize,
+        note: usize,
+    },
+    Unalign {
+        alignment: usize,
+    },
+    Note {
+        alignment: usize,
+        note: usize,
     },
 }
 
@@ -486,8 +519,34 @@ impl Edit {
             Edit::Unlink { link } => Op::Unlink {
                 id: (!doc.links.is_empty()).then(|| doc.links[link % doc.links.len()].id)?,
             },
+            Edit::Align { obj, parent, note } => {
+                let id = AlignmentId(world.fresh());
+                let parents = &doc.parent_objectives;
+                Op::Align {
+                    alignment: Alignment {
+                        id,
+                        unit_objective_id: ObjectiveId(objective(obj)?),
+                        parent_objective_id: parents[parent % parents.len()].id,
+                        note: TITLES[note % TITLES.len()].to_string(),
+                    },
+                }
+            }
+            Edit::Unalign { alignment } => Op::Unalign {
+                id: alignment_at(&doc, alignment)?,
+            },
+            Edit::Note { alignment, note } => set(
+                EntityKind::Alignment,
+                alignment_at(&doc, alignment)?.0,
+                Field::Note,
+                TITLES[note % TITLES.len()],
+            ),
         })
     }
+}
+
+/// The id of the `i`-th alignment the replica sees (modulo their number), if any.
+fn alignment_at(doc: &MapDocument, i: usize) -> Option<AlignmentId> {
+    (!doc.alignments.is_empty()).then(|| doc.alignments[i % doc.alignments.len()].id)
 }
 
 #[derive(Clone, Debug)]
@@ -514,6 +573,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => i().prop_map(|obj| Edit::Delete { obj }),
         3 => (i(), i()).prop_map(|(from, to)| Edit::Link { from, to }),
         1 => i().prop_map(|link| Edit::Unlink { link }),
+        2 => (i(), i(), i()).prop_map(|(obj, parent, note)| Edit::Align { obj, parent, note }),
+        1 => i().prop_map(|alignment| Edit::Unalign { alignment }),
+        1 => (i(), i()).prop_map(|(alignment, note)| Edit::Note { alignment, note }),
     ]
 }
 

@@ -193,11 +193,7 @@ async fn build(
     }
     for (u, p) in &w.alignments {
         if let (Some(unit_objective), Some(parent)) = (pick(&units, *u), pick(&top, *p)) {
-            let a = Alignment {
-                id: AlignmentId::new(),
-                unit_objective_id: unit_objective,
-                parent_objective_id: parent,
-            };
+            let a = Alignment::new(unit_objective, parent);
             // The same pair twice is refused; the world has it once.
             let _ = s.create_alignment(&a, None).await;
         }

@@ -12,7 +12,8 @@ use tokio::sync::broadcast;
 
 /// The channel name used on PostgreSQL.
 pub const CHANNEL: &str = "cairn_map_ops";
-/// The channel on which instances announce that a map's scores changed (new data).
+/// The channel on which instances announce that a map's scores changed (new data) or its
+/// cascade did (alignments to or from it).
 pub const SCORES_CHANNEL: &str = "cairn_scores";
 /// The channel of display events: a display link revoked, a dashboard changed.
 pub const DISPLAY_CHANNEL: &str = "cairn_feed";
@@ -26,10 +27,41 @@ pub struct AccessChanged {
     pub user_id: UserId,
 }
 
-/// New actuals or targets changed a map's scores; payload `{map_id}`.
+/// Something read beside a map's content changed; payload `{map_id, what}`.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct ScoresChanged {
     pub map_id: MapId,
+    #[serde(default)]
+    pub what: Refresh,
+}
+
+/// What a [`ScoresChanged`] asks screens to read again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refresh {
+    /// New actuals or targets changed the map's scores.
+    #[default]
+    Scores,
+    /// A map of the parent or a child unit changed what the map's cascade shows.
+    Cascade,
+}
+
+impl ScoresChanged {
+    /// New data on `map_id`.
+    pub fn scores(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Scores,
+        }
+    }
+
+    /// New alignments to `map_id`'s objectives, or new objectives its own may support.
+    pub fn cascade(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Cascade,
+        }
+    }
 }
 
 /// A map's sequence moved to `seq` (published once per commit group, with its last sequence;
@@ -227,13 +259,7 @@ impl Bus for PgBus {
         Box::pin(async move {
             // Only through NOTIFY: this instance hears its own notification like the others,
             // and a score change carries nothing that needs ordering against ops.
-            let payload = serde_json::json!({ "map_id": event.map_id }).to_string();
-            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(SCORES_CHANNEL)
-                .bind(payload)
-                .execute(&self.pool)
-                .await
-            {
+            if let Err(e) = self.notify(SCORES_CHANNEL, &event).await {
                 tracing::error!("could not notify other instances of new data: {e}");
                 // At least this instance's screens update.
                 let _ = self.local.send(BusMessage::Scores(event));

@@ -11,12 +11,12 @@
 //! edit never waits for company.
 
 use crate::access::AccessSignal;
-use crate::bus::{AccessChanged, Bus, BusMessage, MapChanged, ScoresChanged};
+use crate::bus::{AccessChanged, Bus, BusMessage, MapChanged, Refresh, ScoresChanged};
 use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
 use app::context::{AccessNotifier, DataFuture, DataWriter, FeedNotifier, MapWriter, Progress};
 use app::domain::feed::FeedEvent;
-use app::domain::ops::{Committed, Op, Peer, ServerMsg};
+use app::domain::ops::{Committed, EntityKind, Field, NewEntity, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
 use axum::extract::ws::Utf8Bytes;
@@ -262,11 +262,20 @@ impl Hub {
                     room.relay(&self.store, Some(seq)).await;
                 }
             }
-            BusMessage::Scores(ScoresChanged { map_id }) => {
-                self.displays.scores_changed(map_id);
+            BusMessage::Scores(ScoresChanged { map_id, what }) => {
                 let room = self.rooms.lock().ok().and_then(|r| r.get(&map_id).cloned());
-                if let Some(room) = room {
-                    room.broadcast(ServerMsg::ScoresChanged { map_id });
+                match what {
+                    Refresh::Scores => {
+                        self.displays.scores_changed(map_id);
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::ScoresChanged { map_id });
+                        }
+                    }
+                    Refresh::Cascade => {
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::CascadeChanged { map_id });
+                        }
+                    }
                 }
             }
             BusMessage::Display(event) => self.displays.event(event),
@@ -370,6 +379,31 @@ impl Hub {
     }
 }
 
+/// Whether committed `ops` may change what the maps above and below show of this one: an
+/// alignment made, removed or noted, or an objective (with its alignments) added, deleted,
+/// retitled or moved to another perspective.
+fn touches_cascade(ops: &[Op]) -> bool {
+    ops.iter().any(|op| {
+        matches!(
+            op,
+            Op::Align { .. }
+                | Op::Unalign { .. }
+                | Op::Create {
+                    item: NewEntity::Objective(_)
+                }
+                | Op::Delete {
+                    entity: EntityKind::Objective | EntityKind::Alignment,
+                    ..
+                }
+                | Op::Set {
+                    entity: EntityKind::Objective | EntityKind::Alignment,
+                    field: Field::Title | Field::Note | Field::Perspective,
+                    ..
+                }
+        )
+    })
+}
+
 /// A room's committer: drains the queue group by group and keeps the document as of its last
 /// commit (so a commit needs no read of the map).
 struct Committer {
@@ -415,6 +449,24 @@ impl Committer {
                 seq: last.committed.seq,
             };
             self.bus.publish(event).await;
+        }
+        if fresh.iter().any(|o| touches_cascade(&o.committed.ops)) {
+            self.announce_cascade().await;
+        }
+    }
+
+    /// Tells the screens of the parent and child units' maps that this map's part of the
+    /// cascade changed ("supported by N units" above, what may be supported below).
+    async fn announce_cascade(&self) {
+        match self.store.cascade_neighbours(self.map_id).await {
+            Ok(maps) => {
+                for map in maps {
+                    self.bus.publish_scores(ScoresChanged::cascade(map)).await;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(map = %self.map_id, "could not announce a cascade change: {e}")
+            }
         }
     }
 
@@ -483,7 +535,7 @@ impl DataWriter for Hub {
                 .await?;
             for map_id in &outcome.maps {
                 self.bus
-                    .publish_scores(ScoresChanged { map_id: *map_id })
+                    .publish_scores(ScoresChanged::scores(*map_id))
                     .await;
             }
             Ok(outcome)

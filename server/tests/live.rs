@@ -1786,3 +1786,75 @@ async fn signing_out_reaches_every_instance() {
     let message = expect_ended(&mut ws).await;
     assert!(message.contains("session has ended"), "{message}");
 }
+
+both_databases!(
+    an_alignment_is_a_live_edit_and_the_parent_map_hears_of_it,
+    |db: Db| async move {
+        let (app, top, top_id, editor, _) = demo(db).await;
+        let unit_map = common::map_of_unit(&app.store, "Managed Services").await;
+        let unit_id = unit_map.map.id;
+        let viewer = app.cookie(VIEWER).await;
+        let (mut parent_screen, _) = app.join(top_id, &editor, None).await;
+        let (mut unit_screen, _) = app.join(unit_id, &editor, None).await;
+        let (mut watcher, _) = app.join(unit_id, &viewer, None).await;
+
+        let own = unit_map.objectives[0].id;
+        let parent = top
+            .objectives
+            .iter()
+            .find(|o| {
+                !unit_map
+                    .alignments
+                    .iter()
+                    .any(|a| a.unit_objective_id == own && a.parent_objective_id == o.id)
+            })
+            .unwrap()
+            .id;
+        let alignment = Alignment::new(own, parent);
+        let align = vec![Op::Align {
+            alignment: alignment.clone(),
+        }];
+
+        // A viewer cannot align; nothing is relayed.
+        let refused = Uuid::new_v4();
+        mutate(&mut watcher, refused, align.clone()).await;
+        expect_reject(&mut watcher, refused).await;
+
+        // The editor's alignment: acknowledged, relayed to the unit map's other screens, and
+        // the parent map's screens are told to read their cascade again.
+        let op_id = Uuid::new_v4();
+        commit(&mut unit_screen, op_id, align).await;
+        let relayed = expect_ops(&mut watcher).await;
+        assert_eq!(
+            relayed.ops,
+            vec![Op::Align {
+                alignment: alignment.clone()
+            }]
+        );
+        assert_eq!(
+            parent_screen.recv_map().await,
+            ServerMsg::CascadeChanged { map_id: top_id }
+        );
+        // What a fresh snapshot of the parent map shows now.
+        let fresh = app.store.map_document(top_id).await.unwrap();
+        assert!(fresh
+            .supporters
+            .iter()
+            .any(|s| s.objective_id == own && s.parent_objective_id == parent));
+
+        // Undone as an ordinary edit: gone again, and the parent hears of that too.
+        commit(
+            &mut unit_screen,
+            Uuid::new_v4(),
+            vec![Op::Unalign { id: alignment.id }],
+        )
+        .await;
+        expect_ops(&mut watcher).await;
+        assert_eq!(
+            parent_screen.recv_map().await,
+            ServerMsg::CascadeChanged { map_id: top_id }
+        );
+        let doc = app.store.map_document(unit_id).await.unwrap();
+        assert_eq!(doc.alignments, unit_map.alignments);
+    }
+);

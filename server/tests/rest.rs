@@ -832,3 +832,145 @@ both_databases!(
         }
     }
 );
+
+both_databases!(
+    alignments_are_read_and_written_through_the_live_path_with_the_token_s_rights,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let managed = common::unit_id(&app.store, "Managed Services").await;
+        let consulting = common::unit_id(&app.store, "Consulting").await;
+        let unit_map = common::map_of_unit(&app.store, "Managed Services").await;
+        let top = app.enterprise_map().await;
+        let consulting_map = common::map_of_unit(&app.store, "Consulting").await;
+        let root = top.org_unit.id;
+        let path = format!("/api/v1/maps/{}/alignments", unit_map.map.id);
+        let reader = app.token("BI", vec![managed], false).await;
+        let elsewhere = app.token("Other unit", vec![consulting], false).await;
+        let writer = app
+            .admin_token_by("Workshop sync", vec![managed], EDITOR)
+            .await;
+        let contributor = app.token("Data feed", vec![managed], true).await;
+        let nobody = app.admin_token("No person", vec![managed]).await;
+
+        // Read: the unit map's alignments as the demo has them; the top map's supporters.
+        let (status, body) = app.get(&path).bearer(&reader).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let list: AlignmentList = serde_json::from_value(body.json().clone()).unwrap();
+        assert_eq!(list.alignments.len(), unit_map.alignments.len());
+        assert!(list
+            .alignments
+            .iter()
+            .all(|a| !a.parent_objective_title.is_empty()));
+        let (status, _) = app.get(&path).bearer(&elsewhere).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "another unit's map");
+        let root_reader = app.token("Board", vec![root], false).await;
+        let top_path = format!("/api/v1/maps/{}/alignments", top.map.id);
+        let (status, body) = app.get(&top_path).bearer(&root_reader).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let top_list: AlignmentList = serde_json::from_value(body.json().clone()).unwrap();
+        assert_eq!(top_list.supporters.len(), top.supporters.len());
+        assert!(top_list
+            .supporters
+            .iter()
+            .any(|s| s.org_unit_name == "Managed Services"));
+
+        // Write: an objective of the unit map to a top objective it does not support yet.
+        let own = unit_map.objectives[0].id;
+        let parent = top
+            .objectives
+            .iter()
+            .find(|o| {
+                !unit_map
+                    .alignments
+                    .iter()
+                    .any(|a| a.unit_objective_id == own && a.parent_objective_id == o.id)
+            })
+            .unwrap()
+            .id;
+        let new = json!({ "unit_objective_id": own, "parent_objective_id": parent, "note": " Via renewals " });
+        let seq_before = app.store.map_seq(unit_map.map.id).await.unwrap();
+        for (token, why) in [
+            (&reader, "read-only"),
+            (&elsewhere, "out of scope"),
+            (&contributor, "a data token enters data, it does not edit maps"),
+            (&nobody, "no person"),
+        ] {
+            let (status, body) = app.post(&path).bearer(token).json(&new).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{why}: {body}");
+        }
+        let (status, body) = app.post(&path).bearer(&writer).json(&new).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let made: AlignmentInfo = serde_json::from_value(body.json().clone()).unwrap();
+        assert_eq!(made.note, "Via renewals");
+        assert_eq!(
+            (made.unit_objective_id, made.parent_objective_id),
+            (own, parent)
+        );
+        // Through the op log, credited to the token's person.
+        let seq = app.store.map_seq(unit_map.map.id).await.unwrap();
+        assert_eq!(seq, seq_before + 1);
+        let batch = app.store.batch_at(unit_map.map.id, seq).await.unwrap();
+        assert_eq!(batch.author, app.user(EDITOR).await.id);
+        assert!(matches!(
+            &batch.ops[..],
+            [app::domain::ops::Op::Align { .. }]
+        ));
+
+        // Refused with the domain's reasons, changing nothing.
+        let (status, body) = app.post(&path).bearer(&writer).json(&new).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the same pair: {body}"
+        );
+        let to_sibling = json!({ "unit_objective_id": own, "parent_objective_id": consulting_map.objectives[0].id });
+        let (status, body) = app.post(&path).bearer(&writer).json(&to_sibling).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a sibling's objective: {body}"
+        );
+        let foreign = json!({ "unit_objective_id": consulting_map.objectives[0].id, "parent_objective_id": parent });
+        let (status, body) = app.post(&path).bearer(&writer).json(&foreign).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "not on this map: {body}");
+        let (status, body) = app
+            .post(&path)
+            .bearer(&writer)
+            .json(&json!({ "unit_objective_id": own }))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(app.store.map_seq(unit_map.map.id).await.unwrap(), seq);
+
+        // The note, then the removal.
+        let one = format!("{path}/{}", made.id);
+        let (status, body) = app
+            .request(Method::PATCH, &one)
+            .bearer(&writer)
+            .json(&json!({ "note": "x".repeat(5000) }))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = app
+            .request(Method::PATCH, &one)
+            .bearer(&writer)
+            .json(&json!({ "note": "Renewals first" }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body.json()["note"], json!("Renewals first"));
+        let (status, _) = app.delete(&one).bearer(&reader).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = app.delete(&one).bearer(&writer).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let (status, _) = app.delete(&one).bearer(&writer).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "gone already");
+        let doc = app.store.map_document(unit_map.map.id).await.unwrap();
+        assert_eq!(doc.alignments, unit_map.alignments);
+
+        // Documented.
+        let (_, openapi) = app.get("/api/v1/openapi.json").await;
+        let paths = &openapi.json()["paths"];
+        assert!(paths["/api/v1/maps/{id}/alignments"].get("post").is_some());
+        assert!(paths["/api/v1/maps/{id}/alignments/{alignment}"]
+            .get("delete")
+            .is_some());
+    }
+);

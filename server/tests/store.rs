@@ -369,17 +369,10 @@ both_databases!(
         for o in [&parent_obj, &unit_obj, &sibling_obj] {
             db.store.create_objective(o, None).await.unwrap();
         }
-        let a = Alignment {
-            id: AlignmentId::new(),
-            unit_objective_id: unit_obj.id,
-            parent_objective_id: parent_obj.id,
-        };
+        let a = Alignment::new(unit_obj.id, parent_obj.id)
+            .with_note("Faster onboarding keeps customers");
         db.store.create_alignment(&a, None).await.unwrap();
-        let to_sibling = Alignment {
-            id: AlignmentId::new(),
-            unit_objective_id: unit_obj.id,
-            parent_objective_id: sibling_obj.id,
-        };
+        let to_sibling = Alignment::new(unit_obj.id, sibling_obj.id);
         let why = invalid(db.store.create_alignment(&to_sibling, None).await);
         assert_eq!(why, ValidationError::AlignmentNotToParent);
         let dup = Alignment {
@@ -391,7 +384,17 @@ both_databases!(
         let doc = db.store.map_document(unit_map.map.id).await.unwrap();
         assert_eq!(doc.alignments.len(), 1);
         assert_eq!(doc.alignments[0].parent_title, "Increase renewals");
+        assert_eq!(doc.alignments[0].note, "Faster onboarding keeps customers");
         assert!(doc.map_is_unit());
+        // The unit map lists what it may support (the parent unit's objectives, not the
+        // sibling's); the parent map lists who supports it.
+        let ids: Vec<_> = doc.parent_objectives.iter().map(|p| p.id).collect();
+        assert_eq!(ids, vec![parent_obj.id]);
+        let top_doc = db.store.map_document(top.map.id).await.unwrap();
+        assert_eq!(top_doc.supporters.len(), 1);
+        assert_eq!(top_doc.supporters[0].unit_name, "BU");
+        assert_eq!(top_doc.supporters[0].objective_title, "Shorten onboarding");
+        assert!(top_doc.parent_objectives.is_empty());
     }
 );
 
@@ -716,7 +719,10 @@ fn sorted(doc: &MapDocument) -> MapDocument {
     let by_ids = |a: &AlignmentView| (a.unit_objective_id, a.parent_objective_id);
     d.alignments.sort_by_key(by_ids);
     d.deleted_alignments.sort_by_key(by_ids);
+    // Read beside the content, not part of the op sequence: a commit's document keeps the
+    // names and supporters it was read with (supporters of a deleted objective stay listed).
     d.people.clear();
+    d.supporters.clear();
     d.seq = 0;
     d
 }
@@ -1030,6 +1036,7 @@ fn new_value(
             json!(app::domain::formula::MissingData::Zero),
             json!(app::domain::formula::MissingData::Blank),
         ),
+        (E::Alignment, F::Note) => json!("Contributes through renewals"),
         (entity, field) => panic!("give the test a new value for {entity} {field:?}"),
     }
 }
@@ -1040,7 +1047,8 @@ both_databases!(
         use app::domain::ops::{self, EntityKind as E, Field, Op};
         common::load_demo(&db.store).await;
         let s = &db.store;
-        let mut doc = common::enterprise_map(s).await;
+        // A unit map: it has every kind of item, alignments included.
+        let mut doc = common::map_of_unit(s, "Managed Services").await;
         let map = doc.map.id;
         let users: Vec<UserId> = s.users().await.unwrap().iter().map(|u| u.id).collect();
         assert!(users.len() >= 2);
@@ -1059,6 +1067,7 @@ both_databases!(
                     .id
                     .0
             }
+            E::Alignment => doc.alignments[0].id.0,
         };
         let mut tested = Vec::new();
         for entity in ops::ENTITY_KINDS {
@@ -1116,8 +1125,9 @@ both_databases!(
             E::Objective => 3,
             E::Link => 4,
             E::Measure => 5,
+            E::Alignment => 6,
         };
-        assert_eq!(ops::ENTITY_KINDS.map(index), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(ops::ENTITY_KINDS.map(index), [0, 1, 2, 3, 4, 5, 6]);
         let table: Vec<(E, Field)> = ops::ENTITY_KINDS
             .into_iter()
             .flat_map(|e| ops::fields_of(e).into_iter().map(move |(f, _)| (e, f)))

@@ -338,3 +338,111 @@ pub struct MapScoresInfo {
     pub objectives: Vec<ObjectiveScore>,
     pub measures: Vec<MeasureScoreInfo>,
 }
+
+/// An alignment: an objective of a unit map supporting an objective of its parent unit's map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AlignmentInfo {
+    pub id: AlignmentId,
+    /// The unit map's objective.
+    pub unit_objective_id: ObjectiveId,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(example = "Renew every contract that comes due")
+    )]
+    pub unit_objective_title: String,
+    /// The parent-map objective it supports.
+    pub parent_objective_id: ObjectiveId,
+    #[cfg_attr(feature = "ssr", schema(example = "Grow contract renewals to 85 %"))]
+    pub parent_objective_title: String,
+    /// How it contributes (may be empty).
+    #[cfg_attr(feature = "ssr", schema(example = "Renewals are most of our revenue"))]
+    pub note: String,
+}
+
+/// A unit objective of a child unit's map supporting one of this map's objectives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SupporterInfo {
+    /// This map's objective.
+    pub objective_id: ObjectiveId,
+    pub org_unit_id: OrgUnitId,
+    #[cfg_attr(feature = "ssr", schema(example = "Managed Services"))]
+    pub org_unit_name: String,
+    pub map_id: MapId,
+    /// The supporting objective on the child unit's map.
+    pub supporting_objective_id: ObjectiveId,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(example = "Renew every contract that comes due")
+    )]
+    pub supporting_objective_title: String,
+}
+
+/// `GET /api/v1/maps/{id}/alignments`: what the map's objectives support on the parent unit's
+/// maps, and which child units' objectives support its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AlignmentList {
+    pub alignments: Vec<AlignmentInfo>,
+    pub supporters: Vec<SupporterInfo>,
+}
+
+/// `POST /api/v1/maps/{id}/alignments`: align one of the map's objectives to a parent-map
+/// objective.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAlignment {
+    pub unit_objective_id: ObjectiveId,
+    pub parent_objective_id: ObjectiveId,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `PATCH /api/v1/maps/{id}/alignments/{alignment}`: a new contribution note.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AlignmentPatch {
+    pub note: String,
+}
+
+impl AlignmentList {
+    /// The alignments and supporters a map document shows, as the API returns them.
+    pub fn of(doc: &MapDocument) -> AlignmentList {
+        let title = |id: ObjectiveId| {
+            doc.objectives
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.title.clone())
+                .unwrap_or_default()
+        };
+        AlignmentList {
+            alignments: doc
+                .alignments
+                .iter()
+                .map(|a| AlignmentInfo {
+                    id: a.id,
+                    unit_objective_id: a.unit_objective_id,
+                    unit_objective_title: title(a.unit_objective_id),
+                    parent_objective_id: a.parent_objective_id,
+                    parent_objective_title: a.parent_title.clone(),
+                    note: a.note.clone(),
+                })
+                .collect(),
+            supporters: doc
+                .supporters
+                .iter()
+                .map(|s| SupporterInfo {
+                    objective_id: s.parent_objective_id,
+                    org_unit_id: s.org_unit_id,
+                    org_unit_name: s.unit_name.clone(),
+                    map_id: s.map_id,
+                    supporting_objective_id: s.objective_id,
+                    supporting_objective_title: s.objective_title.clone(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -58,6 +58,10 @@ pub enum Change {
     LinkAdded { from: String, to: String },
     /// A cause-and-effect link was removed.
     LinkRemoved { from: String, to: String },
+    /// A unit objective was aligned to a parent-map objective it supports.
+    Aligned { objective: String, parent: String },
+    /// An alignment was removed.
+    Unaligned { objective: String, parent: String },
     /// An actual was entered for a period.
     Actual { period: String, value: f64 },
     /// A target (goal and red flag) was set for a period; `old`: the goal and red flag it
@@ -197,7 +201,28 @@ fn item_name(doc: &MapDocument, entity: EntityKind, id: Uuid) -> String {
                 )
             })
             .unwrap_or_default(),
+        EntityKind::Alignment => doc
+            .alignments
+            .iter()
+            .find(|a| a.id.0 == id)
+            .map(|a| {
+                format!(
+                    "{} → {}",
+                    objective_title(doc, a.unit_objective_id),
+                    a.parent_title
+                )
+            })
+            .unwrap_or_default(),
     }
+}
+
+/// The title of parent-map objective `id` as the unit map's document knows it, or empty.
+fn parent_title(doc: &MapDocument, id: ObjectiveId) -> String {
+    doc.parent_objectives
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.title.clone())
+        .unwrap_or_default()
 }
 
 fn find_name<'a>(mut items: impl Iterator<Item = (Uuid, &'a String)>, id: Uuid) -> String {
@@ -296,6 +321,14 @@ fn describe_op(doc: &mut MapDocument, op: &Op) -> Result<Vec<Recorded>, OpError>
             if *entity == EntityKind::Link {
                 return describe_op(doc, &Op::Unlink { id: LinkId(*id) });
             }
+            if *entity == EntityKind::Alignment {
+                return describe_op(
+                    doc,
+                    &Op::Unalign {
+                        id: AlignmentId(*id),
+                    },
+                );
+            }
             if *entity == EntityKind::Measure {
                 about.extend(
                     doc.measures
@@ -332,6 +365,29 @@ fn describe_op(doc: &mut MapDocument, op: &Op) -> Result<Vec<Recorded>, OpError>
                     change: Change::LinkRemoved {
                         from: objective_title(doc, l.from_id),
                         to: objective_title(doc, l.to_id),
+                    },
+                });
+            }
+        }
+        Op::Align { alignment } => {
+            ops::apply(doc, op)?;
+            out.push(Recorded {
+                about: vec![alignment.id.0, alignment.unit_objective_id.0],
+                change: Change::Aligned {
+                    objective: objective_title(doc, alignment.unit_objective_id),
+                    parent: parent_title(doc, alignment.parent_objective_id),
+                },
+            });
+        }
+        Op::Unalign { id } => {
+            let gone = doc.alignments.iter().find(|a| a.id == *id).cloned();
+            ops::apply(doc, op)?;
+            if let Some(a) = gone {
+                out.push(Recorded {
+                    about: vec![a.id.0, a.unit_objective_id.0],
+                    change: Change::Unaligned {
+                        objective: objective_title(doc, a.unit_objective_id),
+                        parent: a.parent_title,
                     },
                 });
             }
@@ -572,6 +628,7 @@ pub fn field_text(locale: Locale, field: Field) -> String {
         Field::MissingData => td_string!(locale, history.field.missing_data),
         Field::Period => td_string!(locale, history.field.period),
         Field::Status => td_string!(locale, history.field.status),
+        Field::Note => td_string!(locale, history.field.note),
     }
     .to_string()
 }
@@ -620,6 +677,12 @@ impl Change {
             }
             Change::LinkRemoved { from, to } => {
                 td_string!(locale, history.change.link_removed, from, to).to_string()
+            }
+            Change::Aligned { objective, parent } => {
+                td_string!(locale, history.change.aligned, objective, parent).to_string()
+            }
+            Change::Unaligned { objective, parent } => {
+                td_string!(locale, history.change.unaligned, objective, parent).to_string()
             }
             Change::Actual { period, value } => {
                 let value = number_text(locale, *value);

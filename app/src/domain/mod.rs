@@ -3,6 +3,7 @@
 //! unchanged and tested on its own.
 
 pub mod account;
+pub mod cascade;
 pub mod chart;
 pub mod csv_safe;
 pub mod dashboard;

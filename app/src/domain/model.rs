@@ -858,12 +858,59 @@ impl InitiativeSummary {
     }
 }
 
-/// A unit objective supports an objective on its parent unit's map.
+/// A unit objective supports an objective on its parent unit's map: the thread of a cascade.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alignment {
     pub id: AlignmentId,
     pub unit_objective_id: ObjectiveId,
     pub parent_objective_id: ObjectiveId,
+    /// How the unit objective contributes (optional, free text).
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Alignment {
+    /// A fresh alignment of `unit_objective` to `parent_objective`, without a note.
+    pub fn new(unit_objective: ObjectiveId, parent_objective: ObjectiveId) -> Self {
+        Alignment {
+            id: AlignmentId::new(),
+            unit_objective_id: unit_objective,
+            parent_objective_id: parent_objective,
+            note: String::new(),
+        }
+    }
+
+    /// The same alignment with a contribution note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = note.into();
+        self
+    }
+}
+
+/// An objective on a map of the parent unit: what a unit map's objectives may support. The
+/// unit map's document carries them so the domain can check an alignment without I/O.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParentObjective {
+    pub id: ObjectiveId,
+    pub map_id: MapId,
+    /// The unit owning that map (the parent of the unit map's unit).
+    pub org_unit_id: OrgUnitId,
+    pub title: String,
+    /// The name of its perspective, to group the choices.
+    pub perspective: String,
+}
+
+/// A unit objective that supports one of this map's objectives: the parent map's
+/// "supported by N units" badge lists them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Supporter {
+    /// The objective on this map it supports.
+    pub parent_objective_id: ObjectiveId,
+    pub org_unit_id: OrgUnitId,
+    pub unit_name: String,
+    pub map_id: MapId,
+    pub objective_id: ObjectiveId,
+    pub objective_title: String,
 }
 
 /// Everything drawn on one map page, read in one go.
@@ -885,6 +932,14 @@ pub struct MapDocument {
     pub people: Vec<Person>,
     /// Parent-map objectives each unit objective supports (empty on the enterprise map).
     pub alignments: Vec<AlignmentView>,
+    /// The objectives of the parent unit's maps, which this map's objectives may support
+    /// (empty on the top unit's maps). Read with the document; not part of the op sequence.
+    #[serde(default)]
+    pub parent_objectives: Vec<ParentObjective>,
+    /// Child units' objectives aligned to this map's objectives. Read with the document and
+    /// again when a child map's alignments change (`ServerMsg::CascadeChanged`).
+    #[serde(default)]
+    pub supporters: Vec<Supporter>,
     /// The alignments of this map's deleted objectives: re-creating an objective with its id
     /// (undo) brings them back, on every replica alike (the store keeps the rows themselves with
     /// the deleted objective, see `store::tombstones`).
@@ -907,6 +962,8 @@ impl MapDocument {
             measures: Vec::new(),
             people: Vec::new(),
             alignments: Vec::new(),
+            parent_objectives: Vec::new(),
+            supporters: Vec::new(),
             deleted_alignments: Vec::new(),
         }
     }
@@ -942,9 +999,24 @@ impl MapDocument {
 /// An alignment as shown on the unit map: the parent objective's title beside the unit one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlignmentView {
+    pub id: AlignmentId,
     pub unit_objective_id: ObjectiveId,
     pub parent_objective_id: ObjectiveId,
     pub parent_title: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl AlignmentView {
+    /// The alignment itself (what an `Align` op carries).
+    pub fn alignment(&self) -> Alignment {
+        Alignment {
+            id: self.id,
+            unit_objective_id: self.unit_objective_id,
+            parent_objective_id: self.parent_objective_id,
+            note: self.note.clone(),
+        }
+    }
 }
 
 /// The scorecard of a map for one span: the map (with its measures and people) and the scores of

@@ -30,6 +30,8 @@ pub enum EntityKind {
     Objective,
     Link,
     Measure,
+    /// A unit objective's alignment to a parent-map objective.
+    Alignment,
 }
 
 impl std::fmt::Display for EntityKind {
@@ -41,6 +43,7 @@ impl std::fmt::Display for EntityKind {
             EntityKind::Objective => "objective",
             EntityKind::Link => "link",
             EntityKind::Measure => "measure",
+            EntityKind::Alignment => "alignment",
         })
     }
 }
@@ -112,6 +115,8 @@ pub enum Field {
     Period,
     /// A map's status: "draft", "active" or "archived".
     Status,
+    /// An alignment's contribution note.
+    Note,
 }
 
 /// A new entity.
@@ -144,6 +149,10 @@ pub enum Op {
     Link { link: Link },
     /// Removes a link.
     Unlink { id: LinkId },
+    /// Ties one of the map's objectives to a parent-map objective it supports.
+    Align { alignment: Alignment },
+    /// Removes an alignment.
+    Unalign { id: AlignmentId },
 }
 
 /// Why an op cannot apply. Shown to the user whose edit was rolled back.
@@ -326,7 +335,57 @@ pub fn apply(doc: &mut MapDocument, op: &Op) -> Result<(), OpError> {
             }
             Ok(())
         }
+        Op::Align { alignment } => align(doc, alignment),
+        Op::Unalign { id } => {
+            let before = doc.alignments.len();
+            doc.alignments.retain(|a| a.id != *id);
+            if doc.alignments.len() == before {
+                return Err(OpError::Missing(EntityKind::Alignment));
+            }
+            Ok(())
+        }
     }
+}
+
+/// Adds an alignment of one of the map's objectives to an objective of the parent unit's maps
+/// (as the document lists them in `parent_objectives`), with the domain's rules deciding.
+fn align(doc: &mut MapDocument, a: &Alignment) -> Result<(), OpError> {
+    if doc.alignments.iter().any(|x| x.id == a.id) {
+        return Err(OpError::Duplicate);
+    }
+    if !doc.objectives.iter().any(|o| o.id == a.unit_objective_id) {
+        return Err(OpError::Missing(EntityKind::Objective));
+    }
+    let parent = doc
+        .parent_objectives
+        .iter()
+        .find(|p| p.id == a.parent_objective_id);
+    let existing: Vec<Alignment> = doc
+        .alignments
+        .iter()
+        .filter(|x| x.unit_objective_id == a.unit_objective_id)
+        .map(AlignmentView::alignment)
+        .collect();
+    let Some(parent) = parent else {
+        return Err(ValidationError::AlignmentNotToParent.into());
+    };
+    let mut a = a.clone();
+    a.note = a.note.trim().to_string();
+    validation::alignment(
+        &a,
+        doc.org_unit.id,
+        doc.org_unit.parent_id,
+        parent.org_unit_id,
+        &existing,
+    )?;
+    doc.alignments.push(AlignmentView {
+        id: a.id,
+        unit_objective_id: a.unit_objective_id,
+        parent_objective_id: a.parent_objective_id,
+        parent_title: parent.title.clone(),
+        note: a.note,
+    });
+    Ok(())
 }
 
 fn create(doc: &mut MapDocument, item: &NewEntity) -> Result<(), OpError> {
@@ -629,14 +688,19 @@ fn def<E>(table: &'static [FieldDef<E>], field: Field) -> Option<&'static FieldD
     table.iter().find(|d| d.field == field)
 }
 
+/// The fields of an alignment.
+pub const ALIGNMENT_FIELDS: &[FieldDef<AlignmentView>] =
+    &[trimmed!(Note, Column::Plain("note"), note)];
+
 /// Every entity kind, in a fixed order.
-pub const ENTITY_KINDS: [EntityKind; 6] = [
+pub const ENTITY_KINDS: [EntityKind; 7] = [
     EntityKind::Map,
     EntityKind::Perspective,
     EntityKind::Theme,
     EntityKind::Objective,
     EntityKind::Link,
     EntityKind::Measure,
+    EntityKind::Alignment,
 ];
 
 /// The settable fields of an entity kind and where each is stored, from its table.
@@ -651,6 +715,7 @@ pub fn fields_of(entity: EntityKind) -> Vec<(Field, Column)> {
         EntityKind::Perspective => pairs(PERSPECTIVE_FIELDS),
         EntityKind::Map => pairs(MAP_FIELDS),
         EntityKind::Measure => pairs(MEASURE_FIELDS),
+        EntityKind::Alignment => pairs(ALIGNMENT_FIELDS),
     }
 }
 
@@ -695,6 +760,18 @@ fn set_field(
                 next = layout::placed_in_band(&next, &perspectives);
             }
             *o = next;
+        }
+        EntityKind::Alignment => {
+            let a = doc
+                .alignments
+                .iter_mut()
+                .find(|a| a.id.0 == id)
+                .ok_or(OpError::Missing(EntityKind::Alignment))?;
+            let d = def(ALIGNMENT_FIELDS, field).ok_or_else(no_field)?;
+            let mut next = a.clone();
+            (d.set)(&mut next, field, value)?;
+            validation::optional_text("Contribution note", &next.note, validation::MAX_TEXT)?;
+            *a = next;
         }
         EntityKind::Link => {
             let l = doc
@@ -822,6 +899,14 @@ fn delete(doc: &mut MapDocument, entity: EntityKind, id: Uuid) -> Result<(), OpE
         EntityKind::Link => {
             return apply(doc, &Op::Unlink { id: LinkId(id) });
         }
+        EntityKind::Alignment => {
+            return apply(
+                doc,
+                &Op::Unalign {
+                    id: AlignmentId(id),
+                },
+            );
+        }
         EntityKind::Theme => {
             let before = doc.themes.len();
             doc.themes.retain(|t| t.id.0 != id);
@@ -932,6 +1017,17 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
             .find(|l| l.id == *id)
             .map(|l| vec![Op::Link { link: l.clone() }])
             .unwrap_or_default(),
+        Op::Align { alignment } => vec![Op::Unalign { id: alignment.id }],
+        Op::Unalign { id } => before
+            .alignments
+            .iter()
+            .find(|a| a.id == *id)
+            .map(|a| {
+                vec![Op::Align {
+                    alignment: a.alignment(),
+                }]
+            })
+            .unwrap_or_default(),
         Op::Set {
             entity, id, field, ..
         } => {
@@ -984,6 +1080,12 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
                 ops
             }
             EntityKind::Link => inverse(before, &Op::Unlink { id: LinkId(*id) }),
+            EntityKind::Alignment => inverse(
+                before,
+                &Op::Unalign {
+                    id: AlignmentId(*id),
+                },
+            ),
             EntityKind::Theme => {
                 let Some(t) = before.themes.iter().find(|t| t.id.0 == *id) else {
                     return vec![];
@@ -1056,6 +1158,10 @@ pub fn current_value(
         EntityKind::Measure => {
             let m = doc.measures.iter().find(|m| m.id.0 == id)?;
             read(MEASURE_FIELDS, m, field)
+        }
+        EntityKind::Alignment => {
+            let a = doc.alignments.iter().find(|a| a.id.0 == id)?;
+            read(ALIGNMENT_FIELDS, a, field)
         }
     }
 }
@@ -1216,6 +1322,12 @@ pub enum ServerMsg {
     },
     /// New data changed the map's scores: screens showing them re-read them.
     ScoresChanged {
+        map_id: MapId,
+    },
+    /// A map of the parent or a child unit changed what this map's cascade shows (the
+    /// alignments to its objectives, or the objectives its own may support): the client
+    /// asks for a fresh snapshot, which carries both.
+    CascadeChanged {
         map_id: MapId,
     },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
@@ -1551,5 +1663,176 @@ mod presence_tests {
         }
         assert!(viewport(0.0, 0.0, 0.0).validate().is_err());
         assert_eq!(viewport(5.0, 6.0, 1.5).validate(), Ok(()));
+    }
+
+    mod alignment {
+        use super::*;
+        use crate::domain::fixtures::services_doc;
+
+        fn align(doc: &MapDocument, parent: usize) -> Alignment {
+            Alignment::new(doc.objectives[0].id, doc.parent_objectives[parent].id)
+        }
+
+        #[test]
+        fn a_unit_objective_aligns_to_what_the_parent_unit_s_maps_hold() {
+            let mut d = services_doc();
+            let a = align(&d, 1).with_note("  Faster onboarding keeps customers ");
+            apply(
+                &mut d,
+                &Op::Align {
+                    alignment: a.clone(),
+                },
+            )
+            .unwrap();
+            assert_eq!(d.alignments.len(), 1);
+            let shown = &d.alignments[0];
+            assert_eq!(shown.parent_title, "Keep customers");
+            assert_eq!(shown.note, "Faster onboarding keeps customers", "trimmed");
+            // The same pair again, or the same id: refused, nothing changes.
+            let again = Alignment::new(a.unit_objective_id, a.parent_objective_id);
+            assert_eq!(
+                apply(&mut d, &Op::Align { alignment: again }),
+                Err(OpError::Invalid(ValidationError::DuplicateAlignment))
+            );
+            assert_eq!(
+                apply(&mut d, &Op::Align { alignment: a }),
+                Err(OpError::Duplicate)
+            );
+            assert_eq!(d.alignments.len(), 1);
+        }
+
+        #[test]
+        fn an_alignment_to_anything_but_the_parent_unit_s_maps_is_refused() {
+            let mut d = services_doc();
+            let elsewhere = Alignment::new(d.objectives[0].id, ObjectiveId::new());
+            assert_eq!(
+                apply(
+                    &mut d,
+                    &Op::Align {
+                        alignment: elsewhere
+                    }
+                ),
+                Err(OpError::Invalid(ValidationError::AlignmentNotToParent))
+            );
+            // A parent objective the list names but whose unit is not the parent.
+            let mut wrong_unit = d.clone();
+            wrong_unit.parent_objectives[0].org_unit_id = OrgUnitId::new();
+            let a = align(&wrong_unit, 0);
+            assert_eq!(
+                apply(&mut wrong_unit, &Op::Align { alignment: a }),
+                Err(OpError::Invalid(ValidationError::AlignmentNotToParent))
+            );
+            // An objective that is not on this map.
+            let stranger = Alignment::new(ObjectiveId::new(), d.parent_objectives[0].id);
+            assert_eq!(
+                apply(
+                    &mut d,
+                    &Op::Align {
+                        alignment: stranger
+                    }
+                ),
+                Err(OpError::Missing(EntityKind::Objective))
+            );
+            // The top unit's map supports nothing.
+            let acme = crate::domain::fixtures::acme_doc();
+            let mut top = MapDocument {
+                objectives: vec![Objective::new(acme.map.id, acme.perspectives[0].id, "Grow")],
+                ..acme
+            };
+            top.parent_objectives = d.parent_objectives.clone();
+            let a = Alignment::new(top.objectives[0].id, d.parent_objectives[0].id);
+            assert_eq!(
+                apply(&mut top, &Op::Align { alignment: a }),
+                Err(OpError::Invalid(ValidationError::AlignmentNotToParent))
+            );
+            assert!(d.alignments.is_empty() && top.alignments.is_empty());
+        }
+
+        #[test]
+        fn align_unalign_and_the_note_undo_exactly() {
+            let start = services_doc();
+            let a = align(&start, 0).with_note("Upsell");
+            let mut d = start.clone();
+            let made = Op::Align {
+                alignment: a.clone(),
+            };
+            let undo_made = inverse(&d, &made);
+            apply(&mut d, &made).unwrap();
+            assert_eq!(undo_made, vec![Op::Unalign { id: a.id }]);
+
+            let before_note = d.clone();
+            let note = set(
+                EntityKind::Alignment,
+                a.id.0,
+                Field::Note,
+                "Upsell managed services",
+            );
+            let undo_note = inverse(&d, &note);
+            apply(&mut d, &note).unwrap();
+            assert_eq!(d.alignments[0].note, "Upsell managed services");
+            apply_all(&mut d, &undo_note).unwrap();
+            assert_eq!(d, before_note);
+
+            let removed = Op::Delete {
+                entity: EntityKind::Alignment,
+                id: a.id.0,
+            };
+            let undo_removed = inverse(&d, &removed);
+            apply(&mut d, &removed).unwrap();
+            assert!(d.alignments.is_empty());
+            apply_all(&mut d, &undo_removed).unwrap();
+            assert_eq!(d, before_note, "back with its id and note");
+
+            apply_all(&mut d, &undo_made).unwrap();
+            assert_eq!(d, start);
+            assert_eq!(
+                apply(&mut d, &Op::Unalign { id: a.id }),
+                Err(OpError::Missing(EntityKind::Alignment))
+            );
+        }
+
+        #[test]
+        fn a_deleted_objective_takes_its_alignments_and_undo_brings_them_back() {
+            let mut d = services_doc();
+            let a = align(&d, 1);
+            apply(&mut d, &Op::Align { alignment: a }).unwrap();
+            let aligned = d.clone();
+            let id = d.objectives[0].id;
+            let delete = Op::Delete {
+                entity: EntityKind::Objective,
+                id: id.0,
+            };
+            let undo = inverse(&d, &delete);
+            apply(&mut d, &delete).unwrap();
+            assert!(d.alignments.is_empty());
+            assert_eq!(d.deleted_alignments.len(), 1);
+            apply_all(&mut d, &undo).unwrap();
+            assert_eq!(d.alignments, aligned.alignments);
+            assert!(d.deleted_alignments.is_empty());
+        }
+
+        #[test]
+        fn a_note_too_long_is_refused() {
+            let mut d = services_doc();
+            let a = align(&d, 0);
+            apply(
+                &mut d,
+                &Op::Align {
+                    alignment: a.clone(),
+                },
+            )
+            .unwrap();
+            let long = "x".repeat(validation::MAX_TEXT + 1);
+            assert!(matches!(
+                apply(
+                    &mut d,
+                    &set(EntityKind::Alignment, a.id.0, Field::Note, long.clone())
+                ),
+                Err(OpError::Invalid(ValidationError::TooLong { .. }))
+            ));
+            let b = Alignment::new(a.unit_objective_id, d.parent_objectives[1].id).with_note(long);
+            assert!(apply(&mut d, &Op::Align { alignment: b }).is_err());
+            assert_eq!(d.alignments.len(), 1);
+        }
     }
 }

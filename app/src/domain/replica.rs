@@ -349,6 +349,8 @@ fn describe(locale: Locale, op: &Op) -> String {
         }
         Op::Link { .. } => td_string!(locale, map.undo.restore_link).to_string(),
         Op::Unlink { .. } => td_string!(locale, map.undo.remove_link).to_string(),
+        Op::Align { .. } => td_string!(locale, map.undo.restore_alignment).to_string(),
+        Op::Unalign { .. } => td_string!(locale, map.undo.remove_alignment).to_string(),
     }
 }
 
@@ -386,6 +388,7 @@ fn field_name(locale: Locale, field: Field) -> &'static str {
         Field::MissingData => td_string!(locale, map.undo.field.missing_data),
         Field::Period => td_string!(locale, units.field.period),
         Field::Status => td_string!(locale, units.field.status),
+        Field::Note => td_string!(locale, map.undo.field.note),
     }
 }
 

@@ -203,6 +203,7 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Position x" => td_string!(locale, errors.field.position_x),
         "Position y" => td_string!(locale, errors.field.position_y),
         "Hypothesis" => td_string!(locale, errors.field.hypothesis),
+        "Contribution note" => td_string!(locale, errors.field.contribution_note),
         "Measure name" => td_string!(locale, errors.field.measure_name),
         "Definition" => td_string!(locale, errors.field.definition),
         "Unit" => td_string!(locale, errors.field.unit),
@@ -703,6 +704,7 @@ pub fn alignment(
     unit_of_parent_objective: OrgUnitId,
     existing: &[Alignment],
 ) -> Result<(), ValidationError> {
+    optional_text("Contribution note", &a.note, MAX_TEXT)?;
     if parent_of_unit != Some(unit_of_parent_objective)
         || unit_of_unit_objective == unit_of_parent_objective
     {
@@ -1008,11 +1010,7 @@ mod tests {
         assert!(initiative(&Initiative { spend: -1.0, ..i }).is_err());
 
         let (root, bu, other) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
-        let a = Alignment {
-            id: AlignmentId::new(),
-            unit_objective_id: ObjectiveId::new(),
-            parent_objective_id: ObjectiveId::new(),
-        };
+        let a = Alignment::new(ObjectiveId::new(), ObjectiveId::new());
         assert!(alignment(&a, bu, Some(root), root, &[]).is_ok());
         assert_eq!(
             alignment(&a, bu, Some(root), other, &[]),
@@ -1023,8 +1021,13 @@ mod tests {
             ..a.clone()
         };
         assert_eq!(
-            alignment(&dup, bu, Some(root), root, &[a]),
+            alignment(&dup, bu, Some(root), root, std::slice::from_ref(&a)),
             Err(ValidationError::DuplicateAlignment)
         );
+        let long_note = a.with_note("x".repeat(MAX_TEXT + 1));
+        assert!(matches!(
+            alignment(&long_note, bu, Some(root), root, &[]),
+            Err(ValidationError::TooLong { .. })
+        ));
     }
 }

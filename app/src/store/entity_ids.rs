@@ -1,5 +1,5 @@
 //! The registry of ids a map's content has ever used (`map_entity_ids`). Clients choose the ids
-//! of new perspectives, themes, objectives, links and measures, and some history is kept by id
+//! of new perspectives, themes, objectives, links, measures and alignments, and some history is kept by id
 //! after the row is gone (a measure's targets and actuals, a deleted objective's dependent
 //! rows). So an id belongs to one map for good: every insert claims it, and a create on another
 //! map is refused ([`foreign_ids`], used by the commit path before it folds a group).
@@ -56,7 +56,8 @@ pub fn created_id(op: &Op) -> Option<(Uuid, EntityKind)> {
             NewEntity::Measure(m) => (m.id.0, EntityKind::Measure),
         }),
         Op::Link { link } => Some((link.id.0, EntityKind::Link)),
-        Op::Set { .. } | Op::Delete { .. } | Op::Unlink { .. } => None,
+        Op::Align { alignment } => Some((alignment.id.0, EntityKind::Alignment)),
+        Op::Set { .. } | Op::Delete { .. } | Op::Unlink { .. } | Op::Unalign { .. } => None,
     }
 }
 

@@ -163,6 +163,8 @@ impl Store {
             measures: measures_of(&mut *conn, id).await?,
             people,
             alignments: alignments_of(&mut *conn, id).await?,
+            parent_objectives: parent_objectives_of(&mut *conn, &org_unit).await?,
+            supporters: supporters_of(&mut *conn, id).await?,
             deleted_alignments: super::tombstones::deleted_alignments(&mut *conn, id).await?,
             map,
             org_unit,

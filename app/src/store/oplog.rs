@@ -70,10 +70,17 @@ impl Store {
         batches: Vec<Submission>,
         cached: Option<MapDocument>,
     ) -> Result<GroupOutcome, StoreError> {
-        let cached = match cached {
+        let mut cached = match cached {
             Some(d) => d,
             None => self.map_document(map).await?,
         };
+        // What the map's objectives may support lies outside its op sequence (the parent
+        // unit's maps): read it now when an alignment is made, so a parent objective added
+        // since the document was cached counts.
+        let aligns = |b: &Submission| b.ops.iter().any(|op| matches!(op, Op::Align { .. }));
+        if batches.iter().any(aligns) {
+            cached.parent_objectives = self.parent_objectives(map).await?;
+        }
         // Resends are rare, so the first attempt does not look for committed op_ids: the op
         // log's unique op_id catches one among the accepted batches (the transaction is then
         // rolled back), and a group with a refused batch looks before writing anything (a
@@ -680,6 +687,17 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
         }
         Op::Link { link } => insert_link(conn, link).await?,
         Op::Unlink { id } => delete_row(conn, "links", id.0).await?,
+        Op::Align { alignment } => {
+            // As the domain kept it (the note trimmed), not as sent.
+            let kept = after
+                .alignments
+                .iter()
+                .find(|a| a.id == alignment.id)
+                .map(AlignmentView::alignment);
+            let kept = kept.as_ref().unwrap_or(alignment);
+            super::alignments::insert_alignment(conn, after.map.id, kept).await?
+        }
+        Op::Unalign { id } => delete_row(conn, "alignments", id.0).await?,
         Op::Delete { entity, id } => {
             let table = match entity {
                 EntityKind::Objective => "objectives",
@@ -687,6 +705,7 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
                 EntityKind::Theme => "themes",
                 EntityKind::Perspective => "perspectives",
                 EntityKind::Measure => "measures",
+                EntityKind::Alignment => "alignments",
                 EntityKind::Map => {
                     let e = OpError::NoSuchField {
                         entity: *entity,
@@ -804,6 +823,7 @@ fn table_of(entity: EntityKind) -> &'static str {
         EntityKind::Perspective => "perspectives",
         EntityKind::Map => "maps",
         EntityKind::Measure => "measures",
+        EntityKind::Alignment => "alignments",
     }
 }
 

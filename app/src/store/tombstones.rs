@@ -98,6 +98,7 @@ pub const DEPENDENTS: &[Dependent] = &[
         columns: &[
             Column::Text("unit_objective_id"),
             Column::Text("parent_objective_id"),
+            Column::Text("note"),
         ],
         objectives: &["unit_objective_id", "parent_objective_id"],
         references: &[],
@@ -410,6 +411,15 @@ pub(crate) async fn deleted_alignments(
         else {
             return Err(StoreError::Corrupt("row_data"));
         };
+        let Some(id) = data
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<AlignmentId>().ok())
+        else {
+            return Err(StoreError::Corrupt("row_data"));
+        };
+        // Rows kept before alignments had notes have none.
+        let note = data.get("note").and_then(Value::as_str).unwrap_or_default();
         if unit != deleted {
             continue;
         }
@@ -419,9 +429,11 @@ pub(crate) async fn deleted_alignments(
             .await?;
         if let Some(parent_title) = title {
             out.push(AlignmentView {
+                id,
                 unit_objective_id: unit,
                 parent_objective_id: parent,
                 parent_title,
+                note: note.to_string(),
             });
         }
     }

@@ -4,8 +4,8 @@
 
 use app::domain::layout::Frame;
 use app::domain::{
-    Actual, Alignment, AlignmentId, DataSource, Frequency, Indicator, Initiative, InitiativeStatus,
-    Link, MapStatus, Measure, Milestone, MilestoneId, Objective, ObjectiveId, OrgUnit, OrgUnitId,
+    Actual, Alignment, DataSource, Frequency, Indicator, Initiative, InitiativeStatus, Link,
+    MapStatus, Measure, Milestone, MilestoneId, Objective, ObjectiveId, OrgUnit, OrgUnitId,
     OrgUnitKind, Period, Perspective, Polarity, Role, StrategyMap, Target, Theme, User, UserId,
 };
 use chrono::NaiveDate;
@@ -1215,11 +1215,7 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
             if let (Some(unit_objective), Some(parent)) =
                 (keys.get(o.key), o.supports.and_then(|k| keys.get(k)))
             {
-                alignments.push(Alignment {
-                    id: AlignmentId::new(),
-                    unit_objective_id: *unit_objective,
-                    parent_objective_id: *parent,
-                });
+                alignments.push(Alignment::new(*unit_objective, *parent));
             }
         }
     }

@@ -5,6 +5,7 @@
 //! document is generated from these handlers and the shared types in `app::api::rest_types`.
 
 mod actuals;
+mod alignments;
 mod caller;
 pub mod docs;
 mod error;
@@ -54,6 +55,16 @@ pub fn routes() -> Router<AppState> {
             only(get(units::get_reminders).put(units::put_reminders)),
         )
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
+        .route(
+            "/api/v1/maps/{id}/alignments",
+            only(get(alignments::list_alignments).post(alignments::create_alignment))
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route(
+            "/api/v1/maps/{id}/alignments/{alignment}",
+            only(patch(alignments::patch_alignment).delete(alignments::delete_alignment))
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/api/v1/history", only(get(history::item_history)))
         .route("/api/v1/measures", only(get(measures::list_measures)))
         .route("/api/v1/measures/{id}", only(get(measures::get_measure)))
@@ -117,7 +128,11 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         units::create_map,
         units::patch_map,
         units::get_reminders,
-        units::put_reminders
+        units::put_reminders,
+        alignments::list_alignments,
+        alignments::create_alignment,
+        alignments::patch_alignment,
+        alignments::delete_alignment
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -128,6 +143,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "history", description = "Who changed what and when, with the old and the new value."),
         (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
+        (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map."),
     )
 )]
 pub struct ApiDoc;

@@ -24,12 +24,12 @@ pub struct UnitList {
 }
 
 /// The body of a request, or a 400 saying what is wrong with it.
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, RestError> {
+pub(super) fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, RestError> {
     b.map(|Json(t)| t).map_err(json_rejection)
 }
 
 /// A read-only token never writes: a 403 naming it.
-fn may_write(caller: &Caller) -> Result<(), RestError> {
+pub(super) fn may_write(caller: &Caller) -> Result<(), RestError> {
     if caller.token.can_write {
         Ok(())
     } else {
@@ -41,6 +41,20 @@ fn may_write(caller: &Caller) -> Result<(), RestError> {
             ),
         ))
     }
+}
+
+/// Who a map edit made with this token is credited to in the op log: the person who made the
+/// token, or a 403 when nobody did.
+pub(super) fn map_author(caller: &Caller) -> Result<UserId, RestError> {
+    caller.token.created_by.ok_or_else(|| {
+        RestError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "The API token “{}” has no person behind it, so it cannot edit maps.",
+                caller.token.name
+            ),
+        )
+    })
 }
 
 /// The map as the REST API shows it.
@@ -202,16 +216,7 @@ pub async fn patch_map(
     let map = state.store.map(id).await?;
     caller.may_read(map.org_unit_id, "map")?;
     service::need(&state.store, &caller.access, map.org_unit_id, Action::Edit).await?;
-    // A map's op log names a person: the one who made the token.
-    let author = caller.token.created_by.ok_or_else(|| {
-        RestError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "The API token “{}” has no person behind it, so it cannot edit maps.",
-                caller.token.name
-            ),
-        )
-    })?;
+    let author = map_author(&caller)?;
     let map = service::update_map(
         &state.store,
         state.hub.as_ref(),

@@ -21,6 +21,11 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
+/// How long a request may take before the harness calls the server hung: far above any real
+/// answer (the slowest, an import of a large workbook, takes seconds), so only a stuck
+/// response reaches it.
+pub const HUNG_AFTER: Duration = Duration::from_secs(90);
+
 /// One server instance: its state and router, served on `addr` until dropped.
 pub struct TestApp {
     /// The test database (shared with other instances on it).
@@ -209,12 +214,19 @@ impl TestApp {
 
     /// An API token made directly in the store; returns its secret.
     pub async fn token(&self, name: &str, units: Vec<OrgUnitId>, can_write: bool) -> String {
-        self.token_with(name, units, can_write, false).await
+        self.token_with(name, units, can_write, false, None).await
     }
 
     /// A read+write API token with admin access (it acts as an admin of its units).
     pub async fn admin_token(&self, name: &str, units: Vec<OrgUnitId>) -> String {
-        self.token_with(name, units, true, true).await
+        self.token_with(name, units, true, true, None).await
+    }
+
+    /// An admin API token made by the person with `email` (it may edit maps; its edits are
+    /// credited to them).
+    pub async fn admin_token_by(&self, name: &str, units: Vec<OrgUnitId>, email: &str) -> String {
+        let person = self.user(email).await.id;
+        self.token_with(name, units, true, true, Some(person)).await
     }
 
     async fn token_with(
@@ -223,6 +235,7 @@ impl TestApp {
         units: Vec<OrgUnitId>,
         can_write: bool,
         can_administer: bool,
+        created_by: Option<app::domain::UserId>,
     ) -> String {
         let secret = app::auth::new_token_secret();
         let token = ApiToken {
@@ -231,7 +244,7 @@ impl TestApp {
             units,
             can_write,
             can_administer,
-            created_by: None,
+            created_by,
             created_at: app::store::now_text(),
             last_used_at: None,
             revoked_at: None,
@@ -277,16 +290,24 @@ impl TestApp {
         self.request(Method::DELETE, uri)
     }
 
-    /// Sends a request as it is through the router.
+    /// Sends a request as it is through the router. A response that does not end within
+    /// [`HUNG_AFTER`] fails the test, naming the request, rather than stalling the whole suite.
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: Text::new(String::from_utf8_lossy(&bytes).into_owned()),
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = async {
+            let res = self.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            Reply {
+                status,
+                headers,
+                body: Text::new(String::from_utf8_lossy(&bytes).into_owned()),
+            }
+        };
+        match tokio::time::timeout(HUNG_AFTER, answer).await {
+            Ok(reply) => reply,
+            Err(_) => panic!("{what}: no complete response within {HUNG_AFTER:?}: the server hung"),
         }
     }
 

@@ -688,6 +688,7 @@ fn ObjectiveNode(
         })
     });
     let editing = move || state.editing.get() == Some(id);
+    let marks = cascade_marks(state, id);
     let status = Memo::new(move |_| {
         if !state.show_status.get() {
             return None;
@@ -718,7 +719,11 @@ fn ObjectiveNode(
             w: BOX_WIDTH,
             h: BOX_HEIGHT,
         };
-        let label = title.clone();
+        let named = title.clone();
+        let label = move || match marks.unaligned.get() {
+            true => format!("{named} ({})", td_string!(locale, cascade.unaligned_mark)),
+            false => named.clone(),
+        };
         // The box and its title are the objective's button (its name is its title, all it
         // shows); the score badge, someone else's selection and the link handle are drawn in a
         // second group on the same spot, so the button holds no other text and no nested control.
@@ -762,6 +767,7 @@ fn ObjectiveNode(
                         </g>
                     }
                 })}
+                <CascadeMarks marks=marks/>
                 <Show when=move || is_selected() && state.can_edit.get() && state.selection.with(|s| s.objectives.len() == 1)>
                     <circle cx=BOX_WIDTH / 2.0 cy=-2 r=9 class="link-handle" role="button" aria-label=t_string!(i18n, map.canvas.link_handle)
                         on:pointerdown=move |ev: leptos::web_sys::PointerEvent| {
@@ -777,6 +783,78 @@ fn ObjectiveNode(
                 </Show>
             </g>
         })
+    }
+}
+
+/// What an objective's box shows of the cascade: on a unit map, whether it supports nothing
+/// yet; on any map, which units support it (as "unit: objective, …" lines).
+#[derive(Clone, Copy)]
+struct CascadeMarkState {
+    unaligned: Memo<bool>,
+    supporters: Memo<Vec<(String, Vec<String>)>>,
+}
+
+fn cascade_marks(state: MapState, id: ObjectiveId) -> CascadeMarkState {
+    CascadeMarkState {
+        unaligned: Memo::new(move |_| {
+            state
+                .doc
+                .with(|d| crate::domain::cascade::unaligned(d).contains(&id))
+        }),
+        supporters: Memo::new(move |_| {
+            state.doc.with(|d| {
+                crate::domain::cascade::supported_by(d, id)
+                    .into_iter()
+                    .map(|u| (u.unit_name, u.objectives.into_iter().map(|o| o.2).collect()))
+                    .collect()
+            })
+        }),
+    }
+}
+
+/// The cascade marks on an objective's box: a "not aligned" tag at its lower left, and a
+/// "supported by N units" badge at its lower right that lists the units and their objectives
+/// while hovered or focused (and to screen readers, as its name).
+#[component]
+fn CascadeMarks(marks: CascadeMarkState) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let badge = move || {
+        let units = marks.supporters.get();
+        if units.is_empty() {
+            return None;
+        }
+        let lines: Vec<String> = units
+            .iter()
+            .map(|(unit, objectives)| format!("{unit}: {}", objectives.join(", ")))
+            .collect();
+        let count = units.len() as u64;
+        let list = lines.join("; ");
+        let name = td_string!(locale, cascade.badge, count = count, list = list).to_string();
+        let height = 16.0 * lines.len() as f64 + 10.0;
+        Some(view! {
+            <g class="cascade-mark supported" transform=format!("translate({} {})", BOX_WIDTH - 44.0, BOX_HEIGHT - 9.0)
+                tabindex="0" role="img" aria-label=name.clone()>
+                <title>{name.clone()}</title>
+                <rect x=0 y=0 width=40 height=18 rx=9/>
+                <text x=20 y=13 text-anchor="middle">{format!("⇣{count}")}</text>
+            </g>
+            <g class="cascade-pop" transform=format!("translate({} {})", BOX_WIDTH - 44.0, BOX_HEIGHT + 12.0) aria-hidden="true">
+                <rect x=0 y=0 width=260 height=height rx=6/>
+                {lines.into_iter().enumerate().map(|(i, line)| view! {
+                    <text x=8 y=17.0 + 16.0 * i as f64>{line}</text>
+                }).collect_view()}
+            </g>
+        })
+    };
+    view! {
+        <Show when=move || marks.unaligned.get()>
+            <g class="cascade-mark unaligned" transform=format!("translate(10 {})", BOX_HEIGHT - 9.0) aria-hidden="true">
+                <rect x=0 y=0 width=104 height=18 rx=9/>
+                <text x=52 y=13 text-anchor="middle">{format!("⚠ {}", td_string!(locale, cascade.unaligned_mark))}</text>
+            </g>
+        </Show>
+        {badge}
     }
 }
 

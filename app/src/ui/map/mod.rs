@@ -2,6 +2,7 @@
 //! zoom, people in the room) and the side panel for the selection.
 
 pub mod canvas;
+mod cascade;
 pub mod confirm;
 pub mod health;
 pub mod history;

@@ -103,7 +103,7 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
             return view! { <aside class="side-panel"></aside> }.into_any();
         };
         let people = state.people.get();
-        let (themes, perspectives, drives, driven_by, supports, is_unit) = state.doc.with(|d| {
+        let (themes, perspectives, drives, driven_by, is_unit) = state.doc.with(|d| {
             let title_of = |oid: ObjectiveId| d.objective_title(oid).unwrap_or_default();
             (
                 d.themes.clone(),
@@ -117,11 +117,6 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                     .iter()
                     .filter(|l| l.to_id == id)
                     .map(|l| title_of(l.from_id))
-                    .collect::<Vec<_>>(),
-                d.alignments
-                    .iter()
-                    .filter(|a| a.unit_objective_id == id)
-                    .map(|a| a.parent_title.clone())
                     .collect::<Vec<_>>(),
                 d.map_is_unit(),
             )
@@ -173,8 +168,8 @@ fn ObjectivePanel(state: MapState, id: ObjectiveId) -> impl IntoView {
                 {list(drives, t_string!(i18n, map.objective.drives_none))}
                 <h3>{t!(i18n, map.objective.driven_by)}</h3>
                 {list(driven_by, t_string!(i18n, map.objective.driven_by_none))}
-                {is_unit.then(|| view! { <h3>{t!(i18n, map.objective.supports)}</h3> })}
-                {is_unit.then(|| list(supports, t_string!(i18n, map.objective.supports_none)))}
+                {is_unit.then(|| view! { <super::cascade::SupportsSection state=state id=id/> })}
+                <super::cascade::SupportedBySection state=state id=id/>
                 <MeasureList state=state objective=id/>
                 <ObjectiveInitiatives state=state id=id/>
                 <h3>{t!(i18n, map.objective.score)}</h3>
