@@ -892,7 +892,10 @@ both_databases!(
         for (token, why) in [
             (&reader, "read-only"),
             (&elsewhere, "out of scope"),
-            (&contributor, "a data token enters data, it does not edit maps"),
+            (
+                &contributor,
+                "a data token enters data, it does not edit maps",
+            ),
             (&nobody, "no person"),
         ] {
             let (status, body) = app.post(&path).bearer(token).json(&new).await;

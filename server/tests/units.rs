@@ -49,8 +49,11 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
     let app = TestApp::demo(db).await;
     let cookies = app.role_cookies().await;
     let consulting = unit(&app, "Consulting").await;
+    let cloud = unit(&app, server::demo::CASCADE_NEXT_UNIT).await;
     let map = common::map_of_unit(&app.store, "Consulting").await;
     let map_id = map.map.id;
+    let top = app.enterprise_map().await;
+    let (top_id, first) = (top.map.id, top.objectives[0].id);
     // Anonymous, outsider, viewer, contributor, editor, admin.
     let admins = [401, 403, 403, 403, 403, 200];
     let editors = [401, 403, 403, 403, 200, 200];
@@ -92,6 +95,23 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
             Box::new(move |who| {
                 Input::Json(json!({ "map_id": map_id, "patch": {
                     "name": format!("Consulting plan #{who}"), "period_end": "2028-12"
+                }}))
+            }),
+        ),
+        (
+            "cascade_source",
+            editors,
+            Box::new(move |_| Input::Json(json!({ "unit_id": cloud, "parent_map": null }))),
+        ),
+        (
+            "new_cascaded_map",
+            editors,
+            Box::new(move |who| {
+                Input::Json(json!({ "draft": {
+                    "map": { "org_unit_id": cloud, "name": format!("Cloud #{who}"),
+                             "period_start": "2027-01", "period_end": "2027-12" },
+                    "parent_map_id": top_id, "themes": [],
+                    "picks": [{ "parent_objective_id": first, "title": "" }]
                 }}))
             }),
         ),
@@ -738,5 +758,92 @@ both_databases!(
         let (_, doc) = app.get("/api/v1/openapi.json").await;
         let documented = &doc.json()["paths"]["/api/v1/units/{id}/reminders"];
         assert!(documented.get("get").is_some() && documented.get("put").is_some());
+    }
+);
+
+both_databases!(
+    a_unit_map_starts_from_the_parent_s_with_its_picks_aligned_in_one_batch,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let editor = app.cookie(EDITOR).await;
+        let cloud = unit(&app, server::demo::CASCADE_NEXT_UNIT).await;
+        let top = app.enterprise_map().await;
+
+        // The wizard's starting point: the enterprise map's bands, lanes and objectives.
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "cascade_source",
+                json!({ "unit_id": cloud, "parent_map": null }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let start: app::api::cascade::CascadeStart = serde_json::from_str(&body).unwrap();
+        let parent = start.parent_map.expect("the enterprise has a map");
+        assert_eq!(parent.map.id, top.map.id);
+        assert_eq!(parent.objectives.len(), top.objectives.len());
+        assert!(
+            parent.measures.is_empty() && parent.links.is_empty(),
+            "only what the wizard shows"
+        );
+
+        // Three picks (one reworded), one theme; a refused pick changes nothing.
+        let picks: Vec<_> = top.objectives.iter().take(3).collect();
+        let draft = |picks: serde_json::Value| {
+            json!({ "draft": {
+                "map": { "org_unit_id": cloud, "name": "Cloud Platforms 2026", "period_start": "2026-01", "period_end": "2026-12" },
+                "parent_map_id": top.map.id, "themes": [top.themes[0].id], "picks": picks
+            }})
+        };
+        let sibling = common::map_of_unit(&app.store, "Consulting").await;
+        let before = sizes(&app).await;
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "new_cascaded_map",
+                draft(json!([{ "parent_objective_id": sibling.objectives[0].id, "title": "" }])),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(sizes(&app).await, before, "no empty map left behind");
+
+        let wanted = json!([
+            { "parent_objective_id": picks[0].id, "title": "Grow platform revenue" },
+            { "parent_objective_id": picks[1].id, "title": "" },
+            { "parent_objective_id": picks[2].id, "title": "  " },
+        ]);
+        let (status, body) = app
+            .call_json(Some(&editor), "new_cascaded_map", draft(wanted))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let map: StrategyMap = serde_json::from_str(&body).unwrap();
+        let doc = app.store.map_document(map.id).await.unwrap();
+        let names = |d: &MapDocument| {
+            d.perspectives
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&doc), names(&top));
+        assert_eq!(doc.themes.len(), 1);
+        assert_eq!(doc.themes[0].name, top.themes[0].name);
+        let titles: Vec<&str> = doc.objectives.iter().map(|o| o.title.as_str()).collect();
+        assert!(titles.contains(&"Grow platform revenue"));
+        assert!(
+            titles.contains(&picks[1].title.as_str()),
+            "kept the parent's words"
+        );
+        assert_eq!(doc.objectives.len(), 3);
+        assert!(
+            app::domain::cascade::unaligned(&doc).is_empty(),
+            "each one aligned"
+        );
+        // One batch in the op log, so one undo takes it back.
+        assert_eq!(doc.seq, 1);
+        let batch = app.store.batch_at(map.id, 1).await.unwrap();
+        assert_eq!(batch.author, app.user(EDITOR).await.id);
+        // The enterprise map now counts the new unit among its supporters.
+        let top_after = app.store.map_document(top.map.id).await.unwrap();
+        assert!(top_after.supporters.iter().any(|s| s.org_unit_id == cloud));
     }
 );

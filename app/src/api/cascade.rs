@@ -3,13 +3,77 @@
 //! alignments made, noted and removed. Writes are ops committed through the map's one write
 //! path (`MapWriter`), exactly as the canvas sends them, so live screens and the audit see them.
 
+use crate::api::units::MapDraft;
+use crate::api::ApiError;
+use crate::domain::cascade::Pick;
+use crate::domain::*;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// What the cascade wizard offers a unit: the parent unit's maps to start from and, for the
+/// chosen one, its perspectives, themes and objectives (its document without measures, links
+/// or people).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CascadeStart {
+    pub unit: OrgUnit,
+    pub parent: OrgUnit,
+    /// The parent unit's maps that are not archived (id, name), active ones first.
+    pub parent_maps: Vec<(MapId, String)>,
+    /// The chosen parent map (none when the parent unit has no map yet).
+    pub parent_map: Option<MapDocument>,
+}
+
+/// A unit map started from its parent's: the new map, the parent map it comes from, the
+/// parent's themes to take over and the objectives picked with the unit's wording.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CascadeDraft {
+    pub map: MapDraft,
+    pub parent_map_id: MapId,
+    pub themes: Vec<ThemeId>,
+    pub picks: Vec<Pick>,
+}
+
+/// The wizard's starting point for `unit_id` (editors of the unit who may view its parent).
+#[server(prefix = "/api", endpoint = "cascade_source", input = Json, output = super::TextJson)]
+pub async fn cascade_source(
+    unit_id: OrgUnitId,
+    parent_map: Option<MapId>,
+) -> Result<CascadeStart, ApiError> {
+    super::ssr::reply(
+        async move {
+            let (ctx, user) = super::ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            service::source(&ctx.store, &access, unit_id, parent_map).await
+        }
+        .await,
+    )
+}
+
+/// Creates a unit map from its parent's (see [`CascadeDraft`]): the map, then one batch
+/// through its live write path that copies the bands and lanes and adds each picked objective
+/// aligned to its source.
+#[server(prefix = "/api", endpoint = "new_cascaded_map", input = Json, output = super::TextJson)]
+pub async fn new_cascaded_map(draft: CascadeDraft) -> Result<StrategyMap, ApiError> {
+    super::ssr::reply(
+        async move {
+            let (ctx, user) = super::ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            service::create(&ctx.store, &*ctx.maps, &access, user.id, draft).await
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub mod service {
+    use super::{CascadeDraft, CascadeStart};
     use crate::api::rest_types::{AlignmentInfo, AlignmentList, AlignmentPatch, NewAlignment};
     use crate::api::units::service::need;
     use crate::api::ApiError;
     use crate::auth::Access;
     use crate::context::MapWriter;
+    use crate::domain::cascade;
     use crate::domain::ops::{self, EntityKind, Field, Op};
     use crate::domain::*;
     use crate::store::Store;
@@ -96,6 +160,120 @@ pub mod service {
     ) -> Result<(), ApiError> {
         commit(store, maps, access, author, map, vec![Op::Unalign { id }]).await?;
         Ok(())
+    }
+
+    /// The parent unit of `unit` and its maps that are not archived (active first), or a 400
+    /// for a unit at the top.
+    async fn parent_maps(
+        store: &Store,
+        unit: &OrgUnit,
+    ) -> Result<(OrgUnit, Vec<(MapId, String)>), ApiError> {
+        let parent = unit
+            .parent_id
+            .ok_or(ApiError::Invalid(ValidationError::AlignmentNotToParent))?;
+        let parent = store.org_unit(parent).await?;
+        let mut maps: Vec<_> = store
+            .map_summaries()
+            .await?
+            .into_iter()
+            .filter(|(owner, m)| *owner == parent.id && m.status != MapStatus::Archived)
+            .map(|(_, m)| m)
+            .collect();
+        maps.sort_by_key(|m| (m.status != MapStatus::Active, m.name.clone()));
+        Ok((parent, maps.into_iter().map(|m| (m.id, m.name)).collect()))
+    }
+
+    /// The wizard's starting point: editors of `unit` who may view its parent unit.
+    pub async fn source(
+        store: &Store,
+        access: &Access,
+        unit: OrgUnitId,
+        chosen: Option<MapId>,
+    ) -> Result<CascadeStart, ApiError> {
+        let unit = store.org_unit(unit).await?;
+        need(store, access, unit.id, Action::Edit).await?;
+        let (parent, maps) = parent_maps(store, &unit).await?;
+        need(store, access, parent.id, Action::View).await?;
+        let pick = chosen
+            .filter(|c| maps.iter().any(|(id, _)| id == c))
+            .or_else(|| maps.first().map(|(id, _)| *id));
+        let parent_map = match pick {
+            Some(id) => {
+                let doc = store.map_document(id).await?;
+                Some(MapDocument {
+                    perspectives: doc.perspectives,
+                    themes: doc.themes,
+                    objectives: doc.objectives,
+                    ..MapDocument::new(doc.map, doc.org_unit)
+                })
+            }
+            None => None,
+        };
+        Ok(CascadeStart {
+            parent_maps: maps,
+            unit,
+            parent,
+            parent_map,
+        })
+    }
+
+    /// Creates the unit map and seeds it from the parent map in one batch by `author`. The
+    /// seed is tried on the new map's document first, so a refusal leaves no empty map behind.
+    pub async fn create(
+        store: &Store,
+        maps: &dyn MapWriter,
+        access: &Access,
+        author: UserId,
+        draft: CascadeDraft,
+    ) -> Result<StrategyMap, ApiError> {
+        let unit = store.org_unit(draft.map.org_unit_id).await?;
+        need(store, access, unit.id, Action::Edit).await?;
+        let parent = store.map_document(draft.parent_map_id).await?;
+        need(store, access, parent.org_unit.id, Action::View).await?;
+        if unit.parent_id != Some(parent.org_unit.id) {
+            return Err(ApiError::Invalid(ValidationError::AlignmentNotToParent));
+        }
+        // A trial on a document like the one the store will create.
+        let trial_map = StrategyMap::new(
+            unit.id,
+            draft.map.name.trim(),
+            draft.map.period_start,
+            draft.map.period_end,
+        );
+        validation::strategy_map(&trial_map)?;
+        let trial = MapDocument {
+            perspectives: Perspective::defaults(trial_map.id),
+            parent_objectives: parent_objectives(&parent),
+            ..MapDocument::new(trial_map, unit.clone())
+        };
+        let mut tried = trial.clone();
+        let ops = cascade::seed(&trial, &parent, &draft.themes, &draft.picks)?;
+        ops::apply_all(&mut tried, &ops)?;
+
+        let map =
+            crate::api::units::service::create_map(store, access, Some(author), draft.map).await?;
+        let fresh = store.map_document(map.id).await?;
+        let ops = cascade::seed(&fresh, &parent, &draft.themes, &draft.picks)?;
+        if !ops.is_empty() {
+            maps.mutate(map.id, author, uuid::Uuid::now_v7(), ops)
+                .await?;
+        }
+        Ok(store.map(map.id).await?)
+    }
+
+    /// The parent map's objectives as a unit map's document lists them.
+    fn parent_objectives(parent: &MapDocument) -> Vec<ParentObjective> {
+        parent
+            .objectives
+            .iter()
+            .map(|o| ParentObjective {
+                id: o.id,
+                map_id: parent.map.id,
+                org_unit_id: parent.org_unit.id,
+                title: o.title.clone(),
+                perspective: String::new(),
+            })
+            .collect()
     }
 
     fn found(list: AlignmentList, id: AlignmentId) -> Result<AlignmentInfo, ApiError> {

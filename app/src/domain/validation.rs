@@ -204,6 +204,7 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Position y" => td_string!(locale, errors.field.position_y),
         "Hypothesis" => td_string!(locale, errors.field.hypothesis),
         "Contribution note" => td_string!(locale, errors.field.contribution_note),
+        "Objectives picked" => td_string!(locale, errors.field.objectives_picked),
         "Measure name" => td_string!(locale, errors.field.measure_name),
         "Definition" => td_string!(locale, errors.field.definition),
         "Unit" => td_string!(locale, errors.field.unit),

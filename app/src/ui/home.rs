@@ -152,6 +152,9 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                 {editor.then(|| view! {
                     <A href=format!("/units/{}/new-map", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, units.new_map.for_unit, unit = &unit.name).to_string()>{td_string!(locale, units.new_map.link)}</A>
                 })}
+                {(editor && unit.parent_id.is_some()).then(|| view! {
+                    <A href=format!("/units/{}/cascade", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, cascade.wizard.for_unit, unit = &unit.name).to_string()>{td_string!(locale, cascade.wizard.link)}</A>
+                })}
             </div>
             <ul class="map-list" aria-label=td_string!(locale, home.maps_of, unit = &unit.name).to_string()>
                 {if maps.is_empty() {

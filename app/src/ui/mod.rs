@@ -1,6 +1,7 @@
 //! The pages and components. One folder per screen; shared pieces in `widgets`.
 
 pub mod admin;
+pub mod cascade;
 pub mod dashboard;
 pub mod data;
 pub mod display;
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=people::invite::InvitePage/>
                 <Route path=path!("/admin/units") view=admin::units::UnitsPage/>
                 <Route path=path!("/units/:id/new-map") view=admin::units::NewMapPage/>
+                <Route path=path!("/units/:id/cascade") view=cascade::CascadeWizardPage/>
                 <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>

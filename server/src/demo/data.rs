@@ -1181,6 +1181,9 @@ const INITIATIVES: &[InitiativeSpec] = &[
 // Building the company
 // ---------------------------------------------------------------------------------------------
 
+/// The demo's business unit without a map yet, to cascade the enterprise map to.
+pub const CASCADE_NEXT_UNIT: &str = "Cloud Platforms";
+
 /// Builds the company; `today` is the last month with actuals (24 months of actuals end there).
 pub fn company(admin_email: &str, today: Period) -> DemoCompany {
     let enterprise = OrgUnit::new(
@@ -1194,6 +1197,13 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
         OrgUnitKind::BusinessUnit,
     );
     let consulting = OrgUnit::new(Some(enterprise.id), "Consulting", OrgUnitKind::BusinessUnit);
+    // A business unit whose map is still to be cascaded from the enterprise map: a newcomer
+    // tries the cascade workshop on it at once.
+    let cloud = OrgUnit::new(
+        Some(enterprise.id),
+        CASCADE_NEXT_UNIT,
+        OrgUnitKind::BusinessUnit,
+    );
     let unit_id = |u: Unit| match u {
         Unit::Enterprise => enterprise.id,
         Unit::ManagedServices => managed.id,
@@ -1276,7 +1286,7 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
 
     DemoCompany {
         users,
-        units: vec![enterprise, managed, consulting],
+        units: vec![enterprise, managed, consulting, cloud],
         currency: "EUR",
         maps,
         measures,
@@ -1536,8 +1546,11 @@ pub(super) mod tests {
         for u in &c.units {
             validation::org_unit(u, &parents).unwrap();
         }
-        assert_eq!(c.units.len(), 3);
+        assert_eq!(c.units.len(), 4);
         assert_eq!(c.units[0].kind, OrgUnitKind::Enterprise);
+        // The last one has no map yet: it waits to be cascaded.
+        assert_eq!(c.units[3].name, CASCADE_NEXT_UNIT);
+        assert!(!c.maps.iter().any(|m| m.map.org_unit_id == c.units[3].id));
         assert!(c.units[1..]
             .iter()
             .all(|u| u.kind == OrgUnitKind::BusinessUnit && u.parent_id == Some(c.units[0].id)));

@@ -15,5 +15,5 @@
 mod data;
 mod load;
 
-pub use data::{company, DemoCompany, DemoMap, DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
+pub use data::{company, DemoCompany, DemoMap, CASCADE_NEXT_UNIT, DEMO_ADMIN_EMAIL, DEMO_PASSWORD};
 pub use load::{load, DemoError};

@@ -367,16 +367,23 @@ pub fn NewMapPage() -> impl IntoView {
         <Title text=t_string!(i18n, units.new_map.title)/>
         {item_page(tree, loading, Reload::ShowLoading, move |nodes: Vec<OrgTreeNode>| {
             match unit_id().ok().and_then(|id| find_unit(&nodes, id).cloned()) {
-                Some(node) => view! { <NewMapForm node/> }.into_any(),
+                Some(node) => {
+                    let parent = node
+                        .unit
+                        .parent_id
+                        .and_then(|p| find_unit(&nodes, p))
+                        .map(|p| p.unit.name.clone());
+                    view! { <NewMapForm node parent/> }.into_any()
+                }
                 None => view! { <TopBar/><main class="page"><ErrorPanel error=ApiError::NotFound("org unit".into())/></main> }.into_any(),
             }
         })}
     }
 }
 
-/// The form of a new map of `node`'s unit.
+/// The form of a new map of `node`'s unit (whose parent unit is named `parent`, if any).
 #[component]
-fn NewMapForm(node: OrgTreeNode) -> impl IntoView {
+fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let unit = node.unit.clone();
@@ -429,6 +436,11 @@ fn NewMapForm(node: OrgTreeNode) -> impl IntoView {
         <main class="page new-map-page">
             <h1>{heading}</h1>
             {(!editable).then(|| view! { <p class="form-error" role="alert">{td_string!(locale, units.new_map.not_allowed)}</p> })}
+            {parent.filter(|_| editable).map(|parent| view! {
+                <p class="cascade-offer"><a href=format!("/units/{unit_id}/cascade")>
+                    {td_string!(locale, cascade.wizard.or_cascade, parent = &parent).to_string()}
+                </a></p>
+            })}
             <form class="card map-form" aria-labelledby="new-map-form-title" on:submit=submit>
                 <h2 id="new-map-form-title">{t!(i18n, units.new_map.form)}</h2>
                 <label for="map-name">{t!(i18n, units.map.name)}</label>
