@@ -27,7 +27,13 @@ export async function openEnterpriseMap(page: Page) {
 }
 
 export type Measure = { id: string; name: string; unit: string; decimals: number };
-export type Enterprise = { unitId: string; mapId: string; measures: Measure[]; objectives: { id: string; title: string }[] };
+export type Enterprise = {
+  unitId: string; mapId: string; measures: Measure[]; objectives: { id: string; title: string }[];
+  /** Managed Services: a business unit below, with a map aligned to the enterprise map. */
+  childUnitId: string; childMapId: string;
+  /** Cloud Platforms: a business unit without a map yet, waiting to be cascaded. */
+  nextUnitId: string;
+};
 
 /** The enterprise unit, its map and measures, as a signed-in user sees them. */
 export async function enterprise(request: APIRequestContext): Promise<Enterprise> {
@@ -36,7 +42,13 @@ export async function enterprise(request: APIRequestContext): Promise<Enterprise
   const root = (await tree.json())[0];
   const map = root.maps.find((m: { name: string }) => m.name.startsWith('Northwind'));
   const doc = await (await request.post('/api/get_map', { form: { map_id: map.id } })).json();
-  return { unitId: root.unit.id, mapId: map.id, measures: doc.measures, objectives: doc.objectives };
+  type Node = { unit: { id: string; name: string }; maps: { id: string }[] };
+  const child = root.children.find((c: Node) => c.unit.name === 'Managed Services');
+  const next = root.children.find((c: Node) => c.unit.name === 'Cloud Platforms');
+  return {
+    unitId: root.unit.id, mapId: map.id, measures: doc.measures, objectives: doc.objectives,
+    childUnitId: child.unit.id, childMapId: child.maps[0].id, nextUnitId: next.unit.id,
+  };
 }
 
 /** A dashboard made through the server functions (create, then save its layout). */
@@ -82,6 +94,8 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     '/admin/people',
     '/admin/audit',
     `/units/${ent.unitId}/new-map`,
+    `/maps/${ent.childMapId}`,
+    `/units/${ent.nextUnitId}/cascade`,
     `/units/${ent.unitId}/reminders`,
     `/maps/${ent.mapId}/settings`,
     '/profile',
