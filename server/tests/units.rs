@@ -54,6 +54,7 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
     let map_id = map.map.id;
     let top = app.enterprise_map().await;
     let (top_id, first) = (top.map.id, top.objectives[0].id);
+    let top_unit = top.org_unit.id;
     // Anonymous, outsider, viewer, contributor, editor, admin.
     let admins = [401, 403, 403, 403, 403, 200];
     let editors = [401, 403, 403, 403, 200, 200];
@@ -97,6 +98,11 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
                     "name": format!("Consulting plan #{who}"), "period_end": "2028-12"
                 }}))
             }),
+        ),
+        (
+            "cascade_report",
+            [401, 403, 200, 200, 200, 200],
+            Box::new(move |_| Input::Json(json!({ "unit_id": top_unit, "period": null }))),
         ),
         (
             "cascade_source",
@@ -845,5 +851,96 @@ both_databases!(
         // The enterprise map now counts the new unit among its supporters.
         let top_after = app.store.map_document(top.map.id).await.unwrap();
         assert!(top_after.supporters.iter().any(|s| s.org_unit_id == cloud));
+    }
+);
+
+both_databases!(
+    the_cascade_report_shows_the_matrix_and_every_gap,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let viewer = app.cookie(VIEWER).await;
+        let top = app.enterprise_map().await;
+        let cloud = unit(&app, server::demo::CASCADE_NEXT_UNIT).await;
+        let (status, body) = app
+            .call_json(
+                Some(&viewer),
+                "cascade_report",
+                json!({ "unit_id": top.org_unit.id, "period": "2026-03" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let report: app::domain::cascade::GapReport = serde_json::from_str(&body).unwrap();
+        assert_eq!(report.period.to_string(), "2026-03");
+        let columns: Vec<&str> = report
+            .columns
+            .iter()
+            .map(|c| c.unit_name.as_str())
+            .collect();
+        assert_eq!(
+            columns,
+            ["Cloud Platforms", "Consulting", "Managed Services"]
+        );
+        assert_eq!(report.without_map, [cloud]);
+        assert_eq!(report.rows.len(), top.objectives.len());
+        // Unsupported: exactly the enterprise objectives nobody below is aligned to.
+        let mut expected: Vec<ObjectiveId> = top
+            .objectives
+            .iter()
+            .filter(|o| !top.supporters.iter().any(|s| s.parent_objective_id == o.id))
+            .map(|o| o.id)
+            .collect();
+        let mut unsupported = report.unsupported.clone();
+        expected.sort();
+        unsupported.sort();
+        assert_eq!(unsupported, expected);
+        // Each cell counts the supporters of that unit, as the enterprise map lists them.
+        for row in &report.rows {
+            for (column, cell) in report.columns.iter().zip(&row.cells) {
+                let listed = top
+                    .supporters
+                    .iter()
+                    .filter(|s| {
+                        s.parent_objective_id == row.objective_id
+                            && s.org_unit_id == column.org_unit_id
+                    })
+                    .count();
+                assert_eq!(
+                    cell.supporting.len(),
+                    listed,
+                    "{} × {}",
+                    row.title,
+                    column.unit_name
+                );
+            }
+        }
+
+        // The same through REST, for a token of the enterprise.
+        let token = app.token("BI", vec![top.org_unit.id], false).await;
+        let (status, body) = app
+            .get(&format!(
+                "/api/v1/units/{}/gaps?period=2026-03",
+                top.org_unit.id
+            ))
+            .bearer(&token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let same: app::domain::cascade::GapReport =
+            serde_json::from_value(body.json().clone()).unwrap();
+        assert_eq!(same, report);
+        let (status, _) = app
+            .get(&format!(
+                "/api/v1/units/{}/gaps?period=March",
+                top.org_unit.id
+            ))
+            .bearer(&token)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let consulting = unit(&app, "Consulting").await;
+        let scoped = app.token("Consulting BI", vec![consulting], false).await;
+        let (status, _) = app
+            .get(&format!("/api/v1/units/{}/gaps", top.org_unit.id))
+            .bearer(&scoped)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 );

@@ -65,6 +65,24 @@ pub async fn new_cascaded_map(draft: CascadeDraft) -> Result<StrategyMap, ApiErr
     )
 }
 
+/// The cascade of `unit_id`'s map to the units below for `period` (this month when none):
+/// the matrix and its gaps (viewers of the unit; children it may not see are left out).
+#[server(prefix = "/api", endpoint = "cascade_report", input = Json, output = super::TextJson)]
+pub async fn cascade_report(
+    unit_id: OrgUnitId,
+    period: Option<Period>,
+) -> Result<crate::domain::cascade::GapReport, ApiError> {
+    super::ssr::reply(
+        async move {
+            let (ctx, user) = super::ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            let period = period.unwrap_or_else(crate::store::current_period);
+            service::report(&ctx.store, &access, unit_id, period).await
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::{CascadeDraft, CascadeStart};
@@ -160,6 +178,62 @@ pub mod service {
     ) -> Result<(), ApiError> {
         commit(store, maps, access, author, map, vec![Op::Unalign { id }]).await?;
         Ok(())
+    }
+
+    /// The gap report of `unit`'s map for `period` (its active map covering the period, else
+    /// its first map that is not archived) over the child units the caller may see.
+    pub async fn report(
+        store: &Store,
+        access: &Access,
+        unit: OrgUnitId,
+        period: Period,
+    ) -> Result<cascade::GapReport, ApiError> {
+        let unit = store.org_unit(unit).await?;
+        need(store, access, unit.id, Action::View).await?;
+        let summaries = store.map_summaries().await?;
+        let map_for = |owner: OrgUnitId, strict: bool| {
+            let covers = |m: &MapSummary| m.period_start <= period && period <= m.period_end;
+            summaries
+                .iter()
+                .filter(|(u, m)| *u == owner && m.status != MapStatus::Archived)
+                .filter(|(_, m)| !strict || (m.status == MapStatus::Active && covers(m)))
+                .map(|(_, m)| m.id)
+                .next()
+        };
+        let parent = map_for(unit.id, true)
+            .or_else(|| map_for(unit.id, false))
+            .ok_or_else(|| ApiError::NotFound("map".into()))?;
+        let parent = store.map_document(parent).await?;
+        let today = crate::store::current_period();
+        let span = crate::domain::scoring::Span::of_kind("month", period);
+        let mut children = Vec::new();
+        for child in store.org_units().await? {
+            if child.parent_id != Some(unit.id) || child.archived {
+                continue;
+            }
+            if !access.allows(child.id, Action::View) {
+                continue;
+            }
+            let (map, statuses) = match map_for(child.id, true) {
+                Some(id) => {
+                    let (doc, model) = store.score_model(id, today).await?;
+                    let scores = model.span(span);
+                    let statuses = doc
+                        .objectives
+                        .iter()
+                        .map(|o| (o.id, scores.objective(o.id).status))
+                        .collect();
+                    (Some(doc), statuses)
+                }
+                None => (None, Vec::new()),
+            };
+            children.push(cascade::ChildMap {
+                unit: child,
+                map,
+                statuses,
+            });
+        }
+        Ok(cascade::gap_report(&parent, &children, period))
     }
 
     /// The parent unit of `unit` and its maps that are not archived (active first), or a 400

@@ -446,3 +446,13 @@ impl AlignmentList {
         }
     }
 }
+
+/// The month of `GET /api/v1/units/{id}/gaps`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
+pub struct GapFilter {
+    /// The month whose statuses colour the cells, `YYYY-MM` (default: the current month).
+    #[cfg_attr(feature = "ssr", param(example = "2026-03"))]
+    pub period: Option<String>,
+}

@@ -6,6 +6,7 @@
 use super::ids::*;
 use super::model::*;
 use super::ops::Op;
+use super::scoring::Status;
 use super::validation::ValidationError;
 
 /// The objectives of a unit map that support nothing on the parent unit's maps, in map order.
@@ -187,6 +188,220 @@ pub fn seed(
     Ok(ops)
 }
 
+/// One child unit as the gap report reads it: the unit, its map for the period (none when it
+/// has no active map covering it) and the status of each of that map's objectives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildMap {
+    pub unit: OrgUnit,
+    pub map: Option<MapDocument>,
+    pub statuses: Vec<(ObjectiveId, Status)>,
+}
+
+/// A column of the matrix: a child unit and its map, if it has one for the period.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapColumn {
+    pub org_unit_id: OrgUnitId,
+    pub unit_name: String,
+    pub map_id: Option<MapId>,
+    pub map_name: Option<String>,
+}
+
+/// A child objective supporting a parent objective, with its status for the period.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Supporting {
+    pub objective_id: ObjectiveId,
+    pub title: String,
+    pub status: Status,
+}
+
+/// One cell: the child objectives supporting a parent objective from one unit.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapCell {
+    pub supporting: Vec<Supporting>,
+}
+
+impl GapCell {
+    /// The worst status among the supporting objectives (red before amber before green; no
+    /// data only when nothing else is known), none for an empty cell.
+    pub fn status(&self) -> Option<Status> {
+        let rank = |s: &Status| match s {
+            Status::Red => 0,
+            Status::Amber => 1,
+            Status::Green => 2,
+            Status::NoData => 3,
+        };
+        self.supporting.iter().map(|s| s.status).min_by_key(rank)
+    }
+}
+
+/// A row of the matrix: a parent objective and one cell per child unit.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapRow {
+    pub objective_id: ObjectiveId,
+    pub title: String,
+    pub perspective: String,
+    pub cells: Vec<GapCell>,
+}
+
+/// A child objective that supports nothing on the parent map.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Orphan {
+    pub org_unit_id: OrgUnitId,
+    pub unit_name: String,
+    pub map_id: MapId,
+    pub objective_id: ObjectiveId,
+    pub title: String,
+}
+
+/// The cascade of one map to the units below, for one period: the matrix (parent objectives
+/// down, child units across) and the gaps to fix.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct GapReport {
+    /// The month the statuses are for.
+    pub period: super::Period,
+    pub map_id: MapId,
+    pub map_name: String,
+    pub columns: Vec<GapColumn>,
+    pub rows: Vec<GapRow>,
+    /// Parent objectives no child supports.
+    pub unsupported: Vec<ObjectiveId>,
+    /// Child objectives that support nothing.
+    pub orphans: Vec<Orphan>,
+    /// Children without an active map for the period.
+    pub without_map: Vec<OrgUnitId>,
+    /// Parent objectives whose supporters are all red.
+    pub only_red: Vec<ObjectiveId>,
+}
+
+/// The gap report of `parent` (the unit's map) over its `children`, rows in map order (top
+/// perspective first), columns by unit name.
+pub fn gap_report(parent: &MapDocument, children: &[ChildMap], period: super::Period) -> GapReport {
+    let mut children: Vec<&ChildMap> = children.iter().collect();
+    children.sort_by(|a, b| a.unit.name.cmp(&b.unit.name));
+    let perspective_name = |id: PerspectiveId| {
+        parent
+            .perspectives
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let mut objectives: Vec<&Objective> = parent.objectives.iter().collect();
+    objectives.sort_by(|a, b| {
+        let band = |o: &Objective| super::layout::band_of(&parent.perspectives, o.perspective_id);
+        band(a).cmp(&band(b)).then(a.x.total_cmp(&b.x))
+    });
+    let status_in = |child: &ChildMap, id: ObjectiveId| {
+        child
+            .statuses
+            .iter()
+            .find(|(o, _)| *o == id)
+            .map_or(Status::NoData, |(_, s)| *s)
+    };
+    let rows: Vec<GapRow> = objectives
+        .iter()
+        .map(|o| GapRow {
+            objective_id: o.id,
+            title: o.title.clone(),
+            perspective: perspective_name(o.perspective_id),
+            cells: children
+                .iter()
+                .map(|child| GapCell {
+                    supporting: child
+                        .map
+                        .iter()
+                        .flat_map(|m| {
+                            m.alignments
+                                .iter()
+                                .filter(|a| a.parent_objective_id == o.id)
+                                .filter_map(|a| {
+                                    let o = m
+                                        .objectives
+                                        .iter()
+                                        .find(|x| x.id == a.unit_objective_id)?;
+                                    Some(Supporting {
+                                        objective_id: o.id,
+                                        title: o.title.clone(),
+                                        status: status_in(child, o.id),
+                                    })
+                                })
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let unsupported = rows
+        .iter()
+        .filter(|r| r.cells.iter().all(|c| c.supporting.is_empty()))
+        .map(|r| r.objective_id)
+        .collect();
+    let only_red = rows
+        .iter()
+        .filter(|r| {
+            let all: Vec<Status> = r
+                .cells
+                .iter()
+                .flat_map(|c| c.supporting.iter().map(|s| s.status))
+                .collect();
+            !all.is_empty() && all.iter().all(|s| *s == Status::Red)
+        })
+        .map(|r| r.objective_id)
+        .collect();
+    let orphans = children
+        .iter()
+        .flat_map(|child| {
+            child.map.iter().flat_map(move |m| {
+                let parent_ids: Vec<ObjectiveId> = parent.objectives.iter().map(|o| o.id).collect();
+                m.objectives
+                    .iter()
+                    .filter(move |o| {
+                        !m.alignments.iter().any(|a| {
+                            a.unit_objective_id == o.id
+                                && parent_ids.contains(&a.parent_objective_id)
+                        })
+                    })
+                    .map(move |o| Orphan {
+                        org_unit_id: child.unit.id,
+                        unit_name: child.unit.name.clone(),
+                        map_id: m.map.id,
+                        objective_id: o.id,
+                        title: o.title.clone(),
+                    })
+            })
+        })
+        .collect();
+    GapReport {
+        period,
+        map_id: parent.map.id,
+        map_name: parent.map.name.clone(),
+        columns: children
+            .iter()
+            .map(|c| GapColumn {
+                org_unit_id: c.unit.id,
+                unit_name: c.unit.name.clone(),
+                map_id: c.map.as_ref().map(|m| m.map.id),
+                map_name: c.map.as_ref().map(|m| m.map.name.clone()),
+            })
+            .collect(),
+        without_map: children
+            .iter()
+            .filter(|c| c.map.is_none())
+            .map(|c| c.unit.id)
+            .collect(),
+        rows,
+        unsupported,
+        orphans,
+        only_red,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,18 +516,88 @@ mod tests {
         };
         assert_eq!(
             seed(&unit, &parent, &[], &[stranger]),
-            Err(SeedError::NotOnParent)
+            Err(ValidationError::AlignmentNotToParent)
         );
+        let long = Pick {
+            parent_objective_id: parent.objectives[0].id,
+            title: "x".repeat(crate::domain::validation::MAX_TITLE + 1),
+        };
+        assert!(matches!(
+            seed(&unit, &parent, &[], &[long]),
+            Err(ValidationError::TooLong { .. })
+        ));
         let many: Vec<Pick> = (0..=MAX_PICKS)
             .map(|_| Pick {
                 parent_objective_id: parent.objectives[0].id,
                 title: "x".into(),
             })
             .collect();
-        assert_eq!(
+        assert!(matches!(
             seed(&unit, &parent, &[], &many),
-            Err(SeedError::TooManyPicks)
+            Err(ValidationError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn the_gap_report_finds_every_kind_of_gap() {
+        let parent = parent_doc();
+        let (grow, streamline, emissions) = (
+            parent.objectives[0].id,
+            parent.objectives[1].id,
+            parent.objectives[2].id,
         );
+        // Services: one objective on grow (red), one on streamline (green), one orphan.
+        let mut services = services_doc();
+        let sm = services.map.id;
+        let p = services.perspectives[0].id;
+        services.objectives = vec![
+            Objective::new(sm, p, "Sell more"),
+            Objective::new(sm, p, "Deliver leaner"),
+            Objective::new(sm, p, "Our own thing"),
+        ];
+        let view = |o: &Objective, parent: ObjectiveId| AlignmentView {
+            id: AlignmentId::new(),
+            unit_objective_id: o.id,
+            parent_objective_id: parent,
+            parent_title: String::new(),
+            note: String::new(),
+        };
+        services.alignments = vec![
+            view(&services.objectives[0], grow),
+            view(&services.objectives[1], streamline),
+        ];
+        let statuses = vec![
+            (services.objectives[0].id, Status::Red),
+            (services.objectives[1].id, Status::Green),
+        ];
+        let child = |name: &str, map: Option<MapDocument>, statuses| ChildMap {
+            unit: OrgUnit::new(Some(parent.org_unit.id), name, OrgUnitKind::BusinessUnit),
+            map,
+            statuses,
+        };
+        let children = vec![
+            child("Services", Some(services.clone()), statuses),
+            child("Applications", None, vec![]),
+        ];
+        let month = crate::domain::Period::new(2026, 3).unwrap();
+        let report = gap_report(&parent, &children, month);
+        assert_eq!(report.period, month);
+        let names: Vec<_> = report
+            .columns
+            .iter()
+            .map(|c| c.unit_name.as_str())
+            .collect();
+        assert_eq!(names, ["Applications", "Services"], "by name");
+        let rows: Vec<_> = report.rows.iter().map(|r| r.objective_id).collect();
+        assert_eq!(rows, [grow, streamline, emissions], "top perspective first");
+        assert_eq!(report.rows[0].cells[1].supporting.len(), 1);
+        assert_eq!(report.rows[0].cells[1].status(), Some(Status::Red));
+        assert_eq!(report.rows[0].cells[0].status(), None);
+        assert_eq!(report.unsupported, [emissions]);
+        assert_eq!(report.only_red, [grow]);
+        assert_eq!(report.without_map, [children[1].unit.id]);
+        let orphans: Vec<_> = report.orphans.iter().map(|o| o.title.as_str()).collect();
+        assert_eq!(orphans, ["Our own thing"]);
     }
 
     #[test]

@@ -128,6 +128,8 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
     let kind = unit.kind.text(locale);
     // The role already counts as viewer on an archived unit (the server lowers it).
     let editor = role.is_some_and(|r| r.allows(crate::domain::Action::Edit));
+    // A unit with units below and a map of its own has a cascade to report on.
+    let has_children = !children.is_empty() && !maps.is_empty();
     let map_status = |s: MapStatus| match s {
         MapStatus::Draft => td_string!(locale, home.map_status.draft),
         MapStatus::Active => td_string!(locale, home.map_status.active),
@@ -151,6 +153,9 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                 <A href=format!("/units/{}/reminders", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, mail.reminders.link_of, unit = &unit.name).to_string()>{td_string!(locale, mail.reminders.link)}</A>
                 {editor.then(|| view! {
                     <A href=format!("/units/{}/new-map", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, units.new_map.for_unit, unit = &unit.name).to_string()>{td_string!(locale, units.new_map.link)}</A>
+                })}
+                {has_children.then(|| view! {
+                    <A href=format!("/units/{}/cascade-report", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, cascade.report.for_unit, unit = &unit.name).to_string()>{td_string!(locale, cascade.report.link)}</A>
                 })}
                 {(editor && unit.parent_id.is_some()).then(|| view! {
                     <A href=format!("/units/{}/cascade", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, cascade.wizard.for_unit, unit = &unit.name).to_string()>{td_string!(locale, cascade.wizard.link)}</A>

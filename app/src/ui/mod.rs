@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/units") view=admin::units::UnitsPage/>
                 <Route path=path!("/units/:id/new-map") view=admin::units::NewMapPage/>
                 <Route path=path!("/units/:id/cascade") view=cascade::CascadeWizardPage/>
+                <Route path=path!("/units/:id/cascade-report") view=cascade::report::CascadeReportPage/>
                 <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>

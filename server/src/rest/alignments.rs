@@ -1,17 +1,18 @@
 //! `/api/v1/maps/{id}/alignments`: the cascade of a map. Read: what its objectives support on
 //! the parent unit's maps and which child units' objectives support its own. Write (read+write
 //! tokens with the editor role on the map's unit): align, note, remove, committed through the
-//! map's one write path like an edit on the canvas.
+//! map's one write path like an edit on the canvas. `/api/v1/units/{id}/gaps`: the cascade of a
+//! unit's map to the units below, with its gaps.
 
-use super::params::id_of;
+use super::params::{id_of, period_param, query};
 use super::units::{body, map_author, may_write};
 use super::{Caller, RestResult, TokenRefusals};
 use crate::AppState;
 use app::api::cascade::service;
 use app::api::rest_types::*;
 use app::domain::*;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -144,4 +145,33 @@ async fn writer(state: &AppState, caller: &Caller, map: MapId) -> Result<UserId,
     let map_unit = state.store.map(map).await?.org_unit_id;
     caller.may_read(map_unit, "map")?;
     map_author(caller)
+}
+
+/// The cascade of the unit's map to the units below for a month: the matrix of parent
+/// objectives by child unit (the supporting objectives and their statuses) and the gaps.
+#[utoipa::path(
+    get, path = "/api/v1/units/{id}/gaps", tag = "cascade",
+    params(("id" = OrgUnitId, Path, description = "The org unit whose map is cascaded."), GapFilter),
+    responses(
+        (status = 200, description = "The matrix and its gaps.", body = app::domain::cascade::GapReport),
+        (status = 400, description = "A malformed id or period.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "The unit is outside the token's scope.", body = ErrorBody),
+        (status = 404, description = "No such unit, or it has no map.", body = ErrorBody),
+    )
+)]
+pub async fn unit_gaps(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    filter: Result<Query<GapFilter>, QueryRejection>,
+) -> RestResult<app::domain::cascade::GapReport> {
+    let unit: OrgUnitId = id_of(&id, "org unit")?;
+    let filter = query(filter)?;
+    let period = period_param("period", filter.period.as_deref())?
+        .unwrap_or_else(app::store::current_period);
+    caller.may_read(unit, "org unit")?;
+    Ok(Json(
+        service::report(&state.store, &caller.access, unit, period).await?,
+    ))
 }

@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/units/{id}",
             only(get(units::get_unit).patch(units::patch_unit)),
         )
+        .route("/api/v1/units/{id}/gaps", only(get(alignments::unit_gaps)))
         .route(
             "/api/v1/units/{id}/reminders",
             only(get(units::get_reminders).put(units::put_reminders)),
@@ -132,7 +133,8 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         alignments::list_alignments,
         alignments::create_alignment,
         alignments::patch_alignment,
-        alignments::delete_alignment
+        alignments::delete_alignment,
+        alignments::unit_gaps
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),

@@ -3,6 +3,8 @@
 //! so the unit lead picks those the unit contributes to, rewording each right there. Creating
 //! makes the map and one batch of edits (bands, lanes, objectives, alignments), then opens it.
 
+pub mod report;
+
 use crate::api::cascade::{cascade_source, new_cascaded_map, CascadeDraft, CascadeStart};
 use crate::api::MapDraft;
 use crate::domain::cascade::{Pick, MAX_PICKS};
