@@ -105,11 +105,21 @@ pub fn server_render_locale() -> Option<Locale> {
 
 /// Creates the page's translation context. On the server the language is the one the request
 /// chose ([`server_render_locale`]); in the browser it is read back from `<html lang>`.
+///
+/// A known language is given to the context when it is made, never written into it afterwards:
+/// on the server the context's own effect reads the locale on a worker thread at once, and a
+/// write racing that read fails its lock, which reactive_graph reports as a panic ("already
+/// disposed") that could take a page render down with it.
 pub fn provide_i18n() -> I18nContext {
-    let i18n = leptos_i18n::context::init_i18n_context::<Locale>();
-    if let Some(locale) = server_render_locale() {
-        i18n.set_locale_untracked(locale);
-    }
+    let i18n = match server_render_locale() {
+        Some(locale) => leptos_i18n::context::init_i18n_subcontext_with_options::<Locale>(
+            Some(Signal::stored(locale)),
+            None,
+            None,
+            None,
+        ),
+        None => leptos_i18n::context::init_i18n_context::<Locale>(),
+    };
     provide_context(i18n);
     i18n
 }

@@ -96,6 +96,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/units/${ent.unitId}/new-map`,
     `/maps/${ent.childMapId}`,
     `/units/${ent.nextUnitId}/cascade`,
+    `/units/${ent.unitId}/cascade-report`,
     `/units/${ent.unitId}/reminders`,
     `/maps/${ent.mapId}/settings`,
     '/profile',

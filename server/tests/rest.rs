@@ -885,17 +885,9 @@ both_databases!(
 
         // Write: an objective of the unit map to a top objective it does not support yet.
         let own = unit_map.objectives[0].id;
-        let parent = top
-            .objectives
-            .iter()
-            .find(|o| {
-                !unit_map
-                    .alignments
-                    .iter()
-                    .any(|a| a.unit_objective_id == own && a.parent_objective_id == o.id)
-            })
-            .unwrap()
-            .id;
+        // A top objective it does not support yet.
+        let parent = app::domain::cascade::candidates(&unit_map, own)[0].id;
+        assert_eq!(top.objectives.iter().filter(|o| o.id == parent).count(), 1);
         let new = json!({ "unit_objective_id": own, "parent_objective_id": parent, "note": " Via renewals " });
         let seq_before = app.store.map_seq(unit_map.map.id).await.unwrap();
         for (token, why) in [
