@@ -34,7 +34,7 @@ test('the wizard builds a unit map from the enterprise map; the enterprise lead 
   await expect(delivery).toHaveAttribute('aria-label', /^Supported by 2 units: /);
 
   const unitLead = await person(browser, EDITOR);
-  await unitLead.getByRole('link', { name: 'New map for Cloud Platforms from its parent\'s map' }).click();
+  await unitLead.getByRole('link', { name: 'From the parent\'s map: a new map for Cloud Platforms' }).click();
   await expect(unitLead.getByRole('heading', { name: 'A map for Cloud Platforms from its parent\'s map' })).toBeVisible();
   await expect(unitLead.locator('body[data-hydrated]')).toBeAttached();
   // The enterprise map's perspectives, in order.

@@ -37,13 +37,16 @@ async function createUnit(page: Page, parent: string, name: string, kind: string
 /** Invites `email` as `role` on `unit`, and lets them join in a browser of their own. */
 async function inviteAndJoin(page: Page, browser: Browser, email: string, name: string, unit: string, role: string) {
   const form = page.getByRole('form', { name: 'Invite someone' });
+  // The page may still show the previous invitation's link: wait for a new one.
+  const linkBox = page.getByLabel('Invitation link');
+  const previous = (await linkBox.count()) > 0 ? await linkBox.inputValue() : '';
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Org unit').selectOption({ label: unit });
   await form.getByLabel('Role there').selectOption(role);
   await form.getByRole('button', { name: 'Invite' }).click();
   // No SMTP server is configured: the page shows the link to pass on.
-  const linkBox = page.getByLabel('Invitation link');
   await expect(linkBox).toHaveValue(/\/invite\/[0-9a-f]{64}$/);
+  await expect.poll(() => linkBox.inputValue()).not.toBe(previous);
   const link = await linkBox.inputValue();
   const theirs = await browser.newContext();
   const joiner = await theirs.newPage();

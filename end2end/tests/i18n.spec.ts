@@ -65,10 +65,12 @@ async function shownTexts(page: Page): Promise<string> {
 }
 
 /** The demo company's own words (map, units, dashboards), which stay as they were written. */
-async function userData(request: APIRequestContext, mapId: string): Promise<string> {
+async function userData(request: APIRequestContext, mapIds: string[]): Promise<string> {
   const tree = await (await request.post('/api/org_tree')).text();
-  const map = await (await request.post('/api/get_map', { form: { map_id: mapId } })).text();
-  return `${tree}\n${map}`;
+  const maps = await Promise.all(
+    mapIds.map(async (id) => (await request.post('/api/get_map', { form: { map_id: id } })).text()),
+  );
+  return [tree, ...maps].join('\n');
 }
 
 /** The English phrases in `shown` that are not user data, each with a little context. */
@@ -110,7 +112,7 @@ test.describe('in German', () => {
     await page.waitForURL((url) => url.pathname === '/');
 
     const ent = await enterprise(page.request);
-    const data = await userData(page.request, ent.mapId);
+    const data = await userData(page.request, [ent.mapId, ent.childMapId]);
     const pages = await everyPage(page.request, ent, 'Tafel', 'Tafel im Foyer');
     for (const at of pages) {
       await test.step(at, async () => {
