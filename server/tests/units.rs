@@ -914,6 +914,23 @@ both_databases!(
             }
         }
 
+        // Without a month: the latest month with data on the enterprise map, as the map opens.
+        let (status, body) = app
+            .call_json(
+                Some(&viewer),
+                "cascade_report",
+                json!({ "unit_id": top.org_unit.id, "period": null }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let latest: app::domain::cascade::GapReport = serde_json::from_str(&body).unwrap();
+        let data = app.store.score_data(top.map.id).await.unwrap();
+        let today = app::store::current_period();
+        assert_eq!(
+            latest.period,
+            app::domain::scores::latest_reported(&data, today)
+        );
+
         // The same through REST, for a token of the enterprise.
         let token = app.token("BI", vec![top.org_unit.id], false).await;
         let (status, body) = app

@@ -65,7 +65,8 @@ pub async fn new_cascaded_map(draft: CascadeDraft) -> Result<StrategyMap, ApiErr
     )
 }
 
-/// The cascade of `unit_id`'s map to the units below for `period` (this month when none):
+/// The cascade of `unit_id`'s map to the units below for `period` (when none, the latest
+/// month with data on the unit's map, as the map page opens on):
 /// the matrix and its gaps (viewers of the unit; children it may not see are left out).
 #[server(prefix = "/api", endpoint = "cascade_report", input = Json, output = super::TextJson)]
 pub async fn cascade_report(
@@ -76,7 +77,6 @@ pub async fn cascade_report(
         async move {
             let (ctx, user) = super::ssr::require_user().await?;
             let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
-            let period = period.unwrap_or_else(crate::store::current_period);
             service::report(&ctx.store, &access, unit_id, period).await
         }
         .await,
@@ -181,16 +181,33 @@ pub mod service {
     }
 
     /// The gap report of `unit`'s map for `period` (its active map covering the period, else
-    /// its first map that is not archived) over the child units the caller may see.
+    /// its first map that is not archived) over the child units the caller may see. Without a
+    /// period: the latest month with data on that map, as the map page opens on.
     pub async fn report(
         store: &Store,
         access: &Access,
         unit: OrgUnitId,
-        period: Period,
+        period: Option<Period>,
     ) -> Result<cascade::GapReport, ApiError> {
         let unit = store.org_unit(unit).await?;
         need(store, access, unit.id, Action::View).await?;
         let summaries = store.map_summaries().await?;
+        let today = crate::store::current_period();
+        let period = match period {
+            Some(p) => p,
+            None => {
+                let own = summaries
+                    .iter()
+                    .find(|(u, m)| *u == unit.id && m.status != MapStatus::Archived);
+                match own {
+                    Some((_, m)) => {
+                        let data = store.score_data(m.id).await?;
+                        crate::domain::scores::latest_reported(&data, today)
+                    }
+                    None => today,
+                }
+            }
+        };
         let map_for = |owner: OrgUnitId, strict: bool| {
             let covers = |m: &MapSummary| m.period_start <= period && period <= m.period_end;
             summaries
@@ -204,7 +221,6 @@ pub mod service {
             .or_else(|| map_for(unit.id, false))
             .ok_or_else(|| ApiError::NotFound("map".into()))?;
         let parent = store.map_document(parent).await?;
-        let today = crate::store::current_period();
         let span = crate::domain::scoring::Span::of_kind("month", period);
         let mut children = Vec::new();
         for child in store.org_units().await? {

@@ -452,7 +452,8 @@ impl AlignmentList {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct GapFilter {
-    /// The month whose statuses colour the cells, `YYYY-MM` (default: the current month).
+    /// The month whose statuses colour the cells, `YYYY-MM` (default: the latest month with
+    /// data on the unit's map).
     #[cfg_attr(feature = "ssr", param(example = "2026-03"))]
     pub period: Option<String>,
 }

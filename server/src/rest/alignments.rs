@@ -168,8 +168,7 @@ pub async fn unit_gaps(
 ) -> RestResult<app::domain::cascade::GapReport> {
     let unit: OrgUnitId = id_of(&id, "org unit")?;
     let filter = query(filter)?;
-    let period = period_param("period", filter.period.as_deref())?
-        .unwrap_or_else(app::store::current_period);
+    let period = period_param("period", filter.period.as_deref())?;
     caller.may_read(unit, "org unit")?;
     Ok(Json(
         service::report(&state.store, &caller.access, unit, period).await?,

@@ -832,6 +832,9 @@ fn CascadeMarks(marks: CascadeMarkState) -> impl IntoView {
         let list = lines.join("; ");
         let name = td_string!(locale, cascade.badge, count = count, list = list).to_string();
         let height = 16.0 * lines.len() as f64 + 10.0;
+        // Wide enough for the longest line (11.5px text is about 6.6px a character).
+        let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let width = (longest as f64 * 6.6 + 16.0).clamp(160.0, 640.0);
         Some(view! {
             <g class="cascade-mark supported" transform=format!("translate({} {})", BOX_WIDTH - 44.0, BOX_HEIGHT - 9.0)
                 tabindex="0" role="img" aria-label=name.clone()>
@@ -840,7 +843,7 @@ fn CascadeMarks(marks: CascadeMarkState) -> impl IntoView {
                 <text x=20 y=13 text-anchor="middle">{format!("⇣{count}")}</text>
             </g>
             <g class="cascade-pop" transform=format!("translate({} {})", BOX_WIDTH - 44.0, BOX_HEIGHT + 12.0) aria-hidden="true">
-                <rect x=0 y=0 width=260 height=height rx=6/>
+                <rect x=0 y=0 width=width height=height rx=6/>
                 {lines.into_iter().enumerate().map(|(i, line)| view! {
                     <text x=8 y=17.0 + 16.0 * i as f64>{line}</text>
                 }).collect_view()}
