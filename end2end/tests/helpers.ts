@@ -95,6 +95,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     '/admin/audit',
     `/units/${ent.unitId}/new-map`,
     `/maps/${ent.childMapId}`,
+    `/maps/${ent.childMapId}/workshop`,
     `/units/${ent.nextUnitId}/cascade`,
     `/units/${ent.unitId}/cascade-report`,
     `/units/${ent.unitId}/reminders`,

@@ -419,13 +419,17 @@ impl Connection {
                 }
                 Err(e) => self.strike(socket, &format!("presence refused: {e}")).await,
             },
-            ClientMsg::Summon { viewport } => {
-                if let Err(e) = viewport.validate() {
+            ClientMsg::Summon { viewport, partner } => {
+                let valid = viewport
+                    .validate()
+                    .and_then(|()| partner.as_ref().map_or(Ok(()), |p| p.validate()));
+                if let Err(e) = valid {
                     self.strike(socket, &format!("summon refused: {e}")).await
                 } else if self.can_edit {
                     self.room.broadcast(ServerMsg::Summon {
                         from: self.user.name.clone(),
                         viewport,
+                        partner,
                     });
                     Flow::Continue
                 } else {

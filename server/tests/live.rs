@@ -460,6 +460,8 @@ both_databases!(viewer_is_read_only, |db: Db| async move {
         selection: vec![o.id],
         editing: None,
         viewport: None,
+        // Working in the workshop's other pane: relayed, so a facilitator sees it.
+        elsewhere: true,
     };
     e.send_json(&ClientMsg::Presence {
         state: state.clone(),
@@ -485,12 +487,40 @@ both_databases!(viewer_is_read_only, |db: Db| async move {
         y: 6.0,
         zoom: 1.5,
     };
-    v.send_json(&ClientMsg::Summon { viewport }).await;
+    v.send_json(&ClientMsg::Summon {
+        viewport,
+        partner: None,
+    })
+    .await;
     let (message, fatal) = expect_error(&mut v).await;
     assert!(!fatal, "{message}");
-    e.send_json(&ClientMsg::Summon { viewport }).await;
+    // The workshop's other pane must be a sane view too.
+    let absurd = app::domain::ops::Viewport {
+        zoom: -1.0,
+        ..viewport
+    };
+    e.send_json(&ClientMsg::Summon {
+        viewport,
+        partner: Some(absurd),
+    })
+    .await;
+    let (message, fatal) = expect_error(&mut e).await;
+    assert!(!fatal && message.contains("summon"), "{message}");
+    let partner = app::domain::ops::Viewport {
+        x: 50.0,
+        ..viewport
+    };
+    e.send_json(&ClientMsg::Summon {
+        viewport,
+        partner: Some(partner),
+    })
+    .await;
     match v.recv_map().await {
-        ServerMsg::Summon { viewport: got, .. } => assert_eq!(got, viewport),
+        ServerMsg::Summon {
+            viewport: got,
+            partner: got_partner,
+            ..
+        } => assert_eq!((got, got_partner), (viewport, Some(partner))),
         other => panic!("expected Summon, got {other:?}"),
     }
 });
@@ -1847,6 +1877,54 @@ both_databases!(
             ServerMsg::CascadeChanged { map_id: top_id }
         );
         let doc = app.store.map_document(unit_id).await.unwrap();
+        assert_eq!(doc.alignments, unit_map.alignments);
+    }
+);
+
+both_databases!(
+    a_deleted_parent_objective_leaves_its_alignments_lost_until_undone,
+    |db: Db| async move {
+        let (app, top, top_id, editor, _) = demo(db).await;
+        let unit_map = common::map_of_unit(&app.store, "Managed Services").await;
+        let unit_id = unit_map.map.id;
+        let (mut parent_screen, _) = app.join(top_id, &editor, None).await;
+        let (mut unit_screen, _) = app.join(unit_id, &editor, None).await;
+        let kept = unit_map.alignments[0].clone();
+        let delete = Op::Delete {
+            entity: app::domain::ops::EntityKind::Objective,
+            id: kept.parent_objective_id.0,
+        };
+        let undo = app::domain::ops::inverse(&top, &delete);
+
+        // Deleted on the parent map: the unit map's screens are told, and its document shows
+        // the alignment as lost (no dangling alignment, no parent title).
+        commit(&mut parent_screen, Uuid::new_v4(), vec![delete]).await;
+        assert_eq!(
+            unit_screen.recv_map().await,
+            ServerMsg::CascadeChanged { map_id: unit_id }
+        );
+        let doc = app.store.map_document(unit_id).await.unwrap();
+        assert!(doc.alignments.iter().all(|a| a.id != kept.id));
+        assert_eq!(doc.lost_alignments.len(), 1);
+        let lost = &doc.lost_alignments[0];
+        assert_eq!(
+            (lost.id, lost.unit_objective_id, lost.parent_objective_id),
+            (kept.id, kept.unit_objective_id, kept.parent_objective_id)
+        );
+        assert_eq!(lost.note, kept.note);
+        assert_eq!(
+            app::domain::cascade::lost_of(&doc, kept.unit_objective_id).len(),
+            1
+        );
+
+        // Undone on the parent map: the alignment is back as it was, and no longer lost.
+        commit(&mut parent_screen, Uuid::new_v4(), undo).await;
+        assert_eq!(
+            unit_screen.recv_map().await,
+            ServerMsg::CascadeChanged { map_id: unit_id }
+        );
+        let doc = app.store.map_document(unit_id).await.unwrap();
+        assert!(doc.lost_alignments.is_empty());
         assert_eq!(doc.alignments, unit_map.alignments);
     }
 );

@@ -105,6 +105,11 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
             Box::new(move |_| Input::Json(json!({ "unit_id": top_unit, "period": null }))),
         ),
         (
+            "cascade_workshop",
+            [401, 403, 200, 200, 200, 200],
+            Box::new(move |_| Input::Json(json!({ "map_id": map_id, "parent_map": null }))),
+        ),
+        (
             "cascade_source",
             editors,
             Box::new(move |_| Input::Json(json!({ "unit_id": cloud, "parent_map": null }))),
@@ -764,6 +769,51 @@ both_databases!(
         let (_, doc) = app.get("/api/v1/openapi.json").await;
         let documented = &doc.json()["paths"]["/api/v1/units/{id}/reminders"];
         assert!(documented.get("get").is_some() && documented.get("put").is_some());
+    }
+);
+
+both_databases!(
+    the_workshop_opens_a_unit_map_beside_the_parent_map_it_is_aligned_to,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let viewer = app.cookie(VIEWER).await;
+        let unit_map = common::map_of_unit(&app.store, "Consulting").await;
+        let top = app.enterprise_map().await;
+        let open =
+            |map: MapId, parent: Option<MapId>| json!({ "map_id": map, "parent_map": parent });
+        let (status, body) = app
+            .call_json(
+                Some(&viewer),
+                "cascade_workshop",
+                open(unit_map.map.id, None),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let workshop: app::api::cascade::Workshop = serde_json::from_str(&body).unwrap();
+        assert_eq!(workshop.unit.map.id, unit_map.map.id);
+        assert_eq!(
+            workshop.parent_maps,
+            vec![(top.map.id, top.map.name.clone())]
+        );
+        let parent = workshop.parent.expect("the enterprise map");
+        assert_eq!(parent.map.id, top.map.id);
+        assert_eq!(parent.objectives.len(), top.objectives.len());
+        // Asking for a map that is not the parent unit's falls back to the parent's.
+        let (status, body) = app
+            .call_json(
+                Some(&viewer),
+                "cascade_workshop",
+                open(unit_map.map.id, Some(unit_map.map.id)),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let workshop: app::api::cascade::Workshop = serde_json::from_str(&body).unwrap();
+        assert_eq!(workshop.parent.map(|p| p.map.id), Some(top.map.id));
+        // The top unit's map has no parent to cascade from.
+        let (status, body) = app
+            .call_json(Some(&viewer), "cascade_workshop", open(top.map.id, None))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
 );
 

@@ -83,9 +83,38 @@ pub async fn cascade_report(
     )
 }
 
+/// What the cascade workshop opens with: the unit's map (edited in its right pane), the parent
+/// unit's maps to choose from, and the chosen one (shown read-only, live, in its left pane).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub unit: MapDocument,
+    /// The parent unit's maps that are not archived (id, name), active ones first.
+    pub parent_maps: Vec<(MapId, String)>,
+    /// The chosen parent map: the one asked for, else the one the unit map is most aligned
+    /// to, else the first (none when the parent unit has no map yet).
+    pub parent: Option<MapDocument>,
+}
+
+/// The cascade workshop of unit map `map_id` (viewers of the map's unit who may view its
+/// parent unit; what they may edit is the live connection's answer, as on the map page).
+#[server(prefix = "/api", endpoint = "cascade_workshop", input = Json, output = super::TextJson)]
+pub async fn cascade_workshop(
+    map_id: MapId,
+    parent_map: Option<MapId>,
+) -> Result<Workshop, ApiError> {
+    super::ssr::reply(
+        async move {
+            let (ctx, user) = super::ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            service::workshop(&ctx.store, &access, map_id, parent_map).await
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 pub mod service {
-    use super::{CascadeDraft, CascadeStart};
+    use super::{CascadeDraft, CascadeStart, Workshop};
     use crate::api::rest_types::{AlignmentInfo, AlignmentList, AlignmentPatch, NewAlignment};
     use crate::api::units::service::need;
     use crate::api::ApiError;
@@ -304,6 +333,48 @@ pub mod service {
             unit,
             parent,
             parent_map,
+        })
+    }
+
+    /// The workshop of unit map `map`: viewers of its unit who may view the parent unit.
+    pub async fn workshop(
+        store: &Store,
+        access: &Access,
+        map: MapId,
+        chosen: Option<MapId>,
+    ) -> Result<Workshop, ApiError> {
+        let unit = store.map_document(map).await?;
+        need(store, access, unit.org_unit.id, Action::View).await?;
+        let (parent, maps) = parent_maps(store, &unit.org_unit).await?;
+        need(store, access, parent.id, Action::View).await?;
+        let aligned_to = |id: MapId| {
+            unit.alignments
+                .iter()
+                .filter(|a| {
+                    unit.parent_objectives
+                        .iter()
+                        .any(|p| p.id == a.parent_objective_id && p.map_id == id)
+                })
+                .count()
+        };
+        let most_aligned = maps
+            .iter()
+            .map(|(id, _)| *id)
+            .enumerate()
+            // The first of equals wins: the most aligned, then active before draft.
+            .max_by_key(|(i, id)| (aligned_to(*id), std::cmp::Reverse(*i)))
+            .map(|(_, id)| id);
+        let pick = chosen
+            .filter(|c| maps.iter().any(|(id, _)| id == c))
+            .or(most_aligned);
+        let parent = match pick {
+            Some(id) => Some(store.map_document(id).await?),
+            None => None,
+        };
+        Ok(Workshop {
+            unit,
+            parent_maps: maps,
+            parent,
         })
     }
 

@@ -22,11 +22,31 @@ pub fn unaligned(doc: &MapDocument) -> Vec<ObjectiveId> {
         .collect()
 }
 
+/// Whether one objective of a unit map supports nothing yet (what [`unaligned`] lists, asked of
+/// one box without walking the whole map).
+pub fn is_unaligned(doc: &MapDocument, objective: ObjectiveId) -> bool {
+    doc.map_is_unit()
+        && !doc
+            .alignments
+            .iter()
+            .any(|a| a.unit_objective_id == objective)
+}
+
 /// The alignments of one unit objective, as the document shows them.
 pub fn supports_of(doc: &MapDocument, objective: ObjectiveId) -> Vec<&AlignmentView> {
     doc.alignments
         .iter()
         .filter(|a| a.unit_objective_id == objective)
+        .collect()
+}
+
+/// The alignments of one unit objective whose parent objective was deleted on the parent map
+/// ("no longer exists" until that deletion is undone).
+pub fn lost_of(doc: &MapDocument, objective: ObjectiveId) -> Vec<AlignmentView> {
+    doc.lost_alignments
+        .iter()
+        .filter(|a| a.unit_objective_id == objective)
+        .cloned()
         .collect()
 }
 
@@ -47,6 +67,61 @@ pub fn align(objective: ObjectiveId, parent: ObjectiveId) -> Op {
     Op::Align {
         alignment: Alignment::new(objective, parent),
     }
+}
+
+/// The one batch that pulls a parent objective down into a unit map (the cascade workshop's
+/// drag from the parent pane): a unit objective titled as the parent one, aligned to it. It
+/// lands in the band under `at` when the drop point is on a band, otherwise in the band whose
+/// perspective has the parent objective's perspective name (the first band when none has).
+/// `None` when the unit map has no perspective or `parent` is not one of its parent objectives.
+pub fn pull_down(
+    unit: &MapDocument,
+    parent: ObjectiveId,
+    at: Option<super::layout::Point>,
+) -> Option<(ObjectiveId, Vec<Op>)> {
+    use super::layout::{Frame, Point, BAND_HEIGHT, LABEL_WIDTH};
+    let source = unit.parent_objectives.iter().find(|p| p.id == parent)?;
+    let frame = Frame::of(&unit.perspectives, &unit.themes);
+    let on_band = at.filter(|p| p.y >= 0.0 && p.y < frame.height() && p.x >= LABEL_WIDTH);
+    let point = on_band.unwrap_or_else(|| {
+        let band = unit
+            .perspectives
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(&source.perspective))
+            .unwrap_or(0);
+        Point {
+            x: LABEL_WIDTH + 120.0,
+            y: band as f64 * BAND_HEIGHT + BAND_HEIGHT / 2.0,
+        }
+    });
+    let objective = Objective {
+        title: source.title.clone(),
+        ..super::edits::new_objective(unit, point)?
+    };
+    let id = objective.id;
+    Some((
+        id,
+        vec![
+            Op::Create {
+                item: super::ops::NewEntity::Objective(objective),
+            },
+            align(id, parent),
+        ],
+    ))
+}
+
+/// The partners of a selected objective in the other pane of the cascade workshop: for a unit
+/// objective, the parent objectives it supports; for a parent objective, the unit objectives
+/// of `unit` that support it.
+pub fn partners(unit: &MapDocument, selected: ObjectiveId) -> Vec<ObjectiveId> {
+    let own = unit.objectives.iter().any(|o| o.id == selected);
+    unit.alignments
+        .iter()
+        .filter_map(|a| match own {
+            true => (a.unit_objective_id == selected).then_some(a.parent_objective_id),
+            false => (a.parent_objective_id == selected).then_some(a.unit_objective_id),
+        })
+        .collect()
 }
 
 /// Who supports one objective of this map, grouped by unit (units by name, each with its
@@ -413,13 +488,50 @@ mod tests {
         let mut d = services_doc();
         let own = d.objectives[0].id;
         assert_eq!(unaligned(&d), vec![own]);
+        assert!(is_unaligned(&d, own));
         assert_eq!(candidates(&d, own).len(), 2);
         let parent = d.parent_objectives[1].id;
         apply(&mut d, &align(own, parent)).unwrap();
         assert!(unaligned(&d).is_empty());
+        assert!(!is_unaligned(&d, own));
         let left: Vec<_> = candidates(&d, own).iter().map(|p| p.id).collect();
         assert_eq!(left, vec![d.parent_objectives[0].id]);
         assert_eq!(supports_of(&d, own)[0].parent_title, "Keep customers");
+    }
+
+    #[test]
+    fn pulling_a_parent_objective_down_creates_an_aligned_objective_in_one_batch() {
+        use crate::domain::layout::{Point, BAND_HEIGHT};
+        let mut d = services_doc();
+        let keep = d.parent_objectives[1].id;
+        // Dropped on the third band: lands there, titled as the parent objective.
+        let at = Point {
+            x: 400.0,
+            y: 2.5 * BAND_HEIGHT,
+        };
+        let (id, ops) = pull_down(&d, keep, Some(at)).unwrap();
+        assert_eq!(ops.len(), 2);
+        for op in &ops {
+            apply(&mut d, op).unwrap();
+        }
+        let made = d.objectives.iter().find(|o| o.id == id).unwrap();
+        assert_eq!(made.title, "Keep customers");
+        assert_eq!(made.perspective_id, d.perspectives[2].id);
+        assert_eq!(partners(&d, id), vec![keep]);
+        assert_eq!(partners(&d, keep), vec![id]);
+        // Dropped off the bands: the band named as the parent objective's perspective.
+        let grow = d.parent_objectives[0].id;
+        let (id, ops) = pull_down(&d, grow, Some(Point { x: 10.0, y: -50.0 })).unwrap();
+        apply(&mut d, &ops[0]).unwrap();
+        let made = d.objectives.iter().find(|o| o.id == id).unwrap();
+        let financial = d
+            .perspectives
+            .iter()
+            .find(|p| p.name == "Financial")
+            .unwrap();
+        assert_eq!(made.perspective_id, financial.id);
+        // Only the unit's parent objectives can be pulled down.
+        assert!(pull_down(&d, d.objectives[0].id, None).is_none());
     }
 
     #[test]

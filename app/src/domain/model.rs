@@ -945,6 +945,11 @@ pub struct MapDocument {
     /// the deleted objective, see `store::tombstones`).
     #[serde(default)]
     pub deleted_alignments: Vec<AlignmentView>,
+    /// The alignments of this map's objectives whose parent objective was deleted on the parent
+    /// map: the unit side shows each as "no longer exists" (its title went with it) until that
+    /// deletion is undone there, which brings the alignment back. Read with the document.
+    #[serde(default)]
+    pub lost_alignments: Vec<AlignmentView>,
 }
 
 impl MapDocument {
@@ -965,6 +970,7 @@ impl MapDocument {
             parent_objectives: Vec::new(),
             supporters: Vec::new(),
             deleted_alignments: Vec::new(),
+            lost_alignments: Vec::new(),
         }
     }
 

@@ -1190,6 +1190,10 @@ pub struct PresenceState {
     pub selection: Vec<ObjectiveId>,
     pub editing: Option<ObjectiveId>,
     pub viewport: Option<Viewport>,
+    /// This person is working in the other pane of the same screen (the cascade workshop shows
+    /// a parent map beside a unit map), so a facilitator sees which pane has their attention.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub elsewhere: bool,
 }
 
 /// The most objectives a shared selection may name: a box may select a whole map, but never
@@ -1284,6 +1288,9 @@ pub enum ClientMsg {
     /// Facilitator: ask everyone to jump to this viewport.
     Summon {
         viewport: Viewport,
+        /// In the cascade workshop, where the other pane (the parent map) should show too.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partner: Option<Viewport>,
     },
     Ping,
 }
@@ -1319,6 +1326,9 @@ pub enum ServerMsg {
     Summon {
         from: String,
         viewport: Viewport,
+        /// The facilitator's view of the parent map's pane, for those in the cascade workshop.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partner: Option<Viewport>,
     },
     /// New data changed the map's scores: screens showing them re-read them.
     ScoresChanged {
@@ -1613,6 +1623,7 @@ mod presence_tests {
                 .collect(),
             editing: Some(ObjectiveId::new()),
             viewport: Some(viewport(-10.0, -10.0, 1.5)),
+            elsewhere: true,
         };
         assert_eq!(state.validate(), Ok(()));
         assert_eq!(PresenceState::default().validate(), Ok(()));

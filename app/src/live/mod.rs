@@ -91,6 +91,10 @@ pub struct LiveMap {
     pub following: RwSignal<Option<Uuid>>,
     /// Bumped whenever the server says new data changed this map's scores.
     pub scores_rev: RwSignal<u64>,
+    /// Shown read-only whatever the user's role (the parent map in the cascade workshop).
+    pub view_only: bool,
+    /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
+    pub summoned_partner: RwSignal<Option<Viewport>>,
 }
 
 impl LiveMap {
@@ -110,6 +114,8 @@ impl LiveMap {
             can_redo: RwSignal::new(false),
             following: RwSignal::new(None),
             scores_rev: RwSignal::new(0),
+            view_only: false,
+            summoned_partner: RwSignal::new(None),
         }
     }
 }
@@ -144,9 +150,10 @@ pub fn presence(state: impl Into<LiveMap>, presence: PresenceState) {
     socket::presence(state.into(), presence);
 }
 
-/// Facilitator: brings everyone to this viewport.
-pub fn summon(state: impl Into<LiveMap>, viewport: Viewport) {
-    socket::summon(state.into(), viewport);
+/// Facilitator: brings everyone to this viewport (and, in the cascade workshop, their other
+/// pane to `partner`).
+pub fn summon(state: impl Into<LiveMap>, viewport: Viewport, partner: Option<Viewport>) {
+    socket::summon(state.into(), viewport, partner);
 }
 
 /// On the server there is no socket: a page rendered there connects once it runs in the
@@ -168,5 +175,5 @@ mod socket {
 
     pub fn presence(_: LiveMap, _: PresenceState) {}
 
-    pub fn summon(_: LiveMap, _: Viewport) {}
+    pub fn summon(_: LiveMap, _: Viewport, _: Option<Viewport>) {}
 }

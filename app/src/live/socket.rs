@@ -187,7 +187,7 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
                 }
             };
             state.me.set(Some(you));
-            state.can_edit.set(can_edit);
+            state.can_edit.set(can_edit && !state.view_only);
             state
                 .peers
                 .set(roster.into_iter().filter(|p| p.peer_id != you).collect());
@@ -253,7 +253,12 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
                 state.following.set(None);
             }
         }
-        ServerMsg::Summon { from, viewport } => {
+        ServerMsg::Summon {
+            from,
+            viewport,
+            partner,
+        } => {
+            state.summoned_partner.set(partner);
             state.view.set(
                 state
                     .doc
@@ -360,8 +365,8 @@ pub fn presence(state: LiveMap, presence: PresenceState) {
     }
 }
 
-pub fn summon(state: LiveMap, viewport: Viewport) {
+pub fn summon(state: LiveMap, viewport: Viewport, partner: Option<Viewport>) {
     if let Some(d) = driver(state) {
-        send(&d, &ClientMsg::Summon { viewport });
+        send(&d, &ClientMsg::Summon { viewport, partner });
     }
 }

@@ -166,6 +166,7 @@ impl Store {
             parent_objectives: parent_objectives_of(&mut *conn, &org_unit).await?,
             supporters: supporters_of(&mut *conn, id).await?,
             deleted_alignments: super::tombstones::deleted_alignments(&mut *conn, id).await?,
+            lost_alignments: super::tombstones::lost_alignments(&mut *conn, id, &org_unit).await?,
             map,
             org_unit,
         })

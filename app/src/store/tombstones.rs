@@ -402,24 +402,7 @@ pub(crate) async fn deleted_alignments(
     .await?;
     let mut out = Vec::new();
     for (deleted, data) in rows {
-        let id_in = |column: &str| {
-            data.get(column)
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<ObjectiveId>().ok())
-        };
-        let (Some(unit), Some(parent)) = (id_in("unit_objective_id"), id_in("parent_objective_id"))
-        else {
-            return Err(StoreError::Corrupt("row_data"));
-        };
-        let Some(id) = data
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse::<AlignmentId>().ok())
-        else {
-            return Err(StoreError::Corrupt("row_data"));
-        };
-        // Rows kept before alignments had notes have none.
-        let note = data.get("note").and_then(Value::as_str).unwrap_or_default();
+        let (id, unit, parent, note) = kept_alignment(&data)?;
         if unit != deleted {
             continue;
         }
@@ -433,7 +416,71 @@ pub(crate) async fn deleted_alignments(
                 unit_objective_id: unit,
                 parent_objective_id: parent,
                 parent_title,
-                note: note.to_string(),
+                note,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// An alignment kept in a tombstone: its id, unit and parent objectives and note.
+fn kept_alignment(
+    data: &Map<String, Value>,
+) -> StoreResult<(AlignmentId, ObjectiveId, ObjectiveId, String)> {
+    let id_in = |column: &str| data.get(column).and_then(Value::as_str);
+    let objective = |column: &str| id_in(column).and_then(|s| s.parse::<ObjectiveId>().ok());
+    let (Some(unit), Some(parent)) = (
+        objective("unit_objective_id"),
+        objective("parent_objective_id"),
+    ) else {
+        return Err(StoreError::Corrupt("row_data"));
+    };
+    let Some(id) = id_in("id").and_then(|s| s.parse::<AlignmentId>().ok()) else {
+        return Err(StoreError::Corrupt("row_data"));
+    };
+    // Rows kept before alignments had notes have none.
+    let note = id_in("note").unwrap_or_default().to_string();
+    Ok((id, unit, parent, note))
+}
+
+/// The alignments of `map`'s objectives whose parent objective was deleted on a map of the
+/// parent unit (`MapDocument::lost_alignments`): kept in that objective's tombstone, so undoing
+/// the deletion brings them back. Their parent title went with the objective.
+pub(crate) async fn lost_alignments(
+    conn: &mut AnyConnection,
+    map: MapId,
+    unit: &OrgUnit,
+) -> StoreResult<Vec<AlignmentView>> {
+    let Some(parent_unit) = unit.parent_id else {
+        return Ok(Vec::new());
+    };
+    let kept = |r: &AnyRow| Ok((parsed::<ObjectiveId>(r, "objective_id")?, row_data(r)?));
+    let rows = select(
+        "SELECT t.objective_id, t.row_data FROM objective_tombstones t \
+         JOIN map_entity_ids e ON e.id = t.objective_id JOIN maps m ON m.id = e.map_id \
+         WHERE t.dependent = 'alignments' AND m.org_unit_id = $1 ORDER BY t.row_key",
+    )
+    .bind(parent_unit)
+    .all(&mut *conn, kept)
+    .await?;
+    let mut out = Vec::new();
+    for (deleted, data) in rows {
+        let (id, unit_objective, parent, note) = kept_alignment(&data)?;
+        if parent != deleted {
+            continue;
+        }
+        let on_map = select("SELECT id FROM objectives WHERE id = $1 AND map_id = $2")
+            .bind(unit_objective)
+            .bind(map)
+            .optional(&mut *conn, |r| text(r, "id"))
+            .await?;
+        if on_map.is_some() {
+            out.push(AlignmentView {
+                id,
+                unit_objective_id: unit_objective,
+                parent_objective_id: parent,
+                parent_title: String::new(),
+                note,
             });
         }
     }

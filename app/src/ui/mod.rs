@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=setup::SetupPage/>
                 <Route path=path!("/profile") view=profile::ProfilePage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/workshop") view={Lazy::<cascade::workshop::WorkshopRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>

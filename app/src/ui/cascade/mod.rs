@@ -1,9 +1,11 @@
 //! `/units/:id/cascade`: "New map from the parent's map". The wizard copies the parent map's
 //! perspectives (names and order), offers its themes, and lists its objectives by perspective
 //! so the unit lead picks those the unit contributes to, rewording each right there. Creating
-//! makes the map and one batch of edits (bands, lanes, objectives, alignments), then opens it.
+//! makes the map and one batch of edits (bands, lanes, objectives, alignments), then opens it in
+//! the cascade workshop.
 
 pub mod report;
+pub mod workshop;
 
 use crate::api::cascade::{cascade_source, new_cascaded_map, CascadeDraft, CascadeStart};
 use crate::api::MapDraft;
@@ -94,7 +96,7 @@ fn Wizard(start: CascadeStart, parent_map: RwSignal<Option<MapId>>) -> impl Into
         async move {
             let result = call.await;
             if let Ok(map) = &result {
-                navigate(&format!("/maps/{}", map.id), Default::default());
+                navigate(&format!("/maps/{}/workshop", map.id), Default::default());
             }
             result
         }

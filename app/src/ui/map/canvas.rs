@@ -8,7 +8,7 @@ use crate::domain::edits;
 use crate::domain::layout::{
     self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, LABEL_WIDTH,
 };
-use crate::domain::ops::{self, EntityKind, Field, Op, Position, PresenceState};
+use crate::domain::ops::{self, EntityKind, Field, Op};
 use crate::domain::scoring::Status;
 use crate::domain::{LinkId, Objective, ObjectiveId};
 use crate::i18n::*;
@@ -187,8 +187,41 @@ fn space_belongs_to_target(ev: &leptos::web_sys::KeyboardEvent) -> bool {
         })
 }
 
+/// A link drawn from an objective's handle that leaves the canvas: where the pointer is (client
+/// pixels) and whether it was let go there. The cascade workshop turns one dropped on the
+/// parent map's pane into an alignment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinkOut {
+    pub from: ObjectiveId,
+    pub client: (f64, f64),
+    pub dropped: bool,
+}
+
+/// The map point under a client position on `svg` (the canvas of `state`).
+pub fn client_to_map(state: MapState, svg: &leptos::web_sys::Element, x: f64, y: f64) -> Point {
+    to_map(state, x, y, svg)
+}
+
+/// The client position of map point `p` on `svg` (the canvas of `state`): where to draw a line
+/// that crosses from one canvas to another.
+pub fn map_to_client(state: MapState, svg: &leptos::web_sys::Element, p: Point) -> (f64, f64) {
+    let screen = Screen::of(svg);
+    let view = state.view.get_untracked();
+    let scale = screen.scale(view);
+    let ox = (screen.width - view.w * scale) / 2.0;
+    let oy = (screen.height - view.h * scale) / 2.0;
+    (
+        screen.left + ox + (p.x - view.x) * scale,
+        screen.top + oy + (p.y - view.y) * scale,
+    )
+}
+
+/// The canvas; `link_out` hears of links drawn off its edge (the cascade workshop).
 #[component]
-pub fn MapCanvas(state: MapState) -> impl IntoView {
+pub fn MapCanvas(
+    state: MapState,
+    #[prop(optional)] link_out: Option<Callback<LinkOut>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let drag = RwSignal::new(None::<Drag>);
     let moving = Moving::of(drag);
@@ -221,20 +254,7 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
         format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)
     };
 
-    let share_presence = move |cursor: Option<Point>| {
-        let sel = state.selection.get_untracked();
-        let presence = PresenceState {
-            cursor: cursor.map(|p| Position { x: p.x, y: p.y }),
-            selection: sel.objectives,
-            editing: state.editing.get_untracked(),
-            viewport: Some(
-                state
-                    .doc
-                    .with_untracked(|d| state.view.get_untracked().viewport(d)),
-            ),
-        };
-        live::presence(state, presence);
-    };
+    let share_presence = move |cursor: Option<Point>| live::presence(state, state.presence(cursor));
 
     let on_pointer_down = move |ev: leptos::web_sys::PointerEvent| {
         if ev.button() != 0 {
@@ -319,7 +339,16 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
                 start,
                 current: p,
             })),
-            Some(Drag::Link { from, .. }) => drag.set(Some(Drag::Link { from, current: p })),
+            Some(Drag::Link { from, .. }) => {
+                drag.set(Some(Drag::Link { from, current: p }));
+                if let Some(out) = link_out {
+                    out.run(LinkOut {
+                        from,
+                        client: (cx, cy),
+                        dropped: false,
+                    });
+                }
+            }
             Some(Drag::Marquee { start, .. }) => {
                 drag.set(Some(Drag::Marquee { start, current: p }))
             }
@@ -359,6 +388,13 @@ pub fn MapCanvas(state: MapState) -> impl IntoView {
             }
             Some(Drag::Link { from, .. }) => {
                 let target = state.doc.with_untracked(|d| edits::objective_at(d, p));
+                if let (None, Some(out)) = (target, link_out) {
+                    out.run(LinkOut {
+                        from,
+                        client: (f64::from(ev.client_x()), f64::from(ev.client_y())),
+                        dropped: true,
+                    });
+                }
                 let link =
                     target.and_then(|to| state.doc.with_untracked(|d| edits::link(d, from, to)));
                 if let Some((id, op)) = link {
@@ -728,7 +764,7 @@ fn ObjectiveNode(
         // shows); the score badge, someone else's selection and the link handle are drawn in a
         // second group on the same spot, so the button holds no other text and no nested control.
         Some(view! {
-            <g class="objective" class:selected=is_selected class:dragging=move || offset.get() != (0.0, 0.0)
+            <g class="objective" class:selected=is_selected class:partner=move || state.partners.with(|p| p.contains(&id)) class:dragging=move || offset.get() != (0.0, 0.0)
                 transform=transform
                 role="button" tabindex="-1" aria-label=label aria-pressed=move || is_selected().to_string()
                 data-id=id.to_string() data-status=move || status.get().map(|s| s.status.as_str())>
@@ -799,7 +835,7 @@ fn cascade_marks(state: MapState, id: ObjectiveId) -> CascadeMarkState {
         unaligned: Memo::new(move |_| {
             state
                 .doc
-                .with(|d| crate::domain::cascade::unaligned(d).contains(&id))
+                .with(|d| crate::domain::cascade::is_unaligned(d, id))
         }),
         supporters: Memo::new(move |_| {
             state.doc.with(|d| {
@@ -850,11 +886,14 @@ fn CascadeMarks(marks: CascadeMarkState) -> impl IntoView {
             </g>
         })
     };
+    // As wide as its words in the reader's language (10.5px bold is about 6.4px a character).
+    let tag = format!("⚠ {}", td_string!(locale, cascade.unaligned_mark));
+    let tag_width = (tag.chars().count() as f64 * 6.4 + 16.0).max(90.0);
     view! {
         <Show when=move || marks.unaligned.get()>
             <g class="cascade-mark unaligned" transform=format!("translate(10 {})", BOX_HEIGHT - 9.0) aria-hidden="true">
-                <rect x=0 y=0 width=104 height=18 rx=9/>
-                <text x=52 y=13 text-anchor="middle">{format!("⚠ {}", td_string!(locale, cascade.unaligned_mark))}</text>
+                <rect x=0 y=0 width=tag_width height=18 rx=9/>
+                <text x=tag_width / 2.0 y=13 text-anchor="middle">{tag.clone()}</text>
             </g>
         </Show>
         {badge}
@@ -901,13 +940,15 @@ fn TitleEditor(state: MapState, id: ObjectiveId, rect: Rect, initial: String) ->
                     ev.stop_propagation();
                     match ev.key().as_str() {
                         "Enter" => {
+                            let wrap = canvas_of(&ev);
                             save(event_target_value(&ev));
-                            focus_canvas();
+                            focus(wrap);
                         }
                         "Escape" => {
+                            let wrap = canvas_of(&ev);
                             done_on_escape.store(true, std::sync::atomic::Ordering::SeqCst);
                             state.editing.set(None);
-                            focus_canvas();
+                            focus(wrap);
                         }
                         _ => {}
                     }
@@ -977,19 +1018,19 @@ fn StatusShape(status: Status) -> impl IntoView {
     }
 }
 
-/// Gives the keyboard back to the canvas when the title editor closes: its input is gone, and
-/// focus would otherwise fall back to the page.
-fn focus_canvas() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        let wrap = document()
-            .query_selector(".canvas-wrap")
-            .ok()
-            .flatten()
-            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-        if let Some(wrap) = wrap {
-            let _ = wrap.focus();
-        }
+/// The canvas (its focusable wrapper) the event happened in: where the keyboard goes back to
+/// when the title editor closes (its input is gone, and focus would otherwise fall back to the
+/// page; a page may show two canvases).
+fn canvas_of(ev: &leptos::web_sys::Event) -> Option<leptos::web_sys::HtmlElement> {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .and_then(|el| el.closest(".canvas-wrap").ok().flatten())
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+}
+
+fn focus(wrap: Option<leptos::web_sys::HtmlElement>) {
+    if let Some(wrap) = wrap {
+        let _ = wrap.focus();
     }
 }

@@ -32,6 +32,8 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Alignments whose parent objective was deleted there: shown until that is undone.
+    let lost = Memo::new(move |_| state.doc.with(|d| cascade::lost_of(d, id)));
     let picked = RwSignal::new(String::new());
     let align = move |_| {
         let Ok(parent) = picked.get_untracked().parse::<ObjectiveId>() else {
@@ -83,6 +85,19 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any()
+            }}
+            {move || {
+                let rows = lost.get();
+                (!rows.is_empty()).then(|| view! {
+                    <ul class="support-list lost" data-testid="lost-alignments">
+                        {rows.into_iter().map(|a| view! {
+                            <li class="support-lost">
+                                <span class="support-title">{t!(i18n, cascade.lost)}</span>
+                                {(!a.note.is_empty()).then(|| view! { <span class="support-lost-note">{a.note.clone()}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })
             }}
             <Show when=move || !ro() && !choices.with(Vec::is_empty)>
                 <div class="support-add">

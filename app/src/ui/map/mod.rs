@@ -128,16 +128,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
     state.rights.set(rights);
     Effect::new(move |_| live::start(state));
     // Share the viewport whenever it changes, so others can follow this view.
-    Effect::new(move |_| {
-        let view = state.view.get();
-        let presence = crate::domain::ops::PresenceState {
-            cursor: None,
-            selection: state.selection.with_untracked(|s| s.objectives.clone()),
-            editing: state.editing.get_untracked(),
-            viewport: Some(state.doc.with_untracked(|d| view.viewport(d))),
-        };
-        live::presence(state, presence);
-    });
+    share_viewport(state);
     on_cleanup(move || live::stop(state));
     load_score_data(state);
     load_initiatives(state);
@@ -169,6 +160,9 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                     </div>
                     <nav class="map-links" aria-label=t_string!(i18n, map.page.pages)>
                         <DataLinks map=map.id rights=state.rights/>
+                        {state.doc.with_untracked(|d| d.map_is_unit()).then(|| view! {
+                            <A href=format!("/maps/{}/workshop", map.id) attr:class="button">{t!(i18n, cascade.workshop.title)}</A>
+                        })}
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">{t!(i18n, map.page.scorecard)}</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">{t!(i18n, map.page.dashboards)}</A>
                     </nav>
@@ -190,9 +184,19 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
     .into_any()
 }
 
+/// Shares the viewport (and which pane has the user's attention) whenever it changes, so others
+/// can follow this view.
+pub(crate) fn share_viewport(state: MapState) {
+    Effect::new(move |_| {
+        state.view.track();
+        state.elsewhere.track();
+        live::presence(state, state.presence(None));
+    });
+}
+
 /// Loads the map's targets and readings now and again whenever the server says new data
 /// arrived; the first load also picks the period to show (the latest month with data).
-fn load_score_data(state: MapState) {
+pub(crate) fn load_score_data(state: MapState) {
     let locale = current_locale();
     Effect::new(move |_| {
         let _rev = state.scores_rev.get();
@@ -217,7 +221,7 @@ fn load_score_data(state: MapState) {
 /// Keeps `state.people` knowing every name the pickers need: those the document names (also
 /// someone named by a live edit after the page loaded: their name is read again), and, once the
 /// live connection says the user may edit, everyone who may be picked as an owner.
-fn learn_names(state: MapState) {
+pub(crate) fn learn_names(state: MapState) {
     let locale = current_locale();
     let map_id = state.doc.with_untracked(|d| d.map.id);
     let asked: StoredValue<Vec<crate::domain::UserId>> = StoredValue::new(Vec::new());
@@ -265,7 +269,7 @@ fn learn_names(state: MapState) {
 }
 
 /// Loads the initiatives moving this map's objectives, for the objective detail.
-fn load_initiatives(state: MapState) {
+pub(crate) fn load_initiatives(state: MapState) {
     let locale = current_locale();
     Effect::new(move |_| {
         let map_id = state.doc.with_untracked(|d| d.map.id);
@@ -286,7 +290,7 @@ fn load_initiatives(state: MapState) {
 
 /// The open "why" view, recomputed live as the map or its data changes.
 #[component]
-fn WhyDialog(state: MapState) -> impl IntoView {
+pub(crate) fn WhyDialog(state: MapState) -> impl IntoView {
     move || {
         let subject = state.why.get()?;
         let span = state.span.get()?;
@@ -300,7 +304,7 @@ fn WhyDialog(state: MapState) -> impl IntoView {
 }
 
 /// Keyboard on the canvas: Delete, arrows (nudge), Tab (cycle), Ctrl+Z / Ctrl+Shift+Z, Escape.
-fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
+pub(crate) fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
     let ctrl = ev.ctrl_key() || ev.meta_key();
     let key = ev.key();
     let editable = state.can_edit.get_untracked();
@@ -378,8 +382,14 @@ fn on_key(state: MapState, ev: leptos::web_sys::KeyboardEvent) {
 }
 
 /// Connection state, undo/redo, add, zoom, and the people in the room.
+///
+/// In the cascade workshop, `partner` is the other pane's map: "bring everyone here" brings
+/// everyone's other pane to this user's view of it too.
 #[component]
-fn Toolbar(state: MapState) -> impl IntoView {
+pub(crate) fn Toolbar(
+    state: MapState,
+    #[prop(optional)] partner: Option<MapState>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let status_text = Signal::derive(move || {
         editor_text(
@@ -431,18 +441,25 @@ fn Toolbar(state: MapState) -> impl IntoView {
             <Show when=move || state.can_edit.get()>
                 <button title=t_string!(i18n, map.toolbar.summon_title) on:click=move |_| {
                     let v = state.doc.with_untracked(|d| state.view.get_untracked().viewport(d));
-                    live::summon(state, v);
+                    let other = partner.map(|p| p.doc.with_untracked(|d| p.view.get_untracked().viewport(d)));
+                    live::summon(state, v, other);
                 }>{t!(i18n, map.toolbar.summon)}</button>
             </Show>
             <ul class="roster" aria-label=t_string!(i18n, map.toolbar.roster)>
-                <For each=move || state.peers.get() key=|p| (p.peer_id, p.name.clone()) let:peer>
+                <For each=move || state.peers.get() key=|p| (p.peer_id, p.name.clone(), p.state.elsewhere) let:peer>
                     {
                         let id = peer.peer_id;
                         let following = move || state.following.get() == Some(id);
+                        let elsewhere = peer.state.elsewhere;
+                        let title = if elsewhere {
+                            t_string!(i18n, cascade.workshop.peer_elsewhere, name = peer.name.clone()).to_string()
+                        } else {
+                            t_string!(i18n, map.toolbar.follow_title, name = peer.name.clone()).to_string()
+                        };
                         view! {
                             <li>
-                                <button class="avatar peer" class:following=following style=format!("background:{}", peer.colour)
-                                    title=t_string!(i18n, map.toolbar.follow_title, name = peer.name.clone()).to_string()
+                                <button class="avatar peer" class:following=following class:elsewhere=elsewhere style=format!("background:{}", peer.colour)
+                                    title=title
                                     aria-label=t_string!(i18n, map.toolbar.follow, name = peer.name.clone()).to_string()
                                     on:click=move |_| state.following.update(|f| *f = if *f == Some(id) { None } else { Some(id) })>
                                     {peer.initials.clone()}
@@ -458,7 +475,7 @@ fn Toolbar(state: MapState) -> impl IntoView {
 
 /// A dismissible message (rolled-back edit, skipped undo, summons).
 #[component]
-fn Notice(state: MapState) -> impl IntoView {
+pub(crate) fn Notice(state: MapState) -> impl IntoView {
     let i18n = use_i18n();
     move || {
         state.notice.get().map(|text| {

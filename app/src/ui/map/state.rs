@@ -65,6 +65,10 @@ pub struct MapState {
     pub rights: RwSignal<MapRights>,
     /// A delete waiting for the user to confirm it (see `confirm`).
     pub delete_request: RwSignal<Option<super::confirm::PendingDelete>>,
+    /// Objectives drawn as partners of what is selected in the cascade workshop's other pane.
+    pub partners: RwSignal<Vec<ObjectiveId>>,
+    /// Whether this user's attention is in the workshop's other pane (shared with presence).
+    pub elsewhere: RwSignal<bool>,
 }
 
 impl MapState {
@@ -106,6 +110,39 @@ impl MapState {
             people: RwSignal::new(people),
             rights: RwSignal::new(MapRights::default()),
             delete_request: RwSignal::new(None),
+            partners: RwSignal::new(Vec::new()),
+            elsewhere: RwSignal::new(false),
+        }
+    }
+
+    /// The same state shown read-only whatever the user's role (the parent map in the cascade
+    /// workshop): the live connection never offers editing.
+    pub fn view_only(self) -> MapState {
+        MapState {
+            live: LiveMap {
+                view_only: true,
+                ..self.live
+            },
+            ..self
+        }
+    }
+
+    /// What this user shares about their place on this map: the pointer (`None` when it is
+    /// off the canvas), the selection, the title being typed, the viewport and which pane has
+    /// their attention.
+    pub fn presence(
+        &self,
+        cursor: Option<crate::domain::layout::Point>,
+    ) -> crate::domain::ops::PresenceState {
+        crate::domain::ops::PresenceState {
+            cursor: cursor.map(|p| crate::domain::ops::Position { x: p.x, y: p.y }),
+            selection: self.selection.with_untracked(|s| s.objectives.clone()),
+            editing: self.editing.get_untracked(),
+            viewport: Some(
+                self.doc
+                    .with_untracked(|d| self.view.get_untracked().viewport(d)),
+            ),
+            elsewhere: self.elsewhere.get_untracked(),
         }
     }
 
