@@ -17,7 +17,7 @@ pub fn unaligned(doc: &MapDocument) -> Vec<ObjectiveId> {
     }
     doc.objectives
         .iter()
-        .filter(|o| !doc.alignments.iter().any(|a| a.unit_objective_id == o.id))
+        .filter(|o| !o.local && !doc.alignments.iter().any(|a| a.unit_objective_id == o.id))
         .map(|o| o.id)
         .collect()
 }
@@ -26,6 +26,7 @@ pub fn unaligned(doc: &MapDocument) -> Vec<ObjectiveId> {
 /// one box without walking the whole map).
 pub fn is_unaligned(doc: &MapDocument, objective: ObjectiveId) -> bool {
     doc.map_is_unit()
+        && doc.objectives.iter().any(|o| o.id == objective && !o.local)
         && !doc
             .alignments
             .iter()
@@ -436,6 +437,8 @@ pub fn gap_report(parent: &MapDocument, children: &[ChildMap], period: super::Pe
                 let parent_ids: Vec<ObjectiveId> = parent.objectives.iter().map(|o| o.id).collect();
                 m.objectives
                     .iter()
+                    // An objective marked local supports nothing on purpose.
+                    .filter(|o| !o.local)
                     .filter(move |o| {
                         !m.alignments.iter().any(|a| {
                             a.unit_objective_id == o.id
@@ -494,6 +497,11 @@ mod tests {
         apply(&mut d, &align(own, parent)).unwrap();
         assert!(unaligned(&d).is_empty());
         assert!(!is_unaligned(&d, own));
+        // One marked local needs no parent objective.
+        let mine = Objective::new(d.map.id, d.perspectives[0].id, "Our own").with_local(true);
+        d.objectives.push(mine.clone());
+        assert!(unaligned(&d).is_empty());
+        assert!(!is_unaligned(&d, mine.id));
         let left: Vec<_> = candidates(&d, own).iter().map(|p| p.id).collect();
         assert_eq!(left, vec![d.parent_objectives[0].id]);
         assert_eq!(supports_of(&d, own)[0].parent_title, "Keep customers");
@@ -666,6 +674,8 @@ mod tests {
             Objective::new(sm, p, "Sell more"),
             Objective::new(sm, p, "Deliver leaner"),
             Objective::new(sm, p, "Our own thing"),
+            // Marked local: supports nothing on purpose, so it is no gap.
+            Objective::new(sm, p, "Our chosen own thing").with_local(true),
         ];
         let view = |o: &Objective, parent: ObjectiveId| AlignmentView {
             id: AlignmentId::new(),

@@ -22,6 +22,15 @@ pub const MAX_OBJECTIVES: usize = 18;
 pub const MIN_PER_PERSPECTIVE: usize = 3;
 /// Most objectives per perspective.
 pub const MAX_PER_PERSPECTIVE: usize = 5;
+/// Fewest objectives of a unit map: it carries part of the parent's strategy down, so 5–10 is
+/// normal and the 12–18 rule would nag.
+pub const UNIT_MIN_OBJECTIVES: usize = 5;
+/// Most objectives of a unit map.
+pub const UNIT_MAX_OBJECTIVES: usize = 10;
+/// Fewest objectives per perspective on a unit map (a unit may contribute little to one).
+pub const UNIT_MIN_PER_PERSPECTIVE: usize = 1;
+/// Most objectives per perspective on a unit map.
+pub const UNIT_MAX_PER_PERSPECTIVE: usize = 4;
 /// Most measures per objective (the "rule of 2").
 pub const MAX_MEASURES_PER_OBJECTIVE: usize = 2;
 /// Most measures on one scorecard.
@@ -35,6 +44,35 @@ pub struct HealthInput<'a> {
     pub links: &'a [Link],
     pub measures: &'a [Measure],
     pub measures_with_target: &'a HashSet<MeasureId>,
+    /// On a unit map (one below the top), its alignments to the parent map: the size rules are
+    /// scaled to a unit map and each objective should support the parent or be marked local.
+    /// `None` on the top unit's maps.
+    pub unit: Option<&'a [AlignmentView]>,
+}
+
+/// The size a good map has: 12–18 objectives and 3–5 per perspective, or on a unit map 5–10
+/// and 1–4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub objectives: (usize, usize),
+    pub per_perspective: (usize, usize),
+}
+
+impl Bounds {
+    /// The bounds of a unit map (`unit`) or of the top unit's map.
+    pub fn of(unit: bool) -> Bounds {
+        if unit {
+            Bounds {
+                objectives: (UNIT_MIN_OBJECTIVES, UNIT_MAX_OBJECTIVES),
+                per_perspective: (UNIT_MIN_PER_PERSPECTIVE, UNIT_MAX_PER_PERSPECTIVE),
+            }
+        } else {
+            Bounds {
+                objectives: (MIN_OBJECTIVES, MAX_OBJECTIVES),
+                per_perspective: (MIN_PER_PERSPECTIVE, MAX_PER_PERSPECTIVE),
+            }
+        }
+    }
 }
 
 /// One rule of the health check; each can be switched off per map by its id.
@@ -51,11 +89,13 @@ pub enum Rule {
     Driven,
     LeadingLagging,
     VerbTitle,
+    /// On a unit map: every objective supports a parent objective or is marked local.
+    SupportsParent,
 }
 
 impl Rule {
     /// Every rule, in the order findings are listed.
-    pub const ALL: [Rule; 10] = [
+    pub const ALL: [Rule; 11] = [
         Rule::ObjectiveCount,
         Rule::PerspectiveSize,
         Rule::MeasuresPerObjective,
@@ -66,7 +106,14 @@ impl Rule {
         Rule::Driven,
         Rule::LeadingLagging,
         Rule::VerbTitle,
+        Rule::SupportsParent,
     ];
+
+    /// Whether the rule means anything on a unit map (`unit`) or on the top unit's map: the
+    /// parent rule only on unit maps.
+    pub fn applies(self, unit: bool) -> bool {
+        unit || self != Rule::SupportsParent
+    }
 
     /// The stable id, stored with a map's switched-off rules.
     pub fn as_str(self) -> &'static str {
@@ -81,13 +128,15 @@ impl Rule {
             Rule::Driven => "driven",
             Rule::LeadingLagging => "leading_lagging",
             Rule::VerbTitle => "verb_title",
+            Rule::SupportsParent => "supports_parent",
         }
     }
 
-    /// A short name for the health panel and its switches, in `locale`.
-    pub fn title(self, locale: Locale) -> String {
-        let (min, max) = (MIN_OBJECTIVES, MAX_OBJECTIVES);
-        let (pmin, pmax) = (MIN_PER_PERSPECTIVE, MAX_PER_PERSPECTIVE);
+    /// A short name for the health panel and its switches, in `locale`, with the bounds of a
+    /// unit map (`unit`) or of the top unit's.
+    pub fn title(self, locale: Locale, unit: bool) -> String {
+        let b = Bounds::of(unit);
+        let ((min, max), (pmin, pmax)) = (b.objectives, b.per_perspective);
         match self {
             Rule::ObjectiveCount => {
                 td_string!(locale, health.rule.objective_count.title, min, max).to_string()
@@ -117,15 +166,23 @@ impl Rule {
             Rule::Driven => td_string!(locale, health.rule.driven.title).into(),
             Rule::LeadingLagging => td_string!(locale, health.rule.leading_lagging.title).into(),
             Rule::VerbTitle => td_string!(locale, health.rule.verb_title.title).into(),
+            Rule::SupportsParent => td_string!(locale, health.rule.supports_parent.title).into(),
         }
     }
 
-    /// One sentence on why the rule matters, from the Balanced Scorecard method, in `locale`.
-    pub fn advice(self, locale: Locale) -> String {
-        let (min, max) = (MIN_OBJECTIVES, MAX_OBJECTIVES);
+    /// One sentence on why the rule matters, from the Balanced Scorecard method, in `locale`
+    /// (for a unit map when `unit`).
+    pub fn advice(self, locale: Locale, unit: bool) -> String {
+        let (min, max) = Bounds::of(unit).objectives;
         match self {
+            Rule::ObjectiveCount if unit => {
+                td_string!(locale, health.rule.objective_count.unit_advice, min, max).to_string()
+            }
             Rule::ObjectiveCount => {
                 td_string!(locale, health.rule.objective_count.advice, min, max).to_string()
+            }
+            Rule::PerspectiveSize if unit => {
+                td_string!(locale, health.rule.perspective_size.unit_advice).into()
             }
             Rule::PerspectiveSize => td_string!(locale, health.rule.perspective_size.advice).into(),
             Rule::MeasuresPerObjective => {
@@ -138,6 +195,7 @@ impl Rule {
             Rule::Driven => td_string!(locale, health.rule.driven.advice).into(),
             Rule::LeadingLagging => td_string!(locale, health.rule.leading_lagging.advice).into(),
             Rule::VerbTitle => td_string!(locale, health.rule.verb_title.advice).into(),
+            Rule::SupportsParent => td_string!(locale, health.rule.supports_parent.advice).into(),
         }
     }
 }
@@ -192,6 +250,7 @@ pub fn check(locale: Locale, input: &HealthInput, disabled: &[Rule]) -> Vec<Find
                 Rule::Driven => driven(&map),
                 Rule::LeadingLagging => leading_lagging(&map),
                 Rule::VerbTitle => verb_title(&map),
+                Rule::SupportsParent => supports_parent(&map),
             };
             found.into_iter().map(move |(item, message)| Finding {
                 rule,
@@ -216,6 +275,10 @@ struct View<'a> {
     rank_of: HashMap<PerspectiveId, i32>,
     /// The language of the messages (and of the verb check).
     locale: Locale,
+    /// A unit map's alignments (`None` on the top unit's maps).
+    unit: Option<&'a [AlignmentView]>,
+    /// The size bounds for this kind of map.
+    bounds: Bounds,
 }
 
 impl<'a> View<'a> {
@@ -263,6 +326,8 @@ impl<'a> View<'a> {
             measures_of,
             rank_of,
             locale,
+            unit: input.unit,
+            bounds: Bounds::of(input.unit.is_some()),
         }
     }
 
@@ -323,7 +388,8 @@ fn measures(locale: Locale, n: usize) -> String {
 
 fn objective_count(map: &View) -> Vec<(Item, String)> {
     let n = map.objectives().count();
-    if (MIN_OBJECTIVES..=MAX_OBJECTIVES).contains(&n) {
+    let (min, max) = map.bounds.objectives;
+    if (min..=max).contains(&n) {
         return vec![];
     }
     let l = map.locale;
@@ -333,8 +399,8 @@ fn objective_count(map: &View) -> Vec<(Item, String)> {
             l,
             health.message.objective_count,
             objectives = objectives(l, n),
-            min = MIN_OBJECTIVES,
-            max = MAX_OBJECTIVES
+            min = min,
+            max = max
         )
         .to_string(),
     )]
@@ -342,11 +408,12 @@ fn objective_count(map: &View) -> Vec<(Item, String)> {
 
 fn perspective_size(map: &View) -> Vec<(Item, String)> {
     let l = map.locale;
+    let (min, max) = map.bounds.per_perspective;
     map.perspectives
         .iter()
         .filter_map(|p| {
             let n = map.in_perspective(p).count();
-            (!(MIN_PER_PERSPECTIVE..=MAX_PER_PERSPECTIVE).contains(&n)).then(|| {
+            (!(min..=max).contains(&n)).then(|| {
                 (
                     Item::Perspective(p.id),
                     td_string!(
@@ -354,12 +421,31 @@ fn perspective_size(map: &View) -> Vec<(Item, String)> {
                         health.message.perspective_size,
                         name = quoted(l, &p.name),
                         objectives = objectives(l, n),
-                        min = MIN_PER_PERSPECTIVE,
-                        max = MAX_PER_PERSPECTIVE
+                        min = min,
+                        max = max
                     )
                     .to_string(),
                 )
             })
+        })
+        .collect()
+}
+
+/// On a unit map, each objective that supports nothing on the parent map and is not marked
+/// local.
+fn supports_parent(map: &View) -> Vec<(Item, String)> {
+    let Some(alignments) = map.unit else {
+        return vec![];
+    };
+    let l = map.locale;
+    map.objectives()
+        .filter(|o| !o.local && !alignments.iter().any(|a| a.unit_objective_id == o.id))
+        .map(|o| {
+            (
+                Item::Objective(o.id),
+                td_string!(l, health.message.supports_nothing, name = quoted(l, &o.title))
+                    .to_string(),
+            )
         })
         .collect()
 }
@@ -843,6 +929,8 @@ mod tests {
         targets: HashSet<MeasureId>,
         /// The language of the check (English unless a test says otherwise).
         locale: Locale,
+        /// Set on a unit map: its alignments.
+        unit: Option<Vec<AlignmentView>>,
     }
 
     impl Map {
@@ -853,6 +941,7 @@ mod tests {
                 links: &self.links,
                 measures: &self.measures,
                 measures_with_target: &self.targets,
+                unit: self.unit.as_deref(),
             };
             check(self.locale, &input, disabled)
         }
@@ -1033,6 +1122,62 @@ mod tests {
                 "“Financial” has 6 objectives; aim for 3–5.",
                 "“Customer” has 1 objective; aim for 3–5."
             ]
+        );
+    }
+
+    /// `m` as a unit map: each objective aligned to some parent objective.
+    fn as_unit(mut m: Map) -> Map {
+        let aligned = m
+            .objectives
+            .iter()
+            .map(|o| AlignmentView {
+                id: AlignmentId::new(),
+                unit_objective_id: o.id,
+                parent_objective_id: ObjectiveId::new(),
+                parent_title: "Grow".into(),
+                note: String::new(),
+            })
+            .collect();
+        m.unit = Some(aligned);
+        m
+    }
+
+    #[test]
+    fn a_unit_map_of_5_to_10_objectives_is_normal() {
+        for (n, fires) in [(4, true), (5, false), (10, false), (11, true)] {
+            let found = as_unit(with_objectives(n)).of(Rule::ObjectiveCount);
+            assert_eq!(found.len(), usize::from(fires), "{n} objectives");
+        }
+        assert_eq!(
+            as_unit(with_objectives(12)).messages(Rule::ObjectiveCount),
+            ["The map has 12 objectives; aim for 5–10."]
+        );
+        // One or two in a perspective is fine on a unit map; none or five is not.
+        for (n, fires) in [(0, true), (1, false), (4, false), (5, true)] {
+            let found = as_unit(with_objectives(n)).of(Rule::PerspectiveSize);
+            assert_eq!(found.len(), usize::from(fires), "{n} objectives");
+        }
+    }
+
+    #[test]
+    fn each_unit_objective_supports_the_parent_or_is_local() {
+        // The top unit's map has no parent: the rule says nothing there.
+        assert!(healthy().of(Rule::SupportsParent).is_empty());
+        assert!(!Rule::SupportsParent.applies(false) && Rule::SupportsParent.applies(true));
+        let mut m = as_unit(with_objectives(6));
+        assert!(m.of(Rule::SupportsParent).is_empty());
+        // One loses its alignment, another is marked local: only the first is a finding.
+        let (lost, local) = (m.objectives[1].id, m.objectives[2].id);
+        if let Some(a) = m.unit.as_mut() {
+            a.retain(|a| a.unit_objective_id != lost && a.unit_objective_id != local);
+        }
+        m.objectives[2].local = true;
+        let found = m.of(Rule::SupportsParent);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].item, Item::Objective(lost));
+        assert_eq!(
+            found[0].message,
+            "“Grow line 1” supports nothing on the parent map; align it, or mark it local to this unit."
         );
     }
 
@@ -1524,21 +1669,32 @@ mod tests {
 
     #[test]
     fn german_rule_names() {
-        assert_eq!(Rule::ObjectiveCount.title(Locale::de), "12–18 Ziele");
+        assert_eq!(Rule::ObjectiveCount.title(Locale::de, false), "12–18 Ziele");
+        assert_eq!(Rule::ObjectiveCount.title(Locale::de, true), "5–10 Ziele");
         assert_eq!(
-            Rule::PerspectiveSize.title(Locale::de),
+            Rule::PerspectiveSize.title(Locale::de, false),
             "3–5 Ziele je Perspektive"
         );
         assert_eq!(
-            Rule::ScorecardSize.title(Locale::de),
+            Rule::ScorecardSize.title(Locale::de, false),
             "Höchstens 20 Kennzahlen"
         );
-        assert_eq!(Rule::ObjectiveCount.title(Locale::en), "12–18 objectives");
-        for r in Rule::ALL {
-            assert_ne!(r.title(Locale::de), r.title(Locale::en), "{r:?}");
-            assert_ne!(r.advice(Locale::de), r.advice(Locale::en), "{r:?}");
-            assert!(r.advice(Locale::de).ends_with('.'));
+        assert_eq!(
+            Rule::ObjectiveCount.title(Locale::en, false),
+            "12–18 objectives"
+        );
+        for unit in [false, true] {
+            for r in Rule::ALL {
+                let (de, en) = (r.title(Locale::de, unit), r.title(Locale::en, unit));
+                assert_ne!(de, en, "{r:?}");
+                assert_ne!(r.advice(Locale::de, unit), r.advice(Locale::en, unit));
+                assert!(r.advice(Locale::de, unit).ends_with('.'));
+            }
         }
+        assert_ne!(
+            Rule::ObjectiveCount.advice(Locale::en, true),
+            Rule::ObjectiveCount.advice(Locale::en, false)
+        );
     }
 
     #[test]
@@ -1616,7 +1772,10 @@ mod tests {
                 serde_json::to_string(&r).unwrap(),
                 format!("\"{}\"", r.as_str())
             );
-            assert!(!r.title(Locale::en).is_empty() && r.advice(Locale::en).ends_with('.'));
+            assert!(
+                !r.title(Locale::en, false).is_empty()
+                    && r.advice(Locale::en, false).ends_with('.')
+            );
         }
         assert!("dead_end".parse::<Rule>().is_err());
         let id = ObjectiveId::new();

@@ -612,6 +612,7 @@ pub fn field_text(locale: Locale, field: Field) -> String {
         Field::Values => td_string!(locale, history.field.values),
         Field::Weight => td_string!(locale, history.field.weight),
         Field::RollUp => td_string!(locale, history.field.rollup),
+        Field::Local => td_string!(locale, history.field.local),
         Field::HealthOff => td_string!(locale, history.field.health_off),
         Field::Definition => td_string!(locale, history.field.definition),
         Field::Unit => td_string!(locale, history.field.unit),

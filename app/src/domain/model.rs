@@ -346,6 +346,10 @@ pub struct Objective {
     /// How its measures' scores combine into its own.
     #[serde(default)]
     pub rollup: RollUp,
+    /// Deliberately the unit's own: a unit-map objective that supports nothing on the parent
+    /// map on purpose, so neither the "not aligned" mark nor the health check asks for one.
+    #[serde(default)]
+    pub local: bool,
 }
 
 impl Objective {
@@ -365,6 +369,7 @@ impl Objective {
             y: 0.0,
             weight: one(),
             rollup: RollUp::default(),
+            local: false,
         }
     }
 
@@ -392,6 +397,8 @@ setters!(Objective {
     with_owner(owner_id: Option<UserId>);
     /// This objective with another way of combining its measures' scores.
     with_rollup(rollup: RollUp);
+    /// This objective marked as the unit's own (or not): it needs no parent objective.
+    with_local(local: bool);
 });
 
 /// A cause-and-effect arrow: `from` drives `to`. The hypothesis says why.

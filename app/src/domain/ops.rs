@@ -117,6 +117,8 @@ pub enum Field {
     Status,
     /// An alignment's contribution note.
     Note,
+    /// Whether a unit objective is deliberately local (supports nothing on the parent map).
+    Local,
 }
 
 /// A new entity.
@@ -619,6 +621,7 @@ pub const OBJECTIVE_FIELDS: &[FieldDef<Objective>] = &[
     },
     plain!(Weight, Column::Plain("weight"), weight),
     plain!(RollUp, Column::Plain("rollup"), rollup),
+    plain!(Local, Column::Plain("local_only"), local),
 ];
 
 /// The fields of a link.

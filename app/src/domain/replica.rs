@@ -372,6 +372,7 @@ fn field_name(locale: Locale, field: Field) -> &'static str {
         Field::Values => td_string!(locale, map.undo.field.values),
         Field::Weight => td_string!(locale, map.undo.field.weight),
         Field::RollUp => td_string!(locale, map.undo.field.rollup),
+        Field::Local => td_string!(locale, map.undo.field.local),
         Field::HealthOff => td_string!(locale, map.undo.field.health_off),
         Field::Definition => td_string!(locale, map.undo.field.definition),
         Field::Unit => td_string!(locale, map.undo.field.unit),

@@ -802,7 +802,8 @@ async fn persist_set(
     let q = sqlx::query(&sql);
     let q = match value {
         serde_json::Value::Null => q.bind(None::<String>),
-        serde_json::Value::Bool(b) => q.bind(b),
+        // Yes/no columns are 0/1 integers, the same on both databases.
+        serde_json::Value::Bool(b) => q.bind(i64::from(b)),
         serde_json::Value::Number(n) => match n.as_i64() {
             Some(i) => q.bind(i),
             None => q.bind(n.as_f64()),

@@ -34,6 +34,17 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
     });
     // Alignments whose parent objective was deleted there: shown until that is undone.
     let lost = Memo::new(move |_| state.doc.with(|d| cascade::lost_of(d, id)));
+    let local = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.objectives.iter().any(|o| o.id == id && o.local))
+    });
+    let set_local = move |on: bool| {
+        run_edit(
+            state,
+            vec![ops::set(EntityKind::Objective, id.0, Field::Local, on)],
+        )
+    };
     let picked = RwSignal::new(String::new());
     let align = move |_| {
         let Ok(parent) = picked.get_untracked().parse::<ObjectiveId>() else {
@@ -60,6 +71,9 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
             {move || {
                 let rows = supports.get();
                 if rows.is_empty() {
+                    if local.get() {
+                        return ().into_any();
+                    }
                     return view! { <p class="unaligned-note">{t!(i18n, cascade.unaligned)}</p> }.into_any();
                 }
                 view! {
@@ -99,6 +113,11 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
                     </ul>
                 })
             }}
+            <label class="toggle local-toggle">
+                <input type="checkbox" prop:checked=move || local.get() disabled=ro
+                    on:change=move |ev| set_local(event_target_checked(&ev))/>
+                {t!(i18n, map.objective.local)}
+            </label>
             <Show when=move || !ro() && !choices.with(Vec::is_empty)>
                 <div class="support-add">
                     <label for="support-pick">{t!(i18n, cascade.add_label)}</label>

@@ -42,6 +42,7 @@ pub fn findings(state: MapState) -> Memo<Vec<Finding>> {
                     links: &d.links,
                     measures: &d.measures,
                     measures_with_target: &with_target,
+                    unit: d.map_is_unit().then_some(d.alignments.as_slice()),
                 },
                 &off,
             )
@@ -90,6 +91,7 @@ pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoVi
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let ro = move || !state.can_edit.get();
+    let unit = state.doc.with_untracked(|d| d.map_is_unit());
     view! {
         <section class="health" aria-label=t_string!(i18n, health.panel.label)>
             {move || {
@@ -103,8 +105,8 @@ pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoVi
                             let item = f.item;
                             view! {
                                 <li>
-                                    <button type="button" class="finding" title=f.rule.advice(locale) on:click=move |_| reveal(state, item)>
-                                        <span class="finding-rule">{f.rule.title(locale)}</span>
+                                    <button type="button" class="finding" title=f.rule.advice(locale, unit) on:click=move |_| reveal(state, item)>
+                                        <span class="finding-rule">{f.rule.title(locale, unit)}</span>
                                         <span class="finding-message">{f.message.clone()}</span>
                                     </button>
                                 </li>
@@ -116,14 +118,14 @@ pub fn HealthPanel(state: MapState, findings: Memo<Vec<Finding>>) -> impl IntoVi
             <details class="health-rules">
                 <summary>{t!(i18n, health.panel.rules)}</summary>
                 <ul>
-                    {Rule::ALL.into_iter().map(|rule| {
+                    {Rule::ALL.into_iter().filter(|r| r.applies(unit)).map(|rule| {
                         let on = move || !disabled(state).contains(&rule);
                         view! {
                             <li>
-                                <label title=rule.advice(locale)>
+                                <label title=rule.advice(locale, unit)>
                                     <input type="checkbox" prop:checked=on disabled=ro
                                         on:change=move |ev| toggle(state, rule, event_target_checked(&ev))/>
-                                    {rule.title(locale)}
+                                    {rule.title(locale, unit)}
                                 </label>
                             </li>
                         }
