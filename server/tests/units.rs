@@ -105,6 +105,11 @@ both_databases!(role_matrix_of_unit_and_map_functions, |db: Db| async move {
             Box::new(move |_| Input::Json(json!({ "unit_id": top_unit, "period": null }))),
         ),
         (
+            "map_scores",
+            [401, 200, 200, 200, 200, 200],
+            Box::new(|_| Input::Form(vec![])),
+        ),
+        (
             "cascade_workshop",
             [401, 403, 200, 200, 200, 200],
             Box::new(move |_| Input::Json(json!({ "map_id": map_id, "parent_map": null }))),
@@ -769,6 +774,50 @@ both_databases!(
         let (_, doc) = app.get("/api/v1/openapi.json").await;
         let documented = &doc.json()["paths"]["/api/v1/units/{id}/reminders"];
         assert!(documented.get("get").is_some() && documented.get("put").is_some());
+    }
+);
+
+both_databases!(
+    the_home_tree_shows_each_visible_map_s_score_for_its_latest_month,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let cookies = app.role_cookies().await;
+        let top = app.enterprise_map().await;
+        let read = |body: &str| -> Vec<app::api::MapScoreLine> { serde_json::from_str(body).unwrap() };
+        // Someone with no role sees no score.
+        let (status, body) = app
+            .call_input(cookies[1].as_deref(), "map_scores", &Input::Form(vec![]))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(read(&body).is_empty());
+        // A viewer sees every map of the demo that is not archived, each as the map page shows it.
+        let (status, body) = app
+            .call_input(cookies[2].as_deref(), "map_scores", &Input::Form(vec![]))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let lines = read(&body);
+        let live: Vec<MapId> = app
+            .store
+            .map_summaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(_, m)| m.status != MapStatus::Archived)
+            .map(|(_, m)| m.id)
+            .collect();
+        assert_eq!(lines.len(), live.len());
+        let line = lines.iter().find(|l| l.map_id == top.map.id).expect("the top map");
+        let today = app::store::current_period();
+        let data = app.store.score_data(top.map.id).await.unwrap();
+        assert_eq!(line.period, app::domain::scores::latest_reported(&data, today));
+        let model = app::domain::scores::ScoreModel::new(&top, &data, today);
+        let expected = model
+            .span(app::domain::scoring::Span::Month {
+                period: line.period,
+            })
+            .map;
+        assert_eq!(line.score, expected);
+        assert!(line.score.value.is_some(), "the demo has data");
     }
 );
 

@@ -28,6 +28,46 @@ pub async fn org_tree() -> Result<Vec<OrgTreeNode>, ApiError> {
     )
 }
 
+/// A map's score for the latest month with data on it (the month its map page opens on), as
+/// the home page's tree shows it beside the map.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MapScoreLine {
+    pub map_id: MapId,
+    pub period: Period,
+    pub score: crate::domain::scoring::Score,
+}
+
+/// The score of every map the user may view that is not archived, each for its latest month
+/// with data.
+#[server(prefix = "/api", endpoint = "map_scores", output = super::TextJson)]
+pub async fn map_scores() -> Result<Vec<MapScoreLine>, ApiError> {
+    ssr::reply(
+        async move {
+            let (ctx, user) = ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            let today = crate::store::current_period();
+            let mut lines = Vec::new();
+            for (unit, m) in ctx.store.map_summaries().await? {
+                if m.status == MapStatus::Archived || !access.allows(unit, Action::View) {
+                    continue;
+                }
+                let doc = ctx.store.map_document(m.id).await?;
+                let data = ctx.store.score_data(m.id).await?;
+                let period = crate::domain::scores::latest_reported(&data, today);
+                let model = crate::domain::scores::ScoreModel::new(&doc, &data, today);
+                let span = crate::domain::scoring::Span::Month { period };
+                lines.push(MapScoreLine {
+                    map_id: m.id,
+                    period,
+                    score: model.span(span).map,
+                });
+            }
+            Ok(lines)
+        }
+        .await,
+    )
+}
+
 /// Everything drawn on one map.
 #[server(prefix = "/api", endpoint = "get_map", output = super::TextJson)]
 pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {

@@ -2,7 +2,7 @@
 //! unit's maps.
 
 use super::widgets::{ErrorPanel, TopBar};
-use crate::api::{my_measures, org_tree};
+use crate::api::{map_scores, my_measures, org_tree, MapScoreLine};
 use crate::domain::{MapStatus, OrgTreeNode};
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -14,6 +14,8 @@ use leptos_router::components::A;
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let tree = Resource::new(|| (), |_| org_tree());
+    // Each map's score beside it (a failure leaves the tree without them).
+    let scores = Resource::new(|| (), |_| map_scores());
     view! {
         <Title text=t_string!(i18n, home.title)/>
         <TopBar/>
@@ -23,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, home.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let tree = tree.await;
+                    let scores = std::sync::Arc::new(scores.await.unwrap_or_default());
                     crate::ui::mark_hydrated();
                     match tree {
                         Ok(nodes) if nodes.is_empty() => view! {
@@ -44,7 +47,7 @@ pub fn HomePage() -> impl IntoView {
                                     </nav>
                                 })}
                                 <ul class="org-tree" role="tree" aria-label=t_string!(i18n, home.tree_label)>
-                                    {nodes.into_iter().map(|n| view! { <UnitNode node=n/> }).collect_view()}
+                                    {nodes.into_iter().map(|n| view! { <UnitNode node=n scores=scores.clone()/> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }
@@ -116,7 +119,7 @@ fn administers(node: &OrgTreeNode) -> bool {
 
 /// One unit of the tree and, recursively, its children.
 #[component]
-fn UnitNode(node: OrgTreeNode) -> impl IntoView {
+fn UnitNode(node: OrgTreeNode, scores: std::sync::Arc<Vec<MapScoreLine>>) -> impl IntoView {
     let OrgTreeNode {
         unit,
         role,
@@ -138,7 +141,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
     let children_view = (!children.is_empty()).then(|| {
         view! {
             <ul role="group">
-                {children.into_iter().map(|c| view! { <UnitNode node=c/> }).collect_view().into_any()}
+                {children.into_iter().map(|c| view! { <UnitNode node=c scores=scores.clone()/> }).collect_view().into_any()}
             </ul>
         }
     });
@@ -169,6 +172,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                         let href = format!("/maps/{}", m.id);
                         let card = format!("/maps/{}/scorecard", m.id);
                         let settings_label = td_string!(locale, units.settings.of_map, name = &m.name).to_string();
+                        let score = scores.iter().find(|s| s.map_id == m.id).map(|s| score_chip(locale, s));
                         view! {
                             <li class="map-item">
                                 <A href=href>{m.name.clone()}</A>
@@ -179,6 +183,7 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
                                     m.period_end.text(locale),
                                     td_string!(locale, common.count.objectives, count = u64::try_from(m.objective_count).unwrap_or(0))
                                 )}</span>
+                                {score}
                                 <A href=card attr:class="secondary-link">{t!(i18n, home.scorecard)}</A>
                                 {editor.then(|| view! {
                                     <A href=format!("/maps/{}/settings", m.id) attr:class="secondary-link"
@@ -191,5 +196,28 @@ fn UnitNode(node: OrgTreeNode) -> impl IntoView {
             </ul>
             {children_view}
         </li>
+    }
+}
+
+/// A map's score in the tree: its status by colour, shape and word, its value and its month.
+fn score_chip(locale: Locale, line: &MapScoreLine) -> impl IntoView {
+    let status = line.score.status;
+    let value = line
+        .score
+        .value
+        .map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1));
+    let text = td_string!(
+        locale,
+        home.map_score,
+        value = value,
+        status = status.text(locale),
+        month = line.period.text(locale)
+    )
+    .to_string();
+    view! {
+        <span class="tree-score" data-status=status.as_str()>
+            <span class="tree-score-mark" style=format!("background:{}", status.colour()) aria-hidden="true"></span>
+            {text}
+        </span>
     }
 }
