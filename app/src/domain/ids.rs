@@ -75,6 +75,8 @@ id_type!(
     UserId,
     /// An alignment of a unit objective to the parent objective it supports.
     AlignmentId,
+    /// A change proposed to a parent map by an editor of a unit below it.
+    ProposalId,
     /// An API token (REST API v1).
     ApiTokenId,
     /// An uploaded file being imported (a short-lived server session).

@@ -23,6 +23,7 @@ pub mod model;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod proposal;
 pub mod period;
 pub mod reminders;
 pub mod replica;

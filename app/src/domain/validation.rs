@@ -56,6 +56,8 @@ pub enum ValidationError {
     AlignmentNotToParent,
     #[error("this alignment already exists")]
     DuplicateAlignment,
+    #[error("a proposal may only add or reword objectives and add or remove links")]
+    ProposalChangeNotAllowed,
     #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
     DuplicateMeasureName(String),
     #[error("formula: {0}")]
@@ -135,6 +137,9 @@ impl ValidationError {
             V::OrgUnitCycle => td_string!(locale, errors.validation.org_unit_cycle).to_string(),
             V::AlignmentNotToParent => {
                 td_string!(locale, errors.validation.alignment_not_to_parent).to_string()
+            }
+            V::ProposalChangeNotAllowed => {
+                td_string!(locale, errors.validation.proposal_change_not_allowed).to_string()
             }
             V::DuplicateAlignment => {
                 td_string!(locale, errors.validation.duplicate_alignment).to_string()
