@@ -1,4 +1,5 @@
-// German screenshots of the strategy map and the meeting-room display for docs/ (`make
+// German screenshots of the strategy map, the meeting-room display and the cascade workshop for docs/
+// (and the workshop in English for the README) (`make
 // screenshots`): the release server (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German
 // browser, a 1920×1080 screen and a 1280×720 laptop.
 import { chromium } from '@playwright/test';
@@ -61,6 +62,33 @@ try {
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(out, `display-de-${width}x${height}.png`) });
   }
+  // The cascade workshop: the enterprise map beside Managed Services, one unit objective
+  // selected (its partner highlighted, the line drawn across the split).
+  const unit = root.children.find((c) => c.unit.name === 'Managed Services');
+  const workshop = `${base}/maps/${unit.maps[0].id}/workshop`;
+  const openWorkshop = async (p) => {
+    await p.goto(workshop, { waitUntil: 'networkidle' });
+    await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await p.locator('.unit-pane g.objective').first().click();
+    await p.waitForTimeout(600);
+  };
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await openWorkshop(page);
+    await page.screenshot({ path: path.join(out, `workshop-de-${width}x${height}.png`) });
+  }
+  const english = await browser.newContext({ locale: 'en-GB', viewport: { width: 1600, height: 900 } });
+  const en = await english.newPage();
+  await en.goto(`${base}/signin`);
+  await en.getByLabel('Email').fill(EMAIL);
+  await en.getByLabel('Password').fill(PASSWORD);
+  await en.getByRole('button', { name: 'Sign in' }).click();
+  await en.waitForURL(`${base}/`);
+  await openWorkshop(en);
+  await en.screenshot({ path: path.join(out, 'cascade-workshop-en.png') });
   console.log(`written into ${out}`);
 } finally {
   await browser.close();

@@ -64,6 +64,22 @@ both_databases!(health_and_page_gating, |db: Db| async move {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<svg"), "the map is server-rendered");
     assert!(body.contains(&map.objectives[0].title.replace('&', "&amp;")));
+
+    // The cascade workshop of a unit map: both maps rendered on the server, side by side.
+    let unit_map = common::map_of_unit(&app.store, "Managed Services").await;
+    let (status, body) = app
+        .get(&format!("/maps/{}/workshop", unit_map.map.id))
+        .cookie(&cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body.matches("class=\"strategy-map editable").count(),
+        2,
+        "two canvases"
+    );
+    assert!(body.contains("parent-pane") && body.contains("unit-pane"));
+    assert!(body.contains(&unit_map.objectives[0].title.replace('&', "&amp;")));
+    assert!(body.contains(&map.objectives[0].title.replace('&', "&amp;")));
 });
 
 both_databases!(
@@ -756,6 +772,7 @@ both_databases!(
             format!("/maps/{missing}/scorecard"),
             format!("/maps/{missing}/data"),
             format!("/maps/{missing}/import"),
+            format!("/maps/{missing}/workshop"),
             format!("/dashboards/{missing}"),
             format!("/dashboards/{missing}/edit"),
             format!("/units/{missing}/dashboards"),

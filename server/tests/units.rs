@@ -783,7 +783,8 @@ both_databases!(
         let app = TestApp::demo(db).await;
         let cookies = app.role_cookies().await;
         let top = app.enterprise_map().await;
-        let read = |body: &str| -> Vec<app::api::MapScoreLine> { serde_json::from_str(body).unwrap() };
+        let read =
+            |body: &str| -> Vec<app::api::MapScoreLine> { serde_json::from_str(body).unwrap() };
         // Someone with no role sees no score.
         let (status, body) = app
             .call_input(cookies[1].as_deref(), "map_scores", &Input::Form(vec![]))
@@ -806,10 +807,16 @@ both_databases!(
             .map(|(_, m)| m.id)
             .collect();
         assert_eq!(lines.len(), live.len());
-        let line = lines.iter().find(|l| l.map_id == top.map.id).expect("the top map");
+        let line = lines
+            .iter()
+            .find(|l| l.map_id == top.map.id)
+            .expect("the top map");
         let today = app::store::current_period();
         let data = app.store.score_data(top.map.id).await.unwrap();
-        assert_eq!(line.period, app::domain::scores::latest_reported(&data, today));
+        assert_eq!(
+            line.period,
+            app::domain::scores::latest_reported(&data, today)
+        );
         let model = app::domain::scores::ScoreModel::new(&top, &data, today);
         let expected = model
             .span(app::domain::scoring::Span::Month {

@@ -443,8 +443,12 @@ fn supports_parent(map: &View) -> Vec<(Item, String)> {
         .map(|o| {
             (
                 Item::Objective(o.id),
-                td_string!(l, health.message.supports_nothing, name = quoted(l, &o.title))
-                    .to_string(),
+                td_string!(
+                    l,
+                    health.message.supports_nothing,
+                    name = quoted(l, &o.title)
+                )
+                .to_string(),
             )
         })
         .collect()

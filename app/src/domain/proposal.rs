@@ -202,7 +202,10 @@ mod tests {
             Field::Title,
             "Grow recurring revenue",
         );
-        assert_eq!(validate("Our customers pay monthly", &[reword.clone()]), Ok(()));
+        assert_eq!(
+            validate("Our customers pay monthly", &[reword.clone()]),
+            Ok(())
+        );
         assert!(matches!(
             validate("  ", &[reword.clone()]),
             Err(ValidationError::Empty { .. })
@@ -251,7 +254,12 @@ mod tests {
             Op::Create {
                 item: NewEntity::Objective(new.clone()),
             },
-            set(EntityKind::Objective, keep.0, Field::Title, " Keep key customers "),
+            set(
+                EntityKind::Objective,
+                keep.0,
+                Field::Title,
+                " Keep key customers ",
+            ),
             Op::Delete {
                 entity: EntityKind::Link,
                 id: old_link.0,
@@ -260,7 +268,12 @@ mod tests {
         ];
         let changes = review(&d, &ops).unwrap();
         assert_eq!(changes.len(), 4);
-        assert_eq!(changes[0], Change::Add { objective: new.clone() });
+        assert_eq!(
+            changes[0],
+            Change::Add {
+                objective: new.clone()
+            }
+        );
         assert_eq!(
             changes[1],
             Change::Reword {
@@ -277,14 +290,21 @@ mod tests {
                 to_id: keep
             }
         );
-        assert!(matches!(&changes[3], Change::Link { link } if link.from_id == cut && link.to_id == new.id));
+        assert!(
+            matches!(&changes[3], Change::Link { link } if link.from_id == cut && link.to_id == new.id)
+        );
     }
 
     #[test]
     fn a_proposal_whose_target_was_deleted_is_stale() {
         let mut d = parent();
         let keep = d.objectives[1].id;
-        let reword = set(EntityKind::Objective, keep.0, Field::Title, "Keep key customers");
+        let reword = set(
+            EntityKind::Objective,
+            keep.0,
+            Field::Title,
+            "Keep key customers",
+        );
         assert!(review(&d, std::slice::from_ref(&reword)).is_ok());
         apply(
             &mut d,

@@ -137,27 +137,34 @@ impl Store {
             Backend::Postgres => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        for pragma in SQLITE_PRAGMAS {
-                            sqlx::query(pragma).execute(&mut *conn).await?;
+        let connect = || {
+            AnyPoolOptions::new()
+                .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            for pragma in SQLITE_PRAGMAS {
+                                sqlx::query(pragma).execute(&mut *conn).await?;
+                            }
                         }
-                    }
-                    Ok(())
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
-            .await?;
+                .connect_with(options.clone())
+        };
+        // Migrations run on connections of their own, closed before the store's open: SQLite
+        // re-prepares a statement cached before a schema change with more columns than sqlx
+        // knows of (`SELECT *` after `ADD COLUMN`), so no statement may outlive a migration.
+        let migrating = connect().await?;
         if backend == Backend::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
+                .execute(&migrating)
                 .await?;
         }
-        MIGRATOR.run(&pool).await?;
+        MIGRATOR.run(&migrating).await?;
+        migrating.close().await;
+        let pool = connect().await?;
         if backend == Backend::Sqlite {
             checkpoint_in_background(pool.clone());
         }

@@ -93,10 +93,13 @@ fn WorkshopView(workshop: Workshop) -> impl IntoView {
     load_initiatives(unit);
     learn_names(unit);
     let map_id = map.id;
-    leptos::task::spawn_local(async move {
-        if let Ok(rights) = my_rights(map_id).await {
-            unit.rights.set(rights);
-        }
+    // In the browser only (an effect): what this user may do on the unit map, for its panel.
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(rights) = my_rights(map_id).await {
+                unit.rights.set(rights);
+            }
+        });
     });
     let crumbs = map_crumbs(
         &org_unit.name,
