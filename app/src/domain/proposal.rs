@@ -203,15 +203,15 @@ mod tests {
             "Grow recurring revenue",
         );
         assert_eq!(
-            validate("Our customers pay monthly", &[reword.clone()]),
+            validate("Our customers pay monthly", std::slice::from_ref(&reword)),
             Ok(())
         );
         assert!(matches!(
-            validate("  ", &[reword.clone()]),
+            validate("  ", std::slice::from_ref(&reword)),
             Err(ValidationError::Empty { .. })
         ));
         assert!(matches!(
-            validate(&"x".repeat(MAX_REASON + 1), &[reword.clone()]),
+            validate(&"x".repeat(MAX_REASON + 1), std::slice::from_ref(&reword)),
             Err(ValidationError::TooLong { .. })
         ));
         assert!(matches!(
