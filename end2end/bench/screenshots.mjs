@@ -1,7 +1,7 @@
-// German screenshots of the strategy map, the meeting-room display and the cascade workshop for docs/
-// (and the workshop in English for the README) (`make
-// screenshots`): the release server (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German
-// browser, a 1920×1080 screen and a 1280×720 laptop.
+// German screenshots of the strategy map, the meeting-room display and the cascade workshop for
+// docs/ (`make screenshots`), and the workshop in English for the README: the release server
+// (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
+// 1280×720 laptop.
 import { chromium } from '@playwright/test';
 import path from 'node:path';
 import { arg, startSite } from './site.mjs';

@@ -540,6 +540,9 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
                     let pid = p.id;
                     let score_y = label_y + 17.0 * lines.len() as f64 + 6.0;
                     let score = state.show_status.get().then(|| state.scores.with(|s| s.as_ref().map(|s| s.perspective(pid)))).flatten();
+                    // As wide as its words ("keine Daten" is longer than a number).
+                    let shown = score.map(|sc| value(sc.value)).unwrap_or_default();
+                    let pill = (shown.chars().count() as f64 * 7.2 + 16.0).max(58.0);
                     view! {
                         <g class="band" role="group" aria-label=td_string!(locale, map.canvas.perspective, name = p.name.clone()).to_string()>
                             <rect x=r.x y=r.y width=r.w height=r.h class=if i % 2 == 0 { "band-bg even" } else { "band-bg odd" }/>
@@ -551,8 +554,8 @@ fn Bands(state: MapState, frame: Memo<Frame>) -> impl IntoView {
                                     aria-label=td_string!(locale, map.canvas.perspective_score, name = p.name.clone(), status = sc.status.text(locale), value = value(sc.value)).to_string()
                                     on:pointerdown=|ev| ev.stop_propagation()
                                     on:click=move |_| state.why.set(Some(crate::domain::scores::Subject::Perspective(pid)))>
-                                    <rect x=16 y=score_y - 14.0 width=58 height=22 rx=11 fill=sc.status.colour()/>
-                                    <text x=45 y=score_y + 1.5 text-anchor="middle">{value(sc.value)}</text>
+                                    <rect x=16 y=score_y - 14.0 width=pill height=22 rx=11 fill=sc.status.colour()/>
+                                    <text x=16.0 + pill / 2.0 y=score_y + 1.5 text-anchor="middle">{shown}</text>
                                 </g>
                             })}
                         </g>
