@@ -262,31 +262,25 @@ impl Geometry {
 
 /// Selecting in one pane clears the other's selection and highlights the partners there.
 fn link_selections(unit: MapState, parent: MapState) {
-    let selected = |s: MapState| Memo::new(move |_| s.selection.with(|s| s.objectives.clone()));
-    let (in_unit, in_parent) = (selected(unit), selected(parent));
+    mirror_selection(unit, parent, unit);
+    mirror_selection(parent, unit, unit);
+}
+
+/// When objectives are selected in `from`, clears the selection in `to` and marks there their
+/// partners (read from `unit`, the unit map, which holds the alignments).
+fn mirror_selection(from: MapState, to: MapState, unit: MapState) {
+    let selected = Memo::new(move |_| from.selection.with(|s| s.objectives.clone()));
     Effect::new(move |_| {
-        let ids = in_unit.get();
+        let ids = selected.get();
         if !ids.is_empty() {
-            parent.selection.set(Selection::default());
+            to.selection.set(Selection::default());
         }
         let partners = unit.doc.with(|d| {
             ids.iter()
                 .flat_map(|id| cascade::partners(d, *id))
                 .collect::<Vec<_>>()
         });
-        parent.partners.set(partners);
-    });
-    Effect::new(move |_| {
-        let ids = in_parent.get();
-        if !ids.is_empty() {
-            unit.selection.set(Selection::default());
-        }
-        let partners = unit.doc.with(|d| {
-            ids.iter()
-                .flat_map(|id| cascade::partners(d, *id))
-                .collect::<Vec<_>>()
-        });
-        unit.partners.set(partners);
+        to.partners.set(partners);
     });
 }
 
