@@ -154,11 +154,14 @@ impl Store {
             .await?;
         let org_unit = unit_in(&mut *conn, map.org_unit_id).await?;
         let people = named_people(&mut *conn, id).await?;
+        let objectives = objectives_of(&mut *conn, id).await?;
+        let lost_alignments =
+            super::tombstones::lost_alignments(&mut *conn, &objectives, &org_unit).await?;
         Ok(MapDocument {
             seq,
             perspectives: perspectives_of(&mut *conn, id).await?,
             themes: themes_of(&mut *conn, id).await?,
-            objectives: objectives_of(&mut *conn, id).await?,
+            objectives,
             links: links_of(&mut *conn, id).await?,
             measures: measures_of(&mut *conn, id).await?,
             people,
@@ -166,7 +169,7 @@ impl Store {
             parent_objectives: parent_objectives_of(&mut *conn, &org_unit).await?,
             supporters: supporters_of(&mut *conn, id).await?,
             deleted_alignments: super::tombstones::deleted_alignments(&mut *conn, id).await?,
-            lost_alignments: super::tombstones::lost_alignments(&mut *conn, id, &org_unit).await?,
+            lost_alignments,
             map,
             org_unit,
         })

@@ -443,12 +443,12 @@ fn kept_alignment(
     Ok((id, unit, parent, note))
 }
 
-/// The alignments of `map`'s objectives whose parent objective was deleted on a map of the
+/// The alignments of `objectives` (a map's) whose parent objective was deleted on a map of the
 /// parent unit (`MapDocument::lost_alignments`): kept in that objective's tombstone, so undoing
 /// the deletion brings them back. Their parent title went with the objective.
 pub(crate) async fn lost_alignments(
     conn: &mut AnyConnection,
-    map: MapId,
+    objectives: &[Objective],
     unit: &OrgUnit,
 ) -> StoreResult<Vec<AlignmentView>> {
     let Some(parent_unit) = unit.parent_id else {
@@ -469,12 +469,7 @@ pub(crate) async fn lost_alignments(
         if parent != deleted {
             continue;
         }
-        let on_map = select("SELECT id FROM objectives WHERE id = $1 AND map_id = $2")
-            .bind(unit_objective)
-            .bind(map)
-            .optional(&mut *conn, |r| text(r, "id"))
-            .await?;
-        if on_map.is_some() {
+        if objectives.iter().any(|o| o.id == unit_objective) {
             out.push(AlignmentView {
                 id,
                 unit_objective_id: unit_objective,

@@ -556,47 +556,48 @@ fn lines(g: Geometry, all: bool) -> Vec<Line> {
     let (prect, urect) = (rect(&psvg), rect(&usvg));
     let selected_unit = g.unit.selection.with_untracked(|s| s.objectives.clone());
     let selected_parent = g.parent.selection.with_untracked(|s| s.objectives.clone());
-    let parent_doc = g.parent.doc.get_untracked();
-    g.unit.doc.with_untracked(|d| {
-        d.alignments
-            .iter()
-            .filter_map(|a| {
-                let active = selected_unit.contains(&a.unit_objective_id)
-                    || selected_parent.contains(&a.parent_objective_id);
-                if !(all || active) {
-                    return None;
-                }
-                let own = d.objectives.iter().find(|o| o.id == a.unit_objective_id)?;
-                let theirs = parent_doc
-                    .objectives
-                    .iter()
-                    .find(|o| o.id == a.parent_objective_id)?;
-                let at = |p: (f64, f64)| (p.0 - origin.left(), p.1 - origin.top());
-                let from = map_to_client(
-                    g.parent,
-                    &psvg,
-                    crate::domain::layout::Point {
-                        x: theirs.x + BOX_WIDTH / 2.0,
-                        y: theirs.y,
-                    },
-                );
-                let to = map_to_client(
-                    g.unit,
-                    &usvg,
-                    crate::domain::layout::Point {
-                        x: own.x - BOX_WIDTH / 2.0,
-                        y: own.y,
-                    },
-                );
-                Some(Line {
-                    id: a.id,
-                    from: at(clamp_into(from, prect)),
-                    to: at(clamp_into(to, urect)),
-                    label: format!("{} → {}", own.title, theirs.title),
-                    active,
+    g.parent.doc.with_untracked(|parent_doc| {
+        g.unit.doc.with_untracked(|d| {
+            d.alignments
+                .iter()
+                .filter_map(|a| {
+                    let active = selected_unit.contains(&a.unit_objective_id)
+                        || selected_parent.contains(&a.parent_objective_id);
+                    if !(all || active) {
+                        return None;
+                    }
+                    let own = d.objectives.iter().find(|o| o.id == a.unit_objective_id)?;
+                    let theirs = parent_doc
+                        .objectives
+                        .iter()
+                        .find(|o| o.id == a.parent_objective_id)?;
+                    let at = |p: (f64, f64)| (p.0 - origin.left(), p.1 - origin.top());
+                    let from = map_to_client(
+                        g.parent,
+                        &psvg,
+                        crate::domain::layout::Point {
+                            x: theirs.x + BOX_WIDTH / 2.0,
+                            y: theirs.y,
+                        },
+                    );
+                    let to = map_to_client(
+                        g.unit,
+                        &usvg,
+                        crate::domain::layout::Point {
+                            x: own.x - BOX_WIDTH / 2.0,
+                            y: own.y,
+                        },
+                    );
+                    Some(Line {
+                        id: a.id,
+                        from: at(clamp_into(from, prect)),
+                        to: at(clamp_into(to, urect)),
+                        label: format!("{} → {}", own.title, theirs.title),
+                        active,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     })
 }
 
