@@ -126,4 +126,8 @@ pub trait MapWriter: Send + Sync {
         op_id: uuid::Uuid,
         ops: Vec<Op>,
     ) -> PortFuture<'_, Result<Committed, ApiError>>;
+
+    /// Tells the screens of `map` (on every instance) that a proposal to or from it was made
+    /// or decided.
+    fn proposals_changed(&self, map: MapId) -> PortFuture<'_, ()>;
 }

@@ -188,6 +188,10 @@ pub enum Refusal {
     WrongCurrentPassword,
     /// The first-run set-up after an admin exists.
     AlreadySetUp,
+    /// A proposal that no longer applies to its map as it is now, and why.
+    ProposalStale(OpError),
+    /// A proposal already accepted or declined.
+    ProposalDecided,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -332,6 +336,11 @@ impl Refusal {
                 td_string!(locale, profile.wrong_current_password).to_string()
             }
             Refusal::AlreadySetUp => td_string!(locale, setup.already_set_up).to_string(),
+            Refusal::ProposalStale(why) => {
+                let why = why.text(locale);
+                td_string!(locale, errors.api.proposal_stale, why).to_string()
+            }
+            Refusal::ProposalDecided => td_string!(locale, errors.api.proposal_decided).to_string(),
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -380,6 +389,7 @@ pub fn thing_name(locale: Locale, what: &str) -> String {
         "initiative" => td_string!(locale, errors.thing.initiative),
         "milestone" => td_string!(locale, errors.thing.milestone),
         "alignment" => td_string!(locale, errors.thing.alignment),
+        "proposal" => td_string!(locale, errors.thing.proposal),
         "user" => td_string!(locale, errors.thing.user),
         "session" => td_string!(locale, profile.session_thing),
         "edit" => td_string!(locale, errors.thing.edit),

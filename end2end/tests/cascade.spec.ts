@@ -183,3 +183,88 @@ test('in the cascade workshop a lead drags objectives down and draws an alignmen
   await expect(theirUnit.getByRole('button', { name: /^Win logistics clients|^Win new clients in target sectors/ })).toHaveCount(0);
   await expect(clients).toHaveAttribute('aria-label', /^Supported by 1 unit: Consulting: /);
 });
+
+const PACKAGE = 'Package repeatable service offerings';
+
+test('a unit lead who may not edit the enterprise map proposes a change; its editor accepts it and the lead sees it live', async ({ browser }) => {
+  // Tomás edits Consulting and only views the enterprise map.
+  const proposer = await person(browser, 'tomas.alvarez@northwind.example');
+  await proposer.getByRole('link', { name: 'Consulting Plan 2025–2027', exact: true }).click();
+  await proposer.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await proposer.getByRole('link', { name: 'Cascade workshop', exact: true }).click();
+  await proposer.waitForURL(/\/workshop$/);
+  await proposer.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  const parentPane = proposer.locator('.parent-pane');
+  await expect(parentPane.getByTestId('connection')).toHaveText(/^Live/);
+  await expect(proposer.locator('.unit-pane').getByTestId('connection')).toHaveText(/^Live/);
+
+  // A new objective and a rewording, each drawn on the parent map as it is added.
+  await parentPane.getByText('Propose a change to this map').click();
+  await parentPane.getByLabel('Perspective', { exact: true }).selectOption({ label: 'Customer' });
+  await parentPane.getByLabel('Title', { exact: true }).fill('Win public-sector clients');
+  await parentPane.getByRole('button', { name: 'Add to the proposal' }).click();
+  await expect(parentPane.locator('.proposal-diff .diff-add')).toHaveCount(1);
+  await expect(parentPane.locator('.proposal-changes li')).toHaveText([/New objective “Win public-sector clients” in Customer/]);
+  await parentPane.getByLabel('Change', { exact: true }).selectOption({ label: 'Reword an objective' });
+  await parentPane.getByLabel('Objective', { exact: true }).selectOption({ label: PACKAGE });
+  await parentPane.getByLabel('New title', { exact: true }).fill('Package our offerings');
+  await parentPane.getByRole('button', { name: 'Add to the proposal' }).click();
+  await expect(parentPane.locator('.proposal-diff .diff-reword')).toHaveCount(1);
+  await expect(parentPane.locator('.proposal-diff .diff-old')).toHaveText(PACKAGE);
+  await parentPane.getByLabel('Reason', { exact: true }).fill('Public-sector programmes are where Consulting grows.');
+  await parentPane.getByRole('button', { name: 'Send the proposal' }).click();
+  await expect(parentPane.getByText('Proposal sent to the map\'s editors.')).toBeVisible();
+  await expect(parentPane.locator('.proposal-diff')).toHaveCount(0);
+  await expect(parentPane.locator('.proposal-list .proposal-status')).toHaveText(['Open']);
+
+  // The enterprise map's editor sees it, drawn on the map, and accepts it.
+  const editor = await person(browser, ADMIN);
+  await openEnterpriseMap(editor);
+  await expect(editor.getByTestId('connection')).toHaveText(/^Live/);
+  const proposals = editor.locator('section.proposals');
+  await expect(proposals.getByRole('heading', { name: '1 open proposal from the units below' })).toBeVisible();
+  await expect(proposals.locator('.proposal-reason')).toHaveText('Public-sector programmes are where Consulting grows.');
+  await expect(proposals.locator('.proposal-changes li')).toHaveText([
+    /New objective “Win public-sector clients” in Customer/,
+    `Reword “${PACKAGE}” as “Package our offerings”`,
+  ]);
+  await proposals.getByRole('button', { name: 'Show on the map' }).click();
+  await expect(editor.locator('.proposal-diff .diff-add')).toHaveCount(1);
+  await proposals.getByRole('button', { name: 'Accept' }).click();
+  await expect(editor.getByText(/Accepted: the changes are on the map, credited to Tomás Alvarez/)).toBeVisible();
+  await expect(editor.getByRole('button', { name: 'Win public-sector clients', exact: true })).toBeVisible();
+  await expect(editor.getByRole('button', { name: 'Package our offerings', exact: true })).toBeVisible();
+  await expect(editor.locator('.proposal-diff')).toHaveCount(0);
+
+  // The proposer sees the change arrive on the parent map and the outcome of the proposal.
+  await expect(parentPane.getByRole('button', { name: 'Win public-sector clients', exact: true })).toBeVisible();
+  await expect(parentPane.locator('.proposal-list .proposal-status')).toHaveText([/^Accepted by /]);
+
+  // The editor tidies up (the suite shares one database): the new objective goes, the title
+  // comes back, both seen by the proposer at once.
+  await editor.getByRole('button', { name: 'Win public-sector clients', exact: true }).click();
+  await editor.keyboard.press('Delete');
+  await editor.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(parentPane.getByRole('button', { name: 'Win public-sector clients', exact: true })).toHaveCount(0);
+  await editor.getByRole('button', { name: 'Package our offerings', exact: true }).click();
+  const title = editor.getByLabel('Title', { exact: true });
+  await title.fill(PACKAGE);
+  await title.press('Enter');
+  await expect(parentPane.getByRole('button', { name: PACKAGE, exact: true })).toBeVisible();
+});
+
+test('the cascade report shows who carries each enterprise objective and links every gap to its fix', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Cascade report of Northwind Technology Services' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^How the units below carry / })).toBeVisible();
+  const matrix = page.getByRole('region', { name: 'Alignment matrix' });
+  await expect(matrix.locator('thead th')).toHaveText(['Objective', 'Managed Services', 'Consulting', /^Cloud Platforms/]);
+  await expect(matrix.locator('thead th').nth(3)).toContainText('no active map');
+  // The delivery objective is carried by both units with a map: one count each.
+  const row = matrix.locator('tbody tr').filter({ hasText: DELIVERY });
+  await expect(row.locator('td .gap-count')).toHaveText(['1', '1']);
+  // The gaps: Cloud Platforms has no map yet; its link opens the wizard for it.
+  const withoutMap = page.locator('.gap-list').filter({ hasText: 'Units without an active map for this month' });
+  await withoutMap.getByRole('link', { name: 'Cloud Platforms' }).click();
+  await expect(page.getByRole('heading', { name: 'A map for Cloud Platforms from its parent\'s map' })).toBeVisible();
+});

@@ -44,6 +44,8 @@ pub enum Refresh {
     Scores,
     /// A map of the parent or a child unit changed what the map's cascade shows.
     Cascade,
+    /// A proposal to or from the map was made or decided.
+    Proposals,
 }
 
 impl ScoresChanged {
@@ -60,6 +62,14 @@ impl ScoresChanged {
         ScoresChanged {
             map_id,
             what: Refresh::Cascade,
+        }
+    }
+
+    /// A proposal to or from `map_id` was made or decided.
+    pub fn proposals(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Proposals,
         }
     }
 }

@@ -276,6 +276,11 @@ impl Hub {
                             room.broadcast(ServerMsg::CascadeChanged { map_id });
                         }
                     }
+                    Refresh::Proposals => {
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::ProposalsChanged { map_id });
+                        }
+                    }
                 }
             }
             BusMessage::Display(event) => self.displays.event(event),
@@ -569,6 +574,10 @@ impl MapWriter for Hub {
                 .map(|(c, _)| c)
                 .map_err(ApiError::from)
         })
+    }
+
+    fn proposals_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_scores(ScoresChanged::proposals(map))
     }
 }
 

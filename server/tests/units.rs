@@ -10,6 +10,7 @@ use common::{count, Db, Input, TestApp, ADMIN, CONTRIBUTOR, EDITOR, VIEWER};
 
 use app::domain::org::UnitPatch;
 use app::domain::*;
+use app::domain::{edits, ops, proposal};
 use http::StatusCode;
 use serde_json::json;
 
@@ -1065,5 +1066,423 @@ both_databases!(
             .bearer(&scoped)
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+);
+
+/// A proposal from Consulting's map to the enterprise map with `ops` and `reason`.
+fn proposal_args(
+    to: &MapDocument,
+    from: MapId,
+    reason: &str,
+    ops: &[ops::Op],
+) -> serde_json::Value {
+    json!({ "draft": { "map_id": to.map.id, "from_map_id": from, "reason": reason, "ops": ops } })
+}
+
+/// A proposal's decision.
+fn decision(id: ProposalId, accept: bool, comment: &str) -> serde_json::Value {
+    json!({ "id": id, "decision": { "accept": accept, "comment": comment } })
+}
+
+/// The op rewording objective `id` as `title`.
+fn reword(id: ObjectiveId, title: &str) -> ops::Op {
+    ops::set(ops::EntityKind::Objective, id.0, ops::Field::Title, title)
+}
+
+both_databases!(role_matrix_of_the_proposal_functions, |db: Db| async move {
+    let app = TestApp::demo(db).await;
+    let cookies = app.role_cookies().await;
+    let top = app.enterprise_map().await;
+    let consulting = common::map_of_unit(&app.store, "Consulting").await;
+    let from = consulting.map.id;
+    let author = app.user(ADMIN).await.id;
+    // One open proposal per person, so each decides a proposal still open.
+    let mut open = Vec::new();
+    for who in 0..6 {
+        let p = proposal::Proposal {
+            id: ProposalId::new(),
+            map_id: top.map.id,
+            from_map_id: from,
+            author_id: author,
+            author_name: String::new(),
+            from_unit: String::new(),
+            reason: format!("Reason #{who}"),
+            ops: vec![reword(top.objectives[who].id, &format!("Reworded #{who}"))],
+            status: proposal::ProposalStatus::Open,
+            created_at: app::store::now_text(),
+            decided_by: None,
+            decided_at: None,
+            comment: String::new(),
+        };
+        app.store.create_proposal(&p).await.unwrap();
+        open.push(p.id);
+    }
+    let top_doc = top.clone();
+    let first = top.objectives[0].id;
+    let rows: Vec<(&str, [u16; 6], ArgsFor)> = vec![
+        (
+            "propose_change",
+            [401, 403, 403, 403, 200, 200],
+            Box::new(move |who| {
+                let ops = [reword(first, &format!("Grow #{who}"))];
+                Input::Json(proposal_args(&top_doc, from, "Sharper", &ops))
+            }),
+        ),
+        (
+            "map_proposals",
+            [401, 403, 200, 200, 200, 200],
+            Box::new(move |_| Input::Json(json!({ "map_id": from }))),
+        ),
+        (
+            "decide_proposal",
+            [401, 403, 403, 403, 200, 200],
+            Box::new(move |who| Input::Json(decision(open[who], false, "Not now"))),
+        ),
+    ];
+    for (function, expected, input) in &rows {
+        for (who, cookie) in cookies.iter().enumerate() {
+            let (status, body) = app
+                .call_input(cookie.as_deref(), function, &input(who))
+                .await;
+            assert_eq!(
+                status.as_u16(),
+                expected[who],
+                "{function} as role #{who}: {body}"
+            );
+        }
+    }
+    // Only the editor's and the admin's proposals were kept, and only theirs decided.
+    let kept = app.store.proposals_from(from).await.unwrap();
+    let made = kept.iter().filter(|p| p.reason == "Sharper").count();
+    assert_eq!(made, 2);
+    let declined: Vec<String> = kept
+        .iter()
+        .filter(|p| p.status == proposal::ProposalStatus::Declined)
+        .map(|p| p.reason.clone())
+        .collect();
+    assert_eq!(declined.len(), 2, "{declined:?}");
+    assert!(
+        declined.contains(&"Reason #4".to_string()) && declined.contains(&"Reason #5".to_string())
+    );
+});
+
+both_databases!(
+    a_unit_proposes_a_change_that_the_parent_s_editors_accept_or_decline,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let tomas = app.cookie(common::TOMAS).await;
+        let editor = app.cookie(EDITOR).await;
+        let viewer = app.cookie(VIEWER).await;
+        let top = app.enterprise_map().await;
+        let consulting = common::map_of_unit(&app.store, "Consulting").await;
+        let from = consulting.map.id;
+        let list = |body: &str| -> proposal::ProposalList { serde_json::from_str(body).unwrap() };
+
+        // Tomás edits Consulting but only views the enterprise map: he proposes a new
+        // objective, a sharper title and an arrow from the new objective.
+        let add = proposal::add_objective(
+            &top,
+            &[],
+            top.perspectives[1].id,
+            "Win public-sector clients",
+        )
+        .expect("a band");
+        let new_id = match &add {
+            ops::Op::Create {
+                item: ops::NewEntity::Objective(o),
+            } => o.id,
+            other => panic!("{other:?}"),
+        };
+        let grow = top.objectives[0].id;
+        let drafted = proposal::drafted(&top, std::slice::from_ref(&add));
+        let (_, link) = edits::link(&drafted, new_id, grow).unwrap();
+        let ops = vec![add, reword(grow, "Grow recurring revenue"), link];
+        let (status, body) = app
+            .call_json(
+                Some(&tomas),
+                "propose_change",
+                proposal_args(&top, from, "Public sector is our growth", &ops),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let made: proposal::ProposalView = serde_json::from_str(&body).unwrap();
+        assert_eq!(made.changes.len(), 3);
+        assert_eq!(
+            made.proposal.author_name,
+            app.user(common::TOMAS).await.name
+        );
+        assert_eq!(made.proposal.from_unit, "Consulting");
+        assert_eq!(
+            app.store.map_document(top.map.id).await.unwrap(),
+            top,
+            "nothing changed yet"
+        );
+
+        // He cannot decide it; a viewer of the enterprise map does not see it; its editor does.
+        let (status, _) = app
+            .call_json(
+                Some(&tomas),
+                "decide_proposal",
+                decision(made.proposal.id, true, ""),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, body) = app
+            .call_json(
+                Some(&viewer),
+                "map_proposals",
+                json!({ "map_id": top.map.id }),
+            )
+            .await;
+        assert!(list(&body).incoming.is_empty() && !list(&body).may_decide);
+        let (_, body) = app
+            .call_json(
+                Some(&tomas),
+                "map_proposals",
+                json!({ "map_id": top.map.id }),
+            )
+            .await;
+        assert_eq!(list(&body).incoming.len(), 1, "his own");
+        let (_, body) = app
+            .call_json(
+                Some(&editor),
+                "map_proposals",
+                json!({ "map_id": top.map.id }),
+            )
+            .await;
+        let seen = list(&body);
+        assert!(seen.may_decide);
+        assert_eq!(seen.incoming[0].changes, made.changes);
+
+        // Accepted: one batch on the enterprise map, credited to Tomás.
+        let seq = app.store.map_seq(top.map.id).await.unwrap();
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(made.proposal.id, true, ""),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let after = app.store.map_document(top.map.id).await.unwrap();
+        assert_eq!(app.store.map_seq(top.map.id).await.unwrap(), seq + 1);
+        let batch = app.store.batch_at(top.map.id, seq + 1).await.unwrap();
+        assert_eq!(batch.author, app.user(common::TOMAS).await.id);
+        assert_eq!(batch.ops, ops);
+        assert!(after
+            .objectives
+            .iter()
+            .any(|o| o.id == new_id && o.title == "Win public-sector clients"));
+        assert_eq!(
+            after.objective_title(grow).as_deref(),
+            Some("Grow recurring revenue")
+        );
+        assert!(after
+            .links
+            .iter()
+            .any(|l| l.from_id == new_id && l.to_id == grow));
+        // Deciding it again is refused and changes nothing.
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(made.proposal.id, false, "Oops"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(app.store.map_seq(top.map.id).await.unwrap(), seq + 1);
+
+        // Declined: a comment is required, and the proposer sees it.
+        let second = [reword(top.objectives[1].id, "Delight every client")];
+        let (_, body) = app
+            .call_json(
+                Some(&tomas),
+                "propose_change",
+                proposal_args(&top, from, "Bolder", &second),
+            )
+            .await;
+        let declined: proposal::ProposalView = serde_json::from_str(&body).unwrap();
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(declined.proposal.id, false, "  "),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(declined.proposal.id, false, "Too vague for the board"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, body) = app
+            .call_json(Some(&tomas), "map_proposals", json!({ "map_id": from }))
+            .await;
+        let outcome = list(&body);
+        let seen = outcome
+            .outgoing
+            .iter()
+            .find(|v| v.proposal.id == declined.proposal.id)
+            .expect("his proposal");
+        assert_eq!(seen.proposal.status, proposal::ProposalStatus::Declined);
+        assert_eq!(seen.proposal.comment, "Too vague for the board");
+        assert_eq!(
+            seen.proposal.decided_by.as_deref(),
+            Some(app.user(EDITOR).await.name.as_str())
+        );
+        assert!(outcome
+            .outgoing
+            .iter()
+            .any(|v| v.proposal.status == proposal::ProposalStatus::Accepted));
+        assert_eq!(
+            app.store.map_seq(top.map.id).await.unwrap(),
+            seq + 1,
+            "declining changes no map"
+        );
+
+        // Bad proposals are refused and nothing is kept.
+        let kept = app.store.proposals_from(from).await.unwrap().len();
+        let delete = [ops::Op::Delete {
+            entity: ops::EntityKind::Objective,
+            id: grow.0,
+        }];
+        let managed = common::map_of_unit(&app.store, "Managed Services").await;
+        let cases = [
+            (
+                proposal_args(&top, from, "Gone", &delete),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                proposal_args(&top, from, " ", &second),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                proposal_args(&top, from, "None", &[]),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            // Not the parent unit's map (a sibling's), and not from a map he edits.
+            (
+                proposal_args(&managed, from, "Sideways", &second),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                proposal_args(&top, managed.map.id, "Not mine", &second),
+                StatusCode::FORBIDDEN,
+            ),
+        ];
+        for (args, expected) in cases {
+            let (status, body) = app.call_json(Some(&tomas), "propose_change", args).await;
+            assert_eq!(status, expected, "{body}");
+        }
+        assert_eq!(app.store.proposals_from(from).await.unwrap().len(), kept);
+
+        // The REST API lists them with the same rights.
+        let enterprise = top.org_unit.id;
+        let token = app.token("BI", vec![enterprise], false).await;
+        let (status, body) = app
+            .get(&format!("/api/v1/maps/{}/proposals", from))
+            .bearer(&token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let rest: app::api::rest_types::ProposalListInfo =
+            serde_json::from_value(body.json().clone()).unwrap();
+        assert_eq!(rest.outgoing.len(), kept);
+        assert!(rest
+            .outgoing
+            .iter()
+            .any(|p| p.status == "declined" && p.comment == "Too vague for the board"));
+        let outside = app.token("Outside", vec![managed.org_unit.id], false).await;
+        let (status, _) = app
+            .get(&format!("/api/v1/maps/{}/proposals", top.map.id))
+            .bearer(&outside)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        assert!(doc.json()["paths"]["/api/v1/maps/{id}/proposals"]
+            .get("get")
+            .is_some());
+    }
+);
+
+both_databases!(
+    a_proposal_whose_target_is_gone_says_so_and_cannot_be_accepted,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let tomas = app.cookie(common::TOMAS).await;
+        let editor = app.cookie(EDITOR).await;
+        let top = app.enterprise_map().await;
+        let from = common::map_of_unit(&app.store, "Consulting").await.map.id;
+        let link = top.links[0].id;
+        let unlink = [ops::Op::Delete {
+            entity: ops::EntityKind::Link,
+            id: link.0,
+        }];
+        // Two proposals remove the same arrow; once the first is accepted the second is stale.
+        let mut ids = Vec::new();
+        for reason in ["Weak link", "Also weak"] {
+            let (status, body) = app
+                .call_json(
+                    Some(&tomas),
+                    "propose_change",
+                    proposal_args(&top, from, reason, &unlink),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let v: proposal::ProposalView = serde_json::from_str(&body).unwrap();
+            ids.push(v.proposal.id);
+        }
+        let (status, body) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(ids[0], true, "Agreed"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let seq = app.store.map_seq(top.map.id).await.unwrap();
+        let (_, body) = app
+            .call_json(
+                Some(&editor),
+                "map_proposals",
+                json!({ "map_id": top.map.id }),
+            )
+            .await;
+        let listed: proposal::ProposalList = serde_json::from_str(&body).unwrap();
+        let stale = listed
+            .incoming
+            .iter()
+            .find(|v| v.proposal.id == ids[1])
+            .unwrap();
+        assert_eq!(
+            stale.stale,
+            Some(ops::OpError::Missing(ops::EntityKind::Link))
+        );
+        assert!(stale.changes.is_empty());
+        let (status, body) = app
+            .call_json(Some(&editor), "decide_proposal", decision(ids[1], true, ""))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(common::said(&body).contains("no longer applies"), "{body}");
+        assert_eq!(
+            app.store.map_seq(top.map.id).await.unwrap(),
+            seq,
+            "nothing applied"
+        );
+        assert_eq!(
+            app.store.proposal(ids[1]).await.unwrap().status,
+            proposal::ProposalStatus::Open
+        );
+        // It can still be declined, with a comment.
+        let (status, _) = app
+            .call_json(
+                Some(&editor),
+                "decide_proposal",
+                decision(ids[1], false, "Already done"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
     }
 );

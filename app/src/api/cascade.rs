@@ -93,6 +93,8 @@ pub struct Workshop {
     /// The chosen parent map: the one asked for, else the one the unit map is most aligned
     /// to, else the first (none when the parent unit has no map yet).
     pub parent: Option<MapDocument>,
+    /// Whether the caller may edit the parent unit's maps (else they may propose changes).
+    pub may_edit_parent: bool,
 }
 
 /// The cascade workshop of unit map `map_id` (viewers of the map's unit who may view its
@@ -345,8 +347,8 @@ pub mod service {
     ) -> Result<Workshop, ApiError> {
         let unit = store.map_document(map).await?;
         need(store, access, unit.org_unit.id, Action::View).await?;
-        let (parent, maps) = parent_maps(store, &unit.org_unit).await?;
-        need(store, access, parent.id, Action::View).await?;
+        let (parent_unit, maps) = parent_maps(store, &unit.org_unit).await?;
+        need(store, access, parent_unit.id, Action::View).await?;
         let aligned_to = |id: MapId| {
             unit.alignments
                 .iter()
@@ -375,6 +377,7 @@ pub mod service {
             unit,
             parent_maps: maps,
             parent,
+            may_edit_parent: access.allows(parent_unit.id, Action::Edit),
         })
     }
 

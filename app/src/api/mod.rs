@@ -11,6 +11,7 @@ mod maps;
 mod measures;
 pub mod people;
 mod profile;
+pub mod proposals;
 pub mod rest_types;
 mod session;
 mod setup;

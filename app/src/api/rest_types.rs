@@ -457,3 +457,138 @@ pub struct GapFilter {
     #[cfg_attr(feature = "ssr", param(example = "2026-03"))]
     pub period: Option<String>,
 }
+
+/// `GET /api/v1/maps/{id}/proposals`: changes proposed to the map by units below it, and
+/// proposed from it to the parent unit's maps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProposalListInfo {
+    /// Made to this map (all of them for its editors, else the caller's own).
+    pub incoming: Vec<ProposalInfo>,
+    /// Made from this map to maps the caller may view.
+    pub outgoing: Vec<ProposalInfo>,
+}
+
+/// One proposal: who, why, its status and decision, and (while open) what it changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProposalInfo {
+    pub id: ProposalId,
+    /// The map it would change.
+    pub map_id: MapId,
+    /// The unit map it was made from.
+    pub from_map_id: MapId,
+    pub author_id: UserId,
+    pub author_name: String,
+    /// The name of the unit it came from.
+    pub from_unit_name: String,
+    pub reason: String,
+    /// `open`, `accepted` or `declined`.
+    pub status: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub comment: String,
+    /// While open: its changes to the map as it is now (empty when stale or decided).
+    pub changes: Vec<ProposalChangeInfo>,
+    /// While open: why it no longer applies, when it does not.
+    pub stale: Option<String>,
+}
+
+/// One change of a proposal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProposalChangeInfo {
+    /// `add` (a new objective), `reword` (an objective's title), `link` or `unlink` (an arrow).
+    pub kind: String,
+    /// The objective added or reworded.
+    pub objective_id: Option<ObjectiveId>,
+    /// The new objective's perspective.
+    pub perspective_id: Option<PerspectiveId>,
+    /// The title before a reword.
+    pub previous_title: Option<String>,
+    /// The new objective's title, or the title after a reword.
+    pub title: Option<String>,
+    /// The arrow's ends ("from drives to").
+    pub from_id: Option<ObjectiveId>,
+    pub to_id: Option<ObjectiveId>,
+}
+
+impl From<crate::domain::proposal::ProposalList> for ProposalListInfo {
+    fn from(list: crate::domain::proposal::ProposalList) -> Self {
+        ProposalListInfo {
+            incoming: list.incoming.into_iter().map(Into::into).collect(),
+            outgoing: list.outgoing.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<crate::domain::proposal::ProposalView> for ProposalInfo {
+    fn from(v: crate::domain::proposal::ProposalView) -> Self {
+        let p = v.proposal;
+        ProposalInfo {
+            id: p.id,
+            map_id: p.map_id,
+            from_map_id: p.from_map_id,
+            author_id: p.author_id,
+            author_name: p.author_name,
+            from_unit_name: p.from_unit,
+            reason: p.reason,
+            status: p.status.as_str().to_string(),
+            created_at: p.created_at,
+            decided_by: p.decided_by,
+            decided_at: p.decided_at,
+            comment: p.comment,
+            changes: v.changes.into_iter().map(Into::into).collect(),
+            stale: v.stale.map(|e| e.to_string()),
+        }
+    }
+}
+
+impl From<crate::domain::proposal::Change> for ProposalChangeInfo {
+    fn from(c: crate::domain::proposal::Change) -> Self {
+        use crate::domain::proposal::Change;
+        let empty = ProposalChangeInfo {
+            kind: String::new(),
+            objective_id: None,
+            perspective_id: None,
+            previous_title: None,
+            title: None,
+            from_id: None,
+            to_id: None,
+        };
+        match c {
+            Change::Add { objective } => ProposalChangeInfo {
+                kind: "add".into(),
+                objective_id: Some(objective.id),
+                perspective_id: Some(objective.perspective_id),
+                title: Some(objective.title),
+                ..empty
+            },
+            Change::Reword {
+                objective_id,
+                from,
+                to,
+            } => ProposalChangeInfo {
+                kind: "reword".into(),
+                objective_id: Some(objective_id),
+                previous_title: Some(from),
+                title: Some(to),
+                ..empty
+            },
+            Change::Link { link } => ProposalChangeInfo {
+                kind: "link".into(),
+                from_id: Some(link.from_id),
+                to_id: Some(link.to_id),
+                ..empty
+            },
+            Change::Unlink { from_id, to_id, .. } => ProposalChangeInfo {
+                kind: "unlink".into(),
+                from_id: Some(from_id),
+                to_id: Some(to_id),
+                ..empty
+            },
+        }
+    }
+}

@@ -1343,6 +1343,10 @@ pub enum ServerMsg {
     CascadeChanged {
         map_id: MapId,
     },
+    /// A proposal to or from this map was made or decided: screens listing them re-read them.
+    ProposalsChanged {
+        map_id: MapId,
+    },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
     Resync,
     Pong,

@@ -28,6 +28,30 @@ pub enum ProposalStatus {
     Declined,
 }
 
+impl ProposalStatus {
+    /// The status as stored and sent over the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::Accepted => "accepted",
+            ProposalStatus::Declined => "declined",
+        }
+    }
+}
+
+impl std::str::FromStr for ProposalStatus {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "open" => Ok(ProposalStatus::Open),
+            "accepted" => Ok(ProposalStatus::Accepted),
+            "declined" => Ok(ProposalStatus::Declined),
+            _ => Err(()),
+        }
+    }
+}
+
 /// A proposal as the parent map's editors and its author see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {
@@ -38,14 +62,102 @@ pub struct Proposal {
     pub from_map_id: MapId,
     pub author_id: UserId,
     pub author_name: String,
+    /// The name of the unit it came from.
+    pub from_unit: String,
     pub reason: String,
     pub ops: Vec<Op>,
     pub status: ProposalStatus,
     /// When it was made (RFC 3339, UTC).
     pub created_at: String,
-    /// Who accepted or declined it, and their comment.
+    /// Who accepted or declined it (their name), when, and their comment.
     pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
     pub comment: String,
+}
+
+/// A proposal with what it changes on its map as the map is now (while it is open), or why it
+/// no longer applies: what the parent's editors and the proposer are shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub proposal: Proposal,
+    /// The changes in order (empty once decided, or when stale).
+    pub changes: Vec<Change>,
+    /// Why an open proposal cannot be accepted as it is (its target was deleted…).
+    pub stale: Option<OpError>,
+}
+
+impl ProposalView {
+    /// `proposal` read against `doc`, the map it would change.
+    pub fn of(doc: &MapDocument, proposal: Proposal) -> ProposalView {
+        let (changes, stale) = match proposal.status {
+            ProposalStatus::Open => match review(doc, &proposal.ops) {
+                Ok(changes) => (changes, None),
+                Err(e) => (Vec::new(), Some(e)),
+            },
+            _ => (Vec::new(), None),
+        };
+        ProposalView {
+            proposal,
+            changes,
+            stale,
+        }
+    }
+}
+
+/// A map's proposals: those made to it (all of them for its editors, else the caller's own)
+/// and those made from it to the parent unit's maps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProposalList {
+    pub incoming: Vec<ProposalView>,
+    pub outgoing: Vec<ProposalView>,
+    /// Whether the caller may accept or decline the incoming ones (edits the map).
+    pub may_decide: bool,
+}
+
+/// A proposal as its author sends it: to `map_id` (a map of the parent unit), from their unit's
+/// map `from_map_id`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProposalDraft {
+    pub map_id: MapId,
+    pub from_map_id: MapId,
+    pub reason: String,
+    pub ops: Vec<Op>,
+}
+
+/// `doc` as the draft changes `ops` would leave it (those that apply; a composer shows the
+/// rest as refused).
+pub fn drafted(doc: &MapDocument, ops: &[Op]) -> MapDocument {
+    let mut trial = doc.clone();
+    for op in ops {
+        let _ = apply(&mut trial, op);
+    }
+    trial
+}
+
+/// The op proposing a new objective titled `title` in `perspective`'s band, on a free spot of
+/// the map as the draft so far leaves it (so two new objectives never land on each other).
+pub fn add_objective(
+    doc: &MapDocument,
+    draft: &[Op],
+    perspective: PerspectiveId,
+    title: &str,
+) -> Option<Op> {
+    let trial = drafted(doc, draft);
+    let band = trial
+        .perspectives
+        .iter()
+        .position(|p| p.id == perspective)?;
+    let point = super::layout::Point {
+        x: super::layout::LABEL_WIDTH + 120.0,
+        y: band as f64 * super::layout::BAND_HEIGHT + super::layout::BAND_HEIGHT / 2.0,
+    };
+    let objective = Objective {
+        title: title.trim().to_string(),
+        ..super::edits::new_objective(&trial, point)?
+    };
+    Some(Op::Create {
+        item: NewEntity::Objective(objective),
+    })
 }
 
 /// One change of a proposal, as drawn on the parent map: added in green, removed struck
@@ -324,5 +436,92 @@ mod tests {
             id: LinkId::new().0,
         };
         assert_eq!(review(&d, &[gone]), Err(OpError::Missing(EntityKind::Link)));
+    }
+
+    #[test]
+    fn new_objectives_of_a_draft_land_in_their_band_and_never_on_each_other() {
+        let d = parent();
+        let band = d.perspectives[1].id;
+        let first = add_objective(&d, &[], band, " Win new sectors ").unwrap();
+        let second =
+            add_objective(&d, std::slice::from_ref(&first), band, "Serve them well").unwrap();
+        let boxes: Vec<_> = [&first, &second]
+            .iter()
+            .map(|op| match op {
+                Op::Create {
+                    item: NewEntity::Objective(o),
+                } => {
+                    assert_eq!(o.perspective_id, band);
+                    assert_eq!(o.map_id, d.map.id);
+                    o.clone()
+                }
+                other => panic!("not a new objective: {other:?}"),
+            })
+            .collect();
+        assert_eq!(boxes[0].title, "Win new sectors");
+        assert!(!crate::domain::layout::overlaps(
+            crate::domain::layout::objective_box(&boxes[0]),
+            crate::domain::layout::objective_box(&boxes[1])
+        ));
+        let drafted = drafted(&d, &[first, second]);
+        assert_eq!(drafted.objectives.len(), d.objectives.len() + 2);
+        assert_eq!(review(&d, &[]).unwrap(), vec![]);
+        assert!(add_objective(&d, &[], PerspectiveId::new(), "Nowhere").is_none());
+    }
+
+    #[test]
+    fn an_open_proposal_shows_its_changes_or_why_it_went_stale_and_a_decided_one_neither() {
+        let mut d = parent();
+        let keep = d.objectives[1].id;
+        let proposal = Proposal {
+            id: ProposalId::new(),
+            map_id: d.map.id,
+            from_map_id: MapId::new(),
+            author_id: UserId::new(),
+            author_name: "Ana".into(),
+            from_unit: "Sales".into(),
+            reason: "Sharper".into(),
+            ops: vec![set(
+                EntityKind::Objective,
+                keep.0,
+                Field::Title,
+                "Keep key customers",
+            )],
+            status: ProposalStatus::Open,
+            created_at: String::new(),
+            decided_by: None,
+            decided_at: None,
+            comment: String::new(),
+        };
+        let open = ProposalView::of(&d, proposal.clone());
+        assert_eq!(open.changes.len(), 1);
+        assert_eq!(open.stale, None);
+        let decided = ProposalView::of(
+            &d,
+            Proposal {
+                status: ProposalStatus::Declined,
+                ..proposal.clone()
+            },
+        );
+        assert!(decided.changes.is_empty() && decided.stale.is_none());
+        apply(
+            &mut d,
+            &Op::Delete {
+                entity: EntityKind::Objective,
+                id: keep.0,
+            },
+        )
+        .unwrap();
+        let stale = ProposalView::of(&d, proposal);
+        assert!(stale.changes.is_empty());
+        assert_eq!(stale.stale, Some(OpError::Missing(EntityKind::Objective)));
+        for status in [
+            ProposalStatus::Open,
+            ProposalStatus::Accepted,
+            ProposalStatus::Declined,
+        ] {
+            assert_eq!(status.as_str().parse(), Ok(status));
+        }
+        assert_eq!("maybe".parse::<ProposalStatus>(), Err(()));
     }
 }

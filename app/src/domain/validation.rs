@@ -58,6 +58,8 @@ pub enum ValidationError {
     DuplicateAlignment,
     #[error("a proposal may only add or reword objectives and add or remove links")]
     ProposalChangeNotAllowed,
+    #[error("a proposal can only go from a unit's map to a map of its parent unit")]
+    ProposalNotToParent,
     #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
     DuplicateMeasureName(String),
     #[error("formula: {0}")]
@@ -141,6 +143,9 @@ impl ValidationError {
             V::ProposalChangeNotAllowed => {
                 td_string!(locale, errors.validation.proposal_change_not_allowed).to_string()
             }
+            V::ProposalNotToParent => {
+                td_string!(locale, errors.validation.proposal_not_to_parent).to_string()
+            }
             V::DuplicateAlignment => {
                 td_string!(locale, errors.validation.duplicate_alignment).to_string()
             }
@@ -210,6 +215,9 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Hypothesis" => td_string!(locale, errors.field.hypothesis),
         "Contribution note" => td_string!(locale, errors.field.contribution_note),
         "Objectives picked" => td_string!(locale, errors.field.objectives_picked),
+        "Reason" => td_string!(locale, errors.field.reason),
+        "Comment" => td_string!(locale, errors.field.comment),
+        "Changes proposed" => td_string!(locale, errors.field.changes_proposed),
         "Measure name" => td_string!(locale, errors.field.measure_name),
         "Definition" => td_string!(locale, errors.field.definition),
         "Unit" => td_string!(locale, errors.field.unit),

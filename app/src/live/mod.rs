@@ -91,6 +91,8 @@ pub struct LiveMap {
     pub following: RwSignal<Option<Uuid>>,
     /// Bumped whenever the server says new data changed this map's scores.
     pub scores_rev: RwSignal<u64>,
+    /// Bumped whenever the server says a proposal to or from this map was made or decided.
+    pub proposals_rev: RwSignal<u64>,
     /// Shown read-only whatever the user's role (the parent map in the cascade workshop).
     pub view_only: bool,
     /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
@@ -114,6 +116,7 @@ impl LiveMap {
             can_redo: RwSignal::new(false),
             following: RwSignal::new(None),
             scores_rev: RwSignal::new(0),
+            proposals_rev: RwSignal::new(0),
             view_only: false,
             summoned_partner: RwSignal::new(None),
         }

@@ -53,6 +53,7 @@ async fn unit_of_entity(
             "SELECT m.org_unit_id FROM alignments a JOIN objectives o ON o.id = a.unit_objective_id \
              JOIN maps m ON m.id = o.map_id WHERE a.id = $1"
         }
+        "proposal" => "SELECT m.org_unit_id FROM proposals p JOIN maps m ON m.id = p.map_id WHERE p.id = $1",
         "initiative" => "SELECT org_unit_id FROM initiatives WHERE id = $1",
         "dashboard" => "SELECT org_unit_id FROM dashboards WHERE id = $1",
         "display_link" => "SELECT org_unit_id FROM display_links WHERE id = $1",

@@ -25,6 +25,7 @@ mod objectives;
 mod oplog;
 mod password_resets;
 mod perspectives;
+mod proposals;
 mod reminders;
 mod rows;
 pub mod sessions;

@@ -14,6 +14,7 @@ mod maps;
 mod measures;
 mod params;
 mod people;
+mod proposals;
 mod scores;
 mod units;
 
@@ -51,6 +52,10 @@ pub fn routes() -> Router<AppState> {
             only(get(units::get_unit).patch(units::patch_unit)),
         )
         .route("/api/v1/units/{id}/gaps", only(get(alignments::unit_gaps)))
+        .route(
+            "/api/v1/maps/{id}/proposals",
+            only(get(proposals::list_proposals)),
+        )
         .route(
             "/api/v1/units/{id}/reminders",
             only(get(units::get_reminders).put(units::put_reminders)),
@@ -134,7 +139,8 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         alignments::create_alignment,
         alignments::patch_alignment,
         alignments::delete_alignment,
-        alignments::unit_gaps
+        alignments::unit_gaps,
+        proposals::list_proposals
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -145,7 +151,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "history", description = "Who changed what and when, with the old and the new value."),
         (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
-        (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map."),
+        (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map; proposals to parent maps."),
     )
 )]
 pub struct ApiDoc;

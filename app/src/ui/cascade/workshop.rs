@@ -16,6 +16,7 @@ use crate::domain::{AlignmentId, MapId, ObjectiveId};
 use crate::i18n::*;
 use crate::live;
 use crate::ui::map::canvas::{client_to_map, map_to_client, run_edit, LinkOut, MapCanvas};
+use crate::ui::map::proposals::Composer;
 use crate::ui::map::state::{MapState, Selection, View};
 use crate::ui::map::{
     confirm::DeleteDialog, learn_names, load_initiatives, load_score_data, on_key,
@@ -86,6 +87,7 @@ fn WorkshopView(workshop: Workshop) -> impl IntoView {
         unit: doc,
         parent_maps,
         parent,
+        may_edit_parent,
     } = workshop;
     let (map, org_unit) = (doc.map.clone(), doc.org_unit.clone());
     let unit = MapState::new(doc);
@@ -206,6 +208,9 @@ fn WorkshopView(workshop: Workshop) -> impl IntoView {
                         <MapCanvas state=parent/>
                     </div>
                     <PullStrip unit=unit parent=parent/>
+                    <Show when=move || !may_edit_parent && unit.can_edit.get()>
+                        <Composer parent=parent unit_map=map_id/>
+                    </Show>
                 </section>
                 <Splitter split=split body=body/>
                 <section class="workshop-pane unit-pane" aria-label=t_string!(i18n, cascade.workshop.unit_pane, name = map.name.clone())

@@ -499,6 +499,7 @@ pub fn MapCanvas(
                     <ObjectiveNode state=state id=id drag=drag moving=moving space=space/>
                 </For>
             </g>
+            <super::proposals::DiffLayer state=state/>
             <DragFeedback state=state drag=drag/>
             <RemoteCursors state=state/>
         </svg>

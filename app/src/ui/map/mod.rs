@@ -8,6 +8,7 @@ pub mod health;
 pub mod history;
 pub mod measures;
 pub mod panel;
+pub mod proposals;
 pub mod state;
 
 use super::widgets::connection::{editor_text, ConnectionLabel, Look};
@@ -170,6 +171,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
             </div>
             <Toolbar state=state/>
             <Notice state=state/>
+            <proposals::Incoming state=state/>
             <div class="map-body">
                 <div class="canvas-wrap" tabindex="0" role="application" aria-roledescription=t_string!(i18n, map.page.canvas_role) aria-label=move || if state.can_edit.get() { t_string!(i18n, map.page.canvas_edit) } else { t_string!(i18n, map.page.canvas_view) }
                     on:keydown=move |ev| on_key(state, ev)>

@@ -69,6 +69,8 @@ pub struct MapState {
     pub partners: RwSignal<Vec<ObjectiveId>>,
     /// Whether this user's attention is in the workshop's other pane (shared with presence).
     pub elsewhere: RwSignal<bool>,
+    /// A proposal's changes drawn over the map (see `proposals::DiffLayer`); empty: none.
+    pub diff: RwSignal<Vec<crate::domain::proposal::Change>>,
 }
 
 impl MapState {
@@ -112,6 +114,7 @@ impl MapState {
             delete_request: RwSignal::new(None),
             partners: RwSignal::new(Vec::new()),
             elsewhere: RwSignal::new(false),
+            diff: RwSignal::new(Vec::new()),
         }
     }
 
