@@ -1,5 +1,6 @@
-// German screenshots of the strategy map, the meeting-room display and the cascade workshop for
-// docs/ (`make screenshots`), and the workshop in English for the README: the release server
+// German screenshots of the strategy map, the meeting-room display, the cascade workshop and a
+// proposal for docs/ (`make screenshots`), and the workshop and a proposal in English for the
+// README: the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
 // 1280×720 laptop.
 import { chromium } from '@playwright/test';
@@ -89,6 +90,49 @@ try {
   await en.waitForURL(`${base}/`);
   await openWorkshop(en);
   await en.screenshot({ path: path.join(out, 'cascade-workshop-en.png') });
+
+  // A proposal: Tomás (edits Consulting, views the enterprise map) composes one in the
+  // workshop, drawn on the parent pane; the enterprise map's editor sees it on the map page.
+  const tomasContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1600, height: 900 } });
+  const tomas = await tomasContext.newPage();
+  await tomas.goto(`${base}/signin`);
+  await tomas.getByLabel('Email').fill('tomas.alvarez@northwind.example');
+  await tomas.getByLabel('Password').fill(PASSWORD);
+  await tomas.getByRole('button', { name: 'Sign in' }).click();
+  await tomas.waitForURL(`${base}/`);
+  const consulting = root.children.find((c) => c.unit.name === 'Consulting');
+  await tomas.goto(`${base}/maps/${consulting.maps[0].id}/workshop`, { waitUntil: 'networkidle' });
+  await tomas.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  const parentPane = tomas.locator('.parent-pane');
+  await parentPane.getByText('Propose a change to this map').click();
+  await parentPane.getByLabel('Perspective', { exact: true }).selectOption({ label: 'Customer' });
+  await parentPane.getByLabel('Title', { exact: true }).fill('Win public-sector clients');
+  await parentPane.getByRole('button', { name: 'Add to the proposal' }).click();
+  await parentPane.getByLabel('Change', { exact: true }).selectOption({ label: 'Reword an objective' });
+  await parentPane.getByLabel('Objective', { exact: true }).selectOption({ label: 'Package repeatable service offerings' });
+  await parentPane.getByLabel('New title', { exact: true }).fill('Package offerings for the public sector');
+  await parentPane.getByRole('button', { name: 'Add to the proposal' }).click();
+  await parentPane.getByLabel('Reason', { exact: true }).fill('Public-sector programmes are where Consulting grows fastest.');
+  await tomas.waitForTimeout(400);
+  await tomas.screenshot({ path: path.join(out, 'proposal-compose-en.png') });
+  await parentPane.getByRole('button', { name: 'Send the proposal' }).click();
+  await parentPane.getByText('Proposal sent to the map\'s editors.').waitFor();
+  await en.goto(`${base}/maps/${map.id}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.getByRole('button', { name: 'Show on the map' }).click();
+  await en.waitForTimeout(400);
+  await en.screenshot({ path: path.join(out, 'proposal-review-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/maps/${map.id}`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Auf der Karte zeigen' }).click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: path.join(out, `proposal-de-${width}x${height}.png`) });
+  }
   console.log(`written into ${out}`);
 } finally {
   await browser.close();

@@ -268,3 +268,32 @@ test('the cascade report shows who carries each enterprise objective and links e
   await withoutMap.getByRole('link', { name: 'Cloud Platforms' }).click();
   await expect(page.getByRole('heading', { name: 'A map for Cloud Platforms from its parent\'s map' })).toBeVisible();
 });
+
+test('a contribution roll-up switched on counts the units\' objectives in the status and the "why" names them', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await openEnterpriseMap(page);
+  await expect(page.getByTestId('connection')).toHaveText(/^Live/);
+  await page.getByRole('button', { name: DELIVERY, exact: true }).click();
+  const panel = page.getByRole('complementary', { name: 'Objective details' });
+  const toggle = panel.getByLabel('Count these units\' objectives in this objective\'s status (contribution roll-up)');
+  await expect(toggle).not.toBeChecked();
+  const whyOf = async () => {
+    await panel.getByRole('button', { name: /^Objective status: .*Why\?/ }).click();
+    const why = page.getByRole('dialog', { name: `Why: Objective “${DELIVERY}”` });
+    await expect(why).toBeVisible();
+    return why;
+  };
+  let why = await whyOf();
+  await expect(why.getByText(/^Contribution roll-up is off: .*\(Consulting, Managed Services\)/)).toBeVisible();
+  await why.getByRole('button', { name: 'Close' }).click();
+
+  await toggle.check();
+  why = await whyOf();
+  await expect(why.getByText(/^Contribution roll-up is on: .*\(Consulting, Managed Services\)/)).toBeVisible();
+  await expect(why.getByRole('row', { name: /^Consulting: / })).toBeVisible();
+  await expect(why.getByRole('row', { name: /^Managed Services: / })).toBeVisible();
+  await why.getByRole('button', { name: 'Close' }).click();
+  // Undo switches it off again (an ordinary edit).
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(toggle).not.toBeChecked();
+});

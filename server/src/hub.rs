@@ -538,13 +538,42 @@ impl DataWriter for Hub {
                 .store
                 .write_data_as(&batch, author, &via, &*progress)
                 .await?;
-            for map_id in &outcome.maps {
+            // The maps above (through alignments) show these scores in their contribution
+            // roll-ups, so their screens read their scores again too.
+            let above = self.maps_above(&outcome.maps).await;
+            for map_id in outcome.maps.iter().chain(&above) {
                 self.bus
                     .publish_scores(ScoresChanged::scores(*map_id))
                     .await;
             }
             Ok(outcome)
         })
+    }
+}
+
+impl Hub {
+    /// The maps whose objectives `maps`' objectives support, and theirs, up the cascade.
+    async fn maps_above(&self, maps: &[MapId]) -> Vec<MapId> {
+        let mut above: Vec<MapId> = Vec::new();
+        let mut level: Vec<MapId> = maps.to_vec();
+        for _ in 0..app::store::MAX_CASCADE_DEPTH {
+            let mut next = Vec::new();
+            for map in &level {
+                match self.store.parent_objectives(*map).await {
+                    Ok(parents) => next.extend(parents.into_iter().map(|p| p.map_id)),
+                    Err(e) => tracing::warn!("maps above {map}: {e}"),
+                }
+            }
+            next.sort_unstable();
+            next.dedup();
+            next.retain(|m| !above.contains(m) && !maps.contains(m));
+            if next.is_empty() {
+                break;
+            }
+            above.extend(next.iter().copied());
+            level = next;
+        }
+        above
     }
 }
 

@@ -984,6 +984,7 @@ fn new_value(
         (E::Objective, F::Weight) => number(2.5),
         (E::Objective, F::RollUp) => toggle(json!("worst_child"), json!("weighted_average")),
         (E::Objective, F::Local) => toggle(json!(true), json!(false)),
+        (E::Objective, F::UnitRollUp) => toggle(json!(true), json!(false)),
         (E::Link, F::Hypothesis) => json!("Because the one drives the other"),
         (E::Theme, F::Name) => json!("Renamed theme"),
         (E::Theme, F::Colour) => toggle(json!("#123456"), json!("#654321")),

@@ -1486,3 +1486,110 @@ both_databases!(
         assert_eq!(status, StatusCode::OK);
     }
 );
+
+both_databases!(
+    a_contribution_roll_up_counts_the_units_objectives_once_switched_on,
+    |db: Db| async move {
+        use app::context::{DataWriter, MapWriter};
+        use app::domain::scores::{ScoreModel, Subject};
+        use app::domain::scoring::Span;
+        let app = TestApp::demo(db).await;
+        let editor = app.cookie(EDITOR).await;
+        let top = app.enterprise_map().await;
+        let today = app::store::current_period();
+        let data = app.store.score_data(top.map.id).await.unwrap();
+        // Every unit objective aligned to the map comes with its scores from its own map.
+        assert_eq!(data.contributions.len(), top.supporters.len());
+        let delivery = top
+            .objectives
+            .iter()
+            .find(|o| o.title == "Reduce project delivery time by 30 %")
+            .unwrap()
+            .id;
+        let span = Span::Month {
+            period: app::domain::scores::latest_reported(&data, today),
+        };
+        let mine: Vec<_> = data
+            .contributions
+            .iter()
+            .filter(|c| c.parent_objective_id == delivery)
+            .collect();
+        assert_eq!(mine.len(), 2, "Managed Services and Consulting");
+        for c in &mine {
+            let (_, model) = app.store.score_model(c.map_id, today).await.unwrap();
+            assert_eq!(c.score(span), model.span(span).objective(c.objective_id));
+            assert!(c.score(span).value.is_some(), "the demo has data");
+        }
+        let off = ScoreModel::new(&top, &data, today);
+        let own = off.span(span).objective(delivery);
+
+        // Switched on through the map's write path, the objective's status counts them.
+        let author = app.user(EDITOR).await.id;
+        let on_op = app::domain::ops::set(
+            app::domain::ops::EntityKind::Objective,
+            delivery.0,
+            app::domain::ops::Field::UnitRollUp,
+            true,
+        );
+        app.state
+            .hub
+            .mutate(top.map.id, author, uuid::Uuid::now_v7(), vec![on_op])
+            .await
+            .unwrap();
+        let (doc, on) = app.store.score_model(top.map.id, today).await.unwrap();
+        assert!(doc.objectives.iter().any(|o| o.id == delivery && o.unit_rollup));
+        let why = on
+            .explain(app::i18n::Locale::en, span, Subject::Objective(delivery))
+            .unwrap();
+        assert!(why.lines[0].contains("Consulting, Managed Services"), "{:?}", why.lines);
+        let weights: f64 = why.children.iter().filter(|c| c.score.value.is_some()).map(|c| c.weight).sum();
+        let expected = why
+            .children
+            .iter()
+            .filter_map(|c| c.score.value.map(|v| v * c.weight))
+            .sum::<f64>()
+            / weights;
+        let counted = on.span(span).objective(delivery).value.unwrap();
+        assert!((counted - expected).abs() < 1e-9, "{counted} vs {expected}");
+        assert_eq!(why.children.len(), off.explain(app::i18n::Locale::en, span, Subject::Objective(delivery)).unwrap().children.len() + 2);
+        assert_ne!(Some(counted), own.value);
+
+        // New data on a unit map tells the enterprise map's screens to read their scores again.
+        let (mut ws, _) = app.join(top.map.id, &editor, None).await;
+        let unit = app.store.map_document(mine[0].map_id).await.unwrap();
+        let measure = unit
+            .measures
+            .iter()
+            .find(|m| m.objective_id == mine[0].objective_id)
+            .or(unit.measures.first())
+            .unwrap()
+            .id;
+        let batch = DataBatch {
+            actuals: vec![Actual {
+                measure_id: measure,
+                period: span_period(span),
+                value: 1.0,
+                note: String::new(),
+                entered_by: None,
+                entered_at: app::store::now_text(),
+                source: DataSource::Api,
+            }],
+            ..DataBatch::default()
+        };
+        app.state.hub.write_data(batch, None).await.unwrap();
+        let seen = loop {
+            if let app::domain::ops::ServerMsg::ScoresChanged { map_id } = ws.recv_map().await {
+                break map_id;
+            }
+        };
+        assert_eq!(seen, top.map.id);
+    }
+);
+
+/// The month of a month span.
+fn span_period(span: app::domain::scoring::Span) -> Period {
+    match span {
+        app::domain::scoring::Span::Month { period } => period,
+        other => panic!("not a month: {other:?}"),
+    }
+}

@@ -307,6 +307,7 @@ mod tests {
                     red_flag: *r,
                 })
                 .collect(),
+            ..ScoreData::default()
         }
     }
 

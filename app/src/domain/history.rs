@@ -613,6 +613,7 @@ pub fn field_text(locale: Locale, field: Field) -> String {
         Field::Weight => td_string!(locale, history.field.weight),
         Field::RollUp => td_string!(locale, history.field.rollup),
         Field::Local => td_string!(locale, history.field.local),
+        Field::UnitRollUp => td_string!(locale, history.field.unit_rollup),
         Field::HealthOff => td_string!(locale, history.field.health_off),
         Field::Definition => td_string!(locale, history.field.definition),
         Field::Unit => td_string!(locale, history.field.unit),

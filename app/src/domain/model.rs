@@ -350,6 +350,10 @@ pub struct Objective {
     /// map on purpose, so neither the "not aligned" mark nor the health check asks for one.
     #[serde(default)]
     pub local: bool,
+    /// Contribution roll-up: its status also counts the unit objectives aligned to it, each
+    /// with its weight on its unit's map (off by default; see `scores::Contribution`).
+    #[serde(default)]
+    pub unit_rollup: bool,
 }
 
 impl Objective {
@@ -370,6 +374,7 @@ impl Objective {
             weight: one(),
             rollup: RollUp::default(),
             local: false,
+            unit_rollup: false,
         }
     }
 

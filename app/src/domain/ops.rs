@@ -119,6 +119,8 @@ pub enum Field {
     Note,
     /// Whether a unit objective is deliberately local (supports nothing on the parent map).
     Local,
+    /// Whether an objective's status counts the unit objectives aligned to it.
+    UnitRollUp,
 }
 
 /// A new entity.
@@ -622,6 +624,7 @@ pub const OBJECTIVE_FIELDS: &[FieldDef<Objective>] = &[
     plain!(Weight, Column::Plain("weight"), weight),
     plain!(RollUp, Column::Plain("rollup"), rollup),
     plain!(Local, Column::Plain("local_only"), local),
+    plain!(UnitRollUp, Column::Plain("unit_rollup"), unit_rollup),
 ];
 
 /// The fields of a link.

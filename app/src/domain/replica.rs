@@ -373,6 +373,7 @@ fn field_name(locale: Locale, field: Field) -> &'static str {
         Field::Weight => td_string!(locale, map.undo.field.weight),
         Field::RollUp => td_string!(locale, map.undo.field.rollup),
         Field::Local => td_string!(locale, map.undo.field.local),
+        Field::UnitRollUp => td_string!(locale, map.undo.field.unit_rollup),
         Field::HealthOff => td_string!(locale, map.undo.field.health_off),
         Field::Definition => td_string!(locale, map.undo.field.definition),
         Field::Unit => td_string!(locale, map.undo.field.unit),

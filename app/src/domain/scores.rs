@@ -35,11 +35,46 @@ pub struct Reading {
     pub value: f64,
 }
 
-/// The numbers behind a map's scores: the targets and readings of its measures.
+/// The numbers behind a map's scores: the targets and readings of its measures, and the
+/// scores of the unit objectives aligned to its objectives (counted where an objective's
+/// contribution roll-up is on).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScoreData {
     pub targets: Vec<Target>,
     pub readings: Vec<Reading>,
+    #[serde(default)]
+    pub contributions: Vec<Contribution>,
+}
+
+/// A unit objective aligned to one of the map's objectives, with its scores as its own map
+/// shows them: an input of that objective's status when its contribution roll-up is on
+/// (`Objective::unit_rollup`), weighted by the unit objective's weight on its map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The objective of this map it supports.
+    pub parent_objective_id: ObjectiveId,
+    pub unit_name: String,
+    pub map_id: MapId,
+    pub objective_id: ObjectiveId,
+    pub title: String,
+    pub weight: f64,
+    /// Its score for each span it has one for (months, quarters and years with data).
+    pub scores: Vec<(Span, Score)>,
+}
+
+impl Contribution {
+    /// Its score for `span` ("no data" when its map has none then).
+    pub fn score(&self, span: Span) -> Score {
+        self.scores
+            .iter()
+            .find(|(s, _)| *s == span)
+            .map_or(Score::NO_DATA, |(_, sc)| *sc)
+    }
+
+    /// How it is named in a "why" view: its unit and its title.
+    pub fn name(&self) -> String {
+        format!("{}: {}", self.unit_name, self.title)
+    }
 }
 
 /// A measure's figures and score for one span.
@@ -249,6 +284,8 @@ struct ObjectiveSlot {
     theme: Option<usize>,
     weight: f64,
     rollup: RollUp,
+    /// Whether its status counts the unit objectives aligned to it.
+    unit_rollup: bool,
 }
 
 /// A map's structure and data, laid out for fast scoring of any span.
@@ -271,6 +308,8 @@ pub struct ScoreModel {
     formula_order: Vec<usize>,
     /// Months where a formula hit an evaluation error, with the reason.
     month_errors: HashMap<(usize, usize), formula::EvalError>,
+    /// The unit objectives aligned to the objectives, each with the objective's slot.
+    contributions: Vec<(usize, Contribution)>,
 }
 
 impl ScoreModel {
@@ -297,6 +336,7 @@ impl ScoreModel {
                     .and_then(|t| themes.iter().position(|x| x.0 == t)),
                 weight: o.weight,
                 rollup: o.rollup,
+                unit_rollup: o.unit_rollup,
             })
             .collect();
         let index: HashMap<MeasureId, usize> = doc
@@ -367,7 +407,19 @@ impl ScoreModel {
             formula_order,
             latest: Vec::new(),
             month_errors: HashMap::new(),
+            contributions: Vec::new(),
         };
+        model.contributions = data
+            .contributions
+            .iter()
+            .filter_map(|c| {
+                let o = model
+                    .objectives
+                    .iter()
+                    .position(|o| o.id == c.parent_objective_id)?;
+                Some((o, c.clone()))
+            })
+            .collect();
         for t in 0..months {
             model.evaluate_formulas_at(t);
         }
@@ -460,7 +512,11 @@ impl ScoreModel {
                     .iter()
                     .zip(&measures)
                     .filter(|(slot, _)| slot.objective == Some(o))
-                    .map(|(slot, s)| (s.score, slot.weight));
+                    .map(|(slot, s)| (s.score, slot.weight))
+                    .chain(
+                        self.counted_contributions(o)
+                            .map(|c| (c.score(span), c.weight)),
+                    );
                 scoring::roll_up_iter(children, self.objectives[o].rollup)
             })
             .collect();
@@ -505,6 +561,32 @@ impl ScoreModel {
             perspectives,
             themes,
         }
+    }
+
+    /// The unit objectives counted in objective slot `o`'s status (none while its contribution
+    /// roll-up is off).
+    fn counted_contributions(&self, o: usize) -> impl Iterator<Item = &Contribution> {
+        let on = self.objectives[o].unit_rollup;
+        self.contributions
+            .iter()
+            .filter(move |(slot, _)| on && *slot == o)
+            .map(|(_, c)| c)
+    }
+
+    /// Every month, quarter and year the model covers: the spans a parent map may ask a
+    /// contribution's score for.
+    pub fn spans(&self) -> Vec<Span> {
+        let mut spans: Vec<Span> = Vec::new();
+        for t in 0..self.months {
+            let period = self.first.plus_months(t as i32);
+            for kind in ["month", "quarter", "year"] {
+                let span = Span::of_kind(kind, period);
+                if !spans.contains(&span) {
+                    spans.push(span);
+                }
+            }
+        }
+        spans
     }
 
     /// The scores of several spans (a sparkline's history), oldest first as given.
@@ -610,8 +692,12 @@ impl ScoreModel {
                     .zip(&scores.measures)
                     .filter(|(s, _)| s.objective == Some(o))
                     .map(|(s, ms)| (s.name.clone(), ms.score, s.weight))
+                    .chain(
+                        self.counted_contributions(o)
+                            .map(|c| (c.name(), c.score(span), c.weight)),
+                    )
                     .collect();
-                Some(Why {
+                let mut why = Why {
                     title: td_string!(locale, status.explain.title_objective, name = &slot.title)
                         .to_string(),
                     ..rollup_why(
@@ -623,7 +709,11 @@ impl ScoreModel {
                         Noun::Measures,
                         children,
                     )
-                })
+                };
+                if let Some(line) = self.contribution_line(locale, o) {
+                    why.lines.insert(0, line);
+                }
+                Some(why)
             }
             Subject::Perspective(id) => {
                 let p = self.perspectives.iter().position(|x| x.0 == id)?;
@@ -679,6 +769,28 @@ impl ScoreModel {
                 })
             }
         }
+    }
+
+    /// Whether objective slot `o`'s contribution roll-up is on, naming the units whose
+    /// objectives support it; `None` when no unit objective does.
+    fn contribution_line(&self, locale: Locale, o: usize) -> Option<String> {
+        let mut units: Vec<&str> = self
+            .contributions
+            .iter()
+            .filter(|(slot, _)| *slot == o)
+            .map(|(_, c)| c.unit_name.as_str())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        if units.is_empty() {
+            return None;
+        }
+        let units = units.join(", ");
+        Some(if self.objectives[o].unit_rollup {
+            td_string!(locale, status.explain.contributions_on, units).to_string()
+        } else {
+            td_string!(locale, status.explain.contributions_off, units).to_string()
+        })
     }
 
     fn objective_whys(
@@ -1194,6 +1306,7 @@ mod tests {
                 reading(margin, p(2026, 3), 10.0), // red flag: 3.33
                 reading(hours, p(2026, 3), 50.0),  // 3.33 + 30/20 × 3.34 = 8.34
             ],
+            ..ScoreData::default()
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
         assert!(close(s.measure(rev.id).unwrap().score.value, 6.67));
@@ -1212,6 +1325,77 @@ mod tests {
     }
 
     #[test]
+    fn a_contribution_roll_up_counts_the_supporting_unit_objectives_only_when_on() {
+        let mut d = doc(|a, _| vec![measure(a, "Revenue")]);
+        let rev = d.measures[0].clone();
+        let grow = d.objectives[0].id;
+        let contribution = |unit: &str, weight: f64, v: f64| Contribution {
+            parent_objective_id: grow,
+            unit_name: unit.into(),
+            map_id: MapId::new(),
+            objective_id: ObjectiveId::new(),
+            title: format!("{unit} grows"),
+            weight,
+            scores: vec![(MARCH, Score::from_value(v))],
+        };
+        let data = ScoreData {
+            targets: vec![target(&rev, p(2026, 3), 100.0, 80.0)],
+            readings: vec![reading(&rev, p(2026, 3), 100.0)], // 6.67
+            contributions: vec![contribution("Sales", 2.0, 2.0), contribution("Ops", 1.0, 9.0)],
+        };
+        // Off (the default): only its own measure counts, and the "why" says so.
+        let off = ScoreModel::new(&d, &data, p(2026, 4));
+        assert!(close(off.span(MARCH).objective(grow).value, 6.67));
+        let why = off
+            .explain(Locale::en, MARCH, Subject::Objective(grow))
+            .unwrap();
+        assert!(why.lines[0].starts_with("Contribution roll-up is off"), "{:?}", why.lines);
+        assert!(why.lines[0].contains("Ops, Sales"));
+        assert_eq!(why.children.len(), 1);
+        // On: (6.67 × 1 + 2 × 2 + 9 × 1) / 4 = 4.9175, and the units are named in the "why".
+        d.objectives[0].unit_rollup = true;
+        let on = ScoreModel::new(&d, &data, p(2026, 4));
+        assert!(close(on.span(MARCH).objective(grow).value, 4.9175));
+        let why = on
+            .explain(Locale::en, MARCH, Subject::Objective(grow))
+            .unwrap();
+        assert!(why.lines[0].starts_with("Contribution roll-up is on"));
+        let names: Vec<&str> = why.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Revenue", "Sales: Sales grows", "Ops: Ops grows"]);
+        // A span a unit has no score for leaves that unit out, not at 0.
+        let april = Span::Month { period: p(2026, 4) };
+        assert_eq!(on.span(april).objective(grow), off.span(april).objective(grow));
+        // An objective no unit supports says nothing about contributions.
+        let why = on
+            .explain(Locale::en, MARCH, Subject::Objective(d.objectives[1].id))
+            .unwrap();
+        assert!(!why.lines.iter().any(|l| l.contains("Contribution roll-up")));
+    }
+
+    #[test]
+    fn spans_cover_every_month_quarter_and_year_of_the_model_once() {
+        let d = doc(|a, _| vec![measure(a, "Revenue")]);
+        let rev = d.measures[0].clone();
+        let data = ScoreData {
+            readings: vec![reading(&rev, p(2025, 11), 1.0)],
+            ..ScoreData::default()
+        };
+        let model = ScoreModel::new(&d, &data, p(2026, 2));
+        let spans = model.spans();
+        let (first, last) = model.range();
+        let months = first.months_until(last) as usize + 1;
+        assert_eq!(spans.iter().filter(|s| s.kind() == "month").count(), months);
+        for s in [
+            Span::Quarter { year: 2025, quarter: 4 },
+            Span::Quarter { year: 2026, quarter: 1 },
+            Span::Year { year: 2025 },
+            Span::Year { year: 2026 },
+        ] {
+            assert_eq!(spans.iter().filter(|x| **x == s).count(), 1, "{s:?}");
+        }
+    }
+
+    #[test]
     fn series_gives_each_month_with_formula_values_computed() {
         let d = doc(|a, _| {
             let mut double = measure(a, "Double");
@@ -1226,6 +1410,7 @@ mod tests {
                 reading(rev, p(2026, 1), 90.0),
                 reading(rev, p(2026, 3), 95.0),
             ],
+            ..ScoreData::default()
         };
         let model = ScoreModel::new(&d, &data, p(2026, 4));
         let s = model.series(rev.id, p(2025, 12), p(2026, 3)).unwrap();
@@ -1269,6 +1454,7 @@ mod tests {
                 target(margin, p(2026, 3), 20.0, 10.0),
             ],
             readings: vec![reading(rev, p(2026, 3), 90.0)],
+            ..ScoreData::default()
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
         assert_eq!(s.measure(margin.id).unwrap().score, Score::NO_DATA);
@@ -1294,6 +1480,7 @@ mod tests {
                 reading(rev, p(2026, 3), 120.0),
                 reading(margin, p(2026, 3), 5.0),
             ],
+            ..ScoreData::default()
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
         // Margin: 3.33 + (5 − 10)/10 × 3.34 = 1.66 → the objective is red.
@@ -1373,6 +1560,7 @@ mod tests {
                 reading(&d.measures[0], p(2026, 3), 4.5),
                 reading(&d.measures[1], p(2026, 3), 1.0),
             ],
+            ..ScoreData::default()
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
         assert!(close(s.measures[0].score.value, 9.0));
@@ -1401,6 +1589,7 @@ mod tests {
         let data = ScoreData {
             targets: vec![target(m, p(2026, 3), 100.0, 80.0)],
             readings: vec![],
+            ..ScoreData::default()
         };
         let mut model = ScoreModel::new(&d, &data, p(2026, 4));
         assert_eq!(model.span(MARCH).map, Score::NO_DATA);
@@ -1429,6 +1618,7 @@ mod tests {
                 reading(rev, p(2026, 3), 100.0),
                 reading(margin, p(2026, 3), 10.0),
             ],
+            ..ScoreData::default()
         };
         let model = ScoreModel::new(&d, &data, p(2026, 4));
         let why = model
@@ -1479,6 +1669,7 @@ mod tests {
                 reading(rev, p(2026, 3), 100.0),
                 reading(margin, p(2026, 3), 10.0),
             ],
+            ..ScoreData::default()
         };
         let model = ScoreModel::new(&d, &data, p(2026, 4));
         let financial = Subject::Perspective(d.perspectives[0].id);
@@ -1551,6 +1742,7 @@ mod tests {
                 // A reading entered for a formula measure is ignored: it is computed.
                 reading(margin, p(2026, 1), 99.0),
             ],
+            ..ScoreData::default()
         };
         let model = ScoreModel::new(&d, &data, p(2026, 4));
         let jan = model.span(Span::Month { period: p(2026, 1) });
@@ -1630,6 +1822,7 @@ mod tests {
         let data = ScoreData {
             targets: vec![],
             readings: vec![reading(&d.measures[0], p(2026, 3), 10.0)],
+            ..ScoreData::default()
         };
         let s = ScoreModel::new(&d, &data, p(2026, 4)).span(MARCH);
         let text = |i: usize| s.measures[i].error.as_ref().unwrap().text(Locale::en);

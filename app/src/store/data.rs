@@ -2,10 +2,13 @@
 //! audit row per measure) and the reads scores are computed from.
 
 use super::*;
-use crate::domain::scores::{Reading, ScoreData, ScoreModel};
+use crate::domain::scores::{Contribution, Reading, ScoreData, ScoreModel};
 use crate::domain::*;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
+
+/// How many levels of units below a map its contribution roll-ups reach.
+pub const MAX_CASCADE_DEPTH: usize = 8;
 
 fn actual_from(row: &AnyRow) -> StoreResult<Actual> {
     read_row! { row => Actual {
@@ -381,8 +384,69 @@ impl Store {
         Ok(out)
     }
 
-    /// Every target and reading of a map's measures: what its scores are computed from.
+    /// Every target and reading of a map's measures, and the scores of the unit objectives
+    /// aligned to its objectives: what its scores are computed from.
     pub async fn score_data(&self, map: MapId) -> StoreResult<ScoreData> {
+        let mut data = self.own_score_data(map).await?;
+        data.contributions = self.contributions_to(map, 0).await?;
+        Ok(data)
+    }
+
+    /// The unit objectives aligned to `map`'s objectives, each with its scores for every span
+    /// of its own map's data, as that map shows them (its own contribution roll-ups included,
+    /// down to [`MAX_CASCADE_DEPTH`] levels; units form a tree, so the cascade ends anyway).
+    fn contributions_to(
+        &self,
+        map: MapId,
+        depth: usize,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = StoreResult<Vec<Contribution>>> + Send + '_>>
+    {
+        Box::pin(async move {
+            if depth >= MAX_CASCADE_DEPTH {
+                return Ok(Vec::new());
+            }
+            let supporters = {
+                let mut conn = self.pool.acquire().await?;
+                supporters_of(&mut conn, map).await?
+            };
+            let mut maps: Vec<MapId> = supporters.iter().map(|s| s.map_id).collect();
+            maps.sort_unstable();
+            maps.dedup();
+            let today = super::current_period();
+            let mut out = Vec::new();
+            for child in maps {
+                let doc = self.map_document(child).await?;
+                let mut data = self.own_score_data(child).await?;
+                data.contributions = self.contributions_to(child, depth + 1).await?;
+                let model = ScoreModel::new(&doc, &data, today);
+                let scored: Vec<_> = model.spans().into_iter().map(|s| model.span(s)).collect();
+                for s in supporters.iter().filter(|s| s.map_id == child) {
+                    let weight = doc
+                        .objectives
+                        .iter()
+                        .find(|o| o.id == s.objective_id)
+                        .map_or(1.0, |o| o.weight);
+                    out.push(Contribution {
+                        parent_objective_id: s.parent_objective_id,
+                        unit_name: s.unit_name.clone(),
+                        map_id: child,
+                        objective_id: s.objective_id,
+                        title: s.objective_title.clone(),
+                        weight,
+                        scores: scored
+                            .iter()
+                            .map(|ms| (ms.span, ms.objective(s.objective_id)))
+                            .filter(|(_, score)| score.value.is_some())
+                            .collect(),
+                    });
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every target and reading of a map's own measures.
+    async fn own_score_data(&self, map: MapId) -> StoreResult<ScoreData> {
         let reading = |r: &AnyRow| {
             Ok(Reading {
                 measure_id: parsed(r, "measure_id")?,
@@ -404,7 +468,11 @@ impl Store {
         .bind(map)
         .all(&self.pool, reading)
         .await?;
-        Ok(ScoreData { targets, readings })
+        Ok(ScoreData {
+            targets,
+            readings,
+            contributions: Vec::new(),
+        })
     }
 
     /// A map's document and its score model as of `today`: everything a scorecard, a coloured

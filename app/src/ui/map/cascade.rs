@@ -143,6 +143,17 @@ pub fn SupportsSection(state: MapState, id: ObjectiveId) -> impl IntoView {
 pub fn SupportedBySection(state: MapState, id: ObjectiveId) -> impl IntoView {
     let i18n = use_i18n();
     let units = Memo::new(move |_| state.doc.with(|d| cascade::supported_by(d, id)));
+    let counted = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.objectives.iter().any(|o| o.id == id && o.unit_rollup))
+    });
+    let set_counted = move |on: bool| {
+        run_edit(
+            state,
+            vec![ops::set(EntityKind::Objective, id.0, Field::UnitRollUp, on)],
+        )
+    };
     move || {
         let units = units.get();
         if units.is_empty() {
@@ -164,6 +175,11 @@ pub fn SupportedBySection(state: MapState, id: ObjectiveId) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
+                <label class="toggle rollup-toggle">
+                    <input type="checkbox" prop:checked=move || counted.get() disabled=move || !state.can_edit.get()
+                        on:change=move |ev| set_counted(event_target_checked(&ev))/>
+                    {t!(i18n, cascade.rollup)}
+                </label>
             </section>
         })
     }

@@ -252,7 +252,11 @@ fn ProposalHead(view: ProposalView) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let p = &view.proposal;
-    let when = p.created_at.get(..10).unwrap_or_default().to_string();
+    // The day it was made, as the reader writes dates (the stored time is RFC 3339, UTC).
+    let day = p.created_at.get(..10).unwrap_or_default();
+    let when = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| format_date(locale, d))
+        .unwrap_or_else(|_| day.to_string());
     let head = td_string!(
         locale,
         cascade.proposal.by,
