@@ -1537,12 +1537,24 @@ both_databases!(
             .await
             .unwrap();
         let (doc, on) = app.store.score_model(top.map.id, today).await.unwrap();
-        assert!(doc.objectives.iter().any(|o| o.id == delivery && o.unit_rollup));
+        assert!(doc
+            .objectives
+            .iter()
+            .any(|o| o.id == delivery && o.unit_rollup));
         let why = on
             .explain(app::i18n::Locale::en, span, Subject::Objective(delivery))
             .unwrap();
-        assert!(why.lines[0].contains("Consulting, Managed Services"), "{:?}", why.lines);
-        let weights: f64 = why.children.iter().filter(|c| c.score.value.is_some()).map(|c| c.weight).sum();
+        assert!(
+            why.lines[0].contains("Consulting, Managed Services"),
+            "{:?}",
+            why.lines
+        );
+        let weights: f64 = why
+            .children
+            .iter()
+            .filter(|c| c.score.value.is_some())
+            .map(|c| c.weight)
+            .sum();
         let expected = why
             .children
             .iter()
@@ -1551,7 +1563,14 @@ both_databases!(
             / weights;
         let counted = on.span(span).objective(delivery).value.unwrap();
         assert!((counted - expected).abs() < 1e-9, "{counted} vs {expected}");
-        assert_eq!(why.children.len(), off.explain(app::i18n::Locale::en, span, Subject::Objective(delivery)).unwrap().children.len() + 2);
+        assert_eq!(
+            why.children.len(),
+            off.explain(app::i18n::Locale::en, span, Subject::Objective(delivery))
+                .unwrap()
+                .children
+                .len()
+                + 2
+        );
         assert_ne!(Some(counted), own.value);
 
         // New data on a unit map tells the enterprise map's screens to read their scores again.

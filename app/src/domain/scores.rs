@@ -1341,7 +1341,10 @@ mod tests {
         let data = ScoreData {
             targets: vec![target(&rev, p(2026, 3), 100.0, 80.0)],
             readings: vec![reading(&rev, p(2026, 3), 100.0)], // 6.67
-            contributions: vec![contribution("Sales", 2.0, 2.0), contribution("Ops", 1.0, 9.0)],
+            contributions: vec![
+                contribution("Sales", 2.0, 2.0),
+                contribution("Ops", 1.0, 9.0),
+            ],
         };
         // Off (the default): only its own measure counts, and the "why" says so.
         let off = ScoreModel::new(&d, &data, p(2026, 4));
@@ -1349,7 +1352,11 @@ mod tests {
         let why = off
             .explain(Locale::en, MARCH, Subject::Objective(grow))
             .unwrap();
-        assert!(why.lines[0].starts_with("Contribution roll-up is off"), "{:?}", why.lines);
+        assert!(
+            why.lines[0].starts_with("Contribution roll-up is off"),
+            "{:?}",
+            why.lines
+        );
         assert!(why.lines[0].contains("Ops, Sales"));
         assert_eq!(why.children.len(), 1);
         // On: (6.67 × 1 + 2 × 2 + 9 × 1) / 4 = 4.9175, and the units are named in the "why".
@@ -1364,7 +1371,10 @@ mod tests {
         assert_eq!(names, ["Revenue", "Sales: Sales grows", "Ops: Ops grows"]);
         // A span a unit has no score for leaves that unit out, not at 0.
         let april = Span::Month { period: p(2026, 4) };
-        assert_eq!(on.span(april).objective(grow), off.span(april).objective(grow));
+        assert_eq!(
+            on.span(april).objective(grow),
+            off.span(april).objective(grow)
+        );
         // An objective no unit supports says nothing about contributions.
         let why = on
             .explain(Locale::en, MARCH, Subject::Objective(d.objectives[1].id))
@@ -1386,8 +1396,14 @@ mod tests {
         let months = first.months_until(last) as usize + 1;
         assert_eq!(spans.iter().filter(|s| s.kind() == "month").count(), months);
         for s in [
-            Span::Quarter { year: 2025, quarter: 4 },
-            Span::Quarter { year: 2026, quarter: 1 },
+            Span::Quarter {
+                year: 2025,
+                quarter: 4,
+            },
+            Span::Quarter {
+                year: 2026,
+                quarter: 1,
+            },
             Span::Year { year: 2025 },
             Span::Year { year: 2026 },
         ] {

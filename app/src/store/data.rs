@@ -399,8 +399,9 @@ impl Store {
         &self,
         map: MapId,
         depth: usize,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = StoreResult<Vec<Contribution>>> + Send + '_>>
-    {
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = StoreResult<Vec<Contribution>>> + Send + '_>,
+    > {
         Box::pin(async move {
             if depth >= MAX_CASCADE_DEPTH {
                 return Ok(Vec::new());
