@@ -204,7 +204,7 @@ test('a unit lead who may not edit the enterprise map proposes a change; its edi
   await parentPane.getByLabel('Title', { exact: true }).fill('Win public-sector clients');
   await parentPane.getByRole('button', { name: 'Add to the proposal' }).click();
   await expect(parentPane.locator('.proposal-diff .diff-add')).toHaveCount(1);
-  await expect(parentPane.locator('.proposal-changes li')).toHaveText([/New objective “Win public-sector clients” in Customer/]);
+  await expect(parentPane.locator('.proposal-changes li')).toHaveText([/Add “Win public-sector clients” to Customer/]);
   await parentPane.getByLabel('Change', { exact: true }).selectOption({ label: 'Reword an objective' });
   await parentPane.getByLabel('Objective', { exact: true }).selectOption({ label: PACKAGE });
   await parentPane.getByLabel('New title', { exact: true }).fill('Package our offerings');
@@ -225,7 +225,7 @@ test('a unit lead who may not edit the enterprise map proposes a change; its edi
   await expect(proposals.getByRole('heading', { name: '1 open proposal from the units below' })).toBeVisible();
   await expect(proposals.locator('.proposal-reason')).toHaveText('Public-sector programmes are where Consulting grows.');
   await expect(proposals.locator('.proposal-changes li')).toHaveText([
-    /New objective “Win public-sector clients” in Customer/,
+    /Add “Win public-sector clients” to Customer/,
     `Reword “${PACKAGE}” as “Package our offerings”`,
   ]);
   await proposals.getByRole('button', { name: 'Show on the map' }).click();

@@ -1177,6 +1177,7 @@ both_databases!(
         let consulting = common::map_of_unit(&app.store, "Consulting").await;
         let from = consulting.map.id;
         let list = |body: &str| -> proposal::ProposalList { serde_json::from_str(body).unwrap() };
+        let (mut watching, _) = app.join(top.map.id, &editor, None).await;
 
         // Tomás edits Consulting but only views the enterprise map: he proposes a new
         // objective, a sharper title and an arrow from the new objective.
@@ -1207,6 +1208,13 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "{body}");
         let made: proposal::ProposalView = serde_json::from_str(&body).unwrap();
         assert_eq!(made.changes.len(), 3);
+        // The enterprise map's open screens hear of it at once.
+        let heard = loop {
+            if let ops::ServerMsg::ProposalsChanged { map_id } = watching.recv_map().await {
+                break map_id;
+            }
+        };
+        assert_eq!(heard, top.map.id);
         assert_eq!(
             made.proposal.author_name,
             app.user(common::TOMAS).await.name

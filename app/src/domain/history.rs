@@ -790,6 +790,8 @@ fn action_text(locale: Locale, action: &str) -> Option<String> {
         "deactivate" => td_string!(locale, history.action.deactivate),
         "invite" => td_string!(locale, history.action.invite),
         "accept" => td_string!(locale, history.action.accept),
+        "propose" => td_string!(locale, history.action.propose),
+        "decline" => td_string!(locale, history.action.decline),
         "change_password" => td_string!(locale, history.action.change_password),
         "create_by_sso" => td_string!(locale, history.action.create_by_sso),
         "sign_in_refused" => td_string!(locale, history.action.sign_in_refused),

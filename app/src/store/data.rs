@@ -392,7 +392,7 @@ impl Store {
         Ok(data)
     }
 
-    /// The unit objectives aligned to `map`'s objectives, each with its scores for every span
+    /// The objectives of active unit maps aligned to `map`'s objectives, each with its scores for every span
     /// of its own map's data, as that map shows them (its own contribution roll-ups included,
     /// down to [`MAX_CASCADE_DEPTH`] levels; units form a tree, so the cascade ends anyway).
     fn contributions_to(
@@ -417,6 +417,10 @@ impl Store {
             let mut out = Vec::new();
             for child in maps {
                 let doc = self.map_document(child).await?;
+                // A draft (or archived) unit map does not move the map above it.
+                if doc.map.status != MapStatus::Active {
+                    continue;
+                }
                 let mut data = self.own_score_data(child).await?;
                 data.contributions = self.contributions_to(child, depth + 1).await?;
                 let model = ScoreModel::new(&doc, &data, today);
