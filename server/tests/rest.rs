@@ -555,6 +555,7 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("patch", "/api/v1/maps/{id}/alignments/{alignment}"),
         ("delete", "/api/v1/maps/{id}/alignments/{alignment}"),
         ("get", "/api/v1/units/{id}/gaps"),
+        ("get", "/api/v1/maps/{id}/proposals"),
     ];
     let paths: std::collections::BTreeSet<&str> = routes.iter().map(|(_, p)| *p).collect();
     assert_eq!(
