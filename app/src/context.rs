@@ -130,4 +130,8 @@ pub trait MapWriter: Send + Sync {
     /// Tells the screens of `map` (on every instance) that a proposal to or from it was made
     /// or decided.
     fn proposals_changed(&self, map: MapId) -> PortFuture<'_, ()>;
+
+    /// Tells the screens of `map` (on every instance: map pages, dashboards, displays) that an
+    /// initiative of its unit was created or changed.
+    fn initiatives_changed(&self, map: MapId) -> PortFuture<'_, ()>;
 }

@@ -192,6 +192,12 @@ pub enum Refusal {
     ProposalStale(OpError),
     /// A proposal already accepted or declined.
     ProposalDecided,
+    /// A closed initiative is read-only until it is reopened.
+    InitiativeClosed { name: String },
+    /// An initiative stays in the unit it was made in.
+    InitiativeMoved,
+    /// An owner (of an initiative or a milestone) must be someone with a role on its unit.
+    OwnerWithoutRole,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -341,6 +347,13 @@ impl Refusal {
                 td_string!(locale, errors.api.proposal_stale, why).to_string()
             }
             Refusal::ProposalDecided => td_string!(locale, errors.api.proposal_decided).to_string(),
+            Refusal::InitiativeClosed { name } => {
+                td_string!(locale, errors.api.initiative_closed, name).to_string()
+            }
+            Refusal::InitiativeMoved => td_string!(locale, errors.api.initiative_moved).to_string(),
+            Refusal::OwnerWithoutRole => {
+                td_string!(locale, errors.api.owner_without_role).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }

@@ -99,6 +99,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/units/${ent.nextUnitId}/cascade`,
     `/units/${ent.unitId}/cascade-report`,
     `/units/${ent.unitId}/reminders`,
+    `/units/${ent.unitId}/initiatives`,
     `/maps/${ent.mapId}/settings`,
     '/profile',
     '/reset',

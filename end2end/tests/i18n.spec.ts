@@ -64,13 +64,15 @@ async function shownTexts(page: Page): Promise<string> {
   });
 }
 
-/** The demo company's own words (map, units, dashboards), which stay as they were written. */
+/** The demo company's own words (map, units, initiatives), which stay as they were written. */
 async function userData(request: APIRequestContext, mapIds: string[]): Promise<string> {
   const tree = await (await request.post('/api/org_tree')).text();
   const maps = await Promise.all(
     mapIds.map(async (id) => (await request.post('/api/get_map', { form: { map_id: id } })).text()),
   );
-  return [tree, ...maps].join('\n');
+  const root = JSON.parse(tree)[0].unit.id;
+  const initiatives = await (await request.post('/api/unit_initiatives', { data: { unit_id: root } })).text();
+  return [tree, ...maps, initiatives].join('\n');
 }
 
 /** The English phrases in `shown` that are not user data, each with a little context. */

@@ -46,6 +46,8 @@ pub enum Refresh {
     Cascade,
     /// A proposal to or from the map was made or decided.
     Proposals,
+    /// An initiative of the map's unit was created or changed.
+    Initiatives,
 }
 
 impl ScoresChanged {
@@ -70,6 +72,14 @@ impl ScoresChanged {
         ScoresChanged {
             map_id,
             what: Refresh::Proposals,
+        }
+    }
+
+    /// An initiative of `map_id`'s unit was created or changed.
+    pub fn initiatives(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Initiatives,
         }
     }
 }

@@ -581,6 +581,9 @@ async fn run(state: AppState, source: Source, mut socket: WebSocket) {
                         Update::Event(FeedEvent::DashboardChanged { dashboard_id }) => {
                             current.dashboards.contains(dashboard_id)
                         }
+                        Update::Event(FeedEvent::InitiativesChanged { map_id }) => {
+                            current.maps.contains(map_id)
+                        }
                         Update::Event(_) => false,
                     },
                     // Too far behind: its outbox was cut off. The screen reconnects and gets a

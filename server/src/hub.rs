@@ -281,6 +281,13 @@ impl Hub {
                             room.broadcast(ServerMsg::ProposalsChanged { map_id });
                         }
                     }
+                    Refresh::Initiatives => {
+                        self.displays
+                            .event(FeedEvent::InitiativesChanged { map_id });
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::InitiativesChanged { map_id });
+                        }
+                    }
                 }
             }
             BusMessage::Display(event) => self.displays.event(event),
@@ -607,6 +614,10 @@ impl MapWriter for Hub {
 
     fn proposals_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.bus.publish_scores(ScoresChanged::proposals(map))
+    }
+
+    fn initiatives_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_scores(ScoresChanged::initiatives(map))
     }
 }
 

@@ -556,6 +556,10 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("delete", "/api/v1/maps/{id}/alignments/{alignment}"),
         ("get", "/api/v1/units/{id}/gaps"),
         ("get", "/api/v1/maps/{id}/proposals"),
+        ("get", "/api/v1/units/{id}/initiatives"),
+        ("post", "/api/v1/units/{id}/initiatives"),
+        ("get", "/api/v1/initiatives/{id}"),
+        ("put", "/api/v1/initiatives/{id}"),
     ];
     let paths: std::collections::BTreeSet<&str> = routes.iter().map(|(_, p)| *p).collect();
     assert_eq!(

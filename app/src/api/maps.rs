@@ -80,23 +80,15 @@ pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     )
 }
 
-/// The initiatives moving objectives of a map (from the map's unit), with owners and their next
-/// milestone, and the organisation's currency: the objective detail lists those of the selected
-/// objective.
+/// The open initiatives of a map's unit, with owners and their next milestone, and the
+/// organisation's currency: the objective detail lists those of the selected objective and
+/// offers the others to link.
 #[server(prefix = "/api", endpoint = "map_initiatives", output = super::TextJson)]
 pub async fn map_initiatives(map_id: MapId) -> Result<InitiativeList, ApiError> {
     ssr::reply(
         async move {
             let (ctx, _, _, map) = ssr::require_on(map_id, Action::View).await?;
-            let doc = ctx.store.map_document(map_id).await?;
-            let on_map = |o: &ObjectiveId| doc.objectives.iter().any(|x| x.id == *o);
-            let items = ctx
-                .store
-                .initiative_summaries(map.org_unit_id)
-                .await?
-                .into_iter()
-                .filter(|s| s.initiative.objective_ids.iter().any(on_map))
-                .collect();
+            let items = ctx.store.initiative_summaries(map.org_unit_id).await?;
             let currency = ctx.store.organisation_currency().await?;
             Ok(InitiativeList { items, currency })
         }

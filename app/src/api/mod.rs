@@ -6,6 +6,7 @@ mod codec;
 mod dashboards;
 pub mod history;
 mod imports;
+pub mod initiatives;
 mod mail;
 mod maps;
 mod measures;

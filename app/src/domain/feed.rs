@@ -98,8 +98,16 @@ impl GoneReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FeedEvent {
-    Revoked { link_id: DisplayLinkId },
-    DashboardChanged { dashboard_id: DashboardId },
+    Revoked {
+        link_id: DisplayLinkId,
+    },
+    DashboardChanged {
+        dashboard_id: DashboardId,
+    },
+    /// An initiative of the map's unit changed: boards showing the map greet their screens anew.
+    InitiativesChanged {
+        map_id: MapId,
+    },
 }
 
 /// Server → display.

@@ -18,6 +18,7 @@ pub mod history;
 pub mod ids;
 pub mod impact;
 pub mod import;
+pub mod initiative;
 pub mod layout;
 pub mod model;
 pub mod ops;

@@ -62,6 +62,7 @@ fn initials(name: &str) -> String {
 
 /// Someone as other people see them: a name, never an email. Map documents, pickers and boards
 /// carry these, so a viewer learns only the names of the people the page shows.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub id: UserId,
@@ -725,6 +726,7 @@ impl ApiToken {
 }
 
 /// State of an initiative.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InitiativeStatus {
@@ -736,6 +738,7 @@ pub enum InitiativeStatus {
 }
 
 /// A funded project that moves one or more objectives.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Initiative {
     pub id: InitiativeId,
@@ -748,9 +751,15 @@ pub struct Initiative {
     pub budget: f64,
     pub spend: f64,
     pub status: InitiativeStatus,
-    /// 0–100.
+    /// 0–100, as typed in (see `progress_mode`).
     pub percent_complete: u8,
     pub objective_ids: Vec<ObjectiveId>,
+    /// Whether % complete is typed in or earned by the weighted milestones.
+    #[serde(default)]
+    pub progress_mode: super::initiative::ProgressMode,
+    /// The day it was closed (finished or stopped): read-only and flagged no more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl Initiative {
@@ -775,6 +784,8 @@ impl Initiative {
             status: InitiativeStatus::NotStarted,
             percent_complete: 0,
             objective_ids: Vec::new(),
+            progress_mode: super::initiative::ProgressMode::Typed,
+            closed_on: None,
         }
     }
 
@@ -810,9 +821,14 @@ setters!(Initiative {
     with_owner(owner_id: Option<UserId>);
     /// This initiative moving `objective_ids`.
     with_objectives(objective_ids: Vec<ObjectiveId>);
+    /// This initiative with % complete typed in or earned by milestones.
+    with_progress_mode(progress_mode: super::initiative::ProgressMode);
+    /// This initiative closed on a day (none: open).
+    with_closed_on(closed_on: Option<NaiveDate>);
 });
 
 /// A dated step of an initiative.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Milestone {
     pub id: MilestoneId,
@@ -820,10 +836,46 @@ pub struct Milestone {
     pub name: String,
     pub due_date: NaiveDate,
     pub done: bool,
+    /// Who delivers it (none: the initiative's owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<UserId>,
+    /// Its share of the initiative's progress, against the other milestones' weights.
+    #[serde(default = "default_weight")]
+    pub weight: f64,
 }
+
+/// A milestone's weight when none is given.
+fn default_weight() -> f64 {
+    1.0
+}
+
+impl Milestone {
+    /// A new milestone of `initiative_id` due on `due_date`, not done, of weight 1, with no owner.
+    pub fn new(initiative_id: InitiativeId, name: impl Into<String>, due_date: NaiveDate) -> Self {
+        Milestone {
+            id: MilestoneId::new(),
+            initiative_id,
+            name: name.into(),
+            due_date,
+            done: false,
+            owner_id: None,
+            weight: 1.0,
+        }
+    }
+}
+
+setters!(Milestone {
+    /// This milestone done or not.
+    with_done(done: bool);
+    /// This milestone weighing `weight` against the others.
+    with_weight(weight: f64);
+    /// This milestone delivered by `owner_id`.
+    with_owner(owner_id: Option<UserId>);
+});
 
 /// An initiative as dashboards and the objective detail show it: with its owner's name, its
 /// milestones done and due, and the next one not done yet.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InitiativeSummary {
     pub initiative: Initiative,
@@ -836,6 +888,7 @@ pub struct InitiativeSummary {
 
 /// The initiatives moving a map's objectives, with the organisation's currency (ISO 4217) in
 /// which their money is shown.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InitiativeList {
     pub items: Vec<InitiativeSummary>,
@@ -843,8 +896,14 @@ pub struct InitiativeList {
 }
 
 impl InitiativeSummary {
-    /// Builds the summary from an initiative and its milestones (any order).
-    pub fn new(initiative: Initiative, owner: Option<String>, milestones: &[Milestone]) -> Self {
+    /// Builds the summary from an initiative and its milestones (any order). Its % complete is
+    /// the one screens show: typed in, or earned by the milestones.
+    pub fn new(
+        mut initiative: Initiative,
+        owner: Option<String>,
+        milestones: &[Milestone],
+    ) -> Self {
+        initiative.percent_complete = super::initiative::progress(&initiative, milestones);
         let next_milestone = milestones
             .iter()
             .filter(|m| !m.done)

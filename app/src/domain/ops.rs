@@ -1350,6 +1350,10 @@ pub enum ServerMsg {
     ProposalsChanged {
         map_id: MapId,
     },
+    /// An initiative of the map's unit was created or changed: screens listing them re-read them.
+    InitiativesChanged {
+        map_id: MapId,
+    },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
     Resync,
     Pong,

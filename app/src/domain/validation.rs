@@ -60,6 +60,10 @@ pub enum ValidationError {
     ProposalChangeNotAllowed,
     #[error("a proposal can only go from a unit's map to a map of its parent unit")]
     ProposalNotToParent,
+    #[error("an initiative may have at most {max} milestones")]
+    TooManyMilestones { max: usize },
+    #[error("an initiative can only move objectives on its own unit's maps")]
+    ObjectiveOfAnotherUnit,
     #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
     DuplicateMeasureName(String),
     #[error("formula: {0}")]
@@ -145,6 +149,13 @@ impl ValidationError {
             }
             V::ProposalNotToParent => {
                 td_string!(locale, errors.validation.proposal_not_to_parent).to_string()
+            }
+            V::TooManyMilestones { max } => {
+                let max = num(*max);
+                td_string!(locale, errors.validation.too_many_milestones, max).to_string()
+            }
+            V::ObjectiveOfAnotherUnit => {
+                td_string!(locale, errors.validation.objective_of_another_unit).to_string()
             }
             V::DuplicateAlignment => {
                 td_string!(locale, errors.validation.duplicate_alignment).to_string()
@@ -704,7 +715,13 @@ pub fn initiative(i: &Initiative) -> Result<(), ValidationError> {
 
 /// A milestone.
 pub fn milestone(m: &Milestone) -> Result<(), ValidationError> {
-    required_text("Milestone name", &m.name, MAX_NAME)
+    required_text("Milestone name", &m.name, MAX_NAME)?;
+    number_in(
+        "Weight",
+        m.weight,
+        0.0,
+        super::initiative::MAX_MILESTONE_WEIGHT,
+    )
 }
 
 /// An alignment: the unit objective's map belongs to a unit whose parent owns the other map.

@@ -93,6 +93,8 @@ pub struct LiveMap {
     pub scores_rev: RwSignal<u64>,
     /// Bumped whenever the server says a proposal to or from this map was made or decided.
     pub proposals_rev: RwSignal<u64>,
+    /// Bumped whenever the server says an initiative of this map's unit was created or changed.
+    pub initiatives_rev: RwSignal<u64>,
     /// Shown read-only whatever the user's role (the parent map in the cascade workshop).
     pub view_only: bool,
     /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
@@ -117,6 +119,7 @@ impl LiveMap {
             following: RwSignal::new(None),
             scores_rev: RwSignal::new(0),
             proposals_rev: RwSignal::new(0),
+            initiatives_rev: RwSignal::new(0),
             view_only: false,
             summoned_partner: RwSignal::new(None),
         }

@@ -8,6 +8,7 @@ pub mod display;
 pub mod history;
 pub mod home;
 pub mod import;
+pub mod initiatives;
 pub mod map;
 pub mod people;
 pub mod profile;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/initiatives") view={Lazy::<initiatives::InitiativesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()} ssr=SsrMode::Async/>

@@ -5,8 +5,8 @@
 use app::domain::layout::Frame;
 use app::domain::{
     Actual, Alignment, DataSource, Frequency, Indicator, Initiative, InitiativeStatus, Link,
-    MapStatus, Measure, Milestone, MilestoneId, Objective, ObjectiveId, OrgUnit, OrgUnitId,
-    OrgUnitKind, Period, Perspective, Polarity, Role, StrategyMap, Target, Theme, User, UserId,
+    MapStatus, Measure, Milestone, Objective, ObjectiveId, OrgUnit, OrgUnitId, OrgUnitKind, Period,
+    Perspective, Polarity, Role, StrategyMap, Target, Theme, User, UserId,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -1274,13 +1274,9 @@ pub fn company(admin_email: &str, today: Period) -> DemoCompany {
         let id = initiative.id;
         initiatives.push(initiative);
         for (name, due, done) in spec.milestones {
-            milestones.push(Milestone {
-                id: MilestoneId::new(),
-                initiative_id: id,
-                name: (*name).into(),
-                due_date: mid_month(today.plus_months(*due)),
-                done: *done,
-            });
+            milestones.push(
+                Milestone::new(id, *name, mid_month(today.plus_months(*due))).with_done(*done),
+            );
         }
     }
 

@@ -10,6 +10,7 @@ mod caller;
 pub mod docs;
 mod error;
 mod history;
+mod initiatives;
 mod maps;
 mod measures;
 mod params;
@@ -52,6 +53,16 @@ pub fn routes() -> Router<AppState> {
             only(get(units::get_unit).patch(units::patch_unit)),
         )
         .route("/api/v1/units/{id}/gaps", only(get(alignments::unit_gaps)))
+        .route(
+            "/api/v1/units/{id}/initiatives",
+            only(get(initiatives::list_initiatives).post(initiatives::create_initiative))
+                .layer(DefaultBodyLimit::max(256 * 1024)),
+        )
+        .route(
+            "/api/v1/initiatives/{id}",
+            only(get(initiatives::get_initiative).put(initiatives::put_initiative))
+                .layer(DefaultBodyLimit::max(256 * 1024)),
+        )
         .route(
             "/api/v1/maps/{id}/proposals",
             only(get(proposals::list_proposals)),
@@ -140,7 +151,11 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         alignments::patch_alignment,
         alignments::delete_alignment,
         alignments::unit_gaps,
-        proposals::list_proposals
+        proposals::list_proposals,
+        initiatives::list_initiatives,
+        initiatives::create_initiative,
+        initiatives::get_initiative,
+        initiatives::put_initiative
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -151,6 +166,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "history", description = "Who changed what and when, with the old and the new value."),
         (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
+        (name = "initiatives", description = "Initiatives: the projects that move objectives, with milestones, budget and spend, a suggested status with its reasons, and flags."),
         (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map; proposals to parent maps."),
     )
 )]

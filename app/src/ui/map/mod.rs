@@ -270,23 +270,29 @@ pub(crate) fn learn_names(state: MapState) {
     });
 }
 
-/// Loads the initiatives moving this map's objectives, for the objective detail.
+/// Loads the open initiatives of this map's unit, for the objective detail: at once, and again
+/// whenever the server says an initiative of the unit changed.
 pub(crate) fn load_initiatives(state: MapState) {
-    let locale = current_locale();
     Effect::new(move |_| {
-        let map_id = state.doc.with_untracked(|d| d.map.id);
-        leptos::task::spawn_local(async move {
-            match crate::api::map_initiatives(map_id).await {
-                Ok(list) => {
-                    state.currency.set(Some(list.currency));
-                    state.initiatives.set(list.items);
-                }
-                Err(e) => state.notice.set(Some(
-                    td_string!(locale, map.page.initiatives_failed, error = e.text(locale))
-                        .to_string(),
-                )),
+        state.live.initiatives_rev.track();
+        load_initiatives_now(state);
+    });
+}
+
+/// Reads the unit's open initiatives again.
+pub(crate) fn load_initiatives_now(state: MapState) {
+    let locale = current_locale();
+    let map_id = state.doc.with_untracked(|d| d.map.id);
+    leptos::task::spawn_local(async move {
+        match crate::api::map_initiatives(map_id).await {
+            Ok(list) => {
+                state.currency.set(Some(list.currency));
+                state.initiatives.set(list.items);
             }
-        });
+            Err(e) => state.notice.set(Some(
+                td_string!(locale, map.page.initiatives_failed, error = e.text(locale)).to_string(),
+            )),
+        }
     });
 }
 

@@ -9,7 +9,7 @@ use crate::domain::edits;
 use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
-use crate::domain::{LinkId, ObjectiveId, PerspectiveId, ThemeId, UserId};
+use crate::domain::{InitiativeId, LinkId, ObjectiveId, PerspectiveId, ThemeId, UserId};
 use crate::i18n::*;
 use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::StatusChip;
@@ -235,6 +235,71 @@ fn ObjectiveInitiatives(state: MapState, id: ObjectiveId) -> impl IntoView {
             }
             .into_any()
         }}
+        {move || state.can_edit.get().then(|| view! { <InitiativeLinks state id/> })}
+        <p class="small"><a href=move || format!("/units/{}/initiatives", state.doc.with(|d| d.map.org_unit_id))>{t!(i18n, map.objective.initiatives_all)}</a></p>
+    }
+}
+
+/// Editors tie the unit's other initiatives to the objective, or untie those that move it.
+#[component]
+fn InitiativeLinks(state: MapState, id: ObjectiveId) -> impl IntoView {
+    let locale = current_locale();
+    let pick = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let change = move |initiative: InitiativeId, linked: bool| {
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::api::initiatives::link_initiative(initiative, id, linked).await {
+                Ok(_) => {
+                    pick.set(String::new());
+                    super::load_initiatives_now(state);
+                }
+                Err(e) => error.set(Some(e.text(locale))),
+            }
+        });
+    };
+    let split = Memo::new(move |_| {
+        state.initiatives.with(|all| {
+            let (linked, other): (Vec<_>, Vec<_>) = all
+                .iter()
+                .map(|s| {
+                    (
+                        s.initiative.id,
+                        s.initiative.name.clone(),
+                        s.initiative.objective_ids.contains(&id),
+                    )
+                })
+                .partition(|(_, _, on)| *on);
+            (linked, other)
+        })
+    });
+    view! {
+        <div class="initiative-links">
+            <ul class="unlink-list">
+                {move || split.get().0.into_iter().map(|(iid, name, _)| {
+                    let label = td_string!(locale, map.objective.initiative_unlink, name = &name).to_string();
+                    view! { <li><button class="link-button" on:click=move |_| change(iid, false)>{label}</button></li> }
+                }).collect_view()}
+            </ul>
+            {move || {
+                let others = split.get().1;
+                (!others.is_empty()).then(|| view! {
+                    <div class="link-initiative">
+                        <label for="link-initiative">{td_string!(locale, map.objective.initiative_pick)}</label>
+                        <select id="link-initiative" prop:value=move || pick.get() on:change=move |ev| pick.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {others.into_iter().map(|(iid, name, _)| view! { <option value=iid.to_string()>{name}</option> }).collect_view()}
+                        </select>
+                        <button disabled=move || pick.with(String::is_empty) on:click=move |_| {
+                            if let Ok(iid) = pick.get_untracked().parse() {
+                                change(iid, true);
+                            }
+                        }>{td_string!(locale, map.objective.initiative_link)}</button>
+                    </div>
+                })
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
     }
 }
 
