@@ -1,5 +1,5 @@
-// German screenshots of the strategy map, the meeting-room display, the cascade workshop and a
-// proposal for docs/ (`make screenshots`), and the workshop and a proposal in English for the
+// German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
+// proposal and the initiatives page for docs/ (`make screenshots`), and the workshop and a proposal in English for the
 // README: the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
 // 1280×720 laptop.
@@ -132,6 +132,23 @@ try {
     await page.getByRole('button', { name: 'Auf der Karte zeigen' }).click();
     await page.waitForTimeout(400);
     await page.screenshot({ path: path.join(out, `proposal-de-${width}x${height}.png`) });
+  }
+  // The initiatives page: the timeline and the table, and the editor with its suggestion.
+  await en.setViewportSize({ width: 1920, height: 1080 });
+  await en.goto(`${base}/units/${root.unit.id}/initiatives`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.screenshot({ path: path.join(out, 'initiatives-en.png'), fullPage: true });
+  await en.getByRole('button', { name: 'Edit Knowledge Hub rollout' }).click();
+  await en.locator('.initiative-editor').waitFor();
+  await en.locator('.initiative-editor').screenshot({ path: path.join(out, 'initiative-editor-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/units/${root.unit.id}/initiatives`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(out, `initiatives-de-${width}x${height}.png`) });
   }
   console.log(`written into ${out}`);
 } finally {

@@ -15,7 +15,8 @@ async function person(browser: Browser, email: string, next: string): Promise<Pa
   contexts.push(context);
   const page = await context.newPage();
   await signIn(page, email, next);
-  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  // The home page is sent without the browser bundle; every other page hydrates.
+  if (next !== '/') await expect(page.locator('body[data-hydrated]')).toBeAttached();
   return page;
 }
 
@@ -68,6 +69,7 @@ test('an initiative is created, seen live, dragged on the timeline, undone, nudg
   // Drag its bar two weeks to the right (month zoom: 4 px a day).
   const before = await storedDates(lead, ent.unitId);
   const bar = timeline.locator('.tl-bar').filter({ hasText: NAME });
+  await bar.scrollIntoViewIfNeeded();
   const box = (await bar.locator('.tl-bar-bg').boundingBox())!;
   await lead.mouse.move(box.x + 10, box.y + box.height / 2);
   await lead.mouse.down();

@@ -12,29 +12,38 @@ pub async fn create_initiative(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     validation::initiative(i)?;
-    change(
-        "INSERT INTO initiatives (id, org_unit_id, name, description, owner_id, start_date, end_date, \
-         budget, spend, status, percent_complete, progress_mode, closed_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    with_fields(
+        change(
+            "INSERT INTO initiatives (id, name, description, owner_id, start_date, end_date, budget, \
+             spend, status, percent_complete, progress_mode, closed_on, org_unit_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        ),
+        i,
     )
-    .bind(i.id)
     .bind(i.org_unit_id)
-    .bind(i.name.trim())
-    .bind(&i.description)
-    .bind_value(i.owner_id.map(|u| u.to_string()))
-    .bind(i.start_date)
-    .bind(i.end_date)
-    .bind_value(i.budget)
-    .bind_value(i.spend)
-    .bind(i.status.as_str())
-    .bind_value(i64::from(i.percent_complete))
-    .bind(i.progress_mode.as_str())
-    .bind_value(i.closed_on.map(|d| d.to_string()))
     .run(&mut *conn)
     .await
     .map_err(|e| e.unique_as_conflict("an initiative with this id already exists"))?;
     link_objectives(&mut *conn, i).await?;
     audit(conn, actor, "create", "initiative", i.id, &i.name).await
+}
+
+/// `statement` with an initiative's id and fields bound as `$1`–`$12`, in the order both the
+/// insert and the update name them.
+fn with_fields<'q>(statement: Statement<'q>, i: &'q Initiative) -> Statement<'q> {
+    statement
+        .bind(i.id)
+        .bind(i.name.trim())
+        .bind(&i.description)
+        .bind_value(i.owner_id.map(|u| u.to_string()))
+        .bind(i.start_date)
+        .bind(i.end_date)
+        .bind_value(i.budget)
+        .bind_value(i.spend)
+        .bind(i.status.as_str())
+        .bind_value(i64::from(i.percent_complete))
+        .bind(i.progress_mode.as_str())
+        .bind_value(i.closed_on.map(|d| d.to_string()))
 }
 
 /// Ties an initiative to each of its objectives (which must exist).
@@ -79,23 +88,14 @@ pub async fn replace_initiative(
     actor: Option<UserId>,
 ) -> StoreResult<()> {
     initiative::validate(i, milestones)?;
-    change(
-        "UPDATE initiatives SET name = $2, description = $3, owner_id = $4, start_date = $5, \
-         end_date = $6, budget = $7, spend = $8, status = $9, percent_complete = $10, \
-         progress_mode = $11, closed_on = $12 WHERE id = $1",
+    with_fields(
+        change(
+            "UPDATE initiatives SET name = $2, description = $3, owner_id = $4, start_date = $5, \
+             end_date = $6, budget = $7, spend = $8, status = $9, percent_complete = $10, \
+             progress_mode = $11, closed_on = $12 WHERE id = $1",
+        ),
+        i,
     )
-    .bind(i.id)
-    .bind(i.name.trim())
-    .bind(&i.description)
-    .bind_value(i.owner_id.map(|u| u.to_string()))
-    .bind(i.start_date)
-    .bind(i.end_date)
-    .bind_value(i.budget)
-    .bind_value(i.spend)
-    .bind(i.status.as_str())
-    .bind_value(i64::from(i.percent_complete))
-    .bind(i.progress_mode.as_str())
-    .bind_value(i.closed_on.map(|d| d.to_string()))
     .run_on_one(&mut *conn, "initiative")
     .await?;
     change("DELETE FROM initiative_objectives WHERE initiative_id = $1")

@@ -15,6 +15,7 @@ use crate::domain::scoring::Status;
 use crate::domain::*;
 use crate::i18n::*;
 use crate::live::LiveMap;
+use crate::ui::widgets::initiatives::initiative_status;
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::TopBar;
 use leptos::prelude::*;
@@ -64,23 +65,12 @@ impl LazyRoute for InitiativesRoute {
 
 /// An initiative status in words, in `locale`.
 pub fn status_word(locale: Locale, s: InitiativeStatus) -> &'static str {
-    match s {
-        InitiativeStatus::NotStarted => td_string!(locale, status.initiative.not_started),
-        InitiativeStatus::OnTrack => td_string!(locale, status.initiative.on_track),
-        InitiativeStatus::AtRisk => td_string!(locale, status.initiative.at_risk),
-        InitiativeStatus::Late => td_string!(locale, status.initiative.late),
-        InitiativeStatus::Done => td_string!(locale, status.initiative.done),
-    }
+    initiative_status(locale, s).1
 }
 
 /// An initiative status as a traffic light, for its colour.
 pub fn status_light(s: InitiativeStatus) -> Status {
-    match s {
-        InitiativeStatus::NotStarted => Status::NoData,
-        InitiativeStatus::OnTrack | InitiativeStatus::Done => Status::Green,
-        InitiativeStatus::AtRisk => Status::Amber,
-        InitiativeStatus::Late => Status::Red,
-    }
+    initiative_status(Locale::en, s).0
 }
 
 /// The draft that edits `card`'s initiative.
@@ -222,7 +212,7 @@ fn InitiativesScreen(page: InitiativesPage) -> impl IntoView {
                         on:change=move |ev| state.show_closed.set(event_target_checked(&ev))/>
                         {td_string!(locale, initiatives.page.show_closed)}</label>
                     {move || state.page.with(|p| p.may_edit).then(|| view! {
-                        <button class="primary" on:click=new_initiative.clone()>{td_string!(locale, initiatives.page.new)}</button>
+                        <button class="primary" on:click=new_initiative>{td_string!(locale, initiatives.page.new)}</button>
                     })}
                 </div>
             </div>

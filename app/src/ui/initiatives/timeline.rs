@@ -66,7 +66,7 @@ fn rows(lanes: &[Lane], no_heading: &str) -> Vec<Row> {
 /// The label of a header column starting on `d`.
 fn column_label(locale: Locale, d: NaiveDate, zoom: Zoom) -> String {
     match zoom {
-        Zoom::Month => format!("{} {}", month_short(locale, d.month()), d.year() % 100),
+        Zoom::Month => format!("{} {}", month_short(locale, d.month()), d.year()),
         Zoom::Quarter => td_string!(
             locale,
             initiatives.timeline.quarter_label,
@@ -205,6 +205,15 @@ pub fn Timeline(state: PageState) -> impl IntoView {
             {drawing}
         </svg>
     };
+    // Opens on today (the past runs off to the left), and again when the zoom changes.
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        zoom.track();
+        let today_x = layout.with_untracked(|l| NAMES + l.scale.x(l.today));
+        if let Some(div) = scroller.get() {
+            div.set_scroll_left((today_x - NAMES - 120.0).max(0.0) as i32);
+        }
+    });
     view! {
         <section class="card timeline-card" aria-labelledby="timeline-heading">
             <div class="timeline-head">
@@ -223,7 +232,7 @@ pub fn Timeline(state: PageState) -> impl IntoView {
             {move || state.page.with(|p| p.may_edit).then(|| view! {
                 <p class="muted small">{td_string!(locale, initiatives.timeline.hint)}</p>
             })}
-            <div class="timeline-scroll" tabindex="0" role="region" aria-label=label.clone()>{svg}</div>
+            <div class="timeline-scroll" node_ref=scroller tabindex="0" role="region" aria-label=label.clone()>{svg}</div>
         </section>
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 const FALLBACK_CURRENCY: &str = "EUR";
 
 /// An initiative status as a traffic light (for colour) and its word in `locale`.
-fn initiative_status(locale: Locale, s: InitiativeStatus) -> (Status, &'static str) {
+pub fn initiative_status(locale: Locale, s: InitiativeStatus) -> (Status, &'static str) {
     match s {
         InitiativeStatus::NotStarted => (
             Status::NoData,
