@@ -121,6 +121,9 @@ impl StoreError {
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How long a PostgreSQL statement waits for a lock before it fails.
+const POSTGRES_LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
+
 /// A pool of connections to the configured database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -148,6 +151,13 @@ impl Store {
                             for pragma in SQLITE_PRAGMAS {
                                 sqlx::query(pragma).execute(&mut *conn).await?;
                             }
+                        } else {
+                            // A row lock is waited for 5 s at most, as SQLite's busy timeout:
+                            // a request that waits on a lock held by a transaction that itself
+                            // waits on that request fails instead of hanging for good.
+                            sqlx::query(POSTGRES_LOCK_TIMEOUT)
+                                .execute(&mut *conn)
+                                .await?;
                         }
                         Ok(())
                     })
