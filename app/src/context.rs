@@ -134,4 +134,8 @@ pub trait MapWriter: Send + Sync {
     /// Tells the screens of `map` (on every instance: map pages, dashboards, displays) that an
     /// initiative of its unit was created or changed.
     fn initiatives_changed(&self, map: MapId) -> PortFuture<'_, ()>;
+
+    /// Tells the screens of `map` (on every instance) that one of its reviews changed: the
+    /// review page re-reads it, and followers of a presenter go to the item presented.
+    fn reviews_changed(&self, map: MapId) -> PortFuture<'_, ()>;
 }

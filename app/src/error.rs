@@ -198,6 +198,16 @@ pub enum Refusal {
     InitiativeMoved,
     /// An owner (of an initiative or a milestone) must be someone with a role on its unit.
     OwnerWithoutRole,
+    /// A closed review is a frozen record: nothing in it changes.
+    ReviewClosed { title: String },
+    /// The unit requires commentary on every red item; `count` red items have none.
+    CommentaryMissing { count: usize },
+    /// Commentary is written by the item's owner or an editor of the unit.
+    NotItemOwner,
+    /// An action is marked done by its owner or an editor of the unit.
+    NotActionOwner,
+    /// A review looks at one of its own unit's maps.
+    MapOfAnotherUnit,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -354,6 +364,18 @@ impl Refusal {
             Refusal::OwnerWithoutRole => {
                 td_string!(locale, errors.api.owner_without_role).to_string()
             }
+            Refusal::ReviewClosed { title } => {
+                td_string!(locale, errors.api.review_closed, title).to_string()
+            }
+            Refusal::CommentaryMissing { count } => {
+                let count = *count as u64;
+                td_string!(locale, errors.api.commentary_missing, count = count).to_string()
+            }
+            Refusal::NotItemOwner => td_string!(locale, errors.api.not_item_owner).to_string(),
+            Refusal::NotActionOwner => td_string!(locale, errors.api.not_action_owner).to_string(),
+            Refusal::MapOfAnotherUnit => {
+                td_string!(locale, errors.api.map_of_another_unit).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -401,6 +423,9 @@ pub fn thing_name(locale: Locale, what: &str) -> String {
         "parent unit" => td_string!(locale, errors.thing.parent_unit),
         "initiative" => td_string!(locale, errors.thing.initiative),
         "milestone" => td_string!(locale, errors.thing.milestone),
+        "review" => td_string!(locale, errors.thing.review),
+        "agenda item" => td_string!(locale, errors.thing.agenda_item),
+        "action" => td_string!(locale, errors.thing.action),
         "alignment" => td_string!(locale, errors.thing.alignment),
         "proposal" => td_string!(locale, errors.thing.proposal),
         "user" => td_string!(locale, errors.thing.user),

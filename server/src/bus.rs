@@ -48,6 +48,9 @@ pub enum Refresh {
     Proposals,
     /// An initiative of the map's unit was created or changed.
     Initiatives,
+    /// A review of the map changed (agenda, commentary, the item presented, decisions,
+    /// actions, closing).
+    Reviews,
 }
 
 impl ScoresChanged {
@@ -80,6 +83,14 @@ impl ScoresChanged {
         ScoresChanged {
             map_id,
             what: Refresh::Initiatives,
+        }
+    }
+
+    /// A review of `map_id` changed.
+    pub fn reviews(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Reviews,
         }
     }
 }

@@ -281,6 +281,11 @@ impl Hub {
                             room.broadcast(ServerMsg::ProposalsChanged { map_id });
                         }
                     }
+                    Refresh::Reviews => {
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::ReviewsChanged { map_id });
+                        }
+                    }
                     Refresh::Initiatives => {
                         self.displays
                             .event(FeedEvent::InitiativesChanged { map_id });
@@ -618,6 +623,10 @@ impl MapWriter for Hub {
 
     fn initiatives_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.bus.publish_scores(ScoresChanged::initiatives(map))
+    }
+
+    fn reviews_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_scores(ScoresChanged::reviews(map))
     }
 }
 

@@ -828,3 +828,47 @@ both_databases!(role_matrix_of_reminder_settings, |db: Db| async move {
         .await;
     assert_eq!(page.status, StatusCode::OK);
 });
+
+both_databases!(
+    a_scheduled_review_tells_its_owners_what_to_write,
+    |db: Db| async move {
+        let smtp = SmtpServer::start().await;
+        let (app, _worker) = demo_with_smtp(db, &smtp).await;
+        let editor = app.cookie(EDITOR).await;
+        let map = app.enterprise_map().await;
+        let draft = serde_json::json!({ "draft": {
+            "org_unit_id": map.map.org_unit_id, "map_id": map.map.id,
+            "title": "October review", "cadence": "monthly", "held_on": "2026-10-20",
+            "attendees": [],
+        }});
+        let (status, body) = app.call_json(Some(&editor), "schedule_review", draft).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let id: app::domain::ReviewId = serde_json::from_str(&body).unwrap();
+        let items = app.store.review_items(id).await.unwrap();
+        let mut owners: Vec<_> = items.iter().filter_map(|i| i.owner_id).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        assert!(!owners.is_empty(), "the agenda has owned items");
+        let got = smtp.wait_for(owners.len()).await;
+        let owner = app.store.user(owners[0]).await.unwrap();
+        let mail = got
+            .iter()
+            .find(|m| m.to.contains(&owner.email))
+            .expect("the first owner got a mail");
+        // The subject names the review in curly quotes, so it travels encoded (RFC 2047).
+        assert!(
+            mail.subject.starts_with("To write before"),
+            "{}",
+            mail.subject
+        );
+        assert!(mail.body.contains("“October review”"), "{}", mail.body);
+        assert!(
+            mail.body
+                .contains(&format!("https://cairn.example/reviews/{id}")),
+            "{}",
+            mail.body
+        );
+        let first = items.iter().find(|i| i.owner_id == Some(owner.id)).unwrap();
+        assert!(mail.body.contains(&first.title), "{}", mail.body);
+    }
+);

@@ -560,6 +560,11 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("post", "/api/v1/units/{id}/initiatives"),
         ("get", "/api/v1/initiatives/{id}"),
         ("put", "/api/v1/initiatives/{id}"),
+        ("get", "/api/v1/units/{id}/reviews"),
+        ("get", "/api/v1/reviews/{id}"),
+        ("get", "/api/v1/reviews/{id}/comparison/{earlier}"),
+        ("get", "/api/v1/units/{id}/actions"),
+        ("patch", "/api/v1/actions/{id}"),
     ];
     let paths: std::collections::BTreeSet<&str> = routes.iter().map(|(_, p)| *p).collect();
     assert_eq!(

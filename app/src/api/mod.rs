@@ -14,6 +14,7 @@ pub mod people;
 mod profile;
 pub mod proposals;
 pub mod rest_types;
+pub mod reviews;
 mod session;
 mod setup;
 mod tokens;

@@ -87,6 +87,14 @@ id_type!(
     WidgetId,
     /// A display link: a secret address that shows dashboards on a meeting-room screen.
     DisplayLinkId,
+    /// A strategy review: a unit's meeting on its map, and the frozen record it leaves.
+    ReviewId,
+    /// An item on a review's agenda.
+    ReviewItemId,
+    /// A decision taken in a review.
+    DecisionId,
+    /// An action item: who does what by when, tracked until done.
+    ActionItemId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.

@@ -28,6 +28,7 @@ pub mod period;
 pub mod proposal;
 pub mod reminders;
 pub mod replica;
+pub mod review;
 pub mod role;
 pub mod scores;
 pub mod scoring;

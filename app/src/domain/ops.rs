@@ -1354,6 +1354,10 @@ pub enum ServerMsg {
     InitiativesChanged {
         map_id: MapId,
     },
+    /// A review of this map changed: its page re-reads it.
+    ReviewsChanged {
+        map_id: MapId,
+    },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
     Resync,
     Pong,

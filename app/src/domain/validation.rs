@@ -62,6 +62,8 @@ pub enum ValidationError {
     ProposalNotToParent,
     #[error("an initiative may have at most {max} milestones")]
     TooManyMilestones { max: usize },
+    #[error("{field}: at most {max} entries")]
+    TooManyEntries { field: String, max: usize },
     #[error("an initiative can only move objectives on its own unit's maps")]
     ObjectiveOfAnotherUnit,
     #[error("the map already has a measure called \"{0}\"; formulas refer to measures by name")]
@@ -154,6 +156,11 @@ impl ValidationError {
                 let max = num(*max);
                 td_string!(locale, errors.validation.too_many_milestones, max).to_string()
             }
+            V::TooManyEntries { field, max } => {
+                let field = field_name(locale, field);
+                let max = num(*max);
+                td_string!(locale, errors.validation.too_many_entries, field, max).to_string()
+            }
             V::ObjectiveOfAnotherUnit => {
                 td_string!(locale, errors.validation.objective_of_another_unit).to_string()
             }
@@ -228,6 +235,12 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Objectives picked" => td_string!(locale, errors.field.objectives_picked),
         "Reason" => td_string!(locale, errors.field.reason),
         "Comment" => td_string!(locale, errors.field.comment),
+        "Analysis" => td_string!(locale, errors.field.analysis),
+        "Recommendation" => td_string!(locale, errors.field.recommendation),
+        "Decision" => td_string!(locale, errors.field.decision),
+        "Action" => td_string!(locale, errors.field.action),
+        "Attendees" => td_string!(locale, errors.field.attendees),
+        "Agenda" => td_string!(locale, errors.field.agenda),
         "Changes proposed" => td_string!(locale, errors.field.changes_proposed),
         "Measure name" => td_string!(locale, errors.field.measure_name),
         "Definition" => td_string!(locale, errors.field.definition),

@@ -95,6 +95,8 @@ pub struct LiveMap {
     pub proposals_rev: RwSignal<u64>,
     /// Bumped whenever the server says an initiative of this map's unit was created or changed.
     pub initiatives_rev: RwSignal<u64>,
+    /// Bumped whenever the server says a review of this map changed.
+    pub reviews_rev: RwSignal<u64>,
     /// Shown read-only whatever the user's role (the parent map in the cascade workshop).
     pub view_only: bool,
     /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
@@ -120,6 +122,7 @@ impl LiveMap {
             scores_rev: RwSignal::new(0),
             proposals_rev: RwSignal::new(0),
             initiatives_rev: RwSignal::new(0),
+            reviews_rev: RwSignal::new(0),
             view_only: false,
             summoned_partner: RwSignal::new(None),
         }

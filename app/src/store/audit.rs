@@ -56,6 +56,8 @@ async fn unit_of_entity(
         "proposal" => "SELECT m.org_unit_id FROM proposals p JOIN maps m ON m.id = p.map_id WHERE p.id = $1",
         "initiative" => "SELECT org_unit_id FROM initiatives WHERE id = $1",
         "dashboard" => "SELECT org_unit_id FROM dashboards WHERE id = $1",
+        "review" => "SELECT org_unit_id FROM reviews WHERE id = $1",
+        "review_action" => "SELECT org_unit_id FROM review_actions WHERE id = $1",
         "display_link" => "SELECT org_unit_id FROM display_links WHERE id = $1",
         _ => return Ok(None),
     };

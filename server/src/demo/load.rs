@@ -37,10 +37,119 @@ pub async fn load(
     let actor = Some(admin);
     let hash = app::auth::hash_password(password).map_err(|e| DemoError::Auth(e.to_string()))?;
 
+    let enterprise = demo.maps.first().map(|m| (m.map.org_unit_id, m.map.id));
     store
         .write(async |tx| write_company(tx, demo, &hash, actor).await)
         .await?;
+    if let Some((unit, map)) = enterprise {
+        write_reviews(store, unit, map, admin, today).await?;
+    }
     Ok(admin)
+}
+
+/// The enterprise's strategy reviews, so a newcomer sees the monthly loop at once: last
+/// month's review held and closed (commentary on its first items, a decision, one action done
+/// and one still open), and this month's scheduled, its agenda generated from the data and
+/// carrying the open action. Made through the same service as the UI's reviews.
+async fn write_reviews(
+    store: &app::store::Store,
+    unit: app::domain::OrgUnitId,
+    map: app::domain::MapId,
+    admin: UserId,
+    today: Period,
+) -> Result<(), DemoError> {
+    use app::api::reviews::service;
+    use app::domain::review::*;
+    use app::domain::{ActionItemId, DecisionId};
+    let on_day = |p: Period, day: u32| {
+        chrono::NaiveDate::from_ymd_opt(p.year(), u32::from(p.month()), day)
+            .ok_or_else(|| DemoError::Auth(format!("no day {day} in {p}")))
+    };
+    let fail = |e: app::api::ApiError| DemoError::Auth(e.to_string());
+    let actor = Some(admin);
+    let last_month = today.plus_months(-1);
+
+    let mut held = Review::new(unit, map, Cadence::Monthly, on_day(last_month, 8)?);
+    held.title = format!("Monthly strategy review · {}", held.span.label());
+    let items = service::generated_agenda(store, &held)
+        .await
+        .map_err(fail)?;
+    store.create_review(&held, &items, actor).await?;
+    let written = [
+        (
+            "Delivery slipped while two senior consultants moved to the new public-sector bid.",
+            "Move one architect back to delivery until the bid is decided; review staffing weekly.",
+        ),
+        (
+            "The price increase in the spring cost two mid-sized renewals.",
+            "Offer a multi-year rate to the five accounts renewing next quarter.",
+        ),
+    ];
+    for (item, (analysis, recommendation)) in items.iter().zip(written) {
+        let commentary = Commentary {
+            analysis: analysis.into(),
+            recommendation: recommendation.into(),
+            written_by: item.owner_id.or(actor),
+            written_at: Some(app::store::now_text()),
+        };
+        store
+            .write_commentary(item.id, &commentary, item.owner_id.or(actor))
+            .await?;
+    }
+    let first = items.first().map(|i| i.id);
+    let decision = Decision {
+        id: DecisionId::new(),
+        item_id: first,
+        text:
+            "Staffing of client delivery comes before new bids until the quality measure is green."
+                .into(),
+        created_at: app::store::now_text(),
+    };
+    store.add_decision(held.id, &decision, actor).await?;
+    let action = |text: &str, due: chrono::NaiveDate, done: Option<chrono::NaiveDate>| ActionItem {
+        id: ActionItemId::new(),
+        org_unit_id: unit,
+        review_id: held.id,
+        item_id: first,
+        subject: items.first().map(|i| i.subject),
+        text: text.into(),
+        owner_id: items.first().and_then(|i| i.owner_id).or(actor),
+        due_on: due,
+        done_on: done,
+    };
+    let done_day = on_day(last_month, 20)?;
+    store
+        .create_action(
+            &action(
+                "Move one architect back to delivery",
+                done_day,
+                Some(done_day),
+            ),
+            actor,
+        )
+        .await?;
+    store
+        .create_action(
+            &action(
+                "Propose multi-year rates to the five renewing accounts",
+                on_day(today, 28)?,
+                None,
+            ),
+            actor,
+        )
+        .await?;
+    let snapshot = service::live_snapshot(store, &held, app::i18n::Locale::en)
+        .await
+        .map_err(fail)?;
+    store.close_review(&held, &snapshot, actor).await?;
+
+    let mut next = Review::new(unit, map, Cadence::Monthly, on_day(today, 8)?);
+    next.title = format!("Monthly strategy review · {}", next.span.label());
+    let items = service::generated_agenda(store, &next)
+        .await
+        .map_err(fail)?;
+    store.create_review(&next, &items, actor).await?;
+    Ok(())
 }
 
 /// Writes the demo company in the caller's transaction, through the store's inserts: each

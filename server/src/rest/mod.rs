@@ -16,6 +16,7 @@ mod measures;
 mod params;
 mod people;
 mod proposals;
+mod reviews;
 mod scores;
 mod units;
 
@@ -62,6 +63,23 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/initiatives/{id}",
             only(get(initiatives::get_initiative).put(initiatives::put_initiative))
                 .layer(DefaultBodyLimit::max(256 * 1024)),
+        )
+        .route(
+            "/api/v1/units/{id}/reviews",
+            only(get(reviews::list_reviews)),
+        )
+        .route("/api/v1/reviews/{id}", only(get(reviews::get_review)))
+        .route(
+            "/api/v1/reviews/{id}/comparison/{earlier}",
+            only(get(reviews::compare_reviews)),
+        )
+        .route(
+            "/api/v1/units/{id}/actions",
+            only(get(reviews::list_actions)),
+        )
+        .route(
+            "/api/v1/actions/{id}",
+            only(patch(reviews::patch_action)).layer(DefaultBodyLimit::max(4 * 1024)),
         )
         .route(
             "/api/v1/maps/{id}/proposals",
@@ -155,7 +173,12 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         initiatives::list_initiatives,
         initiatives::create_initiative,
         initiatives::get_initiative,
-        initiatives::put_initiative
+        initiatives::put_initiative,
+        reviews::list_reviews,
+        reviews::get_review,
+        reviews::compare_reviews,
+        reviews::list_actions,
+        reviews::patch_action
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -167,6 +190,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "people", description = "People, their roles on org units, and invitations (admin tokens)."),
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
         (name = "initiatives", description = "Initiatives: the projects that move objectives, with milestones, budget and spend, a suggested status with its reasons, and flags."),
+        (name = "reviews", description = "Strategy reviews: the agenda generated from the data, owners' commentary, decisions, action items tracked until done, and the snapshot a closed review keeps."),
         (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map; proposals to parent maps."),
     )
 )]
