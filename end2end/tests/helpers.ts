@@ -72,14 +72,33 @@ export async function createLink(request: APIRequestContext, unitId: string, nam
 }
 
 /**
+ * A scheduled review of the enterprise: the demo's (or any still open), else one scheduled here
+ * under `title`. Returns its id.
+ */
+export async function scheduledReview(request: APIRequestContext, ent: Enterprise, title: string): Promise<string> {
+  const res = await request.post('/api/unit_reviews', { data: { unit_id: ent.unitId } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  const page = await res.json();
+  const open = page.reviews.find((r: { state: string }) => r.state === 'scheduled');
+  if (open) return open.id;
+  const made = await request.post('/api/schedule_review', {
+    data: { draft: { org_unit_id: ent.unitId, map_id: ent.mapId, title, cadence: 'monthly', held_on: page.today } },
+  });
+  expect(made.ok(), await made.text()).toBeTruthy();
+  return await made.json();
+}
+
+/**
  * Every page of the app once, as the admin sees it: a dashboard and a display link are made
- * for the pages that need one (named `name` and `linkName`). The accessibility and German passes walk it.
+ * for the pages that need one (named `name` and `linkName`), and a scheduled review is found (or
+ * made). The accessibility and German passes walk it.
  */
 export async function everyPage(request: APIRequestContext, ent: Enterprise, name: string, linkName: string): Promise<string[]> {
   const dashboard = await createDashboard(request, ent.unitId, name, [
     { id: crypto.randomUUID(), kind: { type: 'scorecard', map_id: ent.mapId }, x: 0, y: 0, w: 6, h: 4 },
   ]);
   const link = await createLink(request, ent.unitId, linkName, [dashboard]);
+  const review = await scheduledReview(request, ent, name);
   return [
     '/',
     `/maps/${ent.mapId}`,
@@ -100,6 +119,8 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/units/${ent.unitId}/cascade-report`,
     `/units/${ent.unitId}/reminders`,
     `/units/${ent.unitId}/initiatives`,
+    `/units/${ent.unitId}/reviews`,
+    `/reviews/${review}`,
     `/maps/${ent.mapId}/settings`,
     '/profile',
     '/reset',

@@ -64,7 +64,7 @@ async function shownTexts(page: Page): Promise<string> {
   });
 }
 
-/** The demo company's own words (map, units, initiatives), which stay as they were written. */
+/** The demo company's own words (map, units, initiatives, reviews), which stay as they were written. */
 async function userData(request: APIRequestContext, mapIds: string[]): Promise<string> {
   const tree = await (await request.post('/api/org_tree')).text();
   const maps = await Promise.all(
@@ -72,7 +72,9 @@ async function userData(request: APIRequestContext, mapIds: string[]): Promise<s
   );
   const root = JSON.parse(tree)[0].unit.id;
   const initiatives = await (await request.post('/api/unit_initiatives', { data: { unit_id: root } })).text();
-  return [tree, ...maps, initiatives].join('\n');
+  // The reviews' titles, actions and agenda items (a demo review is "Monthly strategy review").
+  const reviews = await (await request.post('/api/unit_reviews', { data: { unit_id: root } })).text();
+  return [tree, ...maps, initiatives, reviews].join('\n');
 }
 
 /** The English phrases in `shown` that are not user data, each with a little context. */

@@ -9,7 +9,6 @@
 
 use super::ApiError;
 use crate::domain::review::*;
-use crate::domain::Action;
 use crate::domain::*;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -382,8 +381,13 @@ pub async fn set_red_commentary(unit_id: OrgUnitId, required: bool) -> Result<()
             let (ctx, user) = super::ssr::require_user().await?;
             let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
             ctx.store.org_unit(unit_id).await?;
-            crate::api::units::service::need(&ctx.store, &access, unit_id, Action::Administer)
-                .await?;
+            crate::api::units::service::need(
+                &ctx.store,
+                &access,
+                unit_id,
+                crate::domain::Action::Administer,
+            )
+            .await?;
             Ok(ctx
                 .store
                 .set_red_commentary_required(unit_id, required, Some(user.id))
@@ -414,6 +418,7 @@ pub mod service {
     use crate::api::Refusal;
     use crate::auth::Access;
     use crate::domain::scores::{ScoreModel, Subject};
+    use crate::domain::Action;
     use crate::i18n::Locale;
     use crate::store::{Store, StoreError};
 
@@ -641,7 +646,7 @@ pub mod service {
             let list: Vec<String> = items
                 .iter()
                 .filter(|i| i.owner_id == Some(owner))
-                .map(|i| format!("- {} ({})", i.title, reason_text(locale, i.reason)))
+                .map(|i| format!("- {} ({})", i.title, i.reason.text(locale)))
                 .collect();
             let title = &review.title;
             let date = &crate::i18n::format_date(locale, review.held_on);
@@ -656,21 +661,6 @@ pub mod service {
             store.enqueue_mail(&user.email, &subject, &body).await?;
         }
         Ok(())
-    }
-
-    /// Why an item is on the agenda, in words.
-    pub fn reason_text(locale: Locale, reason: ItemReason) -> &'static str {
-        use crate::i18n::td_string;
-        match reason {
-            ItemReason::Red => td_string!(locale, reviews.reason.red),
-            ItemReason::Amber => td_string!(locale, reviews.reason.amber),
-            ItemReason::Stale => td_string!(locale, reviews.reason.stale),
-            ItemReason::TrendingDown => td_string!(locale, reviews.reason.trending_down),
-            ItemReason::InitiativeAtRisk => td_string!(locale, reviews.reason.initiative_at_risk),
-            ItemReason::InitiativeOverdue => td_string!(locale, reviews.reason.initiative_overdue),
-            ItemReason::OpenAction => td_string!(locale, reviews.reason.open_action),
-            ItemReason::Added => td_string!(locale, reviews.reason.added),
-        }
     }
 
     /// The snapshot closing `review` now would freeze, with its items' charts and "why"s worded

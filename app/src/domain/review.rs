@@ -203,6 +203,21 @@ impl ItemReason {
             ItemReason::Added => "added",
         }
     }
+
+    /// Why an item is on the agenda, in words, in `locale`.
+    pub fn text(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            ItemReason::Red => td_string!(locale, reviews.reason.red),
+            ItemReason::Amber => td_string!(locale, reviews.reason.amber),
+            ItemReason::Stale => td_string!(locale, reviews.reason.stale),
+            ItemReason::TrendingDown => td_string!(locale, reviews.reason.trending_down),
+            ItemReason::InitiativeAtRisk => td_string!(locale, reviews.reason.initiative_at_risk),
+            ItemReason::InitiativeOverdue => td_string!(locale, reviews.reason.initiative_overdue),
+            ItemReason::OpenAction => td_string!(locale, reviews.reason.open_action),
+            ItemReason::Added => td_string!(locale, reviews.reason.added),
+        }
+    }
 }
 
 impl std::str::FromStr for ItemReason {

@@ -1,5 +1,5 @@
-//! Home: the measures whose data you own (overdue ones first), and the org-unit tree with each
-//! unit's maps.
+//! Home: the measures whose data you own (overdue ones first), the review commentary you write
+//! and your open actions, and the org-unit tree with each unit's maps.
 
 use super::widgets::{ErrorPanel, TopBar};
 use crate::api::{map_scores, my_measures, org_tree, MapScoreLine};
@@ -21,6 +21,7 @@ pub fn HomePage() -> impl IntoView {
         <TopBar/>
         <main class="page">
             <MyMeasures/>
+            <crate::ui::reviews::work::ReviewWork/>
             <h1>{t!(i18n, home.organisation)}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, home.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -154,6 +155,7 @@ fn UnitNode(node: OrgTreeNode, scores: std::sync::Arc<Vec<MapScoreLine>>) -> imp
                 {unit.archived.then(|| view! { <span class="badge archived-badge">{td_string!(locale, units.archived)}</span> })}
                 <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, home.dashboards_of, unit = &unit.name).to_string()>{t!(i18n, home.dashboards)}</A>
                 <A href=format!("/units/{}/initiatives", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, initiatives.home.link, unit = &unit.name).to_string()>{td_string!(locale, initiatives.home.short)}</A>
+                <A href=format!("/units/{}/reviews", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, reviews.home.link, unit = &unit.name).to_string()>{td_string!(locale, reviews.home.short)}</A>
                 <A href=format!("/units/{}/reminders", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, mail.reminders.link_of, unit = &unit.name).to_string()>{td_string!(locale, mail.reminders.link)}</A>
                 {editor.then(|| view! {
                     <A href=format!("/units/{}/new-map", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, units.new_map.for_unit, unit = &unit.name).to_string()>{td_string!(locale, units.new_map.link)}</A>

@@ -14,6 +14,7 @@ pub mod people;
 pub mod profile;
 pub mod reminders;
 pub mod reset;
+pub mod reviews;
 pub mod scorecard;
 pub mod setup;
 pub mod signin;
@@ -97,6 +98,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/initiatives") view={Lazy::<initiatives::InitiativesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/reviews") view={Lazy::<reviews::UnitReviewsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reviews/:id") view={Lazy::<reviews::ReviewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()} ssr=SsrMode::Async/>

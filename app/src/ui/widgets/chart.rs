@@ -78,7 +78,11 @@ fn chart_view(
     let bands = g
         .bands
         .iter()
-        .map(|b| view! { <polygon class="band" points=b.svg_points() fill=b.colour.clone()><title>{b.label.clone()}</title></polygon> })
+        .map(|b| {
+            // A status band is named in the page's language; a custom band by its own name.
+            let label = b.status.map_or_else(|| b.label.clone(), |s| s.text(locale).to_string());
+            view! { <polygon class="band" points=b.svg_points() fill=b.colour.clone()><title>{label}</title></polygon> }
+        })
         .collect_view();
     let y_axis = g
         .y_ticks
