@@ -232,6 +232,18 @@ pub fn format_number(locale: Locale, value: f64, decimals: u8) -> String {
     }
 }
 
+/// A number with the measure's decimals and unit, the locale's way ("87.5 %", "1,200 days";
+/// German "87,5 %"). A unit that starts with a currency symbol leads in English ("€k120").
+pub fn format_value(locale: Locale, value: f64, decimals: u8, unit: &str) -> String {
+    let number = format_number(locale, value, decimals);
+    let leading_symbol = unit.starts_with(['€', '$', '£', '¥']);
+    match unit {
+        "" => number,
+        u if leading_symbol && locale == Locale::en => format!("{u}{number}"),
+        u => format!("{number} {u}"),
+    }
+}
+
 /// The symbol people write for an ISO 4217 currency code, or the code itself.
 pub fn currency_symbol(code: &str) -> &str {
     match code {

@@ -1,9 +1,12 @@
 // German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
-// proposal and the initiatives page for docs/ (`make screenshots`), and the workshop and a proposal in English for the
-// README: the release server
+// proposal, the initiatives page and a review for docs/ (`make screenshots`), the workshop, a proposal, the
+// initiatives and the reviews pages in English for the README, and the first pages of a briefing book
+// (pdftoppm): the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
 // 1280×720 laptop.
 import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { arg, startSite } from './site.mjs';
 
@@ -150,6 +153,30 @@ try {
     await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
     await page.screenshot({ path: path.join(out, `initiatives-de-${width}x${height}.png`) });
   }
+  // Strategy reviews: the closed review's page (English) and in German at both sizes; the
+  // unit's reviews page; the closed review's briefing book, its first pages as pictures.
+  const reviews = await call(en.request, 'unit_reviews', { form: { unit_id: root.unit.id } });
+  const closed = reviews.reviews.find((r) => r.state === 'closed');
+  await en.goto(`${base}/reviews/${closed.id}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.screenshot({ path: path.join(out, 'review-en.png') });
+  await en.goto(`${base}/units/${root.unit.id}/reviews`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.screenshot({ path: path.join(out, 'reviews-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/reviews/${closed.id}`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(out, `review-de-${width}x${height}.png`) });
+  }
+  const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
+  const pdf = path.join(out, 'briefing-book.pdf');
+  fs.writeFileSync(pdf, await book.body());
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '4', pdf, path.join(out, 'briefing-book')]);
+  fs.rmSync(pdf);
   console.log(`written into ${out}`);
 } finally {
   await browser.close();

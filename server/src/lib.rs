@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bus;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod fanout;
 pub mod feed;
 pub mod headers;
@@ -281,6 +282,15 @@ fn compressed_routes(state: &AppState) -> Router<AppState> {
         .route("/imports/upload", axum::routing::post(imports::upload))
         .route("/imports/{id}/problems.csv", get(imports::problems_csv))
         .route("/admin/audit.csv", get(audit::audit_csv))
+        .route("/maps/{id}/export/{file}", get(export::routes::map_file))
+        .route(
+            "/units/{id}/export/timeline.png",
+            get(export::routes::timeline),
+        )
+        .route(
+            "/reviews/{id}/briefing.pdf",
+            get(export::routes::review_book),
+        )
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .nest_service("/pkg", assets::precompressed(&pkg_dir))
         .fallback_service(assets::precompressed(&site_root).fallback(not_found))

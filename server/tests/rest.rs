@@ -85,6 +85,7 @@ both_databases!(
                 status,
                 headers,
                 body,
+                ..
             } = req.reply().await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{header_value:?}: {body}");
             assert_eq!(code(&body), "unauthorized");
@@ -565,6 +566,13 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("get", "/api/v1/reviews/{id}/comparison/{earlier}"),
         ("get", "/api/v1/units/{id}/actions"),
         ("patch", "/api/v1/actions/{id}"),
+        ("get", "/api/v1/maps/{id}/scorecard.csv"),
+        ("get", "/api/v1/maps/{id}/scorecard.xlsx"),
+        ("get", "/api/v1/maps/{id}/map.svg"),
+        ("get", "/api/v1/maps/{id}/map.png"),
+        ("get", "/api/v1/maps/{id}/briefing.pdf"),
+        ("get", "/api/v1/reviews/{id}/briefing.pdf"),
+        ("get", "/api/v1/units/{id}/timeline.png"),
     ];
     let paths: std::collections::BTreeSet<&str> = routes.iter().map(|(_, p)| *p).collect();
     assert_eq!(
@@ -621,6 +629,7 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         status,
         headers,
         body: page,
+        ..
     } = docs
         .header(header::HOST, "cairn.example:8080")
         .reply()

@@ -148,27 +148,42 @@ pub async fn get_scorecard(
     ssr::reply(
         async move {
             let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
-            let today = crate::store::current_period();
             let doc = ctx.store.map_document(map_id).await?;
-            let data = ctx.store.score_data(map_id).await?;
-            let period = match period.filter(|p| !p.trim().is_empty()) {
-                Some(p) => p
-                    .parse::<Period>()
-                    .map_err(|e| ApiError::BadInput(Refusal::Period(e)))?,
-                None => latest_reported(&data, today),
-            };
-            let span = scoring::Span::of_kind(kind.as_deref().unwrap_or("month"), period);
-            let model = scores::ScoreModel::new(&doc, &data, today);
-            let spans: Vec<scoring::Span> = (-11..=0).map(|n| span.shift(n)).collect();
-            Ok(ScorecardData {
-                history: model.history(&spans),
-                rights: rights_on(&doc, &user, role),
-                doc,
-                span,
-            })
+            let rights = rights_on(&doc, &user, role);
+            let card = scorecard_of(&ctx.store, doc, kind.as_deref(), period.as_deref()).await?;
+            Ok(ScorecardData { rights, ..card })
         }
         .await,
     )
+}
+
+/// The scorecard of `doc` for the span of `kind` holding `period` (by default the latest month
+/// with data), with the 11 spans before it, and no rights: the caller has checked them (the
+/// scorecard page, its downloads, the briefing book).
+#[cfg(feature = "ssr")]
+pub async fn scorecard_of(
+    store: &crate::store::Store,
+    doc: MapDocument,
+    kind: Option<&str>,
+    period: Option<&str>,
+) -> Result<ScorecardData, ApiError> {
+    let today = crate::store::current_period();
+    let data = store.score_data(doc.map.id).await?;
+    let period = match period.filter(|p| !p.trim().is_empty()) {
+        Some(p) => p
+            .parse::<Period>()
+            .map_err(|e| ApiError::BadInput(Refusal::Period(e)))?,
+        None => latest_reported(&data, today),
+    };
+    let span = scoring::Span::of_kind(kind.unwrap_or("month"), period);
+    let model = scores::ScoreModel::new(&doc, &data, today);
+    let spans: Vec<scoring::Span> = (-11..=0).map(|n| span.shift(n)).collect();
+    Ok(ScorecardData {
+        history: model.history(&spans),
+        rights: MapRights::default(),
+        doc,
+        span,
+    })
 }
 
 /// The latest month with a reading up to `today` (or `today` when nothing was reported): where

@@ -670,6 +670,34 @@ pub mod service {
         review: &Review,
         locale: Locale,
     ) -> Result<Snapshot, ApiError> {
+        let items = store.review_items(review.id).await?;
+        let decisions = store.decisions_of(review.id).await?;
+        snapshot_with(store, review, items, decisions, locale).await
+    }
+
+    /// The snapshot a briefing book of `map` for `span` prints when no review is held: the
+    /// agenda the data asks for, the unit's open actions, no decisions.
+    pub async fn map_snapshot(
+        store: &Store,
+        map: &crate::domain::StrategyMap,
+        span: scoring::Span,
+        locale: Locale,
+    ) -> Result<Snapshot, ApiError> {
+        let mut review = Review::new(map.org_unit_id, map.id, Cadence::Monthly, today());
+        review.span = span;
+        review.title = map.name.clone();
+        let items = generated_agenda(store, &review).await?;
+        snapshot_with(store, &review, items, Vec::new(), locale).await
+    }
+
+    /// The snapshot of `review` with `items` and `decisions`, taken now.
+    async fn snapshot_with(
+        store: &Store,
+        review: &Review,
+        items: Vec<AgendaItem>,
+        decisions: Vec<Decision>,
+        locale: Locale,
+    ) -> Result<Snapshot, ApiError> {
         let doc = store.map_document(review.map_id).await?;
         let data = store.score_data(review.map_id).await?;
         let model = ScoreModel::new(&doc, &data, crate::store::current_period());
@@ -691,7 +719,6 @@ pub mod service {
             .into_iter()
             .filter(|i| i.closed_on.is_none())
             .collect();
-        let items = store.review_items(review.id).await?;
         let previous = store
             .reviews_of(review.org_unit_id)
             .await?
@@ -737,7 +764,7 @@ pub mod service {
             &notes,
             &initiatives,
             items,
-            store.decisions_of(review.id).await?,
+            decisions,
             actions,
         );
         snap.details = details;

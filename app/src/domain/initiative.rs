@@ -6,6 +6,7 @@
 
 use super::ids::*;
 use super::model::*;
+use super::scoring::Status;
 use super::validation::{self, ValidationError};
 use crate::i18n::{td_string, Locale};
 use chrono::{Datelike, Days, NaiveDate};
@@ -557,6 +558,23 @@ pub fn milestones_by_initiative(ms: &[Milestone]) -> HashMap<InitiativeId, Vec<M
         out.entry(m.initiative_id).or_default().push(m.clone());
     }
     out
+}
+
+/// An initiative status as a traffic light (for colour) and its word in `locale`.
+pub fn status_and_word(locale: Locale, s: InitiativeStatus) -> (Status, &'static str) {
+    match s {
+        InitiativeStatus::NotStarted => (
+            Status::NoData,
+            td_string!(locale, status.initiative.not_started),
+        ),
+        InitiativeStatus::OnTrack => (
+            Status::Green,
+            td_string!(locale, status.initiative.on_track),
+        ),
+        InitiativeStatus::AtRisk => (Status::Amber, td_string!(locale, status.initiative.at_risk)),
+        InitiativeStatus::Late => (Status::Red, td_string!(locale, status.initiative.late)),
+        InitiativeStatus::Done => (Status::Green, td_string!(locale, status.initiative.done)),
+    }
 }
 
 #[cfg(test)]

@@ -3,12 +3,15 @@
 //! unchanged and tested on its own.
 
 pub mod account;
+pub mod briefing;
 pub mod cascade;
 pub mod chart;
 pub mod csv_safe;
 pub mod dashboard;
+pub mod drawing;
 pub mod edits;
 pub mod entry;
+pub mod export;
 pub mod feed;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -9,6 +9,7 @@ mod alignments;
 mod caller;
 pub mod docs;
 mod error;
+mod exports;
 mod history;
 mod initiatives;
 mod maps;
@@ -90,6 +91,28 @@ pub fn routes() -> Router<AppState> {
             only(get(units::get_reminders).put(units::put_reminders)),
         )
         .route("/api/v1/maps/{id}/scores", only(get(scores::map_scores)))
+        .route(
+            "/api/v1/maps/{id}/scorecard.csv",
+            only(get(exports::scorecard_csv)),
+        )
+        .route(
+            "/api/v1/maps/{id}/scorecard.xlsx",
+            only(get(exports::scorecard_xlsx)),
+        )
+        .route("/api/v1/maps/{id}/map.svg", only(get(exports::map_svg)))
+        .route("/api/v1/maps/{id}/map.png", only(get(exports::map_png)))
+        .route(
+            "/api/v1/maps/{id}/briefing.pdf",
+            only(get(exports::map_book)),
+        )
+        .route(
+            "/api/v1/reviews/{id}/briefing.pdf",
+            only(get(exports::review_book)),
+        )
+        .route(
+            "/api/v1/units/{id}/timeline.png",
+            only(get(exports::timeline_png)),
+        )
         .route(
             "/api/v1/maps/{id}/alignments",
             only(get(alignments::list_alignments).post(alignments::create_alignment))
@@ -178,7 +201,14 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         reviews::get_review,
         reviews::compare_reviews,
         reviews::list_actions,
-        reviews::patch_action
+        reviews::patch_action,
+        exports::scorecard_csv,
+        exports::scorecard_xlsx,
+        exports::map_svg,
+        exports::map_png,
+        exports::map_book,
+        exports::review_book,
+        exports::timeline_png
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -191,6 +221,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
         (name = "initiatives", description = "Initiatives: the projects that move objectives, with milestones, budget and spend, a suggested status with its reasons, and flags."),
         (name = "reviews", description = "Strategy reviews: the agenda generated from the data, owners' commentary, decisions, action items tracked until done, and the snapshot a closed review keeps."),
+        (name = "exports", description = "Files: the scorecard as CSV or Excel (formula-like text neutralised), the strategy map as SVG or PNG, briefing books as PDF, the initiative timeline as PNG."),
         (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map; proposals to parent maps."),
     )
 )]

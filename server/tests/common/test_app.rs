@@ -303,6 +303,7 @@ impl TestApp {
                 status,
                 headers,
                 body: Text::new(String::from_utf8_lossy(&bytes).into_owned()),
+                bytes: bytes.to_vec(),
             }
         };
         match tokio::time::timeout(HUNG_AFTER, answer).await {
@@ -561,6 +562,8 @@ pub struct Reply {
     pub headers: HeaderMap,
     /// The body.
     pub body: Text,
+    /// The body as sent (files: PNG, PDF, XLSX).
+    pub bytes: Vec<u8>,
 }
 
 /// A response body: its text (it derefs to `str`), and its JSON when it is JSON (`body["code"]`).

@@ -228,6 +228,11 @@ pub fn Timeline(state: PageState) -> impl IntoView {
                     <label><input type="radio" name="tl-group" prop:checked=move || group.get() == GroupBy::Objective on:change=move |_| group.set(GroupBy::Objective)/>{td_string!(locale, initiatives.timeline.by_objective)}</label>
                     <label><input type="radio" name="tl-group" prop:checked=move || group.get() == GroupBy::Owner on:change=move |_| group.set(GroupBy::Owner)/>{td_string!(locale, initiatives.timeline.by_owner)}</label>
                 </fieldset>
+                <a class="button secondary no-print" download
+                    href=format!("/units/{}/export/timeline.png", state.page.with_untracked(|p| p.unit.id))
+                    aria-label=td_string!(locale, initiatives.timeline.png_label, unit = &unit).to_string()>
+                    {td_string!(locale, initiatives.timeline.png)}
+                </a>
             </div>
             {move || state.page.with(|p| p.may_edit).then(|| view! {
                 <p class="muted small">{td_string!(locale, initiatives.timeline.hint)}</p>

@@ -12,6 +12,7 @@ pub mod proposals;
 pub mod state;
 
 use super::widgets::connection::{editor_text, ConnectionLabel, Look};
+use super::widgets::download::{MapExports, MapFiles};
 use super::widgets::route::{id_param, load};
 use super::widgets::status::{SpanPicker, StatusChip, WhyView};
 use super::widgets::{map_crumbs, DataLinks, ErrorPage, Page, TopBar};
@@ -169,6 +170,12 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                     </nav>
                 </div>
             </div>
+            {
+                let (map_id, map_name) = (map.id, map.name.clone());
+                move || state.span.get().map(|span| view! {
+                    <MapExports map=map_id map_name=map_name.clone() span=span files=MapFiles::Picture/>
+                })
+            }
             <Toolbar state=state/>
             <Notice state=state/>
             <proposals::Incoming state=state/>

@@ -11,6 +11,7 @@ use crate::api::reviews::{close_review, get_review, save_review, ReviewPage};
 use crate::domain::review::Review;
 use crate::domain::*;
 use crate::i18n::*;
+use crate::ui::widgets::download::SlowDownload;
 use crate::ui::widgets::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -203,6 +204,15 @@ fn Toolbar(screen: Screen) -> impl IntoView {
     view! {
         <div class="review-toolbar">
             <PresenterToggle screen/>
+            {screen.page.with_untracked(|p| {
+                let title = p.review.title.clone();
+                view! {
+                    <SlowDownload href=format!("/reviews/{}/briefing.pdf", p.review.id)
+                        label=td_string!(locale, reviews.book.download)
+                        aria_label=td_string!(locale, reviews.book.download_label, title = &title).to_string()
+                        test_id="briefing-book"/>
+                }
+            })}
             {move || may_edit().then(|| view! {
                 <button type="button" class="secondary" aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)>{td_string!(locale, reviews.details.edit)}</button>

@@ -2,6 +2,7 @@
 //! targets, scores and statuses, trends over the last 12 periods, stale-data flags, filters by
 //! theme, owner and status, and a "why" behind every status.
 
+use super::widgets::download::{MapExports, MapFiles};
 use super::widgets::route::{id_param, item_page, load, Reload};
 use super::widgets::status::{SpanPicker, Sparkline, StatusChip, WhyView};
 use super::widgets::{format_value, map_crumbs, DataLinks, Page};
@@ -182,7 +183,8 @@ fn ScorecardScreen(card: ScorecardData) -> impl IntoView {
                     </nav>
                 </div>
             </div>
-            <div class="filters" role="group" aria-label=td_string!(locale, scorecard.filters.label)>
+            <MapExports map=map.id map_name=map.name.clone() span=loaded files=MapFiles::Scorecard/>
+            <div class="filters no-print" role="group" aria-label=td_string!(locale, scorecard.filters.label)>
                 {filter_select(td_string!(locale, scorecard.filters.theme), td_string!(locale, scorecard.filters.by_theme), td_string!(locale, scorecard.filters.all_themes), themes.into_iter().map(|t| (t.id.to_string(), t.name)).collect(),
                     move |v| filters.update(|f| f.theme = v))}
                 {filter_select(td_string!(locale, scorecard.filters.owner), td_string!(locale, scorecard.filters.by_owner), td_string!(locale, scorecard.filters.everyone), people.into_iter().map(|p| (p.id.to_string(), p.name)).collect(),

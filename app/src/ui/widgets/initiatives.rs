@@ -1,30 +1,12 @@
 //! Initiatives as every screen shows them: status, % complete, spend against budget and the next
 //! milestone (the objective detail on the map page and the dashboards' initiatives widget).
 
-use crate::domain::scoring::Status;
-use crate::domain::InitiativeStatus;
 use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The currency of a screen that does not pass the organisation's yet (ISO 4217 code).
 const FALLBACK_CURRENCY: &str = "EUR";
-
-/// An initiative status as a traffic light (for colour) and its word in `locale`.
-pub fn initiative_status(locale: Locale, s: InitiativeStatus) -> (Status, &'static str) {
-    match s {
-        InitiativeStatus::NotStarted => (
-            Status::NoData,
-            td_string!(locale, status.initiative.not_started),
-        ),
-        InitiativeStatus::OnTrack => (
-            Status::Green,
-            td_string!(locale, status.initiative.on_track),
-        ),
-        InitiativeStatus::AtRisk => (Status::Amber, td_string!(locale, status.initiative.at_risk)),
-        InitiativeStatus::Late => (Status::Red, td_string!(locale, status.initiative.late)),
-        InitiativeStatus::Done => (Status::Green, td_string!(locale, status.initiative.done)),
-    }
-}
+pub use crate::domain::initiative::status_and_word as initiative_status;
 
 /// Spend against budget in the organisation's `currency`: "€120k / €268.5k (45 %)".
 fn spend_text(locale: Locale, spend: f64, budget: f64, share: f64, currency: &str) -> String {
@@ -81,6 +63,8 @@ pub fn InitiativeRow(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::scoring::Status;
+    use crate::domain::InitiativeStatus;
 
     #[test]
     fn spend_is_shown_in_the_organisation_currency_and_the_locale() {

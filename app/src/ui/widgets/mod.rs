@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod chart;
 pub mod connection;
+pub mod download;
 pub mod fit;
 pub mod history;
 pub mod initiatives;
@@ -227,17 +228,7 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// A number with the measure's decimals and unit, the locale's way ("87.5 %", "1,200 days";
-/// German "87,5 %"). A unit that starts with a currency symbol leads in English ("€k120").
-pub fn format_value(locale: Locale, value: f64, decimals: u8, unit: &str) -> String {
-    let number = format_number(locale, value, decimals);
-    let leading_symbol = unit.starts_with(['€', '$', '£', '¥']);
-    match unit {
-        "" => number,
-        u if leading_symbol && locale == Locale::en => format!("{u}{number}"),
-        u => format!("{number} {u}"),
-    }
-}
+pub use crate::i18n::format_value;
 
 #[cfg(test)]
 mod tests {

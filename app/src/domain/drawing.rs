@@ -1,0 +1,474 @@
+//! Drawings as standalone SVG documents, for files rather than screens: the strategy map in
+//! status colours (map exports and the briefing book), a measure's chart with its threshold
+//! bands, and the initiative timeline. Screens draw the same geometry (`layout`, `chart`,
+//! `initiative`) as live components; these carry every style inline, so resvg and Typst draw them
+//! alike. Every status colour also carries its word, so a black-and-white print still reads.
+//! Pure: no I/O.
+
+use super::chart;
+use super::initiative::{self, GroupBy, Scale, Zoom};
+use super::layout::{self, Frame, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH};
+use super::scores::MonthFigures;
+use super::scoring::{Score, ScoringType};
+use super::{Initiative, MapDocument, Milestone, ObjectiveId, PerspectiveId};
+use crate::i18n::{format_number, format_value, month_short, td_string, Locale};
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write;
+
+/// The font family every drawing names; the server embeds it for resvg and Typst.
+pub const FONT: &str = "DejaVu Sans";
+
+/// Text made safe inside SVG markup and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The opening tag of a standalone SVG document `width` × `height` wide, with its title.
+fn open(width: f64, height: f64, title: &str) -> String {
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.1} {height:.1}" font-family="{FONT}"><title>{}</title><rect width="100%" height="100%" fill="#ffffff"/>"##,
+        escape(title)
+    )
+}
+
+/// The text drawn on a status: its score (or "–") and its word.
+fn score_text(locale: Locale, s: Score) -> String {
+    s.value
+        .map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1))
+}
+
+/// The strategy map of `doc` in status colours: bands with their perspective's score and word,
+/// theme lanes, cause-and-effect arrows routed around the boxes, and each objective filled with
+/// its status colour and labelled with its score and status word.
+pub fn map_svg(
+    doc: &MapDocument,
+    locale: Locale,
+    objective: &dyn Fn(ObjectiveId) -> Score,
+    perspective: &dyn Fn(PerspectiveId) -> Option<Score>,
+) -> String {
+    let f = Frame::of(&doc.perspectives, &doc.themes);
+    let mut out = open(f.width(), f.height(), &doc.map.name);
+    out.push_str(r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#334155"/></marker></defs>"##);
+    let _ = write!(
+        out,
+        r##"<rect x="0" y="0" width="{LABEL_WIDTH}" height="{:.1}" fill="#e2e8f0"/>"##,
+        f.height()
+    );
+    for (i, p) in doc.perspectives.iter().enumerate() {
+        let r = f.band(i);
+        let fill = if i % 2 == 0 { "#f8fafc" } else { "#f1f5f9" };
+        let _ = write!(
+            out,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{fill}" stroke="#cbd5e1" stroke-width="1"/>"##,
+            r.x, r.y, r.w, r.h
+        );
+        let lines = layout::wrap_text(&p.name, layout::LABEL_CHARS_PER_LINE, 3);
+        let label_y = r.y + BAND_HEIGHT / 2.0 - 10.0 * lines.len() as f64;
+        for (j, l) in lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                r##"<text x="14" y="{:.1}" font-size="15" font-weight="bold" fill="#0f172a">{}</text>"##,
+                label_y + 20.0 * j as f64,
+                escape(l)
+            );
+        }
+        if let Some(s) = perspective(p.id) {
+            let chip_y = label_y + 20.0 * lines.len() as f64 + 2.0;
+            let _ = write!(
+                out,
+                r##"<rect x="14" y="{chip_y:.1}" width="120" height="26" rx="13" fill="{}"/><text x="74" y="{:.1}" font-size="12" text-anchor="middle" fill="#ffffff">{} · {}</text>"##,
+                s.status.colour(),
+                chip_y + 17.0,
+                escape(&score_text(locale, s)),
+                escape(s.status.text(locale))
+            );
+        }
+    }
+    for (i, t) in doc.themes.iter().enumerate() {
+        let r = f.lane(i);
+        let colour = escape(&t.colour);
+        let _ = write!(
+            out,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}" fill-opacity="0.18"/><rect x="{:.1}" y="8" width="{:.1}" height="{:.1}" rx="6" fill="{colour}" fill-opacity="0.6"/><text x="{:.1}" y="{:.1}" font-size="14" font-weight="bold" text-anchor="middle" fill="#0f172a">{}</text>"##,
+            r.x + 4.0,
+            r.y,
+            r.w - 8.0,
+            r.h,
+            r.x + 4.0,
+            r.w - 8.0,
+            HEADER_HEIGHT - 14.0,
+            r.x + r.w / 2.0,
+            HEADER_HEIGHT / 2.0 + 6.0,
+            escape(&t.name)
+        );
+    }
+    for l in &doc.links {
+        if let Some(route) = layout::link_route(doc, l) {
+            let _ = write!(
+                out,
+                r##"<path d="{}" fill="none" stroke="#334155" stroke-width="1.6" marker-end="url(#arrow)"/>"##,
+                route.svg_path()
+            );
+        }
+    }
+    for o in &doc.objectives {
+        let r = layout::objective_box(o);
+        let s = objective(o.id);
+        let lines = layout::wrap_title(&o.title);
+        let first_y = BOX_HEIGHT / 2.0 - 9.0 * (lines.len() as f64 - 1.0) - 4.0;
+        let _ = write!(
+            out,
+            r##"<g transform="translate({:.1} {:.1})"><rect width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="10" fill="{}" stroke="#0f172a" stroke-width="1"/>"##,
+            r.x,
+            r.y,
+            s.status.colour()
+        );
+        for (j, l) in lines.iter().enumerate() {
+            let _ = write!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#ffffff">{}</text>"##,
+                BOX_WIDTH / 2.0,
+                first_y + 17.0 * j as f64,
+                escape(l)
+            );
+        }
+        let _ = write!(
+            out,
+            r##"<text x="8" y="{:.1}" font-size="11" font-weight="bold" fill="#ffffff">{}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#ffffff">{}</text></g>"##,
+            BOX_HEIGHT - 7.0,
+            escape(s.status.text(locale)),
+            BOX_WIDTH - 8.0,
+            BOX_HEIGHT - 7.0,
+            escape(&score_text(locale, s))
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// What a chart is about: its figures and how its values are written.
+pub struct ChartSpec<'a> {
+    pub title: &'a str,
+    pub months: &'a [MonthFigures],
+    pub scoring: &'a ScoringType,
+    pub decimals: u8,
+    pub unit: &'a str,
+}
+
+/// A measure's chart, `width` × `height`: threshold bands (named in their own colour's word),
+/// the target as a dashed step line, the actuals with a dot a month, the trend, both axes, and a
+/// legend that names each line (so no colour is needed to read it).
+pub fn chart_svg(spec: &ChartSpec<'_>, locale: Locale, width: f64, height: f64) -> String {
+    let legend = 18.0;
+    let g = chart::layout(spec.months, spec.scoring, width, height - legend);
+    let mut out = open(width, height, spec.title);
+    for b in &g.bands {
+        let _ = write!(
+            out,
+            r#"<polygon points="{}" fill="{}" fill-opacity="0.22"/>"#,
+            b.svg_points(),
+            escape(&b.colour)
+        );
+    }
+    for (v, y) in &g.y_ticks {
+        let label = format_value(locale, *v, spec.decimals.min(2), "");
+        let _ = write!(
+            out,
+            r##"<line x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#cbd5e1" stroke-width="0.6"/><text x="{:.1}" y="{:.1}" font-size="9" text-anchor="end" fill="#334155">{}</text>"##,
+            g.left,
+            g.right,
+            g.left - 4.0,
+            y + 3.0,
+            escape(&label)
+        );
+    }
+    for (x, l) in &g.x_labels {
+        let _ = write!(
+            out,
+            r##"<text x="{x:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#334155">{}</text>"##,
+            g.bottom + 14.0,
+            escape(l)
+        );
+    }
+    if !g.goal_path.is_empty() {
+        let _ = write!(
+            out,
+            r##"<path d="{}" fill="none" stroke="#0f172a" stroke-width="1.4" stroke-dasharray="5 3"/>"##,
+            g.goal_path
+        );
+    }
+    if let Some(((x0, y0), (x1, y1))) = g.trend {
+        let _ = write!(
+            out,
+            r##"<line x1="{x0:.1}" y1="{y0:.1}" x2="{x1:.1}" y2="{y1:.1}" stroke="#64748b" stroke-width="1" stroke-dasharray="2 2"/>"##
+        );
+    }
+    if !g.actual_path.is_empty() {
+        let _ = write!(
+            out,
+            r##"<path d="{}" fill="none" stroke="#1d4ed8" stroke-width="2"/>"##,
+            g.actual_path
+        );
+    }
+    for c in &g.columns {
+        if let Some(y) = c.y {
+            let _ = write!(
+                out,
+                r##"<circle cx="{:.1}" cy="{y:.1}" r="3" fill="#1d4ed8"/>"##,
+                c.x
+            );
+        }
+    }
+    let ly = height - 5.0;
+    let l = g.left;
+    let actual = td_string!(locale, common.chart.actual);
+    let target = td_string!(locale, common.chart.target);
+    let _ = write!(
+        out,
+        r##"<line x1="{l:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#1d4ed8" stroke-width="2"/><text x="{:.1}" y="{ly:.1}" font-size="9" fill="#0f172a">{}</text><line x1="{:.1}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#0f172a" stroke-width="1.4" stroke-dasharray="5 3"/><text x="{:.1}" y="{ly:.1}" font-size="9" fill="#0f172a">{}</text>"##,
+        l + 18.0,
+        ly - 3.0,
+        ly - 3.0,
+        l + 22.0,
+        escape(actual),
+        l + 100.0,
+        l + 118.0,
+        ly - 3.0,
+        ly - 3.0,
+        l + 122.0,
+        escape(target),
+    );
+    let mut x = g.left + 200.0;
+    for b in &g.bands {
+        let word = b
+            .status
+            .map_or_else(|| b.label.clone(), |s| s.text(locale).to_string());
+        let _ = write!(
+            out,
+            r##"<rect x="{x:.1}" y="{:.1}" width="10" height="8" fill="{}" fill-opacity="0.5"/><text x="{:.1}" y="{ly:.1}" font-size="9" fill="#0f172a">{}</text>"##,
+            ly - 8.0,
+            escape(&b.colour),
+            x + 13.0,
+            escape(&word)
+        );
+        x += 16.0 + 6.0 * word.chars().count() as f64;
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// One initiative as the timeline draws it.
+pub struct TimelineRow<'a> {
+    pub initiative: &'a Initiative,
+    pub percent_complete: u8,
+    pub milestones: &'a [Milestone],
+}
+
+/// The initiative timeline (Gantt) by month, grouped under the objectives (`objectives`, in map
+/// order): a bar per initiative shaded to its % complete, its status word and percentage beside
+/// it, milestone diamonds (filled when done), and today's line.
+pub fn timeline_svg(
+    title: &str,
+    rows: &[TimelineRow<'_>],
+    objectives: &[(ObjectiveId, String)],
+    owners: &dyn Fn(&Initiative) -> Option<String>,
+    today: NaiveDate,
+    locale: Locale,
+) -> String {
+    const NAMES: f64 = 240.0;
+    const HEADER: f64 = 30.0;
+    const ROW: f64 = 30.0;
+    const HEADING: f64 = 24.0;
+    let summaries: Vec<super::InitiativeSummary> = rows
+        .iter()
+        .map(|r| super::InitiativeSummary {
+            initiative: r.initiative.clone(),
+            owner: owners(r.initiative),
+            milestones_done: 0,
+            milestones_total: 0,
+            next_milestone: None,
+        })
+        .collect();
+    let lanes = initiative::lanes(&summaries, GroupBy::Objective, objectives);
+    let dates = rows.iter().flat_map(|r| {
+        [r.initiative.start_date, r.initiative.end_date]
+            .into_iter()
+            .chain(r.milestones.iter().map(|m| m.due_date))
+    });
+    let scale = Scale::fit(dates, today, Zoom::Month);
+    let count: usize = lanes.iter().map(|l| l.initiatives.len()).sum();
+    let width = NAMES + scale.width() + 120.0;
+    let height = HEADER + HEADING * lanes.len() as f64 + ROW * count as f64 + 10.0;
+    let mut out = open(width, height, title);
+    for c in scale.columns() {
+        let x = NAMES + c.x;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="0" y2="{height:.1}" stroke="#e2e8f0" stroke-width="1"/><text x="{:.1}" y="19" font-size="10" text-anchor="middle" fill="#334155">{} {}</text>"##,
+            x + c.width / 2.0,
+            month_short(locale, c.first_day.month()),
+            c.first_day.year() % 100
+        );
+    }
+    let mut y = HEADER;
+    let no_objective = td_string!(locale, initiatives.timeline.no_objective);
+    for lane in &lanes {
+        let heading = lane.heading.as_deref().unwrap_or(no_objective);
+        let _ = write!(
+            out,
+            r##"<rect x="0" y="{y:.1}" width="{width:.1}" height="{HEADING}" fill="#f1f5f9"/><text x="8" y="{:.1}" font-size="11" font-weight="bold" fill="#0f172a">{}</text>"##,
+            y + 16.0,
+            escape(&clip(heading, 60))
+        );
+        y += HEADING;
+        for id in &lane.initiatives {
+            let Some(row) = rows.iter().find(|r| r.initiative.id == *id) else {
+                continue;
+            };
+            let i = row.initiative;
+            let x0 = NAMES + scale.x(i.start_date);
+            let x1 = NAMES + scale.x(i.end_date) + Zoom::Month.px_per_day();
+            let w = (x1 - x0).max(2.0);
+            let done = w * f64::from(row.percent_complete.min(100)) / 100.0;
+            let (light, word) = initiative::status_and_word(locale, i.status);
+            let colour = light.colour();
+            let _ = write!(
+                out,
+                r##"<text x="8" y="{:.1}" font-size="11" fill="#0f172a">{}</text><rect x="{x0:.1}" y="{:.1}" width="{w:.1}" height="16" rx="3" fill="{colour}" fill-opacity="0.35" stroke="{colour}"/><rect x="{x0:.1}" y="{:.1}" width="{done:.1}" height="16" rx="3" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#0f172a">{} · {} %</text>"##,
+                y + 19.0,
+                escape(&clip(&i.name, 34)),
+                y + 7.0,
+                y + 7.0,
+                x1 + 6.0,
+                y + 19.0,
+                escape(word),
+                row.percent_complete
+            );
+            for m in row.milestones {
+                let cx = NAMES + scale.x(m.due_date) + Zoom::Month.px_per_day() / 2.0;
+                let cy = y + 15.0;
+                let fill = if m.done { "#0f172a" } else { "#ffffff" };
+                let _ = write!(
+                    out,
+                    r##"<path d="M {cx:.1} {:.1} L {:.1} {cy:.1} L {cx:.1} {:.1} L {:.1} {cy:.1} Z" fill="{fill}" stroke="#0f172a" stroke-width="1.2"/>"##,
+                    cy - 7.0,
+                    cx + 7.0,
+                    cy + 7.0,
+                    cx - 7.0
+                );
+            }
+            y += ROW;
+        }
+    }
+    let tx = NAMES + scale.x(today);
+    let _ = write!(
+        out,
+        r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{HEADER}" y2="{height:.1}" stroke="#b91c1c" stroke-width="1.5" stroke-dasharray="4 2"/><text x="{:.1}" y="{:.1}" font-size="9" fill="#b91c1c">{}</text>"##,
+        tx + 3.0,
+        HEADER + 10.0,
+        escape(td_string!(locale, initiatives.timeline.today))
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// `text` cut to `max` characters with an ellipsis.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{fixtures, Link, Objective};
+
+    /// Acme's map with three objectives (one titled with markup characters) and an arrow.
+    fn doc() -> MapDocument {
+        let mut doc = fixtures::acme_doc();
+        let p = &doc.perspectives;
+        let mut grow = Objective::new(doc.map.id, p[0].id, "Grow revenue & margin");
+        grow.x = 400.0;
+        let mut keep = Objective::new(doc.map.id, p[1].id, "Keep <key> customers");
+        keep.x = 400.0;
+        let learn = Objective::new(doc.map.id, p[3].id, "Learn");
+        doc.links = vec![Link::new(doc.map.id, keep.id, grow.id)];
+        doc.objectives = vec![grow, keep, learn];
+        doc.objectives = doc
+            .objectives
+            .iter()
+            .map(|o| layout::placed_in_band(o, &doc.perspectives))
+            .collect();
+        doc
+    }
+
+    #[test]
+    fn escape_makes_markup_inert() {
+        assert_eq!(
+            escape(r#"<b>"R&D" 'x'</b>"#),
+            "&lt;b&gt;&quot;R&amp;D&quot; &#39;x&#39;&lt;/b&gt;"
+        );
+        assert_eq!(escape("a\u{1}b"), "ab");
+    }
+
+    #[test]
+    fn the_map_names_every_objective_and_words_every_status() {
+        let doc = doc();
+        let first = doc.objectives[0].id;
+        let svg = map_svg(
+            &doc,
+            Locale::en,
+            &|id| {
+                if id == first {
+                    Score::from_value(2.0)
+                } else {
+                    Score::NO_DATA
+                }
+            },
+            &|_| None,
+        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.ends_with("</svg>"));
+        for o in &doc.objectives {
+            let first_line = layout::wrap_title(&o.title).remove(0);
+            assert!(svg.contains(&escape(&first_line)), "{}", o.title);
+        }
+        assert!(svg.contains(">Red<"), "the red objective carries its word");
+        assert_eq!(svg.matches(">No data<").count(), doc.objectives.len() - 1);
+        assert_eq!(svg.matches("marker-end").count(), doc.links.len());
+    }
+
+    #[test]
+    fn the_map_is_worded_in_german() {
+        let doc = doc();
+        let svg = map_svg(&doc, Locale::de, &|_| Score::from_value(9.5), &|_| {
+            Some(Score::from_value(9.5))
+        });
+        assert!(svg.contains(crate::domain::scoring::Status::Green.text(Locale::de)));
+        assert!(svg.contains("9,5"));
+        assert!(svg.contains("Keep &lt;key&gt;"));
+    }
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text() {
+        assert_eq!(clip("abc", 5), "abc");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}

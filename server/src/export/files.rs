@@ -1,0 +1,329 @@
+//! Each download, with the caller's rights checked on the unit of everything it reads: the
+//! signed-in user's (the pages' links) or an API token's (REST v1) — the same functions serve
+//! both, so both give the same answers.
+
+use super::{BookDrawings, ExportError};
+use app::api::initiatives::service as initiatives;
+use app::api::reviews::service as reviews;
+use app::api::units::service::need;
+use app::api::ApiError;
+use app::auth::Access;
+use app::domain::briefing::{self, BookHeader, BriefingBook};
+use app::domain::drawing::{self, ChartSpec, TimelineRow};
+use app::domain::export::{file_stem, scorecard_table};
+use app::domain::review::{ItemSubject, Snapshot};
+use app::domain::{Action, MapDocument, MapId, OrgUnitId, Person, ReviewId, UserId};
+use app::i18n::Locale;
+use app::store::Store;
+
+/// A file to send: its name, type and bytes.
+pub struct Download {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The spreadsheet formats of the scorecard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sheet {
+    Csv,
+    Xlsx,
+}
+
+/// The picture formats of the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Picture {
+    Svg,
+    Png,
+}
+
+/// The span a download looks at: `kind` ("month", "quarter", "year") and a month it holds
+/// (`YYYY-MM`; by default the latest with data), as the scorecard page's query has them.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SpanQuery {
+    /// month (default), quarter or year.
+    pub kind: Option<String>,
+    /// A month of the span, `YYYY-MM`; by default the latest month with data.
+    pub period: Option<String>,
+}
+
+/// The map `id`, if `access` may view its unit.
+async fn readable_map(store: &Store, access: &Access, id: MapId) -> Result<MapDocument, ApiError> {
+    let doc = store.map_document(id).await?;
+    need(store, access, doc.org_unit.id, Action::View).await?;
+    Ok(doc)
+}
+
+/// The scorecard of a map for a span, as CSV or XLSX.
+pub async fn scorecard(
+    store: &Store,
+    access: &Access,
+    id: MapId,
+    span: &SpanQuery,
+    format: Sheet,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let doc = readable_map(store, access, id).await?;
+    let card =
+        app::api::scorecard_of(store, doc, span.kind.as_deref(), span.period.as_deref()).await?;
+    let table = scorecard_table(&card, locale);
+    let stem = format!(
+        "{}-{}",
+        file_stem(&card.doc.map.name),
+        file_stem(&card.span.label())
+    );
+    Ok(match format {
+        Sheet::Csv => Download {
+            file_name: format!("{stem}.csv"),
+            content_type: "text/csv; charset=utf-8",
+            bytes: super::csv_bytes(&table)?,
+        },
+        Sheet::Xlsx => Download {
+            file_name: format!("{stem}.xlsx"),
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes: super::xlsx_bytes(&table)?,
+        },
+    })
+}
+
+/// The map in status colours for a span, as SVG or PNG.
+pub async fn map_picture(
+    store: &Store,
+    access: &Access,
+    id: MapId,
+    span: &SpanQuery,
+    format: Picture,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let doc = readable_map(store, access, id).await?;
+    let card = app::api::scorecard_of(
+        store,
+        doc.clone(),
+        span.kind.as_deref(),
+        span.period.as_deref(),
+    )
+    .await?;
+    let scores = card.current();
+    let svg = drawing::map_svg(
+        &doc,
+        locale,
+        &|o| scores.map_or(app::domain::scoring::Score::NO_DATA, |s| s.objective(o)),
+        &|p| scores.map(|s| s.perspective(p)),
+    );
+    let stem = format!(
+        "{}-{}",
+        file_stem(&doc.map.name),
+        file_stem(&card.span.label())
+    );
+    Ok(match format {
+        Picture::Svg => Download {
+            file_name: format!("{stem}.svg"),
+            content_type: "image/svg+xml",
+            bytes: svg.into_bytes(),
+        },
+        Picture::Png => Download {
+            file_name: format!("{stem}.png"),
+            content_type: "image/png",
+            bytes: on_blocking_pool(move || super::png_bytes(&svg, 2.0)).await?,
+        },
+    })
+}
+
+/// The open initiatives of a unit as a timeline (SVG), grouped by the objectives they move.
+async fn timeline_svg(
+    store: &Store,
+    access: &Access,
+    unit: OrgUnitId,
+    locale: Locale,
+) -> Result<(String, Option<String>), ApiError> {
+    let page = initiatives::page(store, access, unit).await?;
+    let open: Vec<_> = page
+        .items
+        .iter()
+        .filter(|c| c.summary.initiative.closed_on.is_none())
+        .collect();
+    if open.is_empty() {
+        return Ok((page.unit.name, None));
+    }
+    let rows: Vec<TimelineRow<'_>> = open
+        .iter()
+        .map(|c| TimelineRow {
+            initiative: &c.summary.initiative,
+            percent_complete: c.summary.initiative.percent_complete,
+            milestones: &c.milestones,
+        })
+        .collect();
+    let objectives: Vec<_> = page
+        .objectives
+        .iter()
+        .map(|o| (o.id, o.title.clone()))
+        .collect();
+    let owner = |i: &app::domain::Initiative| {
+        open.iter()
+            .find(|c| c.summary.initiative.id == i.id)
+            .and_then(|c| c.summary.owner.clone())
+    };
+    let title = briefing::BookWords::of(locale).timeline;
+    let svg = drawing::timeline_svg(&title, &rows, &objectives, &owner, page.today, locale);
+    Ok((page.unit.name, Some(svg)))
+}
+
+/// A unit's initiative timeline as PNG (404 words it when the unit has no open initiative).
+pub async fn timeline_png(
+    store: &Store,
+    access: &Access,
+    unit: OrgUnitId,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let (name, svg) = timeline_svg(store, access, unit, locale).await?;
+    let svg = svg.ok_or_else(|| ApiError::NotFound("open initiative".into()))?;
+    Ok(Download {
+        file_name: format!("{}-timeline.png", file_stem(&name)),
+        content_type: "image/png",
+        bytes: on_blocking_pool(move || super::png_bytes(&svg, 2.0)).await?,
+    })
+}
+
+/// The charts of a snapshot's measure items, by item number.
+fn charts(snap: &Snapshot, locale: Locale) -> Vec<(usize, String)> {
+    snap.items
+        .iter()
+        .enumerate()
+        .filter_map(|(n, item)| {
+            let ItemSubject::Measure(m) = item.subject else {
+                return None;
+            };
+            let measure = snap.measures.iter().find(|x| x.id == m)?;
+            let detail = snap.details.iter().find(|d| d.item_id == item.id)?;
+            let scoring = detail.scoring.as_ref()?;
+            if detail.chart.is_empty() {
+                return None;
+            }
+            let spec = ChartSpec {
+                title: &measure.name,
+                months: &detail.chart,
+                scoring,
+                decimals: measure.decimals,
+                unit: &measure.unit,
+            };
+            Some((n + 1, drawing::chart_svg(&spec, locale, 520.0, 200.0)))
+        })
+        .collect()
+}
+
+/// The map of `doc` coloured by `snap`'s objective statuses (those it did not know show no
+/// data).
+fn snapshot_map(doc: &MapDocument, snap: &Snapshot, locale: Locale) -> String {
+    drawing::map_svg(
+        doc,
+        locale,
+        &|o| {
+            snap.objectives
+                .iter()
+                .find(|x| x.id == o)
+                .map_or(app::domain::scoring::Score::NO_DATA, |x| x.score)
+        },
+        &|_| None,
+    )
+}
+
+/// Makes the book of `snap` and typesets it on the blocking pool.
+async fn typeset(
+    book: BriefingBook,
+    drawings: BookDrawings,
+    stem: String,
+) -> Result<Download, ApiError> {
+    let bytes = on_blocking_pool(move || super::briefing_pdf(&book, &drawings)).await?;
+    Ok(Download {
+        file_name: format!("{stem}.pdf"),
+        content_type: "application/pdf",
+        bytes,
+    })
+}
+
+fn names(people: &[Person]) -> impl Fn(UserId) -> Option<String> + '_ {
+    move |id| people.iter().find(|p| p.id == id).map(|p| p.name.clone())
+}
+
+/// The briefing book of a review: its stored record once closed, else the live one.
+pub async fn review_book(
+    store: &Store,
+    access: &Access,
+    me: Option<UserId>,
+    id: ReviewId,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let page = reviews::page(store, access, me, id, locale).await?;
+    let doc = store.map_document(page.review.map_id).await?;
+    let (_, timeline) = timeline_svg(store, access, page.review.org_unit_id, locale).await?;
+    let header = BookHeader {
+        title: &page.review.title,
+        held_on: Some(page.review.held_on),
+        frozen: page.frozen,
+        today: page.today,
+    };
+    let book = briefing::book(
+        &page.snapshot,
+        &header,
+        &names(&page.people),
+        timeline.is_some(),
+        locale,
+    );
+    let drawings = BookDrawings {
+        map: snapshot_map(&doc, &page.snapshot, locale),
+        charts: charts(&page.snapshot, locale),
+        timeline,
+    };
+    let stem = format!("{}-{}", file_stem(&page.review.title), page.review.held_on);
+    typeset(book, drawings, stem).await
+}
+
+/// The briefing book of a map for a span, with the agenda the data asks for.
+pub async fn map_book(
+    store: &Store,
+    access: &Access,
+    id: MapId,
+    span: &SpanQuery,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let doc = readable_map(store, access, id).await?;
+    let card = app::api::scorecard_of(
+        store,
+        doc.clone(),
+        span.kind.as_deref(),
+        span.period.as_deref(),
+    )
+    .await?;
+    let snap = reviews::map_snapshot(store, &doc.map, card.span, locale).await?;
+    let (_, timeline) = timeline_svg(store, access, doc.org_unit.id, locale).await?;
+    let people = store.people_with_role_on(doc.org_unit.id).await?;
+    let header = BookHeader {
+        title: &doc.map.name,
+        held_on: None,
+        frozen: false,
+        today: initiatives::today(),
+    };
+    let book = briefing::book(&snap, &header, &names(&people), timeline.is_some(), locale);
+    let drawings = BookDrawings {
+        map: snapshot_map(&doc, &snap, locale),
+        charts: charts(&snap, locale),
+        timeline,
+    };
+    let stem = format!(
+        "{}-{}",
+        file_stem(&doc.map.name),
+        file_stem(&card.span.label())
+    );
+    typeset(book, drawings, stem).await
+}
+
+/// Runs CPU-bound work (rasterising, typesetting) off the async workers.
+async fn on_blocking_pool<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ExportError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::from)
+}
