@@ -155,7 +155,7 @@ try {
   }
   // Strategy reviews: the closed review's page (English) and in German at both sizes; the
   // unit's reviews page; the closed review's briefing book, its first pages as pictures.
-  const reviews = await call(en.request, 'unit_reviews', { form: { unit_id: root.unit.id } });
+  const reviews = await call(en.request, 'unit_reviews', { unit_id: root.unit.id });
   const closed = reviews.reviews.find((r) => r.state === 'closed');
   await en.goto(`${base}/reviews/${closed.id}`, { waitUntil: 'networkidle' });
   await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
@@ -175,7 +175,7 @@ try {
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');
   fs.writeFileSync(pdf, await book.body());
-  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '4', pdf, path.join(out, 'briefing-book')]);
+  execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '5', pdf, path.join(out, 'briefing-book')]);
   fs.rmSync(pdf);
   console.log(`written into ${out}`);
 } finally {

@@ -12,6 +12,9 @@ test('the sign-in page is accessible', async ({ page }) => {
 });
 
 test('every signed-in page is accessible', async ({ page }) => {
+  // Some thirty pages, each loaded, hydrated and checked: more than the default minute on a
+  // busy two-core machine.
+  test.setTimeout(180_000);
   await signIn(page, ADMIN);
   const ent = await enterprise(page.request);
   const pages = await everyPage(page.request, ent, 'Axe board', 'Axe screen');

@@ -10,7 +10,7 @@ import { ADMIN, enterprise, signIn } from './helpers';
 test('the briefing book of a closed review downloads as a PDF with progress', async ({ page }) => {
   await signIn(page, ADMIN, '/');
   const ent = await enterprise(page.request);
-  const reviews = await (await page.request.post('/api/unit_reviews', { form: { unit_id: ent.unitId } })).json();
+  const reviews = await (await page.request.post('/api/unit_reviews', { data: { unit_id: ent.unitId } })).json();
   const closed = reviews.reviews.find((r: { state: string }) => r.state === 'closed');
   expect(closed, 'the demo has a closed review').toBeTruthy();
   await page.goto(`/reviews/${closed.id}`);

@@ -215,16 +215,7 @@ pub async fn problems_csv(
                 .file_name
                 .rsplit_once('.')
                 .map_or(session.file_name.as_str(), |(s, _)| s);
-            let safe: String = stem
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
+            let safe = app::domain::export::file_stem(stem);
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

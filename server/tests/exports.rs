@@ -101,7 +101,7 @@ both_databases!(
         assert_eq!(&header_row[0], "Perspective");
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         for m in &map.measures {
-            assert!(rows.iter().any(|r| &r[4] == m.name), "{} is a line", m.name);
+            assert!(rows.iter().any(|r| r[4] == m.name), "{} is a line", m.name);
         }
         assert!(rows
             .iter()

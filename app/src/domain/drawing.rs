@@ -307,7 +307,15 @@ pub fn timeline_svg(
             .into_iter()
             .chain(r.milestones.iter().map(|m| m.due_date))
     });
-    let scale = Scale::fit(dates, today, Zoom::Month);
+    let dates: Vec<NaiveDate> = dates.collect();
+    // Months while they fit a page; quarters for a long programme.
+    let by_month = Scale::fit(dates.iter().copied(), today, Zoom::Month);
+    let scale = if by_month.width() > 2000.0 {
+        Scale::fit(dates.iter().copied(), today, Zoom::Quarter)
+    } else {
+        by_month
+    };
+    let px_per_day = scale.zoom.px_per_day();
     let count: usize = lanes.iter().map(|l| l.initiatives.len()).sum();
     let width = NAMES + scale.width() + 120.0;
     let height = HEADER + HEADING * lanes.len() as f64 + ROW * count as f64 + 10.0;
@@ -339,7 +347,7 @@ pub fn timeline_svg(
             };
             let i = row.initiative;
             let x0 = NAMES + scale.x(i.start_date);
-            let x1 = NAMES + scale.x(i.end_date) + Zoom::Month.px_per_day();
+            let x1 = NAMES + scale.x(i.end_date) + px_per_day;
             let w = (x1 - x0).max(2.0);
             let done = w * f64::from(row.percent_complete.min(100)) / 100.0;
             let (light, word) = initiative::status_and_word(locale, i.status);
@@ -357,7 +365,7 @@ pub fn timeline_svg(
                 row.percent_complete
             );
             for m in row.milestones {
-                let cx = NAMES + scale.x(m.due_date) + Zoom::Month.px_per_day() / 2.0;
+                let cx = NAMES + scale.x(m.due_date) + px_per_day / 2.0;
                 let cy = y + 15.0;
                 let fill = if m.done { "#0f172a" } else { "#ffffff" };
                 let _ = write!(
@@ -464,6 +472,47 @@ mod tests {
         assert!(svg.contains(crate::domain::scoring::Status::Green.text(Locale::de)));
         assert!(svg.contains("9,5"));
         assert!(svg.contains("Keep &lt;key&gt;"));
+    }
+
+    #[test]
+    fn the_timeline_words_each_bar_and_draws_its_milestones() {
+        use crate::domain::{Initiative, InitiativeStatus, Milestone, OrgUnitId};
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("a date");
+        let unit = OrgUnitId::new();
+        let mut late = Initiative::new(unit, "ERP <rollout>", day(1, 1), day(6, 30));
+        late.status = InitiativeStatus::Late;
+        let other = Initiative::new(unit, "Hiring", day(3, 1), day(12, 31));
+        let mut done = Milestone::new(late.id, "Go-live", day(5, 1));
+        done.done = true;
+        let milestones = [done, Milestone::new(late.id, "Training", day(6, 1))];
+        let rows = [
+            TimelineRow {
+                initiative: &late,
+                percent_complete: 40,
+                milestones: &milestones,
+            },
+            TimelineRow {
+                initiative: &other,
+                percent_complete: 0,
+                milestones: &[],
+            },
+        ];
+        let svg = timeline_svg("Timeline", &rows, &[], &|_| None, day(4, 15), Locale::en);
+        assert!(svg.contains("ERP &lt;rollout&gt;"));
+        assert!(
+            svg.contains("Late · 40 %"),
+            "the status in words beside the bar"
+        );
+        assert_eq!(
+            svg.matches("<path d=\"M ").count(),
+            2,
+            "a diamond per milestone"
+        );
+        assert!(svg.contains(">Today<"));
+        assert!(
+            svg.contains(">No objective<"),
+            "initiatives moving no objective are grouped"
+        );
     }
 
     #[test]

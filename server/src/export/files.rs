@@ -55,8 +55,17 @@ async fn readable_map(store: &Store, access: &Access, id: MapId) -> Result<MapDo
     Ok(doc)
 }
 
+/// The scorecard of `doc` for the span `span` asks for.
+async fn scorecard(
+    store: &Store,
+    doc: MapDocument,
+    span: &SpanQuery,
+) -> Result<app::domain::ScorecardData, ApiError> {
+    app::api::scorecard_of(store, doc, span.kind.as_deref(), span.period.as_deref()).await
+}
+
 /// The scorecard of a map for a span, as CSV or XLSX.
-pub async fn scorecard(
+pub async fn scorecard_file(
     store: &Store,
     access: &Access,
     id: MapId,
@@ -65,8 +74,7 @@ pub async fn scorecard(
     locale: Locale,
 ) -> Result<Download, ApiError> {
     let doc = readable_map(store, access, id).await?;
-    let card =
-        app::api::scorecard_of(store, doc, span.kind.as_deref(), span.period.as_deref()).await?;
+    let card = scorecard(store, doc, span).await?;
     let table = scorecard_table(&card, locale);
     let stem = format!(
         "{}-{}",
@@ -97,13 +105,7 @@ pub async fn map_picture(
     locale: Locale,
 ) -> Result<Download, ApiError> {
     let doc = readable_map(store, access, id).await?;
-    let card = app::api::scorecard_of(
-        store,
-        doc.clone(),
-        span.kind.as_deref(),
-        span.period.as_deref(),
-    )
-    .await?;
+    let card = scorecard(store, doc.clone(), span).await?;
     let scores = card.current();
     let svg = drawing::map_svg(
         &doc,
@@ -288,13 +290,7 @@ pub async fn map_book(
     locale: Locale,
 ) -> Result<Download, ApiError> {
     let doc = readable_map(store, access, id).await?;
-    let card = app::api::scorecard_of(
-        store,
-        doc.clone(),
-        span.kind.as_deref(),
-        span.period.as_deref(),
-    )
-    .await?;
+    let card = scorecard(store, doc.clone(), span).await?;
     let snap = reviews::map_snapshot(store, &doc.map, card.span, locale).await?;
     let (_, timeline) = timeline_svg(store, access, doc.org_unit.id, locale).await?;
     let people = store.people_with_role_on(doc.org_unit.id).await?;

@@ -81,10 +81,10 @@ pub async fn map_file(
                 }
                 "briefing.pdf" => files::map_book(store, &access, id, &span, locale).await,
                 "scorecard.csv" => {
-                    files::scorecard(store, &access, id, &span, Sheet::Csv, locale).await
+                    files::scorecard_file(store, &access, id, &span, Sheet::Csv, locale).await
                 }
                 "scorecard.xlsx" => {
-                    files::scorecard(store, &access, id, &span, Sheet::Xlsx, locale).await
+                    files::scorecard_file(store, &access, id, &span, Sheet::Xlsx, locale).await
                 }
                 _ => Err(ApiError::NotFound("export".into())),
             }

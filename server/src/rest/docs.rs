@@ -21,21 +21,8 @@ pub async fn page(headers: HeaderMap) -> Response {
     Html(render(&doc, &format!("http://{host}"))).into_response()
 }
 
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (the drawings' escaping: the same five characters).
+use app::domain::drawing::escape as esc;
 
 /// Text with `code spans` rendered as `<code>`.
 fn prose(s: &str) -> String {

@@ -25,7 +25,7 @@ async fn map_sheet(
 ) -> FileResult {
     let id: MapId = id_of(&id, "map")?;
     let span = query(q)?;
-    Ok(files::scorecard(&state.store, &caller.access, id, &span, format, locale()).await?)
+    Ok(files::scorecard_file(&state.store, &caller.access, id, &span, format, locale()).await?)
 }
 
 async fn map_picture(
