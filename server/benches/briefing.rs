@@ -113,10 +113,15 @@ async fn main() {
          | {ITEMS} agenda items, {runs} runs | {} | {} | {} KB | < 2 s |\n\n\
          The demo enterprise map's review with {ITEMS} items (a measure item with chart and \"why\" \
          per measure, commentary on each), asked for through the router on SQLite: data read, \
-         drawings made, book typeset; release build, {cores} cores, load average {} at the end.",
+         drawings made, book typeset; {} build, {cores} cores, load average {} at the end.",
         s(median),
         s(slowest),
         size / 1024,
+        if cfg!(debug_assertions) {
+            "unoptimised (debug)"
+        } else {
+            "release"
+        },
         load()
     );
     println!("{table}");
