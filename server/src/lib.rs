@@ -42,6 +42,16 @@ use tower_http::trace::TraceLayer;
 
 pub use config::{Config, ConfigError};
 
+/// The app's routes, listed once per process. Listing them renders the app with resource loading
+/// suppressed through a process-wide flag (leptos_router's `SuppressResourceLoad`): a page whose
+/// resource first polls while another app state is being built in the same process would wait
+/// forever (leptos-rs/leptos#4773). Tests build many app states side by side; listing once keeps
+/// their pages from hanging.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Shared state of every handler.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -160,7 +170,7 @@ impl AppState {
         AppState {
             leptos_options,
             store,
-            routes: generate_route_list(App),
+            routes: route_list(),
             secure_cookies: config.secure_cookies,
             body_timeout: config.body_timeout,
             public_origin: config.public_origin.as_deref().map(Arc::from),

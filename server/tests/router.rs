@@ -40,6 +40,32 @@ async fn sign_in_with(
         .await
 }
 
+// Building a server lists the app's routes, which once paused resource loading process-wide: a
+// page rendering at that moment never answered (leptos-rs/leptos#4773). Pages must answer while
+// other servers start in the same process.
+both_databases!(
+    pages_answer_while_other_servers_start,
+    |db: Db| async move {
+        let app = TestApp::demo(db.clone()).await;
+        let cookie = app.cookie(ADMIN).await;
+        let map = app.enterprise_map().await;
+        let starting = tokio::spawn(async move {
+            for _ in 0..30 {
+                TestApp::start(db.clone()).await.shutdown().await;
+            }
+        });
+        for _ in 0..30 {
+            let (status, body) = app
+                .get(&format!("/maps/{}", map.map.id))
+                .cookie(&cookie)
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(body.contains("<svg"), "the map is server-rendered");
+        }
+        starting.await.unwrap();
+    }
+);
+
 both_databases!(health_and_page_gating, |db: Db| async move {
     let app = TestApp::demo(db).await;
     let (status, body) = app.get("/healthz").await;
