@@ -138,4 +138,8 @@ pub trait MapWriter: Send + Sync {
     /// Tells the screens of `map` (on every instance) that one of its reviews changed: the
     /// review page re-reads it, and followers of a presenter go to the item presented.
     fn reviews_changed(&self, map: MapId) -> PortFuture<'_, ()>;
+
+    /// Tells the screens of `map` (on every instance) that a comment on one of its items, its
+    /// unit's initiatives or its reviews' items changed: open comment panels re-read.
+    fn comments_changed(&self, map: MapId) -> PortFuture<'_, ()>;
 }

@@ -170,6 +170,9 @@ pub enum Refusal {
     NothingToImport,
     /// Too many imports are held in memory.
     ImportsBusy,
+    /// Someone else's comment (only its author changes or deletes it; only its first author
+    /// or an editor resolves its thread).
+    NotYourComment,
     /// A new password and its confirmation differ.
     PasswordsDiffer,
     /// A password-reset link that is unknown, used or expired.
@@ -333,6 +336,9 @@ impl Refusal {
                 td_string!(locale, errors.refusal.nothing_to_import).to_string()
             }
             Refusal::ImportsBusy => td_string!(locale, errors.refusal.imports_busy).to_string(),
+            Refusal::NotYourComment => {
+                td_string!(locale, errors.refusal.not_your_comment).to_string()
+            }
             Refusal::PasswordsDiffer => td_string!(locale, mail.reset.differ).to_string(),
             Refusal::ResetLinkInvalid => td_string!(locale, mail.reset.invalid).to_string(),
             Refusal::People(e) => e.text(locale),

@@ -1,5 +1,5 @@
 // German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
-// proposal, the initiatives page and a review for docs/ (`make screenshots`), the workshop, a proposal, the
+// proposal, the initiatives page, a review and an objective's comments for docs/ (`make screenshots`), the workshop, a proposal, the
 // initiatives and the reviews pages in English for the README, and the first pages of a briefing book
 // (pdftoppm): the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
@@ -172,6 +172,35 @@ try {
     await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
     await page.screenshot({ path: path.join(out, `review-de-${width}x${height}.png`) });
   }
+  // Comments: Tomás asks the admin about an objective with a mention and a reply follows; the
+  // map's Comments tab (English, and German at both sizes) and the admin's inbox.
+  const doc = await call(en.request, 'get_map', { form: { map_id: map.id } });
+  const objective = doc.objectives[1];
+  const subject = { kind: 'objective', id: objective.id };
+  const asked = await call(tomas.request, 'add_comment', {
+    subject, parent_id: null, body: '@Alex Morgan is the October figure final? The consulting numbers were corrected on the 4th.',
+  });
+  await call(en.request, 'add_comment', { subject, parent_id: asked.id, body: 'Yes, final since the close. @Robin Vale please add it to the board pack.' });
+  await call(tomas.request, 'add_comment', { subject, parent_id: null, body: 'Should the target for next year be raised to 95 %?' });
+  const commentsPath = `/maps/${map.id}?objective=${objective.id}&comments=1`;
+  await en.goto(`${base}${commentsPath}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.locator('.comments .thread').first().waitFor();
+  await en.screenshot({ path: path.join(out, 'comments-en.png') });
+  await en.goto(`${base}/inbox`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.screenshot({ path: path.join(out, 'inbox-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}${commentsPath}`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('.comments .thread').first().waitFor();
+    await page.screenshot({ path: path.join(out, `comments-de-${width}x${height}.png`) });
+  }
+
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');
   fs.writeFileSync(pdf, await book.body());

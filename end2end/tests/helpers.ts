@@ -123,6 +123,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/reviews/${review}`,
     `/maps/${ent.mapId}/settings`,
     '/profile',
+    '/inbox',
     '/reset',
     '/no-such-page',
     link.path,

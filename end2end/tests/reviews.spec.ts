@@ -135,3 +135,28 @@ test('a review is scheduled, written, presented to a follower, captured and clos
   await follower.reload();
   await expect(follower.locator(`li[data-action="${actionId}"]`)).toHaveCount(0);
 });
+
+test('an admin has the monthly briefing book mailed, and everyone on the unit reads so', async ({ browser }) => {
+  const admin = await person(browser, ADMIN, '/');
+  const ent = await enterprise(admin.request);
+  const path = `/units/${ent.unitId}/reviews`;
+  await admin.goto(path);
+  await expect(admin.locator('body[data-hydrated]')).toBeAttached();
+  const mailing = admin.getByRole('region', { name: 'Monthly briefing book by e-mail' });
+  const day = mailing.getByLabel('Send on day');
+  await expect(day).toHaveValue('');
+  await day.selectOption('5');
+  await expect(mailing.getByRole('status')).toHaveText('Saved.');
+  // What the server holds, and what a viewer of the unit is told.
+  const res = await admin.request.post('/api/unit_reviews', { data: { unit_id: ent.unitId } });
+  expect((await res.json()).briefing_mail_day).toBe(5);
+  const viewer = await person(browser, FOLLOWER, path);
+  await expect(viewer.getByText('This unit\'s briefing book is mailed every month on day 5.')).toBeVisible();
+  await expect(viewer.getByLabel('Send on day')).toHaveCount(0);
+  // Off again (the suite shares one database).
+  await day.selectOption('');
+  await expect(mailing.getByRole('status')).toHaveText('Saved.');
+  await admin.reload();
+  await expect(admin.locator('body[data-hydrated]')).toBeAttached();
+  await expect(admin.getByRole('region', { name: 'Monthly briefing book by e-mail' }).getByLabel('Send on day')).toHaveValue('');
+});

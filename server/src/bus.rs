@@ -51,6 +51,9 @@ pub enum Refresh {
     /// A review of the map changed (agenda, commentary, the item presented, decisions,
     /// actions, closing).
     Reviews,
+    /// A comment on one of the map's items (or its unit's initiatives) was written, changed
+    /// or resolved.
+    Comments,
 }
 
 impl ScoresChanged {
@@ -75,6 +78,14 @@ impl ScoresChanged {
         ScoresChanged {
             map_id,
             what: Refresh::Proposals,
+        }
+    }
+
+    /// A comment on one of `map_id`'s items changed.
+    pub fn comments(map_id: MapId) -> Self {
+        ScoresChanged {
+            map_id,
+            what: Refresh::Comments,
         }
     }
 

@@ -286,6 +286,11 @@ impl Hub {
                             room.broadcast(ServerMsg::ReviewsChanged { map_id });
                         }
                     }
+                    Refresh::Comments => {
+                        if let Some(room) = room {
+                            room.broadcast(ServerMsg::CommentsChanged { map_id });
+                        }
+                    }
                     Refresh::Initiatives => {
                         self.displays
                             .event(FeedEvent::InitiativesChanged { map_id });
@@ -627,6 +632,10 @@ impl MapWriter for Hub {
 
     fn reviews_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         self.bus.publish_scores(ScoresChanged::reviews(map))
+    }
+
+    fn comments_changed(&self, map: MapId) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.bus.publish_scores(ScoresChanged::comments(map))
     }
 }
 

@@ -1,5 +1,5 @@
 //! The mail worker: sends the queued mail (`mail_outbox`) through the configured SMTP server,
-//! and runs the data owners' reminders every hour. It runs beside the HTTP server and never
+//! and runs the data owners' reminders and the units' monthly briefing books every hour. It runs beside the HTTP server and never
 //! holds up a request: requests only queue mail.
 //!
 //! Each round claims the due mails with a lease (see `Store::claim_mail`): on PostgreSQL with
@@ -11,6 +11,7 @@
 use crate::config::{SmtpConfig, SmtpTls};
 use app::store::{now_millis, OutgoingMail, Store};
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
@@ -31,7 +32,8 @@ pub struct WorkerSettings {
     pub max_backoff: Duration,
     /// Mails claimed per round.
     pub batch: i64,
-    /// How often reminders run (`None`: never, as in tests that run them by hand).
+    /// How often reminders and the monthly briefing books run (`None`: never, as in tests that
+    /// run them by hand).
     pub reminders_every: Option<Duration>,
     /// Where links in reminder mails point (no trailing slash).
     pub base_url: String,
@@ -112,19 +114,34 @@ impl Mailer {
         })
     }
 
-    /// Sends one mail (plain text, UTF-8).
+    /// Sends one mail (plain text, UTF-8), with its file attached if it has one.
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
         let to = mail
             .recipient
             .parse()
             .map_err(|e| SendError::Message(format!("recipient {}: {e}", mail.recipient)))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
-            .map_err(|e| SendError::Message(e.to_string()))?;
+            .subject(mail.subject.clone());
+        let message = match &mail.attachment {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone()),
+            Some(file) => {
+                let content_type = ContentType::parse(&file.content_type)
+                    .map_err(|e| SendError::Message(format!("attachment type: {e}")))?;
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.body.clone()))
+                        .singlepart(
+                            Attachment::new(file.file_name.clone())
+                                .body(file.bytes.clone(), content_type),
+                        ),
+                )
+            }
+        }
+        .map_err(|e| SendError::Message(e.to_string()))?;
         self.transport.send(message).await?;
         Ok(())
     }
@@ -165,6 +182,15 @@ pub fn spawn_worker(
                         app::mail::run_reminders(&store, today, &settings.base_url).await
                     {
                         tracing::error!("reminder run failed (tried again next hour): {e}");
+                    }
+                    if let Err(e) = crate::export::mailing::run_briefing_mails(
+                        &store,
+                        today,
+                        &settings.base_url,
+                    )
+                    .await
+                    {
+                        tracing::error!("briefing-book run failed (tried again next hour): {e}");
                     }
                 }
             }

@@ -11,32 +11,6 @@ use app::domain::*;
 use common::{Db, TestApp, ADMIN, VIEWER};
 use http::{header, StatusCode};
 use serde_json::json;
-use std::io::Write;
-
-/// The text of a PDF, as `pdftotext` (poppler-utils) reads it.
-fn pdf_text(pdf: &[u8]) -> String {
-    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
-    let mut file = tempfile_in_target("book.pdf");
-    file.1.write_all(pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", file.0.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by make setup");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let _ = std::fs::remove_file(&file.0);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A fresh file for this test run.
-fn tempfile_in_target(name: &str) -> (std::path::PathBuf, std::fs::File) {
-    let path = std::env::temp_dir().join(format!("cairn-{}-{name}", uuid::Uuid::new_v4()));
-    let file = std::fs::File::create(&path).unwrap();
-    (path, file)
-}
 
 /// A GET as `cookie`, answered with its status, headers and bytes.
 async fn download(app: &TestApp, cookie: Option<&str>, uri: &str) -> common::Reply {
@@ -219,7 +193,7 @@ both_databases!(
         let first = download(&app, Some(&admin), &uri).await;
         assert_eq!(first.status, StatusCode::OK, "{}", first.body);
         assert_eq!(first.headers[header::CONTENT_TYPE], "application/pdf");
-        let text = pdf_text(&first.bytes);
+        let text = common::pdf_text(&first.bytes);
         for words in [
             review.title.as_str(),
             map.map.name.as_str(),
@@ -263,7 +237,11 @@ both_databases!(
         }
         let again = download(&app, Some(&admin), &uri).await;
         assert_eq!(again.status, StatusCode::OK);
-        assert_eq!(pdf_text(&again.bytes), text, "the record does not move");
+        assert_eq!(
+            common::pdf_text(&again.bytes),
+            text,
+            "the record does not move"
+        );
 
         // A book of the map for the same span is made from the data as it is now.
         let live = download(
@@ -276,7 +254,7 @@ both_databases!(
         )
         .await;
         assert_eq!(live.status, StatusCode::OK, "{}", live.body);
-        let live_text = pdf_text(&live.bytes);
+        let live_text = common::pdf_text(&live.bytes);
         assert!(live_text.contains(&map.map.name));
         assert!(
             live_text.contains("1,234.5") || live_text.contains("1234.5"),
@@ -298,7 +276,7 @@ both_databases!(
             .reply()
             .await;
         assert_eq!(book.status, StatusCode::OK, "{}", book.body);
-        let text = pdf_text(&book.bytes);
+        let text = common::pdf_text(&book.bytes);
         assert!(text.contains("Briefing-Mappe"), "{text}");
         assert!(text.contains("Offene Maßnahmen"), "{text}");
     }

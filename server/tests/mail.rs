@@ -872,3 +872,238 @@ both_databases!(
         assert!(mail.body.contains(&first.title), "{}", mail.body);
     }
 );
+
+/// A mailed briefing book as its reader gets it: to whom, the subject (decoded), the attached
+/// file's name and its text.
+struct Book {
+    to: String,
+    subject: String,
+    file_name: String,
+    text: String,
+}
+
+/// Reads a raw message that must carry exactly one PDF.
+fn book_of(raw: &[u8]) -> Book {
+    use mail_parser::MimeHeaders;
+    let message = mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a MIME message");
+    let files: Vec<_> = message.attachments().collect();
+    assert_eq!(files.len(), 1, "the book is attached");
+    let to = message
+        .to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default()
+        .to_string();
+    Book {
+        to,
+        subject: message.subject().unwrap_or_default().to_string(),
+        file_name: files[0].attachment_name().unwrap_or_default().to_string(),
+        text: common::pdf_text(files[0].contents()),
+    }
+}
+
+impl SmtpServer {
+    /// Every message received so far, as it came (for its attachments).
+    fn raw_messages(&self) -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+            .collect()
+    }
+}
+
+both_databases!(
+    a_units_monthly_briefing_book_is_mailed_to_its_people_once,
+    |db: Db| async move {
+        let smtp = SmtpServer::start().await;
+        let (app, _worker) = demo_with_smtp(db, &smtp).await;
+        let admin = app.cookie(ADMIN).await;
+        let map = app.enterprise_map().await;
+        let root = map.map.org_unit_id;
+        let run = |day: chrono::NaiveDate| {
+            server::export::mailing::run_briefing_mails(&app.store, day, "https://cairn.example")
+        };
+        let november_2 = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+
+        // Off by default: nothing goes out.
+        assert_eq!(run(november_2).await.unwrap(), 0);
+
+        // The admin asks for the book on the 2nd of each month; the page says so.
+        let (status, body) = app
+            .call_json(
+                Some(&admin),
+                "set_briefing_mail",
+                serde_json::json!({ "unit_id": root, "day": 2 }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, page) = app
+            .call_json(
+                Some(&admin),
+                "unit_reviews",
+                serde_json::json!({ "unit_id": root }),
+            )
+            .await;
+        assert_eq!(page["briefing_mail_day"], 2);
+        assert_eq!(page["mail_configured"], true);
+        // A day no month has is refused, and changes nothing.
+        let (status, _) = app
+            .call_json(
+                Some(&admin),
+                "set_briefing_mail",
+                serde_json::json!({ "unit_id": root, "day": 31 }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.store.briefing_mail_day(root).await.unwrap(), Some(2));
+
+        // Not before the day.
+        let november_1 = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(run(november_1).await.unwrap(), 0);
+
+        // A reader who reads German gets the German book.
+        let viewer = app.user(common::VIEWER).await;
+        app.store
+            .set_user_locale(viewer.id, Some("de"))
+            .await
+            .unwrap();
+
+        // On the day: one mail per person with a role on the unit, the book attached.
+        let people = app.store.briefing_recipients(root).await.unwrap();
+        assert!(
+            people.len() >= 3,
+            "the demo's enterprise has several people"
+        );
+        let october = app::domain::Period::new(2026, 10).unwrap();
+        let maps = app
+            .store
+            .map_summaries()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(u, m)| *u == root && app::domain::briefing::mails_book_of(m, october))
+            .count();
+        assert!(maps >= 1);
+        let mails = people.len() * maps;
+        assert_eq!(
+            run(november_2).await.unwrap(),
+            mails,
+            "one book per person and map"
+        );
+        smtp.wait_for(mails).await;
+        let books: Vec<Book> = smtp.raw_messages().iter().map(|m| book_of(m)).collect();
+        assert_eq!(books.len(), mails);
+        for person in &people {
+            let book = books
+                .iter()
+                .find(|b| b.to.contains(&person.email))
+                .unwrap_or_else(|| panic!("a mail to {}", person.email));
+            let locale = if person.id == viewer.id {
+                app::i18n::Locale::de
+            } else {
+                app::i18n::Locale::en
+            };
+            assert!(
+                book.subject.contains(&october.text(locale)),
+                "{}",
+                book.subject
+            );
+            assert!(book.subject.contains(&map.map.name), "{}", book.subject);
+            assert!(book.file_name.ends_with(".pdf"), "{}", book.file_name);
+            assert!(book.text.contains(&map.map.name), "the map's book");
+            let red = app::domain::scoring::Status::Red.text(locale);
+            assert!(
+                book.text.contains(red),
+                "statuses in the reader's language: {red}"
+            );
+        }
+        wait_for("every mail sent", || all_sent(&app.store, mails)).await;
+
+        // A later run, on the same day or later that month, sends nothing again.
+        assert_eq!(run(november_2).await.unwrap(), 0);
+        let november_20 = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(run(november_20).await.unwrap(), 0);
+        assert_eq!(outbox(&app.store).await.len(), mails);
+
+        // Turned off, December's book does not go out.
+        let (status, _) = app
+            .call_json(
+                Some(&admin),
+                "set_briefing_mail",
+                serde_json::json!({ "unit_id": root, "day": null }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let december_5 = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert_eq!(run(december_5).await.unwrap(), 0);
+    }
+);
+
+both_databases!(
+    role_matrix_of_the_briefing_mail_setting,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let root = app.enterprise_map().await.map.org_unit_id;
+        let cookies = app.role_cookies().await;
+        let admins = [401, 403, 403, 403, 403, 200];
+        app.assert_role_matrix(
+            &cookies,
+            &[(
+                "set_briefing_mail",
+                admins,
+                Input::Json(serde_json::json!({ "unit_id": root, "day": 3 })),
+            )],
+        )
+        .await;
+        assert_eq!(app.store.briefing_mail_day(root).await.unwrap(), Some(3));
+
+        // REST: read with any token on the unit, set with an admin's read+write token only.
+        let reader = app.token("reader", vec![root], false).await;
+        let reply = app
+            .get(&format!("/api/v1/units/{root}/briefing-mail"))
+            .bearer(&reader)
+            .reply()
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body.json()["day"], 3);
+        let refused = app
+            .put(&format!("/api/v1/units/{root}/briefing-mail"))
+            .bearer(&reader)
+            .json(&serde_json::json!({ "day": 9 }))
+            .reply()
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let writer = app.token("writer", vec![root], true).await;
+        let refused = app
+            .put(&format!("/api/v1/units/{root}/briefing-mail"))
+            .bearer(&writer)
+            .json(&serde_json::json!({ "day": 9 }))
+            .reply()
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "a token without the admin role"
+        );
+        let admin_token = app.admin_token("admin", vec![root]).await;
+        let bad = app
+            .put(&format!("/api/v1/units/{root}/briefing-mail"))
+            .bearer(&admin_token)
+            .json(&serde_json::json!({ "day": 0 }))
+            .reply()
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let set = app
+            .put(&format!("/api/v1/units/{root}/briefing-mail"))
+            .bearer(&admin_token)
+            .json(&serde_json::json!({ "day": 9 }))
+            .reply()
+            .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+        assert_eq!(app.store.briefing_mail_day(root).await.unwrap(), Some(9));
+    }
+);

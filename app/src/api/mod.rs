@@ -3,6 +3,7 @@
 
 pub mod cascade;
 mod codec;
+pub mod comments;
 mod dashboards;
 pub mod history;
 mod imports;

@@ -47,6 +47,10 @@ pub struct ReviewsPage {
     pub maps: Vec<MapChoice>,
     pub people: Vec<Person>,
     pub red_commentary_required: bool,
+    /// The day of the month the unit mails its maps' briefing books (`None`: it does not).
+    pub briefing_mail_day: Option<u8>,
+    /// An SMTP server is configured (without one, mailed books wait in the queue).
+    pub mail_configured: bool,
     /// The caller may schedule and run reviews (editor or admin, not archived).
     pub may_edit: bool,
     /// The caller may set the unit's commentary rule (admin).
@@ -133,7 +137,14 @@ pub async fn unit_reviews(unit_id: OrgUnitId) -> Result<ReviewsPage, ApiError> {
         async move {
             let (ctx, user) = super::ssr::require_user().await?;
             let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
-            service::reviews_page(&ctx.store, &access, Some(user.id), unit_id).await
+            service::reviews_page(
+                &ctx.store,
+                &access,
+                Some(user.id),
+                unit_id,
+                ctx.mail.configured,
+            )
+            .await
         }
         .await,
     )
@@ -397,6 +408,20 @@ pub async fn set_red_commentary(unit_id: OrgUnitId, required: bool) -> Result<()
     )
 }
 
+/// The day of the month a unit mails its maps' briefing books for the month just closed, or
+/// `None` to stop (admins).
+#[server(prefix = "/api", endpoint = "set_briefing_mail", input = Json, output = super::TextJson)]
+pub async fn set_briefing_mail(unit_id: OrgUnitId, day: Option<u8>) -> Result<(), ApiError> {
+    super::ssr::reply(
+        async move {
+            let (ctx, user) = super::ssr::require_user().await?;
+            let access = crate::auth::Access::of_user(&ctx.store, &user).await?;
+            service::set_briefing_mail(&ctx.store, &access, Some(user.id), unit_id, day).await
+        }
+        .await,
+    )
+}
+
 /// The caller's "to write" list and open actions (the home page).
 #[server(prefix = "/api", endpoint = "my_reviews", output = super::TextJson)]
 pub async fn my_reviews() -> Result<MyReviewWork, ApiError> {
@@ -538,6 +563,7 @@ pub mod service {
         access: &Access,
         me: Option<UserId>,
         unit_id: OrgUnitId,
+        mail_configured: bool,
     ) -> Result<ReviewsPage, ApiError> {
         let unit = store.org_unit(unit_id).await?;
         need(store, access, unit_id, Action::View).await?;
@@ -549,10 +575,26 @@ pub mod service {
             maps: unit_maps(store, unit_id).await?,
             people: store.people_with_role_on(unit_id).await?,
             red_commentary_required: store.red_commentary_required(unit_id).await?,
+            briefing_mail_day: store.briefing_mail_day(unit_id).await?,
+            mail_configured,
             may_edit: access.allows(unit_id, Action::Edit),
             may_admin: access.allows(unit_id, Action::Administer),
             unit,
         })
+    }
+
+    /// Sets the day a unit mails its briefing books (admins of the unit, not archived).
+    pub async fn set_briefing_mail(
+        store: &Store,
+        access: &Access,
+        actor: Option<UserId>,
+        unit_id: OrgUnitId,
+        day: Option<u8>,
+    ) -> Result<(), ApiError> {
+        store.org_unit(unit_id).await?;
+        need(store, access, unit_id, Action::Administer).await?;
+        crate::domain::briefing::validate_mail_day(day)?;
+        Ok(store.set_briefing_mail_day(unit_id, day, actor).await?)
     }
 
     /// The agenda the data asks for now, for `review`.

@@ -390,6 +390,65 @@ pub fn book(
     }
 }
 
+/// The last day of the month a unit may choose for mailing its books: every month has it.
+pub const LAST_MAIL_DAY: u8 = 28;
+
+/// Checks a unit's mailing day: none (it does not mail), or 1 to [`LAST_MAIL_DAY`].
+pub fn validate_mail_day(day: Option<u8>) -> Result<(), super::validation::ValidationError> {
+    match day {
+        Some(d) if !(1..=LAST_MAIL_DAY).contains(&d) => {
+            Err(super::validation::ValidationError::OutOfRange {
+                field: "Day of the month".into(),
+                min: 1.0,
+                max: f64::from(LAST_MAIL_DAY),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The month whose book a unit mailing on `day` sends on `today`: the month just closed, from
+/// that day of the next month on (a server that was down on the day catches up later in the
+/// month; what was sent is recorded, so nobody gets it twice).
+pub fn mail_period(today: NaiveDate, day: u8) -> Option<super::Period> {
+    use chrono::Datelike;
+    if today.day() < u32::from(day) {
+        return None;
+    }
+    let this_month = super::Period::new(today.year(), u8::try_from(today.month()).ok()?)?;
+    Some(this_month.plus_months(-1))
+}
+
+/// Whether a map's book goes out for `period`: a map that is not archived and whose strategy
+/// period holds that month.
+pub fn mails_book_of(map: &super::MapSummary, period: super::Period) -> bool {
+    map.status != super::MapStatus::Archived
+        && map.period_start <= period
+        && period <= map.period_end
+}
+
+/// The subject and text of the mail that carries a map's book for `period`, worded in `locale`
+/// for `name`; `link` opens the map in Cairn.
+pub fn mail_text(
+    locale: Locale,
+    name: &str,
+    map: &str,
+    unit: &str,
+    period: super::Period,
+    link: &str,
+) -> (String, String) {
+    let month = period.text(locale);
+    let subject = td_string!(locale, mail.briefing.subject, map, month = &month).to_string();
+    let body = format!(
+        "{}\n\n{}\n\n{}\n\n{}",
+        td_string!(locale, mail.digest.greeting, name),
+        td_string!(locale, mail.briefing.body, map, unit, month),
+        td_string!(locale, mail.briefing.open, url = link),
+        td_string!(locale, mail.briefing.footer, unit),
+    );
+    (subject, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +457,84 @@ mod tests {
     };
     use crate::domain::scoring::Span;
     use crate::domain::{ActionItemId, DecisionId, MeasureId, OrgUnitId, Period, ReviewId, UserId};
+
+    #[test]
+    fn the_book_of_the_month_just_closed_goes_out_from_the_units_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+        let november = Period::new(2026, 11).expect("a month");
+        assert_eq!(mail_period(day(2026, 12, 4), 5), None, "before the day");
+        assert_eq!(mail_period(day(2026, 12, 5), 5), Some(november));
+        assert_eq!(
+            mail_period(day(2026, 12, 28), 5),
+            Some(november),
+            "caught up later"
+        );
+        assert_eq!(
+            mail_period(day(2027, 1, 1), 1),
+            Some(Period::new(2026, 12).expect("a month")),
+            "across the year"
+        );
+    }
+
+    #[test]
+    fn a_mailing_day_is_one_every_month_has() {
+        assert!(validate_mail_day(None).is_ok());
+        assert!(validate_mail_day(Some(1)).is_ok());
+        assert!(validate_mail_day(Some(LAST_MAIL_DAY)).is_ok());
+        assert!(validate_mail_day(Some(0)).is_err());
+        assert!(validate_mail_day(Some(29)).is_err());
+    }
+
+    #[test]
+    fn only_maps_of_the_month_that_are_not_archived_are_mailed() {
+        let month = |m| Period::new(2026, m).expect("a month");
+        let map = |status| crate::domain::MapSummary {
+            id: crate::domain::MapId::new(),
+            name: "Northwind 2026".into(),
+            status,
+            period_start: month(1),
+            period_end: month(11),
+            objective_count: 3,
+        };
+        assert!(mails_book_of(
+            &map(crate::domain::MapStatus::Active),
+            month(11)
+        ));
+        assert!(mails_book_of(
+            &map(crate::domain::MapStatus::Draft),
+            month(1)
+        ));
+        assert!(!mails_book_of(
+            &map(crate::domain::MapStatus::Archived),
+            month(11)
+        ));
+        assert!(!mails_book_of(
+            &map(crate::domain::MapStatus::Active),
+            month(12)
+        ));
+    }
+
+    #[test]
+    fn the_mail_names_map_month_and_link_in_the_readers_language() {
+        let november = Period::new(2026, 11).expect("a month");
+        let (subject, body) = mail_text(
+            Locale::de,
+            "Ana",
+            "Northwind 2026",
+            "Northwind",
+            november,
+            "https://cairn.example/maps/1",
+        );
+        assert!(subject.contains("Northwind 2026"), "{subject}");
+        assert!(subject.contains(&november.text(Locale::de)), "{subject}");
+        assert!(body.contains("Ana"));
+        assert!(body.contains("https://cairn.example/maps/1"));
+        let (english, _) = mail_text(Locale::en, "Ana", "M", "U", november, "x");
+        assert_ne!(
+            english.replace('M', ""),
+            subject.replace("Northwind 2026", "")
+        );
+    }
 
     fn snap() -> (Snapshot, UserId) {
         let owner = UserId::new();

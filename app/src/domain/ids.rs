@@ -95,6 +95,10 @@ id_type!(
     DecisionId,
     /// An action item: who does what by when, tracked until done.
     ActionItemId,
+    /// A comment on an objective, measure, initiative or review item (first of a thread, or a reply).
+    CommentId,
+    /// A line in someone's inbox: a mention of them, or a reply in their thread.
+    NotificationId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.

@@ -6,6 +6,7 @@ pub mod account;
 pub mod briefing;
 pub mod cascade;
 pub mod chart;
+pub mod comment;
 pub mod csv_safe;
 pub mod dashboard;
 pub mod drawing;

@@ -49,7 +49,7 @@ impl User {
 }
 
 /// Initials for avatars ("Ada Lovelace" → "AL").
-fn initials(name: &str) -> String {
+pub fn initials(name: &str) -> String {
     let letters: String = name
         .split_whitespace()
         .filter_map(|w| w.chars().next())

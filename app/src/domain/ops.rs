@@ -1358,6 +1358,11 @@ pub enum ServerMsg {
     ReviewsChanged {
         map_id: MapId,
     },
+    /// A comment on an item of this map (or of its unit's initiatives, or its reviews) was
+    /// written, changed or resolved: open comment panels re-read their threads.
+    CommentsChanged {
+        map_id: MapId,
+    },
     /// The client is out of step (e.g. a gap in sequences): it should send `Hello` again.
     Resync,
     Pong,

@@ -97,6 +97,9 @@ pub struct LiveMap {
     pub initiatives_rev: RwSignal<u64>,
     /// Bumped whenever the server says a review of this map changed.
     pub reviews_rev: RwSignal<u64>,
+    /// Bumped whenever the server says a comment on one of this map's items (or its unit's
+    /// initiatives, or its reviews' items) changed.
+    pub comments_rev: RwSignal<u64>,
     /// Shown read-only whatever the user's role (the parent map in the cascade workshop).
     pub view_only: bool,
     /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
@@ -123,6 +126,7 @@ impl LiveMap {
             proposals_rev: RwSignal::new(0),
             initiatives_rev: RwSignal::new(0),
             reviews_rev: RwSignal::new(0),
+            comments_rev: RwSignal::new(0),
             view_only: false,
             summoned_partner: RwSignal::new(None),
         }

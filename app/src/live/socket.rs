@@ -274,6 +274,7 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
         ServerMsg::ProposalsChanged { .. } => state.proposals_rev.update(|r| *r += 1),
         ServerMsg::InitiativesChanged { .. } => state.initiatives_rev.update(|r| *r += 1),
         ServerMsg::ReviewsChanged { .. } => state.reviews_rev.update(|r| *r += 1),
+        ServerMsg::CommentsChanged { .. } => state.comments_rev.update(|r| *r += 1),
         ServerMsg::Resync => request_snapshot(driver),
         ServerMsg::Pong => {}
         ServerMsg::Error { message, fatal } => {

@@ -30,6 +30,19 @@ pub async fn enqueue_mail(
     subject: &str,
     body: &str,
 ) -> StoreResult<()> {
+    enqueue_mail_with(conn, to, subject, body, None).await
+}
+
+/// Queues a mail like [`enqueue_mail`], with a file attached (a briefing book). The file is
+/// kept with the mail only until the mail is sent.
+pub async fn enqueue_mail_with(
+    conn: &mut AnyConnection,
+    to: &str,
+    subject: &str,
+    body: &str,
+    attachment: Option<&MailAttachment>,
+) -> StoreResult<()> {
+    use base64::Engine as _;
     crate::domain::validation::email(to)?;
     let subject: String = subject
         .chars()
@@ -37,9 +50,19 @@ pub async fn enqueue_mail(
         .take(MAX_SUBJECT)
         .collect();
     let body: String = body.chars().take(MAX_BODY).collect();
+    if attachment.is_some_and(|a| a.bytes.len() > MAX_ATTACHMENT) {
+        return Err(StoreError::Invalid(
+            crate::domain::validation::ValidationError::TooLong {
+                field: "attachment".into(),
+                len: attachment.map_or(0, |a| a.bytes.len()),
+                max: MAX_ATTACHMENT,
+            },
+        ));
+    }
     change(
-        "INSERT INTO mail_outbox (id, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+        "INSERT INTO mail_outbox (id, recipient, subject, body, status, attempts, next_attempt_at, created_at, \
+         attachment_name, attachment_type, attachment_data) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10)",
     )
     .bind(uuid::Uuid::now_v7())
     .bind(to.trim())
@@ -48,10 +71,25 @@ pub async fn enqueue_mail(
     .bind(MAIL_QUEUED)
     .bind_value(now_millis())
     .bind(now_text())
+    .bind_value(attachment.map(|a| a.file_name.clone()))
+    .bind_value(attachment.map(|a| a.content_type.clone()))
+    .bind_value(attachment.map(|a| base64::engine::general_purpose::STANDARD.encode(&a.bytes)))
     .run(&mut *conn)
     .await?;
     Ok(())
 }
+
+/// A file sent with a mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest file a mail carries (most mail servers refuse messages over 25 MB; base64 adds
+/// a third).
+pub const MAX_ATTACHMENT: usize = 15 * 1024 * 1024;
 
 /// A mail a worker claimed: what to send, and how many attempts (this one included) it had.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +99,7 @@ pub struct OutgoingMail {
     pub subject: String,
     pub body: String,
     pub attempts: i64,
+    pub attachment: Option<MailAttachment>,
 }
 
 /// One row of the queue as it stands (for tests and the log).
@@ -73,6 +112,26 @@ pub struct QueuedMail {
     pub status: String,
     pub attempts: i64,
     pub last_error: Option<String>,
+}
+
+/// The file a claimed row carries, decoded.
+fn attachment_from(r: &AnyRow) -> StoreResult<Option<MailAttachment>> {
+    use base64::Engine as _;
+    let (Some(file_name), Some(content_type), Some(data)) = (
+        opt_text(r, "attachment_name")?,
+        opt_text(r, "attachment_type")?,
+        opt_text(r, "attachment_data")?,
+    ) else {
+        return Ok(None);
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|_| StoreError::Corrupt("attachment_data"))?;
+    Ok(Some(MailAttachment {
+        file_name,
+        content_type,
+        bytes,
+    }))
 }
 
 impl Store {
@@ -101,7 +160,7 @@ impl Store {
             "UPDATE mail_outbox SET claim = $1, locked_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= $3 \
                AND (locked_until IS NULL OR locked_until <= $4) ORDER BY next_attempt_at, id LIMIT $5{lock}) \
-             RETURNING id, recipient, subject, body, attempts"
+             RETURNING id, recipient, subject, body, attempts, attachment_name, attachment_type, attachment_data"
         );
         let read = |r: &AnyRow| {
             Ok(OutgoingMail {
@@ -110,6 +169,7 @@ impl Store {
                 subject: text(r, "subject")?,
                 body: text(r, "body")?,
                 attempts: int(r, "attempts")?,
+                attachment: attachment_from(r)?,
             })
         };
         select(&sql)
@@ -125,8 +185,8 @@ impl Store {
     /// Marks a claimed mail sent (only while `claim` still holds it).
     pub async fn mail_sent(&self, id: &str, claim: &str) -> StoreResult<()> {
         change(
-            "UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL \
-             WHERE id = $2 AND claim = $3",
+            "UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
+             attachment_data = NULL WHERE id = $2 AND claim = $3",
         )
         .bind(now_text())
         .bind(id)

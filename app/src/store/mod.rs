@@ -9,6 +9,8 @@
 mod alignments;
 mod api_tokens;
 mod audit;
+mod briefing_mails;
+mod comments;
 mod dashboards;
 mod data;
 mod display_links;
@@ -39,6 +41,8 @@ mod users;
 pub use alignments::*;
 pub use api_tokens::*;
 pub use audit::*;
+pub use briefing_mails::*;
+pub use comments::*;
 pub use dashboards::*;
 pub use data::*;
 pub use display_links::*;

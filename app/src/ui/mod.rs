@@ -8,6 +8,7 @@ pub mod display;
 pub mod history;
 pub mod home;
 pub mod import;
+pub mod inbox;
 pub mod initiatives;
 pub mod map;
 pub mod people;
@@ -70,6 +71,7 @@ pub fn serves_without_wasm(path: &str) -> bool {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
+    provide_context(widgets::InboxRefresh(RwSignal::new(0)));
     view! {
         <Title text="Cairn"/>
         <Router>
@@ -83,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/units/:id/reminders") view=reminders::UnitRemindersPage ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=setup::SetupPage/>
                 <Route path=path!("/profile") view=profile::ProfilePage/>
+                <Route path=path!("/inbox") view=inbox::InboxPage/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/workshop") view={Lazy::<cascade::workshop::WorkshopRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>

@@ -38,13 +38,73 @@ pub async fn load(
     let hash = app::auth::hash_password(password).map_err(|e| DemoError::Auth(e.to_string()))?;
 
     let enterprise = demo.maps.first().map(|m| (m.map.org_unit_id, m.map.id));
+    let tomas = demo
+        .users
+        .iter()
+        .find(|(u, _)| u.email == "tomas.alvarez@northwind.example")
+        .map(|(u, _)| u.id);
     store
         .write(async |tx| write_company(tx, demo, &hash, actor).await)
         .await?;
     if let Some((unit, map)) = enterprise {
         write_reviews(store, unit, map, admin, today).await?;
+        if let Some(tomas) = tomas {
+            write_comments(store, unit, map, [tomas, admin]).await?;
+        }
     }
     Ok(admin)
+}
+
+/// A conversation on the enterprise map, so a newcomer finds comments and an inbox line: a
+/// data owner asks the admin about an objective (a mention), the admin answers in the thread.
+/// No mail goes out for them.
+async fn write_comments(
+    store: &app::store::Store,
+    unit: app::domain::OrgUnitId,
+    map: app::domain::MapId,
+    [asker, admin]: [UserId; 2],
+) -> Result<(), DemoError> {
+    use app::domain::comment::{mentions_in, notify, threads, Comment, CommentSubject};
+    let doc = store.map_document(map).await?;
+    let Some(objective) = doc.objectives.get(1) else {
+        return Ok(());
+    };
+    let subject = CommentSubject::Objective(objective.id);
+    let people = store.people_with_role_on(unit).await?;
+    let may_read = |who: UserId| people.iter().any(|p| p.id == who);
+    let lines = [
+        (asker, "@Alex Morgan is last month's figure final? Two of the consulting numbers were corrected after the close."),
+        (admin, "Yes, final since the close. We will look at it in this month's review."),
+    ];
+    let mut root = None;
+    for (at, (author, body)) in lines.into_iter().enumerate() {
+        let mentions = mentions_in(body, &people);
+        let thread = root.and(
+            threads(store.comments_on(subject).await?)
+                .into_iter()
+                .next(),
+        );
+        let heard = notify(author, &mentions, thread.as_ref(), &may_read);
+        let comment = Comment {
+            id: app::domain::CommentId::new(),
+            subject,
+            parent_id: root,
+            author_id: Some(author),
+            body: body.to_string(),
+            mentions,
+            created_at: format!(
+                "{}.{at:03}Z",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S")
+            ),
+            edited_at: None,
+            deleted: false,
+            resolved_at: None,
+            resolved_by: None,
+        };
+        store.add_comment(&comment, &heard, &[]).await?;
+        root = root.or(Some(comment.id));
+    }
+    Ok(())
 }
 
 /// The enterprise's strategy reviews, so a newcomer sees the monthly loop at once: last

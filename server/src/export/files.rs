@@ -230,12 +230,38 @@ fn snapshot_map(doc: &MapDocument, snap: &Snapshot, locale: Locale) -> String {
     )
 }
 
-/// Makes the book of `snap` and typesets it on the blocking pool.
+/// How long a book waits for a free typesetter before the caller is told to try again.
+const TYPESET_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The typesetters of this instance: as many books are set at once as the machine has cores
+/// (each takes a core for up to a second or two); more wait their turn. Per instance on
+/// purpose: it guards this machine's processors, whatever other instances do.
+fn typesetters() -> &'static tokio::sync::Semaphore {
+    static TYPESETTERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    TYPESETTERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// A turn at `typesetters`, waited for up to `wait`; after that, "try again shortly" (429).
+async fn typesetter_turn(
+    typesetters: &tokio::sync::Semaphore,
+    wait: std::time::Duration,
+) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    match tokio::time::timeout(wait, typesetters.acquire()).await {
+        Ok(Ok(turn)) => Ok(turn),
+        _ => Err(ApiError::TooManyRequests { seconds: 10 }),
+    }
+}
+
+/// Typesets a book on the blocking pool, when a typesetter is free.
 async fn typeset(
     book: BriefingBook,
     drawings: BookDrawings,
     stem: String,
 ) -> Result<Download, ApiError> {
+    let _turn = typesetter_turn(typesetters(), TYPESET_WAIT).await?;
     let bytes = on_blocking_pool(move || super::briefing_pdf(&book, &drawings)).await?;
     Ok(Download {
         file_name: format!("{stem}.pdf"),
@@ -322,4 +348,26 @@ async fn on_blocking_pool<T: Send + 'static>(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_book_waits_for_a_free_typesetter_then_is_told_to_try_again() {
+        let typesetters = tokio::sync::Semaphore::new(1);
+        let busy = typesetter_turn(&typesetters, Duration::from_millis(10))
+            .await
+            .expect("a free typesetter");
+        let refused = typesetter_turn(&typesetters, Duration::from_millis(30)).await;
+        assert!(matches!(refused, Err(ApiError::TooManyRequests { .. })));
+        let waiting = typesetter_turn(&typesetters, Duration::from_secs(5));
+        drop(busy);
+        assert!(
+            waiting.await.is_ok(),
+            "the next in line gets the freed turn"
+        );
+    }
 }

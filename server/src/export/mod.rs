@@ -6,6 +6,7 @@
 //! the DejaVu fonts embedded, so no system font or headless browser is involved).
 
 pub mod files;
+pub mod mailing;
 pub mod routes;
 
 use app::domain::briefing::BriefingBook;

@@ -7,6 +7,7 @@
 mod actuals;
 mod alignments;
 mod caller;
+mod comments;
 pub mod docs;
 mod error;
 mod exports;
@@ -85,6 +86,27 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/maps/{id}/proposals",
             only(get(proposals::list_proposals)),
+        )
+        .route(
+            "/api/v1/objectives/{id}/comments",
+            only(get(comments::objective_comments)),
+        )
+        .route(
+            "/api/v1/measures/{id}/comments",
+            only(get(comments::measure_comments)),
+        )
+        .route(
+            "/api/v1/initiatives/{id}/comments",
+            only(get(comments::initiative_comments)),
+        )
+        .route(
+            "/api/v1/review-items/{id}/comments",
+            only(get(comments::review_item_comments)),
+        )
+        .route(
+            "/api/v1/units/{id}/briefing-mail",
+            only(get(reviews::get_briefing_mail).put(reviews::put_briefing_mail))
+                .layer(DefaultBodyLimit::max(4 * 1024)),
         )
         .route(
             "/api/v1/units/{id}/reminders",
@@ -187,12 +209,18 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         units::patch_map,
         units::get_reminders,
         units::put_reminders,
+        reviews::get_briefing_mail,
+        reviews::put_briefing_mail,
         alignments::list_alignments,
         alignments::create_alignment,
         alignments::patch_alignment,
         alignments::delete_alignment,
         alignments::unit_gaps,
         proposals::list_proposals,
+        comments::objective_comments,
+        comments::measure_comments,
+        comments::initiative_comments,
+        comments::review_item_comments,
         initiatives::list_initiatives,
         initiatives::create_initiative,
         initiatives::get_initiative,
@@ -221,6 +249,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         (name = "units", description = "Org units: the tree, created, renamed, moved and archived by their admins."),
         (name = "initiatives", description = "Initiatives: the projects that move objectives, with milestones, budget and spend, a suggested status with its reasons, and flags."),
         (name = "reviews", description = "Strategy reviews: the agenda generated from the data, owners' commentary, decisions, action items tracked until done, and the snapshot a closed review keeps."),
+        (name = "comments", description = "Comment threads on objectives, measures, initiatives and review items (read; written in the app)."),
         (name = "exports", description = "Files: the scorecard as CSV or Excel (formula-like text neutralised), the strategy map as SVG or PNG, briefing books as PDF, the initiative timeline as PNG."),
         (name = "cascade", description = "Alignments: unit objectives supporting the parent unit's map, made and removed like edits on the live map; proposals to parent maps."),
     )

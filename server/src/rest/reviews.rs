@@ -38,7 +38,14 @@ pub async fn list_reviews(
 ) -> RestResult<ReviewsPage> {
     let unit: OrgUnitId = id_of(&id, "org unit")?;
     Ok(Json(
-        service::reviews_page(&state.store, &caller.access, caller.token.created_by, unit).await?,
+        service::reviews_page(
+            &state.store,
+            &caller.access,
+            caller.token.created_by,
+            unit,
+            state.mail.configured,
+        )
+        .await?,
     ))
 }
 
@@ -121,8 +128,14 @@ pub async fn list_actions(
     Path(id): Path<String>,
 ) -> RestResult<Vec<ActionView>> {
     let unit: OrgUnitId = id_of(&id, "org unit")?;
-    let page =
-        service::reviews_page(&state.store, &caller.access, caller.token.created_by, unit).await?;
+    let page = service::reviews_page(
+        &state.store,
+        &caller.access,
+        caller.token.created_by,
+        unit,
+        state.mail.configured,
+    )
+    .await?;
     Ok(Json(page.actions))
 }
 
@@ -166,4 +179,71 @@ pub async fn patch_action(
     .await?;
     app::context::MapWriter::reviews_changed(state.hub.as_ref(), review.map_id).await;
     Ok(Json(action))
+}
+
+/// When a unit mails its maps' briefing books: the day of the month (1 to 28) the books of the
+/// month just closed go to everyone with a role in the unit, or `null` when it does not.
+#[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct BriefingMail {
+    pub day: Option<u8>,
+}
+
+/// When a unit mails its briefing books.
+#[utoipa::path(
+    get, path = "/api/v1/units/{id}/briefing-mail", tag = "reviews",
+    params(("id" = OrgUnitId, Path, description = "The org unit.")),
+    responses(
+        (status = 200, description = "The unit's mailing day.", body = BriefingMail),
+        (status = 400, description = "A malformed id.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "The unit is outside the token's scope.", body = ErrorBody),
+        (status = 404, description = "No such unit.", body = ErrorBody),
+    )
+)]
+pub async fn get_briefing_mail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> RestResult<BriefingMail> {
+    let unit: OrgUnitId = id_of(&id, "org unit")?;
+    state.store.org_unit(unit).await?;
+    app::api::units::service::need(&state.store, &caller.access, unit, Action::View).await?;
+    Ok(Json(BriefingMail {
+        day: state.store.briefing_mail_day(unit).await?,
+    }))
+}
+
+/// Set the day a unit mails its briefing books, or `null` to stop. Needs a read+write token
+/// with the admin role on the unit.
+#[utoipa::path(
+    put, path = "/api/v1/units/{id}/briefing-mail", tag = "reviews",
+    params(("id" = OrgUnitId, Path, description = "The org unit.")),
+    request_body = BriefingMail,
+    responses(
+        (status = 200, description = "The mailing day as it now is.", body = BriefingMail),
+        (status = 400, description = "A malformed id or body.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "A read-only token, or no admin role on the unit.", body = ErrorBody),
+        (status = 404, description = "No such unit.", body = ErrorBody),
+        (status = 422, description = "A day out of range.", body = ErrorBody),
+    )
+)]
+pub async fn put_briefing_mail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    mail: Result<Json<BriefingMail>, JsonRejection>,
+) -> RestResult<BriefingMail> {
+    let unit: OrgUnitId = id_of(&id, "org unit")?;
+    may_write(&caller)?;
+    let BriefingMail { day } = body(mail)?;
+    service::set_briefing_mail(
+        &state.store,
+        &caller.access,
+        caller.token.created_by,
+        unit,
+        day,
+    )
+    .await?;
+    Ok(Json(BriefingMail { day }))
 }

@@ -177,3 +177,24 @@ pub fn said(body: &str) -> String {
     serde_json::from_str::<app::api::ApiError>(body)
         .map_or_else(|_| body.to_string(), |e| e.to_string())
 }
+
+/// The text of a PDF, as `pdftotext` (poppler-utils) reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let path = std::env::temp_dir().join(format!("cairn-{}-book.pdf", uuid::Uuid::new_v4()));
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(pdf))
+        .unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by make setup");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -10,11 +10,13 @@ mod timeline;
 use crate::api::initiatives::{
     save_initiative, unit_initiatives, InitiativeDraft, InitiativesPage,
 };
+use crate::domain::comment::CommentSubject;
 use crate::domain::initiative;
 use crate::domain::scoring::Status;
 use crate::domain::*;
 use crate::i18n::*;
 use crate::live::LiveMap;
+use crate::ui::widgets::comments::Comments;
 use crate::ui::widgets::initiatives::initiative_status;
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::TopBar;
@@ -36,6 +38,10 @@ pub struct PageState {
     pub error: RwSignal<Option<String>>,
     /// Bumped by the live channel when an initiative of the unit changed elsewhere.
     pub changed: RwSignal<u64>,
+    /// The initiative whose comment threads are open below the table.
+    pub discussing: RwSignal<Option<InitiativeId>>,
+    /// Bumped by the live channel when a comment on the unit's initiatives changed.
+    pub comments_changed: RwSignal<u64>,
 }
 
 /// The route: the page's data loads while its code chunk is fetched.
@@ -185,6 +191,8 @@ fn InitiativesScreen(page: InitiativesPage) -> impl IntoView {
         undo: RwSignal::new(None),
         error: RwSignal::new(None),
         changed: RwSignal::new(0),
+        discussing: RwSignal::new(deep_linked_discussion()),
+        comments_changed: RwSignal::new(0),
     };
     listen(state, live_map);
     let title = td_string!(locale, initiatives.page.title, unit = &unit.name).to_string();
@@ -224,6 +232,7 @@ fn InitiativesScreen(page: InitiativesPage) -> impl IntoView {
             {move || state.editing.get().is_some().then(|| view! { <editor::Editor state/> })}
             <timeline::Timeline state/>
             <InitiativeTable state/>
+            <Discussion state/>
             <Gaps state/>
         </main>
     }
@@ -245,6 +254,13 @@ fn listen(state: PageState, map: Option<MapId>) {
                 live.set(Some(l));
             }
         });
+    });
+    Effect::new(move |seen: Option<u64>| {
+        let rev = live.get().map_or(0, |l| l.comments_rev.get());
+        if seen.is_some_and(|s| s != rev) {
+            state.comments_changed.update(|c| *c += 1);
+        }
+        rev
     });
     Effect::new(move |seen: Option<u64>| {
         let rev = live.get().map_or(0, |l| l.initiatives_rev.get());
@@ -338,6 +354,13 @@ fn InitiativeTable(state: PageState) -> impl IntoView {
                         <td>
                             {flags.into_iter().map(|f| view! { <span class="flag">"⚑ "{f}</span> }).collect_view()}
                         </td>
+                        <td>
+                            <button type="button" class="link-button" aria-pressed=move || (state.discussing.get() == Some(i.id)).to_string()
+                                aria-label=td_string!(locale, initiatives.table.comments_of, name = &i.name).to_string()
+                                on:click=move |_| state.discussing.update(|d| *d = if *d == Some(i.id) { None } else { Some(i.id) })>
+                                {td_string!(locale, comments.heading)}
+                            </button>
+                        </td>
                     </tr>
                 }
             })
@@ -357,6 +380,7 @@ fn InitiativeTable(state: PageState) -> impl IntoView {
                             <th scope="col">{td_string!(locale, initiatives.table.dates)}</th>
                             <th scope="col">{td_string!(locale, initiatives.table.money)}</th>
                             <th scope="col">{td_string!(locale, initiatives.table.flags)}</th>
+                            <th scope="col">{td_string!(locale, comments.heading)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -364,6 +388,39 @@ fn InitiativeTable(state: PageState) -> impl IntoView {
             </section>
         }
         .into_any()
+    }
+}
+
+/// The initiative a link asked to discuss (`?initiative=…&comments=1`, as inbox links are).
+fn deep_linked_discussion() -> Option<InitiativeId> {
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    if query.get("comments").as_deref() != Some("1") {
+        return None;
+    }
+    query.get("initiative").and_then(|i| i.parse().ok())
+}
+
+/// The comment threads on the initiative chosen in the table, live.
+#[component]
+fn Discussion(state: PageState) -> impl IntoView {
+    let locale = current_locale();
+    move || {
+        let id = state.discussing.get()?;
+        let name = state.page.with_untracked(|p| {
+            p.items
+                .iter()
+                .find(|c| c.summary.initiative.id == id)
+                .map(|c| c.summary.initiative.name.clone())
+        })?;
+        Some(view! {
+            <section class="card discussion" aria-labelledby="discussion-heading">
+                <div class="discussion-head">
+                    <h2 id="discussion-heading">{name}</h2>
+                    <button type="button" class="link-button" on:click=move |_| state.discussing.set(None)>{td_string!(locale, comments.cancel)}</button>
+                </div>
+                <Comments subject=CommentSubject::Initiative(id) changed=state.comments_changed/>
+            </section>
+        })
     }
 }
 

@@ -40,6 +40,9 @@ fn open_deep_link(state: MapState) {
         .get("measure")
         .and_then(|m| m.parse::<crate::domain::MeasureId>().ok())
         .and_then(|id| doc.measures.iter().find(|m| m.id == id));
+    if query.get("comments").as_deref() == Some("1") {
+        state.tab.set(state::PanelTab::Comments);
+    }
     let objective = query
         .get("objective")
         .and_then(|o| o.parse::<crate::domain::ObjectiveId>().ok())

@@ -5,12 +5,14 @@ use super::canvas::run_edit;
 use super::health::{findings, HealthPanel};
 use super::measures::{MeasureEditor, MeasureList};
 use super::state::{MapState, PanelTab, Selection};
+use crate::domain::comment::CommentSubject;
 use crate::domain::edits;
 use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
 use crate::domain::{InitiativeId, LinkId, ObjectiveId, PerspectiveId, ThemeId, UserId};
 use crate::i18n::*;
+use crate::ui::widgets::comments::Comments;
 use crate::ui::widgets::initiatives::InitiativeRow;
 use crate::ui::widgets::status::StatusChip;
 use leptos::prelude::*;
@@ -34,6 +36,7 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
                 {tab(PanelTab::Details, t_string!(i18n, map.panel.details))}
                 {tab(PanelTab::Health, t_string!(i18n, map.panel.health))}
                 {tab(PanelTab::History, t_string!(i18n, history.ui.tab))}
+                {tab(PanelTab::Comments, t_string!(i18n, comments.heading))}
             </div>
             {move || match state.tab.get() {
                 PanelTab::Details => view! { <SelectionPanel state=state/> }.into_any(),
@@ -43,8 +46,32 @@ pub fn SidePanel(state: MapState) -> impl IntoView {
                     </aside>
                 }.into_any(),
                 PanelTab::History => view! { <super::history::HistoryPanel state=state/> }.into_any(),
+                PanelTab::Comments => view! {
+                    <aside class="side-panel" aria-label=t_string!(i18n, comments.heading)>
+                        <SelectionComments state=state/>
+                    </aside>
+                }.into_any(),
             }}
         </div>
+    }
+}
+
+/// The comment threads on the selected objective or measure (the same threads stay open while
+/// the selection's details change).
+#[component]
+fn SelectionComments(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
+    let subject = Memo::new(move |_| {
+        let sel = state.selection.get();
+        match (sel.measure, sel.objectives.as_slice()) {
+            (Some(m), [_]) => Some(CommentSubject::Measure(m)),
+            (None, [o]) if sel.link.is_none() => Some(CommentSubject::Objective(*o)),
+            _ => None,
+        }
+    });
+    move || match subject.get() {
+        Some(s) => view! { <Comments subject=s changed=state.live.comments_rev/> }.into_any(),
+        None => view! { <p class="muted">{t!(i18n, map.panel.comments_pick)}</p> }.into_any(),
     }
 }
 

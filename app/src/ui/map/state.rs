@@ -28,6 +28,8 @@ pub enum PanelTab {
     Health,
     /// Who changed the selection (or the map) and when.
     History,
+    /// The comment threads on the selected objective or measure.
+    Comments,
 }
 
 /// Every signal of the map page, `Copy` so closures can share it: the live connection's own

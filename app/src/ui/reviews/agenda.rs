@@ -8,9 +8,11 @@ use super::item::{facts_memo, CommentaryView, ItemBody};
 use super::reason_chip;
 use super::review::Screen;
 use crate::api::reviews::{save_agenda, write_commentary};
+use crate::domain::comment::CommentSubject;
 use crate::domain::review::{AgendaItem, ItemReason, ItemSubject};
 use crate::domain::*;
 use crate::i18n::*;
+use crate::ui::widgets::comments::Comments;
 use leptos::prelude::*;
 
 /// Saves `items` as the agenda (with `refresh`, plus what the data now asks for), puts the
@@ -151,8 +153,29 @@ fn AgendaCard(screen: Screen, id: ReviewItemId) -> impl IntoView {
                     })}
                 </div>
             </div>
+            <ItemComments screen id/>
             {move || may_edit().then(|| view! { <ItemTools screen id/> })}
         </li>
+    }
+}
+
+/// The comment threads on an agenda item, shown on demand (open at once when a link asked
+/// for them: `?item=…&comments=1`).
+#[component]
+fn ItemComments(screen: Screen, id: ReviewItemId) -> impl IntoView {
+    let locale = current_locale();
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let asked = query.get("comments").as_deref() == Some("1")
+        && query.get("item").is_some_and(|i| i == id.to_string());
+    let open = RwSignal::new(asked);
+    view! {
+        <div class="item-comments">
+            <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>{td_string!(locale, comments.heading)}</button>
+            {move || open.get().then(|| view! {
+                <Comments subject=CommentSubject::ReviewItem(id) changed=screen.comments_changed/>
+            })}
+        </div>
     }
 }
 

@@ -129,8 +129,9 @@ pub fn day_of(time: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// Listens (read-only) to the live channels of `maps` and bumps `changed` whenever the server
-/// says a review of one of them changed. The channels close when the page is left.
-pub fn listen(maps: Vec<MapId>, changed: RwSignal<u64>) {
+/// says a review of one of them changed, and `comments` (if given) whenever a comment on one of
+/// their items did. The channels close when the page is left.
+pub fn listen(maps: Vec<MapId>, changed: RwSignal<u64>, comments: Option<RwSignal<u64>>) {
     let live = RwSignal::new(Vec::<LiveMap>::new());
     Effect::new(move |_| {
         for map in maps.clone() {
@@ -153,6 +154,15 @@ pub fn listen(maps: Vec<MapId>, changed: RwSignal<u64>) {
         }
         rev
     });
+    if let Some(comments) = comments {
+        Effect::new(move |seen: Option<u64>| {
+            let rev = live.with(|all| all.iter().map(|l| l.comments_rev.get()).sum::<u64>());
+            if seen.is_some_and(|s| s < rev) {
+                comments.update(|c| *c += 1);
+            }
+            rev
+        });
+    }
     on_cleanup(move || {
         for l in live.get_untracked() {
             crate::live::stop(l);

@@ -28,6 +28,8 @@ pub struct Screen {
     pub presenting: RwSignal<Option<usize>>,
     /// Whether this browser follows someone else's presentation (on by default).
     pub follow: RwSignal<bool>,
+    /// Bumped when the live channel says a comment on one of the map's items changed.
+    pub comments_changed: RwSignal<u64>,
 }
 
 impl Screen {
@@ -74,8 +76,9 @@ pub fn ReviewScreen(page: ReviewPage) -> impl IntoView {
         changed: RwSignal::new(0),
         presenting: RwSignal::new(None),
         follow: RwSignal::new(true),
+        comments_changed: RwSignal::new(0),
     };
-    listen(vec![map], screen.changed);
+    listen(vec![map], screen.changed, Some(screen.comments_changed));
     Effect::new(move |seen: Option<u64>| {
         let now = screen.changed.get();
         if seen.is_some() {

@@ -1,12 +1,12 @@
 //! `/units/:id/reviews`: a unit's upcoming reviews and its record (closed reviews, latest
-//! first), the form that schedules one, the unit's actions, the admins' commentary rule and the
-//! comparison of two reviews.
+//! first), the form that schedules one, the unit's actions, the admins' commentary rule and
+//! monthly briefing-book mail, and the comparison of two reviews.
 
 use super::capture::ActionTable;
 use super::compare::Compare;
 use super::{cadence_word, listen, state_chip};
 use crate::api::reviews::{
-    schedule_review, set_red_commentary, unit_reviews, ReviewDraft, ReviewsPage,
+    schedule_review, set_briefing_mail, set_red_commentary, unit_reviews, ReviewDraft, ReviewsPage,
 };
 use crate::domain::review::{Cadence, Review, ReviewState};
 use crate::domain::*;
@@ -48,7 +48,7 @@ pub fn UnitReviewsScreen(page: ReviewsPage) -> impl IntoView {
         error: RwSignal::new(None),
     };
     let changed = RwSignal::new(0u64);
-    listen(maps, changed);
+    listen(maps, changed, None);
     Effect::new(move |seen: Option<u64>| {
         let now = changed.get();
         if seen.is_some() {
@@ -77,6 +77,7 @@ pub fn UnitReviewsScreen(page: ReviewsPage) -> impl IntoView {
                 <ActionTable actions caption show_review=true error=state.error changed=Callback::new(move |_| refresh(state))/>
             </section>
             <CommentaryRule state/>
+            <BriefingMailRule state/>
             <CompareBlock state/>
         </main>
     }
@@ -312,6 +313,65 @@ fn CommentaryRule(state: UnitState) -> impl IntoView {
             .into_any()
         } else if required {
             view! { <p class="note">{td_string!(locale, reviews.rule.in_force)}</p> }.into_any()
+        } else {
+            ().into_any()
+        }
+    }
+}
+
+/// When the unit mails its maps' briefing books for the month just closed: a day picker for its
+/// admins, a sentence for everyone else while it is on.
+#[component]
+fn BriefingMailRule(state: UnitState) -> impl IntoView {
+    let locale = current_locale();
+    let saved = RwSignal::new(false);
+    let set = move |day: Option<u8>| {
+        let unit = state.page.with_untracked(|p| p.unit.id);
+        saved.set(false);
+        state.error.set(None);
+        leptos::task::spawn_local(async move {
+            match set_briefing_mail(unit, day).await {
+                Ok(()) => {
+                    state.page.update(|p| p.briefing_mail_day = day);
+                    saved.set(true);
+                }
+                Err(e) => state.error.set(Some(e.text(locale))),
+            }
+        });
+    };
+    move || {
+        let (admin, day, configured) = state
+            .page
+            .with(|p| (p.may_admin, p.briefing_mail_day, p.mail_configured));
+        if admin {
+            let unconfigured = (!configured && day.is_some()).then(|| {
+                view! { <p class="note">{td_string!(locale, reviews.mailing.not_configured)}</p> }
+            });
+            let days = (1..=crate::domain::briefing::LAST_MAIL_DAY).map(|d| {
+                view! {
+                    <option value=d.to_string() selected=day == Some(d)>
+                        {td_string!(locale, reviews.mailing.day_n, day = d).to_string()}
+                    </option>
+                }
+            });
+            view! {
+                <section class="card commentary-rule briefing-mail" aria-labelledby="mailing-heading">
+                    <h2 id="mailing-heading">{td_string!(locale, reviews.mailing.heading)}</h2>
+                    <label class="field">
+                        {td_string!(locale, reviews.mailing.day)}
+                        <select on:change=move |ev| set(event_target_value(&ev).parse().ok())>
+                            <option value="" selected=day.is_none()>{td_string!(locale, reviews.mailing.off)}</option>
+                            {days.collect_view()}
+                        </select>
+                    </label>
+                    <p class="hint">{td_string!(locale, reviews.mailing.hint)}</p>
+                    {unconfigured}
+                    {move || saved.get().then(|| view! { <p class="notice-ok" role="status">{td_string!(locale, reviews.mailing.saved)}</p> })}
+                </section>
+            }
+            .into_any()
+        } else if let Some(day) = day {
+            view! { <p class="note">{td_string!(locale, reviews.mailing.in_force, day).to_string()}</p> }.into_any()
         } else {
             ().into_any()
         }

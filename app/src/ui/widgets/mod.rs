@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod chart;
+pub mod comments;
 pub mod connection;
 pub mod download;
 pub mod fit;
@@ -60,6 +61,7 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => view! {
+                                <InboxLink/>
                                 <span class="avatar" aria-hidden="true">{u.initials()}</span>
                                 <A href="/profile" attr:class="who-name" attr:title=td_string!(locale, profile.menu_link)>{u.name.clone()}</A>
                                 <ActionForm action=sign_out>
@@ -72,6 +74,61 @@ pub fn TopBar(#[prop(into, optional)] crumbs: Vec<(String, String)>) -> impl Int
                 </Suspense>
             </div>
         </header>
+    }
+}
+
+/// Asks the header's inbox count to be read again (this browser read lines of its inbox).
+pub fn inbox_changed() {
+    if let Some(InboxRefresh(rev)) = use_context::<InboxRefresh>() {
+        rev.update(|r| *r += 1);
+    }
+}
+
+/// Bumped to read the header's inbox count again; provided by the app for every page.
+#[derive(Clone, Copy)]
+pub struct InboxRefresh(pub RwSignal<u64>);
+
+/// The link to the inbox, with the number of unread lines once the page runs in the browser
+/// (read then, so no page waits for it on the server), again after a minute, and whenever this
+/// browser reads lines.
+#[component]
+fn InboxLink() -> impl IntoView {
+    let locale = current_locale();
+    let unread = RwSignal::new(0usize);
+    let refresh = use_context::<InboxRefresh>();
+    let tick = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        tick.track();
+        if let Some(InboxRefresh(rev)) = refresh {
+            rev.track();
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::api::comments::inbox_count().await {
+                unread.set(n);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || tick.update(|t| *t += 1),
+            std::time::Duration::from_secs(60),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    let label = move || match unread.get() {
+        0 => td_string!(locale, comments.inbox.link).to_string(),
+        n => td_string!(locale, comments.inbox.link_unread, count = n as u64).to_string(),
+    };
+    view! {
+        <A href="/inbox" attr:class="inbox-link" attr:aria-label=label>
+            {td_string!(locale, comments.inbox.link)}
+            {move || (unread.get() > 0).then(|| view! { <span class="badge" aria-hidden="true">{unread.get()}</span> })}
+        </A>
     }
 }
 
