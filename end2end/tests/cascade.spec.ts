@@ -1,21 +1,11 @@
-import { Browser, BrowserContext, expect, Page, test } from './fixtures';
-import { ADMIN, openEnterpriseMap, signIn } from './helpers';
+import { expect, Page, test } from './fixtures';
+import { ADMIN, People, openEnterpriseMap, signIn } from './helpers';
 
 // The cascade: a business unit's map built from the enterprise map, each objective aligned,
 // while the enterprise lead watches the "supported by" badges change live.
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-async function person(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
+const people = new People();
+test.afterEach(() => people.closeAll());
 
 const EDITOR = 'editor@northwind.example';
 const DELIVERY = 'Reduce project delivery time by 30 %';
@@ -27,13 +17,13 @@ async function badgeOf(page: Page, title: string) {
 }
 
 test('the wizard builds a unit map from the enterprise map; the enterprise lead sees the badges change', async ({ browser }) => {
-  const lead = await person(browser, ADMIN);
+  const lead = await people.open(browser, ADMIN);
   await openEnterpriseMap(lead);
   await expect(lead.getByTestId('connection')).toHaveText(/^Live/);
   const delivery = await badgeOf(lead, DELIVERY);
   await expect(delivery).toHaveAttribute('aria-label', /^Supported by 2 units: /);
 
-  const unitLead = await person(browser, EDITOR);
+  const unitLead = await people.open(browser, EDITOR);
   await unitLead.getByRole('link', { name: 'From the parent\'s map: a new map for Cloud Platforms' }).click();
   await expect(unitLead.getByRole('heading', { name: 'A map for Cloud Platforms from its parent\'s map' })).toBeVisible();
   await expect(unitLead.locator('body[data-hydrated]')).toBeAttached();
@@ -60,10 +50,10 @@ test('the wizard builds a unit map from the enterprise map; the enterprise lead 
 });
 
 test('an objective aligned in the panel is seen at once by a colleague and on the enterprise map', async ({ browser }) => {
-  const a = await person(browser, EDITOR);
-  const b = await person(browser, ADMIN);
+  const a = await people.open(browser, EDITOR);
+  const b = await people.open(browser, ADMIN);
   // Both on the Managed Services map; the enterprise lead also watches the enterprise map.
-  const watcher = await person(browser, ADMIN);
+  const watcher = await people.open(browser, ADMIN);
   await openEnterpriseMap(watcher);
   const clients = await badgeOf(watcher, 'Win new clients in target sectors');
   await expect(clients).toHaveAttribute('aria-label', /^Supported by 1 unit: Consulting: /);
@@ -112,8 +102,8 @@ async function dragBetween(page: Page, from: { x: number; y: number }, to: { x: 
 }
 
 test('in the cascade workshop a lead drags objectives down and draws an alignment; a colleague sees it live', async ({ browser }) => {
-  const lead = await person(browser, EDITOR);
-  const colleague = await person(browser, ADMIN);
+  const lead = await people.open(browser, EDITOR);
+  const colleague = await people.open(browser, ADMIN);
   for (const p of [lead, colleague]) {
     await p.getByRole('link', { name: 'Managed Services Plan 2025–2027', exact: true }).click();
     await p.locator('body[data-hydrated]').waitFor({ state: 'attached' });
@@ -188,7 +178,7 @@ const PACKAGE = 'Package repeatable service offerings';
 
 test('a unit lead who may not edit the enterprise map proposes a change; its editor accepts it and the lead sees it live', async ({ browser }) => {
   // Tomás edits Consulting and only views the enterprise map.
-  const proposer = await person(browser, 'tomas.alvarez@northwind.example');
+  const proposer = await people.open(browser, 'tomas.alvarez@northwind.example');
   await proposer.getByRole('link', { name: 'Consulting Plan 2025–2027', exact: true }).click();
   await proposer.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await proposer.getByRole('link', { name: 'Cascade workshop', exact: true }).click();
@@ -218,7 +208,7 @@ test('a unit lead who may not edit the enterprise map proposes a change; its edi
   await expect(parentPane.locator('.proposal-list .proposal-status')).toHaveText(['Open']);
 
   // The enterprise map's editor sees it, drawn on the map, and accepts it.
-  const editor = await person(browser, ADMIN);
+  const editor = await people.open(browser, ADMIN);
   await openEnterpriseMap(editor);
   await expect(editor.getByTestId('connection')).toHaveText(/^Live/);
   const proposals = editor.locator('section.proposals');

@@ -1,5 +1,5 @@
-import { Browser, BrowserContext, expect, Page, test } from './fixtures';
-import { enterprise, signIn } from './helpers';
+import { expect, Page, test } from './fixtures';
+import { People, enterprise } from './helpers';
 
 // Comments and mentions: on the map, an editor picks an objective, opens its comments, types
 // "@Rob", picks Robin Vale from the autocomplete with the keyboard and sends. The viewer, with
@@ -7,25 +7,14 @@ import { enterprise, signIn } from './helpers';
 // inbox lists the mention, whose link opens the objective with its comments. The viewer replies;
 // the editor resolves the thread, which folds away.
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-async function person(browser: Browser, email: string, next: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email, next);
-  if (next !== '/') await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  return page;
-}
+const people = new People();
+test.afterEach(() => people.closeAll());
 
 const EDITOR = 'editor@northwind.example';
 const VIEWER = 'viewer@northwind.example';
 
 test('a mention arrives live and in the inbox, is answered and resolved', async ({ browser }) => {
-  const editor = await person(browser, EDITOR, '/');
+  const editor = await people.open(browser, EDITOR, '/');
   const ent = await enterprise(editor.request);
   const objective = ent.objectives[1];
   const path = `/maps/${ent.mapId}?objective=${objective.id}&comments=1`;
@@ -35,7 +24,7 @@ test('a mention arrives live and in the inbox, is answered and resolved', async 
   await expect(panel).toBeVisible();
 
   // The viewer has the same objective's comments open.
-  const viewer = await person(browser, VIEWER, path);
+  const viewer = await people.open(browser, VIEWER, path);
   const seen = viewer.getByRole('region', { name: `Comments on ${objective.title}` });
   await expect(seen).toBeVisible();
   const text = `Where does the October figure come from? ${Date.now()}`;

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page } from '@playwright/test';
+import { APIRequestContext, Browser, BrowserContext, expect, Page } from '@playwright/test';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,8 +14,31 @@ export async function signIn(page: Page, email: string, next = '/') {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === next);
+  await page.waitForURL((url) => url.pathname + url.search === next || url.pathname === next);
   await expect(page.locator('body[data-ready]')).toBeAttached();
+}
+
+/**
+ * People working side by side, each signed in in a browser context of their own (1500×950).
+ * `open` signs one in on `next` and waits for the page to hydrate (the home page is sent
+ * without the browser bundle, so it is not waited for); `closeAll` ends their contexts (a
+ * spec calls it after each test).
+ */
+export class People {
+  private contexts: BrowserContext[] = [];
+
+  async open(browser: Browser, email: string, next = '/'): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, email, next);
+    if (next !== '/') await expect(page.locator('body[data-hydrated]')).toBeAttached();
+    return page;
+  }
+
+  async closeAll() {
+    for (const c of this.contexts.splice(0)) await c.close();
+  }
 }
 
 /** Opens the enterprise map from the home page. */

@@ -1,24 +1,12 @@
-import { Browser, BrowserContext, expect, Page, test } from './fixtures';
-import { ADMIN, enterprise, signIn } from './helpers';
+import { expect, Page, test } from './fixtures';
+import { ADMIN, People, enterprise } from './helpers';
 
 // Initiatives: a lead creates one with a milestone and an objective, a colleague's open page
 // shows it at once, the lead drags its bar on the timeline (and undoes the move), moves it with
 // the keyboard, and closes it (the suite shares one database: closing tidies it away).
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-async function person(browser: Browser, email: string, next: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email, next);
-  // The home page is sent without the browser bundle; every other page hydrates.
-  if (next !== '/') await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  return page;
-}
+const people = new People();
+test.afterEach(() => people.closeAll());
 
 const NAME = `Partner portal ${Date.now()}`;
 
@@ -31,7 +19,7 @@ async function storedDates(page: Page, unitId: string): Promise<{ start: string;
 }
 
 test('an initiative is created, seen live, dragged on the timeline, undone, nudged and closed', async ({ browser }) => {
-  const lead = await person(browser, ADMIN, '/');
+  const lead = await people.open(browser, ADMIN, '/');
   const ent = await enterprise(lead.request);
   const path = `/units/${ent.unitId}/initiatives`;
   await lead.goto(path);
@@ -45,7 +33,7 @@ test('an initiative is created, seen live, dragged on the timeline, undone, nudg
   await expect(timeline.locator('.tl-bar')).not.toHaveCount(0);
 
   // A colleague has the same page open.
-  const colleague = await person(browser, 'editor@northwind.example', path);
+  const colleague = await people.open(browser, 'editor@northwind.example', path);
   await expect(colleague.getByRole('table', { name: /^Initiatives of / })).toBeVisible();
 
   // Create: name, money, a milestone, an objective.

@@ -1,5 +1,5 @@
-import { Browser, BrowserContext, expect, Page, test } from './fixtures';
-import { ADMIN, enterprise, signIn } from './helpers';
+import { expect, test } from './fixtures';
+import { ADMIN, People, enterprise } from './helpers';
 
 // Strategy reviews: the lead schedules one for the enterprise map, adds a topic and writes
 // commentary; a viewer with a role on the unit opens the review and follows the lead's
@@ -8,20 +8,8 @@ import { ADMIN, enterprise, signIn } from './helpers';
 // actions" on its owner's home page. The suite shares one database: names are unique, and the
 // action is marked done at the end.
 
-const contexts: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-async function person(browser: Browser, email: string, next: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  await signIn(page, email, next);
-  // The home page is sent without the browser bundle; every other page hydrates.
-  if (next !== '/') await expect(page.locator('body[data-hydrated]')).toBeAttached();
-  return page;
-}
+const people = new People();
+test.afterEach(() => people.closeAll());
 
 const STAMP = Date.now();
 const TITLE = `Ops check ${STAMP}`;
@@ -33,7 +21,7 @@ const FOLLOWER = 'viewer@northwind.example';
 const FOLLOWER_NAME = 'Robin Vale';
 
 test('a review is scheduled, written, presented to a follower, captured and closed', async ({ browser }) => {
-  const lead = await person(browser, ADMIN, '/');
+  const lead = await people.open(browser, ADMIN, '/');
   const ent = await enterprise(lead.request);
   await lead.goto(`/units/${ent.unitId}/reviews`);
   await expect(lead.locator('body[data-hydrated]')).toBeAttached();
@@ -70,7 +58,7 @@ test('a review is scheduled, written, presented to a follower, captured and clos
   await expect(first.locator('.commentary')).toContainText(ANALYSIS);
 
   // The viewer (an attendee with a role on the unit) opens the same review.
-  const follower = await person(browser, FOLLOWER, reviewPath);
+  const follower = await people.open(browser, FOLLOWER, reviewPath);
   await expect(follower.getByRole('heading', { level: 1 })).toHaveText(TITLE);
   await expect(follower.locator('.agenda-items > [data-review-item]').first().locator('.commentary')).toContainText(ANALYSIS);
 
@@ -137,7 +125,7 @@ test('a review is scheduled, written, presented to a follower, captured and clos
 });
 
 test('an admin has the monthly briefing book mailed, and everyone on the unit reads so', async ({ browser }) => {
-  const admin = await person(browser, ADMIN, '/');
+  const admin = await people.open(browser, ADMIN, '/');
   const ent = await enterprise(admin.request);
   const path = `/units/${ent.unitId}/reviews`;
   await admin.goto(path);
@@ -150,7 +138,7 @@ test('an admin has the monthly briefing book mailed, and everyone on the unit re
   // What the server holds, and what a viewer of the unit is told.
   const res = await admin.request.post('/api/unit_reviews', { data: { unit_id: ent.unitId } });
   expect((await res.json()).briefing_mail_day).toBe(5);
-  const viewer = await person(browser, FOLLOWER, path);
+  const viewer = await people.open(browser, FOLLOWER, path);
   await expect(viewer.getByText('This unit\'s briefing book is mailed every month on day 5.')).toBeVisible();
   await expect(viewer.getByLabel('Send on day')).toHaveCount(0);
   // Off again (the suite shares one database).
