@@ -120,14 +120,14 @@ fn InboxLink() -> impl IntoView {
             }
         });
     });
-    let label = move || match unread.get() {
-        0 => td_string!(locale, comments.inbox.link).to_string(),
-        n => td_string!(locale, comments.inbox.link_unread, count = n as u64).to_string(),
-    };
+    // The link's name is its text ("Inbox 2 unread"), so what it says and what is read agree.
     view! {
-        <A href="/inbox" attr:class="inbox-link" attr:aria-label=label>
+        <A href="/inbox" attr:class="inbox-link">
             {td_string!(locale, comments.inbox.link)}
-            {move || (unread.get() > 0).then(|| view! { <span class="badge" aria-hidden="true">{unread.get()}</span> })}
+            {move || (unread.get() > 0).then(|| view! {
+                " "<span class="badge">{unread.get()}</span>
+                <span class="visually-hidden">{format!(" {}", td_string!(locale, comments.inbox.unread_suffix))}</span>
+            })}
         </A>
     }
 }
