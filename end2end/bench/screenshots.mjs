@@ -186,6 +186,7 @@ try {
   await en.goto(`${base}${commentsPath}`, { waitUntil: 'networkidle' });
   await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await en.locator('.comments .thread').first().waitFor();
+  await en.locator('.side-column').scrollIntoViewIfNeeded();
   await en.screenshot({ path: path.join(out, 'comments-en.png') });
   await en.goto(`${base}/inbox`, { waitUntil: 'networkidle' });
   await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
@@ -198,6 +199,7 @@ try {
     await page.goto(`${base}${commentsPath}`, { waitUntil: 'networkidle' });
     await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
     await page.locator('.comments .thread').first().waitFor();
+    await page.locator('.side-column').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(out, `comments-de-${width}x${height}.png`) });
   }
 
