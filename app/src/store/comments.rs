@@ -126,24 +126,6 @@ impl Store {
         .await
     }
 
-    /// How many comments (not deleted) each of `subjects` has, for counts beside items.
-    pub async fn comment_counts(&self, subjects: &[CommentSubject]) -> StoreResult<Vec<i64>> {
-        let mut out = Vec::with_capacity(subjects.len());
-        for s in subjects {
-            out.push(
-                select(
-                    "SELECT COUNT(*) AS n FROM comments WHERE subject_kind = $1 \
-                     AND subject_id = $2 AND deleted_at IS NULL",
-                )
-                .bind(s.kind())
-                .bind(s.id_text())
-                .one(&self.pool, |r| int(r, "n"), "comments")
-                .await?,
-            );
-        }
-        Ok(out)
-    }
-
     /// One comment.
     pub async fn comment(&self, id: CommentId) -> StoreResult<Comment> {
         select("SELECT * FROM comments WHERE id = $1")
