@@ -182,6 +182,54 @@ both_databases!(
     }
 );
 
+/// Redraws `map` through the edit protocol (its first objective moved and reworded, its first
+/// arrow removed) and closes every open initiative of its unit.
+async fn redraw_and_close_initiatives(app: &TestApp, admin: &str, map: &MapDocument) {
+    use app::domain::ops::{self, ClientMsg, EntityKind, Field, ServerMsg};
+    let first = &map.objectives[0];
+    let arrow = map.links.first().expect("the demo map has arrows");
+    let ops = vec![
+        ops::set(
+            EntityKind::Objective,
+            first.id.0,
+            Field::Position,
+            json!({ "x": first.x + 300.0, "y": first.y }),
+        ),
+        ops::set(EntityKind::Objective, first.id.0, Field::Title, "Reworded"),
+        ops::Op::Unlink { id: arrow.id },
+    ];
+    let (mut ws, _) = app.join(map.map.id, admin, None).await;
+    let op_id = uuid::Uuid::new_v4();
+    ws.send_json(&ClientMsg::Mutate { op_id, ops }).await;
+    loop {
+        match ws.recv_map().await {
+            ServerMsg::Ack { op_id: acked, .. } if acked == op_id => break,
+            ServerMsg::Reject { reason, .. } => panic!("the redraw was refused: {reason}"),
+            _ => {}
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    for (summary, milestones) in app
+        .store
+        .initiative_cards(map.map.org_unit_id)
+        .await
+        .unwrap()
+    {
+        if summary.initiative.closed_on.is_some() {
+            continue;
+        }
+        let closed = summary.initiative.with_closed_on(Some(today));
+        let (status, body) = app
+            .call_json(
+                Some(admin),
+                "save_initiative",
+                json!({ "draft": { "initiative": closed, "milestones": milestones } }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
 both_databases!(
     a_closed_reviews_briefing_book_is_its_frozen_record,
     |db: Db| async move {
@@ -241,6 +289,34 @@ both_databases!(
             common::pdf_text(&again.bytes),
             text,
             "the record does not move"
+        );
+
+        // Nor does redrawing the map (a box moved and reworded, an arrow gone) or closing every
+        // initiative: the book draws the map and the timeline kept at closing, byte for byte.
+        redraw_and_close_initiatives(&app, &admin, &map).await;
+        let svg = download(
+            &app,
+            Some(&admin),
+            &format!("/maps/{}/export/map.svg", map.map.id),
+        )
+        .await;
+        assert!(svg.body.contains("Reworded"), "the map itself changed");
+        let timeline = download(
+            &app,
+            Some(&admin),
+            &format!("/units/{}/export/timeline.png", map.map.org_unit_id),
+        )
+        .await;
+        assert_eq!(
+            timeline.status,
+            StatusCode::NOT_FOUND,
+            "no open initiative is left"
+        );
+        let redrawn = download(&app, Some(&admin), &uri).await;
+        assert_eq!(redrawn.status, StatusCode::OK);
+        assert!(
+            redrawn.bytes == again.bytes,
+            "the closed review's book is unchanged after the map and the initiatives changed"
         );
 
         // A book of the map for the same span is made from the data as it is now.

@@ -145,6 +145,7 @@ pub mod service {
     use crate::api::Refusal;
     use crate::auth::Access;
     use crate::context::MapWriter;
+    use crate::domain::initiative::{Timeline, TimelineRow};
     use crate::domain::scores::{latest_reported, ScoreModel};
     use crate::domain::Action;
     use crate::store::{Store, StoreError};
@@ -201,6 +202,40 @@ pub mod service {
             .filter(|(u, _)| *u == unit)
             .map(|(_, m)| m)
             .collect())
+    }
+
+    /// A unit's open initiatives as its timeline draws them on `today`, grouped under the
+    /// objectives of its maps in map order. The caller checks the right to view the unit.
+    pub async fn timeline(
+        store: &Store,
+        unit: OrgUnitId,
+        today: NaiveDate,
+    ) -> Result<Timeline, ApiError> {
+        let rows = store
+            .initiative_cards(unit)
+            .await?
+            .into_iter()
+            .filter(|(s, _)| s.initiative.closed_on.is_none())
+            .map(|(s, milestones)| TimelineRow {
+                initiative: s.initiative,
+                owner: s.owner,
+                milestones,
+            })
+            .collect();
+        let mut objectives = Vec::new();
+        for m in unit_maps(store, unit).await? {
+            let doc = store.map_document(m.id).await?;
+            objectives.extend(
+                crate::domain::review::objectives_in_map_order(&doc)
+                    .into_iter()
+                    .map(|o| (o.id, o.title.clone())),
+            );
+        }
+        Ok(Timeline {
+            today,
+            objectives,
+            rows,
+        })
     }
 
     /// Everything a unit's initiatives page shows, if `access` may view the unit.

@@ -438,7 +438,7 @@ pub async fn my_reviews() -> Result<MyReviewWork, ApiError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::api::initiatives::service::{cards, today};
+    use crate::api::initiatives::service::{cards, timeline, today};
     use crate::api::units::service::need;
     use crate::api::Refusal;
     use crate::auth::Access;
@@ -813,6 +813,18 @@ pub mod service {
         Ok(snap)
     }
 
+    /// What closing `review` now stores: the live snapshot with the unit's initiative timeline
+    /// as it stands (kept for the briefing book; the review's page does not draw it).
+    pub async fn closing_snapshot(
+        store: &Store,
+        review: &Review,
+        locale: Locale,
+    ) -> Result<Snapshot, ApiError> {
+        let mut snapshot = live_snapshot(store, review, locale).await?;
+        snapshot.timeline = Some(timeline(store, review.org_unit_id, today()).await?);
+        Ok(snapshot)
+    }
+
     /// The snapshot of a review: stored when it is closed, else taken now.
     async fn snapshot_of(
         store: &Store,
@@ -1046,7 +1058,7 @@ pub mod service {
     ) -> Result<Review, ApiError> {
         let review = open_for_edit(store, access, id).await?;
         let required = store.red_commentary_required(review.org_unit_id).await?;
-        let snapshot = live_snapshot(store, &review, locale).await?;
+        let snapshot = closing_snapshot(store, &review, locale).await?;
         let missing = snapshot
             .items
             .iter()

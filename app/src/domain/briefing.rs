@@ -606,6 +606,8 @@ mod tests {
                 scoring: None,
                 why: None,
             }],
+            layout: None,
+            timeline: None,
         };
         (snap, owner)
     }

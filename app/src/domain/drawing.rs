@@ -6,11 +6,11 @@
 //! Pure: no I/O.
 
 use super::chart;
-use super::initiative::{self, GroupBy, Scale, Zoom};
+use super::initiative::{self, GroupBy, Scale, Timeline, Zoom};
 use super::layout::{self, Frame, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH};
 use super::scores::MonthFigures;
 use super::scoring::{Score, ScoringType};
-use super::{Initiative, MapDocument, Milestone, ObjectiveId, PerspectiveId};
+use super::{MapDocument, ObjectiveId, PerspectiveId};
 use crate::i18n::{format_number, format_value, month_short, td_string, Locale};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
@@ -269,39 +269,26 @@ pub fn chart_svg(spec: &ChartSpec<'_>, locale: Locale, width: f64, height: f64) 
     out
 }
 
-/// One initiative as the timeline draws it.
-pub struct TimelineRow<'a> {
-    pub initiative: &'a Initiative,
-    pub percent_complete: u8,
-    pub milestones: &'a [Milestone],
-}
-
-/// The initiative timeline (Gantt) by month, grouped under the objectives (`objectives`, in map
-/// order): a bar per initiative shaded to its % complete, its status word and percentage beside
-/// it, milestone diamonds (filled when done), and today's line.
-pub fn timeline_svg(
-    title: &str,
-    rows: &[TimelineRow<'_>],
-    objectives: &[(ObjectiveId, String)],
-    owners: &dyn Fn(&Initiative) -> Option<String>,
-    today: NaiveDate,
-    locale: Locale,
-) -> String {
+/// The initiative timeline (Gantt) by month, grouped under the objectives (in map order): a
+/// bar per initiative shaded to its % complete, its status word and percentage beside it,
+/// milestone diamonds (filled when done), and the timeline's today line.
+pub fn timeline_svg(title: &str, timeline: &Timeline, locale: Locale) -> String {
     const NAMES: f64 = 240.0;
     const HEADER: f64 = 30.0;
     const ROW: f64 = 30.0;
     const HEADING: f64 = 24.0;
+    let (rows, today) = (&timeline.rows, timeline.today);
     let summaries: Vec<super::InitiativeSummary> = rows
         .iter()
         .map(|r| super::InitiativeSummary {
             initiative: r.initiative.clone(),
-            owner: owners(r.initiative),
+            owner: r.owner.clone(),
             milestones_done: 0,
             milestones_total: 0,
             next_milestone: None,
         })
         .collect();
-    let lanes = initiative::lanes(&summaries, GroupBy::Objective, objectives);
+    let lanes = initiative::lanes(&summaries, GroupBy::Objective, &timeline.objectives);
     let dates = rows.iter().flat_map(|r| {
         [r.initiative.start_date, r.initiative.end_date]
             .into_iter()
@@ -345,11 +332,11 @@ pub fn timeline_svg(
             let Some(row) = rows.iter().find(|r| r.initiative.id == *id) else {
                 continue;
             };
-            let i = row.initiative;
+            let i = &row.initiative;
             let x0 = NAMES + scale.x(i.start_date);
             let x1 = NAMES + scale.x(i.end_date) + px_per_day;
             let w = (x1 - x0).max(2.0);
-            let done = w * f64::from(row.percent_complete.min(100)) / 100.0;
+            let done = w * f64::from(i.percent_complete.min(100)) / 100.0;
             let (light, word) = initiative::status_and_word(locale, i.status);
             let colour = light.colour();
             let _ = write!(
@@ -362,9 +349,9 @@ pub fn timeline_svg(
                 x1 + 6.0,
                 y + 19.0,
                 escape(word),
-                row.percent_complete
+                i.percent_complete
             );
-            for m in row.milestones {
+            for m in &row.milestones {
                 let cx = NAMES + scale.x(m.due_date) + px_per_day / 2.0;
                 let cy = y + 15.0;
                 let fill = if m.done { "#0f172a" } else { "#ffffff" };
@@ -476,28 +463,34 @@ mod tests {
 
     #[test]
     fn the_timeline_words_each_bar_and_draws_its_milestones() {
+        use crate::domain::initiative::TimelineRow;
         use crate::domain::{Initiative, InitiativeStatus, Milestone, OrgUnitId};
         let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("a date");
         let unit = OrgUnitId::new();
         let mut late = Initiative::new(unit, "ERP <rollout>", day(1, 1), day(6, 30));
         late.status = InitiativeStatus::Late;
+        late.percent_complete = 40;
         let other = Initiative::new(unit, "Hiring", day(3, 1), day(12, 31));
         let mut done = Milestone::new(late.id, "Go-live", day(5, 1));
         done.done = true;
-        let milestones = [done, Milestone::new(late.id, "Training", day(6, 1))];
-        let rows = [
-            TimelineRow {
-                initiative: &late,
-                percent_complete: 40,
-                milestones: &milestones,
-            },
-            TimelineRow {
-                initiative: &other,
-                percent_complete: 0,
-                milestones: &[],
-            },
-        ];
-        let svg = timeline_svg("Timeline", &rows, &[], &|_| None, day(4, 15), Locale::en);
+        let milestones = vec![done, Milestone::new(late.id, "Training", day(6, 1))];
+        let timeline = Timeline {
+            today: day(4, 15),
+            objectives: Vec::new(),
+            rows: vec![
+                TimelineRow {
+                    initiative: late,
+                    owner: None,
+                    milestones,
+                },
+                TimelineRow {
+                    initiative: other,
+                    owner: None,
+                    milestones: Vec::new(),
+                },
+            ],
+        };
+        let svg = timeline_svg("Timeline", &timeline, Locale::en);
         assert!(svg.contains("ERP &lt;rollout&gt;"));
         assert!(
             svg.contains("Late · 40 %"),

@@ -492,6 +492,36 @@ pub struct Lane {
     pub initiatives: Vec<InitiativeId>,
 }
 
+/// One initiative as the timeline draws it: owned, so that a closed review keeps it as it was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TimelineRow {
+    pub initiative: Initiative,
+    /// Its owner's name.
+    pub owner: Option<String>,
+    pub milestones: Vec<Milestone>,
+}
+
+/// A unit's open initiatives as its timeline shows them on `today`: what the timeline export
+/// draws, and what a review freezes at closing so that its book draws the same bars a year on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Timeline {
+    /// The day the today line marks.
+    pub today: NaiveDate,
+    /// The objectives of the unit's maps in map order, with their titles: the lanes.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub objectives: Vec<(ObjectiveId, String)>,
+    pub rows: Vec<TimelineRow>,
+}
+
+impl Timeline {
+    /// No open initiative: nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 /// The timeline's lanes: by objective (in the order `objectives` gives, then those moving none
 /// of them) or by owner (by name, then those with none). The lane with no heading collects the
 /// rest; empty lanes are left out.

@@ -4,7 +4,7 @@
 //! write before it, the decisions and actions taken in it, the frozen snapshot it leaves, and
 //! the comparison of two snapshots. No I/O: the store keeps these, the API assembles inputs.
 
-use super::initiative::Flag;
+use super::initiative::{Flag, Timeline};
 use super::scores::{MapScores, MonthFigures, Why};
 use super::scoring::{Score, ScoringType, Span, Status};
 use super::validation::{optional_text, required_text};
@@ -613,6 +613,53 @@ pub struct Snapshot {
     /// The agenda items' charts and "why"s.
     #[serde(default)]
     pub details: Vec<ItemDetail>,
+    /// The map's drawing as it stood (absent from snapshots taken before it was kept: their
+    /// books draw the map as it is).
+    #[serde(default)]
+    pub layout: Option<SnapLayout>,
+    /// The unit's initiative timeline as it stood (absent likewise). Set by whoever takes the
+    /// snapshot, as the initiatives are read apart from the map.
+    #[serde(default)]
+    pub timeline: Option<Timeline>,
+}
+
+/// The map's drawing as it stood at closing: bands, lanes, boxes where they were and arrows, so
+/// that a closed review's book shows the map that was discussed, not the one redrawn since.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SnapLayout {
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub perspectives: Vec<Perspective>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub themes: Vec<Theme>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub objectives: Vec<Objective>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub links: Vec<Link>,
+}
+
+impl SnapLayout {
+    /// The drawing of `doc` now.
+    pub fn of(doc: &MapDocument) -> Self {
+        SnapLayout {
+            perspectives: doc.perspectives.clone(),
+            themes: doc.themes.clone(),
+            objectives: doc.objectives.clone(),
+            links: doc.links.clone(),
+        }
+    }
+
+    /// `doc` (the map the review belongs to) drawn as it stood: its bands, lanes, boxes and
+    /// arrows replaced by these.
+    pub fn drawn_on(&self, doc: MapDocument) -> MapDocument {
+        MapDocument {
+            perspectives: self.perspectives.clone(),
+            themes: self.themes.clone(),
+            objectives: self.objectives.clone(),
+            links: self.links.clone(),
+            ..doc
+        }
+    }
 }
 
 /// Freezes what a review shows: the map's scores for its span (`scores`), the notes of the
@@ -692,6 +739,8 @@ pub fn snapshot(
         decisions,
         actions,
         details: Vec::new(),
+        layout: Some(SnapLayout::of(doc)),
+        timeline: None,
     }
 }
 
@@ -1104,6 +1153,8 @@ mod tests {
             decisions: vec![],
             actions,
             details: vec![],
+            layout: None,
+            timeline: None,
         }
     }
 
@@ -1141,6 +1192,49 @@ mod tests {
         let same = compare(&later, &later);
         assert!(same.moved.is_empty() && same.new_reds.is_empty() && same.actions_done.is_empty());
         assert_eq!(same.actions_open, vec![still], "what was open stays open");
+    }
+
+    #[test]
+    fn a_snapshot_keeps_the_maps_drawing_as_it_stood() {
+        let then = doc();
+        let span = Span::Month {
+            period: Period::new(2026, 10).expect("a month"),
+        };
+        let snap = snapshot(
+            String::new(),
+            &then,
+            &scores(&then, span, &[]),
+            &[],
+            &[],
+            vec![],
+            vec![],
+            vec![],
+        );
+        let mut now = then.clone();
+        now.objectives[0].x += 300.0;
+        now.objectives[1].title = "Reworded".into();
+        now.objectives.push(Objective::new(
+            now.map.id,
+            now.perspectives[0].id,
+            "Added later",
+        ));
+        let layout = snap.layout.as_ref().expect("the drawing is kept");
+        assert_eq!(layout.drawn_on(now.clone()).objectives, then.objectives);
+        assert_eq!(
+            layout.drawn_on(now.clone()).map,
+            now.map,
+            "the rest is the map's"
+        );
+        let stored: Snapshot =
+            serde_json::from_value(serde_json::to_value(&snap).expect("json")).expect("read back");
+        assert_eq!(stored, snap);
+        // A snapshot stored before drawings were kept reads back with none.
+        let mut older = serde_json::to_value(&snap).expect("json");
+        let fields = older.as_object_mut().expect("an object");
+        fields.remove("layout");
+        fields.remove("timeline");
+        let older: Snapshot = serde_json::from_value(older).expect("older snapshots read");
+        assert_eq!((older.layout, older.timeline), (None, None));
     }
 
     #[test]

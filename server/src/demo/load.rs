@@ -198,7 +198,7 @@ async fn write_reviews(
             actor,
         )
         .await?;
-    let snapshot = service::live_snapshot(store, &held, app::i18n::Locale::en)
+    let snapshot = service::closing_snapshot(store, &held, app::i18n::Locale::en)
         .await
         .map_err(fail)?;
     store.close_review(&held, &snapshot, actor).await?;

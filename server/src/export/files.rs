@@ -9,8 +9,9 @@ use app::api::units::service::need;
 use app::api::ApiError;
 use app::auth::Access;
 use app::domain::briefing::{self, BookHeader, BriefingBook};
-use app::domain::drawing::{self, ChartSpec, TimelineRow};
+use app::domain::drawing::{self, ChartSpec};
 use app::domain::export::{file_stem, scorecard_table};
+use app::domain::initiative::Timeline;
 use app::domain::review::{ItemSubject, Snapshot};
 use app::domain::{Action, MapDocument, MapId, OrgUnitId, Person, ReviewId, UserId};
 use app::i18n::Locale;
@@ -132,43 +133,25 @@ pub async fn map_picture(
     })
 }
 
-/// The open initiatives of a unit as a timeline (SVG), grouped by the objectives they move.
-async fn timeline_svg(
+/// A unit's timeline now, if `access` may view the unit, with the unit's name.
+async fn timeline_now(
     store: &Store,
     access: &Access,
     unit: OrgUnitId,
-    locale: Locale,
-) -> Result<(String, Option<String>), ApiError> {
-    let page = initiatives::page(store, access, unit).await?;
-    let open: Vec<_> = page
-        .items
-        .iter()
-        .filter(|c| c.summary.initiative.closed_on.is_none())
-        .collect();
-    if open.is_empty() {
-        return Ok((page.unit.name, None));
+) -> Result<(String, Timeline), ApiError> {
+    let unit = store.org_unit(unit).await?;
+    need(store, access, unit.id, Action::View).await?;
+    let timeline = initiatives::timeline(store, unit.id, initiatives::today()).await?;
+    Ok((unit.name, timeline))
+}
+
+/// The drawing of `timeline` (none when it has no initiative).
+fn timeline_svg(timeline: &Timeline, locale: Locale) -> Option<String> {
+    if timeline.is_empty() {
+        return None;
     }
-    let rows: Vec<TimelineRow<'_>> = open
-        .iter()
-        .map(|c| TimelineRow {
-            initiative: &c.summary.initiative,
-            percent_complete: c.summary.initiative.percent_complete,
-            milestones: &c.milestones,
-        })
-        .collect();
-    let objectives: Vec<_> = page
-        .objectives
-        .iter()
-        .map(|o| (o.id, o.title.clone()))
-        .collect();
-    let owner = |i: &app::domain::Initiative| {
-        open.iter()
-            .find(|c| c.summary.initiative.id == i.id)
-            .and_then(|c| c.summary.owner.clone())
-    };
     let title = briefing::BookWords::of(locale).timeline;
-    let svg = drawing::timeline_svg(&title, &rows, &objectives, &owner, page.today, locale);
-    Ok((page.unit.name, Some(svg)))
+    Some(drawing::timeline_svg(&title, timeline, locale))
 }
 
 /// A unit's initiative timeline as PNG (404 words it when the unit has no open initiative).
@@ -178,8 +161,9 @@ pub async fn timeline_png(
     unit: OrgUnitId,
     locale: Locale,
 ) -> Result<Download, ApiError> {
-    let (name, svg) = timeline_svg(store, access, unit, locale).await?;
-    let svg = svg.ok_or_else(|| ApiError::NotFound("open initiative".into()))?;
+    let (name, timeline) = timeline_now(store, access, unit).await?;
+    let svg = timeline_svg(&timeline, locale)
+        .ok_or_else(|| ApiError::NotFound("open initiative".into()))?;
     Ok(Download {
         file_name: format!("{}-timeline.png", file_stem(&name)),
         content_type: "image/png",
@@ -215,10 +199,14 @@ fn charts(snap: &Snapshot, locale: Locale) -> Vec<(usize, String)> {
 }
 
 /// The map of `doc` coloured by `snap`'s objective statuses (those it did not know show no
-/// data).
-fn snapshot_map(doc: &MapDocument, snap: &Snapshot, locale: Locale) -> String {
+/// data), drawn as it stood when `snap` was taken where the snapshot kept its layout.
+fn snapshot_map(doc: MapDocument, snap: &Snapshot, locale: Locale) -> String {
+    let doc = match &snap.layout {
+        Some(layout) => layout.drawn_on(doc),
+        None => doc,
+    };
     drawing::map_svg(
-        doc,
+        &doc,
         locale,
         &|o| {
             snap.objectives
@@ -284,7 +272,14 @@ pub async fn review_book(
 ) -> Result<Download, ApiError> {
     let page = reviews::page(store, access, me, id, locale).await?;
     let doc = store.map_document(page.review.map_id).await?;
-    let (_, timeline) = timeline_svg(store, access, page.review.org_unit_id, locale).await?;
+    // A closed review's timeline as it stood (older records kept none: the one now).
+    let timeline = match &page.snapshot.timeline {
+        Some(frozen) => timeline_svg(frozen, locale),
+        None => {
+            let (_, now) = timeline_now(store, access, page.review.org_unit_id).await?;
+            timeline_svg(&now, locale)
+        }
+    };
     let header = BookHeader {
         title: &page.review.title,
         held_on: Some(page.review.held_on),
@@ -299,7 +294,7 @@ pub async fn review_book(
         locale,
     );
     let drawings = BookDrawings {
-        map: snapshot_map(&doc, &page.snapshot, locale),
+        map: snapshot_map(doc, &page.snapshot, locale),
         charts: charts(&page.snapshot, locale),
         timeline,
     };
@@ -318,7 +313,8 @@ pub async fn map_book(
     let doc = readable_map(store, access, id).await?;
     let card = scorecard(store, doc.clone(), span).await?;
     let snap = reviews::map_snapshot(store, &doc.map, card.span, locale).await?;
-    let (_, timeline) = timeline_svg(store, access, doc.org_unit.id, locale).await?;
+    let (_, now) = timeline_now(store, access, doc.org_unit.id).await?;
+    let timeline = timeline_svg(&now, locale);
     let people = store.people_with_role_on(doc.org_unit.id).await?;
     let header = BookHeader {
         title: &doc.map.name,
@@ -327,16 +323,16 @@ pub async fn map_book(
         today: initiatives::today(),
     };
     let book = briefing::book(&snap, &header, &names(&people), timeline.is_some(), locale);
-    let drawings = BookDrawings {
-        map: snapshot_map(&doc, &snap, locale),
-        charts: charts(&snap, locale),
-        timeline,
-    };
     let stem = format!(
         "{}-{}",
         file_stem(&doc.map.name),
         file_stem(&card.span.label())
     );
+    let drawings = BookDrawings {
+        map: snapshot_map(doc, &snap, locale),
+        charts: charts(&snap, locale),
+        timeline,
+    };
     typeset(book, drawings, stem).await
 }
 
