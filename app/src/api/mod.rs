@@ -6,6 +6,7 @@ mod codec;
 pub mod comments;
 mod dashboards;
 pub mod history;
+pub mod hypotheses;
 mod imports;
 pub mod initiatives;
 mod mail;

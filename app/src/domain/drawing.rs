@@ -6,11 +6,12 @@
 //! Pure: no I/O.
 
 use super::chart;
+use super::hypothesis::{self, HypothesisView};
 use super::initiative::{self, GroupBy, Scale, Timeline, Zoom};
 use super::layout::{self, Frame, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, HEADER_HEIGHT, LABEL_WIDTH};
 use super::scores::MonthFigures;
 use super::scoring::{Score, ScoringType};
-use super::{MapDocument, ObjectiveId, PerspectiveId};
+use super::{MapDocument, ObjectiveId, Period, PerspectiveId};
 use crate::i18n::{format_number, format_value, month_short, td_string, Locale};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
@@ -376,6 +377,178 @@ pub fn timeline_svg(title: &str, timeline: &Timeline, locale: Locale) -> String 
         escape(td_string!(locale, initiatives.timeline.today))
     );
     out.push_str("</svg>");
+    out
+}
+
+/// An arrow's correlation at each lag from 0 to 12 months as bars from −1 to +1: the lags its
+/// verdict looks at shaded, the lag it rests on dark, lags with too few paired months pale.
+pub fn lag_chart_svg(h: &HypothesisView, locale: Locale) -> String {
+    const LEFT: f64 = 34.0;
+    const BAR: f64 = 26.0;
+    const TOP: f64 = 10.0;
+    const HALF: f64 = 60.0;
+    let width = LEFT + BAR * 13.0 + 10.0;
+    let height = TOP + 2.0 * HALF + 34.0;
+    let zero = TOP + HALF;
+    let title = td_string!(locale, hypotheses.chart.lags).to_string();
+    let mut out = open(width, height, &title);
+    let looked_at = hypothesis::window(h.lag_months);
+    for c in &h.test.correlations {
+        let x = LEFT + BAR * f64::from(c.lag);
+        if looked_at.contains(&c.lag) {
+            let _ = write!(
+                out,
+                r##"<rect x="{x:.1}" y="{TOP}" width="{BAR}" height="{:.1}" fill="#eef2ff"/>"##,
+                2.0 * HALF
+            );
+        }
+        if let Some(rho) = c.rho {
+            let fill = match (h.test.lag == Some(c.lag), c.pairs >= hypothesis::MIN_PAIRS) {
+                (true, _) => "#1e293b",
+                (false, true) => "#64748b",
+                (false, false) => "#cbd5e1",
+            };
+            let y = if rho >= 0.0 { zero - rho * HALF } else { zero };
+            let _ = write!(
+                out,
+                r##"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{fill}"><title>{} · ρ {} · {}</title></rect>"##,
+                x + 4.0,
+                BAR - 8.0,
+                (rho * HALF).abs().max(0.5),
+                escape(&td_string!(locale, hypotheses.chart.lag, months = c.lag).to_string()),
+                format_number(locale, rho, 2),
+                escape(&td_string!(locale, hypotheses.pairs, count = c.pairs as u64).to_string())
+            );
+        }
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#334155">{}</text>"##,
+            x + BAR / 2.0,
+            TOP + 2.0 * HALF + 14.0,
+            c.lag
+        );
+    }
+    for (value, label) in [(1.0, "+1"), (0.0, "0"), (-1.0, "−1")] {
+        let y = zero - value * HALF;
+        let _ = write!(
+            out,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#94a3b8" stroke-width="{}"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="#334155">{label}</text>"##,
+            LEFT + BAR * 13.0,
+            if value == 0.0 { 1.2 } else { 0.5 },
+            LEFT - 4.0,
+            y + 3.5
+        );
+    }
+    let _ = write!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#334155">{}</text></svg>"##,
+        LEFT + BAR * 6.5,
+        height - 4.0,
+        escape(td_string!(locale, hypotheses.chart.lag_axis))
+    );
+    out
+}
+
+/// Both objectives' monthly scores on one 0–10 scale, the cause solid and the effect dashed,
+/// named in a legend.
+pub fn series_svg(h: &HypothesisView, locale: Locale) -> String {
+    const LEFT: f64 = 30.0;
+    const TOP: f64 = 10.0;
+    const PLOT: f64 = 120.0;
+    const STEP: f64 = 14.0;
+    let months: Vec<Period> = {
+        let mut all: Vec<Period> = h
+            .cause_series
+            .iter()
+            .chain(&h.effect_series)
+            .map(|(p, _)| *p)
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return String::new();
+    };
+    let span = first.months_until(*last).max(1);
+    let width = LEFT + STEP * f64::from(span) + 20.0;
+    let height = TOP + PLOT + 56.0;
+    let title = td_string!(locale, hypotheses.chart.series).to_string();
+    let mut out = open(width.max(320.0), height, &title);
+    let x = |p: Period| LEFT + STEP * f64::from(first.months_until(p));
+    let y = |v: f64| TOP + PLOT - v.clamp(0.0, 10.0) / 10.0 * PLOT;
+    for v in [0.0, 5.0, 10.0] {
+        let _ = write!(
+            out,
+            r##"<line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#e2e8f0"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end" fill="#334155">{v}</text>"##,
+            x(*last),
+            y(v),
+            y(v),
+            LEFT - 4.0,
+            y(v) + 3.5
+        );
+    }
+    for p in months.iter().filter(|p| p.month() == 1 || *p == first) {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#334155">{} {}</text>"##,
+            x(*p),
+            TOP + PLOT + 14.0,
+            month_short(locale, u32::from(p.month())),
+            p.year()
+        );
+    }
+    let line = |series: &[(Period, f64)]| {
+        let mut d = String::new();
+        let mut previous: Option<Period> = None;
+        for (p, v) in series {
+            let joined = previous.is_some_and(|q| q.plus_months(1) == *p);
+            let _ = write!(
+                d,
+                "{} {:.1} {:.1} ",
+                if joined { "L" } else { "M" },
+                x(*p),
+                y(*v)
+            );
+            previous = Some(*p);
+        }
+        d
+    };
+    let _ = write!(
+        out,
+        r##"<path d="{}" fill="none" stroke="#1d4ed8" stroke-width="2"/><path d="{}" fill="none" stroke="#b45309" stroke-width="2" stroke-dasharray="5 3"/>"##,
+        line(&h.cause_series),
+        line(&h.effect_series)
+    );
+    let legend = TOP + PLOT + 30.0;
+    let _ = write!(
+        out,
+        r##"<line x1="{LEFT}" x2="{:.1}" y1="{legend:.1}" y2="{legend:.1}" stroke="#1d4ed8" stroke-width="2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#0f172a">{}</text><line x1="{LEFT}" x2="{:.1}" y1="{:.1}" y2="{:.1}" stroke="#b45309" stroke-width="2" stroke-dasharray="5 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#0f172a">{}</text></svg>"##,
+        LEFT + 24.0,
+        LEFT + 30.0,
+        legend + 3.5,
+        escape(
+            &td_string!(
+                locale,
+                hypotheses.chart.cause,
+                title = clip(&h.from_title, 50)
+            )
+            .to_string()
+        ),
+        LEFT + 24.0,
+        legend + 16.0,
+        legend + 16.0,
+        LEFT + 30.0,
+        legend + 19.5,
+        escape(
+            &td_string!(
+                locale,
+                hypotheses.chart.effect,
+                title = clip(&h.to_title, 50)
+            )
+            .to_string()
+        )
+    );
     out
 }
 

@@ -604,6 +604,8 @@ pub fn field_text(locale: Locale, field: Field) -> String {
         Field::Theme => td_string!(locale, history.field.theme),
         Field::Position => td_string!(locale, history.field.position),
         Field::Hypothesis => td_string!(locale, history.field.hypothesis),
+        Field::Direction => td_string!(locale, history.field.direction),
+        Field::Lag => td_string!(locale, history.field.lag),
         Field::Name => td_string!(locale, history.field.name),
         Field::Colour => td_string!(locale, history.field.colour),
         Field::Rank => td_string!(locale, history.field.rank),
@@ -942,6 +944,8 @@ mod tests {
             from_id: o.id,
             to_id: other.id,
             hypothesis: String::new(),
+            direction: Default::default(),
+            lag_months: None,
         };
         let existing: Vec<Op> = doc
             .links

@@ -287,6 +287,25 @@ impl ArrowRoute {
         d
     }
 
+    /// The point halfway along the arrow (where a mark on it sits).
+    pub fn middle(&self) -> Option<Point> {
+        let length = |s: &[Point]| ((s[1].x - s[0].x).powi(2) + (s[1].y - s[0].y).powi(2)).sqrt();
+        let total: f64 = self.points.windows(2).map(length).sum();
+        let mut left = total / 2.0;
+        for s in self.points.windows(2) {
+            let l = length(s);
+            if l >= left && l > 0.0 {
+                let t = left / l;
+                return Some(Point {
+                    x: s[0].x + (s[1].x - s[0].x) * t,
+                    y: s[0].y + (s[1].y - s[0].y) * t,
+                });
+            }
+            left -= l;
+        }
+        self.points.first().copied()
+    }
+
     /// Whether any segment runs through one of `boxes`.
     pub fn crosses_any(&self, boxes: &[Rect]) -> bool {
         self.points

@@ -19,6 +19,7 @@ pub(crate) mod fixtures;
 pub mod formula;
 pub mod health;
 pub mod history;
+pub mod hypothesis;
 pub mod ids;
 pub mod impact;
 pub mod import;

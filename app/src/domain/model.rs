@@ -415,6 +415,12 @@ pub struct Link {
     pub from_id: ObjectiveId,
     pub to_id: ObjectiveId,
     pub hypothesis: String,
+    /// Which way the effect should move when the cause improves: what the data is tested for.
+    #[serde(default)]
+    pub direction: super::hypothesis::Direction,
+    /// After how many months (0–12) the effect should follow; none: any lag.
+    #[serde(default)]
+    pub lag_months: Option<u8>,
 }
 
 impl Link {
@@ -426,6 +432,8 @@ impl Link {
             from_id,
             to_id,
             hypothesis: String::new(),
+            direction: Default::default(),
+            lag_months: None,
         }
     }
 
@@ -442,6 +450,10 @@ setters!(Link {
     /// This link with a given id, for callers that fix ids in advance (deterministic tests,
     /// or an id the client chose).
     with_id(id: LinkId);
+    /// This link expecting the effect to move `direction` when the cause improves.
+    with_direction(direction: super::hypothesis::Direction);
+    /// This link expecting the effect after `lag_months` months (any lag: none).
+    with_lag(lag_months: Option<u8>);
 });
 
 /// How often a measure is reported.

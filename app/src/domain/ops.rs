@@ -66,6 +66,10 @@ pub enum Field {
     Position,
     /// Link hypothesis.
     Hypothesis,
+    /// Which way a link expects its effect to move ("same" or "opposite").
+    Direction,
+    /// After how many months a link expects its effect (0–12, or null for any lag).
+    Lag,
     /// Name of a map, perspective or theme.
     Name,
     /// Theme colour.
@@ -551,6 +555,9 @@ pub enum Column {
     Plain(&'static str),
     /// One text column holding the JSON text of the value (a list).
     JsonText(&'static str),
+    /// One integer column that may be NULL (a null is bound as a missing integer, which
+    /// PostgreSQL needs typed).
+    OptInt(&'static str),
     /// An objective's placement: `x`, `y` and `perspective_id`, written together.
     Placement,
     /// The whole row is written again (a measure: a rename also rewrites other measures).
@@ -628,8 +635,11 @@ pub const OBJECTIVE_FIELDS: &[FieldDef<Objective>] = &[
 ];
 
 /// The fields of a link.
-pub const LINK_FIELDS: &[FieldDef<Link>] =
-    &[plain!(Hypothesis, Column::Plain("hypothesis"), hypothesis)];
+pub const LINK_FIELDS: &[FieldDef<Link>] = &[
+    plain!(Hypothesis, Column::Plain("hypothesis"), hypothesis),
+    plain!(Direction, Column::Plain("direction"), direction),
+    plain!(Lag, Column::OptInt("lag_months"), lag_months),
+];
 
 /// The fields of a theme.
 pub const THEME_FIELDS: &[FieldDef<Theme>] = &[
@@ -788,7 +798,7 @@ fn set_field(
             let d = def(LINK_FIELDS, field).ok_or_else(no_field)?;
             let mut next = l.clone();
             (d.set)(&mut next, field, value)?;
-            validation::optional_text("Hypothesis", &next.hypothesis, validation::MAX_TEXT)?;
+            validation::link_expectation(&next)?;
             *l = next;
         }
         EntityKind::Theme => {

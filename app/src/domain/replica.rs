@@ -364,6 +364,8 @@ fn field_name(locale: Locale, field: Field) -> &'static str {
         Field::Theme => td_string!(locale, map.undo.field.theme),
         Field::Position => td_string!(locale, map.undo.field.position),
         Field::Hypothesis => td_string!(locale, map.undo.field.hypothesis),
+        Field::Direction => td_string!(locale, map.undo.field.direction),
+        Field::Lag => td_string!(locale, map.undo.field.lag),
         Field::Name => td_string!(locale, map.undo.field.name),
         Field::Colour => td_string!(locale, map.undo.field.colour),
         Field::Rank => td_string!(locale, map.undo.field.rank),

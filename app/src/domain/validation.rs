@@ -231,6 +231,7 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Position x" => td_string!(locale, errors.field.position_x),
         "Position y" => td_string!(locale, errors.field.position_y),
         "Hypothesis" => td_string!(locale, errors.field.hypothesis),
+        "Expected lag" => td_string!(locale, errors.field.expected_lag),
         "Contribution note" => td_string!(locale, errors.field.contribution_note),
         "Objectives picked" => td_string!(locale, errors.field.objectives_picked),
         "Reason" => td_string!(locale, errors.field.reason),
@@ -620,7 +621,7 @@ pub fn link(
     to_map: Option<MapId>,
     existing: &[Link],
 ) -> Result<(), ValidationError> {
-    optional_text("Hypothesis", &l.hypothesis, MAX_TEXT)?;
+    link_expectation(l)?;
     if l.from_id == l.to_id {
         return Err(ValidationError::SelfLink);
     }
@@ -634,6 +635,19 @@ pub fn link(
         .any(|e| e.id != l.id && e.from_id == l.from_id && e.to_id == l.to_id)
     {
         return Err(ValidationError::DuplicateLink);
+    }
+    Ok(())
+}
+
+/// What a link says of itself: its hypothesis and the lag it expects (0–12 months).
+pub fn link_expectation(l: &Link) -> Result<(), ValidationError> {
+    optional_text("Hypothesis", &l.hypothesis, MAX_TEXT)?;
+    if !super::hypothesis::valid_lag(l.lag_months) {
+        return Err(ValidationError::OutOfRange {
+            field: "Expected lag".into(),
+            min: 0.0,
+            max: f64::from(super::hypothesis::MAX_LAG),
+        });
     }
     Ok(())
 }

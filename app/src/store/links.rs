@@ -6,21 +6,25 @@ use sqlx::AnyConnection;
 
 fn link_from(row: &AnyRow) -> StoreResult<Link> {
     read_row! { row => Link {
-        parsed: id, map_id, from_id, to_id;
+        parsed: id, map_id, from_id, to_id, direction;
         text: hypothesis;
+        opt_small: lag_months;
     } }
 }
 
 /// Inserts an (already validated) link row, claiming its id for its map.
 pub(crate) async fn insert_link(conn: &mut AnyConnection, l: &Link) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO links (id, map_id, from_id, to_id, hypothesis) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO links (id, map_id, from_id, to_id, hypothesis, direction, lag_months) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(l.id.to_string())
     .bind(l.map_id.to_string())
     .bind(l.from_id.to_string())
     .bind(l.to_id.to_string())
     .bind(&l.hypothesis)
+    .bind(l.direction.as_str())
+    .bind(l.lag_months.map(i64::from))
     .execute(&mut *conn)
     .await?;
     super::entity_ids::claim(conn, l.id.0, l.map_id).await

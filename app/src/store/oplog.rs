@@ -794,7 +794,16 @@ async fn persist_set(
                 .await?;
             return Ok(());
         }
-        ops::Column::Plain(name) => (name, value),
+        ops::Column::OptInt(name) if value.is_null() => {
+            let sql = format!("UPDATE {} SET {name} = $1 WHERE id = $2", table_of(entity));
+            change(&sql)
+                .bind_value(None::<i64>)
+                .bind(id)
+                .run(conn)
+                .await?;
+            return Ok(());
+        }
+        ops::Column::Plain(name) | ops::Column::OptInt(name) => (name, value),
         ops::Column::JsonText(name) => (name, serde_json::Value::String(value.to_string())),
     };
     // Table and column names come from fixed tables, never from user input.

@@ -73,6 +73,19 @@ pub(crate) fn small<T: TryFrom<i64>>(row: &AnyRow, col: &'static str) -> StoreRe
     T::try_from(int(row, col)?).map_err(|_| StoreError::Corrupt(col))
 }
 
+/// A nullable integer column read into a narrower integer.
+pub(crate) fn opt_small<T: TryFrom<i64>>(
+    row: &AnyRow,
+    col: &'static str,
+) -> StoreResult<Option<T>> {
+    match row.try_get::<Option<i64>, _>(col)? {
+        Some(n) => T::try_from(n)
+            .map(Some)
+            .map_err(|_| StoreError::Corrupt(col)),
+        None => Ok(None),
+    }
+}
+
 /// A 0/1 column, read as a yes or no.
 pub(crate) fn flag(row: &AnyRow, col: &'static str) -> StoreResult<bool> {
     Ok(int(row, col)? != 0)

@@ -7,6 +7,7 @@ pub mod data;
 pub mod display;
 pub mod history;
 pub mod home;
+pub mod hypotheses;
 pub mod import;
 pub mod inbox;
 pub mod initiatives;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/workshop") view={Lazy::<cascade::workshop::WorkshopRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/hypotheses") view={Lazy::<hypotheses::HypothesesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>
                 <Route path=path!("/admin/people") view=people::PeoplePage/>

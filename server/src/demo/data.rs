@@ -1374,7 +1374,11 @@ fn build_map(
         .links
         .iter()
         .filter_map(|(from, to, hypothesis)| {
-            Some(Link::new(map.id, *keys.get(from)?, *keys.get(to)?).with_hypothesis(*hypothesis))
+            Some(
+                Link::new(map.id, *keys.get(from)?, *keys.get(to)?)
+                    .with_hypothesis(*hypothesis)
+                    .with_lag(expected_lag(from, to)),
+            )
         })
         .collect();
     DemoMap {
@@ -1424,8 +1428,7 @@ fn series(
             continue;
         }
         let progress = f64::from(k) / f64::from(ACTUAL_MONTHS - 1);
-        let deviation =
-            spec.form * progress.powf(1.5) + 0.3 * noise(index as u64 * 1009 + k as u64);
+        let deviation = spec.form * progress.powf(1.5) + 0.3 * wobble(spec, index, k);
         let mut value = round(goal - dir * deviation * spec.tolerance);
         if spec.unit == "%" {
             value = value.clamp(0.0, 100.0);
@@ -1456,6 +1459,60 @@ fn series(
         });
     }
     (targets, actuals)
+}
+
+/// An arrow whose data was made to test it: the effect objective's measures wobble as the cause
+/// objective's did `lag` months earlier, the same way (`sign` 1) or the opposite way (−1).
+struct Echo {
+    cause: &'static str,
+    effect: &'static str,
+    lag: i32,
+    sign: f64,
+}
+
+/// The demo's tested arrows (`domain::hypothesis`): knowledge management shortens delivery two
+/// months on, as its arrow says (supported); certification is followed by *worse* first-time
+/// quality a month on, against its arrow (contradicted).
+const ECHOES: &[Echo] = &[
+    Echo {
+        cause: "lg_knowledge",
+        effect: "int_delivery_time",
+        lag: 2,
+        sign: 1.0,
+    },
+    Echo {
+        cause: "lg_certification",
+        effect: "int_quality",
+        lag: 1,
+        sign: -1.0,
+    },
+];
+
+/// The expectation the demo states on the arrow from `from` to `to`: an echoed arrow expects
+/// more → more after its lag; the others state none.
+fn expected_lag(from: &str, to: &str) -> Option<u8> {
+    ECHOES
+        .iter()
+        .find(|e| e.cause == from && e.effect == to)
+        .and_then(|e| u8::try_from(e.lag).ok())
+}
+
+/// A measure's month-`k` wobble around its designed path, in [-1, 1]: its own noise, the
+/// shared noise of a cause objective's measures, or an effect's echo of its cause's.
+fn wobble(spec: &MeasureSpec, index: usize, k: i32) -> f64 {
+    let shared = |objective: &str, k: i32| {
+        let seed = objective
+            .bytes()
+            .fold(7u64, |h, b| h.wrapping_mul(31) ^ u64::from(b));
+        noise(seed.wrapping_add((k + 100) as u64))
+    };
+    if let Some(e) = ECHOES.iter().find(|e| e.effect == spec.objective) {
+        e.sign * shared(e.cause, k - e.lag)
+    } else if ECHOES.iter().any(|e| e.cause == spec.objective) {
+        shared(spec.objective, k)
+    } else {
+        noise(index as u64 * 1009 + k as u64)
+    }
 }
 
 /// A deterministic pseudo-random number in [-1, 1] (SplitMix64 of the seed).

@@ -12,6 +12,7 @@ pub mod docs;
 mod error;
 mod exports;
 mod history;
+mod hypotheses;
 mod initiatives;
 mod maps;
 mod measures;
@@ -86,6 +87,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/maps/{id}/proposals",
             only(get(proposals::list_proposals)),
+        )
+        .route(
+            "/api/v1/maps/{id}/hypotheses",
+            only(get(hypotheses::map_hypotheses)),
         )
         .route(
             "/api/v1/objectives/{id}/comments",
@@ -217,6 +222,7 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         alignments::delete_alignment,
         alignments::unit_gaps,
         proposals::list_proposals,
+        hypotheses::map_hypotheses,
         comments::objective_comments,
         comments::measure_comments,
         comments::initiative_comments,

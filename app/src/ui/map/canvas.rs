@@ -5,6 +5,7 @@
 
 use super::state::{MapState, Selection, View};
 use crate::domain::edits;
+use crate::domain::hypothesis::Verdict;
 use crate::domain::layout::{
     self, Frame, Point, Rect, BAND_HEIGHT, BOX_HEIGHT, BOX_WIDTH, LABEL_WIDTH,
 };
@@ -633,7 +634,16 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                     }
                 })
                 .collect();
-            Some(layout::route_arrow(&from, &to, &obstacles).svg_path())
+            let route = layout::route_arrow(&from, &to, &obstacles);
+            Some((route.svg_path(), route.middle()))
+        })
+    });
+    // What the data says of this arrow, shown as a mark halfway along it once it is tested.
+    let verdict = Memo::new(move |_| {
+        state.hypotheses.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.verdict_of(id))
+                .filter(|v| *v != Verdict::NotEnoughData)
         })
     });
     let meta = Memo::new(move |_| {
@@ -652,7 +662,20 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                 .with(|s| s.objectives.contains(&f) || s.objectives.contains(&t))
         })
     };
-    let d = move || path.get().unwrap_or_default();
+    let d = move || path.with(|p| p.as_ref().map(|(d, _)| d.clone()).unwrap_or_default());
+    let mark = move || {
+        let verdict = verdict.get()?;
+        let middle = path.with(|p| p.as_ref().and_then(|(_, m)| *m))?;
+        let words = td_string!(locale, hypotheses.mark, verdict = verdict.text(locale)).to_string();
+        Some(view! {
+            <g class=format!("verdict-mark {}", verdict.class()) transform=format!("translate({:.1} {:.1})", middle.x, middle.y)
+                data-verdict=format!("{verdict:?}")>
+                <title>{words}</title>
+                <circle r="8"/>
+                <text text-anchor="middle" dy="3.5" aria-hidden="true">{verdict.mark()}</text>
+            </g>
+        })
+    };
     move || {
         meta.get().map(|(title, hypothesis, from, to)| {
             view! {
@@ -671,6 +694,7 @@ fn LinkPath(state: MapState, id: LinkId, moving: Moving, space: RwSignal<bool>) 
                     </path>
                     <path d=d class="link" class:active=touches_selection class:selected=selected marker-end="url(#arrow)"
                         data-from=from.to_string() data-to=to.to_string()/>
+                    {mark}
                 </g>
             }
         })

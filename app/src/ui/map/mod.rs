@@ -169,6 +169,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                             <A href=format!("/maps/{}/workshop", map.id) attr:class="button">{t!(i18n, cascade.workshop.title)}</A>
                         })}
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">{t!(i18n, map.page.scorecard)}</A>
+                        <A href=format!("/maps/{}/hypotheses", map.id) attr:class="button">{t!(i18n, hypotheses.title)}</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">{t!(i18n, map.page.dashboards)}</A>
                     </nav>
                 </div>

@@ -7,6 +7,7 @@ use super::measures::{MeasureEditor, MeasureList};
 use super::state::{MapState, PanelTab, Selection};
 use crate::domain::comment::CommentSubject;
 use crate::domain::edits;
+use crate::domain::hypothesis::{self, Direction};
 use crate::domain::ops::{self, EntityKind, Field};
 use crate::domain::scores::Subject;
 use crate::domain::scoring::RollUp;
@@ -337,13 +338,28 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
         state.doc.with(|d| {
             let l = d.links.iter().find(|l| l.id == id)?;
             let title = |o: ObjectiveId| d.objective_title(o).unwrap_or_default();
-            Some((title(l.from_id), title(l.to_id), l.hypothesis.clone()))
+            Some((
+                title(l.from_id),
+                title(l.to_id),
+                l.hypothesis.clone(),
+                l.direction,
+                l.lag_months,
+            ))
         })
     });
+    let tested = Memo::new(move |_| {
+        state.hypotheses.with(|h| {
+            h.as_ref()
+                .and_then(|h| h.links.iter().find(|l| l.link_id == id).cloned())
+        })
+    });
+    let map_id = state.doc.with_untracked(|d| d.map.id);
     move || {
-        let Some((from, to, hypothesis)) = link.get() else {
+        let Some((from, to, hypothesis, direction, lag)) = link.get() else {
             return view! { <aside class="side-panel"></aside> }.into_any();
         };
+        let locale = i18n.get_locale_untracked();
+        let lag_value = lag.map(|l| l.to_string()).unwrap_or_default();
         view! {
             <aside class="side-panel" aria-label=t_string!(i18n, map.link.label)>
                 <h2>{t!(i18n, map.link.heading)}</h2>
@@ -352,6 +368,37 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
                 <textarea id="link-hypothesis" rows="4" prop:value=hypothesis disabled=move || !state.can_edit.get()
                     placeholder=move || state.can_edit.get().then_some(t_string!(i18n, map.link.hypothesis_placeholder))
                     on:change=move |ev| set(state, EntityKind::Link, id.0, Field::Hypothesis, event_target_value(&ev))></textarea>
+                <div class="link-expectation">
+                    <label for="link-direction">{t!(i18n, hypotheses.panel.direction)}</label>
+                    <select id="link-direction" disabled=move || !state.can_edit.get() on:change=move |ev| {
+                        if let Ok(d) = event_target_value(&ev).parse::<Direction>() {
+                            set(state, EntityKind::Link, id.0, Field::Direction, d);
+                        }
+                    }>
+                        {Direction::ALL.into_iter().map(|d| view! {
+                            <option value=d.as_str() selected=d == direction>{d.text(locale)}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="link-lag">{t!(i18n, hypotheses.panel.lag)}</label>
+                    <select id="link-lag" disabled=move || !state.can_edit.get() on:change=move |ev| {
+                        set(state, EntityKind::Link, id.0, Field::Lag, event_target_value(&ev).parse::<u8>().ok());
+                    }>
+                        <option value="" selected=lag.is_none()>{t!(i18n, hypotheses.panel.any_lag)}</option>
+                        {(0..=hypothesis::MAX_LAG).map(|l| view! {
+                            <option value=l.to_string() selected=l.to_string() == lag_value>
+                                {td_string!(locale, hypotheses.after, count = u64::from(l)).to_string()}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <section class="link-tested" aria-label=t_string!(i18n, hypotheses.panel.tested)>
+                    <h3>{t!(i18n, hypotheses.panel.tested)}</h3>
+                    {move || tested.get().map(|h| view! {
+                        <p><crate::ui::hypotheses::VerdictChip verdict=h.test.verdict/></p>
+                        <p class="muted">{crate::ui::hypotheses::finding(locale, &h)}</p>
+                    })}
+                    <a href=format!("/maps/{map_id}/hypotheses")>{t!(i18n, hypotheses.panel.all)}</a>
+                </section>
                 <PanelActions state=state delete=t_string!(i18n, map.link.delete) on_delete=Callback::new(move |_| {
                     run_edit(state, edits::delete(&[], Some(id)));
                     state.selection.set(Selection::default());

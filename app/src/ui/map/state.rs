@@ -1,6 +1,7 @@
 //! The state of an open map page, as signals: the document being drawn (the live replica's
 //! view), the connection, the people in the room, and this user's selection and viewport.
 
+use crate::domain::hypothesis::{self, MapHypotheses};
 use crate::domain::scores::{MapScores, ScoreData, ScoreModel, Subject};
 use crate::domain::scoring::Span;
 use crate::domain::{
@@ -51,6 +52,9 @@ pub struct MapState {
     pub model: Memo<Option<Arc<ScoreModel>>>,
     /// Every score for `span`, recomputed whenever the model or the span changes.
     pub scores: Memo<Option<MapScores>>,
+    /// Every arrow tested against the data (the same pure code as the Hypotheses page), so
+    /// the marks on the arrows follow new data and changed expectations at once.
+    pub hypotheses: Memo<Option<MapHypotheses>>,
     /// The initiatives moving this map's objectives (loaded once with the page).
     pub initiatives: RwSignal<Vec<InitiativeSummary>>,
     /// The organisation's currency (ISO 4217), in which the initiatives' money is shown.
@@ -96,6 +100,15 @@ impl MapState {
             let span = span.get()?;
             model.with(|m| m.as_ref().map(|m| m.span(span)))
         });
+        let hypotheses = Memo::new(move |_| {
+            score_data.with(|data| {
+                let (data, today) = data.as_ref()?;
+                model.with(|m| {
+                    m.as_ref()
+                        .map(|m| doc.with(|d| hypothesis::test_map_with(d, m, data, *today)))
+                })
+            })
+        });
         let selection = RwSignal::new(Selection::default());
         prune_selection(doc, selection);
         MapState {
@@ -107,6 +120,7 @@ impl MapState {
             show_status: RwSignal::new(true),
             model,
             scores,
+            hypotheses,
             initiatives: RwSignal::new(Vec::new()),
             currency: RwSignal::new(None),
             why: RwSignal::new(None),

@@ -1,0 +1,229 @@
+//! Arrows tested against data on SQLite and PostgreSQL: the demo's supported and contradicted
+//! arrows, an arrow's expectation set through the edit protocol (stored, live, refused out of
+//! range), the server function's role matrix, and REST with the same rights.
+
+mod common;
+
+use app::domain::hypothesis::MapHypotheses;
+use app::domain::hypothesis::{Direction, Verdict};
+use app::domain::ops::{self, ClientMsg, EntityKind, Field, ServerMsg};
+use app::domain::*;
+use common::{Db, Input, Socket, TestApp, ADMIN};
+use http::StatusCode;
+use serde_json::json;
+
+/// The arrows of `map` tested, as `cookie` asks for them.
+async fn tested(app: &TestApp, cookie: &str, map: MapId) -> MapHypotheses {
+    let (status, body) = app
+        .call_json(Some(cookie), "map_hypotheses", json!({ "map_id": map }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The arrow from the objective titled `from` to the one titled `to` on `map`.
+fn arrow<'a>(
+    map: &'a MapHypotheses,
+    from: &str,
+    to: &str,
+) -> &'a app::domain::hypothesis::HypothesisView {
+    map.links
+        .iter()
+        .find(|l| l.from_title.starts_with(from) && l.to_title.starts_with(to))
+        .unwrap_or_else(|| panic!("{from} → {to} is an arrow"))
+}
+
+/// Sends `ops` on `ws` and gives the server's answer: `Ok` when acknowledged, else the reason.
+async fn send(ws: &mut Socket, ops: Vec<ops::Op>) -> Result<(), String> {
+    let op_id = uuid::Uuid::new_v4();
+    ws.send_json(&ClientMsg::Mutate { op_id, ops }).await;
+    loop {
+        match ws.recv_map().await {
+            ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(()),
+            ServerMsg::Reject { op_id: r, reason } if r == op_id => return Err(reason),
+            _ => {}
+        }
+    }
+}
+
+both_databases!(
+    the_demo_data_supports_one_arrow_and_contradicts_another,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let admin = app.cookie(ADMIN).await;
+        let map = app.enterprise_map().await;
+        let found = tested(&app, &admin, map.map.id).await;
+        assert_eq!(found.links.len(), map.links.len(), "every arrow is listed");
+        let supported = arrow(
+            &found,
+            "Implement knowledge management",
+            "Reduce project delivery",
+        );
+        assert_eq!(supported.test.verdict, Verdict::Supported);
+        assert_eq!(
+            (supported.lag_months, supported.test.lag),
+            (Some(2), Some(2))
+        );
+        assert!(supported.test.rho.unwrap() > 0.8, "{:?}", supported.test);
+        assert!(supported.test.pairs >= 20, "two years of months");
+        assert_eq!(supported.test.correlations.len(), 13, "lags 0 to 12");
+        let contradicted = arrow(&found, "Develop a technical certification", "Achieve 99 %");
+        assert_eq!(contradicted.test.verdict, Verdict::Contradicted);
+        assert!(contradicted.test.rho.unwrap() < -0.8);
+        assert_eq!(
+            found.links[0].link_id, contradicted.link_id,
+            "contradicted first"
+        );
+        assert_eq!(
+            (
+                found.count(Verdict::Supported),
+                found.count(Verdict::Contradicted)
+            ),
+            (1, 1),
+            "noise in the other arrows passes no bar"
+        );
+        assert!(supported.cause_series.len() >= 20 && supported.effect_series.len() >= 20);
+
+        // A unit map whose objectives have no measures of their own yet: not enough data.
+        let unit = app.map_named("Managed").await;
+        let unit_found = tested(&app, &admin, unit.map.id).await;
+        assert!(!unit_found.links.is_empty());
+        assert!(unit_found
+            .links
+            .iter()
+            .all(|l| l.test.verdict == Verdict::NotEnoughData));
+    }
+);
+
+both_databases!(
+    an_arrows_expectation_is_an_edit_like_any_other,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let admin = app.cookie(ADMIN).await;
+        let map = app.enterprise_map().await;
+        let found = tested(&app, &admin, map.map.id).await;
+        let contradicted =
+            arrow(&found, "Develop a technical certification", "Achieve 99 %").link_id;
+        let (mut ws, _) = app.join(map.map.id, &admin, None).await;
+        let (mut watcher, _) = app.join(map.map.id, &admin, None).await;
+
+        // "More certification, less first-time quality": the data now supports the arrow.
+        let flip = ops::set(
+            EntityKind::Link,
+            contradicted.0,
+            Field::Direction,
+            Direction::Opposite,
+        );
+        send(&mut ws, vec![flip])
+            .await
+            .expect("the direction is set");
+        let heard = loop {
+            if let ServerMsg::Ops { batch } = watcher.recv_map().await {
+                break batch;
+            }
+        };
+        assert!(format!("{heard:?}").contains("Direction"), "{heard:?}");
+        let stored = app.store.map_document(map.map.id).await.unwrap();
+        let link = stored.links.iter().find(|l| l.id == contradicted).unwrap();
+        assert_eq!(
+            (link.direction, link.lag_months),
+            (Direction::Opposite, Some(1))
+        );
+        let again = tested(&app, &admin, map.map.id).await;
+        assert_eq!(again.verdict_of(contradicted), Some(Verdict::Supported));
+
+        // Any lag: the lag of the echo is found among all thirteen.
+        send(
+            &mut ws,
+            vec![ops::set(
+                EntityKind::Link,
+                contradicted.0,
+                Field::Lag,
+                Option::<u8>::None,
+            )],
+        )
+        .await
+        .expect("no lag is a lag");
+        let any = tested(&app, &admin, map.map.id).await;
+        let l = any
+            .links
+            .iter()
+            .find(|l| l.link_id == contradicted)
+            .unwrap();
+        assert_eq!((l.lag_months, l.test.lag), (None, Some(1)));
+
+        // Out of range or not a direction: refused, nothing changes.
+        for (field, value) in [
+            (Field::Lag, json!(13)),
+            (Field::Lag, json!(-1)),
+            (Field::Direction, json!("sideways")),
+        ] {
+            let refused = send(
+                &mut ws,
+                vec![ops::Op::Set {
+                    entity: EntityKind::Link,
+                    id: contradicted.0,
+                    field,
+                    value,
+                }],
+            )
+            .await;
+            assert!(refused.is_err(), "{field:?}");
+        }
+        let stored = app.store.map_document(map.map.id).await.unwrap();
+        let link = stored.links.iter().find(|l| l.id == contradicted).unwrap();
+        assert_eq!(
+            (link.direction, link.lag_months),
+            (Direction::Opposite, None)
+        );
+    }
+);
+
+both_databases!(
+    hypotheses_have_the_maps_rights_in_the_app_and_over_rest,
+    |db: Db| async move {
+        let app = TestApp::demo(db).await;
+        let cookies = app.role_cookies().await;
+        let map = app.enterprise_map().await;
+        // Anonymous, outsider, viewer, contributor, editor, admin.
+        app.assert_role_matrix(
+            &cookies,
+            &[(
+                "map_hypotheses",
+                [401, 403, 200, 200, 200, 200],
+                Input::Json(json!({ "map_id": map.map.id })),
+            )],
+        )
+        .await;
+        let (status, _) = app
+            .call_json(
+                cookies[5].as_deref(),
+                "map_hypotheses",
+                json!({ "map_id": MapId::new() }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let root = map.map.org_unit_id;
+        let consulting = common::unit_id(&app.store, "Consulting").await;
+        let reader = app.token("Analyst", vec![root], false).await;
+        let scoped = app.token("Consulting only", vec![consulting], false).await;
+        let uri = format!("/api/v1/maps/{}/hypotheses", map.map.id);
+        let reply = app.get(&uri).bearer(&reader).reply().await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let over_rest: MapHypotheses = serde_json::from_value(reply.body.json().clone()).unwrap();
+        assert_eq!(over_rest.count(Verdict::Contradicted), 1);
+        let reply = app.get(&uri).bearer(&scoped).reply().await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let (status, _) = app.get(&uri).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let reply = app
+            .get(&format!("/api/v1/maps/{}/hypotheses", MapId::new()))
+            .bearer(&reader)
+            .reply()
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+        let (_, doc) = app.get("/api/v1/openapi.json").await;
+        assert!(doc["paths"].get("/api/v1/maps/{id}/hypotheses").is_some());
+    }
+);
