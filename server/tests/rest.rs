@@ -563,6 +563,7 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("delete", "/api/v1/maps/{id}/alignments/{alignment}"),
         ("get", "/api/v1/units/{id}/gaps"),
         ("get", "/api/v1/maps/{id}/proposals"),
+        ("get", "/api/v1/maps/{id}/hypotheses"),
         ("get", "/api/v1/units/{id}/initiatives"),
         ("post", "/api/v1/units/{id}/initiatives"),
         ("get", "/api/v1/initiatives/{id}"),
