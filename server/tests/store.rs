@@ -986,6 +986,8 @@ fn new_value(
         (E::Objective, F::Local) => toggle(json!(true), json!(false)),
         (E::Objective, F::UnitRollUp) => toggle(json!(true), json!(false)),
         (E::Link, F::Hypothesis) => json!("Because the one drives the other"),
+        (E::Link, F::Direction) => toggle(json!("opposite"), json!("same")),
+        (E::Link, F::Lag) => toggle(json!(5), json!(null)),
         (E::Theme, F::Name) => json!("Renamed theme"),
         (E::Theme, F::Colour) => toggle(json!("#123456"), json!("#654321")),
         (E::Theme, F::Rank) => json!(doc.themes.len() + 3),
