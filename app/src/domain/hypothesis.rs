@@ -651,7 +651,10 @@ mod tests {
         assert!(!valid_lag(Some(13)));
         assert_eq!(window(Some(0)), 0..=1);
         assert_eq!(window(Some(12)), 11..=12);
-        assert_eq!(window(Some(40)), 39..=12, "an invalid lag looks at nothing");
+        assert!(
+            window(Some(40)).is_empty(),
+            "an invalid lag looks at nothing"
+        );
     }
 
     proptest! {
