@@ -203,6 +203,25 @@ try {
     await page.screenshot({ path: path.join(out, `comments-de-${width}x${height}.png`) });
   }
 
+  // Hypotheses: the map with its tested arrows marked, and the Hypotheses page (English, and
+  // German at both sizes).
+  await en.goto(`${base}/maps/${map.id}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.locator('.verdict-mark').first().waitFor();
+  await en.screenshot({ path: path.join(out, 'hypotheses-map-en.png') });
+  await en.goto(`${base}/maps/${map.id}/hypotheses`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.screenshot({ path: path.join(out, 'hypotheses-en.png'), fullPage: false });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/maps/${map.id}/hypotheses`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(out, `hypotheses-de-${width}x${height}.png`) });
+  }
+
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');
   fs.writeFileSync(pdf, await book.body());

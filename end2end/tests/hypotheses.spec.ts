@@ -45,7 +45,7 @@ test('a contradicted arrow is marked on the map and explained on the Hypotheses 
   await expect(first).toContainText('Expects more → more, after 1 month');
   await expect(first.getByRole('img', { name: 'Correlation at each lag' })).toBeVisible();
   await expect(first.getByRole('img', { name: 'Monthly scores of both objectives' })).toBeVisible();
-  await first.getByText('Correlation by lag').click();
+  await first.locator('details summary').click();
   await expect(first.locator('table.lag-table tbody tr')).toHaveCount(13);
   await expect(first.locator('table.lag-table tr.chosen th')).toHaveText('1');
   await expect(page.locator('section.arrow-test[data-verdict="Supported"]')).toHaveCount(1);

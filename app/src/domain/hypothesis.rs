@@ -451,13 +451,7 @@ pub fn test_map_with(
         Some((from, to)) => objective_series(doc, model, from, to),
         None => HashMap::new(),
     };
-    let title = |id: ObjectiveId| {
-        doc.objectives
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.title.clone())
-            .unwrap_or_default()
-    };
+    let title = |id: ObjectiveId| doc.objective_title(id).unwrap_or_default();
     let mut links: Vec<HypothesisView> = doc
         .links
         .iter()
