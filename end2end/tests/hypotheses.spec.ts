@@ -43,8 +43,8 @@ test('a contradicted arrow is marked on the map and explained on the Hypotheses 
   await expect(first.getByRole('heading', { level: 2 })).toHaveText(/Develop a technical certification programme → Achieve 99 %/);
   await expect(first).toContainText('the effect moved the other way');
   await expect(first).toContainText('Expects more → more, after 1 month');
-  await expect(first.getByRole('img', { name: 'Correlation at each lag' })).toBeVisible();
-  await expect(first.getByRole('img', { name: 'Monthly scores of both objectives' })).toBeVisible();
+  await expect(first.locator('figure[aria-label="Correlation at each lag"]')).toBeVisible();
+  await expect(first.locator('figure[aria-label="Monthly scores of both objectives"]')).toBeVisible();
   await first.locator('details summary').click();
   await expect(first.locator('table.lag-table tbody tr')).toHaveCount(13);
   await expect(first.locator('table.lag-table tr.chosen th')).toHaveText('1');
