@@ -211,6 +211,12 @@ pub enum Refusal {
     NotActionOwner,
     /// A review looks at one of its own unit's maps.
     MapOfAnotherUnit,
+    /// A survey's statements changed after answers arrived.
+    SurveyLocked,
+    /// A personal survey link already used.
+    SurveyLinkUsed,
+    /// A survey closed to answers (or to new respondents).
+    SurveyClosed,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -382,6 +388,9 @@ impl Refusal {
             Refusal::MapOfAnotherUnit => {
                 td_string!(locale, errors.api.map_of_another_unit).to_string()
             }
+            Refusal::SurveyLocked => td_string!(locale, errors.api.survey_locked).to_string(),
+            Refusal::SurveyLinkUsed => td_string!(locale, errors.api.survey_link_used).to_string(),
+            Refusal::SurveyClosed => td_string!(locale, errors.api.survey_closed).to_string(),
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -432,6 +441,10 @@ pub fn thing_name(locale: Locale, what: &str) -> String {
         "review" => td_string!(locale, errors.thing.review),
         "agenda item" => td_string!(locale, errors.thing.agenda_item),
         "action" => td_string!(locale, errors.thing.action),
+        "survey" => td_string!(locale, errors.thing.survey),
+        "respondent" => td_string!(locale, errors.thing.respondent),
+        "survey link" => td_string!(locale, errors.thing.survey_link),
+        "respondent who has not answered" => td_string!(locale, errors.thing.unanswered_respondent),
         "alignment" => td_string!(locale, errors.thing.alignment),
         "proposal" => td_string!(locale, errors.thing.proposal),
         "user" => td_string!(locale, errors.thing.user),

@@ -51,3 +51,21 @@ test('a contradicted arrow is marked on the map and explained on the Hypotheses 
   await expect(page.locator('section.arrow-test[data-verdict="Supported"]')).toHaveCount(1);
   await expect(page.getByText('Correlation is not causation.')).toBeVisible();
 });
+
+test('the quarterly review puts the contradicted arrow on its agenda', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const ent = await enterprise(page.request);
+  const reviews = await (await page.request.post('/api/unit_reviews', { data: { unit_id: ent.unitId } })).json();
+  const quarterly = reviews.reviews.find((r: { cadence: string; state: string }) => r.cadence === 'quarterly' && r.state === 'scheduled');
+  expect(quarterly, 'the demo schedules a quarterly review').toBeTruthy();
+  await page.goto(`/reviews/${quarterly.id}`);
+  await expect(page.locator('body[data-hydrated]')).toBeAttached();
+  await expect(page.locator('.arrows-questioned')).toHaveText(/^1 arrow of the map contradicted by 2\d months of data/);
+  const item = page.locator('.agenda-items > [data-review-item]', { hasText: 'Develop a technical certification programme → Achieve 99 %' });
+  await expect(item).toHaveCount(1);
+  await expect(item.locator('.reason-chip')).toHaveText('Contradicted by the data');
+  await expect(item.locator('.item-arrow')).toContainText('Expects more → more, after 1 month');
+  await expect(item.locator('.item-arrow figure[aria-label="Monthly scores of both objectives"]')).toBeVisible();
+  await item.getByRole('link', { name: 'All hypotheses of this map' }).click();
+  await expect(page).toHaveURL(new RegExp(`/maps/${ent.mapId}/hypotheses$`));
+});

@@ -301,6 +301,10 @@ fn compressed_routes(state: &AppState) -> Router<AppState> {
             "/reviews/{id}/briefing.pdf",
             get(export::routes::review_book),
         )
+        .route(
+            "/surveys/{id}/results.pdf",
+            get(export::routes::survey_results),
+        )
         .leptos_routes_with_handler(state.routes.clone(), get(page_handler))
         .nest_service("/pkg", assets::precompressed(&pkg_dir))
         .fallback_service(assets::precompressed(&site_root).fallback(not_found))
@@ -357,8 +361,9 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         Ok(user) => user,
         Err(e) => return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
     };
-    // An invitation link (`/invite/{secret}`) is for someone who has no account yet.
-    let invitation = path.starts_with("/invite/");
+    // An invitation link (`/invite/{secret}`) is for someone who has no account yet, and so is
+    // a personal survey link (`/answer/{secret}`).
+    let invitation = path.starts_with("/invite/") || path.starts_with("/answer/");
     if !open_without_session(&path) && !invitation && display_status.is_none() && user.is_none() {
         let next = app::api::safe_next(request.uri().path_and_query().map(|p| p.as_str()));
         let target = app::api::sign_in_address(&next, None);

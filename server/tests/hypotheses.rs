@@ -227,3 +227,94 @@ both_databases!(
         assert!(doc["paths"].get("/api/v1/maps/{id}/hypotheses").is_some());
     }
 );
+
+both_databases!(
+    a_quarterly_review_questions_the_contradicted_arrow,
+    |db: Db| async move {
+        use app::api::reviews::ReviewPage;
+        use app::domain::review::{Cadence, ItemReason, ItemSubject};
+        let app = TestApp::demo(db).await;
+        let admin = app.cookie(ADMIN).await;
+        let map = app.enterprise_map().await;
+        let found = tested(&app, &admin, map.map.id).await;
+        let contradicted = arrow(&found, "Develop a technical certification", "Achieve 99 %");
+        let supported = arrow(
+            &found,
+            "Implement knowledge management",
+            "Reduce project delivery",
+        );
+        let reviews = app.store.reviews_of(map.map.org_unit_id).await.unwrap();
+        let page = |cadence: Cadence| {
+            let id = reviews
+                .iter()
+                .find(|r| r.cadence == cadence && r.closed_at.is_none())
+                .unwrap_or_else(|| panic!("the demo schedules a {cadence:?} review"))
+                .id;
+            let app = &app;
+            let admin = admin.clone();
+            async move {
+                let (status, body) = app
+                    .call_json(Some(&admin), "get_review", json!({ "id": id }))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                serde_json::from_str::<ReviewPage>(&body).unwrap()
+            }
+        };
+
+        // The quarterly review has the contradicted arrow on its agenda, and only that one.
+        let quarterly = page(Cadence::Quarterly).await;
+        let arrows: Vec<_> = quarterly
+            .snapshot
+            .items
+            .iter()
+            .filter(|i| matches!(i.subject, ItemSubject::Link(_)))
+            .collect();
+        assert_eq!(arrows.len(), 1, "{arrows:?}");
+        assert_eq!(arrows[0].subject, ItemSubject::Link(contradicted.link_id));
+        assert_eq!(arrows[0].reason, ItemReason::Contradicted);
+        assert_eq!(
+            arrows[0].title,
+            format!("{} → {}", contradicted.from_title, contradicted.to_title)
+        );
+        let cause_owner = map
+            .objectives
+            .iter()
+            .find(|o| o.id == contradicted.from_id)
+            .unwrap()
+            .owner_id;
+        assert_eq!(arrows[0].owner_id, cause_owner);
+        assert!(!quarterly
+            .snapshot
+            .items
+            .iter()
+            .any(|i| i.subject == ItemSubject::Link(supported.link_id)));
+        // Its test travels with the snapshot: figures, charts and the summary line.
+        assert_eq!(quarterly.snapshot.arrows.len(), 1);
+        assert_eq!(quarterly.snapshot.arrows[0].test, contradicted.test);
+        let (count, months) = quarterly.snapshot.arrows_questioned().unwrap();
+        assert_eq!(count, 1);
+        assert!(months >= 20, "two years of data: {months}");
+
+        // The monthly review leaves the arrows alone.
+        let monthly = page(Cadence::Monthly).await;
+        assert!(monthly.snapshot.arrows_questioned().is_none());
+        assert!(monthly.snapshot.arrows.is_empty());
+
+        // The briefing book prints the arrow with the verdict's reason and what was found.
+        let book = app
+            .get(&format!("/reviews/{}/briefing.pdf", quarterly.review.id))
+            .cookie_opt(Some(&admin))
+            .reply()
+            .await;
+        assert_eq!(book.status, StatusCode::OK, "{}", book.body);
+        let text = common::pdf_text(&book.bytes);
+        for words in [
+            "Contradicted by the data",
+            "Expects more → more",
+            "ρ = −0.",
+            contradicted.from_title.as_str(),
+        ] {
+            assert!(text.contains(words), "the book shows {words:?}:\n{text}");
+        }
+    }
+);

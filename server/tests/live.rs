@@ -462,6 +462,8 @@ both_databases!(viewer_is_read_only, |db: Db| async move {
         viewport: None,
         // Working in the workshop's other pane: relayed, so a facilitator sees it.
         elsewhere: true,
+        // Writing the mission on the Strategy screen: relayed likewise.
+        writing: Some(app::domain::ops::StrategyPart::Mission),
     };
     e.send_json(&ClientMsg::Presence {
         state: state.clone(),

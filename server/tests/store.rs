@@ -991,6 +991,8 @@ fn new_value(
         (E::Theme, F::Name) => json!("Renamed theme"),
         (E::Theme, F::Colour) => toggle(json!("#123456"), json!("#654321")),
         (E::Theme, F::Rank) => json!(doc.themes.len() + 3),
+        (E::Theme, F::Description) => json!("What the theme is about"),
+        (E::Theme, F::Owner) => other_user(),
         (E::Perspective, F::Name) => json!("Renamed perspective"),
         (E::Perspective, F::Rank) => json!(doc.perspectives.len() + 3),
         (E::Perspective, F::Weight) => number(2.5),

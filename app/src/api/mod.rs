@@ -19,6 +19,8 @@ pub mod rest_types;
 pub mod reviews;
 mod session;
 mod setup;
+pub mod strategy;
+pub mod surveys;
 mod tokens;
 pub mod units;
 

@@ -610,6 +610,18 @@ pub mod service {
             .map(|n| review.span.shift(-n))
             .collect();
         let history = model.history(&spans);
+        let arrows = match review.cadence {
+            Cadence::Monthly => Vec::new(),
+            _ => {
+                crate::domain::hypothesis::test_map_with(
+                    &doc,
+                    &model,
+                    &data,
+                    crate::store::current_period(),
+                )
+                .links
+            }
+        };
         let initiatives: Vec<InitiativeState> = cards(store, review.org_unit_id, today())
             .await?
             .into_iter()
@@ -630,6 +642,8 @@ pub mod service {
             history: &history,
             initiatives: &initiatives,
             open_actions: &open_actions,
+            cadence: review.cadence,
+            arrows: &arrows,
         }))
     }
 
@@ -810,7 +824,32 @@ pub mod service {
             actions,
         );
         snap.details = details;
+        snap.arrows = arrows_on(&snap.items, &doc, &model, &data);
         Ok(snap)
+    }
+
+    /// The tests of the arrows `items` are about (none are run when no item is an arrow).
+    fn arrows_on(
+        items: &[AgendaItem],
+        doc: &crate::domain::MapDocument,
+        model: &ScoreModel,
+        data: &crate::domain::scores::ScoreData,
+    ) -> Vec<crate::domain::hypothesis::HypothesisView> {
+        let links: Vec<LinkId> = items
+            .iter()
+            .filter_map(|i| match i.subject {
+                ItemSubject::Link(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        if links.is_empty() {
+            return Vec::new();
+        }
+        crate::domain::hypothesis::test_map_with(doc, model, data, crate::store::current_period())
+            .links
+            .into_iter()
+            .filter(|h| links.contains(&h.link_id))
+            .collect()
     }
 
     /// What closing `review` now stores: the live snapshot with the unit's initiative timeline

@@ -5,6 +5,7 @@
 //! here comes from the review's snapshot, so a closed review's book reads the same a year later.
 //! Statuses are words as well as colours, for black-and-white printing. Pure: no I/O.
 
+use super::hypothesis::HypothesisView;
 use super::review::{ActionItem, ItemSubject, Snapshot};
 use super::scoring::Score;
 use super::{ObjectiveId, ReviewItemId};
@@ -255,7 +256,18 @@ pub fn book(
                     String::new(),
                     String::new(),
                 ),
+                ItemSubject::Link(l) => (
+                    None,
+                    arrow_of(snap, l)
+                        .map(|a| arrow_figures(a, locale))
+                        .unwrap_or_default(),
+                    String::new(),
+                ),
                 _ => (None, String::new(), String::new()),
+            };
+            let arrow_why = match item.subject {
+                ItemSubject::Link(l) => arrow_of(snap, l).map(|a| a.test.verdict.why(locale)),
+                _ => None,
             };
             let why = detail
                 .and_then(|d| d.why.as_ref())
@@ -273,7 +285,10 @@ pub fn book(
                     }));
                     lines
                 })
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .into_iter()
+                .chain(arrow_why.map(str::to_string))
+                .collect();
             let initiatives = snap
                 .initiatives
                 .iter()
@@ -298,7 +313,8 @@ pub fn book(
                 status,
                 figures,
                 note,
-                chart: detail.is_some_and(|d| d.scoring.is_some() && !d.chart.is_empty()),
+                chart: detail.is_some_and(|d| d.scoring.is_some() && !d.chart.is_empty())
+                    || matches!(item.subject, ItemSubject::Link(l) if arrow_of(snap, l).is_some()),
                 why,
                 analysis: item.commentary.analysis.clone(),
                 recommendation: item.commentary.recommendation.clone(),
@@ -392,6 +408,19 @@ pub fn book(
 
 /// The last day of the month a unit may choose for mailing its books: every month has it.
 pub const LAST_MAIL_DAY: u8 = 28;
+
+/// The test of arrow `link` the snapshot kept, if it is on the agenda.
+pub fn arrow_of(snap: &Snapshot, link: super::LinkId) -> Option<&HypothesisView> {
+    snap.arrows.iter().find(|a| a.link_id == link)
+}
+
+/// "Expects more → more, after 2 months · ρ = −0.62 after 1 month, over 23 paired months".
+fn arrow_figures(a: &HypothesisView, locale: Locale) -> String {
+    match a.finding(locale) {
+        Some(found) => format!("{} · {found}", a.expectation(locale)),
+        None => a.expectation(locale),
+    }
+}
 
 /// Checks a unit's mailing day: none (it does not mail), or 1 to [`LAST_MAIL_DAY`].
 pub fn validate_mail_day(day: Option<u8>) -> Result<(), super::validation::ValidationError> {
@@ -608,6 +637,7 @@ mod tests {
             }],
             layout: None,
             timeline: None,
+            arrows: Vec::new(),
         };
         (snap, owner)
     }

@@ -563,6 +563,90 @@ fn clip(text: &str, max: usize) -> String {
     }
 }
 
+/// A readiness survey's means per area (1 to 5) as a radar: one spoke per area, rings at each
+/// point of the scale, the team's shape filled, each area's name and mean at the end of its
+/// spoke. Areas without answers are drawn at the centre and say "–".
+pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -> String {
+    use std::f64::consts::PI;
+    const SIZE: f64 = 520.0;
+    const RADIUS: f64 = 150.0;
+    let (cx, cy) = (SIZE / 2.0, SIZE / 2.0 - 10.0);
+    let n = areas.len().max(3) as f64;
+    let at = |i: usize, r: f64| {
+        let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n;
+        (cx + r * angle.cos(), cy + r * angle.sin())
+    };
+    // Radius of a mean on the 1–5 scale (1 at the centre).
+    let reach = |v: f64| RADIUS * ((v.clamp(1.0, 5.0) - 1.0) / 4.0);
+    let mut out = open(SIZE, SIZE - 20.0, title);
+    for ring in 1..=5 {
+        let r = reach(f64::from(ring));
+        let points: Vec<String> = (0..areas.len())
+            .map(|i| {
+                let (x, y) = at(i, r);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polygon points="{}" fill="none" stroke="#cbd5e1" stroke-width="1"/>"##,
+            points.join(" ")
+        );
+        let (x, y) = at(0, r);
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#475569">{ring}</text>"##,
+            x + 4.0,
+            y + 3.0
+        );
+    }
+    for i in 0..areas.len() {
+        let (x, y) = at(i, RADIUS);
+        let _ = write!(
+            out,
+            r##"<line x1="{cx:.1}" y1="{cy:.1}" x2="{x:.1}" y2="{y:.1}" stroke="#cbd5e1"/>"##
+        );
+    }
+    let shape: Vec<String> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let (x, y) = at(i, reach(v.unwrap_or(1.0)));
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let _ = write!(
+        out,
+        r##"<polygon points="{}" fill="#2563eb" fill-opacity="0.25" stroke="#1d4ed8" stroke-width="2"/>"##,
+        shape.join(" ")
+    );
+    for (i, (name, v)) in areas.iter().enumerate() {
+        let (px, py) = at(i, reach(v.unwrap_or(1.0)));
+        let _ = write!(
+            out,
+            r##"<circle cx="{px:.1}" cy="{py:.1}" r="3.5" fill="#1d4ed8"/>"##
+        );
+        let (x, y) = at(i, RADIUS + 26.0);
+        let anchor = if (x - cx).abs() < 8.0 {
+            "middle"
+        } else if x > cx {
+            "start"
+        } else {
+            "end"
+        };
+        let mean = v.map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1));
+        let _ = write!(
+            out,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="12" text-anchor="{anchor}" fill="#0f172a">{}</text><text x="{x:.1}" y="{:.1}" font-size="12" font-weight="bold" text-anchor="{anchor}" fill="#1d4ed8">{}</text>"##,
+            escape(name),
+            y + 15.0,
+            escape(&mean)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,6 +669,27 @@ mod tests {
             .map(|o| layout::placed_in_band(o, &doc.perspectives))
             .collect();
         doc
+    }
+
+    #[test]
+    fn the_radar_names_each_area_with_its_mean() {
+        let areas = vec![
+            ("Clarity & focus".to_string(), Some(4.25)),
+            ("Alignment".to_string(), Some(2.0)),
+            ("Data".to_string(), None),
+            ("Decisions".to_string(), Some(5.0)),
+            ("Change".to_string(), Some(1.0)),
+        ];
+        let svg = radar_svg("Mean per area", &areas, Locale::de);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("<title>Mean per area</title>"));
+        assert!(svg.contains("Clarity &amp; focus"));
+        assert!(
+            svg.contains(">4,3<") || svg.contains(">4,2<"),
+            "German decimals"
+        );
+        assert!(svg.contains(">–<"), "an area without answers says so");
+        assert_eq!(svg.matches("<circle").count(), 5);
     }
 
     #[test]

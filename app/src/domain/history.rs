@@ -799,6 +799,9 @@ fn action_text(locale: Locale, action: &str) -> Option<String> {
         "sign_in_refused" => td_string!(locale, history.action.sign_in_refused),
         "password_reset" => td_string!(locale, history.action.password_reset),
         "set_reminders" => td_string!(locale, history.action.set_reminders),
+        "close" => td_string!(locale, history.action.close),
+        "reopen" => td_string!(locale, history.action.reopen),
+        "renew_link" => td_string!(locale, history.action.renew_link),
         _ => return None,
     };
     Some(verb.to_string())

@@ -134,6 +134,16 @@ impl Verdict {
         }
     }
 
+    /// The verdict's reason in words.
+    pub fn why(self, locale: Locale) -> &'static str {
+        match self {
+            Verdict::Supported => td_string!(locale, hypotheses.why.supported),
+            Verdict::Contradicted => td_string!(locale, hypotheses.why.contradicted),
+            Verdict::NoClearRelation => td_string!(locale, hypotheses.why.unclear),
+            Verdict::NotEnoughData => td_string!(locale, hypotheses.why.no_data),
+        }
+    }
+
     /// The class of its colour (`verdict-supported`, …).
     pub fn class(self) -> &'static str {
         match self {
@@ -362,6 +372,48 @@ pub struct HypothesisView {
     pub effect_series: Vec<(Period, f64)>,
 }
 
+impl HypothesisView {
+    /// "cause → effect": the arrow named by its two objectives.
+    pub fn arrow(&self) -> String {
+        format!("{} → {}", self.from_title, self.to_title)
+    }
+
+    /// What the arrow expects, in words.
+    pub fn expectation(&self, locale: Locale) -> String {
+        td_string!(
+            locale,
+            hypotheses.expects,
+            direction = self.direction.text(locale),
+            lag = lag_words(locale, self.lag_months)
+        )
+        .to_string()
+    }
+
+    /// The correlation the verdict rests on, in words (none without one).
+    pub fn finding(&self, locale: Locale) -> Option<String> {
+        let rho = self.test.rho?;
+        Some(
+            td_string!(
+                locale,
+                hypotheses.found,
+                rho = crate::i18n::format_number(locale, rho, 2),
+                lag = lag_words(locale, self.test.lag),
+                pairs = td_string!(locale, hypotheses.pairs, count = self.test.pairs as u64)
+                    .to_string()
+            )
+            .to_string(),
+        )
+    }
+}
+
+/// "after 2 months" or "at any lag".
+fn lag_words(locale: Locale, lag: Option<u8>) -> String {
+    match lag {
+        Some(l) => td_string!(locale, hypotheses.after, count = u64::from(l)).to_string(),
+        None => td_string!(locale, hypotheses.any_lag).to_string(),
+    }
+}
+
 /// Every arrow of a map, tested; contradicted ones first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -384,6 +436,13 @@ impl MapHypotheses {
             .iter()
             .filter(|l| l.test.verdict == verdict)
             .count()
+    }
+
+    /// The arrows the data contradicts, in the list's order.
+    pub fn contradicted(&self) -> impl Iterator<Item = &HypothesisView> {
+        self.links
+            .iter()
+            .filter(|l| l.test.verdict == Verdict::Contradicted)
     }
 
     /// The verdict on `link`, if the map has it.

@@ -99,6 +99,10 @@ id_type!(
     CommentId,
     /// A line in someone's inbox: a mention of them, or a reply in their thread.
     NotificationId,
+    /// A readiness survey of an org unit.
+    SurveyId,
+    /// A person a survey was sent to (never tied to their answers).
+    RespondentId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.

@@ -38,6 +38,7 @@ pub mod role;
 pub mod scores;
 pub mod scoring;
 pub mod sso;
+pub mod survey;
 pub mod targets;
 pub mod upload;
 pub mod validation;

@@ -302,6 +302,12 @@ pub struct Theme {
     /// `#rrggbb`.
     pub colour: String,
     pub rank: i32,
+    /// What the theme is about and why, as the Strategy screen states it.
+    #[serde(default)]
+    pub description: String,
+    /// Who answers for the theme.
+    #[serde(default)]
+    pub owner_id: Option<UserId>,
 }
 
 impl Theme {
@@ -319,6 +325,8 @@ impl Theme {
             name: name.into(),
             colour: colour.into(),
             rank,
+            description: String::new(),
+            owner_id: None,
         }
     }
 }
@@ -1069,6 +1077,7 @@ impl MapDocument {
             .objectives
             .iter()
             .filter_map(|o| o.owner_id)
+            .chain(self.themes.iter().filter_map(|t| t.owner_id))
             .chain(self.measures.iter().filter_map(|m| m.data_owner_id))
             .collect();
         ids.sort();

@@ -646,6 +646,8 @@ pub const THEME_FIELDS: &[FieldDef<Theme>] = &[
     trimmed!(Name, Column::Plain("name"), name),
     plain!(Colour, Column::Plain("colour"), colour),
     plain!(Rank, Column::Plain("rank"), rank),
+    plain!(Description, Column::Plain("description"), description),
+    plain!(Owner, Column::Plain("owner_id"), owner_id),
 ];
 
 /// The fields of a perspective.
@@ -1210,6 +1212,21 @@ pub struct PresenceState {
     /// a parent map beside a unit map), so a facilitator sees which pane has their attention.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub elsewhere: bool,
+    /// The statement this person is writing on the map's Strategy screen, so others see who is
+    /// at which one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writing: Option<StrategyPart>,
+}
+
+/// A statement of the Strategy screen: the map's vision, mission or values, or one theme's
+/// name, description and owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "part", content = "id", rename_all = "snake_case")]
+pub enum StrategyPart {
+    Vision,
+    Mission,
+    Values,
+    Theme(ThemeId),
 }
 
 /// The most objectives a shared selection may name: a box may select a whole map, but never
@@ -1657,6 +1674,7 @@ mod presence_tests {
             editing: Some(ObjectiveId::new()),
             viewport: Some(viewport(-10.0, -10.0, 1.5)),
             elsewhere: true,
+            writing: Some(StrategyPart::Theme(ThemeId::new())),
         };
         assert_eq!(state.validate(), Ok(()));
         assert_eq!(PresenceState::default().validate(), Ok(()));

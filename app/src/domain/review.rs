@@ -1,9 +1,11 @@
 //! Strategy reviews, the monthly (or quarterly, or annual) meeting of the closed loop: what a
 //! review is, the agenda generated from the data (reds and ambers, stale measures, objectives
-//! trending down, initiatives at risk, open actions; in map order), the commentary owners
+//! trending down, initiatives at risk, open actions, and in quarterly and annual reviews the arrows
+//! the data contradicts; in map order), the commentary owners
 //! write before it, the decisions and actions taken in it, the frozen snapshot it leaves, and
 //! the comparison of two snapshots. No I/O: the store keeps these, the API assembles inputs.
 
+use super::hypothesis::{HypothesisView, Verdict};
 use super::initiative::{Flag, Timeline};
 use super::scores::{MapScores, MonthFigures, Why};
 use super::scoring::{Score, ScoringType, Span, Status};
@@ -166,6 +168,8 @@ pub enum ItemSubject {
     Initiative(InitiativeId),
     /// An open action from an earlier review.
     Action(ActionItemId),
+    /// A cause-and-effect arrow of the map (its test against the data is in the snapshot).
+    Link(LinkId),
     /// A topic the facilitator added by hand.
     Topic,
 }
@@ -187,6 +191,8 @@ pub enum ItemReason {
     OpenAction,
     /// Added by the facilitator.
     Added,
+    /// An arrow the months of data contradict (quarterly and annual reviews).
+    Contradicted,
 }
 
 impl ItemReason {
@@ -201,6 +207,7 @@ impl ItemReason {
             ItemReason::InitiativeOverdue => "initiative_overdue",
             ItemReason::OpenAction => "open_action",
             ItemReason::Added => "added",
+            ItemReason::Contradicted => "contradicted",
         }
     }
 
@@ -216,6 +223,7 @@ impl ItemReason {
             ItemReason::InitiativeOverdue => td_string!(locale, reviews.reason.initiative_overdue),
             ItemReason::OpenAction => td_string!(locale, reviews.reason.open_action),
             ItemReason::Added => td_string!(locale, reviews.reason.added),
+            ItemReason::Contradicted => td_string!(locale, reviews.reason.contradicted),
         }
     }
 }
@@ -232,6 +240,7 @@ impl std::str::FromStr for ItemReason {
             ItemReason::InitiativeOverdue,
             ItemReason::OpenAction,
             ItemReason::Added,
+            ItemReason::Contradicted,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -389,6 +398,22 @@ pub struct AgendaInput<'a> {
     pub initiatives: &'a [InitiativeState],
     /// The unit's open actions from earlier reviews.
     pub open_actions: &'a [ActionItem],
+    /// How often the review is held: quarterly and annual reviews question the arrows.
+    pub cadence: Cadence,
+    /// The map's arrows tested against the data (`hypothesis::test_map`).
+    pub arrows: &'a [HypothesisView],
+}
+
+/// The arrows a review held at `cadence` puts on its agenda: those the data contradicts, in
+/// quarterly and annual reviews (a month adds too little data to question the map monthly).
+pub fn arrows_to_question(cadence: Cadence, arrows: &[HypothesisView]) -> Vec<&HypothesisView> {
+    if cadence == Cadence::Monthly {
+        return Vec::new();
+    }
+    arrows
+        .iter()
+        .filter(|a| a.test.verdict == Verdict::Contradicted)
+        .collect()
 }
 
 /// The agenda the data asks for, in map order (top perspective first, objectives top to
@@ -430,6 +455,23 @@ pub fn generate(input: &AgendaInput) -> Vec<AgendaItem> {
             }
         }
     }
+    items.extend(
+        arrows_to_question(input.cadence, input.arrows)
+            .into_iter()
+            .map(|a| {
+                let owner = doc
+                    .objectives
+                    .iter()
+                    .find(|o| o.id == a.from_id)
+                    .and_then(|o| o.owner_id);
+                AgendaItem::new(
+                    ItemSubject::Link(a.link_id),
+                    ItemReason::Contradicted,
+                    a.arrow(),
+                    owner,
+                )
+            }),
+    );
     let first_objective = |i: &Initiative| {
         objectives_in_map_order(doc)
             .iter()
@@ -481,6 +523,25 @@ pub fn generate(input: &AgendaInput) -> Vec<AgendaItem> {
     }));
     items.truncate(MAX_ITEMS);
     items
+}
+
+impl Snapshot {
+    /// How many arrows the agenda questions, and the most months of data any was tested on
+    /// ("3 arrows contradicted by 24 months of data"); none without such items.
+    pub fn arrows_questioned(&self) -> Option<(usize, usize)> {
+        let count = self
+            .items
+            .iter()
+            .filter(|i| matches!(i.subject, ItemSubject::Link(_)))
+            .count();
+        let months = self
+            .arrows
+            .iter()
+            .map(|a| a.cause_series.len().max(a.effect_series.len()))
+            .max()
+            .unwrap_or(0);
+        (count > 0).then_some((count, months))
+    }
 }
 
 /// Adds to `agenda` the generated items whose subject it does not have yet (a facilitator's
@@ -621,6 +682,10 @@ pub struct Snapshot {
     /// snapshot, as the initiatives are read apart from the map.
     #[serde(default)]
     pub timeline: Option<Timeline>,
+    /// The tests of the arrows on the agenda as they stood (charts and figures for the page
+    /// and the book).
+    #[serde(default)]
+    pub arrows: Vec<HypothesisView>,
 }
 
 /// The map's drawing as it stood at closing: bands, lanes, boxes where they were and arrows, so
@@ -741,6 +806,7 @@ pub fn snapshot(
         details: Vec::new(),
         layout: Some(SnapLayout::of(doc)),
         timeline: None,
+        arrows: Vec::new(),
     }
 }
 
@@ -936,6 +1002,82 @@ mod tests {
         }
     }
 
+    /// The arrow from the map's first objective to its second, tested on two years in which the
+    /// effect moves against the cause (`opposite` false: the arrow expects the same way).
+    fn tested_arrow(doc: &MapDocument, opposite: bool) -> HypothesisView {
+        use crate::domain::hypothesis::{test, Direction};
+        let (cause, effect) = (&doc.objectives[0], &doc.objectives[1]);
+        let start = month(2024, 11);
+        let cause_series: Vec<(Period, f64)> = (0..24)
+            .map(|i| (start.plus_months(i), f64::from((i * 7) % 10)))
+            .collect();
+        let effect_series: Vec<(Period, f64)> =
+            cause_series.iter().map(|(p, v)| (*p, 10.0 - v)).collect();
+        let direction = if opposite {
+            Direction::Opposite
+        } else {
+            Direction::Same
+        };
+        HypothesisView {
+            link_id: LinkId::new(),
+            from_id: cause.id,
+            from_title: cause.title.clone(),
+            to_id: effect.id,
+            to_title: effect.title.clone(),
+            hypothesis: String::new(),
+            direction,
+            lag_months: Some(0),
+            test: test(&cause_series, &effect_series, direction, Some(0)),
+            cause_series,
+            effect_series,
+        }
+    }
+
+    #[test]
+    fn quarterly_and_annual_agendas_question_the_arrows_the_data_contradicts() {
+        let mut doc = doc();
+        let owner = UserId::new();
+        doc.objectives[0].owner_id = Some(owner);
+        let span = Span::Month {
+            period: month(2026, 11),
+        };
+        let history = [scores(&doc, span, &[])];
+        let contradicted = tested_arrow(&doc, false);
+        let supported = tested_arrow(&doc, true);
+        assert_eq!(contradicted.test.verdict, Verdict::Contradicted);
+        assert_eq!(supported.test.verdict, Verdict::Supported);
+        let arrows = [supported, contradicted.clone()];
+        let agenda = |cadence| {
+            generate(&AgendaInput {
+                doc: &doc,
+                history: &history,
+                initiatives: &[],
+                open_actions: &[],
+                cadence,
+                arrows: &arrows,
+            })
+        };
+        let quarterly = agenda(Cadence::Quarterly);
+        assert_eq!(quarterly.len(), 1, "only the contradicted arrow");
+        assert_eq!(
+            quarterly[0].subject,
+            ItemSubject::Link(contradicted.link_id)
+        );
+        assert_eq!(quarterly[0].reason, ItemReason::Contradicted);
+        assert_eq!(quarterly[0].title, "Grow skills → Grow revenue");
+        assert_eq!(
+            quarterly[0].owner_id,
+            Some(owner),
+            "the cause's owner writes on it"
+        );
+        assert_eq!(agenda(Cadence::Annual).len(), 1);
+        assert!(
+            agenda(Cadence::Monthly).is_empty(),
+            "monthly reviews leave the arrows alone"
+        );
+        assert_eq!("contradicted".parse(), Ok(ItemReason::Contradicted));
+    }
+
     #[test]
     fn a_review_looks_back_on_the_span_just_closed() {
         let d = day("2026-12-08");
@@ -977,6 +1119,8 @@ mod tests {
             history: &history,
             initiatives: &[],
             open_actions: &[],
+            cadence: Cadence::Monthly,
+            arrows: &[],
         });
         let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
         assert_eq!(titles, ["Revenue", "Training hours"]);
@@ -1041,6 +1185,8 @@ mod tests {
             history: &history,
             initiatives: &initiatives,
             open_actions: &[action.clone(), done],
+            cadence: Cadence::Monthly,
+            arrows: &[],
         });
         let got: Vec<(&str, ItemReason)> =
             items.iter().map(|i| (i.title.as_str(), i.reason)).collect();
@@ -1155,6 +1301,7 @@ mod tests {
             details: vec![],
             layout: None,
             timeline: None,
+            arrows: Vec::new(),
         }
     }
 
@@ -1287,7 +1434,7 @@ mod tests {
             let span = Span::Month { period: month(2026, 11) };
             let input: Vec<(usize, f64, bool)> = values.iter().enumerate().map(|(i, (v, s))| (i, *v, *s)).collect();
             let history = [scores(&doc, span, &input)];
-            let items = generate(&AgendaInput { doc: &doc, history: &history, initiatives: &[], open_actions: &[] });
+            let items = generate(&AgendaInput { doc: &doc, history: &history, initiatives: &[], open_actions: &[], cadence: Cadence::Monthly, arrows: &[] });
             let order = objectives_in_map_order(&doc);
             let rank = |m: MeasureId| {
                 let o = doc.measures.iter().find(|x| x.id == m).unwrap().objective_id;

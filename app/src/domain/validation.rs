@@ -84,6 +84,10 @@ pub enum ValidationError {
     UnknownLanguage(String),
     #[error("\"{0}\" is not a currency code; write it as three letters, e.g. EUR")]
     BadCurrency(String),
+    #[error("{0}: an entry appears twice")]
+    Duplicate(String),
+    #[error("every statement needs an answer from 1 to 5, and each only once")]
+    Unanswered,
 }
 
 impl ValidationError {
@@ -198,6 +202,11 @@ impl ValidationError {
             V::BadCurrency(code) => {
                 td_string!(locale, errors.validation.bad_currency, code).to_string()
             }
+            V::Duplicate(field) => {
+                let field = field_name(locale, field);
+                td_string!(locale, errors.validation.duplicate, field).to_string()
+            }
+            V::Unanswered => td_string!(locale, errors.validation.unanswered).to_string(),
         }
     }
 }
@@ -226,6 +235,12 @@ pub fn field_name(locale: Locale, field: &str) -> String {
         "Perspective name" => td_string!(locale, errors.field.perspective_name),
         "Weight" => td_string!(locale, errors.field.weight),
         "Theme name" => td_string!(locale, errors.field.theme_name),
+        "Themes" => td_string!(locale, errors.field.themes),
+        "Statements" => td_string!(locale, errors.field.statements),
+        "Statement" => td_string!(locale, errors.field.statement),
+        "Answer" => td_string!(locale, errors.field.answer),
+        "Survey title" => td_string!(locale, errors.field.survey_title),
+        "Respondents" => td_string!(locale, errors.field.respondents),
         "Title" => td_string!(locale, errors.field.title),
         "Description" => td_string!(locale, errors.field.description),
         "Position x" => td_string!(locale, errors.field.position_x),
@@ -583,6 +598,7 @@ pub fn perspective(p: &Perspective) -> Result<(), ValidationError> {
 /// A theme lane.
 pub fn theme(t: &Theme) -> Result<(), ValidationError> {
     required_text("Theme name", &t.name, MAX_NAME)?;
+    optional_text("Description", &t.description, MAX_TEXT)?;
     colour(&t.colour)
 }
 

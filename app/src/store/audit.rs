@@ -59,6 +59,7 @@ async fn unit_of_entity(
         "review" => "SELECT org_unit_id FROM reviews WHERE id = $1",
         "review_action" => "SELECT org_unit_id FROM review_actions WHERE id = $1",
         "display_link" => "SELECT org_unit_id FROM display_links WHERE id = $1",
+        "survey" => "SELECT org_unit_id FROM surveys WHERE id = $1",
         _ => return Ok(None),
     };
     select(sql)

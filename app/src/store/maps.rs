@@ -69,16 +69,18 @@ pub async fn create_map(
     Ok(perspectives)
 }
 
-/// The people a map names (its objectives' owners and its measures' data owners), names only:
-/// a map document carries no one else, and no email.
+/// The people a map names (its objectives' and themes' owners and its measures' data owners),
+/// names only: a map document carries no one else, and no email.
 async fn named_people(conn: &mut AnyConnection, map: MapId) -> StoreResult<Vec<Person>> {
     select(
         "SELECT id, name FROM users WHERE id IN ( \
            SELECT owner_id FROM objectives WHERE map_id = $1 \
+           UNION SELECT owner_id FROM themes WHERE map_id = $2 \
            UNION SELECT m.data_owner_id FROM measures m JOIN objectives o ON o.id = m.objective_id \
-           WHERE o.map_id = $2) \
+           WHERE o.map_id = $3) \
          ORDER BY name, id",
     )
+    .bind(map)
     .bind(map)
     .bind(map)
     .all(conn, person_from)

@@ -33,6 +33,7 @@ mod reviews;
 mod rows;
 pub mod sessions;
 mod sso;
+mod surveys;
 mod themes;
 pub mod tombstones;
 mod units;

@@ -7,21 +7,27 @@ use sqlx::AnyConnection;
 fn theme_from(row: &AnyRow) -> StoreResult<Theme> {
     read_row! { row => Theme {
         parsed: id, map_id;
-        text: name, colour;
+        text: name, colour, description;
         small: rank;
+        opt_parsed: owner_id;
     } }
 }
 
 /// Inserts an (already validated) theme row.
 pub(crate) async fn insert_theme(conn: &mut AnyConnection, t: &Theme) -> StoreResult<()> {
-    sqlx::query("INSERT INTO themes (id, map_id, name, colour, rank) VALUES ($1, $2, $3, $4, $5)")
-        .bind(t.id.to_string())
-        .bind(t.map_id.to_string())
-        .bind(t.name.trim())
-        .bind(&t.colour)
-        .bind(i64::from(t.rank))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO themes (id, map_id, name, colour, rank, description, owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(t.id.to_string())
+    .bind(t.map_id.to_string())
+    .bind(t.name.trim())
+    .bind(&t.colour)
+    .bind(i64::from(t.rank))
+    .bind(&t.description)
+    .bind(t.owner_id.map(|u| u.to_string()))
+    .execute(&mut *conn)
+    .await?;
     super::entity_ids::claim(conn, t.id.0, t.map_id).await
 }
 

@@ -156,6 +156,7 @@ fn UnitNode(node: OrgTreeNode, scores: std::sync::Arc<Vec<MapScoreLine>>) -> imp
                 <A href=format!("/units/{}/dashboards", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, home.dashboards_of, unit = &unit.name).to_string()>{t!(i18n, home.dashboards)}</A>
                 <A href=format!("/units/{}/initiatives", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, initiatives.home.link, unit = &unit.name).to_string()>{td_string!(locale, initiatives.home.short)}</A>
                 <A href=format!("/units/{}/reviews", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, reviews.home.link, unit = &unit.name).to_string()>{td_string!(locale, reviews.home.short)}</A>
+                <A href=format!("/units/{}/surveys", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, survey.home.link, unit = &unit.name).to_string()>{td_string!(locale, survey.home.short)}</A>
                 <A href=format!("/units/{}/reminders", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, mail.reminders.link_of, unit = &unit.name).to_string()>{td_string!(locale, mail.reminders.link)}</A>
                 {editor.then(|| view! {
                     <A href=format!("/units/{}/new-map", unit.id) attr:class="secondary-link" attr:aria-label=td_string!(locale, units.new_map.for_unit, unit = &unit.name).to_string()>{td_string!(locale, units.new_map.link)}</A>

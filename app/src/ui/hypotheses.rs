@@ -39,50 +39,6 @@ impl LazyRoute for HypothesesRoute {
     }
 }
 
-/// The verdict's reason in words.
-fn why(locale: Locale, verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Supported => td_string!(locale, hypotheses.why.supported),
-        Verdict::Contradicted => td_string!(locale, hypotheses.why.contradicted),
-        Verdict::NoClearRelation => td_string!(locale, hypotheses.why.unclear),
-        Verdict::NotEnoughData => td_string!(locale, hypotheses.why.no_data),
-    }
-}
-
-/// "after 2 months" or "at any lag".
-fn lag_words(locale: Locale, lag: Option<u8>) -> String {
-    match lag {
-        Some(l) => td_string!(locale, hypotheses.after, count = u64::from(l)).to_string(),
-        None => td_string!(locale, hypotheses.any_lag).to_string(),
-    }
-}
-
-/// What the arrow expects, in words.
-pub(crate) fn expectation(locale: Locale, h: &HypothesisView) -> String {
-    td_string!(
-        locale,
-        hypotheses.expects,
-        direction = h.direction.text(locale),
-        lag = lag_words(locale, h.lag_months)
-    )
-    .to_string()
-}
-
-/// The correlation the verdict rests on, in words (none without one).
-pub(crate) fn finding(locale: Locale, h: &HypothesisView) -> Option<String> {
-    let rho = h.test.rho?;
-    Some(
-        td_string!(
-            locale,
-            hypotheses.found,
-            rho = format_number(locale, rho, 2),
-            lag = lag_words(locale, h.test.lag),
-            pairs = td_string!(locale, hypotheses.pairs, count = h.test.pairs as u64).to_string()
-        )
-        .to_string(),
-    )
-}
-
 /// A verdict as a chip: its mark and its word, coloured by its class.
 #[component]
 pub fn VerdictChip(verdict: Verdict) -> impl IntoView {
@@ -161,8 +117,8 @@ fn Arrow(map: MapId, h: HypothesisView) -> impl IntoView {
     view! {
         <section class="card arrow-test" aria-labelledby=labelled_by data-verdict=format!("{:?}", h.test.verdict)>
             <h2 id=heading_id>{h.from_title.clone()}" → "{h.to_title.clone()}</h2>
-            <p><VerdictChip verdict=h.test.verdict/>" "{why(locale, h.test.verdict)}</p>
-            <p>{expectation(locale, &h)}{finding(locale, &h).map(|f| format!(" · {f}"))}</p>
+            <p><VerdictChip verdict=h.test.verdict/>" "{h.test.verdict.why(locale)}</p>
+            <p>{h.expectation(locale)}{h.finding(locale).map(|f| format!(" · {f}"))}</p>
             {(!h.hypothesis.is_empty()).then(|| view! { <blockquote>{h.hypothesis.clone()}</blockquote> })}
             <div class="arrow-charts">
                 <figure role="img" aria-label=td_string!(locale, hypotheses.chart.lags) inner_html=lags></figure>

@@ -20,6 +20,8 @@ pub mod reviews;
 pub mod scorecard;
 pub mod setup;
 pub mod signin;
+pub mod strategy;
+pub mod surveys;
 pub mod widgets;
 
 use crate::i18n::{provide_i18n, server_render_locale};
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/workshop") view={Lazy::<cascade::workshop::WorkshopRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/hypotheses") view={Lazy::<hypotheses::HypothesesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/strategy") view={Lazy::<strategy::StrategyRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>
                 <Route path=path!("/admin/people") view=people::PeoplePage/>
@@ -105,6 +108,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/units/:id/initiatives") view={Lazy::<initiatives::InitiativesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/reviews") view={Lazy::<reviews::UnitReviewsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reviews/:id") view={Lazy::<reviews::ReviewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/surveys") view={Lazy::<surveys::UnitSurveysRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/surveys/:id") view={Lazy::<surveys::SurveyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/answer/:token") view={Lazy::<surveys::AnswerRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/dashboards") view={Lazy::<dashboard::UnitDashboardsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id") view={Lazy::<dashboard::view::DashboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/dashboards/:id/edit") view={Lazy::<dashboard::editor::EditorRoute>::new()} ssr=SsrMode::Async/>

@@ -179,7 +179,8 @@ struct MapSpec {
     vision: &'static str,
     mission: &'static str,
     values: &'static str,
-    themes: &'static [(&'static str, &'static str)],
+    /// (name, colour, what it is about, owner).
+    themes: &'static [(&'static str, &'static str, &'static str, usize)],
     objectives: &'static [ObjectiveSpec],
     /// (driver, driven, hypothesis).
     links: &'static [(&'static str, &'static str, &'static str)],
@@ -219,7 +220,14 @@ const ENTERPRISE_MAP: MapSpec = MapSpec {
              Craft: certified skills, shared knowledge, work done right the first time.\n\
              Ownership: every objective, measure and promise has a name next to it.\n\
              Candour: we report red as red, and we act on it.",
-    themes: &[("Operational Excellence", "#2a9d8f"), ("Client Intimacy", "#e9a23b"), ("Growth & Innovation", "#7b6fd0")],
+    themes: &[
+        ("Operational Excellence", "#2a9d8f", "Deliver faster and right the first time: certified people, shared know-how and \
+          fewer handovers, so projects land 30 % sooner at 99 % quality.", 2),
+        ("Client Intimacy", "#e9a23b", "Know each key account well enough to solve the next problem before it is asked \
+          for, and earn the renewal every month.", 3),
+        ("Growth & Innovation", "#7b6fd0", "Grow where we are strongest: new clients in our target sectors and new \
+          services built from what our teams already do well.", 1),
+    ],
     objectives: &[
         // Financial
         obj(
@@ -450,7 +458,11 @@ const MANAGED_SERVICES_MAP: MapSpec = MapSpec {
     mission: "We keep our clients' platforms available, secure and up to date, and we resolve what breaks before it \
               hurts their business.",
     values: "Reliability first. Fix the cause, not only the symptom. Tell the client before they tell us.",
-    themes: &[("Service Reliability", "#3d8fb8"), ("Account Growth", "#e07a5f")],
+    themes: &[
+        ("Service Reliability", "#3d8fb8", "Always on and quickly fixed: fewer incidents, and causes removed rather \
+          than symptoms.", 5),
+        ("Account Growth", "#e07a5f", "Turn reliable service into more of each client's platform.", 5),
+    ],
     objectives: &[
         obj(
             "ms_recurring",
@@ -519,7 +531,10 @@ const CONSULTING_MAP: MapSpec = MapSpec {
     mission: "We design and deliver transformation projects with proven methods and reusable assets, on time and \
               on budget.",
     values: "Reuse before reinventing. Promise what we can deliver. Leave the client able to run it.",
-    themes: &[("Delivery Excellence", "#52a36b"), ("Practice Growth", "#c0587e")],
+    themes: &[
+        ("Delivery Excellence", "#52a36b", "Predictable projects from proven methods and reusable assets.", 6),
+        ("Practice Growth", "#c0587e", "Win the next project from the last one, in the sectors we know.", 6),
+    ],
     objectives: &[
         obj(
             "co_fees",
@@ -1353,7 +1368,12 @@ fn build_map(
         .themes
         .iter()
         .zip(0..)
-        .map(|((name, colour), rank)| Theme::new(map.id, *name, *colour, rank))
+        .map(|((name, colour, description, owner), rank)| {
+            let mut theme = Theme::new(map.id, *name, *colour, rank);
+            theme.description = collapse_spaces(description);
+            theme.owner_id = person(*owner);
+            theme
+        })
         .collect();
     let frame = Frame::of(&perspectives, &themes);
     let mut objectives = Vec::new();

@@ -209,6 +209,15 @@ async fn write_reviews(
         .await
         .map_err(fail)?;
     store.create_review(&next, &items, actor).await?;
+
+    // The quarterly review questions the arrows the two years of data contradict.
+    let quarter_after = today.plus_months(3 - (i32::from(today.month()) - 1) % 3);
+    let mut quarterly = Review::new(unit, map, Cadence::Quarterly, on_day(quarter_after, 12)?);
+    quarterly.title = format!("Quarterly strategy review · {}", quarterly.span.label());
+    let items = service::generated_agenda(store, &quarterly)
+        .await
+        .map_err(fail)?;
+    store.create_review(&quarterly, &items, actor).await?;
     Ok(())
 }
 

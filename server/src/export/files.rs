@@ -171,14 +171,20 @@ pub async fn timeline_png(
     })
 }
 
-/// The charts of a snapshot's measure items, by item number.
+/// The charts of a snapshot's measure items (the months of the measure) and arrow items (both
+/// objectives' monthly scores), by item number.
 fn charts(snap: &Snapshot, locale: Locale) -> Vec<(usize, String)> {
     snap.items
         .iter()
         .enumerate()
         .filter_map(|(n, item)| {
-            let ItemSubject::Measure(m) = item.subject else {
-                return None;
+            let m = match item.subject {
+                ItemSubject::Measure(m) => m,
+                ItemSubject::Link(l) => {
+                    let arrow = briefing::arrow_of(snap, l)?;
+                    return Some((n + 1, drawing::series_svg(arrow, locale)));
+                }
+                _ => return None,
             };
             let measure = snap.measures.iter().find(|x| x.id == m)?;
             let detail = snap.details.iter().find(|d| d.item_id == item.id)?;
@@ -366,4 +372,35 @@ mod tests {
             "the next in line gets the freed turn"
         );
     }
+}
+
+/// A readiness survey's results as a PDF (viewers of its unit), once three people have
+/// answered; before that there is nothing to print (404 words it).
+pub async fn survey_results(
+    store: &Store,
+    access: &Access,
+    id: app::domain::SurveyId,
+    locale: Locale,
+) -> Result<Download, ApiError> {
+    let page = app::api::surveys::service::page(store, access, id).await?;
+    let results = page
+        .results
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound("survey results".into()))?;
+    let radar = app::domain::survey::radar(results, locale);
+    let book = app::domain::survey::book(
+        &page.survey,
+        &page.unit_name,
+        results,
+        page.asked,
+        initiatives::today(),
+        locale,
+    );
+    let _turn = typesetter_turn(typesetters(), TYPESET_WAIT).await?;
+    let bytes = on_blocking_pool(move || super::survey_pdf(&book, &radar)).await?;
+    Ok(Download {
+        file_name: format!("{}.pdf", file_stem(&page.survey.title)),
+        content_type: "application/pdf",
+        bytes,
+    })
 }

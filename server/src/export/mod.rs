@@ -28,6 +28,8 @@ pub static FONTS: [&[u8]; 3] = [
 
 /// The briefing book's layout.
 const BOOK_TEMPLATE: &str = include_str!("briefing.typ");
+/// The layout of a readiness survey's results.
+const SURVEY_TEMPLATE: &str = include_str!("survey.typ");
 
 /// The largest drawing rasterised, in pixels a side: bigger maps are scaled down to it.
 const MAX_PNG_SIDE: f32 = 8192.0;
@@ -159,12 +161,56 @@ pub fn png_bytes(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
 /// The Typst engine with the book's layout and the embedded fonts, made once.
 fn engine() -> &'static TypstEngine<typst_as_lib::TypstTemplateMainFile> {
     static ENGINE: OnceLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .main_file(BOOK_TEMPLATE)
-            .fonts(FONTS)
-            .build()
+    ENGINE.get_or_init(|| engine_for(BOOK_TEMPLATE))
+}
+
+/// The Typst engine with the survey results' layout, made once.
+fn survey_engine() -> &'static TypstEngine<typst_as_lib::TypstTemplateMainFile> {
+    static ENGINE: OnceLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = OnceLock::new();
+    ENGINE.get_or_init(|| engine_for(SURVEY_TEMPLATE))
+}
+
+/// A Typst engine for `layout` with the embedded fonts.
+fn engine_for(layout: &'static str) -> TypstEngine<typst_as_lib::TypstTemplateMainFile> {
+    TypstEngine::builder()
+        .main_file(layout)
+        .fonts(FONTS)
+        .build()
+}
+
+/// `inputs` typeset with `engine` as a PDF.
+fn pdf_of(
+    engine: &TypstEngine<typst_as_lib::TypstTemplateMainFile>,
+    inputs: Dict,
+) -> Result<Vec<u8>, ExportError> {
+    let doc: PagedDocument = engine
+        .compile_with_input(inputs)
+        .output
+        .map_err(|e| ExportError::Typeset(e.to_string()))?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+        ExportError::Typeset(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     })
+}
+
+/// A survey's results typeset as a PDF, with its radar (SVG). Call it on the blocking pool.
+pub fn survey_pdf(
+    book: &app::domain::survey::SurveyBook,
+    radar: &str,
+) -> Result<Vec<u8>, ExportError> {
+    let json = serde_json::to_vec(book).map_err(|e| ExportError::Typeset(e.to_string()))?;
+    let mut inputs = Dict::new();
+    inputs.insert("book".into(), Bytes::new(json).into_value());
+    inputs.insert(
+        "radar".into(),
+        Bytes::new(radar.as_bytes().to_vec()).into_value(),
+    );
+    pdf_of(survey_engine(), inputs)
 }
 
 /// The drawings a book shows, as SVG documents.
@@ -197,19 +243,7 @@ pub fn briefing_pdf(book: &BriefingBook, drawings: &BookDrawings) -> Result<Vec<
             Bytes::new(svg.clone().into_bytes()).into_value(),
         );
     }
-    let doc: PagedDocument = engine()
-        .compile_with_input(inputs)
-        .output
-        .map_err(|e| ExportError::Typeset(e.to_string()))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-        ExportError::Typeset(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    pdf_of(engine(), inputs)
 }
 
 #[cfg(test)]

@@ -124,3 +124,19 @@ pub async fn review_book(
         .await,
     )
 }
+
+/// `GET /surveys/{id}/results.pdf`.
+pub async fn survey_results(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    answer(
+        async {
+            let (_, access, locale) = caller(&state, &headers).await?;
+            let id: app::domain::SurveyId = id_of(&id, "survey")?;
+            files::survey_results(&state.store, &access, id, locale).await
+        }
+        .await,
+    )
+}

@@ -197,3 +197,25 @@ pub async fn timeline_png(
     let id: OrgUnitId = id_of(&id, "org unit")?;
     Ok(files::timeline_png(&state.store, &caller.access, id, locale()).await?)
 }
+
+/// A readiness survey's results (PDF): the radar of the means per area, the statements the
+/// team disagrees on most, and the comments. Only once three people have answered.
+#[utoipa::path(
+    get, path = "/api/v1/surveys/{id}/results.pdf", tag = "exports",
+    params(("id" = SurveyId, Path, description = "The survey.")),
+    responses(
+        (status = 200, description = "The results.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "A malformed id.", body = ErrorBody),
+        TokenRefusals,
+        (status = 403, description = "Its unit is outside the token's scope.", body = ErrorBody),
+        (status = 404, description = "No such survey, or fewer than three answers.", body = ErrorBody),
+    )
+)]
+pub async fn survey_results(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> FileResult {
+    let id: SurveyId = id_of(&id, "survey")?;
+    Ok(files::survey_results(&state.store, &caller.access, id, locale()).await?)
+}

@@ -21,6 +21,8 @@ mod people;
 mod proposals;
 mod reviews;
 mod scores;
+mod strategy;
+mod surveys;
 mod units;
 
 pub use caller::{Caller, RateLimiter};
@@ -91,6 +93,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/maps/{id}/hypotheses",
             only(get(hypotheses::map_hypotheses)),
+        )
+        .route(
+            "/api/v1/units/{id}/surveys",
+            only(get(surveys::list_surveys)),
+        )
+        .route("/api/v1/surveys/{id}", only(get(surveys::get_survey)))
+        .route(
+            "/api/v1/surveys/{id}/results.pdf",
+            only(get(exports::survey_results)),
+        )
+        .route(
+            "/api/v1/maps/{id}/strategy",
+            only(get(strategy::get_strategy).patch(strategy::patch_strategy))
+                .layer(DefaultBodyLimit::max(256 * 1024)),
         )
         .route(
             "/api/v1/objectives/{id}/comments",
@@ -223,6 +239,11 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         alignments::unit_gaps,
         proposals::list_proposals,
         hypotheses::map_hypotheses,
+        strategy::get_strategy,
+        strategy::patch_strategy,
+        surveys::list_surveys,
+        surveys::get_survey,
+        exports::survey_results,
         comments::objective_comments,
         comments::measure_comments,
         comments::initiative_comments,

@@ -149,7 +149,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                         {format!("{} · {} – {} · ", unit.name, map.period_start.text(i18n.get_locale_untracked()), map.period_end.text(i18n.get_locale_untracked()))}
                         <span class=format!("status status-{}", map.status.as_str())>{map_status(i18n.get_locale_untracked(), map.status)}</span>
                     </p>
-                    {(!map.vision.is_empty()).then(|| view! { <p class="vision"><strong>{t!(i18n, map.page.vision)}</strong>{map.vision.clone()}</p> })}
+                    <Statement state=state/>
                 </div>
                 <div class="map-head-actions">
                     <div class="map-score">
@@ -168,6 +168,7 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                         {state.doc.with_untracked(|d| d.map_is_unit()).then(|| view! {
                             <A href=format!("/maps/{}/workshop", map.id) attr:class="button">{t!(i18n, cascade.workshop.title)}</A>
                         })}
+                        <A href=format!("/maps/{}/strategy", map.id) attr:class="button">{t!(i18n, strategy.title)}</A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">{t!(i18n, map.page.scorecard)}</A>
                         <A href=format!("/maps/{}/hypotheses", map.id) attr:class="button">{t!(i18n, hypotheses.title)}</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">{t!(i18n, map.page.dashboards)}</A>
@@ -195,6 +196,51 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
         </Page>
     }
     .into_any()
+}
+
+/// The map's vision under its name, and its mission and values, which fold away; live, as the
+/// Strategy screen changes them.
+#[component]
+fn Statement(state: MapState) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move |f: fn(&MapDocument) -> &str| state.doc.with(|d| f(d).trim().to_string());
+    let vision = Memo::new(move |_| text(|d| &d.map.vision));
+    let mission = Memo::new(move |_| text(|d| &d.map.mission));
+    let values = Memo::new(move |_| {
+        state.doc.with(|d| {
+            d.map
+                .values
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+    });
+    // Only whether there is anything to fold redraws the fold, so folding it stays.
+    let any = Memo::new(move |_| !mission.with(String::is_empty) || !values.with(Vec::is_empty));
+    view! {
+        {move || (!vision.with(String::is_empty)).then(|| view! {
+            <p class="vision"><strong>{t!(i18n, map.page.vision)}</strong>{move || vision.get()}</p>
+        })}
+        {move || any.get().then(|| view! {
+            <details class="statement-fold" open>
+                <summary>{t!(i18n, strategy.header.statement)}</summary>
+                {move || (!mission.with(String::is_empty)).then(|| view! {
+                    <p class="mission"><strong>{t!(i18n, strategy.header.mission)}</strong>{move || mission.get()}</p>
+                })}
+                {move || (!values.with(Vec::is_empty)).then(|| view! {
+                    <p class="values"><strong>{t!(i18n, strategy.header.values)}</strong>
+                        {move || values.get().into_iter().map(|v| {
+                            // "Craft: certified skills…" shows as "Craft", the whole line on hover.
+                            let name = v.split_once(':').map_or(v.as_str(), |(n, _)| n).trim().to_string();
+                            view! { <span class="value-chip" title=v>{name}</span> }
+                        }).collect_view()}
+                    </p>
+                })}
+            </details>
+        })}
+    }
 }
 
 /// Shares the viewport (and which pane has the user's attention) whenever it changes, so others

@@ -395,7 +395,7 @@ fn LinkPanel(state: MapState, id: LinkId) -> impl IntoView {
                     <h3>{t!(i18n, hypotheses.panel.tested)}</h3>
                     {move || tested.get().map(|h| view! {
                         <p><crate::ui::hypotheses::VerdictChip verdict=h.test.verdict/></p>
-                        <p class="muted">{crate::ui::hypotheses::finding(locale, &h)}</p>
+                        <p class="muted">{h.finding(locale)}</p>
                     })}
                     <a href=format!("/maps/{map_id}/hypotheses")>{t!(i18n, hypotheses.panel.all)}</a>
                 </section>

@@ -162,6 +162,7 @@ impl MapState {
                     .with_untracked(|d| self.view.get_untracked().viewport(d)),
             ),
             elsewhere: self.elsewhere.get_untracked(),
+            writing: None,
         }
     }
 

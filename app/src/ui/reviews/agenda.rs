@@ -62,6 +62,14 @@ pub fn Agenda(screen: Screen) -> impl IntoView {
                 {move || may_edit().then(|| view! { <RefreshFromData screen/> })}
             </div>
             {move || ids().is_empty().then(|| view! { <p class="card muted">{td_string!(locale, reviews.agenda.empty)}</p> })}
+            {move || screen.page.with(|p| p.snapshot.arrows_questioned()).map(|(arrows, months)| view! {
+                <p class="arrows-questioned">{td_string!(
+                    locale,
+                    reviews.agenda.arrows_contradicted,
+                    arrows = td_string!(locale, reviews.agenda.arrows, count = arrows as u64).to_string(),
+                    months = td_string!(locale, reviews.agenda.arrow_months, count = months as u64).to_string()
+                ).to_string()}</p>
+            })}
             <ol class="agenda-items">
                 <For each=ids key=|id| *id let:id>
                     <AgendaCard screen id/>

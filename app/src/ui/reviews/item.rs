@@ -6,11 +6,14 @@
 use super::review::Screen;
 use super::{name_of, status_words};
 use crate::api::reviews::ReviewPage;
+use crate::domain::drawing;
+use crate::domain::hypothesis::HypothesisView;
 use crate::domain::review::{
     ActionItem, AgendaItem, ItemDetail, ItemSubject, SnapInitiative, SnapMeasure, SnapObjective,
 };
 use crate::domain::*;
 use crate::i18n::*;
+use crate::ui::hypotheses::VerdictChip;
 use crate::ui::widgets::chart::{ChartInput, MeasureChart};
 use crate::ui::widgets::format_value;
 use crate::ui::widgets::initiatives::initiative_status;
@@ -29,6 +32,10 @@ pub struct Facts {
     pub initiatives: Vec<SnapInitiative>,
     /// The earlier action it is about.
     pub action: Option<ActionItem>,
+    /// The arrow it is about, as the data tested it.
+    pub arrow: Option<HypothesisView>,
+    /// The review's map.
+    pub map_id: MapId,
     pub owner: Option<String>,
     pub written_by: Option<String>,
 }
@@ -66,7 +73,13 @@ pub fn facts(page: &ReviewPage, id: ReviewItemId) -> Option<Facts> {
         ItemSubject::Action(a) => snap.actions.iter().find(|x| x.id == a).cloned(),
         _ => None,
     };
+    let arrow = match item.subject {
+        ItemSubject::Link(l) => crate::domain::briefing::arrow_of(snap, l).cloned(),
+        _ => None,
+    };
     Some(Facts {
+        arrow,
+        map_id: page.review.map_id,
         owner: name_of(&page.people, item.owner_id),
         written_by: name_of(&page.people, item.commentary.written_by),
         detail: snap.details.iter().find(|d| d.item_id == id).cloned(),
@@ -94,6 +107,7 @@ pub fn ItemBody(facts: Memo<Option<Facts>>, #[prop(optional)] large: bool) -> im
             {move || facts.get().map(|f| view! {
                 {f.measure.as_ref().map(measure_figures)}
                 {f.action.as_ref().map(|a| action_facts(a, f.owner.clone()))}
+                {f.arrow.clone().map(|a| arrow_facts(a, f.map_id))}
             })}
             <div class="item-chart">
                 <MeasureChart input=chart aspect=if large { 2.4 } else { 2.6 }/>
@@ -151,6 +165,26 @@ fn measure_figures(m: &SnapMeasure) -> impl IntoView {
             {(!m.note.trim().is_empty()).then(|| view! {
                 <p class="value-note"><span class="sub-label">{td_string!(locale, reviews.item.note)}</span>" "{m.note.clone()}</p>
             })}
+        </div>
+    }
+}
+
+/// An arrow the data contradicts: the verdict and its reason, what the arrow expects and what
+/// was found, both objectives' monthly scores and the correlation at each lag.
+fn arrow_facts(a: HypothesisView, map: MapId) -> impl IntoView {
+    let locale = current_locale();
+    let series = drawing::series_svg(&a, locale);
+    let lags = drawing::lag_chart_svg(&a, locale);
+    view! {
+        <div class="item-arrow" data-verdict=a.test.verdict.class()>
+            <p><VerdictChip verdict=a.test.verdict/>" "{a.test.verdict.why(locale)}</p>
+            <p class="meta">{a.expectation(locale)}{a.finding(locale).map(|f| format!(" · {f}"))}</p>
+            {(!a.hypothesis.trim().is_empty()).then(|| view! { <p class="value-note">{a.hypothesis.clone()}</p> })}
+            <div class="arrow-charts">
+                <figure role="img" aria-label=td_string!(locale, hypotheses.chart.series) inner_html=series></figure>
+                <figure role="img" aria-label=td_string!(locale, hypotheses.chart.lags) inner_html=lags></figure>
+            </div>
+            <a href=format!("/maps/{map}/hypotheses")>{td_string!(locale, hypotheses.panel.all)}</a>
         </div>
     }
 }
