@@ -1,5 +1,6 @@
 // German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
-// proposal, the initiatives page, a review and an objective's comments for docs/ (`make screenshots`), the workshop, a proposal, the
+// proposal, the initiatives page, a review, an objective's comments, the Strategy screen and a
+// readiness survey for docs/ (`make screenshots`), the workshop, a proposal, the
 // initiatives and the reviews pages in English for the README, and the first pages of a briefing book
 // (pdftoppm): the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
@@ -221,6 +222,69 @@ try {
     await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
     await page.screenshot({ path: path.join(out, `hypotheses-de-${width}x${height}.png`) });
   }
+
+  // The quarterly review's agenda item on the contradicted arrow (English).
+  const quarterly = reviews.reviews.find((r) => r.cadence === 'quarterly' && r.state === 'scheduled');
+  await en.goto(`${base}/reviews/${quarterly.id}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  const arrowItem = en.locator('.agenda-items > [data-review-item]', { has: en.locator('.item-arrow') });
+  await arrowItem.scrollIntoViewIfNeeded();
+  await arrowItem.screenshot({ path: path.join(out, 'review-arrow-en.png') });
+
+  // The Strategy screen (English, and German at both sizes).
+  for (const [target, name] of [
+    [en, 'strategy-en.png'],
+    [page, null],
+  ]) {
+    const sizes = name ? [[1920, 1080]] : [[1920, 1080], [1280, 720]];
+    for (const [width, height] of sizes) {
+      await target.setViewportSize({ width, height });
+      await target.goto(`${base}/maps/${map.id}/strategy`, { waitUntil: 'networkidle' });
+      await target.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await target.locator('.theme-card').first().waitFor();
+      await target.screenshot({ path: path.join(out, name ?? `strategy-de-${width}x${height}.png`) });
+    }
+  }
+
+  // A readiness survey answered by six people through their links: the results (English, and
+  // German at both sizes), and the form a link opens.
+  const surveyId = await call(en.request, 'create_survey', { unit_id: root.unit.id, title: 'Readiness for strategy execution' });
+  const asked = ['Priya Raman', 'Daniel Okafor', 'Sofia Lindqvist', 'Marcus Chen', 'Hannah Weber', 'Tomás Alvarez', 'Jordan Ellis']
+    .map((n, i) => `${n} <person${i}@northwind.example>`)
+    .join('\n');
+  const links = await call(en.request, 'invite_to_survey', { id: surveyId, people: asked });
+  const survey = await call(en.request, 'get_survey', { id: surveyId });
+  const comments = ['We each tell the strategy differently.', 'The monthly figures come too late to act on.', '', 'Budgets still follow last year.', '', ''];
+  for (const [n, l] of links.slice(0, 6).entries()) {
+    const token = l.url.split('/').pop();
+    const answers = survey.survey.statements.map((s, i) => ({
+      key: s.key,
+      // Clarity high, alignment split, data low: a shape worth a workshop.
+      score: Math.max(1, Math.min(5, [4, 3, 3, 2, 3][Math.floor(i / 4)] + ((n + i) % 3) - 1 + (s.area === 'leadership_alignment' && n % 2 ? 2 : 0))),
+      comment: i === 4 + (n % 4) ? comments[n] : '',
+    }));
+    const res = await en.request.post(`${base}/api/answer_survey`, { data: { token, answers } });
+    if (!res.ok()) throw new Error(`answer_survey: ${res.status()} ${await res.text()}`);
+  }
+  await en.setViewportSize({ width: 1920, height: 1080 });
+  await en.goto(`${base}/surveys/${surveyId}`, { waitUntil: 'networkidle' });
+  await en.locator('figure.radar svg').waitFor();
+  await en.screenshot({ path: path.join(out, 'survey-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/surveys/${surveyId}`, { waitUntil: 'networkidle' });
+    await page.locator('figure.radar svg').waitFor();
+    await page.screenshot({ path: path.join(out, `survey-de-${width}x${height}.png`) });
+  }
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const form = await visitor.newPage();
+  await form.goto(links[6].url.replace(/^https?:\/\/[^/]+/, base), { waitUntil: 'networkidle' });
+  await form.locator('fieldset.answer').first().waitFor();
+  await form.screenshot({ path: path.join(out, 'survey-answer-en.png') });
+  await visitor.close();
 
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');

@@ -145,6 +145,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/units/${ent.unitId}/reminders`,
     `/units/${ent.unitId}/initiatives`,
     `/units/${ent.unitId}/reviews`,
+    `/units/${ent.unitId}/surveys`,
     `/reviews/${review}`,
     `/maps/${ent.mapId}/settings`,
     '/profile',

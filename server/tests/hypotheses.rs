@@ -6,9 +6,9 @@ mod common;
 
 use app::domain::hypothesis::MapHypotheses;
 use app::domain::hypothesis::{Direction, Verdict};
-use app::domain::ops::{self, ClientMsg, EntityKind, Field, ServerMsg};
+use app::domain::ops::{self, EntityKind, Field};
 use app::domain::*;
-use common::{Db, Input, Socket, TestApp, ADMIN};
+use common::{Db, Input, TestApp, ADMIN};
 use http::StatusCode;
 use serde_json::json;
 
@@ -31,19 +31,6 @@ fn arrow<'a>(
         .iter()
         .find(|l| l.from_title.starts_with(from) && l.to_title.starts_with(to))
         .unwrap_or_else(|| panic!("{from} → {to} is an arrow"))
-}
-
-/// Sends `ops` on `ws` and gives the server's answer: `Ok` when acknowledged, else the reason.
-async fn send(ws: &mut Socket, ops: Vec<ops::Op>) -> Result<(), String> {
-    let op_id = uuid::Uuid::new_v4();
-    ws.send_json(&ClientMsg::Mutate { op_id, ops }).await;
-    loop {
-        match ws.recv_map().await {
-            ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(()),
-            ServerMsg::Reject { op_id: r, reason } if r == op_id => return Err(reason),
-            _ => {}
-        }
-    }
 }
 
 both_databases!(
@@ -114,14 +101,8 @@ both_databases!(
             Field::Direction,
             Direction::Opposite,
         );
-        send(&mut ws, vec![flip])
-            .await
-            .expect("the direction is set");
-        let heard = loop {
-            if let ServerMsg::Ops { batch } = watcher.recv_map().await {
-                break batch;
-            }
-        };
+        ws.mutate(vec![flip]).await.expect("the direction is set");
+        let heard = watcher.next_batch().await;
         assert!(format!("{heard:?}").contains("Direction"), "{heard:?}");
         let stored = app.store.map_document(map.map.id).await.unwrap();
         let link = stored.links.iter().find(|l| l.id == contradicted).unwrap();
@@ -133,15 +114,12 @@ both_databases!(
         assert_eq!(again.verdict_of(contradicted), Some(Verdict::Supported));
 
         // Any lag: the lag of the echo is found among all thirteen.
-        send(
-            &mut ws,
-            vec![ops::set(
-                EntityKind::Link,
-                contradicted.0,
-                Field::Lag,
-                Option::<u8>::None,
-            )],
-        )
+        ws.mutate(vec![ops::set(
+            EntityKind::Link,
+            contradicted.0,
+            Field::Lag,
+            Option::<u8>::None,
+        )])
         .await
         .expect("no lag is a lag");
         let any = tested(&app, &admin, map.map.id).await;
@@ -158,16 +136,14 @@ both_databases!(
             (Field::Lag, json!(-1)),
             (Field::Direction, json!("sideways")),
         ] {
-            let refused = send(
-                &mut ws,
-                vec![ops::Op::Set {
+            let refused = ws
+                .mutate(vec![ops::Op::Set {
                     entity: EntityKind::Link,
                     id: contradicted.0,
                     field,
                     value,
-                }],
-            )
-            .await;
+                }])
+                .await;
             assert!(refused.is_err(), "{field:?}");
         }
         let stored = app.store.map_document(map.map.id).await.unwrap();

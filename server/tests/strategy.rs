@@ -6,33 +6,11 @@
 mod common;
 
 use app::api::strategy::MapStrategy;
-use app::domain::ops::{self, ClientMsg, EntityKind, Field, ServerMsg};
+use app::domain::ops::{self, EntityKind, Field};
 use app::domain::*;
-use common::{Db, Input, Socket, TestApp, ADMIN, EDITOR, VIEWER};
+use common::{Db, Input, TestApp, ADMIN, EDITOR, VIEWER};
 use http::{Method, StatusCode};
 use serde_json::json;
-
-/// Sends `ops` on `ws` and gives the server's answer: `Ok` when acknowledged, else the reason.
-async fn send(ws: &mut Socket, ops: Vec<ops::Op>) -> Result<(), String> {
-    let op_id = uuid::Uuid::new_v4();
-    ws.send_json(&ClientMsg::Mutate { op_id, ops }).await;
-    loop {
-        match ws.recv_map().await {
-            ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(()),
-            ServerMsg::Reject { op_id: r, reason } if r == op_id => return Err(reason),
-            _ => {}
-        }
-    }
-}
-
-/// The next batch of edits `ws` hears.
-async fn heard(ws: &mut Socket) -> Vec<ops::Op> {
-    loop {
-        if let ServerMsg::Ops { batch } = ws.recv_map().await {
-            return batch.ops;
-        }
-    }
-}
 
 both_databases!(
     the_strategy_is_edited_live_and_stored,
@@ -63,11 +41,11 @@ both_databases!(
             ),
             ops::set(EntityKind::Theme, theme.0, Field::Owner, Some(owner)),
         ];
-        send(&mut ws, edits.clone())
+        ws.mutate(edits.clone())
             .await
             .expect("the statements are edits");
         assert_eq!(
-            heard(&mut watcher).await,
+            watcher.next_batch().await,
             edits,
             "a viewer's screen hears them"
         );
@@ -86,18 +64,15 @@ both_databases!(
         );
 
         // No owner (what undo sends back) clears it, for everyone.
-        send(
-            &mut ws,
-            vec![ops::set(
-                EntityKind::Theme,
-                theme.0,
-                Field::Owner,
-                Option::<UserId>::None,
-            )],
-        )
+        ws.mutate(vec![ops::set(
+            EntityKind::Theme,
+            theme.0,
+            Field::Owner,
+            Option::<UserId>::None,
+        )])
         .await
         .expect("no owner is an owner");
-        let cleared = heard(&mut watcher).await;
+        let cleared = watcher.next_batch().await;
         assert!(format!("{cleared:?}").contains("Owner"), "{cleared:?}");
         let stored = app.store.map_document(id).await.unwrap();
         assert_eq!(
@@ -112,22 +87,18 @@ both_databases!(
 
         // Too long, or from a viewer: refused, nothing changes.
         let long = "x".repeat(5000);
-        let refused = send(
-            &mut ws,
-            vec![ops::set(
+        let refused = ws
+            .mutate(vec![ops::set(
                 EntityKind::Theme,
                 theme.0,
                 Field::Description,
                 &long,
-            )],
-        )
-        .await;
+            )])
+            .await;
         assert!(refused.is_err());
-        let from_viewer = send(
-            &mut watcher,
-            vec![ops::set(EntityKind::Map, id.0, Field::Vision, "Mine")],
-        )
-        .await;
+        let from_viewer = watcher
+            .mutate(vec![ops::set(EntityKind::Map, id.0, Field::Vision, "Mine")])
+            .await;
         assert!(from_viewer.is_err());
         let stored = app.store.map_document(id).await.unwrap();
         assert_eq!(stored.map.vision, map.map.vision);
@@ -220,7 +191,7 @@ both_databases!(
         assert_eq!(changed.mission, "Run what matters");
         let t = changed.themes.iter().find(|t| t.id == theme).unwrap();
         assert_eq!(t.description, "Grow with the clients we have");
-        let ops = heard(&mut open).await;
+        let ops = open.next_batch().await;
         assert_eq!(ops.len(), 2, "{ops:?}");
 
         // A theme of no map, an owner without a role on the unit, a blank theme name: refused,

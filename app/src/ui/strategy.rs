@@ -107,7 +107,7 @@ fn StrategyScreen(doc: MapDocument) -> impl IntoView {
     let status = Signal::derive(move || editor_text(locale, live.status.get(), live.pending.get()));
     let map_id = map.id;
     view! {
-        <Page title=format!("{} · {}", td_string!(locale, strategy.title), map.name) crumbs=crumbs class="strategy-page">
+        <Page title=format!("{} · {}", td_string!(locale, strategy.title), map.name) crumbs=crumbs class="page strategy-page">
             <div class="strategy-head">
                 <div>
                     <h1>{move || td_string!(locale, strategy.heading, map = live.doc.with(|d| d.map.name.clone())).to_string()}</h1>

@@ -48,11 +48,100 @@ pub async fn load(
         .await?;
     if let Some((unit, map)) = enterprise {
         write_reviews(store, unit, map, admin, today).await?;
+        write_survey(store, unit, admin).await?;
         if let Some(tomas) = tomas {
             write_comments(store, unit, map, [tomas, admin]).await?;
         }
     }
     Ok(admin)
+}
+
+/// The readiness survey that opened the engagement, closed: the seven leaders were asked and
+/// six answered, so the results show (clear strategy, a split leadership, weak data). Through
+/// the store's own writes; the links' secrets are thrown away (nobody answers a demo again).
+async fn write_survey(
+    store: &app::store::Store,
+    unit: app::domain::OrgUnitId,
+    admin: UserId,
+) -> Result<(), DemoError> {
+    use app::domain::survey::{default_statements, Answer, Area, Respondent, Survey};
+    let leaders: Vec<app::domain::User> = store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| {
+            !u.email.starts_with("editor@")
+                && !u.email.starts_with("viewer@")
+                && !u.email.starts_with("contributor@")
+        })
+        .take(7)
+        .collect();
+    let survey = Survey {
+        id: app::domain::SurveyId::new(),
+        org_unit_id: unit,
+        title: "Northwind leadership readiness check".into(),
+        statements: default_statements(app::i18n::Locale::en),
+        created_by: Some(admin),
+        created_at: app::store::now_text(),
+        closed_at: None,
+    };
+    store.create_survey(&survey, Some(admin)).await?;
+    let asked: Vec<(Respondent, String)> = leaders
+        .iter()
+        .map(|u| {
+            let r = Respondent {
+                id: app::domain::RespondentId::new(),
+                survey_id: survey.id,
+                name: u.name.clone(),
+                email: u.email.clone(),
+                answered: false,
+            };
+            (r, app::auth::secret_hash(&app::auth::random_secret()))
+        })
+        .collect();
+    store.add_respondents(&asked, Some(admin)).await?;
+    let comments = [
+        (5, 0, "Each of us tells the strategy a little differently."),
+        (13, 1, "Monthly figures arrive too late to act on."),
+        (8, 2, "Budgets still follow last year's split."),
+    ];
+    for (n, (r, _)) in asked.iter().take(6).enumerate() {
+        let answers: Vec<Answer> = survey
+            .statements
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let base: i32 = match s.area {
+                    Area::StrategyClarity => 4,
+                    Area::LeadershipAlignment => {
+                        if n % 2 == 0 {
+                            2
+                        } else {
+                            4
+                        }
+                    }
+                    Area::DecisionCulture => 3,
+                    Area::DataMaturity => 2,
+                    Area::ChangeReadiness => 3,
+                };
+                let wobble = ((n + i) % 3) as i32 - 1;
+                Answer {
+                    key: s.key,
+                    score: (base + wobble).clamp(1, 5) as u8,
+                    comment: comments
+                        .iter()
+                        .find(|(at, who, _)| *at == i && *who == n)
+                        .map(|(_, _, c)| c.to_string())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        store.submit_answers(r.id, survey.id, &answers).await?;
+    }
+    store
+        .set_survey_closed(survey.id, Some(app::store::now_text()), Some(admin))
+        .await?;
+    Ok(())
 }
 
 /// A conversation on the enterprise map, so a newcomer finds comments and an inbox line: a

@@ -352,28 +352,6 @@ async fn on_blocking_pool<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[tokio::test]
-    async fn a_book_waits_for_a_free_typesetter_then_is_told_to_try_again() {
-        let typesetters = tokio::sync::Semaphore::new(1);
-        let busy = typesetter_turn(&typesetters, Duration::from_millis(10))
-            .await
-            .expect("a free typesetter");
-        let refused = typesetter_turn(&typesetters, Duration::from_millis(30)).await;
-        assert!(matches!(refused, Err(ApiError::TooManyRequests { .. })));
-        let waiting = typesetter_turn(&typesetters, Duration::from_secs(5));
-        drop(busy);
-        assert!(
-            waiting.await.is_ok(),
-            "the next in line gets the freed turn"
-        );
-    }
-}
-
 /// A readiness survey's results as a PDF (viewers of its unit), once three people have
 /// answered; before that there is nothing to print (404 words it).
 pub async fn survey_results(
@@ -403,4 +381,26 @@ pub async fn survey_results(
         content_type: "application/pdf",
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_book_waits_for_a_free_typesetter_then_is_told_to_try_again() {
+        let typesetters = tokio::sync::Semaphore::new(1);
+        let busy = typesetter_turn(&typesetters, Duration::from_millis(10))
+            .await
+            .expect("a free typesetter");
+        let refused = typesetter_turn(&typesetters, Duration::from_millis(30)).await;
+        assert!(matches!(refused, Err(ApiError::TooManyRequests { .. })));
+        let waiting = typesetter_turn(&typesetters, Duration::from_secs(5));
+        drop(busy);
+        assert!(
+            waiting.await.is_ok(),
+            "the next in line gets the freed turn"
+        );
+    }
 }

@@ -249,6 +249,30 @@ impl Socket {
         msg.expect("no message within 5 s")
     }
 
+    /// Sends `ops` as one batch and waits for the server's answer: `Ok` when acknowledged,
+    /// else the reason it was refused.
+    pub async fn mutate(&mut self, ops: Vec<app::domain::ops::Op>) -> Result<(), String> {
+        let op_id = uuid::Uuid::new_v4();
+        self.send_json(&app::domain::ops::ClientMsg::Mutate { op_id, ops })
+            .await;
+        loop {
+            match self.recv_map().await {
+                ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(()),
+                ServerMsg::Reject { op_id: r, reason } if r == op_id => return Err(reason),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next batch of edits this socket hears (others' edits, broadcast).
+    pub async fn next_batch(&mut self) -> Vec<app::domain::ops::Op> {
+        loop {
+            if let ServerMsg::Ops { batch } = self.recv_map().await {
+                return batch.ops;
+            }
+        }
+    }
+
     /// Says hello to the map's room and reads the welcome.
     pub async fn hello(&mut self, map: MapId, last_seq: Option<i64>) -> Welcome {
         let hello = ClientMsg::Hello {

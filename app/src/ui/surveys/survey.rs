@@ -78,7 +78,9 @@ fn SurveyScreen(page: SurveyPage) -> impl IntoView {
     };
     crate::ui::mark_hydrated();
     let title = move || screen.page.with(|p| p.survey.title.clone());
-    let may_edit = move || screen.page.with(|p| p.may_edit);
+    // A memo, so the editors' parts are made once, not again with every change of the page.
+    let may_edit = Memo::new(move |_| screen.page.with(|p| p.may_edit));
+    let has_results = Memo::new(move |_| screen.page.with(|p| p.results.is_some()));
     view! {
         <Title text=title()/>
         <TopBar crumbs/>
@@ -91,19 +93,19 @@ fn SurveyScreen(page: SurveyPage) -> impl IntoView {
                     {move || if screen.page.with(|p| p.survey.closed_at.is_some()) { td_string!(locale, survey.closed) } else { td_string!(locale, survey.open) }}
                 </p>
                 <div class="toolbar">
-                    {move || screen.page.with(|p| p.results.is_some()).then(|| {
+                    {move || has_results.get().then(|| {
                         let (id, name) = screen.page.with_untracked(|p| (p.survey.id, p.survey.title.clone()));
                         view! {
                             <a class="button" href=format!("/surveys/{id}/results.pdf") download
                                 aria-label=td_string!(locale, survey.pdf_label, title = &name).to_string()>{td_string!(locale, survey.pdf)}</a>
                         }
                     })}
-                    {move || may_edit().then(|| view! { <CloseButton screen/> })}
+                    {move || may_edit.get().then(|| view! { <CloseButton screen/> })}
                 </div>
             </div>
             {move || screen.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ResultsView screen/>
-            {move || may_edit().then(|| view! { <RespondentsView screen/> })}
+            {move || may_edit.get().then(|| view! { <RespondentsView screen/> })}
             <StatementsView screen/>
         </main>
     }
@@ -301,11 +303,11 @@ fn RespondentsView(screen: Screen) -> impl IntoView {
 #[component]
 fn StatementsView(screen: Screen) -> impl IntoView {
     let locale = current_locale();
-    let editable = move || screen.page.with(|p| p.may_edit && !p.locked);
+    let editable = Memo::new(move |_| screen.page.with(|p| p.may_edit && !p.locked));
     view! {
         <section class="card survey-statements" aria-labelledby="statements-heading">
             <h2 id="statements-heading">{td_string!(locale, survey.statements)}</h2>
-            {move || if editable() {
+            {move || if editable.get() {
                 view! { <StatementEditor screen/> }.into_any()
             } else {
                 let (list, locked) = screen.page.with(|p| (p.survey.statements.clone(), p.locked && p.may_edit));
