@@ -42,17 +42,27 @@ test('three people write the strategy together, live', async ({ browser }) => {
   const theme = editor.locator('.theme-card').first();
   const themeName = await theme.getByRole('textbox', { name: /^Name of theme/ }).inputValue();
   await theme.getByRole('textbox', { name: `What ${themeName} is about, and why` }).fill(THEME_TEXT);
-  await theme.getByRole('combobox', { name: `Owner of ${themeName}` }).selectOption({ label: 'Daniel Okafor' });
+  await theme.getByRole('combobox', { name: `Owner of ${themeName}` }).selectOption({ label: 'Marcus Chen' });
   const leadTheme = lead.locator('.theme-card').first();
   await expect(leadTheme.getByRole('textbox', { name: `What ${themeName} is about, and why` })).toHaveValue(THEME_TEXT);
-  await expect(leadTheme.getByRole('combobox', { name: `Owner of ${themeName}` })).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(leadTheme.getByRole('combobox', { name: `Owner of ${themeName}` }).locator('option:checked')).toHaveText('Marcus Chen');
   await expect(viewer.locator('.theme-card').first().getByRole('combobox')).toBeDisabled();
   await expect(viewer.getByRole('textbox', { name: 'Mission' })).toHaveAttribute('readonly', '');
 
-  // The map's header: the mission and values, folded away on request; it survives a reload.
+  // The map's header: the mission and values start folded (the canvas stays in sight), open on
+  // request, follow live edits, and this browser remembers the choice across a reload.
   await viewer.goto(`/maps/${ent.mapId}`);
   await expect(viewer.locator('body[data-hydrated]')).toBeAttached();
   const fold = viewer.locator('.statement-fold');
+  await expect(fold.locator('.mission')).toBeHidden();
+  await expect(viewer.locator('.canvas-wrap')).toBeInViewport();
+  // The long vision shows two lines; "more" shows the rest.
+  const more = viewer.getByRole('button', { name: 'more' });
+  const clamped = (await viewer.locator('#map-vision').boundingBox())?.height ?? 0;
+  await more.click();
+  await expect(viewer.getByRole('button', { name: 'less' })).toHaveAttribute('aria-expanded', 'true');
+  await expect.poll(async () => (await viewer.locator('#map-vision').boundingBox())?.height ?? 0).toBeGreaterThan(clamped);
+  await fold.locator('summary').click();
   await expect(fold.locator('.mission')).toContainText(MISSION);
   await expect(fold.locator('.value-chip')).toHaveText(['Candour', `Craft ${STAMP}`]);
   await fold.locator('summary').click();
@@ -62,4 +72,7 @@ test('three people write the strategy together, live', async ({ browser }) => {
   await mission.blur();
   await fold.locator('summary').click();
   await expect(fold.locator('.mission')).toContainText(`${MISSION}!`);
+  await viewer.reload();
+  await expect(viewer.locator('body[data-hydrated]')).toBeAttached();
+  await expect(viewer.locator('.statement-fold .mission')).toBeVisible();
 });

@@ -66,10 +66,6 @@ fn action_from(row: &AnyRow) -> StoreResult<ActionItem> {
     })
 }
 
-fn json_text<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|_| StoreError::Corrupt("json"))
-}
-
 /// Adds a review with its agenda.
 pub async fn create_review(
     conn: &mut AnyConnection,

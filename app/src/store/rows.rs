@@ -68,6 +68,11 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text(row, col)?).map_err(|_| StoreError::Corrupt(col))
 }
 
+/// A value as the JSON text a JSON column stores.
+pub(crate) fn json_text<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|_| StoreError::Corrupt("json"))
+}
+
 /// An integer column read into a narrower integer (a rank, a percentage, a count of seconds).
 pub(crate) fn small<T: TryFrom<i64>>(row: &AnyRow, col: &'static str) -> StoreResult<T> {
     T::try_from(int(row, col)?).map_err(|_| StoreError::Corrupt(col))

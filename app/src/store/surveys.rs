@@ -24,10 +24,6 @@ fn respondent_from(row: &AnyRow) -> StoreResult<Respondent> {
     } }
 }
 
-fn json_text<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|_| StoreError::Corrupt("json"))
-}
-
 impl Store {
     /// Adds a survey.
     pub async fn create_survey(&self, s: &Survey, actor: Option<UserId>) -> StoreResult<()> {

@@ -198,8 +198,9 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
     .into_any()
 }
 
-/// The map's vision under its name, and its mission and values, which fold away; live, as the
-/// Strategy screen changes them.
+/// The map's vision under its name (two lines, the rest behind "more"), and its mission and
+/// values, which fold away; live, as the Strategy screen changes them. The fold starts closed, so
+/// the canvas stays in sight on a laptop, and each browser remembers whether it was opened.
 #[component]
 fn Statement(state: MapState) -> impl IntoView {
     let i18n = use_i18n();
@@ -219,12 +220,35 @@ fn Statement(state: MapState) -> impl IntoView {
     });
     // Only whether there is anything to fold redraws the fold, so folding it stays.
     let any = Memo::new(move |_| !mission.with(String::is_empty) || !values.with(Vec::is_empty));
+    let folded_open = RwSignal::new(false);
+    // Read after hydration, so the server's page and the first client render agree.
+    Effect::new(move |_| folded_open.set(statement_fold::remembered()));
+    let vision_whole = RwSignal::new(false);
+    let vision_long = Memo::new(move |_| vision.with(|v| v.chars().count() > VISION_SHORT));
     view! {
         {move || (!vision.with(String::is_empty)).then(|| view! {
-            <p class="vision"><strong>{t!(i18n, map.page.vision)}</strong>{move || vision.get()}</p>
+            <div class="vision-row">
+                <p class="vision" id="map-vision" class:clamped=move || !vision_whole.get()>
+                    <strong>{t!(i18n, map.page.vision)}</strong>{move || vision.get()}
+                </p>
+                {move || vision_long.get().then(|| view! {
+                    <button type="button" class="link-button vision-more" aria-controls="map-vision"
+                        aria-expanded=move || vision_whole.get().to_string()
+                        on:click=move |_| vision_whole.update(|w| *w = !*w)>
+                        {move || if vision_whole.get() { t_string!(i18n, map.page.vision_less) } else { t_string!(i18n, map.page.vision_more) }}
+                    </button>
+                })}
+            </div>
         })}
         {move || any.get().then(|| view! {
-            <details class="statement-fold" open>
+            <details class="statement-fold" prop:open=move || folded_open.get()
+                on:toggle=move |ev| {
+                    let open = statement_fold::is_open(&ev);
+                    if open != folded_open.get_untracked() {
+                        folded_open.set(open);
+                        statement_fold::remember(open);
+                    }
+                }>
                 <summary>{t!(i18n, strategy.header.statement)}</summary>
                 {move || (!mission.with(String::is_empty)).then(|| view! {
                     <p class="mission"><strong>{t!(i18n, strategy.header.mission)}</strong>{move || mission.get()}</p>
@@ -240,6 +264,42 @@ fn Statement(state: MapState) -> impl IntoView {
                 })}
             </details>
         })}
+    }
+}
+
+/// Characters of vision that fit in the two lines shown before "more" is offered.
+const VISION_SHORT: usize = 140;
+
+/// Whether this browser keeps the map header's "Mission and values" open (local storage; folded
+/// when nothing was stored or storage is unavailable).
+mod statement_fold {
+    use leptos::wasm_bindgen::JsCast;
+
+    const KEY: &str = "cairn.map.statement-open";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    /// The choice this browser made last time.
+    pub fn remembered() -> bool {
+        storage()
+            .and_then(|s| s.get_item(KEY).ok()?)
+            .is_some_and(|v| v == "1")
+    }
+
+    /// Keeps the choice for the next map opened in this browser.
+    pub fn remember(open: bool) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY, if open { "1" } else { "0" });
+        }
+    }
+
+    /// Whether the `<details>` that sent a toggle event is open now.
+    pub fn is_open(ev: &web_sys::Event) -> bool {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .is_some_and(|d| d.open())
     }
 }
 
