@@ -103,6 +103,10 @@ id_type!(
     SurveyId,
     /// A person a survey was sent to (never tied to their answers).
     RespondentId,
+    /// A sticky note of a map's workshop, made by its author's browser.
+    NoteId,
+    /// A group of workshop notes dragged onto each other.
+    NoteGroupId,
 );
 
 /// The OpenAPI schema of an id type: a UUID string, described by the type's name.
