@@ -249,10 +249,10 @@ try {
   // A readiness survey answered by six people through their links: the results (English, and
   // German at both sizes), and the form a link opens.
   const surveyId = await call(en.request, 'create_survey', { unit_id: root.unit.id, title: 'Readiness for strategy execution' });
-  const asked = ['Priya Raman', 'Daniel Okafor', 'Sofia Lindqvist', 'Marcus Chen', 'Hannah Weber', 'Tomás Alvarez', 'Jordan Ellis']
+  const surveyed = ['Priya Raman', 'Daniel Okafor', 'Sofia Lindqvist', 'Marcus Chen', 'Hannah Weber', 'Tomás Alvarez', 'Jordan Ellis']
     .map((n, i) => `${n} <person${i}@northwind.example>`)
     .join('\n');
-  const links = await call(en.request, 'invite_to_survey', { id: surveyId, people: asked });
+  const links = await call(en.request, 'invite_to_survey', { id: surveyId, people: surveyed });
   const survey = await call(en.request, 'get_survey', { id: surveyId });
   const comments = ['We each tell the strategy differently.', 'The monthly figures come too late to act on.', '', 'Budgets still follow last year.', '', ''];
   for (const [n, l] of links.slice(0, 6).entries()) {
