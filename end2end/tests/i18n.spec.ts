@@ -104,6 +104,8 @@ test.describe('in German', () => {
   });
 
   test('every screen speaks German and shows no English text of the catalogue', async ({ page }) => {
+    // Some forty pages, each loaded until the network is idle: the same budget as the a11y pass.
+    test.setTimeout(180_000);
     const phrases = englishPhrases(catalogue('en'), catalogue('de'));
 
     await page.goto('/signin');
