@@ -217,6 +217,11 @@ pub enum Refusal {
     SurveyLinkUsed,
     /// A survey closed to answers (or to new respondents).
     SurveyClosed,
+    /// A map has its next year's version already (`name`): a second would split the unit's
+    /// strategy in two.
+    NextVersionExists { name: String },
+    /// Versions compared are two maps of one unit.
+    VersionsOfOneUnit,
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -391,6 +396,12 @@ impl Refusal {
             Refusal::SurveyLocked => td_string!(locale, errors.api.survey_locked).to_string(),
             Refusal::SurveyLinkUsed => td_string!(locale, errors.api.survey_link_used).to_string(),
             Refusal::SurveyClosed => td_string!(locale, errors.api.survey_closed).to_string(),
+            Refusal::NextVersionExists { name } => {
+                td_string!(locale, errors.api.next_version_exists, name).to_string()
+            }
+            Refusal::VersionsOfOneUnit => {
+                td_string!(locale, errors.api.versions_of_one_unit).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }

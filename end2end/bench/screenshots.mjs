@@ -1,6 +1,6 @@
 // German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
 // proposal, the initiatives page, a review, an objective's comments, the Strategy screen and a
-// readiness survey for docs/ (`make screenshots`), the workshop, a proposal, the
+// readiness survey and two versions of a map compared for docs/ (`make screenshots`), the workshop, a proposal, the
 // initiatives and the reviews pages in English for the README, and the first pages of a briefing book
 // (pdftoppm): the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
@@ -285,6 +285,45 @@ try {
   await form.locator('fieldset.answer').first().waitFor();
   await form.screenshot({ path: path.join(out, 'survey-answer-en.png') });
   await visitor.close();
+
+  // Next year's version of the Consulting plan with one objective reworded, one removed and
+  // one added, compared with this year's: side by side and overlaid (English), German at both
+  // sizes.
+  const consulting = root.children.find((c) => c.unit.name === 'Consulting').maps[0];
+  const next = await call(en.request, 'next_version', { map_id: consulting.id });
+  await en.setViewportSize({ width: 1920, height: 1080 });
+  await en.goto(`${base}/maps/${next.id}`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  const nextDoc = await call(en.request, 'get_map', { form: { map_id: next.id } });
+  const [reworded, removed] = nextDoc.objectives;
+  await en.getByRole('button', { name: reworded.title, exact: true }).click();
+  const titleBox = en.getByLabel('Title', { exact: true });
+  await titleBox.fill(`${reworded.title} across the region`);
+  await titleBox.press('Tab');
+  await en.getByRole('button', { name: `${reworded.title} across the region`, exact: true }).waitFor();
+  await en.getByRole('button', { name: removed.title, exact: true }).click();
+  await en.getByRole('complementary', { name: 'Objective details' }).getByRole('button', { name: 'Delete objective' }).click();
+  await en.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await call(en.request, 'create_objective', {
+    form: { map_id: next.id, perspective_id: nextDoc.perspectives[1].id, title: 'Win public-sector clients', x: '900', y: '300' },
+  });
+  await en.goto(`${base}/maps/${next.id}/versions`, { waitUntil: 'networkidle' });
+  await en.locator('.version-pair figure').first().waitFor();
+  await en.screenshot({ path: path.join(out, 'versions-en.png'), fullPage: true });
+  await en.getByLabel('Overlaid').check();
+  await en.locator('.overlay figure').waitFor();
+  await en.screenshot({ path: path.join(out, 'versions-overlay-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/maps/${next.id}/versions`, { waitUntil: 'networkidle' });
+    await page.locator('.version-pair figure').first().waitFor();
+    await page.screenshot({ path: path.join(out, `versions-de-${width}x${height}.png`) });
+  }
+  await en.goto(`${base}/maps/${consulting.id}/settings`, { waitUntil: 'networkidle' });
+  await en.locator('.versions-card').screenshot({ path: path.join(out, 'versions-settings-en.png') });
 
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');

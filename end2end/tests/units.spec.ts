@@ -47,7 +47,7 @@ test('an admin creates, moves, archives and brings back a unit, and starts a map
   await page.getByLabel('Map name').fill(`${name} Plan`);
   await page.getByLabel('First month').fill('2027-01');
   await page.getByLabel('Last month').fill('2029-12');
-  await page.getByLabel(/Non-profit/).check();
+  await page.getByLabel(/non-profit/i).check();
   await page.getByRole('button', { name: 'Create map' }).click();
   await page.waitForURL(/\/maps\/[0-9a-f-]+$/);
   await expect(page.getByRole('group', { name: new RegExp(`Strategy map ${name} Plan`) })).toBeVisible();

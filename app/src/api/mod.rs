@@ -23,6 +23,7 @@ pub mod strategy;
 pub mod surveys;
 mod tokens;
 pub mod units;
+pub mod versions;
 
 pub use crate::error::{ApiError, Refusal};
 pub use codec::{TextJson, TextJsonEncoding};

@@ -496,11 +496,12 @@ pub struct ProposalInfo {
     pub stale: Option<String>,
 }
 
-/// One change of a proposal.
+/// One change of a proposal, or between two versions of a map.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProposalChangeInfo {
-    /// `add` (a new objective), `reword` (an objective's title), `link` or `unlink` (an arrow).
+    /// `add` (a new objective), `reword` (an objective's title), `remove` (an objective, between
+    /// versions), `link` or `unlink` (an arrow).
     pub kind: String,
     /// The objective added or reworded.
     pub objective_id: Option<ObjectiveId>,
@@ -513,6 +514,29 @@ pub struct ProposalChangeInfo {
     /// The arrow's ends ("from drives to").
     pub from_id: Option<ObjectiveId>,
     pub to_id: Option<ObjectiveId>,
+}
+
+/// Two versions of a unit's map compared.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VersionCompareInfo {
+    pub older_map_id: MapId,
+    pub newer_map_id: MapId,
+    /// The changes from the older to the newer version, in the older version's terms: a
+    /// reworded or removed objective and a removed arrow name the older version's objectives;
+    /// an added objective is the newer version's; an added arrow names the older version's
+    /// objectives where they carry on, else the newer version's added ones.
+    pub changes: Vec<ProposalChangeInfo>,
+}
+
+impl From<crate::api::versions::ComparedVersions> for VersionCompareInfo {
+    fn from(c: crate::api::versions::ComparedVersions) -> Self {
+        VersionCompareInfo {
+            older_map_id: c.older.map.id,
+            newer_map_id: c.newer.map.id,
+            changes: c.diff.changes.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 impl From<crate::domain::proposal::ProposalList> for ProposalListInfo {
@@ -575,6 +599,11 @@ impl From<crate::domain::proposal::Change> for ProposalChangeInfo {
                 objective_id: Some(objective_id),
                 previous_title: Some(from),
                 title: Some(to),
+                ..empty
+            },
+            Change::Remove { objective_id } => ProposalChangeInfo {
+                kind: "remove".into(),
+                objective_id: Some(objective_id),
                 ..empty
             },
             Change::Link { link } => ProposalChangeInfo {

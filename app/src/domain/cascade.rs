@@ -168,6 +168,42 @@ pub struct Pick {
     pub title: String,
 }
 
+/// The ops that give `map` (a fresh map) the bands of `model`, names and order: its own bands
+/// renamed rank by rank, missing ones added, extra (empty) ones removed; the band ids, top
+/// first. How a cascaded map and a copy start.
+pub fn adopt_bands(
+    map: &MapDocument,
+    model: &[Perspective],
+    ops: &mut Vec<Op>,
+) -> Vec<PerspectiveId> {
+    use super::ops::{set, EntityKind, Field, NewEntity};
+    let mut bands: Vec<PerspectiveId> = Vec::new();
+    for (rank, p) in model.iter().enumerate() {
+        match map.perspectives.get(rank) {
+            Some(own) => {
+                if own.name != p.name {
+                    ops.push(set(EntityKind::Perspective, own.id.0, Field::Name, &p.name));
+                }
+                bands.push(own.id);
+            }
+            None => {
+                let new = Perspective::new(map.map.id, p.name.clone(), rank as i32);
+                bands.push(new.id);
+                ops.push(Op::Create {
+                    item: NewEntity::Perspective(new),
+                });
+            }
+        }
+    }
+    for extra in map.perspectives.iter().skip(model.len()) {
+        ops.push(Op::Delete {
+            entity: EntityKind::Perspective,
+            id: extra.id.0,
+        });
+    }
+    bands
+}
+
 /// The one batch that makes a fresh unit map (`unit`, with its default perspectives) the
 /// start of a cascade from `parent`: the parent's perspectives (names and order), the themes
 /// whose ids are in `themes` (as new lanes), and per pick a unit objective in the matching
@@ -179,7 +215,7 @@ pub fn seed(
     themes: &[ThemeId],
     picks: &[Pick],
 ) -> Result<Vec<Op>, ValidationError> {
-    use super::ops::{set, EntityKind, Field, NewEntity};
+    use super::ops::NewEntity;
     if picks.len() > MAX_PICKS {
         return Err(ValidationError::OutOfRange {
             field: "Objectives picked".into(),
@@ -189,31 +225,7 @@ pub fn seed(
     }
     let map = unit.map.id;
     let mut ops = Vec::new();
-    // Bands: the unit's own perspectives renamed in the parent's order, extras added or removed.
-    let mut bands: Vec<PerspectiveId> = Vec::new();
-    for (rank, p) in parent.perspectives.iter().enumerate() {
-        match unit.perspectives.get(rank) {
-            Some(own) => {
-                if own.name != p.name {
-                    ops.push(set(EntityKind::Perspective, own.id.0, Field::Name, &p.name));
-                }
-                bands.push(own.id);
-            }
-            None => {
-                let new = Perspective::new(map, p.name.clone(), rank as i32);
-                bands.push(new.id);
-                ops.push(Op::Create {
-                    item: NewEntity::Perspective(new),
-                });
-            }
-        }
-    }
-    for extra in unit.perspectives.iter().skip(parent.perspectives.len()) {
-        ops.push(Op::Delete {
-            entity: EntityKind::Perspective,
-            id: extra.id.0,
-        });
-    }
+    let bands = adopt_bands(unit, &parent.perspectives, &mut ops);
     // Lanes: the chosen themes, in the parent's order.
     let mut lanes: Vec<(ThemeId, ThemeId)> = Vec::new();
     for t in parent.themes.iter().filter(|t| themes.contains(&t.id)) {

@@ -59,6 +59,25 @@ pub fn map_svg(
     objective: &dyn Fn(ObjectiveId) -> Score,
     perspective: &dyn Fn(PerspectiveId) -> Option<Score>,
 ) -> String {
+    draw_map(doc, locale, Some(objective), perspective)
+}
+
+/// The strategy map of `doc` as a structure, without scores: bands, lanes, arrows and the
+/// objectives in one neutral colour (comparing versions, where statuses are not the point).
+pub fn outline_svg(doc: &MapDocument, locale: Locale) -> String {
+    draw_map(doc, locale, None, &|_| None)
+}
+
+/// The colour of an objective drawn without a score.
+const OUTLINE_FILL: &str = "#475569";
+
+/// [`map_svg`], or [`outline_svg`] when `objective` gives no scores.
+fn draw_map(
+    doc: &MapDocument,
+    locale: Locale,
+    objective: Option<&dyn Fn(ObjectiveId) -> Score>,
+    perspective: &dyn Fn(PerspectiveId) -> Option<Score>,
+) -> String {
     let f = Frame::of(&doc.perspectives, &doc.themes);
     let mut out = open(f.width(), f.height(), &doc.map.name);
     out.push_str(r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#334155"/></marker></defs>"##);
@@ -126,7 +145,7 @@ pub fn map_svg(
     }
     for o in &doc.objectives {
         let r = layout::objective_box(o);
-        let s = objective(o.id);
+        let s = objective.map(|score| score(o.id));
         let lines = layout::wrap_title(&o.title);
         let first_y = BOX_HEIGHT / 2.0 - 9.0 * (lines.len() as f64 - 1.0) - 4.0;
         let _ = write!(
@@ -134,7 +153,7 @@ pub fn map_svg(
             r##"<g transform="translate({:.1} {:.1})"><rect width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="10" fill="{}" stroke="#0f172a" stroke-width="1"/>"##,
             r.x,
             r.y,
-            s.status.colour()
+            s.map_or(OUTLINE_FILL, |s| s.status.colour())
         );
         for (j, l) in lines.iter().enumerate() {
             let _ = write!(
@@ -145,15 +164,18 @@ pub fn map_svg(
                 escape(l)
             );
         }
-        let _ = write!(
-            out,
-            r##"<text x="8" y="{:.1}" font-size="11" font-weight="bold" fill="#ffffff">{}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#ffffff">{}</text></g>"##,
-            BOX_HEIGHT - 7.0,
-            escape(s.status.text(locale)),
-            BOX_WIDTH - 8.0,
-            BOX_HEIGHT - 7.0,
-            escape(&score_text(locale, s))
-        );
+        if let Some(s) = s {
+            let _ = write!(
+                out,
+                r##"<text x="8" y="{:.1}" font-size="11" font-weight="bold" fill="#ffffff">{}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#ffffff">{}</text>"##,
+                BOX_HEIGHT - 7.0,
+                escape(s.status.text(locale)),
+                BOX_WIDTH - 8.0,
+                BOX_HEIGHT - 7.0,
+                escape(&score_text(locale, s))
+            );
+        }
+        out.push_str("</g>");
     }
     out.push_str("</svg>");
     out
@@ -488,7 +510,13 @@ pub fn series_svg(h: &HypothesisView, locale: Locale) -> String {
             y(v) + 3.5
         );
     }
-    for p in months.iter().filter(|p| p.month() == 1 || *p == first) {
+    // Each January is labelled, and the first month unless a January follows too closely for
+    // both labels to fit ("Dec 2024" on top of "Jan 2025").
+    let january_soon = months
+        .iter()
+        .any(|q| q.month() == 1 && (1..5).contains(&first.months_until(*q)));
+    let labelled = |p: &&Period| p.month() == 1 || (*p == first && !january_soon);
+    for p in months.iter().filter(labelled) {
         let _ = write!(
             out,
             r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#334155">{} {}</text>"##,
@@ -568,9 +596,12 @@ fn clip(text: &str, max: usize) -> String {
 /// spoke. Areas without answers are drawn at the centre and say "–".
 pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -> String {
     use std::f64::consts::PI;
-    const SIZE: f64 = 520.0;
+    // Wide enough that the longest area names ("Veränderungsbereitschaft") fit beside the
+    // drawing, on a page and in the PDF alike.
+    const WIDTH: f64 = 760.0;
+    const HEIGHT: f64 = 500.0;
     const RADIUS: f64 = 150.0;
-    let (cx, cy) = (SIZE / 2.0, SIZE / 2.0 - 10.0);
+    let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
     let n = areas.len().max(3) as f64;
     let at = |i: usize, r: f64| {
         let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n;
@@ -578,7 +609,7 @@ pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -
     };
     // Radius of a mean on the 1–5 scale (1 at the centre).
     let reach = |v: f64| RADIUS * ((v.clamp(1.0, 5.0) - 1.0) / 4.0);
-    let mut out = open(SIZE, SIZE - 20.0, title);
+    let mut out = open(WIDTH, HEIGHT, title);
     for ring in 1..=5 {
         let r = reach(f64::from(ring));
         let points: Vec<String> = (0..areas.len())
@@ -690,6 +721,39 @@ mod tests {
         );
         assert!(svg.contains(">–<"), "an area without answers says so");
         assert_eq!(svg.matches("<circle").count(), 5);
+    }
+
+    #[test]
+    fn the_series_chart_labels_a_first_month_only_when_it_has_room() {
+        use crate::domain::hypothesis::{self, Direction, HypothesisView};
+        let view = |from: Period| {
+            let series: Vec<(Period, f64)> = (0..14)
+                .map(|i| (from.plus_months(i), f64::from(i % 10)))
+                .collect();
+            HypothesisView {
+                link_id: crate::domain::LinkId::new(),
+                from_id: crate::domain::ObjectiveId::new(),
+                from_title: "Cause".into(),
+                to_id: crate::domain::ObjectiveId::new(),
+                to_title: "Effect".into(),
+                hypothesis: String::new(),
+                direction: Direction::Same,
+                lag_months: None,
+                test: hypothesis::test(&series, &series, Direction::Same, None),
+                cause_series: series.clone(),
+                effect_series: series,
+            }
+        };
+        let december = Period::new(2024, 12).unwrap();
+        let svg = series_svg(&view(december), Locale::en);
+        assert!(
+            !svg.contains(">Dec 2024<"),
+            "Jan 2025 follows a month later"
+        );
+        assert!(svg.contains(">Jan 2025<") && svg.contains(">Jan 2026<"));
+        let june = Period::new(2024, 6).unwrap();
+        let svg = series_svg(&view(june), Locale::en);
+        assert!(svg.contains(">Jun 2024<") && svg.contains(">Jan 2025<"));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod survey;
 pub mod targets;
 pub mod upload;
 pub mod validation;
+pub mod version;
 pub mod workshop;
 
 pub use account::{Profile, SessionInfo};

@@ -189,6 +189,10 @@ pub struct StrategyMap {
     /// Health-check rules the map's editors switched off (rule ids, see `domain::health`).
     #[serde(default)]
     pub health_off: Vec<String>,
+    /// The map this one is next year's version of (the annual refresh), if any: what "compare
+    /// versions" offers first.
+    #[serde(default)]
+    pub previous_version_id: Option<MapId>,
 }
 
 impl StrategyMap {
@@ -212,6 +216,7 @@ impl StrategyMap {
             period_end,
             status: MapStatus::Draft,
             health_off: Vec::new(),
+            previous_version_id: None,
         }
     }
 
@@ -236,6 +241,8 @@ setters!(StrategyMap {
     with_id(id: MapId);
     /// This map in another lifecycle state.
     with_status(status: MapStatus);
+    /// This map as the next version of `previous_version_id` (or of none).
+    with_previous_version(previous_version_id: Option<MapId>);
 });
 
 /// A horizontal band of the map. `rank` 0 is the top band.
@@ -363,6 +370,10 @@ pub struct Objective {
     /// with its weight on its unit's map (off by default; see `scores::Contribution`).
     #[serde(default)]
     pub unit_rollup: bool,
+    /// The objective of an earlier version (or of the map it was copied from) this one carries
+    /// on: how comparing two versions tells a reworded objective from a new one.
+    #[serde(default)]
+    pub origin_id: Option<ObjectiveId>,
 }
 
 impl Objective {
@@ -384,6 +395,7 @@ impl Objective {
             rollup: RollUp::default(),
             local: false,
             unit_rollup: false,
+            origin_id: None,
         }
     }
 
@@ -413,6 +425,8 @@ setters!(Objective {
     with_rollup(rollup: RollUp);
     /// This objective marked as the unit's own (or not): it needs no parent objective.
     with_local(local: bool);
+    /// This objective as the successor of `origin_id` on an earlier version (or of none).
+    with_origin(origin_id: Option<ObjectiveId>);
 });
 
 /// A cause-and-effect arrow: `from` drives `to`. The hypothesis says why.

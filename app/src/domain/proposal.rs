@@ -175,6 +175,8 @@ pub enum Change {
     },
     /// A new arrow.
     Link { link: Link },
+    /// An objective taken away (comparing versions: a proposal never removes one).
+    Remove { objective_id: ObjectiveId },
     /// An arrow taken away.
     Unlink {
         link_id: LinkId,

@@ -10,7 +10,7 @@
 use super::ids::MeasureId;
 use super::model::{Frequency, Target};
 use super::period::Period;
-use super::scores::interval_months;
+use super::scores::{interval_months, Reading};
 use super::validation::{self, ValidationError};
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +31,18 @@ pub enum TargetFill {
 /// The months of `year` in which a measure of `frequency` reports: every month for monthly (and
 /// finer) measures, quarter ends for quarterly, December for yearly.
 pub fn reporting_months(year: i32, frequency: Frequency) -> Vec<Period> {
+    Period::new(year, 1).map_or_else(Vec::new, |january| {
+        reporting_months_from(january, frequency)
+    })
+}
+
+/// The months of the twelve from `first` in which a measure of `frequency` reports (a year
+/// that starts in another month than January: a fiscal year).
+pub fn reporting_months_from(first: Period, frequency: Frequency) -> Vec<Period> {
     let step = interval_months(frequency);
-    (1..=12u8)
-        .filter(|m| i32::from(*m) % step == 0)
-        .filter_map(|m| Period::new(year, m))
+    (0..12)
+        .map(|i| first.plus_months(i))
+        .filter(|m| i32::from(m.month()) % step == 0)
         .collect()
 }
 
@@ -77,6 +85,60 @@ pub fn fill(
                 .collect()
         }
     }
+}
+
+/// The targets a measure takes into next year's version (as `measure`, reporting at
+/// `frequency`): for the reporting months of the year from `first` a ramp from the last actual
+/// before it towards the goal (the goal planned for that year's end if there is one, else the
+/// last goal before it), the red flag at that goal's distance; the same goal every month when
+/// nothing was measured yet; and the goals planned after that year, up to `until`, as they are.
+/// None without any goal. `targets` and `readings` are the old measure's. Editable afterwards
+/// like any target.
+pub fn carried_forward(
+    measure: MeasureId,
+    frequency: Frequency,
+    first: Period,
+    until: Period,
+    targets: &[Target],
+    readings: &[Reading],
+) -> Result<Vec<Target>, ValidationError> {
+    let months = reporting_months_from(first, frequency);
+    let year_end = first.plus_months(11);
+    let goal = targets
+        .iter()
+        .filter(|t| t.period <= year_end)
+        .max_by_key(|t| t.period);
+    let Some(goal) = goal else {
+        return Ok(Vec::new());
+    };
+    let start = readings
+        .iter()
+        .filter(|a| a.period < first)
+        .max_by_key(|a| a.period)
+        .map(|a| a.value);
+    let how = match start {
+        Some(start) => TargetFill::Ramp {
+            start,
+            goal: goal.goal,
+            red_flag: goal.red_flag,
+        },
+        None => TargetFill::Same {
+            goal: goal.goal,
+            red_flag: goal.red_flag,
+        },
+    };
+    let mut out = fill(measure, &months, how)?;
+    let mut later: Vec<Target> = targets
+        .iter()
+        .filter(|t| t.period > year_end && t.period <= until)
+        .map(|t| Target {
+            measure_id: measure,
+            ..t.clone()
+        })
+        .collect();
+    later.sort_by_key(|t| t.period);
+    out.extend(later);
+    Ok(out)
 }
 
 /// Rounds away binary noise (`0.1 * 3` → `0.3`) so ramped targets read as typed: 9 decimals.
@@ -231,5 +293,81 @@ mod tests {
             ),
             Ok(vec![])
         );
+    }
+
+    #[test]
+    fn next_year_ramps_from_the_last_actual_to_the_goal_and_keeps_later_goals() {
+        let old = MeasureId::new();
+        let new = MeasureId::new();
+        let p = |s: &str| s.parse::<Period>().unwrap();
+        let target = |period: &str, goal: f64, red_flag: f64| Target {
+            measure_id: old,
+            period: p(period),
+            goal,
+            red_flag,
+        };
+        let actual = |period: &str, value: f64| Reading {
+            measure_id: old,
+            period: p(period),
+            value,
+        };
+        let targets = [
+            target("2026-12", 90.0, 80.0),
+            target("2027-12", 96.0, 86.0),
+            target("2028-06", 98.0, 88.0),
+            target("2029-12", 99.0, 89.0),
+        ];
+        let actuals = [actual("2026-11", 70.0), actual("2026-12", 72.0)];
+        let next = carried_forward(
+            new,
+            Frequency::Quarterly,
+            p("2027-01"),
+            p("2028-12"),
+            &targets,
+            &actuals,
+        )
+        .unwrap();
+        let shown: Vec<(String, f64, f64)> = next
+            .iter()
+            .map(|t| (t.period.to_string(), t.goal, t.red_flag))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("2027-03".into(), 78.0, 68.0),
+                ("2027-06".into(), 84.0, 74.0),
+                ("2027-09".into(), 90.0, 80.0),
+                ("2027-12".into(), 96.0, 86.0),
+                ("2028-06".into(), 98.0, 88.0),
+            ]
+        );
+        assert!(next.iter().all(|t| t.measure_id == new));
+
+        let unmeasured = carried_forward(
+            new,
+            Frequency::Yearly,
+            p("2027-01"),
+            p("2027-12"),
+            &targets[..1],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            unmeasured
+                .iter()
+                .map(|t| (t.goal, t.red_flag))
+                .collect::<Vec<_>>(),
+            vec![(90.0, 80.0)]
+        );
+        assert!(carried_forward(
+            new,
+            Frequency::Monthly,
+            p("2027-01"),
+            p("2027-12"),
+            &[],
+            &actuals
+        )
+        .unwrap()
+        .is_empty());
     }
 }

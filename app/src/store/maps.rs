@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 pub(crate) fn map_from(row: &AnyRow) -> StoreResult<StrategyMap> {
     read_row! { row => StrategyMap {
         parsed: id, org_unit_id, period_start, period_end, status;
+        opt_parsed: previous_version_id;
         text: name, vision, mission, values @ "map_values";
         json: health_off;
     } }
@@ -44,8 +45,8 @@ pub async fn create_map(
     validation::strategy_map(map)?;
     unit_in(&mut *conn, map.org_unit_id).await?;
     sqlx::query(
-        "INSERT INTO maps (id, org_unit_id, name, vision, mission, map_values, period_start, period_end, status, seq, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
+        "INSERT INTO maps (id, org_unit_id, name, vision, mission, map_values, period_start, period_end, status, seq, created_at, previous_version_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11)",
     )
     .bind(map.id.to_string())
     .bind(map.org_unit_id.to_string())
@@ -57,6 +58,7 @@ pub async fn create_map(
     .bind(map.period_end.to_string())
     .bind(map.status.as_str())
     .bind(now_text())
+    .bind(map.previous_version_id.map(|p| p.to_string()))
     .execute(&mut *conn)
     .await?;
     let mut perspectives = Vec::new();
@@ -113,6 +115,14 @@ impl Store {
     /// One map's header.
     pub async fn map(&self, id: MapId) -> StoreResult<StrategyMap> {
         map_in(&self.pool, id).await
+    }
+
+    /// The map made as the next version of `id` ("Start next year's map"), if there is one.
+    pub async fn next_version_of(&self, id: MapId) -> StoreResult<Option<StrategyMap>> {
+        select("SELECT * FROM maps WHERE previous_version_id = $1")
+            .bind(id)
+            .optional(&self.pool, map_from)
+            .await
     }
 
     /// Every map with its unit and objective count, newest period first.

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 pub(crate) fn objective_from(row: &AnyRow) -> StoreResult<Objective> {
     read_row! { row => Objective {
         parsed: id, map_id, perspective_id, rollup;
-        opt_parsed: theme_id, owner_id;
+        opt_parsed: theme_id, owner_id, origin_id;
         text: title, description;
         float: x, y, weight;
         flag: local @ "local_only", unit_rollup;
@@ -17,8 +17,8 @@ pub(crate) fn objective_from(row: &AnyRow) -> StoreResult<Objective> {
 /// Inserts an (already validated) objective row.
 pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y, weight, rollup, local_only, unit_rollup) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO objectives (id, map_id, perspective_id, theme_id, title, description, owner_id, x, y, weight, rollup, local_only, unit_rollup, origin_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(o.id.to_string())
     .bind(o.map_id.to_string())
@@ -33,6 +33,7 @@ pub(crate) async fn insert_objective(conn: &mut AnyConnection, o: &Objective) ->
     .bind(o.rollup.as_str())
     .bind(i64::from(o.local))
     .bind(i64::from(o.unit_rollup))
+    .bind(o.origin_id.map(|p| p.to_string()))
     .execute(&mut *conn)
     .await?;
     super::entity_ids::claim(conn, o.id.0, o.map_id).await

@@ -172,10 +172,13 @@ fn UnitNode(node: OrgTreeNode, scores: std::sync::Arc<Vec<MapScoreLine>>) -> imp
                 {if maps.is_empty() {
                     view! { <li class="empty">{t!(i18n, home.no_maps)}</li> }.into_any()
                 } else {
+                    let several = maps.len() > 1;
                     maps.into_iter().map(|m| {
                         let href = format!("/maps/{}", m.id);
                         let card = format!("/maps/{}/scorecard", m.id);
                         let settings_label = td_string!(locale, units.settings.of_map, name = &m.name).to_string();
+                        let versions_label = td_string!(locale, versions.home.of, name = &m.name).to_string();
+                        let versions_href = format!("/maps/{}/versions", m.id);
                         let score = scores.iter().find(|s| s.map_id == m.id).map(|s| score_chip(locale, s));
                         view! {
                             <li class="map-item">
@@ -189,6 +192,10 @@ fn UnitNode(node: OrgTreeNode, scores: std::sync::Arc<Vec<MapScoreLine>>) -> imp
                                 )}</span>
                                 {score}
                                 <A href=card attr:class="secondary-link">{t!(i18n, home.scorecard)}</A>
+                                {several.then(|| view! {
+                                    <A href=versions_href attr:class="secondary-link"
+                                        attr:aria-label=versions_label>{td_string!(locale, versions.home.link)}</A>
+                                })}
                                 {editor.then(|| view! {
                                     <A href=format!("/maps/{}/settings", m.id) attr:class="secondary-link"
                                         attr:aria-label=settings_label.clone()>{td_string!(locale, units.settings.link)}</A>

@@ -22,6 +22,7 @@ pub mod setup;
 pub mod signin;
 pub mod strategy;
 pub mod surveys;
+pub mod versions;
 pub mod widgets;
 
 use crate::i18n::{provide_i18n, server_render_locale};
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/hypotheses") view={Lazy::<hypotheses::HypothesesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/strategy") view={Lazy::<strategy::StrategyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/versions") view={Lazy::<versions::VersionsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>
                 <Route path=path!("/admin/people") view=people::PeoplePage/>

@@ -24,6 +24,7 @@ mod scores;
 mod strategy;
 mod surveys;
 mod units;
+mod versions;
 
 pub use caller::{Caller, RateLimiter};
 pub use error::{RestError, RestResult, TokenRefusals};
@@ -50,6 +51,18 @@ pub fn routes() -> Router<AppState> {
             only(get(maps::list_maps).post(units::create_map)),
         )
         .route("/api/v1/maps/{id}", only(patch(units::patch_map)))
+        .route(
+            "/api/v1/maps/{id}/copy",
+            only(post(versions::copy_map)).layer(DefaultBodyLimit::max(16 * 1024)),
+        )
+        .route(
+            "/api/v1/maps/{id}/next-version",
+            only(get(versions::next_version_plan).post(versions::next_version)),
+        )
+        .route(
+            "/api/v1/maps/{id}/compare/{other}",
+            only(get(versions::compare_versions)),
+        )
         .route(
             "/api/v1/units",
             only(get(units::list_units).post(units::create_unit)),
@@ -228,6 +241,10 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         units::patch_unit,
         units::create_map,
         units::patch_map,
+        versions::copy_map,
+        versions::next_version_plan,
+        versions::next_version,
+        versions::compare_versions,
         units::get_reminders,
         units::put_reminders,
         reviews::get_briefing_mail,

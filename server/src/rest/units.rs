@@ -58,7 +58,7 @@ pub(super) fn map_author(caller: &Caller) -> Result<UserId, RestError> {
 }
 
 /// The map as the REST API shows it.
-async fn map_info(state: &AppState, map: StrategyMap) -> Result<MapInfo, RestError> {
+pub(super) async fn map_info(state: &AppState, map: StrategyMap) -> Result<MapInfo, RestError> {
     let unit = state.store.org_unit(map.org_unit_id).await?;
     Ok(MapInfo {
         id: map.id,

@@ -3,6 +3,7 @@
 //! `/units/:id/new-map` starts a map of a unit, `/maps/:id/settings` renames a map and changes
 //! its period and status. The server decides every right; the page only offers what it allows.
 
+use crate::api::versions::{copy_map, CopyDraft};
 use crate::api::{
     get_map, new_map, org_tree, unit_admin, update_map, update_unit, ApiError, MapDraft, MapPatch,
     NewUnit, UnitRow,
@@ -10,6 +11,7 @@ use crate::api::{
 use crate::domain::org::{PerspectiveOrder, UnitPatch};
 use crate::domain::{MapId, MapStatus, OrgTreeNode, OrgUnitId, OrgUnitKind, Period};
 use crate::i18n::*;
+use crate::ui::versions::VersionsCard;
 use crate::ui::widgets::actions::failure;
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::{ErrorPanel, TopBar};
@@ -373,7 +375,8 @@ pub fn NewMapPage() -> impl IntoView {
                         .parent_id
                         .and_then(|p| find_unit(&nodes, p))
                         .map(|p| p.unit.name.clone());
-                    view! { <NewMapForm node parent/> }.into_any()
+                    let copyable = visible_maps(&nodes);
+                    view! { <NewMapForm node parent copyable/> }.into_any()
                 }
                 None => view! { <TopBar/><main class="page"><ErrorPanel error=ApiError::NotFound("org unit".into())/></main> }.into_any(),
             }
@@ -381,9 +384,32 @@ pub fn NewMapPage() -> impl IntoView {
     }
 }
 
-/// The form of a new map of `node`'s unit (whose parent unit is named `parent`, if any).
+/// Every map in a tree the person sees, as "unit · map" with its id, in tree order: what a
+/// new map may start as a copy of.
+fn visible_maps(nodes: &[OrgTreeNode]) -> Vec<(MapId, String)> {
+    fn walk(nodes: &[OrgTreeNode], out: &mut Vec<(MapId, String)>) {
+        for n in nodes {
+            if n.role.is_some() {
+                for m in &n.maps {
+                    out.push((m.id, format!("{} · {}", n.unit.name, m.name)));
+                }
+            }
+            walk(&n.children, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(nodes, &mut out);
+    out
+}
+
+/// The form of a new map of `node`'s unit (whose parent unit is named `parent`, if any): from
+/// the four perspectives of a business or of a non-profit, or as a copy of a map in `copyable`.
 #[component]
-fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
+fn NewMapForm(
+    node: OrgTreeNode,
+    parent: Option<String>,
+    copyable: Vec<(MapId, String)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let unit = node.unit.clone();
@@ -392,8 +418,24 @@ fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
     let start = RwSignal::new(format!("{this_year}-01"));
     let end = RwSignal::new(format!("{}-12", this_year + 2));
     let order = RwSignal::new(PerspectiveOrder::Business);
+    let copying = RwSignal::new(false);
+    let source = RwSignal::new(copyable.first().map(|(id, _)| *id));
+    let with_measures = RwSignal::new(true);
     let local_error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    let copy_navigate = navigate.clone();
+    let copy = Action::new(move |(from, draft): &(MapId, CopyDraft)| {
+        let call = copy_map(*from, draft.clone());
+        let navigate = copy_navigate.clone();
+        async move {
+            let result = call.await;
+            if let Ok(map) = &result {
+                navigate(&format!("/maps/{}", map.id), Default::default());
+            }
+            result
+        }
+    });
+    let copy_error = failure(locale, copy);
     let create = Action::new(move |draft: &MapDraft| {
         let call = new_map(draft.clone());
         let navigate = navigate.clone();
@@ -412,13 +454,29 @@ fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
         match (month(&start.get_untracked()), month(&end.get_untracked())) {
             (Some(period_start), Some(period_end)) => {
                 local_error.set(None);
-                create.dispatch(MapDraft {
-                    org_unit_id: unit_id,
-                    name: name.get_untracked(),
-                    period_start,
-                    period_end,
-                    perspectives: order.get_untracked(),
-                });
+                match (copying.get_untracked(), source.get_untracked()) {
+                    (true, Some(from)) => {
+                        copy.dispatch((
+                            from,
+                            CopyDraft {
+                                org_unit_id: unit_id,
+                                name: name.get_untracked(),
+                                period_start,
+                                period_end,
+                                with_measures: with_measures.get_untracked(),
+                            },
+                        ));
+                    }
+                    _ => {
+                        create.dispatch(MapDraft {
+                            org_unit_id: unit_id,
+                            name: name.get_untracked(),
+                            period_start,
+                            period_end,
+                            perspectives: order.get_untracked(),
+                        });
+                    }
+                }
             }
             _ => local_error.set(Some(
                 td_string!(locale, units.new_map.bad_period).to_string(),
@@ -430,7 +488,13 @@ fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
         .role
         .is_some_and(|r| r.allows(crate::domain::Action::Edit))
         && !unit.archived;
-    let shown_error = move || local_error.get().or_else(error);
+    let shown_error = move || local_error.get().or_else(error).or_else(copy_error);
+    let pending = move || create.pending().get() || copy.pending().get();
+    let has_copyable = !copyable.is_empty();
+    let sources = copyable
+        .into_iter()
+        .map(|(id, label)| view! { <option value=id.to_string()>{label}</option> })
+        .collect_view();
     view! {
         <TopBar crumbs=vec![(unit.name.clone(), "/".to_string())]/>
         <main class="page new-map-page">
@@ -452,18 +516,32 @@ fn NewMapForm(node: OrgTreeNode, parent: Option<String>) -> impl IntoView {
                 <fieldset>
                     <legend>{t!(i18n, units.new_map.perspectives)}</legend>
                     <div class="choice">
-                        <input type="radio" id="order-business" name="order" prop:checked=move || order.get() == PerspectiveOrder::Business on:change=move |_| order.set(PerspectiveOrder::Business)/>
+                        <input type="radio" id="order-business" name="order" prop:checked=move || !copying.get() && order.get() == PerspectiveOrder::Business on:change=move |_| { copying.set(false); order.set(PerspectiveOrder::Business) }/>
                         <label for="order-business">{t!(i18n, units.new_map.business)}</label>
                     </div>
                     <div class="choice">
-                        <input type="radio" id="order-non-profit" name="order" prop:checked=move || order.get() == PerspectiveOrder::NonProfit on:change=move |_| order.set(PerspectiveOrder::NonProfit)/>
+                        <input type="radio" id="order-non-profit" name="order" prop:checked=move || !copying.get() && order.get() == PerspectiveOrder::NonProfit on:change=move |_| { copying.set(false); order.set(PerspectiveOrder::NonProfit) }/>
                         <label for="order-non-profit">{t!(i18n, units.new_map.non_profit)}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="order-copy" name="order" disabled=!has_copyable prop:checked=move || copying.get() on:change=move |_| copying.set(true)/>
+                        <label for="order-copy">{t!(i18n, versions.copy.option)}</label>
+                    </div>
+                    {(!has_copyable).then(|| view! { <p class="meta">{t!(i18n, versions.copy.no_maps)}</p> })}
+                    <div class="copy-source" hidden=move || !copying.get()>
+                        <label for="copy-source">{t!(i18n, versions.copy.source)}</label>
+                        <select id="copy-source" on:change=move |ev| source.set(event_target_value(&ev).parse().ok())>{sources}</select>
+                        <div class="choice">
+                            <input type="checkbox" id="copy-measures" prop:checked=move || with_measures.get() on:change=move |ev| with_measures.set(event_target_checked(&ev))/>
+                            <label for="copy-measures">{t!(i18n, versions.copy.with_measures)}</label>
+                        </div>
+                        <p class="meta">{t!(i18n, versions.copy.hint)}</p>
                     </div>
                 </fieldset>
                 <Show when=move || shown_error().is_some()>
                     <p class="form-error" role="alert">{shown_error}</p>
                 </Show>
-                <button type="submit" class="primary" disabled=move || create.pending().get() || !editable>{t!(i18n, units.new_map.create)}</button>
+                <button type="submit" class="primary" disabled=move || pending() || !editable>{t!(i18n, units.new_map.create)}</button>
             </form>
         </main>
     }
@@ -494,10 +572,12 @@ pub fn MapSettingsPage() -> impl IntoView {
         {item_page(data, loading, Reload::KeepPage, move |(doc, tree): (crate::domain::MapDocument, Vec<OrgTreeNode>)| {
             // Editors of the map's unit (the server lowers the role on an archived unit) may
             // change the settings, an archived map's status included.
-            let rights = find_unit(&tree, doc.map.org_unit_id)
+            let node = find_unit(&tree, doc.map.org_unit_id);
+            let rights = node
                 .and_then(|n| n.role)
                 .is_some_and(|r| r.allows(crate::domain::Action::Edit));
-            view! { <MapSettingsForm doc rights version/> }.into_any()
+            let several = node.is_some_and(|n| n.maps.len() > 1);
+            view! { <MapSettingsForm doc rights version several/> }.into_any()
         })}
     }
 }
@@ -508,6 +588,7 @@ fn MapSettingsForm(
     doc: crate::domain::MapDocument,
     rights: bool,
     version: RwSignal<u32>,
+    several: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
@@ -589,6 +670,7 @@ fn MapSettingsForm(
                     <button type="submit" class="primary" disabled=move || save.pending().get()>{t!(i18n, units.edit.save)}</button>
                 })}
             </form>
+            <VersionsCard map=id rights several/>
         </main>
     }
 }

@@ -615,7 +615,7 @@ pub(crate) fn Notice(state: MapState) -> impl IntoView {
 }
 
 /// A map's status ("draft", "active", "archived") in `locale`; its id stays the CSS class.
-fn map_status(locale: Locale, status: MapStatus) -> &'static str {
+pub fn map_status(locale: Locale, status: MapStatus) -> &'static str {
     match status {
         MapStatus::Draft => td_string!(locale, map.map_status.draft),
         MapStatus::Active => td_string!(locale, map.map_status.active),

@@ -26,46 +26,54 @@ pub fn DiffLayer(state: MapState) -> impl IntoView {
         if changes.is_empty() {
             return None;
         }
-        let drawn = state.doc.with(|d| {
-            let added = added_objectives(&changes);
-            let find = |id: ObjectiveId| {
-                d.objectives
-                    .iter()
-                    .chain(added.iter())
-                    .find(|o| o.id == id)
-                    .cloned()
-            };
-            let arrow = |from: ObjectiveId, to: ObjectiveId| {
-                let (from, to) = (find(from)?, find(to)?);
-                Some(layout::route_arrow(&from, &to, &[]).svg_path())
-            };
-            changes
-                .iter()
-                .filter_map(|c| match c {
-                    Change::Add { objective } => Some(boxed(objective, "diff-add", None)),
-                    Change::Reword {
-                        objective_id, to, ..
-                    } => find(*objective_id).map(|o| {
-                        let old = o.title.clone();
-                        boxed(
-                            &Objective {
-                                title: to.clone(),
-                                ..o
-                            },
-                            "diff-reword",
-                            Some(old),
-                        )
-                    }),
-                    Change::Link { link } => arrow(link.from_id, link.to_id).map(|d| {
-                        view! { <path class="diff-link" d=d marker-end="url(#arrow)"/> }.into_any()
-                    }),
-                    Change::Unlink { from_id, to_id, .. } => arrow(*from_id, *to_id)
-                        .map(|d| view! { <path class="diff-unlink" d=d/> }.into_any()),
-                })
-                .collect_view()
-        });
-        Some(view! { <g class="proposal-diff" aria-hidden="true">{drawn}</g> })
+        Some(state.doc.with(|d| diff_drawing(d, &changes)))
     }
+}
+
+/// `changes` drawn over `doc` (in map coordinates): new objectives and arrows in green,
+/// removed ones struck through in red, reworded titles as old → new. The proposal diff on the
+/// live map and the version compare page draw with it.
+pub fn diff_drawing(doc: &MapDocument, changes: &[Change]) -> AnyView {
+    let added = added_objectives(changes);
+    let find = |id: ObjectiveId| {
+        doc.objectives
+            .iter()
+            .chain(added.iter())
+            .find(|o| o.id == id)
+            .cloned()
+    };
+    let arrow = |from: ObjectiveId, to: ObjectiveId| {
+        let (from, to) = (find(from)?, find(to)?);
+        Some(layout::route_arrow(&from, &to, &[]).svg_path())
+    };
+    let drawn = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Add { objective } => Some(boxed(objective, "diff-add", None)),
+            Change::Reword {
+                objective_id, to, ..
+            } => find(*objective_id).map(|o| {
+                let old = o.title.clone();
+                boxed(
+                    &Objective {
+                        title: to.clone(),
+                        ..o
+                    },
+                    "diff-reword",
+                    Some(old),
+                )
+            }),
+            Change::Remove { objective_id } => {
+                find(*objective_id).map(|o| boxed(&o, "diff-remove", None))
+            }
+            Change::Link { link } => arrow(link.from_id, link.to_id).map(|d| {
+                view! { <path class="diff-link" d=d marker-end="url(#arrow)"/> }.into_any()
+            }),
+            Change::Unlink { from_id, to_id, .. } => arrow(*from_id, *to_id)
+                .map(|d| view! { <path class="diff-unlink" d=d/> }.into_any()),
+        })
+        .collect_view();
+    view! { <g class="proposal-diff" aria-hidden="true">{drawn}</g> }.into_any()
 }
 
 /// An objective's box drawn as a change: new (green) or reworded (its old title struck
@@ -82,9 +90,13 @@ fn boxed(o: &Objective, class: &'static str, old: Option<String>) -> AnyView {
         };
         view! { <text class="diff-old" x=r.x + BOX_WIDTH / 2.0 y=r.y - 8.0 text-anchor="middle">{shown}</text> }
     });
+    let struck = (class == "diff-remove").then(|| {
+        view! { <line class="diff-strike" x1=r.x + 6.0 y1=r.y + BOX_HEIGHT - 6.0 x2=r.x + BOX_WIDTH - 6.0 y2=r.y + 6.0/> }
+    });
     view! {
         <g class=class>
             <rect x=r.x - 4.0 y=r.y - 4.0 width=BOX_WIDTH + 8.0 height=BOX_HEIGHT + 8.0 rx=12/>
+            {struck}
             {old}
             <text class="diff-title" text-anchor="middle">
                 {lines.into_iter().enumerate().map(|(j, l)| view! {
@@ -107,9 +119,28 @@ fn added_objectives(changes: &[Change]) -> Vec<Objective> {
         .collect()
 }
 
-/// One change in words, with the titles it names as `doc` (and the proposal's own new
-/// objectives) has them.
+/// One change in words as a proposal asks for it ("Add …"), with the titles it names as `doc`
+/// (and the proposal's own new objectives) has them.
 pub fn change_text(locale: Locale, doc: &MapDocument, changes: &[Change], c: &Change) -> String {
+    change_words(locale, doc, changes, c, Phrasing::Proposed)
+}
+
+/// How a change is told: asked for (a proposal) or made (between two versions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrasing {
+    Proposed,
+    Made,
+}
+
+/// One change in words, asked for or made, with the titles it names as `doc` (and the changes'
+/// own new objectives) has them.
+pub fn change_words(
+    locale: Locale,
+    doc: &MapDocument,
+    changes: &[Change],
+    c: &Change,
+    phrasing: Phrasing,
+) -> String {
     let added = added_objectives(changes);
     let title = |id: ObjectiveId| {
         doc.objectives
@@ -119,6 +150,7 @@ pub fn change_text(locale: Locale, doc: &MapDocument, changes: &[Change], c: &Ch
             .map(|o| o.title.clone())
             .unwrap_or_default()
     };
+    let made = phrasing == Phrasing::Made;
     match c {
         Change::Add { objective } => {
             let perspective = doc
@@ -127,24 +159,38 @@ pub fn change_text(locale: Locale, doc: &MapDocument, changes: &[Change], c: &Ch
                 .find(|p| p.id == objective.perspective_id)
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
-            td_string!(
-                locale,
-                cascade.proposal.change_add,
-                title = &objective.title,
-                perspective
-            )
-            .to_string()
+            let title = &objective.title;
+            match made {
+                true => td_string!(locale, versions.change.add, title, perspective).to_string(),
+                false => {
+                    td_string!(locale, cascade.proposal.change_add, title, perspective).to_string()
+                }
+            }
         }
-        Change::Reword { from, to, .. } => {
-            td_string!(locale, cascade.proposal.change_reword, from, to).to_string()
+        Change::Reword { from, to, .. } => match made {
+            true => td_string!(locale, versions.change.reword, from, to).to_string(),
+            false => td_string!(locale, cascade.proposal.change_reword, from, to).to_string(),
+        },
+        Change::Remove { objective_id } => {
+            let title = title(*objective_id);
+            match made {
+                true => td_string!(locale, versions.change.remove, title).to_string(),
+                false => td_string!(locale, cascade.proposal.change_remove, title).to_string(),
+            }
         }
         Change::Link { link } => {
             let (from, to) = (title(link.from_id), title(link.to_id));
-            td_string!(locale, cascade.proposal.change_link, from, to).to_string()
+            match made {
+                true => td_string!(locale, versions.change.link, from, to).to_string(),
+                false => td_string!(locale, cascade.proposal.change_link, from, to).to_string(),
+            }
         }
         Change::Unlink { from_id, to_id, .. } => {
             let (from, to) = (title(*from_id), title(*to_id));
-            td_string!(locale, cascade.proposal.change_unlink, from, to).to_string()
+            match made {
+                true => td_string!(locale, versions.change.unlink, from, to).to_string(),
+                false => td_string!(locale, cascade.proposal.change_unlink, from, to).to_string(),
+            }
         }
     }
 }
