@@ -289,8 +289,8 @@ try {
   // Next year's version of the Consulting plan with one objective reworded, one removed and
   // one added, compared with this year's: side by side and overlaid (English), German at both
   // sizes.
-  const consulting = root.children.find((c) => c.unit.name === 'Consulting').maps[0];
-  const next = await call(en.request, 'next_version', { map_id: consulting.id });
+  const thisYear = consulting.maps[0];
+  const next = await call(en.request, 'next_version', { map_id: thisYear.id });
   await en.setViewportSize({ width: 1920, height: 1080 });
   await en.goto(`${base}/maps/${next.id}`, { waitUntil: 'networkidle' });
   await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
@@ -322,7 +322,7 @@ try {
     await page.locator('.version-pair figure').first().waitFor();
     await page.screenshot({ path: path.join(out, `versions-de-${width}x${height}.png`) });
   }
-  await en.goto(`${base}/maps/${consulting.id}/settings`, { waitUntil: 'networkidle' });
+  await en.goto(`${base}/maps/${thisYear.id}/settings`, { waitUntil: 'networkidle' });
   await en.locator('.versions-card').screenshot({ path: path.join(out, 'versions-settings-en.png') });
 
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);

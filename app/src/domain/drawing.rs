@@ -598,8 +598,8 @@ pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -
     use std::f64::consts::PI;
     // Wide enough that the longest area names ("Veränderungsbereitschaft") fit beside the
     // drawing, on a page and in the PDF alike.
-    const WIDTH: f64 = 760.0;
-    const HEIGHT: f64 = 500.0;
+    const WIDTH: f64 = 800.0;
+    const HEIGHT: f64 = 520.0;
     const RADIUS: f64 = 150.0;
     let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
     let n = areas.len().max(3) as f64;
@@ -626,7 +626,7 @@ pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -
         let (x, y) = at(0, r);
         let _ = write!(
             out,
-            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#475569">{ring}</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" fill="#475569">{ring}</text>"##,
             x + 4.0,
             y + 3.0
         );
@@ -668,9 +668,9 @@ pub fn radar_svg(title: &str, areas: &[(String, Option<f64>)], locale: Locale) -
         let mean = v.map_or_else(|| "–".to_string(), |v| format_number(locale, v, 1));
         let _ = write!(
             out,
-            r##"<text x="{x:.1}" y="{y:.1}" font-size="12" text-anchor="{anchor}" fill="#0f172a">{}</text><text x="{x:.1}" y="{:.1}" font-size="12" font-weight="bold" text-anchor="{anchor}" fill="#1d4ed8">{}</text>"##,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="16" text-anchor="{anchor}" fill="#0f172a">{}</text><text x="{x:.1}" y="{:.1}" font-size="16" font-weight="bold" text-anchor="{anchor}" fill="#1d4ed8">{}</text>"##,
             escape(name),
-            y + 15.0,
+            y + 19.0,
             escape(&mean)
         );
     }

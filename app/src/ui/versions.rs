@@ -264,7 +264,7 @@ fn NextVersion(map: MapId, plan: VersionPlan, rights: bool) -> impl IntoView {
     if let (Some(id), Some(name)) = (plan.existing_id, plan.existing_name.clone()) {
         return view! {
             <p>
-                {td_string!(locale, versions.next.exists, name = &name).to_string()}" "
+                {td_string!(locale, versions.next.exists)}" "
                 <a href=format!("/maps/{id}")>{name.clone()}</a>
             </p>
         }
