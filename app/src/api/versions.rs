@@ -33,8 +33,10 @@ pub struct CopyDraft {
 /// Two versions of a unit's map, as the compare page draws them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComparedVersions {
+    /// The earlier version (the one the other carries on, else the earlier period).
     pub older: MapDocument,
     pub newer: MapDocument,
+    /// What changed from the older to the newer.
     pub diff: VersionDiff,
 }
 

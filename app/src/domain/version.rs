@@ -28,7 +28,9 @@ pub struct CopyScope {
 /// caller can carry their targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapCopy {
+    /// The one batch to commit on the fresh map.
     pub ops: Vec<Op>,
+    /// Each copied measure: (the source's, the copy's).
     pub measures: Vec<(MeasureId, MeasureId)>,
 }
 
