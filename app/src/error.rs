@@ -222,6 +222,8 @@ pub enum Refusal {
     NextVersionExists { name: String },
     /// Versions compared are two maps of one unit.
     VersionsOfOneUnit,
+    /// A batch of workshop steps holds 1 to `max`.
+    WorkshopBatch { max: usize },
     /// A message made elsewhere (the store's conflicts), in English.
     Text(String),
 }
@@ -402,6 +404,9 @@ impl Refusal {
             Refusal::VersionsOfOneUnit => {
                 td_string!(locale, errors.api.versions_of_one_unit).to_string()
             }
+            Refusal::WorkshopBatch { max } => {
+                td_string!(locale, errors.api.workshop_batch, max).to_string()
+            }
             Refusal::Text(text) => text.clone(),
         }
     }
@@ -520,6 +525,10 @@ impl From<crate::domain::ops::OpError> for ApiError {
             crate::domain::ops::OpError::Missing(what) => ApiError::NotFound(what.to_string()),
             archived @ crate::domain::ops::OpError::MapArchived => {
                 ApiError::Conflict(Refusal::Op(archived))
+            }
+            // The workshop's state refuses the step (not yet revealed, no votes left, …).
+            refused @ crate::domain::ops::OpError::Workshop(_) => {
+                ApiError::Conflict(Refusal::Op(refused))
             }
             other => ApiError::BadInput(Refusal::Op(other)),
         }

@@ -214,6 +214,7 @@ impl World {
             roster: vec![],
             you: Uuid::nil(),
             can_edit: true,
+            server_ms: 0,
         });
         if immediate {
             self.deliver(k);

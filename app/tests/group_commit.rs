@@ -153,7 +153,8 @@ proptest! {
         while !rest.is_empty() {
             let n = (*sizes.next().unwrap_or(&1)).min(rest.len());
             let (group, tail) = rest.split_at(n);
-            let verdicts = ops::fold_group(&mut doc, group.iter().map(|(id, ops)| (*id, ops.as_slice())), &known_now);
+            let mut group = group.to_vec();
+            let verdicts = ops::fold_group(&mut doc, group.iter_mut().map(|(id, ops)| (*id, ops.as_mut_slice())), &known_now);
             for ((id, _), v) in group.iter().zip(&verdicts) {
                 if let Verdict::Accepted(seq) = v {
                     known_now.insert(*id, *seq);
@@ -167,7 +168,8 @@ proptest! {
 
         // And the whole queue as one group.
         let mut whole = start.clone();
-        let verdicts: Vec<_> = ops::fold_group(&mut whole, queue.iter().map(|(id, ops)| (*id, ops.as_slice())), &known)
+        let mut queue = queue.clone();
+        let verdicts: Vec<_> = ops::fold_group(&mut whole, queue.iter_mut().map(|(id, ops)| (*id, ops.as_mut_slice())), &known)
             .into_iter()
             .map(as_result)
             .collect();
@@ -188,14 +190,15 @@ fn a_rejected_batch_does_not_poison_its_group_and_a_repeat_is_a_duplicate() {
         op(&start, &Edit::Title(1, false)),
     ];
     let created = vec![op(&start, &Edit::Create(3))];
-    let queue = [
-        (a, moved.as_slice()),
-        (b, bad.as_slice()),
-        (a, moved.as_slice()),
-        (c, created.as_slice()),
+    let mut queue = [
+        (a, moved.clone()),
+        (b, bad.clone()),
+        (a, moved.clone()),
+        (c, created.clone()),
     ];
     let mut doc = start.clone();
-    let verdicts = ops::fold_group(&mut doc, queue, &HashMap::new());
+    let group = queue.iter_mut().map(|(id, ops)| (*id, ops.as_mut_slice()));
+    let verdicts = ops::fold_group(&mut doc, group, &HashMap::new());
     assert_eq!(verdicts[0], Verdict::Accepted(8));
     assert!(
         matches!(&verdicts[1], Verdict::Rejected(OpError::Invalid(_))),

@@ -16,7 +16,7 @@ use crate::fanout::{Fanout, Outbox, OutboxLimits};
 use app::api::ApiError;
 use app::context::{AccessNotifier, DataFuture, DataWriter, FeedNotifier, MapWriter, Progress};
 use app::domain::feed::FeedEvent;
-use app::domain::ops::{Committed, EntityKind, Field, NewEntity, Op, Peer, ServerMsg};
+use app::domain::ops::{self, Committed, EntityKind, Field, NewEntity, Op, Peer, ServerMsg};
 use app::domain::{DataBatch, MapDocument, MapId, UserId};
 use app::store::{CommitError, CommitOutcome, Store, StoreError, Submission, MAX_GROUP};
 use axum::extract::ws::Utf8Bytes;
@@ -349,6 +349,7 @@ impl Hub {
                     map_id,
                     doc: None,
                     stats: self.stats.clone(),
+                    reveal_at: None,
                 };
                 tokio::spawn(committer.run(rx));
                 room
@@ -384,6 +385,8 @@ impl Hub {
     ) -> Result<(Committed, bool), CommitError> {
         let room = self.room(map).await?;
         let (reply, answer) = oneshot::channel();
+        let mut ops = ops;
+        ops::stamp_workshop_ops(&mut ops, author, now_ms());
         let queued = Queued {
             submission: Submission { op_id, author, ops },
             reply,
@@ -399,6 +402,14 @@ impl Hub {
         drop(room);
         outcome.map(|o| (o.committed, o.duplicate))
     }
+}
+
+/// The server's clock in ms since the epoch: the time of workshop ops and of the countdown
+/// every screen shows.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Whether committed `ops` may change what the maps above and below show of this one: an
@@ -435,14 +446,72 @@ struct Committer {
     map_id: MapId,
     doc: Option<MapDocument>,
     stats: Arc<CommitCounters>,
+    /// When the timed dot-vote whose reveal is scheduled ends (see [`Committer::schedule_reveal`]).
+    reveal_at: Option<i64>,
 }
 
 impl Committer {
     async fn run(mut self, mut rx: mpsc::Receiver<Queued>) {
+        // A timed vote started before this room opened (on another instance, or before a
+        // restart) still gets revealed on time.
+        match self.store.live_document(self.map_id).await {
+            Ok(doc) => {
+                self.doc = Some(doc);
+                self.schedule_reveal();
+            }
+            Err(e) => tracing::warn!(map = %self.map_id, "could not read the map's workshop: {e}"),
+        }
         let mut group = Vec::with_capacity(MAX_GROUP);
         while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
             self.commit(std::mem::take(&mut group)).await;
+            self.schedule_reveal();
         }
+    }
+
+    /// When the map's workshop runs a timed dot-vote not yet revealed, reveals it when its time
+    /// is up, on the facilitator's behalf, through the commit path like any edit. Every instance
+    /// with the room open schedules it; the first reveal commits and the others are refused
+    /// by the domain (the vote is over), so nobody sees it twice.
+    fn schedule_reveal(&mut self) {
+        let workshop = self.doc.as_ref().and_then(|d| d.workshop.as_ref());
+        let Some((facilitator, end)) = workshop.and_then(|w| {
+            let vote = w.vote.as_ref().filter(|v| !v.revealed)?;
+            Some((w.facilitator, vote.ends_at_ms?))
+        }) else {
+            return;
+        };
+        if self.reveal_at == Some(end) {
+            return;
+        }
+        self.reveal_at = Some(end);
+        let Some(queue) = self.room.upgrade().map(|r| r.queue.clone()) else {
+            return;
+        };
+        let map = self.map_id;
+        tokio::spawn(async move {
+            let wait = u64::try_from(end - now_ms()).unwrap_or(0);
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+            let change = app::domain::workshop::WorkshopOp::RevealVotes {
+                ballots: Vec::new(),
+            };
+            let mut ops = vec![Op::Workshop {
+                change,
+                actor: None,
+                at_ms: 0,
+            }];
+            ops::stamp_workshop_ops(&mut ops, facilitator, now_ms());
+            let (reply, answer) = oneshot::channel();
+            let submission = Submission {
+                op_id: Uuid::now_v7(),
+                author: facilitator,
+                ops,
+            };
+            if queue.send(Queued { submission, reply }).await.is_ok() {
+                if let Ok(Err(e)) = answer.await {
+                    tracing::debug!(map = %map, "the timed vote's reveal was not needed: {e}");
+                }
+            }
+        });
     }
 
     async fn commit(&mut self, group: Vec<Queued>) {

@@ -351,6 +351,13 @@ impl Connection {
         };
         match &out.msg {
             ServerMsg::Ops { batch } if batch.seq <= welcomed => Flow::Continue,
+            // Workshop ops are told to each person as they may see them, their own batches
+            // included (the server filled in what the author's copy lacks).
+            ServerMsg::Ops { batch } if ops::has_workshop_ops(&batch.ops) => {
+                self.mine.remove(&batch.op_id);
+                let batch = ops::batch_seen_by(batch, self.user.id);
+                feed(socket, ServerMsg::Ops { batch }).await
+            }
             ServerMsg::Ops { batch } if self.mine.remove(&batch.op_id) => {
                 let ack = ServerMsg::Ack {
                     op_id: batch.op_id,
@@ -502,6 +509,7 @@ impl Connection {
             roster: self.room.roster(),
             you: self.peer_id,
             can_edit: self.can_edit,
+            server_ms: crate::hub::now_ms(),
         };
         if send(socket, &msg).await {
             Flow::Continue
@@ -516,10 +524,15 @@ impl Connection {
             Some(last) if last <= current && current - last <= MAX_CATCH_UP => {
                 let batches = self.store.batches_since(self.room.map_id, last).await?;
                 let seq = batches.last().map(|b| b.seq).unwrap_or(last);
+                let batches = batches
+                    .iter()
+                    .map(|b| ops::batch_seen_by(b, self.user.id))
+                    .collect();
                 Ok((seq, CatchUp::Ops { batches }))
             }
             _ => {
-                let doc = self.store.map_document(self.room.map_id).await?;
+                let mut doc = self.store.live_document(self.room.map_id).await?;
+                doc.workshop = doc.workshop.map(|w| w.view_for(self.user.id));
                 Ok((doc.seq, CatchUp::Snapshot { doc: Box::new(doc) }))
             }
         }

@@ -570,6 +570,8 @@ both_databases!(openapi_document_and_docs_page, |db: Db| async move {
         ("get", "/api/v1/maps/{id}/hypotheses"),
         ("get", "/api/v1/maps/{id}/strategy"),
         ("patch", "/api/v1/maps/{id}/strategy"),
+        ("get", "/api/v1/maps/{id}/workshop"),
+        ("post", "/api/v1/maps/{id}/workshop"),
         ("get", "/api/v1/units/{id}/surveys"),
         ("get", "/api/v1/surveys/{id}"),
         ("get", "/api/v1/surveys/{id}/results.pdf"),

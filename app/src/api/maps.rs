@@ -73,8 +73,13 @@ pub async fn map_scores() -> Result<Vec<MapScoreLine>, ApiError> {
 pub async fn get_map(map_id: MapId) -> Result<MapDocument, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, ..) = ssr::require_on(map_id, Action::View).await?;
-            Ok(ctx.store.map_document(map_id).await?)
+            let (ctx, user, ..) = ssr::require_on(map_id, Action::View).await?;
+            // The page's copy of the map goes live from here: it carries the workshop as this
+            // person may see it, read with the rest (the socket's catch-up starts from the
+            // document's sequence).
+            let mut doc = ctx.store.live_document(map_id).await?;
+            doc.workshop = doc.workshop.map(|w| w.view_for(user.id));
+            Ok(doc)
         }
         .await,
     )

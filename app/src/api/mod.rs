@@ -1,6 +1,7 @@
 //! Server functions: authorise → validate (domain) → store → return. Their bodies run only on
 //! the server; the browser gets typed stubs that call `/api/<name>`.
 
+pub mod brainstorm;
 pub mod cascade;
 mod codec;
 pub mod comments;

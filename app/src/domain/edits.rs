@@ -125,6 +125,52 @@ pub fn create_objective(doc: &MapDocument, p: Point) -> Option<(ObjectiveId, Op)
     ))
 }
 
+/// The batch that puts a workshop note or group on the map as an objective: the objective
+/// (its words as the title, a group's notes as the description, on a free spot of its band)
+/// and the workshop's record of it, so one undo takes both back. `None` when no workshop runs,
+/// the note or group is gone, or its words are hidden from this copy.
+pub fn promote(
+    doc: &MapDocument,
+    target: super::workshop::Target,
+) -> Option<(ObjectiveId, Vec<Op>)> {
+    let (perspective, title, description) = doc.workshop.as_ref()?.promotion(target)?;
+    if title.trim().is_empty() {
+        return None;
+    }
+    let frame = Frame::of(&doc.perspectives, &doc.themes);
+    let band = doc.perspectives.iter().position(|p| p.id == perspective)?;
+    let boxes: Vec<Rect> = doc.objectives.iter().map(layout::objective_box).collect();
+    let p = layout::free_spot(frame, band, LABEL_WIDTH + BOX_WIDTH, &boxes);
+    let theme = doc.themes.get(frame.lane_at(p.x)).map(|t| t.id);
+    let title: String = title.chars().take(super::validation::MAX_TITLE).collect();
+    let description: String = description
+        .chars()
+        .take(super::validation::MAX_TEXT)
+        .collect();
+    let objective = Objective::new(doc.map.id, perspective, title)
+        .with_position(p.x, p.y)
+        .with_theme(theme)
+        .with_description(description);
+    let id = objective.id;
+    let promoted = Op::Workshop {
+        change: super::workshop::WorkshopOp::Promote {
+            target,
+            objective: id,
+        },
+        actor: None,
+        at_ms: 0,
+    };
+    Some((
+        id,
+        vec![
+            Op::Create {
+                item: NewEntity::Objective(objective),
+            },
+            promoted,
+        ],
+    ))
+}
+
 /// The op that links `from` to `to` ("from drives to"), with the new link's id. `None` for a
 /// link from an objective to itself.
 pub fn link(doc: &MapDocument, from: ObjectiveId, to: ObjectiveId) -> Option<(LinkId, Op)> {

@@ -90,6 +90,9 @@ pub enum Change {
     TokenUsed { name: String },
     /// Something was revoked (an API token, a display link).
     Revoked { entity: String },
+    /// A step of the map's workshop (`step`: [`super::workshop::WorkshopOp::step`]); never what
+    /// a note says or what anyone voted for.
+    Workshop { step: String },
     /// A change this version cannot describe more precisely: its action, kind and detail.
     Other {
         action: String,
@@ -379,6 +382,15 @@ fn describe_op(doc: &mut MapDocument, op: &Op) -> Result<Vec<Recorded>, OpError>
                 },
             });
         }
+        Op::Workshop { change, .. } => {
+            ops::apply(doc, op)?;
+            out.push(Recorded {
+                about: Vec::new(),
+                change: Change::Workshop {
+                    step: change.step().to_string(),
+                },
+            });
+        }
         Op::Unalign { id } => {
             let gone = doc.alignments.iter().find(|a| a.id == *id).cloned();
             ops::apply(doc, op)?;
@@ -637,6 +649,31 @@ pub fn field_text(locale: Locale, field: Field) -> String {
     .to_string()
 }
 
+/// A workshop step as the history says it ("added a workshop note").
+fn workshop_step_text(locale: Locale, step: &str) -> String {
+    match step {
+        "opened" => td_string!(locale, history.workshop.opened),
+        "closed" => td_string!(locale, history.workshop.closed),
+        "note_added" => td_string!(locale, history.workshop.note_added),
+        "note_edited" => td_string!(locale, history.workshop.note_edited),
+        "note_moved" => td_string!(locale, history.workshop.note_moved),
+        "note_deleted" => td_string!(locale, history.workshop.note_deleted),
+        "notes_revealed" => td_string!(locale, history.workshop.notes_revealed),
+        "clustered" => td_string!(locale, history.workshop.clustered),
+        "ungrouped" => td_string!(locale, history.workshop.ungrouped),
+        "group_titled" => td_string!(locale, history.workshop.group_titled),
+        "vote_started" => td_string!(locale, history.workshop.vote_started),
+        "voted" => td_string!(locale, history.workshop.voted),
+        "vote_withdrawn" => td_string!(locale, history.workshop.vote_withdrawn),
+        "votes_revealed" => td_string!(locale, history.workshop.votes_revealed),
+        "timer" => td_string!(locale, history.workshop.timer),
+        "promoted" => td_string!(locale, history.workshop.promoted),
+        "unpromoted" => td_string!(locale, history.workshop.unpromoted),
+        _ => td_string!(locale, history.workshop.other),
+    }
+    .to_string()
+}
+
 impl Change {
     /// The name of the item changed, when the change carries one (the CSV's item column).
     pub fn subject(&self) -> Option<&str> {
@@ -688,6 +725,7 @@ impl Change {
             Change::Unaligned { objective, parent } => {
                 td_string!(locale, history.change.unaligned, objective, parent).to_string()
             }
+            Change::Workshop { step } => workshop_step_text(locale, step),
             Change::Actual { period, value } => {
                 let value = number_text(locale, *value);
                 td_string!(locale, history.change.actual, period, value).to_string()

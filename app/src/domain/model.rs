@@ -1055,6 +1055,11 @@ pub struct MapDocument {
     /// deletion is undone there, which brings the alignment back. Read with the document.
     #[serde(default)]
     pub lost_alignments: Vec<AlignmentView>,
+    /// The workshop running on the map, if any: in the server's copy whole, in a person's copy
+    /// as they may see it ([`super::workshop::Workshop::view_for`]), and nowhere else (reports,
+    /// displays, exports and REST documents never carry it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop: Option<super::workshop::Workshop>,
 }
 
 impl MapDocument {
@@ -1076,6 +1081,7 @@ impl MapDocument {
             supporters: Vec::new(),
             deleted_alignments: Vec::new(),
             lost_alignments: Vec::new(),
+            workshop: None,
         }
     }
 

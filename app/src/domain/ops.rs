@@ -12,6 +12,7 @@ use super::layout;
 use super::model::*;
 use super::period::Period;
 use super::validation::{self, ValidationError};
+use super::workshop::{self, WorkshopError, WorkshopOp};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -161,6 +162,16 @@ pub enum Op {
     Align { alignment: Alignment },
     /// Removes an alignment.
     Unalign { id: AlignmentId },
+    /// A change to the map's workshop (notes, clusters, the dot-vote, the timer). Who made it
+    /// and when are set by the server when it takes the batch (a client's values are
+    /// replaced); a relayed copy carries no actor and applies as relayed.
+    Workshop {
+        change: WorkshopOp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<UserId>,
+        #[serde(default)]
+        at_ms: i64,
+    },
 }
 
 /// Why an op cannot apply. Shown to the user whose edit was rolled back.
@@ -189,6 +200,9 @@ pub enum OpError {
     /// The map is archived: nothing on it changes until its status is set back.
     #[error("this map is archived; set it to draft or active to change it")]
     MapArchived,
+    /// A workshop op the workshop's rules refuse.
+    #[error("{0}")]
+    Workshop(WorkshopError),
 }
 
 impl EntityKind {
@@ -228,6 +242,7 @@ impl OpError {
             }
             OpError::LastPerspective => td_string!(locale, errors.op.last_perspective).to_string(),
             OpError::MapArchived => td_string!(locale, units.errors.map_archived).to_string(),
+            OpError::Workshop(e) => e.text(locale),
         }
     }
 }
@@ -284,6 +299,84 @@ pub fn apply_all(doc: &mut MapDocument, ops: &[Op]) -> Result<(), OpError> {
     Ok(())
 }
 
+/// [`apply_all`] as the server commits: each workshop op is filled in with what only the
+/// server knows (the author, a note's privacy, what a reveal shows), so the op logged and
+/// relayed is the one that applied.
+pub fn apply_all_filled(doc: &mut MapDocument, ops: &mut [Op]) -> Result<(), OpError> {
+    let mut next = doc.clone();
+    for op in ops {
+        match op {
+            Op::Workshop {
+                change,
+                actor: Some(actor),
+                at_ms,
+            } => apply_workshop(&mut next, *actor, change, *at_ms)?,
+            op => apply(&mut next, op)?,
+        }
+    }
+    *doc = next;
+    Ok(())
+}
+
+/// A workshop op by `actor` at server time `at_ms`, on the server's document.
+fn apply_workshop(
+    doc: &mut MapDocument,
+    actor: UserId,
+    change: &mut WorkshopOp,
+    at_ms: i64,
+) -> Result<(), OpError> {
+    if doc.map.status == MapStatus::Archived {
+        return Err(OpError::MapArchived);
+    }
+    let map_id = doc.map.id;
+    workshop::apply_to(&mut doc.workshop, map_id, actor, change, at_ms).map_err(OpError::Workshop)
+}
+
+/// Stamps the workshop ops of a batch the server takes from `author` at server time `now_ms`:
+/// who did it and when are the server's word, never the client's.
+pub fn stamp_workshop_ops(ops: &mut [Op], author: UserId, now_ms: i64) {
+    for op in ops {
+        if let Op::Workshop { actor, at_ms, .. } = op {
+            *actor = Some(author);
+            *at_ms = now_ms;
+        }
+    }
+}
+
+/// A committed batch as `viewer` may receive it: workshop ops redacted for them
+/// ([`WorkshopOp::seen_by`]) and stripped of their actor (so they apply as relayed), those they
+/// may not see at all left out. Batches without workshop ops come back unchanged.
+pub fn batch_seen_by(batch: &Committed, viewer: UserId) -> Committed {
+    let ops = batch
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Workshop {
+                change,
+                actor,
+                at_ms,
+            } => {
+                let actor = actor.unwrap_or(batch.author);
+                change.seen_by(actor, viewer).map(|change| Op::Workshop {
+                    change,
+                    actor: None,
+                    at_ms: *at_ms,
+                })
+            }
+            other => Some(other.clone()),
+        })
+        .collect();
+    Committed {
+        ops,
+        ..batch.clone()
+    }
+}
+
+/// Whether a batch holds workshop ops (whose relay is redacted per person).
+pub fn has_workshop_ops(ops: &[Op]) -> bool {
+    ops.iter().any(|op| matches!(op, Op::Workshop { .. }))
+}
+
 /// Whether `op` sets a map's status: the one change an archived map takes (to bring it back).
 pub fn sets_status(op: &Op) -> bool {
     matches!(
@@ -333,6 +426,20 @@ pub fn apply(doc: &mut MapDocument, op: &Op) -> Result<(), OpError> {
             }
             validation::link(link, map_of(link.from_id), map_of(link.to_id), &doc.links)?;
             doc.links.push(link.clone());
+            Ok(())
+        }
+        Op::Workshop {
+            change,
+            actor: Some(actor),
+            at_ms,
+        } => apply_workshop(doc, *actor, &mut change.clone(), *at_ms),
+        Op::Workshop {
+            change,
+            actor: None,
+            ..
+        } => {
+            let map_id = doc.map.id;
+            workshop::apply_relayed_to(&mut doc.workshop, map_id, change);
             Ok(())
         }
         Op::Unlink { id } => {
@@ -983,7 +1090,7 @@ pub enum Verdict {
 /// follows, kept pure so it can be property-tested against one-by-one commits.
 pub fn fold_group<'a>(
     doc: &mut MapDocument,
-    batches: impl IntoIterator<Item = (Uuid, &'a [Op])>,
+    batches: impl IntoIterator<Item = (Uuid, &'a mut [Op])>,
     known: &std::collections::HashMap<Uuid, i64>,
 ) -> Vec<Verdict> {
     let mut in_group: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
@@ -993,7 +1100,7 @@ pub fn fold_group<'a>(
             if let Some(&seq) = known.get(&op_id).or_else(|| in_group.get(&op_id)) {
                 return Verdict::Duplicate(seq);
             }
-            match apply_all(doc, ops) {
+            match apply_all_filled(doc, ops) {
                 Ok(()) => {
                     doc.seq += 1;
                     in_group.insert(op_id, doc.seq);
@@ -1036,6 +1143,17 @@ pub fn inverse(before: &MapDocument, op: &Op) -> Vec<Op> {
             .map(|l| vec![Op::Link { link: l.clone() }])
             .unwrap_or_default(),
         Op::Align { alignment } => vec![Op::Unalign { id: alignment.id }],
+        // A promotion is undone with the objective it made (the same batch); the rest of a
+        // workshop is not undone but done again (a note deleted, a vote withdrawn).
+        Op::Workshop {
+            change: WorkshopOp::Promote { target, .. },
+            ..
+        } => vec![Op::Workshop {
+            change: WorkshopOp::Unpromote { target: *target },
+            actor: None,
+            at_ms: 0,
+        }],
+        Op::Workshop { .. } => vec![],
         Op::Unalign { id } => before
             .alignments
             .iter()
@@ -1338,6 +1456,10 @@ pub enum ServerMsg {
         roster: Vec<Peer>,
         you: Uuid,
         can_edit: bool,
+        /// The server's clock (ms since the epoch) as it sent this: a workshop's countdown runs
+        /// on server time, so each screen corrects its own clock by the difference.
+        #[serde(default)]
+        server_ms: i64,
     },
     Ack {
         op_id: Uuid,

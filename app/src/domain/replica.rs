@@ -351,6 +351,7 @@ fn describe(locale: Locale, op: &Op) -> String {
         Op::Unlink { .. } => td_string!(locale, map.undo.remove_link).to_string(),
         Op::Align { .. } => td_string!(locale, map.undo.restore_alignment).to_string(),
         Op::Unalign { .. } => td_string!(locale, map.undo.remove_alignment).to_string(),
+        Op::Workshop { .. } => td_string!(locale, map.undo.workshop).to_string(),
     }
 }
 

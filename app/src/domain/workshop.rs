@@ -2,14 +2,17 @@
 //! facilitator reveals them, clustered into groups, dot-voted with hidden counts, promoted to
 //! objectives, all under one shared timer.
 //!
-//! The server holds the whole [`Workshop`] and applies each [`WorkshopOp`] in its order
-//! ([`Workshop::apply`], with the server's clock). Nobody but the server sees all of it: each
-//! person gets [`Workshop::view_for`] when they join and, for every op, [`Workshop::relay_for`]
-//! — the op as they may see it, or nothing. A note's words stay with its author until the reveal
-//! (the others see that a note is being written, in which band, by whom), and a ballot stays
-//! with its voter until the votes are revealed. Applying one's relayed ops to one's view gives
-//! exactly the view the server would hand out now: that is the convergence rule the tests check
-//! under random interleavings.
+//! A workshop lives in the map's document and changes only through the map's edit protocol
+//! (`ops::Op::Workshop`): committed in order with the map's other edits, logged, audited and
+//! relayed like them. The server holds the whole [`Workshop`] and applies each [`WorkshopOp`]
+//! in its order ([`apply_to`], with the server's clock), filling in what only it knows (the
+//! author, the privacy of a note, the notes a reveal shows, the ballots). Nobody but the server
+//! sees all of it: each person gets [`Workshop::view_for`] when they join and, for every op,
+//! [`WorkshopOp::seen_by`] — the op as they may see it, or nothing. A note's words stay with its
+//! author until the reveal (the others see that a note is being written, in which band, by
+//! whom), and a ballot stays with its voter until the votes are revealed. Applying one's relayed
+//! ops to one's view gives exactly the view the server would hand out now: that is the
+//! convergence rule the tests check under random interleavings.
 
 use super::ids::{MapId, NoteGroupId, NoteId, ObjectiveId, PerspectiveId, UserId};
 use serde::{Deserialize, Serialize};
@@ -135,10 +138,26 @@ pub struct Workshop {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum WorkshopOp {
-    /// A new note in a band (`author` is set by the server; the client's value is ignored).
+    /// An editor starts a workshop on the map and facilitates it (`facilitator` is set by the
+    /// server).
+    Open {
+        #[serde(default)]
+        facilitator: Option<UserId>,
+    },
+    /// Facilitator: the workshop ends; notes that were not promoted go with it.
+    Close,
+    /// A new note in a band (`author` is set by the server; the client's value is ignored). In
+    /// the applied op, `note.hidden` says the notes were private then (the server relays it
+    /// without the words to everyone but the author).
     AddNote { note: Note },
-    /// The author rewrites a note; relayed without the words while notes are private.
-    EditNote { id: NoteId, text: String },
+    /// The author rewrites a note; relayed without the words while notes are private
+    /// (`private`, set by the server).
+    EditNote {
+        id: NoteId,
+        text: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        private: bool,
+    },
     /// A note moves to another band (its author, or the facilitator).
     MoveNote {
         id: NoteId,
@@ -146,7 +165,8 @@ pub enum WorkshopOp {
     },
     /// A note is removed (its author, or the facilitator).
     DeleteNote { id: NoteId },
-    /// Facilitator: everyone sees every note. Relayed with the notes each viewer lacked.
+    /// Facilitator: everyone sees every note. The server fills in the notes as they were, and
+    /// relays to each person those they lacked.
     RevealNotes {
         #[serde(default)]
         notes: Vec<Note>,
@@ -242,6 +262,158 @@ pub enum WorkshopError {
     NotPromoted,
     #[error("notes in different bands cannot be grouped")]
     OtherBand,
+    #[error("a workshop is already running on this map")]
+    AlreadyOpen,
+    #[error("no workshop is running on this map")]
+    NotOpen,
+}
+
+impl WorkshopError {
+    /// The message for a person, in `locale`.
+    pub fn text(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::td_string;
+        let text = match self {
+            WorkshopError::FacilitatorOnly => {
+                td_string!(locale, brainstorm.errors.facilitator_only)
+            }
+            WorkshopError::AuthorOnly => td_string!(locale, brainstorm.errors.author_only),
+            WorkshopError::NoNote => td_string!(locale, brainstorm.errors.no_note),
+            WorkshopError::NoGroup => td_string!(locale, brainstorm.errors.no_group),
+            WorkshopError::NoteText => {
+                return td_string!(locale, brainstorm.errors.note_text, max = MAX_NOTE_CHARS)
+                    .to_string()
+            }
+            WorkshopError::GroupTitle => {
+                let max = MAX_GROUP_TITLE_CHARS;
+                return td_string!(locale, brainstorm.errors.group_title, max).to_string();
+            }
+            WorkshopError::TooManyNotes => {
+                return td_string!(locale, brainstorm.errors.too_many_notes, max = MAX_NOTES)
+                    .to_string()
+            }
+            WorkshopError::Duplicate => td_string!(locale, brainstorm.errors.duplicate),
+            WorkshopError::NotRevealed => td_string!(locale, brainstorm.errors.not_revealed),
+            WorkshopError::NoVote => td_string!(locale, brainstorm.errors.no_vote),
+            WorkshopError::VoteOver => td_string!(locale, brainstorm.errors.vote_over),
+            WorkshopError::NoVotesLeft => td_string!(locale, brainstorm.errors.no_votes_left),
+            WorkshopError::OneVoteEach => td_string!(locale, brainstorm.errors.one_vote_each),
+            WorkshopError::BadSettings => {
+                let (votes, minutes) = (MAX_VOTES, MAX_SECONDS / 60);
+                return td_string!(locale, brainstorm.errors.bad_settings, votes, minutes)
+                    .to_string();
+            }
+            WorkshopError::NoTimer => td_string!(locale, brainstorm.errors.no_timer),
+            WorkshopError::AlreadyPromoted => {
+                td_string!(locale, brainstorm.errors.already_promoted)
+            }
+            WorkshopError::NotPromoted => td_string!(locale, brainstorm.errors.not_promoted),
+            WorkshopError::OtherBand => td_string!(locale, brainstorm.errors.other_band),
+            WorkshopError::AlreadyOpen => td_string!(locale, brainstorm.errors.already_open),
+            WorkshopError::NotOpen => td_string!(locale, brainstorm.errors.not_open),
+        };
+        text.to_string()
+    }
+}
+
+/// Applies `op` by `actor` at server time `now_ms` to a map's workshop, if any: `Open` starts one
+/// led by `actor`, `Close` ends it (the facilitator's call), every other op needs one running.
+/// Refused ops change nothing; applied ones carry what the server filled in.
+pub fn apply_to(
+    slot: &mut Option<Workshop>,
+    map_id: MapId,
+    actor: UserId,
+    op: &mut WorkshopOp,
+    now_ms: i64,
+) -> Result<(), WorkshopError> {
+    match (slot.as_mut(), op) {
+        (None, WorkshopOp::Open { facilitator }) => {
+            *facilitator = Some(actor);
+            *slot = Some(Workshop::new(map_id, actor));
+            Ok(())
+        }
+        (Some(_), WorkshopOp::Open { .. }) => Err(WorkshopError::AlreadyOpen),
+        (None, _) => Err(WorkshopError::NotOpen),
+        (Some(w), WorkshopOp::Close) => {
+            w.facilitator_only(actor)?;
+            *slot = None;
+            Ok(())
+        }
+        (Some(w), op) => w.apply(actor, op, now_ms),
+    }
+}
+
+/// Applies an op as the server relayed it ([`WorkshopOp::seen_by`]) to a person's copy of the
+/// map's workshop; never refuses (the server checked it). A person's own op, before the server
+/// answered, goes the same way: what only the server knows shows when its answer comes.
+pub fn apply_relayed_to(slot: &mut Option<Workshop>, map_id: MapId, op: &WorkshopOp) {
+    match (slot.as_mut(), op) {
+        (
+            None,
+            WorkshopOp::Open {
+                facilitator: Some(f),
+            },
+        ) => *slot = Some(Workshop::new(map_id, *f)),
+        (Some(_), WorkshopOp::Close) => *slot = None,
+        (Some(w), op) => w.apply_relayed(op),
+        (None, _) => {}
+    }
+}
+
+impl WorkshopOp {
+    /// What kind of step this is, as the audit records it (a stable code; never the words of a
+    /// note or the target of a dot).
+    pub fn step(&self) -> &'static str {
+        match self {
+            WorkshopOp::Open { .. } => "opened",
+            WorkshopOp::Close => "closed",
+            WorkshopOp::AddNote { .. } => "note_added",
+            WorkshopOp::EditNote { .. } => "note_edited",
+            WorkshopOp::MoveNote { .. } => "note_moved",
+            WorkshopOp::DeleteNote { .. } => "note_deleted",
+            WorkshopOp::RevealNotes { .. } => "notes_revealed",
+            WorkshopOp::Cluster { .. } => "clustered",
+            WorkshopOp::Ungroup { .. } => "ungrouped",
+            WorkshopOp::TitleGroup { .. } => "group_titled",
+            WorkshopOp::StartVote { .. } => "vote_started",
+            WorkshopOp::Cast { .. } => "voted",
+            WorkshopOp::Withdraw { .. } => "vote_withdrawn",
+            WorkshopOp::RevealVotes { .. } => "votes_revealed",
+            WorkshopOp::Timer { .. } => "timer",
+            WorkshopOp::Promote { .. } => "promoted",
+            WorkshopOp::Unpromote { .. } => "unpromoted",
+        }
+    }
+
+    /// The op as `viewer` receives it once the server applied it (`actor` did it); `None`: they
+    /// get nothing. Decided by the applied op alone, so the live relay and a catch-up from the
+    /// op log tell everyone the same, however late they come.
+    pub fn seen_by(&self, actor: UserId, viewer: UserId) -> Option<WorkshopOp> {
+        match self {
+            WorkshopOp::AddNote { note } if note.hidden => Some(WorkshopOp::AddNote {
+                note: if note.author == viewer {
+                    Note {
+                        hidden: false,
+                        ..note.clone()
+                    }
+                } else {
+                    Note {
+                        text: String::new(),
+                        ..note.clone()
+                    }
+                },
+            }),
+            WorkshopOp::EditNote { private: true, .. } if actor != viewer => None,
+            WorkshopOp::RevealNotes { notes } => Some(WorkshopOp::RevealNotes {
+                notes: notes
+                    .iter()
+                    .filter(|n| n.author != viewer)
+                    .cloned()
+                    .collect(),
+            }),
+            WorkshopOp::Cast { .. } | WorkshopOp::Withdraw { .. } if actor != viewer => None,
+            other => Some(other.clone()),
+        }
+    }
 }
 
 impl Workshop {
@@ -291,15 +463,18 @@ impl Workshop {
                 note.hidden = false;
                 note.promoted = None;
                 self.notes.push(note.clone());
+                note.hidden = !self.notes_revealed;
             }
-            WorkshopOp::EditNote { id, text } => {
+            WorkshopOp::EditNote { id, text, private } => {
                 let text_ok = checked_note_text(text)?;
+                let revealed = self.notes_revealed;
                 let note = self.note_mut(*id)?;
                 if note.author != actor {
                     return Err(WorkshopError::AuthorOnly);
                 }
                 note.text = text_ok.clone();
                 *text = text_ok;
+                *private = !revealed;
             }
             WorkshopOp::MoveNote { id, perspective_id } => {
                 let facilitator = self.facilitator == actor;
@@ -330,9 +505,16 @@ impl Workshop {
             }
             WorkshopOp::RevealNotes { notes } => {
                 self.facilitator_only(actor)?;
+                *notes = if self.notes_revealed {
+                    Vec::new()
+                } else {
+                    self.notes.clone()
+                };
                 self.notes_revealed = true;
-                notes.clear();
             }
+            WorkshopOp::Open { .. } => return Err(WorkshopError::AlreadyOpen),
+            // The workshop's slot ends it ([`apply_to`]).
+            WorkshopOp::Close => self.facilitator_only(actor)?,
             WorkshopOp::Cluster { note, onto, group } => {
                 self.require_revealed()?;
                 self.cluster(*note, *onto, *group)?;
@@ -409,6 +591,9 @@ impl Workshop {
             WorkshopOp::RevealVotes { ballots } => {
                 self.facilitator_only(actor)?;
                 let vote = self.vote.as_mut().ok_or(WorkshopError::NoVote)?;
+                if vote.revealed {
+                    return Err(WorkshopError::VoteOver);
+                }
                 vote.revealed = true;
                 *ballots = vote.ballots.clone();
             }
@@ -461,44 +646,6 @@ impl Workshop {
         view
     }
 
-    /// The op as `viewer` receives it, after the server applied it to `self` (`None`: they
-    /// get nothing). `before` is the workshop as it was, for a reveal to send what each lacked.
-    pub fn relay_for(
-        &self,
-        before: &Workshop,
-        op: &WorkshopOp,
-        actor: UserId,
-        viewer: UserId,
-    ) -> Option<WorkshopOp> {
-        let private = !self.notes_revealed;
-        match op {
-            WorkshopOp::AddNote { note } if private && note.author != viewer => {
-                Some(WorkshopOp::AddNote {
-                    note: Note {
-                        text: String::new(),
-                        hidden: true,
-                        ..note.clone()
-                    },
-                })
-            }
-            WorkshopOp::EditNote { .. } if private && actor != viewer => None,
-            WorkshopOp::RevealNotes { .. } => Some(WorkshopOp::RevealNotes {
-                notes: if before.notes_revealed {
-                    Vec::new()
-                } else {
-                    before
-                        .notes
-                        .iter()
-                        .filter(|n| n.author != viewer)
-                        .cloned()
-                        .collect()
-                },
-            }),
-            WorkshopOp::Cast { .. } | WorkshopOp::Withdraw { .. } if actor != viewer => None,
-            other => Some(other.clone()),
-        }
-    }
-
     /// Applies an op as relayed by the server to this (viewer's) copy. Never refuses: the server
     /// already checked it.
     pub fn apply_relayed(&mut self, op: &WorkshopOp) {
@@ -508,11 +655,12 @@ impl Workshop {
                     self.notes.push(note.clone());
                 }
             }
-            WorkshopOp::EditNote { id, text } => {
+            WorkshopOp::EditNote { id, text, .. } => {
                 if let Ok(n) = self.note_mut(*id) {
                     n.text = text.clone();
                 }
             }
+            WorkshopOp::Open { .. } | WorkshopOp::Close => {}
             WorkshopOp::RevealNotes { notes } => {
                 self.notes_revealed = true;
                 for revealed in notes {
@@ -865,6 +1013,147 @@ mod tests {
     }
 
     #[test]
+    fn a_workshop_lives_in_the_map_and_changes_through_its_edits() {
+        use crate::domain::ops::{self, Op};
+        let mut doc = crate::domain::fixtures::acme_doc();
+        let band = doc.perspectives[1].id;
+        let [lead, ana, _] = room().people;
+        let step = |change| Op::Workshop {
+            change,
+            actor: None,
+            at_ms: 0,
+        };
+        let ops_of = |who: UserId, mut batch: Vec<Op>, doc: &mut crate::domain::MapDocument| {
+            ops::stamp_workshop_ops(&mut batch, who, 5_000);
+            ops::apply_all_filled(doc, &mut batch).map(|()| batch)
+        };
+        assert!(
+            ops_of(
+                ana,
+                vec![step(WorkshopOp::RevealNotes { notes: vec![] })],
+                &mut doc
+            )
+            .is_err(),
+            "nothing runs yet"
+        );
+        let opened = ops_of(
+            lead,
+            vec![step(WorkshopOp::Open { facilitator: None })],
+            &mut doc,
+        );
+        assert_eq!(
+            opened.unwrap(),
+            vec![Op::Workshop {
+                change: WorkshopOp::Open {
+                    facilitator: Some(lead)
+                },
+                actor: Some(lead),
+                at_ms: 5_000
+            }]
+        );
+        assert_eq!(doc.workshop.as_ref().unwrap().facilitator, lead);
+        let twice = ops_of(
+            ana,
+            vec![step(WorkshopOp::Open { facilitator: None })],
+            &mut doc,
+        );
+        assert_eq!(
+            twice,
+            Err(ops::OpError::Workshop(WorkshopError::AlreadyOpen))
+        );
+        let batch = vec![
+            step(WorkshopOp::AddNote {
+                note: note(100, band, "Answer within a day"),
+            }),
+            step(WorkshopOp::RevealNotes { notes: vec![] }),
+        ];
+        assert!(
+            ops_of(ana, batch.clone(), &mut doc).is_err(),
+            "all or nothing"
+        );
+        assert!(doc.workshop.as_ref().unwrap().notes.is_empty());
+        ops_of(ana, batch[..1].to_vec(), &mut doc).unwrap();
+        ops_of(lead, batch[1..].to_vec(), &mut doc).unwrap();
+
+        // Promotion: the objective and the mark in one batch; the inverse takes both back.
+        let (objective, promote) =
+            crate::domain::edits::promote(&doc, Target::Note(nid(100))).unwrap();
+        let before = doc.clone();
+        let undo: Vec<Op> = promote
+            .iter()
+            .rev()
+            .flat_map(|op| ops::inverse(&before, op))
+            .collect();
+        ops_of(ana, promote, &mut doc).unwrap();
+        let made = doc.objectives.iter().find(|o| o.id == objective).unwrap();
+        assert_eq!(
+            (made.title.as_str(), made.perspective_id),
+            ("Answer within a day", band)
+        );
+        assert_eq!(
+            doc.workshop.as_ref().unwrap().notes[0].promoted,
+            Some(objective)
+        );
+        assert!(
+            crate::domain::edits::promote(&doc, Target::Note(nid(100)))
+                .map(|(_, b)| ops_of(ana, b, &mut doc.clone()))
+                .is_some_and(|r| r.is_err()),
+            "not twice"
+        );
+        ops_of(ana, undo, &mut doc).unwrap();
+        assert!(doc.objectives.iter().all(|o| o.id != objective));
+        assert_eq!(doc.workshop.as_ref().unwrap().notes[0].promoted, None);
+
+        assert!(ops_of(ana, vec![step(WorkshopOp::Close)], &mut doc).is_err());
+        ops_of(lead, vec![step(WorkshopOp::Close)], &mut doc).unwrap();
+        assert_eq!(doc.workshop, None);
+    }
+
+    #[test]
+    fn a_relayed_batch_tells_each_person_what_they_may_see() {
+        use crate::domain::ops::{batch_seen_by, Committed, Op};
+        let [lead, ana, ben] = room().people;
+        let mut w = Workshop::new(MapId::new(), lead);
+        let mut add = WorkshopOp::AddNote {
+            note: note(100, room().bands[0], "Cut the backlog"),
+        };
+        w.apply(ana, &mut add, 0).unwrap();
+        let batch = Committed {
+            seq: 7,
+            op_id: uuid::Uuid::nil(),
+            author: ana,
+            ops: vec![
+                Op::Workshop {
+                    change: add,
+                    actor: Some(ana),
+                    at_ms: 0,
+                },
+                Op::Workshop {
+                    change: WorkshopOp::Cast {
+                        target: Target::Note(nid(100)),
+                        voter: Some(ana),
+                    },
+                    actor: Some(ana),
+                    at_ms: 0,
+                },
+            ],
+        };
+        let to_ben = batch_seen_by(&batch, ben);
+        assert_eq!(to_ben.seq, 7);
+        let [Op::Workshop {
+            change: WorkshopOp::AddNote { note: seen },
+            actor: None,
+            ..
+        }] = &to_ben.ops[..]
+        else {
+            panic!("{to_ben:?}")
+        };
+        assert!(seen.text.is_empty() && seen.hidden);
+        let to_ana = batch_seen_by(&batch, ana);
+        assert_eq!(to_ana.ops.len(), 2, "her own dot comes back to her");
+    }
+
+    #[test]
     fn notes_stay_with_their_author_until_the_reveal() {
         let r = room();
         let [lead, ana, ben] = r.people;
@@ -873,10 +1162,9 @@ mod tests {
             note: note(100, r.bands[0], "  Faster fixes "),
         };
         w.apply(ana, &mut add, 0).unwrap();
-        let before = w.clone();
         assert_eq!(w.notes[0].author, ana, "the server names the author");
         assert_eq!(w.notes[0].text, "Faster fixes");
-        let to_ben = w.relay_for(&before, &add, ana, ben).unwrap();
+        let to_ben = add.seen_by(ana, ben).unwrap();
         let WorkshopOp::AddNote { note: seen } = &to_ben else {
             panic!("{to_ben:?}")
         };
@@ -886,31 +1174,44 @@ mod tests {
         );
         assert_eq!(w.view_for(ben).notes[0].text, "");
         assert_eq!(w.view_for(ana).notes[0].text, "Faster fixes");
-        let edit = WorkshopOp::EditNote {
+        let to_ana = add.seen_by(ana, ana).unwrap();
+        assert_eq!(
+            to_ana,
+            WorkshopOp::AddNote {
+                note: w.notes[0].clone()
+            },
+            "Ana gets her own words back"
+        );
+        let mut edit = WorkshopOp::EditNote {
             id: nid(100),
             text: "Fix it faster".into(),
+            private: false,
         };
-        assert_eq!(w.relay_for(&before, &edit, ana, ben), None);
         assert_eq!(
             run(&mut w, ben, edit.clone()),
             Err(WorkshopError::AuthorOnly)
         );
+        w.apply(ana, &mut edit, 0).unwrap();
+        assert_eq!(edit.seen_by(ana, ben), None, "Ben hears nothing of it");
+        assert_eq!(edit.seen_by(ana, ana), Some(edit.clone()));
         assert_eq!(
             run(&mut w, ana, WorkshopOp::RevealNotes { notes: vec![] }),
             Err(WorkshopError::FacilitatorOnly)
         );
-        let before = w.clone();
         let mut reveal = WorkshopOp::RevealNotes { notes: vec![] };
         w.apply(lead, &mut reveal, 0).unwrap();
-        let WorkshopOp::RevealNotes { notes } = w.relay_for(&before, &reveal, lead, ben).unwrap()
-        else {
+        let WorkshopOp::RevealNotes { notes } = reveal.seen_by(lead, ben).unwrap() else {
             panic!()
         };
         assert_eq!(
             notes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(),
-            ["Faster fixes"]
+            ["Fix it faster"]
         );
-        assert_eq!(w.view_for(ben).notes[0].text, "Faster fixes");
+        let WorkshopOp::RevealNotes { notes } = reveal.seen_by(lead, ana).unwrap() else {
+            panic!()
+        };
+        assert!(notes.is_empty(), "Ana had her own words already");
+        assert_eq!(w.view_for(ben).notes[0].text, "Fix it faster");
     }
 
     #[test]
@@ -1071,13 +1372,9 @@ mod tests {
         assert_eq!(run(&mut w, ana, cast(101)), Err(WorkshopError::OneVoteEach));
         run(&mut w, ana, cast(100)).unwrap();
         assert_eq!(run(&mut w, ana, cast(102)), Err(WorkshopError::NoVotesLeft));
-        run(&mut w, ben, cast(101)).unwrap();
-        let before = w.clone();
-        assert_eq!(
-            w.relay_for(&before, &cast(101), ben, ana),
-            None,
-            "Ana never learns Ben's dot"
-        );
+        let mut bens = cast(101);
+        w.apply(ben, &mut bens, 1_000).unwrap();
+        assert_eq!(bens.seen_by(ben, ana), None, "Ana never learns Ben's dot");
         assert_eq!(w.view_for(ana).vote.unwrap().ballots.len(), 2);
         assert_eq!(
             w.view_for(lead).vote.unwrap().ballots.len(),
@@ -1205,7 +1502,7 @@ mod tests {
         ];
         let op = prop_oneof![
             3 => (n.clone(), band.clone(), "[a-z]{1,8}").prop_map(|(id, b, t)| WorkshopOp::AddNote { note: Note { id, ..note(0, b, &t) } }),
-            1 => (n.clone(), "[a-z]{1,8}").prop_map(|(id, text)| WorkshopOp::EditNote { id, text }),
+            1 => (n.clone(), "[a-z]{1,8}").prop_map(|(id, text)| WorkshopOp::EditNote { id, text, private: false }),
             1 => (n.clone(), band).prop_map(|(id, perspective_id)| WorkshopOp::MoveNote { id, perspective_id }),
             1 => n.clone().prop_map(|id| WorkshopOp::DeleteNote { id }),
             1 => Just(WorkshopOp::RevealNotes { notes: vec![] }),
@@ -1241,7 +1538,7 @@ mod tests {
                     continue;
                 }
                 for (copy, viewer) in copies.iter_mut().zip(r.people) {
-                    if let Some(seen) = server.relay_for(&before, &op, actor, viewer) {
+                    if let Some(seen) = op.seen_by(actor, viewer) {
                         copy.apply_relayed(&seen);
                     }
                 }

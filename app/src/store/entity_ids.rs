@@ -57,7 +57,11 @@ pub fn created_id(op: &Op) -> Option<(Uuid, EntityKind)> {
         }),
         Op::Link { link } => Some((link.id.0, EntityKind::Link)),
         Op::Align { alignment } => Some((alignment.id.0, EntityKind::Alignment)),
-        Op::Set { .. } | Op::Delete { .. } | Op::Unlink { .. } | Op::Unalign { .. } => None,
+        Op::Set { .. }
+        | Op::Delete { .. }
+        | Op::Unlink { .. }
+        | Op::Unalign { .. }
+        | Op::Workshop { .. } => None,
     }
 }
 

@@ -147,13 +147,18 @@ impl Store {
         .await
     }
 
-    /// Everything drawn on one map, read in one go.
+    /// Everything drawn on one map, read in one go: what pages, reports, displays, exports and
+    /// REST show. Without the map's workshop, which only its participants see, each their own
+    /// way ([`Store::workshop_view`]).
     pub async fn map_document(&self, id: MapId) -> StoreResult<MapDocument> {
         let mut conn = self.pool.acquire().await?;
-        self.map_document_in(&mut conn, id).await
+        let mut doc = self.map_document_in(&mut conn, id).await?;
+        doc.workshop = None;
+        Ok(doc)
     }
 
-    /// The same, read on the caller's connection (inside its transaction).
+    /// The whole document as the commit path holds it, read on the caller's connection (inside
+    /// its transaction): with the workshop whole. Never sent to anyone as it is.
     pub async fn map_document_in(
         &self,
         conn: &mut AnyConnection,
@@ -182,6 +187,7 @@ impl Store {
             supporters: supporters_of(&mut *conn, id).await?,
             deleted_alignments: super::tombstones::deleted_alignments(&mut *conn, id).await?,
             lost_alignments,
+            workshop: super::workshops::workshop_of(&mut *conn, id).await?,
             map,
             org_unit,
         })

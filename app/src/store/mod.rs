@@ -38,6 +38,7 @@ mod themes;
 pub mod tombstones;
 mod units;
 mod users;
+mod workshops;
 
 pub use alignments::*;
 pub use api_tokens::*;

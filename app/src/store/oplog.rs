@@ -67,12 +67,12 @@ impl Store {
     pub async fn commit_group(
         &self,
         map: MapId,
-        batches: Vec<Submission>,
+        mut batches: Vec<Submission>,
         cached: Option<MapDocument>,
     ) -> Result<GroupOutcome, StoreError> {
         let mut cached = match cached {
             Some(d) => d,
-            None => self.map_document(map).await?,
+            None => self.live_document(map).await?,
         };
         // What the map's objectives may support lies outside its op sequence (the parent
         // unit's maps): read it now when an alignment is made, so a parent objective added
@@ -88,7 +88,10 @@ impl Store {
         // knowing which op_ids were committed before.
         let mut known = None;
         loop {
-            match self.attempt(map, &batches, &cached, known.as_ref()).await {
+            match self
+                .attempt(map, &mut batches, &cached, known.as_ref())
+                .await
+            {
                 Ok(Some(folded)) => {
                     let known = known.unwrap_or_default();
                     return Ok(finish(batches, folded, &known));
@@ -111,7 +114,7 @@ impl Store {
     async fn attempt(
         &self,
         map: MapId,
-        batches: &[Submission],
+        batches: &mut [Submission],
         cached: &MapDocument,
         known: Option<&HashMap<Uuid, Known>>,
     ) -> Result<Option<Folded>, StoreError> {
@@ -357,20 +360,20 @@ async fn refuse_foreign_ids(
     Ok(())
 }
 
-/// [`ops::fold_group`] over the `pending` submissions.
+/// [`ops::fold_group`] over the `pending` submissions (in order). Their workshop ops come out
+/// filled in by the server, as they are logged and relayed.
 fn fold(
     doc: &mut MapDocument,
-    batches: &[Submission],
+    batches: &mut [Submission],
     pending: &[usize],
     known: &HashMap<Uuid, i64>,
 ) -> Vec<ops::Verdict> {
-    ops::fold_group(
-        doc,
-        pending
-            .iter()
-            .map(|&i| (batches[i].op_id, batches[i].ops.as_slice())),
-        known,
-    )
+    let chosen = batches
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| pending.contains(i))
+        .map(|(_, b)| (b.op_id, b.ops.as_mut_slice()));
+    ops::fold_group(doc, chosen, known)
 }
 
 /// The stale-cache path: lock the map row, read the document inside the transaction and fold
@@ -380,7 +383,7 @@ async fn refold(
     store: &Store,
     tx: &mut AnyConnection,
     map: MapId,
-    batches: &[Submission],
+    batches: &mut [Submission],
     pending: &[usize],
     known: &HashMap<Uuid, i64>,
     doc: &mut MapDocument,
@@ -645,7 +648,13 @@ async fn write_placement(
 fn superseded(ops: &[&Op]) -> Vec<bool> {
     let mut later = std::collections::HashSet::new();
     let mut skip = vec![false; ops.len()];
+    let mut workshop_later = false;
     for (i, op) in ops.iter().enumerate().rev() {
+        // The workshop is written whole: the last of its ops writes what all of them did.
+        if let Op::Workshop { .. } = op {
+            skip[i] = workshop_later;
+            workshop_later = true;
+        }
         if let Op::Set {
             entity, id, field, ..
         } = op
@@ -698,6 +707,9 @@ async fn persist(conn: &mut AnyConnection, after: &MapDocument, op: &Op) -> Stor
             super::alignments::insert_alignment(conn, after.map.id, kept).await?
         }
         Op::Unalign { id } => delete_row(conn, "alignments", id.0).await?,
+        Op::Workshop { .. } => {
+            super::workshops::write_workshop(conn, after.map.id, after.workshop.as_ref()).await?
+        }
         Op::Delete { entity, id } => {
             let table = match entity {
                 EntityKind::Objective => "objectives",

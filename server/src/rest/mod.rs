@@ -25,6 +25,7 @@ mod strategy;
 mod surveys;
 mod units;
 mod versions;
+mod workshop;
 
 pub use caller::{Caller, RateLimiter};
 pub use error::{RestError, RestResult, TokenRefusals};
@@ -115,6 +116,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/surveys/{id}/results.pdf",
             only(get(exports::survey_results)),
+        )
+        .route(
+            "/api/v1/maps/{id}/workshop",
+            only(get(workshop::get_workshop).post(workshop::post_workshop))
+                .layer(DefaultBodyLimit::max(256 * 1024)),
         )
         .route(
             "/api/v1/maps/{id}/strategy",
@@ -258,6 +264,8 @@ fn only(method: MethodRouter<AppState>) -> MethodRouter<AppState> {
         hypotheses::map_hypotheses,
         strategy::get_strategy,
         strategy::patch_strategy,
+        workshop::get_workshop,
+        workshop::post_workshop,
         surveys::list_surveys,
         surveys::get_survey,
         exports::survey_results,

@@ -249,15 +249,26 @@ impl Socket {
         msg.expect("no message within 5 s")
     }
 
-    /// Sends `ops` as one batch and waits for the server's answer: `Ok` when acknowledged,
-    /// else the reason it was refused.
+    /// Sends `ops` as one batch and waits for the server's answer: `Ok` when acknowledged
+    /// (a batch with workshop steps comes back whole instead, as the author may see it), else
+    /// the reason it was refused.
     pub async fn mutate(&mut self, ops: Vec<app::domain::ops::Op>) -> Result<(), String> {
+        self.mutate_seen(ops).await.map(|_| ())
+    }
+
+    /// [`Socket::mutate`], returning the ops as the server relayed them back to their author
+    /// (empty for a plain acknowledgement).
+    pub async fn mutate_seen(
+        &mut self,
+        ops: Vec<app::domain::ops::Op>,
+    ) -> Result<Vec<app::domain::ops::Op>, String> {
         let op_id = uuid::Uuid::new_v4();
         self.send_json(&app::domain::ops::ClientMsg::Mutate { op_id, ops })
             .await;
         loop {
             match self.recv_map().await {
-                ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(()),
+                ServerMsg::Ack { op_id: acked, .. } if acked == op_id => return Ok(Vec::new()),
+                ServerMsg::Ops { batch } if batch.op_id == op_id => return Ok(batch.ops),
                 ServerMsg::Reject { op_id: r, reason } if r == op_id => return Err(reason),
                 _ => {}
             }
@@ -288,6 +299,7 @@ impl Socket {
                 roster,
                 you,
                 can_edit,
+                ..
             } => Welcome {
                 seq,
                 catch_up,
