@@ -215,6 +215,7 @@ impl World {
             you: Uuid::nil(),
             can_edit: true,
             server_ms: 0,
+            user_id: None,
         });
         if immediate {
             self.deliver(k);

@@ -1,6 +1,6 @@
 // German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
 // proposal, the initiatives page, a review, an objective's comments, the Strategy screen and a
-// readiness survey and two versions of a map compared for docs/ (`make screenshots`), the workshop, a proposal, the
+// readiness survey, two versions of a map compared and a brainstorm for docs/ (`make screenshots`), the workshop, a proposal, the
 // initiatives and the reviews pages in English for the README, and the first pages of a briefing book
 // (pdftoppm): the release server
 // (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
@@ -324,6 +324,49 @@ try {
   }
   await en.goto(`${base}/maps/${thisYear.id}/settings`, { waitUntil: 'networkidle' });
   await en.locator('.versions-card').screenshot({ path: path.join(out, 'versions-settings-en.png') });
+
+  // A workshop on the enterprise map: notes in two bands, two of them grouped, a vote under way
+  // with the countdown running (English), then German at both sizes.
+  await en.setViewportSize({ width: 1600, height: 1000 });
+  await en.goto(`${base}/maps/${map.id}/brainstorm`, { waitUntil: 'networkidle' });
+  await en.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await en.getByRole('button', { name: 'Start a workshop' }).click();
+  const bands = en.locator('.band-row');
+  const note = async (band, text) => {
+    await bands.nth(band).getByRole('textbox', { name: /^New note in/ }).fill(text);
+    await bands.nth(band).getByRole('button', { name: 'Add' }).click();
+    await bands.nth(band).locator('.sticky', { hasText: text }).waitFor();
+  };
+  await note(0, 'Grow recurring revenue from managed services');
+  await note(0, 'More revenue per client from add-ons');
+  await note(0, 'Cut unbilled hours');
+  await note(1, 'Answer every ticket within one business day');
+  await note(1, 'Named account manager for top clients');
+  await en.getByRole('button', { name: 'Reveal the notes' }).click();
+  await bands.nth(0).locator('.sticky', { hasText: 'More revenue per client' })
+    .getByRole('combobox', { name: 'Group with…' })
+    .selectOption({ label: 'Grow recurring revenue from managed services' });
+  await bands.nth(0).locator('.note-group').waitFor();
+  await en.getByRole('spinbutton', { name: 'Minutes', exact: true }).fill('5');
+  await en.getByRole('button', { name: 'Start', exact: true }).click();
+  await en.getByRole('button', { name: 'Start the vote' }).click();
+  await en.getByRole('button', { name: 'Vote for “Grow recurring revenue from managed services”' }).click();
+  await en.getByRole('button', { name: 'Vote for “Answer every ticket within one business day”' }).click();
+  await en.waitForTimeout(500);
+  await en.screenshot({ path: path.join(out, 'brainstorm-en.png') });
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 720],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/maps/${map.id}/brainstorm`, { waitUntil: 'networkidle' });
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+    await page.locator('.note-group').waitFor();
+    await page.screenshot({ path: path.join(out, `brainstorm-de-${width}x${height}.png`) });
+  }
+  await en.getByRole('button', { name: 'Reveal the votes' }).click();
+  await en.locator('.brainstorm-ranking').waitFor();
+  await en.locator('.brainstorm-ranking').screenshot({ path: path.join(out, 'brainstorm-ranking-en.png') });
 
   const book = await en.request.get(`${base}/reviews/${closed.id}/briefing.pdf`);
   const pdf = path.join(out, 'briefing-book.pdf');

@@ -128,6 +128,7 @@ export async function everyPage(request: APIRequestContext, ent: Enterprise, nam
     `/maps/${ent.mapId}/scorecard`,
     `/maps/${ent.mapId}/hypotheses`,
     `/maps/${ent.mapId}/strategy`,
+    `/maps/${ent.mapId}/brainstorm`,
     `/maps/${ent.mapId}/versions`,
     `/maps/${ent.mapId}/data`,
     `/maps/${ent.mapId}/import`,

@@ -126,8 +126,10 @@ pub async fn map_socket(
     let Some(grant) = SessionGrant::new(&headers, user, map.org_unit_id, role, true) else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
+    let locale = auth::request_locale(&state.store, Some(grant.user()), &headers).await;
     let mut conn = Connection::new(state.hub.clone(), state.store.clone(), room, grant, role);
     conn.recheck_every = state.socket_recheck;
+    conn.locale = locale;
     upgrade
         .max_message_size(MAX_FRAME_BYTES * 4)
         .max_frame_size(MAX_FRAME_BYTES * 4)
@@ -147,6 +149,8 @@ struct Connection {
     /// How often the session and role are checked when nothing was announced.
     recheck_every: Duration,
     can_edit: bool,
+    /// The language refusals are worded in (the person's choice, else the browser's).
+    locale: app::i18n::Locale,
     peer_id: Uuid,
     /// Op ids this connection submitted and has not yet seen relayed.
     mine: HashSet<Uuid>,
@@ -183,6 +187,7 @@ impl Connection {
             ended: None,
             recheck_every: crate::config::DEFAULT_SOCKET_RECHECK,
             can_edit: role.allows(Action::Edit),
+            locale: app::i18n::Locale::default(),
             peer_id: Uuid::new_v4(),
             mine: HashSet::new(),
             welcomed_seq: None,
@@ -510,6 +515,7 @@ impl Connection {
             you: self.peer_id,
             can_edit: self.can_edit,
             server_ms: crate::hub::now_ms(),
+            user_id: Some(self.user.id),
         };
         if send(socket, &msg).await {
             Flow::Continue
@@ -576,7 +582,7 @@ impl Connection {
             Err(e) => {
                 self.mine.remove(&op_id);
                 let reason = match e {
-                    app::store::CommitError::Rejected(op) => op.to_string(),
+                    app::store::CommitError::Rejected(op) => op.text(self.locale),
                     app::store::CommitError::Store(s) => app::api::ApiError::from(s).to_string(),
                 };
                 Some(ServerMsg::Reject { op_id, reason })

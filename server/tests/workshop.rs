@@ -187,7 +187,7 @@ both_databases!(
         );
         assert_eq!(
             ana_ws.mutate(vec![cast]).await,
-            Err(app::domain::workshop::WorkshopError::OneVoteEach.to_string()),
+            Err(app::domain::workshop::WorkshopError::OneVoteEach.text(app::i18n::Locale::en)),
             "one dot per note this round"
         );
         assert_eq!(next_steps(&mut watcher).await, vec![], "the watcher");

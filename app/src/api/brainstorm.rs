@@ -4,7 +4,6 @@
 //! person is told only what they may see (others' words until the reveal, nobody's dots until
 //! the votes are revealed).
 
-use super::ApiError;
 use crate::domain::workshop::{Workshop, WorkshopOp};
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +48,7 @@ pub const MAX_CHANGES: usize = 100;
 pub mod service {
     use super::*;
     use crate::api::units::service::need;
+    use crate::api::ApiError;
     use crate::auth::Access;
     use crate::context::MapWriter;
     use crate::domain::edits;

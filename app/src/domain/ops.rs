@@ -1460,6 +1460,9 @@ pub enum ServerMsg {
         /// on server time, so each screen corrects its own clock by the difference.
         #[serde(default)]
         server_ms: i64,
+        /// The person this connection is signed in as (their workshop notes and dots).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user_id: Option<UserId>,
     },
     Ack {
         op_id: Uuid,

@@ -104,6 +104,11 @@ pub struct LiveMap {
     pub view_only: bool,
     /// Where a facilitator's summons asked the other pane of the cascade workshop to show.
     pub summoned_partner: RwSignal<Option<Viewport>>,
+    /// The signed-in person, as the server named them when the room welcomed this page (whose
+    /// workshop notes and dots are theirs).
+    pub user: RwSignal<Option<crate::domain::UserId>>,
+    /// The server's clock minus this browser's, in ms: countdowns run on server time.
+    pub clock_offset_ms: RwSignal<i64>,
 }
 
 impl LiveMap {
@@ -129,6 +134,8 @@ impl LiveMap {
             comments_rev: RwSignal::new(0),
             view_only: false,
             summoned_partner: RwSignal::new(None),
+            user: RwSignal::new(None),
+            clock_offset_ms: RwSignal::new(0),
         }
     }
 }

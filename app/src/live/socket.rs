@@ -155,8 +155,14 @@ fn on_message(driver: &Rc<RefCell<Driver>>, msg: ServerMsg) {
             roster,
             you,
             can_edit,
+            server_ms,
+            user_id,
             ..
         } => {
+            state.user.set(user_id);
+            state
+                .clock_offset_ms
+                .set(server_ms - js_sys::Date::now() as i64);
             if let Some(c) = driver.borrow().conn.clone() {
                 c.confirmed();
             }

@@ -1,6 +1,7 @@
 //! The pages and components. One folder per screen; shared pieces in `widgets`.
 
 pub mod admin;
+pub mod brainstorm;
 pub mod cascade;
 pub mod dashboard;
 pub mod data;
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/hypotheses") view={Lazy::<hypotheses::HypothesesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/strategy") view={Lazy::<strategy::StrategyRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/brainstorm") view={Lazy::<brainstorm::BrainstormRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/versions") view={Lazy::<versions::VersionsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
                 <Route path=path!("/admin/audit") view=history::AuditLogPage/>

@@ -9,7 +9,7 @@ use crate::domain::ops::{self, EntityKind, Field, Peer, PresenceState, StrategyP
 use crate::domain::{edits, MapDocument, MapId, Person, Theme, UserId};
 use crate::i18n::*;
 use crate::live::{self, LiveMap};
-use crate::ui::widgets::connection::{editor_text, ConnectionLabel, Look};
+use crate::ui::widgets::connection::{editor_text, ConnectionLabel, Look, Roster};
 use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::{map_crumbs, Page};
 use leptos::prelude::*;
@@ -115,7 +115,7 @@ fn StrategyScreen(doc: MapDocument) -> impl IntoView {
                 </div>
                 <div class="strategy-room">
                     <ConnectionLabel status=live.status text=status look=Look::Pill attr:role="status" attr:aria-live="polite"/>
-                    <Roster room=room/>
+                    <Roster peers=live.peers label=td_string!(locale, strategy.in_room)/>
                     <A href=format!("/maps/{map_id}") attr:class="button">{td_string!(locale, strategy.open_map)}</A>
                 </div>
             </div>
@@ -138,24 +138,6 @@ fn StrategyScreen(doc: MapDocument) -> impl IntoView {
             </div>
             <Themes room=room/>
         </Page>
-    }
-}
-
-/// Who is in the room, each with the statement they are writing in their tooltip.
-#[component]
-fn Roster(room: Room) -> impl IntoView {
-    let locale = current_locale();
-    view! {
-        <ul class="roster" aria-label=td_string!(locale, strategy.in_room)>
-            <For each=move || room.live.peers.get() key=|p| (p.peer_id, p.name.clone()) let:peer>
-                <li>
-                    <span class="avatar peer" style=format!("background:{}", peer.colour) title=peer.name.clone()>
-                        <span aria-hidden="true">{peer.initials.clone()}</span>
-                        <span class="visually-hidden">{peer.name.clone()}</span>
-                    </span>
-                </li>
-            </For>
-        </ul>
     }
 }
 

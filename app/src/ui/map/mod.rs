@@ -169,6 +169,9 @@ fn MapView(doc: MapDocument, rights: MapRights) -> impl IntoView {
                             <A href=format!("/maps/{}/workshop", map.id) attr:class="button">{t!(i18n, cascade.workshop.title)}</A>
                         })}
                         <A href=format!("/maps/{}/strategy", map.id) attr:class="button">{t!(i18n, strategy.title)}</A>
+                        <A href=format!("/maps/{}/brainstorm", map.id) attr:class=move || if state.doc.with(|d| d.workshop.is_some()) { "button live-workshop" } else { "button" }>
+                            {move || if state.doc.with(|d| d.workshop.is_some()) { t_string!(i18n, brainstorm.running) } else { t_string!(i18n, brainstorm.title) }}
+                        </A>
                         <A href=format!("/maps/{}/scorecard", map.id) attr:class="button">{t!(i18n, map.page.scorecard)}</A>
                         <A href=format!("/maps/{}/hypotheses", map.id) attr:class="button">{t!(i18n, hypotheses.title)}</A>
                         <A href=format!("/units/{}/dashboards", unit.id) attr:class="button">{t!(i18n, map.page.dashboards)}</A>

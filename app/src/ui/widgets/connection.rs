@@ -1,6 +1,7 @@
 //! How a live page shows its connection: the map editor, the dashboard page and the meeting-room
 //! display each say it in words of their own, in one indicator coloured by the status.
 
+use crate::domain::ops::Peer;
 use crate::i18n::*;
 use crate::live::ConnStatus;
 use leptos::prelude::*;
@@ -208,5 +209,22 @@ mod tests {
             Look::Corner.class(ConnStatus::Reconnecting),
             "display-conn down"
         );
+    }
+}
+
+/// Who is in a live page's room, as avatars in their colours (named for screen readers).
+#[component]
+pub fn Roster(peers: RwSignal<Vec<Peer>>, label: &'static str) -> impl IntoView {
+    view! {
+        <ul class="roster" aria-label=label>
+            <For each=move || peers.get() key=|p| (p.peer_id, p.name.clone()) let:peer>
+                <li>
+                    <span class="avatar peer" style=format!("background:{}", peer.colour) title=peer.name.clone()>
+                        <span aria-hidden="true">{peer.initials.clone()}</span>
+                        <span class="visually-hidden">{peer.name.clone()}</span>
+                    </span>
+                </li>
+            </For>
+        </ul>
     }
 }
