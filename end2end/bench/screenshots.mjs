@@ -335,7 +335,7 @@ try {
   const note = async (band, text) => {
     await bands.nth(band).getByRole('textbox', { name: /^New note in/ }).fill(text);
     await bands.nth(band).getByRole('button', { name: 'Add' }).click();
-    await bands.nth(band).locator('.sticky', { hasText: text }).waitFor();
+    await bands.nth(band).locator('.note-text', { hasText: text }).waitFor();
   };
   await note(0, 'Grow recurring revenue from managed services');
   await note(0, 'More revenue per client from add-ons');
@@ -343,7 +343,7 @@ try {
   await note(1, 'Answer every ticket within one business day');
   await note(1, 'Named account manager for top clients');
   await en.getByRole('button', { name: 'Reveal the notes' }).click();
-  await bands.nth(0).locator('.sticky', { hasText: 'More revenue per client' })
+  await bands.nth(0).locator('.sticky').filter({ has: en.locator('.note-text', { hasText: 'More revenue per client' }) })
     .getByRole('combobox', { name: 'Group with…' })
     .selectOption({ label: 'Grow recurring revenue from managed services' });
   await bands.nth(0).locator('.note-group').waitFor();
@@ -352,7 +352,9 @@ try {
   await en.getByRole('button', { name: 'Start the vote' }).click();
   await en.getByRole('button', { name: 'Vote for “Grow recurring revenue from managed services”' }).click();
   await en.getByRole('button', { name: 'Vote for “Answer every ticket within one business day”' }).click();
-  await en.waitForTimeout(500);
+  await en.waitForTimeout(1200);
+  await en.evaluate(() => window.scrollTo(0, 0));
+  await en.setViewportSize({ width: 1600, height: 1250 });
   await en.screenshot({ path: path.join(out, 'brainstorm-en.png') });
   for (const [width, height] of [
     [1920, 1080],
@@ -362,6 +364,7 @@ try {
     await page.goto(`${base}/maps/${map.id}/brainstorm`, { waitUntil: 'networkidle' });
     await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
     await page.locator('.note-group').waitFor();
+    await page.locator('.countdown').waitFor();
     await page.screenshot({ path: path.join(out, `brainstorm-de-${width}x${height}.png`) });
   }
   await en.getByRole('button', { name: 'Reveal the votes' }).click();

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, Locator, test } from './fixtures';
 import { ADMIN, People, enterprise } from './helpers';
 
 // Workshop mode with three people in one map: the admin facilitates, an editor takes part, a
@@ -8,6 +8,8 @@ import { ADMIN, People, enterprise } from './helpers';
 // suite shares one database: the notes are unique, and the map is left as it was found.
 
 const people = new People();
+/** The sticky note whose own words are `text` (a note's "Group with" list names the others). */
+const sticky = (scope: Locator, text: string) => scope.locator('.sticky').filter({ has: scope.page().locator('.note-text', { hasText: text }) });
 test.afterEach(() => people.closeAll());
 
 const STAMP = Date.now();
@@ -42,7 +44,7 @@ test('three people brainstorm, vote and promote, live', async ({ browser }) => {
   const band = (p: typeof lead) => p.locator('.band-row').first();
   await band(editor).getByRole('textbox', { name: /^New note in/ }).fill(FROM_EDITOR);
   await band(editor).getByRole('button', { name: 'Add' }).click();
-  await expect(band(editor).locator('.sticky', { hasText: FROM_EDITOR })).toBeVisible();
+  await expect(sticky(band(editor), FROM_EDITOR)).toBeVisible();
   for (const p of [lead, viewer]) {
     await expect(band(p).locator('.sticky.hidden-sticky')).toHaveCount(1);
     await expect(band(p).locator('.sticky.hidden-sticky')).toContainText('A note is being written');
@@ -56,14 +58,13 @@ test('three people brainstorm, vote and promote, live', async ({ browser }) => {
   // The reveal: everyone reads every note.
   await lead.getByRole('button', { name: 'Reveal the notes' }).click();
   for (const p of [lead, editor, viewer]) {
-    await expect(band(p).locator('.sticky', { hasText: FROM_EDITOR })).toBeVisible();
-    await expect(band(p).locator('.sticky', { hasText: FROM_LEAD })).toBeVisible();
+    await expect(sticky(band(p), FROM_EDITOR)).toBeVisible();
+    await expect(sticky(band(p), FROM_LEAD)).toBeVisible();
     await expect(band(p).locator('.hidden-sticky')).toHaveCount(0);
   }
 
   // Cluster: the editor puts their note with the lead's (the keyboard's way to drag and drop).
-  await band(editor)
-    .locator('.sticky', { hasText: FROM_EDITOR })
+  await sticky(band(editor), FROM_EDITOR)
     .getByRole('combobox', { name: 'Group with…' })
     .selectOption({ label: FROM_LEAD });
   for (const p of [lead, viewer]) {
@@ -74,7 +75,7 @@ test('three people brainstorm, vote and promote, live', async ({ browser }) => {
   }
   await band(lead).getByRole('textbox', { name: /^New note in/ }).fill(LOOSE);
   await band(lead).getByRole('button', { name: 'Add' }).click();
-  await expect(band(viewer).locator('.sticky', { hasText: LOOSE })).toBeVisible();
+  await expect(sticky(band(viewer), LOOSE)).toBeVisible();
 
   // The dot-vote: two dots each, counts hidden until the reveal, even from the facilitator.
   await lead.getByRole('spinbutton', { name: 'Votes each' }).fill('2');

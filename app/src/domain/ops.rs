@@ -1525,11 +1525,12 @@ pub enum ServerMsg {
     },
 }
 
-/// A stable, pleasant colour for a user's cursor and avatar.
+/// A stable, pleasant colour for a user's cursor, avatar and workshop notes: dark enough for
+/// white initials on it (at least 4.5:1).
 pub fn peer_colour(user: UserId) -> String {
     const PALETTE: [&str; 10] = [
-        "#e11d48", "#2563eb", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
-        "#ea580c", "#4f46e5",
+        "#be123c", "#1d4ed8", "#15803d", "#b45309", "#6d28d9", "#0e7490", "#be185d", "#4d7c0f",
+        "#c2410c", "#4338ca",
     ];
     let n = user.0.as_bytes().iter().fold(0usize, |acc, b| {
         acc.wrapping_mul(31).wrapping_add(usize::from(*b))

@@ -156,10 +156,14 @@ fn BrainstormScreen(doc: MapDocument) -> impl IntoView {
     }
 }
 
-/// Moves the page's clock on every second (server time), while the page is open.
+/// Moves the page's clock on every second (server time), once the page runs in the browser
+/// (the server's render has no clock: countdowns appear with the first tick).
 fn tick_every_second(room: Room) {
     #[cfg(feature = "hydrate")]
-    {
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
+        }
         let now = move || js_sys::Date::now() as i64 + room.live.clock_offset_ms.get_untracked();
         room.now_ms.set(now());
         let handle = set_interval_with_handle(
@@ -169,7 +173,7 @@ fn tick_every_second(room: Room) {
         if let Ok(handle) = handle {
             on_cleanup(move || handle.clear());
         }
-    }
+    });
     #[cfg(not(feature = "hydrate"))]
     let _ = room;
 }
@@ -257,8 +261,11 @@ fn phase_text(locale: Locale, w: &Workshop, me: UserId, now_ms: i64) -> String {
 fn Countdown(room: Room) -> impl IntoView {
     let locale = current_locale();
     let left = Memo::new(move |_| {
-        let w = room.workshop()?;
         let now = room.now_ms.get();
+        if now == 0 {
+            return None;
+        }
+        let w = room.workshop()?;
         w.timer.left_ms(now).or_else(|| {
             let vote = w.vote.as_ref().filter(|v| !v.revealed)?;
             Some((vote.ends_at_ms? - now).max(0))
@@ -728,10 +735,18 @@ fn ItemActions(room: Room, target: Target, #[prop(into)] label: String) -> impl 
         let me = live.user.get();
         live.doc.with(|d| {
             d.workshop.as_ref().map(|w| {
+                // Dots may go on it while the vote runs and this person has some left (one
+                // each per item unless several are allowed).
                 let voting = w.vote.as_ref().is_some_and(|v| {
-                    !v.revealed && v.ends_at_ms.is_none_or(|end| room.now_ms.get() < end)
+                    let mine = v.ballots.iter().filter(|b| Some(b.voter) == me);
+                    let here = mine.clone().filter(|b| b.target == target).count();
+                    !v.revealed
+                        && v.ends_at_ms.is_none_or(|end| room.now_ms.get() < end)
+                        && mine.count() < usize::from(v.per_person)
+                        && (v.several_on_one || here == 0)
                 });
-                (dots(w, target, me), voting, w.notes_revealed)
+                let open = w.vote.as_ref().is_some_and(|v| !v.revealed);
+                (dots(w, target, me), voting, open, w.notes_revealed)
             })
         })
     };
@@ -739,7 +754,7 @@ fn ItemActions(room: Room, target: Target, #[prop(into)] label: String) -> impl 
     let label_back = td_string!(locale, brainstorm.unvote_for, item = label.clone()).to_string();
     let label_promote = td_string!(locale, brainstorm.promote_item, item = label).to_string();
     view! {
-        {move || state().map(|((mine, all), voting, revealed)| {
+        {move || state().map(|((mine, all), voting, open, revealed)| {
             let (label_vote, label_back, label_promote) = (label_vote.clone(), label_back.clone(), label_promote.clone());
             view! {
                 <div class="item-actions">
@@ -757,12 +772,12 @@ fn ItemActions(room: Room, target: Target, #[prop(into)] label: String) -> impl 
                             let voter = live.user.get_untracked();
                             room.step(WorkshopOp::Cast { target, voter });
                         }>{td_string!(locale, brainstorm.vote)}</button>
-                        {(mine > 0).then(|| view! {
-                            <button class="button secondary small" aria-label=label_back on:click=move |_| {
-                                let voter = live.user.get_untracked();
-                                room.step(WorkshopOp::Withdraw { target, voter });
-                            }>{td_string!(locale, brainstorm.unvote)}</button>
-                        })}
+                    })}
+                    {(open && mine > 0 && live.can_edit.get()).then(|| view! {
+                        <button class="button secondary small" aria-label=label_back on:click=move |_| {
+                            let voter = live.user.get_untracked();
+                            room.step(WorkshopOp::Withdraw { target, voter });
+                        }>{td_string!(locale, brainstorm.unvote)}</button>
                     })}
                     {(revealed && live.can_edit.get()).then(|| view! {
                         <button class="button secondary small" aria-label=label_promote on:click=move |_| room.promote(target)>
