@@ -402,3 +402,65 @@ both_databases!(rest_has_the_screens_rights, |db: Db| async move {
     let doc = app.store.map_document(id).await.unwrap();
     assert!(doc.objectives.iter().any(|o| o.title == "Shorter waits"));
 });
+
+/// Two instances on one PostgreSQL (LISTEN/NOTIFY): a note written on one reaches a screen on the
+/// other without its words, the reveal brings them, and a timed vote is revealed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workshop_spans_instances() {
+    let servers = TestApp::two_instances(&[]).await;
+    let map = servers[0].enterprise_map().await;
+    let id = map.map.id;
+    let editor = servers[0].cookie(EDITOR).await;
+    let admin = servers[0].cookie(ADMIN).await;
+    let (mut one, _) = servers[0].join(id, &editor, None).await;
+    let (mut two, _) = servers[1].join(id, &admin, None).await;
+    let (note, add) = add_note(map.perspectives[2].id, "Automate the routine checks");
+    one.mutate(vec![step(WorkshopOp::Open { facilitator: None }), add])
+        .await
+        .expect("opened with a note");
+    let seen = next_steps(&mut two).await;
+    let [WorkshopOp::Open { .. }, WorkshopOp::AddNote { note: n }] = seen.as_slice() else {
+        panic!("{seen:?}")
+    };
+    assert_eq!((n.id, n.text.as_str(), n.hidden), (note, "", true));
+    one.mutate(vec![
+        step(WorkshopOp::RevealNotes { notes: vec![] }),
+        step(WorkshopOp::StartVote {
+            per_person: 1,
+            several_on_one: false,
+            seconds: Some(1),
+            ends_at_ms: None,
+        }),
+    ])
+    .await
+    .expect("revealed, and a timed vote");
+    let seen = next_steps(&mut two).await;
+    assert!(
+        matches!(&seen[..], [WorkshopOp::RevealNotes { notes }, WorkshopOp::StartVote { .. }] if notes[0].text == "Automate the routine checks"),
+        "{seen:?}"
+    );
+    two.mutate(vec![step(WorkshopOp::Cast {
+        target: Target::Note(note),
+        voter: None,
+    })])
+    .await
+    .expect("a dot from the other instance");
+    assert_eq!(
+        next_steps(&mut one).await,
+        vec![],
+        "hidden across instances too"
+    );
+    // Both instances have the room open and schedule the reveal: it happens once.
+    let seen = next_steps(&mut one).await;
+    assert!(
+        matches!(&seen[..], [WorkshopOp::RevealVotes { ballots }] if ballots.len() == 1),
+        "{seen:?}"
+    );
+    let log = count(
+        &servers[0].store,
+        "SELECT COUNT(*) FROM map_ops WHERE map_id = $1 AND ops LIKE $2",
+        &[&id.to_string(), "%reveal_votes%"],
+    )
+    .await;
+    assert_eq!(log, 1, "revealed once");
+}

@@ -662,6 +662,8 @@ fn NoteCard(room: Room, note: Note) -> impl IntoView {
 /// A note dragged here: it joins `onto` (a group, or a new group with the note dropped on).
 fn drop_onto(room: Room, ev: leptos::ev::DragEvent, onto: Target) {
     ev.prevent_default();
+    // A note inside a group takes the drop; the group around it does not take it again.
+    ev.stop_propagation();
     let dragged = ev
         .data_transfer()
         .and_then(|dt| dt.get_data("text/plain").ok())
