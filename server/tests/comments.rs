@@ -4,7 +4,7 @@
 //! resolved and reopened, an item out of reach hiding its comments and inbox lines, an
 //! archived unit taking no comment, and the REST routes' token rights.
 
-mod common;
+use crate::common;
 
 use app::api::comments::{CommentsView, Inbox};
 use app::domain::comment::{Comment, CommentSubject, NotificationKind};

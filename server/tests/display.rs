@@ -4,7 +4,7 @@
 //! revoked links told and closed (also across two instances on PostgreSQL), feeds closed when
 //! the last screen leaves.
 
-mod common;
+use crate::common;
 
 use common::{Db, Input, Socket, TestApp, ADMIN, EDITOR, TOMAS, VIEWER, WAIT};
 

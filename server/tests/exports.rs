@@ -4,7 +4,7 @@
 //! `pdftotext`), a closed review's book that does not move when actuals change afterwards, the
 //! rights of every download link for each role, and the REST routes' token rights.
 
-mod common;
+use crate::common;
 
 use app::domain::review::ReviewState;
 use app::domain::*;

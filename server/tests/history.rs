@@ -4,7 +4,7 @@
 //! neutralises formula cells, sign-ins (failed ones with the email tried), role grants and
 //! API token use are audited, and the role matrix of the history functions.
 
-mod common;
+use crate::common;
 
 use common::{Db, Input, TestApp, ADMIN, CONTRIBUTOR, EDITOR, VIEWER};
 

@@ -2,7 +2,7 @@
 //! arrows, an arrow's expectation set through the edit protocol (stored, live, refused out of
 //! range), the server function's role matrix, and REST with the same rights.
 
-mod common;
+use crate::common;
 
 use app::domain::hypothesis::MapHypotheses;
 use app::domain::hypothesis::{Direction, Verdict};

@@ -2,7 +2,7 @@
 //! workbook with dates and a second sheet, permissions, valid-only versus all-or-nothing
 //! commits, idempotent re-imports, and that a commit tells open maps their scores changed.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, ADMIN, EDITOR, TOMAS};
 

@@ -4,7 +4,7 @@
 //! what a payload refers to (objectives of another unit, owners without a role, another unit's
 //! id), closing and reopening, live news to the unit's map, and the REST routes' token rights.
 
-mod common;
+use crate::common;
 
 use app::api::initiatives::{InitiativeCard, InitiativesPage};
 use app::domain::initiative::{Flag, ProgressMode};

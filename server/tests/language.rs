@@ -1,7 +1,7 @@
 //! The language a page is rendered in: the signed-in user's stored choice, else the language
 //! cookie, else `Accept-Language`; `set_language` keeps the choice (on SQLite and PostgreSQL).
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, ADMIN};
 

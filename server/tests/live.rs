@@ -3,7 +3,7 @@
 //! read-only viewers, bad frames and floods, two instances sharing a map through PostgreSQL,
 //! and server functions reaching connected clients (on SQLite and PostgreSQL).
 
-mod common;
+use crate::common;
 
 use common::{is_presence, Db, Ending, Socket, TestApp, Welcome, ADMIN, EDITOR, VIEWER, WAIT};
 

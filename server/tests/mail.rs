@@ -6,7 +6,7 @@
 //! reminder run (one digest per person, opt-out, escalation, idempotent re-runs) and the role
 //! matrix of the reminder server functions.
 
-mod common;
+use crate::common;
 
 use common::{Db, Input, TestApp, ADMIN, EDITOR};
 

@@ -4,7 +4,7 @@
 //! unit protected, role changes closing sockets, the role matrix of the people server functions,
 //! and the REST API's people endpoints with their rights.
 
-mod common;
+use crate::common;
 
 use common::{Db, Ending, Input, Socket, TestApp, ADMIN, EDITOR};
 

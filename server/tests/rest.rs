@@ -4,7 +4,7 @@
 //! bus (PostgreSQL: through LISTEN/NOTIFY), scores that move after a posted actual, the OpenAPI
 //! document and docs page, and the token management role matrix through the server functions.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, Text, ADMIN, CONTRIBUTOR, EDITOR, VIEWER};
 

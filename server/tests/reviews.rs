@@ -5,7 +5,7 @@
 //! red items, actions owned and marked done, the comparison of two reviews, live news to the
 //! map's screens, and the REST routes' token rights.
 
-mod common;
+use crate::common;
 
 use app::api::reviews::{MyReviewWork, ReviewPage, ReviewsPage};
 use app::domain::ops;

@@ -1,7 +1,7 @@
 //! Router tests through `tower::ServiceExt::oneshot`: sign-in, page gating, health, and the role
 //! matrix of every server function (on SQLite and PostgreSQL).
 
-mod common;
+use crate::common;
 
 use common::{Db, Input, TestApp, ADMIN, EDITOR, OUTSIDER, TOMAS, VIEWER};
 

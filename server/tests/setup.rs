@@ -3,7 +3,7 @@
 //! banner, throttled sign-ins (429 with Retry-After), idle sessions, rotated sessions, `Secure`
 //! cookies behind https, and the profile's server functions in a role matrix.
 
-mod common;
+use crate::common;
 
 use common::{Db, Input, TestApp, ADMIN, EDITOR, VIEWER};
 

@@ -4,7 +4,7 @@
 //! provider's login form, and back to Cairn's `/auth/oidc/callback`. Cairn talks to the provider
 //! for real (discovery, the code exchange with PKCE, its signing keys).
 
-mod common;
+use crate::common;
 
 use common::*;
 use http::{header, StatusCode};

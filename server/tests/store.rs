@@ -1,6 +1,6 @@
 //! Store tests: every body runs on SQLite and on PostgreSQL (see `common::both_databases!`).
 
-mod common;
+use crate::common;
 
 use common::Db;
 

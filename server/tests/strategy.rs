@@ -3,7 +3,7 @@
 //! undone), the server functions' role matrix, and REST with the same rights, its changes
 //! reaching open maps through the same commit path.
 
-mod common;
+use crate::common;
 
 use app::api::strategy::MapStrategy;
 use app::domain::ops::{self, EntityKind, Field};

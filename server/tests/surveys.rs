@@ -4,7 +4,7 @@
 //! closed survey refusing answers, answers stored apart from who was asked, the role matrix of
 //! every server function, REST with the same rights, and the results as a PDF.
 
-mod common;
+use crate::common;
 
 use app::api::surveys::{PersonalLink, SurveyForm, SurveyPage, SurveysPage};
 use app::domain::survey::{Answer, Area, MIN_ANSWERS};

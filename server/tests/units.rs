@@ -4,7 +4,7 @@
 //! archived map that takes only a status change, the store's audit rows, and the REST routes'
 //! token rights.
 
-mod common;
+use crate::common;
 
 use common::{count, Db, Input, TestApp, ADMIN, CONTRIBUTOR, EDITOR, VIEWER};
 

@@ -4,7 +4,7 @@
 //! archived, read-only and readable), two versions compared, the server functions' role matrix,
 //! and REST with the same rights.
 
-mod common;
+use crate::common;
 
 use app::api::versions::{VersionComparison, VersionPlan};
 use app::domain::ops::{self, EntityKind, Field, Op};

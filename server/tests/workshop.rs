@@ -5,7 +5,7 @@
 //! and taken back with one undo; a timed vote is revealed by the server; everything is stored
 //! and audited without the words or the votes; REST has the screen's rights.
 
-mod common;
+use crate::common;
 
 use app::api::brainstorm::WorkshopState;
 use app::domain::edits;
@@ -53,6 +53,16 @@ async fn next_steps(ws: &mut Socket) -> Vec<WorkshopOp> {
             _ => None,
         })
         .collect()
+}
+
+/// How many stored workshops the map has: one while a workshop runs, none once it is closed.
+async fn workshop_rows(store: &app::store::Store, map: MapId) -> i64 {
+    count(
+        store,
+        "SELECT COUNT(*) FROM workshops WHERE map_id = $1",
+        &[&map.to_string()],
+    )
+    .await
 }
 
 both_databases!(
@@ -136,15 +146,7 @@ both_databases!(
         let mine = app.store.workshop_view(id, ana).await.unwrap().unwrap();
         assert_eq!(mine.notes[0].text, "Fix faults within a day");
         assert_eq!(app.store.map_document(id).await.unwrap().workshop, None);
-        assert_eq!(
-            count(
-                &app.store,
-                "SELECT COUNT(*) FROM workshops WHERE map_id = $1",
-                &[&id.to_string()]
-            )
-            .await,
-            1
-        );
+        assert_eq!(workshop_rows(&app.store, id).await, 1);
         assert!(
             ana_ws
                 .mutate(vec![step(WorkshopOp::RevealNotes { notes: vec![] })])
@@ -272,15 +274,7 @@ both_databases!(
             .await
             .expect("closed");
         assert_eq!(app.store.live_document(id).await.unwrap().workshop, None);
-        assert_eq!(
-            count(
-                &app.store,
-                "SELECT COUNT(*) FROM workshops WHERE map_id = $1",
-                &[&id.to_string()]
-            )
-            .await,
-            0
-        );
+        assert_eq!(workshop_rows(&app.store, id).await, 0);
     }
 );
 

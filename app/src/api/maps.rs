@@ -107,23 +107,20 @@ pub async fn map_initiatives(map_id: MapId) -> Result<InitiativeList, ApiError> 
 pub async fn my_rights(map_id: MapId) -> Result<MapRights, ApiError> {
     ssr::reply(
         async move {
-            let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
-            let doc = ctx.store.map_document(map_id).await?;
-            Ok(rights_on(&doc, &user, role))
+            let (ctx, user, role, map) = ssr::require_on(map_id, Action::View).await?;
+            let owns_data = ctx.store.owns_data_on(map_id, user.id).await?;
+            Ok(rights_on(&map, role, owns_data))
         }
         .await,
     )
 }
 
-/// The rights of `user`, holding `role` on the map's unit, on the map of `doc` (none to change
-/// an archived map: it is read-only until its status is set back).
+/// The rights of someone holding `role` on the unit of `map`, who owns the data of one of its
+/// measures or not (none to change an archived map: it is read-only until its status is set
+/// back).
 #[cfg(feature = "ssr")]
-fn rights_on(doc: &MapDocument, user: &User, role: Role) -> MapRights {
-    let owns_data = doc
-        .measures
-        .iter()
-        .any(|m| m.data_owner_id == Some(user.id));
-    if doc.map.status == MapStatus::Archived {
+fn rights_on(map: &StrategyMap, role: Role, owns_data: bool) -> MapRights {
+    if map.status == MapStatus::Archived {
         return MapRights::of(Some(Role::Viewer), false);
     }
     MapRights::of(Some(role), owns_data)
@@ -154,7 +151,11 @@ pub async fn get_scorecard(
         async move {
             let (ctx, user, role, ..) = ssr::require_on(map_id, Action::View).await?;
             let doc = ctx.store.map_document(map_id).await?;
-            let rights = rights_on(&doc, &user, role);
+            let owns_data = doc
+                .measures
+                .iter()
+                .any(|m| m.data_owner_id == Some(user.id));
+            let rights = rights_on(&doc.map, role, owns_data);
             let card = scorecard_of(&ctx.store, doc, kind.as_deref(), period.as_deref()).await?;
             Ok(ScorecardData { rights, ..card })
         }

@@ -270,6 +270,20 @@ impl Store {
         .await
     }
 
+    /// Whether `user` is the data owner of a measure on `map`: what lets a person without an
+    /// editing role enter that map's data. One small query, where the whole map was read before.
+    pub async fn owns_data_on(&self, map: MapId, user: UserId) -> StoreResult<bool> {
+        let owned = select(
+            "SELECT m.id FROM measures m JOIN objectives o ON o.id = m.objective_id \
+             WHERE o.map_id = $1 AND m.data_owner_id = $2 LIMIT 1",
+        )
+        .bind(map)
+        .bind(user)
+        .optional(&self.pool, |_| Ok(()))
+        .await?;
+        Ok(owned.is_some())
+    }
+
     /// One measure.
     pub async fn measure(&self, id: MeasureId) -> StoreResult<Measure> {
         select("SELECT * FROM measures WHERE id = $1")
