@@ -1,10 +1,9 @@
-// German screenshots of the strategy map, the meeting-room display, the cascade workshop, a
-// proposal, the initiatives page, a review, an objective's comments, the Strategy screen and a
-// readiness survey, two versions of a map compared and a brainstorm for docs/ (`make screenshots`), the workshop, a proposal, the
-// initiatives and the reviews pages in English for the README, and the first pages of a briefing book
-// (pdftoppm): the release server
-// (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company, a German browser, a 1920×1080 screen and a
-// 1280×720 laptop.
+// Screenshots for docs/ (`make screenshots`): in German, at 1920×1080 and on a 1280×720 laptop,
+// the strategy map, the meeting-room display, the cascade workshop, a proposal, the initiatives
+// page, a review, an objective's comments, the Strategy screen, a readiness survey, two versions
+// of a map compared and a brainstorm; in English for the README, the workshop, a proposal, the
+// initiatives and reviews pages and a brainstorm; and the first pages of a briefing book
+// (pdftoppm). Runs the release server (CAIRN_BIN, LEPTOS_SITE_ROOT) with the demo company.
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
