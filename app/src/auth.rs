@@ -242,7 +242,18 @@ pub async fn authorize(
     unit: OrgUnitId,
     action: Action,
 ) -> Result<Role, ApiError> {
-    let (held, is_frozen) = held_role_on(store, user, unit).await?;
+    let held = held_role_on(store, user, unit).await?;
+    authorize_held(store, unit, action, held).await
+}
+
+/// [`authorize`] with the role already read ([`held_role_on`]'s answer): a page's render asks
+/// several times for the same unit and reads the role once.
+pub async fn authorize_held(
+    store: &Store,
+    unit: OrgUnitId,
+    action: Action,
+    (held, is_frozen): (Option<Role>, bool),
+) -> Result<Role, ApiError> {
     let role = within_archive(held, is_frozen);
     match role {
         Some(r) if r.allows(action) => Ok(r),

@@ -4,16 +4,21 @@
 // file with the demo company; Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) is the
 // browser; signed-in pages get the demo admin's session cookie.
 //
-// `node bench/lighthouse.mjs [--runs 3] [--readme ../README.md]`: the median score of each
-// category over the runs; with --readme the table replaces the lines between
-// `<!-- lighthouse:start -->` and `<!-- lighthouse:end -->`. A benchmark, not a test.
+// `node bench/lighthouse.mjs [--runs 3] [--only Map] [--readme ../README.md]`: the median score of
+// each category over the runs; with --readme the table replaces the lines between
+// `<!-- lighthouse:start -->` and `<!-- lighthouse:end -->`. A benchmark, not a test. Each run also
+// prints the metrics behind the performance score (FCP, LCP, TBT, CLS, speed index) and the LCP
+// element, so a missed score says where its points went; --only measures the pages named
+// (comma-separated) and never writes the README.
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { arg, median, startSite, writeReadmeBlock } from './site.mjs';
 
 const runs = Number(arg('--runs', 3)) || 3;
-const readme = arg('--readme', null);
+const only = arg('--only', null)?.split(',');
+const readme = only ? null : arg('--readme', null);
 const { base, stop: stopSite } = await startSite('lighthouse', 3192);
 let chrome;
 const stop = async () => {
@@ -85,10 +90,20 @@ async function pages(cookie) {
   ];
 }
 
+/** The performance metrics of one run, each with its score, and the LCP element. */
+function metrics(lhr) {
+  const ids = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'];
+  const parts = ids.map((id) => `${id.split('-').map((w) => w[0]).join('').toUpperCase()} ${lhr.audits[id].displayValue} (${Math.round((lhr.audits[id].score ?? 0) * 100)})`);
+  const lcp = lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+  const long = (lhr.audits['long-tasks']?.details?.items ?? [])
+    .slice(0, 6)
+    .map((t) => `${Math.round(t.startTime)}+${Math.round(t.duration)} ms ${String(t.url).split('/').pop()}`);
+  return `${parts.join(' · ')} · LCP element ${lcp?.selector ?? '?'} · long tasks: ${long.join(', ')}`;
+}
 
 try {
   const cookie = await sessionCookie();
-  const list = await pages(cookie);
+  const list = (await pages(cookie)).filter((p) => !only || only.includes(p.name));
   chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
@@ -108,6 +123,8 @@ try {
       const c = result.lhr.categories;
       for (const k of ['performance', 'accessibility', 'best-practices']) scores[k].push(Math.round(c[k].score * 100));
       scores.lcp.push(result.lhr.audits['largest-contentful-paint'].numericValue);
+      if (process.env.LH_DUMP) writeFileSync(`${process.env.LH_DUMP}/${p.name}-${i + 1}.json`, JSON.stringify(result.lhr));
+      console.log(`  ${p.name} run ${i + 1}: ${metrics(result.lhr)}`);
       // The audits that cost accessibility or best-practice points, so the table says why.
       for (const k of ['accessibility', 'best-practices']) {
         for (const ref of c[k].auditRefs) {

@@ -382,6 +382,7 @@ async fn page_handler(State(state): State<AppState>, request: Request<Body>) -> 
         move || {
             provide_context(ctx.clone());
             provide_context(app::i18n::RequestLocale(locale));
+            app::api::ssr::begin_page_render(user.clone());
             headers::provide_request_nonce();
         },
         move || shell(options.clone()),

@@ -59,7 +59,9 @@ pub mod ssr {
     };
     use crate::store::{Store, StoreResult};
     use leptos::prelude::{provide_context, use_context};
+    use std::collections::HashMap;
     use std::future::Future;
+    use std::sync::{Arc, Mutex};
 
     /// Sends an error with its HTTP status (403, 404, 422…) instead of a blanket 500; also sets
     /// the status of a page whose data failed to load during server rendering.
@@ -103,6 +105,54 @@ pub mod ssr {
     /// The user a request signed in as, kept in the request's Leptos context once looked up.
     #[derive(Clone)]
     struct SignedIn(User);
+
+    /// The roles read during one page render, by unit: the page's data (the map, its rights,
+    /// the top bar) is loaded by several server functions that each check the same unit.
+    /// Kept for the render only, so a role changed meanwhile counts from the next request.
+    #[derive(Clone, Default)]
+    struct HeldRoles(Arc<Mutex<HashMap<OrgUnitId, (Option<Role>, bool)>>>);
+
+    /// Called by the page handler before a render, with the user it has already looked up from
+    /// the session: every server function the render calls reuses that user instead of reading
+    /// the session again, and reads a unit's role once for all of them.
+    pub fn begin_page_render(user: Option<User>) {
+        if let Some(user) = user {
+            provide_context(SignedIn(user));
+        }
+        provide_context(HeldRoles::default());
+    }
+
+    /// `user`'s role on `unit` (held, and whether the unit is frozen): from the render's memo
+    /// when a page render read it already, else from the store.
+    async fn held_role(
+        store: &Store,
+        user: &User,
+        unit: OrgUnitId,
+    ) -> Result<(Option<Role>, bool), ApiError> {
+        let Some(HeldRoles(memo)) = use_context::<HeldRoles>() else {
+            return auth::held_role_on(store, user, unit).await;
+        };
+        let known = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&unit).copied();
+        if let Some(held) = known {
+            return Ok(held);
+        }
+        let held = auth::held_role_on(store, user, unit).await?;
+        memo.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(unit, held);
+        Ok(held)
+    }
+
+    /// [`auth::authorize`] through the render's memo of roles ([`held_role`]).
+    async fn authorize(
+        store: &Store,
+        user: &User,
+        unit: OrgUnitId,
+        action: Action,
+    ) -> Result<Role, ApiError> {
+        let held = held_role(store, user, unit).await?;
+        auth::authorize_held(store, unit, action, held).await
+    }
 
     /// The request's signed-in user: from the context when already looked up, else from
     /// `lookup` (kept for the rest of the request). A visitor is `Unauthenticated`, each time.
@@ -160,7 +210,7 @@ pub mod ssr {
         action: Action,
     ) -> Result<(ServerContext, User, Role), ApiError> {
         let (ctx, user) = require_user().await?;
-        let role = auth::authorize(&ctx.store, &user, unit, action).await?;
+        let role = authorize(&ctx.store, &user, unit, action).await?;
         Ok((ctx, user, role))
     }
 
@@ -173,7 +223,7 @@ pub mod ssr {
     ) -> Result<(ServerContext, User, Role, I::Item), ApiError> {
         let (ctx, user) = require_user().await?;
         let item = id.load(&ctx.store).await?;
-        let role = auth::authorize(&ctx.store, &user, I::unit_of(&item), action).await?;
+        let role = authorize(&ctx.store, &user, I::unit_of(&item), action).await?;
         Ok((ctx, user, role, item))
     }
 

@@ -54,12 +54,14 @@ pub fn Agenda(screen: Screen) -> impl IntoView {
             .page
             .with(|p| p.snapshot.items.iter().map(|i| i.id).collect::<Vec<_>>())
     };
-    let may_edit = move || screen.page.with(|p| p.may_edit);
+    // A memo: the facilitator's tools are rebuilt only when the right changes, not on every
+    // refresh of the page (a rebuilt form would lose what is typed in it).
+    let may_edit = Memo::new(move |_| screen.page.with(|p| p.may_edit));
     view! {
         <section class="agenda" aria-labelledby="agenda-heading">
             <div class="agenda-head">
                 <h2 id="agenda-heading">{td_string!(locale, reviews.agenda.heading)}</h2>
-                {move || may_edit().then(|| view! { <RefreshFromData screen/> })}
+                {move || may_edit.get().then(|| view! { <RefreshFromData screen/> })}
             </div>
             {move || ids().is_empty().then(|| view! { <p class="card muted">{td_string!(locale, reviews.agenda.empty)}</p> })}
             {move || screen.page.with(|p| p.snapshot.arrows_questioned()).map(|(arrows, months)| view! {
@@ -75,7 +77,7 @@ pub fn Agenda(screen: Screen) -> impl IntoView {
                     <AgendaCard screen id/>
                 </For>
             </ol>
-            {move || may_edit().then(|| view! { <AddTopic screen/> })}
+            {move || may_edit.get().then(|| view! { <AddTopic screen/> })}
         </section>
     }
 }
@@ -109,9 +111,11 @@ fn AgendaCard(screen: Screen, id: ReviewItemId) -> impl IntoView {
     let facts = facts_memo(screen, id);
     let heading = format!("item-{id}-title");
     let heading_id = heading.clone();
-    let may_write = move || screen.page.with(|p| p.may_write.contains(&id));
-    let missing = move || screen.page.with(|p| p.missing_commentary.contains(&id));
-    let may_edit = move || screen.page.with(|p| p.may_edit);
+    // Memos, so a refresh of the page (a live change, a reload after a save) rebuilds the forms
+    // below only when what they depend on changes: a rebuilt form would lose what is typed in it.
+    let may_write = Memo::new(move |_| screen.page.with(|p| p.may_write.contains(&id)));
+    let missing = Memo::new(move |_| screen.page.with(|p| p.missing_commentary.contains(&id)));
+    let may_edit = Memo::new(move |_| screen.page.with(|p| p.may_edit));
     let (review_id, people, today) = screen
         .page
         .with_untracked(|p| (p.review.id, p.people.clone(), p.today));
@@ -128,7 +132,7 @@ fn AgendaCard(screen: Screen, id: ReviewItemId) -> impl IntoView {
     let people_for_capture = people.clone();
     view! {
         <li class="agenda-item card" id=format!("item-{id}") data-review-item=id.to_string()
-            class:needs-commentary=missing aria-labelledby=heading>
+            class:needs-commentary=move || missing.get() aria-labelledby=heading>
             {move || facts.get().map(|f| view! {
                 <div class="item-head">
                     <h3 id=heading_id.clone()>
@@ -141,16 +145,16 @@ fn AgendaCard(screen: Screen, id: ReviewItemId) -> impl IntoView {
                     }}</span>
                 </div>
             })}
-            {move || missing().then(|| view! {
+            {move || missing.get().then(|| view! {
                 <p class="required-flag">{td_string!(locale, reviews.item.required)}</p>
             })}
             <div class="item-columns">
                 <ItemBody facts/>
                 <div class="item-side">
                     <CommentaryView facts/>
-                    {move || may_write().then(|| view! { <CommentaryForm screen id start=start.clone()/> })}
+                    {move || may_write.get().then(|| view! { <CommentaryForm screen id start=start.clone()/> })}
                     <TakenOn item=Some(id) decisions actions people/>
-                    {move || may_edit().then(|| view! {
+                    {move || may_edit.get().then(|| view! {
                         <details class="capture-here">
                             <summary>{td_string!(locale, reviews.capture.on_item)}</summary>
                             <div class="capture-pair">
@@ -162,7 +166,7 @@ fn AgendaCard(screen: Screen, id: ReviewItemId) -> impl IntoView {
                 </div>
             </div>
             <ItemComments screen id/>
-            {move || may_edit().then(|| view! { <ItemTools screen id/> })}
+            {move || may_edit.get().then(|| view! { <ItemTools screen id/> })}
         </li>
     }
 }

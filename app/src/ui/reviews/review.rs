@@ -203,7 +203,9 @@ fn Toolbar(screen: Screen) -> impl IntoView {
     let locale = current_locale();
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
-    let may_edit = move || screen.page.with(|p| p.may_edit);
+    // A memo: the forms below are rebuilt only when the right changes, not on every refresh of
+    // the page (a rebuilt form would lose what is typed in it).
+    let may_edit = Memo::new(move |_| screen.page.with(|p| p.may_edit));
     view! {
         <div class="review-toolbar">
             <PresenterToggle screen/>
@@ -216,14 +218,14 @@ fn Toolbar(screen: Screen) -> impl IntoView {
                         test_id="briefing-book"/>
                 }
             })}
-            {move || may_edit().then(|| view! {
+            {move || may_edit.get().then(|| view! {
                 <button type="button" class="secondary" aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)>{td_string!(locale, reviews.details.edit)}</button>
                 <button type="button" class="danger" on:click=move |_| confirming.set(true)>{td_string!(locale, reviews.close.button)}</button>
             })}
         </div>
-        {move || (editing.get() && may_edit()).then(|| view! { <DetailsForm screen editing/> })}
-        {move || (confirming.get() && may_edit()).then(|| view! { <CloseConfirm screen confirming/> })}
+        {move || (editing.get() && may_edit.get()).then(|| view! { <DetailsForm screen editing/> })}
+        {move || (confirming.get() && may_edit.get()).then(|| view! { <CloseConfirm screen confirming/> })}
     }
 }
 
@@ -340,14 +342,16 @@ fn Outcomes(screen: Screen) -> impl IntoView {
         .with_untracked(|p| (p.review.id, p.people.clone(), p.today));
     let decisions = Signal::derive(move || screen.page.with(|p| p.snapshot.decisions.clone()));
     let actions = Signal::derive(move || screen.page.with(|p| p.actions.clone()));
-    let may_edit = move || screen.page.with(|p| p.may_edit);
+    // A memo: the forms below are rebuilt only when the right changes, not on every refresh of
+    // the page (a rebuilt form would lose what is typed in it).
+    let may_edit = Memo::new(move |_| screen.page.with(|p| p.may_edit));
     let caption = td_string!(locale, reviews.actions.caption_review).to_string();
     let people_for_capture = people.clone();
     view! {
         <section class="card review-outcomes" aria-labelledby="outcomes-heading">
             <h2 id="outcomes-heading">{td_string!(locale, reviews.review.outcomes)}</h2>
             <TakenOn item=None decisions actions people/>
-            {move || may_edit().then(|| view! {
+            {move || may_edit.get().then(|| view! {
                 <div class="capture-pair">
                     <CaptureDecision review_id item=None changed=screen.reloader()/>
                     <CaptureAction review_id item=None people=people_for_capture.clone() today changed=screen.reloader()/>
