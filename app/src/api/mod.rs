@@ -132,7 +132,11 @@ pub mod ssr {
         let Some(HeldRoles(memo)) = use_context::<HeldRoles>() else {
             return auth::held_role_on(store, user, unit).await;
         };
-        let known = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&unit).copied();
+        let known = memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&unit)
+            .copied();
         if let Some(held) = known {
             return Ok(held);
         }

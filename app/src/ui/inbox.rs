@@ -10,6 +10,11 @@ use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/inbox`, a lazily loaded route: its code is a wasm chunk of its own.
+    InboxRoute => InboxPage
+);
+
 /// The inbox page.
 #[component]
 pub fn InboxPage() -> impl IntoView {

@@ -85,12 +85,12 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <widgets::NotFound/> }>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=signin::SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset") view=reset::ResetRequestPage/>
-                <Route path=path!("/reset/:token") view=reset::ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/units/:id/reminders") view=reminders::UnitRemindersPage ssr=SsrMode::Async/>
-                <Route path=path!("/setup") view=setup::SetupPage/>
-                <Route path=path!("/profile") view=profile::ProfilePage/>
-                <Route path=path!("/inbox") view=inbox::InboxPage/>
+                <Route path=path!("/reset") view={Lazy::<reset::ResetRequestRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view={Lazy::<reset::ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/reminders") view={Lazy::<reminders::UnitRemindersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view={Lazy::<setup::SetupRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/profile") view={Lazy::<profile::ProfileRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/inbox") view={Lazy::<inbox::InboxRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id") view={Lazy::<map::MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/workshop") view={Lazy::<cascade::workshop::WorkshopRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/scorecard") view={Lazy::<scorecard::ScorecardRoute>::new()} ssr=SsrMode::Async/>
@@ -98,15 +98,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/maps/:id/strategy") view={Lazy::<strategy::StrategyRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/brainstorm") view={Lazy::<brainstorm::BrainstormRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/versions") view={Lazy::<versions::VersionsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/admin/tokens") view=admin::tokens::TokensPage/>
-                <Route path=path!("/admin/audit") view=history::AuditLogPage/>
-                <Route path=path!("/admin/people") view=people::PeoplePage/>
-                <Route path=path!("/invite/:token") view=people::invite::InvitePage/>
-                <Route path=path!("/admin/units") view=admin::units::UnitsPage/>
-                <Route path=path!("/units/:id/new-map") view=admin::units::NewMapPage/>
-                <Route path=path!("/units/:id/cascade") view=cascade::CascadeWizardPage/>
-                <Route path=path!("/units/:id/cascade-report") view=cascade::report::CascadeReportPage/>
-                <Route path=path!("/maps/:id/settings") view=admin::units::MapSettingsPage/>
+                <Route path=path!("/admin/tokens") view={Lazy::<admin::tokens::TokensRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view={Lazy::<history::AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/people") view={Lazy::<people::PeopleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view={Lazy::<people::invite::InviteRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/units") view={Lazy::<admin::units::UnitsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/new-map") view={Lazy::<admin::units::NewMapRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/cascade") view={Lazy::<cascade::CascadeWizardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/cascade-report") view={Lazy::<cascade::report::CascadeReportRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/maps/:id/settings") view={Lazy::<admin::units::MapSettingsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/data") view={Lazy::<data::DataRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/maps/:id/import") view={Lazy::<import::ImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/initiatives") view={Lazy::<initiatives::InitiativesRoute>::new()} ssr=SsrMode::Async/>

@@ -10,6 +10,11 @@ use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::Page;
 use leptos::prelude::*;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/units/:id/reminders`, a lazily loaded route: its code is a wasm chunk of its own.
+    UnitRemindersRoute => UnitRemindersPage
+);
+
 /// The reminder settings of one unit.
 #[component]
 pub fn UnitRemindersPage() -> impl IntoView {

@@ -9,6 +9,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/reset`, a lazily loaded route: its code is a wasm chunk of its own.
+    ResetRequestRoute => ResetRequestPage
+);
+
 /// The form that asks for the address; after sending it says a link is on its way (whether or
 /// not the address is registered).
 #[component]
@@ -55,6 +60,11 @@ pub fn ResetRequestPage() -> impl IntoView {
         </main>
     }
 }
+
+crate::ui::widgets::route::lazy_page!(
+    /// `/reset/:token`, a lazily loaded route: its code is a wasm chunk of its own.
+    ResetPasswordRoute => ResetPasswordPage
+);
 
 /// The page of an e-mailed link: the new password twice, or why the link no longer works.
 #[component]

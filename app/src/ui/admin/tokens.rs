@@ -11,6 +11,11 @@ use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/admin/tokens`, a lazily loaded route: its code is a wasm chunk of its own.
+    TokensRoute => TokensPage
+);
+
 /// The token page: the secret of a token just created, the form, and the list.
 #[component]
 pub fn TokensPage() -> impl IntoView {

@@ -24,6 +24,11 @@ fn kind_value(kind: OrgUnitKind) -> &'static str {
     kind.as_str()
 }
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/admin/units`, a lazily loaded route: its code is a wasm chunk of its own.
+    UnitsRoute => UnitsPage
+);
+
 /// The admin page of the unit tree.
 #[component]
 pub fn UnitsPage() -> impl IntoView {
@@ -357,6 +362,11 @@ fn month(text: &str) -> Option<Period> {
     text.parse().ok()
 }
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/units/:id/new-map`, a lazily loaded route: its code is a wasm chunk of its own.
+    NewMapRoute => NewMapPage
+);
+
 /// `/units/:id/new-map`: name, strategy period and perspective order of a new map; the map
 /// opens once made.
 #[component]
@@ -555,6 +565,11 @@ fn status_text(locale: Locale, status: MapStatus) -> &'static str {
         MapStatus::Archived => td_string!(locale, units.map.archived),
     }
 }
+
+crate::ui::widgets::route::lazy_page!(
+    /// `/maps/:id/settings`, a lazily loaded route: its code is a wasm chunk of its own.
+    MapSettingsRoute => MapSettingsPage
+);
 
 /// `/maps/:id/settings`: rename a map, change its period or status (editors of its unit).
 #[component]

@@ -20,6 +20,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/units/:id/cascade`, a lazily loaded route: its code is a wasm chunk of its own.
+    CascadeWizardRoute => CascadeWizardPage
+);
+
 /// The wizard page of one unit.
 #[component]
 pub fn CascadeWizardPage() -> impl IntoView {

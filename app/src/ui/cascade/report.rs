@@ -12,6 +12,11 @@ use crate::ui::widgets::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/units/:id/cascade-report`, a lazily loaded route: its code is a wasm chunk of its own.
+    CascadeReportRoute => CascadeReportPage
+);
+
 /// The report page of one unit.
 #[component]
 pub fn CascadeReportPage() -> impl IntoView {

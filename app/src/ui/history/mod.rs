@@ -38,6 +38,11 @@ fn page_address(filter: &AuditFilter, page: usize) -> String {
     }
 }
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/admin/audit`, a lazily loaded route: its code is a wasm chunk of its own.
+    AuditLogRoute => AuditLogPage
+);
+
 /// The audit page.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {

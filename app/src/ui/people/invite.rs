@@ -9,6 +9,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/invite/:token`, a lazily loaded route: its code is a wasm chunk of its own.
+    InviteRoute => InvitePage
+);
+
 /// The invitation page.
 #[component]
 pub fn InvitePage() -> impl IntoView {

@@ -18,6 +18,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/admin/people`, a lazily loaded route: its code is a wasm chunk of its own.
+    PeopleRoute => PeoplePage
+);
+
 /// The people page: the link of an invitation just made, the invite form, and the list.
 #[component]
 pub fn PeoplePage() -> impl IntoView {

@@ -9,6 +9,11 @@ use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/profile`, a lazily loaded route: its code is a wasm chunk of its own.
+    ProfileRoute => ProfilePage
+);
+
 /// The profile page: loads the profile, then its four sections.
 #[component]
 pub fn ProfilePage() -> impl IntoView {

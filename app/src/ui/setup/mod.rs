@@ -8,6 +8,11 @@ use crate::ui::widgets::LanguageMenu;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+crate::ui::widgets::route::lazy_page!(
+    /// `/setup`, a lazily loaded route: its code is a wasm chunk of its own.
+    SetupRoute => SetupPage
+);
+
 /// The set-up form; on success the server signs the new administrator in and sends them home.
 #[component]
 pub fn SetupPage() -> impl IntoView {

@@ -118,3 +118,27 @@ macro_rules! lazy_view_route {
     };
 }
 pub(crate) use lazy_view_route;
+
+/// Declares `$route`, a lazily loaded route showing the page component `$page`: the page's code
+/// becomes its own wasm chunk, fetched when the page is opened, so the bundle every page loads
+/// does not carry it. For pages that load their own data; a page whose data should load
+/// while its chunk arrives writes its `LazyRoute` by hand.
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> leptos::prelude::AnyView {
+                leptos::prelude::IntoAny::into_any(leptos::prelude::view! { <$page/> })
+            }
+        }
+    };
+}
+pub(crate) use lazy_page;
