@@ -217,6 +217,10 @@ pub async fn role_on(
     Ok(within_archive(held, frozen))
 }
 
+/// A role held on a unit (inherited down the tree or none), and whether the unit is frozen (it
+/// or a unit above it archived): what [`held_role_on`] reads and [`authorize_held`] judges.
+pub type HeldRole = (Option<Role>, bool);
+
 /// The role `user` holds on `unit` (inherited down the tree) whether or not it is archived, and
 /// whether it is frozen (it or a unit above it archived). Only managing the unit itself
 /// (bringing it back from the archive) goes by the held role.
@@ -224,7 +228,7 @@ pub async fn held_role_on(
     store: &Store,
     user: &User,
     unit: OrgUnitId,
-) -> Result<(Option<Role>, bool), ApiError> {
+) -> Result<HeldRole, ApiError> {
     let parents = store.unit_parents().await?;
     let grants = store.grants_of(user.id).await?;
     let archived = store.archived_units().await?;
@@ -252,7 +256,7 @@ pub async fn authorize_held(
     store: &Store,
     unit: OrgUnitId,
     action: Action,
-    (held, is_frozen): (Option<Role>, bool),
+    (held, is_frozen): HeldRole,
 ) -> Result<Role, ApiError> {
     let role = within_archive(held, is_frozen);
     match role {

@@ -110,7 +110,7 @@ pub mod ssr {
     /// the top bar) is loaded by several server functions that each check the same unit.
     /// Kept for the render only, so a role changed meanwhile counts from the next request.
     #[derive(Clone, Default)]
-    struct HeldRoles(Arc<Mutex<HashMap<OrgUnitId, (Option<Role>, bool)>>>);
+    struct HeldRoles(Arc<Mutex<HashMap<OrgUnitId, auth::HeldRole>>>);
 
     /// Called by the page handler before a render, with the user it has already looked up from
     /// the session: every server function the render calls reuses that user instead of reading
@@ -128,7 +128,7 @@ pub mod ssr {
         store: &Store,
         user: &User,
         unit: OrgUnitId,
-    ) -> Result<(Option<Role>, bool), ApiError> {
+    ) -> Result<auth::HeldRole, ApiError> {
         let Some(HeldRoles(memo)) = use_context::<HeldRoles>() else {
             return auth::held_role_on(store, user, unit).await;
         };
