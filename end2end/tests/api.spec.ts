@@ -9,6 +9,9 @@ test('an admin creates an API token, a program posts actuals with it, and a revo
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signIn(page, ADMIN);
   await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'API tokens' }).click();
+  // The home page is sent without the bundle: the link loads the token page, which hydrates.
+  await page.waitForURL('**/admin/tokens');
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await expect(page.getByRole('heading', { name: 'API tokens', level: 1 })).toBeVisible();
 
   // Create a read+write token for the whole company.

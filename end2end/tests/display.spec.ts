@@ -156,6 +156,8 @@ test('an editor composes a dashboard and an admin makes a display link that upda
   // Revoking: the screen says so at once; reopening it is a 410 page, an unknown secret a 404.
   await admin.goto('/');
   await admin.getByRole('link', { name: 'Dashboards of Northwind Technology Services' }).click();
+  await admin.waitForURL('**/dashboards');
+  await admin.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   await admin.getByRole('button', { name: 'Revoke Board room e2e' }).click();
   await admin.getByRole('alertdialog', { name: 'Revoke Board room e2e?' }).getByRole('button', { name: 'Yes, revoke' }).click();
   await expect(screen.getByRole('alert').getByRole('heading', { name: 'Link revoked' })).toBeVisible();

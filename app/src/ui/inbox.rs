@@ -10,7 +10,7 @@ use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/inbox`, a lazily loaded route: its code is a wasm chunk of its own.
     InboxRoute => InboxPage
 );

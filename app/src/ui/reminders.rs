@@ -10,7 +10,7 @@ use crate::ui::widgets::route::{id_param, item_page, load, Reload};
 use crate::ui::widgets::Page;
 use leptos::prelude::*;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/units/:id/reminders`, a lazily loaded route: its code is a wasm chunk of its own.
     UnitRemindersRoute => UnitRemindersPage
 );

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/reset`, a lazily loaded route: its code is a wasm chunk of its own.
     ResetRequestRoute => ResetRequestPage
 );
@@ -61,7 +61,7 @@ pub fn ResetRequestPage() -> impl IntoView {
     }
 }
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/reset/:token`, a lazily loaded route: its code is a wasm chunk of its own.
     ResetPasswordRoute => ResetPasswordPage
 );

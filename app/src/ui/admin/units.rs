@@ -24,7 +24,7 @@ fn kind_value(kind: OrgUnitKind) -> &'static str {
     kind.as_str()
 }
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/admin/units`, a lazily loaded route: its code is a wasm chunk of its own.
     UnitsRoute => UnitsPage
 );
@@ -362,7 +362,7 @@ fn month(text: &str) -> Option<Period> {
     text.parse().ok()
 }
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/units/:id/new-map`, a lazily loaded route: its code is a wasm chunk of its own.
     NewMapRoute => NewMapPage
 );
@@ -566,7 +566,7 @@ fn status_text(locale: Locale, status: MapStatus) -> &'static str {
     }
 }
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/maps/:id/settings`, a lazily loaded route: its code is a wasm chunk of its own.
     MapSettingsRoute => MapSettingsPage
 );

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/units/:id/cascade`, a lazily loaded route: its code is a wasm chunk of its own.
     CascadeWizardRoute => CascadeWizardPage
 );

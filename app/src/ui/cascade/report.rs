@@ -12,7 +12,7 @@ use crate::ui::widgets::TopBar;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/units/:id/cascade-report`, a lazily loaded route: its code is a wasm chunk of its own.
     CascadeReportRoute => CascadeReportPage
 );

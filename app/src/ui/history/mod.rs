@@ -38,7 +38,7 @@ fn page_address(filter: &AuditFilter, page: usize) -> String {
     }
 }
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/admin/audit`, a lazily loaded route: its code is a wasm chunk of its own.
     AuditLogRoute => AuditLogPage
 );

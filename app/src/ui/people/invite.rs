@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/invite/:token`, a lazily loaded route: its code is a wasm chunk of its own.
     InviteRoute => InvitePage
 );

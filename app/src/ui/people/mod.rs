@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/admin/people`, a lazily loaded route: its code is a wasm chunk of its own.
     PeopleRoute => PeoplePage
 );

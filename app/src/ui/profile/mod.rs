@@ -9,7 +9,7 @@ use crate::ui::widgets::{ErrorPanel, TopBar};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/profile`, a lazily loaded route: its code is a wasm chunk of its own.
     ProfileRoute => ProfilePage
 );

@@ -8,7 +8,7 @@ use crate::ui::widgets::LanguageMenu;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-crate::ui::widgets::route::lazy_page!(
+crate::ui::widgets::route::lazy_view_route!(
     /// `/setup`, a lazily loaded route: its code is a wasm chunk of its own.
     SetupRoute => SetupPage
 );

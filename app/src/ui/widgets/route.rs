@@ -96,35 +96,13 @@ pub fn item_page<T: Clone + Send + Sync + 'static>(
     }
 }
 
-/// Declares `$route`, a lazily loaded route whose data loads inside its view, so the decoding of
-/// what it shows ships in the route's own wasm chunk and not in every page's bundle. `$view` is
-/// the function that makes the view.
+/// Declares `$route`, a lazily loaded route showing what `$view` makes (a page component, or a
+/// function loading its data inside its view): the page's code and the decoding of what it
+/// shows become its own wasm chunk, fetched when the page is opened, so the bundle every page
+/// loads does not carry it. A page whose data should load while its chunk arrives writes its
+/// `LazyRoute` by hand.
 macro_rules! lazy_view_route {
     ($(#[$doc:meta])* $route:ident => $view:path) => {
-        $(#[$doc])*
-        #[derive(Clone)]
-        pub struct $route;
-
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> leptos::prelude::AnyView {
-                $view()
-            }
-        }
-    };
-}
-pub(crate) use lazy_view_route;
-
-/// Declares `$route`, a lazily loaded route showing the page component `$page`: the page's code
-/// becomes its own wasm chunk, fetched when the page is opened, so the bundle every page loads
-/// does not carry it. For pages that load their own data; a page whose data should load
-/// while its chunk arrives writes its `LazyRoute` by hand.
-macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $page:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $route;
@@ -136,9 +114,9 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> leptos::prelude::AnyView {
-                leptos::prelude::IntoAny::into_any(leptos::prelude::view! { <$page/> })
+                leptos::prelude::IntoAny::into_any($view())
             }
         }
     };
 }
-pub(crate) use lazy_page;
+pub(crate) use lazy_view_route;
