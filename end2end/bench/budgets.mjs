@@ -75,7 +75,7 @@ try {
   const mapHref = await (async () => {
     const page = await home.newPage();
     await page.goto(`${base}/`);
-    const href = await page.getByRole('link', { name: 'Northwind Strategy 2025–2027' }).getAttribute('href');
+    const href = await page.getByRole('link', { name: 'Northwind Strategy 2025–2027', exact: true }).getAttribute('href');
     await page.close();
     return href;
   })();

@@ -102,7 +102,7 @@ try {
 
   const rows = [];
   // The demo's enterprise map.
-  await page.getByRole('link', { name: 'Northwind Strategy 2025–2027' }).click();
+  await page.getByRole('link', { name: 'Northwind Strategy 2025–2027', exact: true }).click();
   await page.getByTestId('connection').filter({ hasText: /^Live/ }).waitFor();
   const small = page.locator('svg.strategy-map g.objective');
   const smallId = await small.first().getAttribute('data-id');
